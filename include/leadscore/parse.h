@@ -1,0 +1,38 @@
+/* leadscore/parse.h - parsing of option values shared by the programs. */
+#ifndef LEADSCORE_PARSE_H
+#define LEADSCORE_PARSE_H
+
+#include <stddef.h>
+
+#include "leadscore/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "hot=70,warm=40" (either order, both required) -> cut-offs with
+ * 0 < warm < hot <= 100. LSC_ERR_USAGE with a message otherwise. */
+enum lsc_status lsc_parse_tiers(const char *text, double *hot, double *warm,
+                                struct lsc_error *err);
+
+/* "," ";" "|" "tab" or a literal TAB -> the character. */
+enum lsc_status lsc_parse_delimiter(const char *text, char *out, struct lsc_error *err);
+
+/* A whole string as a finite double / as a size_t; LSC_ERR_USAGE naming
+ * the option otherwise. */
+enum lsc_status lsc_parse_double(const char *text, const char *option, double *out,
+                                 struct lsc_error *err);
+enum lsc_status lsc_parse_size(const char *text, const char *option, size_t *out,
+                               struct lsc_error *err);
+
+/* Splits a comma-separated list in place (text is modified) appending the
+ * pieces to *items (grown with realloc semantics of the library allocator;
+ * free the array with lsc_strings_free, the pieces point into text). */
+enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
+                               struct lsc_error *err);
+void lsc_strings_free(const char **items);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

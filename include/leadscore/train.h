@@ -1,0 +1,84 @@
+/* leadscore/train.h - from a CSV export of historical leads to a model.
+ *
+ * lsc_train() reads the file, infers column types, encodes, splits off a
+ * stratified holdout, fits an L2-regularised logistic regression by
+ * Newton/IRLS, validates on the holdout and (by default) refits on all rows.
+ */
+#ifndef LEADSCORE_TRAIN_H
+#define LEADSCORE_TRAIN_H
+
+#include <stddef.h>
+
+#include "leadscore/model.h"
+#include "leadscore/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A list of strings lent by the caller for the duration of the call. */
+struct lsc_strings {
+    const char *const *items;
+    size_t count;
+};
+
+struct lsc_train_options {
+    const char *input;            /* CSV path, "-" for stdin */
+    char delimiter;               /* 0: detect */
+    const char *target;           /* required */
+    struct lsc_strings ids;       /* copied to scoring output; never features */
+    struct lsc_strings exclude;
+    struct lsc_strings include;   /* empty: every other column */
+    struct lsc_strings numeric;   /* force numeric */
+    struct lsc_strings categorical; /* force categorical */
+    struct lsc_strings na_values; /* extra missing-value tokens, e.g. Select */
+    struct lsc_strings positive;  /* target values counted as converted */
+    size_t min_level_count;       /* default 10 */
+    double l2;                    /* lambda, default 1.0 */
+    double holdout;               /* fraction in [0, 1), default 0.2 */
+    unsigned long seed;           /* default 42 */
+    int refit;                    /* default 1 */
+    size_t max_iter;              /* Newton iterations, default 100 */
+    double tol;                   /* default 1e-10, see lsc_train() */
+    double tier_hot, tier_warm;   /* score cut-offs, default 70 and 40 */
+    const char *export_design;    /* optional CSV of the final design */
+    const char *predictions;      /* optional CSV of row,probability */
+    int force;                    /* overwrite export files */
+};
+
+void lsc_train_options_defaults(struct lsc_train_options *opts);
+
+/* Validates values that need no data (ranges, required fields). */
+enum lsc_status lsc_train_options_check(const struct lsc_train_options *opts,
+                                        struct lsc_error *err);
+
+/* What happened, for the human summary. Plain data owned by the caller after
+ * lsc_train(); free with lsc_train_summary_free(). */
+struct lsc_train_summary {
+    size_t rows_read, rows_used, rows_skipped_target, positives;
+    size_t columns_used, columns_dropped, features;
+    size_t train_rows, holdout_rows;
+    size_t iterations;
+    int converged;
+    size_t final_iterations;      /* of the refit (when done) */
+    int final_converged;
+    int refit;
+    double gradient_norm;         /* scaled gradient norm at the end */
+    /* holdout (present when holdout_rows > 0) */
+    double auc, log_loss, brier, base_rate;
+    double precision_at_50, recall_at_50, accuracy_at_50;
+};
+
+/* Trains a model. Convergence: Newton stops when the largest absolute
+ * component of the gradient of the penalised objective, divided by the
+ * number of rows, is at most tol (so the criterion does not depend on n).
+ * Notes (dropped columns, skipped rows) and warnings (non-convergence) go
+ * through log. On success *model and *summary are the caller's. */
+enum lsc_status lsc_train(const struct lsc_train_options *opts, const struct lsc_log *log,
+                          struct lsc_model **model, struct lsc_train_summary *summary,
+                          struct lsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,122 @@
+#include "leadscore/parse.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "status_internal.h"
+
+enum lsc_status lsc_parse_double(const char *text, const char *option, double *out,
+                                 struct lsc_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" is not a number", option,
+                             text);
+    *out = v;
+    return LSC_OK;
+}
+
+enum lsc_status lsc_parse_size(const char *text, const char *option, size_t *out,
+                               struct lsc_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    if (text[0] == '-' || text[0] == '\0')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "%s: \"%s\" is not a whole number >= 0", option, text);
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v > (unsigned long long)SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "%s: \"%s\" is not a whole number >= 0", option, text);
+    *out = (size_t)v;
+    return LSC_OK;
+}
+
+enum lsc_status lsc_parse_tiers(const char *text, double *hot, double *warm,
+                                struct lsc_error *err)
+{
+    double h = NAN, w = NAN;
+    const char *p = text;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        const char *comma = strchr(p, ',');
+        if (comma == NULL)
+            comma = p + strlen(p);
+        if (eq == NULL || eq > comma)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--tiers: expected hot=N,warm=N, got \"%s\"", text);
+        char num[64];
+        size_t len = (size_t)(comma - eq - 1);
+        if (len == 0 || len >= sizeof num)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--tiers: expected hot=N,warm=N, got \"%s\"", text);
+        memcpy(num, eq + 1, len);
+        num[len] = '\0';
+        double v = 0.0;
+        enum lsc_status st = lsc_parse_double(num, "--tiers", &v, err);
+        if (st != LSC_OK)
+            return st;
+        size_t klen = (size_t)(eq - p);
+        if (klen == 3 && strncmp(p, "hot", 3) == 0)
+            h = v;
+        else if (klen == 4 && strncmp(p, "warm", 4) == 0)
+            w = v;
+        else
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--tiers: unknown tier \"%.*s\" (hot and warm are known)",
+                                 (int)klen, p);
+        p = *comma ? comma + 1 : comma;
+    }
+    if (isnan(h) || isnan(w))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--tiers: both hot=N and warm=N are needed");
+    if (!(w > 0.0 && w < h && h <= 100.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--tiers: cut-offs must satisfy 0 < warm < hot <= 100");
+    *hot = h;
+    *warm = w;
+    return LSC_OK;
+}
+
+enum lsc_status lsc_parse_delimiter(const char *text, char *out, struct lsc_error *err)
+{
+    if (strcmp(text, ",") == 0 || strcmp(text, ";") == 0 || strcmp(text, "|") == 0 ||
+        strcmp(text, "\t") == 0) {
+        *out = text[0];
+        return LSC_OK;
+    }
+    if (strcmp(text, "tab") == 0 || strcmp(text, "TAB") == 0 || strcmp(text, "\\t") == 0) {
+        *out = '\t';
+        return LSC_OK;
+    }
+    return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                         "--delimiter: \"%s\" is not one of , ; | tab", text);
+}
+
+enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
+                               struct lsc_error *err)
+{
+    char *p = text;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma != NULL)
+            *comma = '\0';
+        const char **grown = lsc_reallocarray((void *)*items, *count + 1, sizeof **items);
+        if (grown == NULL)
+            return lsc_error_nomem(err);
+        *items = grown;
+        (*items)[(*count)++] = p;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    return LSC_OK;
+}
+
+void lsc_strings_free(const char **items) { lsc_free((void *)items); }

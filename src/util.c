@@ -1,0 +1,240 @@
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "status_internal.h"
+
+void trim_span(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    while (n > 0 && (p[0] == ' ' || p[0] == '\t')) {
+        p++;
+        n--;
+    }
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    *s = p;
+    *len = n;
+}
+
+int parse_number(const char *s, size_t len, double *out)
+{
+    char buf[64];
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    /* Only plain decimal syntax: digits, sign, point, exponent. */
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return 0;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (end != buf + len || !isfinite(v))
+        return 0;
+    *out = v;
+    return 1;
+}
+
+int span_ieq(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (n != len)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char a = s[i], b = lit[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z')
+            b = (char)(b - 'A' + 'a');
+        if (a != b)
+            return 0;
+    }
+    return 1;
+}
+
+static int span_eq(const char *s, size_t len, const char *lit)
+{
+    return strlen(lit) == len && memcmp(s, lit, len) == 0;
+}
+
+int is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
+{
+    static const char *const builtin[] = {"NA", "N/A", "NULL", "null", "NaN"};
+    if (len == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (span_eq(s, len, builtin[i]))
+            return 1;
+    if (extra != NULL)
+        for (size_t i = 0; i < extra->count; i++)
+            if (span_eq(s, len, extra->items[i]))
+                return 1;
+    return 0;
+}
+
+enum lsc_status outfile_check(const char *path, int force, struct lsc_error *err)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return LSC_OK;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "is a directory");
+        if (!force && S_ISREG(st.st_mode))
+            return lsc_error_set(err, LSC_ERR_EXISTS, path, 0, 0,
+                                 "exists; use --force to replace it");
+    }
+    return LSC_OK;
+}
+
+enum lsc_status outfile_open(struct outfile *o, const char *path, int force, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    int fd = -1;
+    memset(o, 0, sizeof *o);
+    o->force = force;
+    st = outfile_check(path, force, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    o->path = lsc_strdup(path);
+    if (o->path == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        goto cleanup;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* a device or FIFO (/dev/null, /dev/full) is written in place: a
+         * rename would replace it with a regular file */
+        o->fp = fopen(path, "w");
+        if (o->fp == NULL)
+            st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "%s", strerror(errno));
+        goto cleanup;
+    }
+    size_t n = strlen(path);
+    o->tmp = lsc_malloc(n + 16);
+    if (o->tmp == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmpXXXXXX", 11);
+    fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
+                           strerror(errno));
+        lsc_free(o->tmp);
+        o->tmp = NULL;
+        goto cleanup;
+    }
+    (void)fchmod(fd, 0644);
+    o->fp = fdopen(fd, "w");
+    if (o->fp == NULL) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "%s", strerror(errno));
+        close(fd);
+        goto cleanup;
+    }
+    fd = -1;
+cleanup:
+    if (st != LSC_OK)
+        outfile_abort(o);
+    return st;
+}
+
+enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (o->fp == NULL)
+        return lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "output is not open");
+    if (o->tmp == NULL) { /* stdout or a device */
+        int is_stdout = o->fp == stdout;
+        int failed = fflush(o->fp) != 0 || ferror(o->fp);
+        int saved = errno;
+        if (!is_stdout && fclose(o->fp) != 0 && !failed) {
+            failed = 1;
+            saved = errno;
+        }
+        if (failed)
+            st = lsc_error_set(err, LSC_ERR_IO, is_stdout ? "<stdout>" : o->path, 0, 0,
+                               "write failed: %s", strerror(saved));
+        o->fp = NULL;
+        lsc_free(o->path);
+        o->path = NULL;
+        return st;
+    }
+    int failed = fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0;
+    int saved = errno;
+    if (fclose(o->fp) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    o->fp = NULL;
+    if (failed) {
+        st = lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "write failed: %s", strerror(saved));
+        goto cleanup;
+    }
+    st = outfile_check(o->path, o->force, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (rename(o->tmp, o->path) != 0) {
+        st = lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "cannot rename into place: %s",
+                           strerror(errno));
+        goto cleanup;
+    }
+    lsc_free(o->tmp);
+    o->tmp = NULL;
+cleanup:
+    outfile_abort(o);
+    return st;
+}
+
+void outfile_abort(struct outfile *o)
+{
+    if (o == NULL)
+        return;
+    if (o->fp != NULL && o->fp != stdout)
+        fclose(o->fp);
+    o->fp = NULL;
+    if (o->tmp != NULL) {
+        (void)unlink(o->tmp);
+        lsc_free(o->tmp);
+        o->tmp = NULL;
+    }
+    lsc_free(o->path);
+    o->path = NULL;
+}
+
+int csv_put_field(FILE *fp, const char *s, size_t len)
+{
+    int quote = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
+            quote = 1;
+            break;
+        }
+    if (!quote)
+        return fwrite(s, 1, len, fp) == len ? 0 : EOF;
+    if (putc('"', fp) == EOF)
+        return EOF;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"' && putc('"', fp) == EOF)
+            return EOF;
+        if (putc(s[i], fp) == EOF)
+            return EOF;
+    }
+    return putc('"', fp) == EOF ? EOF : 0;
+}

@@ -1,0 +1,50 @@
+/* util - small shared helpers: value parsing and atomic output files. */
+#ifndef LSC_SRC_UTIL_H
+#define LSC_SRC_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "leadscore/status.h"
+#include "leadscore/train.h"
+
+/* Trims ASCII spaces and tabs from both ends of [*s, *s + *len). */
+void trim_span(const char **s, size_t *len);
+
+/* Parses a whole (already trimmed) field as a finite decimal number.
+ * Accepts what strtod accepts except hexadecimal, infinities and NaN.
+ * Returns 1 and sets *out, or 0. */
+int parse_number(const char *s, size_t len, double *out);
+
+/* 1 when the (trimmed) value is a missing-value token: empty, NA, N/A, NULL,
+ * null, NaN, or one of extra. */
+int is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
+
+/* Case-insensitive ASCII equality of a span and a C string. */
+int span_ieq(const char *s, size_t len, const char *lit);
+
+/* An output written to a temporary file beside its destination and renamed
+ * into place by outfile_commit(); "-" writes to stdout directly. */
+struct outfile {
+    FILE *fp;
+    char *path;
+    char *tmp;   /* NULL for stdout */
+    int force;
+};
+
+/* Fails with LSC_ERR_EXISTS when path exists and force is 0; LSC_ERR_IO
+ * when path is a directory. "-" always passes. */
+enum lsc_status outfile_check(const char *path, int force, struct lsc_error *err);
+enum lsc_status outfile_open(struct outfile *o, const char *path, int force,
+                             struct lsc_error *err);
+/* Flushes, syncs, closes and renames; on any failure the temporary file is
+ * removed and LSC_ERR_IO returned. */
+enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err);
+/* Discards an open output (removes the temporary file). Accepts a zeroed o. */
+void outfile_abort(struct outfile *o);
+
+/* Writes s as one CSV field (quoted when it contains a delimiter, quote,
+ * CR or LF). Returns 0 or EOF. */
+int csv_put_field(FILE *fp, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,72 @@
+/* csv_reader - the one libcsv adapter.
+ *
+ * A pull reader: csv_reader_next() returns one record at a time. It strips a
+ * UTF-8 byte-order mark, detects the delimiter among ',' ';' and TAB from the
+ * first record (unless given), accepts LF and CRLF, quoted fields with
+ * embedded delimiters, quotes and newlines (RFC 4180, libcsv strict mode), and
+ * tracks physical line numbers for error messages. It also computes the
+ * SHA-256 of every byte it read, so callers can fingerprint the input without
+ * a second pass.
+ */
+#ifndef LSC_SRC_CSV_READER_H
+#define LSC_SRC_CSV_READER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "leadscore/status.h"
+
+struct csv_reader_opts {
+    char delimiter;    /* 0: detect among ',' ';' '\t' from the first record */
+    int allow_ragged;  /* 0: a record whose field count differs from the first
+                          record's is LSC_ERR_PARSE naming line and column;
+                          1: such records are returned as they are */
+};
+
+/* One record. Everything it points to is lent until the next call to
+ * csv_reader_next() or csv_reader_free(). Each field is NUL-terminated
+ * (fields[i][lens[i]] == '\0') but may contain NUL bytes itself: use lens. */
+struct csv_record {
+    size_t nfields;
+    const char *const *fields;
+    const size_t *lens;
+    size_t line;   /* physical line (1-based) on which the record starts */
+    size_t index;  /* 0 for the first record (the header), 1 for the next... */
+};
+
+struct csv_reader;
+
+/* Opens path ("-" is stdin, which is not closed by csv_reader_free).
+ * display_name names the input in errors (NULL: path, or "<stdin>" for "-").
+ * On failure *out is NULL and err says why (LSC_ERR_IO, LSC_ERR_NOMEM). */
+enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
+                                const struct csv_reader_opts *opts, struct lsc_error *err);
+
+/* Reads from an open stream, which the reader does not close. */
+enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const char *display_name,
+                                       const struct csv_reader_opts *opts, struct lsc_error *err);
+
+/* Returns LSC_OK and the next record in *rec, or LSC_OK with *rec == NULL at
+ * the end of input. Errors: LSC_ERR_PARSE (unterminated quote, stray quote,
+ * ragged record) with file, line and column; LSC_ERR_IO; LSC_ERR_NOMEM.
+ * Completely empty lines are skipped. */
+enum lsc_status csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
+                                struct lsc_error *err);
+
+/* The delimiter in use (after detection, which happens on the first call to
+ * csv_reader_next). */
+char csv_reader_delimiter(const struct csv_reader *r);
+
+/* The name used in error messages. Lent for the reader's lifetime. */
+const char *csv_reader_name(const struct csv_reader *r);
+
+/* The SHA-256 of all bytes read so far, as 64 lowercase hex digits plus NUL.
+ * Complete once csv_reader_next() has returned end of input. */
+void csv_reader_sha256_hex(const struct csv_reader *r, char out[65]);
+
+/* Bytes consumed so far (for progress reporting). */
+size_t csv_reader_bytes(const struct csv_reader *r);
+
+void csv_reader_free(struct csv_reader *r);
+
+#endif

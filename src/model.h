@@ -1,0 +1,101 @@
+/* model - the in-memory form of a fitted leadscore model (private layout).
+ *
+ * Feature layout: feature 0 is the intercept; then, column by column in
+ * schema order, a numeric column's value feature (and its missing indicator),
+ * or a categorical column's non-reference levels. Feature names are
+ * "Column" for numeric values, "Column=(missing)" for missing indicators and
+ * "Column=Level" for levels.
+ */
+#ifndef LSC_SRC_MODEL_H
+#define LSC_SRC_MODEL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dict.h"
+#include "leadscore/model.h"
+
+#define LSC_MODEL_FORMAT "leadscore-model"
+#define LSC_MODEL_FORMAT_VERSION 1
+#define LSC_NO_FEATURE SIZE_MAX
+
+#define LSC_LEVEL_OTHER "(other)"
+#define LSC_LEVEL_MISSING "(missing)"
+
+enum lsc_col_type { LSC_COL_NUMERIC = 0, LSC_COL_CATEGORICAL = 1 };
+
+struct lsc_column_enc {
+    char *name;
+    enum lsc_col_type type;
+    /* numeric: x -> ((isnan(x) ? median : x) - mean) / sd */
+    double median, mean, sd;
+    size_t feature;         /* numeric value feature */
+    size_t missing_feature; /* indicator feature, LSC_NO_FEATURE if none */
+    /* categorical: levels[k] with feature level_feature[k]
+     * (LSC_NO_FEATURE for the reference level). The pooled level is named
+     * "(other)" and the missing level "(missing)". */
+    size_t n_levels;
+    char **levels;
+    size_t *level_feature;
+    size_t reference;       /* index into levels */
+    size_t other;           /* index of "(other)", SIZE_MAX if none */
+    size_t missing;         /* index of "(missing)", SIZE_MAX if none */
+    size_t training_count_total;
+    size_t *level_count;    /* training rows per level */
+    struct dict *lookup;    /* level name -> level index; built on load/train */
+};
+
+struct lsc_holdout_metrics {
+    int present;
+    size_t rows, positives;
+    double auc, log_loss, brier, base_rate;
+    double precision_at_50, recall_at_50, accuracy_at_50;
+};
+
+struct lsc_model {
+    char *created;        /* ISO 8601 UTC */
+    char *tool_version;
+    /* training data */
+    char *training_file;
+    char *training_sha256;
+    size_t rows_read, rows_used, rows_skipped, positives;
+    /* every option, as given (a JSON object, owned) */
+    json_t *options;
+    /* roles */
+    char *target;
+    size_t n_positive_values;
+    char **positive_values; /* empty: the built-in 1/true/yes/y set */
+    size_t n_ids;
+    char **ids;
+    size_t n_na_values;
+    char **na_values;       /* missing-value tokens beyond the built-in ones */
+    /* schema and encoders */
+    size_t n_columns;
+    struct lsc_column_enc *columns;
+    /* coefficients */
+    size_t n_features;      /* including the intercept */
+    char **feature_names;
+    double *coef;
+    /* fit */
+    double l2;
+    size_t iterations;
+    int converged;
+    double objective;
+    int refit;              /* 1: coefficients refit on all rows */
+    struct lsc_holdout_metrics holdout;
+    /* score mapping */
+    double tier_hot, tier_warm; /* score >= hot: hot; >= warm: warm; else cold */
+};
+
+/* Allocates an empty model (all pointers NULL). */
+struct lsc_model *model_new(void);
+
+/* Builds each categorical column's lookup dict. */
+enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err);
+
+/* Checks internal consistency (feature indices in range and unique, names,
+ * finite coefficients, tier order). LSC_ERR_MODEL with a message. */
+enum lsc_status model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err);
+
+#endif

@@ -1,0 +1,1489 @@
+/* model_io - the in-memory model, its checks, and its JSON file
+ * (specified in models/README.md). */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "status_internal.h"
+
+#ifndef LEADSCORE_VERSION
+#define LEADSCORE_VERSION "0.1.0"
+#endif
+
+#define INTERCEPT_NAME "(intercept)"
+#define PROBABILITY_RULE "1/(1+exp(-(coefficients . features)))"
+#define SCORE_RULE "clamp(round(100*probability), 1, 100)"
+#define STDIN_NAME "<stdin>"
+#define STDOUT_NAME "<stdout>"
+#define READ_CHUNK 65536
+#define PATH_MAX_LEN 128 /* JSON paths in messages, e.g. columns[2].levels[0] */
+
+#ifdef JSON_PRESERVE_ORDER
+#define DUMP_ORDER JSON_PRESERVE_ORDER
+#else
+#define DUMP_ORDER 0
+#endif
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(17) | DUMP_ORDER)
+
+/* ---- allocation ------------------------------------------------------------ */
+
+static void *json_malloc_hook(size_t size)
+{
+    return lsc_malloc(size);
+}
+static void json_free_hook(void *ptr)
+{
+    lsc_free(ptr);
+}
+
+/* Routes jansson's allocations through ours. Idempotent; called by every
+ * entry point that creates or frees jansson values, so a json_t is always
+ * allocated and freed by the same hook. */
+static void use_lsc_allocator(void)
+{
+    json_set_alloc_funcs(json_malloc_hook, json_free_hook);
+}
+
+/* ---- the in-memory model ------------------------------------------------- */
+
+static void free_strings(char **v, size_t n)
+{
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        lsc_free(v[i]);
+    lsc_free(v);
+}
+
+static void free_column(struct lsc_column_enc *c)
+{
+    lsc_free(c->name);
+    free_strings(c->levels, c->n_levels);
+    lsc_free(c->level_feature);
+    lsc_free(c->level_count);
+    dict_free(c->lookup);
+}
+
+struct lsc_model *model_new(void)
+{
+    use_lsc_allocator();
+    return lsc_calloc(1, sizeof(struct lsc_model));
+}
+
+void lsc_model_free(struct lsc_model *m)
+{
+    if (m == NULL)
+        return;
+    use_lsc_allocator();
+    lsc_free(m->created);
+    lsc_free(m->tool_version);
+    lsc_free(m->training_file);
+    lsc_free(m->training_sha256);
+    json_decref(m->options);
+    lsc_free(m->target);
+    free_strings(m->positive_values, m->n_positive_values);
+    free_strings(m->ids, m->n_ids);
+    free_strings(m->na_values, m->n_na_values);
+    if (m->columns != NULL)
+        for (size_t j = 0; j < m->n_columns; j++)
+            free_column(&m->columns[j]);
+    lsc_free(m->columns);
+    free_strings(m->feature_names, m->n_features);
+    lsc_free(m->coef);
+    lsc_free(m);
+}
+
+size_t lsc_model_n_features(const struct lsc_model *m)
+{
+    return m->n_features;
+}
+
+const char *lsc_model_feature_name(const struct lsc_model *m, size_t i)
+{
+    return i < m->n_features ? m->feature_names[i] : NULL;
+}
+
+double lsc_model_coefficient(const struct lsc_model *m, size_t i)
+{
+    return i < m->n_features ? m->coef[i] : NAN;
+}
+
+const char *lsc_model_target(const struct lsc_model *m)
+{
+    return m->target;
+}
+
+enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    for (size_t j = 0; j < m->n_columns; j++) {
+        struct lsc_column_enc *c = &m->columns[j];
+        if (c->type != LSC_COL_CATEGORICAL)
+            continue;
+        dict_free(c->lookup);
+        c->lookup = dict_new();
+        if (c->lookup == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        /* interning in order makes the dict id of levels[k] equal k */
+        for (size_t k = 0; k < c->n_levels; k++) {
+            int added = 0;
+            uint32_t id = dict_intern(c->lookup, c->levels[k], strlen(c->levels[k]), &added);
+            if (id == DICT_NONE) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            if (!added) {
+                st = lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0,
+                                   "columns[%zu].levels[%zu].name: duplicate level \"%s\" (also "
+                                   "levels[%u])",
+                                   j, k, c->levels[k], (unsigned)id);
+                goto cleanup;
+            }
+        }
+    }
+cleanup:
+    return st;
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+static int is_hex64(const char *s)
+{
+    size_t n = 0;
+    while ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f') ||
+           (s[n] >= 'A' && s[n] <= 'F'))
+        n++;
+    return n == 64 && s[n] == '\0';
+}
+
+/* Sets *dup when s was already in seen. */
+static enum lsc_status note_name(struct dict *seen, const char *s, int *dup, struct lsc_error *err)
+{
+    int added = 0;
+    enum lsc_status st = LSC_OK;
+    if (dict_intern(seen, s, strlen(s), &added) == DICT_NONE)
+        st = lsc_error_nomem(err);
+    *dup = !added;
+    return st;
+}
+
+/* Claims feature f for the column field at path; used[] catches double use. */
+static enum lsc_status claim_feature(const struct lsc_model *m, unsigned char *used, size_t f,
+                                     const char *path, const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (f == 0 || f >= m->n_features)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "%s: feature index %zu out of range (1..%zu: the model has %zu "
+                           "features including the intercept)",
+                           path, f, m->n_features - 1, m->n_features);
+    else if (used[f])
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "%s: feature index %zu is used by more than one column field", path, f);
+    else
+        used[f] = 1;
+    return st;
+}
+
+/* other/missing: SIZE_MAX or the index of a level of that name. */
+static enum lsc_status check_special_level(const struct lsc_column_enc *c, size_t j,
+                                           const char *field, size_t k, const char *name,
+                                           const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (k != SIZE_MAX && k >= c->n_levels)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "columns[%zu].%s: level index %zu out of range (%zu levels)", j, field,
+                           k, c->n_levels);
+    else if (k != SIZE_MAX && strcmp(c->levels[k], name) != 0)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "columns[%zu].%s: level %zu is \"%s\", not \"%s\"", j, field, k,
+                           c->levels[k], name);
+    return st;
+}
+
+static enum lsc_status validate_numeric(const struct lsc_model *m, size_t j, unsigned char *used,
+                                        const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_column_enc *c = &m->columns[j];
+    char path[PATH_MAX_LEN];
+    if (!isfinite(c->median) || !isfinite(c->mean)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].%s: not a finite number",
+                           j, isfinite(c->median) ? "mean" : "median");
+        goto cleanup;
+    }
+    if (!isfinite(c->sd) || !(c->sd > 0.0)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "columns[%zu].sd: must be a finite number > 0, got %g", j, c->sd);
+        goto cleanup;
+    }
+    snprintf(path, sizeof path, "columns[%zu].feature", j);
+    st = claim_feature(m, used, c->feature, path, file, err);
+    if (st != LSC_OK || c->missing_feature == LSC_NO_FEATURE)
+        goto cleanup;
+    snprintf(path, sizeof path, "columns[%zu].missing_feature", j);
+    st = claim_feature(m, used, c->missing_feature, path, file, err);
+cleanup:
+    return st;
+}
+
+static enum lsc_status validate_categorical(const struct lsc_model *m, size_t j,
+                                            unsigned char *used, const char *file,
+                                            struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_column_enc *c = &m->columns[j];
+    char path[PATH_MAX_LEN];
+    if (c->n_levels == 0 || c->levels == NULL || c->level_feature == NULL ||
+        c->level_count == NULL) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].levels: no levels", j);
+        goto cleanup;
+    }
+    if (c->reference >= c->n_levels) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "columns[%zu].reference: reference index %zu out of range (%zu "
+                           "levels)",
+                           j, c->reference, c->n_levels);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < c->n_levels; k++) {
+        snprintf(path, sizeof path, "columns[%zu].levels[%zu]", j, k);
+        if (c->levels[k] == NULL) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "%s.name: missing", path);
+            goto cleanup;
+        }
+        if (k == c->reference && c->level_feature[k] != LSC_NO_FEATURE) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                               "%s.feature: the reference level must have no feature (null)", path);
+            goto cleanup;
+        }
+        if (k == c->reference)
+            continue;
+        if (c->level_feature[k] == LSC_NO_FEATURE) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                               "%s.feature: only the reference level (%zu) may have no feature",
+                               path, c->reference);
+            goto cleanup;
+        }
+        snprintf(path, sizeof path, "columns[%zu].levels[%zu].feature", j, k);
+        st = claim_feature(m, used, c->level_feature[k], path, file, err);
+        if (st != LSC_OK)
+            goto cleanup;
+    }
+    st = check_special_level(c, j, "other", c->other, LSC_LEVEL_OTHER, file, err);
+    if (st == LSC_OK)
+        st = check_special_level(c, j, "missing", c->missing, LSC_LEVEL_MISSING, file, err);
+cleanup:
+    return st;
+}
+
+/* Names present and unique, coefficients finite, intercept first. */
+static enum lsc_status validate_features(const struct lsc_model *m, const char *file,
+                                         struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct dict *seen = NULL;
+    int dup = 0;
+    if (m->n_features < 1 || m->feature_names == NULL || m->coef == NULL) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "features: need at least the intercept");
+        goto cleanup;
+    }
+    seen = dict_new();
+    if (seen == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < m->n_features; i++) {
+        if (m->feature_names[i] == NULL) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "features[%zu].name: missing", i);
+            goto cleanup;
+        }
+        st = note_name(seen, m->feature_names[i], &dup, err);
+        if (st != LSC_OK)
+            goto cleanup;
+        if (dup) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                               "features[%zu].name: duplicate feature name \"%s\"", i,
+                               m->feature_names[i]);
+            goto cleanup;
+        }
+        if (!isfinite(m->coef[i])) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                               "features[%zu].coefficient: not a finite number", i);
+            goto cleanup;
+        }
+    }
+    if (strcmp(m->feature_names[0], INTERCEPT_NAME) != 0)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "features[0].name: expected \"" INTERCEPT_NAME "\", got \"%s\"",
+                           m->feature_names[0]);
+cleanup:
+    dict_free(seen);
+    return st;
+}
+
+static enum lsc_status check_string_list(char *const *v, size_t n, const char *path,
+                                         const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (n > 0 && v == NULL)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "%s: missing", path);
+    for (size_t i = 0; i < n && st == LSC_OK; i++)
+        if (v[i] == NULL)
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "%s[%zu]: missing", path, i);
+    return st;
+}
+
+/* training, options and roles */
+static enum lsc_status validate_provenance(const struct lsc_model *m, const char *file,
+                                           struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (m->training_file == NULL)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "training.file: missing");
+    else if (m->training_sha256 == NULL || !is_hex64(m->training_sha256))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "training.sha256: expected 64 hexadecimal digits");
+    else if (m->options != NULL && !json_is_object(m->options))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "options: expected an object");
+    else if (m->target == NULL)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "roles.target: missing");
+    if (st == LSC_OK)
+        st = check_string_list(m->positive_values, m->n_positive_values, "roles.positive_values",
+                               file, err);
+    if (st == LSC_OK)
+        st = check_string_list(m->ids, m->n_ids, "roles.ids", file, err);
+    if (st == LSC_OK)
+        st = check_string_list(m->na_values, m->n_na_values, "roles.na_values", file, err);
+    return st;
+}
+
+/* Column names unique; every feature 1..n_features-1 used exactly once. */
+static enum lsc_status validate_columns(const struct lsc_model *m, const char *file,
+                                        struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    unsigned char *used = NULL;
+    struct dict *seen = NULL;
+    int dup = 0;
+    if (m->n_columns > 0 && m->columns == NULL) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns: missing");
+        goto cleanup;
+    }
+    used = lsc_calloc(m->n_features, 1);
+    seen = dict_new();
+    if (used == NULL || seen == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        if (c->name == NULL) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].name: missing", j);
+            goto cleanup;
+        }
+        st = note_name(seen, c->name, &dup, err);
+        if (st != LSC_OK)
+            goto cleanup;
+        if (dup) {
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                               "columns[%zu].name: duplicate column name \"%s\"", j, c->name);
+            goto cleanup;
+        }
+        if (c->type == LSC_COL_NUMERIC)
+            st = validate_numeric(m, j, used, file, err);
+        else if (c->type == LSC_COL_CATEGORICAL)
+            st = validate_categorical(m, j, used, file, err);
+        else
+            st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].type: unknown", j);
+        if (st != LSC_OK)
+            goto cleanup;
+    }
+    for (size_t i = 1; i < m->n_features; i++) {
+        if (!used[i]) {
+            st =
+                lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                              "features[%zu]: \"%s\" belongs to no column", i, m->feature_names[i]);
+            goto cleanup;
+        }
+    }
+cleanup:
+    dict_free(seen);
+    lsc_free(used);
+    return st;
+}
+
+enum lsc_status model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = validate_features(m, file, err);
+    if (st == LSC_OK)
+        st = validate_provenance(m, file, err);
+    if (st == LSC_OK)
+        st = validate_columns(m, file, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (!isfinite(m->l2) || m->l2 < 0.0)
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "fit.l2: must be a finite number >= 0, got %g", m->l2);
+    else if (!isfinite(m->objective))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "fit.objective: not a finite number");
+    else if (!(m->tier_warm > 0.0 && m->tier_warm < m->tier_hot && m->tier_hot <= 100.0))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "score.tiers: need 0 < warm < hot <= 100, got warm %g and hot %g",
+                           m->tier_warm, m->tier_hot);
+cleanup:
+    return st;
+}
+
+/* ---- saving ---------------------------------------------------------------- */
+
+/* RFC 3629 UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
+ * the rule jansson applies to every string it writes. */
+static int utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int ok = 1;
+    while (*s != 0 && ok) {
+        unsigned c = *s, cp = 0;
+        size_t n = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            cp = c & 0x07u;
+        } else {
+            ok = c < 0x80;
+        }
+        /* the NUL terminator fails the continuation test, so no overrun */
+        for (size_t i = 1; i <= n && ok; i++) {
+            ok = (s[i] & 0xC0u) == 0x80u;
+            cp = (cp << 6) | (s[i] & 0x3Fu);
+        }
+        if (ok && n > 0)
+            ok = !((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+                   (cp >= 0xD800 && cp <= 0xDFFF));
+        s += n + 1;
+    }
+    return ok;
+}
+
+static enum lsc_status check_utf8(const char *s, const char *path, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (s != NULL && !utf8_valid(s))
+        st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
+                           "%s: \"%s\" is not valid UTF-8 (re-encode the input as UTF-8)", path, s);
+    return st;
+}
+
+static enum lsc_status check_utf8_list(char *const *v, size_t n, const char *path,
+                                       struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    char p[PATH_MAX_LEN];
+    for (size_t i = 0; i < n && st == LSC_OK; i++) {
+        snprintf(p, sizeof p, "%s[%zu]", path, i);
+        st = check_utf8(v[i], p, err);
+    }
+    return st;
+}
+
+/* JSON strings must be UTF-8; names from a CSV in another encoding are not. */
+static enum lsc_status check_model_utf8(const struct lsc_model *m, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    char p[PATH_MAX_LEN];
+    st = check_utf8(m->created, "created", err);
+    if (st == LSC_OK)
+        st = check_utf8(m->tool_version, "tool_version", err);
+    if (st == LSC_OK)
+        st = check_utf8(m->training_file, "training.file", err);
+    if (st == LSC_OK)
+        st = check_utf8(m->target, "roles.target", err);
+    if (st == LSC_OK)
+        st =
+            check_utf8_list(m->positive_values, m->n_positive_values, "roles.positive_values", err);
+    if (st == LSC_OK)
+        st = check_utf8_list(m->ids, m->n_ids, "roles.ids", err);
+    if (st == LSC_OK)
+        st = check_utf8_list(m->na_values, m->n_na_values, "roles.na_values", err);
+    for (size_t j = 0; j < m->n_columns && st == LSC_OK; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        snprintf(p, sizeof p, "columns[%zu].name", j);
+        st = check_utf8(c->name, p, err);
+        for (size_t k = 0; c->type == LSC_COL_CATEGORICAL && k < c->n_levels && st == LSC_OK; k++) {
+            snprintf(p, sizeof p, "columns[%zu].levels[%zu].name", j, k);
+            st = check_utf8(c->levels[k], p, err);
+        }
+    }
+    for (size_t i = 0; i < m->n_features && st == LSC_OK; i++) {
+        snprintf(p, sizeof p, "features[%zu].name", i);
+        st = check_utf8(m->feature_names[i], p, err);
+    }
+    return st;
+}
+
+/* An integer, or NULL when it does not fit json_int_t. */
+static json_t *jint(size_t v)
+{
+    const uintmax_t max = ((uintmax_t)1 << (sizeof(json_int_t) * 8 - 1)) - 1;
+    return (uintmax_t)v <= max ? json_integer((json_int_t)v) : NULL;
+}
+
+/* A feature or level index, null for none. */
+static json_t *jindex(size_t v)
+{
+    return v == SIZE_MAX ? json_null() : jint(v);
+}
+
+/* A metric, null when NaN (or infinite). */
+static json_t *jmetric(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *jstrings(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n && a != NULL; i++) {
+        if (json_array_append_new(a, json_string(v[i])) != 0) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    return a;
+}
+
+/* json_object_set_new() steals the value even on failure (and fails on a
+ * NULL value), so a chain of calls needs only their results or-ed. */
+static int set(json_t *obj, const char *key, json_t *value)
+{
+    return json_object_set_new(obj, key, value) != 0;
+}
+
+static json_t *build_column(const struct lsc_column_enc *c)
+{
+    int bad = 0;
+    json_t *o = json_object();
+    json_t *levels = NULL;
+    if (o == NULL)
+        goto cleanup;
+    bad |= set(o, "name", json_string(c->name));
+    if (c->type == LSC_COL_NUMERIC) {
+        bad |= set(o, "type", json_string("numeric"));
+        bad |= set(o, "median", json_real(c->median));
+        bad |= set(o, "mean", json_real(c->mean));
+        bad |= set(o, "sd", json_real(c->sd));
+        bad |= set(o, "feature", jint(c->feature));
+        bad |= set(o, "missing_feature", jindex(c->missing_feature));
+    } else {
+        bad |= set(o, "type", json_string("categorical"));
+        levels = json_array();
+        bad |= set(o, "levels", levels);
+        for (size_t k = 0; k < c->n_levels && !bad; k++) {
+            json_t *lv = json_object();
+            bad |= json_array_append_new(levels, lv) != 0;
+            if (bad)
+                break;
+            bad |= set(lv, "name", json_string(c->levels[k]));
+            bad |= set(lv, "count", jint(c->level_count[k]));
+            bad |= set(lv, "feature", jindex(c->level_feature[k]));
+        }
+        bad |= set(o, "reference", jint(c->reference));
+        bad |= set(o, "other", jindex(c->other));
+        bad |= set(o, "missing", jindex(c->missing));
+    }
+    if (bad) {
+        json_decref(o);
+        o = NULL;
+    }
+cleanup:
+    return o;
+}
+
+static void format_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (t == (time_t)-1 || gmtime_r(&t, &tm) == NULL ||
+        strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, size, "1970-01-01T00:00:00Z");
+}
+
+/* The JSON tree of a validated model; NULL when out of memory. */
+static json_t *build_model(const struct lsc_model *m)
+{
+    int bad = 0;
+    char now[32];
+    json_t *root = json_object(), *o = NULL, *a = NULL;
+    if (root == NULL)
+        goto cleanup;
+    if (m->created == NULL)
+        format_now(now, sizeof now);
+    bad |= set(root, "format", json_string(LSC_MODEL_FORMAT));
+    bad |= set(root, "format_version", json_integer(LSC_MODEL_FORMAT_VERSION));
+    bad |= set(root, "created", json_string(m->created != NULL ? m->created : now));
+    bad |= set(root, "tool_version",
+               json_string(m->tool_version != NULL ? m->tool_version : LEADSCORE_VERSION));
+
+    o = json_object();
+    bad |= set(root, "training", o);
+    if (!bad) {
+        bad |= set(o, "file", json_string(m->training_file));
+        bad |= set(o, "sha256", json_string(m->training_sha256));
+        bad |= set(o, "rows_read", jint(m->rows_read));
+        bad |= set(o, "rows_used", jint(m->rows_used));
+        bad |= set(o, "rows_skipped", jint(m->rows_skipped));
+        bad |= set(o, "positives", jint(m->positives));
+    }
+
+    bad |= set(root, "options", m->options != NULL ? json_incref(m->options) : json_object());
+
+    o = json_object();
+    bad |= set(root, "roles", o);
+    if (!bad) {
+        bad |= set(o, "target", json_string(m->target));
+        bad |= set(o, "positive_values", jstrings(m->positive_values, m->n_positive_values));
+        bad |= set(o, "ids", jstrings(m->ids, m->n_ids));
+        bad |= set(o, "na_values", jstrings(m->na_values, m->n_na_values));
+    }
+
+    a = json_array();
+    bad |= set(root, "columns", a);
+    for (size_t j = 0; j < m->n_columns && a != NULL && !bad; j++)
+        bad |= json_array_append_new(a, build_column(&m->columns[j])) != 0;
+
+    a = json_array();
+    bad |= set(root, "features", a);
+    for (size_t i = 0; i < m->n_features && a != NULL && !bad; i++) {
+        o = json_object();
+        bad |= json_array_append_new(a, o) != 0;
+        if (bad)
+            break;
+        bad |= set(o, "name", json_string(m->feature_names[i]));
+        bad |= set(o, "coefficient", json_real(m->coef[i]));
+    }
+
+    o = json_object();
+    bad |= set(root, "fit", o);
+    if (!bad) {
+        bad |= set(o, "l2", json_real(m->l2));
+        bad |= set(o, "iterations", jint(m->iterations));
+        bad |= set(o, "converged", json_boolean(m->converged));
+        bad |= set(o, "objective", json_real(m->objective));
+        bad |= set(o, "refit", json_boolean(m->refit));
+    }
+
+    if (!m->holdout.present) {
+        bad |= set(root, "holdout", json_null());
+    } else {
+        const struct lsc_holdout_metrics *h = &m->holdout;
+        o = json_object();
+        bad |= set(root, "holdout", o);
+        if (!bad) {
+            bad |= set(o, "rows", jint(h->rows));
+            bad |= set(o, "positives", jint(h->positives));
+            bad |= set(o, "auc", jmetric(h->auc));
+            bad |= set(o, "log_loss", jmetric(h->log_loss));
+            bad |= set(o, "brier", jmetric(h->brier));
+            bad |= set(o, "base_rate", jmetric(h->base_rate));
+            bad |= set(o, "precision_at_50", jmetric(h->precision_at_50));
+            bad |= set(o, "recall_at_50", jmetric(h->recall_at_50));
+            bad |= set(o, "accuracy_at_50", jmetric(h->accuracy_at_50));
+        }
+    }
+
+    o = json_object();
+    bad |= set(root, "score", o);
+    if (!bad) {
+        json_t *tiers = json_object();
+        bad |= set(o, "probability", json_string(PROBABILITY_RULE));
+        bad |= set(o, "score", json_string(SCORE_RULE));
+        bad |= set(o, "tiers", tiers);
+        if (!bad) {
+            bad |= set(tiers, "hot", json_real(m->tier_hot));
+            bad |= set(tiers, "warm", json_real(m->tier_warm));
+        }
+    }
+cleanup:
+    if (bad) {
+        json_decref(root);
+        root = NULL;
+    }
+    return root;
+}
+
+/* Validates and serialises m: *text (lsc_malloc'd, NUL-terminated) holds
+ * *len bytes of JSON ending in a newline. */
+static enum lsc_status serialise(const struct lsc_model *m, char **text, size_t *len,
+                                 struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    json_t *root = NULL;
+    char *buf = NULL;
+
+    *text = NULL;
+    *len = 0;
+    use_lsc_allocator();
+    st = model_validate(m, NULL, err);
+    if (st == LSC_OK)
+        st = check_model_utf8(m, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    root = build_model(m);
+    if (root == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    size_t n = json_dumpb(root, NULL, 0, DUMP_FLAGS);
+    if (n == 0 || n > SIZE_MAX - 2) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    buf = lsc_malloc(n + 2);
+    if (buf == NULL || json_dumpb(root, buf, n, DUMP_FLAGS) != n) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    buf[n] = '\n';
+    buf[n + 1] = '\0';
+    *text = buf;
+    *len = n + 1;
+    buf = NULL;
+cleanup:
+    lsc_free(buf);
+    json_decref(root);
+    return st;
+}
+
+char *lsc_model_to_json(const struct lsc_model *m)
+{
+    char *text = NULL, *out = NULL;
+    size_t len = 0;
+    if (serialise(m, &text, &len, NULL) != LSC_OK)
+        goto cleanup;
+    /* The public contract is "free with free()", so the copy handed out
+     * comes from the C library rather than the allocation hook. */
+    out = malloc(len + 1);
+    if (out != NULL)
+        memcpy(out, text, len + 1);
+cleanup:
+    lsc_free(text);
+    return out;
+}
+
+enum save_kind { SAVE_STDOUT, SAVE_DIRECT, SAVE_ATOMIC };
+
+/* Decides how to write path. Only an existing regular file is protected by
+ * force; a device or FIFO that exists (/dev/stdout, /dev/null) is written in
+ * place, never renamed over. */
+static enum lsc_status check_target(const char *path, int force, enum save_kind *kind,
+                                    struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct stat sb;
+    *kind = SAVE_ATOMIC;
+    if (strcmp(path, "-") == 0)
+        *kind = SAVE_STDOUT;
+    else if (stat(path, &sb) != 0)
+        *kind = SAVE_ATOMIC; /* absent (or unreachable: mkstemp will say) */
+    else if (S_ISDIR(sb.st_mode))
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "is a directory");
+    else if (!S_ISREG(sb.st_mode))
+        *kind = SAVE_DIRECT;
+    else if (!force)
+        st = lsc_error_set(err, LSC_ERR_EXISTS, path, 0, 0, "exists; use --force to replace it");
+    return st;
+}
+
+/* Writes and flushes; returns 0 or an errno value. Does not close fp. */
+static int write_flush(FILE *fp, const char *text, size_t len, int sync)
+{
+    int e = 0;
+    errno = 0;
+    if (fwrite(text, 1, len, fp) != len || fflush(fp) != 0)
+        e = errno ? errno : EIO;
+    else if (sync && fsync(fileno(fp)) != 0)
+        e = errno;
+    return e;
+}
+
+static enum lsc_status save_direct(const char *path, const char *text, size_t len,
+                                   struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        goto cleanup;
+    }
+    int e = write_flush(fp, text, len, 0);
+    if (fclose(fp) != 0 && e == 0)
+        e = errno;
+    if (e != 0)
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(e));
+cleanup:
+    return st;
+}
+
+static enum lsc_status save_atomic(const char *path, int force, const char *text, size_t len,
+                                   struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    static const char suffix[] = ".tmpXXXXXX";
+    size_t n = strlen(path);
+    char *tmp = NULL;
+    int fd = -1, e = 0;
+    FILE *fp = NULL;
+    struct stat sb;
+
+    tmp = lsc_malloc(n + sizeof suffix);
+    if (tmp == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, suffix, sizeof suffix);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
+                           "cannot create a temporary file beside it: %s", strerror(errno));
+        lsc_free(tmp);
+        tmp = NULL;
+        goto cleanup;
+    }
+    /* mkstemp creates 0600; a model is an ordinary readable file */
+    if (fchmod(fd, 0644) != 0 || (fp = fdopen(fd, "w")) == NULL) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        close(fd);
+        goto cleanup;
+    }
+    e = write_flush(fp, text, len, 1);
+    if (fclose(fp) != 0 && e == 0)
+        e = errno;
+    if (e != 0) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(e));
+        goto cleanup;
+    }
+    /* checked again: the file may have appeared while we wrote */
+    if (!force && stat(path, &sb) == 0) {
+        st = lsc_error_set(err, LSC_ERR_EXISTS, path, 0, 0, "exists; use --force to replace it");
+        goto cleanup;
+    }
+    if (rename(tmp, path) != 0) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot rename into place: %s",
+                           strerror(errno));
+        goto cleanup;
+    }
+    lsc_free(tmp);
+    tmp = NULL;
+cleanup:
+    if (tmp != NULL) {
+        (void)unlink(tmp);
+        lsc_free(tmp);
+    }
+    return st;
+}
+
+enum lsc_status lsc_model_save(const struct lsc_model *m, const char *path, int force,
+                               struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    enum save_kind kind = SAVE_ATOMIC;
+    char *text = NULL;
+    size_t len = 0;
+
+    /* refuse early, before the work */
+    st = check_target(path, force, &kind, err);
+    if (st == LSC_OK)
+        st = serialise(m, &text, &len, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    switch (kind) {
+    case SAVE_STDOUT: {
+        int e = write_flush(stdout, text, len, 0);
+        if (e != 0)
+            st = lsc_error_set(err, LSC_ERR_IO, STDOUT_NAME, 0, 0, "write failed: %s", strerror(e));
+        break;
+    }
+    case SAVE_DIRECT:
+        st = save_direct(path, text, len, err);
+        break;
+    case SAVE_ATOMIC:
+        st = save_atomic(path, force, text, len, err);
+        break;
+    }
+cleanup:
+    lsc_free(text);
+    return st;
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+static enum lsc_status read_all(const char *path, const char *name, char **out, size_t *outlen,
+                                struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+
+    if (fp == NULL) {
+        st = lsc_error_set(err, LSC_ERR_IO, name, 0, 0, "cannot open: %s", strerror(errno));
+        goto cleanup;
+    }
+    for (;;) {
+        if (cap - len < READ_CHUNK) {
+            size_t ncap = cap ? cap * 2 : READ_CHUNK;
+            char *p = ncap > cap ? lsc_realloc(buf, ncap) : NULL;
+            if (p == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            buf = p;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(fp)) {
+        st = lsc_error_set(err, LSC_ERR_IO, name, 0, 0, "read failed: %s", strerror(errno));
+        goto cleanup;
+    }
+    *out = buf;
+    *outlen = len;
+    buf = NULL;
+cleanup:
+    if (fp != NULL && !is_stdin)
+        fclose(fp);
+    lsc_free(buf);
+    return st;
+}
+
+/* Field readers. prefix is the JSON path of obj ("" at the top), key the
+ * member; messages read "prefix.key: what". */
+struct reader {
+    const char *file;
+    struct lsc_error *err;
+};
+
+static enum lsc_status field_error(const struct reader *r, const char *prefix, const char *key,
+                                   const char *what)
+{
+    return lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s%s%s: %s", prefix,
+                         prefix[0] != '\0' ? "." : "", key, what);
+}
+
+static enum lsc_status member(const struct reader *r, const json_t *obj, const char *prefix,
+                              const char *key, json_t **out)
+{
+    *out = json_object_get(obj, key);
+    return *out != NULL ? LSC_OK : field_error(r, prefix, key, "missing");
+}
+
+static enum lsc_status get_object(const struct reader *r, const json_t *obj, const char *prefix,
+                                  const char *key, json_t **out)
+{
+    enum lsc_status st = member(r, obj, prefix, key, out);
+    if (st == LSC_OK && !json_is_object(*out))
+        st = field_error(r, prefix, key, "expected an object");
+    return st;
+}
+
+static enum lsc_status get_array(const struct reader *r, const json_t *obj, const char *prefix,
+                                 const char *key, json_t **out)
+{
+    enum lsc_status st = member(r, obj, prefix, key, out);
+    if (st == LSC_OK && !json_is_array(*out))
+        st = field_error(r, prefix, key, "expected an array");
+    return st;
+}
+
+static enum lsc_status get_string(const struct reader *r, const json_t *obj, const char *prefix,
+                                  const char *key, char **out)
+{
+    json_t *v = NULL;
+    enum lsc_status st = member(r, obj, prefix, key, &v);
+    if (st == LSC_OK && !json_is_string(v))
+        st = field_error(r, prefix, key, "expected a string");
+    if (st == LSC_OK) {
+        lsc_free(*out);
+        *out = lsc_strdup(json_string_value(v));
+        if (*out == NULL)
+            st = lsc_error_nomem(r->err);
+    }
+    return st;
+}
+
+/* A number (integer or real); null gives NaN when nullable. */
+static enum lsc_status get_number(const struct reader *r, const json_t *obj, const char *prefix,
+                                  const char *key, int nullable, double *out)
+{
+    json_t *v = NULL;
+    enum lsc_status st = member(r, obj, prefix, key, &v);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (nullable && json_is_null(v))
+        *out = NAN;
+    else if (json_is_number(v))
+        *out = json_number_value(v);
+    else
+        st = field_error(r, prefix, key,
+                         nullable ? "expected a number or null" : "expected a number");
+cleanup:
+    return st;
+}
+
+/* A non-negative integer; null gives SIZE_MAX when nullable. */
+static enum lsc_status get_size(const struct reader *r, const json_t *obj, const char *prefix,
+                                const char *key, int nullable, size_t *out)
+{
+    json_t *v = NULL;
+    enum lsc_status st = member(r, obj, prefix, key, &v);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (nullable && json_is_null(v))
+        *out = SIZE_MAX;
+    else if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+             (uintmax_t)json_integer_value(v) < (uintmax_t)SIZE_MAX)
+        *out = (size_t)json_integer_value(v);
+    else
+        st = field_error(r, prefix, key,
+                         nullable ? "expected a non-negative integer or null"
+                                  : "expected a non-negative integer");
+cleanup:
+    return st;
+}
+
+static enum lsc_status get_bool(const struct reader *r, const json_t *obj, const char *prefix,
+                                const char *key, int *out)
+{
+    json_t *v = NULL;
+    enum lsc_status st = member(r, obj, prefix, key, &v);
+    if (st == LSC_OK && !json_is_boolean(v))
+        st = field_error(r, prefix, key, "expected true or false");
+    if (st == LSC_OK)
+        *out = json_is_true(v);
+    return st;
+}
+
+static enum lsc_status get_strings(const struct reader *r, const json_t *obj, const char *prefix,
+                                   const char *key, char ***out, size_t *n)
+{
+    json_t *a = NULL;
+    char elem[PATH_MAX_LEN];
+    enum lsc_status st = get_array(r, obj, prefix, key, &a);
+    if (st != LSC_OK)
+        goto cleanup;
+    size_t count = json_array_size(a);
+    *out = lsc_calloc(count ? count : 1, sizeof **out);
+    if (*out == NULL) {
+        st = lsc_error_nomem(r->err);
+        goto cleanup;
+    }
+    *n = count;
+    for (size_t i = 0; i < count; i++) {
+        json_t *v = json_array_get(a, i);
+        if (!json_is_string(v)) {
+            snprintf(elem, sizeof elem, "%s[%zu]", key, i);
+            st = field_error(r, prefix, elem, "expected a string");
+            goto cleanup;
+        }
+        (*out)[i] = lsc_strdup(json_string_value(v));
+        if ((*out)[i] == NULL) {
+            st = lsc_error_nomem(r->err);
+            goto cleanup;
+        }
+    }
+cleanup:
+    return st;
+}
+
+/* A string member that must have one exact value. */
+static enum lsc_status expect_string(const struct reader *r, const json_t *obj, const char *prefix,
+                                     const char *key, const char *value)
+{
+    json_t *v = NULL;
+    char what[256];
+    enum lsc_status st = member(r, obj, prefix, key, &v);
+    if (st == LSC_OK && (!json_is_string(v) || strcmp(json_string_value(v), value) != 0)) {
+        snprintf(what, sizeof what, "expected \"%s\"", value);
+        st = field_error(r, prefix, key, what);
+    }
+    return st;
+}
+
+static enum lsc_status parse_header(const struct reader *r, const json_t *root)
+{
+    enum lsc_status st = LSC_OK;
+    json_t *v = json_object_get(root, "format");
+    if (!json_is_string(v) || strcmp(json_string_value(v), LSC_MODEL_FORMAT) != 0) {
+        st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0,
+                           "not a leadscore model: \"format\" is not \"" LSC_MODEL_FORMAT "\"");
+        goto cleanup;
+    }
+    v = json_object_get(root, "format_version");
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        st = field_error(r, "", "format_version", "expected a positive integer");
+        goto cleanup;
+    }
+    if (json_integer_value(v) > LSC_MODEL_FORMAT_VERSION)
+        st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0,
+                           "model format version %" JSON_INTEGER_FORMAT
+                           " is newer than this leadscore understands (%d)",
+                           json_integer_value(v), LSC_MODEL_FORMAT_VERSION);
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_training(const struct reader *r, const json_t *root,
+                                      struct lsc_model *m)
+{
+    json_t *o = NULL;
+    const char *p = "training";
+    enum lsc_status st = get_object(r, root, "", p, &o);
+    if (st == LSC_OK)
+        st = get_string(r, o, p, "file", &m->training_file);
+    if (st == LSC_OK)
+        st = get_string(r, o, p, "sha256", &m->training_sha256);
+    if (st == LSC_OK && !is_hex64(m->training_sha256))
+        st = field_error(r, p, "sha256", "expected 64 hexadecimal digits");
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "rows_read", 0, &m->rows_read);
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "rows_used", 0, &m->rows_used);
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "rows_skipped", 0, &m->rows_skipped);
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "positives", 0, &m->positives);
+    return st;
+}
+
+static enum lsc_status parse_roles(const struct reader *r, const json_t *root, struct lsc_model *m)
+{
+    json_t *o = NULL;
+    const char *p = "roles";
+    enum lsc_status st = get_object(r, root, "", p, &o);
+    if (st == LSC_OK)
+        st = get_string(r, o, p, "target", &m->target);
+    if (st == LSC_OK)
+        st = get_strings(r, o, p, "positive_values", &m->positive_values, &m->n_positive_values);
+    if (st == LSC_OK)
+        st = get_strings(r, o, p, "ids", &m->ids, &m->n_ids);
+    if (st == LSC_OK)
+        st = get_strings(r, o, p, "na_values", &m->na_values, &m->n_na_values);
+    return st;
+}
+
+static enum lsc_status parse_levels(const struct reader *r, const json_t *col, const char *p,
+                                    struct lsc_column_enc *c)
+{
+    json_t *a = NULL;
+    char lp[2 * PATH_MAX_LEN]; /* p plus ".levels[k]" */
+    enum lsc_status st = get_array(r, col, p, "levels", &a);
+    if (st != LSC_OK)
+        goto cleanup;
+    size_t n = json_array_size(a);
+    c->levels = lsc_calloc(n ? n : 1, sizeof *c->levels);
+    c->level_feature = lsc_calloc(n ? n : 1, sizeof *c->level_feature);
+    c->level_count = lsc_calloc(n ? n : 1, sizeof *c->level_count);
+    if (c->levels == NULL || c->level_feature == NULL || c->level_count == NULL) {
+        st = lsc_error_nomem(r->err);
+        goto cleanup;
+    }
+    c->n_levels = n;
+    c->training_count_total = 0;
+    for (size_t k = 0; k < n && st == LSC_OK; k++) {
+        json_t *lv = json_array_get(a, k);
+        snprintf(lp, sizeof lp, "%s.levels[%zu]", p, k);
+        if (!json_is_object(lv)) {
+            st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s: expected an object", lp);
+            break;
+        }
+        st = get_string(r, lv, lp, "name", &c->levels[k]);
+        if (st == LSC_OK)
+            st = get_size(r, lv, lp, "count", 0, &c->level_count[k]);
+        if (st == LSC_OK)
+            st = get_size(r, lv, lp, "feature", 1, &c->level_feature[k]);
+        if (st == LSC_OK) {
+            if (c->level_count[k] > SIZE_MAX - c->training_count_total)
+                st = field_error(r, lp, "count", "too large");
+            else
+                c->training_count_total += c->level_count[k];
+        }
+    }
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_column(const struct reader *r, const json_t *col, size_t j,
+                                    struct lsc_column_enc *c)
+{
+    enum lsc_status st = LSC_OK;
+    char p[PATH_MAX_LEN];
+    json_t *type = NULL;
+    snprintf(p, sizeof p, "columns[%zu]", j);
+    c->feature = LSC_NO_FEATURE;
+    c->missing_feature = LSC_NO_FEATURE;
+    c->reference = SIZE_MAX;
+    c->other = SIZE_MAX;
+    c->missing = SIZE_MAX;
+    if (!json_is_object(col)) {
+        st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s: expected an object", p);
+        goto cleanup;
+    }
+    st = get_string(r, col, p, "name", &c->name);
+    if (st == LSC_OK)
+        st = member(r, col, p, "type", &type);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (json_is_string(type) && strcmp(json_string_value(type), "numeric") == 0) {
+        c->type = LSC_COL_NUMERIC;
+        st = get_number(r, col, p, "median", 0, &c->median);
+        if (st == LSC_OK)
+            st = get_number(r, col, p, "mean", 0, &c->mean);
+        if (st == LSC_OK)
+            st = get_number(r, col, p, "sd", 0, &c->sd);
+        if (st == LSC_OK)
+            st = get_size(r, col, p, "feature", 0, &c->feature);
+        if (st == LSC_OK)
+            st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
+    } else if (json_is_string(type) && strcmp(json_string_value(type), "categorical") == 0) {
+        c->type = LSC_COL_CATEGORICAL;
+        st = parse_levels(r, col, p, c);
+        if (st == LSC_OK)
+            st = get_size(r, col, p, "reference", 0, &c->reference);
+        if (st == LSC_OK)
+            st = get_size(r, col, p, "other", 1, &c->other);
+        if (st == LSC_OK)
+            st = get_size(r, col, p, "missing", 1, &c->missing);
+    } else {
+        st = field_error(r, p, "type", "expected \"numeric\" or \"categorical\"");
+    }
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_columns(const struct reader *r, const json_t *root,
+                                     struct lsc_model *m)
+{
+    json_t *a = NULL;
+    enum lsc_status st = get_array(r, root, "", "columns", &a);
+    if (st != LSC_OK)
+        goto cleanup;
+    size_t n = json_array_size(a);
+    m->columns = lsc_calloc(n ? n : 1, sizeof *m->columns);
+    if (m->columns == NULL) {
+        st = lsc_error_nomem(r->err);
+        goto cleanup;
+    }
+    m->n_columns = n; /* zeroed columns free cleanly */
+    for (size_t j = 0; j < n && st == LSC_OK; j++)
+        st = parse_column(r, json_array_get(a, j), j, &m->columns[j]);
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_features(const struct reader *r, const json_t *root,
+                                      struct lsc_model *m)
+{
+    json_t *a = NULL;
+    char p[PATH_MAX_LEN];
+    enum lsc_status st = get_array(r, root, "", "features", &a);
+    if (st != LSC_OK)
+        goto cleanup;
+    size_t n = json_array_size(a);
+    m->feature_names = lsc_calloc(n ? n : 1, sizeof *m->feature_names);
+    m->coef = lsc_calloc(n ? n : 1, sizeof *m->coef);
+    if (m->feature_names == NULL || m->coef == NULL) {
+        st = lsc_error_nomem(r->err);
+        goto cleanup;
+    }
+    m->n_features = n;
+    for (size_t i = 0; i < n && st == LSC_OK; i++) {
+        json_t *f = json_array_get(a, i);
+        snprintf(p, sizeof p, "features[%zu]", i);
+        if (!json_is_object(f)) {
+            st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s: expected an object", p);
+            break;
+        }
+        st = get_string(r, f, p, "name", &m->feature_names[i]);
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "coefficient", 0, &m->coef[i]);
+    }
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_fit(const struct reader *r, const json_t *root, struct lsc_model *m)
+{
+    json_t *o = NULL;
+    const char *p = "fit";
+    enum lsc_status st = get_object(r, root, "", p, &o);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "l2", 0, &m->l2);
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "iterations", 0, &m->iterations);
+    if (st == LSC_OK)
+        st = get_bool(r, o, p, "converged", &m->converged);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "objective", 0, &m->objective);
+    if (st == LSC_OK)
+        st = get_bool(r, o, p, "refit", &m->refit);
+    return st;
+}
+
+static enum lsc_status parse_holdout(const struct reader *r, const json_t *root,
+                                     struct lsc_model *m)
+{
+    json_t *o = NULL;
+    const char *p = "holdout";
+    struct lsc_holdout_metrics *h = &m->holdout;
+    enum lsc_status st = member(r, root, "", p, &o);
+    if (st != LSC_OK || json_is_null(o))
+        goto cleanup;
+    if (!json_is_object(o)) {
+        st = field_error(r, "", p, "expected an object or null");
+        goto cleanup;
+    }
+    h->present = 1;
+    st = get_size(r, o, p, "rows", 0, &h->rows);
+    if (st == LSC_OK)
+        st = get_size(r, o, p, "positives", 0, &h->positives);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "auc", 1, &h->auc);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "log_loss", 1, &h->log_loss);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "brier", 1, &h->brier);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "base_rate", 1, &h->base_rate);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "precision_at_50", 1, &h->precision_at_50);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "recall_at_50", 1, &h->recall_at_50);
+    if (st == LSC_OK)
+        st = get_number(r, o, p, "accuracy_at_50", 1, &h->accuracy_at_50);
+cleanup:
+    return st;
+}
+
+static enum lsc_status parse_score(const struct reader *r, const json_t *root, struct lsc_model *m)
+{
+    json_t *o = NULL, *tiers = NULL;
+    enum lsc_status st = get_object(r, root, "", "score", &o);
+    if (st == LSC_OK)
+        st = expect_string(r, o, "score", "probability", PROBABILITY_RULE);
+    if (st == LSC_OK)
+        st = expect_string(r, o, "score", "score", SCORE_RULE);
+    if (st == LSC_OK)
+        st = get_object(r, o, "score", "tiers", &tiers);
+    if (st == LSC_OK)
+        st = get_number(r, tiers, "score.tiers", "hot", 0, &m->tier_hot);
+    if (st == LSC_OK)
+        st = get_number(r, tiers, "score.tiers", "warm", 0, &m->tier_warm);
+    return st;
+}
+
+static enum lsc_status parse_model(const struct reader *r, const json_t *root, struct lsc_model *m)
+{
+    json_t *options = NULL;
+    enum lsc_status st = parse_header(r, root);
+    if (st == LSC_OK)
+        st = get_string(r, root, "", "created", &m->created);
+    if (st == LSC_OK)
+        st = get_string(r, root, "", "tool_version", &m->tool_version);
+    if (st == LSC_OK)
+        st = parse_training(r, root, m);
+    if (st == LSC_OK)
+        st = get_object(r, root, "", "options", &options);
+    if (st == LSC_OK)
+        m->options = json_incref(options);
+    if (st == LSC_OK)
+        st = parse_roles(r, root, m);
+    if (st == LSC_OK)
+        st = parse_columns(r, root, m);
+    if (st == LSC_OK)
+        st = parse_features(r, root, m);
+    if (st == LSC_OK)
+        st = parse_fit(r, root, m);
+    if (st == LSC_OK)
+        st = parse_holdout(r, root, m);
+    if (st == LSC_OK)
+        st = parse_score(r, root, m);
+    return st;
+}
+
+enum lsc_status lsc_model_load(const char *path, struct lsc_model **out, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const char *name = strcmp(path, "-") == 0 ? STDIN_NAME : path;
+    struct reader r = {name, err};
+    char *text = NULL;
+    size_t len = 0;
+    json_t *root = NULL;
+    json_error_t jerr;
+    struct lsc_model *m = NULL;
+
+    *out = NULL;
+    use_lsc_allocator();
+    st = read_all(path, name, &text, &len, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root == NULL) {
+        /* jansson leaves the text empty when its lexer cannot allocate */
+        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
+            st = lsc_error_nomem(err);
+        else
+            st = lsc_error_set(err, LSC_ERR_MODEL, name, jerr.line > 0 ? (size_t)jerr.line : 0,
+                               jerr.column > 0 ? (size_t)jerr.column : 0,
+                               "not a leadscore model: %s", jerr.text);
+        goto cleanup;
+    }
+    if (!json_is_object(root)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, name, 0, 0,
+                           "not a leadscore model: expected a JSON object");
+        goto cleanup;
+    }
+    m = model_new();
+    if (m == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    st = parse_model(&r, root, m);
+    if (st == LSC_OK)
+        st = model_validate(m, name, err);
+    if (st == LSC_OK) {
+        st = model_build_lookups(m, err);
+        if (st != LSC_OK && err != NULL)
+            snprintf(err->file, sizeof err->file, "%s", name);
+    }
+    if (st == LSC_OK) {
+        *out = m;
+        m = NULL;
+    }
+cleanup:
+    lsc_model_free(m);
+    json_decref(root);
+    lsc_free(text);
+    return st;
+}

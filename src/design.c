@@ -1,0 +1,222 @@
+#include "design.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "linalg.h"
+#include "status_internal.h"
+#include "util.h"
+
+void design_free(struct design *d)
+{
+    if (d == NULL)
+        return;
+    for (size_t j = 0; j < d->q; j++)
+        lsc_free(d->dense[j].table);
+    lsc_free(d->dense);
+    for (size_t c = 0; c < d->nc; c++)
+        lsc_free(d->cats[c].map);
+    lsc_free(d->cats);
+    memset(d, 0, sizeof *d);
+}
+
+static double encode_dense(const struct design_dense *f, double v)
+{
+    if (f->indicator)
+        return isnan(v) ? 1.0 : 0.0;
+    return ((isnan(v) ? f->median : v) - f->mean) / f->sd;
+}
+
+enum lsc_status design_build(struct design *d, const struct dataset *ds,
+                             const struct lsc_model *m, const size_t *col_src, const size_t *rows,
+                             size_t n, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    d->rows = rows;
+    d->p = m->n_features;
+    d->y = ds->y;
+    size_t q = 0, nc = 0;
+    for (size_t j = 0; j < m->n_columns; j++) {
+        if (m->columns[j].type == LSC_COL_NUMERIC)
+            q += m->columns[j].missing_feature != LSC_NO_FEATURE ? 2u : 1u;
+        else
+            nc++;
+    }
+    d->dense = lsc_calloc(q ? q : 1, sizeof *d->dense);
+    d->cats = lsc_calloc(nc ? nc : 1, sizeof *d->cats);
+    if (d->dense == NULL || d->cats == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        const struct ds_column *src = &ds->cols[col_src[j]];
+        if (c->type == LSC_COL_NUMERIC) {
+            for (int ind = 0; ind < 2; ind++) {
+                if (ind && c->missing_feature == LSC_NO_FEATURE)
+                    break;
+                struct design_dense *f = &d->dense[d->q];
+                f->src = src;
+                f->median = c->median;
+                f->mean = c->mean;
+                f->sd = c->sd;
+                f->indicator = ind;
+                f->feature = ind ? c->missing_feature : c->feature;
+                d->q++;
+                if (src->raw == NULL) {
+                    size_t ncodes = dict_size(src->dict) + 1;
+                    f->table = lsc_calloc(ncodes, sizeof *f->table);
+                    if (f->table == NULL) {
+                        st = lsc_error_nomem(err);
+                        goto cleanup;
+                    }
+                    f->table[0] = encode_dense(f, NAN);
+                    for (size_t k = 1; k < ncodes; k++)
+                        f->table[k] = encode_dense(f, src->values[k - 1]);
+                }
+            }
+        } else {
+            struct design_cat *cb = &d->cats[d->nc];
+            size_t ncodes = dict_size(src->dict) + 1;
+            cb->codes = src->codes;
+            cb->map = lsc_calloc(ncodes, sizeof *cb->map);
+            if (cb->map == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            d->nc++;
+            /* unseen or pooled values: "(other)" when it exists, else the reference */
+            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
+            for (size_t k = 0; k < ncodes; k++) {
+                size_t level = fallback;
+                if (k == 0) {
+                    if (c->missing != SIZE_MAX)
+                        level = c->missing;
+                } else {
+                    uint32_t id = dict_find(c->lookup, dict_str(src->dict, (uint32_t)(k - 1)),
+                                            dict_len(src->dict, (uint32_t)(k - 1)));
+                    /* a literal "(other)"/"(missing)" text value is not the pooled level */
+                    if (id != DICT_NONE && id != c->other && id != c->missing)
+                        level = id;
+                }
+                size_t f = c->level_feature[level];
+                cb->map[k] = f == LSC_NO_FEATURE ? -1 : (int32_t)f;
+            }
+        }
+    }
+cleanup:
+    if (st != LSC_OK)
+        design_free(d);
+    return st;
+}
+
+void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out)
+{
+    size_t q = d->q;
+    for (size_t j = 0; j < q; j++) {
+        const struct design_dense *f = &d->dense[j];
+        const struct ds_column *src = f->src;
+        if (f->table != NULL) {
+            const uint32_t *codes = src->codes;
+            for (size_t i = 0; i < m; i++)
+                out[i * q + j] = f->table[codes[design_row(d, i0 + i)]];
+        } else {
+            for (size_t i = 0; i < m; i++)
+                out[i * q + j] = encode_dense(f, src->raw[design_row(d, i0 + i)]);
+        }
+    }
+}
+
+enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
+                              struct lsc_error *err)
+{
+    double *xb = lsc_malloc(DESIGN_BLOCK * (d->q ? d->q : 1) * sizeof *xb);
+    double *bd = lsc_malloc((d->q ? d->q : 1) * sizeof *bd);
+    if (xb == NULL || bd == NULL) {
+        lsc_free(xb);
+        lsc_free(bd);
+        return lsc_error_nomem(err);
+    }
+    for (size_t j = 0; j < d->q; j++)
+        bd[j] = beta[d->dense[j].feature];
+    for (size_t i0 = 0; i0 < d->n; i0 += DESIGN_BLOCK) {
+        size_t m = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
+        design_fill_dense(d, i0, m, xb);
+        la_gemv(xb, m, d->q, bd, eta + i0);
+        for (size_t i = 0; i < m; i++) {
+            size_t r = design_row(d, i0 + i);
+            double s = beta[0];
+            for (size_t c = 0; c < d->nc; c++) {
+                int32_t f = d->cats[c].map[d->cats[c].codes[r]];
+                if (f >= 0)
+                    s += beta[f];
+            }
+            eta[i0 + i] += s;
+        }
+    }
+    lsc_free(xb);
+    lsc_free(bd);
+    return LSC_OK;
+}
+
+enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,
+                                  const char *path, int force, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct outfile o;
+    double *row = NULL, *xb = NULL;
+    memset(&o, 0, sizeof o);
+    row = lsc_calloc(d->p, sizeof *row);
+    xb = lsc_malloc(DESIGN_BLOCK * (d->q ? d->q : 1) * sizeof *xb);
+    if (row == NULL || xb == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    st = outfile_open(&o, path, force, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    int bad = 0;
+    for (size_t f = 1; f < d->p; f++) {
+        bad |= csv_put_field(o.fp, m->feature_names[f], strlen(m->feature_names[f])) != 0;
+        bad |= putc(',', o.fp) == EOF;
+    }
+    bad |= fputs("__target__\n", o.fp) == EOF;
+    for (size_t i0 = 0; i0 < d->n && !bad; i0 += DESIGN_BLOCK) {
+        size_t mm = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
+        design_fill_dense(d, i0, mm, xb);
+        for (size_t i = 0; i < mm && !bad; i++) {
+            size_t r = design_row(d, i0 + i);
+            memset(row, 0, d->p * sizeof *row);
+            for (size_t j = 0; j < d->q; j++)
+                row[d->dense[j].feature] = xb[i * d->q + j];
+            for (size_t c = 0; c < d->nc; c++) {
+                int32_t f = d->cats[c].map[d->cats[c].codes[r]];
+                if (f >= 0)
+                    row[f] = 1.0;
+            }
+            for (size_t f = 1; f < d->p; f++) {
+                if (row[f] == 0.0)
+                    bad |= fputs("0,", o.fp) == EOF;
+                else if (row[f] == 1.0)
+                    bad |= fputs("1,", o.fp) == EOF;
+                else
+                    bad |= fprintf(o.fp, "%.17g,", row[f]) < 0;
+            }
+            bad |= fprintf(o.fp, "%d\n", d->y[r] > 0.5) < 0;
+        }
+    }
+    if (bad) {
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        goto cleanup;
+    }
+    st = outfile_commit(&o, err);
+cleanup:
+    outfile_abort(&o);
+    lsc_free(row);
+    lsc_free(xb);
+    return st;
+}

@@ -1,0 +1,72 @@
+/* design - the encoded design matrix as a view, never materialised whole.
+ *
+ * Features split into a dense block (numeric values and missing indicators,
+ * q columns) produced on demand, BLOCK rows at a time, and categorical blocks
+ * kept as one feature index per row and column (-1 for the reference
+ * level). This keeps 10M-row training within memory and lets X'WX be formed
+ * from the one-hot structure: count accumulation for categorical blocks,
+ * dsyrk for the dense block.
+ */
+#ifndef LSC_SRC_DESIGN_H
+#define LSC_SRC_DESIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataset.h"
+#include "model.h"
+
+#define DESIGN_BLOCK 1024
+
+struct design_dense {
+    const struct ds_column *src;
+    double median, mean, sd;
+    int indicator;      /* 1: the missing indicator, 0: the standardised value */
+    double *table;      /* per code: the encoded value (dictionary columns) */
+    size_t feature;     /* model feature index */
+};
+
+struct design_cat {
+    const uint32_t *codes;
+    int32_t *map;       /* code -> feature index, -1 for the reference level */
+};
+
+struct design {
+    size_t n;           /* rows in the view */
+    const size_t *rows; /* dataset rows (NULL: 0..n-1); lent */
+    size_t p;           /* features including the intercept */
+    size_t q;           /* dense features */
+    struct design_dense *dense;
+    size_t nc;
+    struct design_cat *cats;
+    const double *y;    /* dataset targets (indexed by dataset row); lent */
+};
+
+/* Builds the view of rows (lent; NULL: all n) of ds under the model's
+ * encoders; col_src maps model columns to dataset columns. Values the
+ * encoder did not see in training rows map to "(other)" or the reference,
+ * exactly as the scorer does. */
+enum lsc_status design_build(struct design *d, const struct dataset *ds,
+                             const struct lsc_model *m, const size_t *col_src, const size_t *rows,
+                             size_t n, struct lsc_error *err);
+void design_free(struct design *d);
+
+/* Dataset row of view row i. */
+static inline size_t design_row(const struct design *d, size_t i)
+{
+    return d->rows ? d->rows[i] : i;
+}
+
+/* Fills out (m x q, row-major) with view rows i0 .. i0+m-1. */
+void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out);
+
+/* eta[i] = x_i . beta for every view row (eta has n entries). */
+enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
+                              struct lsc_error *err);
+
+/* Writes the view as CSV: feature names (without the intercept) and a last
+ * column __target__. */
+enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,
+                                  const char *path, int force, struct lsc_error *err);
+
+#endif

@@ -1,0 +1,323 @@
+#include "encoder.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "status_internal.h"
+
+void encoder_clear(struct lsc_model *m)
+{
+    for (size_t j = 0; j < m->n_columns; j++) {
+        struct lsc_column_enc *c = &m->columns[j];
+        lsc_free(c->name);
+        for (size_t k = 0; k < c->n_levels; k++)
+            lsc_free(c->levels[k]);
+        lsc_free(c->levels);
+        lsc_free(c->level_feature);
+        lsc_free(c->level_count);
+        dict_free(c->lookup);
+    }
+    lsc_free(m->columns);
+    m->columns = NULL;
+    m->n_columns = 0;
+    for (size_t i = 0; i < m->n_features; i++)
+        lsc_free(m->feature_names[i]);
+    lsc_free(m->feature_names);
+    m->feature_names = NULL;
+    lsc_free(m->coef);
+    m->coef = NULL;
+    m->n_features = 0;
+}
+
+static size_t row_at(const size_t *rows, size_t i) { return rows ? rows[i] : i; }
+
+static char *feature_name(const char *col, const char *level)
+{
+    size_t a = strlen(col), b = level ? strlen(level) : 0;
+    char *s = lsc_malloc(a + b + 2);
+    if (s == NULL)
+        return NULL;
+    memcpy(s, col, a);
+    if (level != NULL) {
+        s[a] = '=';
+        memcpy(s + a + 1, level, b);
+        s[a + 1 + b] = '\0';
+    } else {
+        s[a] = '\0';
+    }
+    return s;
+}
+
+/* Appends a feature name; returns its index or LSC_NO_FEATURE on failure. */
+static size_t add_feature(struct lsc_model *m, size_t *cap, const char *col, const char *level)
+{
+    if (m->n_features == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        char **f = lsc_reallocarray(m->feature_names, ncap, sizeof *f);
+        if (f == NULL)
+            return LSC_NO_FEATURE;
+        m->feature_names = f;
+        *cap = ncap;
+    }
+    char *name = feature_name(col, level);
+    if (name == NULL)
+        return LSC_NO_FEATURE;
+    m->feature_names[m->n_features] = name;
+    return m->n_features++;
+}
+
+/* Returns 1 when the column is kept, 0 when dropped (with a note). */
+static int fit_numeric(const struct ds_column *src, const size_t *rows, size_t n,
+                       struct lsc_column_enc *c, double *buf, const struct lsc_log *log)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = ds_value(src, row_at(rows, i));
+        if (!isnan(v))
+            buf[k++] = v;
+    }
+    if (k == 0) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": no values", src->name);
+        return 0;
+    }
+    gsl_sort(buf, 1, k);
+    c->median = gsl_stats_median_from_sorted_data(buf, 1, k);
+    size_t missing = n - k;
+    /* mean and population sd of the imputed column */
+    double sum = 0.0;
+    for (size_t i = 0; i < k; i++)
+        sum += buf[i];
+    sum += (double)missing * c->median;
+    c->mean = sum / (double)n;
+    double ss = 0.0;
+    for (size_t i = 0; i < k; i++)
+        ss += (buf[i] - c->mean) * (buf[i] - c->mean);
+    ss += (double)missing * (c->median - c->mean) * (c->median - c->mean);
+    c->sd = sqrt(ss / (double)n);
+    if (!(c->sd > 0.0) || buf[0] == buf[k - 1]) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant (%g)%s", src->name, buf[0],
+                 missing ? " apart from missing values" : "");
+        return 0;
+    }
+    c->missing_feature = missing > 0 ? 0 : LSC_NO_FEATURE; /* set for real by the caller */
+    return 1;
+}
+
+struct level_sort {
+    size_t code, count;
+};
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const struct level_sort *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return x->code < y->code ? -1 : (x->code > y->code);
+}
+
+static enum lsc_status fit_categorical(const struct ds_column *src, const size_t *rows, size_t n,
+                                       size_t min_count, struct lsc_column_enc *c, int *kept,
+                                       const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t ncodes = dict_size(src->dict) + 1;
+    struct level_sort *lv = lsc_calloc(ncodes, sizeof *lv);
+    if (lv == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < ncodes; k++)
+        lv[k].code = k;
+    for (size_t i = 0; i < n; i++)
+        lv[src->codes[row_at(rows, i)]].count++;
+    /* missing (code 0) sorts by its count like any level */
+    qsort(lv, ncodes, sizeof *lv, by_count_desc);
+    size_t nkeep = 0, pooled = 0, npooled = 0;
+    for (size_t k = 0; k < ncodes; k++) {
+        if (lv[k].count == 0)
+            continue;
+        if (lv[k].count >= min_count)
+            nkeep++;
+        else {
+            pooled += lv[k].count;
+            npooled++;
+        }
+    }
+    size_t total = nkeep + (pooled > 0);
+    *kept = total >= 2;
+    if (!*kept) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant%s", src->name,
+                 npooled ? " after pooling rare levels" : "");
+        goto cleanup;
+    }
+    c->levels = lsc_calloc(total, sizeof *c->levels);
+    c->level_count = lsc_calloc(total, sizeof *c->level_count);
+    c->level_feature = lsc_calloc(total, sizeof *c->level_feature);
+    if (c->levels == NULL || c->level_count == NULL || c->level_feature == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    c->n_levels = total;
+    c->other = SIZE_MAX;
+    c->missing = SIZE_MAX;
+    size_t at = 0;
+    for (size_t k = 0; k < ncodes; k++) {
+        if (lv[k].count < min_count || lv[k].count == 0)
+            continue;
+        const char *name = lv[k].code == 0 ? LSC_LEVEL_MISSING
+                                           : dict_str(src->dict, (uint32_t)(lv[k].code - 1));
+        if (lv[k].code == 0)
+            c->missing = at;
+        c->levels[at] = lsc_strdup(name);
+        if (c->levels[at] == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        c->level_count[at++] = lv[k].count;
+    }
+    if (pooled > 0) {
+        c->other = at;
+        c->levels[at] = lsc_strdup(LSC_LEVEL_OTHER);
+        if (c->levels[at] == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        c->level_count[at++] = pooled;
+        lsc_logf(log, LSC_LOG_INFO, "column \"%s\": %zu rare levels (%zu rows) pooled into %s",
+                 src->name, npooled, pooled, LSC_LEVEL_OTHER);
+    }
+    /* the most frequent level is the reference; "(other)" can be it only
+     * when it is strictly the most frequent */
+    c->reference = 0;
+    if (c->other != SIZE_MAX && c->level_count[c->other] > c->level_count[0])
+        c->reference = c->other;
+    c->training_count_total = n;
+cleanup:
+    lsc_free(lv);
+    return st;
+}
+
+enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
+                            size_t min_level_count, const struct lsc_log *log,
+                            struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
+                            struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    double *buf = NULL;
+    size_t fcap = 0;
+    size_t *src_of = NULL;
+
+    encoder_clear(m);
+    *col_src = NULL;
+    memset(stats, 0, sizeof *stats);
+    m->columns = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *m->columns);
+    src_of = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *src_of);
+    buf = lsc_calloc(n ? n : 1, sizeof *buf);
+    if (m->columns == NULL || src_of == NULL || buf == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (add_feature(m, &fcap, "(intercept)", NULL) == LSC_NO_FEATURE) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        const struct ds_column *src = &ds->cols[j];
+        if (src->role != DS_FEATURE)
+            continue;
+        struct lsc_column_enc *c = &m->columns[m->n_columns];
+        memset(c, 0, sizeof *c);
+        int numeric = src->force == DS_FORCE_NUMERIC ||
+                      (src->force == DS_INFER && ds_is_numeric(src));
+        int categorical_ok = src->raw == NULL;
+        if (src->force == DS_FORCE_NUMERIC && !ds_is_numeric(src)) {
+            st = lsc_error_set(err, LSC_ERR_DATA, ds->file, src->first_text_line,
+                               src->file_index + 1,
+                               "column \"%s\" was declared --numeric but has text values",
+                               src->name);
+            goto cleanup;
+        }
+        int kept = 0;
+        if (numeric) {
+            kept = fit_numeric(src, rows, n, c, buf, log);
+        } else if (!categorical_ok || src->overflow) {
+            lsc_logf(log, LSC_LOG_NOTE,
+                     "dropped column \"%s\": more than %u distinct values, not all numbers "
+                     "(an id or free text?)",
+                     src->name, DS_MAX_DICT);
+        } else {
+            st = fit_categorical(src, rows, n, min_level_count, c, &kept, log, err);
+            if (st != LSC_OK)
+                goto cleanup;
+            if (kept && src->n_text > 0 && ds_is_numeric(src) == 0 && src->force == DS_INFER &&
+                src->n_text < dict_size(src->dict))
+                lsc_logf(log, LSC_LOG_INFO,
+                         "column \"%s\" is categorical: mostly numbers, but not all (line %zu)",
+                         src->name, src->first_text_line);
+        }
+        if (!kept) {
+            stats->columns_dropped++;
+            for (size_t k = 0; k < c->n_levels; k++)
+                lsc_free(c->levels[k]);
+            lsc_free(c->levels);
+            lsc_free(c->level_count);
+            lsc_free(c->level_feature);
+            memset(c, 0, sizeof *c);
+            continue;
+        }
+        c->name = lsc_strdup(src->name);
+        if (c->name == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        m->n_columns++; /* owned by m from here, so cleanup frees it */
+        src_of[m->n_columns - 1] = j;
+        stats->columns_used++;
+        if (numeric) {
+            c->type = LSC_COL_NUMERIC;
+            int has_missing = c->missing_feature != LSC_NO_FEATURE;
+            c->feature = add_feature(m, &fcap, src->name, NULL);
+            c->missing_feature = LSC_NO_FEATURE;
+            if (c->feature == LSC_NO_FEATURE) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            if (has_missing) {
+                c->missing_feature = add_feature(m, &fcap, src->name, LSC_LEVEL_MISSING);
+                if (c->missing_feature == LSC_NO_FEATURE) {
+                    st = lsc_error_nomem(err);
+                    goto cleanup;
+                }
+            }
+        } else {
+            c->type = LSC_COL_CATEGORICAL;
+            for (size_t k = 0; k < c->n_levels; k++) {
+                c->level_feature[k] = LSC_NO_FEATURE;
+                if (k == c->reference)
+                    continue;
+                c->level_feature[k] = add_feature(m, &fcap, src->name, c->levels[k]);
+                if (c->level_feature[k] == LSC_NO_FEATURE) {
+                    st = lsc_error_nomem(err);
+                    goto cleanup;
+                }
+            }
+        }
+    }
+    m->coef = lsc_calloc(m->n_features, sizeof *m->coef);
+    if (m->coef == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    st = model_build_lookups(m, err);
+cleanup:
+    lsc_free(buf);
+    if (st != LSC_OK) {
+        lsc_free(src_of);
+        encoder_clear(m);
+    } else {
+        *col_src = src_of;
+    }
+    return st;
+}

@@ -1,0 +1,33 @@
+/* encoder - fits the column encoders of a model on a set of training rows.
+ *
+ * Numeric columns: median imputation, a missing indicator when the training
+ * rows have missing values, standardisation (population standard deviation
+ * of the imputed values). Categorical columns: levels seen fewer than
+ * min_level_count times pooled into "(other)", missing its own level
+ * "(missing)" (pooled like any other level when rare), the most frequent
+ * level as reference (ties: the level seen first in the file). Constant
+ * and empty columns are dropped with a note. */
+#ifndef LSC_SRC_ENCODER_H
+#define LSC_SRC_ENCODER_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "model.h"
+
+struct encoder_stats {
+    size_t columns_used, columns_dropped;
+};
+
+/* Fills m->columns, m->n_columns, m->feature_names, m->n_features (freeing
+ * what was there) and *col_src (allocated: the dataset column of each model
+ * column). rows (NULL: all) lists the training rows. log may be NULL. */
+enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
+                            size_t min_level_count, const struct lsc_log *log,
+                            struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
+                            struct lsc_error *err);
+
+/* Frees the schema part of a model (columns and feature names). */
+void encoder_clear(struct lsc_model *m);
+
+#endif

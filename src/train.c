@@ -1,0 +1,396 @@
+#include "leadscore/train.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "dataset.h"
+#include "design.h"
+#include "encoder.h"
+#include "logreg.h"
+#include "metrics.h"
+#include "model.h"
+#include "status_internal.h"
+#include "util.h"
+
+#ifndef LEADSCORE_VERSION
+#define LEADSCORE_VERSION "0.0.0"
+#endif
+
+void lsc_train_options_defaults(struct lsc_train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->min_level_count = 10;
+    o->l2 = 1.0;
+    o->holdout = 0.2;
+    o->seed = 42;
+    o->refit = 1;
+    o->max_iter = 100;
+    o->tol = 1e-10;
+    o->tier_hot = 70.0;
+    o->tier_warm = 40.0;
+}
+
+enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struct lsc_error *err)
+{
+    if (o->input == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
+    if (o->target == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--target COLUMN is required");
+    if (!(o->l2 >= 0.0) || !isfinite(o->l2))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--l2 must be a finite number >= 0");
+    if (!(o->holdout >= 0.0 && o->holdout < 1.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--holdout must be in [0, 1)");
+    if (o->max_iter == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--max-iter must be at least 1");
+    if (!(o->tol > 0.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--tol must be > 0");
+    if (!(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "tier cut-offs must satisfy 0 < warm < hot <= 100");
+    if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
+        o->delimiter != '|')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--delimiter must be one of , ; | or TAB");
+    return LSC_OK;
+}
+
+/* Stratified split: each class shuffled with the seeded generator, the first
+ * round(fraction * count) of each to the holdout. Both lists come back in
+ * file order. */
+static enum lsc_status split_rows(const struct dataset *ds, double fraction, unsigned long seed,
+                                  size_t **train, size_t *ntrain, size_t **hold, size_t *nhold,
+                                  struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t n = ds->n_rows;
+    size_t *cls[2] = {NULL, NULL};
+    size_t cnt[2] = {0, 0};
+    unsigned char *is_hold = NULL;
+    gsl_rng *rng = NULL;
+    *train = lsc_malloc((n ? n : 1) * sizeof **train);
+    *hold = lsc_malloc((n ? n : 1) * sizeof **hold);
+    cls[0] = lsc_malloc((n ? n : 1) * sizeof *cls[0]);
+    cls[1] = lsc_malloc((n ? n : 1) * sizeof *cls[1]);
+    is_hold = lsc_calloc(n ? n : 1, 1);
+    rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (*train == NULL || *hold == NULL || cls[0] == NULL || cls[1] == NULL || is_hold == NULL ||
+        rng == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    gsl_rng_set(rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        int k = ds->y[i] > 0.5;
+        cls[k][cnt[k]++] = i;
+    }
+    for (int k = 0; k < 2; k++) {
+        gsl_ran_shuffle(rng, cls[k], cnt[k], sizeof(size_t));
+        size_t h = (size_t)floor(fraction * (double)cnt[k] + 0.5);
+        if (h >= cnt[k] && cnt[k] > 0)
+            h = cnt[k] - 1; /* keep each class in training */
+        for (size_t i = 0; i < h; i++)
+            is_hold[cls[k][i]] = 1;
+    }
+    *ntrain = *nhold = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (is_hold[i])
+            (*hold)[(*nhold)++] = i;
+        else
+            (*train)[(*ntrain)++] = i;
+    }
+cleanup:
+    lsc_free(cls[0]);
+    lsc_free(cls[1]);
+    lsc_free(is_hold);
+    gsl_rng_free(rng);
+    if (st != LSC_OK) {
+        lsc_free(*train);
+        lsc_free(*hold);
+        *train = *hold = NULL;
+    }
+    return st;
+}
+
+static json_t *strings_json(const struct lsc_strings *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < s->count; i++)
+        json_array_append_new(a, json_string(s->items[i]));
+    return a;
+}
+
+static json_t *options_json(const struct lsc_train_options *o)
+{
+    char delim[2] = {o->delimiter, '\0'};
+    return json_pack("{s:s, s:s?, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:f, s:I, "
+                     "s:b, s:I, s:f, s:f, s:f}",
+                     "input", o->input, "delimiter", o->delimiter ? delim : NULL, "target",
+                     o->target, "id", strings_json(&o->ids), "exclude", strings_json(&o->exclude),
+                     "include", strings_json(&o->include), "numeric", strings_json(&o->numeric),
+                     "categorical", strings_json(&o->categorical), "na_values",
+                     strings_json(&o->na_values), "positive", strings_json(&o->positive),
+                     "min_level_count", (json_int_t)o->min_level_count, "l2", o->l2, "holdout",
+                     o->holdout, "seed", (json_int_t)o->seed, "refit", o->refit, "max_iter",
+                     (json_int_t)o->max_iter, "tol", o->tol, "tier_hot", o->tier_hot,
+                     "tier_warm", o->tier_warm);
+}
+
+static char **copy_strings(const struct lsc_strings *s, size_t *n)
+{
+    char **out = lsc_calloc(s->count ? s->count : 1, sizeof *out);
+    *n = 0;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < s->count; i++) {
+        out[i] = lsc_strdup(s->items[i]);
+        if (out[i] == NULL) {
+            for (size_t k = 0; k < i; k++)
+                lsc_free(out[k]);
+            lsc_free(out);
+            return NULL;
+        }
+    }
+    *n = s->count;
+    return out;
+}
+
+static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *ds,
+                                     const struct lsc_train_options *o, struct lsc_error *err)
+{
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    m->created = lsc_strdup(now);
+    m->tool_version = lsc_strdup(LEADSCORE_VERSION);
+    m->training_file = lsc_strdup(ds->file);
+    m->training_sha256 = lsc_strdup(ds->sha256);
+    m->target = lsc_strdup(o->target);
+    m->options = options_json(o);
+    m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
+    m->ids = copy_strings(&o->ids, &m->n_ids);
+    m->na_values = copy_strings(&o->na_values, &m->n_na_values);
+    if (m->created == NULL || m->tool_version == NULL || m->training_file == NULL ||
+        m->training_sha256 == NULL || m->target == NULL || m->options == NULL ||
+        m->positive_values == NULL || m->ids == NULL || m->na_values == NULL)
+        return lsc_error_nomem(err);
+    m->rows_read = ds->rows_read;
+    m->rows_used = ds->n_rows;
+    m->rows_skipped = ds->rows_skipped_target;
+    m->positives = ds->positives;
+    m->l2 = o->l2;
+    m->tier_hot = o->tier_hot;
+    m->tier_warm = o->tier_warm;
+    return LSC_OK;
+}
+
+/* Fits encoders and coefficients on rows; leaves col_src for design use. */
+static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size_t n,
+                              const struct lsc_train_options *o, const struct lsc_log *log,
+                              struct lsc_model *m, size_t **col_src, struct encoder_stats *es,
+                              struct logreg_result *res, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct design d;
+    memset(&d, 0, sizeof d);
+    st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    st = design_build(&d, ds, m, *col_src, rows, n, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    struct logreg_opts lo = {o->l2, o->max_iter, o->tol};
+    st = logreg_fit(&d, &lo, m->coef, res, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (!res->converged)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "the fit did not converge in %zu iterations (scaled gradient %.3g > %.3g); "
+                 "raise --max-iter or --l2",
+                 res->iterations, res->grad_norm, o->tol);
+cleanup:
+    design_free(&d);
+    return st;
+}
+
+static enum lsc_status predict_rows(const struct dataset *ds, const struct lsc_model *m,
+                                    const size_t *col_src, const size_t *rows, size_t n,
+                                    double *prob, struct lsc_error *err)
+{
+    struct design d;
+    enum lsc_status st = design_build(&d, ds, m, col_src, rows, n, err);
+    if (st != LSC_OK)
+        return st;
+    st = design_linear(&d, m->coef, prob, err);
+    if (st == LSC_OK)
+        for (size_t i = 0; i < n; i++)
+            prob[i] = logreg_sigmoid(prob[i]);
+    design_free(&d);
+    return st;
+}
+
+static enum lsc_status write_predictions(const struct dataset *ds, const double *prob,
+                                         const char *path, int force, struct lsc_error *err)
+{
+    struct outfile o;
+    enum lsc_status st = outfile_open(&o, path, force, err);
+    if (st != LSC_OK)
+        return st;
+    int bad = fputs("row,line,probability\n", o.fp) == EOF;
+    for (size_t i = 0; i < ds->n_rows && !bad; i++)
+        bad = fprintf(o.fp, "%zu,%zu,%.17g\n", ds->row_number[i], ds->row_line[i], prob[i]) < 0;
+    if (bad) {
+        outfile_abort(&o);
+        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+    }
+    return outfile_commit(&o, err);
+}
+
+enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
+                          struct lsc_model **out, struct lsc_train_summary *sum,
+                          struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct dataset *ds = NULL;
+    struct lsc_model *m = NULL;
+    size_t *train = NULL, *hold = NULL, *col_src = NULL;
+    size_t ntrain = 0, nhold = 0;
+    double *prob = NULL, *ybuf = NULL;
+    struct encoder_stats es;
+    struct logreg_result res;
+    struct design d;
+    memset(&d, 0, sizeof d);
+    memset(sum, 0, sizeof *sum);
+    *out = NULL;
+
+    if ((st = lsc_train_options_check(o, err)) != LSC_OK)
+        goto cleanup;
+    if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (o->predictions && (st = outfile_check(o->predictions, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if ((st = dataset_load(&ds, o, log, err)) != LSC_OK)
+        goto cleanup;
+    if ((st = dataset_map_target(ds, o, err)) != LSC_OK) {
+        if (err != NULL && err->file[0] == '\0')
+            snprintf(err->file, sizeof err->file, "%s", ds->file);
+        goto cleanup;
+    }
+    sum->rows_read = ds->rows_read;
+    sum->rows_used = ds->n_rows;
+    sum->rows_skipped_target = ds->rows_skipped_target;
+    sum->positives = ds->positives;
+
+    m = model_new();
+    if (m == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if ((st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
+        goto cleanup;
+    sum->train_rows = ntrain;
+    sum->holdout_rows = nhold;
+
+    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, m, &col_src, &es, &res, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    sum->columns_used = es.columns_used;
+    sum->columns_dropped = es.columns_dropped;
+    sum->iterations = res.iterations;
+    sum->converged = res.converged;
+
+    prob = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *prob);
+    ybuf = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *ybuf);
+    if (prob == NULL || ybuf == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (nhold > 0) {
+        if ((st = predict_rows(ds, m, col_src, hold, nhold, prob, err)) != LSC_OK)
+            goto cleanup;
+        struct lsc_holdout_metrics *h = &m->holdout;
+        h->present = 1;
+        h->rows = nhold;
+        for (size_t i = 0; i < nhold; i++) {
+            ybuf[i] = ds->y[hold[i]];
+            h->positives += ybuf[i] > 0.5;
+        }
+        if ((st = metrics_auc(prob, ybuf, nhold, &h->auc)) != LSC_OK) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        h->log_loss = metrics_log_loss(prob, ybuf, nhold);
+        h->brier = metrics_brier(prob, ybuf, nhold);
+        h->base_rate = (double)h->positives / (double)nhold;
+        struct metrics_threshold mt;
+        metrics_at_threshold(prob, ybuf, nhold, 0.5, &mt);
+        h->precision_at_50 = mt.precision;
+        h->recall_at_50 = mt.recall;
+        h->accuracy_at_50 = mt.accuracy;
+        sum->auc = h->auc;
+        sum->log_loss = h->log_loss;
+        sum->brier = h->brier;
+        sum->base_rate = h->base_rate;
+        sum->precision_at_50 = h->precision_at_50;
+        sum->recall_at_50 = h->recall_at_50;
+        sum->accuracy_at_50 = h->accuracy_at_50;
+    }
+    m->refit = 0;
+    if (nhold > 0 && o->refit) {
+        lsc_free(col_src);
+        col_src = NULL;
+        st = fit_on(ds, NULL, ds->n_rows, o, NULL, m, &col_src, &es, &res, err);
+        if (st != LSC_OK)
+            goto cleanup;
+        m->refit = 1;
+        sum->columns_used = es.columns_used;
+        sum->columns_dropped = es.columns_dropped;
+    }
+    sum->refit = m->refit;
+    sum->final_iterations = res.iterations;
+    sum->final_converged = res.converged;
+    sum->gradient_norm = res.grad_norm;
+    sum->features = m->n_features;
+    m->iterations = res.iterations;
+    m->converged = res.converged;
+    m->objective = res.objective;
+    if ((st = fill_metadata(m, ds, o, err)) != LSC_OK)
+        goto cleanup;
+
+    if (o->export_design != NULL) {
+        int all = m->refit || nhold == 0;
+        st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
+        if (st != LSC_OK)
+            goto cleanup;
+        st = design_export_csv(&d, m, o->export_design, o->force, err);
+        if (st != LSC_OK)
+            goto cleanup;
+    }
+    if (o->predictions != NULL) {
+        if ((st = predict_rows(ds, m, col_src, NULL, ds->n_rows, prob, err)) != LSC_OK)
+            goto cleanup;
+        if ((st = write_predictions(ds, prob, o->predictions, o->force, err)) != LSC_OK)
+            goto cleanup;
+    }
+    if ((st = model_validate(m, NULL, err)) != LSC_OK)
+        goto cleanup;
+    *out = m;
+    m = NULL;
+cleanup:
+    design_free(&d);
+    dataset_free(ds);
+    lsc_model_free(m);
+    lsc_free(train);
+    lsc_free(hold);
+    lsc_free(col_src);
+    lsc_free(prob);
+    lsc_free(ybuf);
+    return st;
+}

@@ -1,0 +1,206 @@
+/* logreg: objective, gradient and Hessian against finite differences; the
+ * fit reaches a stationary point; stable helpers at extremes. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+
+#include "dataset.h"
+#include "design.h"
+#include "encoder.h"
+#include "logreg.h"
+#include "model.h"
+#include "test_helpers.h"
+
+struct fixture {
+    char *path;
+    struct dataset *ds;
+    struct lsc_model *m;
+    size_t *col_src;
+    struct design d;
+};
+
+/* 400 rows: two numerics (one with missing values), two categoricals. */
+static char *make_csv(void)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 7);
+    size_t cap = 64 * 1024, used = 0;
+    char *buf = malloc(cap);
+    used += (size_t)snprintf(buf + used, cap - used, "visits,minutes,source,stage,won\n");
+    static const char *const sources[] = {"Web", "Ads", "Referral", "Event"};
+    static const char *const stages[] = {"New", "Open", "Qualified"};
+    for (int i = 0; i < 400; i++) {
+        double v = floor(gsl_ran_exponential(rng, 3.0));
+        double mins = gsl_ran_gaussian(rng, 5.0) + 10.0;
+        size_t s = gsl_rng_uniform_int(rng, 4), t = gsl_rng_uniform_int(rng, 3);
+        double eta = -1.0 + 0.3 * v + 0.1 * mins - 0.8 * (double)(s == 1) + 0.5 * (double)t;
+        int y = gsl_rng_uniform(rng) < 1.0 / (1.0 + exp(-eta));
+        if (i % 17 == 0)
+            used += (size_t)snprintf(buf + used, cap - used, "%g,,%s,%s,%d\n", v, sources[s],
+                                     stages[t], y);
+        else
+            used += (size_t)snprintf(buf + used, cap - used, "%g,%.3f,%s,%s,%d\n", v, mins,
+                                     sources[s], stages[t], y);
+    }
+    gsl_rng_free(rng);
+    char *path = th_write_temp("fit.csv", buf);
+    free(buf);
+    return path;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct lsc_train_options o;
+    struct encoder_stats es;
+    lsc_train_options_defaults(&o);
+    f->path = make_csv();
+    o.input = f->path;
+    o.target = "won";
+    o.min_level_count = 1;
+    assert_int_equal(dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
+    assert_int_equal(dataset_map_target(f->ds, &o, NULL), LSC_OK);
+    f->m = model_new();
+    assert_non_null(f->m);
+    assert_int_equal(encoder_fit(f->ds, NULL, f->ds->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),
+                     LSC_OK);
+    assert_int_equal(design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
+                     LSC_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    design_free(&f->d);
+    lsc_model_free(f->m);
+    dataset_free(f->ds);
+    free(f->col_src);
+    th_remove_temp(f->path);
+    free(f);
+    return 0;
+}
+
+static void test_layout(void **state)
+{
+    struct fixture *f = *state;
+    /* intercept + visits + minutes + minutes=(missing) + 3 sources + 2 stages */
+    assert_int_equal(f->d.p, 9);
+    assert_int_equal(f->d.q, 3);
+    assert_int_equal(f->d.nc, 2);
+}
+
+static double objective_at(const struct design *d, const double *beta, double l2)
+{
+    double *eta = malloc(d->n * sizeof *eta);
+    design_linear(d, beta, eta, NULL);
+    double f = logreg_objective(d, beta, eta, l2);
+    free(eta);
+    return f;
+}
+
+static void gradient_at(const struct design *d, const double *beta, double l2, double *g,
+                        double *H)
+{
+    double *eta = malloc(d->n * sizeof *eta);
+    double obj;
+    design_linear(d, beta, eta, NULL);
+    assert_int_equal(logreg_derivatives(d, beta, eta, l2, &obj, g, H, NULL), LSC_OK);
+    assert_double_equal(obj, logreg_objective(d, beta, eta, l2), 1e-9 * fabs(obj));
+    free(eta);
+}
+
+static void test_gradient_and_hessian_match_finite_differences(void **state)
+{
+    struct fixture *f = *state;
+    const struct design *d = &f->d;
+    size_t p = d->p;
+    double l2 = 0.7;
+    double beta[16] = {0}, g[16], H[256], gp[16], gm[16], work[16];
+    for (size_t j = 0; j < p; j++)
+        beta[j] = 0.1 * (double)j - 0.3;
+    gradient_at(d, beta, l2, g, H);
+    double h = 1e-5;
+    for (size_t j = 0; j < p; j++) {
+        memcpy(work, beta, sizeof beta);
+        work[j] = beta[j] + h;
+        double fp = objective_at(d, work, l2);
+        gradient_at(d, work, l2, gp, NULL);
+        work[j] = beta[j] - h;
+        double fm = objective_at(d, work, l2);
+        gradient_at(d, work, l2, gm, NULL);
+        double fd = (fp - fm) / (2 * h);
+        assert_double_equal(g[j], fd, 1e-6 * (1.0 + fabs(fd)));
+        for (size_t k = 0; k < p; k++) {
+            double hd = (gp[k] - gm[k]) / (2 * h);
+            assert_double_equal(H[j * p + k], hd, 1e-6 * (1.0 + fabs(hd)));
+            assert_double_equal(H[j * p + k], H[k * p + j], 0.0);
+        }
+    }
+}
+
+static void test_fit_reaches_stationary_point(void **state)
+{
+    struct fixture *f = *state;
+    double beta[16] = {0}, g[16];
+    struct logreg_opts o = {1.0, 100, 1e-10};
+    struct logreg_result r;
+    assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
+    assert_true(r.converged);
+    assert_true(r.iterations >= 3 && r.iterations < 20);
+    gradient_at(&f->d, beta, 1.0, g, NULL);
+    for (size_t j = 0; j < f->d.p; j++)
+        assert_true(fabs(g[j]) / (double)f->d.n < 1e-10);
+    /* visits raise conversion in the generating model */
+    assert_true(beta[1] > 0.0);
+    /* a second fit from the optimum changes nothing */
+    double again[16];
+    memcpy(again, beta, sizeof beta);
+    assert_int_equal(logreg_fit(&f->d, &o, again, &r, NULL), LSC_OK);
+    for (size_t j = 0; j < f->d.p; j++)
+        assert_double_equal(again[j], beta[j], 1e-12);
+}
+
+static void test_unpenalised_fit(void **state)
+{
+    struct fixture *f = *state;
+    double beta[16] = {0}, g[16];
+    struct logreg_opts o = {0.0, 100, 1e-10};
+    struct logreg_result r;
+    assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
+    assert_true(r.converged);
+    gradient_at(&f->d, beta, 0.0, g, NULL);
+    /* without a penalty the mean residual is exactly zero: sum p = sum y */
+    assert_true(fabs(g[0]) < 1e-8);
+}
+
+static void test_stable_helpers(void **state)
+{
+    (void)state;
+    assert_double_equal(logreg_log1pexp(800.0), 800.0, 1e-12);
+    assert_double_equal(logreg_log1pexp(-800.0), 0.0, 1e-300);
+    assert_double_equal(logreg_log1pexp(0.0), log(2.0), 1e-15);
+    assert_double_equal(logreg_sigmoid(-800.0), 0.0, 1e-300);
+    assert_double_equal(logreg_sigmoid(800.0), 1.0, 0.0);
+    assert_double_equal(logreg_sigmoid(0.0), 0.5, 0.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gradient_and_hessian_match_finite_differences, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fit_reaches_stationary_point, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unpenalised_fit, setup, teardown),
+        cmocka_unit_test(test_stable_helpers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,303 @@
+/* leadscore-train: CSV export of historical leads -> model file. */
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "leadscore.h"
+
+#ifndef LEADSCORE_VERSION
+#define LEADSCORE_VERSION "0.0.0"
+#endif
+
+static const char usage_text[] =
+    "Usage: leadscore-train --target COLUMN [OPTIONS] INPUT.csv\n"
+    "\n"
+    "Fits an L2-regularised logistic regression of converted vs not converted\n"
+    "on a CSV export of historical leads (\"-\" reads stdin) and writes a model.\n"
+    "\n"
+    "Columns:\n"
+    "  -t, --target COL          outcome column (required); 1/0, true/false, yes/no,\n"
+    "                            y/n are recognised, otherwise use --positive\n"
+    "      --positive VALUE      a target value meaning converted (repeatable)\n"
+    "      --id COL              id column: copied to scoring output, never a feature\n"
+    "                            (repeatable)\n"
+    "  -x, --exclude COL         not a feature (repeatable)\n"
+    "      --include COL         use only these columns as features (repeatable)\n"
+    "      --numeric COL         force numeric (repeatable)\n"
+    "      --categorical COL     force categorical (repeatable)\n"
+    "      --na-values LIST      extra missing-value tokens, comma-separated\n"
+    "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
+    "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "\n"
+    "Model:\n"
+    "      --l2 LAMBDA           L2 penalty; optimum equals scikit-learn's\n"
+    "                            LogisticRegression(C=1/LAMBDA) (default 1.0)\n"
+    "      --min-level-count N   pool rarer levels into (other) (default 10)\n"
+    "      --holdout FRACTION    stratified holdout for validation (default 0.2;\n"
+    "                            0 disables)\n"
+    "      --seed N              random seed of the split (default 42)\n"
+    "      --no-refit            keep the training-split model instead of refitting\n"
+    "                            on all rows\n"
+    "      --max-iter N          Newton iterations (default 100)\n"
+    "      --tol T               convergence: max |gradient| / rows <= T (default 1e-10)\n"
+    "      --tiers hot=N,warm=N  score cut-offs stored in the model (default 70, 40)\n"
+    "\n"
+    "Output:\n"
+    "  -o, --output FILE         model file (default models/model.json)\n"
+    "  -f, --force               replace existing output files\n"
+    "      --export-design FILE  the encoded matrix of the saved model's fit, as CSV\n"
+    "      --predictions FILE    row,line,probability of every used row\n"
+    "  -q, --quiet               no summary on stderr\n"
+    "  -h, --help                this help\n"
+    "      --version             version\n"
+    "\n"
+    "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
+
+enum {
+    OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
+    OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
+    OPT_EXPORT, OPT_PRED, OPT_VERSION
+};
+
+static const struct option long_opts[] = {
+    {"target", required_argument, NULL, 't'},
+    {"positive", required_argument, NULL, OPT_POSITIVE},
+    {"id", required_argument, NULL, OPT_ID},
+    {"exclude", required_argument, NULL, 'x'},
+    {"include", required_argument, NULL, OPT_INCLUDE},
+    {"numeric", required_argument, NULL, OPT_NUMERIC},
+    {"categorical", required_argument, NULL, OPT_CATEGORICAL},
+    {"na-values", required_argument, NULL, OPT_NA},
+    {"delimiter", required_argument, NULL, 'd'},
+    {"l2", required_argument, NULL, OPT_L2},
+    {"min-level-count", required_argument, NULL, OPT_MINLEVEL},
+    {"holdout", required_argument, NULL, OPT_HOLDOUT},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"no-refit", no_argument, NULL, OPT_NOREFIT},
+    {"max-iter", required_argument, NULL, OPT_MAXITER},
+    {"tol", required_argument, NULL, OPT_TOL},
+    {"tiers", required_argument, NULL, OPT_TIERS},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, 'f'},
+    {"export-design", required_argument, NULL, OPT_EXPORT},
+    {"predictions", required_argument, NULL, OPT_PRED},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+struct list {
+    const char **items;
+    size_t count;
+};
+
+static int push(struct list *l, const char *s)
+{
+    const char **g = realloc((void *)l->items, (l->count + 1) * sizeof *g);
+    if (g == NULL)
+        return -1;
+    l->items = g;
+    l->items[l->count++] = s;
+    return 0;
+}
+
+static struct lsc_strings as_strings(const struct list *l)
+{
+    struct lsc_strings s = {l->items, l->count};
+    return s;
+}
+
+static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
+{
+    int quiet = *(const int *)ud;
+    if (quiet && level != LSC_LOG_WARN)
+        return;
+    fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", msg);
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "leadscore-train: %s\nTry 'leadscore-train --help'.\n", msg);
+    return LSC_EXIT_USAGE;
+}
+
+static int fail(const struct lsc_error *err)
+{
+    char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
+    lsc_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "leadscore-train: %s\n", buf);
+    if (err->status == LSC_ERR_USAGE)
+        return LSC_EXIT_USAGE;
+    return LSC_EXIT_ERROR;
+}
+
+struct ranked {
+    size_t index;
+    double magnitude;
+};
+
+static int by_magnitude(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->magnitude != y->magnitude)
+        return x->magnitude < y->magnitude ? 1 : -1;
+    return x->index < y->index ? -1 : 1;
+}
+
+static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
+                          const char *output)
+{
+    fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target); %zu converted (%.1f%%)\n",
+            s->rows_read, s->rows_used, s->rows_skipped_target, s->positives,
+            s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
+    fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
+            s->columns_used, s->columns_dropped, s->features);
+    if (s->holdout_rows > 0) {
+        fprintf(stderr, "split: %zu training rows, %zu holdout rows (stratified)\n",
+                s->train_rows, s->holdout_rows);
+        fprintf(stderr, "fit on training rows: %zu Newton iterations, %s\n", s->iterations,
+                s->converged ? "converged" : "NOT converged");
+        fprintf(stderr, "holdout: AUC %.4f  log-loss %.4f  Brier %.4f  base rate %.3f\n", s->auc,
+                s->log_loss, s->brier, s->base_rate);
+        fprintf(stderr, "holdout at score >= 50: precision %.3f  recall %.3f  accuracy %.3f\n",
+                s->precision_at_50, s->recall_at_50, s->accuracy_at_50);
+    }
+    if (s->refit)
+        fprintf(stderr, "refit on all %zu rows: %zu iterations, %s (the saved model)\n",
+                s->rows_used, s->final_iterations, s->final_converged ? "converged" : "NOT converged");
+    else if (s->holdout_rows > 0)
+        fprintf(stderr, "saved model: the training-split fit (--no-refit)\n");
+    else
+        fprintf(stderr, "fit on all %zu rows: %zu iterations, %s\n", s->rows_used,
+                s->final_iterations, s->final_converged ? "converged" : "NOT converged");
+    size_t n = lsc_model_n_features(m);
+    struct ranked *r = n > 1 ? calloc(n - 1, sizeof *r) : NULL;
+    if (r != NULL) {
+        for (size_t i = 1; i < n; i++) {
+            r[i - 1].index = i;
+            r[i - 1].magnitude = fabs(lsc_model_coefficient(m, i));
+        }
+        qsort(r, n - 1, sizeof *r, by_magnitude);
+        fprintf(stderr, "largest coefficients (log-odds; numerics per standard deviation):\n");
+        for (size_t k = 0; k < n - 1 && k < 10; k++)
+            fprintf(stderr, "  %+9.4f  %s\n", lsc_model_coefficient(m, r[k].index),
+                    lsc_model_feature_name(m, r[k].index));
+        free(r);
+    }
+    fprintf(stderr, "model written to %s\n", output);
+}
+
+int main(int argc, char **argv)
+{
+    struct lsc_train_options o;
+    struct lsc_error err;
+    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0};
+    const char **na = NULL;
+    size_t nna = 0;
+    const char *output = "models/model.json";
+    int quiet = 0, rc = LSC_EXIT_OK, c;
+    struct lsc_model *model = NULL;
+    struct lsc_train_summary sum;
+
+    gsl_set_error_handler_off();
+    lsc_train_options_defaults(&o);
+    lsc_error_clear(&err);
+    while ((c = getopt_long(argc, argv, "t:x:d:o:fqh", long_opts, NULL)) != -1) {
+        enum lsc_status st = LSC_OK;
+        int bad_alloc = 0;
+        switch (c) {
+        case 't': o.target = optarg; break;
+        case OPT_POSITIVE: bad_alloc = push(&pos, optarg); break;
+        case OPT_ID: bad_alloc = push(&ids, optarg); break;
+        case 'x': bad_alloc = push(&excl, optarg); break;
+        case OPT_INCLUDE: bad_alloc = push(&incl, optarg); break;
+        case OPT_NUMERIC: bad_alloc = push(&num, optarg); break;
+        case OPT_CATEGORICAL: bad_alloc = push(&cat, optarg); break;
+        case OPT_NA: st = lsc_split_list(optarg, &na, &nna, &err); break;
+        case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
+        case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); break;
+        case OPT_MINLEVEL: st = lsc_parse_size(optarg, "--min-level-count", &o.min_level_count, &err); break;
+        case OPT_HOLDOUT: st = lsc_parse_double(optarg, "--holdout", &o.holdout, &err); break;
+        case OPT_SEED: {
+            size_t seed = 0;
+            st = lsc_parse_size(optarg, "--seed", &seed, &err);
+            o.seed = (unsigned long)seed;
+            break;
+        }
+        case OPT_NOREFIT: o.refit = 0; break;
+        case OPT_MAXITER: st = lsc_parse_size(optarg, "--max-iter", &o.max_iter, &err); break;
+        case OPT_TOL: st = lsc_parse_double(optarg, "--tol", &o.tol, &err); break;
+        case OPT_TIERS: st = lsc_parse_tiers(optarg, &o.tier_hot, &o.tier_warm, &err); break;
+        case 'o': output = optarg; break;
+        case 'f': o.force = 1; break;
+        case OPT_EXPORT: o.export_design = optarg; break;
+        case OPT_PRED: o.predictions = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
+        case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
+        default: rc = usage_error("invalid option"); goto cleanup;
+        }
+        if (bad_alloc) {
+            fprintf(stderr, "leadscore-train: out of memory\n");
+            rc = LSC_EXIT_ERROR;
+            goto cleanup;
+        }
+        if (st != LSC_OK) {
+            rc = usage_error(err.message);
+            goto cleanup;
+        }
+    }
+    if (optind != argc - 1) {
+        rc = usage_error(optind >= argc ? "an input file is required" : "only one input file");
+        goto cleanup;
+    }
+    o.input = argv[optind];
+    o.ids = as_strings(&ids);
+    o.exclude = as_strings(&excl);
+    o.include = as_strings(&incl);
+    o.numeric = as_strings(&num);
+    o.categorical = as_strings(&cat);
+    o.positive = as_strings(&pos);
+    o.na_values.items = na;
+    o.na_values.count = nna;
+    if (lsc_train_options_check(&o, &err) != LSC_OK) {
+        rc = usage_error(err.message);
+        goto cleanup;
+    }
+    /* refuse before the work, not after it */
+    {
+        FILE *probe = NULL;
+        if (strcmp(output, "-") != 0 && !o.force && (probe = fopen(output, "r")) != NULL) {
+            fclose(probe);
+            fprintf(stderr, "leadscore-train: %s: exists; use --force to replace it\n", output);
+            rc = LSC_EXIT_ERROR;
+            goto cleanup;
+        }
+    }
+    struct lsc_log log = {log_stderr, &quiet};
+    if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
+        rc = fail(&err);
+        goto cleanup;
+    }
+    if (lsc_model_save(model, output, o.force, &err) != LSC_OK) {
+        rc = fail(&err);
+        goto cleanup;
+    }
+    if (!quiet)
+        print_summary(model, &sum, output);
+cleanup:
+    lsc_model_free(model);
+    free((void *)ids.items);
+    free((void *)excl.items);
+    free((void *)incl.items);
+    free((void *)num.items);
+    free((void *)cat.items);
+    free((void *)pos.items);
+    lsc_strings_free(na);
+    return rc;
+}

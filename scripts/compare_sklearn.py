@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""Check a leadscore model's coefficients against scikit-learn.
+
+  compare_sklearn.py --design DESIGN.csv --model MODEL.json [--l2 LAMBDA] [--tol 1e-5]
+
+DESIGN.csv is written by `leadscore-train --export-design`: a header of the
+feature names (no intercept column) and a last column __target__ (0/1);
+every other column is numeric. MODEL.json is a leadscore model: features[0]
+is "(intercept)", features[1:] are in design-column order, and fit.l2 holds
+lambda (--l2 overrides it).
+
+leadscore minimises  sum_i logloss_i + (lambda/2) * ||beta||^2  with the
+intercept unpenalised; scikit-learn's LogisticRegression(C=1/lambda,
+penalty='l2', fit_intercept=True) has the same minimiser (lambda = 0 ->
+penalty=None). The solver is 'newton-cholesky' when this scikit-learn has it,
+'lbfgs' otherwise, with tol=1e-12 and max_iter=10000.
+
+Prints rows, features, the largest absolute coefficient difference
+(intercept included) and its feature, and `max_abs_diff=<value>` last.
+Exit status: 0 when max_abs_diff <= --tol, 1 when larger, 2 on bad input.
+"""
+
+import argparse
+import csv
+import json
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+
+INTERCEPT = "(intercept)"
+TARGET = "__target__"
+
+
+def die(msg):
+    print(f"compare_sklearn: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_design(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        try:
+            header = next(csv.reader(f))
+        except StopIteration:
+            die(f"{path}: empty file")
+    if not header or header[-1] != TARGET:
+        die(f"{path}: the last column must be {TARGET}")
+    df = pd.read_csv(path, header=None, skiprows=1, dtype=np.float64, engine="c",
+                     na_filter=False)
+    if df.shape[1] != len(header):
+        die(f"{path}: {df.shape[1]} fields per row, header has {len(header)}")
+    data = df.to_numpy()
+    X, y = data[:, :-1], data[:, -1]
+    if not np.isin(y, (0.0, 1.0)).all():
+        die(f"{path}: {TARGET} must be 0/1")
+    if not np.isfinite(X).all():
+        die(f"{path}: non-finite feature values")
+    return header[:-1], np.ascontiguousarray(X), y.astype(np.int64)
+
+
+def read_model(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            m = json.load(f)
+    except (OSError, ValueError) as e:
+        die(f"{path}: {e}")
+    feats = m.get("features")
+    if not isinstance(feats, list) or not feats:
+        die(f"{path}: no features array")
+    names = [ft.get("name") for ft in feats]
+    coef = np.array([float(ft.get("coefficient")) for ft in feats])
+    if names[0] != INTERCEPT:
+        die(f"{path}: features[0] is {names[0]!r}, expected {INTERCEPT!r}")
+    l2 = (m.get("fit") or {}).get("l2")
+    return names, coef, l2
+
+
+def fit_sklearn(X, y, lam):
+    from sklearn.linear_model import LogisticRegression
+
+    common = dict(fit_intercept=True, tol=1e-12, max_iter=10000)
+    if lam > 0:
+        common.update(penalty="l2", C=1.0 / lam)
+    else:
+        common.update(penalty=None)
+    last_err = None
+    for solver in ("newton-cholesky", "lbfgs"):
+        for pen_none in (None, "none"):  # 'none' for scikit-learn < 1.2
+            kw = dict(common, solver=solver)
+            if lam <= 0:
+                kw["penalty"] = pen_none
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    m = LogisticRegression(**kw).fit(X, y)
+                for w in caught:
+                    print(f"warning ({solver}): {w.message}", file=sys.stderr)
+                return solver, np.concatenate([m.intercept_, m.coef_[0]])
+            except (ValueError, TypeError) as e:  # unknown solver / penalty spelling
+                last_err = e
+                if lam > 0:
+                    break
+    die(f"scikit-learn fit failed: {last_err}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Compare leadscore coefficients with scikit-learn.")
+    ap.add_argument("--design", required=True, help="CSV from leadscore-train --export-design")
+    ap.add_argument("--model", required=True, help="leadscore model JSON")
+    ap.add_argument("--l2", type=float, help="lambda (default: the model's fit.l2)")
+    ap.add_argument("--tol", type=float, default=1e-5, help="pass threshold (default 1e-5)")
+    a = ap.parse_args()
+
+    dnames, X, y = read_design(a.design)
+    mnames, coef, l2 = read_model(a.model)
+    lam = a.l2 if a.l2 is not None else l2
+    if lam is None:
+        die("no fit.l2 in the model; pass --l2")
+    lam = float(lam)
+    if lam < 0 or not np.isfinite(lam):
+        die(f"bad lambda {lam}")
+    if len(mnames) - 1 != len(dnames):
+        die(f"model has {len(mnames) - 1} features besides the intercept, "
+            f"design has {len(dnames)} columns")
+    mismatch = [(i, d, m) for i, (d, m) in enumerate(zip(dnames, mnames[1:])) if d != m]
+    if mismatch:
+        i, d, m = mismatch[0]
+        die(f"feature {i + 1}: design column {d!r} but model feature {m!r} "
+            f"({len(mismatch)} mismatches)")
+    if len(np.unique(y)) < 2:
+        die("the target has one class only")
+
+    solver, ref = fit_sklearn(X, y, lam)
+    diff = np.abs(coef - ref)
+    k = int(np.argmax(diff))
+    mad = float(diff[k])
+    order = np.argsort(-diff)[:5]
+    print(f"rows: {X.shape[0]} (positives {int(y.sum())})")
+    print(f"features: {X.shape[1]} + intercept")
+    print(f"lambda: {lam:g}  solver: {solver}")
+    print("largest differences (leadscore vs scikit-learn):")
+    for i in order:
+        print(f"  {mnames[i]!s:40} {coef[i]: .10g} {ref[i]: .10g}  diff {diff[i]:.3g}")
+    print(f"largest: {mnames[k]} ({'within' if mad <= a.tol else 'ABOVE'} tol {a.tol:g})")
+    print(f"max_abs_diff={mad:.6g}")
+    sys.exit(0 if mad <= a.tol else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is needed (with the scikit-learn and
+# statsmodels peers for the parity tests), builds, runs the suite with CTest,
+# then again in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# --no-sanitize skips the second run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sanitize=1
+for arg in "$@"; do
+    case "$arg" in
+    --no-sanitize) sanitize=0 ;;
+    *) echo "usage: scripts/test.sh [--no-sanitize]" >&2; exit 2 ;;
+    esac
+done
+bash scripts/setup.sh --with-peers
+jobs=$(nproc)
+echo "== Release build: ctest"
+ctest --test-dir build --output-on-failure -j "$jobs"
+if [ "$sanitize" -eq 1 ]; then
+    echo "== ASan+UBSan build: ctest"
+    cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLEADSCORE_SANITIZE=ON -DLEADSCORE_WERROR=ON >/dev/null
+    cmake --build build-asan -j "$jobs"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --test-dir build-asan --output-on-failure -j "$jobs"
+fi

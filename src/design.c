@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "linalg.h"
+#include "parallel.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -131,11 +132,46 @@ void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out)
     }
 }
 
+struct linear_task {
+    const struct design *d;
+    const double *beta;
+    const double *bd; /* dense coefficients */
+    double *eta;
+    double *xb;       /* per task: DESIGN_BLOCK x q */
+    size_t ntasks;
+};
+
+static void linear_task(void *ctx, size_t k)
+{
+    const struct linear_task *t = ctx;
+    const struct design *d = t->d;
+    double *xb = t->xb + k * DESIGN_BLOCK * (d->q ? d->q : 1);
+    size_t a, b;
+    parallel_range(d->n, t->ntasks, k, &a, &b);
+    for (size_t i0 = a; i0 < b; i0 += DESIGN_BLOCK) {
+        size_t m = b - i0 < DESIGN_BLOCK ? b - i0 : DESIGN_BLOCK;
+        design_fill_dense(d, i0, m, xb);
+        la_gemv(xb, m, d->q, t->bd, t->eta + i0);
+        for (size_t i = 0; i < m; i++) {
+            size_t r = design_row(d, i0 + i);
+            double s = t->beta[0];
+            for (size_t c = 0; c < d->nc; c++) {
+                int32_t f = d->cats[c].map[d->cats[c].codes[r]];
+                if (f >= 0)
+                    s += t->beta[f];
+            }
+            t->eta[i0 + i] += s;
+        }
+    }
+}
+
 enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
                               struct lsc_error *err)
 {
-    double *xb = lsc_malloc(DESIGN_BLOCK * (d->q ? d->q : 1) * sizeof *xb);
-    double *bd = lsc_malloc((d->q ? d->q : 1) * sizeof *bd);
+    size_t nt = parallel_threads(d->n);
+    size_t qq = d->q ? d->q : 1;
+    double *xb = lsc_calloc(nt * DESIGN_BLOCK * qq, sizeof *xb);
+    double *bd = lsc_malloc(qq * sizeof *bd);
     if (xb == NULL || bd == NULL) {
         lsc_free(xb);
         lsc_free(bd);
@@ -143,21 +179,8 @@ enum lsc_status design_linear(const struct design *d, const double *beta, double
     }
     for (size_t j = 0; j < d->q; j++)
         bd[j] = beta[d->dense[j].feature];
-    for (size_t i0 = 0; i0 < d->n; i0 += DESIGN_BLOCK) {
-        size_t m = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, m, xb);
-        la_gemv(xb, m, d->q, bd, eta + i0);
-        for (size_t i = 0; i < m; i++) {
-            size_t r = design_row(d, i0 + i);
-            double s = beta[0];
-            for (size_t c = 0; c < d->nc; c++) {
-                int32_t f = d->cats[c].map[d->cats[c].codes[r]];
-                if (f >= 0)
-                    s += beta[f];
-            }
-            eta[i0 + i] += s;
-        }
-    }
+    struct linear_task t = {d, beta, bd, eta, xb, nt};
+    parallel_run(nt, linear_task, &t);
     lsc_free(xb);
     lsc_free(bd);
     return LSC_OK;

@@ -1,6 +1,5 @@
 #include "encoder.h"
 
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
@@ -70,41 +69,107 @@ static size_t add_feature(struct lsc_model *m, size_t *cap, const char *col, con
     return m->n_features++;
 }
 
-/* Returns 1 when the column is kept, 0 when dropped (with a note). */
-static int fit_numeric(const struct ds_column *src, const size_t *rows, size_t n,
-                       struct lsc_column_enc *c, double *buf, const struct lsc_log *log)
+struct value_count {
+    double value;
+    size_t count;
+};
+
+static int by_value(const void *a, const void *b)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = ds_value(src, row_at(rows, i));
-        if (!isnan(v))
+    const struct value_count *x = a, *y = b;
+    return (x->value > y->value) - (x->value < y->value);
+}
+
+/* Median, mean and population sd of the median-imputed column over rows.
+ * Dictionary columns work on (distinct value, count) pairs, so the cost is
+ * one pass over the rows plus a sort of the distinct values; raw columns use
+ * GSL's selection-based median on a copy. *kept is 0 (with a note) for an
+ * empty or constant column. */
+static enum lsc_status fit_numeric(const struct ds_column *src, const size_t *rows, size_t n,
+                                   struct lsc_column_enc *c, double *buf, int *kept,
+                                   const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t *cnt = NULL;
+    struct value_count *vc = NULL;
+    size_t k = 0, missing = 0;
+    double lo = 0.0, hi = 0.0, sum = 0.0;
+    *kept = 0;
+    if (src->raw == NULL) {
+        size_t ncodes = dict_size(src->dict) + 1, nv = 0;
+        cnt = lsc_calloc(ncodes, sizeof *cnt);
+        vc = lsc_calloc(ncodes, sizeof *vc);
+        if (cnt == NULL || vc == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        for (size_t i = 0; i < n; i++)
+            cnt[src->codes[row_at(rows, i)]]++;
+        missing = cnt[0];
+        for (size_t code = 1; code < ncodes; code++)
+            if (cnt[code] > 0) {
+                vc[nv].value = src->values[code - 1];
+                vc[nv++].count = cnt[code];
+            }
+        k = n - missing;
+        if (k > 0) {
+            qsort(vc, nv, sizeof *vc, by_value);
+            /* the elements at 0-based sorted positions (k-1)/2 and k/2 */
+            size_t want_lo = (k - 1) / 2, want_hi = k / 2, seen = 0;
+            double m_lo = NAN, m_hi = NAN;
+            for (size_t v = 0; v < nv; v++) {
+                if (isnan(m_lo) && want_lo < seen + vc[v].count)
+                    m_lo = vc[v].value;
+                if (isnan(m_hi) && want_hi < seen + vc[v].count)
+                    m_hi = vc[v].value;
+                seen += vc[v].count;
+                sum += (double)vc[v].count * vc[v].value;
+            }
+            c->median = 0.5 * (m_lo + m_hi);
+            lo = vc[0].value;
+            hi = vc[nv - 1].value;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double v = src->raw[row_at(rows, i)];
+            if (isnan(v))
+                continue;
+            if (k == 0 || v < lo)
+                lo = v;
+            if (k == 0 || v > hi)
+                hi = v;
+            sum += v;
             buf[k++] = v;
+        }
+        missing = n - k;
+        if (k > 0)
+            c->median = gsl_stats_median(buf, 1, k);
     }
     if (k == 0) {
         lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": no values", src->name);
-        return 0;
+        goto cleanup;
     }
-    gsl_sort(buf, 1, k);
-    c->median = gsl_stats_median_from_sorted_data(buf, 1, k);
-    size_t missing = n - k;
-    /* mean and population sd of the imputed column */
-    double sum = 0.0;
-    for (size_t i = 0; i < k; i++)
-        sum += buf[i];
-    sum += (double)missing * c->median;
-    c->mean = sum / (double)n;
-    double ss = 0.0;
-    for (size_t i = 0; i < k; i++)
-        ss += (buf[i] - c->mean) * (buf[i] - c->mean);
-    ss += (double)missing * (c->median - c->mean) * (c->median - c->mean);
-    c->sd = sqrt(ss / (double)n);
-    if (!(c->sd > 0.0) || buf[0] == buf[k - 1]) {
-        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant (%g)%s", src->name, buf[0],
+    if (lo == hi) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant (%g)%s", src->name, lo,
                  missing ? " apart from missing values" : "");
-        return 0;
+        goto cleanup;
     }
+    c->mean = (sum + (double)missing * c->median) / (double)n;
+    double ss = (double)missing * (c->median - c->mean) * (c->median - c->mean);
+    if (vc != NULL) {
+        for (size_t v = 0; v < dict_size(src->dict) + 1 && vc[v].count > 0; v++)
+            ss += (double)vc[v].count * (vc[v].value - c->mean) * (vc[v].value - c->mean);
+    } else {
+        for (size_t i = 0; i < k; i++)
+            ss += (buf[i] - c->mean) * (buf[i] - c->mean);
+    }
+    c->sd = sqrt(ss / (double)n);
     c->missing_feature = missing > 0 ? 0 : LSC_NO_FEATURE; /* set for real by the caller */
-    return 1;
+    *kept = c->sd > 0.0;
+cleanup:
+    lsc_free(cnt);
+    lsc_free(vc);
+    return st;
 }
 
 struct level_sort {
@@ -241,7 +306,9 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
         }
         int kept = 0;
         if (numeric) {
-            kept = fit_numeric(src, rows, n, c, buf, log);
+            st = fit_numeric(src, rows, n, c, buf, &kept, log, err);
+            if (st != LSC_OK)
+                goto cleanup;
         } else if (!categorical_ok || src->overflow) {
             lsc_logf(log, LSC_LOG_NOTE,
                      "dropped column \"%s\": more than %u distinct values, not all numbers "

@@ -10,6 +10,14 @@
  * feature counts far below INT_MAX, which these helpers rely on. */
 static blasint to_blas(size_t v) { return v > INT_MAX ? INT_MAX : (blasint)v; }
 
+void la_init(void)
+{
+    /* The kernels here run on blocks of ~1000 rows and p x p systems with p
+     * in the hundreds: OpenBLAS's own threads only spin on them. leadscore
+     * parallelises over rows itself (parallel.h). */
+    openblas_set_num_threads(1);
+}
+
 void la_gemv(const double *X, size_t m, size_t q, const double *v, double *out)
 {
     if (m == 0)

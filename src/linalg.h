@@ -7,6 +7,9 @@
 
 #include "leadscore/status.h"
 
+/* Sets OpenBLAS to one thread (process-wide): call before fitting. */
+void la_init(void);
+
 /* out[i] = sum_j X[i,j] v[j] for an m x q matrix (out overwritten). */
 void la_gemv(const double *X, size_t m, size_t q, const double *v, double *out);
 /* out[j] += sum_i X[i,j] r[i]. */

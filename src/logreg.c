@@ -25,6 +25,7 @@
 
 #include "alloc.h"
 #include "linalg.h"
+#include "parallel.h"
 #include "status_internal.h"
 
 double logreg_log1pexp(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
@@ -50,6 +51,99 @@ double logreg_objective(const struct design *d, const double *beta, const double
     return f + 0.5 * l2 * pen;
 }
 
+/* One task's share of the derivatives: rows [a, b). Categorical-level
+ * cross products with the dense block go to a contiguous p x q accumulator
+ * (vectorisable), scattered into H once at the end. */
+struct deriv_part {
+    const struct design *d;
+    const double *eta;
+    size_t a, b;
+    int want_h;
+    double f;
+    double *g;     /* p */
+    double *H;     /* p x p: intercept and categorical entries */
+    double *cross; /* p x q: level x dense */
+    double *hd;    /* q x q upper: dense x dense (dsyrk) */
+    double *h0d;   /* q: intercept x dense */
+    double *gd;    /* q: dense gradient */
+    double *xb, *xs, *r, *w;
+    int32_t *fr;
+};
+
+static void deriv_task(void *ctx, size_t k)
+{
+    struct deriv_part *t = (struct deriv_part *)ctx + k;
+    const struct design *d = t->d;
+    size_t p = d->p, q = d->q;
+    double f = 0.0;
+    for (size_t i0 = t->a; i0 < t->b; i0 += DESIGN_BLOCK) {
+        size_t m = t->b - i0 < DESIGN_BLOCK ? t->b - i0 : DESIGN_BLOCK;
+        design_fill_dense(d, i0, m, t->xb);
+        for (size_t i = 0; i < m; i++) {
+            size_t row = design_row(d, i0 + i);
+            double e = t->eta[i0 + i], y = d->y[row];
+            double pr = logreg_sigmoid(e);
+            f += logreg_log1pexp(e) - y * e;
+            double ri = pr - y, wi = pr * (1.0 - pr);
+            t->r[i] = ri;
+            t->w[i] = wi;
+            t->g[0] += ri;
+            for (size_t c = 0; c < d->nc; c++) {
+                t->fr[c] = d->cats[c].map[d->cats[c].codes[row]];
+                if (t->fr[c] >= 0)
+                    t->g[t->fr[c]] += ri;
+            }
+            if (!t->want_h)
+                continue;
+            const double *xi = t->xb + i * q;
+            t->H[0] += wi;
+            for (size_t c = 0; c < d->nc; c++) {
+                int32_t a = t->fr[c];
+                if (a < 0)
+                    continue;
+                double *Ha = t->H + (size_t)a * p;
+                t->H[(size_t)a] += wi; /* intercept x level */
+                Ha[a] += wi;
+                for (size_t c2 = c + 1; c2 < d->nc; c2++)
+                    if (t->fr[c2] >= 0)
+                        Ha[t->fr[c2]] += wi;
+                double *Ca = t->cross + (size_t)a * q;
+                for (size_t j = 0; j < q; j++)
+                    Ca[j] += wi * xi[j];
+            }
+        }
+        la_gemv_t_acc(t->xb, m, q, t->r, t->gd);
+        if (t->want_h && q > 0) {
+            la_gemv_t_acc(t->xb, m, q, t->w, t->h0d);
+            for (size_t i = 0; i < m; i++) {
+                double sw = sqrt(t->w[i]);
+                for (size_t j = 0; j < q; j++)
+                    t->xs[i * q + j] = sw * t->xb[i * q + j];
+            }
+            la_syrk_acc(t->xs, m, q, t->hd);
+        }
+    }
+    t->f = f;
+}
+
+static void free_parts(struct deriv_part *parts, size_t n)
+{
+    for (size_t k = 0; parts != NULL && k < n; k++) {
+        lsc_free(parts[k].g);
+        lsc_free(parts[k].H);
+        lsc_free(parts[k].cross);
+        lsc_free(parts[k].hd);
+        lsc_free(parts[k].h0d);
+        lsc_free(parts[k].gd);
+        lsc_free(parts[k].xb);
+        lsc_free(parts[k].xs);
+        lsc_free(parts[k].r);
+        lsc_free(parts[k].w);
+        lsc_free(parts[k].fr);
+    }
+    lsc_free(parts);
+}
+
 enum lsc_status logreg_derivatives(const struct design *d, const double *beta, const double *eta,
                                    double l2, double *obj, double *g, double *H,
                                    struct lsc_error *err)
@@ -57,86 +151,71 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
     enum lsc_status st = LSC_OK;
     size_t p = d->p, q = d->q;
     size_t qq = q ? q : 1;
-    double *xb = lsc_malloc(DESIGN_BLOCK * qq * sizeof *xb);
-    double *xs = lsc_malloc(DESIGN_BLOCK * qq * sizeof *xs);
-    double *r = lsc_malloc(DESIGN_BLOCK * sizeof *r);
-    double *w = lsc_malloc(DESIGN_BLOCK * sizeof *w);
-    double *gd = lsc_calloc(qq, sizeof *gd);
-    double *hd = lsc_calloc(qq * qq, sizeof *hd);  /* dense x dense */
-    double *h0d = lsc_calloc(qq, sizeof *h0d);     /* intercept x dense */
-    int32_t *fr = lsc_malloc((d->nc ? d->nc : 1) * sizeof *fr);
-    if (xb == NULL || xs == NULL || r == NULL || w == NULL || gd == NULL || hd == NULL ||
-        h0d == NULL || fr == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
+    size_t nt = parallel_threads(d->n);
+    int want_h = H != NULL;
+    struct deriv_part *parts = lsc_calloc(nt, sizeof *parts);
+    if (parts == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < nt; k++) {
+        struct deriv_part *t = &parts[k];
+        t->d = d;
+        t->eta = eta;
+        t->want_h = want_h;
+        parallel_range(d->n, nt, k, &t->a, &t->b);
+        t->g = lsc_calloc(p, sizeof *t->g);
+        t->H = want_h ? lsc_calloc(p * p, sizeof *t->H) : lsc_malloc(1);
+        t->cross = want_h ? lsc_calloc(p * qq, sizeof *t->cross) : lsc_malloc(1);
+        t->hd = lsc_calloc(qq * qq, sizeof *t->hd);
+        t->h0d = lsc_calloc(qq, sizeof *t->h0d);
+        t->gd = lsc_calloc(qq, sizeof *t->gd);
+        t->xb = lsc_malloc(DESIGN_BLOCK * qq * sizeof *t->xb);
+        t->xs = lsc_malloc(DESIGN_BLOCK * qq * sizeof *t->xs);
+        t->r = lsc_malloc(DESIGN_BLOCK * sizeof *t->r);
+        t->w = lsc_malloc(DESIGN_BLOCK * sizeof *t->w);
+        t->fr = lsc_malloc((d->nc ? d->nc : 1) * sizeof *t->fr);
+        if (t->g == NULL || t->H == NULL || t->cross == NULL || t->hd == NULL ||
+            t->h0d == NULL || t->gd == NULL || t->xb == NULL || t->xs == NULL || t->r == NULL ||
+            t->w == NULL || t->fr == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
     }
-    memset(g, 0, p * sizeof *g);
-    if (H != NULL)
-        memset(H, 0, p * p * sizeof *H);
+    parallel_run(nt, deriv_task, parts);
+    /* combine in task order: deterministic whatever the scheduling */
     double f = 0.0;
-    for (size_t i0 = 0; i0 < d->n; i0 += DESIGN_BLOCK) {
-        size_t m = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, m, xb);
-        for (size_t i = 0; i < m; i++) {
-            size_t row = design_row(d, i0 + i);
-            double e = eta[i0 + i], y = d->y[row];
-            double pr = logreg_sigmoid(e);
-            f += logreg_log1pexp(e) - y * e;
-            r[i] = pr - y;
-            w[i] = pr * (1.0 - pr);
-            g[0] += r[i];
-            for (size_t c = 0; c < d->nc; c++) {
-                fr[c] = d->cats[c].map[d->cats[c].codes[row]];
-                if (fr[c] >= 0)
-                    g[fr[c]] += r[i];
-            }
-            if (H == NULL)
-                continue;
-            const double *xi = xb + i * q;
-            double wi = w[i];
-            H[0] += wi;
-            for (size_t c = 0; c < d->nc; c++) {
-                int32_t a = fr[c];
-                if (a < 0)
-                    continue;
-                double *Ha = H + (size_t)a * p;
-                H[(size_t)a] += wi; /* intercept x level */
-                Ha[a] += wi;
-                for (size_t c2 = c + 1; c2 < d->nc; c2++)
-                    if (fr[c2] >= 0)
-                        Ha[fr[c2]] += wi;
-                for (size_t j = 0; j < q; j++)
-                    Ha[d->dense[j].feature] += wi * xi[j];
-            }
+    memset(g, 0, p * sizeof *g);
+    if (want_h)
+        memset(H, 0, p * p * sizeof *H);
+    for (size_t k = 0; k < nt; k++) {
+        const struct deriv_part *t = &parts[k];
+        f += t->f;
+        for (size_t j = 0; j < p; j++)
+            g[j] += t->g[j];
+        for (size_t j = 0; j < q; j++)
+            g[d->dense[j].feature] += t->gd[j];
+        if (!want_h)
+            continue;
+        for (size_t j = 0; j < p * p; j++)
+            H[j] += t->H[j];
+        for (size_t a = 0; a < q; a++) {
+            size_t fa = d->dense[a].feature;
+            H[fa] += t->h0d[a];
+            for (size_t b = a; b < q; b++)
+                H[fa * p + d->dense[b].feature] += t->hd[a * q + b];
         }
-        la_gemv_t_acc(xb, m, q, r, gd);
-        if (H != NULL && q > 0) {
-            la_gemv_t_acc(xb, m, q, w, h0d);
-            for (size_t i = 0; i < m; i++) {
-                double s = sqrt(w[i]);
-                for (size_t j = 0; j < q; j++)
-                    xs[i * q + j] = s * xb[i * q + j];
-            }
-            la_syrk_acc(xs, m, q, hd);
+        for (size_t a = 1; a < p; a++) {
+            const double *Ca = t->cross + a * q;
+            for (size_t j = 0; j < q; j++)
+                H[a * p + d->dense[j].feature] += Ca[j];
         }
     }
-    for (size_t j = 0; j < q; j++)
-        g[d->dense[j].feature] += gd[j];
     double pen = 0.0;
     for (size_t j = 1; j < p; j++) {
         g[j] += l2 * beta[j];
         pen += beta[j] * beta[j];
     }
     *obj = f + 0.5 * l2 * pen;
-    if (H != NULL) {
-        for (size_t a = 0; a < q; a++) {
-            size_t fa = d->dense[a].feature;
-            H[fa] += h0d[a];
-            for (size_t b = a; b < q; b++) {
-                size_t fb = d->dense[b].feature;
-                H[fa * p + fb] += hd[a * q + b];
-            }
-        }
+    if (want_h) {
         /* every off-diagonal pair was accumulated in one orientation only */
         for (size_t a = 0; a < p; a++)
             for (size_t b = a + 1; b < p; b++) {
@@ -148,14 +227,7 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
             H[j * p + j] += l2;
     }
 cleanup:
-    lsc_free(xb);
-    lsc_free(xs);
-    lsc_free(r);
-    lsc_free(w);
-    lsc_free(gd);
-    lsc_free(hd);
-    lsc_free(h0d);
-    lsc_free(fr);
+    free_parts(parts, nt);
     return st;
 }
 

@@ -49,6 +49,29 @@ int lsc_score_from_probability(double p)
     return (int)s;
 }
 
+/* Writes p (in [0, 1]) with `digits` decimals exactly as printf's "%.*f"
+ * would: a fast integer path when p * 10^digits is not within 1e-9 of a
+ * rounding tie (its floating-point error is below 1e-10), printf otherwise. */
+static int put_probability(FILE *fp, double p, int digits)
+{
+    if (digits == 6 && p >= 0.0 && p <= 1.0) {
+        double x = p * 1e6;
+        double fl = floor(x);
+        if (fabs(x - fl - 0.5) > 1e-9) {
+            long r = (long)(x - fl > 0.5 ? fl + 1.0 : fl);
+            char b[9];
+            b[0] = (char)('0' + r / 1000000);
+            b[1] = '.';
+            for (int k = 7; k >= 2; k--) {
+                b[k] = (char)('0' + r % 10);
+                r /= 10;
+            }
+            return fwrite(b, 1, 8, fp) == 8 ? 0 : -1;
+        }
+    }
+    return fprintf(fp, "%.*f", digits, p) < 0 ? -1 : 0;
+}
+
 static const char *tier_of(int score, double hot, double warm)
 {
     if ((double)score >= hot)
@@ -189,6 +212,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         goto cleanup;
     FILE *fp = out.fp;
     int bad = 0;
+    setvbuf(fp, NULL, _IOFBF, 1 << 16);
     for (size_t k = 0; k < s.n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
         bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
@@ -222,7 +246,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->hot += tier[0] == 'h';
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
-            bad |= fprintf(fp, "%.*f,%d,%s,\n", o->precision, p, score, tier) < 0;
+            bad |= put_probability(fp, p, o->precision) != 0;
+            bad |= fprintf(fp, ",%d,%s,\n", score, tier) < 0;
         } else {
             sum->rejected++;
             bad |= fputs(",,,", fp) == EOF;

@@ -12,6 +12,7 @@
 #include "dataset.h"
 #include "design.h"
 #include "encoder.h"
+#include "linalg.h"
 #include "logreg.h"
 #include "metrics.h"
 #include "model.h"
@@ -191,10 +192,42 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     return LSC_OK;
 }
 
-/* Fits encoders and coefficients on rows; leaves col_src for design use. */
+/* A starting point for a refit: the previous fit's coefficients by name. */
+struct warm_start {
+    struct dict *names;
+    double *coef;
+};
+
+static void warm_start_free(struct warm_start *w)
+{
+    dict_free(w->names);
+    lsc_free(w->coef);
+    w->names = NULL;
+    w->coef = NULL;
+}
+
+static enum lsc_status warm_start_save(struct warm_start *w, const struct lsc_model *m,
+                                       struct lsc_error *err)
+{
+    w->names = dict_new();
+    w->coef = lsc_malloc(m->n_features * sizeof *w->coef);
+    if (w->names == NULL || w->coef == NULL)
+        return lsc_error_nomem(err);
+    for (size_t j = 0; j < m->n_features; j++) {
+        uint32_t id = dict_intern(w->names, m->feature_names[j], strlen(m->feature_names[j]), NULL);
+        if (id == DICT_NONE)
+            return lsc_error_nomem(err);
+        w->coef[id] = m->coef[j];
+    }
+    return LSC_OK;
+}
+
+/* Fits encoders and coefficients on rows; leaves col_src for design use.
+ * warm (may be NULL) seeds coefficients whose feature names it knows. */
 static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size_t n,
                               const struct lsc_train_options *o, const struct lsc_log *log,
-                              struct lsc_model *m, size_t **col_src, struct encoder_stats *es,
+                              const struct warm_start *warm, struct lsc_model *m,
+                              size_t **col_src, struct encoder_stats *es,
                               struct logreg_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -203,6 +236,11 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
     if (st != LSC_OK)
         goto cleanup;
+    for (size_t j = 0; warm != NULL && j < m->n_features; j++) {
+        uint32_t id = dict_find(warm->names, m->feature_names[j], strlen(m->feature_names[j]));
+        if (id != DICT_NONE)
+            m->coef[j] = warm->coef[id];
+    }
     st = design_build(&d, ds, m, *col_src, rows, n, err);
     if (st != LSC_OK)
         goto cleanup;
@@ -266,12 +304,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     struct encoder_stats es;
     struct logreg_result res;
     struct design d;
+    struct warm_start warm = {NULL, NULL};
     memset(&d, 0, sizeof d);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
 
     if ((st = lsc_train_options_check(o, err)) != LSC_OK)
         goto cleanup;
+    la_init();
     if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->predictions && (st = outfile_check(o->predictions, o->force, err)) != LSC_OK)
@@ -298,7 +338,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->train_rows = ntrain;
     sum->holdout_rows = nhold;
 
-    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, m, &col_src, &es, &res, err);
+    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &res, err);
     if (st != LSC_OK)
         goto cleanup;
     sum->columns_used = es.columns_used;
@@ -346,7 +386,9 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if (nhold > 0 && o->refit) {
         lsc_free(col_src);
         col_src = NULL;
-        st = fit_on(ds, NULL, ds->n_rows, o, NULL, m, &col_src, &es, &res, err);
+        if ((st = warm_start_save(&warm, m, err)) != LSC_OK)
+            goto cleanup;
+        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &res, err);
         if (st != LSC_OK)
             goto cleanup;
         m->refit = 1;
@@ -384,6 +426,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     *out = m;
     m = NULL;
 cleanup:
+    warm_start_free(&warm);
     design_free(&d);
     dataset_free(ds);
     lsc_model_free(m);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,14 +25,51 @@ void trim_span(const char **s, size_t *len)
     *len = n;
 }
 
+/* Exact powers of ten representable in a double (10^0 .. 10^22). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 int parse_number(const char *s, size_t len, double *out)
 {
     char buf[64];
     if (len == 0 || len >= sizeof buf)
         return 0;
-    /* Only plain decimal syntax: digits, sign, point, exponent. */
-    for (size_t i = 0; i < len; i++) {
+    /* Fast path (Clinger): [-+]digits[.digits] with at most 15 significant
+     * digits is an exact integer divided by an exact power of ten, and one
+     * IEEE division rounds correctly, so the result equals strtod's. */
+    size_t i = 0;
+    int neg = 0;
+    if (s[0] == '-' || s[0] == '+') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    uint64_t mant = 0;
+    size_t digits = 0, frac = 0;
+    int seen_point = 0, simple = i < len;
+    for (; i < len; i++) {
         char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (mant != 0 || c != '0')
+                digits++;
+            mant = mant * 10 + (uint64_t)(c - '0');
+            frac += (size_t)seen_point;
+        } else if (c == '.' && !seen_point) {
+            seen_point = 1;
+        } else {
+            simple = 0;
+            break;
+        }
+    }
+    size_t sign = (s[0] == '-' || s[0] == '+') ? 1u : 0u;
+    if (simple && digits <= 15 && frac <= 22 && !(seen_point && len == 1 + sign)) {
+        double v = (double)mant / pow10_exact[frac];
+        *out = neg ? -v : v;
+        return 1;
+    }
+    /* Only plain decimal syntax: digits, sign, point, exponent. */
+    for (size_t k = 0; k < len; k++) {
+        char c = s[k];
         if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
             return 0;
     }
@@ -70,12 +108,24 @@ static int span_eq(const char *s, size_t len, const char *lit)
 
 int is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
 {
-    static const char *const builtin[] = {"NA", "N/A", "NULL", "null", "NaN"};
     if (len == 0)
         return 1;
-    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
-        if (span_eq(s, len, builtin[i]))
+    switch (len) {
+    case 2:
+        if (s[0] == 'N' && s[1] == 'A')
             return 1;
+        break;
+    case 3:
+        if (memcmp(s, "N/A", 3) == 0 || memcmp(s, "NaN", 3) == 0)
+            return 1;
+        break;
+    case 4:
+        if (memcmp(s, "NULL", 4) == 0 || memcmp(s, "null", 4) == 0)
+            return 1;
+        break;
+    default:
+        break;
+    }
     if (extra != NULL)
         for (size_t i = 0; i < extra->count; i++)
             if (span_eq(s, len, extra->items[i]))

@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "linalg.h"
+#include "logreg.h"
 #include "parallel.h"
 #include "status_internal.h"
 #include "util.h"
@@ -139,6 +140,7 @@ struct linear_task {
     double *eta;
     double *xb;       /* per task: DESIGN_BLOCK x q */
     size_t ntasks;
+    double *loss;     /* per task, or NULL: sum of log-losses */
 };
 
 static void linear_task(void *ctx, size_t k)
@@ -147,6 +149,7 @@ static void linear_task(void *ctx, size_t k)
     const struct design *d = t->d;
     double *xb = t->xb + k * DESIGN_BLOCK * (d->q ? d->q : 1);
     size_t a, b;
+    double loss = 0.0;
     parallel_range(d->n, t->ntasks, k, &a, &b);
     for (size_t i0 = a; i0 < b; i0 += DESIGN_BLOCK) {
         size_t m = b - i0 < DESIGN_BLOCK ? b - i0 : DESIGN_BLOCK;
@@ -161,29 +164,47 @@ static void linear_task(void *ctx, size_t k)
                     s += t->beta[f];
             }
             t->eta[i0 + i] += s;
+            if (t->loss != NULL)
+                loss += logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i];
         }
     }
+    if (t->loss != NULL)
+        t->loss[k] = loss;
 }
 
-enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
-                              struct lsc_error *err)
+enum lsc_status design_linear_loss(const struct design *d, const double *beta, double *eta,
+                                   double *loss, struct lsc_error *err)
 {
     size_t nt = parallel_threads(d->n);
     size_t qq = d->q ? d->q : 1;
     double *xb = lsc_calloc(nt * DESIGN_BLOCK * qq, sizeof *xb);
     double *bd = lsc_malloc(qq * sizeof *bd);
-    if (xb == NULL || bd == NULL) {
+    double *part = lsc_calloc(nt, sizeof *part);
+    if (xb == NULL || bd == NULL || part == NULL) {
         lsc_free(xb);
         lsc_free(bd);
+        lsc_free(part);
         return lsc_error_nomem(err);
     }
     for (size_t j = 0; j < d->q; j++)
         bd[j] = beta[d->dense[j].feature];
-    struct linear_task t = {d, beta, bd, eta, xb, nt};
+    struct linear_task t = {d, beta, bd, eta, xb, nt, loss ? part : NULL};
     parallel_run(nt, linear_task, &t);
+    if (loss != NULL) {
+        *loss = 0.0;
+        for (size_t k = 0; k < nt; k++) /* task order: deterministic */
+            *loss += part[k];
+    }
     lsc_free(xb);
     lsc_free(bd);
+    lsc_free(part);
     return LSC_OK;
+}
+
+enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
+                              struct lsc_error *err)
+{
+    return design_linear_loss(d, beta, eta, NULL, err);
 }
 
 enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,

@@ -64,6 +64,11 @@ void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out)
 enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
                               struct lsc_error *err);
 
+/* The same, and (when loss is non-NULL) the sum over rows of
+ * log(1 + exp(eta_i)) - y_i eta_i, in the same pass. */
+enum lsc_status design_linear_loss(const struct design *d, const double *beta, double *eta,
+                                   double *loss, struct lsc_error *err);
+
 /* Writes the view as CSV: feature names (without the intercept) and a last
  * column __target__. */
 enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,

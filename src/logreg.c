@@ -58,7 +58,7 @@ struct deriv_part {
     const struct design *d;
     const double *eta;
     size_t a, b;
-    int want_h;
+    int want_h, want_f;
     double f;
     double *g;     /* p */
     double *H;     /* p x p: intercept and categorical entries */
@@ -83,7 +83,8 @@ static void deriv_task(void *ctx, size_t k)
             size_t row = design_row(d, i0 + i);
             double e = t->eta[i0 + i], y = d->y[row];
             double pr = logreg_sigmoid(e);
-            f += logreg_log1pexp(e) - y * e;
+            if (t->want_f)
+                f += logreg_log1pexp(e) - y * e;
             double ri = pr - y, wi = pr * (1.0 - pr);
             t->r[i] = ri;
             t->w[i] = wi;
@@ -161,6 +162,7 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
         t->d = d;
         t->eta = eta;
         t->want_h = want_h;
+        t->want_f = obj != NULL;
         parallel_range(d->n, nt, k, &t->a, &t->b);
         t->g = lsc_calloc(p, sizeof *t->g);
         t->H = want_h ? lsc_calloc(p * p, sizeof *t->H) : lsc_malloc(1);
@@ -214,7 +216,8 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
         g[j] += l2 * beta[j];
         pen += beta[j] * beta[j];
     }
-    *obj = f + 0.5 * l2 * pen;
+    if (obj != NULL)
+        *obj = f + 0.5 * l2 * pen;
     if (want_h) {
         /* every off-diagonal pair was accumulated in one orientation only */
         for (size_t a = 0; a < p; a++)
@@ -229,6 +232,14 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
 cleanup:
     free_parts(parts, nt);
     return st;
+}
+
+static double penalty(const double *beta, size_t p, double l2)
+{
+    double pen = 0.0;
+    for (size_t j = 1; j < p; j++)
+        pen += beta[j] * beta[j];
+    return 0.5 * l2 * pen;
 }
 
 static double max_abs(const double *v, size_t n)
@@ -256,11 +267,23 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if ((st = design_linear(d, beta, eta, err)) != LSC_OK)
-        goto cleanup;
+    /* from zero, start the intercept at the log-odds of the base rate */
+    int from_zero = 1;
+    for (size_t j = 0; j < p; j++)
+        from_zero &= beta[j] == 0.0;
+    if (from_zero && d->n > 0) {
+        double pos = 0.0;
+        for (size_t i = 0; i < d->n; i++)
+            pos += d->y[design_row(d, i)];
+        if (pos > 0.0 && pos < nn)
+            beta[0] = log(pos / (nn - pos));
+    }
     double f = 0.0;
+    if ((st = design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
+        goto cleanup;
+    f += penalty(beta, p, opts->l2);
     for (size_t it = 0;; it++) {
-        if ((st = logreg_derivatives(d, beta, eta, opts->l2, &f, g, H, err)) != LSC_OK)
+        if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, H, err)) != LSC_OK)
             goto cleanup;
         res->objective = f;
         res->grad_norm = max_abs(g, p) / nn;
@@ -281,9 +304,9 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
             for (size_t j = 0; j < p; j++)
                 trial[j] = beta[j] - t * step[j];
-            if ((st = design_linear(d, trial, eta, err)) != LSC_OK)
+            if ((st = design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
                 goto cleanup;
-            fnew = logreg_objective(d, trial, eta, opts->l2);
+            fnew += penalty(trial, p, opts->l2);
             if (isfinite(fnew) && fnew <= f + 1e-12 * fabs(f)) {
                 accepted = 1;
                 break;
@@ -296,12 +319,14 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
             break;
         }
         memcpy(beta, trial, p * sizeof *beta);
-        if (f - fnew <= 1e-15 * fabs(f) && res->grad_norm <= 1e3 * opts->tol) {
+        double before = f;
+        f = fnew;
+        res->objective = f;
+        if (before - fnew <= 1e-15 * fabs(before) && res->grad_norm <= 1e3 * opts->tol) {
             /* stalled at rounding level right next to the criterion */
             res->converged = 1;
-            if ((st = logreg_derivatives(d, beta, eta, opts->l2, &f, g, NULL, err)) != LSC_OK)
+            if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, NULL, err)) != LSC_OK)
                 goto cleanup;
-            res->objective = f;
             res->grad_norm = max_abs(g, p) / nn;
             break;
         }

@@ -51,7 +51,8 @@ static const char usage_text[] =
     "  -f, --force               replace existing output files\n"
     "      --export-design FILE  the encoded matrix of the saved model's fit, as CSV\n"
     "      --predictions FILE    row,line,probability of every used row\n"
-    "  -q, --quiet               no summary on stderr\n"
+    "  -q, --quiet               no summary or notes on stderr (warnings remain)\n"
+    "  -v, --verbose             also detail, e.g. which rare levels were pooled\n"
     "  -h, --help                this help\n"
     "      --version             version\n"
     "\n"
@@ -86,6 +87,7 @@ static const struct option long_opts[] = {
     {"export-design", required_argument, NULL, OPT_EXPORT},
     {"predictions", required_argument, NULL, OPT_PRED},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -112,10 +114,11 @@ static struct lsc_strings as_strings(const struct list *l)
     return s;
 }
 
+/* verbosity: -1 quiet (warnings only), 0 notes and warnings, 1 everything */
 static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
 {
-    int quiet = *(const int *)ud;
-    if (quiet && level != LSC_LOG_WARN)
+    int verbosity = *(const int *)ud;
+    if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
         return;
     fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", msg);
 }
@@ -200,14 +203,14 @@ int main(int argc, char **argv)
     const char **na = NULL;
     size_t nna = 0;
     const char *output = "models/model.json";
-    int quiet = 0, rc = LSC_EXIT_OK, c;
+    int quiet = 0, verbose = 0, rc = LSC_EXIT_OK, c;
     struct lsc_model *model = NULL;
     struct lsc_train_summary sum;
 
     gsl_set_error_handler_off();
     lsc_train_options_defaults(&o);
     lsc_error_clear(&err);
-    while ((c = getopt_long(argc, argv, "t:x:d:o:fqh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
         enum lsc_status st = LSC_OK;
         int bad_alloc = 0;
         switch (c) {
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
         case OPT_EXPORT: o.export_design = optarg; break;
         case OPT_PRED: o.predictions = optarg; break;
         case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
         default: rc = usage_error("invalid option"); goto cleanup;
@@ -279,7 +283,8 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-    struct lsc_log log = {log_stderr, &quiet};
+    int verbosity = quiet ? -1 : verbose;
+    struct lsc_log log = {log_stderr, &verbosity};
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
         rc = fail(&err);
         goto cleanup;

@@ -6,7 +6,8 @@
 DESIGN.csv is written by `leadscore-train --export-design`: a header of the
 feature names (no intercept column) and a last column __target__ (0/1);
 every other column is numeric. MODEL.json is a leadscore model: features[0]
-is "(intercept)", features[1:] are in design-column order, and fit.l2 holds
+is "(intercept)", features[1:] are in design-column order (each with its
+"estimate"), and fit.l2 holds
 lambda (--l2 overrides it).
 
 leadscore minimises  sum_i logloss_i + (lambda/2) * ||beta||^2  with the
@@ -69,7 +70,7 @@ def read_model(path):
     if not isinstance(feats, list) or not feats:
         die(f"{path}: no features array")
     names = [ft.get("name") for ft in feats]
-    coef = np.array([float(ft.get("coefficient")) for ft in feats])
+    coef = np.array([float(ft.get("estimate", ft.get("coefficient"))) for ft in feats])
     if names[0] != INTERCEPT:
         die(f"{path}: features[0] is {names[0]!r}, expected {INTERCEPT!r}")
     l2 = (m.get("fit") or {}).get("l2")

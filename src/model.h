@@ -53,6 +53,19 @@ struct lsc_holdout_metrics {
     double precision_at_50, recall_at_50, accuracy_at_50;
 };
 
+/* Inference for each coefficient (see src/stats.h for its meaning under a
+ * penalty). */
+struct lsc_coef_stat {
+    double std_error, z, p_value, ci_low, ci_high;
+};
+
+struct lsc_fit_stat {
+    int present;
+    double log_likelihood, null_log_likelihood, deviance, null_deviance;
+    double mcfadden_r2, aic, bic, lr_statistic, lr_df, lr_p_value;
+    int penalised;
+};
+
 struct lsc_model {
     char *created;        /* ISO 8601 UTC */
     char *tool_version;
@@ -84,6 +97,9 @@ struct lsc_model {
     double objective;
     int refit;              /* 1: coefficients refit on all rows */
     struct lsc_holdout_metrics holdout;
+    /* inference on the saved fit: coef_stats is NULL when not computed */
+    struct lsc_coef_stat *coef_stats;
+    struct lsc_fit_stat fit_stats;
     /* score mapping */
     double tier_hot, tier_warm; /* score >= hot: hot; >= warm: warm; else cold */
 };

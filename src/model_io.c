@@ -98,6 +98,7 @@ void lsc_model_free(struct lsc_model *m)
     lsc_free(m->columns);
     free_strings(m->feature_names, m->n_features);
     lsc_free(m->coef);
+    lsc_free(m->coef_stats);
     lsc_free(m);
 }
 

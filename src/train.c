@@ -16,6 +16,7 @@
 #include "logreg.h"
 #include "metrics.h"
 #include "model.h"
+#include "stats.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -291,6 +292,55 @@ static enum lsc_status write_predictions(const struct dataset *ds, const double 
     return outfile_commit(&o, err);
 }
 
+/* Wald statistics of the saved fit. A singular information matrix (only
+ * possible without a penalty) leaves them out with a warning. */
+static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d, double l2,
+                                    const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct coef_stats *cs = lsc_calloc(m->n_features, sizeof *cs);
+    struct fit_stats fs;
+    if (cs == NULL)
+        return lsc_error_nomem(err);
+    st = stats_compute(d, m->coef, l2, cs, &fs, err);
+    if (st == LSC_ERR_NUMERIC) {
+        lsc_logf(log, LSC_LOG_WARN, "%s; coefficient statistics are left out", err ? err->message : "singular");
+        lsc_error_clear(err);
+        st = LSC_OK;
+        goto cleanup;
+    }
+    if (st != LSC_OK)
+        goto cleanup;
+    m->coef_stats = lsc_calloc(m->n_features, sizeof *m->coef_stats);
+    if (m->coef_stats == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < m->n_features; j++) {
+        m->coef_stats[j].std_error = cs[j].std_error;
+        m->coef_stats[j].z = cs[j].z;
+        m->coef_stats[j].p_value = cs[j].p_value;
+        m->coef_stats[j].ci_low = cs[j].ci_low;
+        m->coef_stats[j].ci_high = cs[j].ci_high;
+    }
+    struct lsc_fit_stat *f = &m->fit_stats;
+    f->present = 1;
+    f->log_likelihood = fs.log_likelihood;
+    f->null_log_likelihood = fs.null_log_likelihood;
+    f->deviance = fs.deviance;
+    f->null_deviance = fs.null_deviance;
+    f->mcfadden_r2 = fs.mcfadden_r2;
+    f->aic = fs.aic;
+    f->bic = fs.bic;
+    f->lr_statistic = fs.lr_statistic;
+    f->lr_df = fs.lr_df;
+    f->lr_p_value = fs.lr_p_value;
+    f->penalised = fs.penalised;
+cleanup:
+    lsc_free(cs);
+    return st;
+}
+
 enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
                           struct lsc_model **out, struct lsc_train_summary *sum,
                           struct lsc_error *err)
@@ -406,11 +456,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if ((st = fill_metadata(m, ds, o, err)) != LSC_OK)
         goto cleanup;
 
+    /* the design the saved coefficients were fitted on */
+    int all = m->refit || nhold == 0;
+    st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    if ((st = attach_stats(m, &d, o->l2, log, err)) != LSC_OK)
+        goto cleanup;
     if (o->export_design != NULL) {
-        int all = m->refit || nhold == 0;
-        st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
-        if (st != LSC_OK)
-            goto cleanup;
         st = design_export_csv(&d, m, o->export_design, o->force, err);
         if (st != LSC_OK)
             goto cleanup;

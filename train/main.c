@@ -51,6 +51,9 @@ static const char usage_text[] =
     "  -f, --force               replace existing output files\n"
     "      --export-design FILE  the encoded matrix of the saved model's fit, as CSV\n"
     "      --predictions FILE    row,line,probability of every used row\n"
+    "      --summary             print the coefficient table (estimate, standard\n"
+    "                            error, z, p-value, 95% CI, odds ratio) and fit\n"
+    "                            statistics (log-likelihood, pseudo-R2, AIC, BIC)\n"
     "  -q, --quiet               no summary or notes on stderr (warnings remain)\n"
     "  -v, --verbose             also detail, e.g. which rare levels were pooled\n"
     "  -h, --help                this help\n"
@@ -61,7 +64,7 @@ static const char usage_text[] =
 enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
-    OPT_EXPORT, OPT_PRED, OPT_VERSION
+    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION
 };
 
 static const struct option long_opts[] = {
@@ -86,6 +89,7 @@ static const struct option long_opts[] = {
     {"force", no_argument, NULL, 'f'},
     {"export-design", required_argument, NULL, OPT_EXPORT},
     {"predictions", required_argument, NULL, OPT_PRED},
+    {"summary", no_argument, NULL, OPT_SUMMARY},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
@@ -195,6 +199,36 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
     fprintf(stderr, "model written to %s\n", output);
 }
 
+/* The statsmodels/R glm-style coefficient table. */
+static void print_table(FILE *fp, const struct lsc_model *m)
+{
+    struct lsc_fit_info f;
+    struct lsc_coef_info c;
+    if (!lsc_model_fit_info(m, &f)) {
+        fprintf(fp, "no coefficient statistics in this model (singular information matrix)\n");
+        return;
+    }
+    fprintf(fp, "Logistic regression of %s: %zu rows, %zu coefficients, L2 lambda %g\n",
+            lsc_model_target(m), f.rows, f.coefficients, f.l2);
+    if (f.l2 > 0.0)
+        fprintf(fp, "(penalised fit: standard errors from the penalised Hessian; "
+                    "see docs/statistics.md)\n");
+    fprintf(fp, "Log-likelihood %.6g   LL-null %.6g   LR chi2(%g) %.6g   p %.4g\n",
+            f.log_likelihood, f.null_log_likelihood, f.lr_df, f.lr_statistic, f.lr_p_value);
+    fprintf(fp, "Deviance %.6g   McFadden pseudo-R2 %.4f   AIC %.6g   BIC %.6g\n", f.deviance,
+            f.mcfadden_r2, f.aic, f.bic);
+    fprintf(fp, "Newton iterations %zu, %s\n\n", f.iterations,
+            f.converged ? "converged" : "NOT converged");
+    fprintf(fp, "%-40s %10s %10s %8s %9s %10s %10s %10s\n", "", "estimate", "std.err", "z",
+            "P>|z|", "[0.025", "0.975]", "odds.ratio");
+    for (size_t i = 0; i < lsc_model_n_features(m); i++) {
+        if (!lsc_model_coef_info(m, i, &c))
+            continue;
+        fprintf(fp, "%-40.40s %10.4f %10.4f %8.3f %9.3g %10.4f %10.4f %10.4g\n", c.name,
+                c.estimate, c.std_error, c.z, c.p_value, c.ci_low, c.ci_high, c.odds_ratio);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct lsc_train_options o;
@@ -203,7 +237,7 @@ int main(int argc, char **argv)
     const char **na = NULL;
     size_t nna = 0;
     const char *output = "models/model.json";
-    int quiet = 0, verbose = 0, rc = LSC_EXIT_OK, c;
+    int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c;
     struct lsc_model *model = NULL;
     struct lsc_train_summary sum;
 
@@ -240,6 +274,7 @@ int main(int argc, char **argv)
         case 'f': o.force = 1; break;
         case OPT_EXPORT: o.export_design = optarg; break;
         case OPT_PRED: o.predictions = optarg; break;
+        case OPT_SUMMARY: want_table = 1; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
@@ -295,6 +330,8 @@ int main(int argc, char **argv)
     }
     if (!quiet)
         print_summary(model, &sum, output);
+    if (want_table)
+        print_table(strcmp(output, "-") == 0 ? stderr : stdout, model);
 cleanup:
     lsc_model_free(model);
     free((void *)ids.items);

@@ -38,6 +38,27 @@ const char *lsc_model_feature_name(const struct lsc_model *model, size_t i);
 double lsc_model_coefficient(const struct lsc_model *model, size_t i);
 const char *lsc_model_target(const struct lsc_model *model);
 
+/* Inference for coefficient i: 1 and *out filled when the model has it,
+ * 0 otherwise. Under a penalty (l2 > 0) the standard errors are those of
+ * the Laplace approximation to the posterior (see docs/statistics.md). */
+struct lsc_coef_info {
+    const char *name;
+    double estimate, std_error, z, p_value, ci_low, ci_high;
+    double odds_ratio, or_ci_low, or_ci_high;
+};
+int lsc_model_coef_info(const struct lsc_model *model, size_t i, struct lsc_coef_info *out);
+
+struct lsc_fit_info {
+    size_t rows, coefficients;
+    double l2;
+    size_t iterations;
+    int converged;
+    double log_likelihood, null_log_likelihood, deviance, null_deviance;
+    double mcfadden_r2, aic, bic, lr_statistic, lr_df, lr_p_value;
+};
+/* 1 and *out filled when the model has fit statistics, 0 otherwise. */
+int lsc_model_fit_info(const struct lsc_model *model, struct lsc_fit_info *out);
+
 #ifdef __cplusplus
 }
 #endif

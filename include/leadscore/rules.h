@@ -1,0 +1,178 @@
+/* leadscore/rules.h - manual rule scores: a marketing team's point system.
+ *
+ * A rules sheet is a CSV file with one rule per row (see docs/rules.md):
+ *
+ *     id,dimension,column,operator,value,points,cap,description
+ *     F1,fit,Seniority,in,C-Level;VP,+20,,Senior decision makers
+ *     E1,engagement,Pages Viewed,per unit,1,+1,10,1 point per page (at most 10)
+ *     setting,total,,max,100,,,The score runs from 0 to 100
+ *
+ * Use:
+ *     lsc_rules_load()                  parse and check the sheet
+ *     lsc_rules_set_account_column()    optional (--account-column)
+ *     lsc_rules_bind()                  resolve column names against the input header
+ *     lsc_rules_count_account()         once per input row, in a first pass,
+ *                                       only when lsc_rules_needs_accounts()
+ *     lsc_rules_load_priority()         when lsc_rules_needs_priority()
+ *     lsc_rules_set_as_of()             the date that recency is measured from
+ *     lsc_rule_result_init()            once
+ *     lsc_rules_eval()                  once per row; never allocates except to
+ *                                       grow a scratch buffer for account names
+ *     lsc_rule_result_fini(), lsc_rules_free()
+ *
+ * Points are kept exactly in hundredths: every rule's contribution, the decay,
+ * each dimension and the total are rounded to 2 decimals (half away from zero)
+ * where they are computed, so the fired rules listed by lsc_rules_explain()
+ * always add up to the score.
+ */
+#ifndef LEADSCORE_RULES_H
+#define LEADSCORE_RULES_H
+
+#include <stddef.h>
+
+#include "leadscore/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lsc_rules;
+
+/* Parses and checks the sheet at path. On failure *out is NULL and err holds
+ * the sheet's name, the line (and the sheet's field number when known) and
+ * the reason: LSC_ERR_DATA for an unknown operator or setting, an
+ * unparsable number, date or date format, a duplicate id or setting,
+ * contradictory cut-offs; LSC_ERR_PARSE for malformed CSV; LSC_ERR_IO;
+ * LSC_ERR_NOMEM. The caller frees *out with lsc_rules_free(). */
+enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err);
+
+/* Accepts NULL. */
+void lsc_rules_free(struct lsc_rules *r);
+
+/* Makes every account rule use this input column instead of the one named in
+ * the sheet (the name is copied). Call before lsc_rules_bind(); a later call
+ * undoes the binding. LSC_ERR_USAGE for an empty name, LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *name,
+                                             struct lsc_error *err);
+
+/* Resolves the sheet's column names against the input's header (names are
+ * trimmed; an exact match wins over a case-insensitive one). An unknown
+ * column is LSC_ERR_DATA with the sheet's name and line and a message
+ * listing the header; an account rule with no column is LSC_ERR_USAGE.
+ * May be called again for another input. */
+enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
+                               const size_t *header_lens, struct lsc_error *err);
+
+/* 1 when the sheet has "account has at least" rules: every input row must
+ * then go through lsc_rules_count_account() before the first evaluation. */
+int lsc_rules_needs_accounts(const struct lsc_rules *r);
+/* 1 when the sheet has "on priority list" rules. */
+int lsc_rules_needs_priority(const struct lsc_rules *r);
+/* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
+ * required before lsc_rules_eval(). */
+int lsc_rules_needs_as_of(const struct lsc_rules *r);
+
+/* Counts one input row toward its account (the account column's value,
+ * trimmed and compared without regard to ASCII case; a missing value is not
+ * counted). Memory grows with the number of accounts, not rows. Requires
+ * lsc_rules_bind(): LSC_ERR_USAGE otherwise; LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
+                                        const char *const *fields, const size_t *lens,
+                                        struct lsc_error *err);
+/* Distinct accounts counted so far. */
+size_t lsc_rules_n_accounts(const struct lsc_rules *r);
+
+/* Loads the priority accounts from path: either one account per line (blank
+ * lines and lines starting with '#' skipped; surrounding double quotes
+ * removed), or a CSV file whose header row contains the account column's
+ * name or one of "account", "account name", "company", "company name" (that
+ * column is used). Names are trimmed and matched without regard to ASCII
+ * case. May be called more than once (lists add up). LSC_ERR_IO,
+ * LSC_ERR_PARSE, LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
+                                        struct lsc_error *err);
+/* Distinct priority accounts loaded. */
+size_t lsc_rules_n_priority(const struct lsc_rules *r);
+
+/* Sets the date "days since" is measured from (--as-of; the caller supplies
+ * today by default). LSC_ERR_USAGE for an invalid date. */
+enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, int day,
+                                    struct lsc_error *err);
+
+/* Parses an ISO 8601 calendar date "YYYY-MM-DD" (a following time of day,
+ * after 'T' or a space, is ignored). Returns 1 and sets the parts, or 0. */
+int lsc_rules_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
+
+/* Dimensions: "fit" is 0 and "engagement" is 1, always; the sheet's other
+ * dimensions follow in order of first appearance. Names are lent for the
+ * lifetime of r. */
+size_t lsc_rules_n_dimensions(const struct lsc_rules *r);
+const char *lsc_rules_dimension_name(const struct lsc_rules *r, size_t k);
+
+/* One fired rule, or one adjustment ("engagement.decay", "fit.max",
+ * "fit.min", "total.max", "total.min"), with its signed points. */
+struct lsc_rule_hit {
+    const char *id; /* lent from the rules */
+    double points;
+};
+
+/* The outcome for one lead. Fill with lsc_rules_eval(); the storage is set
+ * up once by lsc_rule_result_init() and reused for every row. */
+struct lsc_rule_result {
+    double score;              /* the total after floors and caps */
+    double *dim_points;        /* [lsc_rules_n_dimensions()], after decay, floors, caps */
+    const char *tier;          /* "hot", "warm", "cold"; "" when the sheet sets no tiers */
+    int qualified;             /* 1 or 0; -1 when the sheet sets no threshold */
+    char grade[3];             /* "A1".."D4"; "" when the sheet sets no grade cut-offs */
+    struct lsc_rule_hit *hits; /* fired rules in sheet order, then adjustments */
+    size_t n_hits;
+    size_t n_unevaluable;      /* rule evaluations in this row whose value could not be
+                                  read (text where a number or date is compared) */
+
+    /* Internal storage: owned by the result, do not touch. */
+    const struct lsc_rules *owner_;
+    long long *cents_;
+    char *scratch_;
+    size_t scratch_cap_;
+};
+
+/* Allocates the storage for results of r (which must outlive it).
+ * LSC_ERR_NOMEM. */
+enum lsc_status lsc_rule_result_init(struct lsc_rule_result *res, const struct lsc_rules *r);
+/* Accepts a zeroed or finalized result. */
+void lsc_rule_result_fini(struct lsc_rule_result *res);
+
+/* Scores one input row (nfields fields, lens[i] bytes each; fields beyond
+ * nfields count as missing). A value that cannot be evaluated counts as not
+ * matched and in res->n_unevaluable. LSC_ERR_USAGE when r is not bound,
+ * res was set up for other rules, or an as-of date is needed and not set;
+ * LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields,
+                               const char *const *fields, const size_t *lens,
+                               struct lsc_rule_result *res, struct lsc_error *err);
+
+/* Writes the fired rules as "R3:+15;R7:-20;engagement.decay:-3.75" into buf
+ * (always NUL-terminated when size > 0). Returns the length the full text
+ * needs, excluding the NUL, like snprintf. */
+size_t lsc_rules_explain(const struct lsc_rule_result *res, char *buf, size_t size);
+
+/* Formats points as the outputs do: at most 2 decimals, no trailing zeros
+ * ("15", "11.25", "-3.5"); with plus_sign, positive values and 0 get '+'.
+ * Returns the length like snprintf. */
+size_t lsc_rules_format_points(double points, int plus_sign, char *buf, size_t size);
+
+/* The output columns: rule_score, rule_tier, rule_qualified, then
+ * <dimension>_points per dimension, grade, and with explain rule_reasons. */
+size_t lsc_rules_n_columns(const struct lsc_rules *r, int explain);
+const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k);
+/* Writes output column k's value for res into buf (rule_qualified is "1",
+ * "0" or ""); returns the length like snprintf. */
+size_t lsc_rules_column_value(const struct lsc_rules *r, const struct lsc_rule_result *res,
+                              size_t k, char *buf, size_t size);
+/* A buffer this large (including the NUL) holds any column value. */
+size_t lsc_rules_value_max(const struct lsc_rules *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -26,7 +26,13 @@ static const char usage_text[] =
     "      --id COL              id column(s) to copy (repeatable; default: the\n"
     "                            model's)\n"
     "      --tiers hot=N,warm=N  override the model's tier cut-offs\n"
-    "      --precision N         decimals of probability, 0..17 (default 6)\n"
+    "      --precision N         decimals of probability, 0..17 (default 6); above\n"
+    "                            6, reasons are printed with all 17 digits\n"
+    "      --reasons N           add the N strongest positive and negative\n"
+    "                            contributions to each lead's log-odds, e.g.\n"
+    "                            \"Lead Source=Reference:+1.92\" (columns\n"
+    "                            reasons_positive, reasons_negative)\n"
+    "      --rejects FILE        also list rejected rows (row,line,error) there\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -35,7 +41,7 @@ static const char usage_text[] =
     "Exit status: 0 every row scored, 1 data or I/O error, 2 usage error,\n"
     "3 finished but some rows were rejected (see the error column).\n";
 
-enum { OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_VERSION };
+enum { OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_VERSION };
 
 static const struct option long_opts[] = {
     {"model", required_argument, NULL, 'm'},
@@ -44,6 +50,8 @@ static const struct option long_opts[] = {
     {"id", required_argument, NULL, OPT_ID},
     {"tiers", required_argument, NULL, OPT_TIERS},
     {"precision", required_argument, NULL, OPT_PRECISION},
+    {"reasons", required_argument, NULL, OPT_REASONS},
+    {"rejects", required_argument, NULL, OPT_REJECTS},
     {"delimiter", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -114,6 +122,8 @@ int main(int argc, char **argv)
             o.precision = digits > 17 ? 18 : (int)digits;
             break;
         }
+        case OPT_REASONS: st = lsc_parse_size(optarg, "--reasons", &o.reasons, &err); break;
+        case OPT_REJECTS: o.rejects = optarg; break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_text, stdout); goto cleanup;

@@ -83,6 +83,8 @@ static const char *tier_of(int score, double hot, double warm)
 
 struct scorer {
     const struct lsc_model *m;
+    double *contrib;     /* per model column, when reasons are wanted */
+    size_t *order;       /* scratch for ranking contributions */
     size_t *col_of;      /* model column -> input field */
     size_t *id_of;       /* id column -> input field */
     size_t n_ids;
@@ -108,9 +110,12 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                          c->name, (int)(len > 40 ? 40 : len), v);
                 return 0;
             }
-            e += m->coef[c->feature] * ((x - c->mean) / c->sd);
+            double part = m->coef[c->feature] * ((x - c->mean) / c->sd);
             if (c->missing_feature != LSC_NO_FEATURE && missing)
-                e += m->coef[c->missing_feature];
+                part += m->coef[c->missing_feature];
+            e += part;
+            if (s->contrib != NULL)
+                s->contrib[j] = part;
         } else {
             size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
             size_t level = fallback;
@@ -124,12 +129,58 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                 else
                     (*unseen)++;
             }
+            double part = 0.0;
             if (c->level_feature[level] != LSC_NO_FEATURE)
-                e += m->coef[c->level_feature[level]];
+                part = m->coef[c->level_feature[level]];
+            e += part;
+            if (s->contrib != NULL)
+                s->contrib[j] = part;
         }
     }
     *eta = e;
     return 1;
+}
+
+/* Writes the n strongest contributions of one sign as
+ * "Column=value:+1.23;..." (a CSV field). Contributions are beta . (x - x0)
+ * per column, x0 being the training mean for numerics (0 after
+ * standardisation) and the reference level for categoricals, so they and the
+ * intercept add up to the logit. */
+static int put_reasons(FILE *fp, struct scorer *s, const struct csv_record *rec, size_t n,
+                       int positive, int exact)
+{
+    const struct lsc_model *m = s->m;
+    size_t k = 0;
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (positive ? s->contrib[j] > 0.0 : s->contrib[j] < 0.0)
+            s->order[k++] = j;
+    /* partial selection sort: n is small */
+    char buf[4096];
+    size_t used = 0;
+    for (size_t r = 0; r < n && r < k; r++) {
+        size_t best = r;
+        for (size_t i = r + 1; i < k; i++)
+            if (fabs(s->contrib[s->order[i]]) > fabs(s->contrib[s->order[best]]))
+                best = i;
+        size_t t = s->order[r];
+        s->order[r] = s->order[best];
+        s->order[best] = t;
+        size_t j = s->order[r];
+        const char *v = rec->fields[s->col_of[j]];
+        size_t len = rec->lens[s->col_of[j]];
+        trim_span(&v, &len);
+        if (is_na_token(v, len, &s->na)) {
+            v = LSC_LEVEL_MISSING;
+            len = strlen(v);
+        }
+        int w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s=%.*s:%+.17g" : "%s%s=%.*s:%+.2f",
+                         r ? ";" : "", m->columns[j].name, (int)(len > 60 ? 60 : len), v,
+                         s->contrib[j]);
+        if (w < 0 || (size_t)w >= sizeof buf - used)
+            break;
+        used += (size_t)w;
+    }
+    return csv_put_field(fp, buf, used);
 }
 
 static size_t header_find(const struct csv_record *h, const char *name)
@@ -150,6 +201,12 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
 {
     const struct lsc_model *m = s->m;
     s->col_of = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->col_of);
+    if (o->reasons > 0) {
+        s->contrib = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->contrib);
+        s->order = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->order);
+        if (s->contrib == NULL || s->order == NULL)
+            return lsc_error_nomem(err);
+    }
     s->n_ids = o->ids.count ? o->ids.count : m->n_ids;
     s->id_of = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof *s->id_of);
     if (s->col_of == NULL || s->id_of == NULL)
@@ -179,13 +236,14 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     enum lsc_status st = LSC_OK;
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
-    struct outfile out;
+    struct outfile out, rej;
     struct scorer s;
     double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
     double warm = o->tiers_set ? o->tier_warm : m->tier_warm;
     double score_sum = 0.0;
     struct csv_reader_opts ropts = {o->delimiter, 1};
     memset(&out, 0, sizeof out);
+    memset(&rej, 0, sizeof rej);
     memset(&s, 0, sizeof s);
     memset(sum, 0, sizeof *sum);
     s.m = m;
@@ -195,6 +253,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if ((st = lsc_score_options_check(o, err)) != LSC_OK)
         goto cleanup;
     if ((st = outfile_check(o->output, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (o->rejects != NULL && (st = outfile_check(o->rejects, o->force, err)) != LSC_OK)
         goto cleanup;
     if ((st = csv_reader_open(&r, o->input, &ropts, err)) != LSC_OK)
         goto cleanup;
@@ -217,7 +277,14 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
         bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
     }
-    bad |= fputs("probability,score,tier,error\n", fp) == EOF;
+    bad |= fputs(o->reasons > 0 ? "probability,score,tier,reasons_positive,reasons_negative,error\n"
+                                : "probability,score,tier,error\n",
+                 fp) == EOF;
+    if (o->rejects != NULL) {
+        if ((st = outfile_open(&rej, o->rejects, o->force, err)) != LSC_OK)
+            goto cleanup;
+        bad |= fputs("row,line,error\n", rej.fp) == EOF;
+    }
     for (;;) {
         if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             goto cleanup;
@@ -247,12 +314,22 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
             bad |= put_probability(fp, p, o->precision) != 0;
-            bad |= fprintf(fp, ",%d,%s,\n", score, tier) < 0;
+            bad |= fprintf(fp, ",%d,%s,", score, tier) < 0;
+            if (o->reasons > 0) {
+                bad |= put_reasons(fp, &s, rec, o->reasons, 1, o->precision > 6) != 0 || putc(',', fp) == EOF;
+                bad |= put_reasons(fp, &s, rec, o->reasons, 0, o->precision > 6) != 0 || putc(',', fp) == EOF;
+            }
+            bad |= putc('\n', fp) == EOF;
         } else {
             sum->rejected++;
-            bad |= fputs(",,,", fp) == EOF;
+            bad |= fputs(o->reasons > 0 ? ",,,,," : ",,,", fp) == EOF;
             bad |= csv_put_field(fp, s.reason, strlen(s.reason)) != 0;
             bad |= putc('\n', fp) == EOF;
+            if (rej.fp != NULL) {
+                bad |= fprintf(rej.fp, "%zu,%zu,", sum->rows, rec->line) < 0;
+                bad |= csv_put_field(rej.fp, s.reason, strlen(s.reason)) != 0;
+                bad |= putc('\n', rej.fp) == EOF;
+            }
         }
     }
     if (bad) {
@@ -264,8 +341,13 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
     st = outfile_commit(&out, err);
+    if (st == LSC_OK && rej.fp != NULL)
+        st = outfile_commit(&rej, err);
 cleanup:
     outfile_abort(&out);
+    outfile_abort(&rej);
+    lsc_free(s.contrib);
+    lsc_free(s.order);
     csv_reader_free(r);
     lsc_free(s.col_of);
     lsc_free(s.id_of);

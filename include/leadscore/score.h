@@ -24,6 +24,10 @@ struct lsc_score_options {
     int tiers_set;          /* 1: use tier_hot/tier_warm below */
     double tier_hot, tier_warm;
     int precision;          /* decimals of probability, 0..17 (default 6) */
+    size_t reasons;         /* > 0: add the N strongest positive and negative
+                               contributions per lead (reasons_positive,
+                               reasons_negative) */
+    const char *rejects;    /* optional CSV of rejected rows: row,line,error */
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dict.h"
+#include "status_internal.h"
 #include "leadscore/model.h"
 
 #define LSC_MODEL_FORMAT "leadscore-model"
@@ -66,6 +67,11 @@ struct lsc_fit_stat {
     int penalised;
 };
 
+struct lsc_warning {
+    char *code;    /* e.g. "leakage" (see src/diagnostics.h) */
+    char *message;
+};
+
 struct lsc_model {
     char *created;        /* ISO 8601 UTC */
     char *tool_version;
@@ -100,6 +106,9 @@ struct lsc_model {
     /* inference on the saved fit: coef_stats is NULL when not computed */
     struct lsc_coef_stat *coef_stats;
     struct lsc_fit_stat fit_stats;
+    /* diagnostics */
+    size_t n_warnings;
+    struct lsc_warning *warnings;
     /* score mapping */
     double tier_hot, tier_warm; /* score >= hot: hot; >= warm: warm; else cold */
 };

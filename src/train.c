@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "dataset.h"
 #include "design.h"
+#include "diagnostics.h"
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
@@ -383,6 +384,10 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         st = lsc_error_nomem(err);
         goto cleanup;
     }
+    m->l2 = o->l2;
+    if ((st = diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
+        (st = diag_columns(m, ds, log, err)) != LSC_OK)
+        goto cleanup;
     if ((st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
         goto cleanup;
     sum->train_rows = ntrain;
@@ -396,6 +401,10 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->iterations = res.iterations;
     sum->converged = res.converged;
 
+    st = nhold > 0 ? diag_leakage(m, ds, col_src, train, ntrain, hold, nhold, log, err)
+                   : diag_leakage(m, ds, col_src, NULL, ds->n_rows, NULL, ds->n_rows, log, err);
+    if (st != LSC_OK)
+        goto cleanup;
     prob = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *prob);
     ybuf = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *ybuf);
     if (prob == NULL || ybuf == NULL) {
@@ -461,7 +470,9 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
     if (st != LSC_OK)
         goto cleanup;
-    if ((st = attach_stats(m, &d, o->l2, log, err)) != LSC_OK)
+    if ((st = diag_separation(m, &d, log, err)) != LSC_OK ||
+        (st = diag_collinearity(m, &d, log, err)) != LSC_OK ||
+        (st = attach_stats(m, &d, o->l2, log, err)) != LSC_OK)
         goto cleanup;
     if (o->export_design != NULL) {
         st = design_export_csv(&d, m, o->export_design, o->force, err);

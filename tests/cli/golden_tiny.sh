@@ -4,7 +4,7 @@
 . "$(dirname "$0")/common.bash"
 D="$SRC/tests/data"
 expect_exit 0 "train tiny" -- "$TRAIN" --target Won --id Lead --na-values Select --holdout 0 \
-    --min-level-count 2 -o "$WORK/tiny.json" "$D/tiny_leads.csv"
+    --min-level-count 2 --force -o "$WORK/tiny.json" "$D/tiny_leads.csv"
 grep -v "model written" "$WORK/err" >"$WORK/train.txt"
 diff -u "$D/tiny_expected_train.txt" "$WORK/train.txt" && ok || fail "training summary differs from the golden file"
 expect_exit 3 "score tiny (one row rejected)" -- "$SCORE" -q -m "$WORK/tiny.json" "$D/tiny_new_leads.csv"

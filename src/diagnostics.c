@@ -1,0 +1,374 @@
+#include "diagnostics.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "linalg.h"
+#include "logreg.h"
+#include "metrics.h"
+#include "status_internal.h"
+
+enum lsc_status diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
+                         const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    lsc_logf(log, LSC_LOG_WARN, "%s: %s", code, msg);
+    struct lsc_warning *w = lsc_reallocarray(m->warnings, m->n_warnings + 1, sizeof *w);
+    if (w == NULL)
+        return LSC_ERR_NOMEM;
+    m->warnings = w;
+    w[m->n_warnings].code = lsc_strdup(code);
+    w[m->n_warnings].message = lsc_strdup(msg);
+    if (w[m->n_warnings].code == NULL || w[m->n_warnings].message == NULL) {
+        lsc_free(w[m->n_warnings].code);
+        lsc_free(w[m->n_warnings].message);
+        return LSC_ERR_NOMEM;
+    }
+    m->n_warnings++;
+    return LSC_OK;
+}
+
+static enum lsc_status added(enum lsc_status st, struct lsc_error *err)
+{
+    return st == LSC_ERR_NOMEM ? lsc_error_nomem(err) : st;
+}
+
+enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
+                               const struct lsc_log *log, struct lsc_error *err)
+{
+    if (ds->positives < DIAG_REFUSE_POSITIVES && !force)
+        return lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                             "only %zu conversions in %zu leads: at least %d are needed for a "
+                             "model worth trusting (use --force to train anyway)",
+                             ds->positives, ds->n_rows, DIAG_REFUSE_POSITIVES);
+    if (ds->n_rows < DIAG_MIN_ROWS || ds->positives < DIAG_MIN_POSITIVES)
+        return added(diag_add(m, log, "thin_data",
+                              "%zu leads with %zu conversions; at least %d leads and %d "
+                              "conversions are recommended, so treat this model with caution",
+                              ds->n_rows, ds->positives, DIAG_MIN_ROWS, DIAG_MIN_POSITIVES),
+                     err);
+    return LSC_OK;
+}
+
+enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
+                             struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    for (size_t j = 0; j < ds->n_cols && st == LSC_OK; j++) {
+        struct ds_column *c = &ds->cols[j];
+        if (c->role != DS_FEATURE || c->codes == NULL)
+            continue;
+        size_t present = ds->n_rows - c->n_missing, distinct = dict_size(c->dict);
+        int categorical = c->force == DS_FORCE_CATEGORICAL ||
+                          (c->force == DS_INFER && !ds_is_numeric(c));
+        if (categorical && present >= 20 && distinct * 2 > present) {
+            c->role = DS_EXCLUDED;
+            st = added(diag_add(m, log, "id_like",
+                                "column \"%s\" has %zu distinct values in %zu rows: an id or "
+                                "free text, excluded (name it with --id to keep it in the "
+                                "scores)",
+                                c->name, distinct, present),
+                       err);
+            continue;
+        }
+        size_t *cnt = lsc_calloc(distinct + 1, sizeof *cnt);
+        if (cnt == NULL)
+            return lsc_error_nomem(err);
+        for (size_t i = 0; i < ds->n_rows; i++)
+            cnt[c->codes[i]]++;
+        size_t top = 0, nonzero = 0;
+        for (size_t k = 0; k <= distinct; k++) {
+            nonzero += cnt[k] > 0;
+            if (cnt[k] > cnt[top])
+                top = k;
+        }
+        if (nonzero > 1 && (double)cnt[top] >= 0.99 * (double)ds->n_rows)
+            st = added(diag_add(m, log, "near_constant",
+                                "column \"%s\" is \"%s\" in %.1f%% of rows: it can say little",
+                                c->name, top ? dict_str(c->dict, (uint32_t)(top - 1)) : "(missing)",
+                                100.0 * (double)cnt[top] / (double)ds->n_rows),
+                       err);
+        lsc_free(cnt);
+    }
+    return st;
+}
+
+enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+                             const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
+                             size_t n_eval, const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    double *score = lsc_malloc((n_eval ? n_eval : 1) * sizeof *score);
+    double *y = lsc_malloc((n_eval ? n_eval : 1) * sizeof *y);
+    double *rate = NULL;
+    size_t *cnt = NULL;
+    if (score == NULL || y == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n_eval; i++)
+        y[i] = ds->y[eval_rows ? eval_rows[i] : i];
+    double overall = 0.0;
+    for (size_t i = 0; i < n_fit; i++)
+        overall += ds->y[fit_rows ? fit_rows[i] : i];
+    overall /= n_fit ? (double)n_fit : 1.0;
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        const struct ds_column *src = &ds->cols[col_src[j]];
+        if (c->type == LSC_COL_NUMERIC) {
+            for (size_t i = 0; i < n_eval; i++) {
+                double v = ds_value(src, eval_rows ? eval_rows[i] : i);
+                score[i] = isnan(v) ? c->median : v;
+            }
+        } else {
+            size_t ncodes = dict_size(src->dict) + 1;
+            lsc_free(rate);
+            lsc_free(cnt);
+            rate = lsc_calloc(ncodes, sizeof *rate);
+            cnt = lsc_calloc(ncodes, sizeof *cnt);
+            if (rate == NULL || cnt == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            for (size_t i = 0; i < n_fit; i++) {
+                size_t r = fit_rows ? fit_rows[i] : i;
+                cnt[src->codes[r]]++;
+                rate[src->codes[r]] += ds->y[r];
+            }
+            for (size_t k = 0; k < ncodes; k++)
+                rate[k] = cnt[k] ? rate[k] / (double)cnt[k] : overall;
+            for (size_t i = 0; i < n_eval; i++)
+                score[i] = rate[src->codes[eval_rows ? eval_rows[i] : i]];
+        }
+        double auc = NAN;
+        if (metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        if (auc < 0.5)
+            auc = 1.0 - auc;
+        if (auc >= DIAG_LEAKAGE_AUC) {
+            st = added(diag_add(m, log, "leakage",
+                                "column \"%s\" alone reaches a %s AUC of %.3f: probably filled "
+                                "in after the outcome (e.g. by sales); check it and consider "
+                                "--exclude \"%s\"",
+                                c->name, eval_rows ? "holdout" : "training", auc, c->name),
+                       err);
+            if (st != LSC_OK)
+                goto cleanup;
+        }
+    }
+cleanup:
+    lsc_free(score);
+    lsc_free(y);
+    lsc_free(rate);
+    lsc_free(cnt);
+    return st;
+}
+
+enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
+                                const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t p = d->p, q = d->q;
+    size_t *cnt = lsc_calloc(p, sizeof *cnt), *pos = lsc_calloc(p, sizeof *pos);
+    double *lo = lsc_malloc((q ? q : 1) * 4 * sizeof *lo);
+    double *xb = lsc_malloc(DESIGN_BLOCK * (q ? q : 1) * sizeof *xb);
+    char names[768];
+    size_t used = 0, found = 0;
+    names[0] = '\0';
+    if (cnt == NULL || pos == NULL || lo == NULL || xb == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    /* lo[4j..4j+3]: min/max of dense value j among negatives and positives */
+    for (size_t j = 0; j < q; j++) {
+        lo[4 * j] = lo[4 * j + 2] = INFINITY;
+        lo[4 * j + 1] = lo[4 * j + 3] = -INFINITY;
+    }
+    for (size_t i0 = 0; i0 < d->n; i0 += DESIGN_BLOCK) {
+        size_t mm = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
+        design_fill_dense(d, i0, mm, xb);
+        for (size_t i = 0; i < mm; i++) {
+            size_t r = design_row(d, i0 + i);
+            int yy = d->y[r] > 0.5;
+            for (size_t c = 0; c < d->nc; c++) {
+                int32_t f = d->cats[c].map[d->cats[c].codes[r]];
+                if (f >= 0) {
+                    cnt[f]++;
+                    pos[f] += (size_t)yy;
+                }
+            }
+            for (size_t j = 0; j < q; j++) {
+                double v = xb[i * q + j];
+                double *b = lo + 4 * j + 2 * yy;
+                if (v < b[0])
+                    b[0] = v;
+                if (v > b[1])
+                    b[1] = v;
+            }
+        }
+    }
+    for (size_t f = 1; f < p; f++) {
+        if (cnt[f] == 0 || (pos[f] != 0 && pos[f] != cnt[f]))
+            continue;
+        if (found++ < 6) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s (%zu leads, %s)",
+                             used ? "; " : "", m->feature_names[f], cnt[f],
+                             pos[f] ? "all converted" : "none converted");
+            if (w > 0 && (size_t)w < sizeof names - used)
+                used += (size_t)w;
+        }
+    }
+    for (size_t j = 0; j < q; j++) {
+        if (d->dense[j].indicator)
+            continue;
+        const double *b = lo + 4 * j;
+        if (b[1] < b[2] || b[3] < b[0]) {
+            if (found++ < 6) {
+                int w = snprintf(names + used, sizeof names - used,
+                                 "%s%s (a threshold separates the classes)", used ? "; " : "",
+                                 m->feature_names[d->dense[j].feature]);
+                if (w > 0 && (size_t)w < sizeof names - used)
+                    used += (size_t)w;
+            }
+        }
+    }
+    if (found > 0)
+        st = added(diag_add(m, log, "separation",
+                            "%zu feature%s separate converted from not converted: %s%s; the "
+                            "penalty (--l2 %g) keeps the fit finite, but these coefficients "
+                            "mostly reflect the penalty",
+                            found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "", m->l2),
+                   err);
+cleanup:
+    lsc_free(cnt);
+    lsc_free(pos);
+    lsc_free(lo);
+    lsc_free(xb);
+    return st;
+}
+
+enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
+                                  const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t p = d->p, k = p - 1;
+    double *eta = lsc_calloc(d->n ? d->n : 1, sizeof *eta);
+    double *beta = lsc_calloc(p, sizeof *beta);
+    double *g = lsc_malloc(p * sizeof *g);
+    double *G = lsc_malloc(p * p * sizeof *G);
+    double *R = lsc_malloc((k ? k * k : 1) * sizeof *R);
+    size_t *keep = lsc_malloc((k ? k : 1) * sizeof *keep);
+    char names[768];
+    size_t used = 0, dependent = 0;
+    names[0] = '\0';
+    if (eta == NULL || beta == NULL || g == NULL || G == NULL || R == NULL || keep == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (k < 2 || d->n < 2)
+        goto cleanup;
+    /* at eta = 0 every weight is 1/4, so the Hessian is X'X / 4 */
+    if ((st = logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
+        goto cleanup;
+    double n = (double)d->n;
+    for (size_t a = 0; a < p * p; a++)
+        G[a] *= 4.0 / n;
+    size_t nk = 0;
+    for (size_t a = 1; a < p; a++)
+        keep[nk++] = a;
+    /* Cholesky of the correlation matrix; a failing minor names a feature
+     * that depends on the ones before it: drop it and try again */
+    for (int round = 0; round < 50; round++) {
+        for (size_t a = 0; a < nk; a++)
+            for (size_t b = 0; b < nk; b++) {
+                size_t fa = keep[a], fb = keep[b];
+                double ca = G[fa * p + fa] - G[fa] * G[fa];
+                double cb = G[fb * p + fb] - G[fb] * G[fb];
+                double cab = G[fa * p + fb] - G[fa] * G[fb];
+                R[a * nk + b] = (ca > 0 && cb > 0) ? cab / sqrt(ca * cb) : (a == b);
+            }
+        st = la_spd_inverse(R, nk, NULL);
+        if (st == LSC_OK)
+            break;
+        /* find the first dependent feature with growing leading blocks */
+        size_t bad = nk - 1;
+        for (size_t t = 2; t <= nk; t++) {
+            double *S = lsc_malloc(t * t * sizeof *S);
+            if (S == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            for (size_t a = 0; a < t; a++)
+                for (size_t b = 0; b < t; b++) {
+                    size_t fa = keep[a], fb = keep[b];
+                    double ca = G[fa * p + fa] - G[fa] * G[fa];
+                    double cb = G[fb * p + fb] - G[fb] * G[fb];
+                    S[a * t + b] = (ca > 0 && cb > 0)
+                                       ? (G[fa * p + fb] - G[fa] * G[fb]) / sqrt(ca * cb)
+                                       : (a == b);
+                }
+            /* a tiny pivot means feature t-1 is (nearly) a combination */
+            enum lsc_status s2 = la_spd_inverse(S, t, NULL);
+            int singular = s2 != LSC_OK || S[(t - 1) * t + (t - 1)] > 1e10;
+            lsc_free(S);
+            if (singular) {
+                bad = t - 1;
+                break;
+            }
+        }
+        if (dependent++ < 6) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : "",
+                             m->feature_names[keep[bad]]);
+            if (w > 0 && (size_t)w < sizeof names - used)
+                used += (size_t)w;
+        }
+        memmove(keep + bad, keep + bad + 1, (nk - bad - 1) * sizeof *keep);
+        nk--;
+        st = LSC_OK;
+        if (nk < 2)
+            break;
+    }
+    if (dependent > 0) {
+        st = added(diag_add(m, log, "collinearity",
+                            "rank deficient: %s %s a linear combination of other features "
+                            "(duplicated or derived columns?); only the penalty identifies %s",
+                            names, dependent == 1 ? "is" : "are", dependent == 1 ? "it" : "them"),
+                   err);
+        goto cleanup;
+    }
+    used = 0;
+    names[0] = '\0';
+    size_t high = 0;
+    for (size_t a = 0; a < nk && st == LSC_OK; a++) {
+        double vif = R[a * nk + a];
+        if (vif > DIAG_VIF && high++ < 6) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s (VIF %.1f)", used ? ", " : "",
+                             m->feature_names[keep[a]], vif);
+            if (w > 0 && (size_t)w < sizeof names - used)
+                used += (size_t)w;
+        }
+    }
+    if (high > 0)
+        st = added(diag_add(m, log, "collinearity",
+                            "%zu feature%s with a variance inflation factor above %g: %s%s; their "
+                            "coefficients are unstable and hard to read one by one",
+                            high, high == 1 ? "" : "s", DIAG_VIF, names, high > 6 ? ", ..." : ""),
+                   err);
+cleanup:
+    lsc_free(eta);
+    lsc_free(beta);
+    lsc_free(g);
+    lsc_free(G);
+    lsc_free(R);
+    lsc_free(keep);
+    return st;
+}

@@ -1,0 +1,61 @@
+/* diagnostics - checks that speak up when the data cannot support a model.
+ *
+ * Each finding is a named warning (code + message) logged as LSC_LOG_WARN and
+ * kept in the model (m->warnings):
+ *   thin_data      fewer than 1,000 leads or 120 conversions (fewer than 50
+ *                  conversions refuses to train unless forced)
+ *   id_like        a categorical column with more than half its values unique
+ *                  (excluded before encoding)
+ *   near_constant  one value in at least 99% of the rows
+ *   leakage        a column whose univariate holdout AUC is >= 0.90: probably
+ *                  filled in after the outcome
+ *   separation     a level (or a numeric threshold) that separates converted
+ *                  from not converted: without a penalty its coefficient
+ *                  diverges
+ *   collinearity   a feature that is a linear combination of others (rank
+ *                  deficiency) or has a variance inflation factor above 10
+ */
+#ifndef LSC_SRC_DIAGNOSTICS_H
+#define LSC_SRC_DIAGNOSTICS_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "design.h"
+#include "model.h"
+
+#define DIAG_MIN_ROWS 1000
+#define DIAG_MIN_POSITIVES 120
+#define DIAG_REFUSE_POSITIVES 50
+#define DIAG_LEAKAGE_AUC 0.90
+#define DIAG_VIF 10.0
+
+/* Appends a warning to the model and logs it. */
+enum lsc_status diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
+                         const char *fmt, ...) LSC_PRINTF(4, 5);
+
+/* Thin data: warns, or refuses (LSC_ERR_DATA) below DIAG_REFUSE_POSITIVES
+ * conversions unless force. */
+enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
+                               const struct lsc_log *log, struct lsc_error *err);
+
+/* Marks id-like categorical columns DS_EXCLUDED and notes near-constant ones. */
+enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
+                             struct lsc_error *err);
+
+/* Univariate AUC of each model column on eval rows, each column scored by
+ * itself (numerics by value, categoricals by their conversion rate on the
+ * fit rows). */
+enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+                             const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
+                             size_t n_eval, const struct lsc_log *log, struct lsc_error *err);
+
+/* Separation by single levels or numeric thresholds, on the design's rows. */
+enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
+                                const struct lsc_log *log, struct lsc_error *err);
+
+/* Rank deficiency and variance inflation factors on the design. */
+enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
+                                  const struct lsc_log *log, struct lsc_error *err);
+
+#endif

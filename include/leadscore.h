@@ -5,6 +5,7 @@
 #include "leadscore/alloc.h"
 #include "leadscore/model.h"
 #include "leadscore/parse.h"
+#include "leadscore/rules.h"
 #include "leadscore/score.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leadscore.h"
 
@@ -13,6 +14,7 @@
 
 static const char usage_text[] =
     "Usage: leadscore-score -m MODEL [OPTIONS] INPUT.csv\n"
+    "       leadscore-score [-m MODEL] --rules SHEET.csv [OPTIONS] INPUT.csv\n"
     "\n"
     "Scores new leads (\"-\" reads stdin) with a model from leadscore-train, in one\n"
     "streaming pass. Output CSV: the id column(s), probability (6 decimals),\n"
@@ -33,6 +35,19 @@ static const char usage_text[] =
     "                            \"Lead Source=Reference:+1.92\" (columns\n"
     "                            reasons_positive, reasons_negative)\n"
     "      --rejects FILE        also list rejected rows (row,line,error) there\n"
+    "\n"
+    "Manual rule scores (see docs/rules.md):\n"
+    "      --rules SHEET         compute the rules sheet's score beside the model's:\n"
+    "                            rule_score, rule_tier, rule_qualified,\n"
+    "                            <dimension>_points, grade (without -m: rules only)\n"
+    "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...)\n"
+    "      --as-of DATE          reference date for decay and inactivity rules\n"
+    "                            (YYYY-MM-DD; default today, UTC)\n"
+    "      --account-column COL  the account (company) column for account rules\n"
+    "      --priority-accounts FILE  priority accounts, one per line\n"
+    "      --rule-score-column COL   take an existing manual score from the input\n"
+    "                            instead of a sheet (rule_score, rule_tier)\n"
+    "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -41,7 +56,10 @@ static const char usage_text[] =
     "Exit status: 0 every row scored, 1 data or I/O error, 2 usage error,\n"
     "3 finished but some rows were rejected (see the error column).\n";
 
-enum { OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_VERSION };
+enum {
+    OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_RULES, OPT_EXPLAIN,
+    OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_VERSION
+};
 
 static const struct option long_opts[] = {
     {"model", required_argument, NULL, 'm'},
@@ -52,6 +70,13 @@ static const struct option long_opts[] = {
     {"precision", required_argument, NULL, OPT_PRECISION},
     {"reasons", required_argument, NULL, OPT_REASONS},
     {"rejects", required_argument, NULL, OPT_REJECTS},
+    {"rules", required_argument, NULL, OPT_RULES},
+    {"explain-rules", no_argument, NULL, OPT_EXPLAIN},
+    {"as-of", required_argument, NULL, OPT_ASOF},
+    {"account-column", required_argument, NULL, OPT_ACCOUNT},
+    {"priority-accounts", required_argument, NULL, OPT_PRIORITY},
+    {"rule-score-column", required_argument, NULL, OPT_RULECOL},
+    {"rule-tiers", required_argument, NULL, OPT_RULETIERS},
     {"delimiter", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -85,7 +110,9 @@ int main(int argc, char **argv)
 {
     struct lsc_score_options o;
     struct lsc_error err;
-    const char *model_path = NULL;
+    const char *model_path = NULL, *rules_path = NULL, *as_of = NULL;
+    const char *account_column = NULL, *priority_path = NULL;
+    struct lsc_rules *rules = NULL;
     const char **ids = NULL;
     size_t nids = 0;
     int quiet = 0, rc = LSC_EXIT_OK, c;
@@ -124,6 +151,15 @@ int main(int argc, char **argv)
         }
         case OPT_REASONS: st = lsc_parse_size(optarg, "--reasons", &o.reasons, &err); break;
         case OPT_REJECTS: o.rejects = optarg; break;
+        case OPT_RULES: rules_path = optarg; break;
+        case OPT_EXPLAIN: o.explain_rules = 1; break;
+        case OPT_ASOF: as_of = optarg; break;
+        case OPT_ACCOUNT: account_column = optarg; break;
+        case OPT_PRIORITY: priority_path = optarg; break;
+        case OPT_RULECOL: o.rule_score_column = optarg; break;
+        case OPT_RULETIERS:
+            st = lsc_parse_tiers(optarg, &o.rule_tier_hot, &o.rule_tier_warm, &err);
+            break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_text, stdout); goto cleanup;
@@ -135,8 +171,18 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-    if (model_path == NULL) {
-        rc = usage_error("-m/--model FILE is required");
+    if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {
+        rc = usage_error("-m/--model FILE is required (or --rules SHEET)");
+        goto cleanup;
+    }
+    if (rules_path == NULL && (o.explain_rules || as_of || account_column || priority_path)) {
+        rc = usage_error("--explain-rules, --as-of, --account-column and --priority-accounts "
+                         "need --rules SHEET");
+        goto cleanup;
+    }
+    int y = 0, mo = 0, d = 0;
+    if (as_of != NULL && !lsc_rules_parse_iso_date(as_of, strlen(as_of), &y, &mo, &d)) {
+        rc = usage_error("--as-of: expected a date YYYY-MM-DD");
         goto cleanup;
     }
     if (optind != argc - 1) {
@@ -150,9 +196,31 @@ int main(int argc, char **argv)
         rc = usage_error(err.message);
         goto cleanup;
     }
-    if (lsc_model_load(model_path, &model, &err) != LSC_OK) {
+    if (model_path != NULL && lsc_model_load(model_path, &model, &err) != LSC_OK) {
         rc = fail(&err);
         goto cleanup;
+    }
+    if (rules_path != NULL) {
+        if (as_of == NULL) {
+            time_t now = time(NULL);
+            struct tm tm;
+            gmtime_r(&now, &tm);
+            y = tm.tm_year + 1900;
+            mo = tm.tm_mon + 1;
+            d = tm.tm_mday;
+        }
+        if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
+            (account_column != NULL &&
+             lsc_rules_set_account_column(rules, account_column, &err) != LSC_OK) ||
+            (priority_path != NULL && lsc_rules_load_priority(rules, priority_path, &err) != LSC_OK) ||
+            lsc_rules_set_as_of(rules, y, mo, d, &err) != LSC_OK) {
+            rc = fail(&err);
+            goto cleanup;
+        }
+        if (lsc_rules_needs_priority(rules) && priority_path == NULL)
+            fprintf(stderr, "warning: the sheet has priority-account rules but no "
+                            "--priority-accounts FILE was given; they never fire\n");
+        o.rules = rules;
     }
     struct lsc_log log = {log_stderr, &quiet};
     if (lsc_score(model, &o, &log, &sum, &err) != LSC_OK) {
@@ -160,8 +228,11 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (!quiet) {
-        fprintf(stderr, "rows: %zu read, %zu scored, %zu rejected", sum.rows, sum.scored,
-                sum.rejected);
+        if (model != NULL)
+            fprintf(stderr, "rows: %zu read, %zu scored, %zu rejected", sum.rows, sum.scored,
+                    sum.rejected);
+        else
+            fprintf(stderr, "rows: %zu read, %zu rejected", sum.rows, sum.rejected);
         if (sum.unseen_levels)
             fprintf(stderr, "; %zu values not seen in training (scored as (other) or reference)",
                     sum.unseen_levels);
@@ -169,11 +240,17 @@ int main(int argc, char **argv)
         if (sum.scored)
             fprintf(stderr, "average score %.1f; hot %zu, warm %zu, cold %zu\n", sum.mean_score,
                     sum.hot, sum.warm, sum.cold);
+        if (sum.rule_scored)
+            fprintf(stderr, "rule scores: %zu rows, average %.1f%s", sum.rule_scored,
+                    sum.mean_rule_score, rules ? "" : "\n");
+        if (sum.rule_scored && rules)
+            fprintf(stderr, ", %zu qualified\n", sum.rule_qualified);
     }
     if (sum.rejected > 0)
         rc = LSC_EXIT_REJECTED;
 cleanup:
     lsc_model_free(model);
+    lsc_rules_free(rules);
     free((void *)ids);
     return rc;
 }

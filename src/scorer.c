@@ -7,12 +7,14 @@
  */
 #include "leadscore/score.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "leadscore/rules.h"
 #include "logreg.h"
 #include "model.h"
 #include "status_internal.h"
@@ -25,12 +27,21 @@ void lsc_score_options_defaults(struct lsc_score_options *o)
     o->tier_hot = 70.0;
     o->tier_warm = 40.0;
     o->precision = 6;
+    o->rule_tier_hot = 70.0;
+    o->rule_tier_warm = 40.0;
 }
 
 enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struct lsc_error *err)
 {
     if (o->input == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
+    if (o->rule_score_column != NULL && o->rules != NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--rules and --rule-score-column exclude each other");
+    if (o->rule_score_column != NULL &&
+        !(o->rule_tier_warm < o->rule_tier_hot))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--rule-tiers: warm must be below hot");
     if (o->precision < 0 || o->precision > 17)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--precision must be 0..17");
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
@@ -82,7 +93,8 @@ static const char *tier_of(int score, double hot, double warm)
 }
 
 struct scorer {
-    const struct lsc_model *m;
+    const struct lsc_model *m; /* NULL: rules only */
+    size_t rule_col;     /* --rule-score-column field, SIZE_MAX if none */
     double *contrib;     /* per model column, when reasons are wanted */
     size_t *order;       /* scratch for ranking contributions */
     size_t *col_of;      /* model column -> input field */
@@ -200,18 +212,19 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
                                   struct lsc_error *err)
 {
     const struct lsc_model *m = s->m;
-    s->col_of = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->col_of);
-    if (o->reasons > 0) {
-        s->contrib = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->contrib);
-        s->order = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *s->order);
+    size_t ncols = m ? m->n_columns : 0;
+    s->col_of = lsc_calloc(ncols ? ncols : 1, sizeof *s->col_of);
+    if (o->reasons > 0 && m != NULL) {
+        s->contrib = lsc_calloc(ncols ? ncols : 1, sizeof *s->contrib);
+        s->order = lsc_calloc(ncols ? ncols : 1, sizeof *s->order);
         if (s->contrib == NULL || s->order == NULL)
             return lsc_error_nomem(err);
     }
-    s->n_ids = o->ids.count ? o->ids.count : m->n_ids;
+    s->n_ids = o->ids.count ? o->ids.count : (m ? m->n_ids : 0);
     s->id_of = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof *s->id_of);
     if (s->col_of == NULL || s->id_of == NULL)
         return lsc_error_nomem(err);
-    for (size_t j = 0; j < m->n_columns; j++) {
+    for (size_t j = 0; j < ncols; j++) {
         s->col_of[j] = header_find(h, m->columns[j].name);
         if (s->col_of[j] == SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, file, h->line, 0,
@@ -226,7 +239,84 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
                                  "id column \"%s\" is not in the input%s", name,
                                  o->ids.count ? "" : " (choose others with --id)");
     }
+    s->rule_col = SIZE_MAX;
+    if (o->rule_score_column != NULL) {
+        s->rule_col = header_find(h, o->rule_score_column);
+        if (s->rule_col == SIZE_MAX)
+            return lsc_error_set(err, LSC_ERR_USAGE, file, h->line, 0,
+                                 "--rule-score-column \"%s\" is not in the input",
+                                 o->rule_score_column);
+    }
+    if (o->rules != NULL)
+        return lsc_rules_bind(o->rules, h->nfields, h->fields, h->lens, err);
     return LSC_OK;
+}
+
+/* The rules' first pass: account sizes need every row before the first
+ * score. Memory grows with the number of accounts, not rows. */
+static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader *r,
+                                      struct lsc_error *err)
+{
+    const struct csv_record *rec = NULL;
+    enum lsc_status st = csv_reader_next(r, &rec, err);
+    if (st != LSC_OK || rec == NULL)
+        return st;
+    if ((st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
+        return st;
+    for (;;) {
+        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK || rec == NULL)
+            return st;
+        if ((st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
+            LSC_OK)
+            return st;
+    }
+}
+
+/* Copies stdin to an anonymous temporary file for a second pass. */
+static enum lsc_status spool_stdin(FILE **out, struct lsc_error *err)
+{
+    char buf[1 << 16];
+    size_t n;
+    FILE *tmp = tmpfile();
+    if (tmp == NULL)
+        return lsc_error_set(err, LSC_ERR_IO, "<stdin>", 0, 0,
+                             "cannot create a temporary file to spool stdin: %s", strerror(errno));
+    while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, n, tmp) != n) {
+            fclose(tmp);
+            return lsc_error_set(err, LSC_ERR_IO, "<stdin>", 0, 0, "spooling stdin failed: %s",
+                                 strerror(errno));
+        }
+    if (ferror(stdin) || fflush(tmp) != 0 || fseek(tmp, 0, SEEK_SET) != 0) {
+        fclose(tmp);
+        return lsc_error_set(err, LSC_ERR_IO, "<stdin>", 0, 0, "reading stdin failed: %s",
+                             strerror(errno));
+    }
+    *out = tmp;
+    return LSC_OK;
+}
+
+static enum lsc_status open_input(const struct lsc_score_options *o, FILE *spool,
+                                  struct csv_reader **r, struct lsc_error *err)
+{
+    struct csv_reader_opts ropts = {o->delimiter, 1};
+    if (spool != NULL)
+        return csv_reader_open_stream(r, spool, "<stdin>", &ropts, err);
+    return csv_reader_open(r, o->input, &ropts, err);
+}
+
+static int put_rule_columns(FILE *fp, const struct lsc_rules *rules,
+                            const struct lsc_rule_result *res, int explain, char *buf,
+                            size_t size)
+{
+    int bad = 0;
+    size_t nc = lsc_rules_n_columns(rules, explain);
+    for (size_t k = 0; k < nc; k++) {
+        size_t len = res != NULL ? lsc_rules_column_value(rules, res, k, buf, size) : 0;
+        bad |= csv_put_field(fp, buf, len < size ? len : size - 1) != 0;
+        bad |= putc(',', fp) == EOF;
+    }
+    return bad;
 }
 
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,
@@ -238,25 +328,50 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     const struct csv_record *rec = NULL;
     struct outfile out, rej;
     struct scorer s;
-    double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
-    double warm = o->tiers_set ? o->tier_warm : m->tier_warm;
-    double score_sum = 0.0;
-    struct csv_reader_opts ropts = {o->delimiter, 1};
+    struct lsc_rule_result res;
+    struct lsc_rules *rules = o->rules;
+    FILE *spool = NULL;
+    char *vbuf = NULL;
+    size_t vsize = 0;
+    double hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
+    double warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
+    double score_sum = 0.0, rule_sum = 0.0;
     memset(&out, 0, sizeof out);
     memset(&rej, 0, sizeof rej);
     memset(&s, 0, sizeof s);
+    memset(&res, 0, sizeof res);
     memset(sum, 0, sizeof *sum);
     s.m = m;
-    s.na.items = (const char *const *)m->na_values;
-    s.na.count = m->n_na_values;
+    if (m != NULL) {
+        s.na.items = (const char *const *)m->na_values;
+        s.na.count = m->n_na_values;
+    }
 
     if ((st = lsc_score_options_check(o, err)) != LSC_OK)
         goto cleanup;
+    if (m == NULL && rules == NULL && o->rule_score_column == NULL) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                           "nothing to score: give a model, a rules sheet or a rule score column");
+        goto cleanup;
+    }
     if ((st = outfile_check(o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->rejects != NULL && (st = outfile_check(o->rejects, o->force, err)) != LSC_OK)
         goto cleanup;
-    if ((st = csv_reader_open(&r, o->input, &ropts, err)) != LSC_OK)
+    if (rules != NULL && lsc_rules_needs_accounts(rules)) {
+        if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
+            goto cleanup;
+        if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
+            (st = count_accounts(rules, r, err)) != LSC_OK)
+            goto cleanup;
+        csv_reader_free(r);
+        r = NULL;
+        if (spool != NULL && fseek(spool, 0, SEEK_SET) != 0) {
+            st = lsc_error_set(err, LSC_ERR_IO, "<stdin>", 0, 0, "cannot rewind the spool");
+            goto cleanup;
+        }
+    }
+    if ((st = open_input(o, spool, &r, err)) != LSC_OK)
         goto cleanup;
     const char *file = csv_reader_name(r);
     if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
@@ -268,6 +383,18 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     size_t nfields = rec->nfields;
     if ((st = map_header(&s, rec, o, file, err)) != LSC_OK)
         goto cleanup;
+    if (rules != NULL) {
+        if ((st = lsc_rule_result_init(&res, rules)) != LSC_OK)
+            goto cleanup;
+        vsize = lsc_rules_value_max(rules) + 1;
+        if (vsize < 64)
+            vsize = 64;
+        vbuf = lsc_malloc(vsize);
+        if (vbuf == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+    }
     if ((st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     FILE *fp = out.fp;
@@ -277,9 +404,18 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
         bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
     }
-    bad |= fputs(o->reasons > 0 ? "probability,score,tier,reasons_positive,reasons_negative,error\n"
-                                : "probability,score,tier,error\n",
-                 fp) == EOF;
+    if (m != NULL)
+        bad |= fputs(o->reasons > 0 ? "probability,score,tier,reasons_positive,reasons_negative,"
+                                    : "probability,score,tier,",
+                     fp) == EOF;
+    if (rules != NULL)
+        for (size_t k = 0; k < lsc_rules_n_columns(rules, o->explain_rules); k++) {
+            const char *name = lsc_rules_column_name(rules, k);
+            bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
+        }
+    if (o->rule_score_column != NULL)
+        bad |= fputs("rule_score,rule_tier,", fp) == EOF;
+    bad |= fputs("error\n", fp) == EOF;
     if (o->rejects != NULL) {
         if ((st = outfile_open(&rej, o->rejects, o->force, err)) != LSC_OK)
             goto cleanup;
@@ -291,12 +427,14 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         if (rec == NULL || bad)
             break;
         sum->rows++;
-        int ok = 0;
+        int ok = 1, ragged = rec->nfields != nfields;
         double eta = 0.0;
-        if (rec->nfields != nfields) {
+        s.reason[0] = '\0';
+        if (ragged) {
+            ok = 0;
             snprintf(s.reason, sizeof s.reason, "line %zu: expected %zu fields, found %zu",
                      rec->line, nfields, rec->nfields);
-        } else {
+        } else if (m != NULL) {
             ok = row_eta(&s, rec, &eta, &sum->unseen_levels);
         }
         for (size_t k = 0; k < s.n_ids; k++) {
@@ -304,7 +442,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                 bad |= csv_put_field(fp, rec->fields[s.id_of[k]], rec->lens[s.id_of[k]]) != 0;
             bad |= putc(',', fp) == EOF;
         }
-        if (ok) {
+        if (m != NULL && ok) {
             double p = logreg_sigmoid(eta);
             int score = lsc_score_from_probability(p);
             const char *tier = tier_of(score, hot, warm);
@@ -316,39 +454,83 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             bad |= put_probability(fp, p, o->precision) != 0;
             bad |= fprintf(fp, ",%d,%s,", score, tier) < 0;
             if (o->reasons > 0) {
-                bad |= put_reasons(fp, &s, rec, o->reasons, 1, o->precision > 6) != 0 || putc(',', fp) == EOF;
-                bad |= put_reasons(fp, &s, rec, o->reasons, 0, o->precision > 6) != 0 || putc(',', fp) == EOF;
+                int exact = o->precision > 6;
+                bad |= put_reasons(fp, &s, rec, o->reasons, 1, exact) != 0 || putc(',', fp) == EOF;
+                bad |= put_reasons(fp, &s, rec, o->reasons, 0, exact) != 0 || putc(',', fp) == EOF;
             }
-            bad |= putc('\n', fp) == EOF;
-        } else {
-            sum->rejected++;
+        } else if (m != NULL) {
             bad |= fputs(o->reasons > 0 ? ",,,,," : ",,,", fp) == EOF;
+        }
+        if (rules != NULL) {
+            int evaluated = 0;
+            if (!ragged) {
+                if ((st = lsc_rules_eval(rules, rec->nfields, rec->fields, rec->lens, &res,
+                                         err)) != LSC_OK)
+                    goto cleanup;
+                evaluated = 1;
+                sum->rule_scored++;
+                sum->rule_unevaluable += res.n_unevaluable;
+                sum->rule_qualified += res.qualified == 1;
+                rule_sum += res.score;
+            }
+            bad |= put_rule_columns(fp, rules, evaluated ? &res : NULL, o->explain_rules, vbuf,
+                                    vsize);
+        }
+        if (o->rule_score_column != NULL) {
+            double v = NAN;
+            const char *t = ragged ? "" : rec->fields[s.rule_col];
+            size_t len = ragged ? 0 : rec->lens[s.rule_col];
+            trim_span(&t, &len);
+            if (!ragged && parse_number(t, len, &v)) {
+                sum->rule_scored++;
+                rule_sum += v;
+                bad |= fprintf(fp, "%.*s,%s,", (int)len, t,
+                               v >= o->rule_tier_hot ? "hot"
+                                                     : (v >= o->rule_tier_warm ? "warm" : "cold")) < 0;
+            } else {
+                if (!ragged)
+                    sum->rule_unevaluable++;
+                bad |= fputs(",,", fp) == EOF;
+            }
+        }
+        if (!ok) {
+            sum->rejected++;
             bad |= csv_put_field(fp, s.reason, strlen(s.reason)) != 0;
-            bad |= putc('\n', fp) == EOF;
             if (rej.fp != NULL) {
                 bad |= fprintf(rej.fp, "%zu,%zu,", sum->rows, rec->line) < 0;
                 bad |= csv_put_field(rej.fp, s.reason, strlen(s.reason)) != 0;
                 bad |= putc('\n', rej.fp) == EOF;
             }
         }
+        bad |= putc('\n', fp) == EOF;
     }
     if (bad) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;
     }
     sum->mean_score = sum->scored ? score_sum / (double)sum->scored : NAN;
+    sum->mean_rule_score = sum->rule_scored ? rule_sum / (double)sum->rule_scored : NAN;
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
+    if (sum->rule_unevaluable > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu rule conditions could not be evaluated (e.g. text where a number is "
+                 "compared) and counted as not matched",
+                 sum->rule_unevaluable);
     st = outfile_commit(&out, err);
     if (st == LSC_OK && rej.fp != NULL)
         st = outfile_commit(&rej, err);
 cleanup:
     outfile_abort(&out);
     outfile_abort(&rej);
+    lsc_rule_result_fini(&res);
+    lsc_free(vbuf);
     lsc_free(s.contrib);
     lsc_free(s.order);
     csv_reader_free(r);
+    if (spool != NULL)
+        fclose(spool);
     lsc_free(s.col_of);
     lsc_free(s.id_of);
     return st;

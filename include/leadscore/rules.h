@@ -126,8 +126,8 @@ struct lsc_rule_result {
     char grade[3];             /* "A1".."D4"; "" when the sheet sets no grade cut-offs */
     struct lsc_rule_hit *hits; /* fired rules in sheet order, then adjustments */
     size_t n_hits;
-    size_t n_unevaluable;      /* rule evaluations in this row whose value could not be
-                                  read (text where a number or date is compared) */
+    size_t n_unevaluable; /* rule evaluations in this row whose value could not be
+                             read (text where a number or date is compared) */
 
     /* Internal storage: owned by the result, do not touch. */
     const struct lsc_rules *owner_;
@@ -147,9 +147,9 @@ void lsc_rule_result_fini(struct lsc_rule_result *res);
  * matched and in res->n_unevaluable. LSC_ERR_USAGE when r is not bound,
  * res was set up for other rules, or an as-of date is needed and not set;
  * LSC_ERR_NOMEM. */
-enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields,
-                               const char *const *fields, const size_t *lens,
-                               struct lsc_rule_result *res, struct lsc_error *err);
+enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const char *const *fields,
+                               const size_t *lens, struct lsc_rule_result *res,
+                               struct lsc_error *err);
 
 /* Writes the fired rules as "R3:+15;R7:-20;engagement.decay:-3.75" into buf
  * (always NUL-terminated when size > 0). Returns the length the full text

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "leadscore/model.h"
+#include "leadscore/rules.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"
 
@@ -28,6 +29,15 @@ struct lsc_score_options {
                                contributions per lead (reasons_positive,
                                reasons_negative) */
     const char *rejects;    /* optional CSV of rejected rows: row,line,error */
+    /* manual rule scores (leadscore/rules.h): loaded, configured (account
+     * column, priority list, as-of date) by the caller; bound, counted and
+     * evaluated here. Sheets with account rules take two passes over the
+     * input (stdin is spooled to a temporary file). */
+    struct lsc_rules *rules;
+    int explain_rules;      /* add rule_reasons */
+    /* or an existing manual score from the export, tiered by these */
+    const char *rule_score_column;
+    double rule_tier_hot, rule_tier_warm; /* default 70, 40 */
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);
@@ -41,9 +51,15 @@ struct lsc_score_summary {
     size_t unseen_levels;   /* categorical values not seen in training */
     double mean_score;      /* over scored rows */
     size_t hot, warm, cold;
+    size_t rule_scored;     /* rows with a rule score */
+    size_t rule_qualified;  /* rows at or above the sheet's threshold */
+    size_t rule_unevaluable;/* rule conditions that could not be evaluated */
+    double mean_rule_score;
 };
 
-/* Scores opts->input into opts->output: the id column(s), probability (6
+/* Scores opts->input into opts->output. model may be NULL when opts has
+ * rules or a rule score column (rules only). Columns: the id column(s),
+ * then for a model probability (6
  * decimals), score = clamp(round(100 p), 1, 100), tier, error. Every input
  * row yields exactly one output row in input order; a row that cannot be
  * scored gets empty probability/score/tier and a reason in `error`, and is

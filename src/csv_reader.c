@@ -14,11 +14,17 @@
 /* How the reader drives libcsv.
  *
  * Input is read with fread into a 1 MiB buffer (every byte also goes into the
- * SHA-256) and fed to libcsv's incremental parser in pieces that end at each
- * CR or LF, or at the end of the buffer. A piece thus holds at most one
- * record terminator, as its last byte, so after each piece we know exactly
- * whether a record is in progress and on which physical line (LFs counted)
- * the next record or field starts - which is what error messages need.
+ * SHA-256) and consumed in pieces that end at each CR or LF, or at the end of
+ * the buffer. A piece thus holds at most one record terminator, as its last
+ * byte, so after each piece we know exactly whether a record is in progress
+ * and on which physical line (LFs counted) the next record or field starts -
+ * which is what error messages need.
+ *
+ * Pieces go to libcsv's incremental parser (strict mode, RFC 4180), except
+ * that a whole line starting at a record boundary is first split at the
+ * delimiter with memchr up to its first quote: bytes without quotes, CR or
+ * LF parse trivially, and libcsv, which costs a callback per byte here, only
+ * sees the quoted rest (usually nothing). Both give the same fields.
  *
  * libcsv lends its field buffer to the callback, so on_field copies each field
  * (plus a NUL) into one growing arena and notes offset and length; on_row
@@ -343,9 +349,42 @@ static size_t next_of(const struct csv_reader *r, size_t *at, int c)
     return *at;
 }
 
-/* Feeds libcsv the next piece of input: up to and including the next CR or
- * LF, or to the end of the buffer. Refills the buffer, or finishes, first
- * when it is empty. */
+/* Runs libcsv over s[0..n), which holds at most one CR or LF outside quotes,
+ * as its last byte. */
+static enum lsc_status parse_piece(struct csv_reader *r, const unsigned char *s, size_t n)
+{
+    enum lsc_status st = LSC_OK;
+    size_t done = csv_parse(&r->parser, s, n, on_field, on_row, r);
+    if (r->cb_failed) {
+        st = lsc_error_nomem(&r->last_err);
+        goto cleanup;
+    }
+    if (done < n) {
+        int e = csv_error(&r->parser);
+        size_t column = r->nf - r->rec_first + 1;
+        if (e == CSV_EPARSE)
+            st = lsc_error_set(&r->last_err, LSC_ERR_PARSE, r->name, r->line, column, "%s",
+                               MALFORMED_QUOTE);
+        else if (e == CSV_ETOOBIG)
+            st = lsc_error_set(&r->last_err, LSC_ERR_NOMEM, r->name, r->line, column,
+                               "field too large");
+        else
+            st = lsc_error_nomem(&r->last_err);
+        goto cleanup;
+    }
+    /* libcsv grows its field buffer by a fixed block; keep that geometric. */
+    size_t have = csv_get_buffer_size(&r->parser);
+    if (have > r->blk) {
+        r->blk = have;
+        csv_set_blk_size(&r->parser, r->blk);
+    }
+cleanup:
+    return st;
+}
+
+/* Consumes the next piece of input: up to and including the next CR or LF,
+ * or to the end of the buffer. Refills the buffer, or finishes, first when
+ * it is empty. */
 static enum lsc_status feed(struct csv_reader *r)
 {
     enum lsc_status st = LSC_OK;
@@ -366,6 +405,7 @@ static enum lsc_status feed(struct csv_reader *r)
     int ends_line = s[n - 1] == '\n';
     size_t content = (ends_line || s[n - 1] == '\r') ? n - 1 : n;
     size_t skip = 0;
+    int whole = 0;
     /* At a row boundary libcsv skips CR and LF, and any other byte (spaces
      * included, as never_space says) starts a record. */
     if (!r->in_record && content > 0) {
@@ -378,40 +418,19 @@ static enum lsc_status feed(struct csv_reader *r)
              * start of the quoted field, at its row boundary, which behaves
              * as its field boundary does for anything but CR and LF. */
             size_t quote = next_of(r, &r->next_quote, '"') - r->in_pos;
-            int whole = quote >= content;
+            whole = quote >= content;
             skip = split_plain(r, s, whole ? content : quote, whole);
             if (skip == SIZE_MAX || (whole && !push_record(r))) {
                 st = lsc_error_nomem(&r->last_err);
                 goto cleanup;
             }
-            if (whole)
-                goto consumed;
         }
     }
-    size_t done = csv_parse(&r->parser, s + skip, n - skip, on_field, on_row, r);
-    if (r->cb_failed) {
-        st = lsc_error_nomem(&r->last_err);
-        goto cleanup;
+    if (!whole) {
+        st = parse_piece(r, s + skip, n - skip);
+        if (st != LSC_OK)
+            goto cleanup;
     }
-    if (done < n - skip) {
-        int e = csv_error(&r->parser);
-        if (e == CSV_EPARSE)
-            st = lsc_error_set(&r->last_err, LSC_ERR_PARSE, r->name, r->line,
-                               r->nf - r->rec_first + 1, "%s", MALFORMED_QUOTE);
-        else if (e == CSV_ETOOBIG)
-            st = lsc_error_set(&r->last_err, LSC_ERR_NOMEM, r->name, r->line,
-                               r->nf - r->rec_first + 1, "field too large");
-        else
-            st = lsc_error_nomem(&r->last_err);
-        goto cleanup;
-    }
-    /* libcsv grows its field buffer by a fixed block; keep that geometric. */
-    size_t have = csv_get_buffer_size(&r->parser);
-    if (have > r->blk) {
-        r->blk = have;
-        csv_set_blk_size(&r->parser, r->blk);
-    }
-consumed:
     r->in_pos += n;
     r->bytes += n;
     if (ends_line)

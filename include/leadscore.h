@@ -3,6 +3,7 @@
 #define LEADSCORE_H
 
 #include "leadscore/alloc.h"
+#include "leadscore/compare.h"
 #include "leadscore/model.h"
 #include "leadscore/parse.h"
 #include "leadscore/rules.h"

@@ -48,6 +48,21 @@ static const char usage_text[] =
     "      --rule-score-column COL   take an existing manual score from the input\n"
     "                            instead of a sheet (rule_score, rule_tier)\n"
     "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
+    "\n"
+    "Validation on labelled history (docs/compare.md): the model's and the rules'\n"
+    "scores side by side against the outcome. The text report goes to stderr\n"
+    "(unless --quiet or --compare-report); the scores CSV is written as usual.\n"
+    "      --label COL           the outcome column (1/0, true/false, yes/no, y/n);\n"
+    "                            rows with a missing label are skipped and counted\n"
+    "      --label-positive VALUE  a value meaning converted (repeatable; all\n"
+    "                            other values then mean not converted)\n"
+    "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
+    "      --compare-report FILE the text report into FILE instead of stderr\n"
+    "      --disagreements N     leads listed where model and rules disagree most\n"
+    "                            (default 20)\n"
+    "      --model-threshold N   the model score passed to sales in the like-for-\n"
+    "                            like comparison of cut-offs (default 50)\n"
+    "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -58,7 +73,8 @@ static const char usage_text[] =
 
 enum {
     OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_RULES, OPT_EXPLAIN,
-    OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_VERSION
+    OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_LABEL, OPT_LABELPOS,
+    OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +93,12 @@ static const struct option long_opts[] = {
     {"priority-accounts", required_argument, NULL, OPT_PRIORITY},
     {"rule-score-column", required_argument, NULL, OPT_RULECOL},
     {"rule-tiers", required_argument, NULL, OPT_RULETIERS},
+    {"label", required_argument, NULL, OPT_LABEL},
+    {"label-positive", required_argument, NULL, OPT_LABELPOS},
+    {"compare-json", required_argument, NULL, OPT_CMPJSON},
+    {"compare-report", required_argument, NULL, OPT_CMPREPORT},
+    {"disagreements", required_argument, NULL, OPT_DISAGREE},
+    {"model-threshold", required_argument, NULL, OPT_MODELTHR},
     {"delimiter", required_argument, NULL, 'd'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -113,13 +135,14 @@ int main(int argc, char **argv)
     const char *model_path = NULL, *rules_path = NULL, *as_of = NULL;
     const char *account_column = NULL, *priority_path = NULL;
     struct lsc_rules *rules = NULL;
-    const char **ids = NULL;
-    size_t nids = 0;
+    const char **ids = NULL, **positives = NULL;
+    size_t nids = 0, npositives = 0;
     int quiet = 0, rc = LSC_EXIT_OK, c;
     struct lsc_model *model = NULL;
     struct lsc_score_summary sum;
 
     gsl_set_error_handler_off();
+    memset(&sum, 0, sizeof sum);
     lsc_score_options_defaults(&o);
     lsc_error_clear(&err);
     while ((c = getopt_long(argc, argv, "m:o:fd:qh", long_opts, NULL)) != -1) {
@@ -139,6 +162,26 @@ int main(int argc, char **argv)
             ids[nids++] = optarg;
             break;
         }
+        case OPT_LABEL: o.label = optarg; break;
+        case OPT_LABELPOS: {
+            const char **g = realloc((void *)positives, (npositives + 1) * sizeof *g);
+            if (g == NULL) {
+                fprintf(stderr, "leadscore-score: out of memory\n");
+                rc = LSC_EXIT_ERROR;
+                goto cleanup;
+            }
+            positives = g;
+            positives[npositives++] = optarg;
+            break;
+        }
+        case OPT_CMPJSON: o.compare_json = optarg; break;
+        case OPT_CMPREPORT: o.compare_report = optarg; break;
+        case OPT_DISAGREE:
+            st = lsc_parse_size(optarg, "--disagreements", &o.disagreements, &err);
+            break;
+        case OPT_MODELTHR:
+            st = lsc_parse_double(optarg, "--model-threshold", &o.model_threshold, &err);
+            break;
         case OPT_TIERS:
             st = lsc_parse_tiers(optarg, &o.tier_hot, &o.tier_warm, &err);
             o.tiers_set = 1;
@@ -192,6 +235,9 @@ int main(int argc, char **argv)
     o.input = argv[optind];
     o.ids.items = ids;
     o.ids.count = nids;
+    o.label_positive.items = positives;
+    o.label_positive.count = npositives;
+    o.rules_sheet = rules_path;
     if (lsc_score_options_check(&o, &err) != LSC_OK) {
         rc = usage_error(err.message);
         goto cleanup;
@@ -246,11 +292,20 @@ int main(int argc, char **argv)
         if (sum.rule_scored && rules)
             fprintf(stderr, ", %zu qualified\n", sum.rule_qualified);
     }
+    if (sum.compare != NULL && o.compare_report == NULL && !quiet) {
+        fputc('\n', stderr);
+        if (lsc_compare_write_report(sum.compare, stderr, &err) != LSC_OK) {
+            rc = fail(&err);
+            goto cleanup;
+        }
+    }
     if (sum.rejected > 0)
         rc = LSC_EXIT_REJECTED;
 cleanup:
+    lsc_score_summary_fini(&sum);
     lsc_model_free(model);
     lsc_rules_free(rules);
     free((void *)ids);
+    free((void *)positives);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "compare.h"
 #include "csv_reader.h"
 #include "leadscore/rules.h"
 #include "logreg.h"
@@ -29,6 +30,8 @@ void lsc_score_options_defaults(struct lsc_score_options *o)
     o->precision = 6;
     o->rule_tier_hot = 70.0;
     o->rule_tier_warm = 40.0;
+    o->disagreements = 20;
+    o->model_threshold = 50.0;
 }
 
 enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struct lsc_error *err)
@@ -42,6 +45,20 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
         !(o->rule_tier_warm < o->rule_tier_hot))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--rule-tiers: warm must be below hot");
+    if (o->label == NULL && (o->compare_json != NULL || o->compare_report != NULL ||
+                             o->label_positive.count > 0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--compare-json, --compare-report and --label-positive need "
+                             "--label COL");
+    if (o->compare_json != NULL && strcmp(o->compare_json, "-") == 0 &&
+        strcmp(o->output, "-") == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--compare-json - needs the scores in a file (-o FILE)");
+    if (o->label != NULL && o->label[0] == '\0')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--label: empty column name");
+    if (!(o->model_threshold >= 0.0 && o->model_threshold <= 100.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--model-threshold must be a score in 0..100");
     if (o->precision < 0 || o->precision > 17)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--precision must be 0..17");
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
@@ -95,6 +112,7 @@ static const char *tier_of(int score, double hot, double warm)
 struct scorer {
     const struct lsc_model *m; /* NULL: rules only */
     size_t rule_col;     /* --rule-score-column field, SIZE_MAX if none */
+    size_t label_col;    /* --label field, SIZE_MAX if none */
     double *contrib;     /* per model column, when reasons are wanted */
     size_t *order;       /* scratch for ranking contributions */
     size_t *col_of;      /* model column -> input field */
@@ -247,9 +265,78 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
                                  "--rule-score-column \"%s\" is not in the input",
                                  o->rule_score_column);
     }
+    s->label_col = SIZE_MAX;
+    if (o->label != NULL) {
+        s->label_col = header_find(h, o->label);
+        if (s->label_col == SIZE_MAX)
+            return lsc_error_set(err, LSC_ERR_USAGE, file, h->line, 0,
+                                 "--label \"%s\" is not in the input", o->label);
+    }
     if (o->rules != NULL)
         return lsc_rules_bind(o->rules, h->nfields, h->fields, h->lens, err);
     return LSC_OK;
+}
+
+void lsc_score_summary_fini(struct lsc_score_summary *sum)
+{
+    lsc_compare_free(sum->compare);
+    sum->compare = NULL;
+}
+
+/* Sets up the comparison (opts->label): what is compared, the sheet's list
+ * of rules, and the names of the id columns and dimensions. */
+static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc_score_options *o,
+                                     struct scorer *s, struct compare_sheet *sheet,
+                                     const char ***dims, const char ***idn, double hot,
+                                     double warm, struct lsc_compare **out, struct lsc_error *err)
+{
+    enum lsc_status st;
+    struct compare_config cfg;
+    compare_config_defaults(&cfg);
+    cfg.label = o->label;
+    cfg.has_model = m != NULL;
+    cfg.model_tier_hot = hot;
+    cfg.model_tier_warm = warm;
+    cfg.model_threshold = o->model_threshold;
+    if (m != NULL && m->holdout.present)
+        cfg.model_holdout_auc = m->holdout.auc;
+    cfg.disagreements = o->disagreements;
+    if (o->rules != NULL) {
+        size_t nd = lsc_rules_n_dimensions(o->rules);
+        cfg.rules_kind = COMPARE_RULES_SHEET;
+        cfg.rules_name = o->rules_sheet;
+        if (o->rules_sheet != NULL && strcmp(o->rules_sheet, "-") != 0) {
+            if ((st = compare_sheet_read(o->rules_sheet, sheet, err)) != LSC_OK)
+                return st;
+            cfg.sheet = sheet;
+        }
+        *dims = lsc_calloc(nd ? nd : 1, sizeof **dims);
+        if (*dims == NULL)
+            return lsc_error_nomem(err);
+        for (size_t k = 0; k < nd; k++)
+            (*dims)[k] = lsc_rules_dimension_name(o->rules, k);
+        cfg.n_dims = nd;
+        cfg.dims = *dims;
+        cfg.rule_tiers = cfg.sheet == NULL || sheet->has_tiers;
+        if (cfg.sheet != NULL && sheet->has_tiers) {
+            cfg.rule_tier_hot = sheet->hot;
+            cfg.rule_tier_warm = sheet->warm;
+        }
+    } else if (o->rule_score_column != NULL) {
+        cfg.rules_kind = COMPARE_RULES_COLUMN;
+        cfg.rules_name = o->rule_score_column;
+        cfg.rule_tiers = 1;
+        cfg.rule_tier_hot = o->rule_tier_hot;
+        cfg.rule_tier_warm = o->rule_tier_warm;
+    }
+    *idn = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof **idn);
+    if (*idn == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < s->n_ids; k++)
+        (*idn)[k] = o->ids.count ? o->ids.items[k] : m->ids[k];
+    cfg.n_ids = s->n_ids;
+    cfg.id_names = *idn;
+    return compare_new(out, &cfg, err);
 }
 
 /* The rules' first pass: account sizes need every row before the first
@@ -332,12 +419,21 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     struct lsc_rules *rules = o->rules;
     FILE *spool = NULL;
     char *vbuf = NULL;
+    struct lsc_compare *cmp = NULL;
+    struct compare_sheet sheet;
+    struct outfile cj, cr;
+    const char **dims = NULL, **idn = NULL;
+    const char **idv = NULL;
+    size_t *idl = NULL;
     size_t vsize = 0;
     double hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
     double warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
     double score_sum = 0.0, rule_sum = 0.0;
     memset(&out, 0, sizeof out);
     memset(&rej, 0, sizeof rej);
+    memset(&cj, 0, sizeof cj);
+    memset(&cr, 0, sizeof cr);
+    memset(&sheet, 0, sizeof sheet);
     memset(&s, 0, sizeof s);
     memset(&res, 0, sizeof res);
     memset(sum, 0, sizeof *sum);
@@ -357,6 +453,11 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if ((st = outfile_check(o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->rejects != NULL && (st = outfile_check(o->rejects, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (o->compare_json != NULL && (st = outfile_check(o->compare_json, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (o->compare_report != NULL &&
+        (st = outfile_check(o->compare_report, o->force, err)) != LSC_OK)
         goto cleanup;
     if (rules != NULL && lsc_rules_needs_accounts(rules)) {
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
@@ -383,6 +484,16 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     size_t nfields = rec->nfields;
     if ((st = map_header(&s, rec, o, file, err)) != LSC_OK)
         goto cleanup;
+    if (o->label != NULL) {
+        if ((st = compare_setup(m, o, &s, &sheet, &dims, &idn, hot, warm, &cmp, err)) != LSC_OK)
+            goto cleanup;
+        idv = lsc_calloc(s.n_ids ? s.n_ids : 1, sizeof *idv);
+        idl = lsc_calloc(s.n_ids ? s.n_ids : 1, sizeof *idl);
+        if (idv == NULL || idl == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+    }
     if (rules != NULL) {
         if ((st = lsc_rule_result_init(&res, rules)) != LSC_OK)
             goto cleanup;
@@ -429,6 +540,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         sum->rows++;
         int ok = 1, ragged = rec->nfields != nfields;
         double eta = 0.0;
+        struct compare_row crow;
+        int have_rule = 0;
+        memset(&crow, 0, sizeof crow);
         s.reason[0] = '\0';
         if (ragged) {
             ok = 0;
@@ -451,6 +565,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->hot += tier[0] == 'h';
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
+            crow.probability = p;
+            crow.model_score = score;
+            crow.model_tier = tier;
             bad |= put_probability(fp, p, o->precision) != 0;
             bad |= fprintf(fp, ",%d,%s,", score, tier) < 0;
             if (o->reasons > 0) {
@@ -472,6 +589,12 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                 sum->rule_unevaluable += res.n_unevaluable;
                 sum->rule_qualified += res.qualified == 1;
                 rule_sum += res.score;
+                have_rule = 1;
+                crow.rule_score = res.score;
+                crow.dim_points = res.dim_points;
+                crow.rule_tier = res.tier;
+                crow.hits = res.hits;
+                crow.n_hits = res.n_hits;
             }
             bad |= put_rule_columns(fp, rules, evaluated ? &res : NULL, o->explain_rules, vbuf,
                                     vsize);
@@ -482,11 +605,14 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             size_t len = ragged ? 0 : rec->lens[s.rule_col];
             trim_span(&t, &len);
             if (!ragged && parse_number(t, len, &v)) {
+                const char *rt = v >= o->rule_tier_hot ? "hot"
+                                 : (v >= o->rule_tier_warm ? "warm" : "cold");
                 sum->rule_scored++;
                 rule_sum += v;
-                bad |= fprintf(fp, "%.*s,%s,", (int)len, t,
-                               v >= o->rule_tier_hot ? "hot"
-                                                     : (v >= o->rule_tier_warm ? "warm" : "cold")) < 0;
+                have_rule = 1;
+                crow.rule_score = v;
+                crow.rule_tier = rt;
+                bad |= fprintf(fp, "%.*s,%s,", (int)len, t, rt) < 0;
             } else {
                 if (!ragged)
                     sum->rule_unevaluable++;
@@ -503,6 +629,41 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             }
         }
         bad |= putc('\n', fp) == EOF;
+        if (cmp != NULL) {
+            int y = LSC_LABEL_MISSING;
+            if (s.label_col < rec->nfields)
+                y = lsc_compare_parse_label(rec->fields[s.label_col], rec->lens[s.label_col],
+                                            o->label_positive.items, o->label_positive.count);
+            if (y == LSC_LABEL_UNKNOWN) {
+                const char *v = rec->fields[s.label_col];
+                size_t len = rec->lens[s.label_col];
+                trim_span(&v, &len);
+                st = lsc_error_set(err, LSC_ERR_DATA, file, rec->line, s.label_col + 1,
+                                   "label \"%s\": \"%.*s\" is not 1/0, true/false, yes/no or "
+                                   "y/n; say which values mean converted with --label-positive "
+                                   "VALUE",
+                                   o->label, (int)(len > 40 ? 40 : len), v);
+                goto cleanup;
+            }
+            if (y == LSC_LABEL_MISSING) {
+                compare_skip(cmp, COMPARE_SKIP_LABEL);
+            } else if ((m != NULL && !(ok && !ragged)) ||
+                       ((rules != NULL || o->rule_score_column != NULL) && !have_rule)) {
+                compare_skip(cmp, COMPARE_SKIP_SCORE);
+            } else {
+                for (size_t k = 0; k < s.n_ids; k++) {
+                    idv[k] = rec->fields[s.id_of[k]];
+                    idl[k] = rec->lens[s.id_of[k]];
+                }
+                crow.row = sum->rows;
+                crow.line = rec->line;
+                crow.y = y;
+                crow.ids = idv;
+                crow.id_lens = idl;
+                if ((st = compare_add(cmp, &crow, err)) != LSC_OK)
+                    goto cleanup;
+            }
+        }
     }
     if (bad) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
@@ -518,10 +679,42 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                  "%zu rule conditions could not be evaluated (e.g. text where a number is "
                  "compared) and counted as not matched",
                  sum->rule_unevaluable);
+    if (cmp != NULL) {
+        char hex[65];
+        csv_reader_sha256_hex(r, hex);
+        compare_set_in_sample(cmp, m != NULL && m->training_sha256 != NULL &&
+                                       strcmp(hex, m->training_sha256) == 0);
+        if ((st = compare_finish(cmp, err)) != LSC_OK)
+            goto cleanup;
+        if (o->compare_json != NULL &&
+            ((st = outfile_open(&cj, o->compare_json, o->force, err)) != LSC_OK ||
+             (st = lsc_compare_write_json(cmp, cj.fp, err)) != LSC_OK))
+            goto cleanup;
+        if (o->compare_report != NULL &&
+            ((st = outfile_open(&cr, o->compare_report, o->force, err)) != LSC_OK ||
+             (st = lsc_compare_write_report(cmp, cr.fp, err)) != LSC_OK))
+            goto cleanup;
+    }
     st = outfile_commit(&out, err);
     if (st == LSC_OK && rej.fp != NULL)
         st = outfile_commit(&rej, err);
+    if (st == LSC_OK && cj.fp != NULL)
+        st = outfile_commit(&cj, err);
+    if (st == LSC_OK && cr.fp != NULL)
+        st = outfile_commit(&cr, err);
+    if (st == LSC_OK) {
+        sum->compare = cmp;
+        cmp = NULL;
+    }
 cleanup:
+    outfile_abort(&cj);
+    outfile_abort(&cr);
+    lsc_compare_free(cmp);
+    compare_sheet_fini(&sheet);
+    lsc_free(dims);
+    lsc_free(idn);
+    lsc_free((void *)idv);
+    lsc_free(idl);
     outfile_abort(&out);
     outfile_abort(&rej);
     lsc_rule_result_fini(&res);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "leadscore/compare.h"
 #include "leadscore/model.h"
 #include "leadscore/rules.h"
 #include "leadscore/status.h"
@@ -38,6 +39,20 @@ struct lsc_score_options {
     /* or an existing manual score from the export, tiered by these */
     const char *rule_score_column;
     double rule_tier_hot, rule_tier_warm; /* default 70, 40 */
+    /* Validation against the outcome on labelled history
+     * (leadscore/compare.h, docs/compare.md): with a label column, the
+     * scores are compared with it and summary->compare holds the result. */
+    const char *label;               /* outcome column; NULL: no comparison */
+    struct lsc_strings label_positive; /* values meaning converted (empty:
+                                        1/0, true/false, yes/no, y/n) */
+    const char *rules_sheet;         /* the path rules was loaded from: re-read
+                                        for its list of rules (per-rule
+                                        validation); NULL or "-": skipped */
+    const char *compare_json;        /* optional JSON file ("-": stdout) */
+    const char *compare_report;      /* optional text report file */
+    size_t disagreements;            /* leads listed (default 20) */
+    double model_threshold;          /* model score cut-off for the like-for-like
+                                        comparison (default 50) */
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);
@@ -55,7 +70,13 @@ struct lsc_score_summary {
     size_t rule_qualified;  /* rows at or above the sheet's threshold */
     size_t rule_unevaluable;/* rule conditions that could not be evaluated */
     double mean_rule_score;
+    /* With opts->label: the comparison (the caller's; lsc_compare_free() or
+     * lsc_score_summary_fini()). NULL otherwise. */
+    struct lsc_compare *compare;
 };
+
+/* Frees what the summary owns (accepts a zeroed summary). */
+void lsc_score_summary_fini(struct lsc_score_summary *summary);
 
 /* Scores opts->input into opts->output. model may be NULL when opts has
  * rules or a rule score column (rules only). Columns: the id column(s),
@@ -64,7 +85,13 @@ struct lsc_score_summary {
  * row yields exactly one output row in input order; a row that cannot be
  * scored gets empty probability/score/tier and a reason in `error`, and is
  * counted in summary->rejected (the call still returns LSC_OK). A file
- * output is written to a temporary file and renamed when complete. */
+ * output is written to a temporary file and renamed when complete.
+ * With opts->label, every row with a label and every score (the model's,
+ * the rules') is compared (docs/compare.md); rows with a missing label or a
+ * missing score are counted and left out. An unrecognised label value, or a
+ * single class among the compared rows, is LSC_ERR_DATA; a label column
+ * missing from the input LSC_ERR_USAGE. The outputs (scores, rejects,
+ * comparison JSON and report) are committed together, only on success. */
 enum lsc_status lsc_score(const struct lsc_model *model, const struct lsc_score_options *opts,
                           const struct lsc_log *log, struct lsc_score_summary *summary,
                           struct lsc_error *err);

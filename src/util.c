@@ -84,6 +84,86 @@ int parse_number(const char *s, size_t len, double *out)
     return 1;
 }
 
+/* Length of the valid UTF-8 sequence at s[0..len), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+    unsigned c = s[0], cp = 0;
+    size_t n = 0;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n > len)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0u) != 0x80u)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+int utf8_valid(const char *s, size_t len, size_t *bad)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t n = utf8_seq(u + i, len - i);
+        if (n == 0) {
+            if (bad != NULL)
+                *bad = i;
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+void escape_bytes(const char *s, size_t len, char *out, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    if (size == 0)
+        return;
+    while (i < len) {
+        size_t n = u[i] >= 0x80 ? utf8_seq(u + i, len - i) : (u[i] >= 0x20 && u[i] < 0x7F);
+        size_t need = n > 0 ? n : 4;
+        if (o + need + 4 > size) { /* keep room for "..." and the NUL */
+            if (o + 4 <= size) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        if (n > 0) {
+            memcpy(out + o, u + i, n);
+            o += n;
+            i += n;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[u[i] >> 4];
+            out[o++] = hex[u[i] & 0x0F];
+            i++;
+        }
+    }
+    out[o] = '\0';
+}
+
 int span_ieq(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);

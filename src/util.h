@@ -20,6 +20,17 @@ int parse_number(const char *s, size_t len, double *out);
  * null, NaN, or one of extra. */
 int is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
 
+/* 1 when [s, s + len) is UTF-8 as RFC 3629 defines it (no overlong forms,
+ * surrogates or code points past U+10FFFF: the rule jansson applies to every
+ * JSON string). Otherwise 0, and *bad (when not NULL) is the offset of the
+ * first byte of the first invalid sequence. */
+int utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Writes [s, s + len) into out (always NUL-terminated) for an error message:
+ * printable ASCII and valid UTF-8 as they are, any other byte (including
+ * NUL and control characters) as \xHH; cut with "..." when it does not fit. */
+void escape_bytes(const char *s, size_t len, char *out, size_t size);
+
 /* Case-insensitive ASCII equality of a span and a C string. */
 int span_ieq(const char *s, size_t len, const char *lit);
 

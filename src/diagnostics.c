@@ -268,6 +268,20 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
 {
     enum lsc_status st = LSC_OK;
     size_t p = d->p, k = p - 1;
+    /* correlations are estimated well from an evenly spaced sample */
+    struct design view = *d;
+    size_t *sample = NULL;
+    if (d->n > DIAG_LEAKAGE_SAMPLE) {
+        size_t stride = (d->n + DIAG_LEAKAGE_SAMPLE - 1) / DIAG_LEAKAGE_SAMPLE;
+        view.n = (d->n + stride - 1) / stride;
+        sample = lsc_malloc(view.n * sizeof *sample);
+        if (sample == NULL)
+            return lsc_error_nomem(err);
+        for (size_t i = 0; i < view.n; i++)
+            sample[i] = design_row(d, i * stride);
+        view.rows = sample;
+    }
+    d = &view;
     double *eta = lsc_calloc(d->n ? d->n : 1, sizeof *eta);
     double *beta = lsc_calloc(p, sizeof *beta);
     double *g = lsc_malloc(p * sizeof *g);
@@ -371,6 +385,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
                             high, high == 1 ? "" : "s", DIAG_VIF, names, high > 6 ? ", ..." : ""),
                    err);
 cleanup:
+    lsc_free(sample);
     lsc_free(eta);
     lsc_free(beta);
     lsc_free(g);

@@ -89,11 +89,82 @@ static enum lsc_status apply_names(struct dataset *ds, const struct lsc_strings 
     return LSC_OK;
 }
 
+#define REENCODE_HINT "re-encode the file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+
+/* Text that is not UTF-8 cannot go into a model (JSON), and a NUL byte means
+ * binary data or UTF-16; both are refused where they are seen. */
+static enum lsc_status check_text(const struct dataset *ds, const char *what, const char *s,
+                                  size_t len, size_t line, size_t column, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t bad = 0;
+    char shown[160];
+    if (memchr(s, '\0', len) != NULL) {
+        escape_bytes(s, len, shown, sizeof shown);
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, line, column,
+                           "%s \"%s\" contains a NUL byte: the file is binary, or UTF-16 "
+                           "text; save it as UTF-8 text",
+                           what, shown);
+    } else if (!utf8_valid(s, len, &bad)) {
+        escape_bytes(s, len, shown, sizeof shown);
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, line, column,
+                           "%s \"%s\" is not valid UTF-8 (byte 0x%02X); the model file is "
+                           "JSON, which must be UTF-8: " REENCODE_HINT,
+                           what, shown, (unsigned)(unsigned char)s[bad]);
+    }
+    return st;
+}
+
+/* Duplicate header names, in linear time (exports can have 100,000 columns). */
+static enum lsc_status check_duplicates(const struct dataset *ds, size_t line,
+                                        struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct dict *seen = dict_new();
+    size_t *first = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *first);
+    if (seen == NULL || first == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        const struct ds_column *c = &ds->cols[j];
+        int added = 0;
+        if (c->role == DS_IGNORED)
+            continue;
+        uint32_t id = dict_intern(seen, c->name, strlen(c->name), &added);
+        if (id == DICT_NONE) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        if (!added) {
+            st = lsc_error_set(err, LSC_ERR_DATA, ds->file, line, j + 1,
+                               "duplicate column name \"%s\" (also column %zu)", c->name,
+                               first[id] + 1);
+            goto cleanup;
+        }
+        first[id] = j;
+    }
+cleanup:
+    dict_free(seen);
+    lsc_free(first);
+    return st;
+}
+
 static enum lsc_status setup_header(struct dataset *ds, const struct csv_record *rec,
                                     const struct lsc_train_options *opts, const struct lsc_log *log,
                                     struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
+    /* libcsv reads UTF-16 as bytes: names full of NULs, fields split oddly */
+    if (rec->nfields > 0 && rec->lens[0] >= 2) {
+        const unsigned char *b = (const unsigned char *)rec->fields[0];
+        if ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
+            return lsc_error_set(err, LSC_ERR_DATA, ds->file, rec->line, 1,
+                                 "the file is UTF-16 text (it starts with the byte-order mark "
+                                 "%02X %02X); save or convert it as UTF-8 (e.g. iconv -f UTF-16 "
+                                 "-t UTF-8)",
+                                 b[0], b[1]);
+    }
     ds->cols = lsc_calloc(rec->nfields, sizeof *ds->cols);
     if (ds->cols == NULL)
         return lsc_error_nomem(err);
@@ -118,13 +189,12 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         }
         if (c->name == NULL)
             return lsc_error_nomem(err);
-        for (size_t k = 0; k < j; k++)
-            if (ds->cols[k].role != DS_IGNORED && c->role != DS_IGNORED &&
-                strcmp(ds->cols[k].name, c->name) == 0)
-                return lsc_error_set(err, LSC_ERR_DATA, ds->file, rec->line, j + 1,
-                                     "duplicate column name \"%s\" (also column %zu)", c->name,
-                                     k + 1);
+        if (memchr(rec->fields[j], '\0', rec->lens[j]) != NULL)
+            return check_text(ds, "column name", rec->fields[j], rec->lens[j], rec->line, j + 1,
+                              err);
     }
+    if ((st = check_duplicates(ds, rec->line, err)) != LSC_OK)
+        return st;
     ds->target_col = find_column(ds, opts->target);
     if (ds->target_col == SIZE_MAX)
         return unknown_column(ds, opts->target, "--target", err);
@@ -143,6 +213,15 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         (st = apply_names(ds, &opts->categorical, "--categorical", -1, DS_FORCE_CATEGORICAL,
                           err)) != LSC_OK)
         return st;
+    /* names that go into the model: the target, ids and features */
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        const struct ds_column *c = &ds->cols[j];
+        if (c->role != DS_FEATURE && c->role != DS_TARGET && c->role != DS_ID)
+            continue;
+        st = check_text(ds, "column name", rec->fields[j], rec->lens[j], rec->line, j + 1, err);
+        if (st != LSC_OK)
+            return st;
+    }
     for (size_t j = 0; j < ds->n_cols; j++) {
         struct ds_column *c = &ds->cols[j];
         if (c->role != DS_FEATURE)
@@ -239,6 +318,8 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
     uint32_t id = dict_intern(c->dict, s, len, &added);
     if (id == DICT_NONE)
         return lsc_error_nomem(err);
+    if (added && memchr(s, '\0', len) != NULL)
+        return check_text(ds, "value", s, len, line, c->file_index + 1, err);
     if (added) {
         if (id >= c->n_values_cap) {
             size_t ncap = c->n_values_cap ? c->n_values_cap * 2 : 64;
@@ -321,9 +402,14 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
             goto cleanup;
         }
         size_t row = ds->n_rows;
-        uint32_t tid = dict_intern(ds->target_dict, t, tlen, NULL);
+        int added = 0;
+        uint32_t tid = dict_intern(ds->target_dict, t, tlen, &added);
         if (tid == DICT_NONE) {
             st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        if (added && memchr(t, '\0', tlen) != NULL) {
+            st = check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
             goto cleanup;
         }
         ds->target_codes[row] = tid;
@@ -343,6 +429,17 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         ds->n_rows++;
     }
     csv_reader_sha256_hex(r, ds->sha256);
+    if (ds->rows_read == 0) {
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                           "no data rows: the file has a header only");
+        goto cleanup;
+    }
+    if (ds->n_rows == 0) {
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                           "no usable rows: the target \"%s\" is missing in all %zu data rows",
+                           opts->target, ds->rows_read);
+        goto cleanup;
+    }
     if (ignored_with_values > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "the last column has no name but %zu rows have a value in it; it was ignored",

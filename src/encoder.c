@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "status_internal.h"
+#include "util.h"
 
 void encoder_clear(struct lsc_model *m)
 {
@@ -32,7 +33,23 @@ void encoder_clear(struct lsc_model *m)
     m->n_features = 0;
 }
 
+/* Features (intercept included) the dense Newton solver is asked to handle:
+ * 10,000 makes an 800 MB Hessian. */
+#define MAX_FEATURES 10000u
+
 static size_t row_at(const size_t *rows, size_t i) { return rows ? rows[i] : i; }
+
+/* Frees a column's levels before the column is counted in m->n_columns
+ * (after that, encoder_clear owns them). */
+static void drop_levels(struct lsc_column_enc *c)
+{
+    for (size_t k = 0; c->levels != NULL && k < c->n_levels; k++)
+        lsc_free(c->levels[k]);
+    lsc_free(c->levels);
+    lsc_free(c->level_count);
+    lsc_free(c->level_feature);
+    memset(c, 0, sizeof *c);
+}
 
 static char *feature_name(const char *col, const char *level)
 {
@@ -184,8 +201,49 @@ static int by_count_desc(const void *a, const void *b)
     return x->code < y->code ? -1 : (x->code > y->code);
 }
 
-static enum lsc_status fit_categorical(const struct ds_column *src, const size_t *rows, size_t n,
-                                       size_t min_count, struct lsc_column_enc *c, int *kept,
+/* A level name becomes a JSON string in the model, so it must be UTF-8;
+ * the error names the first row holding the value. */
+static enum lsc_status check_level_utf8(const struct dataset *ds, const struct ds_column *src,
+                                        uint32_t code, struct lsc_error *err)
+{
+    const char *s = dict_str(src->dict, code - 1);
+    size_t len = dict_len(src->dict, code - 1), bad = 0, line = 0;
+    char shown[160];
+    if (utf8_valid(s, len, &bad))
+        return LSC_OK;
+    for (size_t i = 0; i < ds->n_rows && line == 0; i++)
+        if (src->codes[i] == code)
+            line = ds->row_line[i];
+    escape_bytes(s, len, shown, sizeof shown);
+    return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, src->file_index + 1,
+                         "value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X); the "
+                         "model file is JSON, which must be UTF-8: re-encode the file as UTF-8 "
+                         "(e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                         shown, src->name, (unsigned)(unsigned char)s[bad]);
+}
+
+/* A column of numbers with a few values that are not (1e400, 1,5, 1 000,
+ * n/a...) is most likely a numeric column with bad cells: treating it as
+ * categorical (or dropping it) silently would lose the predictor, so say so
+ * loudly, with the place of the first such value. */
+static void warn_mostly_numbers(const struct dataset *ds, const struct ds_column *src, int kept,
+                                const struct lsc_log *log)
+{
+    char shown[96];
+    uint32_t e = (uint32_t)src->first_text_entry;
+    escape_bytes(dict_str(src->dict, e), dict_len(src->dict, e), shown, sizeof shown);
+    lsc_logf(log, LSC_LOG_WARN,
+             "%s:%zu:%zu: column \"%s\" holds numbers, but %zu distinct value%s not (the first "
+             "is \"%s\"), so it was %s; if it is numeric, correct or blank those values "
+             "(with --numeric \"%s\", training stops at the first)",
+             ds->file, src->first_text_line, src->file_index + 1, src->name, src->n_text,
+             src->n_text == 1 ? " is" : "s are", shown, kept ? "treated as categorical" : "dropped",
+             src->name);
+}
+
+static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds_column *src,
+                                       const size_t *rows, size_t n, size_t min_count,
+                                       struct lsc_column_enc *c, int *kept,
                                        const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -231,6 +289,9 @@ static enum lsc_status fit_categorical(const struct ds_column *src, const size_t
     for (size_t k = 0; k < ncodes; k++) {
         if (lv[k].count < min_count || lv[k].count == 0)
             continue;
+        if (lv[k].code != 0 &&
+            (st = check_level_utf8(ds, src, (uint32_t)lv[k].code, err)) != LSC_OK)
+            goto cleanup;
         const char *name = lv[k].code == 0 ? LSC_LEVEL_MISSING
                                            : dict_str(src->dict, (uint32_t)(lv[k].code - 1));
         if (lv[k].code == 0)
@@ -260,6 +321,8 @@ static enum lsc_status fit_categorical(const struct ds_column *src, const size_t
         c->reference = c->other;
     c->training_count_total = n;
 cleanup:
+    if (st != LSC_OK)
+        drop_levels(c);
     lsc_free(lv);
     return st;
 }
@@ -315,27 +378,25 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
                      "(an id or free text?)",
                      src->name, DS_MAX_DICT);
         } else {
-            st = fit_categorical(src, rows, n, min_level_count, c, &kept, log, err);
+            st = fit_categorical(ds, src, rows, n, min_level_count, c, &kept, log, err);
             if (st != LSC_OK)
                 goto cleanup;
-            if (kept && src->n_text > 0 && ds_is_numeric(src) == 0 && src->force == DS_INFER &&
-                src->n_text < dict_size(src->dict))
+            if (src->force == DS_INFER && src->n_text > 0 && 2 * src->n_text < dict_size(src->dict))
+                warn_mostly_numbers(ds, src, kept, log);
+            else if (kept && src->n_text > 0 && ds_is_numeric(src) == 0 && src->force == DS_INFER &&
+                     src->n_text < dict_size(src->dict))
                 lsc_logf(log, LSC_LOG_INFO,
                          "column \"%s\" is categorical: mostly numbers, but not all (line %zu)",
                          src->name, src->first_text_line);
         }
         if (!kept) {
             stats->columns_dropped++;
-            for (size_t k = 0; k < c->n_levels; k++)
-                lsc_free(c->levels[k]);
-            lsc_free(c->levels);
-            lsc_free(c->level_count);
-            lsc_free(c->level_feature);
-            memset(c, 0, sizeof *c);
+            drop_levels(c);
             continue;
         }
         c->name = lsc_strdup(src->name);
         if (c->name == NULL) {
+            drop_levels(c);
             st = lsc_error_nomem(err);
             goto cleanup;
         }
@@ -372,6 +433,24 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
             }
         }
     }
+    if (m->n_features > MAX_FEATURES) {
+        /* the Newton step works on a dense p x p matrix (several, with
+         * threads): refuse before allocating hundreds of gigabytes */
+        double gb = (double)m->n_features * (double)m->n_features * 8.0 / 1e9;
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                           "%zu features from %zu columns is more than leadscore can fit (at "
+                           "most %u: the Newton step needs a %zu x %zu matrix, %.1f GB); "
+                           "leave columns out (--exclude, --include) or pool more levels "
+                           "(--min-level-count)",
+                           m->n_features, m->n_columns, MAX_FEATURES, m->n_features, m->n_features,
+                           gb);
+        goto cleanup;
+    }
+    if (m->n_columns == 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%s: no usable feature column (all were excluded or dropped): the model only "
+                 "has an intercept and gives every lead the same score",
+                 ds->file);
     m->coef = lsc_calloc(m->n_features, sizeof *m->coef);
     if (m->coef == NULL) {
         st = lsc_error_nomem(err);

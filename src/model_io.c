@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "sha256.h"
 #include "status_internal.h"
+#include "util.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.1.0"
@@ -25,6 +27,10 @@
 #define STDOUT_NAME "<stdout>"
 #define READ_CHUNK 65536
 #define PATH_MAX_LEN 128 /* JSON paths in messages, e.g. columns[2].levels[0] */
+#define CHECKSUM_KEY "checksum"
+#define CHECKSUM_PREFIX "sha256:"
+#define CHECKSUM_LEN (sizeof CHECKSUM_PREFIX - 1 + 64) /* "sha256:" and 64 hex digits */
+#define CHECKSUM_MISMATCH "model file was modified or truncated (checksum mismatch)"
 
 #ifdef JSON_PRESERVE_ORDER
 #define DUMP_ORDER JSON_PRESERVE_ORDER
@@ -35,9 +41,21 @@
 
 /* ---- allocation ------------------------------------------------------------ */
 
+/* Set when an allocation for jansson fails. jansson does not report every
+ * such failure: its lexer drops characters it cannot store, so under memory
+ * pressure json_loadb() can return a document with silently shortened
+ * strings (or fail with a syntax error). The loader resets and checks this
+ * flag around jansson calls and reports LSC_ERR_NOMEM instead. Thread-local
+ * because jansson allocates on the calling thread; it is the one piece of
+ * state the hook interface (no user data) forces on us. */
+static _Thread_local int json_alloc_failed;
+
 static void *json_malloc_hook(size_t size)
 {
-    return lsc_malloc(size);
+    void *p = lsc_malloc(size);
+    if (p == NULL)
+        json_alloc_failed = 1;
+    return p;
 }
 static void json_free_hook(void *ptr)
 {
@@ -99,6 +117,11 @@ void lsc_model_free(struct lsc_model *m)
     free_strings(m->feature_names, m->n_features);
     lsc_free(m->coef);
     lsc_free(m->coef_stats);
+    for (size_t i = 0; m->warnings != NULL && i < m->n_warnings; i++) {
+        lsc_free(m->warnings[i].code);
+        lsc_free(m->warnings[i].message);
+    }
+    lsc_free(m->warnings);
     lsc_free(m);
 }
 
@@ -449,46 +472,22 @@ cleanup:
 
 /* ---- saving ---------------------------------------------------------------- */
 
-/* RFC 3629 UTF-8 (no overlongs, surrogates or code points past U+10FFFF),
- * the rule jansson applies to every string it writes. */
-static int utf8_valid(const char *str)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    int ok = 1;
-    while (*s != 0 && ok) {
-        unsigned c = *s, cp = 0;
-        size_t n = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
-            ok = c < 0x80;
-        }
-        /* the NUL terminator fails the continuation test, so no overrun */
-        for (size_t i = 1; i <= n && ok; i++) {
-            ok = (s[i] & 0xC0u) == 0x80u;
-            cp = (cp << 6) | (s[i] & 0x3Fu);
-        }
-        if (ok && n > 0)
-            ok = !((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-                   (cp >= 0xD800 && cp <= 0xDFFF));
-        s += n + 1;
-    }
-    return ok;
-}
-
+/* JSON text is UTF-8, and jansson refuses any other string. The data's own
+ * names are checked when the CSV is read (dataset.c, encoder.c, with line and
+ * column); this catches the rest, e.g. option values. */
 static enum lsc_status check_utf8(const char *s, const char *path, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    if (s != NULL && !utf8_valid(s))
+    size_t bad = 0;
+    char shown[256];
+    if (s != NULL && !utf8_valid(s, strlen(s), &bad)) {
+        escape_bytes(s, strlen(s), shown, sizeof shown);
         st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
-                           "%s: \"%s\" is not valid UTF-8 (re-encode the input as UTF-8)", path, s);
+                           "cannot save the model: %s \"%s\" is not valid UTF-8 (byte 0x%02X at "
+                           "offset %zu), and a model file is JSON, which must be UTF-8; "
+                           "re-encode the input as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                           path, shown, (unsigned)(unsigned char)s[bad], bad);
+    }
     return st;
 }
 
@@ -729,14 +728,69 @@ cleanup:
     return root;
 }
 
+/* Serialises root with DUMP_FLAGS into *out (lsc_malloc'd): *len bytes of
+ * JSON followed by room for extra more bytes. */
+static enum lsc_status dump_json(const json_t *root, size_t extra, char **out, size_t *len,
+                                 struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    char *buf = NULL;
+    size_t n = json_dumpb(root, NULL, 0, DUMP_FLAGS);
+    *out = NULL;
+    *len = 0;
+    if (n == 0 || n > SIZE_MAX - extra) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    buf = lsc_malloc(n + extra);
+    if (buf == NULL || json_dumpb(root, buf, n, DUMP_FLAGS) != n) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    *out = buf;
+    *len = n;
+    buf = NULL;
+cleanup:
+    lsc_free(buf);
+    return st;
+}
+
+/* The model checksum: "sha256:" and the SHA-256 (lowercase hex) of root
+ * serialised exactly as the file is written (DUMP_FLAGS, no final newline),
+ * without a "checksum" member. Since jansson keeps member order and leadscore
+ * writes reals with 17 digits, a file leadscore wrote re-serialises to the
+ * same bytes after loading, so the loader can recompute it. */
+static enum lsc_status compute_checksum(const json_t *root, char out[CHECKSUM_LEN + 1],
+                                        struct lsc_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    unsigned char digest[32];
+    struct sha256_ctx ctx;
+    enum lsc_status st = dump_json(root, 0, &text, &len, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    sha256_init(&ctx);
+    sha256_update(&ctx, text, len);
+    sha256_final(&ctx, digest);
+    memcpy(out, CHECKSUM_PREFIX, sizeof CHECKSUM_PREFIX - 1);
+    sha256_hex(digest, out + sizeof CHECKSUM_PREFIX - 1);
+cleanup:
+    lsc_free(text);
+    return st;
+}
+
 /* Validates and serialises m: *text (lsc_malloc'd, NUL-terminated) holds
- * *len bytes of JSON ending in a newline. */
+ * *len bytes of JSON ending in a newline, with the checksum as the last
+ * top-level member. */
 static enum lsc_status serialise(const struct lsc_model *m, char **text, size_t *len,
                                  struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     json_t *root = NULL;
     char *buf = NULL;
+    char sum[CHECKSUM_LEN + 1];
+    size_t n = 0;
 
     *text = NULL;
     *len = 0;
@@ -751,16 +805,16 @@ static enum lsc_status serialise(const struct lsc_model *m, char **text, size_t 
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    size_t n = json_dumpb(root, NULL, 0, DUMP_FLAGS);
-    if (n == 0 || n > SIZE_MAX - 2) {
+    st = compute_checksum(root, sum, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    if (set(root, CHECKSUM_KEY, json_string(sum))) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    buf = lsc_malloc(n + 2);
-    if (buf == NULL || json_dumpb(root, buf, n, DUMP_FLAGS) != n) {
-        st = lsc_error_nomem(err);
+    st = dump_json(root, 2, &buf, &n, err);
+    if (st != LSC_OK)
         goto cleanup;
-    }
     buf[n] = '\n';
     buf[n + 1] = '\0';
     *text = buf;
@@ -1433,6 +1487,45 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
     return st;
 }
 
+/* Checks and removes the "checksum" member (see compute_checksum). Run after
+ * the structural checks, so a damaged file is described by what is wrong
+ * with it when that can be said, and as modified otherwise. */
+static enum lsc_status verify_checksum(const struct reader *r, json_t *root)
+{
+    enum lsc_status st = LSC_OK;
+    char want[CHECKSUM_LEN + 1], got[CHECKSUM_LEN + 1];
+    json_t *v = json_object_get(root, CHECKSUM_KEY);
+    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    if (v == NULL) {
+        st = field_error(r, "", CHECKSUM_KEY,
+                         "missing: the model file was modified or truncated, or written by a "
+                         "leadscore without checksums (train it again)");
+        goto cleanup;
+    }
+    if (s == NULL || strncmp(s, CHECKSUM_PREFIX, sizeof CHECKSUM_PREFIX - 1) != 0 ||
+        !is_hex64(s + sizeof CHECKSUM_PREFIX - 1)) {
+        st = field_error(r, "", CHECKSUM_KEY,
+                         "expected \"" CHECKSUM_PREFIX "\" and 64 hexadecimal digits");
+        goto cleanup;
+    }
+    memcpy(want, s, CHECKSUM_LEN + 1);
+    if (json_object_del(root, CHECKSUM_KEY) != 0) {
+        st = lsc_error_nomem(r->err);
+        goto cleanup;
+    }
+    st = compute_checksum(root, got, r->err);
+    if (st == LSC_OK && strcmp(want, got) != 0)
+        st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, CHECKSUM_MISMATCH);
+cleanup:
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* Fuzzing builds only (tests/fuzz): a mutated file never carries the
+     * right checksum; accepting it lets the fuzzer reach what follows. */
+    if (st == LSC_ERR_MODEL)
+        st = LSC_OK;
+#endif
+    return st;
+}
+
 enum lsc_status lsc_model_load(const char *path, struct lsc_model **out, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -1449,15 +1542,24 @@ enum lsc_status lsc_model_load(const char *path, struct lsc_model **out, struct 
     st = read_all(path, name, &text, &len, err);
     if (st != LSC_OK)
         goto cleanup;
+    json_alloc_failed = 0;
     root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (root != NULL && json_alloc_failed) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
     if (root == NULL) {
         /* jansson leaves the text empty when its lexer cannot allocate */
-        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
+        if (json_error_code(&jerr) == json_error_out_of_memory || jerr.text[0] == '\0' ||
+            json_alloc_failed)
             st = lsc_error_nomem(err);
         else
-            st = lsc_error_set(err, LSC_ERR_MODEL, name, jerr.line > 0 ? (size_t)jerr.line : 0,
-                               jerr.column > 0 ? (size_t)jerr.column : 0,
-                               "not a leadscore model: %s", jerr.text);
+            st = lsc_error_set(
+                err, LSC_ERR_MODEL, name, jerr.line > 0 ? (size_t)jerr.line : 0,
+                jerr.column > 0 ? (size_t)jerr.column : 0, "not a leadscore model: %s%s", jerr.text,
+                len > 0 && json_error_code(&jerr) == json_error_premature_end_of_input
+                    ? " (the file is truncated)"
+                    : "");
         goto cleanup;
     }
     if (!json_is_object(root)) {
@@ -1478,6 +1580,8 @@ enum lsc_status lsc_model_load(const char *path, struct lsc_model **out, struct 
         if (st != LSC_OK && err != NULL)
             snprintf(err->file, sizeof err->file, "%s", name);
     }
+    if (st == LSC_OK)
+        st = verify_checksum(&r, root);
     if (st == LSC_OK) {
         *out = m;
         m = NULL;

@@ -7,6 +7,34 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 TRAIN="$BIN/leadscore-train"
 SCORE="$BIN/leadscore-score"
+# LEADSCORE_WRAPPER, e.g. "valgrind --error-exitcode=99 --leak-check=full -q",
+# prefixes every run of the two programs (scripts/valgrind.sh). TRAIN and
+# SCORE then name small scripts that exec the wrapper, so they keep working
+# wherever a path does (expect_exit, pipes, sh -c '...', Python) and the
+# arguments keep their quoting. The scripts live beside WORK, not in it, so
+# tests that list WORK do not see them. With LEADSCORE_WRAPPER_LOGDIR set,
+# each run first opens a new file in that folder as fd 9 (for the wrapper's
+# own log, e.g. valgrind --log-fd=9): a log file opened by the wrapper itself
+# would take the lowest free descriptor, and so become the program's stdout
+# in the tests that run it with stdout closed.
+if [ -n "${LEADSCORE_WRAPPER:-}" ]; then
+    read -r -a _lsc_wrap <<<"$LEADSCORE_WRAPPER"
+    _lsc_wrapdir="$WORK.wrapped"
+    rm -rf "$_lsc_wrapdir"
+    mkdir -p "$_lsc_wrapdir"
+    for _lsc_prog in leadscore-train leadscore-score; do
+        {
+            echo '#!/usr/bin/env bash'
+            echo '[ -z "${LEADSCORE_WRAPPER_LOGDIR:-}" ] || exec 9>"$(mktemp "$LEADSCORE_WRAPPER_LOGDIR/run.XXXXXX")"'
+            printf 'exec'
+            printf ' %q' "${_lsc_wrap[@]}" "$BIN/$_lsc_prog"
+            echo ' "$@"'
+        } >"$_lsc_wrapdir/$_lsc_prog"
+        chmod +x "$_lsc_wrapdir/$_lsc_prog"
+    done
+    TRAIN="$_lsc_wrapdir/leadscore-train"
+    SCORE="$_lsc_wrapdir/leadscore-score"
+fi
 PY=/usr/bin/python3
 SHARED="$SRC/../shared/datasets"
 failures=0

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is needed (with the scikit-learn and
 # statsmodels peers for the parity tests), builds, runs the suite with CTest,
-# then again in an AddressSanitizer + UndefinedBehaviorSanitizer build.
-# --no-sanitize skips the second run.
+# then again in an AddressSanitizer + UndefinedBehaviorSanitizer build, then a
+# 60 s libFuzzer smoke run of each harness and valgrind memcheck over the CLI
+# tests. --no-sanitize runs the Release suite only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sanitize=1
@@ -22,4 +23,8 @@ if [ "$sanitize" -eq 1 ]; then
     cmake --build build-asan -j "$jobs"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --test-dir build-asan --output-on-failure -j "$jobs"
+    echo "== fuzz smoke: each libFuzzer harness 60 s (ASan+UBSan)"
+    bash scripts/fuzz.sh 60
+    echo "== valgrind memcheck over the CLI tests"
+    bash scripts/valgrind.sh
 fi

@@ -344,7 +344,7 @@ static enum lsc_status validate_features(const struct lsc_model *m, const char *
         }
         if (!isfinite(m->coef[i])) {
             st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
-                               "features[%zu].coefficient: not a finite number", i);
+                               "features[%zu].estimate: not a finite number", i);
             goto cleanup;
         }
     }
@@ -676,7 +676,16 @@ static json_t *build_model(const struct lsc_model *m)
         if (bad)
             break;
         bad |= set(o, "name", json_string(m->feature_names[i]));
-        bad |= set(o, "coefficient", json_real(m->coef[i]));
+        bad |= set(o, "estimate", json_real(m->coef[i]));
+        if (m->coef_stats != NULL) {
+            const struct lsc_coef_stat *cs = &m->coef_stats[i];
+            bad |= set(o, "std_error", jmetric(cs->std_error));
+            bad |= set(o, "z", jmetric(cs->z));
+            bad |= set(o, "p_value", jmetric(cs->p_value));
+            bad |= set(o, "ci_low", jmetric(cs->ci_low));
+            bad |= set(o, "ci_high", jmetric(cs->ci_high));
+            bad |= set(o, "odds_ratio", jmetric(exp(m->coef[i])));
+        }
     }
 
     o = json_object();
@@ -687,6 +696,26 @@ static json_t *build_model(const struct lsc_model *m)
         bad |= set(o, "converged", json_boolean(m->converged));
         bad |= set(o, "objective", json_real(m->objective));
         bad |= set(o, "refit", json_boolean(m->refit));
+        if (!m->fit_stats.present) {
+            bad |= set(o, "statistics", json_null());
+        } else {
+            const struct lsc_fit_stat *f = &m->fit_stats;
+            json_t *fs = json_object();
+            bad |= set(o, "statistics", fs);
+            if (!bad) {
+                bad |= set(fs, "penalised", json_boolean(f->penalised));
+                bad |= set(fs, "log_likelihood", jmetric(f->log_likelihood));
+                bad |= set(fs, "null_log_likelihood", jmetric(f->null_log_likelihood));
+                bad |= set(fs, "deviance", jmetric(f->deviance));
+                bad |= set(fs, "null_deviance", jmetric(f->null_deviance));
+                bad |= set(fs, "mcfadden_r2", jmetric(f->mcfadden_r2));
+                bad |= set(fs, "aic", jmetric(f->aic));
+                bad |= set(fs, "bic", jmetric(f->bic));
+                bad |= set(fs, "lr_statistic", jmetric(f->lr_statistic));
+                bad |= set(fs, "lr_df", jmetric(f->lr_df));
+                bad |= set(fs, "lr_p_value", jmetric(f->lr_p_value));
+            }
+        }
     }
 
     if (!m->holdout.present) {
@@ -706,6 +735,17 @@ static json_t *build_model(const struct lsc_model *m)
             bad |= set(o, "recall_at_50", jmetric(h->recall_at_50));
             bad |= set(o, "accuracy_at_50", jmetric(h->accuracy_at_50));
         }
+    }
+
+    a = json_array();
+    bad |= set(root, "warnings", a);
+    for (size_t i = 0; i < m->n_warnings && a != NULL && !bad; i++) {
+        o = json_object();
+        bad |= json_array_append_new(a, o) != 0;
+        if (bad)
+            break;
+        bad |= set(o, "code", json_string(m->warnings[i].code));
+        bad |= set(o, "message", json_string(m->warnings[i].message));
     }
 
     o = json_object();
@@ -1382,7 +1422,38 @@ static enum lsc_status parse_features(const struct reader *r, const json_t *root
         }
         st = get_string(r, f, p, "name", &m->feature_names[i]);
         if (st == LSC_OK)
-            st = get_number(r, f, p, "coefficient", 0, &m->coef[i]);
+            st = get_number(r, f, p, "estimate", 0, &m->coef[i]);
+        if (st != LSC_OK)
+            break;
+        /* inference: all features have it, or none */
+        int has = json_object_get(f, "std_error") != NULL;
+        if (i == 0 && has) {
+            m->coef_stats = lsc_calloc(n, sizeof *m->coef_stats);
+            if (m->coef_stats == NULL) {
+                st = lsc_error_nomem(r->err);
+                break;
+            }
+        }
+        if (has != (m->coef_stats != NULL)) {
+            st = field_error(r, p, "std_error", has ? "present, but not in features[0]"
+                                                    : "missing, but present in features[0]");
+            break;
+        }
+        if (!has)
+            continue;
+        struct lsc_coef_stat *cs = &m->coef_stats[i];
+        st = get_number(r, f, p, "std_error", 1, &cs->std_error);
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "z", 1, &cs->z);
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "p_value", 1, &cs->p_value);
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "ci_low", 1, &cs->ci_low);
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "ci_high", 1, &cs->ci_high);
+        double odds = 0.0;
+        if (st == LSC_OK)
+            st = get_number(r, f, p, "odds_ratio", 1, &odds);
     }
 cleanup:
     return st;
@@ -1403,6 +1474,62 @@ static enum lsc_status parse_fit(const struct reader *r, const json_t *root, str
         st = get_number(r, o, p, "objective", 0, &m->objective);
     if (st == LSC_OK)
         st = get_bool(r, o, p, "refit", &m->refit);
+    json_t *fs = NULL;
+    if (st == LSC_OK)
+        st = member(r, o, p, "statistics", &fs);
+    if (st != LSC_OK || json_is_null(fs))
+        return st;
+    if (!json_is_object(fs))
+        return field_error(r, p, "statistics", "expected an object or null");
+    const char *q = "fit.statistics";
+    struct lsc_fit_stat *f = &m->fit_stats;
+    f->present = 1;
+    st = get_bool(r, fs, q, "penalised", &f->penalised);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "log_likelihood", 1, &f->log_likelihood);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "null_log_likelihood", 1, &f->null_log_likelihood);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "deviance", 1, &f->deviance);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "null_deviance", 1, &f->null_deviance);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "mcfadden_r2", 1, &f->mcfadden_r2);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "aic", 1, &f->aic);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "bic", 1, &f->bic);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "lr_statistic", 1, &f->lr_statistic);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "lr_df", 1, &f->lr_df);
+    if (st == LSC_OK)
+        st = get_number(r, fs, q, "lr_p_value", 1, &f->lr_p_value);
+    return st;
+}
+
+static enum lsc_status parse_warnings(const struct reader *r, const json_t *root,
+                                      struct lsc_model *m)
+{
+    json_t *a = NULL;
+    char p[PATH_MAX_LEN];
+    enum lsc_status st = get_array(r, root, "", "warnings", &a);
+    if (st != LSC_OK)
+        return st;
+    size_t n = json_array_size(a);
+    m->warnings = lsc_calloc(n ? n : 1, sizeof *m->warnings);
+    if (m->warnings == NULL)
+        return lsc_error_nomem(r->err);
+    for (size_t i = 0; i < n && st == LSC_OK; i++) {
+        json_t *w = json_array_get(a, i);
+        snprintf(p, sizeof p, "warnings[%zu]", i);
+        if (!json_is_object(w))
+            return lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s: expected an object", p);
+        m->n_warnings = i + 1;
+        st = get_string(r, w, p, "code", &m->warnings[i].code);
+        if (st == LSC_OK)
+            st = get_string(r, w, p, "message", &m->warnings[i].message);
+    }
     return st;
 }
 
@@ -1482,6 +1609,8 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_fit(r, root, m);
     if (st == LSC_OK)
         st = parse_holdout(r, root, m);
+    if (st == LSC_OK)
+        st = parse_warnings(r, root, m);
     if (st == LSC_OK)
         st = parse_score(r, root, m);
     return st;

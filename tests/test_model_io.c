@@ -352,7 +352,7 @@ static void test_layout(void **state)
     assert_contains(t, "\"precision_at_50\": null");
     assert_contains(t, "\"missing\": null");
     assert_contains(t, "\"feature\": null");
-    assert_contains(t, "\"coefficient\": -1e-300");
+    assert_contains(t, "\"estimate\": -1e-300");
     assert_contains(t, "caf\xc3\xa9 \xe2\x82\xac"); /* UTF-8 kept, not escaped */
     assert_contains(t, "\"probability\": \"1/(1+exp(-(coefficients . features)))\"");
     assert_contains(t, "\"score\": \"clamp(round(100*probability), 1, 100)\"");
@@ -465,7 +465,7 @@ static void test_save_rejects_invalid(void **state)
     struct lsc_error err;
     m->coef[2] = NAN;
     assert_int_equal(lsc_model_save(m, fx->path, 0, &err), LSC_ERR_MODEL);
-    assert_contains(err.message, "features[2].coefficient");
+    assert_contains(err.message, "features[2].estimate");
     m->coef[2] = 1.0;
     lsc_free(m->columns[1].levels[0]);
     m->columns[1].levels[0] = xdup("Goo\xffgle");
@@ -546,7 +546,7 @@ static void fewer_features(json_t *r)
 static void extra_feature(json_t *r)
 {
     json_array_append_new(member_of(r, "features"),
-                          json_pack("{s:s, s:f}", "name", "Extra", "coefficient", 0.5));
+                          json_pack("{s:s, s:f}", "name", "Extra", "estimate", 0.5));
 }
 static void median_string(json_t *r)
 {
@@ -558,7 +558,7 @@ static void sd_zero(json_t *r)
 }
 static void coef_string(json_t *r)
 {
-    put(json_array_get(member_of(r, "features"), 3), "coefficient", json_string("1e999"));
+    put(json_array_get(member_of(r, "features"), 3), "estimate", json_string("1e999"));
 }
 static void duplicate_level(json_t *r)
 {
@@ -659,7 +659,7 @@ static void not_an_object_column(json_t *r)
 
 static void coefficient_changed(json_t *r)
 {
-    put(json_array_get(member_of(r, "features"), 1), "coefficient", json_real(0.5));
+    put(json_array_get(member_of(r, "features"), 1), "estimate", json_real(0.5));
 }
 static void unknown_member_added(json_t *r)
 {
@@ -698,7 +698,7 @@ static const struct load_case load_cases[] = {
     {"extra feature", NULL, extra_feature, "features[5]: \"Extra\" belongs to no column"},
     {"median string", NULL, median_string, "columns[0].median: expected a number"},
     {"sd zero", NULL, sd_zero, "columns[0].sd: must be a finite number > 0"},
-    {"coefficient string", NULL, coef_string, "features[3].coefficient: expected a number"},
+    {"coefficient string", NULL, coef_string, "features[3].estimate: expected a number"},
     {"duplicate level", NULL, duplicate_level,
      "columns[1].levels[1].name: duplicate level \"Google\""},
     {"level name number", NULL, level_name_number, "columns[1].levels[0].name: expected a string"},

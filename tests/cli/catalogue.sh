@@ -296,7 +296,7 @@ PYEOF
 finite() { # every coefficient finite and below 1e3 in size
     "$PY" -c 'import json, math, sys
 m = json.load(open(sys.argv[1]))
-sys.exit(0 if all(math.isfinite(f["coefficient"]) and abs(f["coefficient"]) < 1e3 for f in m["features"]) else 1)' "$1"
+sys.exit(0 if all(math.isfinite(f["estimate"]) and abs(f["estimate"]) < 1e3 for f in m["features"]) else 1)' "$1"
 }
 case_ T38 0 "perfectly separable data (default --l2 1)" "warning: separation:" \
     -- "${T[@]}" -o separable.json separable.csv
@@ -360,7 +360,7 @@ import re
 t = open("model.json").read()
 open("m_truncated.json", "w").write(t[: len(t) // 2])
 open("m_v2.json", "w").write(t.replace('"format_version": 1', '"format_version": 2', 1))
-coef = re.compile(r'("coefficient": )(-?[0-9.e+-]+)')
+coef = re.compile(r'("estimate": )(-?[0-9.e+-]+)')
 open("m_edited.json", "w").write(coef.sub(lambda m: m.group(1) + "0.5", t, count=1))
 open("m_no_checksum.json", "w").write(re.sub(r',\n  "checksum": "[^"]*"', "", t))
 open("m_nan.json", "w").write(coef.sub(r"\1NaN", t, count=1))
@@ -372,7 +372,7 @@ open("m_csv.json", "w").write(open("new.csv").read())
 j = t.rfind('    {\n      "name"', 0, t.index('"fit"'))
 k = t.index("    }", j) + len("    }")
 open("m_fewer.json", "w").write(t[:j].rstrip().rstrip(",") + t[k:])
-extra = ',\n    {\n      "name": "Extra",\n      "coefficient": 0.25\n    }'
+extra = ',\n    {\n      "name": "Extra",\n      "estimate": 0.25,\n      "std_error": 1, "z": 0.25, "p_value": 0.8, "ci_low": -1.7, "ci_high": 2.2, "odds_ratio": 1.28\n    }'
 open("m_more.json", "w").write(t[:k] + extra + t[k:])
 # only whitespace changed: the checksum still holds
 open("m_compact.json", "w").write(re.sub(r"\n\s*", "", t))
@@ -395,7 +395,7 @@ case_ M07 1 "coefficient count disagrees: a feature added" 'm_more.json: feature
     -- "${S[@]}" -m m_more.json new.csv
 case_ M08 1 "NaN coefficient (the literal NaN)" "m_nan.json:" "not a leadscore model: invalid token near 'NaN'" \
     -- "${S[@]}" -m m_nan.json new.csv
-case_ M09 1 "null coefficient" "m_null.json: features[0].coefficient: expected a number" \
+case_ M09 1 "null coefficient" "m_null.json: features[0].estimate: expected a number" \
     -- "${S[@]}" -m m_null.json new.csv
 case_ M10 1 "model is not JSON (a CSV)" "m_csv.json:1:2: not a leadscore model: '[' or '{' expected near 'id'" \
     -- "${S[@]}" -m m_csv.json new.csv

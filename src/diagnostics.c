@@ -250,10 +250,12 @@ enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
     }
     if (found > 0)
         st = added(diag_add(m, log, "separation",
-                            "%zu feature%s separate converted from not converted: %s%s; the "
-                            "penalty (--l2 %g) keeps the fit finite, but these coefficients "
-                            "mostly reflect the penalty",
-                            found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "", m->l2),
+                            "%zu feature%s separate converted from not converted: %s%s; %s",
+                            found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "",
+                            m->l2 > 0.0 ? "the penalty keeps the fit finite, but these "
+                                          "coefficients mostly reflect the penalty"
+                                        : "without a penalty their coefficients diverge: "
+                                          "use --l2 > 0 or merge the levels"),
                    err);
 cleanup:
     lsc_free(cnt);

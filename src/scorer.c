@@ -695,9 +695,13 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
              (st = lsc_compare_write_report(cmp, cr.fp, err)) != LSC_OK))
             goto cleanup;
     }
+    /* the rejects first: if the scores then fail, take the rejects back so
+     * no half result is left */
+    if (rej.fp != NULL && (st = outfile_commit(&rej, err)) != LSC_OK)
+        goto cleanup;
     st = outfile_commit(&out, err);
-    if (st == LSC_OK && rej.fp != NULL)
-        st = outfile_commit(&rej, err);
+    if (st != LSC_OK && o->rejects != NULL && strcmp(o->rejects, "-") != 0)
+        (void)remove(o->rejects);
     if (st == LSC_OK && cj.fp != NULL)
         st = outfile_commit(&cj, err);
     if (st == LSC_OK && cr.fp != NULL)

@@ -124,8 +124,42 @@ static json_t *strings_json(const struct lsc_strings *s)
 {
     json_t *a = json_array();
     for (size_t i = 0; a != NULL && i < s->count; i++)
-        json_array_append_new(a, json_string(s->items[i]));
+        if (json_array_append_new(a, json_string(s->items[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
     return a;
+}
+
+/* Option values end up in the JSON model, which must be UTF-8. */
+static enum lsc_status check_utf8(const struct lsc_strings *s, const char *option,
+                                  struct lsc_error *err)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (!utf8_valid(s->items[i], strlen(s->items[i]), NULL))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "%s: a value is not valid UTF-8; convert the file and the "
+                                 "options to UTF-8 (e.g. with iconv)",
+                                 option);
+    return LSC_OK;
+}
+
+static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
+                                          struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_strings one = {&o->target, 1}, in = {&o->input, 1};
+    if ((st = check_utf8(&in, "the input file name", err)) != LSC_OK ||
+        (st = check_utf8(&one, "--target", err)) != LSC_OK ||
+        (st = check_utf8(&o->ids, "--id", err)) != LSC_OK ||
+        (st = check_utf8(&o->exclude, "--exclude", err)) != LSC_OK ||
+        (st = check_utf8(&o->include, "--include", err)) != LSC_OK ||
+        (st = check_utf8(&o->numeric, "--numeric", err)) != LSC_OK ||
+        (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
+        (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
+        (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK)
+        return st;
+    return LSC_OK;
 }
 
 static json_t *options_json(const struct lsc_train_options *o)
@@ -360,7 +394,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     memset(sum, 0, sizeof *sum);
     *out = NULL;
 
-    if ((st = lsc_train_options_check(o, err)) != LSC_OK)
+    if ((st = lsc_train_options_check(o, err)) != LSC_OK ||
+        (st = check_options_utf8(o, err)) != LSC_OK)
         goto cleanup;
     la_init();
     if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)

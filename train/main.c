@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "leadscore.h"
@@ -310,12 +311,19 @@ int main(int argc, char **argv)
     }
     /* refuse before the work, not after it */
     {
-        FILE *probe = NULL;
-        if (strcmp(output, "-") != 0 && !o.force && (probe = fopen(output, "r")) != NULL) {
-            fclose(probe);
-            fprintf(stderr, "leadscore-train: %s: exists; use --force to replace it\n", output);
-            rc = LSC_EXIT_ERROR;
-            goto cleanup;
+        struct stat sb;
+        if (strcmp(output, "-") != 0 && stat(output, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode)) {
+                fprintf(stderr, "leadscore-train: %s: is a directory\n", output);
+                rc = LSC_EXIT_ERROR;
+                goto cleanup;
+            }
+            if (S_ISREG(sb.st_mode) && !o.force) {
+                fprintf(stderr, "leadscore-train: %s: exists; use --force to replace it\n",
+                        output);
+                rc = LSC_EXIT_ERROR;
+                goto cleanup;
+            }
         }
     }
     int verbosity = quiet ? -1 : verbose;

@@ -197,8 +197,8 @@ case_ T20 1 "header ending inside a UTF-8 sequence (read past the end before the
 sed '2,$s/^L/\xff/' leads.csv >latin1_id.csv
 case_ T21 0 "invalid UTF-8 in the id column (ids are not stored in the model)" \
     -- "${T[@]}" -o latin1_id.json latin1_id.csv
-case_ T22 1 "invalid UTF-8 in an option value (--na-values)" \
-    'cannot save the model: roles.na_values[0] "\xFF" is not valid UTF-8' \
+case_ T22 2 "invalid UTF-8 in an option value (--na-values)" \
+    '--na-values: a value is not valid UTF-8' \
     -- "${T[@]}" --na-values $'\xff' -o m.json leads.csv
 absent m.json "T22"
 "$PY" - <<'PYEOF' || fail "generate big_field.csv"

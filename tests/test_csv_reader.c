@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_helpers.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,33 +449,6 @@ static void test_stream_default_name(void **state)
 
 /* ---- allocation failures ------------------------------------------------ */
 
-struct budget {
-    size_t left;
-};
-
-static void *budget_malloc(size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_malloc(size);
-}
-
-static void *budget_realloc(void *p, size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_realloc(p, size);
-}
-
-static void budget_free(void *p, void *ud)
-{
-    (void)ud;
-    test_free(p);
-}
 
 /* Failing the Nth allocation, for every N, gives LSC_ERR_NOMEM (never a
  * crash or a leak, which cmocka's test_malloc reports) until the budget
@@ -484,8 +459,8 @@ static void test_allocation_failures(void **state)
     static const char data[] = "id,name,note\n1,\"a, b\",x\n2,b,\"multi\nline\"\n3,c,\"\"\"q\"\"\"\n";
     int succeeded = 0;
     for (size_t budget_n = 0; budget_n < 200 && !succeeded; budget_n++) {
-        struct budget b = {budget_n};
-        struct lsc_allocator a = {budget_malloc, budget_realloc, budget_free, &b};
+        struct th_budget b = {budget_n};
+        struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
         lsc_set_allocator(&a);
         FILE *fp = fmemopen((void *)(uintptr_t)data, sizeof data - 1, "r");
         assert_non_null(fp);

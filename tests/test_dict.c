@@ -4,40 +4,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_helpers.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "dict.h"
 #include "leadscore/alloc.h"
 
-/* An allocator that fails every allocation after the first `budget`. */
-struct budget {
-    size_t left;
-};
-
-static void *budget_malloc(size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_malloc(size);
-}
-
-static void *budget_realloc(void *p, size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_realloc(p, size);
-}
-
-static void budget_free(void *p, void *ud)
-{
-    (void)ud;
-    test_free(p);
-}
 
 static int setup(void **state)
 {
@@ -169,8 +143,8 @@ static void test_allocation_failures(void **state)
     (void)state;
     int done = 0;
     for (size_t n = 0; !done; n++) {
-        struct budget b = {n};
-        struct lsc_allocator a = {budget_malloc, budget_realloc, budget_free, &b};
+        struct th_budget b = {n};
+        struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
         lsc_set_allocator(&a);
         struct dict *d = dict_new();
         if (d != NULL) {

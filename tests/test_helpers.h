@@ -21,6 +21,36 @@ static inline void th_assert_close(double a, double b, double eps, const char *f
 }
 #endif
 
+/* An allocator for lsc_set_allocator that fails every allocation after the
+ * first `left`, over cmocka's checked allocator (which reports leaks). */
+struct th_budget {
+    size_t left;
+};
+
+static inline void *th_budget_malloc(size_t size, void *ud)
+{
+    struct th_budget *b = ud;
+    if (b->left == 0)
+        return NULL;
+    b->left--;
+    return test_malloc(size);
+}
+
+static inline void *th_budget_realloc(void *p, size_t size, void *ud)
+{
+    struct th_budget *b = ud;
+    if (b->left == 0)
+        return NULL;
+    b->left--;
+    return test_realloc(p, size);
+}
+
+static inline void th_budget_free(void *p, void *ud)
+{
+    (void)ud;
+    test_free(p);
+}
+
 /* Writes text to a fresh file under a fresh temporary directory; returns
  * the path (static buffer per call site is the caller's concern: copy it). */
 static inline char *th_write_temp(const char *name, const char *text)

@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "test_helpers.h"
+
 #include <dirent.h>
 #include <math.h>
 #include <signal.h>
@@ -909,33 +911,6 @@ static void test_lookups(void **state)
 
 /* ---- allocation failures -------------------------------------------------------- */
 
-struct budget {
-    size_t left;
-};
-
-static void *budget_malloc(size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_malloc(size);
-}
-
-static void *budget_realloc(void *p, size_t size, void *ud)
-{
-    struct budget *b = ud;
-    if (b->left == 0)
-        return NULL;
-    b->left--;
-    return test_realloc(p, size);
-}
-
-static void budget_free(void *p, void *ud)
-{
-    (void)ud;
-    test_free(p);
-}
 
 /* Fails the 1st, 2nd, ... allocation of a save and of a load (jansson's
  * included): each fails with LSC_ERR_NOMEM, leaks nothing (cmocka checks
@@ -943,8 +918,8 @@ static void budget_free(void *p, void *ud)
 static void test_allocation_failures(void **state)
 {
     struct fixture *fx = *state;
-    struct budget b = {SIZE_MAX};
-    struct lsc_allocator a = {budget_malloc, budget_realloc, budget_free, &b};
+    struct th_budget b = {SIZE_MAX};
+    struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
     lsc_set_allocator(&a);
     struct lsc_model *m = make_model(0);
     struct lsc_error err;

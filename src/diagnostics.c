@@ -100,14 +100,66 @@ enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const stru
     return st;
 }
 
+struct level_rate {
+    double rate;
+    double pos, neg;
+};
+
+static int by_rate(const void *a, const void *b)
+{
+    const struct level_rate *x = a, *y = b;
+    return (x->rate > y->rate) - (x->rate < y->rate);
+}
+
+/* Exact AUC of a categorical column scored by its levels' rates, from
+ * per-level counts: O(rows + levels log levels), no sort of the rows. Levels
+ * with equal rates tie (counted one half), as in the Mann-Whitney AUC. */
+static enum lsc_status level_auc(const struct ds_column *src, const double *rate,
+                                 const size_t *rows, size_t n, const double *y, double *auc,
+                                 struct lsc_error *err)
+{
+    size_t ncodes = dict_size(src->dict) + 1;
+    struct level_rate *lv = lsc_calloc(ncodes, sizeof *lv);
+    if (lv == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < ncodes; k++)
+        lv[k].rate = rate[k];
+    for (size_t i = 0; i < n; i++) {
+        size_t r = rows ? rows[i] : i;
+        if (y[r] > 0.5)
+            lv[src->codes[r]].pos += 1.0;
+        else
+            lv[src->codes[r]].neg += 1.0;
+    }
+    qsort(lv, ncodes, sizeof *lv, by_rate);
+    double P = 0.0, N = 0.0, u = 0.0, neg_below = 0.0;
+    for (size_t k = 0; k < ncodes;) {
+        size_t e = k;
+        double gp = 0.0, gn = 0.0;
+        while (e < ncodes && lv[e].rate == lv[k].rate) {
+            gp += lv[e].pos;
+            gn += lv[e].neg;
+            e++;
+        }
+        u += gp * neg_below + 0.5 * gp * gn;
+        neg_below += gn;
+        P += gp;
+        N += gn;
+        k = e;
+    }
+    *auc = P > 0.0 && N > 0.0 ? u / (P * N) : NAN;
+    lsc_free(lv);
+    return LSC_OK;
+}
+
 enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     /* a screening statistic: an evenly spaced sample of at most
-     * DIAG_LEAKAGE_SAMPLE rows keeps it cheap at any size */
-    size_t stride = n_eval > DIAG_LEAKAGE_SAMPLE ? (n_eval + DIAG_LEAKAGE_SAMPLE - 1) / DIAG_LEAKAGE_SAMPLE : 1;
+     * DIAG_SAMPLE_ROWS rows keeps it cheap at any size */
+    size_t stride = n_eval > DIAG_SAMPLE_ROWS ? (n_eval + DIAG_SAMPLE_ROWS - 1) / DIAG_SAMPLE_ROWS : 1;
     size_t n_all = n_eval;
     n_eval = (n_all + stride - 1) / stride;
     double *score = lsc_malloc((n_eval ? n_eval : 1) * sizeof *score);
@@ -150,12 +202,14 @@ enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, cons
             }
             for (size_t k = 0; k < ncodes; k++)
                 rate[k] = cnt[k] ? rate[k] / (double)cnt[k] : overall;
-            for (size_t i = 0; i < n_eval; i++)
-                score[i] = rate[src->codes[EVAL_ROW(i)]];
         }
         double auc = NAN;
-        if (metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
-            st = lsc_error_nomem(err);
+        if (c->type == LSC_COL_NUMERIC) {
+            if (metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+        } else if ((st = level_auc(src, rate, eval_rows, n_all, ds->y, &auc, err)) != LSC_OK) {
             goto cleanup;
         }
         if (auc < 0.5)
@@ -273,8 +327,8 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
     /* correlations are estimated well from an evenly spaced sample */
     struct design view = *d;
     size_t *sample = NULL;
-    if (d->n > DIAG_LEAKAGE_SAMPLE) {
-        size_t stride = (d->n + DIAG_LEAKAGE_SAMPLE - 1) / DIAG_LEAKAGE_SAMPLE;
+    if (d->n > DIAG_SAMPLE_ROWS) {
+        size_t stride = (d->n + DIAG_SAMPLE_ROWS - 1) / DIAG_SAMPLE_ROWS;
         view.n = (d->n + stride - 1) / stride;
         sample = lsc_malloc(view.n * sizeof *sample);
         if (sample == NULL)

@@ -29,7 +29,7 @@
 #define DIAG_REFUSE_POSITIVES 50
 #define DIAG_LEAKAGE_AUC 0.90
 #define DIAG_VIF 10.0
-#define DIAG_LEAKAGE_SAMPLE 200000
+#define DIAG_SAMPLE_ROWS 50000
 
 /* Appends a warning to the model and logs it. */
 enum lsc_status diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
@@ -46,7 +46,8 @@ enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const stru
 
 /* Univariate AUC of each model column on eval rows, each column scored by
  * itself (numerics by value, categoricals by their conversion rate on the
- * fit rows), on at most DIAG_LEAKAGE_SAMPLE evenly spaced eval rows. */
+ * fit rows). Categoricals are exact, from counts; numerics use at most
+ * DIAG_SAMPLE_ROWS evenly spaced eval rows. */
 enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err);

@@ -289,6 +289,10 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         res->grad_norm = max_abs(g, p) / nn;
         if (res->grad_norm <= opts->tol) {
             res->converged = 1;
+            if (opts->hessian != NULL) {
+                memcpy(opts->hessian, H, p * p * sizeof *H);
+                res->hessian_valid = 1;
+            }
             break;
         }
         if (it >= opts->max_iter)
@@ -325,8 +329,10 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         if (before - fnew <= 1e-15 * fabs(before) && res->grad_norm <= 1e3 * opts->tol) {
             /* stalled at rounding level right next to the criterion */
             res->converged = 1;
-            if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, NULL, err)) != LSC_OK)
+            if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, opts->hessian, err)) !=
+                LSC_OK)
                 goto cleanup;
+            res->hessian_valid = opts->hessian != NULL;
             res->grad_norm = max_abs(g, p) / nn;
             break;
         }

@@ -11,6 +11,8 @@ struct logreg_opts {
     double l2;         /* lambda >= 0; the intercept is not penalised */
     size_t max_iter;
     double tol;        /* on max |gradient| / n */
+    double *hessian;   /* optional p x p: on convergence, the Hessian at the
+                          estimate (so inference needs no further pass) */
 };
 
 struct logreg_result {
@@ -18,6 +20,7 @@ struct logreg_result {
     int converged;
     double objective;  /* sum of log-losses + lambda/2 |beta_1..|^2 */
     double grad_norm;  /* max |gradient| / n at the end */
+    int hessian_valid; /* opts->hessian holds the Hessian at the estimate */
 };
 
 /* Objective, gradient and (when H is non-NULL) Hessian at beta, with

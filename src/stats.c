@@ -20,8 +20,8 @@
 #include "status_internal.h"
 
 enum lsc_status stats_compute(const struct design *d, const double *beta, double l2,
-                              struct coef_stats *coef, struct fit_stats *fit,
-                              struct lsc_error *err)
+                              const double *hessian, double objective, struct coef_stats *coef,
+                              struct fit_stats *fit, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t p = d->p;
@@ -34,10 +34,18 @@ enum lsc_status stats_compute(const struct design *d, const double *beta, double
         goto cleanup;
     }
     double loss = 0.0;
-    if ((st = design_linear_loss(d, beta, eta, &loss, err)) != LSC_OK)
-        goto cleanup;
-    if ((st = logreg_derivatives(d, beta, eta, l2, NULL, g, H, err)) != LSC_OK)
-        goto cleanup;
+    if (hessian != NULL) {
+        double pen = 0.0;
+        for (size_t j = 1; j < p; j++)
+            pen += beta[j] * beta[j];
+        loss = objective - 0.5 * l2 * pen;
+        memcpy(H, hessian, p * p * sizeof *H);
+    } else {
+        if ((st = design_linear_loss(d, beta, eta, &loss, err)) != LSC_OK)
+            goto cleanup;
+        if ((st = logreg_derivatives(d, beta, eta, l2, NULL, g, H, err)) != LSC_OK)
+            goto cleanup;
+    }
     if ((st = la_spd_inverse(H, p, err)) != LSC_OK) {
         st = lsc_error_set(err, LSC_ERR_NUMERIC, NULL, 0, 0,
                            "standard errors are undefined: the information matrix is singular "

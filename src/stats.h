@@ -30,9 +30,12 @@ struct fit_stats {
     int penalised;
 };
 
-/* Fills coef[p] and fit for beta on design d with penalty l2. */
+/* Fills coef[p] and fit for beta on design d with penalty l2. hessian
+ * (optional, p x p, the penalised Hessian at beta, e.g. from the fit) and
+ * objective (the penalised objective at beta, used when hessian is given)
+ * spare a pass over the data. */
 enum lsc_status stats_compute(const struct design *d, const double *beta, double l2,
-                              struct coef_stats *coef, struct fit_stats *fit,
-                              struct lsc_error *err);
+                              const double *hessian, double objective, struct coef_stats *coef,
+                              struct fit_stats *fit, struct lsc_error *err);
 
 #endif

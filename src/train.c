@@ -263,7 +263,7 @@ static enum lsc_status warm_start_save(struct warm_start *w, const struct lsc_mo
 static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size_t n,
                               const struct lsc_train_options *o, const struct lsc_log *log,
                               const struct warm_start *warm, struct lsc_model *m,
-                              size_t **col_src, struct encoder_stats *es,
+                              size_t **col_src, struct encoder_stats *es, double **hessian,
                               struct logreg_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -280,7 +280,13 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     st = design_build(&d, ds, m, *col_src, rows, n, err);
     if (st != LSC_OK)
         goto cleanup;
-    struct logreg_opts lo = {o->l2, o->max_iter, o->tol};
+    double *h = lsc_reallocarray(*hessian, m->n_features * m->n_features, sizeof *h);
+    if (h == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    *hessian = h;
+    struct logreg_opts lo = {o->l2, o->max_iter, o->tol, h};
     st = logreg_fit(&d, &lo, m->coef, res, err);
     if (st != LSC_OK)
         goto cleanup;
@@ -330,6 +336,7 @@ static enum lsc_status write_predictions(const struct dataset *ds, const double 
 /* Wald statistics of the saved fit. A singular information matrix (only
  * possible without a penalty) leaves them out with a warning. */
 static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d, double l2,
+                                    const double *hessian, double objective,
                                     const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -337,7 +344,7 @@ static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d,
     struct fit_stats fs;
     if (cs == NULL)
         return lsc_error_nomem(err);
-    st = stats_compute(d, m->coef, l2, cs, &fs, err);
+    st = stats_compute(d, m->coef, l2, hessian, objective, cs, &fs, err);
     if (st == LSC_ERR_NUMERIC) {
         lsc_logf(log, LSC_LOG_WARN, "%s; coefficient statistics are left out", err ? err->message : "singular");
         lsc_error_clear(err);
@@ -390,6 +397,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     struct logreg_result res;
     struct design d;
     struct warm_start warm = {NULL, NULL};
+    double *hess = NULL;
     memset(&d, 0, sizeof d);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
@@ -428,7 +436,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->train_rows = ntrain;
     sum->holdout_rows = nhold;
 
-    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &res, err);
+    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &hess, &res,
+                err);
     if (st != LSC_OK)
         goto cleanup;
     sum->columns_used = es.columns_used;
@@ -482,7 +491,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         col_src = NULL;
         if ((st = warm_start_save(&warm, m, err)) != LSC_OK)
             goto cleanup;
-        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &res, err);
+        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &hess, &res, err);
         if (st != LSC_OK)
             goto cleanup;
         m->refit = 1;
@@ -507,7 +516,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         goto cleanup;
     if ((st = diag_separation(m, &d, log, err)) != LSC_OK ||
         (st = diag_collinearity(m, &d, log, err)) != LSC_OK ||
-        (st = attach_stats(m, &d, o->l2, log, err)) != LSC_OK)
+        (st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective, log,
+                             err)) != LSC_OK)
         goto cleanup;
     if (o->export_design != NULL) {
         st = design_export_csv(&d, m, o->export_design, o->force, err);
@@ -525,6 +535,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     *out = m;
     m = NULL;
 cleanup:
+    lsc_free(hess);
     warm_start_free(&warm);
     design_free(&d);
     dataset_free(ds);

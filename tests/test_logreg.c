@@ -150,7 +150,7 @@ static void test_fit_reaches_stationary_point(void **state)
 {
     struct fixture *f = *state;
     double beta[16] = {0}, g[16];
-    struct logreg_opts o = {1.0, 100, 1e-10};
+    struct logreg_opts o = {1.0, 100, 1e-10, NULL};
     struct logreg_result r;
     assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
     assert_true(r.converged);
@@ -172,7 +172,7 @@ static void test_unpenalised_fit(void **state)
 {
     struct fixture *f = *state;
     double beta[16] = {0}, g[16];
-    struct logreg_opts o = {0.0, 100, 1e-10};
+    struct logreg_opts o = {0.0, 100, 1e-10, NULL};
     struct logreg_result r;
     assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
     assert_true(r.converged);

@@ -5,7 +5,9 @@
 #
 #   --with-peers  also install the reference tools used by scripts/ for
 #                 comparisons and benchmarks: python3-sklearn python3-pandas
-#                 python3-statsmodels liblinear-tools
+#                 python3-statsmodels liblinear-tools, and what the
+#                 report, SQL and PMML tests run against: chromium (headless
+#                 render of the HTML reports), postgresql and sqlite3
 #   --no-build    install packages only; skip the CMake configure and build
 #
 # Packages are installed with apt-get (sudo when not root). When every
@@ -26,9 +28,10 @@ for arg in "$@"; do
 done
 
 packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libopenblas-dev
-          liblapacke-dev libjansson-dev libcmocka-dev)
+          liblapacke-dev libjansson-dev libcmocka-dev zlib1g-dev)
 if [[ $with_peers -eq 1 ]]; then
-  packages+=(python3-sklearn python3-pandas python3-statsmodels liblinear-tools)
+  packages+=(python3-sklearn python3-pandas python3-statsmodels liblinear-tools
+             chromium postgresql sqlite3)
 fi
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -49,6 +49,7 @@ struct pending {
 struct csv_reader {
     FILE *fp;
     int owns_fp;
+    int borrowed_in; /* in points into the caller's memory (csv_reader_open_mem) */
     char *name;
     struct csv_reader_opts opts;
     char delim; /* 0 until detected */
@@ -605,6 +606,65 @@ cleanup:
     return st;
 }
 
+enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
+                                    const char *display_name, const struct csv_reader_opts *opts,
+                                    size_t expected_fields, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct csv_reader *r = NULL;
+    *out = NULL;
+    if (opts == NULL || opts->delimiter == 0 || expected_fields == 0) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, display_name, 0, 0,
+                           "internal: a continued reader needs a delimiter and a field count");
+        goto cleanup;
+    }
+    st = csv_reader_open_stream(&r, NULL, display_name, opts, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    lsc_free(r->in);
+    r->in = (unsigned char *)(uintptr_t)data; /* read only: feed never writes it */
+    r->borrowed_in = 1;
+    r->in_len = len;
+    r->eof = 1;
+    r->started = 1;
+    csv_set_delim(&r->parser, (unsigned char)r->delim);
+    r->expected = expected_fields;
+    r->nreturned = 1; /* the header was the caller's */
+    *out = r;
+    r = NULL;
+cleanup:
+    csv_reader_free(r);
+    return st;
+}
+
+int csv_reader_tail(struct csv_reader *r, struct csv_tail *t)
+{
+    if (r->failed != LSC_OK || !r->started || r->finished)
+        return 0;
+    if (r->lent) {
+        drop_head(r);
+        r->lent = 0;
+    }
+    if (r->qlen != 0 || r->in_record || r->nf != 0 || r->fp == NULL)
+        return 0;
+    t->fp = r->fp;
+    t->buffered = r->in + r->in_pos;
+    t->n_buffered = r->in_len - r->in_pos;
+    t->line = r->line;
+    t->offset = r->bytes;
+    t->expected = r->expected;
+    t->delimiter = r->delim;
+    t->eof = r->eof;
+    t->sha = r->sha;
+    r->failed = LSC_ERR_USAGE; /* the caller reads on; this reader is done */
+    r->last_err.status = LSC_ERR_USAGE;
+    snprintf(r->last_err.message, sizeof r->last_err.message,
+             "internal: reader used after csv_reader_tail()");
+    return 1;
+}
+
+size_t csv_reader_line(const struct csv_reader *r) { return r->line; }
+
 char csv_reader_delimiter(const struct csv_reader *r) { return r->delim; }
 
 const char *csv_reader_name(const struct csv_reader *r) { return r->name; }
@@ -627,7 +687,8 @@ void csv_reader_free(struct csv_reader *r)
     if (r->owns_fp && r->fp != NULL)
         fclose(r->fp);
     lsc_free(r->name);
-    lsc_free(r->in);
+    if (!r->borrowed_in)
+        lsc_free(r->in);
     lsc_free(r->arena);
     lsc_free(r->foff);
     lsc_free(r->flen);

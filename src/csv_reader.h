@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "leadscore/status.h"
+#include "sha256.h"
 
 struct csv_reader_opts {
     char delimiter;    /* 0: detect among ',' ';' '\t' from the first record */
@@ -66,6 +67,38 @@ void csv_reader_sha256_hex(const struct csv_reader *r, char out[65]);
 
 /* Bytes consumed so far (for progress reporting). */
 size_t csv_reader_bytes(const struct csv_reader *r);
+
+/* A reader over len bytes of memory (lent for the reader's lifetime) that
+ * continue a file after its header: opts->delimiter must be set, every record
+ * is data (none is taken as a header) and must have expected_fields fields
+ * unless opts->allow_ragged. Lines count from 1 at data[0]; no hash is kept.
+ * Used to parse chunks of a file on several threads. */
+enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
+                                    const char *display_name, const struct csv_reader_opts *opts,
+                                    size_t expected_fields, struct lsc_error *err);
+
+/* Where a reader stands after a record, for a caller that reads the rest of
+ * the input itself (the parallel loader). */
+struct csv_tail {
+    FILE *fp;                       /* read on from here (still the reader's) */
+    const unsigned char *buffered;  /* read but not yet parsed, starts a record */
+    size_t n_buffered;
+    size_t line;                    /* physical line of buffered[0] */
+    size_t offset;                  /* input offset of buffered[0] */
+    size_t expected;                /* field count of the header */
+    char delimiter;
+    int eof;                        /* nothing left to read from fp */
+    struct sha256_ctx sha;          /* over every byte read so far */
+};
+
+/* Hands the rest of the input over after the last record returned: 1 and *t
+ * filled when the reader stands exactly between records with nothing queued,
+ * else 0 (the reader is unchanged and can be used on). After 1 the reader
+ * only lends t->fp and t->buffered until csv_reader_free(). */
+int csv_reader_tail(struct csv_reader *r, struct csv_tail *t);
+
+/* The physical line of the next byte to parse (1 + line feeds so far). */
+size_t csv_reader_line(const struct csv_reader *r);
 
 void csv_reader_free(struct csv_reader *r);
 

@@ -1,11 +1,17 @@
 #include "dataset.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "parallel.h"
+#include "sha256.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -340,7 +346,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
         c->values[id] = v;
     }
     c->codes[row] = id + 1;
-    if (added && dict_size(c->dict) > DS_MAX_DICT && c->n_text == 0 &&
+    if (added && !ds->no_switch && dict_size(c->dict) > DS_MAX_DICT && c->n_text == 0 &&
         c->force != DS_FORCE_CATEGORICAL) {
         if (switch_to_raw(c, row + 1, ds->cap) != 0)
             return lsc_error_nomem(err);
@@ -348,8 +354,527 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
     return LSC_OK;
 }
 
-enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_options *opts,
-                             const struct lsc_log *log, struct lsc_error *err)
+/* Stores one data record (or counts it as skipped for a missing target). */
+static enum lsc_status add_record(struct dataset *ds, const struct csv_record *rec,
+                                  const struct lsc_train_options *opts, size_t *ignored_with_values,
+                                  struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    ds->rows_read++;
+    const char *t = rec->fields[ds->target_col];
+    size_t tlen = rec->lens[ds->target_col];
+    trim_span(&t, &tlen);
+    if (is_na_token(t, tlen, &opts->na_values)) {
+        ds->rows_skipped_target++;
+        return LSC_OK;
+    }
+    if (ds->n_rows == ds->cap && grow_rows(ds) != 0)
+        return lsc_error_nomem(err);
+    size_t row = ds->n_rows;
+    int added = 0;
+    uint32_t tid = dict_intern(ds->target_dict, t, tlen, &added);
+    if (tid == DICT_NONE)
+        return lsc_error_nomem(err);
+    if (added && memchr(t, '\0', tlen) != NULL)
+        return check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
+    ds->target_codes[row] = tid;
+    ds->row_line[row] = rec->line;
+    ds->row_number[row] = ds->rows_read;
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        struct ds_column *c = &ds->cols[j];
+        if (c->role == DS_IGNORED && rec->lens[j] > 0)
+            (*ignored_with_values)++;
+        if (c->role != DS_FEATURE)
+            continue;
+        st = store_value(ds, c, row, rec->fields[j], rec->lens[j], rec->line, &opts->na_values,
+                         err);
+        if (st != LSC_OK)
+            return st;
+    }
+    ds->n_rows++;
+    return LSC_OK;
+}
+
+/* ---- Parallel loading of large files ------------------------------------
+ *
+ * After the header, a regular file of at least PAR_MIN_BYTES is read in
+ * rounds of PAR_CHUNK bytes per thread. Each round's buffer is cut at the
+ * last line feed outside quotes (quote parity counted from the round's start,
+ * which is a record boundary: in the strict CSV the reader accepts, a quote
+ * only opens, closes or doubles inside a quoted field, so even parity at a
+ * line feed means it ends a record); the rest waits for the next round. The
+ * complete records are cut the same way into one chunk per thread, and each
+ * thread parses its chunk with its own reader into its own partial column
+ * store (own dictionaries, no switch to raw). The parts are then merged in
+ * file order - dictionary entries interned in the order they first appear,
+ * codes remapped, line numbers shifted - which reproduces exactly what the
+ * one-threaded load builds, including where a column switches to raw
+ * doubles. If any chunk fails (bad quoting, a NUL byte, a ragged record,
+ * memory), the load starts again from the top on one thread, so every error
+ * message is the one-threaded reader's. The input hash continues from the
+ * header reader's over every byte read.
+ */
+
+#define PAR_MIN_BYTES ((size_t)8 << 20)
+#define PAR_CHUNK ((size_t)4 << 20)
+#define PAR_MAX_ROUND ((size_t)256 << 20)
+#define LSC_FALLBACK ((enum lsc_status)1000) /* internal: redo on one thread */
+
+static size_t count_quotes(const unsigned char *p, size_t n)
+{
+    size_t q = 0;
+    for (size_t i = 0; i < n; i++)
+        q += p[i] == '"';
+    return q;
+}
+
+/* One past the first line feed at or after from (from <= n) with an even
+ * number of quotes before it in p[0..); n when there is none. q0 is the
+ * number of quotes in p[0..from). */
+static size_t split_after(const unsigned char *p, size_t n, size_t from, size_t q0)
+{
+    size_t q = q0;
+    while (from < n) {
+        const unsigned char *lf = memchr(p + from, '\n', n - from);
+        if (lf == NULL)
+            return n;
+        size_t at = (size_t)(lf - p);
+        q += count_quotes(p + from, at - from);
+        if (q % 2 == 0)
+            return at + 1;
+        from = at + 1;
+    }
+    return n;
+}
+
+/* One past the last line feed in p[0..n) with an even number of quotes
+ * before it; 0 when there is none. */
+static size_t last_split(const unsigned char *p, size_t n)
+{
+    size_t q = count_quotes(p, n);
+    size_t end = n;
+    while (end > 0) {
+        size_t at = end;
+        while (at > 0 && p[at - 1] != '\n')
+            at--;
+        if (at == 0)
+            return 0;
+        at--; /* the line feed */
+        q -= count_quotes(p + at, end - at);
+        if (q % 2 == 0)
+            return at + 1;
+        end = at;
+    }
+    return 0;
+}
+
+static void part_free(struct dataset *p)
+{
+    if (p == NULL)
+        return;
+    p->file = NULL; /* borrowed */
+    dataset_free(p);
+}
+
+/* An empty partial store shaped like ds (roles, raw or dictionary). */
+static struct dataset *part_new(const struct dataset *ds)
+{
+    struct dataset *p = lsc_calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->file = ds->file;
+    p->no_switch = 1;
+    p->target_col = ds->target_col;
+    p->cols = lsc_calloc(ds->n_cols, sizeof *p->cols);
+    p->target_dict = dict_new();
+    if (p->cols == NULL || p->target_dict == NULL)
+        goto fail;
+    p->n_cols = ds->n_cols;
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        const struct ds_column *g = &ds->cols[j];
+        struct ds_column *c = &p->cols[j];
+        c->file_index = g->file_index;
+        c->role = g->role;
+        c->force = g->force;
+        if (c->role != DS_FEATURE)
+            continue;
+        if (g->raw != NULL)
+            c->raw = lsc_calloc(1, sizeof *c->raw);
+        else
+            c->dict = dict_new();
+        if (c->raw == NULL && c->dict == NULL)
+            goto fail;
+    }
+    return p;
+fail:
+    part_free(p);
+    return NULL;
+}
+
+struct par_task {
+    const unsigned char *data;
+    size_t len;
+    const struct csv_reader_opts *ropts;
+    size_t expected;
+    const struct lsc_train_options *opts;
+    struct dataset *part;
+    size_t ignored;
+    size_t lines;     /* line feeds in the chunk */
+    enum lsc_status st;
+    struct lsc_error err;
+};
+
+struct par_round {
+    struct par_task *tasks;
+    size_t ntasks;            /* parse tasks; task ntasks hashes */
+    struct sha256_ctx *sha;
+    const unsigned char *hash_data;
+    size_t hash_len;
+};
+
+static void par_parse(void *ctx, size_t k)
+{
+    struct par_round *round = ctx;
+    if (k == round->ntasks) {
+        sha256_update(round->sha, round->hash_data, round->hash_len);
+        return;
+    }
+    struct par_task *t = &round->tasks[k];
+    struct csv_reader *r = NULL;
+    const struct csv_record *rec = NULL;
+    t->st = csv_reader_open_mem(&r, t->data, t->len, t->part->file, t->ropts, t->expected,
+                                &t->err);
+    while (t->st == LSC_OK) {
+        t->st = csv_reader_next(r, &rec, &t->err);
+        if (t->st != LSC_OK || rec == NULL)
+            break;
+        t->st = add_record(t->part, rec, t->opts, &t->ignored, &t->err);
+    }
+    if (t->st == LSC_OK)
+        t->lines = csv_reader_line(r) - 1;
+    csv_reader_free(r);
+}
+
+static int grow_to(struct dataset *ds, size_t rows)
+{
+    while (ds->cap < rows)
+        if (grow_rows(ds) != 0)
+            return -1;
+    return 0;
+}
+
+static int ensure_values(struct ds_column *c, size_t n)
+{
+    if (n <= c->n_values_cap)
+        return 0;
+    size_t ncap = c->n_values_cap ? c->n_values_cap : 64;
+    while (ncap < n)
+        ncap *= 2;
+    double *v = lsc_reallocarray(c->values, ncap, sizeof *v);
+    if (v == NULL)
+        return -1;
+    c->values = v;
+    c->n_values_cap = ncap;
+    return 0;
+}
+
+/* Appends a dictionary-coded part column to a dictionary-coded column, rows
+ * [n0, n0 + p->n_rows) of ds; see the comment above for why this equals the
+ * one-threaded load. map has room for the part's dictionary. */
+static int merge_dict_column(struct dataset *ds, struct ds_column *g, const struct dataset *p,
+                             const struct ds_column *c, size_t n0, size_t line0, uint32_t *map)
+{
+    size_t m = dict_size(c->dict);
+    size_t rows = p->n_rows;
+    size_t switched_at = SIZE_MAX;
+    for (size_t k = 0; k < m; k++) {
+        int added = 0;
+        uint32_t id = dict_intern(g->dict, dict_str(c->dict, (uint32_t)k),
+                                  dict_len(c->dict, (uint32_t)k), &added);
+        if (id == DICT_NONE)
+            return -1;
+        if (added) {
+            if (ensure_values(g, (size_t)id + 1) != 0)
+                return -1;
+            double v = c->values[k];
+            g->values[id] = v;
+            if (isnan(v) && g->n_text++ == 0) {
+                g->first_text_line = c->first_text_line + line0;
+                g->first_text_entry = id;
+            }
+        }
+        map[k] = id + 1;
+        if (added && dict_size(g->dict) > DS_MAX_DICT && g->n_text == 0 &&
+            g->force != DS_FORCE_CATEGORICAL) {
+            switched_at = k;
+            break;
+        }
+    }
+    if (switched_at == SIZE_MAX) {
+        for (size_t i = 0; i < rows; i++)
+            g->codes[n0 + i] = c->codes[i] == 0 ? 0 : map[c->codes[i] - 1];
+        return 0;
+    }
+    /* The one-threaded load switches to raw doubles on the row where entry
+     * switched_at first appears; text first seen after that marks overflow. */
+    if (switch_to_raw(g, n0, ds->cap) != 0)
+        return -1;
+    for (size_t i = 0; i < rows; i++) {
+        uint32_t code = c->codes[i];
+        double v = code == 0 ? NAN : c->values[code - 1];
+        g->raw[n0 + i] = v;
+        if (code != 0 && code - 1 > switched_at && isnan(v) && !g->overflow) {
+            g->overflow = 1;
+            g->first_text_line = p->row_line[i] + line0;
+        }
+    }
+    return 0;
+}
+
+#define MERGE_MAX_THREADS 8
+
+struct merge_ctx {
+    struct dataset *ds;
+    const struct dataset *p;
+    size_t n0, line0, map_cap, ntasks;
+    int failed[MERGE_MAX_THREADS];
+};
+
+/* Task k merges the feature columns j with j % ntasks == k (columns are
+ * independent, so the result does not depend on the split). */
+static void merge_columns(void *ctx, size_t k)
+{
+    struct merge_ctx *m = ctx;
+    struct dataset *ds = m->ds;
+    const struct dataset *p = m->p;
+    size_t rows = p->n_rows;
+    uint32_t *map = lsc_reallocarray(NULL, m->map_cap > 0 ? m->map_cap : 1, sizeof *map);
+    if (map == NULL) {
+        m->failed[k] = 1;
+        return;
+    }
+    for (size_t j = k; j < ds->n_cols; j += m->ntasks) {
+        struct ds_column *g = &ds->cols[j];
+        const struct ds_column *c = &p->cols[j];
+        if (g->role != DS_FEATURE)
+            continue;
+        g->n_missing += c->n_missing;
+        if (g->raw != NULL) {
+            memcpy(g->raw + m->n0, c->raw, rows * sizeof *c->raw);
+            if (c->overflow && !g->overflow) {
+                g->overflow = 1;
+                g->first_text_line = c->first_text_line + m->line0;
+            }
+        } else if (merge_dict_column(ds, g, p, c, m->n0, m->line0, map) != 0) {
+            m->failed[k] = 1;
+            break;
+        }
+    }
+    lsc_free(map);
+}
+
+/* Appends part p (its lines counted from 1) to ds; line0 is the line of the
+ * part's first byte minus one. */
+static enum lsc_status merge_part(struct dataset *ds, const struct dataset *p, size_t line0,
+                                  struct lsc_error *err)
+{
+    size_t n0 = ds->n_rows, rows = p->n_rows;
+    uint32_t *map = NULL;
+    size_t map_cap = dict_size(p->target_dict);
+    for (size_t j = 0; j < p->n_cols; j++)
+        if (p->cols[j].dict != NULL && dict_size(p->cols[j].dict) > map_cap)
+            map_cap = dict_size(p->cols[j].dict);
+    if (grow_to(ds, n0 + rows) != 0)
+        goto nomem;
+    map = lsc_reallocarray(NULL, map_cap > 0 ? map_cap : 1, sizeof *map);
+    if (map == NULL)
+        goto nomem;
+    for (size_t k = 0; k < dict_size(p->target_dict); k++) {
+        uint32_t id = dict_intern(ds->target_dict, dict_str(p->target_dict, (uint32_t)k),
+                                  dict_len(p->target_dict, (uint32_t)k), NULL);
+        if (id == DICT_NONE)
+            goto nomem;
+        map[k] = id;
+    }
+    for (size_t i = 0; i < rows; i++) {
+        ds->target_codes[n0 + i] = map[p->target_codes[i]];
+        ds->row_line[n0 + i] = p->row_line[i] + line0;
+        ds->row_number[n0 + i] = p->row_number[i] + ds->rows_read;
+    }
+    {
+        size_t nt = p->n_rows >= 4096 ? parallel_threads(SIZE_MAX) : 1;
+        if (nt > MERGE_MAX_THREADS)
+            nt = MERGE_MAX_THREADS;
+        struct merge_ctx mc = {ds, p, n0, line0, map_cap, nt, {0}};
+        parallel_run(nt, merge_columns, &mc);
+        for (size_t k = 0; k < nt; k++)
+            if (mc.failed[k])
+                goto nomem;
+    }
+    ds->n_rows += rows;
+    ds->rows_read += p->rows_read;
+    ds->rows_skipped_target += p->rows_skipped_target;
+    lsc_free(map);
+    return LSC_OK;
+nomem:
+    lsc_free(map);
+    return lsc_error_nomem(err);
+}
+
+static size_t env_size(const char *name)
+{
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end = NULL;
+    unsigned long long n = strtoull(v, &end, 10);
+    return (end != NULL && *end == '\0' && n > 0) ? (size_t)n : 0;
+}
+
+/* The rest of the file after the header, on several threads. LSC_FALLBACK
+ * when a chunk failed or a record is too long to cut the file: the caller
+ * starts again on one thread. */
+static enum lsc_status load_parallel(struct dataset *ds, const struct csv_tail *tail,
+                                     const struct lsc_train_options *opts, size_t nthreads,
+                                     size_t chunk, size_t *ignored, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct sha256_ctx sha = tail->sha;
+    struct csv_reader_opts ropts = {tail->delimiter, 0};
+    struct par_task *tasks = NULL;
+    unsigned char *buf = NULL;
+    size_t len = tail->n_buffered, want = nthreads * chunk;
+    size_t line0 = tail->line - 1;
+    size_t hashed; /* buf[0..hashed) is in sha */
+    int eof = tail->eof;
+    if (want < len)
+        want = len;
+    buf = lsc_malloc(want);
+    tasks = lsc_calloc(nthreads, sizeof *tasks);
+    if (buf == NULL || tasks == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (len > 0)
+        memcpy(buf, tail->buffered, len);
+    hashed = len; /* the header reader hashed what it read */
+    for (;;) {
+        while (!eof && len < want) {
+            errno = 0;
+            size_t n = fread(buf + len, 1, want - len, tail->fp);
+            len += n;
+            if (n == 0 || len < want) {
+                if (ferror(tail->fp)) {
+                    int e = errno;
+                    st = lsc_error_set(err, LSC_ERR_IO, ds->file, 0, 0, "read error: %s",
+                                       e != 0 ? strerror(e) : "unknown error");
+                    goto cleanup;
+                }
+                eof = 1;
+            }
+        }
+        if (len == 0)
+            break;
+        size_t end = eof ? len : last_split(buf, len);
+        if (end == 0) {
+            /* not one whole record in the buffer: read more, within reason */
+            if (want >= PAR_MAX_ROUND) {
+                st = LSC_FALLBACK;
+                goto cleanup;
+            }
+            want *= 2;
+            unsigned char *nb = lsc_realloc(buf, want);
+            if (nb == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            buf = nb;
+            continue;
+        }
+        /* cut [0, end) into up to nthreads chunks at record boundaries */
+        size_t nt = 0, from = 0, q = 0;
+        while (from < end && nt < nthreads) {
+            size_t target = from + (end - from) / (nthreads - nt);
+            size_t cut = nt + 1 == nthreads ? end : split_after(buf, end, target, q + count_quotes(buf + from, target - from));
+            if (cut > end)
+                cut = end;
+            struct par_task *t = &tasks[nt];
+            memset(t, 0, sizeof *t);
+            t->data = buf + from;
+            t->len = cut - from;
+            t->ropts = &ropts;
+            t->expected = tail->expected;
+            t->opts = opts;
+            t->part = part_new(ds);
+            if (t->part == NULL) {
+                nt++;
+                st = lsc_error_nomem(err);
+                goto free_parts;
+            }
+            q += count_quotes(buf + from, cut - from);
+            from = cut;
+            nt++;
+        }
+        /* bytes [hashed, len) were read since the last round */
+        struct par_round round = {tasks, nt, &sha, buf + hashed, len - hashed};
+        parallel_run(nt + 1, par_parse, &round);
+        hashed = len;
+        for (size_t k = 0; k < nt && st == LSC_OK; k++)
+            if (tasks[k].st != LSC_OK)
+                st = LSC_FALLBACK;
+        for (size_t k = 0; k < nt && st == LSC_OK; k++) {
+            st = merge_part(ds, tasks[k].part, line0, err);
+            line0 += tasks[k].lines;
+            *ignored += tasks[k].ignored;
+        }
+    free_parts:
+        for (size_t k = 0; k < nt; k++) {
+            part_free(tasks[k].part);
+            tasks[k].part = NULL;
+        }
+        if (st != LSC_OK)
+            goto cleanup;
+        memmove(buf, buf + end, len - end);
+        len -= end;
+        hashed = len;
+        if (eof && len == 0)
+            break;
+    }
+    {
+        unsigned char digest[32];
+        sha256_final(&sha, digest);
+        sha256_hex(digest, ds->sha256);
+    }
+cleanup:
+    lsc_free(tasks);
+    lsc_free(buf);
+    return st;
+}
+
+/* Threads and chunk size for the parallel load of this input, or 0 threads
+ * for one-threaded: regular files of PAR_MIN_BYTES or more, with the threads
+ * of parallel_threads() (LEADSCORE_THREADS) or LEADSCORE_PARSE_THREADS.
+ * LEADSCORE_PARSE_CHUNK (bytes per thread and round) forces the parallel
+ * path onto any regular file, for tests. */
+static size_t parallel_plan(const char *path, size_t *chunk)
+{
+    struct stat sb;
+    size_t forced = env_size("LEADSCORE_PARSE_CHUNK");
+    if (path == NULL || strcmp(path, "-") == 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    if (forced == 0 && (size_t)sb.st_size < PAR_MIN_BYTES)
+        return 0;
+    size_t threads = env_size("LEADSCORE_PARSE_THREADS");
+    if (threads == 0 || threads > 64)
+        threads = parallel_threads(SIZE_MAX);
+    if (threads < 2)
+        return 0;
+    *chunk = forced != 0 ? forced : PAR_CHUNK;
+    return threads;
+}
+
+static enum lsc_status load(struct dataset **out, const struct lsc_train_options *opts,
+                            const struct lsc_log *log, int allow_parallel, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     struct dataset *ds = NULL;
@@ -357,6 +882,8 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
     const struct csv_record *rec = NULL;
     size_t ignored_with_values = 0;
     struct csv_reader_opts ropts = {opts->delimiter, 0};
+    struct csv_tail tail;
+    size_t nthreads = 0, chunk = 0;
 
     *out = NULL;
     ds = lsc_calloc(1, sizeof *ds);
@@ -380,55 +907,28 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
                            "empty file: a header row is required");
         goto cleanup;
     }
-    st = setup_header(ds, rec, opts, log, err);
+    /* a second, one-threaded attempt does not repeat the header's notes */
+    st = setup_header(ds, rec, opts, allow_parallel ? log : NULL, err);
     if (st != LSC_OK)
         goto cleanup;
-    for (;;) {
-        st = csv_reader_next(r, &rec, err);
+    if (allow_parallel && (nthreads = parallel_plan(opts->input, &chunk)) > 0 &&
+        csv_reader_tail(r, &tail)) {
+        st = load_parallel(ds, &tail, opts, nthreads, chunk, &ignored_with_values, err);
         if (st != LSC_OK)
             goto cleanup;
-        if (rec == NULL)
-            break;
-        ds->rows_read++;
-        const char *t = rec->fields[ds->target_col];
-        size_t tlen = rec->lens[ds->target_col];
-        trim_span(&t, &tlen);
-        if (is_na_token(t, tlen, &opts->na_values)) {
-            ds->rows_skipped_target++;
-            continue;
-        }
-        if (ds->n_rows == ds->cap && grow_rows(ds) != 0) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        size_t row = ds->n_rows;
-        int added = 0;
-        uint32_t tid = dict_intern(ds->target_dict, t, tlen, &added);
-        if (tid == DICT_NONE) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        if (added && memchr(t, '\0', tlen) != NULL) {
-            st = check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
-            goto cleanup;
-        }
-        ds->target_codes[row] = tid;
-        ds->row_line[row] = rec->line;
-        ds->row_number[row] = ds->rows_read;
-        for (size_t j = 0; j < ds->n_cols; j++) {
-            struct ds_column *c = &ds->cols[j];
-            if (c->role == DS_IGNORED && rec->lens[j] > 0)
-                ignored_with_values++;
-            if (c->role != DS_FEATURE)
-                continue;
-            st = store_value(ds, c, row, rec->fields[j], rec->lens[j], rec->line,
-                             &opts->na_values, err);
+    } else {
+        for (;;) {
+            st = csv_reader_next(r, &rec, err);
+            if (st != LSC_OK)
+                goto cleanup;
+            if (rec == NULL)
+                break;
+            st = add_record(ds, rec, opts, &ignored_with_values, err);
             if (st != LSC_OK)
                 goto cleanup;
         }
-        ds->n_rows++;
+        csv_reader_sha256_hex(r, ds->sha256);
     }
-    csv_reader_sha256_hex(r, ds->sha256);
     if (ds->rows_read == 0) {
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
                            "no data rows: the file has a header only");
@@ -448,13 +948,25 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         lsc_logf(log, LSC_LOG_NOTE, "skipped %zu rows with a missing target \"%s\"",
                  ds->rows_skipped_target, opts->target);
 cleanup:
-    if (st != LSC_OK && err != NULL && err->file[0] == '\0' && r != NULL)
+    if (st != LSC_OK && st != LSC_FALLBACK && err != NULL && err->file[0] == '\0' && r != NULL)
         snprintf(err->file, sizeof err->file, "%s", csv_reader_name(r));
     csv_reader_free(r);
     if (st != LSC_OK)
         dataset_free(ds);
     else
         *out = ds;
+    return st;
+}
+
+enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_options *opts,
+                             const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = load(out, opts, log, 1, err);
+    if (st == LSC_FALLBACK) {
+        /* the header's notes were logged by the first attempt */
+        lsc_error_clear(err);
+        st = load(out, opts, NULL, 0, err);
+    }
     return st;
 }
 

@@ -56,6 +56,8 @@ struct dataset {
     size_t rows_skipped_target;
     size_t positives;
     char sha256[65];
+    int no_switch;         /* internal: a partial store of the parallel load
+                              never switches a column to raw doubles */
 };
 
 /* Reads the whole file. Column roles come from opts (unknown names are

@@ -3,7 +3,8 @@
  * Every allocation the library makes (and jansson's and libcsv's, which it
  * routes here) goes through these functions, so a test can fail the Nth
  * allocation. This is the one piece of process-wide state: set it before
- * any other call, from one thread.
+ * any other call, from one thread. The functions must be thread-safe: large
+ * inputs are loaded and fitted on several threads at once.
  */
 #ifndef LEADSCORE_ALLOC_H
 #define LEADSCORE_ALLOC_H

@@ -20,7 +20,9 @@
 #
 # Per size, every repeat runs, in this order (interleaved, so background load
 # spreads over all tools alike):
-#   leadscore-train --holdout 0 (CSV -> model), leadscore-score (CSV -> scores);
+#   leadscore-train --holdout 0 (CSV -> model), leadscore-train with its
+#   defaults (holdout fit, validation, diagnostics, refit on all rows),
+#   leadscore-score (CSV -> scores);
 #   bench_sklearn.py train (read, one-hot, impute, standardise, lbfgs, pickle)
 #   and score (read, encode, predict_proba, write);
 #   csv_to_libsvm.py (conversion, reported separately), liblinear-train -s 0
@@ -145,6 +147,8 @@ for n in "${size_list[@]}"; do
   for ((r = 1; r <= repeats; r++)); do
     run_step "$n" ls-train "$r" "$bin/leadscore-train" -q --target "$target" --id "$idcol" \
       --holdout 0 -o "$out/ls_$n.json" --force "$csv"
+    run_step "$n" ls-train-default "$r" "$bin/leadscore-train" -q --target "$target" \
+      --id "$idcol" -o "$out/ls_$n.default.json" --force "$csv"
     run_step "$n" ls-score "$r" "$bin/leadscore-score" -q -m "$out/ls_$n.json" \
       -o "$out/ls_$n.scores.csv" --force "$csv"
     run_step "$n" sk-train "$r" $py scripts/bench_sklearn.py train "$csv" "$out/sk_$n.pkl" \
@@ -200,6 +204,7 @@ ls_train, ls_score = med("ls-train"), med("ls-score")
 ls_both = med_sum(["ls-train", "ls-score"])
 rows = [
     ("**leadscore-train** (CSV → model)", ls_train, None),
+    ("leadscore-train with default options (20% holdout fit + validation + diagnostics + refit on all rows)", med("ls-train-default"), None),
     ("**leadscore-score** (CSV → id, probability, score, tier)", ls_score, None),
     ("leadscore train + score", ls_both, None),
     ("scikit-learn train: read_csv, one-hot, impute, standardise, lbfgs, pickle", med("sk-train"), ls_train),

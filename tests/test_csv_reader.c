@@ -395,6 +395,67 @@ static void test_sha256_of_input(void **state)
     csv_reader_free(r);
 }
 
+/* The hand-over the parallel loader uses: after the header, csv_reader_tail
+ * lends the unparsed rest (here a CRLF file: it starts at the header's LF)
+ * with its line, field count and delimiter, and a memory reader continues
+ * from there with lines counted from 1. */
+static void test_tail_and_memory_reader(void **state)
+{
+    struct fixture *fx = *state;
+    static const char data[] = "\xEF\xBB\xBF"
+                               "a;b\r\n1;\"x\ny\"\r\n\r\n2;3";
+    write_file(fx->path, data, sizeof data - 1);
+    struct csv_reader *r = NULL, *m = NULL;
+    const struct csv_record *rec = NULL;
+    struct lsc_error err;
+    struct csv_tail t;
+    assert_int_equal(csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
+    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_non_null(rec);
+    assert_int_equal(csv_reader_tail(r, &t), 1);
+    assert_int_equal(t.delimiter, ';');
+    assert_int_equal(t.expected, 2);
+    assert_int_equal(t.line, 1);
+    assert_int_equal(t.eof, 1);
+    assert_int_equal(t.offset + t.n_buffered, sizeof data - 1);
+    assert_memory_equal(t.buffered, "\n1;", 3);
+    /* the reader refuses to go on */
+    assert_int_not_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+
+    struct csv_reader_opts o = {t.delimiter, 0};
+    assert_int_equal(csv_reader_open_mem(&m, t.buffered, t.n_buffered, "chunk", &o, t.expected,
+                                         &err),
+                     LSC_OK);
+    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_non_null(rec);
+    assert_int_equal(rec->nfields, 2);
+    assert_string_equal(rec->fields[1], "x\ny");
+    assert_int_equal(rec->line, 2);
+    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_non_null(rec);
+    assert_string_equal(rec->fields[0], "2");
+    assert_int_equal(rec->line, 5);
+    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_null(rec);
+    assert_int_equal(csv_reader_line(m), 5);
+    csv_reader_free(m);
+
+    /* a ragged record in a chunk is the same error as in the file */
+    static const char bad[] = "1;2\n3\n";
+    assert_int_equal(csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err), LSC_OK);
+    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_ERR_PARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 2);
+    csv_reader_free(m);
+    /* a memory reader needs a delimiter and a field count */
+    o.delimiter = 0;
+    assert_int_equal(csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err),
+                     LSC_ERR_USAGE);
+    assert_null(m);
+    csv_reader_free(r);
+}
+
 static void test_missing_file(void **state)
 {
     struct fixture *fx = *state;
@@ -494,6 +555,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_megabyte_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_buffer_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sha256_of_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tail_and_memory_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
         cmocka_unit_test(test_bad_delimiter_option),

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "curves.h"
 #include "dict.h"
 #include "status_internal.h"
 #include "leadscore/model.h"
@@ -52,6 +53,12 @@ struct lsc_holdout_metrics {
     size_t rows, positives;
     double auc, log_loss, brier, base_rate;
     double precision_at_50, recall_at_50, accuracy_at_50;
+    /* the validation tables (models/README.md "holdout"): absent (0) in
+     * files written before them */
+    int tables_present;
+    double ks, ks_threshold;
+    struct curves_hl hl;
+    struct curves_decile deciles[CURVES_DECILES]; /* decile 1: highest scores */
 };
 
 /* Inference for each coefficient (see src/stats.h for its meaning under a

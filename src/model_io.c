@@ -820,6 +820,12 @@ cleanup:
     return root;
 }
 
+json_t *model_json_tree(const struct lsc_model *m)
+{
+    use_lsc_allocator();
+    return build_model(m);
+}
+
 /* Serialises root with DUMP_FLAGS into *out (lsc_malloc'd): *len bytes of
  * JSON followed by room for extra more bytes. */
 static enum lsc_status dump_json(const json_t *root, size_t extra, char **out, size_t *len,

@@ -1033,14 +1033,12 @@ enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_tr
 {
     enum lsc_status st = LSC_OK;
     struct outfile out;
-    char *text = NULL;
     json_t *root = NULL;
     memset(&out, 0, sizeof out);
     if (warns != NULL && warns->failed)
         return lsc_error_nomem(err);
     /* the model as its file has it (for optional sections such as fit.cv) */
-    text = lsc_model_to_json(m);
-    if (text == NULL || (root = json_loads(text, 0, NULL)) == NULL) {
+    if ((root = model_json_tree(m)) == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -1059,7 +1057,6 @@ enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_tr
 cleanup:
     outfile_abort(&out);
     json_decref(root);
-    free(text);
     return st;
 }
 

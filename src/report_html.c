@@ -983,7 +983,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
              "largest gap between converters and the rest");
         snprintf(b, sizeof b, "Hosmer-Lemeshow p (%zu df)", h->hl.df);
         card(fp, "Calibration", "hl_p_value", h->hl.p_value,
-             fmt(a, sizeof a, "p = %.3g", h->hl.p_value), b);
+             fmt(a, sizeof a, "p = %.2g", h->hl.p_value), b);
         card(fp, "Base rate", "base_rate", h->base_rate, fmt_pct(a, sizeof a, h->base_rate, 1),
              "of held-out leads converted");
     } else {

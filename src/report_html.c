@@ -181,7 +181,7 @@ static const char css[] =
     "figure{margin:0;break-inside:avoid;page-break-inside:avoid}"
     "figcaption{font-size:13px;color:#3d4656;max-width:540px;margin-top:2px}"
     "figure.wide figcaption{max-width:none}"
-    "svg{background:#fff}svg text{font-family:inherit;fill:#1d2430}"
+    "svg{background:#fff;max-width:100%;height:auto}svg text{font-family:inherit;fill:#1d2430}"
     "svg .title{font-size:15px;font-weight:600}svg .axis text{font-size:11px;fill:#4a5363}"
     "svg .label{font-size:12px;fill:#3d4656}svg .grid line{stroke:#eceef2}"
     "table{border-collapse:collapse;font-size:13px;margin:8px 0;break-inside:avoid}"

@@ -8,6 +8,7 @@
 #include "leadscore/parse.h"
 #include "leadscore/rules.h"
 #include "leadscore/score.h"
+#include "leadscore/report.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"
 

@@ -1486,6 +1486,16 @@ enum lsc_status lsc_compare_write_json(const struct lsc_compare *c, FILE *fp, st
     return LSC_OK;
 }
 
+const json_t *compare_data(const struct lsc_compare *c, size_t *n, const unsigned char **y,
+                           const double **p, const double **r)
+{
+    *n = c->n;
+    *y = c->y;
+    *p = c->cfg.has_model ? c->p : NULL;
+    *r = c->cfg.rules_kind != COMPARE_RULES_NONE ? c->r : NULL;
+    return c->json;
+}
+
 void lsc_compare_headline(const struct lsc_compare *c, struct lsc_compare_headline *h)
 {
     const json_t *m = json_object_get(c->json, "model"), *r = json_object_get(c->json, "rules");

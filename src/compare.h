@@ -98,6 +98,14 @@ void compare_set_in_sample(struct lsc_compare *c, int in_sample);
  * only (or none); LSC_ERR_NUMERIC, LSC_ERR_NOMEM. */
 enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err);
 
+/* The finished analysis (the JSON tree of docs/compare.md, NULL before
+ * compare_finish()) and the compared rows: *n outcomes y, model
+ * probabilities p (NULL without a model), rule scores r (NULL without
+ * rules). Lent for c's lifetime; for the HTML report (report_html.c). */
+struct json_t;
+const struct json_t *compare_data(const struct lsc_compare *c, size_t *n,
+                                  const unsigned char **y, const double **p, const double **r);
+
 /* ---- pieces, exposed for the tests ---------------------------------------- */
 
 /* The rules' logistic regression: y on an intercept and the n x k matrix u

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "curves.h"
 #include "dict.h"
 #include "status_internal.h"
 #include "leadscore/model.h"
@@ -52,6 +53,12 @@ struct lsc_holdout_metrics {
     size_t rows, positives;
     double auc, log_loss, brier, base_rate;
     double precision_at_50, recall_at_50, accuracy_at_50;
+    /* the validation tables (models/README.md "holdout"): absent (0) in
+     * files written before them */
+    int tables_present;
+    double ks, ks_threshold;
+    struct curves_hl hl;
+    struct curves_decile deciles[CURVES_DECILES]; /* decile 1: highest scores */
 };
 
 /* Inference for each coefficient (see src/stats.h for its meaning under a
@@ -118,6 +125,10 @@ struct lsc_model *model_new(void);
 
 /* Builds each categorical column's lookup dict. */
 enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err);
+
+/* The model's JSON tree as its file has it, without the checksum (for the
+ * HTML report's optional sections); NULL when out of memory. */
+json_t *model_json_tree(const struct lsc_model *m);
 
 /* Checks internal consistency (feature indices in range and unique, names,
  * finite coefficients, tier order). LSC_ERR_MODEL with a message. */

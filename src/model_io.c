@@ -625,6 +625,56 @@ static void format_now(char *buf, size_t size)
         snprintf(buf, size, "1970-01-01T00:00:00Z");
 }
 
+/* The holdout's validation tables (models/README.md): KS, Hosmer-Lemeshow,
+ * calibration by decile of risk (lowest first) and gains by decile (highest
+ * first). Non-zero when out of memory. */
+static int build_holdout_tables(json_t *o, const struct lsc_holdout_metrics *h)
+{
+    int bad = 0;
+    json_t *hl = json_object(), *cal = json_array(), *gains = json_array();
+    bad |= set(o, "ks", jmetric(h->ks));
+    bad |= set(o, "ks_threshold", jmetric(h->ks_threshold));
+    bad |= set(o, "hosmer_lemeshow", hl);
+    bad |= set(o, "calibration", cal);
+    bad |= set(o, "gains", gains);
+    if (bad)
+        return bad;
+    bad |= set(hl, "statistic", jmetric(h->hl.statistic));
+    bad |= set(hl, "df", jint(h->hl.df));
+    bad |= set(hl, "p_value", jmetric(h->hl.p_value));
+    bad |= set(hl, "groups", jint(h->hl.groups));
+    for (size_t g = 1; g <= CURVES_DECILES && !bad; g++) {
+        const struct curves_decile *d = &h->deciles[CURVES_DECILES - g];
+        json_t *e = json_object();
+        bad |= json_array_append_new(cal, e) != 0;
+        if (bad)
+            break;
+        bad |= set(e, "group", jint(g));
+        bad |= set(e, "rows", jint(d->rows));
+        bad |= set(e, "weight", json_real(d->weight));
+        bad |= set(e, "positives", json_real(d->positives));
+        bad |= set(e, "mean_predicted", jmetric(d->mean_predicted));
+        bad |= set(e, "observed_rate", jmetric(d->conversion_rate));
+    }
+    for (size_t k = 0; k < CURVES_DECILES && !bad; k++) {
+        const struct curves_decile *d = &h->deciles[k];
+        json_t *e = json_object();
+        bad |= json_array_append_new(gains, e) != 0;
+        if (bad)
+            break;
+        bad |= set(e, "decile", jint(d->decile));
+        bad |= set(e, "rows", jint(d->rows));
+        bad |= set(e, "positives", json_real(d->positives));
+        bad |= set(e, "conversion_rate", jmetric(d->conversion_rate));
+        bad |= set(e, "score_min", jmetric(d->score_min));
+        bad |= set(e, "score_max", jmetric(d->score_max));
+        bad |= set(e, "lift", jmetric(d->lift));
+        bad |= set(e, "cumulative_capture", jmetric(d->cumulative_capture));
+        bad |= set(e, "cumulative_lift", jmetric(d->cumulative_lift));
+    }
+    return bad;
+}
+
 /* The JSON tree of a validated model; NULL when out of memory. */
 static json_t *build_model(const struct lsc_model *m)
 {
@@ -734,6 +784,8 @@ static json_t *build_model(const struct lsc_model *m)
             bad |= set(o, "precision_at_50", jmetric(h->precision_at_50));
             bad |= set(o, "recall_at_50", jmetric(h->recall_at_50));
             bad |= set(o, "accuracy_at_50", jmetric(h->accuracy_at_50));
+            if (h->tables_present)
+                bad |= build_holdout_tables(o, h);
         }
     }
 
@@ -766,6 +818,12 @@ cleanup:
         root = NULL;
     }
     return root;
+}
+
+json_t *model_json_tree(const struct lsc_model *m)
+{
+    use_lsc_allocator();
+    return build_model(m);
 }
 
 /* Serialises root with DUMP_FLAGS into *out (lsc_malloc'd): *len bytes of
@@ -1533,6 +1591,132 @@ static enum lsc_status parse_warnings(const struct reader *r, const json_t *root
     return st;
 }
 
+/* A fraction in [0, 1], or null (NaN) when nullable. */
+static enum lsc_status get_share(const struct reader *r, const json_t *obj, const char *prefix,
+                                 const char *key, double *out)
+{
+    enum lsc_status st = get_number(r, obj, prefix, key, 1, out);
+    if (st == LSC_OK && !isnan(*out) && !(*out >= 0.0 && *out <= 1.0))
+        st = field_error(r, prefix, key, "expected a number in [0, 1] or null");
+    return st;
+}
+
+/* A finite number >= 0. */
+static enum lsc_status get_amount(const struct reader *r, const json_t *obj, const char *prefix,
+                                  const char *key, double *out)
+{
+    enum lsc_status st = get_number(r, obj, prefix, key, 0, out);
+    if (st == LSC_OK && !(isfinite(*out) && *out >= 0.0))
+        st = field_error(r, prefix, key, "expected a finite number >= 0");
+    return st;
+}
+
+/* The validation tables written by build_holdout_tables(): present as a
+ * whole (from "ks" on) or not at all. The calibration groups are the gains
+ * deciles in reverse order and must repeat their rows and rates. */
+static enum lsc_status parse_holdout_tables(const struct reader *r, const json_t *o,
+                                            struct lsc_holdout_metrics *h)
+{
+    char p[64];
+    json_t *hl = NULL, *cal = NULL, *gains = NULL;
+    size_t rows = 0, v = 0;
+    double x = 0.0;
+    enum lsc_status st = get_number(r, o, "holdout", "ks", 1, &h->ks);
+    if (st == LSC_OK)
+        st = get_number(r, o, "holdout", "ks_threshold", 1, &h->ks_threshold);
+    if (st == LSC_OK && !isnan(h->ks) && !(h->ks >= 0.0 && h->ks <= 1.0))
+        st = field_error(r, "holdout", "ks", "expected a number in [0, 1] or null");
+    if (st == LSC_OK)
+        st = get_object(r, o, "holdout", "hosmer_lemeshow", &hl);
+    if (st == LSC_OK)
+        st = get_number(r, hl, "holdout.hosmer_lemeshow", "statistic", 1, &h->hl.statistic);
+    if (st == LSC_OK)
+        st = get_size(r, hl, "holdout.hosmer_lemeshow", "df", 0, &h->hl.df);
+    if (st == LSC_OK)
+        st = get_share(r, hl, "holdout.hosmer_lemeshow", "p_value", &h->hl.p_value);
+    if (st == LSC_OK)
+        st = get_size(r, hl, "holdout.hosmer_lemeshow", "groups", 0, &h->hl.groups);
+    if (st == LSC_OK && (h->hl.groups > CURVES_DECILES ||
+                         h->hl.df != (h->hl.groups >= 3 ? h->hl.groups - 2 : 0)))
+        st = field_error(r, "holdout", "hosmer_lemeshow",
+                         "groups must be at most 10 and df = groups - 2 (0 below 3 groups)");
+    if (st == LSC_OK)
+        st = get_array(r, o, "holdout", "gains", &gains);
+    if (st == LSC_OK)
+        st = get_array(r, o, "holdout", "calibration", &cal);
+    if (st == LSC_OK && (json_array_size(gains) != CURVES_DECILES ||
+                         json_array_size(cal) != CURVES_DECILES))
+        st = field_error(r, "holdout", json_array_size(gains) != CURVES_DECILES ? "gains"
+                                                                                 : "calibration",
+                         "expected 10 entries");
+    for (size_t k = 0; k < CURVES_DECILES && st == LSC_OK; k++) {
+        struct curves_decile *d = &h->deciles[k];
+        json_t *e = json_array_get(gains, k);
+        snprintf(p, sizeof p, "holdout.gains[%zu]", k);
+        if (!json_is_object(e)) {
+            st = field_error(r, "holdout", p + 8, "expected an object");
+            break;
+        }
+        st = get_size(r, e, p, "decile", 0, &d->decile);
+        if (st == LSC_OK && d->decile != k + 1)
+            st = field_error(r, p, "decile", "expected the deciles 1 to 10 in order");
+        if (st == LSC_OK)
+            st = get_size(r, e, p, "rows", 0, &d->rows);
+        if (st == LSC_OK)
+            st = get_amount(r, e, p, "positives", &d->positives);
+        if (st == LSC_OK)
+            st = get_share(r, e, p, "conversion_rate", &d->conversion_rate);
+        if (st == LSC_OK)
+            st = get_number(r, e, p, "score_min", 1, &d->score_min);
+        if (st == LSC_OK)
+            st = get_number(r, e, p, "score_max", 1, &d->score_max);
+        if (st == LSC_OK)
+            st = get_number(r, e, p, "lift", 1, &d->lift);
+        if (st == LSC_OK)
+            st = get_share(r, e, p, "cumulative_capture", &d->cumulative_capture);
+        if (st == LSC_OK)
+            st = get_number(r, e, p, "cumulative_lift", 1, &d->cumulative_lift);
+        if (st == LSC_OK && !(d->score_min <= d->score_max) &&
+            !(isnan(d->score_min) && isnan(d->score_max) && d->rows == 0))
+            st = field_error(r, p, "score_min", "must be <= score_max (null only when empty)");
+        rows += d->rows;
+    }
+    for (size_t g = 1; g <= CURVES_DECILES && st == LSC_OK; g++) {
+        struct curves_decile *d = &h->deciles[CURVES_DECILES - g];
+        json_t *e = json_array_get(cal, g - 1);
+        snprintf(p, sizeof p, "holdout.calibration[%zu]", g - 1);
+        if (!json_is_object(e)) {
+            st = field_error(r, "holdout", p + 8, "expected an object");
+            break;
+        }
+        st = get_size(r, e, p, "group", 0, &v);
+        if (st == LSC_OK && v != g)
+            st = field_error(r, p, "group", "expected the groups 1 to 10 in order");
+        if (st == LSC_OK)
+            st = get_size(r, e, p, "rows", 0, &v);
+        if (st == LSC_OK && v != d->rows)
+            st = field_error(r, p, "rows", "differs from the matching gains decile");
+        if (st == LSC_OK)
+            st = get_amount(r, e, p, "weight", &d->weight);
+        if (st == LSC_OK)
+            st = get_amount(r, e, p, "positives", &x);
+        if (st == LSC_OK && x != d->positives)
+            st = field_error(r, p, "positives", "differs from the matching gains decile");
+        if (st == LSC_OK)
+            st = get_share(r, e, p, "mean_predicted", &d->mean_predicted);
+        if (st == LSC_OK)
+            st = get_share(r, e, p, "observed_rate", &x);
+        if (st == LSC_OK && !(x == d->conversion_rate ||
+                              (isnan(x) && isnan(d->conversion_rate))))
+            st = field_error(r, p, "observed_rate", "differs from the matching gains decile");
+    }
+    if (st == LSC_OK && rows != h->rows)
+        st = field_error(r, "holdout", "gains", "the deciles' rows do not add up to holdout.rows");
+    if (st == LSC_OK)
+        h->tables_present = 1;
+    return st;
+}
+
 static enum lsc_status parse_holdout(const struct reader *r, const json_t *root,
                                      struct lsc_model *m)
 {
@@ -1564,6 +1748,8 @@ static enum lsc_status parse_holdout(const struct reader *r, const json_t *root,
         st = get_number(r, o, p, "recall_at_50", 1, &h->recall_at_50);
     if (st == LSC_OK)
         st = get_number(r, o, p, "accuracy_at_50", 1, &h->accuracy_at_50);
+    if (st == LSC_OK && json_object_get(o, "ks") != NULL)
+        st = parse_holdout_tables(r, o, h);
 cleanup:
     return st;
 }

@@ -19,6 +19,8 @@
 #include "logreg.h"
 #include "model.h"
 #include "status_internal.h"
+#include "leadscore/report.h"
+#include "report_html.h"
 #include "util.h"
 
 void lsc_score_options_defaults(struct lsc_score_options *o)
@@ -692,7 +694,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             goto cleanup;
         if (o->compare_report != NULL &&
             ((st = outfile_open(&cr, o->compare_report, o->force, err)) != LSC_OK ||
-             (st = lsc_compare_write_report(cmp, cr.fp, err)) != LSC_OK))
+             (st = report_is_html(o->compare_report) ? lsc_compare_write_html(cmp, cr.fp, err)
+                                                      : lsc_compare_write_report(cmp, cr.fp, err)) !=
+                 LSC_OK))
             goto cleanup;
     }
     /* the rejects first: if the scores then fail, take the rejects back so

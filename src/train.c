@@ -19,7 +19,9 @@
 #include "model.h"
 #include "stats.h"
 #include "status_internal.h"
+#include "report_html.h"
 #include "util.h"
+#include "validation.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -398,9 +400,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     struct design d;
     struct warm_start warm = {NULL, NULL};
     double *hess = NULL;
+    double *hold_p = NULL; /* the holdout's probabilities, for the report */
+    struct report_warnings warns;
     memset(&d, 0, sizeof d);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
+    report_warnings_init(&warns, log);
+    if (o->report != NULL)
+        log = &warns.log; /* every warning goes into the report too */
 
     if ((st = lsc_train_options_check(o, err)) != LSC_OK ||
         (st = check_options_utf8(o, err)) != LSC_OK)
@@ -409,6 +416,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->predictions && (st = outfile_check(o->predictions, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (o->report && (st = outfile_check(o->report, o->force, err)) != LSC_OK)
         goto cleanup;
     if ((st = dataset_load(&ds, o, log, err)) != LSC_OK)
         goto cleanup;
@@ -477,6 +486,16 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         h->precision_at_50 = mt.precision;
         h->recall_at_50 = mt.recall;
         h->accuracy_at_50 = mt.accuracy;
+        if ((st = validation_tables(h, ybuf, prob, NULL, nhold, err)) != LSC_OK)
+            goto cleanup;
+        if (o->report != NULL) {
+            hold_p = lsc_malloc(nhold * sizeof *hold_p);
+            if (hold_p == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            memcpy(hold_p, prob, nhold * sizeof *hold_p);
+        }
         sum->auc = h->auc;
         sum->log_loss = h->log_loss;
         sum->brier = h->brier;
@@ -532,6 +551,10 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     }
     if ((st = model_validate(m, NULL, err)) != LSC_OK)
         goto cleanup;
+    if (o->report != NULL &&
+        (st = report_train_html(m, sum, ybuf, hold_p, hold_p != NULL ? nhold : 0, &warns,
+                                o->report, o->force, err)) != LSC_OK)
+        goto cleanup;
     *out = m;
     m = NULL;
 cleanup:
@@ -545,5 +568,7 @@ cleanup:
     lsc_free(col_src);
     lsc_free(prob);
     lsc_free(ybuf);
+    lsc_free(hold_p);
+    report_warnings_fini(&warns);
     return st;
 }

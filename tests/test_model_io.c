@@ -20,6 +20,7 @@
 #include "leadscore/alloc.h"
 #include "leadscore/model.h"
 #include "model.h"
+#include "validation.h"
 #include "sha256.h"
 
 #define SHA "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -144,6 +145,13 @@ static struct lsc_model *make_model(int variant)
         m->holdout.precision_at_50 = NAN;
         m->holdout.recall_at_50 = 0.0;
         m->holdout.accuracy_at_50 = 0.875;
+        /* the validation tables of 200 rows with tied probabilities */
+        double y[200], p[200];
+        for (size_t i = 0; i < 200; i++) {
+            y[i] = i % 8 == 0;
+            p[i] = (double)(i / 3) / 70.0;
+        }
+        assert_int_equal(validation_tables(&m->holdout, y, p, NULL, 200, NULL), LSC_OK);
     }
     m->tier_hot = 70;
     m->tier_warm = 40;
@@ -286,6 +294,27 @@ static void compare_models(const struct lsc_model *a, const struct lsc_model *b)
         same_double(a->holdout.precision_at_50, b->holdout.precision_at_50);
         same_double(a->holdout.recall_at_50, b->holdout.recall_at_50);
         same_double(a->holdout.accuracy_at_50, b->holdout.accuracy_at_50);
+        assert_int_equal(a->holdout.tables_present, b->holdout.tables_present);
+        same_double(a->holdout.ks, b->holdout.ks);
+        same_double(a->holdout.ks_threshold, b->holdout.ks_threshold);
+        same_double(a->holdout.hl.statistic, b->holdout.hl.statistic);
+        same_double(a->holdout.hl.p_value, b->holdout.hl.p_value);
+        assert_int_equal(a->holdout.hl.df, b->holdout.hl.df);
+        assert_int_equal(a->holdout.hl.groups, b->holdout.hl.groups);
+        for (size_t k = 0; k < CURVES_DECILES; k++) {
+            const struct curves_decile *x = &a->holdout.deciles[k], *z = &b->holdout.deciles[k];
+            assert_int_equal(x->decile, z->decile);
+            assert_int_equal(x->rows, z->rows);
+            same_double(x->weight, z->weight);
+            same_double(x->positives, z->positives);
+            same_double(x->conversion_rate, z->conversion_rate);
+            same_double(x->mean_predicted, z->mean_predicted);
+            same_double(x->score_min, z->score_min);
+            same_double(x->score_max, z->score_max);
+            same_double(x->lift, z->lift);
+            same_double(x->cumulative_capture, z->cumulative_capture);
+            same_double(x->cumulative_lift, z->cumulative_lift);
+        }
     }
     same_double(a->tier_hot, b->tier_hot);
     same_double(a->tier_warm, b->tier_warm);
@@ -646,6 +675,49 @@ static void holdout_no_auc(json_t *r)
 {
     json_object_del(member_of(r, "holdout"), "auc");
 }
+static json_t *table_entry(json_t *r, const char *table, size_t k)
+{
+    json_t *e = json_array_get(member_of(member_of(r, "holdout"), table), k);
+    assert_non_null(e);
+    return e;
+}
+static void gains_short(json_t *r)
+{
+    json_array_remove(member_of(member_of(r, "holdout"), "gains"), 9);
+}
+static void gains_out_of_order(json_t *r)
+{
+    put(table_entry(r, "gains", 3), "decile", json_integer(5));
+}
+static void calibration_rows_differ(json_t *r)
+{
+    put(table_entry(r, "calibration", 0), "rows", json_integer(99));
+}
+static void calibration_rate_differs(json_t *r)
+{
+    put(table_entry(r, "calibration", 2), "observed_rate", json_real(0.5));
+}
+static void gains_rows_sum(json_t *r)
+{
+    put(table_entry(r, "gains", 0), "rows", json_integer(21));
+    put(table_entry(r, "calibration", 9), "rows", json_integer(21));
+}
+static void hl_df_wrong(json_t *r)
+{
+    put(member_of(member_of(r, "holdout"), "hosmer_lemeshow"), "df", json_integer(9));
+}
+static void ks_above_one(json_t *r)
+{
+    put(member_of(r, "holdout"), "ks", json_real(1.5));
+}
+static void tables_partial(json_t *r)
+{
+    json_object_del(member_of(r, "holdout"), "gains");
+}
+static void capture_negative(json_t *r)
+{
+    put(table_entry(r, "gains", 4), "cumulative_capture", json_real(-0.1));
+}
 static void tiers_reversed(json_t *r)
 {
     put(member_of(member_of(r, "score"), "tiers"), "warm", json_integer(90));
@@ -732,6 +804,20 @@ static const struct load_case load_cases[] = {
     {"negative l2", NULL, negative_l2, "fit.l2: must be a finite number >= 0"},
     {"holdout string", NULL, holdout_string, "holdout: expected an object or null"},
     {"holdout without auc", NULL, holdout_no_auc, "holdout.auc: missing"},
+    {"gains short", NULL, gains_short, "holdout.gains: expected 10 entries"},
+    {"gains out of order", NULL, gains_out_of_order,
+     "holdout.gains[3].decile: expected the deciles 1 to 10 in order"},
+    {"calibration rows differ", NULL, calibration_rows_differ,
+     "holdout.calibration[0].rows: differs from the matching gains decile"},
+    {"calibration rate differs", NULL, calibration_rate_differs,
+     "holdout.calibration[2].observed_rate: differs from the matching gains decile"},
+    {"gains rows sum", NULL, gains_rows_sum,
+     "holdout.gains: the deciles' rows do not add up to holdout.rows"},
+    {"hl df wrong", NULL, hl_df_wrong, "holdout.hosmer_lemeshow: groups must be at most 10"},
+    {"ks above one", NULL, ks_above_one, "holdout.ks: expected a number in [0, 1] or null"},
+    {"tables partial", NULL, tables_partial, "holdout.gains: missing"},
+    {"capture negative", NULL, capture_negative,
+     "holdout.gains[4].cumulative_capture: expected a number in [0, 1] or null"},
     {"tiers reversed", NULL, tiers_reversed, "score.tiers: need 0 < warm < hot <= 100"},
     {"other probability", NULL, other_probability, "score.probability: expected \"1/(1+exp"},
     {"coefficient changed", NULL, coefficient_changed,

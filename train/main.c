@@ -53,19 +53,23 @@ static const char usage_text[] =
     "      --export-design FILE  the encoded matrix of the saved model's fit, as CSV\n"
     "      --predictions FILE    row,line,probability of every used row\n"
     "      --summary             print the coefficient table (estimate, standard\n"
-    "                            error, z, p-value, 95% CI, odds ratio) and fit\n"
-    "                            statistics (log-likelihood, pseudo-R2, AIC, BIC)\n"
+    "                            error, z, p-value, 95% CI, odds ratio), fit\n"
+    "                            statistics (log-likelihood, pseudo-R2, AIC, BIC) and\n"
+    "                            the holdout's calibration (Hosmer-Lemeshow), lift,\n"
+    "                            gains and KS tables\n"
     "  -q, --quiet               no summary or notes on stderr (warnings remain)\n"
     "  -v, --verbose             also detail, e.g. which rare levels were pooled\n"
     "  -h, --help                this help\n"
     "      --version             version\n"
+    "      --report FILE.html    a self-contained HTML report (charts of the holdout\n"
+    "                            validation, odds ratios, warnings; docs/reports.md)\n"
     "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
 
 enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
-    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION
+    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +99,7 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"report", required_argument, NULL, OPT_REPORT},
     {NULL, 0, NULL, 0},
 };
 
@@ -280,6 +285,7 @@ int main(int argc, char **argv)
         case 'v': verbose = 1; break;
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
+        case OPT_REPORT: o.report = optarg; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -338,8 +344,14 @@ int main(int argc, char **argv)
     }
     if (!quiet)
         print_summary(model, &sum, output);
-    if (want_table)
-        print_table(strcmp(output, "-") == 0 ? stderr : stdout, model);
+    if (want_table) {
+        FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
+        print_table(tfp, model);
+        if (lsc_model_write_validation(model, tfp, &err) != LSC_OK)
+            rc = fail(&err);
+    }
+    if (o.report != NULL && !quiet)
+        fprintf(stderr, "report written to %s\n", o.report);
 cleanup:
     lsc_model_free(model);
     free((void *)ids.items);

@@ -49,7 +49,7 @@ struct lsc_score_options {
                                         for its list of rules (per-rule
                                         validation); NULL or "-": skipped */
     const char *compare_json;        /* optional JSON file ("-": stdout) */
-    const char *compare_report;      /* optional text report file */
+    const char *compare_report;      /* optional report file: HTML when it ends in .html/.htm, else text */
     size_t disagreements;            /* leads listed (default 20) */
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */

@@ -44,6 +44,7 @@ struct lsc_train_options {
     const char *export_design;    /* optional CSV of the final design */
     const char *predictions;      /* optional CSV of row,probability */
     int force;                    /* overwrite export files */
+    const char *report;           /* optional HTML report (docs/reports.md) */
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -556,15 +556,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         fw.w = wfit;
     }
 
-    m = model_new();
-    if (m == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    m->l2 = o->l2;
-    if ((st = diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
-        (st = diag_columns(m, ds, log, err)) != LSC_OK)
-        goto cleanup;
+    /* by date: before the diagnostics, so a bad date stops the run first */
     if (o->split_date != NULL) {
         long cutoff = 0;
         date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
@@ -579,10 +571,20 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
                      "the validation%s",
                      sum->date_missing_rows, o->split_date,
                      o->refit ? " (the refit on all rows includes them)" : "");
-    } else if ((st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) !=
-               LSC_OK) {
+    }
+
+    m = model_new();
+    if (m == NULL) {
+        st = lsc_error_nomem(err);
         goto cleanup;
     }
+    m->l2 = o->l2;
+    if ((st = diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
+        (st = diag_columns(m, ds, log, err)) != LSC_OK)
+        goto cleanup;
+    if (o->split_date == NULL &&
+        (st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
+        goto cleanup;
     sum->train_rows = ntrain;
     sum->holdout_rows = nhold;
 

@@ -19,6 +19,7 @@
 #include "date_split.h"
 #include "design.h"
 #include "encoder.h"
+#include "leadscore/alloc.h"
 #include "leadscore/model.h"
 #include "leadscore/train.h"
 #include "logreg.h"
@@ -382,6 +383,47 @@ static void test_bad_values_name_the_place(void **state)
     assert_null(m);
 }
 
+/* Every allocation of a weighted, date-split train + save + load can fail:
+ * LSC_ERR_NOMEM comes back, nothing leaks (cmocka's checked allocator) and
+ * no model is handed out. */
+static void test_every_allocation_can_fail(void **state)
+{
+    (void)state;
+    char *path = make_dated(0, 0);
+    char *out = th_write_temp("m.json", "");
+    struct lsc_train_options o;
+    struct lsc_train_summary sum;
+    struct lsc_error err;
+    struct th_budget b = {0};
+    struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
+    size_t failures = 0;
+    dated_options(&o, path);
+    lsc_set_allocator(&a);
+    for (size_t n = 0;; n++) {
+        struct lsc_model *m = NULL, *back = NULL;
+        b.left = n;
+        enum lsc_status st = lsc_train(&o, NULL, &m, &sum, &err);
+        if (st == LSC_OK)
+            st = lsc_model_save(m, out, 1, &err);
+        if (st == LSC_OK)
+            st = lsc_model_load(out, &back, &err);
+        lsc_model_free(m);
+        lsc_model_free(back);
+        if (st == LSC_OK)
+            break;
+        if (st != LSC_ERR_NOMEM) {
+            lsc_set_allocator(NULL);
+            fail_msg("budget %zu: %s: %s", n, lsc_strerror(st), err.message);
+        }
+        failures++;
+    }
+    lsc_set_allocator(NULL);
+    print_message("%zu allocation failures injected\n", failures);
+    assert_true(failures > 100);
+    th_remove_temp(out);
+    th_remove_temp(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +436,7 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_split_weights_model_round_trip),
         cmocka_unit_test(test_bad_values_name_the_place),
+        cmocka_unit_test(test_every_allocation_can_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -493,6 +493,8 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
                  w->sample_rate, w->fitted_rate);
     }
     sum->weighted = info != NULL;
+    sum->class_weight[0] = w->class_weight[0];
+    sum->class_weight[1] = w->class_weight[1];
     sum->weight_total = w->weight_total;
     sum->sample_rate = w->sample_rate;
     sum->fitted_rate = w->fitted_rate;

@@ -165,8 +165,13 @@ static int fail(const struct lsc_error *err)
 }
 
 /* Weights, the prior correction and the split by date, for the summary. */
-static void print_weighting(const struct lsc_train_summary *s)
+static void print_weighting(const struct lsc_train_summary *s, const struct lsc_train_options *o)
 {
+    if (o->weight != NULL)
+        fprintf(stderr, "row weights: column \"%s\"\n", o->weight);
+    if (o->class_weight_balanced)
+        fprintf(stderr, "class weights (balanced): %.6g not converted, %.6g converted\n",
+                s->class_weight[0], s->class_weight[1]);
     if (s->split_date)
         fprintf(stderr, "split by date: %zu rows before the cutoff, %zu on or after it "
                         "(validation), %zu without a date\n",
@@ -195,14 +200,14 @@ static int by_magnitude(const void *a, const void *b)
 }
 
 static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
-                          const char *output)
+                          const struct lsc_train_options *o, const char *output)
 {
     fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target); %zu converted (%.1f%%)\n",
             s->rows_read, s->rows_used, s->rows_skipped_target, s->positives,
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
-    print_weighting(s);
+    print_weighting(s, o);
     if (s->holdout_rows > 0) {
         if (!s->split_date)
             fprintf(stderr, "split: %zu training rows, %zu holdout rows (stratified)\n",
@@ -213,6 +218,9 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
                 s->log_loss, s->brier, s->base_rate);
         fprintf(stderr, "holdout at score >= 50: precision %.3f  recall %.3f  accuracy %.3f\n",
                 s->precision_at_50, s->recall_at_50, s->accuracy_at_50);
+        if (s->weighted || (isfinite(s->population_rate) && s->population_rate > 0.0))
+            fprintf(stderr, "(holdout metrics count every row once, and precede the prior "
+                            "correction)\n");
     }
     if (s->refit)
         fprintf(stderr, "refit on all %zu rows: %zu iterations, %s (the saved model)\n",
@@ -406,7 +414,7 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (!quiet)
-        print_summary(model, &sum, output);
+        print_summary(model, &sum, &o, output);
     if (want_table)
         print_table(strcmp(output, "-") == 0 ? stderr : stdout, model);
 cleanup:

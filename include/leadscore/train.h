@@ -85,6 +85,7 @@ struct lsc_train_summary {
     /* split by date (split_date = 1): holdout_rows are the validation rows */
     int split_date;
     size_t date_missing_rows;     /* in neither side */
+    double class_weight[2];       /* factors for not converted / converted (1 unless balanced) */
     /* set on failure when a --weight or --split-date value was refused
      * (the CLI exits 3) */
     int input_rejected;

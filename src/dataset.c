@@ -115,8 +115,8 @@ static enum lsc_status claim_column(struct dataset *ds, const char *name, const 
                              "column",
                              name);
     ds->cols[j].role = role;
-    /* keep the text of every value, for messages that quote it */
-    ds->cols[j].force = DS_FORCE_CATEGORICAL;
+    /* dates stay text (a dictionary); weights may switch to raw doubles */
+    ds->cols[j].force = role == DS_DATE ? DS_FORCE_CATEGORICAL : DS_INFER;
     return LSC_OK;
 }
 

@@ -485,7 +485,8 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
         w->population_rate = o->population_rate;
         w->intercept_correction = weights_prior_correction(o->population_rate, w->fitted_rate);
         weights_shift_intercept(m, w->intercept_correction);
-    } else if (fabs(w->fitted_rate - w->sample_rate) > 1e-9) {
+    } else if (fabs(weights_prior_correction(w->sample_rate, w->fitted_rate)) > 0.05) {
+        /* the odds moved by more than about 5 %: probabilities are off scale */
         lsc_logf(log, LSC_LOG_WARN,
                  "the weights move the positive rate the model is fitted to from %.4f to %.4f: "
                  "its probabilities are on the weighted scale; give --population-rate P to "

@@ -49,7 +49,8 @@ enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_
             uint32_t id = c->codes[i] - 1;
             escape_bytes(dict_str(c->dict, id), dict_len(c->dict, id), shown, sizeof shown);
             what = isnan(v) ? "is not a number" : "is negative";
-        } else if (c->raw != NULL && isnan(v) && c->overflow) {
+        } else if (c->raw != NULL && isnan(v)) {
+            /* raw doubles (many distinct values) keep no text */
             what = "is missing or not a number";
         } else if (c->raw != NULL && !isnan(v)) {
             what = "is negative";

@@ -334,7 +334,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     if (fw->w != NULL &&
         (st = weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
             LSC_OK)
-        return st;
+        goto cleanup;
     st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
     if (st != LSC_OK)
         goto cleanup;

@@ -16,6 +16,14 @@ penalty='l2', fit_intercept=True) has the same minimiser (lambda = 0 ->
 penalty=None). The solver is 'newton-cholesky' when this scikit-learn has it,
 'lbfgs' otherwise, with tol=1e-12 and max_iter=10000.
 
+Weights: a design of a weighted fit has a last column __weight__ (the
+--weight values) after __target__; they are passed as sample_weight. When
+the model's "weighting" says class_weight "balanced", scikit-learn gets
+class_weight='balanced' (its weights multiply sample_weight, as leadscore's
+do). A --population-rate correction (weighting.intercept_correction) is
+taken off the model's intercept before comparing: it is applied after the
+fit.
+
 Prints rows, features, the largest absolute coefficient difference
 (intercept included) and its feature, and `max_abs_diff=<value>` last.
 Exit status: 0 when max_abs_diff <= --tol, 1 when larger, 2 on bad input.
@@ -32,6 +40,7 @@ import pandas as pd
 
 INTERCEPT = "(intercept)"
 TARGET = "__target__"
+WEIGHT = "__weight__"
 
 
 def die(msg):
@@ -45,19 +54,26 @@ def read_design(path):
             header = next(csv.reader(f))
         except StopIteration:
             die(f"{path}: empty file")
-    if not header or header[-1] != TARGET:
-        die(f"{path}: the last column must be {TARGET}")
+    weighted = len(header) >= 2 and header[-1] == WEIGHT
+    if not header or header[-2 if weighted else -1] != TARGET:
+        die(f"{path}: the last column must be {TARGET} (or {TARGET},{WEIGHT})")
     df = pd.read_csv(path, header=None, skiprows=1, dtype=np.float64, engine="c",
                      na_filter=False)
     if df.shape[1] != len(header):
         die(f"{path}: {df.shape[1]} fields per row, header has {len(header)}")
     data = df.to_numpy()
+    sw = None
+    if weighted:
+        sw, data = data[:, -1], data[:, :-1]
+        if not (np.isfinite(sw).all() and (sw >= 0).all()):
+            die(f"{path}: {WEIGHT} must be finite and >= 0")
     X, y = data[:, :-1], data[:, -1]
     if not np.isin(y, (0.0, 1.0)).all():
         die(f"{path}: {TARGET} must be 0/1")
     if not np.isfinite(X).all():
         die(f"{path}: non-finite feature values")
-    return header[:-1], np.ascontiguousarray(X), y.astype(np.int64)
+    names = header[:-2] if weighted else header[:-1]
+    return names, np.ascontiguousarray(X), y.astype(np.int64), sw
 
 
 def read_model(path):
@@ -74,13 +90,15 @@ def read_model(path):
     if names[0] != INTERCEPT:
         die(f"{path}: features[0] is {names[0]!r}, expected {INTERCEPT!r}")
     l2 = (m.get("fit") or {}).get("l2")
-    return names, coef, l2
+    w = m.get("weighting") or {}
+    coef[0] -= float(w.get("intercept_correction") or 0.0)
+    return names, coef, l2, w.get("class_weight")
 
 
-def fit_sklearn(X, y, lam):
+def fit_sklearn(X, y, lam, sample_weight=None, class_weight=None):
     from sklearn.linear_model import LogisticRegression
 
-    common = dict(fit_intercept=True, tol=1e-12, max_iter=10000)
+    common = dict(fit_intercept=True, tol=1e-12, max_iter=10000, class_weight=class_weight)
     if lam > 0:
         common.update(penalty="l2", C=1.0 / lam)
     else:
@@ -94,7 +112,7 @@ def fit_sklearn(X, y, lam):
             try:
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    m = LogisticRegression(**kw).fit(X, y)
+                    m = LogisticRegression(**kw).fit(X, y, sample_weight=sample_weight)
                 for w in caught:
                     print(f"warning ({solver}): {w.message}", file=sys.stderr)
                 return solver, np.concatenate([m.intercept_, m.coef_[0]])
@@ -113,8 +131,8 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-5, help="pass threshold (default 1e-5)")
     a = ap.parse_args()
 
-    dnames, X, y = read_design(a.design)
-    mnames, coef, l2 = read_model(a.model)
+    dnames, X, y, sw = read_design(a.design)
+    mnames, coef, l2, class_weight = read_model(a.model)
     lam = a.l2 if a.l2 is not None else l2
     if lam is None:
         die("no fit.l2 in the model; pass --l2")
@@ -132,14 +150,15 @@ def main():
     if len(np.unique(y)) < 2:
         die("the target has one class only")
 
-    solver, ref = fit_sklearn(X, y, lam)
+    solver, ref = fit_sklearn(X, y, lam, sw, class_weight)
     diff = np.abs(coef - ref)
     k = int(np.argmax(diff))
     mad = float(diff[k])
     order = np.argsort(-diff)[:5]
     print(f"rows: {X.shape[0]} (positives {int(y.sum())})")
     print(f"features: {X.shape[1]} + intercept")
-    print(f"lambda: {lam:g}  solver: {solver}")
+    print(f"lambda: {lam:g}  solver: {solver}  sample_weight: {'yes' if sw is not None else 'no'}"
+          f"  class_weight: {class_weight}")
     print("largest differences (leadscore vs scikit-learn):")
     for i in order:
         print(f"  {mnames[i]!s:40} {coef[i]: .10g} {ref[i]: .10g}  diff {diff[i]:.3g}")

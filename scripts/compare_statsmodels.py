@@ -10,6 +10,10 @@ tight tolerance; the script compares, relative to the larger magnitude
 (absolute 1e-12 floor for values near zero):
   coefficients, standard errors, z, p-values, confidence bounds;
   log-likelihood, null log-likelihood, McFadden pseudo-R2, AIC, BIC, LR p-value.
+A weighted design (a last column __weight__, from --weight) is fitted as
+statsmodels GLM(Binomial, freq_weights=__weight__): leadscore reads whole-
+number weights as frequency weights (docs/statistics.md); BIC is then
+-2 LL + k log(sum of weights), as leadscore defines it.
 Prints the largest relative difference per quantity and `max_rel_diff=<v>`
 last. Exit 0 when every difference is <= --rtol, 1 otherwise, 2 on bad input.
 """
@@ -41,7 +45,7 @@ def main():
     ap.add_argument("--model", required=True)
     ap.add_argument("--rtol", type=float, default=1e-6)
     a = ap.parse_args()
-    names, X, y = read_design(a.design)
+    names, X, y, sw = read_design(a.design)
     with open(a.model, encoding="utf-8") as f:
         model = json.load(f)
     feats = model["features"]
@@ -57,8 +61,17 @@ def main():
         sys.exit(2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(
-            method="newton", maxiter=200, tol=1e-14, disp=0)
+        Xc = sm.add_constant(X, has_constant="add")
+        if sw is None:
+            res = sm.Logit(y, Xc).fit(method="newton", maxiter=200, tol=1e-14, disp=0)
+        else:
+            res = sm.GLM(y, Xc, family=sm.families.Binomial(), freq_weights=sw).fit(
+                method="IRLS", maxiter=200, tol=1e-14)
+            k = Xc.shape[1]
+            res.prsquared = 1.0 - res.llf / res.llnull
+            res.bic = -2.0 * res.llf + k * np.log(sw.sum())
+            res.llr_pvalue = __import__("scipy.stats").stats.chi2.sf(
+                2.0 * (res.llf - res.llnull), k - 1)
     ci = res.conf_int(alpha=0.05)
     ours = {k: np.array([f[k] for f in feats], float)
             for k in ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high")}

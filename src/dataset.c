@@ -47,6 +47,12 @@ double ds_value(const struct ds_column *c, size_t i)
 
 int ds_is_numeric(const struct ds_column *c) { return c->n_text == 0 && !c->overflow; }
 
+/* Columns whose values are kept: features, and the weight and date columns. */
+static int stored(enum ds_role role)
+{
+    return role == DS_FEATURE || role == DS_WEIGHT || role == DS_DATE;
+}
+
 static size_t find_column(const struct dataset *ds, const char *name)
 {
     for (size_t j = 0; j < ds->n_cols; j++)
@@ -92,6 +98,31 @@ static enum lsc_status apply_names(struct dataset *ds, const struct lsc_strings 
         if (force >= 0)
             ds->cols[j].force = (enum ds_force)force;
     }
+    return LSC_OK;
+}
+
+/* --weight / --split-date: the column takes that role whatever other
+ * option named it (it is never a feature); the target cannot. */
+static enum lsc_status claim_column(struct dataset *ds, const char *name, const char *option,
+                                    enum ds_role role, struct lsc_error *err)
+{
+    if (name == NULL)
+        return LSC_OK;
+    size_t j = find_column(ds, name);
+    if (j == SIZE_MAX)
+        return unknown_column(ds, name, option, err);
+    if (ds->cols[j].role == DS_TARGET)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "column \"%s\" is the target; it cannot be given to %s", name,
+                             option);
+    if (ds->cols[j].role == DS_WEIGHT || ds->cols[j].role == DS_DATE)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "column \"%s\" cannot be both the --weight and the --split-date "
+                             "column",
+                             name);
+    ds->cols[j].role = role;
+    /* dates stay text (a dictionary); weights may switch to raw doubles */
+    ds->cols[j].force = role == DS_DATE ? DS_FORCE_CATEGORICAL : DS_INFER;
     return LSC_OK;
 }
 
@@ -219,10 +250,14 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         (st = apply_names(ds, &opts->categorical, "--categorical", -1, DS_FORCE_CATEGORICAL,
                           err)) != LSC_OK)
         return st;
+    if ((st = claim_column(ds, opts->weight, "--weight", DS_WEIGHT, err)) != LSC_OK ||
+        (st = claim_column(ds, opts->split_date, "--split-date", DS_DATE, err)) != LSC_OK)
+        return st;
     /* names that go into the model: the target, ids and features */
     for (size_t j = 0; j < ds->n_cols; j++) {
         const struct ds_column *c = &ds->cols[j];
-        if (c->role != DS_FEATURE && c->role != DS_TARGET && c->role != DS_ID)
+        if (c->role != DS_FEATURE && c->role != DS_TARGET && c->role != DS_ID &&
+            c->role != DS_WEIGHT && c->role != DS_DATE)
             continue;
         st = check_text(ds, "column name", rec->fields[j], rec->lens[j], rec->line, j + 1, err);
         if (st != LSC_OK)
@@ -230,7 +265,7 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
     }
     for (size_t j = 0; j < ds->n_cols; j++) {
         struct ds_column *c = &ds->cols[j];
-        if (c->role != DS_FEATURE)
+        if (!stored(c->role))
             continue;
         c->dict = dict_new();
         if (c->dict == NULL)
@@ -259,7 +294,7 @@ static int grow_rows(struct dataset *ds)
     ds->row_number = rn;
     for (size_t j = 0; j < ds->n_cols; j++) {
         struct ds_column *c = &ds->cols[j];
-        if (c->role != DS_FEATURE)
+        if (!stored(c->role))
             continue;
         if (c->raw != NULL) {
             double *r = lsc_reallocarray(c->raw, cap, sizeof *r);
@@ -384,7 +419,7 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
         struct ds_column *c = &ds->cols[j];
         if (c->role == DS_IGNORED && rec->lens[j] > 0)
             (*ignored_with_values)++;
-        if (c->role != DS_FEATURE)
+        if (!stored(c->role))
             continue;
         st = store_value(ds, c, row, rec->fields[j], rec->lens[j], rec->line, &opts->na_values,
                          err);
@@ -496,7 +531,7 @@ static struct dataset *part_new(const struct dataset *ds)
         c->file_index = g->file_index;
         c->role = g->role;
         c->force = g->force;
-        if (c->role != DS_FEATURE)
+        if (!stored(c->role))
             continue;
         if (g->raw != NULL)
             c->raw = lsc_calloc(1, sizeof *c->raw);
@@ -656,7 +691,7 @@ static void merge_columns(void *ctx, size_t k)
     for (size_t j = k; j < ds->n_cols; j += m->ntasks) {
         struct ds_column *g = &ds->cols[j];
         const struct ds_column *c = &p->cols[j];
-        if (g->role != DS_FEATURE)
+        if (!stored(g->role))
             continue;
         g->n_missing += c->n_missing;
         if (g->raw != NULL) {

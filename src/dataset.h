@@ -21,7 +21,9 @@
 
 #define DS_MAX_DICT 65536u
 
-enum ds_role { DS_FEATURE = 0, DS_TARGET, DS_ID, DS_EXCLUDED, DS_IGNORED };
+/* DS_WEIGHT and DS_DATE (--weight, --split-date) are stored like features
+ * but are never features (see weights.h, date_split.h). */
+enum ds_role { DS_FEATURE = 0, DS_TARGET, DS_ID, DS_EXCLUDED, DS_IGNORED, DS_WEIGHT, DS_DATE };
 enum ds_force { DS_INFER = 0, DS_FORCE_NUMERIC, DS_FORCE_CATEGORICAL };
 
 struct ds_column {

@@ -164,8 +164,9 @@ static void linear_task(void *ctx, size_t k)
                     s += t->beta[f];
             }
             t->eta[i0 + i] += s;
-            if (t->loss != NULL)
-                loss += logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i];
+            if (t->loss != NULL) /* x * 1.0 == x: unweighted sums are unchanged */
+                loss += (d->w ? d->w[r] : 1.0) *
+                        (logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i]);
         }
     }
     if (t->loss != NULL)
@@ -228,7 +229,7 @@ enum lsc_status design_export_csv(const struct design *d, const struct lsc_model
         bad |= csv_put_field(o.fp, m->feature_names[f], strlen(m->feature_names[f])) != 0;
         bad |= putc(',', o.fp) == EOF;
     }
-    bad |= fputs("__target__\n", o.fp) == EOF;
+    bad |= fputs(d->w ? "__target__,__weight__\n" : "__target__\n", o.fp) == EOF;
     for (size_t i0 = 0; i0 < d->n && !bad; i0 += DESIGN_BLOCK) {
         size_t mm = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
         design_fill_dense(d, i0, mm, xb);
@@ -250,7 +251,10 @@ enum lsc_status design_export_csv(const struct design *d, const struct lsc_model
                 else
                     bad |= fprintf(o.fp, "%.17g,", row[f]) < 0;
             }
-            bad |= fprintf(o.fp, "%d\n", d->y[r] > 0.5) < 0;
+            if (d->w)
+                bad |= fprintf(o.fp, "%d,%.17g\n", d->y[r] > 0.5, d->w[r]) < 0;
+            else
+                bad |= fprintf(o.fp, "%d\n", d->y[r] > 0.5) < 0;
         }
     }
     if (bad) {

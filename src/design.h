@@ -40,7 +40,12 @@ struct design {
     size_t nc;
     struct design_cat *cats;
     const double *y;    /* dataset targets (indexed by dataset row); lent */
+    /* Row weights indexed by dataset row (lent; NULL = unweighted, every row
+     * counts once). design_build leaves it NULL; the caller sets it. They
+     * multiply each row's log-loss, gradient and Hessian contribution. */
+    const double *w;
 };
+
 
 /* Builds the view of rows (lent; NULL: all n) of ds under the model's
  * encoders; col_src maps model columns to dataset columns. Values the
@@ -57,6 +62,12 @@ static inline size_t design_row(const struct design *d, size_t i)
     return d->rows ? d->rows[i] : i;
 }
 
+/* Weight of view row i (1 when unweighted). */
+static inline double design_weight(const struct design *d, size_t i)
+{
+    return d->w ? d->w[design_row(d, i)] : 1.0;
+}
+
 /* Fills out (m x q, row-major) with view rows i0 .. i0+m-1. */
 void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out);
 
@@ -65,12 +76,13 @@ enum lsc_status design_linear(const struct design *d, const double *beta, double
                               struct lsc_error *err);
 
 /* The same, and (when loss is non-NULL) the sum over rows of
- * log(1 + exp(eta_i)) - y_i eta_i, in the same pass. */
+ * w_i [log(1 + exp(eta_i)) - y_i eta_i], in the same pass. */
 enum lsc_status design_linear_loss(const struct design *d, const double *beta, double *eta,
                                    double *loss, struct lsc_error *err);
 
-/* Writes the view as CSV: feature names (without the intercept) and a last
- * column __target__. */
+/* Writes the view as CSV: feature names (without the intercept) and a
+ * column __target__, last unless the view is weighted: then a column
+ * __weight__ with d->w follows. */
 enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,
                                   const char *path, int force, struct lsc_error *err);
 

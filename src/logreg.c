@@ -1,15 +1,16 @@
 /* Newton's method (IRLS) for L2-regularised logistic regression.
  *
- * Minimises f(b) = sum_i [log(1 + exp(eta_i)) - y_i eta_i] + (lambda/2) sum_{j>0} b_j^2
- * with eta = X b and X's first column the intercept. With p_i = sigma(eta_i)
- * and w_i = p_i (1 - p_i):
- *   gradient  g = X'(p - y) + lambda b  (no penalty on b_0)
- *   Hessian   H = X' W X + lambda I    (no penalty on b_0)
+ * Minimises f(b) = sum_i s_i [log(1 + exp(eta_i)) - y_i eta_i] + (lambda/2) sum_{j>0} b_j^2
+ * with eta = X b, X's first column the intercept and s_i the row weights
+ * (design.h; all 1 when unweighted: scikit-learn's sample_weight). With
+ * p_i = sigma(eta_i) and w_i = s_i p_i (1 - p_i):
+ *   gradient  g = X' S (p - y) + lambda b  (no penalty on b_0)
+ *   Hessian   H = X' W X + lambda I        (no penalty on b_0)
  * Each iteration solves H d = g by Cholesky (LAPACK dpotrf/dpotrs) and takes
  * b <- b - t d with t = 1, halved while f does not decrease (a guard that
  * plain Newton lacks far from the optimum). The fit has converged when
  * max_j |g_j| / n <= tol: the mean gradient, so the criterion means the same
- * for any number of rows. Because Newton converges quadratically, one more
+ * for any number of rows (with weights, n is their sum). Because Newton converges quadratically, one more
  * step past a 1e-10 criterion lands at machine precision; the objective is
  * strictly convex for lambda > 0, so that optimum is the one scikit-learn's
  * LogisticRegression(C = 1/lambda) finds on the same design.
@@ -43,7 +44,7 @@ double logreg_objective(const struct design *d, const double *beta, const double
     double f = 0.0;
     for (size_t i = 0; i < d->n; i++) {
         double y = d->y[design_row(d, i)];
-        f += logreg_log1pexp(eta[i]) - y * eta[i];
+        f += design_weight(d, i) * (logreg_log1pexp(eta[i]) - y * eta[i]);
     }
     double pen = 0.0;
     for (size_t j = 1; j < d->p; j++)
@@ -83,9 +84,11 @@ static void deriv_task(void *ctx, size_t k)
             size_t row = design_row(d, i0 + i);
             double e = t->eta[i0 + i], y = d->y[row];
             double pr = logreg_sigmoid(e);
+            /* x * 1.0 == x: the unweighted pass is unchanged bit for bit */
+            double rw = d->w ? d->w[row] : 1.0;
             if (t->want_f)
-                f += logreg_log1pexp(e) - y * e;
-            double ri = pr - y, wi = pr * (1.0 - pr);
+                f += rw * (logreg_log1pexp(e) - y * e);
+            double ri = rw * (pr - y), wi = rw * (pr * (1.0 - pr));
             t->r[i] = ri;
             t->w[i] = wi;
             t->g[0] += ri;
@@ -257,6 +260,12 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
     enum lsc_status st = LSC_OK;
     size_t p = d->p;
     double nn = d->n > 0 ? (double)d->n : 1.0;
+    if (d->w != NULL) {
+        double sw = 0.0;
+        for (size_t i = 0; i < d->n; i++)
+            sw += design_weight(d, i);
+        nn = sw > 0.0 ? sw : 1.0;
+    }
     double *eta = lsc_malloc((d->n ? d->n : 1) * sizeof *eta);
     double *g = lsc_malloc(p * sizeof *g);
     double *H = lsc_malloc(p * p * sizeof *H);
@@ -274,7 +283,7 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
     if (from_zero && d->n > 0) {
         double pos = 0.0;
         for (size_t i = 0; i < d->n; i++)
-            pos += d->y[design_row(d, i)];
+            pos += design_weight(d, i) * d->y[design_row(d, i)];
         if (pos > 0.0 && pos < nn)
             beta[0] = log(pos / (nn - pos));
     }

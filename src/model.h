@@ -74,6 +74,28 @@ struct lsc_fit_stat {
     int penalised;
 };
 
+/* Row/class weights and the prior correction of the saved fit. present = 0
+ * when none was used (the model file then has no "weighting" member). */
+struct lsc_weighting {
+    int present;
+    char *column;               /* --weight column, NULL for none */
+    int balanced;               /* --class-weight balanced */
+    double class_weight[2];     /* factors for not converted / converted */
+    double weight_total;        /* sum of the saved fit's effective weights */
+    double sample_rate;         /* unweighted positive rate of its rows */
+    double fitted_rate;         /* weighted positive rate r it was fitted to */
+    double population_rate;     /* P of --population-rate; NaN when not given */
+    double intercept_correction; /* logit(P) - logit(r), already in coef[0]; 0 without P */
+};
+
+/* Validation by date (--split-date, --cutoff); present = 0 otherwise. */
+struct lsc_date_split {
+    int present;
+    char *column;
+    char *cutoff;               /* YYYY-MM-DD */
+    size_t train_rows, validation_rows, missing_rows;
+};
+
 struct lsc_warning {
     char *code;    /* e.g. "leakage" (see src/diagnostics.h) */
     char *message;
@@ -118,6 +140,9 @@ struct lsc_model {
     struct lsc_warning *warnings;
     /* score mapping */
     double tier_hot, tier_warm; /* score >= hot: hot; >= warm: warm; else cold */
+    /* weights and prior correction; validation by date (model_weighting.h) */
+    struct lsc_weighting weighting;
+    struct lsc_date_split date_split;
 };
 
 /* Allocates an empty model (all pointers NULL). */

@@ -1,6 +1,7 @@
 /* model_io - the in-memory model, its checks, and its JSON file
  * (specified in models/README.md). */
 #include "model.h"
+#include "model_weighting.h"
 
 #include <errno.h>
 #include <math.h>
@@ -122,6 +123,7 @@ void lsc_model_free(struct lsc_model *m)
         lsc_free(m->warnings[i].message);
     }
     lsc_free(m->warnings);
+    model_weighting_free(m);
     lsc_free(m);
 }
 
@@ -455,6 +457,8 @@ enum lsc_status model_validate(const struct lsc_model *m, const char *file, stru
         st = validate_provenance(m, file, err);
     if (st == LSC_OK)
         st = validate_columns(m, file, err);
+    if (st == LSC_OK)
+        st = model_weighting_validate(m, file, err);
     if (st != LSC_OK)
         goto cleanup;
     if (!isfinite(m->l2) || m->l2 < 0.0)
@@ -788,6 +792,9 @@ static json_t *build_model(const struct lsc_model *m)
                 bad |= build_holdout_tables(o, h);
         }
     }
+
+    if (!bad)
+        bad |= model_weighting_build(root, m) != 0;
 
     a = json_array();
     bad |= set(root, "warnings", a);
@@ -1795,6 +1802,8 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_fit(r, root, m);
     if (st == LSC_OK)
         st = parse_holdout(r, root, m);
+    if (st == LSC_OK)
+        st = model_weighting_parse(root, r->file, m, r->err);
     if (st == LSC_OK)
         st = parse_warnings(r, root, m);
     if (st == LSC_OK)

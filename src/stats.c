@@ -65,9 +65,13 @@ enum lsc_status stats_compute(const struct design *d, const double *beta, double
         c->or_ci_low = exp(c->ci_low);
         c->or_ci_high = exp(c->ci_high);
     }
-    double n = (double)d->n, pos = 0.0;
-    for (size_t i = 0; i < d->n; i++)
-        pos += d->y[design_row(d, i)];
+    /* with row weights: frequency weights (a row of weight 3 counts as three
+     * rows), so n is the weight total, as statsmodels GLM freq_weights */
+    double n = 0.0, pos = 0.0;
+    for (size_t i = 0; i < d->n; i++) {
+        n += design_weight(d, i);
+        pos += design_weight(d, i) * d->y[design_row(d, i)];
+    }
     double ybar = pos / n;
     fit->n = d->n;
     fit->k = p;

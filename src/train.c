@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "dataset.h"
+#include "date_split.h"
 #include "design.h"
 #include "diagnostics.h"
 #include "encoder.h"
@@ -22,6 +23,7 @@
 #include "report_html.h"
 #include "util.h"
 #include "validation.h"
+#include "weights.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -39,6 +41,26 @@ void lsc_train_options_defaults(struct lsc_train_options *o)
     o->tol = 1e-10;
     o->tier_hot = 70.0;
     o->tier_warm = 40.0;
+}
+
+/* --population-rate, --split-date and --cutoff. */
+static enum lsc_status check_weight_split_options(const struct lsc_train_options *o,
+                                                  struct lsc_error *err)
+{
+    long days;
+    if (o->population_rate != 0.0 && !(o->population_rate > 0.0 && o->population_rate < 1.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--population-rate must be a rate strictly between 0 and 1");
+    if ((o->split_date == NULL) != (o->cutoff == NULL))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--split-date COL and --cutoff DATE go together");
+    if (o->cutoff != NULL && !date_split_parse(o->cutoff, strlen(o->cutoff), &days))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--cutoff: \"%s\" is not an ISO date (YYYY-MM-DD)", o->cutoff);
+    if (o->weight != NULL && o->split_date != NULL && strcmp(o->weight, o->split_date) == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--weight and --split-date name the same column \"%s\"", o->weight);
+    return LSC_OK;
 }
 
 enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struct lsc_error *err)
@@ -62,7 +84,7 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         o->delimiter != '|')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--delimiter must be one of , ; | or TAB");
-    return LSC_OK;
+    return check_weight_split_options(o, err);
 }
 
 /* Stratified split: each class shuffled with the seeded generator, the first
@@ -161,10 +183,17 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
         (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK)
         return st;
+    struct lsc_strings wc = {&o->weight, o->weight != NULL},
+                       dc = {&o->split_date, o->split_date != NULL},
+                       cc = {&o->cutoff, o->cutoff != NULL};
+    if ((st = check_utf8(&wc, "--weight", err)) != LSC_OK ||
+        (st = check_utf8(&dc, "--split-date", err)) != LSC_OK ||
+        (st = check_utf8(&cc, "--cutoff", err)) != LSC_OK)
+        return st;
     return LSC_OK;
 }
 
-static json_t *options_json(const struct lsc_train_options *o)
+static json_t *options_json_base(const struct lsc_train_options *o)
 {
     char delim[2] = {o->delimiter, '\0'};
     return json_pack("{s:s, s:s?, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:f, s:I, "
@@ -178,6 +207,28 @@ static json_t *options_json(const struct lsc_train_options *o)
                      o->holdout, "seed", (json_int_t)o->seed, "refit", o->refit, "max_iter",
                      (json_int_t)o->max_iter, "tol", o->tol, "tier_hot", o->tier_hot,
                      "tier_warm", o->tier_warm);
+}
+
+/* The options object; the weight and split options only when given, so
+ * models trained without them are unchanged. */
+static json_t *options_json(const struct lsc_train_options *o)
+{
+    json_t *j = options_json_base(o);
+    int bad = j == NULL;
+    if (!bad && o->weight != NULL)
+        bad |= json_object_set_new(j, "weight", json_string(o->weight)) != 0;
+    if (!bad && o->class_weight_balanced)
+        bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
+    if (!bad && o->population_rate > 0.0)
+        bad |= json_object_set_new(j, "population_rate", json_real(o->population_rate)) != 0;
+    if (!bad && o->split_date != NULL)
+        bad |= json_object_set_new(j, "split_date", json_string(o->split_date)) != 0 ||
+               json_object_set_new(j, "cutoff", json_string(o->cutoff)) != 0;
+    if (bad) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
 }
 
 static char **copy_strings(const struct lsc_strings *s, size_t *n)
@@ -260,17 +311,32 @@ static enum lsc_status warm_start_save(struct warm_start *w, const struct lsc_mo
     return LSC_OK;
 }
 
+/* The weights of a fit: w is NULL when unweighted; otherwise fit_on fills
+ * it (and info) for the rows it fits, from base (the --weight values, may
+ * be NULL) and balanced. */
+struct fit_weights {
+    const double *base;
+    int balanced;
+    double *w;
+    struct weights_info *info;
+};
+
 /* Fits encoders and coefficients on rows; leaves col_src for design use.
  * warm (may be NULL) seeds coefficients whose feature names it knows. */
 static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size_t n,
                               const struct lsc_train_options *o, const struct lsc_log *log,
                               const struct warm_start *warm, struct lsc_model *m,
                               size_t **col_src, struct encoder_stats *es, double **hessian,
-                              struct logreg_result *res, struct lsc_error *err)
+                              struct logreg_result *res, const struct fit_weights *fw,
+                              struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     struct design d;
     memset(&d, 0, sizeof d);
+    if (fw->w != NULL &&
+        (st = weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
+            LSC_OK)
+        goto cleanup;
     st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
     if (st != LSC_OK)
         goto cleanup;
@@ -282,6 +348,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     st = design_build(&d, ds, m, *col_src, rows, n, err);
     if (st != LSC_OK)
         goto cleanup;
+    d.w = fw->w;
     double *h = lsc_reallocarray(*hessian, m->n_features * m->n_features, sizeof *h);
     if (h == NULL) {
         st = lsc_error_nomem(err);
@@ -385,6 +452,60 @@ cleanup:
     return st;
 }
 
+/* The model's weighting record, and the prior correction of the intercept
+ * (after the statistics, which describe the fit as made). info is NULL for
+ * an unweighted fit. */
+static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_train_options *o,
+                                        const struct dataset *ds, const struct design *d,
+                                        const struct weights_info *info, const struct lsc_log *log,
+                                        struct lsc_train_summary *sum, struct lsc_error *err)
+{
+    struct lsc_weighting *w = &m->weighting;
+    sum->population_rate = NAN;
+    if (info == NULL && !(o->population_rate > 0.0))
+        return LSC_OK;
+    w->present = 1;
+    w->balanced = o->class_weight_balanced;
+    if (o->weight != NULL && (w->column = lsc_strdup(o->weight)) == NULL)
+        return lsc_error_nomem(err);
+    if (info != NULL) {
+        w->class_weight[0] = info->class_factor[0];
+        w->class_weight[1] = info->class_factor[1];
+        w->weight_total = info->total;
+        w->sample_rate = info->sample_rate;
+        w->fitted_rate = info->fitted_rate;
+    } else {
+        double pos = 0.0;
+        for (size_t i = 0; i < d->n; i++)
+            pos += ds->y[design_row(d, i)];
+        w->class_weight[0] = w->class_weight[1] = 1.0;
+        w->weight_total = (double)d->n;
+        w->sample_rate = w->fitted_rate = pos / (double)d->n;
+    }
+    w->population_rate = NAN;
+    if (o->population_rate > 0.0) {
+        w->population_rate = o->population_rate;
+        w->intercept_correction = weights_prior_correction(o->population_rate, w->fitted_rate);
+        weights_shift_intercept(m, w->intercept_correction);
+    } else if (fabs(weights_prior_correction(w->sample_rate, w->fitted_rate)) > 0.05) {
+        /* the odds moved by more than about 5 %: probabilities are off scale */
+        lsc_logf(log, LSC_LOG_WARN,
+                 "the weights move the positive rate the model is fitted to from %.4f to %.4f: "
+                 "its probabilities are on the weighted scale; give --population-rate P to "
+                 "correct them",
+                 w->sample_rate, w->fitted_rate);
+    }
+    sum->weighted = info != NULL;
+    sum->class_weight[0] = w->class_weight[0];
+    sum->class_weight[1] = w->class_weight[1];
+    sum->weight_total = w->weight_total;
+    sum->sample_rate = w->sample_rate;
+    sum->fitted_rate = w->fitted_rate;
+    sum->population_rate = w->population_rate;
+    sum->intercept_correction = w->intercept_correction;
+    return LSC_OK;
+}
+
 enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
                           struct lsc_model **out, struct lsc_train_summary *sum,
                           struct lsc_error *err)
@@ -399,10 +520,13 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     struct logreg_result res;
     struct design d;
     struct warm_start warm = {NULL, NULL};
-    double *hess = NULL;
+    double *hess = NULL, *wbase = NULL, *wfit = NULL;
     double *hold_p = NULL; /* the holdout's probabilities, for the report */
     struct report_warnings warns;
+    struct weights_info winfo;
+    struct fit_weights fw = {NULL, o->class_weight_balanced, NULL, &winfo};
     memset(&d, 0, sizeof d);
+    memset(&winfo, 0, sizeof winfo);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
     report_warnings_init(&warns, log);
@@ -430,6 +554,36 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->rows_used = ds->n_rows;
     sum->rows_skipped_target = ds->rows_skipped_target;
     sum->positives = ds->positives;
+    if ((st = weights_load(ds, &wbase, err)) != LSC_OK) {
+        sum->input_rejected = 1;
+        goto cleanup;
+    }
+    fw.base = wbase;
+    if (wbase != NULL || o->class_weight_balanced) {
+        wfit = lsc_malloc(ds->n_rows * sizeof *wfit);
+        if (wfit == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        fw.w = wfit;
+    }
+
+    /* by date: before the diagnostics, so a bad date stops the run first */
+    if (o->split_date != NULL) {
+        long cutoff = 0;
+        date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
+        st = date_split_rows(ds, cutoff, &train, &ntrain, &hold, &nhold, &sum->date_missing_rows,
+                             &sum->input_rejected, err);
+        if (st != LSC_OK)
+            goto cleanup;
+        sum->split_date = 1;
+        if (sum->date_missing_rows > 0)
+            lsc_logf(log, LSC_LOG_NOTE,
+                     "%zu rows have no \"%s\" date: they are in neither the pre-cutoff fit nor "
+                     "the validation%s",
+                     sum->date_missing_rows, o->split_date,
+                     o->refit ? " (the refit on all rows includes them)" : "");
+    }
 
     m = model_new();
     if (m == NULL) {
@@ -440,13 +594,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if ((st = diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
         (st = diag_columns(m, ds, log, err)) != LSC_OK)
         goto cleanup;
-    if ((st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
+    if (o->split_date == NULL &&
+        (st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
         goto cleanup;
     sum->train_rows = ntrain;
     sum->holdout_rows = nhold;
 
     st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &hess, &res,
-                err);
+                &fw, err);
     if (st != LSC_OK)
         goto cleanup;
     sum->columns_used = es.columns_used;
@@ -510,7 +665,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         col_src = NULL;
         if ((st = warm_start_save(&warm, m, err)) != LSC_OK)
             goto cleanup;
-        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &hess, &res, err);
+        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &hess, &res, &fw,
+                    err);
         if (st != LSC_OK)
             goto cleanup;
         m->refit = 1;
@@ -533,13 +689,39 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
     if (st != LSC_OK)
         goto cleanup;
+    d.w = wfit;
     if ((st = diag_separation(m, &d, log, err)) != LSC_OK ||
-        (st = diag_collinearity(m, &d, log, err)) != LSC_OK ||
-        (st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective, log,
-                             err)) != LSC_OK)
+        (st = diag_collinearity(m, &d, log, err)) != LSC_OK)
         goto cleanup;
+    if (wfit != NULL && !weights_all_integer(wfit, d.rows, d.n))
+        lsc_logf(log, LSC_LOG_NOTE,
+                 "the weights are not all whole numbers, so they cannot be read as frequency "
+                 "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
+    else if ((st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective,
+                                log, err)) != LSC_OK)
+        goto cleanup;
+    if ((st = record_weighting(m, o, ds, &d, wfit ? &winfo : NULL, log, sum, err)) != LSC_OK)
+        goto cleanup;
+    if (o->split_date != NULL) {
+        struct lsc_date_split *sp = &m->date_split;
+        char day[16];
+        date_split_normalise(o->cutoff, day);
+        sp->present = 1;
+        sp->column = lsc_strdup(o->split_date);
+        sp->cutoff = lsc_strdup(day);
+        if (sp->column == NULL || sp->cutoff == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        sp->train_rows = ntrain;
+        sp->validation_rows = nhold;
+        sp->missing_rows = sum->date_missing_rows;
+    }
     if (o->export_design != NULL) {
-        st = design_export_csv(&d, m, o->export_design, o->force, err);
+        /* the --weight values; balanced class factors are in the model */
+        struct design dx = d;
+        dx.w = wbase;
+        st = design_export_csv(&dx, m, o->export_design, o->force, err);
         if (st != LSC_OK)
             goto cleanup;
     }
@@ -559,6 +741,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     m = NULL;
 cleanup:
     lsc_free(hess);
+    lsc_free(wbase);
+    lsc_free(wfit);
     warm_start_free(&warm);
     design_free(&d);
     dataset_free(ds);

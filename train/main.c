@@ -64,12 +64,27 @@ static const char usage_text[] =
     "      --report FILE.html    a self-contained HTML report (charts of the holdout\n"
     "                            validation, odds ratios, warnings; docs/reports.md)\n"
     "\n"
-    "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
+    "Weights and validation by date:\n"
+    "      --weight COL          row weights (numbers >= 0; never a feature); the fit\n"
+    "                            equals scikit-learn's with sample_weight\n"
+    "      --class-weight balanced  weight each class n / (2 n_class)\n"
+    "                            (scikit-learn's class_weight='balanced')\n"
+    "      --population-rate P   conversion rate of the population (0 < P < 1) when\n"
+    "                            the file was down-sampled or re-weighted: the\n"
+    "                            intercept is corrected by logit(P) - logit(r), r the\n"
+    "                            (weighted) rate the model was fitted to\n"
+    "      --split-date COL      validate by time: rows dated before --cutoff train,\n"
+    "                            the others validate (instead of --holdout)\n"
+    "      --cutoff DATE         YYYY-MM-DD, with --split-date\n"
+    "\n"
+    "Exit status: 0 success, 1 data or I/O error, 2 usage error, 3 a --weight or\n"
+    "--split-date value was rejected (the message names file, line and column).\n";
 
 enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
-    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT
+    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
+    OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +115,11 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"report", required_argument, NULL, OPT_REPORT},
+    {"weight", required_argument, NULL, OPT_WEIGHT},
+    {"class-weight", required_argument, NULL, OPT_CLASSWEIGHT},
+    {"population-rate", required_argument, NULL, OPT_POPRATE},
+    {"split-date", required_argument, NULL, OPT_SPLITDATE},
+    {"cutoff", required_argument, NULL, OPT_CUTOFF},
     {NULL, 0, NULL, 0},
 };
 
@@ -149,6 +169,28 @@ static int fail(const struct lsc_error *err)
     return LSC_EXIT_ERROR;
 }
 
+/* Weights, the prior correction and the split by date, for the summary. */
+static void print_weighting(const struct lsc_train_summary *s, const struct lsc_train_options *o)
+{
+    if (o->weight != NULL)
+        fprintf(stderr, "row weights: column \"%s\"\n", o->weight);
+    if (o->class_weight_balanced)
+        fprintf(stderr, "class weights (balanced): %.6g not converted, %.6g converted\n",
+                s->class_weight[0], s->class_weight[1]);
+    if (s->split_date)
+        fprintf(stderr, "split by date: %zu rows before the cutoff, %zu on or after it "
+                        "(validation), %zu without a date\n",
+                s->train_rows, s->holdout_rows, s->date_missing_rows);
+    if (s->weighted)
+        fprintf(stderr, "weights: total %.6g; positive rate %.4f unweighted, %.4f weighted "
+                        "(the rate the model is fitted to)\n",
+                s->weight_total, s->sample_rate, s->fitted_rate);
+    if (isfinite(s->population_rate) && s->population_rate > 0.0)
+        fprintf(stderr, "prior correction: population rate %.4g, fitted rate %.4f: intercept "
+                        "%+.6f\n",
+                s->population_rate, s->fitted_rate, s->intercept_correction);
+}
+
 struct ranked {
     size_t index;
     double magnitude;
@@ -163,22 +205,27 @@ static int by_magnitude(const void *a, const void *b)
 }
 
 static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
-                          const char *output)
+                          const struct lsc_train_options *o, const char *output)
 {
     fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target); %zu converted (%.1f%%)\n",
             s->rows_read, s->rows_used, s->rows_skipped_target, s->positives,
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
+    print_weighting(s, o);
     if (s->holdout_rows > 0) {
-        fprintf(stderr, "split: %zu training rows, %zu holdout rows (stratified)\n",
-                s->train_rows, s->holdout_rows);
+        if (!s->split_date)
+            fprintf(stderr, "split: %zu training rows, %zu holdout rows (stratified)\n",
+                    s->train_rows, s->holdout_rows);
         fprintf(stderr, "fit on training rows: %zu Newton iterations, %s\n", s->iterations,
                 s->converged ? "converged" : "NOT converged");
         fprintf(stderr, "holdout: AUC %.4f  log-loss %.4f  Brier %.4f  base rate %.3f\n", s->auc,
                 s->log_loss, s->brier, s->base_rate);
         fprintf(stderr, "holdout at score >= 50: precision %.3f  recall %.3f  accuracy %.3f\n",
                 s->precision_at_50, s->recall_at_50, s->accuracy_at_50);
+        if (s->weighted || (isfinite(s->population_rate) && s->population_rate > 0.0))
+            fprintf(stderr, "(holdout metrics count every row once, and precede the prior "
+                            "correction)\n");
     }
     if (s->refit)
         fprintf(stderr, "refit on all %zu rows: %zu iterations, %s (the saved model)\n",
@@ -243,7 +290,7 @@ int main(int argc, char **argv)
     const char **na = NULL;
     size_t nna = 0;
     const char *output = "models/model.json";
-    int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c;
+    int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c, holdout_given = 0;
     struct lsc_model *model = NULL;
     struct lsc_train_summary sum;
 
@@ -265,7 +312,10 @@ int main(int argc, char **argv)
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
         case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); break;
         case OPT_MINLEVEL: st = lsc_parse_size(optarg, "--min-level-count", &o.min_level_count, &err); break;
-        case OPT_HOLDOUT: st = lsc_parse_double(optarg, "--holdout", &o.holdout, &err); break;
+        case OPT_HOLDOUT:
+            holdout_given = 1;
+            st = lsc_parse_double(optarg, "--holdout", &o.holdout, &err);
+            break;
         case OPT_SEED: {
             size_t seed = 0;
             st = lsc_parse_size(optarg, "--seed", &seed, &err);
@@ -286,6 +336,26 @@ int main(int argc, char **argv)
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
         case OPT_REPORT: o.report = optarg; break;
+        case OPT_WEIGHT: o.weight = optarg; break;
+        case OPT_CLASSWEIGHT:
+            if (strcmp(optarg, "balanced") == 0) {
+                o.class_weight_balanced = 1;
+            } else if (strcmp(optarg, "none") == 0) {
+                o.class_weight_balanced = 0;
+            } else {
+                rc = usage_error("--class-weight must be balanced or none");
+                goto cleanup;
+            }
+            break;
+        case OPT_POPRATE:
+            st = lsc_parse_double(optarg, "--population-rate", &o.population_rate, &err);
+            if (st == LSC_OK && !(o.population_rate > 0.0 && o.population_rate < 1.0)) {
+                rc = usage_error("--population-rate must be a rate strictly between 0 and 1");
+                goto cleanup;
+            }
+            break;
+        case OPT_SPLITDATE: o.split_date = optarg; break;
+        case OPT_CUTOFF: o.cutoff = optarg; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -311,6 +381,11 @@ int main(int argc, char **argv)
     o.positive = as_strings(&pos);
     o.na_values.items = na;
     o.na_values.count = nna;
+    if (o.split_date != NULL && holdout_given) {
+        rc = usage_error("--holdout and --split-date are alternatives: the date split decides "
+                         "the validation rows");
+        goto cleanup;
+    }
     if (lsc_train_options_check(&o, &err) != LSC_OK) {
         rc = usage_error(err.message);
         goto cleanup;
@@ -336,6 +411,8 @@ int main(int argc, char **argv)
     struct lsc_log log = {log_stderr, &verbosity};
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
         rc = fail(&err);
+        if (sum.input_rejected)
+            rc = LSC_EXIT_REJECTED;
         goto cleanup;
     }
     if (lsc_model_save(model, output, o.force, &err) != LSC_OK) {
@@ -343,7 +420,7 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     if (!quiet)
-        print_summary(model, &sum, output);
+        print_summary(model, &sum, &o, output);
     if (want_table) {
         FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
         print_table(tfp, model);

@@ -45,6 +45,14 @@ struct lsc_train_options {
     const char *predictions;      /* optional CSV of row,probability */
     int force;                    /* overwrite export files */
     const char *report;           /* optional HTML report (docs/reports.md) */
+    /* row weights and prior correction (docs: README, models/README.md) */
+    const char *weight;           /* --weight COL: row weights; never a feature */
+    int class_weight_balanced;    /* --class-weight balanced: n / (2 n_class) */
+    double population_rate;       /* --population-rate P in (0, 1); 0: none */
+    /* validation by date: rows dated before cutoff train, the rest validate
+     * (replaces the random holdout; holdout is then ignored) */
+    const char *split_date;       /* --split-date COL; never a feature */
+    const char *cutoff;           /* --cutoff YYYY-MM-DD */
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);
@@ -68,6 +76,20 @@ struct lsc_train_summary {
     /* holdout (present when holdout_rows > 0) */
     double auc, log_loss, brier, base_rate;
     double precision_at_50, recall_at_50, accuracy_at_50;
+    /* weights (weighted = 1 when --weight or --class-weight was given) */
+    int weighted;
+    double weight_total;          /* of the saved fit's rows */
+    double sample_rate;           /* unweighted positive rate of those rows */
+    double fitted_rate;           /* weighted positive rate the model fits */
+    double population_rate;       /* NaN when not given */
+    double intercept_correction;  /* logit(P) - logit(fitted_rate), or 0 */
+    /* split by date (split_date = 1): holdout_rows are the validation rows */
+    int split_date;
+    size_t date_missing_rows;     /* in neither side */
+    double class_weight[2];       /* factors for not converted / converted (1 unless balanced) */
+    /* set on failure when a --weight or --split-date value was refused
+     * (the CLI exits 3) */
+    int input_rejected;
 };
 
 /* Trains a model. Convergence: Newton stops when the largest absolute

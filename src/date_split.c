@@ -1,0 +1,128 @@
+/* Split by date. Each distinct date text is parsed once (the column is
+ * dictionary-encoded), then rows go to one side by comparing day numbers. */
+#include "date_split.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "leadscore/rules.h"
+#include "status_internal.h"
+#include "util.h"
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's
+ * days_from_civil). */
+static long days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int date_split_parse(const char *s, size_t len, long *days)
+{
+    int y, m, d;
+    trim_span(&s, &len);
+    if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+        return 0;
+    *days = days_from_civil(y, m, d);
+    return 1;
+}
+
+void date_split_normalise(const char *s, char out[16])
+{
+    int y, m, d;
+    size_t len = strlen(s);
+    out[0] = '\0';
+    trim_span(&s, &len);
+    if (lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+        snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+static const struct ds_column *date_column(const struct dataset *ds)
+{
+    for (size_t j = 0; j < ds->n_cols; j++)
+        if (ds->cols[j].role == DS_DATE)
+            return &ds->cols[j];
+    return NULL;
+}
+
+enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **train,
+                                size_t *ntrain, size_t **valid, size_t *nvalid, size_t *missing,
+                                int *rejected, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct ds_column *c = date_column(ds);
+    size_t n = ds->n_rows, ndict = 0;
+    signed char *side = NULL; /* per dict entry: 0 train, 1 validation */
+    size_t pos[2] = {0, 0};
+    *train = *valid = NULL;
+    *ntrain = *nvalid = *missing = 0;
+    if (c == NULL || c->codes == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--split-date: no date column");
+    ndict = dict_size(c->dict);
+    side = lsc_malloc(ndict ? ndict : 1);
+    *train = lsc_malloc((n ? n : 1) * sizeof **train);
+    *valid = lsc_malloc((n ? n : 1) * sizeof **valid);
+    if (side == NULL || *train == NULL || *valid == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t k = 0; k < ndict; k++) {
+        long days;
+        side[k] = -1;
+        if (date_split_parse(dict_str(c->dict, (uint32_t)k), dict_len(c->dict, (uint32_t)k),
+                             &days))
+            side[k] = days >= cutoff;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t code = c->codes[i];
+        if (code == 0) {
+            (*missing)++;
+            continue;
+        }
+        int sd = side[code - 1];
+        if (sd < 0) {
+            char shown[160];
+            escape_bytes(dict_str(c->dict, code - 1), dict_len(c->dict, code - 1), shown,
+                         sizeof shown);
+            *rejected = 1;
+            st = lsc_error_set(err, LSC_ERR_DATA, ds->file, ds->row_line[i], c->file_index + 1,
+                               "date \"%s\" in column \"%s\" is not an ISO date (YYYY-MM-DD, "
+                               "optionally followed by a time)",
+                               shown, c->name);
+            goto cleanup;
+        }
+        if (sd)
+            (*valid)[(*nvalid)++] = i;
+        else
+            (*train)[(*ntrain)++] = i;
+        pos[sd] += ds->y[i] > 0.5;
+    }
+    const char *empty = NULL;
+    if (*ntrain == 0)
+        empty = "no rows are dated before the cutoff";
+    else if (*nvalid == 0)
+        empty = "no rows are dated on or after the cutoff";
+    else if (pos[0] == 0 || pos[0] == *ntrain)
+        empty = "the rows before the cutoff have only one class";
+    else if (pos[1] == 0 || pos[1] == *nvalid)
+        empty = "the rows on or after the cutoff have only one class";
+    if (empty != NULL)
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                           "--split-date \"%s\" --cutoff: %s (%zu before: %zu converted; %zu on "
+                           "or after: %zu converted; %zu without a date); move the cutoff",
+                           c->name, empty, *ntrain, pos[0], *nvalid, pos[1], *missing);
+cleanup:
+    lsc_free(side);
+    if (st != LSC_OK) {
+        lsc_free(*train);
+        lsc_free(*valid);
+        *train = *valid = NULL;
+    }
+    return st;
+}

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "leadscore.h"
+#include "progress.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -269,7 +270,12 @@ int main(int argc, char **argv)
         o.rules = rules;
     }
     struct lsc_log log = {log_stderr, &quiet};
+    struct cli_progress bar;
+    cli_progress_init(&bar, "scoring", quiet);
+    o.progress = cli_progress_update;
+    o.progress_userdata = &bar;
     if (lsc_score(model, &o, &log, &sum, &err) != LSC_OK) {
+        cli_progress_clear(&bar);
         rc = fail(&err);
         goto cleanup;
     }

@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "progress.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -387,9 +388,12 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         st = csv_reader_next(r, &rec, err);
         if (st != LSC_OK)
             goto cleanup;
-        if (rec == NULL)
+        if (rec == NULL) {
+            progress_report(opts->progress, opts->progress_userdata, r, ds->rows_read, 1);
             break;
+        }
         ds->rows_read++;
+        progress_tick(opts->progress, opts->progress_userdata, r, ds->rows_read);
         const char *t = rec->fields[ds->target_col];
         size_t tlen = rec->lens[ds->target_col];
         trim_span(&t, &tlen);

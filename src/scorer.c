@@ -18,6 +18,7 @@
 #include "leadscore/rules.h"
 #include "logreg.h"
 #include "model.h"
+#include "progress.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -342,17 +343,23 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
 /* The rules' first pass: account sizes need every row before the first
  * score. Memory grows with the number of accounts, not rows. */
 static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader *r,
-                                      struct lsc_error *err)
+                                      const struct lsc_score_options *o, struct lsc_error *err)
 {
     const struct csv_record *rec = NULL;
+    size_t rows = 0;
     enum lsc_status st = csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
     if ((st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
         return st;
     for (;;) {
-        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK || rec == NULL)
+        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             return st;
+        if (rec == NULL) {
+            progress_report(o->progress, o->progress_userdata, r, rows, 1);
+            return st;
+        }
+        progress_tick(o->progress, o->progress_userdata, r, ++rows);
         if ((st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
             LSC_OK)
             return st;
@@ -463,7 +470,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
             goto cleanup;
         if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
-            (st = count_accounts(rules, r, err)) != LSC_OK)
+            (st = count_accounts(rules, r, o, err)) != LSC_OK)
             goto cleanup;
         csv_reader_free(r);
         r = NULL;
@@ -535,9 +542,12 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     for (;;) {
         if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             goto cleanup;
+        if (rec == NULL)
+            progress_report(o->progress, o->progress_userdata, r, sum->rows, 1);
         if (rec == NULL || bad)
             break;
         sum->rows++;
+        progress_tick(o->progress, o->progress_userdata, r, sum->rows);
         int ok = 1, ragged = rec->nfields != nfields;
         double eta = 0.0;
         struct compare_row crow;

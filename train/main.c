@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "leadscore.h"
+#include "progress.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -328,7 +329,12 @@ int main(int argc, char **argv)
     }
     int verbosity = quiet ? -1 : verbose;
     struct lsc_log log = {log_stderr, &verbosity};
+    struct cli_progress bar;
+    cli_progress_init(&bar, "reading", quiet);
+    o.progress = cli_progress_update;
+    o.progress_userdata = &bar;
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
+        cli_progress_clear(&bar);
         rc = fail(&err);
         goto cleanup;
     }

@@ -53,6 +53,9 @@ struct lsc_score_options {
     size_t disagreements;            /* leads listed (default 20) */
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */
+    lsc_progress_fn progress;        /* optional, per pass over the input
+                                        (leadscore/status.h); default NULL */
+    void *progress_userdata;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);

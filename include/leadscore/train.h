@@ -44,6 +44,9 @@ struct lsc_train_options {
     const char *export_design;    /* optional CSV of the final design */
     const char *predictions;      /* optional CSV of row,probability */
     int force;                    /* overwrite export files */
+    lsc_progress_fn progress;     /* optional, while the input is read
+                                     (leadscore/status.h); default NULL */
+    void *progress_userdata;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

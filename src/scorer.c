@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "csv_reader.h"
 #include "leadscore/rules.h"
+#include "jsonl.h"
 #include "logreg.h"
 #include "model.h"
 #include "progress.h"
@@ -39,6 +40,8 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
 {
     if (o->input == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
+    if (o->format != LSC_FORMAT_CSV && o->format != LSC_FORMAT_JSONL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "unknown output format");
     if (o->rule_score_column != NULL && o->rules != NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--rules and --rule-score-column exclude each other");
@@ -429,6 +432,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     struct lsc_compare *cmp = NULL;
     struct compare_sheet sheet;
     struct outfile cj, cr;
+    struct jsonl *json = NULL;
     const char **dims = NULL, **idn = NULL;
     const char **idv = NULL;
     size_t *idl = NULL;
@@ -518,6 +522,11 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     FILE *fp = out.fp;
     int bad = 0;
     setvbuf(fp, NULL, _IOFBF, 1 << 16);
+    if (o->format == LSC_FORMAT_JSONL) { /* the CSV below, transcoded (jsonl.h) */
+        if ((st = jsonl_open(&json, out.fp, s.n_ids, o->output, err)) != LSC_OK)
+            goto cleanup;
+        fp = jsonl_stream(json);
+    }
     for (size_t k = 0; k < s.n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
         bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
@@ -675,6 +684,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             }
         }
     }
+    if (json != NULL && (st = jsonl_finish(json, err)) != LSC_OK)
+        goto cleanup;
     if (bad) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;
@@ -721,6 +732,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         cmp = NULL;
     }
 cleanup:
+    jsonl_free(json); /* before the output it writes to is closed */
     outfile_abort(&cj);
     outfile_abort(&cr);
     lsc_compare_free(cmp);

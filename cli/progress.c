@@ -26,10 +26,11 @@ static void human(double v, char *buf, size_t size)
         snprintf(buf, size, "%.1fG", v / 1e9);
 }
 
-void cli_progress_init(struct cli_progress *p, const char *label, int quiet)
+void cli_progress_init(struct cli_progress *p, const char *label, int quiet, const char *output)
 {
     memset(p, 0, sizeof *p);
-    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->enabled = !quiet && isatty(STDERR_FILENO) &&
+                 !(output != NULL && strcmp(output, "-") == 0 && isatty(STDOUT_FILENO));
     p->label = label;
     clock_gettime(CLOCK_MONOTONIC, &p->start);
 }

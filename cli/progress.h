@@ -26,8 +26,10 @@ struct cli_progress {
     size_t width;          /* characters on screen; 0: nothing drawn */
 };
 
-/* Enabled when !quiet and stderr is a terminal. label: "reading", ... */
-void cli_progress_init(struct cli_progress *p, const char *label, int quiet);
+/* Enabled when !quiet and stderr is a terminal, unless output is "-" and
+ * stdout a terminal too (the bar would garble the output on the screen).
+ * label: "reading", ... */
+void cli_progress_init(struct cli_progress *p, const char *label, int quiet, const char *output);
 
 /* An lsc_progress_fn; userdata is the struct cli_progress. */
 void cli_progress_update(void *userdata, const struct lsc_progress *progress);

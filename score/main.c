@@ -286,7 +286,7 @@ int main(int argc, char **argv)
     }
     struct lsc_log log = {log_stderr, &quiet};
     struct cli_progress bar;
-    cli_progress_init(&bar, "scoring", quiet);
+    cli_progress_init(&bar, "scoring", quiet, o.output);
     o.progress = cli_progress_update;
     o.progress_userdata = &bar;
     if (lsc_score(model, &o, &log, &sum, &err) != LSC_OK) {

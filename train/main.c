@@ -330,7 +330,7 @@ int main(int argc, char **argv)
     int verbosity = quiet ? -1 : verbose;
     struct lsc_log log = {log_stderr, &verbosity};
     struct cli_progress bar;
-    cli_progress_init(&bar, "reading", quiet);
+    cli_progress_init(&bar, "reading", quiet, output);
     o.progress = cli_progress_update;
     o.progress_userdata = &bar;
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {

@@ -72,6 +72,8 @@ static const char usage_text[] =
     "  -h, --help                this help\n"
     "      --version             version\n"
     "\n"
+    "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
+    "\n"
     "Exit status: 0 every row scored, 1 data or I/O error, 2 usage error,\n"
     "3 finished but some rows were rejected (see the error column).\n";
 

@@ -61,6 +61,8 @@ static const char usage_text[] =
     "  -h, --help                this help\n"
     "      --version             version\n"
     "\n"
+    "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
+    "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
 
 enum {

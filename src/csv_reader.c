@@ -574,12 +574,15 @@ enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const 
     csv_set_space_func(&r->parser, never_space);
     csv_set_blk_size(&r->parser, r->blk);
     sha256_init(&r->sha);
-    struct stat sb;
-    if (fileno(fp) >= 0 && fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
-        r->size = (size_t)sb.st_size;
-    r->raw_fp = fp;
-    if ((st = gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
-        goto cleanup;
+    if (fp != NULL) { /* the size for progress reports; gzip unwrapped */
+        struct stat sb;
+        if (fileno(fp) >= 0 && fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+            sb.st_size > 0)
+            r->size = (size_t)sb.st_size;
+        r->raw_fp = fp;
+        if ((st = gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
+            goto cleanup;
+    }
     *out = r;
     r = NULL;
 cleanup:

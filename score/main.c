@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "leadscore.h"
+#include "progress.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -65,9 +66,14 @@ static const char usage_text[] =
     "                            like comparison of cut-offs (default 50)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
-    "  -q, --quiet               no summary on stderr\n"
+    "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
+    "                            object per lead, the same columns as keys, ids\n"
+    "                            as strings, numbers as numbers, empty as null\n"
+    "  -q, --quiet               no summary (nor progress bar) on stderr\n"
     "  -h, --help                this help\n"
     "      --version             version\n"
+    "\n"
+    "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
     "\n"
     "Exit status: 0 every row scored, 1 data or I/O error, 2 usage error,\n"
     "3 finished but some rows were rejected (see the error column).\n";
@@ -75,7 +81,8 @@ static const char usage_text[] =
 enum {
     OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_RULES, OPT_EXPLAIN,
     OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_LABEL, OPT_LABELPOS,
-    OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION
+    OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
+    OPT_FORMAT
 };
 
 static const struct option long_opts[] = {
@@ -104,6 +111,7 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"format", required_argument, NULL, OPT_FORMAT},
     {NULL, 0, NULL, 0},
 };
 
@@ -208,6 +216,16 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_text, stdout); goto cleanup;
         case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); goto cleanup;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "csv") == 0) {
+                o.format = LSC_FORMAT_CSV;
+            } else if (strcmp(optarg, "jsonl") == 0) {
+                o.format = LSC_FORMAT_JSONL;
+            } else {
+                rc = usage_error("--format: expected csv or jsonl");
+                goto cleanup;
+            }
+            break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (st != LSC_OK) {
@@ -270,7 +288,12 @@ int main(int argc, char **argv)
         o.rules = rules;
     }
     struct lsc_log log = {log_stderr, &quiet};
+    struct cli_progress bar;
+    cli_progress_init(&bar, "scoring", quiet, o.output);
+    o.progress = cli_progress_update;
+    o.progress_userdata = &bar;
     if (lsc_score(model, &o, &log, &sum, &err) != LSC_OK) {
+        cli_progress_clear(&bar);
         rc = fail(&err);
         goto cleanup;
     }

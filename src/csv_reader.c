@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
+#include "gzstream.h"
 #include "sha256.h"
 #include "status_internal.h"
 
@@ -91,6 +92,10 @@ struct csv_reader {
 
     enum lsc_status failed; /* sticky: once failed, every call repeats it */
     struct lsc_error last_err;
+
+    struct gzstream *gz; /* gzip input: fp decompresses raw_fp (gzstream.h) */
+    FILE *raw_fp;
+    size_t size;         /* of the input file; 0 when unknown (a pipe) */
 };
 
 static void *csv_realloc_hook(void *ptr, size_t size) { return lsc_realloc(ptr, size); }
@@ -291,6 +296,10 @@ static enum lsc_status refill(struct csv_reader *r)
     if (r->in_len < READ_BUF_SIZE) {
         if (ferror(r->fp)) {
             int e = errno;
+            if (r->gz != NULL && gzstream_failed(r->gz)) {
+                st = gzstream_error(r->gz, &r->last_err);
+                goto cleanup;
+            }
             st = lsc_error_set(&r->last_err, LSC_ERR_IO, r->name, r->line, 0, "read error: %s",
                                e != 0 ? strerror(e) : "unknown error");
             goto cleanup;
@@ -566,6 +575,15 @@ enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const 
     csv_set_space_func(&r->parser, never_space);
     csv_set_blk_size(&r->parser, r->blk);
     sha256_init(&r->sha);
+    if (fp != NULL) { /* the size for progress reports; gzip unwrapped */
+        struct stat sb;
+        if (fileno(fp) >= 0 && fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
+            sb.st_size > 0)
+            r->size = (size_t)sb.st_size;
+        r->raw_fp = fp;
+        if ((st = gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
+            goto cleanup;
+    }
     *out = r;
     r = NULL;
 cleanup:
@@ -665,6 +683,8 @@ int csv_reader_tail(struct csv_reader *r, struct csv_tail *t)
 
 size_t csv_reader_line(const struct csv_reader *r) { return r->line; }
 
+void csv_reader_tail_advance(struct csv_reader *r, size_t n) { r->bytes += n; }
+
 char csv_reader_delimiter(const struct csv_reader *r) { return r->delim; }
 
 const char *csv_reader_name(const struct csv_reader *r) { return r->name; }
@@ -679,13 +699,23 @@ void csv_reader_sha256_hex(const struct csv_reader *r, char out[65])
 
 size_t csv_reader_bytes(const struct csv_reader *r) { return r->bytes; }
 
+void csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size)
+{
+    *done = r->gz != NULL ? gzstream_consumed(r->gz) : r->bytes;
+    *size = r->size;
+    if (*size > 0 && *done > *size)
+        *done = *size;
+}
+
 void csv_reader_free(struct csv_reader *r)
 {
     if (r == NULL)
         return;
     csv_free(&r->parser);
-    if (r->owns_fp && r->fp != NULL)
+    if (r->gz != NULL) /* closes the decompressing stream, not the input */
         fclose(r->fp);
+    if (r->owns_fp && r->raw_fp != NULL)
+        fclose(r->raw_fp);
     lsc_free(r->name);
     if (!r->borrowed_in)
         lsc_free(r->in);

@@ -38,6 +38,10 @@ struct csv_record {
 struct csv_reader;
 
 /* Opens path ("-" is stdin, which is not closed by csv_reader_free).
+ * Input that starts with gzip's magic bytes (1f 8b), whatever its name, is
+ * decompressed on the fly (gzstream.h), here and in csv_reader_open_stream;
+ * the SHA-256 is then of the decompressed bytes, and corrupt or truncated
+ * compressed data is an LSC_ERR_IO naming the file.
  * display_name names the input in errors (NULL: path, or "<stdin>" for "-").
  * On failure *out is NULL and err says why (LSC_ERR_IO, LSC_ERR_NOMEM). */
 enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
@@ -97,8 +101,15 @@ struct csv_tail {
  * only lends t->fp and t->buffered until csv_reader_free(). */
 int csv_reader_tail(struct csv_reader *r, struct csv_tail *t);
 
+/* After csv_reader_tail(): the caller parsed n more bytes (for
+ * csv_reader_progress()). */
+void csv_reader_tail_advance(struct csv_reader *r, size_t n);
+
 /* The physical line of the next byte to parse (1 + line feeds so far). */
 size_t csv_reader_line(const struct csv_reader *r);
+/* Progress through the input as stored: *done bytes of *size (0 when the
+ * size is unknown: a pipe). For gzip input both count compressed bytes. */
+void csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size);
 
 void csv_reader_free(struct csv_reader *r);
 

@@ -12,6 +12,7 @@
 #include "csv_reader.h"
 #include "parallel.h"
 #include "sha256.h"
+#include "progress.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -769,7 +770,8 @@ static size_t env_size(const char *name)
 /* The rest of the file after the header, on several threads. LSC_FALLBACK
  * when a chunk failed or a record is too long to cut the file: the caller
  * starts again on one thread. */
-static enum lsc_status load_parallel(struct dataset *ds, const struct csv_tail *tail,
+static enum lsc_status load_parallel(struct dataset *ds, struct csv_reader *r,
+                                     const struct csv_tail *tail,
                                      const struct lsc_train_options *opts, size_t nthreads,
                                      size_t chunk, size_t *ignored, struct lsc_error *err)
 {
@@ -800,9 +802,8 @@ static enum lsc_status load_parallel(struct dataset *ds, const struct csv_tail *
             len += n;
             if (n == 0 || len < want) {
                 if (ferror(tail->fp)) {
-                    int e = errno;
-                    st = lsc_error_set(err, LSC_ERR_IO, ds->file, 0, 0, "read error: %s",
-                                       e != 0 ? strerror(e) : "unknown error");
+                    /* the one-threaded reader words it best (gzip errors) */
+                    st = LSC_FALLBACK;
                     goto cleanup;
                 }
                 eof = 1;
@@ -872,6 +873,9 @@ static enum lsc_status load_parallel(struct dataset *ds, const struct csv_tail *
         memmove(buf, buf + end, len - end);
         len -= end;
         hashed = len;
+        csv_reader_tail_advance(r, end);
+        progress_report(opts->progress, opts->progress_userdata, r, ds->rows_read,
+                        eof && len == 0);
         if (eof && len == 0)
             break;
     }
@@ -948,7 +952,7 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         goto cleanup;
     if (allow_parallel && (nthreads = parallel_plan(opts->input, &chunk)) > 0 &&
         csv_reader_tail(r, &tail)) {
-        st = load_parallel(ds, &tail, opts, nthreads, chunk, &ignored_with_values, err);
+        st = load_parallel(ds, r, &tail, opts, nthreads, chunk, &ignored_with_values, err);
         if (st != LSC_OK)
             goto cleanup;
     } else {
@@ -956,9 +960,12 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
             st = csv_reader_next(r, &rec, err);
             if (st != LSC_OK)
                 goto cleanup;
-            if (rec == NULL)
+            if (rec == NULL) {
+                progress_report(opts->progress, opts->progress_userdata, r, ds->rows_read, 1);
                 break;
+            }
             st = add_record(ds, rec, opts, &ignored_with_values, err);
+            progress_tick(opts->progress, opts->progress_userdata, r, ds->rows_read);
             if (st != LSC_OK)
                 goto cleanup;
         }

@@ -16,8 +16,10 @@
 #include "compare.h"
 #include "csv_reader.h"
 #include "leadscore/rules.h"
+#include "jsonl.h"
 #include "logreg.h"
 #include "model.h"
+#include "progress.h"
 #include "status_internal.h"
 #include "leadscore/report.h"
 #include "report_html.h"
@@ -40,6 +42,8 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
 {
     if (o->input == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
+    if (o->format != LSC_FORMAT_CSV && o->format != LSC_FORMAT_JSONL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "unknown output format");
     if (o->rule_score_column != NULL && o->rules != NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--rules and --rule-score-column exclude each other");
@@ -344,17 +348,23 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
 /* The rules' first pass: account sizes need every row before the first
  * score. Memory grows with the number of accounts, not rows. */
 static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader *r,
-                                      struct lsc_error *err)
+                                      const struct lsc_score_options *o, struct lsc_error *err)
 {
     const struct csv_record *rec = NULL;
+    size_t rows = 0;
     enum lsc_status st = csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
     if ((st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
         return st;
     for (;;) {
-        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK || rec == NULL)
+        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             return st;
+        if (rec == NULL) {
+            progress_report(o->progress, o->progress_userdata, r, rows, 1);
+            return st;
+        }
+        progress_tick(o->progress, o->progress_userdata, r, ++rows);
         if ((st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
             LSC_OK)
             return st;
@@ -424,6 +434,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     struct lsc_compare *cmp = NULL;
     struct compare_sheet sheet;
     struct outfile cj, cr;
+    struct jsonl *json = NULL;
     const char **dims = NULL, **idn = NULL;
     const char **idv = NULL;
     size_t *idl = NULL;
@@ -465,7 +476,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
             goto cleanup;
         if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
-            (st = count_accounts(rules, r, err)) != LSC_OK)
+            (st = count_accounts(rules, r, o, err)) != LSC_OK)
             goto cleanup;
         csv_reader_free(r);
         r = NULL;
@@ -513,6 +524,11 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     FILE *fp = out.fp;
     int bad = 0;
     setvbuf(fp, NULL, _IOFBF, 1 << 16);
+    if (o->format == LSC_FORMAT_JSONL) { /* the CSV below, transcoded (jsonl.h) */
+        if ((st = jsonl_open(&json, out.fp, s.n_ids, o->output, err)) != LSC_OK)
+            goto cleanup;
+        fp = jsonl_stream(json);
+    }
     for (size_t k = 0; k < s.n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
         bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
@@ -537,9 +553,12 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     for (;;) {
         if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             goto cleanup;
+        if (rec == NULL)
+            progress_report(o->progress, o->progress_userdata, r, sum->rows, 1);
         if (rec == NULL || bad)
             break;
         sum->rows++;
+        progress_tick(o->progress, o->progress_userdata, r, sum->rows);
         int ok = 1, ragged = rec->nfields != nfields;
         double eta = 0.0;
         struct compare_row crow;
@@ -667,6 +686,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             }
         }
     }
+    if (json != NULL && (st = jsonl_finish(json, err)) != LSC_OK)
+        goto cleanup;
     if (bad) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;
@@ -715,6 +736,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         cmp = NULL;
     }
 cleanup:
+    jsonl_free(json); /* before the output it writes to is closed */
     outfile_abort(&cj);
     outfile_abort(&cr);
     lsc_compare_free(cmp);

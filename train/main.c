@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "leadscore.h"
+#include "progress.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -76,6 +77,8 @@ static const char usage_text[] =
     "      --split-date COL      validate by time: rows dated before --cutoff train,\n"
     "                            the others validate (instead of --holdout)\n"
     "      --cutoff DATE         YYYY-MM-DD, with --split-date\n"
+    "\n"
+    "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
     "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error, 3 a --weight or\n"
     "--split-date value was rejected (the message names file, line and column).\n";
@@ -409,7 +412,12 @@ int main(int argc, char **argv)
     }
     int verbosity = quiet ? -1 : verbose;
     struct lsc_log log = {log_stderr, &verbosity};
+    struct cli_progress bar;
+    cli_progress_init(&bar, "reading", quiet, output);
+    o.progress = cli_progress_update;
+    o.progress_userdata = &bar;
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
+        cli_progress_clear(&bar);
         rc = fail(&err);
         if (sum.input_rejected)
             rc = LSC_EXIT_REJECTED;

@@ -17,6 +17,14 @@
 extern "C" {
 #endif
 
+/* Output formats of lsc_score (opts->format). */
+enum lsc_output_format {
+    LSC_FORMAT_CSV = 0, /* a header row, then one CSV record per lead */
+    LSC_FORMAT_JSONL    /* one JSON object per lead and line (JSON Lines):
+                           the same columns as keys; ids as strings, numbers
+                           as numbers, empty values null */
+};
+
 struct lsc_score_options {
     const char *input;      /* CSV path, "-" for stdin */
     const char *output;     /* path or "-" (stdout, the default) */
@@ -53,6 +61,11 @@ struct lsc_score_options {
     size_t disagreements;            /* leads listed (default 20) */
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */
+    lsc_progress_fn progress;        /* optional, per pass over the input
+                                        (leadscore/status.h); default NULL */
+    void *progress_userdata;
+    enum lsc_output_format format;   /* of the scores (default CSV); rejects
+                                        and comparisons keep theirs */
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);

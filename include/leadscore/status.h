@@ -51,6 +51,22 @@ enum lsc_log_level { LSC_LOG_INFO = 0, LSC_LOG_NOTE, LSC_LOG_WARN };
 
 typedef void (*lsc_log_fn)(void *userdata, enum lsc_log_level level, const char *message);
 
+/* Progress through a pass over an input file (lsc_train reading its input,
+ * lsc_score's pass or passes), for a progress bar: the options of
+ * lsc_train() and lsc_score() take a callback (progress, progress_userdata),
+ * called every few thousand rows and once more with finished = 1 when the
+ * pass reaches the end of its input (not after an error: the caller learns
+ * that from the return value). */
+struct lsc_progress {
+    size_t rows;  /* data rows read so far */
+    size_t bytes; /* bytes of the input consumed, as stored on disk (for
+                     gzip input, compressed bytes) */
+    size_t size;  /* the input's size in bytes; 0 when unknown (a pipe) */
+    int finished; /* 1 on the last call of a pass */
+};
+
+typedef void (*lsc_progress_fn)(void *userdata, const struct lsc_progress *progress);
+
 struct lsc_log {
     lsc_log_fn fn; /* may be NULL: messages are dropped */
     void *userdata;

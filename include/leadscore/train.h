@@ -53,6 +53,9 @@ struct lsc_train_options {
      * (replaces the random holdout; holdout is then ignored) */
     const char *split_date;       /* --split-date COL; never a feature */
     const char *cutoff;           /* --cutoff YYYY-MM-DD */
+    lsc_progress_fn progress;     /* optional, while the input is read
+                                     (leadscore/status.h); default NULL */
+    void *progress_userdata;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -476,6 +476,24 @@ case_ S22 0 "100,000 columns" -- "${S[@]}" -m model.json score_wide.csv
 case_ S23 0 "a 1 MB id" -- "${S[@]}" -m model.json score_big_id.csv
 [ "$(head -c 3 <(sed -n 2p out))" = "XXX" ] && ok || fail "S23: id not copied"
 
+# ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
+
+gzip -c leads.csv >leads.csv.gz
+head -c 2000 leads.csv.gz >truncated.csv.gz
+"$PY" -c 'import sys; d = bytearray(open("leads.csv.gz", "rb").read()); d[300:340] = bytes(b ^ 0xA5 for b in d[300:340]); open("corrupt.csv.gz", "wb").write(d)'
+{ cat leads.csv.gz; echo "not gzip"; } >trailing.csv.gz
+case_ G01 1 "truncated gzip" "truncated.csv.gz: truncated gzip data" -- "${T[@]}" -o m.json truncated.csv.gz
+absent m.json "G01"
+case_ G02 1 "corrupt gzip data" "corrupt.csv.gz: corrupt gzip data" -- "${T[@]}" -o m.json corrupt.csv.gz
+case_ G03 1 "text after the end of a gzip stream" "trailing.csv.gz: corrupt gzip data: bytes that are not gzip" \
+    -- "${T[@]}" -o m.json trailing.csv.gz
+gzip -c new.csv | head -c 30 >new_truncated.csv.gz
+case_ G04 1 "truncated gzip to score" "new_truncated.csv.gz: truncated gzip data" \
+    -- "${S[@]}" -m model.json -o s.csv new_truncated.csv.gz
+absent s.csv "G04"
+case_ G05 1 "corrupt gzip on stdin" "<stdin>: corrupt gzip data" \
+    -- sh -c "'$SCORE' -q -m model.json - <corrupt.csv.gz"
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

@@ -63,6 +63,11 @@ static const char usage_text[] =
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
     "                            like comparison of cut-offs (default 50)\n"
     "\n"
+    "Drift (models that store a training reference; docs/retraining.md):\n"
+    "  the population stability index (PSI) of the batch's scores and of each\n"
+    "  feature is printed, with a warning above 0.25\n"
+    "      --drift-json FILE     every bin of the drift report as JSON\n"
+    "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "  -q, --quiet               no summary on stderr\n"
     "  -h, --help                this help\n"
@@ -74,7 +79,8 @@ static const char usage_text[] =
 enum {
     OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_RULES, OPT_EXPLAIN,
     OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_LABEL, OPT_LABELPOS,
-    OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION
+    OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
+    OPT_DRIFTJSON
 };
 
 static const struct option long_opts[] = {
@@ -103,6 +109,7 @@ static const struct option long_opts[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"drift-json", required_argument, NULL, OPT_DRIFTJSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -175,6 +182,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_CMPJSON: o.compare_json = optarg; break;
+        case OPT_DRIFTJSON: o.drift_json = optarg; break;
         case OPT_CMPREPORT: o.compare_report = optarg; break;
         case OPT_DISAGREE:
             st = lsc_parse_size(optarg, "--disagreements", &o.disagreements, &err);

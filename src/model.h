@@ -72,6 +72,9 @@ struct lsc_warning {
     char *message;
 };
 
+struct lsc_drift_ref;
+struct lsc_baseline_stat;
+
 struct lsc_model {
     char *created;        /* ISO 8601 UTC */
     char *tool_version;
@@ -111,6 +114,10 @@ struct lsc_model {
     struct lsc_warning *warnings;
     /* score mapping */
     double tier_hot, tier_warm; /* score >= hot: hot; >= warm: warm; else cold */
+    /* drift reference (src/drift.h); NULL in files without one */
+    struct lsc_drift_ref *drift;
+    /* comparison with the model this one retrains (src/baseline.h) */
+    struct lsc_baseline_stat *baseline;
 };
 
 /* Allocates an empty model (all pointers NULL). */

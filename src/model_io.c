@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "baseline.h"
+#include "drift.h"
 #include "sha256.h"
 #include "status_internal.h"
 #include "util.h"
@@ -122,6 +124,8 @@ void lsc_model_free(struct lsc_model *m)
         lsc_free(m->warnings[i].message);
     }
     lsc_free(m->warnings);
+    drift_ref_free(m->drift);
+    baseline_stat_free(m->baseline);
     lsc_free(m);
 }
 
@@ -760,6 +764,10 @@ static json_t *build_model(const struct lsc_model *m)
             bad |= set(tiers, "warm", json_real(m->tier_warm));
         }
     }
+    if (m->drift != NULL)
+        bad |= set(root, "drift", drift_ref_to_json(m));
+    if (m->baseline != NULL)
+        bad |= set(root, "baseline", baseline_to_json(m->baseline));
 cleanup:
     if (bad) {
         json_decref(root);
@@ -1613,6 +1621,11 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_warnings(r, root, m);
     if (st == LSC_OK)
         st = parse_score(r, root, m);
+    /* optional: absent in files written before drift and retraining */
+    if (st == LSC_OK && json_object_get(root, "drift") != NULL)
+        st = drift_ref_from_json(m, json_object_get(root, "drift"), r->file, r->err);
+    if (st == LSC_OK && json_object_get(root, "baseline") != NULL)
+        st = baseline_from_json(m, json_object_get(root, "baseline"), r->file, r->err);
     return st;
 }
 

@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "compare.h"
 #include "csv_reader.h"
+#include "drift.h"
 #include "leadscore/rules.h"
 #include "logreg.h"
 #include "model.h"
@@ -54,6 +55,9 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
         strcmp(o->output, "-") == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--compare-json - needs the scores in a file (-o FILE)");
+    if (o->drift_json != NULL && strcmp(o->drift_json, "-") == 0 && strcmp(o->output, "-") == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--drift-json - needs the scores in a file (-o FILE)");
     if (o->label != NULL && o->label[0] == '\0')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--label: empty column name");
     if (!(o->model_threshold >= 0.0 && o->model_threshold <= 100.0))
@@ -120,6 +124,7 @@ struct scorer {
     size_t n_ids;
     struct lsc_strings na;
     char reason[512];
+    struct drift_batch *drift; /* NULL: no drift */
 };
 
 /* Returns 1 and sets *eta, or 0 with s->reason filled. */
@@ -140,6 +145,8 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                          c->name, (int)(len > 40 ? 40 : len), v);
                 return 0;
             }
+            if (s->drift != NULL)
+                drift_batch_set(s->drift, j, missing ? NAN : x);
             double part = m->coef[c->feature] * ((x - c->mean) / c->sd);
             if (c->missing_feature != LSC_NO_FEATURE && missing)
                 part += m->coef[c->missing_feature];
@@ -149,6 +156,7 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
         } else {
             size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
             size_t level = fallback;
+            int fresh = 0; /* a value not seen in training */
             if (missing) {
                 if (c->missing != SIZE_MAX)
                     level = c->missing;
@@ -157,8 +165,13 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                 if (id != DICT_NONE && id != c->other && id != c->missing)
                     level = id;
                 else
-                    (*unseen)++;
+                    fresh = 1;
+                *unseen += (size_t)fresh;
             }
+            /* drift: a value unseen in training is its own bin unless the
+             * column pools into (other) */
+            if (s->drift != NULL)
+                drift_batch_set(s->drift, j, fresh && c->other == SIZE_MAX ? -1.0 : (double)level);
             double part = 0.0;
             if (c->level_feature[level] != LSC_NO_FEATURE)
                 part = m->coef[c->level_feature[level]];
@@ -406,6 +419,39 @@ static int put_rule_columns(FILE *fp, const struct lsc_rules *rules,
     return bad;
 }
 
+/* The drift summary: a note with the score PSI and the most shifted
+ * features, a warning above DRIFT_WARN_PSI. */
+static void report_drift(const struct lsc_model *m, const struct drift_result *r,
+                         const struct lsc_log *log, struct lsc_score_summary *sum)
+{
+    char top[400];
+    size_t used = 0;
+    top[0] = '\0';
+    for (size_t i = 0; i < r->n_columns && i < 3; i++) {
+        int w = snprintf(top + used, sizeof top - used, "%s%s %.3f", i ? ", " : "",
+                         m->columns[r->columns[i].column].name, r->columns[i].psi);
+        if (w < 0 || (size_t)w >= sizeof top - used)
+            break;
+        used += (size_t)w;
+    }
+    sum->drift = 1;
+    sum->drift_score_psi = r->score_psi;
+    sum->drift_max_feature_psi = r->n_columns ? r->columns[0].psi : NAN;
+    sum->drift_max_feature = r->n_columns ? m->columns[r->columns[0].column].name : NULL;
+    lsc_logf(log, LSC_LOG_NOTE, "drift: score PSI %.4f over %zu leads%s%s", r->score_psi, r->rows,
+             r->n_columns ? "; most shifted features (PSI): " : "", top);
+    if (r->score_psi > DRIFT_WARN_PSI)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "score PSI %.3f > %.2f: this batch no longer looks like the training data; "
+                 "retrain",
+                 r->score_psi, DRIFT_WARN_PSI);
+    else if (r->n_columns && r->columns[0].psi > DRIFT_WARN_PSI)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "feature \"%s\" has shifted (PSI %.3f > %.2f) although the scores have not "
+                 "yet; watch it",
+                 m->columns[r->columns[0].column].name, r->columns[0].psi, DRIFT_WARN_PSI);
+}
+
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,
                           const struct lsc_log *log, struct lsc_score_summary *sum,
                           struct lsc_error *err)
@@ -425,6 +471,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     const char **dims = NULL, **idn = NULL;
     const char **idv = NULL;
     size_t *idl = NULL;
+    struct drift_batch drift;
+    struct drift_result dres;
+    struct outfile dj;
     size_t vsize = 0;
     double hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
     double warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
@@ -433,6 +482,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     memset(&rej, 0, sizeof rej);
     memset(&cj, 0, sizeof cj);
     memset(&cr, 0, sizeof cr);
+    memset(&dj, 0, sizeof dj);
+    memset(&drift, 0, sizeof drift);
+    memset(&dres, 0, sizeof dres);
     memset(&sheet, 0, sizeof sheet);
     memset(&s, 0, sizeof s);
     memset(&res, 0, sizeof res);
@@ -459,6 +511,21 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if (o->compare_report != NULL &&
         (st = outfile_check(o->compare_report, o->force, err)) != LSC_OK)
         goto cleanup;
+    if (o->drift_json != NULL && (m == NULL || m->drift == NULL)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                           "--drift-json: %s", m == NULL ? "drift needs a model"
+                                                         : "this model has no drift reference "
+                                                           "(trained by an older leadscore; "
+                                                           "train it again)");
+        goto cleanup;
+    }
+    if (o->drift_json != NULL && (st = outfile_check(o->drift_json, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (m != NULL && m->drift != NULL) {
+        if ((st = drift_batch_init(&drift, m, err)) != LSC_OK)
+            goto cleanup;
+        s.drift = &drift;
+    }
     if (rules != NULL && lsc_rules_needs_accounts(rules)) {
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
             goto cleanup;
@@ -565,6 +632,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->hot += tier[0] == 'h';
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
+            if (s.drift != NULL)
+                drift_batch_commit(s.drift, p);
             crow.probability = p;
             crow.model_score = score;
             crow.model_tier = tier;
@@ -695,6 +764,15 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
              (st = lsc_compare_write_report(cmp, cr.fp, err)) != LSC_OK))
             goto cleanup;
     }
+    if (s.drift != NULL && drift.rows > 0) {
+        if ((st = drift_batch_result(&drift, &dres, err)) != LSC_OK)
+            goto cleanup;
+        report_drift(m, &dres, log, sum);
+        if (o->drift_json != NULL &&
+            ((st = outfile_open(&dj, o->drift_json, o->force, err)) != LSC_OK ||
+             (st = drift_write_json(&drift, &dres, dj.fp, o->drift_json, err)) != LSC_OK))
+            goto cleanup;
+    }
     /* the rejects first: if the scores then fail, take the rejects back so
      * no half result is left */
     if (rej.fp != NULL && (st = outfile_commit(&rej, err)) != LSC_OK)
@@ -706,11 +784,16 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         st = outfile_commit(&cj, err);
     if (st == LSC_OK && cr.fp != NULL)
         st = outfile_commit(&cr, err);
+    if (st == LSC_OK && dj.fp != NULL)
+        st = outfile_commit(&dj, err);
     if (st == LSC_OK) {
         sum->compare = cmp;
         cmp = NULL;
     }
 cleanup:
+    outfile_abort(&dj);
+    drift_result_fini(&dres);
+    drift_batch_fini(&drift);
     outfile_abort(&cj);
     outfile_abort(&cr);
     lsc_compare_free(cmp);

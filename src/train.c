@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "baseline.h"
 #include "dataset.h"
 #include "design.h"
 #include "diagnostics.h"
+#include "drift.h"
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
@@ -405,6 +407,11 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if ((st = lsc_train_options_check(o, err)) != LSC_OK ||
         (st = check_options_utf8(o, err)) != LSC_OK)
         goto cleanup;
+    if (o->baseline != NULL && !(o->holdout > 0.0)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                           "--baseline compares on the holdout rows: it needs --holdout > 0");
+        goto cleanup;
+    }
     la_init();
     if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
         goto cleanup;
@@ -484,6 +491,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         sum->precision_at_50 = h->precision_at_50;
         sum->recall_at_50 = h->recall_at_50;
         sum->accuracy_at_50 = h->accuracy_at_50;
+        if (o->baseline != NULL) {
+            m->tier_hot = o->tier_hot;
+            m->tier_warm = o->tier_warm;
+            st = baseline_compare(m, o->baseline, o->baseline_file ? o->baseline_file : "",
+                                  ds, hold, nhold, prob, err);
+            if (st != LSC_OK)
+                goto cleanup;
+        }
     }
     m->refit = 0;
     if (nhold > 0 && o->refit) {
@@ -518,6 +533,12 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         (st = diag_collinearity(m, &d, log, err)) != LSC_OK ||
         (st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective, log,
                              err)) != LSC_OK)
+        goto cleanup;
+    /* the drift reference: the saved model's scores on its fitting rows */
+    if ((st = predict_rows(ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
+                           err)) != LSC_OK ||
+        (st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
+                              err)) != LSC_OK)
         goto cleanup;
     if (o->export_design != NULL) {
         st = design_export_csv(&d, m, o->export_design, o->force, err);

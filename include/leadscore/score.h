@@ -53,6 +53,11 @@ struct lsc_score_options {
     size_t disagreements;            /* leads listed (default 20) */
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */
+    /* Drift (docs/retraining.md): with a model that stores a reference
+     * distribution, the population stability index of the batch's scores
+     * and of each feature is logged (a warning above 0.25). Optional JSON
+     * report of every bin ("-": stdout, needs -o FILE). */
+    const char *drift_json;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);
@@ -73,6 +78,11 @@ struct lsc_score_summary {
     /* With opts->label: the comparison (the caller's; lsc_compare_free() or
      * lsc_score_summary_fini()). NULL otherwise. */
     struct lsc_compare *compare;
+    /* drift: present when the model has a reference and rows were scored */
+    int drift;
+    double drift_score_psi;
+    double drift_max_feature_psi;   /* NaN without features */
+    const char *drift_max_feature;  /* lent by the model */
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

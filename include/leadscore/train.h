@@ -44,6 +44,12 @@ struct lsc_train_options {
     const char *export_design;    /* optional CSV of the final design */
     const char *predictions;      /* optional CSV of row,probability */
     int force;                    /* overwrite export files */
+    /* Retraining (docs/retraining.md): the model this run would replace.
+     * Its scores on this run's holdout rows are compared with the new
+     * model's (paired DeLong test, score shift) and stored in the new model
+     * under "baseline". NULL: no comparison. Lent for the call. */
+    const struct lsc_model *baseline;
+    const char *baseline_file;    /* its path, for the record */
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

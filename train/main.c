@@ -60,12 +60,22 @@ static const char usage_text[] =
     "  -h, --help                this help\n"
     "      --version             version\n"
     "\n"
+    "Retraining (docs/retraining.md):\n"
+    "      --like OLD_MODEL      reuse every training option of an earlier model\n"
+    "                            (target, roles, encodings, penalty, split, tiers);\n"
+    "                            options given here override them, a list option\n"
+    "                            (--exclude, --id, ...) replaces the old list\n"
+    "      --baseline OLD_MODEL  score the holdout rows with the old model too and\n"
+    "                            report both AUCs (paired DeLong test), the score\n"
+    "                            shift and tier changes, with a recommendation\n"
+    "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error.\n";
 
 enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
-    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION
+    OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION,
+    OPT_LIKE, OPT_BASELINE
 };
 
 static const struct option long_opts[] = {
@@ -95,6 +105,8 @@ static const struct option long_opts[] = {
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"like", required_argument, NULL, OPT_LIKE},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -200,6 +212,25 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
     fprintf(stderr, "model written to %s\n", output);
 }
 
+/* The comparison with the replaced model (--baseline). */
+static void print_baseline(const struct lsc_model *m)
+{
+    struct lsc_baseline_info b;
+    if (!lsc_model_baseline(m, &b))
+        return;
+    fprintf(stderr, "baseline %s (trained %s) on the %zu holdout rows:\n", b.model, b.created,
+            b.rows);
+    if (b.rows_unscorable > 0)
+        fprintf(stderr, "  %zu holdout rows left out: the old model cannot score them\n",
+                b.rows_unscorable);
+    fprintf(stderr, "  AUC new %.4f  old %.4f  difference %+.4f (SE %.4f, DeLong z %.2f, p %.3g)\n",
+            b.auc_new, b.auc_old, b.auc_difference, b.se, b.z, b.p_value);
+    fprintf(stderr, "  score shift |new - old|: mean %.1f, median %.1f points; %.1f%% of leads "
+                    "change tier\n",
+            b.mean_abs_shift, b.median_abs_shift, 100.0 * b.tier_change_share);
+    fprintf(stderr, "  recommendation: %s\n", b.recommendation);
+}
+
 /* The statsmodels/R glm-style coefficient table. */
 static void print_table(FILE *fp, const struct lsc_model *m)
 {
@@ -239,12 +270,43 @@ int main(int argc, char **argv)
     size_t nna = 0;
     const char *output = "models/model.json";
     int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c;
-    struct lsc_model *model = NULL;
+    struct lsc_model *model = NULL, *like_model = NULL, *baseline = NULL;
+    struct lsc_like *like = NULL;
+    const char *like_path = NULL, *baseline_path = NULL;
     struct lsc_train_summary sum;
 
     gsl_set_error_handler_off();
     lsc_train_options_defaults(&o);
     lsc_error_clear(&err);
+    /* first pass: --like and --baseline, so the options given explicitly
+     * (second pass) override the old model's */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
+        if (c == OPT_LIKE)
+            like_path = optarg;
+        else if (c == OPT_BASELINE)
+            baseline_path = optarg;
+    }
+    opterr = 1;
+    optind = 0;
+    if (like_path != NULL) {
+        if (lsc_model_load(like_path, &like_model, &err) != LSC_OK ||
+            lsc_like_new(like_model, &like, &err) != LSC_OK) {
+            if (err.file[0] == '\0')
+                snprintf(err.file, sizeof err.file, "%s", like_path);
+            rc = fail(&err);
+            goto cleanup;
+        }
+        lsc_like_apply(like, &o);
+    }
+    if (baseline_path != NULL) {
+        if (lsc_model_load(baseline_path, &baseline, &err) != LSC_OK) {
+            rc = fail(&err);
+            goto cleanup;
+        }
+        o.baseline = baseline;
+        o.baseline_file = baseline_path;
+    }
     while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
         enum lsc_status st = LSC_OK;
         int bad_alloc = 0;
@@ -280,6 +342,7 @@ int main(int argc, char **argv)
         case 'v': verbose = 1; break;
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
+        case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -297,14 +360,23 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     o.input = argv[optind];
-    o.ids = as_strings(&ids);
-    o.exclude = as_strings(&excl);
-    o.include = as_strings(&incl);
-    o.numeric = as_strings(&num);
-    o.categorical = as_strings(&cat);
-    o.positive = as_strings(&pos);
-    o.na_values.items = na;
-    o.na_values.count = nna;
+    /* with --like, a list given here replaces the old model's */
+    if (like == NULL || ids.count)
+        o.ids = as_strings(&ids);
+    if (like == NULL || excl.count)
+        o.exclude = as_strings(&excl);
+    if (like == NULL || incl.count)
+        o.include = as_strings(&incl);
+    if (like == NULL || num.count)
+        o.numeric = as_strings(&num);
+    if (like == NULL || cat.count)
+        o.categorical = as_strings(&cat);
+    if (like == NULL || pos.count)
+        o.positive = as_strings(&pos);
+    if (like == NULL || nna) {
+        o.na_values.items = na;
+        o.na_values.count = nna;
+    }
     if (lsc_train_options_check(&o, &err) != LSC_OK) {
         rc = usage_error(err.message);
         goto cleanup;
@@ -338,10 +410,15 @@ int main(int argc, char **argv)
     }
     if (!quiet)
         print_summary(model, &sum, output);
+    if (!quiet)
+        print_baseline(model);
     if (want_table)
         print_table(strcmp(output, "-") == 0 ? stderr : stdout, model);
 cleanup:
     lsc_model_free(model);
+    lsc_like_free(like);
+    lsc_model_free(like_model);
+    lsc_model_free(baseline);
     free((void *)ids.items);
     free((void *)excl.items);
     free((void *)incl.items);

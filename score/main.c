@@ -41,7 +41,8 @@ static const char usage_text[] =
     "                            rule_score, rule_tier, rule_qualified,\n"
     "                            <dimension>_points, grade (without -m: rules only)\n"
     "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...)\n"
-    "      --as-of DATE          reference date for decay and inactivity rules\n"
+    "      --as-of DATE          reference date for decay and inactivity rules and\n"
+    "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
@@ -226,15 +227,24 @@ int main(int argc, char **argv)
         rc = usage_error("-m/--model FILE is required (or --rules SHEET)");
         goto cleanup;
     }
-    if (rules_path == NULL && (o.explain_rules || as_of || account_column || priority_path)) {
-        rc = usage_error("--explain-rules, --as-of, --account-column and --priority-accounts "
+    if (rules_path == NULL && (o.explain_rules || account_column || priority_path)) {
+        rc = usage_error("--explain-rules, --account-column and --priority-accounts "
                          "need --rules SHEET");
+        goto cleanup;
+    }
+    if (rules_path == NULL && model_path == NULL && as_of != NULL) {
+        rc = usage_error("--as-of needs a model with \"days since\" features or --rules SHEET");
         goto cleanup;
     }
     int y = 0, mo = 0, d = 0;
     if (as_of != NULL && !lsc_rules_parse_iso_date(as_of, strlen(as_of), &y, &mo, &d)) {
         rc = usage_error("--as-of: expected a date YYYY-MM-DD");
         goto cleanup;
+    }
+    if (as_of != NULL) {
+        o.as_of_year = y;
+        o.as_of_month = mo;
+        o.as_of_day = d;
     }
     if (optind != argc - 1) {
         rc = usage_error(optind >= argc ? "an input file is required" : "only one input file");

@@ -1,5 +1,7 @@
 #include "dataset.h"
 
+#include "derive.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +30,7 @@ void dataset_free(struct dataset *ds)
     lsc_free(ds->row_line);
     lsc_free(ds->row_number);
     lsc_free(ds->y);
+    derive_state_free(ds->derive);
     lsc_free(ds);
 }
 
@@ -381,6 +384,8 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         goto cleanup;
     }
     st = setup_header(ds, rec, opts, log, err);
+    if (st == LSC_OK)
+        st = derive_setup(ds, opts, log, err);
     if (st != LSC_OK)
         goto cleanup;
     for (;;) {
@@ -395,6 +400,11 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         trim_span(&t, &tlen);
         if (is_na_token(t, tlen, &opts->na_values)) {
             ds->rows_skipped_target++;
+            /* still a lead of its account */
+            st = derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, SIZE_MAX,
+                            &opts->na_values, err);
+            if (st != LSC_OK)
+                goto cleanup;
             continue;
         }
         if (ds->n_rows == ds->cap && grow_rows(ds) != 0) {
@@ -412,6 +422,10 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
             st = check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
             goto cleanup;
         }
+        st = derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, row,
+                        &opts->na_values, err);
+        if (st != LSC_OK)
+            goto cleanup;
         ds->target_codes[row] = tid;
         ds->row_line[row] = rec->line;
         ds->row_number[row] = ds->rows_read;
@@ -428,6 +442,8 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         }
         ds->n_rows++;
     }
+    if ((st = derive_finish(ds, err)) != LSC_OK)
+        goto cleanup;
     csv_reader_sha256_hex(r, ds->sha256);
     if (ds->rows_read == 0) {
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,

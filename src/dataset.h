@@ -38,6 +38,8 @@ struct ds_column {
     size_t n_text;         /* dict entries that are not numbers */
     size_t first_text_line, first_text_entry; /* where the first one was seen */
     int overflow;
+    int derived;            /* enum derive_kind (derive.h); 0 for file columns */
+    const char *source;     /* derived: the source column's name (lent) */
 };
 
 struct dataset {
@@ -56,6 +58,7 @@ struct dataset {
     size_t rows_skipped_target;
     size_t positives;
     char sha256[65];
+    struct derive_state *derive; /* derived features while loading (derive.h) */
 };
 
 /* Reads the whole file. Column roles come from opts (unknown names are

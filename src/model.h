@@ -45,6 +45,11 @@ struct lsc_column_enc {
     size_t training_count_total;
     size_t *level_count;    /* training rows per level */
     struct dict *lookup;    /* level name -> level index; built on load/train */
+    /* numeric columns computed from another column (src/derive.h):
+     * derived is an enum derive_kind (0: a column of the file), source the
+     * column it is computed from */
+    int derived;
+    char *source;
 };
 
 struct lsc_holdout_metrics {

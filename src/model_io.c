@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "baseline.h"
+#include "derive.h"
 #include "drift.h"
 #include "sha256.h"
 #include "status_internal.h"
@@ -90,6 +91,7 @@ static void free_column(struct lsc_column_enc *c)
     lsc_free(c->level_feature);
     lsc_free(c->level_count);
     dict_free(c->lookup);
+    lsc_free(c->source);
 }
 
 struct lsc_model *model_new(void)
@@ -595,6 +597,8 @@ static json_t *build_column(const struct lsc_column_enc *c)
         bad |= set(o, "sd", json_real(c->sd));
         bad |= set(o, "feature", jint(c->feature));
         bad |= set(o, "missing_feature", jindex(c->missing_feature));
+        if (c->derived)
+            bad |= set(o, "derived", derive_to_json(c));
     } else {
         bad |= set(o, "type", json_string("categorical"));
         levels = json_array();
@@ -1369,6 +1373,8 @@ static enum lsc_status parse_column(const struct reader *r, const json_t *col, s
             st = get_size(r, col, p, "feature", 0, &c->feature);
         if (st == LSC_OK)
             st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
+        if (st == LSC_OK && json_object_get(col, "derived") != NULL)
+            st = derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
     } else if (json_is_string(type) && strcmp(json_string_value(type), "categorical") == 0) {
         c->type = LSC_COL_CATEGORICAL;
         st = parse_levels(r, col, p, c);

@@ -10,9 +10,10 @@
 #include "model.h"
 #include "status_internal.h"
 
-enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_COUNT };
-static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include", "numeric",
-                                              "categorical", "na_values", "positive"};
+enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_COUNT };
+static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",
+                                              "numeric",     "categorical", "na_values",
+                                              "positive",    "days_since"};
 
 struct lsc_like {
     struct lsc_train_options o;
@@ -75,9 +76,11 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
     lsc_train_options_defaults(&l->o);
     struct lsc_strings *dst[L_COUNT] = {&l->o.ids,         &l->o.exclude,   &l->o.include,
                                         &l->o.numeric,     &l->o.categorical, &l->o.na_values,
-                                        &l->o.positive};
+                                        &l->o.positive, &l->o.days_since};
     for (int k = 0; k < L_COUNT; k++) {
         v = json_object_get(m->options, list_key[k]);
+        if (k == L_DAYS && v == NULL)
+            continue; /* a model from before derived features */
         if (!json_is_array(v)) {
             st = bad(m, list_key[k], "expected an array of strings", err);
             goto cleanup;
@@ -112,6 +115,14 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
             goto cleanup;
         }
         l->o.delimiter = json_string_value(v)[0];
+    }
+    v = json_object_get(m->options, "account_column");
+    if (v != NULL && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            st = bad(m, "account_column", "expected a column name or null", err);
+            goto cleanup;
+        }
+        l->o.account_column = json_string_value(v);
     }
     v = json_object_get(m->options, "refit");
     if (!json_is_boolean(v)) {

@@ -15,6 +15,7 @@
 #include "alloc.h"
 #include "compare.h"
 #include "csv_reader.h"
+#include "derive.h"
 #include "drift.h"
 #include "leadscore/rules.h"
 #include "logreg.h"
@@ -125,6 +126,8 @@ struct scorer {
     struct lsc_strings na;
     char reason[512];
     struct drift_batch *drift; /* NULL: no drift */
+    long as_of;                /* day number for "days since" features */
+    struct derive_counts accounts; /* leads per account value (first pass) */
 };
 
 /* Returns 1 and sets *eta, or 0 with s->reason filled. */
@@ -140,7 +143,18 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
         int missing = is_na_token(v, len, &s->na);
         if (c->type == LSC_COL_NUMERIC) {
             double x = c->median;
-            if (!missing && !parse_number(v, len, &x)) {
+            if (c->derived == DERIVE_ACCOUNT) {
+                size_t k = missing ? 1 : derive_counts_get(&s->accounts, v, len);
+                x = (double)(k ? k : 1);
+                missing = 0;
+            } else if (c->derived == DERIVE_DAYS_SINCE) {
+                if (!missing && !derive_days_since(v, len, s->as_of, &x)) {
+                    snprintf(s->reason, sizeof s->reason,
+                             "column \"%s\": not a date (YYYY-MM-DD): \"%.*s\"", c->source,
+                             (int)(len > 40 ? 40 : len), v);
+                    return 0;
+                }
+            } else if (!missing && !parse_number(v, len, &x)) {
                 snprintf(s->reason, sizeof s->reason, "column \"%s\": not a number: \"%.*s\"",
                          c->name, (int)(len > 40 ? 40 : len), v);
                 return 0;
@@ -256,11 +270,14 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
     if (s->col_of == NULL || s->id_of == NULL)
         return lsc_error_nomem(err);
     for (size_t j = 0; j < ncols; j++) {
-        s->col_of[j] = header_find(h, m->columns[j].name);
+        const char *name = m->columns[j].derived ? m->columns[j].source : m->columns[j].name;
+        s->col_of[j] = header_find(h, name);
         if (s->col_of[j] == SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, file, h->line, 0,
-                                 "the model needs column \"%s\", which the input lacks",
-                                 m->columns[j].name);
+                                 "the model needs column \"%s\"%s%s%s, which the input lacks",
+                                 name, m->columns[j].derived ? " (for \"" : "",
+                                 m->columns[j].derived ? m->columns[j].name : "",
+                                 m->columns[j].derived ? "\")" : "");
     }
     for (size_t k = 0; k < s->n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
@@ -352,23 +369,45 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
     return compare_new(out, &cfg, err);
 }
 
-/* The rules' first pass: account sizes need every row before the first
- * score. Memory grows with the number of accounts, not rows. */
-static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader *r,
+/* The first pass: account sizes (the rules' and the model's "leads per
+ * account" feature) need every row before the first score. Memory grows
+ * with the number of accounts, not rows. rules may be NULL; model_col is
+ * the model column of the account feature, SIZE_MAX if none. */
+static enum lsc_status count_accounts(struct lsc_rules *rules, struct scorer *s,
+                                      size_t model_col, struct csv_reader *r,
                                       struct lsc_error *err)
 {
     const struct csv_record *rec = NULL;
+    size_t field = SIZE_MAX;
     enum lsc_status st = csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
-    if ((st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
+    if (rules != NULL &&
+        (st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
         return st;
+    if (model_col != SIZE_MAX) {
+        field = header_find(rec, s->m->columns[model_col].source);
+        if (field == SIZE_MAX)
+            return lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(r), rec->line, 0,
+                                 "the model needs column \"%s\" (for \"%s\"), which the input "
+                                 "lacks",
+                                 s->m->columns[model_col].source, s->m->columns[model_col].name);
+    }
     for (;;) {
         if ((st = csv_reader_next(r, &rec, err)) != LSC_OK || rec == NULL)
             return st;
-        if ((st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
-            LSC_OK)
+        if (rules != NULL &&
+            (st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
+                LSC_OK)
             return st;
+        if (field != SIZE_MAX && field < rec->nfields) {
+            const char *v = rec->fields[field];
+            size_t len = rec->lens[field];
+            trim_span(&v, &len);
+            if (!is_na_token(v, len, &s->na) &&
+                (st = derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
+                return st;
+        }
     }
 }
 
@@ -526,11 +565,21 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             goto cleanup;
         s.drift = &drift;
     }
-    if (rules != NULL && lsc_rules_needs_accounts(rules)) {
+    if (o->as_of_year != 0) {
+        s.as_of = derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
+    } else {
+        char today[32];
+        s.as_of = derive_today(today, sizeof today);
+    }
+    size_t account_col = SIZE_MAX;
+    if (m != NULL)
+        (void)derive_model_needs_accounts(m, &account_col);
+    int rules_pass = rules != NULL && lsc_rules_needs_accounts(rules);
+    if (rules_pass || account_col != SIZE_MAX) {
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
             goto cleanup;
         if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
-            (st = count_accounts(rules, r, err)) != LSC_OK)
+            (st = count_accounts(rules_pass ? rules : NULL, &s, account_col, r, err)) != LSC_OK)
             goto cleanup;
         csv_reader_free(r);
         r = NULL;
@@ -813,5 +862,6 @@ cleanup:
         fclose(spool);
     lsc_free(s.col_of);
     lsc_free(s.id_of);
+    derive_counts_fini(&s.accounts);
     return st;
 }

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "baseline.h"
 #include "dataset.h"
+#include "derive.h"
 #include "design.h"
 #include "diagnostics.h"
 #include "drift.h"
@@ -159,7 +160,8 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->numeric, "--numeric", err)) != LSC_OK ||
         (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
-        (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK)
+        (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK ||
+        (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK)
         return st;
     return LSC_OK;
 }
@@ -213,6 +215,10 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     m->training_sha256 = lsc_strdup(ds->sha256);
     m->target = lsc_strdup(o->target);
     m->options = options_json(o);
+    if (m->options != NULL && !derive_record_options(m->options, o, ds)) {
+        json_decref(m->options);
+        m->options = NULL;
+    }
     m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
     m->ids = copy_strings(&o->ids, &m->n_ids);
     m->na_values = copy_strings(&o->na_values, &m->n_na_values);
@@ -272,6 +278,8 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     struct design d;
     memset(&d, 0, sizeof d);
     st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
+    if (st == LSC_OK)
+        st = derive_attach(m, ds, *col_src, err);
     if (st != LSC_OK)
         goto cleanup;
     for (size_t j = 0; warm != NULL && j < m->n_features; j++) {

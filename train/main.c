@@ -60,6 +60,15 @@ static const char usage_text[] =
     "  -h, --help                this help\n"
     "      --version             version\n"
     "\n"
+    "Derived features (docs/retraining.md):\n"
+    "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
+    "                            in COL (YYYY-MM-DD; empty: missing) (repeatable)\n"
+    "      --account-column COL  a feature \"leads per account (COL)\": rows of the\n"
+    "                            file with the same COL (missing: 1)\n"
+    "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
+    "                            stored in the model, but scoring measures from the\n"
+    "                            scoring day (leadscore-score --as-of)\n"
+    "\n"
     "Retraining (docs/retraining.md):\n"
     "      --like OLD_MODEL      reuse every training option of an earlier model\n"
     "                            (target, roles, encodings, penalty, split, tiers);\n"
@@ -75,7 +84,7 @@ enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION,
-    OPT_LIKE, OPT_BASELINE
+    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF
 };
 
 static const struct option long_opts[] = {
@@ -107,6 +116,9 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"like", required_argument, NULL, OPT_LIKE},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"days-since", required_argument, NULL, OPT_DAYS},
+    {"account-column", required_argument, NULL, OPT_ACCOUNT},
+    {"as-of", required_argument, NULL, OPT_ASOF},
     {NULL, 0, NULL, 0},
 };
 
@@ -265,7 +277,7 @@ int main(int argc, char **argv)
 {
     struct lsc_train_options o;
     struct lsc_error err;
-    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0};
+    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0}, days = {0};
     const char **na = NULL;
     size_t nna = 0;
     const char *output = "models/model.json";
@@ -343,6 +355,9 @@ int main(int argc, char **argv)
         case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
         case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
+        case OPT_DAYS: bad_alloc = push(&days, optarg); break;
+        case OPT_ACCOUNT: o.account_column = optarg; break;
+        case OPT_ASOF: o.as_of = optarg; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -373,6 +388,8 @@ int main(int argc, char **argv)
         o.categorical = as_strings(&cat);
     if (like == NULL || pos.count)
         o.positive = as_strings(&pos);
+    if (like == NULL || days.count)
+        o.days_since = as_strings(&days);
     if (like == NULL || nna) {
         o.na_values.items = na;
         o.na_values.count = nna;
@@ -425,6 +442,7 @@ cleanup:
     free((void *)num.items);
     free((void *)cat.items);
     free((void *)pos.items);
+    free((void *)days.items);
     lsc_strings_free(na);
     return rc;
 }

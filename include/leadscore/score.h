@@ -58,6 +58,9 @@ struct lsc_score_options {
      * and of each feature is logged (a warning above 0.25). Optional JSON
      * report of every bin ("-": stdout, needs -o FILE). */
     const char *drift_json;
+    /* The date "days since" features are measured from (--as-of): scoring
+     * measures recency from the scoring day. 0/0/0: today (UTC). */
+    int as_of_year, as_of_month, as_of_day;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);

@@ -50,6 +50,12 @@ struct lsc_train_options {
      * under "baseline". NULL: no comparison. Lent for the call. */
     const struct lsc_model *baseline;
     const char *baseline_file;    /* its path, for the record */
+    /* Derived features (docs/retraining.md): "days since COL" for each
+     * column here, measured from as_of (YYYY-MM-DD; NULL: today, UTC), and
+     * "leads per account (COL)" for account_column (NULL: none). */
+    struct lsc_strings days_since;
+    const char *account_column;
+    const char *as_of;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -573,6 +573,7 @@ enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift
     size_t k = max_bins(b->m);
     double *e = lsc_malloc(k * sizeof *e), *a = lsc_malloc(k * sizeof *a);
     json_t *root = json_object(), *cols = json_array();
+    char *text = NULL;
     int bad = e == NULL || a == NULL || root == NULL || cols == NULL;
     if (!bad) {
         bad |= set(root, "rows", json_integer((json_int_t)r->rows));
@@ -591,10 +592,16 @@ enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | REPORT_ORDER) != 0 ||
-        fputc('\n', fp) == EOF)
+    /* to memory first: a failure there is memory, not the file */
+    text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | REPORT_ORDER);
+    if (text == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF)
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
 cleanup:
+    lsc_free(text);
     json_decref(cols);
     json_decref(root);
     lsc_free(e);

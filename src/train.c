@@ -152,6 +152,7 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
 {
     enum lsc_status st = LSC_OK;
     struct lsc_strings one = {&o->target, 1}, in = {&o->input, 1};
+    struct lsc_strings acct = {&o->account_column, o->account_column != NULL};
     if ((st = check_utf8(&in, "the input file name", err)) != LSC_OK ||
         (st = check_utf8(&one, "--target", err)) != LSC_OK ||
         (st = check_utf8(&o->ids, "--id", err)) != LSC_OK ||
@@ -161,7 +162,8 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
         (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK ||
-        (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK)
+        (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK ||
+        (st = check_utf8(&acct, "--account-column", err)) != LSC_OK)
         return st;
     return LSC_OK;
 }

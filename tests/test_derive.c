@@ -187,6 +187,75 @@ static void test_model_round_trip(void **state)
     lsc_model_free(m);
 }
 
+/* Every allocation of a train with derived features and a baseline, and of
+ * a score with drift and its JSON report, can fail: the call then reports
+ * LSC_ERR_NOMEM, hands out nothing and leaks nothing (cmocka's allocator
+ * checks at the end of the test). */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    struct th_budget b = {SIZE_MAX};
+    struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
+    struct lsc_train_options o;
+    struct lsc_score_options so;
+    struct lsc_train_summary sum;
+    struct lsc_score_summary ssum;
+    struct lsc_error err;
+    struct lsc_model *old = NULL, *m = NULL;
+    static const char *const cat[] = {"source"};
+    char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof text, "id,created,company,source,converted\n");
+    for (int i = 0; i < 40; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "L%d,2026-%02d-%02d,%s,%s,%d\n",
+                                 i, 1 + i % 12, 1 + (i * 7) % 28, i % 5 == 0 ? "" : (i % 3 ? "Acme" : "Beta"),
+                                 i % 4 ? "web" : "email", (i * 7 + 3) % 5 < 2);
+    char *path = th_write_temp("leads.csv", text);
+    char *out = th_write_temp("scores.csv", ""), *drift = th_write_temp("drift.json", "");
+    options(&o, path);
+    o.target = "converted";
+    o.categorical.items = cat;
+    o.categorical.count = 1;
+    o.min_level_count = 3;
+    o.force = 1; /* 40 rows are too few without it */
+    lsc_set_allocator(&a);
+    assert_int_equal(lsc_train(&o, NULL, &old, &sum, &err), LSC_OK);
+    o.baseline = old;
+    o.baseline_file = "old.json";
+    lsc_score_options_defaults(&so);
+    so.input = path;
+    so.output = out;
+    so.drift_json = drift;
+    so.force = 1;
+    so.as_of_year = 2027;
+    so.as_of_month = 1;
+    so.as_of_day = 1;
+    size_t failures = 0;
+    for (size_t n = 0;; n++) {
+        b.left = n;
+        enum lsc_status st = lsc_train(&o, NULL, &m, &sum, &err);
+        if (st == LSC_OK) {
+            st = lsc_score(m, &so, NULL, &ssum, &err);
+            lsc_score_summary_fini(&ssum);
+            lsc_model_free(m);
+            m = NULL;
+            if (st == LSC_OK)
+                break;
+        }
+        assert_null(m);
+        if (st != LSC_ERR_NOMEM)
+            print_error("allocation %zu: %s\n", n, err.message);
+        assert_int_equal(st, LSC_ERR_NOMEM);
+        failures++;
+    }
+    assert_true(failures > 100);
+    b.left = SIZE_MAX;
+    lsc_model_free(old);
+    lsc_set_allocator(NULL);
+    th_remove_temp(path);
+    th_remove_temp(out);
+    th_remove_temp(drift);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_loader),
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_model_round_trip),
+        cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -484,11 +484,18 @@ static void report_drift(const struct lsc_model *m, const struct drift_result *r
                  "score PSI %.3f > %.2f: this batch no longer looks like the training data; "
                  "retrain",
                  r->score_psi, DRIFT_WARN_PSI);
-    else if (r->n_columns && r->columns[0].psi > DRIFT_WARN_PSI)
-        lsc_logf(log, LSC_LOG_WARN,
-                 "feature \"%s\" has shifted (PSI %.3f > %.2f) although the scores have not "
-                 "yet; watch it",
-                 m->columns[r->columns[0].column].name, r->columns[0].psi, DRIFT_WARN_PSI);
+    else {
+        /* an account count depends on the batch's size by construction: it
+         * is reported, but does not warn on its own */
+        size_t k = 0;
+        while (k < r->n_columns && m->columns[r->columns[k].column].derived == DERIVE_ACCOUNT)
+            k++;
+        if (k < r->n_columns && r->columns[k].psi > DRIFT_WARN_PSI)
+            lsc_logf(log, LSC_LOG_WARN,
+                     "feature \"%s\" has shifted (PSI %.3f > %.2f) although the scores have "
+                     "not yet; watch it",
+                     m->columns[r->columns[k].column].name, r->columns[k].psi, DRIFT_WARN_PSI);
+    }
 }
 
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,

@@ -442,7 +442,7 @@ enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_option
         }
         ds->n_rows++;
     }
-    if ((st = derive_finish(ds, err)) != LSC_OK)
+    if ((st = derive_finish(ds, log, err)) != LSC_OK)
         goto cleanup;
     csv_reader_sha256_hex(r, ds->sha256);
     if (ds->rows_read == 0) {

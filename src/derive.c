@@ -245,7 +245,8 @@ enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const 
     return LSC_OK;
 }
 
-enum lsc_status derive_finish(struct dataset *ds, struct lsc_error *err)
+enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log,
+                              struct lsc_error *err)
 {
     struct derive_state *s = ds->derive;
     if (s == NULL || s->n == 0)
@@ -280,6 +281,11 @@ enum lsc_status derive_finish(struct dataset *ds, struct lsc_error *err)
         c->name = NULL;
         c->raw = NULL;
         ds->n_cols++;
+        if (d->n_missing > 0)
+            lsc_logf(log, LSC_LOG_NOTE,
+                     "\"%s\": %zu of %zu rows have no date (imputed with the median, with a "
+                     "missing indicator)",
+                     d->name, d->n_missing, ds->n_rows);
     }
     return LSC_OK;
 }

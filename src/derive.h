@@ -62,7 +62,8 @@ enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options 
 enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
                            size_t nfields, size_t line, size_t row,
                            const struct lsc_strings *na, struct lsc_error *err);
-enum lsc_status derive_finish(struct dataset *ds, struct lsc_error *err);
+enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log,
+                              struct lsc_error *err);
 void derive_state_free(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null

@@ -286,6 +286,36 @@ static void test_load_rejects_bad_drift(void **state)
     lsc_model_free(m);
 }
 
+/* A model without a reference (a file from before drift) scores without
+ * drift; asking for the report is a usage error. */
+static void test_no_reference(void **state)
+{
+    (void)state;
+    struct lsc_train_options o;
+    struct lsc_score_options so;
+    struct lsc_score_summary sum;
+    struct lsc_error err;
+    sample_options(&o);
+    struct lsc_model *m = train(&o);
+    drift_ref_free(m->drift);
+    m->drift = NULL;
+    char *out = th_write_temp("s.csv", ""), *dj = th_write_temp("d.json", "");
+    lsc_score_options_defaults(&so);
+    so.input = LSC_SOURCE_DIR "/datasets/sample_new_leads.csv";
+    so.output = out;
+    so.force = 1;
+    assert_int_equal(lsc_score(m, &so, NULL, &sum, &err), LSC_OK);
+    assert_int_equal(sum.scored, 500);
+    assert_int_equal(sum.drift, 0);
+    lsc_score_summary_fini(&sum);
+    so.drift_json = dj;
+    assert_int_equal(lsc_score(m, &so, NULL, &sum, &err), LSC_ERR_USAGE);
+    assert_non_null(strstr(err.message, "no drift reference"));
+    th_remove_temp(out);
+    th_remove_temp(dj);
+    lsc_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -296,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_like),
         cmocka_unit_test(test_load_rejects_bad_drift),
+        cmocka_unit_test(test_no_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

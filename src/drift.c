@@ -579,7 +579,9 @@ enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift
         bad |= set(root, "rows", json_integer((json_int_t)r->rows));
         bad |= set(root, "psi_floor", json_real(DRIFT_PSI_FLOOR));
         bad |= set(root, "warn_above", json_real(DRIFT_WARN_PSI));
-        bad |= set(root, "warning", json_boolean(r->score_psi > DRIFT_WARN_PSI));
+        bad |= set(root, "min_rows", json_integer(DRIFT_MIN_ROWS));
+        bad |= set(root, "warning",
+                   json_boolean(r->rows >= DRIFT_MIN_ROWS && r->score_psi > DRIFT_WARN_PSI));
         bad |= set(root, "score", dist_report(b, SIZE_MAX, r->score_psi, e, a));
         bad |= set(root, "features", cols);
         cols = NULL;

@@ -34,6 +34,9 @@
 #define DRIFT_PSI_FLOOR 1e-4
 #define DRIFT_WARN_PSI 0.25
 #define DRIFT_BINS 10
+/* Below this many scored rows the PSI is mostly sampling noise (a bin of
+ * 10% expects fewer than 10 rows): reported, but never a warning. */
+#define DRIFT_MIN_ROWS 100
 
 /* One reference distribution. Numeric (and score): n_edges interior edges,
  * n_edges + 1 value shares, then (numeric columns only) the missing share.

@@ -477,8 +477,13 @@ static void report_drift(const struct lsc_model *m, const struct drift_result *r
     sum->drift_score_psi = r->score_psi;
     sum->drift_max_feature_psi = r->n_columns ? r->columns[0].psi : NAN;
     sum->drift_max_feature = r->n_columns ? m->columns[r->columns[0].column].name : NULL;
-    lsc_logf(log, LSC_LOG_NOTE, "drift: score PSI %.4f over %zu leads%s%s", r->score_psi, r->rows,
-             r->n_columns ? "; most shifted features (PSI): " : "", top);
+    lsc_logf(log, LSC_LOG_NOTE, "drift: score PSI %.4f over %zu leads%s%s%s", r->score_psi,
+             r->rows, r->n_columns ? "; most shifted features (PSI): " : "", top,
+             r->rows < DRIFT_MIN_ROWS ? " (too few leads for a reliable PSI: no warning below "
+                                        "100)"
+                                      : "");
+    if (r->rows < DRIFT_MIN_ROWS)
+        return;
     if (r->score_psi > DRIFT_WARN_PSI)
         lsc_logf(log, LSC_LOG_WARN,
                  "score PSI %.3f > %.2f: this batch no longer looks like the training data; "

@@ -134,9 +134,8 @@ static char *recommend(const struct lsc_baseline_stat *b)
 }
 
 enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *old,
-                                 const char *old_file, const struct dataset *ds,
-                                 const size_t *hold, size_t n, const double *prob_new,
-                                 struct lsc_error *err)
+                                 const char *old_file, const struct dataset *ds, const size_t *hold,
+                                 size_t n, const double *prob_new, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t *src = NULL, k = 0;
@@ -216,20 +215,23 @@ cleanup:
     return st;
 }
 
-static json_t *jnum(double v) { return isfinite(v) ? json_real(v) : json_null(); }
+static json_t *jnum(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
 
 json_t *baseline_to_json(const struct lsc_baseline_stat *b)
 {
     return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
                      "s:o, s:s}",
-                     "model", b->file, "created", b->created, "training_sha256",
-                     b->training_sha256, "rows", (json_int_t)b->rows, "positives",
-                     (json_int_t)b->positives, "rows_unscorable", (json_int_t)b->rows_unscorable,
-                     "auc_new", jnum(b->auc_new), "auc_old", jnum(b->auc_old), "auc_difference",
-                     jnum(b->auc_difference), "se", jnum(b->se), "z", jnum(b->z), "p_value",
-                     jnum(b->p_value), "mean_abs_score_shift", jnum(b->mean_abs_shift),
-                     "median_abs_score_shift", jnum(b->median_abs_shift), "tier_change_share",
-                     jnum(b->tier_change_share), "recommendation", b->recommendation);
+                     "model", b->file, "created", b->created, "training_sha256", b->training_sha256,
+                     "rows", (json_int_t)b->rows, "positives", (json_int_t)b->positives,
+                     "rows_unscorable", (json_int_t)b->rows_unscorable, "auc_new", jnum(b->auc_new),
+                     "auc_old", jnum(b->auc_old), "auc_difference", jnum(b->auc_difference), "se",
+                     jnum(b->se), "z", jnum(b->z), "p_value", jnum(b->p_value),
+                     "mean_abs_score_shift", jnum(b->mean_abs_shift), "median_abs_score_shift",
+                     jnum(b->median_abs_shift), "tier_change_share", jnum(b->tier_change_share),
+                     "recommendation", b->recommendation);
 }
 
 static enum lsc_status str_field(const json_t *o, const char *key, char **out, const char *file,
@@ -237,8 +239,7 @@ static enum lsc_status str_field(const json_t *o, const char *key, char **out, c
 {
     const json_t *v = json_object_get(o, key);
     if (!json_is_string(v))
-        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "baseline.%s: expected a string",
-                             key);
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "baseline.%s: expected a string", key);
     *out = lsc_strdup(json_string_value(v));
     return *out != NULL ? LSC_OK : lsc_error_nomem(err);
 }

@@ -19,9 +19,9 @@
 #include "model.h"
 
 struct lsc_baseline_stat {
-    char *file;             /* the old model file as given */
-    char *created;          /* its "created" */
-    char *training_sha256;  /* its training file's digest */
+    char *file;            /* the old model file as given */
+    char *created;         /* its "created" */
+    char *training_sha256; /* its training file's digest */
     size_t rows, positives, rows_unscorable;
     double auc_new, auc_old, auc_difference, se, z, p_value;
     double mean_abs_shift, median_abs_shift; /* score points */
@@ -46,9 +46,8 @@ enum lsc_status baseline_map(const struct lsc_model *old, const struct dataset *
  * probability of row hold[i]. Sets m->baseline. LSC_ERR_DATA (a single class
  * among the compared rows), LSC_ERR_NOMEM. */
 enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *old,
-                                 const char *old_file, const struct dataset *ds,
-                                 const size_t *hold, size_t n, const double *prob_new,
-                                 struct lsc_error *err);
+                                 const char *old_file, const struct dataset *ds, const size_t *hold,
+                                 size_t n, const double *prob_new, struct lsc_error *err);
 
 json_t *baseline_to_json(const struct lsc_baseline_stat *b);
 enum lsc_status baseline_from_json(struct lsc_model *m, const json_t *obj, const char *file,

@@ -40,8 +40,8 @@ int derive_days_since(const char *s, size_t len, long as_of, double *out)
     return 1;
 }
 
-enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len,
-                                  uint32_t *id, struct lsc_error *err)
+enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
+                                  struct lsc_error *err)
 {
     if (c->keys == NULL && (c->keys = dict_new()) == NULL)
         return lsc_error_nomem(err);
@@ -80,10 +80,10 @@ void derive_counts_fini(struct derive_counts *c)
 
 struct derived_col {
     enum derive_kind kind;
-    size_t src;        /* dataset column (= field) of the source */
+    size_t src; /* dataset column (= field) of the source */
     char *name;
-    double *raw;       /* stored rows */
-    uint32_t *acct;    /* account: id per stored row, DICT_NONE if missing */
+    double *raw;    /* stored rows */
+    uint32_t *acct; /* account: id per stored row, DICT_NONE if missing */
     size_t n_missing;
 };
 
@@ -119,14 +119,14 @@ static size_t header_index(const struct dataset *ds, const char *name)
 }
 
 static enum lsc_status add_spec(struct dataset *ds, struct derive_state *s, enum derive_kind kind,
-                                const char *source, const char *option,
-                                const struct lsc_log *log, struct lsc_error *err)
+                                const char *source, const char *option, const struct lsc_log *log,
+                                struct lsc_error *err)
 {
     char name[512];
     size_t j = header_index(ds, source);
     if (j == SIZE_MAX)
-        return lsc_error_set(err, LSC_ERR_USAGE, ds->file, 0, 0, "%s: no column \"%s\" in the header",
-                             option, source);
+        return lsc_error_set(err, LSC_ERR_USAGE, ds->file, 0, 0,
+                             "%s: no column \"%s\" in the header", option, source);
     if (ds->cols[j].role == DS_TARGET)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" is the target", option,
                              source);
@@ -245,8 +245,7 @@ enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const 
     return LSC_OK;
 }
 
-enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log,
-                              struct lsc_error *err)
+enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err)
 {
     struct derive_state *s = ds->derive;
     if (s == NULL || s->n == 0)
@@ -298,16 +297,17 @@ int derive_record_options(json_t *options, const struct lsc_train_options *o,
     for (size_t i = 0; !bad && i < o->days_since.count; i++)
         bad |= json_array_append_new(a, json_string(o->days_since.items[i])) != 0;
     bad |= json_object_set_new(options, "days_since", a) != 0;
-    bad |= json_object_set_new(options, "account_column",
-                               o->account_column ? json_string(o->account_column)
-                                                 : json_null()) != 0;
-    const char *as_of = ds->derive != NULL && o->days_since.count > 0 ? ds->derive->as_of_text : NULL;
+    bad |=
+        json_object_set_new(options, "account_column",
+                            o->account_column ? json_string(o->account_column) : json_null()) != 0;
+    const char *as_of =
+        ds->derive != NULL && o->days_since.count > 0 ? ds->derive->as_of_text : NULL;
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad;
 }
 
-enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds,
-                              const size_t *col_src, struct lsc_error *err)
+enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+                              struct lsc_error *err)
 {
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct ds_column *d = &ds->cols[col_src[j]];
@@ -356,8 +356,7 @@ enum lsc_status derive_from_json(struct lsc_column_enc *c, const json_t *o, cons
             c->derived = k;
     if (c->derived == DERIVE_NONE)
         return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
-                             "%s.derived.kind: expected \"days_since\" or \"account_leads\"",
-                             path);
+                             "%s.derived.kind: expected \"days_since\" or \"account_leads\"", path);
     if (!json_is_string(src) || json_string_length(src) == 0)
         return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
                              "%s.derived.source: expected a column name", path);

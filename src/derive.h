@@ -46,8 +46,8 @@ struct derive_counts {
     size_t *n;
     size_t cap;
 };
-enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len,
-                                  uint32_t *id, struct lsc_error *err);
+enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
+                                  struct lsc_error *err);
 size_t derive_counts_get(const struct derive_counts *c, const char *s, size_t len);
 void derive_counts_fini(struct derive_counts *c);
 
@@ -60,10 +60,9 @@ struct derive_state;
 enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options *o,
                              const struct lsc_log *log, struct lsc_error *err);
 enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
-                           size_t nfields, size_t line, size_t row,
-                           const struct lsc_strings *na, struct lsc_error *err);
-enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log,
-                              struct lsc_error *err);
+                           size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
+                           struct lsc_error *err);
+enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err);
 void derive_state_free(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
@@ -80,8 +79,8 @@ enum lsc_status derive_from_json(struct lsc_column_enc *c, const json_t *obj, co
 
 /* Copies each derived dataset column's kind and source to the model's
  * columns (col_src from the encoder). LSC_ERR_NOMEM. */
-enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds,
-                              const size_t *col_src, struct lsc_error *err);
+enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+                              struct lsc_error *err);
 
 /* 1 when a model column is the account count. */
 int derive_model_needs_accounts(const struct lsc_model *m, size_t *column);

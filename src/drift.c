@@ -89,7 +89,10 @@ static enum lsc_status edges_of(double *v, size_t n, struct drift_dist *d, struc
     return d->shares != NULL ? LSC_OK : lsc_error_nomem(err);
 }
 
-static size_t row_at(const size_t *rows, size_t i) { return rows != NULL ? rows[i] : i; }
+static size_t row_at(const size_t *rows, size_t i)
+{
+    return rows != NULL ? rows[i] : i;
+}
 
 static enum lsc_status build_numeric(struct drift_dist *d, const struct ds_column *c,
                                      const size_t *rows, size_t n, double *buf,
@@ -246,9 +249,8 @@ static int is_share(const json_t *v)
     return json_is_number(v) && json_number_value(v) >= 0.0 && json_number_value(v) <= 1.0;
 }
 
-static enum lsc_status read_reals(const json_t *o, const char *key, const char *path,
-                                  int shares, double **out, size_t *n, const char *file,
-                                  struct lsc_error *err)
+static enum lsc_status read_reals(const json_t *o, const char *key, const char *path, int shares,
+                                  double **out, size_t *n, const char *file, struct lsc_error *err)
 {
     char p[300];
     const json_t *a = json_object_get(o, key);
@@ -263,8 +265,8 @@ static enum lsc_status read_reals(const json_t *o, const char *key, const char *
     for (size_t i = 0; i < k; i++) {
         const json_t *v = json_array_get(a, i);
         if (shares ? !is_share(v) : !(json_is_number(v) && isfinite(json_number_value(v))))
-            return bad_field(file, p, shares ? "expected shares in [0, 1]"
-                                             : "expected finite numbers", err);
+            return bad_field(file, p,
+                             shares ? "expected shares in [0, 1]" : "expected finite numbers", err);
         (*out)[i] = json_number_value(v);
         if (!shares && i > 0 && !((*out)[i] > (*out)[i - 1]))
             return bad_field(file, p, "edges must increase strictly", err);
@@ -443,9 +445,8 @@ static size_t shares_of(const struct drift_batch *b, size_t j, double *e, double
     size_t k = n_counts(b->m, j);
     for (size_t i = 0; i < k; i++) {
         a[i] = (double)b->counts[j][i] / n;
-        e[i] = i < d->n_shares ? d->shares[i] : (b->m->columns[j].type == LSC_COL_NUMERIC
-                                                     ? d->missing
-                                                     : 0.0);
+        e[i] = i < d->n_shares ? d->shares[i]
+                               : (b->m->columns[j].type == LSC_COL_NUMERIC ? d->missing : 0.0);
     }
     return k;
 }
@@ -523,8 +524,7 @@ static void edge_label(char *buf, size_t size, const double *edges, size_t n, si
         snprintf(buf, size, "(%.6g, %.6g]", edges[i - 1], edges[i]);
 }
 
-static json_t *dist_report(const struct drift_batch *b, size_t j, double psi, double *e,
-                           double *a)
+static json_t *dist_report(const struct drift_batch *b, size_t j, double psi, double *e, double *a)
 {
     const struct lsc_model *m = b->m;
     const struct lsc_drift_ref *ref = m->drift;
@@ -539,8 +539,8 @@ static json_t *dist_report(const struct drift_batch *b, size_t j, double psi, do
     }
     if (j != SIZE_MAX) {
         bad |= set(o, "name", json_string(m->columns[j].name));
-        bad |= set(o, "type", json_string(m->columns[j].type == LSC_COL_NUMERIC ? "numeric"
-                                                                                 : "categorical"));
+        bad |= set(o, "type",
+                   json_string(m->columns[j].type == LSC_COL_NUMERIC ? "numeric" : "categorical"));
     }
     bad |= set(o, "psi", json_real(psi));
     bad |= set(o, "bins", bins);
@@ -587,8 +587,8 @@ enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift
         cols = NULL;
         json_t *arr = json_object_get(root, "features");
         for (size_t i = 0; i < r->n_columns && !bad; i++)
-            bad |= json_array_append_new(arr, dist_report(b, r->columns[i].column,
-                                                          r->columns[i].psi, e, a)) != 0;
+            bad |= json_array_append_new(
+                       arr, dist_report(b, r->columns[i].column, r->columns[i].psi, e, a)) != 0;
     }
     if (bad) {
         st = lsc_error_nomem(err);

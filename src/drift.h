@@ -46,12 +46,12 @@ struct drift_dist {
     double *edges;
     size_t n_shares;
     double *shares;
-    double missing;  /* numeric columns; 0 for the score */
+    double missing; /* numeric columns; 0 for the score */
 };
 
 struct lsc_drift_ref {
     struct drift_dist score;
-    size_t n_columns;          /* = model columns, same order */
+    size_t n_columns; /* = model columns, same order */
     struct drift_dist *columns;
 };
 
@@ -83,9 +83,9 @@ struct drift_batch {
     const struct lsc_model *m;
     size_t rows;
     size_t *score_counts;
-    size_t **counts;   /* per column: numeric n_shares + 1 (missing);
-                          categorical n_levels + 1 (unseen) */
-    double *scratch;   /* per column value of the current row */
+    size_t **counts; /* per column: numeric n_shares + 1 (missing);
+                        categorical n_levels + 1 (unseen) */
+    double *scratch; /* per column value of the current row */
 };
 
 /* LSC_ERR_NOMEM. m->drift must be set. drift_batch_fini after a failure. */

@@ -11,9 +11,8 @@
 #include "status_internal.h"
 
 enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_COUNT };
-static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",
-                                              "numeric",     "categorical", "na_values",
-                                              "positive",    "days_since"};
+static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",  "numeric",
+                                              "categorical", "na_values", "positive", "days_since"};
 
 struct lsc_like {
     struct lsc_train_options o;
@@ -74,8 +73,8 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
         goto cleanup;
     }
     lsc_train_options_defaults(&l->o);
-    struct lsc_strings *dst[L_COUNT] = {&l->o.ids,         &l->o.exclude,   &l->o.include,
-                                        &l->o.numeric,     &l->o.categorical, &l->o.na_values,
+    struct lsc_strings *dst[L_COUNT] = {&l->o.ids,      &l->o.exclude,     &l->o.include,
+                                        &l->o.numeric,  &l->o.categorical, &l->o.na_values,
                                         &l->o.positive, &l->o.days_since};
     for (int k = 0; k < L_COUNT; k++) {
         v = json_object_get(m->options, list_key[k]);

@@ -207,7 +207,8 @@ static void test_allocation_failures(void **state)
     size_t used = (size_t)snprintf(text, sizeof text, "id,created,company,source,converted\n");
     for (int i = 0; i < 40; i++)
         used += (size_t)snprintf(text + used, sizeof text - used, "L%d,2026-%02d-%02d,%s,%s,%d\n",
-                                 i, 1 + i % 12, 1 + (i * 7) % 28, i % 5 == 0 ? "" : (i % 3 ? "Acme" : "Beta"),
+                                 i, 1 + i % 12, 1 + (i * 7) % 28,
+                                 i % 5 == 0 ? "" : (i % 3 ? "Acme" : "Beta"),
                                  i % 4 ? "web" : "email", (i * 7 + 3) % 5 < 2);
     char *path = th_write_temp("leads.csv", text);
     char *out = th_write_temp("scores.csv", ""), *drift = th_write_temp("drift.json", "");

@@ -39,14 +39,14 @@ void lsc_like_free(struct lsc_like *like);
 
 /* The comparison with the replaced model stored in a model (--baseline). */
 struct lsc_baseline_info {
-    const char *model;          /* the old model file as given */
-    const char *created;        /* when the old model was trained */
-    size_t rows, positives;     /* holdout rows compared */
-    size_t rows_unscorable;     /* holdout rows the old model could not score */
-    double auc_new, auc_old;    /* Mann-Whitney AUCs */
-    double auc_difference, se, z, p_value; /* paired DeLong test */
+    const char *model;                       /* the old model file as given */
+    const char *created;                     /* when the old model was trained */
+    size_t rows, positives;                  /* holdout rows compared */
+    size_t rows_unscorable;                  /* holdout rows the old model could not score */
+    double auc_new, auc_old;                 /* Mann-Whitney AUCs */
+    double auc_difference, se, z, p_value;   /* paired DeLong test */
     double mean_abs_shift, median_abs_shift; /* |new score - old score| */
-    double tier_change_share;   /* leads whose tier changes */
+    double tier_change_share;                /* leads whose tier changes */
     const char *recommendation;
 };
 

@@ -544,10 +544,13 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         (st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective, log,
                              err)) != LSC_OK)
         goto cleanup;
-    /* the drift reference: the saved model's scores on its fitting rows */
-    if ((st = predict_rows(ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
-                           err)) != LSC_OK ||
-        (st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
+    /* the drift reference: the saved model's scores on its fitting rows
+     * (the design d just built, so no second copy of it) */
+    if ((st = design_linear(&d, m->coef, prob, err)) != LSC_OK)
+        goto cleanup;
+    for (size_t i = 0; i < (all ? ds->n_rows : ntrain); i++)
+        prob[i] = logreg_sigmoid(prob[i]);
+    if ((st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
                               err)) != LSC_OK)
         goto cleanup;
     if (o->export_design != NULL) {

@@ -112,7 +112,8 @@ static int tier_code(int score, double hot, double warm)
 
 static char *recommend(const struct lsc_baseline_stat *b)
 {
-    char buf[512];
+    char buf[640];
+    size_t n;
     if (b->auc_new > b->auc_old && b->p_value < 0.05)
         snprintf(buf, sizeof buf,
                  "replace: the retrained model ranks the validation leads better "
@@ -130,6 +131,11 @@ static char *recommend(const struct lsc_baseline_stat *b)
                  "points), tell the sales team before switching",
                  b->auc_new, b->auc_old, b->p_value, 100.0 * b->tier_change_share,
                  b->mean_abs_shift);
+    n = strlen(buf);
+    if (b->old_in_sample)
+        snprintf(buf + n, sizeof buf - n,
+                 " (caution: the old model was trained on these rows, so its AUC is "
+                 "optimistic)");
     return lsc_strdup(buf);
 }
 
@@ -193,6 +199,9 @@ enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *ol
     qsort(shift, k, sizeof *shift, cmp_double);
     b->median_abs_shift = k % 2 ? shift[k / 2] : 0.5 * (shift[k / 2 - 1] + shift[k / 2]);
     b->tier_change_share = (double)changed / (double)k;
+    b->old_in_sample = old->training_sha256 != NULL &&
+                       strcmp(old->training_sha256, ds->sha256) == 0 &&
+                       (old->refit || !old->holdout.present);
     b->file = lsc_strdup(old_file);
     b->created = lsc_strdup(old->created != NULL ? old->created : "");
     b->training_sha256 = lsc_strdup(old->training_sha256 != NULL ? old->training_sha256 : "");
@@ -223,7 +232,7 @@ static json_t *jnum(double v)
 json_t *baseline_to_json(const struct lsc_baseline_stat *b)
 {
     return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
-                     "s:o, s:s}",
+                     "s:o, s:s, s:b}",
                      "model", b->file, "created", b->created, "training_sha256", b->training_sha256,
                      "rows", (json_int_t)b->rows, "positives", (json_int_t)b->positives,
                      "rows_unscorable", (json_int_t)b->rows_unscorable, "auc_new", jnum(b->auc_new),
@@ -231,7 +240,7 @@ json_t *baseline_to_json(const struct lsc_baseline_stat *b)
                      jnum(b->se), "z", jnum(b->z), "p_value", jnum(b->p_value),
                      "mean_abs_score_shift", jnum(b->mean_abs_shift), "median_abs_score_shift",
                      jnum(b->median_abs_shift), "tier_change_share", jnum(b->tier_change_share),
-                     "recommendation", b->recommendation);
+                     "recommendation", b->recommendation, "old_model_in_sample", b->old_in_sample);
 }
 
 static enum lsc_status str_field(const json_t *o, const char *key, char **out, const char *file,
@@ -305,6 +314,13 @@ enum lsc_status baseline_from_json(struct lsc_model *m, const json_t *o, const c
             LSC_OK ||
         (st = str_field(o, "recommendation", &b->recommendation, file, err)) != LSC_OK)
         goto cleanup;
+    const json_t *ins = json_object_get(o, "old_model_in_sample");
+    if (!json_is_boolean(ins)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "baseline.old_model_in_sample: expected true or false");
+        goto cleanup;
+    }
+    b->old_in_sample = json_is_true(ins);
     if (b->positives > b->rows) {
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
                            "baseline.positives: more than baseline.rows");

@@ -27,6 +27,10 @@ struct lsc_baseline_stat {
     double mean_abs_shift, median_abs_shift; /* score points */
     double tier_change_share;
     char *recommendation;
+    /* 1 when the old model was fitted on these very holdout rows (trained
+     * on the same file and refit on all rows, or without a holdout): its
+     * AUC here is in-sample, so optimistic */
+    int old_in_sample;
 };
 
 void baseline_stat_free(struct lsc_baseline_stat *b);

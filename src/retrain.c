@@ -181,5 +181,6 @@ int lsc_model_baseline(const struct lsc_model *m, struct lsc_baseline_info *out)
     out->median_abs_shift = b->median_abs_shift;
     out->tier_change_share = b->tier_change_share;
     out->recommendation = b->recommendation;
+    out->old_in_sample = b->old_in_sample;
     return 1;
 }

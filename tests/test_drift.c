@@ -153,6 +153,7 @@ static void test_round_trip_and_self_baseline(void **state)
     assert_double_equal(b.mean_abs_shift, 0.0, 0.0);
     assert_double_equal(b.tier_change_share, 0.0, 0.0);
     assert_non_null(strstr(b.recommendation, "no significant difference"));
+    assert_int_equal(b.old_in_sample, 0); /* --no-refit: the holdout was held out */
     assert_int_equal(lsc_model_baseline(old, &b), 0);
 
     char *p1 = th_write_temp("m.json", ""), *p2 = th_write_temp("again.json", "");

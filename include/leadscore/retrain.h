@@ -48,6 +48,7 @@ struct lsc_baseline_info {
     double mean_abs_shift, median_abs_shift; /* |new score - old score| */
     double tier_change_share;                /* leads whose tier changes */
     const char *recommendation;
+    int old_in_sample; /* the old model was fitted on these rows */
 };
 
 /* 1 and *out filled (strings lent by m) when m has a baseline, else 0. */

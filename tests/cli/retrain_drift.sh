@@ -96,14 +96,17 @@ expect_in "$WORK/err" "AUC new" "baseline AUCs"
 expect_in "$WORK/err" "DeLong z" "baseline DeLong"
 expect_in "$WORK/err" "change tier" "baseline tiers"
 expect_in "$WORK/err" "recommendation: " "baseline recommendation"
+expect_in "$WORK/err" "its AUC is optimistic" "in-sample warning"
 $PY - "$WORK/new.json" <<'PY' && ok || fail "baseline in the model"
 import json, sys
 b = json.load(open(sys.argv[1]))["baseline"]
 for k in ("model", "created", "training_sha256", "rows", "positives", "rows_unscorable",
           "auc_new", "auc_old", "auc_difference", "se", "z", "p_value",
           "mean_abs_score_shift", "median_abs_score_shift", "tier_change_share",
-          "recommendation"):
+          "recommendation", "old_model_in_sample"):
     assert k in b, k
+# the old model was refit on this same file: flagged
+assert b["old_model_in_sample"] is True and "optimistic" in b["recommendation"]
 assert b["rows"] == 800 and 0 <= b["p_value"] <= 1 and 0 <= b["tier_change_share"] <= 1
 assert abs(b["auc_new"] - b["auc_old"] - b["auc_difference"]) < 1e-12
 PY

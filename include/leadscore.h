@@ -7,6 +7,7 @@
 #include "leadscore/model.h"
 #include "leadscore/parse.h"
 #include "leadscore/rules.h"
+#include "leadscore/retrain.h"
 #include "leadscore/score.h"
 #include "leadscore/report.h"
 #include "leadscore/status.h"

@@ -42,14 +42,16 @@ static const char usage_text[] =
     "                            rule_score, rule_tier, rule_qualified,\n"
     "                            <dimension>_points, grade (without -m: rules only)\n"
     "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...)\n"
-    "      --as-of DATE          reference date for decay and inactivity rules\n"
+    "      --as-of DATE          reference date for decay and inactivity rules and\n"
+    "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
     "      --rule-score-column COL   take an existing manual score from the input\n"
     "                            instead of a sheet (rule_score, rule_tier)\n"
     "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
-    "\n"
+    "\n";
+static const char usage_text2[] =
     "Validation on labelled history (docs/compare.md): the model's and the rules'\n"
     "scores side by side against the outcome. The text report goes to stderr\n"
     "(unless --quiet or --compare-report); the scores CSV is written as usual.\n"
@@ -64,6 +66,11 @@ static const char usage_text[] =
     "                            (default 20)\n"
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
     "                            like comparison of cut-offs (default 50)\n"
+    "\n"
+    "Drift (models that store a training reference; docs/retraining.md):\n"
+    "  the population stability index (PSI) of the batch's scores and of each\n"
+    "  feature is printed, with a warning above 0.25\n"
+    "      --drift-json FILE     every bin of the drift report as JSON\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
@@ -82,7 +89,8 @@ enum {
     OPT_ID = 256, OPT_TIERS, OPT_PRECISION, OPT_REASONS, OPT_REJECTS, OPT_RULES, OPT_EXPLAIN,
     OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_LABEL, OPT_LABELPOS,
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
-    OPT_FORMAT
+    OPT_FORMAT,
+    OPT_DRIFTJSON
 };
 
 static const struct option long_opts[] = {
@@ -112,6 +120,7 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {"format", required_argument, NULL, OPT_FORMAT},
+    {"drift-json", required_argument, NULL, OPT_DRIFTJSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -184,6 +193,7 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_CMPJSON: o.compare_json = optarg; break;
+        case OPT_DRIFTJSON: o.drift_json = optarg; break;
         case OPT_CMPREPORT: o.compare_report = optarg; break;
         case OPT_DISAGREE:
             st = lsc_parse_size(optarg, "--disagreements", &o.disagreements, &err);
@@ -214,7 +224,7 @@ int main(int argc, char **argv)
             break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); goto cleanup;
+        case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); goto cleanup;
         case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); goto cleanup;
         case OPT_FORMAT:
             if (strcmp(optarg, "csv") == 0) {
@@ -237,15 +247,24 @@ int main(int argc, char **argv)
         rc = usage_error("-m/--model FILE is required (or --rules SHEET)");
         goto cleanup;
     }
-    if (rules_path == NULL && (o.explain_rules || as_of || account_column || priority_path)) {
-        rc = usage_error("--explain-rules, --as-of, --account-column and --priority-accounts "
+    if (rules_path == NULL && (o.explain_rules || account_column || priority_path)) {
+        rc = usage_error("--explain-rules, --account-column and --priority-accounts "
                          "need --rules SHEET");
+        goto cleanup;
+    }
+    if (rules_path == NULL && model_path == NULL && as_of != NULL) {
+        rc = usage_error("--as-of needs a model with \"days since\" features or --rules SHEET");
         goto cleanup;
     }
     int y = 0, mo = 0, d = 0;
     if (as_of != NULL && !lsc_rules_parse_iso_date(as_of, strlen(as_of), &y, &mo, &d)) {
         rc = usage_error("--as-of: expected a date YYYY-MM-DD");
         goto cleanup;
+    }
+    if (as_of != NULL) {
+        o.as_of_year = y;
+        o.as_of_month = mo;
+        o.as_of_day = d;
     }
     if (optind != argc - 1) {
         rc = usage_error(optind >= argc ? "an input file is required" : "only one input file");

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "derive.h"
 #include "parallel.h"
 #include "sha256.h"
 #include "progress.h"
@@ -35,6 +36,7 @@ void dataset_free(struct dataset *ds)
     lsc_free(ds->row_line);
     lsc_free(ds->row_number);
     lsc_free(ds->y);
+    derive_state_free(ds->derive);
     lsc_free(ds);
 }
 
@@ -402,7 +404,9 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
     trim_span(&t, &tlen);
     if (is_na_token(t, tlen, &opts->na_values)) {
         ds->rows_skipped_target++;
-        return LSC_OK;
+        /* still a lead of its account */
+        return derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, SIZE_MAX,
+                          &opts->na_values, err);
     }
     if (ds->n_rows == ds->cap && grow_rows(ds) != 0)
         return lsc_error_nomem(err);
@@ -413,6 +417,10 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
         return lsc_error_nomem(err);
     if (added && memchr(t, '\0', tlen) != NULL)
         return check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
+    st = derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, row, &opts->na_values,
+                    err);
+    if (st != LSC_OK)
+        return st;
     ds->target_codes[row] = tid;
     ds->row_line[row] = rec->line;
     ds->row_number[row] = ds->rows_read;
@@ -948,9 +956,13 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
     }
     /* a second, one-threaded attempt does not repeat the header's notes */
     st = setup_header(ds, rec, opts, allow_parallel ? log : NULL, err);
+    if (st == LSC_OK)
+        st = derive_setup(ds, opts, allow_parallel ? log : NULL, err);
     if (st != LSC_OK)
         goto cleanup;
-    if (allow_parallel && (nthreads = parallel_plan(opts->input, &chunk)) > 0 &&
+    /* derived features (derive.h) keep per-row state: one thread */
+    if (allow_parallel && ds->derive == NULL &&
+        (nthreads = parallel_plan(opts->input, &chunk)) > 0 &&
         csv_reader_tail(r, &tail)) {
         st = load_parallel(ds, r, &tail, opts, nthreads, chunk, &ignored_with_values, err);
         if (st != LSC_OK)
@@ -971,6 +983,8 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         }
         csv_reader_sha256_hex(r, ds->sha256);
     }
+    if ((st = derive_finish(ds, log, err)) != LSC_OK)
+        goto cleanup;
     if (ds->rows_read == 0) {
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
                            "no data rows: the file has a header only");

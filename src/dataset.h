@@ -40,6 +40,8 @@ struct ds_column {
     size_t n_text;         /* dict entries that are not numbers */
     size_t first_text_line, first_text_entry; /* where the first one was seen */
     int overflow;
+    int derived;            /* enum derive_kind (derive.h); 0 for file columns */
+    const char *source;     /* derived: the source column's name (lent) */
 };
 
 struct dataset {
@@ -60,6 +62,7 @@ struct dataset {
     char sha256[65];
     int no_switch;         /* internal: a partial store of the parallel load
                               never switches a column to raw doubles */
+    struct derive_state *derive; /* derived features while loading (derive.h) */
 };
 
 /* Reads the whole file. Column roles come from opts (unknown names are

@@ -20,6 +20,7 @@ void encoder_clear(struct lsc_model *m)
         lsc_free(c->level_feature);
         lsc_free(c->level_count);
         dict_free(c->lookup);
+        lsc_free(c->source);
     }
     lsc_free(m->columns);
     m->columns = NULL;

@@ -46,6 +46,11 @@ struct lsc_column_enc {
     size_t training_count_total;
     size_t *level_count;    /* training rows per level */
     struct dict *lookup;    /* level name -> level index; built on load/train */
+    /* numeric columns computed from another column (src/derive.h):
+     * derived is an enum derive_kind (0: a column of the file), source the
+     * column it is computed from */
+    int derived;
+    char *source;
 };
 
 struct lsc_holdout_metrics {
@@ -101,6 +106,9 @@ struct lsc_warning {
     char *message;
 };
 
+struct lsc_drift_ref;
+struct lsc_baseline_stat;
+
 struct lsc_model {
     char *created;        /* ISO 8601 UTC */
     char *tool_version;
@@ -143,6 +151,10 @@ struct lsc_model {
     /* weights and prior correction; validation by date (model_weighting.h) */
     struct lsc_weighting weighting;
     struct lsc_date_split date_split;
+    /* drift reference (src/drift.h); NULL in files without one */
+    struct lsc_drift_ref *drift;
+    /* comparison with the model this one retrains (src/baseline.h) */
+    struct lsc_baseline_stat *baseline;
 };
 
 /* Allocates an empty model (all pointers NULL). */

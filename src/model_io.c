@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "baseline.h"
+#include "derive.h"
+#include "drift.h"
 #include "sha256.h"
 #include "status_internal.h"
 #include "util.h"
@@ -89,6 +92,7 @@ static void free_column(struct lsc_column_enc *c)
     lsc_free(c->level_feature);
     lsc_free(c->level_count);
     dict_free(c->lookup);
+    lsc_free(c->source);
 }
 
 struct lsc_model *model_new(void)
@@ -124,6 +128,8 @@ void lsc_model_free(struct lsc_model *m)
     }
     lsc_free(m->warnings);
     model_weighting_free(m);
+    drift_ref_free(m->drift);
+    baseline_stat_free(m->baseline);
     lsc_free(m);
 }
 
@@ -595,6 +601,8 @@ static json_t *build_column(const struct lsc_column_enc *c)
         bad |= set(o, "sd", json_real(c->sd));
         bad |= set(o, "feature", jint(c->feature));
         bad |= set(o, "missing_feature", jindex(c->missing_feature));
+        if (c->derived)
+            bad |= set(o, "derived", derive_to_json(c));
     } else {
         bad |= set(o, "type", json_string("categorical"));
         levels = json_array();
@@ -819,6 +827,10 @@ static json_t *build_model(const struct lsc_model *m)
             bad |= set(tiers, "warm", json_real(m->tier_warm));
         }
     }
+    if (m->drift != NULL)
+        bad |= set(root, "drift", drift_ref_to_json(m));
+    if (m->baseline != NULL)
+        bad |= set(root, "baseline", baseline_to_json(m->baseline));
 cleanup:
     if (bad) {
         json_decref(root);
@@ -1426,6 +1438,8 @@ static enum lsc_status parse_column(const struct reader *r, const json_t *col, s
             st = get_size(r, col, p, "feature", 0, &c->feature);
         if (st == LSC_OK)
             st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
+        if (st == LSC_OK && json_object_get(col, "derived") != NULL)
+            st = derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
     } else if (json_is_string(type) && strcmp(json_string_value(type), "categorical") == 0) {
         c->type = LSC_COL_CATEGORICAL;
         st = parse_levels(r, col, p, c);
@@ -1808,6 +1822,11 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_warnings(r, root, m);
     if (st == LSC_OK)
         st = parse_score(r, root, m);
+    /* optional: absent in files written before drift and retraining */
+    if (st == LSC_OK && json_object_get(root, "drift") != NULL)
+        st = drift_ref_from_json(m, json_object_get(root, "drift"), r->file, r->err);
+    if (st == LSC_OK && json_object_get(root, "baseline") != NULL)
+        st = baseline_from_json(m, json_object_get(root, "baseline"), r->file, r->err);
     return st;
 }
 

@@ -15,6 +15,8 @@
 #include "alloc.h"
 #include "compare.h"
 #include "csv_reader.h"
+#include "derive.h"
+#include "drift.h"
 #include "leadscore/rules.h"
 #include "jsonl.h"
 #include "logreg.h"
@@ -60,6 +62,9 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
         strcmp(o->output, "-") == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--compare-json - needs the scores in a file (-o FILE)");
+    if (o->drift_json != NULL && strcmp(o->drift_json, "-") == 0 && strcmp(o->output, "-") == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--drift-json - needs the scores in a file (-o FILE)");
     if (o->label != NULL && o->label[0] == '\0')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--label: empty column name");
     if (!(o->model_threshold >= 0.0 && o->model_threshold <= 100.0))
@@ -126,6 +131,9 @@ struct scorer {
     size_t n_ids;
     struct lsc_strings na;
     char reason[512];
+    struct drift_batch *drift; /* NULL: no drift */
+    long as_of;                /* day number for "days since" features */
+    struct derive_counts accounts; /* leads per account value (first pass) */
 };
 
 /* Returns 1 and sets *eta, or 0 with s->reason filled. */
@@ -141,11 +149,24 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
         int missing = is_na_token(v, len, &s->na);
         if (c->type == LSC_COL_NUMERIC) {
             double x = c->median;
-            if (!missing && !parse_number(v, len, &x)) {
+            if (c->derived == DERIVE_ACCOUNT) {
+                size_t k = missing ? 1 : derive_counts_get(&s->accounts, v, len);
+                x = (double)(k ? k : 1);
+                missing = 0;
+            } else if (c->derived == DERIVE_DAYS_SINCE) {
+                if (!missing && !derive_days_since(v, len, s->as_of, &x)) {
+                    snprintf(s->reason, sizeof s->reason,
+                             "column \"%s\": not a date (YYYY-MM-DD): \"%.*s\"", c->source,
+                             (int)(len > 40 ? 40 : len), v);
+                    return 0;
+                }
+            } else if (!missing && !parse_number(v, len, &x)) {
                 snprintf(s->reason, sizeof s->reason, "column \"%s\": not a number: \"%.*s\"",
                          c->name, (int)(len > 40 ? 40 : len), v);
                 return 0;
             }
+            if (s->drift != NULL)
+                drift_batch_set(s->drift, j, missing ? NAN : x);
             double part = m->coef[c->feature] * ((x - c->mean) / c->sd);
             if (c->missing_feature != LSC_NO_FEATURE && missing)
                 part += m->coef[c->missing_feature];
@@ -155,6 +176,7 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
         } else {
             size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
             size_t level = fallback;
+            int fresh = 0; /* a value not seen in training */
             if (missing) {
                 if (c->missing != SIZE_MAX)
                     level = c->missing;
@@ -163,8 +185,13 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                 if (id != DICT_NONE && id != c->other && id != c->missing)
                     level = id;
                 else
-                    (*unseen)++;
+                    fresh = 1;
+                *unseen += (size_t)fresh;
             }
+            /* drift: a value unseen in training is its own bin unless the
+             * column pools into (other) */
+            if (s->drift != NULL)
+                drift_batch_set(s->drift, j, fresh && c->other == SIZE_MAX ? -1.0 : (double)level);
             double part = 0.0;
             if (c->level_feature[level] != LSC_NO_FEATURE)
                 part = m->coef[c->level_feature[level]];
@@ -249,11 +276,14 @@ static enum lsc_status map_header(struct scorer *s, const struct csv_record *h,
     if (s->col_of == NULL || s->id_of == NULL)
         return lsc_error_nomem(err);
     for (size_t j = 0; j < ncols; j++) {
-        s->col_of[j] = header_find(h, m->columns[j].name);
+        const char *name = m->columns[j].derived ? m->columns[j].source : m->columns[j].name;
+        s->col_of[j] = header_find(h, name);
         if (s->col_of[j] == SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, file, h->line, 0,
-                                 "the model needs column \"%s\", which the input lacks",
-                                 m->columns[j].name);
+                                 "the model needs column \"%s\"%s%s%s, which the input lacks",
+                                 name, m->columns[j].derived ? " (for \"" : "",
+                                 m->columns[j].derived ? m->columns[j].name : "",
+                                 m->columns[j].derived ? "\")" : "");
     }
     for (size_t k = 0; k < s->n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
@@ -345,18 +375,30 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
     return compare_new(out, &cfg, err);
 }
 
-/* The rules' first pass: account sizes need every row before the first
- * score. Memory grows with the number of accounts, not rows. */
-static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader *r,
+/* The first pass: account sizes (the rules' and the model's "leads per
+ * account" feature) need every row before the first score. Memory grows
+ * with the number of accounts, not rows. rules may be NULL; model_col is
+ * the model column of the account feature, SIZE_MAX if none. */
+static enum lsc_status count_accounts(struct lsc_rules *rules, struct scorer *s,
+                                      size_t model_col, struct csv_reader *r,
                                       const struct lsc_score_options *o, struct lsc_error *err)
 {
     const struct csv_record *rec = NULL;
-    size_t rows = 0;
+    size_t field = SIZE_MAX, rows = 0;
     enum lsc_status st = csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
-    if ((st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
+    if (rules != NULL &&
+        (st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
         return st;
+    if (model_col != SIZE_MAX) {
+        field = header_find(rec, s->m->columns[model_col].source);
+        if (field == SIZE_MAX)
+            return lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(r), rec->line, 0,
+                                 "the model needs column \"%s\" (for \"%s\"), which the input "
+                                 "lacks",
+                                 s->m->columns[model_col].source, s->m->columns[model_col].name);
+    }
     for (;;) {
         if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
             return st;
@@ -365,9 +407,18 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct csv_reader
             return st;
         }
         progress_tick(o->progress, o->progress_userdata, r, ++rows);
-        if ((st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
-            LSC_OK)
+        if (rules != NULL &&
+            (st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
+                LSC_OK)
             return st;
+        if (field != SIZE_MAX && field < rec->nfields) {
+            const char *v = rec->fields[field];
+            size_t len = rec->lens[field];
+            trim_span(&v, &len);
+            if (!is_na_token(v, len, &s->na) &&
+                (st = derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
+                return st;
+        }
     }
 }
 
@@ -418,6 +469,51 @@ static int put_rule_columns(FILE *fp, const struct lsc_rules *rules,
     return bad;
 }
 
+/* The drift summary: a note with the score PSI and the most shifted
+ * features, a warning above DRIFT_WARN_PSI. */
+static void report_drift(const struct lsc_model *m, const struct drift_result *r,
+                         const struct lsc_log *log, struct lsc_score_summary *sum)
+{
+    char top[400];
+    size_t used = 0;
+    top[0] = '\0';
+    for (size_t i = 0; i < r->n_columns && i < 3; i++) {
+        int w = snprintf(top + used, sizeof top - used, "%s%s %.3f", i ? ", " : "",
+                         m->columns[r->columns[i].column].name, r->columns[i].psi);
+        if (w < 0 || (size_t)w >= sizeof top - used)
+            break;
+        used += (size_t)w;
+    }
+    sum->drift = 1;
+    sum->drift_score_psi = r->score_psi;
+    sum->drift_max_feature_psi = r->n_columns ? r->columns[0].psi : NAN;
+    sum->drift_max_feature = r->n_columns ? m->columns[r->columns[0].column].name : NULL;
+    lsc_logf(log, LSC_LOG_NOTE, "drift: score PSI %.4f over %zu leads%s%s%s", r->score_psi,
+             r->rows, r->n_columns ? "; most shifted features (PSI): " : "", top,
+             r->rows < DRIFT_MIN_ROWS ? " (too few leads for a reliable PSI: no warning below "
+                                        "100)"
+                                      : "");
+    if (r->rows < DRIFT_MIN_ROWS)
+        return;
+    if (r->score_psi > DRIFT_WARN_PSI)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "score PSI %.3f > %.2f: this batch no longer looks like the training data; "
+                 "retrain",
+                 r->score_psi, DRIFT_WARN_PSI);
+    else {
+        /* an account count depends on the batch's size by construction: it
+         * is reported, but does not warn on its own */
+        size_t k = 0;
+        while (k < r->n_columns && m->columns[r->columns[k].column].derived == DERIVE_ACCOUNT)
+            k++;
+        if (k < r->n_columns && r->columns[k].psi > DRIFT_WARN_PSI)
+            lsc_logf(log, LSC_LOG_WARN,
+                     "feature \"%s\" has shifted (PSI %.3f > %.2f) although the scores have "
+                     "not yet; watch it",
+                     m->columns[r->columns[k].column].name, r->columns[k].psi, DRIFT_WARN_PSI);
+    }
+}
+
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,
                           const struct lsc_log *log, struct lsc_score_summary *sum,
                           struct lsc_error *err)
@@ -438,6 +534,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     const char **dims = NULL, **idn = NULL;
     const char **idv = NULL;
     size_t *idl = NULL;
+    struct drift_batch drift;
+    struct drift_result dres;
+    struct outfile dj;
     size_t vsize = 0;
     double hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
     double warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
@@ -446,6 +545,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     memset(&rej, 0, sizeof rej);
     memset(&cj, 0, sizeof cj);
     memset(&cr, 0, sizeof cr);
+    memset(&dj, 0, sizeof dj);
+    memset(&drift, 0, sizeof drift);
+    memset(&dres, 0, sizeof dres);
     memset(&sheet, 0, sizeof sheet);
     memset(&s, 0, sizeof s);
     memset(&res, 0, sizeof res);
@@ -472,11 +574,36 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if (o->compare_report != NULL &&
         (st = outfile_check(o->compare_report, o->force, err)) != LSC_OK)
         goto cleanup;
-    if (rules != NULL && lsc_rules_needs_accounts(rules)) {
+    if (o->drift_json != NULL && (m == NULL || m->drift == NULL)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                           "--drift-json: %s", m == NULL ? "drift needs a model"
+                                                         : "this model has no drift reference "
+                                                           "(trained by an older leadscore; "
+                                                           "train it again)");
+        goto cleanup;
+    }
+    if (o->drift_json != NULL && (st = outfile_check(o->drift_json, o->force, err)) != LSC_OK)
+        goto cleanup;
+    if (m != NULL && m->drift != NULL) {
+        if ((st = drift_batch_init(&drift, m, err)) != LSC_OK)
+            goto cleanup;
+        s.drift = &drift;
+    }
+    if (o->as_of_year != 0) {
+        s.as_of = derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
+    } else {
+        char today[32];
+        s.as_of = derive_today(today, sizeof today);
+    }
+    size_t account_col = SIZE_MAX;
+    if (m != NULL)
+        (void)derive_model_needs_accounts(m, &account_col);
+    int rules_pass = rules != NULL && lsc_rules_needs_accounts(rules);
+    if (rules_pass || account_col != SIZE_MAX) {
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
             goto cleanup;
         if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
-            (st = count_accounts(rules, r, o, err)) != LSC_OK)
+            (st = count_accounts(rules_pass ? rules : NULL, &s, account_col, r, o, err)) != LSC_OK)
             goto cleanup;
         csv_reader_free(r);
         r = NULL;
@@ -586,6 +713,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->hot += tier[0] == 'h';
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
+            if (s.drift != NULL)
+                drift_batch_commit(s.drift, p);
             crow.probability = p;
             crow.model_score = score;
             crow.model_tier = tier;
@@ -720,6 +849,15 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                  LSC_OK))
             goto cleanup;
     }
+    if (s.drift != NULL && drift.rows > 0) {
+        if ((st = drift_batch_result(&drift, &dres, err)) != LSC_OK)
+            goto cleanup;
+        report_drift(m, &dres, log, sum);
+        if (o->drift_json != NULL &&
+            ((st = outfile_open(&dj, o->drift_json, o->force, err)) != LSC_OK ||
+             (st = drift_write_json(&drift, &dres, dj.fp, o->drift_json, err)) != LSC_OK))
+            goto cleanup;
+    }
     /* the rejects first: if the scores then fail, take the rejects back so
      * no half result is left */
     if (rej.fp != NULL && (st = outfile_commit(&rej, err)) != LSC_OK)
@@ -731,12 +869,17 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         st = outfile_commit(&cj, err);
     if (st == LSC_OK && cr.fp != NULL)
         st = outfile_commit(&cr, err);
+    if (st == LSC_OK && dj.fp != NULL)
+        st = outfile_commit(&dj, err);
     if (st == LSC_OK) {
         sum->compare = cmp;
         cmp = NULL;
     }
 cleanup:
     jsonl_free(json); /* before the output it writes to is closed */
+    outfile_abort(&dj);
+    drift_result_fini(&dres);
+    drift_batch_fini(&drift);
     outfile_abort(&cj);
     outfile_abort(&cr);
     lsc_compare_free(cmp);
@@ -756,5 +899,6 @@ cleanup:
         fclose(spool);
     lsc_free(s.col_of);
     lsc_free(s.id_of);
+    derive_counts_fini(&s.accounts);
     return st;
 }

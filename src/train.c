@@ -9,10 +9,13 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "baseline.h"
 #include "dataset.h"
 #include "date_split.h"
+#include "derive.h"
 #include "design.h"
 #include "diagnostics.h"
+#include "drift.h"
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
@@ -173,6 +176,7 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
 {
     enum lsc_status st = LSC_OK;
     struct lsc_strings one = {&o->target, 1}, in = {&o->input, 1};
+    struct lsc_strings acct = {&o->account_column, o->account_column != NULL};
     if ((st = check_utf8(&in, "the input file name", err)) != LSC_OK ||
         (st = check_utf8(&one, "--target", err)) != LSC_OK ||
         (st = check_utf8(&o->ids, "--id", err)) != LSC_OK ||
@@ -181,7 +185,9 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->numeric, "--numeric", err)) != LSC_OK ||
         (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
-        (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK)
+        (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK ||
+        (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK ||
+        (st = check_utf8(&acct, "--account-column", err)) != LSC_OK)
         return st;
     struct lsc_strings wc = {&o->weight, o->weight != NULL},
                        dc = {&o->split_date, o->split_date != NULL},
@@ -264,6 +270,10 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     m->training_sha256 = lsc_strdup(ds->sha256);
     m->target = lsc_strdup(o->target);
     m->options = options_json(o);
+    if (m->options != NULL && !derive_record_options(m->options, o, ds)) {
+        json_decref(m->options);
+        m->options = NULL;
+    }
     m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
     m->ids = copy_strings(&o->ids, &m->n_ids);
     m->na_values = copy_strings(&o->na_values, &m->n_na_values);
@@ -338,6 +348,8 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
             LSC_OK)
         goto cleanup;
     st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
+    if (st == LSC_OK)
+        st = derive_attach(m, ds, *col_src, err);
     if (st != LSC_OK)
         goto cleanup;
     for (size_t j = 0; warm != NULL && j < m->n_features; j++) {
@@ -536,6 +548,11 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if ((st = lsc_train_options_check(o, err)) != LSC_OK ||
         (st = check_options_utf8(o, err)) != LSC_OK)
         goto cleanup;
+    if (o->baseline != NULL && !(o->holdout > 0.0)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                           "--baseline compares on the holdout rows: it needs --holdout > 0");
+        goto cleanup;
+    }
     la_init();
     if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
         goto cleanup;
@@ -658,6 +675,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         sum->precision_at_50 = h->precision_at_50;
         sum->recall_at_50 = h->recall_at_50;
         sum->accuracy_at_50 = h->accuracy_at_50;
+        if (o->baseline != NULL) {
+            m->tier_hot = o->tier_hot;
+            m->tier_warm = o->tier_warm;
+            st = baseline_compare(m, o->baseline, o->baseline_file ? o->baseline_file : "",
+                                  ds, hold, nhold, prob, err);
+            if (st != LSC_OK)
+                goto cleanup;
+        }
     }
     m->refit = 0;
     if (nhold > 0 && o->refit) {
@@ -717,6 +742,15 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         sp->validation_rows = nhold;
         sp->missing_rows = sum->date_missing_rows;
     }
+    /* the drift reference: the saved model's scores on its fitting rows
+     * (the design d just built, so no second copy of it) */
+    if ((st = design_linear(&d, m->coef, prob, err)) != LSC_OK)
+        goto cleanup;
+    for (size_t i = 0; i < (all ? ds->n_rows : ntrain); i++)
+        prob[i] = logreg_sigmoid(prob[i]);
+    if ((st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
+                              err)) != LSC_OK)
+        goto cleanup;
     if (o->export_design != NULL) {
         /* the --weight values; balanced class factors are in the model */
         struct design dx = d;

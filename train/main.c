@@ -64,7 +64,8 @@ static const char usage_text[] =
     "      --version             version\n"
     "      --report FILE.html    a self-contained HTML report (charts of the holdout\n"
     "                            validation, odds ratios, warnings; docs/reports.md)\n"
-    "\n"
+    "\n";
+static const char usage_text2[] =
     "Weights and validation by date:\n"
     "      --weight COL          row weights (numbers >= 0; never a feature); the fit\n"
     "                            equals scikit-learn's with sample_weight\n"
@@ -78,6 +79,24 @@ static const char usage_text[] =
     "                            the others validate (instead of --holdout)\n"
     "      --cutoff DATE         YYYY-MM-DD, with --split-date\n"
     "\n"
+    "Derived features (docs/retraining.md):\n"
+    "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
+    "                            in COL (YYYY-MM-DD; empty: missing) (repeatable)\n"
+    "      --account-column COL  a feature \"leads per account (COL)\": rows of the\n"
+    "                            file with the same COL (missing: 1)\n"
+    "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
+    "                            stored in the model, but scoring measures from the\n"
+    "                            scoring day (leadscore-score --as-of)\n"
+    "\n"
+    "Retraining (docs/retraining.md):\n"
+    "      --like OLD_MODEL      reuse every training option of an earlier model\n"
+    "                            (target, roles, encodings, penalty, split, tiers);\n"
+    "                            options given here override them, a list option\n"
+    "                            (--exclude, --id, ...) replaces the old list\n"
+    "      --baseline OLD_MODEL  score the holdout rows with the old model too and\n"
+    "                            report both AUCs (paired DeLong test), the score\n"
+    "                            shift and tier changes, with a recommendation\n"
+    "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
     "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error, 3 a --weight or\n"
@@ -87,7 +106,8 @@ enum {
     OPT_POSITIVE = 256, OPT_ID, OPT_INCLUDE, OPT_NUMERIC, OPT_CATEGORICAL, OPT_NA, OPT_L2,
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
-    OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF
+    OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
+    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF
 };
 
 static const struct option long_opts[] = {
@@ -123,6 +143,11 @@ static const struct option long_opts[] = {
     {"population-rate", required_argument, NULL, OPT_POPRATE},
     {"split-date", required_argument, NULL, OPT_SPLITDATE},
     {"cutoff", required_argument, NULL, OPT_CUTOFF},
+    {"like", required_argument, NULL, OPT_LIKE},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"days-since", required_argument, NULL, OPT_DAYS},
+    {"account-column", required_argument, NULL, OPT_ACCOUNT},
+    {"as-of", required_argument, NULL, OPT_ASOF},
     {NULL, 0, NULL, 0},
 };
 
@@ -255,6 +280,29 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
     fprintf(stderr, "model written to %s\n", output);
 }
 
+/* The comparison with the replaced model (--baseline). */
+static void print_baseline(const struct lsc_model *m)
+{
+    struct lsc_baseline_info b;
+    if (!lsc_model_baseline(m, &b))
+        return;
+    fprintf(stderr, "baseline %s (trained %s) on the %zu holdout rows:\n", b.model, b.created,
+            b.rows);
+    if (b.rows_unscorable > 0)
+        fprintf(stderr, "  %zu holdout rows left out: the old model cannot score them\n",
+                b.rows_unscorable);
+    fprintf(stderr, "  AUC new %.4f  old %.4f  difference %+.4f (SE %.4f, DeLong z %.2f, p %.3g)\n",
+            b.auc_new, b.auc_old, b.auc_difference, b.se, b.z, b.p_value);
+    fprintf(stderr, "  score shift |new - old|: mean %.1f, median %.1f points; %.1f%% of leads "
+                    "change tier\n",
+            b.mean_abs_shift, b.median_abs_shift, 100.0 * b.tier_change_share);
+    if (b.old_in_sample)
+        fprintf(stderr, "  warning: the old model was trained on this same file and refit on all "
+                        "rows: these holdout rows are in its training data, so its AUC is "
+                        "optimistic\n");
+    fprintf(stderr, "  recommendation: %s\n", b.recommendation);
+}
+
 /* The statsmodels/R glm-style coefficient table. */
 static void print_table(FILE *fp, const struct lsc_model *m)
 {
@@ -289,17 +337,48 @@ int main(int argc, char **argv)
 {
     struct lsc_train_options o;
     struct lsc_error err;
-    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0};
+    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0}, days = {0};
     const char **na = NULL;
     size_t nna = 0;
     const char *output = "models/model.json";
     int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c, holdout_given = 0;
-    struct lsc_model *model = NULL;
+    struct lsc_model *model = NULL, *like_model = NULL, *baseline = NULL;
+    struct lsc_like *like = NULL;
+    const char *like_path = NULL, *baseline_path = NULL;
     struct lsc_train_summary sum;
 
     gsl_set_error_handler_off();
     lsc_train_options_defaults(&o);
     lsc_error_clear(&err);
+    /* first pass: --like and --baseline, so the options given explicitly
+     * (second pass) override the old model's */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
+        if (c == OPT_LIKE)
+            like_path = optarg;
+        else if (c == OPT_BASELINE)
+            baseline_path = optarg;
+    }
+    opterr = 1;
+    optind = 0;
+    if (like_path != NULL) {
+        if (lsc_model_load(like_path, &like_model, &err) != LSC_OK ||
+            lsc_like_new(like_model, &like, &err) != LSC_OK) {
+            if (err.file[0] == '\0')
+                snprintf(err.file, sizeof err.file, "%s", like_path);
+            rc = fail(&err);
+            goto cleanup;
+        }
+        lsc_like_apply(like, &o);
+    }
+    if (baseline_path != NULL) {
+        if (lsc_model_load(baseline_path, &baseline, &err) != LSC_OK) {
+            rc = fail(&err);
+            goto cleanup;
+        }
+        o.baseline = baseline;
+        o.baseline_file = baseline_path;
+    }
     while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
         enum lsc_status st = LSC_OK;
         int bad_alloc = 0;
@@ -336,7 +415,7 @@ int main(int argc, char **argv)
         case OPT_SUMMARY: want_table = 1; break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;
-        case 'h': fputs(usage_text, stdout); rc = LSC_EXIT_OK; goto cleanup;
+        case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); rc = LSC_EXIT_OK; goto cleanup;
         case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
         case OPT_REPORT: o.report = optarg; break;
         case OPT_WEIGHT: o.weight = optarg; break;
@@ -359,6 +438,10 @@ int main(int argc, char **argv)
             break;
         case OPT_SPLITDATE: o.split_date = optarg; break;
         case OPT_CUTOFF: o.cutoff = optarg; break;
+        case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
+        case OPT_DAYS: bad_alloc = push(&days, optarg); break;
+        case OPT_ACCOUNT: o.account_column = optarg; break;
+        case OPT_ASOF: o.as_of = optarg; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -376,14 +459,25 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     o.input = argv[optind];
-    o.ids = as_strings(&ids);
-    o.exclude = as_strings(&excl);
-    o.include = as_strings(&incl);
-    o.numeric = as_strings(&num);
-    o.categorical = as_strings(&cat);
-    o.positive = as_strings(&pos);
-    o.na_values.items = na;
-    o.na_values.count = nna;
+    /* with --like, a list given here replaces the old model's */
+    if (like == NULL || ids.count)
+        o.ids = as_strings(&ids);
+    if (like == NULL || excl.count)
+        o.exclude = as_strings(&excl);
+    if (like == NULL || incl.count)
+        o.include = as_strings(&incl);
+    if (like == NULL || num.count)
+        o.numeric = as_strings(&num);
+    if (like == NULL || cat.count)
+        o.categorical = as_strings(&cat);
+    if (like == NULL || pos.count)
+        o.positive = as_strings(&pos);
+    if (like == NULL || days.count)
+        o.days_since = as_strings(&days);
+    if (like == NULL || nna) {
+        o.na_values.items = na;
+        o.na_values.count = nna;
+    }
     if (o.split_date != NULL && holdout_given) {
         rc = usage_error("--holdout and --split-date are alternatives: the date split decides "
                          "the validation rows");
@@ -429,6 +523,8 @@ int main(int argc, char **argv)
     }
     if (!quiet)
         print_summary(model, &sum, &o, output);
+    if (!quiet)
+        print_baseline(model);
     if (want_table) {
         FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
         print_table(tfp, model);
@@ -439,12 +535,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "report written to %s\n", o.report);
 cleanup:
     lsc_model_free(model);
+    lsc_like_free(like);
+    lsc_model_free(like_model);
+    lsc_model_free(baseline);
     free((void *)ids.items);
     free((void *)excl.items);
     free((void *)incl.items);
     free((void *)num.items);
     free((void *)cat.items);
     free((void *)pos.items);
+    free((void *)days.items);
     lsc_strings_free(na);
     return rc;
 }

@@ -66,6 +66,14 @@ struct lsc_score_options {
     void *progress_userdata;
     enum lsc_output_format format;   /* of the scores (default CSV); rejects
                                         and comparisons keep theirs */
+    /* Drift (docs/retraining.md): with a model that stores a reference
+     * distribution, the population stability index of the batch's scores
+     * and of each feature is logged (a warning above 0.25). Optional JSON
+     * report of every bin ("-": stdout, needs -o FILE). */
+    const char *drift_json;
+    /* The date "days since" features are measured from (--as-of): scoring
+     * measures recency from the scoring day. 0/0/0: today (UTC). */
+    int as_of_year, as_of_month, as_of_day;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);
@@ -86,6 +94,11 @@ struct lsc_score_summary {
     /* With opts->label: the comparison (the caller's; lsc_compare_free() or
      * lsc_score_summary_fini()). NULL otherwise. */
     struct lsc_compare *compare;
+    /* drift: present when the model has a reference and rows were scored */
+    int drift;
+    double drift_score_psi;
+    double drift_max_feature_psi;   /* NaN without features */
+    const char *drift_max_feature;  /* lent by the model */
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

@@ -56,6 +56,18 @@ struct lsc_train_options {
     lsc_progress_fn progress;     /* optional, while the input is read
                                      (leadscore/status.h); default NULL */
     void *progress_userdata;
+    /* Retraining (docs/retraining.md): the model this run would replace.
+     * Its scores on this run's holdout rows are compared with the new
+     * model's (paired DeLong test, score shift) and stored in the new model
+     * under "baseline". NULL: no comparison. Lent for the call. */
+    const struct lsc_model *baseline;
+    const char *baseline_file;    /* its path, for the record */
+    /* Derived features (docs/retraining.md): "days since COL" for each
+     * column here, measured from as_of (YYYY-MM-DD; NULL: today, UTC), and
+     * "leads per account (COL)" for account_column (NULL: none). */
+    struct lsc_strings days_since;
+    const char *account_column;
+    const char *as_of;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -1,0 +1,372 @@
+/* derive - derived features; see derive.h. */
+#include "derive.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "leadscore/rules.h"
+#include "status_internal.h"
+#include "util.h"
+
+long derive_day_number(int year, int month, int day)
+{
+    long y = (long)year - (month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long mp = (long)month + (month > 2 ? -3 : 9);
+    long doy = (153 * mp + 2) / 5 + (long)day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long derive_today(char *buf, size_t size)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, size, "%Y-%m-%d", &tm);
+    return derive_day_number(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int derive_days_since(const char *s, size_t len, long as_of, double *out)
+{
+    int y = 0, m = 0, d = 0;
+    if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+        return 0;
+    *out = (double)(as_of - derive_day_number(y, m, d));
+    return 1;
+}
+
+enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
+                                  struct lsc_error *err)
+{
+    if (c->keys == NULL && (c->keys = dict_new()) == NULL)
+        return lsc_error_nomem(err);
+    uint32_t k = dict_intern(c->keys, s, len, NULL);
+    if (k == DICT_NONE)
+        return lsc_error_nomem(err);
+    if (k >= c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1024;
+        size_t *n = lsc_reallocarray(c->n, cap, sizeof *n);
+        if (n == NULL)
+            return lsc_error_nomem(err);
+        memset(n + c->cap, 0, (cap - c->cap) * sizeof *n);
+        c->n = n;
+        c->cap = cap;
+    }
+    c->n[k]++;
+    if (id != NULL)
+        *id = k;
+    return LSC_OK;
+}
+
+size_t derive_counts_get(const struct derive_counts *c, const char *s, size_t len)
+{
+    uint32_t k = c->keys != NULL ? dict_find(c->keys, s, len) : DICT_NONE;
+    return k == DICT_NONE ? 0 : c->n[k];
+}
+
+void derive_counts_fini(struct derive_counts *c)
+{
+    dict_free(c->keys);
+    lsc_free(c->n);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- training ---- */
+
+struct derived_col {
+    enum derive_kind kind;
+    size_t src; /* dataset column (= field) of the source */
+    char *name;
+    double *raw;    /* stored rows */
+    uint32_t *acct; /* account: id per stored row, DICT_NONE if missing */
+    size_t n_missing;
+};
+
+struct derive_state {
+    long as_of;
+    char as_of_text[16];
+    size_t n;
+    struct derived_col *cols;
+    size_t cap;
+    struct derive_counts counts;
+};
+
+void derive_state_free(struct derive_state *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t k = 0; s->cols != NULL && k < s->n; k++) {
+        lsc_free(s->cols[k].name);
+        lsc_free(s->cols[k].raw);
+        lsc_free(s->cols[k].acct);
+    }
+    lsc_free(s->cols);
+    derive_counts_fini(&s->counts);
+    lsc_free(s);
+}
+
+static size_t header_index(const struct dataset *ds, const char *name)
+{
+    for (size_t j = 0; j < ds->n_cols; j++)
+        if (ds->cols[j].role != DS_IGNORED && strcmp(ds->cols[j].name, name) == 0)
+            return j;
+    return SIZE_MAX;
+}
+
+static enum lsc_status add_spec(struct dataset *ds, struct derive_state *s, enum derive_kind kind,
+                                const char *source, const char *option, const struct lsc_log *log,
+                                struct lsc_error *err)
+{
+    char name[512];
+    size_t j = header_index(ds, source);
+    if (j == SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, ds->file, 0, 0,
+                             "%s: no column \"%s\" in the header", option, source);
+    if (ds->cols[j].role == DS_TARGET)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" is the target", option,
+                             source);
+    if (kind == DERIVE_DAYS_SINCE)
+        snprintf(name, sizeof name, DERIVE_DAYS_PREFIX "%s", source);
+    else
+        snprintf(name, sizeof name, DERIVE_ACCOUNT_FORMAT, source);
+    if (header_index(ds, name) != SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "%s: the derived feature \"%s\" has the name of a column of the file; "
+                             "rename that column",
+                             option, name);
+    for (size_t k = 0; k < s->n; k++)
+        if (strcmp(s->cols[k].name, name) == 0)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" given twice", option,
+                                 source);
+    struct derived_col *c = &s->cols[s->n];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->src = j;
+    c->name = lsc_strdup(name);
+    if (c->name == NULL)
+        return lsc_error_nomem(err);
+    s->n++;
+    if (ds->cols[j].role == DS_FEATURE) {
+        ds->cols[j].role = DS_EXCLUDED;
+        lsc_logf(log, LSC_LOG_INFO, "column \"%s\" is used through \"%s\", not as a feature itself",
+                 source, name);
+    }
+    return LSC_OK;
+}
+
+enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options *o,
+                             const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t n = o->days_since.count + (o->account_column != NULL);
+    struct derive_state *s = NULL;
+    if (n == 0)
+        return LSC_OK;
+    s = lsc_calloc(1, sizeof *s);
+    if (s == NULL)
+        return lsc_error_nomem(err);
+    ds->derive = s;
+    s->cols = lsc_calloc(n, sizeof *s->cols);
+    if (s->cols == NULL)
+        return lsc_error_nomem(err);
+    if (o->as_of != NULL) {
+        int y = 0, m = 0, d = 0;
+        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &m, &d))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--as-of: expected a date YYYY-MM-DD");
+        s->as_of = derive_day_number(y, m, d);
+        snprintf(s->as_of_text, sizeof s->as_of_text, "%s", o->as_of);
+    } else {
+        s->as_of = derive_today(s->as_of_text, sizeof s->as_of_text);
+    }
+    for (size_t i = 0; i < o->days_since.count && st == LSC_OK; i++)
+        st = add_spec(ds, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since", log, err);
+    if (st == LSC_OK && o->account_column != NULL)
+        st = add_spec(ds, s, DERIVE_ACCOUNT, o->account_column, "--account-column", log, err);
+    return st;
+}
+
+enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
+                           size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
+                           struct lsc_error *err)
+{
+    struct derive_state *s = ds->derive;
+    if (s == NULL)
+        return LSC_OK;
+    if (row != SIZE_MAX && row >= s->cap) {
+        size_t cap = ds->cap > row ? ds->cap : row + 1;
+        for (size_t k = 0; k < s->n; k++) {
+            struct derived_col *c = &s->cols[k];
+            if (c->kind == DERIVE_ACCOUNT) {
+                uint32_t *a = lsc_reallocarray(c->acct, cap, sizeof *a);
+                if (a == NULL)
+                    return lsc_error_nomem(err);
+                c->acct = a;
+            } else {
+                double *r = lsc_reallocarray(c->raw, cap, sizeof *r);
+                if (r == NULL)
+                    return lsc_error_nomem(err);
+                c->raw = r;
+            }
+        }
+        s->cap = cap;
+    }
+    for (size_t k = 0; k < s->n; k++) {
+        struct derived_col *c = &s->cols[k];
+        const char *v = c->src < nfields ? fields[c->src] : "";
+        size_t len = c->src < nfields ? lens[c->src] : 0;
+        trim_span(&v, &len);
+        int missing = is_na_token(v, len, na);
+        if (c->kind == DERIVE_ACCOUNT) {
+            uint32_t id = DICT_NONE;
+            enum lsc_status st = LSC_OK;
+            if (!missing && (st = derive_counts_add(&s->counts, v, len, &id, err)) != LSC_OK)
+                return st;
+            if (row != SIZE_MAX)
+                c->acct[row] = id;
+            continue;
+        }
+        if (row == SIZE_MAX)
+            continue;
+        double x = NAN;
+        if (missing)
+            c->n_missing++;
+        else if (!derive_days_since(v, len, s->as_of, &x))
+            return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, c->src + 1,
+                                 "--days-since \"%s\": \"%.*s\" is not a date (YYYY-MM-DD)",
+                                 ds->cols[c->src].name, (int)(len > 40 ? 40 : len), v);
+        c->raw[row] = x;
+    }
+    return LSC_OK;
+}
+
+enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err)
+{
+    struct derive_state *s = ds->derive;
+    if (s == NULL || s->n == 0)
+        return LSC_OK;
+    struct ds_column *cols = lsc_reallocarray(ds->cols, ds->n_cols + s->n, sizeof *cols);
+    if (cols == NULL)
+        return lsc_error_nomem(err);
+    ds->cols = cols;
+    for (size_t k = 0; k < s->n; k++) {
+        struct derived_col *c = &s->cols[k];
+        if (c->kind == DERIVE_ACCOUNT) {
+            double *raw = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *raw);
+            if (raw == NULL)
+                return lsc_error_nomem(err);
+            for (size_t i = 0; i < ds->n_rows; i++)
+                raw[i] = c->acct[i] == DICT_NONE ? 1.0 : (double)s->counts.n[c->acct[i]];
+            lsc_free(c->raw);
+            c->raw = raw;
+        }
+        if (c->raw == NULL && (c->raw = lsc_malloc(sizeof *c->raw)) == NULL)
+            return lsc_error_nomem(err);
+        struct ds_column *d = &ds->cols[ds->n_cols];
+        memset(d, 0, sizeof *d);
+        d->name = c->name;
+        d->file_index = c->src;
+        d->role = DS_FEATURE;
+        d->force = DS_FORCE_NUMERIC;
+        d->raw = c->raw;
+        d->n_missing = c->n_missing;
+        d->derived = (int)c->kind;
+        d->source = ds->cols[c->src].name;
+        c->name = NULL;
+        c->raw = NULL;
+        ds->n_cols++;
+        if (d->n_missing > 0)
+            lsc_logf(log, LSC_LOG_NOTE,
+                     "\"%s\": %zu of %zu rows have no date (imputed with the median, with a "
+                     "missing indicator)",
+                     d->name, d->n_missing, ds->n_rows);
+    }
+    return LSC_OK;
+}
+
+int derive_record_options(json_t *options, const struct lsc_train_options *o,
+                          const struct dataset *ds)
+{
+    json_t *a = json_array();
+    int bad = a == NULL;
+    for (size_t i = 0; !bad && i < o->days_since.count; i++)
+        bad |= json_array_append_new(a, json_string(o->days_since.items[i])) != 0;
+    bad |= json_object_set_new(options, "days_since", a) != 0;
+    bad |=
+        json_object_set_new(options, "account_column",
+                            o->account_column ? json_string(o->account_column) : json_null()) != 0;
+    const char *as_of =
+        ds->derive != NULL && o->days_since.count > 0 ? ds->derive->as_of_text : NULL;
+    bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
+    return !bad;
+}
+
+enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+                              struct lsc_error *err)
+{
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct ds_column *d = &ds->cols[col_src[j]];
+        struct lsc_column_enc *c = &m->columns[j];
+        if (!d->derived)
+            continue;
+        c->derived = d->derived;
+        lsc_free(c->source);
+        c->source = lsc_strdup(d->source);
+        if (c->source == NULL)
+            return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
+int derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
+{
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].derived == DERIVE_ACCOUNT) {
+            *column = j;
+            return 1;
+        }
+    return 0;
+}
+
+/* ---- model file ---- */
+
+static const char *const kind_name[] = {"", "days_since", "account_leads"};
+
+json_t *derive_to_json(const struct lsc_column_enc *c)
+{
+    return json_pack("{s:s, s:s}", "kind", kind_name[c->derived], "source", c->source);
+}
+
+enum lsc_status derive_from_json(struct lsc_column_enc *c, const json_t *o, const char *path,
+                                 const char *file, struct lsc_error *err)
+{
+    char want[512];
+    const json_t *kind = json_object_get(o, "kind"), *src = json_object_get(o, "source");
+    if (!json_is_object(o))
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "%s.derived: expected an object",
+                             path);
+    c->derived = DERIVE_NONE;
+    for (int k = DERIVE_DAYS_SINCE; k <= DERIVE_ACCOUNT; k++)
+        if (json_is_string(kind) && strcmp(json_string_value(kind), kind_name[k]) == 0)
+            c->derived = k;
+    if (c->derived == DERIVE_NONE)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.derived.kind: expected \"days_since\" or \"account_leads\"", path);
+    if (!json_is_string(src) || json_string_length(src) == 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.derived.source: expected a column name", path);
+    if (c->derived == DERIVE_DAYS_SINCE)
+        snprintf(want, sizeof want, DERIVE_DAYS_PREFIX "%s", json_string_value(src));
+    else
+        snprintf(want, sizeof want, DERIVE_ACCOUNT_FORMAT, json_string_value(src));
+    if (strcmp(want, c->name) != 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.name: a derived column must be named \"%s\"", path, want);
+    c->source = lsc_strdup(json_string_value(src));
+    return c->source != NULL ? LSC_OK : lsc_error_nomem(err);
+}

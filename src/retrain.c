@@ -1,0 +1,186 @@
+/* retrain - the --like options record and the baseline accessor. */
+#include "leadscore/retrain.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "baseline.h"
+#include "model.h"
+#include "status_internal.h"
+
+enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_COUNT };
+static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",  "numeric",
+                                              "categorical", "na_values", "positive", "days_since"};
+
+struct lsc_like {
+    struct lsc_train_options o;
+    const char **lists[L_COUNT];
+};
+
+void lsc_like_free(struct lsc_like *l)
+{
+    if (l == NULL)
+        return;
+    for (int k = 0; k < L_COUNT; k++)
+        lsc_free((void *)l->lists[k]);
+    lsc_free(l);
+}
+
+static enum lsc_status bad(const struct lsc_model *m, const char *key, const char *what,
+                           struct lsc_error *err)
+{
+    (void)m;
+    return lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0, "--like: options.%s: %s", key, what);
+}
+
+static enum lsc_status num(const struct lsc_model *m, const char *key, double *out,
+                           struct lsc_error *err)
+{
+    const json_t *v = json_object_get(m->options, key);
+    if (!json_is_number(v))
+        return bad(m, key, "expected a number", err);
+    *out = json_number_value(v);
+    return LSC_OK;
+}
+
+static enum lsc_status count(const struct lsc_model *m, const char *key, size_t *out,
+                             struct lsc_error *err)
+{
+    const json_t *v = json_object_get(m->options, key);
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return bad(m, key, "expected a non-negative integer", err);
+    *out = (size_t)json_integer_value(v);
+    return LSC_OK;
+}
+
+enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
+                             struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_like *l = NULL;
+    const json_t *v = NULL;
+    size_t seed = 0;
+    *out = NULL;
+    if (!json_is_object(m->options)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0, "--like: the model has no options");
+        goto cleanup;
+    }
+    l = lsc_calloc(1, sizeof *l);
+    if (l == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    lsc_train_options_defaults(&l->o);
+    struct lsc_strings *dst[L_COUNT] = {&l->o.ids,      &l->o.exclude,     &l->o.include,
+                                        &l->o.numeric,  &l->o.categorical, &l->o.na_values,
+                                        &l->o.positive, &l->o.days_since};
+    for (int k = 0; k < L_COUNT; k++) {
+        v = json_object_get(m->options, list_key[k]);
+        if (k == L_DAYS && v == NULL)
+            continue; /* a model from before derived features */
+        if (!json_is_array(v)) {
+            st = bad(m, list_key[k], "expected an array of strings", err);
+            goto cleanup;
+        }
+        size_t n = json_array_size(v);
+        l->lists[k] = lsc_calloc(n ? n : 1, sizeof *l->lists[k]);
+        if (l->lists[k] == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const json_t *s = json_array_get(v, i);
+            if (!json_is_string(s)) {
+                st = bad(m, list_key[k], "expected an array of strings", err);
+                goto cleanup;
+            }
+            l->lists[k][i] = json_string_value(s);
+        }
+        dst[k]->items = l->lists[k];
+        dst[k]->count = n;
+    }
+    v = json_object_get(m->options, "target");
+    if (!json_is_string(v)) {
+        st = bad(m, "target", "expected a string", err);
+        goto cleanup;
+    }
+    l->o.target = json_string_value(v);
+    v = json_object_get(m->options, "delimiter");
+    if (v != NULL && !json_is_null(v)) {
+        if (!json_is_string(v) || strlen(json_string_value(v)) != 1) {
+            st = bad(m, "delimiter", "expected one character or null", err);
+            goto cleanup;
+        }
+        l->o.delimiter = json_string_value(v)[0];
+    }
+    v = json_object_get(m->options, "account_column");
+    if (v != NULL && !json_is_null(v)) {
+        if (!json_is_string(v)) {
+            st = bad(m, "account_column", "expected a column name or null", err);
+            goto cleanup;
+        }
+        l->o.account_column = json_string_value(v);
+    }
+    v = json_object_get(m->options, "refit");
+    if (!json_is_boolean(v)) {
+        st = bad(m, "refit", "expected true or false", err);
+        goto cleanup;
+    }
+    l->o.refit = json_is_true(v);
+    if ((st = count(m, "min_level_count", &l->o.min_level_count, err)) != LSC_OK ||
+        (st = num(m, "l2", &l->o.l2, err)) != LSC_OK ||
+        (st = num(m, "holdout", &l->o.holdout, err)) != LSC_OK ||
+        (st = count(m, "seed", &seed, err)) != LSC_OK ||
+        (st = count(m, "max_iter", &l->o.max_iter, err)) != LSC_OK ||
+        (st = num(m, "tol", &l->o.tol, err)) != LSC_OK ||
+        (st = num(m, "tier_hot", &l->o.tier_hot, err)) != LSC_OK ||
+        (st = num(m, "tier_warm", &l->o.tier_warm, err)) != LSC_OK)
+        goto cleanup;
+    l->o.seed = (unsigned long)seed;
+    *out = l;
+    l = NULL;
+cleanup:
+    lsc_like_free(l);
+    return st;
+}
+
+void lsc_like_apply(const struct lsc_like *l, struct lsc_train_options *o)
+{
+    const char *input = o->input, *export_design = o->export_design;
+    const char *predictions = o->predictions, *baseline_file = o->baseline_file;
+    const struct lsc_model *baseline = o->baseline;
+    int force = o->force;
+    *o = l->o;
+    o->input = input;
+    o->export_design = export_design;
+    o->predictions = predictions;
+    o->force = force;
+    o->baseline = baseline;
+    o->baseline_file = baseline_file;
+}
+
+int lsc_model_baseline(const struct lsc_model *m, struct lsc_baseline_info *out)
+{
+    const struct lsc_baseline_stat *b = m->baseline;
+    if (b == NULL)
+        return 0;
+    out->model = b->file;
+    out->created = b->created;
+    out->rows = b->rows;
+    out->positives = b->positives;
+    out->rows_unscorable = b->rows_unscorable;
+    out->auc_new = b->auc_new;
+    out->auc_old = b->auc_old;
+    out->auc_difference = b->auc_difference;
+    out->se = b->se;
+    out->z = b->z;
+    out->p_value = b->p_value;
+    out->mean_abs_shift = b->mean_abs_shift;
+    out->median_abs_shift = b->median_abs_shift;
+    out->tier_change_share = b->tier_change_share;
+    out->recommendation = b->recommendation;
+    out->old_in_sample = b->old_in_sample;
+    return 1;
+}

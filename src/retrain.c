@@ -123,6 +123,30 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
         }
         l->o.account_column = json_string_value(v);
     }
+    /* weights and validation by date: present only when they were used */
+    static const char *const text_key[] = {"weight", "split_date", "cutoff"};
+    const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff};
+    for (size_t k = 0; k < sizeof text_key / sizeof *text_key; k++) {
+        v = json_object_get(m->options, text_key[k]);
+        if (v == NULL)
+            continue;
+        if (!json_is_string(v)) {
+            st = bad(m, text_key[k], "expected a string", err);
+            goto cleanup;
+        }
+        *text_dst[k] = json_string_value(v);
+    }
+    v = json_object_get(m->options, "class_weight");
+    if (v != NULL) {
+        if (!json_is_string(v) || strcmp(json_string_value(v), "balanced") != 0) {
+            st = bad(m, "class_weight", "expected \"balanced\"", err);
+            goto cleanup;
+        }
+        l->o.class_weight_balanced = 1;
+    }
+    if (json_object_get(m->options, "population_rate") != NULL &&
+        (st = num(m, "population_rate", &l->o.population_rate, err)) != LSC_OK)
+        goto cleanup;
     v = json_object_get(m->options, "refit");
     if (!json_is_boolean(v)) {
         st = bad(m, "refit", "expected true or false", err);
@@ -151,8 +175,14 @@ void lsc_like_apply(const struct lsc_like *l, struct lsc_train_options *o)
     const char *input = o->input, *export_design = o->export_design;
     const char *predictions = o->predictions, *baseline_file = o->baseline_file;
     const struct lsc_model *baseline = o->baseline;
+    const char *report = o->report;
+    lsc_progress_fn progress = o->progress;
+    void *progress_userdata = o->progress_userdata;
     int force = o->force;
     *o = l->o;
+    o->report = report;
+    o->progress = progress;
+    o->progress_userdata = progress_userdata;
     o->input = input;
     o->export_design = export_design;
     o->predictions = predictions;

@@ -129,4 +129,19 @@ expect_in "$WORK/err" 'the old model needs column "Seniority"' "missing column n
 expect_exit 2 "baseline needs a holdout" -- "$TRAIN" --like "$WORK/m.json" --holdout 0 \
     --baseline "$WORK/m.json" -o "$WORK/x.json" "$DATA"
 expect_in "$WORK/err" "--holdout" "holdout message"
+# --like also reuses the weighting and the date split
+DATED="$SRC/tests/data/dated_leads.csv"
+expect_exit 0 "train weighted, split by date" -- "$TRAIN" -q --target converted --id lead_id \
+    --force --split-date created --cutoff 2024-04-01 --class-weight balanced \
+    --population-rate 0.1 -o "$WORK/w1.json" "$DATED"
+expect_exit 0 "train --like the weighted model" -- "$TRAIN" -q --like "$WORK/w1.json" --force \
+    -o "$WORK/w2.json" "$DATED"
+$PY - "$WORK/w1.json" "$WORK/w2.json" <<'PY' && ok || fail "--like reuses weights and the date split"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("class_weight", "population_rate", "split_date", "cutoff"):
+    assert a["options"][k] == b["options"][k], k
+assert a["weighting"] == b["weighting"] and a["validation_split"] == b["validation_split"]
+assert [f["estimate"] for f in a["features"]] == [f["estimate"] for f in b["features"]]
+PY
 finish

@@ -170,10 +170,11 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
     double warm = o->tiers_set ? o->tier_warm : m->tier_warm;
     const char *real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
-    /* SQLite flattens CTEs into the outer query, substituting each column's
-     * expression wherever it is used: the number checks would be copied into
-     * every use, so the steps are materialised (SQLite 3.35 and later) */
-    const char *mat = d == LSC_SQL_SQLITE ? "MATERIALIZED " : "";
+    /* SQLite and PostgreSQL inline a CTE used once, substituting each
+     * column's expression wherever it is used: the number checks would be
+     * copied into every use (minutes instead of milliseconds), so the steps
+     * are materialised (SQLite 3.35, PostgreSQL 12 and later) */
+    const char *mat = "MATERIALIZED ";
 
     fprintf(fp, "-- leadscore %s: model scores for table ", LEADSCORE_VERSION);
     put_table(fp, o->table);
@@ -318,14 +319,15 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(" END AS error\n  FROM t2\n),\n", fp);
-    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as logreg_sigmoid(); below
-     * -700 the probability is under 1e-304 and written as 0 (exp would
-     * underflow, which PostgreSQL reports as an error) */
+    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as logreg_sigmoid(); above
+     * 700 the probability is exactly 1, as in C; below -700 it is under
+     * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
+     * as an error) */
     fputs("t4 AS (\n  SELECT ", fp);
     put_ids(fp, n_ids);
-    fputs("\n    CASE WHEN eta IS NULL THEN NULL\n"
-          "      WHEN eta >= 0 THEN ",
-          fp);
+    fputs("\n    CASE WHEN eta IS NULL THEN NULL\n      WHEN eta > 700 THEN ", fp);
+    put_num(fp, d, 1.0);
+    fputs("\n      WHEN eta >= 0 THEN ", fp);
     put_num(fp, d, 1.0);
     fputs(" / (", fp);
     put_num(fp, d, 1.0);

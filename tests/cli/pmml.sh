@@ -26,5 +26,11 @@ expect_in "$WORK/err" "postgres, sqlite" "lists dialects"
 expect_exit 2 "input file with --emit-sql" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table t "$WORK/train.csv"
 expect_exit 2 "no model" -- "$SCORE" --emit-pmml
 expect_exit 1 "missing model file" -- "$SCORE" -m "$WORK/nope.json" --emit-pmml
+expect_exit 2 "--rules cannot be translated" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table t --rules "$SRC/datasets/sample_rules.csv" -o "$WORK/never.sql"
+expect_in "$WORK/err" "--rules" "names --rules"
+expect_exit 0 "--tiers in the SQL" -- "$SCORE" -m "$WORK/m.json" --emit-sql postgres --table sales.leads --tiers hot=80,warm=50 --id Email
+expect_in "$WORK/out" "score >= 80 THEN 'hot' WHEN score >= 50 THEN 'warm'" "tiers"
+expect_in "$WORK/out" 'FROM "sales"."leads"' "schema.table"
+expect_in "$WORK/out" '"Email" AS id_1' "--id"
 [ ! -e "$WORK/never.sql" ] && ok || fail "output written despite an error"
 finish

@@ -38,7 +38,7 @@ ALTER TABLE typed RENAME COLUMN "Time on Site (min)" TO ts_text;
 ALTER TABLE typed ADD COLUMN "Time on Site (min)" REAL;
 UPDATE typed SET "Time on Site (min)" = CASE WHEN ts_text GLOB '[0-9]*' THEN CAST(ts_text AS REAL) END;
 SQLEOF
-expect_exit 0 "emit for typed" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table typed -o "$WORK/t.sql"
+expect_exit 0 "emit for typed" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table main.typed -o "$WORK/t.sql"
 {
     printf '.headers on\n.mode csv\nCREATE TABLE scored2 AS\n'
     cat "$WORK/t.sql"

@@ -257,13 +257,19 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
      * reads it as Inf; the scorer rejects it) */
     fprintf(fp, "t3 AS %s(\n  SELECT ", mat);
     put_ids(fp, n_ids);
-    fputs("\n    CASE", fp);
+    /* a model without numeric columns rejects nothing: no CASE (a CASE
+     * without WHEN is not SQL) */
+    size_t n_num = 0;
+    for (size_t j = 0; j < m->n_columns; j++)
+        n_num += m->columns[j].type == LSC_COL_NUMERIC;
+    fputs(n_num ? "\n    CASE" : "\n    (", fp);
     for (size_t j = 0; j < m->n_columns; j++)
         if (m->columns[j].type == LSC_COL_NUMERIC)
             fprintf(fp, " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
                         "1.7976931348623157e308) THEN NULL",
                     j, j, j);
-    fputs("\n      ELSE ", fp);
+    if (n_num)
+        fputs("\n      ELSE ", fp);
     put_num(fp, d, m->coef[0]);
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
@@ -305,7 +311,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         }
         fputs(")", fp);
     }
-    fputs(" END AS eta,\n    CASE", fp);
+    fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
@@ -318,7 +324,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fputs("\": not a number: \"'", fp);
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
-    fputs(" END AS error\n  FROM t2\n),\n", fp);
+    fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
     /* t4: p = 1 / (1 + exp(-eta)), overflow-free as logreg_sigmoid(); above
      * 700 the probability is exactly 1, as in C; below -700 it is under
      * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports

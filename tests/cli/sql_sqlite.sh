@@ -51,4 +51,18 @@ head -n 4001 "$WORK/out" >"$WORK/typed.csv"
 [ "$(tail -n 1 "$WORK/out" | tr -d '\r')" -gt 3000 ] && ok || fail "the typed column holds no REAL values"
 expect_exit 0 "typed columns equal the C scorer's" -- "$PY" "$H" compare "$WORK/c_noedge.csv" "$WORK/typed.csv"
 cat "$WORK/out"
+# a model without numeric columns (no CASE over rejections)
+expect_exit 0 "train categorical-only" -- "$TRAIN" -q --target Converted --id "Lead ID" --include "Lead Source" \
+    --include Industry -o "$WORK/mc.json" "$WORK/train.csv"
+expect_exit 0 "C scores, categorical-only" -- "$SCORE" -q -m "$WORK/mc.json" --precision 17 -o "$WORK/cc.csv" "$WORK/score.csv"
+expect_exit 0 "emit categorical-only" -- "$SCORE" -m "$WORK/mc.json" --emit-sql sqlite --table "lead's table" -o "$WORK/mc.sql"
+{
+    printf '.headers on\n.mode csv\nCREATE TABLE scored3 AS\n'
+    cat "$WORK/mc.sql"
+    printf 'SELECT "Lead ID", printf('"'"'%%.17g'"'"', probability) AS probability, score, tier, error FROM scored3;\n'
+} >"$WORK/run3.sql"
+expect_exit 0 "sqlite3, categorical-only" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run3.sql"
+cp "$WORK/out" "$WORK/cat.csv"
+expect_exit 0 "categorical-only equal the C scorer's" -- "$PY" "$H" compare "$WORK/cc.csv" "$WORK/cat.csv"
+cat "$WORK/out"
 finish

@@ -27,11 +27,21 @@ static void put_xml(FILE *fp, const char *s)
 {
     for (; *s != '\0'; s++) {
         switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&apos;", fp); break;
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&apos;", fp);
+            break;
         default:
             /* control characters other than tab, LF and CR are not XML */
             if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')

@@ -31,8 +31,10 @@ int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out)
     static const struct {
         const char *name;
         enum lsc_sql_dialect d;
-    } names[] = {{"postgres", LSC_SQL_POSTGRES}, {"postgresql", LSC_SQL_POSTGRES},
-                 {"duckdb", LSC_SQL_POSTGRES},   {"sqlite", LSC_SQL_SQLITE},
+    } names[] = {{"postgres", LSC_SQL_POSTGRES},
+                 {"postgresql", LSC_SQL_POSTGRES},
+                 {"duckdb", LSC_SQL_POSTGRES},
+                 {"sqlite", LSC_SQL_SQLITE},
                  {"sqlite3", LSC_SQL_SQLITE}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t k = 0;
@@ -67,7 +69,10 @@ static void put_ident_n(FILE *fp, const char *s, size_t len)
     putc('"', fp);
 }
 
-static void put_ident(FILE *fp, const char *s) { put_ident_n(fp, s, strlen(s)); }
+static void put_ident(FILE *fp, const char *s)
+{
+    put_ident_n(fp, s, strlen(s));
+}
 
 /* 'text' with embedded single quotes doubled; backslashes are literal in
  * both dialects (PostgreSQL's standard_conforming_strings, on by default). */
@@ -219,8 +224,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         put_na_test(fp, j, m);
         fprintf(fp, " AS na_%zu", j);
         if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC)
-            fprintf(fp, ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
-                        "instr(lower(v_%zu), 'e') AS p_%zu",
+            fprintf(fp,
+                    ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
+                    "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
     }
     fputs("\n  FROM t0\n),\n", fp);
@@ -265,8 +271,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     fputs(n_num ? "\n    CASE" : "\n    (", fp);
     for (size_t j = 0; j < m->n_columns; j++)
         if (m->columns[j].type == LSC_COL_NUMERIC)
-            fprintf(fp, " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
-                        "1.7976931348623157e308) THEN NULL",
+            fprintf(fp,
+                    " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
+                    "1.7976931348623157e308) THEN NULL",
                     j, j, j);
     if (n_num)
         fputs("\n      ELSE ", fp);
@@ -315,8 +322,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
-        fprintf(fp, "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
-                    "1.7976931348623157e308) THEN ",
+        fprintf(fp,
+                "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
+                "1.7976931348623157e308) THEN ",
                 j, j, j);
         /* the scorer's message, e.g. column "Visits": not a number: "many" */
         fputs("'column \"", fp);
@@ -359,8 +367,8 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fputs(", ", fp);
     }
     fputs("probability, score,\n  CASE WHEN score IS NULL THEN NULL WHEN score >= ", fp);
-    fprintf(fp, "%.17g THEN 'hot' WHEN score >= %.17g THEN 'warm' ELSE 'cold' END AS tier,\n",
-            hot, warm);
+    fprintf(fp, "%.17g THEN 'hot' WHEN score >= %.17g THEN 'warm' ELSE 'cold' END AS tier,\n", hot,
+            warm);
     fputs("  error\nFROM t5;\n", fp);
 }
 

@@ -155,8 +155,8 @@ static void test_allocation_failures(void **state)
             struct th_budget b = {n};
             struct lsc_allocator a = {th_budget_malloc, th_budget_realloc, th_budget_free, &b};
             lsc_set_allocator(&a);
-            enum lsc_status st = pmml ? lsc_emit_pmml(f->model, f->out, 0, &err)
-                                      : lsc_emit_sql(f->model, &o, &err);
+            enum lsc_status st =
+                pmml ? lsc_emit_pmml(f->model, f->out, 0, &err) : lsc_emit_sql(f->model, &o, &err);
             lsc_set_allocator(NULL);
             if (st == LSC_OK) {
                 done = 1;

@@ -13,7 +13,6 @@
 #include <stddef.h>
 
 #include "leadscore/model.h"
-#include "leadscore/rules.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"
 
@@ -29,13 +28,13 @@ int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out);
 
 struct lsc_emit_sql_options {
     enum lsc_sql_dialect dialect;
-    const char *table;       /* the leads table; "schema.table" is split at
-                                the first dot; each part is quoted */
-    struct lsc_strings ids;  /* passed through; empty: the model's id columns */
-    int tiers_set;           /* 1: tier_hot/tier_warm instead of the model's */
+    const char *table;      /* the leads table; "schema.table" is split at
+                               the first dot; each part is quoted */
+    struct lsc_strings ids; /* passed through; empty: the model's id columns */
+    int tiers_set;          /* 1: tier_hot/tier_warm instead of the model's */
     double tier_hot, tier_warm;
-    const char *output;      /* path or "-" (stdout) */
-    int force;               /* replace an existing output file */
+    const char *output; /* path or "-" (stdout) */
+    int force;          /* replace an existing output file */
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);

@@ -4,6 +4,7 @@
 
 #include "leadscore/alloc.h"
 #include "leadscore/compare.h"
+#include "leadscore/emit.h"
 #include "leadscore/model.h"
 #include "leadscore/parse.h"
 #include "leadscore/rules.h"

@@ -72,6 +72,14 @@ static const char usage_text2[] =
     "  feature is printed, with a warning above 0.25\n"
     "      --drift-json FILE     every bin of the drift report as JSON\n"
     "\n"
+    "Scoring inside the database and other tools (docs/sql.md); no INPUT then:\n"
+    "      --emit-sql DIALECT    print one SQL SELECT that scores the table given\n"
+    "                            with --table: postgres (also for DuckDB) or sqlite;\n"
+    "                            columns: the id columns, probability, score,\n"
+    "                            tier, error (to stdout or -o FILE)\n"
+    "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
+    "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
+    "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
     "                            object per lead, the same columns as keys, ids\n"
@@ -90,7 +98,8 @@ enum {
     OPT_ASOF, OPT_ACCOUNT, OPT_PRIORITY, OPT_RULECOL, OPT_RULETIERS, OPT_LABEL, OPT_LABELPOS,
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
     OPT_FORMAT,
-    OPT_DRIFTJSON
+    OPT_DRIFTJSON,
+    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML
 };
 
 static const struct option long_opts[] = {
@@ -121,6 +130,9 @@ static const struct option long_opts[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"drift-json", required_argument, NULL, OPT_DRIFTJSON},
+    {"emit-sql", required_argument, NULL, OPT_EMITSQL},
+    {"table", required_argument, NULL, OPT_TABLE},
+    {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
     {NULL, 0, NULL, 0},
 };
 
@@ -146,6 +158,53 @@ static int fail(const struct lsc_error *err)
     return err->status == LSC_ERR_USAGE ? LSC_EXIT_USAGE : LSC_EXIT_ERROR;
 }
 
+/* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
+static int emit_model(const char *model_path, const char *dialect, const char *table, int pmml,
+                      const struct lsc_score_options *so, const char *rules_path,
+                      const char *const *ids, size_t n_ids, int n_inputs)
+{
+    struct lsc_emit_sql_options o;
+    struct lsc_model *model = NULL;
+    struct lsc_error err;
+    int rc = LSC_EXIT_OK;
+    lsc_error_clear(&err);
+    lsc_emit_sql_options_defaults(&o);
+    if (n_inputs > 0)
+        return usage_error("--emit-sql and --emit-pmml read no input file");
+    if (pmml && dialect != NULL)
+        return usage_error("--emit-sql and --emit-pmml exclude each other");
+    if (dialect == NULL && !pmml)
+        return usage_error("--table needs --emit-sql DIALECT");
+    if (dialect != NULL && !lsc_sql_dialect_parse(dialect, &o.dialect))
+        return usage_error("--emit-sql: unknown dialect (known: postgres, sqlite)");
+    if (dialect != NULL && (table == NULL || table[0] == '\0'))
+        return usage_error("--emit-sql needs --table NAME");
+    if (pmml && table != NULL)
+        return usage_error("--table is for --emit-sql");
+    if (model_path == NULL)
+        return usage_error("-m/--model FILE is required");
+    if (rules_path != NULL)
+        return usage_error("--rules cannot be translated to SQL or PMML yet");
+    if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
+        so->rejects != NULL)
+        return usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
+                           "and --table");
+    o.table = table;
+    o.ids.items = ids;
+    o.ids.count = n_ids;
+    o.tiers_set = so->tiers_set;
+    o.tier_hot = so->tier_hot;
+    o.tier_warm = so->tier_warm;
+    o.output = so->output;
+    o.force = so->force;
+    if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
+        (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
+              : lsc_emit_sql(model, &o, &err)) != LSC_OK)
+        rc = fail(&err);
+    lsc_model_free(model);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     struct lsc_score_options o;
@@ -156,6 +215,8 @@ int main(int argc, char **argv)
     const char **ids = NULL, **positives = NULL;
     size_t nids = 0, npositives = 0;
     int quiet = 0, rc = LSC_EXIT_OK, c;
+    const char *emit_sql = NULL, *table = NULL;
+    int emit_pmml = 0;
     struct lsc_model *model = NULL;
     struct lsc_score_summary sum;
 
@@ -236,12 +297,20 @@ int main(int argc, char **argv)
                 goto cleanup;
             }
             break;
+        case OPT_EMITSQL: emit_sql = optarg; break;
+        case OPT_TABLE: table = optarg; break;
+        case OPT_EMITPMML: emit_pmml = 1; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (st != LSC_OK) {
             rc = usage_error(err.message);
             goto cleanup;
         }
+    }
+    if (emit_sql != NULL || emit_pmml || table != NULL) {
+        rc = emit_model(model_path, emit_sql, table, emit_pmml, &o, rules_path, ids, nids,
+                        argc - optind);
+        goto cleanup;
     }
     if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {
         rc = usage_error("-m/--model FILE is required (or --rules SHEET)");

@@ -1,0 +1,60 @@
+/* leadscore/emit.h - a saved model as SQL (scoring inside the database) or
+ * as PMML 4.4 (for JVM tools such as KNIME or JPMML).
+ *
+ * Both reproduce lsc_score()'s arithmetic: the same trimming, missing-value
+ * tokens, number syntax, median imputation, missing indicators,
+ * standardisation, levels ("(other)", "(missing)", the reference level),
+ * p = 1 / (1 + exp(-eta)), score = clamp(round(100 p), 1, 100) and tiers.
+ * docs/sql.md lists the dialects and the few differences.
+ */
+#ifndef LEADSCORE_EMIT_H
+#define LEADSCORE_EMIT_H
+
+#include <stddef.h>
+
+#include "leadscore/model.h"
+#include "leadscore/status.h"
+#include "leadscore/train.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum lsc_sql_dialect { LSC_SQL_POSTGRES = 0, LSC_SQL_SQLITE = 1 };
+
+/* "postgres" (also "postgresql", "duckdb") or "sqlite" (also "sqlite3"),
+ * case ignored. Returns 1 and sets *out, or 0. */
+int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out);
+
+struct lsc_emit_sql_options {
+    enum lsc_sql_dialect dialect;
+    const char *table;      /* the leads table; "schema.table" is split at
+                               the first dot; each part is quoted */
+    struct lsc_strings ids; /* passed through; empty: the model's id columns */
+    int tiers_set;          /* 1: tier_hot/tier_warm instead of the model's */
+    double tier_hot, tier_warm;
+    const char *output; /* path or "-" (stdout) */
+    int force;          /* replace an existing output file */
+};
+
+void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
+
+/* Writes one SELECT statement (with CTEs) computing, for every row of the
+ * table, the id columns, probability, score, tier and error (NULL when the
+ * row is scored; the scorer's message when a numeric column holds text).
+ * model may not be NULL. LSC_ERR_USAGE for an empty table name, LSC_ERR_IO
+ * (the output is written atomically), LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+enum lsc_status lsc_emit_sql(const struct lsc_model *model, const struct lsc_emit_sql_options *o,
+                             struct lsc_error *err);
+
+/* Writes the model's logistic regression as a PMML 4.4 document
+ * (RegressionModel, normalizationMethod="logit"; the encoders as derived
+ * fields). output is a path or "-"; force as above. LSC_ERR_IO,
+ * LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+enum lsc_status lsc_emit_pmml(const struct lsc_model *model, const char *output, int force,
+                              struct lsc_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

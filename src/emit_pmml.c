@@ -1,0 +1,277 @@
+/* emit_pmml - a model as a PMML 4.4 document (http://dmg.org/pmml/v4-4).
+ *
+ * DataDictionary: one field per model column (numerics continuous double,
+ * categoricals string with their levels) whose NA tokens are listed as
+ * missing values, and the target. TransformationDictionary: per numeric
+ * column "C (imputed)" = C or the median when missing, "C (standardised)" =
+ * (imputed - mean) / sd and, when the model has one, "C (missing)" = 1 or 0;
+ * per categorical column "C (level)" = the value when it is a training
+ * level, "(missing)" (or the fallback) when missing, else "(other)" or the
+ * reference level. RegressionModel: classification, normalizationMethod
+ * "logit", a table for the positive target category "1" (intercept,
+ * NumericPredictors, CategoricalPredictors; the reference level has none)
+ * and an empty one for "0". Output: probability, score and tier computed as
+ * the scorer does.
+ */
+#include "leadscore/emit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "status_internal.h"
+#include "util.h"
+
+/* Text with XML's five special characters escaped (attributes and text). */
+static void put_xml(FILE *fp, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        switch (*s) {
+        case '&':
+            fputs("&amp;", fp);
+            break;
+        case '<':
+            fputs("&lt;", fp);
+            break;
+        case '>':
+            fputs("&gt;", fp);
+            break;
+        case '"':
+            fputs("&quot;", fp);
+            break;
+        case '\'':
+            fputs("&apos;", fp);
+            break;
+        default:
+            /* control characters other than tab, LF and CR are not XML */
+            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')
+                fprintf(fp, "&#xFFFD;");
+            else
+                putc(*s, fp);
+        }
+    }
+}
+
+/* A derived field's name: the column's name and a suffix. */
+static void put_name(FILE *fp, const char *col, const char *suffix)
+{
+    put_xml(fp, col);
+    fputs(suffix, fp);
+}
+
+static void put_missing_values(FILE *fp, const struct lsc_model *m)
+{
+    static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        fprintf(fp, "      <Value value=\"%s\" property=\"missing\"/>\n", builtin[i]);
+    for (size_t i = 0; i < m->n_na_values; i++) {
+        fputs("      <Value value=\"", fp);
+        put_xml(fp, m->na_values[i]);
+        fputs("\" property=\"missing\"/>\n", fp);
+    }
+}
+
+static double level_coef(const struct lsc_model *m, const struct lsc_column_enc *c, size_t k)
+{
+    return c->level_feature[k] != LSC_NO_FEATURE ? m->coef[c->level_feature[k]] : 0.0;
+}
+
+static void emit(FILE *fp, const struct lsc_model *m)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n"
+          "  <Header description=\"leadscore logistic regression lead-scoring model\">\n",
+          fp);
+    fprintf(fp, "    <Application name=\"leadscore\" version=\"%s\"/>\n", LEADSCORE_VERSION);
+    if (m->created != NULL) {
+        fputs("    <Timestamp>", fp);
+        put_xml(fp, m->created);
+        fputs("</Timestamp>\n", fp);
+    }
+    fputs("  </Header>\n", fp);
+
+    fprintf(fp, "  <DataDictionary numberOfFields=\"%zu\">\n", m->n_columns + 1);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        fputs("    <DataField name=\"", fp);
+        put_xml(fp, c->name);
+        if (c->type == LSC_COL_NUMERIC) {
+            fputs("\" optype=\"continuous\" dataType=\"double\">\n", fp);
+        } else {
+            fputs("\" optype=\"categorical\" dataType=\"string\">\n", fp);
+            for (size_t k = 0; k < c->n_levels; k++) {
+                if (k == c->other || k == c->missing)
+                    continue;
+                fputs("      <Value value=\"", fp);
+                put_xml(fp, c->levels[k]);
+                fputs("\"/>\n", fp);
+            }
+        }
+        put_missing_values(fp, m);
+        fputs("    </DataField>\n", fp);
+    }
+    fputs("    <DataField name=\"", fp);
+    put_xml(fp, m->target);
+    fputs("\" optype=\"categorical\" dataType=\"string\">\n"
+          "      <Value value=\"0\"/>\n      <Value value=\"1\"/>\n    </DataField>\n"
+          "  </DataDictionary>\n",
+          fp);
+
+    fputs("  <TransformationDictionary>\n", fp);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        if (c->type == LSC_COL_NUMERIC) {
+            fputs("    <DerivedField name=\"", fp);
+            put_name(fp, c->name, " (imputed)");
+            fputs("\" optype=\"continuous\" dataType=\"double\">\n      <FieldRef field=\"", fp);
+            put_xml(fp, c->name);
+            fprintf(fp, "\" mapMissingTo=\"%.17g\"/>\n    </DerivedField>\n", c->median);
+            fputs("    <DerivedField name=\"", fp);
+            put_name(fp, c->name, " (standardised)");
+            fputs("\" optype=\"continuous\" dataType=\"double\">\n"
+                  "      <Apply function=\"/\">\n        <Apply function=\"-\">\n"
+                  "          <FieldRef field=\"",
+                  fp);
+            put_name(fp, c->name, " (imputed)");
+            fprintf(fp,
+                    "\"/>\n          <Constant dataType=\"double\">%.17g</Constant>\n"
+                    "        </Apply>\n        <Constant dataType=\"double\">%.17g</Constant>\n"
+                    "      </Apply>\n    </DerivedField>\n",
+                    c->mean, c->sd);
+            if (c->missing_feature != LSC_NO_FEATURE) {
+                fputs("    <DerivedField name=\"", fp);
+                put_name(fp, c->name, " (missing)");
+                fputs("\" optype=\"continuous\" dataType=\"double\">\n"
+                      "      <Apply function=\"if\">\n"
+                      "        <Apply function=\"isMissing\"><FieldRef field=\"",
+                      fp);
+                put_xml(fp, c->name);
+                fputs("\"/></Apply>\n        <Constant dataType=\"double\">1</Constant>\n"
+                      "        <Constant dataType=\"double\">0</Constant>\n"
+                      "      </Apply>\n    </DerivedField>\n",
+                      fp);
+            }
+        } else {
+            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
+            size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
+            fputs("    <DerivedField name=\"", fp);
+            put_name(fp, c->name, " (level)");
+            fputs("\" optype=\"categorical\" dataType=\"string\">\n"
+                  "      <MapValues outputColumn=\"to\" dataType=\"string\" defaultValue=\"",
+                  fp);
+            put_xml(fp, c->levels[fallback]);
+            fputs("\" mapMissingTo=\"", fp);
+            put_xml(fp, c->levels[on_missing]);
+            fputs("\">\n        <FieldColumnPair field=\"", fp);
+            put_xml(fp, c->name);
+            fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
+            for (size_t k = 0; k < c->n_levels; k++) {
+                if (k == c->other || k == c->missing)
+                    continue;
+                fputs("          <row><from>", fp);
+                put_xml(fp, c->levels[k]);
+                fputs("</from><to>", fp);
+                put_xml(fp, c->levels[k]);
+                fputs("</to></row>\n", fp);
+            }
+            fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
+        }
+    }
+    fputs("  </TransformationDictionary>\n", fp);
+
+    fputs("  <RegressionModel modelName=\"leadscore\" functionName=\"classification\" "
+          "algorithmName=\"logisticRegression\" normalizationMethod=\"logit\">\n"
+          "    <MiningSchema>\n",
+          fp);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        fputs("      <MiningField name=\"", fp);
+        put_xml(fp, m->columns[j].name);
+        /* an unseen level is scored as (other) / the reference level; text in
+         * a numeric column makes the row invalid, as the scorer rejects it */
+        fputs(m->columns[j].type == LSC_COL_NUMERIC
+                  ? "\" usageType=\"active\" invalidValueTreatment=\"returnInvalid\"/>\n"
+                  : "\" usageType=\"active\" invalidValueTreatment=\"asIs\"/>\n",
+              fp);
+    }
+    fputs("      <MiningField name=\"", fp);
+    put_xml(fp, m->target);
+    fputs("\" usageType=\"target\"/>\n    </MiningSchema>\n", fp);
+    fprintf(fp,
+            "    <Output>\n"
+            "      <OutputField name=\"probability\" optype=\"continuous\" dataType=\"double\" "
+            "feature=\"probability\" value=\"1\"/>\n"
+            "      <OutputField name=\"score\" optype=\"continuous\" dataType=\"integer\" "
+            "feature=\"transformedValue\">\n"
+            "        <Apply function=\"max\">\n          <Apply function=\"min\">\n"
+            "            <Apply function=\"floor\">\n              <Apply function=\"+\">\n"
+            "                <Apply function=\"*\"><Constant dataType=\"double\">100</Constant>"
+            "<FieldRef field=\"probability\"/></Apply>\n"
+            "                <Constant dataType=\"double\">0.5</Constant>\n"
+            "              </Apply>\n            </Apply>\n"
+            "            <Constant dataType=\"integer\">100</Constant>\n"
+            "          </Apply>\n          <Constant dataType=\"integer\">1</Constant>\n"
+            "        </Apply>\n      </OutputField>\n"
+            "      <OutputField name=\"tier\" optype=\"categorical\" dataType=\"string\" "
+            "feature=\"transformedValue\">\n"
+            "        <Apply function=\"if\">\n"
+            "          <Apply function=\"greaterOrEqual\"><FieldRef field=\"score\"/>"
+            "<Constant dataType=\"double\">%.17g</Constant></Apply>\n"
+            "          <Constant dataType=\"string\">hot</Constant>\n"
+            "          <Apply function=\"if\">\n"
+            "            <Apply function=\"greaterOrEqual\"><FieldRef field=\"score\"/>"
+            "<Constant dataType=\"double\">%.17g</Constant></Apply>\n"
+            "            <Constant dataType=\"string\">warm</Constant>\n"
+            "            <Constant dataType=\"string\">cold</Constant>\n"
+            "          </Apply>\n        </Apply>\n      </OutputField>\n"
+            "    </Output>\n",
+            m->tier_hot, m->tier_warm);
+    fprintf(fp, "    <RegressionTable intercept=\"%.17g\" targetCategory=\"1\">\n", m->coef[0]);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        if (c->type == LSC_COL_NUMERIC) {
+            fputs("      <NumericPredictor name=\"", fp);
+            put_name(fp, c->name, " (standardised)");
+            fprintf(fp, "\" exponent=\"1\" coefficient=\"%.17g\"/>\n", m->coef[c->feature]);
+            if (c->missing_feature != LSC_NO_FEATURE) {
+                fputs("      <NumericPredictor name=\"", fp);
+                put_name(fp, c->name, " (missing)");
+                fprintf(fp, "\" exponent=\"1\" coefficient=\"%.17g\"/>\n",
+                        m->coef[c->missing_feature]);
+            }
+            continue;
+        }
+        for (size_t k = 0; k < c->n_levels; k++) {
+            if (c->level_feature[k] == LSC_NO_FEATURE)
+                continue;
+            fputs("      <CategoricalPredictor name=\"", fp);
+            put_name(fp, c->name, " (level)");
+            fputs("\" value=\"", fp);
+            put_xml(fp, c->levels[k]);
+            fprintf(fp, "\" coefficient=\"%.17g\"/>\n", level_coef(m, c, k));
+        }
+    }
+    fputs("    </RegressionTable>\n"
+          "    <RegressionTable intercept=\"0\" targetCategory=\"0\"/>\n"
+          "  </RegressionModel>\n</PMML>\n",
+          fp);
+}
+
+enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int force,
+                              struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct outfile out;
+    memset(&out, 0, sizeof out);
+    if ((st = outfile_check(output, force, err)) != LSC_OK ||
+        (st = outfile_open(&out, output, force, err)) != LSC_OK)
+        goto cleanup;
+    emit(out.fp, m);
+    if (ferror(out.fp)) {
+        st = lsc_error_set(err, LSC_ERR_IO, output, 0, 0, "write failed");
+        goto cleanup;
+    }
+    st = outfile_commit(&out, err);
+cleanup:
+    outfile_abort(&out);
+    return st;
+}

@@ -1,0 +1,400 @@
+/* emit_sql - a model as one SQL SELECT that scores a table in the database.
+ *
+ * The statement is a chain of CTEs, one step of src/scorer.c's row_eta()
+ * each, so the database computes the same numbers:
+ *
+ *   t0  the id columns, each model column as text trimmed of spaces and tabs
+ *   t1  na_j: SQL NULL, an empty cell, a built-in or the model's NA token
+ *       (case-sensitive, as is_na_token()); for numerics in SQLite also the
+ *       sign's length s_j and the position p_j of e/E, for the number check
+ *   t2  x_j: the number (NULL when missing or not a number)
+ *   t3  eta = intercept + sum of parts in column order (NULL when bad), error
+ *   t4  probability (the scorer's overflow-free logistic)
+ *   t5  score = clamp(floor(100 p + 0.5), 1, 100)
+ *   and the final SELECT adds the tier.
+ *
+ * Coefficients and encoder constants are written with 17 significant digits
+ * and cast to DOUBLE PRECISION, so they round-trip exactly.
+ */
+#include "leadscore/emit.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "status_internal.h"
+#include "util.h"
+
+int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out)
+{
+    static const struct {
+        const char *name;
+        enum lsc_sql_dialect d;
+    } names[] = {{"postgres", LSC_SQL_POSTGRES},
+                 {"postgresql", LSC_SQL_POSTGRES},
+                 {"duckdb", LSC_SQL_POSTGRES},
+                 {"sqlite", LSC_SQL_SQLITE},
+                 {"sqlite3", LSC_SQL_SQLITE}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t k = 0;
+        while (name[k] != '\0' && tolower((unsigned char)name[k]) == names[i].name[k])
+            k++;
+        if (name[k] == '\0' && names[i].name[k] == '\0') {
+            *out = names[i].d;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dialect = LSC_SQL_POSTGRES;
+    o->output = "-";
+    o->tier_hot = 70.0;
+    o->tier_warm = 40.0;
+}
+
+/* "name" with embedded double quotes doubled (SQL-92 delimited identifier). */
+static void put_ident_n(FILE *fp, const char *s, size_t len)
+{
+    putc('"', fp);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            putc('"', fp);
+        putc(s[i], fp);
+    }
+    putc('"', fp);
+}
+
+static void put_ident(FILE *fp, const char *s)
+{
+    put_ident_n(fp, s, strlen(s));
+}
+
+/* 'text' with embedded single quotes doubled; backslashes are literal in
+ * both dialects (PostgreSQL's standard_conforming_strings, on by default). */
+static void put_string_body(FILE *fp, const char *s)
+{
+    for (; *s != '\0'; s++) {
+        if (*s == '\'')
+            putc('\'', fp);
+        putc(*s, fp);
+    }
+}
+
+static void put_string(FILE *fp, const char *s)
+{
+    putc('\'', fp);
+    put_string_body(fp, s);
+    putc('\'', fp);
+}
+
+/* A double literal: 17 significant digits, typed DOUBLE PRECISION (a
+ * PostgreSQL decimal literal is NUMERIC otherwise). */
+static void put_num(FILE *fp, enum lsc_sql_dialect d, double x)
+{
+    if (d == LSC_SQL_POSTGRES)
+        fprintf(fp, "CAST(%.17g AS DOUBLE PRECISION)", x);
+    else
+        fprintf(fp, "%.17e", x);
+}
+
+static void put_table(FILE *fp, const char *table)
+{
+    const char *dot = strchr(table, '.');
+    if (dot != NULL && dot != table && dot[1] != '\0') {
+        put_ident_n(fp, table, (size_t)(dot - table));
+        putc('.', fp);
+        put_ident(fp, dot + 1);
+    } else {
+        put_ident(fp, table);
+    }
+}
+
+/* The id columns as selected from a CTE: id_1, id_2, ... */
+static void put_ids(FILE *fp, size_t n_ids)
+{
+    for (size_t k = 0; k < n_ids; k++)
+        fprintf(fp, "id_%zu, ", k + 1);
+}
+
+static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
+{
+    static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
+    fprintf(fp, "(v_%zu IS NULL OR v_%zu IN (''", j, j);
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
+        fputs(", ", fp);
+        put_string(fp, builtin[i]);
+    }
+    for (size_t i = 0; i < m->n_na_values; i++) {
+        fputs(", ", fp);
+        put_string(fp, m->na_values[i]);
+    }
+    fputs("))", fp);
+}
+
+/* The number syntax parse_number() accepts: [+-] digits [. digits] or
+ * [+-] . digits, then an optional exponent, fewer than 64 characters.
+ * PostgreSQL: a regular expression. SQLite (no REGEXP by default): the
+ * mantissa (after the sign, before e/E) holds digits, at most one point and
+ * at least one digit; the exponent, if any, an optional sign and digits. */
+static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    if (d == LSC_SQL_POSTGRES) {
+        fprintf(fp,
+                "(length(v_%zu) < 64 AND v_%zu ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)"
+                "([eE][+-]?[0-9]+)?$')",
+                j, j);
+        return;
+    }
+    /* mantissa: after the sign, before the first e/E */
+    const char *mant = "substr(v_%zu, 1 + s_%zu, (CASE WHEN p_%zu > 0 THEN p_%zu - 1 "
+                       "ELSE length(v_%zu) END) - s_%zu)";
+    /* exponent digits: after e/E and one optional sign */
+    const char *expd = "substr(v_%zu, p_%zu + 1 + (substr(v_%zu, p_%zu + 1, 1) IN ('+', '-')))";
+    fprintf(fp, "(length(v_%zu) < 64 AND ", j);
+    fprintf(fp, mant, j, j, j, j, j, j);
+    fputs(" GLOB '*[0-9]*' AND ", fp);
+    fprintf(fp, mant, j, j, j, j, j, j);
+    fputs(" NOT GLOB '*[^0-9.]*' AND ", fp);
+    fprintf(fp, mant, j, j, j, j, j, j);
+    fprintf(fp, " NOT GLOB '*.*.*' AND (p_%zu = 0 OR (", j);
+    fprintf(fp, expd, j, j, j, j);
+    fputs(" GLOB '[0-9]*' AND ", fp);
+    fprintf(fp, expd, j, j, j, j);
+    fputs(" NOT GLOB '*[^0-9]*')))", fp);
+}
+
+static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_options *o,
+                 const char *const *ids, size_t n_ids)
+{
+    enum lsc_sql_dialect d = o->dialect;
+    double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
+    double warm = o->tiers_set ? o->tier_warm : m->tier_warm;
+    const char *real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
+    /* SQLite and PostgreSQL inline a CTE used once, substituting each
+     * column's expression wherever it is used: the number checks would be
+     * copied into every use (minutes instead of milliseconds), so the steps
+     * are materialised (SQLite 3.35, PostgreSQL 12 and later) */
+    const char *mat = "MATERIALIZED ";
+
+    fprintf(fp, "-- leadscore %s: model scores for table ", LEADSCORE_VERSION);
+    put_table(fp, o->table);
+    fprintf(fp, " (%s dialect; see docs/sql.md)\n",
+            d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
+    /* t0: ids and trimmed text */
+    fprintf(fp, "WITH t0 AS %s(\n  SELECT ", mat);
+    for (size_t k = 0; k < n_ids; k++) {
+        put_ident(fp, ids[k]);
+        fprintf(fp, " AS id_%zu, ", k + 1);
+    }
+    for (size_t j = 0; j < m->n_columns; j++) {
+        if (j)
+            fputs(",\n    ", fp);
+        if (d == LSC_SQL_POSTGRES) {
+            fputs("btrim(CAST(", fp);
+            put_ident(fp, m->columns[j].name);
+            fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
+        } else if (m->columns[j].type == LSC_COL_NUMERIC) {
+            /* a number stored as such is used as it is; text is parsed */
+            fputs("CASE WHEN typeof(", fp);
+            put_ident(fp, m->columns[j].name);
+            fputs(") IN ('integer', 'real') THEN ", fp);
+            put_ident(fp, m->columns[j].name);
+            fputs(" ELSE trim(CAST(", fp);
+            put_ident(fp, m->columns[j].name);
+            fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
+        } else {
+            fputs("trim(CAST(", fp);
+            put_ident(fp, m->columns[j].name);
+            fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
+        }
+    }
+    if (m->n_columns == 0)
+        fputs("0 AS v_none", fp);
+    fputs("\n  FROM ", fp);
+    put_table(fp, o->table);
+    /* t1: missing flags */
+    fprintf(fp, "\n),\nt1 AS %s(\n  SELECT t0.*", mat);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        fputs(",\n    ", fp);
+        put_na_test(fp, j, m);
+        fprintf(fp, " AS na_%zu", j);
+        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC)
+            fprintf(fp,
+                    ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
+                    "instr(lower(v_%zu), 'e') AS p_%zu",
+                    j, j, j, j);
+    }
+    fputs("\n  FROM t0\n),\n", fp);
+    /* t2: numbers */
+    fprintf(fp, "t2 AS %s(\n  SELECT t1.*", mat);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        if (m->columns[j].type != LSC_COL_NUMERIC)
+            continue;
+        fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ", j);
+        if (d == LSC_SQL_SQLITE)
+            fprintf(fp, "WHEN typeof(v_%zu) IN ('integer', 'real') THEN CAST(v_%zu AS REAL) ", j,
+                    j);
+        fputs("WHEN NOT ", fp);
+        put_number_test(fp, d, j);
+        fputs(" THEN NULL", fp);
+        if (d == LSC_SQL_POSTGRES) {
+            /* PostgreSQL refuses what strtod() turns into 0 or Inf: an
+             * exponent of 10000 or more decides alone (0 for a zero mantissa
+             * or a negative exponent, else out of range); then NUMERIC, which
+             * is exact, tells a value beyond DBL_MAX or below half the
+             * smallest subnormal */
+            fprintf(fp,
+                    "\n      WHEN v_%zu ~ '[eE][+-]?0*[0-9]{5,}$' THEN CASE WHEN v_%zu ~ "
+                    "'^[+-]?[0.]*[eE]' OR v_%zu ~ '[eE]-' THEN CAST(0 AS %s) END"
+                    "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) > 1.7976931348623157e308 THEN NULL"
+                    "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) <= 2.4703282292062328e-324 THEN "
+                    "CAST(0 AS %s)",
+                    j, j, j, real, j, j, real);
+        }
+        fprintf(fp, "\n      ELSE CAST(v_%zu AS %s) END AS x_%zu", j, real, j);
+    }
+    fputs("\n  FROM t1\n),\n", fp);
+    /* t3: a number out of the double range is not a number either (SQLite
+     * reads it as Inf; the scorer rejects it) */
+    fprintf(fp, "t3 AS %s(\n  SELECT ", mat);
+    put_ids(fp, n_ids);
+    /* a model without numeric columns rejects nothing: no CASE (a CASE
+     * without WHEN is not SQL) */
+    size_t n_num = 0;
+    for (size_t j = 0; j < m->n_columns; j++)
+        n_num += m->columns[j].type == LSC_COL_NUMERIC;
+    fputs(n_num ? "\n    CASE" : "\n    (", fp);
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].type == LSC_COL_NUMERIC)
+            fprintf(fp,
+                    " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
+                    "1.7976931348623157e308) THEN NULL",
+                    j, j, j);
+    if (n_num)
+        fputs("\n      ELSE ", fp);
+    put_num(fp, d, m->coef[0]);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        fputs("\n        + (", fp);
+        if (c->type == LSC_COL_NUMERIC) {
+            put_num(fp, d, m->coef[c->feature]);
+            fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
+            put_num(fp, d, c->median);
+            fprintf(fp, " ELSE x_%zu END - ", j);
+            put_num(fp, d, c->mean);
+            fputs(") / ", fp);
+            put_num(fp, d, c->sd);
+            fputs(")", fp);
+            if (c->missing_feature != LSC_NO_FEATURE) {
+                fprintf(fp, " + CASE WHEN na_%zu THEN ", j);
+                put_num(fp, d, m->coef[c->missing_feature]);
+                fputs(" ELSE ", fp);
+                put_num(fp, d, 0.0);
+                fputs(" END", fp);
+            }
+        } else {
+            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
+            size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
+#define LEVEL_COEF(k) (c->level_feature[k] != LSC_NO_FEATURE ? m->coef[c->level_feature[k]] : 0.0)
+            fprintf(fp, "CASE WHEN na_%zu THEN ", j);
+            put_num(fp, d, LEVEL_COEF(on_missing));
+            for (size_t k = 0; k < c->n_levels; k++) {
+                if (k == c->other || k == c->missing)
+                    continue;
+                fprintf(fp, "\n          WHEN v_%zu = ", j);
+                put_string(fp, c->levels[k]);
+                fputs(" THEN ", fp);
+                put_num(fp, d, LEVEL_COEF(k));
+            }
+            fputs("\n          ELSE ", fp);
+            put_num(fp, d, LEVEL_COEF(fallback));
+            fputs(" END", fp);
+#undef LEVEL_COEF
+        }
+        fputs(")", fp);
+    }
+    fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        if (m->columns[j].type != LSC_COL_NUMERIC)
+            continue;
+        fprintf(fp,
+                "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
+                "1.7976931348623157e308) THEN ",
+                j, j, j);
+        /* the scorer's message, e.g. column "Visits": not a number: "many" */
+        fputs("'column \"", fp);
+        put_string_body(fp, m->columns[j].name);
+        fputs("\": not a number: \"'", fp);
+        fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
+    }
+    fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
+    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as logreg_sigmoid(); above
+     * 700 the probability is exactly 1, as in C; below -700 it is under
+     * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
+     * as an error) */
+    fputs("t4 AS (\n  SELECT ", fp);
+    put_ids(fp, n_ids);
+    fputs("\n    CASE WHEN eta IS NULL THEN NULL\n      WHEN eta > 700 THEN ", fp);
+    put_num(fp, d, 1.0);
+    fputs("\n      WHEN eta >= 0 THEN ", fp);
+    put_num(fp, d, 1.0);
+    fputs(" / (", fp);
+    put_num(fp, d, 1.0);
+    fputs(" + exp(-eta))\n      WHEN eta < -700 THEN ", fp);
+    put_num(fp, d, 0.0);
+    fputs("\n      ELSE exp(eta) / (", fp);
+    put_num(fp, d, 1.0);
+    fputs(" + exp(eta)) END AS probability,\n    error\n  FROM t3\n),\n", fp);
+    /* t5: the score */
+    fputs("t5 AS (\n  SELECT ", fp);
+    put_ids(fp, n_ids);
+    fputs("probability,\n    CASE WHEN probability IS NULL THEN NULL\n"
+          "      WHEN floor(100 * probability + 0.5) < 1 THEN 1\n"
+          "      WHEN floor(100 * probability + 0.5) > 100 THEN 100\n"
+          "      ELSE CAST(floor(100 * probability + 0.5) AS INTEGER) END AS score,\n"
+          "    error\n  FROM t4\n)\n",
+          fp);
+    /* final: the tier */
+    fputs("SELECT ", fp);
+    for (size_t k = 0; k < n_ids; k++) {
+        fprintf(fp, "id_%zu AS ", k + 1);
+        put_ident(fp, ids[k]);
+        fputs(", ", fp);
+    }
+    fputs("probability, score,\n  CASE WHEN score IS NULL THEN NULL WHEN score >= ", fp);
+    fprintf(fp, "%.17g THEN 'hot' WHEN score >= %.17g THEN 'warm' ELSE 'cold' END AS tier,\n", hot,
+            warm);
+    fputs("  error\nFROM t5;\n", fp);
+}
+
+enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sql_options *o,
+                             struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct outfile out;
+    memset(&out, 0, sizeof out);
+    if (o->table == NULL || o->table[0] == '\0')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--table: a table name is required");
+    if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "tier cut-offs must satisfy 0 < warm < hot <= 100");
+    const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
+    size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
+    if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
+        (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
+        goto cleanup;
+    emit(out.fp, m, o, ids, n_ids);
+    if (ferror(out.fp)) {
+        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
+        goto cleanup;
+    }
+    st = outfile_commit(&out, err);
+cleanup:
+    outfile_abort(&out);
+    return st;
+}

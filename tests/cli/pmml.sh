@@ -1,0 +1,36 @@
+# --emit-pmml: a well-formed PMML 4.4 document whose logistic regression,
+# recomputed by a small independent evaluator (tests/cli/pmml_eval.py), gives
+# every sample lead the C scorer's probability (to 1e-9), score and tier.
+. "$(dirname "$0")/common.bash"
+H="$SRC/tests/cli/sql_helpers.py"
+"$PY" "$H" make "$SRC/datasets/sample_leads.csv" "$WORK" || fail "test data"
+expect_exit 0 "train" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select -o "$WORK/m.json" "$WORK/train.csv"
+expect_exit 0 "C scores" -- "$SCORE" -q -m "$WORK/m.json" --precision 17 -o "$WORK/c.csv" "$WORK/train.csv"
+expect_exit 0 "emit pmml" -- "$SCORE" -m "$WORK/m.json" --emit-pmml -o "$WORK/m.pmml"
+expect_in "$WORK/m.pmml" 'normalizationMethod="logit"' "logit"
+expect_in "$WORK/m.pmml" 'Media &amp; &quot;Press&quot; O&apos;Brien' "escaped level"
+if command -v xmllint >/dev/null 2>&1; then
+    expect_exit 0 "xmllint: well-formed" -- xmllint --noout "$WORK/m.pmml"
+fi
+expect_exit 0 "PMML probabilities equal the C scorer's" -- "$PY" "$SRC/tests/cli/pmml_eval.py" "$WORK/m.pmml" "$WORK/train.csv" "$WORK/c.csv"
+cat "$WORK/out"
+# never overwrite without --force; usage errors
+expect_exit 1 "existing output" -- "$SCORE" -m "$WORK/m.json" --emit-pmml -o "$WORK/m.pmml"
+expect_exit 0 "--force" -- "$SCORE" -m "$WORK/m.json" --emit-pmml -f -o "$WORK/m.pmml"
+expect_exit 2 "pmml and sql" -- "$SCORE" -m "$WORK/m.json" --emit-pmml --emit-sql sqlite --table t
+expect_exit 2 "sql without table" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite
+expect_in "$WORK/err" "--table" "names --table"
+expect_exit 2 "unknown dialect" -- "$SCORE" -m "$WORK/m.json" --emit-sql oracle --table t
+expect_in "$WORK/err" "postgres, sqlite" "lists dialects"
+expect_exit 2 "input file with --emit-sql" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table t "$WORK/train.csv"
+expect_exit 2 "no model" -- "$SCORE" --emit-pmml
+expect_exit 1 "missing model file" -- "$SCORE" -m "$WORK/nope.json" --emit-pmml
+expect_exit 2 "--rules cannot be translated" -- "$SCORE" -m "$WORK/m.json" --emit-sql sqlite --table t --rules "$SRC/datasets/sample_rules.csv" -o "$WORK/never.sql"
+expect_in "$WORK/err" "--rules" "names --rules"
+expect_exit 0 "--tiers in the SQL" -- "$SCORE" -m "$WORK/m.json" --emit-sql postgres --table sales.leads --tiers hot=80,warm=50 --id Email
+expect_in "$WORK/out" "score >= 80 THEN 'hot' WHEN score >= 50 THEN 'warm'" "tiers"
+expect_in "$WORK/out" 'FROM "sales"."leads"' "schema.table"
+expect_in "$WORK/out" '"Email" AS id_1' "--id"
+[ ! -e "$WORK/never.sql" ] && ok || fail "output written despite an error"
+finish

@@ -1,0 +1,121 @@
+"""Helpers for the SQL and PMML tests (tests/cli/sql_*.sh, pmml.sh).
+
+  make SAMPLE.csv DIR      writes DIR/train.csv (the sample leads with a
+                           column and a level whose names hold quotes) and
+                           DIR/score.csv (the same rows plus edge cases:
+                           padding, NA tokens, odd number syntax, text in a
+                           numeric column, unseen levels), and DIR/create.sql
+                           (a PostgreSQL table of TEXT columns for score.csv)
+  compare C.csv OTHER.csv  every row: probability within 1e-9, equal score,
+                           tier and error (empty or not; the text too when
+                           the C scorer's is not truncated)
+"""
+import csv
+import math
+import sys
+
+ODD_COLUMN = 'Country "ISO" l\'pays'
+ODD_LEVEL = 'Media & "Press" O\'Brien'
+
+
+def make(sample, out):
+    rows = list(csv.reader(open(sample, newline="", encoding="utf-8")))
+    header = rows[0]
+    header = [ODD_COLUMN if h == "Country" else h for h in header]
+    ind = header.index("Industry")
+    body = rows[1:]
+    for r in body:
+        if r[ind] == "Media":
+            r[ind] = ODD_LEVEL
+    with open(f"{out}/train.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(body)
+    col = {h: i for i, h in enumerate(header)}
+    base = body[0]
+    edits = [
+        {"Website Visits": " 12 ", "Industry": "\tSoftware "},
+        {"Website Visits": "NA", "Pages Viewed": "N/A", "Time on Site (min)": "NaN"},
+        {"Website Visits": "NULL", "Pages Viewed": "null", "Industry": "Select"},
+        {"Website Visits": "na", "Industry": "NA"},
+        {"Website Visits": "1e1", "Pages Viewed": "+.5", "Time on Site (min)": "3."},
+        {"Website Visits": "-2.5E-1", "Pages Viewed": "007", "Time on Site (min)": "1.e2"},
+        {"Website Visits": "1e309"},
+        {"Website Visits": "1,5"},
+        {"Website Visits": "."},
+        {"Website Visits": "1e"},
+        {"Website Visits": "--1"},
+        {"Website Visits": "1.2.3"},
+        {"Website Visits": "12 visits", "Pages Viewed": "x"},
+        {"Website Visits": "0x10"},
+        {"Website Visits": "1" * 70},
+        {"Pages Viewed": "123456789012345678901234567890"},
+        {"Industry": "Aerospace (never seen)"},
+        {"Industry": "(other)"},
+        {"Industry": "(missing)"},
+        {"Industry": ODD_LEVEL},
+        {"Industry": " " + ODD_LEVEL + " "},
+        {"Industry": "media"},
+        {"Lead Source": "", "Seniority": "", "Company Size": ""},
+        {ODD_COLUMN: "United States"},
+        {"Emails Opened": "1e-400"},
+        {"Emails Opened": "1000000"},
+        {"Emails Opened": "-1000000"},
+    ]
+    extra = []
+    for k, e in enumerate(edits):
+        r = list(base)
+        r[col["Lead ID"]] = f"EDGE-{k:03d}"
+        for name, v in e.items():
+            r[col[name]] = v
+        extra.append(r)
+    with open(f"{out}/score.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(body + extra)
+    with open(f"{out}/create.sql", "w", encoding="utf-8") as f:
+        cols = ", ".join('"' + h.replace('"', '""') + '" TEXT' for h in header)
+        f.write(f'CREATE TABLE "lead\'s table" ({cols});\n')
+
+
+def compare(c_path, other_path):
+    c = list(csv.DictReader(open(c_path, newline="", encoding="utf-8")))
+    o = list(csv.DictReader(open(other_path, newline="", encoding="utf-8")))
+    if len(c) != len(o):
+        print(f"row counts differ: {len(c)} vs {len(o)}")
+        return 1
+    by_id = {r["Lead ID"]: r for r in o}
+    worst, bad, rejected = 0.0, 0, 0
+    for r in c:
+        s = by_id.get(r["Lead ID"])
+        if s is None:
+            print(f"{r['Lead ID']}: missing")
+            bad += 1
+            continue
+        if r["error"]:
+            rejected += 1
+            same = bool(s["error"]) and s["probability"] in ("", None) and not s["score"]
+            if same and len(r["error"]) < 60 and r["error"] != s["error"]:
+                same = False
+            if not same:
+                print(f"{r['Lead ID']}: C rejected ({r['error']}), other gave {s}")
+                bad += 1
+            continue
+        p, q = float(r["probability"]), float(s["probability"] or "nan")
+        d = abs(p - q) if not math.isnan(q) else math.inf
+        worst = max(worst, d)
+        if d > 1e-9 or int(r["score"]) != int(float(s["score"])) or r["tier"] != s["tier"] \
+                or s["error"]:
+            print(f"{r['Lead ID']}: C {r['probability']},{r['score']},{r['tier']} "
+                  f"vs {s['probability']},{s['score']},{s['tier']},{s['error']}")
+            bad += 1
+    print(f"{len(c)} rows ({rejected} rejected by both), largest |dp| = {worst:.3g}, "
+          f"{bad} mismatches")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(compare(sys.argv[2], sys.argv[3]))

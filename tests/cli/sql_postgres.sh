@@ -1,0 +1,53 @@
+# --emit-sql postgres: a throw-away PostgreSQL cluster (initdb in a temporary
+# folder, run as the postgres user on a loopback port and a private socket
+# folder) loads the sample leads plus edge cases into a TEXT table; the
+# generated SELECT gives every lead the C scorer's probability (to 1e-9),
+# score, tier and rejection. The server is stopped and its folder removed
+# whatever happens.
+. "$(dirname "$0")/common.bash"
+skip() {
+    if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required when CI is set)" >&2; exit 1; fi
+    echo "skipped: $1"
+    exit 77
+}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] || skip "PostgreSQL server binaries not installed (apt-get install postgresql)"
+command -v psql >/dev/null 2>&1 || skip "psql not installed"
+id postgres >/dev/null 2>&1 || skip "no postgres user"
+if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u postgres --); else AS_PG=(); fi
+H="$SRC/tests/cli/sql_helpers.py"
+PGDIR=$(mktemp -d /tmp/leadscore-pg.XXXXXX)
+chmod 755 "$PGDIR"
+cleanup() {
+    "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$PGDIR"
+}
+trap cleanup EXIT
+[ "$(id -u)" -ne 0 ] || chown postgres "$PGDIR"
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
+    || { fail "initdb"; cat "$WORK/initdb.log" >&2; finish; }
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off" start >"$WORK/pg_ctl.log" 2>&1 \
+    || { fail "server start"; cat "$WORK/pg_ctl.log" "$PGDIR/server.log" >&2; finish; }
+PSQL=("${AS_PG[@]}" psql -X -q -h "$PGDIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+
+"$PY" "$H" make "$SRC/datasets/sample_leads.csv" "$WORK" || fail "test data"
+expect_exit 0 "train" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select -o "$WORK/m.json" "$WORK/train.csv"
+expect_exit 3 "C scores (edge rows rejected)" -- "$SCORE" -q -m "$WORK/m.json" --precision 17 -o "$WORK/c.csv" "$WORK/score.csv"
+expect_exit 0 "emit postgres" -- "$SCORE" -m "$WORK/m.json" --emit-sql postgres --table "lead's table" -o "$WORK/p.sql"
+cp "$WORK/score.csv" "$WORK/create.sql" "$PGDIR/"
+{
+    cat "$WORK/create.sql"
+    printf '\\copy "lead'"'"'s table" FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/score.csv"
+    printf 'CREATE TABLE scored AS\n'
+    cat "$WORK/p.sql"
+    printf '\\copy (SELECT * FROM scored ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/pg.csv"
+} >"$PGDIR/run.sql"
+chmod 644 "$PGDIR/score.csv" "$PGDIR/create.sql" "$PGDIR/run.sql"
+expect_exit 0 "psql runs the SELECT" -- "${PSQL[@]}" -f "$PGDIR/run.sql"
+cp "$PGDIR/pg.csv" "$WORK/pg.csv" 2>/dev/null || fail "no PostgreSQL output"
+expect_exit 0 "PostgreSQL scores equal the C scorer's" -- "$PY" "$H" compare "$WORK/c.csv" "$WORK/pg.csv"
+cat "$WORK/out"
+finish

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Check a leadscore model's coefficients against scikit-learn.
 
-  compare_sklearn.py --design DESIGN.csv --model MODEL.json [--l2 LAMBDA] [--tol 1e-5]
+  compare_sklearn.py --design DESIGN.csv --model MODEL.json [--l2 LAMBDA]
+                     [--l1-ratio A] [--tol 1e-5]
 
 DESIGN.csv is written by `leadscore-train --export-design`: a header of the
 feature names (no intercept column) and a last column __target__ (0/1);
@@ -15,6 +16,13 @@ intercept unpenalised; scikit-learn's LogisticRegression(C=1/lambda,
 penalty='l2', fit_intercept=True) has the same minimiser (lambda = 0 ->
 penalty=None). The solver is 'newton-cholesky' when this scikit-learn has it,
 'lbfgs' otherwise, with tol=1e-12 and max_iter=10000.
+
+With an L1 part (fit.l1_ratio = A > 0, or --l1-ratio), leadscore minimises
+sum_i logloss_i + lambda * (A ||beta||_1 + (1 - A)/2 ||beta||^2), which is
+scikit-learn's LogisticRegression(penalty='elasticnet', l1_ratio=A,
+C=1/lambda, solver='saga') objective divided by C; saga runs with
+tol=1e-13 and max_iter=1000000 (it converges linearly, so this takes a few
+seconds on thousands of rows).
 
 Prints rows, features, the largest absolute coefficient difference
 (intercept included) and its feature, and `max_abs_diff=<value>` last.
@@ -73,8 +81,8 @@ def read_model(path):
     coef = np.array([float(ft.get("estimate", ft.get("coefficient"))) for ft in feats])
     if names[0] != INTERCEPT:
         die(f"{path}: features[0] is {names[0]!r}, expected {INTERCEPT!r}")
-    l2 = (m.get("fit") or {}).get("l2")
-    return names, coef, l2
+    fit = m.get("fit") or {}
+    return names, coef, fit.get("l2"), fit.get("l1_ratio", 0.0)
 
 
 def fit_sklearn(X, y, lam):
@@ -105,16 +113,36 @@ def fit_sklearn(X, y, lam):
     die(f"scikit-learn fit failed: {last_err}")
 
 
+def fit_saga(X, y, lam, l1_ratio):
+    from sklearn.linear_model import LogisticRegression
+
+    if lam <= 0:
+        die("an elastic-net comparison needs lambda > 0")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = LogisticRegression(penalty="elasticnet", l1_ratio=l1_ratio, C=1.0 / lam,
+                               solver="saga", fit_intercept=True, tol=1e-13,
+                               max_iter=1000000).fit(X, y)
+    for w in caught:
+        print(f"warning (saga): {w.message}", file=sys.stderr)
+    return "saga", np.concatenate([m.intercept_, m.coef_[0]])
+
+
 def main():
     ap = argparse.ArgumentParser(description="Compare leadscore coefficients with scikit-learn.")
     ap.add_argument("--design", required=True, help="CSV from leadscore-train --export-design")
     ap.add_argument("--model", required=True, help="leadscore model JSON")
     ap.add_argument("--l2", type=float, help="lambda (default: the model's fit.l2)")
+    ap.add_argument("--l1-ratio", type=float,
+                    help="L1 share of the penalty (default: the model's fit.l1_ratio)")
     ap.add_argument("--tol", type=float, default=1e-5, help="pass threshold (default 1e-5)")
     a = ap.parse_args()
 
     dnames, X, y = read_design(a.design)
-    mnames, coef, l2 = read_model(a.model)
+    mnames, coef, l2, l1_ratio = read_model(a.model)
+    l1_ratio = float(a.l1_ratio if a.l1_ratio is not None else l1_ratio)
+    if not 0.0 <= l1_ratio <= 1.0:
+        die(f"bad l1_ratio {l1_ratio}")
     lam = a.l2 if a.l2 is not None else l2
     if lam is None:
         die("no fit.l2 in the model; pass --l2")
@@ -132,14 +160,27 @@ def main():
     if len(np.unique(y)) < 2:
         die("the target has one class only")
 
-    solver, ref = fit_sklearn(X, y, lam)
+    if l1_ratio > 0:
+        solver, ref = fit_saga(X, y, lam, l1_ratio)
+    else:
+        solver, ref = fit_sklearn(X, y, lam)
+    def objective(b):
+        eta = b[0] + X @ b[1:]
+        loss = float(np.sum(np.logaddexp(0.0, eta) - y * eta))
+        w = b[1:]
+        return loss + lam * (l1_ratio * np.abs(w).sum() + 0.5 * (1 - l1_ratio) * (w @ w))
+
     diff = np.abs(coef - ref)
     k = int(np.argmax(diff))
     mad = float(diff[k])
     order = np.argsort(-diff)[:5]
     print(f"rows: {X.shape[0]} (positives {int(y.sum())})")
     print(f"features: {X.shape[1]} + intercept")
-    print(f"lambda: {lam:g}  solver: {solver}")
+    print(f"lambda: {lam:g}  l1_ratio: {l1_ratio:g}  solver: {solver}")
+    if l1_ratio > 0:
+        print(f"zero coefficients: leadscore {int((coef[1:] == 0).sum())}, "
+              f"scikit-learn {int((ref[1:] == 0).sum())}")
+    print(f"objective: leadscore {objective(coef):.12g}, scikit-learn {objective(ref):.12g}")
     print("largest differences (leadscore vs scikit-learn):")
     for i in order:
         print(f"  {mnames[i]!s:40} {coef[i]: .10g} {ref[i]: .10g}  diff {diff[i]:.3g}")

@@ -122,6 +122,7 @@ void lsc_model_free(struct lsc_model *m)
         lsc_free(m->warnings[i].message);
     }
     lsc_free(m->warnings);
+    model_cv_free(m->cv);
     lsc_free(m);
 }
 
@@ -455,6 +456,8 @@ enum lsc_status model_validate(const struct lsc_model *m, const char *file, stru
         st = validate_provenance(m, file, err);
     if (st == LSC_OK)
         st = validate_columns(m, file, err);
+    if (st == LSC_OK)
+        st = model_penalty_validate(m, file, err);
     if (st != LSC_OK)
         goto cleanup;
     if (!isfinite(m->l2) || m->l2 < 0.0)
@@ -716,6 +719,7 @@ static json_t *build_model(const struct lsc_model *m)
                 bad |= set(fs, "lr_p_value", jmetric(f->lr_p_value));
             }
         }
+        bad |= model_penalty_to_json(m, o);
     }
 
     if (!m->holdout.present) {
@@ -1477,6 +1481,8 @@ static enum lsc_status parse_fit(const struct reader *r, const json_t *root, str
     json_t *fs = NULL;
     if (st == LSC_OK)
         st = member(r, o, p, "statistics", &fs);
+    if (st == LSC_OK)
+        st = model_penalty_from_json(o, m, r->file, r->err);
     if (st != LSC_OK || json_is_null(fs))
         return st;
     if (!json_is_object(fs))

@@ -4,7 +4,10 @@
  * penalty that zeroes every coefficient, enet_lambda_max) down to
  * lambda_max * min_ratio. Every fold fits the path from the top, warm-
  * starting each fit from the previous one, and scores its held-out rows
- * (mean log-loss, or AUC). Per lambda the K fold values give a mean and a
+ * (mean log-loss, or AUC). The objective sums the log-losses, so a fold
+ * fitted on n_k of the n rows uses lambda * n_k / n: the same penalty per
+ * row as lambda on all n rows, which is where the chosen lambda is used.
+ * Per lambda the K fold values give a mean and a
  * standard error sd / sqrt(K); the best lambda has the best mean, the
  * one-standard-error rule takes the largest lambda whose mean is within one
  * standard error of it (Hastie, Tibshirani & Friedman, ESL 2nd ed. 7.10).
@@ -139,7 +142,9 @@ enum lsc_status cv_run(const struct design *d, const struct cv_opts *o, struct c
         memset(beta, 0, p * sizeof *beta);
         for (size_t l = 0; l < L; l++) {
             int conv = 0;
-            if ((st = fit_at(&tr, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
+            /* the same penalty per row as lambda on all n rows */
+            double lam = path->lambda[l] * (double)nt / (double)n;
+            if ((st = fit_at(&tr, o, lam, beta, &conv, err)) != LSC_OK)
                 goto cleanup;
             path->not_converged += !conv;
             if ((st = design_linear(&va, beta, eta, err)) != LSC_OK)

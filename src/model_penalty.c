@@ -124,13 +124,6 @@ static enum lsc_status parse_cv(const json_t *o, struct lsc_model *m, const char
     size_t seed = 0;
     if (get_size(o, "folds", &cv->folds) != 0)
         return bad_field(file, err, "fit.cv.folds", "expected a non-negative integer");
-    if (get_size(o, "seed", &seed) != 0 || seed > ULONG_MAX)
-        return bad_field(file, err, "fit.cv.seed", "expected a non-negative integer");
-    cv->seed = (unsigned long)seed;
-    if (get_size(o, "best", &cv->best) != 0)
-        return bad_field(file, err, "fit.cv.best", "expected a non-negative integer");
-    if (get_size(o, "chosen", &cv->chosen) != 0)
-        return bad_field(file, err, "fit.cv.chosen", "expected a non-negative integer");
     const char *metric = json_string_value(json_object_get(o, "metric"));
     if (metric == NULL || (strcmp(metric, "logloss") != 0 && strcmp(metric, "auc") != 0))
         return bad_field(file, err, "fit.cv.metric", "expected \"logloss\" or \"auc\"");
@@ -139,6 +132,13 @@ static enum lsc_status parse_cv(const json_t *o, struct lsc_model *m, const char
     if (rule == NULL || (strcmp(rule, "min") != 0 && strcmp(rule, "1se") != 0))
         return bad_field(file, err, "fit.cv.rule", "expected \"min\" or \"1se\"");
     cv->one_se = strcmp(rule, "1se") == 0;
+    if (get_size(o, "seed", &seed) != 0 || seed > ULONG_MAX)
+        return bad_field(file, err, "fit.cv.seed", "expected a non-negative integer");
+    cv->seed = (unsigned long)seed;
+    if (get_size(o, "best", &cv->best) != 0)
+        return bad_field(file, err, "fit.cv.best", "expected a non-negative integer");
+    if (get_size(o, "chosen", &cv->chosen) != 0)
+        return bad_field(file, err, "fit.cv.chosen", "expected a non-negative integer");
     json_t *a = json_object_get(o, "path");
     if (!json_is_array(a))
         return bad_field(file, err, "fit.cv.path", "expected an array");

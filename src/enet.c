@@ -163,8 +163,12 @@ enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double 
         if (fabs(g[j]) > m)
             m = fabs(g[j]);
     m /= l1_ratio > 1e-3 ? l1_ratio : 1e-3;
-    if (m > 0.0 && isfinite(m))
-        *lambda_max = m;
+    if (m > 0.0 && isfinite(m)) {
+        /* to 10 significant digits: the sum's last bits depend on how the
+         * rows were split over threads, and the path must not */
+        double scale = pow(10.0, floor(log10(m)) - 9.0);
+        *lambda_max = round(m / scale) * scale;
+    }
 cleanup:
     lsc_free(beta);
     lsc_free(g);

@@ -37,7 +37,8 @@ double enet_kkt(const double *g, const double *beta, size_t p, size_t n, double 
 /* The smallest lambda at which every coefficient but the intercept is zero:
  * max_j |x_j'(y - ybar)| / max(alpha, 0.001) (glmnet's convention for
  * alpha = 0, where no finite lambda zeroes them). 1 when the data carry no
- * signal at all. */
+ * signal at all. Rounded to 10 significant digits, so it does not depend
+ * on the thread count. */
 enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
                                 struct lsc_error *err);
 

@@ -11,7 +11,9 @@
 #include <gsl/gsl_rng.h>
 #include <math.h>
 
+#include "cv.h"
 #include "dataset.h"
+#include "leadscore/alloc.h"
 #include "design.h"
 #include "encoder.h"
 #include "enet.h"
@@ -229,6 +231,70 @@ static void test_lambda_max_zeroes_all(void **state)
     free(b);
 }
 
+static void test_cv_path(void **state)
+{
+    struct fixture *f = *state;
+    struct cv_opts o = {4, CV_LOGLOSS, 0, 7, 0.5, 12, 1e-3, 100, 1e-10};
+    struct cv_path a, b;
+    assert_int_equal(cv_run(&f->d, &o, &a, NULL), LSC_OK);
+    assert_int_equal(a.n, 12);
+    assert_int_equal(a.nonzero[0], 0); /* lambda_max zeroes everything */
+    for (size_t l = 1; l < a.n; l++) {
+        assert_true(a.lambda[l] < a.lambda[l - 1]);
+        assert_true(a.se[l] >= 0.0);
+    }
+    for (size_t l = 0; l < a.n; l++)
+        assert_true(a.mean[a.best] <= a.mean[l] * (1 + 1e-10));
+    assert_int_equal(a.chosen, a.best);
+    /* reproducible; the one-SE rule picks a larger lambda within one SE */
+    o.one_se = 1;
+    assert_int_equal(cv_run(&f->d, &o, &b, NULL), LSC_OK);
+    for (size_t l = 0; l < a.n; l++)
+        assert_true(a.mean[l] == b.mean[l] && a.lambda[l] == b.lambda[l]);
+    assert_true(b.chosen <= b.best);
+    assert_true(b.mean[b.chosen] <= b.mean[b.best] + b.se[b.best]);
+    cv_path_free(&a);
+    cv_path_free(&b);
+    /* more folds than a class has rows */
+    o.folds = 1000;
+    assert_int_equal(cv_run(&f->d, &o, &a, NULL), LSC_ERR_DATA);
+    assert_null(a.lambda);
+}
+
+/* Every allocation of the elastic-net fit and the CV run can fail, cleanly
+ * (cmocka's allocator reports leaks). */
+static void test_allocation_failures(void **state)
+{
+    struct fixture *f = *state;
+    struct th_budget bud = {SIZE_MAX};
+    struct lsc_allocator al = {th_budget_malloc, th_budget_realloc, th_budget_free, &bud};
+    size_t p = f->d.p;
+    double *b = calloc(p, sizeof *b);
+    struct enet_result er;
+    struct enet_opts eo = {5.0, 0.5, 100, 1e-10, NULL};
+    struct cv_opts co = {2, CV_AUC, 1, 3, 1.0, 3, 1e-2, 20, 1e-8};
+    struct cv_path cp;
+    enum lsc_status st = LSC_ERR_NOMEM;
+    lsc_set_allocator(&al);
+    for (size_t n = 0; st != LSC_OK; n++) {
+        memset(b, 0, p * sizeof *b);
+        bud.left = n;
+        st = enet_fit(&f->d, &eo, b, &er, NULL);
+        bud.left = SIZE_MAX;
+        assert_true(st == LSC_OK || st == LSC_ERR_NOMEM);
+    }
+    st = LSC_ERR_NOMEM;
+    for (size_t n = 0; st != LSC_OK; n++) {
+        bud.left = n;
+        st = cv_run(&f->d, &co, &cp, NULL);
+        bud.left = SIZE_MAX;
+        assert_true(st == LSC_OK || st == LSC_ERR_NOMEM);
+    }
+    cv_path_free(&cp);
+    lsc_set_allocator(NULL);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +303,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_alpha_zero_equals_newton, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kkt_lasso_and_enet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lambda_max_zeroes_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cv_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

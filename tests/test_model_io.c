@@ -1030,6 +1030,27 @@ static void test_allocation_failures(void **state)
         lsc_model_free(back);
     }
     lsc_model_free(m);
+    /* the penalty members of an elastic-net model with a CV path */
+    m = make_model(1);
+    st = LSC_ERR_NOMEM;
+    for (size_t n = 0; st != LSC_OK; n++) {
+        b.left = n;
+        st = lsc_model_save(m, fx->path, 1, &err);
+        b.left = SIZE_MAX;
+        if (st != LSC_OK)
+            assert_int_equal(st, LSC_ERR_NOMEM);
+    }
+    st = LSC_ERR_NOMEM;
+    for (size_t n = 0; st != LSC_OK; n++) {
+        struct lsc_model *back = NULL;
+        b.left = n;
+        st = lsc_model_load(fx->path, &back, &err);
+        b.left = SIZE_MAX;
+        if (st != LSC_OK && st != LSC_ERR_NOMEM)
+            fail_msg("allocation %zu: %s: %s", n, lsc_strerror(st), err.message);
+        lsc_model_free(back);
+    }
+    lsc_model_free(m);
     lsc_set_allocator(NULL);
 }
 

@@ -47,7 +47,7 @@ static enum lsc_status fit_at(const struct design *d, const struct cv_opts *o, d
         st = logreg_fit(d, &lo, beta, &r, err);
         *converged = r.converged;
     } else {
-        struct enet_opts eo = {lambda, o->l1_ratio, o->max_iter, o->tol, NULL};
+        struct enet_opts eo = {lambda, o->l1_ratio, o->max_iter, o->tol};
         struct enet_result r;
         st = enet_fit(d, &eo, beta, &r, err);
         *converged = r.converged;

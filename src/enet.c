@@ -185,9 +185,6 @@ enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, doub
     double lam = o->lambda, alpha = o->l1_ratio;
     double *eta = NULL, *g = NULL, *H = NULL, *c = NULL, *r = NULL, *trial = NULL;
     memset(res, 0, sizeof *res);
-    if (o->weights != NULL)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "row weights are not supported by the elastic-net fit yet");
     if (!(lam >= 0.0) || !isfinite(lam) || !(alpha >= 0.0 && alpha <= 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "elastic net: lambda must be >= 0 and l1_ratio in [0, 1]");

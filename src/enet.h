@@ -13,9 +13,10 @@ struct enet_opts {
     double l1_ratio;        /* alpha in [0, 1]: the L1 share of the penalty */
     size_t max_iter;        /* outer (Newton) iterations */
     double tol;             /* on the largest KKT violation / n */
-    const double *weights;  /* row weights by view row; must be NULL for now
-                               (reserved for the weighted Newton pass) */
 };
+/* Row weights are not an option here: the fit sees the rows only through
+ * logreg_derivatives and design_linear_loss, so weights carried by the
+ * design (the weighted Newton path's design.w) apply to it unchanged. */
 
 struct enet_result {
     size_t iterations;
@@ -43,7 +44,7 @@ enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double 
                                 struct lsc_error *err);
 
 /* Fits beta (p entries: in, the starting point, so a path can warm-start;
- * out, the estimate). LSC_ERR_USAGE for bad options (weights != NULL). */
+ * out, the estimate). LSC_ERR_USAGE for bad options. */
 enum lsc_status enet_fit(const struct design *d, const struct enet_opts *opts, double *beta,
                          struct enet_result *res, struct lsc_error *err);
 

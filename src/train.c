@@ -330,7 +330,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         *lambda = cv->lambda[cv->chosen];
     }
     if (o->l1_ratio > 0.0) {
-        struct enet_opts eo = {*lambda, o->l1_ratio, o->max_iter, o->tol, NULL};
+        struct enet_opts eo = {*lambda, o->l1_ratio, o->max_iter, o->tol};
         struct enet_result er;
         st = enet_fit(&d, &eo, m->coef, &er, err);
         memset(res, 0, sizeof *res);

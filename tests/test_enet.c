@@ -147,7 +147,7 @@ static void test_alpha_zero_equals_newton(void **state)
     struct logreg_opts lo = {2.5, 100, 1e-12, NULL};
     assert_int_equal(logreg_fit(&f->d, &lo, a, &lr, NULL), LSC_OK);
     assert_true(lr.converged);
-    struct enet_opts eo = {2.5, 0.0, 100, 1e-12, NULL};
+    struct enet_opts eo = {2.5, 0.0, 100, 1e-12};
     assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.converged);
     for (size_t j = 0; j < p; j++)
@@ -162,7 +162,7 @@ static void check_kkt(const struct design *d, double lambda, double alpha, size_
     size_t p = d->p;
     double *b = calloc(p, sizeof *b), *g = calloc(p, sizeof *g), *eta = calloc(d->n, sizeof *eta);
     struct enet_result er;
-    struct enet_opts eo = {lambda, alpha, 100, 1e-10, NULL};
+    struct enet_opts eo = {lambda, alpha, 100, 1e-10};
     assert_int_equal(enet_fit(d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.converged);
     design_linear(d, b, eta, NULL);
@@ -217,16 +217,14 @@ static void test_lambda_max_zeroes_all(void **state)
     assert_true(lmax > 0.0);
     double *b = calloc(p, sizeof *b);
     struct enet_result er;
-    struct enet_opts eo = {lmax * 1.0001, 1.0, 100, 1e-10, NULL};
+    struct enet_opts eo = {lmax * 1.0001, 1.0, 100, 1e-10};
     assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_int_equal(er.nonzero, 0);
     memset(b, 0, p * sizeof *b);
     eo.lambda = lmax * 0.9;
     assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.nonzero >= 1);
-    /* weights are reserved */
-    double w = 1.0;
-    eo.weights = &w;
+    eo.l1_ratio = 1.5;
     assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_ERR_USAGE);
     free(b);
 }
@@ -271,7 +269,7 @@ static void test_allocation_failures(void **state)
     size_t p = f->d.p;
     double *b = calloc(p, sizeof *b);
     struct enet_result er;
-    struct enet_opts eo = {5.0, 0.5, 100, 1e-10, NULL};
+    struct enet_opts eo = {5.0, 0.5, 100, 1e-10};
     struct cv_opts co = {2, CV_AUC, 1, 3, 1.0, 3, 1e-2, 20, 1e-8};
     struct cv_path cp;
     enum lsc_status st = LSC_ERR_NOMEM;

@@ -286,6 +286,15 @@ static void print_table(FILE *fp, const struct lsc_model *m)
             f.mcfadden_r2, f.aic, f.bic);
     fprintf(fp, "Newton iterations %zu, %s\n\n", f.iterations,
             f.converged ? "converged" : "NOT converged");
+    if (pen.l1_ratio > 0.0) {
+        /* estimates only: Wald columns would be meaningless */
+        fprintf(fp, "%-40s %10s %10s\n", "", "estimate", "odds.ratio");
+        for (size_t i = 0; i < lsc_model_n_features(m); i++)
+            fprintf(fp, "%-40.40s %10.4f %10.4g%s\n", lsc_model_feature_name(m, i),
+                    lsc_model_coefficient(m, i), exp(lsc_model_coefficient(m, i)),
+                    i > 0 && lsc_model_coefficient(m, i) == 0.0 ? "  (dropped)" : "");
+        return;
+    }
     fprintf(fp, "%-40s %10s %10s %8s %9s %10s %10s %10s\n", "", "estimate", "std.err", "z",
             "P>|z|", "[0.025", "0.975]", "odds.ratio");
     for (size_t i = 0; i < lsc_model_n_features(m); i++) {

@@ -58,6 +58,8 @@ for run in 1 2; do
 done
 expect_in "$WORK/cv1.txt" "Cross-validation: 5 folds (seed 7), l1_ratio 1, metric logloss" "CV table"
 expect_in "$WORK/cv1.txt" "<- chosen" "CV choice marked"
+expect_in "$WORK/cv1.txt" "Wald statistics are not meaningful" "no Wald table under L1"
+expect_in "$WORK/cv1.txt" "(dropped)" "dropped features in the table"
 strip() { grep -v '"created"\|"checksum"' "$1"; }
 cmp -s <(strip "$WORK/cv1.json") <(strip "$WORK/cv2.json") && ok || fail "--cv 5 --seed 7 twice gave different models"
 [ "$(json "$WORK/cv1.json" 'm["fit"]["l2"] == m["fit"]["cv"]["path"][m["fit"]["cv"]["chosen"]]["lambda"]')" = True ] \

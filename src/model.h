@@ -155,7 +155,35 @@ struct lsc_model {
     struct lsc_drift_ref *drift;
     /* comparison with the model this one retrains (src/baseline.h) */
     struct lsc_baseline_stat *baseline;
+    /* penalty (l2 above is lambda, its strength) and its tuning */
+    double l1_ratio;        /* 0: L2 (ridge); 1: L1 (lasso); between: elastic net */
+    struct lsc_cv *cv;      /* NULL: lambda given, not cross-validated */
 };
+
+/* A cross-validated choice of lambda (src/cv.h), largest lambda first. */
+struct lsc_cv {
+    size_t folds;
+    int metric;             /* 0 log-loss, 1 AUC */
+    int one_se;             /* the one-standard-error rule */
+    unsigned long seed;
+    size_t n;
+    double *lambda, *mean, *se;
+    size_t *nonzero;
+    size_t best, chosen;
+};
+
+/* model_penalty.c: the fit.l1_ratio, fit.dropped and fit.cv members. */
+void model_cv_free(struct lsc_cv *cv);
+/* Adds them to the fit object; non-zero when out of memory. */
+int model_penalty_to_json(const struct lsc_model *m, json_t *fit);
+/* Reads them from the fit object (all optional: models written before they
+ * existed load as L2 fits without cross-validation). */
+enum lsc_status model_penalty_from_json(const json_t *fit, struct lsc_model *m, const char *file,
+                                        struct lsc_error *err);
+/* l1_ratio in [0, 1]; the cross-validation path well formed, its chosen
+ * lambda equal to fit.l2. */
+enum lsc_status model_penalty_validate(const struct lsc_model *m, const char *file,
+                                       struct lsc_error *err);
 
 /* Allocates an empty model (all pointers NULL). */
 struct lsc_model *model_new(void);

@@ -130,6 +130,7 @@ void lsc_model_free(struct lsc_model *m)
     model_weighting_free(m);
     drift_ref_free(m->drift);
     baseline_stat_free(m->baseline);
+    model_cv_free(m->cv);
     lsc_free(m);
 }
 
@@ -465,6 +466,8 @@ enum lsc_status model_validate(const struct lsc_model *m, const char *file, stru
         st = validate_columns(m, file, err);
     if (st == LSC_OK)
         st = model_weighting_validate(m, file, err);
+    if (st == LSC_OK)
+        st = model_penalty_validate(m, file, err);
     if (st != LSC_OK)
         goto cleanup;
     if (!isfinite(m->l2) || m->l2 < 0.0)
@@ -778,6 +781,7 @@ static json_t *build_model(const struct lsc_model *m)
                 bad |= set(fs, "lr_p_value", jmetric(f->lr_p_value));
             }
         }
+        bad |= model_penalty_to_json(m, o);
     }
 
     if (!m->holdout.present) {
@@ -1556,6 +1560,8 @@ static enum lsc_status parse_fit(const struct reader *r, const json_t *root, str
     json_t *fs = NULL;
     if (st == LSC_OK)
         st = member(r, o, p, "statistics", &fs);
+    if (st == LSC_OK)
+        st = model_penalty_from_json(o, m, r->file, r->err);
     if (st != LSC_OK || json_is_null(fs))
         return st;
     if (!json_is_object(fs))

@@ -147,6 +147,27 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
     if (json_object_get(m->options, "population_rate") != NULL &&
         (st = num(m, "population_rate", &l->o.population_rate, err)) != LSC_OK)
         goto cleanup;
+    /* the penalty's type and tuning: present only when used */
+    if (json_object_get(m->options, "l1_ratio") != NULL &&
+        (st = num(m, "l1_ratio", &l->o.l1_ratio, err)) != LSC_OK)
+        goto cleanup;
+    if (json_object_get(m->options, "cv_folds") != NULL) {
+        if ((st = count(m, "cv_folds", &l->o.cv_folds, err)) != LSC_OK)
+            goto cleanup;
+        v = json_object_get(m->options, "cv_metric");
+        if (!json_is_string(v) || (strcmp(json_string_value(v), "auc") != 0 &&
+                                   strcmp(json_string_value(v), "logloss") != 0)) {
+            st = bad(m, "cv_metric", "expected \"logloss\" or \"auc\"", err);
+            goto cleanup;
+        }
+        l->o.cv_metric = strcmp(json_string_value(v), "auc") == 0;
+        v = json_object_get(m->options, "cv_1se");
+        if (!json_is_boolean(v)) {
+            st = bad(m, "cv_1se", "expected true or false", err);
+            goto cleanup;
+        }
+        l->o.cv_one_se = json_is_true(v);
+    }
     v = json_object_get(m->options, "refit");
     if (!json_is_boolean(v)) {
         st = bad(m, "refit", "expected true or false", err);

@@ -14,8 +14,10 @@
 #include "date_split.h"
 #include "derive.h"
 #include "design.h"
+#include "cv.h"
 #include "diagnostics.h"
 #include "drift.h"
+#include "enet.h"
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
@@ -83,6 +85,14 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
     if (!(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");
+    if (!(o->l1_ratio >= 0.0 && o->l1_ratio <= 1.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--l1-ratio must be in [0, 1]");
+    if (o->cv_folds == 1 || o->cv_folds > 100)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv must be between 2 and 100");
+    if (o->cv_metric != 0 && o->cv_metric != 1)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-metric must be logloss or auc");
+    if (o->cv_one_se && o->cv_folds == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
         o->delimiter != '|')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -202,7 +212,7 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
 static json_t *options_json_base(const struct lsc_train_options *o)
 {
     char delim[2] = {o->delimiter, '\0'};
-    return json_pack("{s:s, s:s?, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:f, s:I, "
+    json_t *j = json_pack("{s:s, s:s?, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:f, s:I, "
                      "s:b, s:I, s:f, s:f, s:f}",
                      "input", o->input, "delimiter", o->delimiter ? delim : NULL, "target",
                      o->target, "id", strings_json(&o->ids), "exclude", strings_json(&o->exclude),
@@ -213,6 +223,15 @@ static json_t *options_json_base(const struct lsc_train_options *o)
                      o->holdout, "seed", (json_int_t)o->seed, "refit", o->refit, "max_iter",
                      (json_int_t)o->max_iter, "tol", o->tol, "tier_hot", o->tier_hot,
                      "tier_warm", o->tier_warm);
+    if (j != NULL &&
+        (json_object_set_new(j, "l1_ratio", json_real(o->l1_ratio)) != 0 ||
+         json_object_set_new(j, "cv", json_integer((json_int_t)o->cv_folds)) != 0 ||
+         json_object_set_new(j, "cv_metric", json_string(o->cv_metric ? "auc" : "logloss")) != 0 ||
+         json_object_set_new(j, "cv_1se", json_boolean(o->cv_one_se)) != 0)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j;
 }
 
 /* The options object; the weight and split options only when given, so
@@ -230,6 +249,13 @@ static json_t *options_json(const struct lsc_train_options *o)
     if (!bad && o->split_date != NULL)
         bad |= json_object_set_new(j, "split_date", json_string(o->split_date)) != 0 ||
                json_object_set_new(j, "cutoff", json_string(o->cutoff)) != 0;
+    if (!bad && o->l1_ratio > 0.0)
+        bad |= json_object_set_new(j, "l1_ratio", json_real(o->l1_ratio)) != 0;
+    if (!bad && o->cv_folds > 0)
+        bad |= json_object_set_new(j, "cv_folds", json_integer((json_int_t)o->cv_folds)) != 0 ||
+               json_object_set_new(j, "cv_metric",
+                                   json_string(o->cv_metric ? "auc" : "logloss")) != 0 ||
+               json_object_set_new(j, "cv_1se", json_boolean(o->cv_one_se)) != 0;
     if (bad) {
         json_decref(j);
         j = NULL;
@@ -330,6 +356,22 @@ struct fit_weights {
     double *w;
     struct weights_info *info;
 };
+/* Cross-validates the penalty on d's rows (see cv.h). */
+static enum lsc_status choose_lambda(const struct design *d, const struct lsc_train_options *o,
+                                     const struct lsc_log *log, struct cv_path *cv,
+                                     struct lsc_error *err)
+{
+    struct cv_opts co = {o->cv_folds, o->cv_metric ? CV_AUC : CV_LOGLOSS, o->cv_one_se, o->seed,
+                         o->l1_ratio, 40, 1e-4, o->max_iter, o->tol};
+    lsc_logf(log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
+             co.folds, co.n_lambda);
+    enum lsc_status st = cv_run(d, &co, cv, err);
+    if (st == LSC_OK && cv->not_converged > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "cross-validation: %zu fits did not converge in %zu iterations; raise --max-iter",
+                 cv->not_converged, o->max_iter);
+    return st;
+}
 
 /* Fits encoders and coefficients on rows; leaves col_src for design use.
  * warm (may be NULL) seeds coefficients whose feature names it knows. */
@@ -338,6 +380,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
                               const struct warm_start *warm, struct lsc_model *m,
                               size_t **col_src, struct encoder_stats *es, double **hessian,
                               struct logreg_result *res, const struct fit_weights *fw,
+                              struct cv_path *cv, double *lambda,
                               struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -367,8 +410,25 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         goto cleanup;
     }
     *hessian = h;
-    struct logreg_opts lo = {o->l2, o->max_iter, o->tol, h};
-    st = logreg_fit(&d, &lo, m->coef, res, err);
+    if (o->cv_folds > 0 && cv->n == 0) {
+        /* once, on the first fit's rows (the training split) */
+        if ((st = choose_lambda(&d, o, log, cv, err)) != LSC_OK)
+            goto cleanup;
+        *lambda = cv->lambda[cv->chosen];
+    }
+    if (o->l1_ratio > 0.0) {
+        struct enet_opts eo = {*lambda, o->l1_ratio, o->max_iter, o->tol};
+        struct enet_result er;
+        st = enet_fit(&d, &eo, m->coef, &er, err);
+        memset(res, 0, sizeof *res);
+        res->iterations = er.iterations;
+        res->converged = er.converged;
+        res->objective = er.objective;
+        res->grad_norm = er.kkt;
+    } else {
+        struct logreg_opts lo = {*lambda, o->max_iter, o->tol, h};
+        st = logreg_fit(&d, &lo, m->coef, res, err);
+    }
     if (st != LSC_OK)
         goto cleanup;
     if (!res->converged)
@@ -518,6 +578,46 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
     return LSC_OK;
 }
 
+/* The penalty in the model: lambda (fit.l2), l1_ratio and the
+ * cross-validation path (moved from cv). */
+static enum lsc_status attach_penalty(struct lsc_model *m, const struct lsc_train_options *o,
+                                      double lambda, struct cv_path *cv, struct lsc_error *err)
+{
+    m->l2 = lambda;
+    m->l1_ratio = o->l1_ratio;
+    if (cv->n == 0)
+        return LSC_OK;
+    struct lsc_cv *c = lsc_calloc(1, sizeof *c);
+    if (c == NULL)
+        return lsc_error_nomem(err);
+    c->folds = o->cv_folds;
+    c->metric = o->cv_metric;
+    c->one_se = o->cv_one_se;
+    c->seed = o->seed;
+    c->n = cv->n;
+    c->lambda = cv->lambda;
+    c->mean = cv->mean;
+    c->se = cv->se;
+    c->nonzero = cv->nonzero;
+    c->best = cv->best;
+    c->chosen = cv->chosen;
+    memset(cv, 0, sizeof *cv);
+    m->cv = c;
+    return LSC_OK;
+}
+
+/* Wald standard errors, z, p-values and intervals assume a smooth objective
+ * at the estimate; under an L1 penalty they are not meaningful (zeroed
+ * coefficients have no sampling distribution of that form), so an elastic-
+ * net model stores null for them (see docs/statistics.md). */
+static void forget_wald(struct lsc_model *m)
+{
+    for (size_t j = 0; m->coef_stats != NULL && j < m->n_features; j++) {
+        struct lsc_coef_stat *c = &m->coef_stats[j];
+        c->std_error = c->z = c->p_value = c->ci_low = c->ci_high = NAN;
+    }
+}
+
 enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
                           struct lsc_model **out, struct lsc_train_summary *sum,
                           struct lsc_error *err)
@@ -537,6 +637,9 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     struct report_warnings warns;
     struct weights_info winfo;
     struct fit_weights fw = {NULL, o->class_weight_balanced, NULL, &winfo};
+    struct cv_path cv;
+    double lambda = o->l2;
+    memset(&cv, 0, sizeof cv);
     memset(&d, 0, sizeof d);
     memset(&winfo, 0, sizeof winfo);
     memset(sum, 0, sizeof *sum);
@@ -618,7 +721,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->holdout_rows = nhold;
 
     st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &hess, &res,
-                &fw, err);
+                &fw, &cv, &lambda, err);
     if (st != LSC_OK)
         goto cleanup;
     sum->columns_used = es.columns_used;
@@ -691,7 +794,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         if ((st = warm_start_save(&warm, m, err)) != LSC_OK)
             goto cleanup;
         st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &hess, &res, &fw,
-                    err);
+                    &cv, &lambda, err);
         if (st != LSC_OK)
             goto cleanup;
         m->refit = 1;
@@ -708,6 +811,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     m->objective = res.objective;
     if ((st = fill_metadata(m, ds, o, err)) != LSC_OK)
         goto cleanup;
+    if ((st = attach_penalty(m, o, lambda, &cv, err)) != LSC_OK)
+        goto cleanup;
 
     /* the design the saved coefficients were fitted on */
     int all = m->refit || nhold == 0;
@@ -722,7 +827,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         lsc_logf(log, LSC_LOG_NOTE,
                  "the weights are not all whole numbers, so they cannot be read as frequency "
                  "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
-    else if ((st = attach_stats(m, &d, o->l2, res.hessian_valid ? hess : NULL, res.objective,
+    else if ((st = attach_stats(m, &d, lambda, res.hessian_valid ? hess : NULL, res.objective,
                                 log, err)) != LSC_OK)
         goto cleanup;
     if ((st = record_weighting(m, o, ds, &d, wfit ? &winfo : NULL, log, sum, err)) != LSC_OK)
@@ -751,6 +856,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if ((st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
                               err)) != LSC_OK)
         goto cleanup;
+    if (o->l1_ratio > 0.0)
+        forget_wald(m);
     if (o->export_design != NULL) {
         /* the --weight values; balanced class factors are in the model */
         struct design dx = d;
@@ -774,6 +881,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     *out = m;
     m = NULL;
 cleanup:
+    cv_path_free(&cv);
     lsc_free(hess);
     lsc_free(wbase);
     lsc_free(wfit);

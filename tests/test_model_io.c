@@ -155,6 +155,34 @@ static struct lsc_model *make_model(int variant)
     }
     m->tier_hot = 70;
     m->tier_warm = 40;
+    if (variant == 1) {
+        /* an elastic-net fit with a zeroed feature and a CV path */
+        m->l1_ratio = 0.5;
+        m->coef[2] = 0.0;
+        struct lsc_cv *cv = lsc_calloc(1, sizeof *cv);
+        assert_non_null(cv);
+        cv->folds = 5;
+        cv->metric = 1;
+        cv->one_se = 1;
+        cv->seed = 7;
+        cv->n = 3;
+        cv->lambda = lsc_malloc(3 * sizeof *cv->lambda);
+        cv->mean = lsc_malloc(3 * sizeof *cv->mean);
+        cv->se = lsc_malloc(3 * sizeof *cv->se);
+        cv->nonzero = lsc_malloc(3 * sizeof *cv->nonzero);
+        assert_true(cv->lambda && cv->mean && cv->se && cv->nonzero);
+        static const double lam[] = {10.0 / 3.0, 1.0, 0.1}, mean[] = {0.5, 0.71, 0.7};
+        for (size_t k = 0; k < 3; k++) {
+            cv->lambda[k] = lam[k];
+            cv->mean[k] = mean[k];
+            cv->se[k] = 0.01 * (double)(k + 1);
+            cv->nonzero[k] = k;
+        }
+        cv->se[0] = NAN;
+        cv->best = 1;
+        cv->chosen = 1;
+        m->cv = cv;
+    }
     assert_int_equal(model_build_lookups(m, NULL), LSC_OK);
     return m;
 }
@@ -318,6 +346,30 @@ static void compare_models(const struct lsc_model *a, const struct lsc_model *b)
     }
     same_double(a->tier_hot, b->tier_hot);
     same_double(a->tier_warm, b->tier_warm);
+    same_double(a->l1_ratio, b->l1_ratio);
+    assert_int_equal(a->cv != NULL, b->cv != NULL);
+    if (a->cv != NULL) {
+        assert_int_equal(a->cv->folds, b->cv->folds);
+        assert_int_equal(a->cv->metric, b->cv->metric);
+        assert_int_equal(a->cv->one_se, b->cv->one_se);
+        assert_int_equal(a->cv->seed, b->cv->seed);
+        assert_int_equal(a->cv->n, b->cv->n);
+        assert_int_equal(a->cv->best, b->cv->best);
+        assert_int_equal(a->cv->chosen, b->cv->chosen);
+        for (size_t k = 0; k < a->cv->n; k++) {
+            same_double(a->cv->lambda[k], b->cv->lambda[k]);
+            same_double(a->cv->mean[k], b->cv->mean[k]);
+            same_double(a->cv->se[k], b->cv->se[k]);
+            assert_int_equal(a->cv->nonzero[k], b->cv->nonzero[k]);
+        }
+        struct lsc_penalty_info pi;
+        struct lsc_cv_point pt;
+        lsc_model_penalty_info(b, &pi);
+        assert_int_equal(pi.nonzero, b->n_features - 2);
+        assert_string_equal(pi.cv_metric, "auc");
+        assert_true(lsc_model_cv_point(b, 2, &pt));
+        assert_false(lsc_model_cv_point(b, 3, &pt));
+    }
 }
 
 static void round_trip(struct fixture *fx, int variant)
@@ -731,6 +783,29 @@ static void not_an_object_column(json_t *r)
     json_array_set_new(member_of(r, "columns"), 0, json_null());
 }
 
+static void l1_ratio_2(json_t *r)
+{
+    put(member_of(r, "fit"), "l1_ratio", json_real(2.0));
+}
+static void dropped_wrong(json_t *r)
+{
+    json_t *fit = member_of(r, "fit");
+    put(fit, "l1_ratio", json_real(1.0));
+    put(fit, "dropped", json_pack("[s]", "Total Time"));
+}
+static void cv_off_path(json_t *r)
+{
+    put(member_of(r, "fit"), "cv",
+        json_pack("{s:i, s:s, s:s, s:i, s:i, s:i, s:[{s:f, s:f, s:f, s:i}, {s:f, s:f, s:n, s:i}]}",
+                  "folds", 5, "metric", "logloss", "rule", "min", "seed", 1, "best", 1, "chosen",
+                  1, "path", "lambda", 4.0, "mean", 0.6, "se", 0.01, "nonzero", 0, "lambda",
+                  2.0, "mean", 0.5, "se", "nonzero", 3));
+}
+static void cv_bad_metric(json_t *r)
+{
+    put(member_of(r, "fit"), "cv", json_pack("{s:i, s:s}", "folds", 5, "metric", "mse"));
+}
+
 static void coefficient_changed(json_t *r)
 {
     put(json_array_get(member_of(r, "features"), 1), "estimate", json_real(0.5));
@@ -824,6 +899,10 @@ static const struct load_case load_cases[] = {
      "model file was modified or truncated (checksum mismatch)"},
     {"member added", NULL, unknown_member_added,
      "model file was modified or truncated (checksum mismatch)"},
+    {"l1_ratio 2", NULL, l1_ratio_2, "fit.l1_ratio: must be in [0, 1]"},
+    {"dropped wrong", NULL, dropped_wrong, "fit.dropped:"},
+    {"cv off path", NULL, cv_off_path, "fit.l2: 1 is not the chosen point of fit.cv.path"},
+    {"cv bad metric", NULL, cv_bad_metric, "fit.cv.metric: expected"},
     {"no checksum", NULL, no_checksum, "checksum: missing"},
     {"checksum md5", NULL, checksum_md5,
      "checksum: expected \"sha256:\" and 64 hexadecimal digits"},
@@ -1034,6 +1113,27 @@ static void test_allocation_failures(void **state)
                 fail_msg("allocation %zu: %s: %s", n, lsc_strerror(st), err.message);
             assert_null(back);
         }
+        lsc_model_free(back);
+    }
+    lsc_model_free(m);
+    /* the penalty members of an elastic-net model with a CV path */
+    m = make_model(1);
+    st = LSC_ERR_NOMEM;
+    for (size_t n = 0; st != LSC_OK; n++) {
+        b.left = n;
+        st = lsc_model_save(m, fx->path, 1, &err);
+        b.left = SIZE_MAX;
+        if (st != LSC_OK)
+            assert_int_equal(st, LSC_ERR_NOMEM);
+    }
+    st = LSC_ERR_NOMEM;
+    for (size_t n = 0; st != LSC_OK; n++) {
+        struct lsc_model *back = NULL;
+        b.left = n;
+        st = lsc_model_load(fx->path, &back, &err);
+        b.left = SIZE_MAX;
+        if (st != LSC_OK && st != LSC_ERR_NOMEM)
+            fail_msg("allocation %zu: %s: %s", n, lsc_strerror(st), err.message);
         lsc_model_free(back);
     }
     lsc_model_free(m);

@@ -79,6 +79,22 @@ static const char usage_text2[] =
     "                            the others validate (instead of --holdout)\n"
     "      --cutoff DATE         YYYY-MM-DD, with --split-date\n"
     "\n"
+    "Penalty (docs/statistics.md):\n"
+    "      --lambda LAMBDA       penalty strength (the same as --l2): the fit minimises\n"
+    "                            sum of log-losses + LAMBDA * (A |b|_1 + (1-A)/2 |b|^2)\n"
+    "      --l1-ratio A          L1 share A in [0, 1] (default 0: L2, Newton). A > 0:\n"
+    "                            elastic net (1: lasso) by coordinate descent; the\n"
+    "                            optimum of scikit-learn's LogisticRegression(\n"
+    "                            penalty='elasticnet', l1_ratio=A, C=1/LAMBDA);\n"
+    "                            features it zeroes are reported as dropped\n"
+    "      --cv K                choose LAMBDA by stratified K-fold cross-validation\n"
+    "                            on the training rows over 40 values from the\n"
+    "                            smallest that zeroes every coefficient down to\n"
+    "                            1e-4 of it (folds drawn with --seed)\n"
+    "      --cv-metric M         logloss (default) or auc\n"
+    "      --cv-1se              the largest LAMBDA within one standard error of the\n"
+    "                            best (default: the best)\n"
+    "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
     "                            in COL (YYYY-MM-DD; empty: missing) (repeatable)\n"
@@ -107,7 +123,8 @@ enum {
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
-    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF
+    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
+    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE
 };
 
 static const struct option long_opts[] = {
@@ -148,6 +165,11 @@ static const struct option long_opts[] = {
     {"days-since", required_argument, NULL, OPT_DAYS},
     {"account-column", required_argument, NULL, OPT_ACCOUNT},
     {"as-of", required_argument, NULL, OPT_ASOF},
+    {"lambda", required_argument, NULL, OPT_LAMBDA},
+    {"l1-ratio", required_argument, NULL, OPT_L1RATIO},
+    {"cv", required_argument, NULL, OPT_CV},
+    {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
+    {"cv-1se", no_argument, NULL, OPT_CV1SE},
     {NULL, 0, NULL, 0},
 };
 
@@ -232,6 +254,43 @@ static int by_magnitude(const void *a, const void *b)
     return x->index < y->index ? -1 : 1;
 }
 
+/* The penalty and, under an L1 part, the features it dropped. */
+static void print_penalty(const struct lsc_model *m)
+{
+    struct lsc_penalty_info p;
+    lsc_model_penalty_info(m, &p);
+    if (p.cv_folds > 0)
+        fprintf(stderr, "lambda %.6g chosen by %zu-fold cross-validation (%s, %s rule)\n",
+                p.lambda, p.cv_folds, p.cv_metric, p.cv_one_se ? "one-SE" : "best");
+    if (p.l1_ratio <= 0.0)
+        return;
+    size_t n = lsc_model_n_features(m);
+    fprintf(stderr, "elastic net: l1_ratio %g, lambda %.6g; %zu of %zu features kept, %zu dropped"
+                    " (coefficient 0)%s\n",
+            p.l1_ratio, p.lambda, p.nonzero, n ? n - 1 : 0, n ? n - 1 - p.nonzero : 0,
+            n - 1 > p.nonzero ? ":" : "");
+    for (size_t i = 1; i < n; i++)
+        if (lsc_model_coefficient(m, i) == 0.0)
+            fprintf(stderr, "  dropped: %s\n", lsc_model_feature_name(m, i));
+}
+
+/* The cross-validation path, when lambda was chosen that way. */
+static void print_cv_table(FILE *fp, const struct lsc_model *m)
+{
+    struct lsc_penalty_info p;
+    struct lsc_cv_point pt;
+    lsc_model_penalty_info(m, &p);
+    if (p.cv_folds == 0)
+        return;
+    fprintf(fp, "Cross-validation: %zu folds (seed %lu), l1_ratio %g, metric %s, rule %s\n",
+            p.cv_folds, p.cv_seed, p.l1_ratio, p.cv_metric, p.cv_one_se ? "one-SE" : "best");
+    fprintf(fp, "%4s %14s %12s %12s %8s\n", "", "lambda", p.cv_metric, "std.err", "nonzero");
+    for (size_t k = 0; lsc_model_cv_point(m, k, &pt); k++)
+        fprintf(fp, "%4zu %14.6g %12.6f %12.6f %8zu%s\n", k + 1, pt.lambda, pt.mean, pt.se,
+                pt.nonzero, k == p.cv_chosen ? "  <- chosen" : k == p.cv_best ? "  <- best" : "");
+    fprintf(fp, "chosen lambda %.17g\n\n", p.lambda);
+}
+
 static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
                           const struct lsc_train_options *o, const char *output)
 {
@@ -277,6 +336,7 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
                     lsc_model_feature_name(m, r[k].index));
         free(r);
     }
+    print_penalty(m);
     fprintf(stderr, "model written to %s\n", output);
 }
 
@@ -314,7 +374,13 @@ static void print_table(FILE *fp, const struct lsc_model *m)
     }
     fprintf(fp, "Logistic regression of %s: %zu rows, %zu coefficients, L2 lambda %g\n",
             lsc_model_target(m), f.rows, f.coefficients, f.l2);
-    if (f.l2 > 0.0)
+    struct lsc_penalty_info pen;
+    lsc_model_penalty_info(m, &pen);
+    if (pen.l1_ratio > 0.0)
+        fprintf(fp, "(elastic net, l1_ratio %g: Wald statistics are not meaningful under an L1 "
+                    "penalty and are not reported; see docs/statistics.md)\n",
+                pen.l1_ratio);
+    else if (f.l2 > 0.0)
         fprintf(fp, "(penalised fit: standard errors from the penalised Hessian; "
                     "see docs/statistics.md)\n");
     fprintf(fp, "Log-likelihood %.6g   LL-null %.6g   LR chi2(%g) %.6g   p %.4g\n",
@@ -323,6 +389,15 @@ static void print_table(FILE *fp, const struct lsc_model *m)
             f.mcfadden_r2, f.aic, f.bic);
     fprintf(fp, "Newton iterations %zu, %s\n\n", f.iterations,
             f.converged ? "converged" : "NOT converged");
+    if (pen.l1_ratio > 0.0) {
+        /* estimates only: Wald columns would be meaningless */
+        fprintf(fp, "%-40s %10s %10s\n", "", "estimate", "odds.ratio");
+        for (size_t i = 0; i < lsc_model_n_features(m); i++)
+            fprintf(fp, "%-40.40s %10.4f %10.4g%s\n", lsc_model_feature_name(m, i),
+                    lsc_model_coefficient(m, i), exp(lsc_model_coefficient(m, i)),
+                    i > 0 && lsc_model_coefficient(m, i) == 0.0 ? "  (dropped)" : "");
+        return;
+    }
     fprintf(fp, "%-40s %10s %10s %8s %9s %10s %10s %10s\n", "", "estimate", "std.err", "z",
             "P>|z|", "[0.025", "0.975]", "odds.ratio");
     for (size_t i = 0; i < lsc_model_n_features(m); i++) {
@@ -345,6 +420,7 @@ int main(int argc, char **argv)
     struct lsc_model *model = NULL, *like_model = NULL, *baseline = NULL;
     struct lsc_like *like = NULL;
     const char *like_path = NULL, *baseline_path = NULL;
+    int lambda_given = 0;
     struct lsc_train_summary sum;
 
     gsl_set_error_handler_off();
@@ -392,7 +468,7 @@ int main(int argc, char **argv)
         case OPT_CATEGORICAL: bad_alloc = push(&cat, optarg); break;
         case OPT_NA: st = lsc_split_list(optarg, &na, &nna, &err); break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
-        case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); break;
+        case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); lambda_given = 1; break;
         case OPT_MINLEVEL: st = lsc_parse_size(optarg, "--min-level-count", &o.min_level_count, &err); break;
         case OPT_HOLDOUT:
             holdout_given = 1;
@@ -442,6 +518,18 @@ int main(int argc, char **argv)
         case OPT_DAYS: bad_alloc = push(&days, optarg); break;
         case OPT_ACCOUNT: o.account_column = optarg; break;
         case OPT_ASOF: o.as_of = optarg; break;
+        case OPT_LAMBDA: st = lsc_parse_double(optarg, "--lambda", &o.l2, &err); lambda_given = 1; break;
+        case OPT_L1RATIO: st = lsc_parse_double(optarg, "--l1-ratio", &o.l1_ratio, &err); break;
+        case OPT_CV: st = lsc_parse_size(optarg, "--cv", &o.cv_folds, &err); break;
+        case OPT_CVMETRIC:
+            if (strcmp(optarg, "logloss") == 0 || strcmp(optarg, "auc") == 0)
+                o.cv_metric = strcmp(optarg, "auc") == 0;
+            else {
+                rc = usage_error("--cv-metric must be logloss or auc");
+                goto cleanup;
+            }
+            break;
+        case OPT_CV1SE: o.cv_one_se = 1; break;
         default: rc = usage_error("invalid option"); goto cleanup;
         }
         if (bad_alloc) {
@@ -481,6 +569,10 @@ int main(int argc, char **argv)
     if (o.split_date != NULL && holdout_given) {
         rc = usage_error("--holdout and --split-date are alternatives: the date split decides "
                          "the validation rows");
+        goto cleanup;
+    }
+    if (lambda_given && o.cv_folds > 0) {
+        rc = usage_error("--cv chooses the penalty: drop --lambda/--l2, or drop --cv");
         goto cleanup;
     }
     if (lsc_train_options_check(&o, &err) != LSC_OK) {
@@ -527,6 +619,7 @@ int main(int argc, char **argv)
         print_baseline(model);
     if (want_table) {
         FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
+        print_cv_table(tfp, model);
         print_table(tfp, model);
         if (lsc_model_write_validation(model, tfp, &err) != LSC_OK)
             rc = fail(&err);

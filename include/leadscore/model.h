@@ -59,6 +59,28 @@ struct lsc_fit_info {
 /* 1 and *out filled when the model has fit statistics, 0 otherwise. */
 int lsc_model_fit_info(const struct lsc_model *model, struct lsc_fit_info *out);
 
+/* The penalty lambda * (l1_ratio |b|_1 + (1 - l1_ratio)/2 |b|^2) of the fit
+ * and, when lambda was chosen by cross-validation, how. */
+struct lsc_penalty_info {
+    double lambda, l1_ratio;
+    size_t nonzero;            /* non-zero coefficients besides the intercept */
+    size_t cv_folds;           /* 0: lambda was given, not cross-validated */
+    const char *cv_metric;     /* "logloss" or "auc" */
+    int cv_one_se;             /* chosen by the one-standard-error rule */
+    unsigned long cv_seed;
+    size_t cv_points, cv_best, cv_chosen; /* path length and indices */
+};
+void lsc_model_penalty_info(const struct lsc_model *model, struct lsc_penalty_info *out);
+
+/* Point k of the cross-validation path (largest lambda first): the mean and
+ * standard error of the metric over the folds and the non-zero coefficients
+ * of the fit on all training rows. 1 and *out filled, 0 when out of range. */
+struct lsc_cv_point {
+    double lambda, mean, se;
+    size_t nonzero;
+};
+int lsc_model_cv_point(const struct lsc_model *model, size_t k, struct lsc_cv_point *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,6 +68,14 @@ struct lsc_train_options {
     struct lsc_strings days_since;
     const char *account_column;
     const char *as_of;
+    /* penalty type and tuning: l2 above is lambda, the penalty strength, of
+     * lambda * (l1_ratio |b|_1 + (1 - l1_ratio)/2 |b|^2) */
+    double l1_ratio;              /* default 0: pure L2 (Newton); > 0: elastic
+                                     net by coordinate descent; 1: lasso */
+    size_t cv_folds;              /* 0 (default): lambda as given; K >= 2:
+                                     chosen by stratified K-fold CV */
+    int cv_metric;                /* 0: mean log-loss (default), 1: AUC */
+    int cv_one_se;                /* the one-standard-error rule */
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -46,6 +46,12 @@ if has_sklearn; then
     cat "$WORK/out"
     expect_exit 0 "sklearn saga parity, elastic net 0.5" -- "$PY" "$SRC/scripts/compare_sklearn.py" --design "$WORK/en.csv" --model "$WORK/en.json"
     cat "$WORK/out"
+    # weights reach the elastic net through the shared passes: balanced
+    # class weights against saga with class_weight='balanced'
+    expect_exit 0 "weighted elastic net" -- "$TRAIN" "${COMMON[@]}" --l1-ratio 0.5 --lambda 3 \
+        --class-weight balanced -o "$WORK/wen.json" --export-design "$WORK/wen.csv" "$DATA"
+    expect_exit 0 "sklearn saga parity, balanced elastic net" -- "$PY" "$SRC/scripts/compare_sklearn.py" --design "$WORK/wen.csv" --model "$WORK/wen.json"
+    expect_in "$WORK/out" "class_weight: balanced" "the reference was weighted too"
 else
     echo "note: python3-sklearn absent; parity checks skipped"
 fi

@@ -76,7 +76,8 @@ static const char usage_text2[] =
     "      --emit-sql DIALECT    print one SQL SELECT that scores the table given\n"
     "                            with --table: postgres (also for DuckDB) or sqlite;\n"
     "                            columns: the id columns, probability, score,\n"
-    "                            tier, error (to stdout or -o FILE)\n"
+    "                            tier, error (to stdout or -o FILE); \"days since\"\n"
+    "                            features use --as-of (default today) as a constant\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"
@@ -161,7 +162,7 @@ static int fail(const struct lsc_error *err)
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
 static int emit_model(const char *model_path, const char *dialect, const char *table, int pmml,
                       const struct lsc_score_options *so, const char *rules_path,
-                      const char *const *ids, size_t n_ids, int n_inputs)
+                      const char *const *ids, size_t n_ids, int n_inputs, const char *as_of)
 {
     struct lsc_emit_sql_options o;
     struct lsc_model *model = NULL;
@@ -197,6 +198,9 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
     o.tier_warm = so->tier_warm;
     o.output = so->output;
     o.force = so->force;
+    o.as_of = as_of;
+    if (pmml && as_of != NULL)
+        return usage_error("--as-of is for --emit-sql (PMML has no derived features)");
     if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
         (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
               : lsc_emit_sql(model, &o, &err)) != LSC_OK)
@@ -309,7 +313,7 @@ int main(int argc, char **argv)
     }
     if (emit_sql != NULL || emit_pmml || table != NULL) {
         rc = emit_model(model_path, emit_sql, table, emit_pmml, &o, rules_path, ids, nids,
-                        argc - optind);
+                        argc - optind, as_of);
         goto cleanup;
     }
     if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {

@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
+#include "leadscore/rules.h"
 #include "model.h"
 #include "status_internal.h"
 #include "util.h"
@@ -168,8 +170,69 @@ static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
     fputs(" NOT GLOB '*[^0-9]*')))", fp);
 }
 
+/* 1 when a bad value of the column rejects the row (numbers and dates; an
+ * account count is never bad). */
+static int can_reject(const struct lsc_column_enc *c)
+{
+    return c->type == LSC_COL_NUMERIC && c->derived != DERIVE_ACCOUNT;
+}
+
+/* t1 for a "days since" column: dy_j, dm_j, dd_j, the year, month and day
+ * when v_j has the shape lsc_rules_parse_iso_date() accepts (4-2-2 digits,
+ * then the end, T or a space), else NULL. */
+static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    static const struct {
+        const char *name;
+        int from, len;
+    } part[] = {{"dy", 1, 4}, {"dm", 6, 2}, {"dd", 9, 2}};
+    for (size_t k = 0; k < 3; k++) {
+        if (d == LSC_SQL_POSTGRES)
+            fprintf(fp, ",\n    CASE WHEN v_%zu ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)' ", j);
+        else
+            fprintf(fp,
+                    ",\n    CASE WHEN v_%zu GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
+                    "AND (length(v_%zu) = 10 OR substr(v_%zu, 11, 1) IN ('T', ' ')) ",
+                    j, j, j);
+        fprintf(fp, "THEN CAST(substr(v_%zu, %d, %d) AS INTEGER) END AS %s_%zu", j, part[k].from,
+                part[k].len, part[k].name, j);
+    }
+}
+
+/* t2 for a derived column: x_j. Days since: as_of minus the date's day
+ * number (derive_day_number(), Hinnant's days_from_civil, on the year
+ * shifted by 400, one Gregorian cycle, so every division is of positive
+ * integers and truncation is floor in both dialects), NULL when missing or
+ * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
+ * Account: the rows of the table with the same trimmed value; 1 when
+ * missing. */
+static void put_derived_value(FILE *fp, int kind, size_t j, const char *real, long as_of)
+{
+    if (kind == DERIVE_ACCOUNT) {
+        fprintf(fp,
+                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY v_%zu) END "
+                "AS %s) AS x_%zu",
+                j, j, real, j);
+        return;
+    }
+    char y[96];
+    /* y - (m <= 2) + 400 */
+    snprintf(y, sizeof y, "(dy_%zu + 400 - CASE WHEN dm_%zu <= 2 THEN 1 ELSE 0 END)", j, j);
+    fprintf(fp,
+            ",\n    CASE WHEN na_%zu OR dy_%zu IS NULL OR dy_%zu < 1 OR dm_%zu < 1 OR dm_%zu > 12 "
+            "OR dd_%zu < 1 OR dd_%zu > CASE WHEN dm_%zu IN (4, 6, 9, 11) THEN 30 "
+            "WHEN dm_%zu <> 2 THEN 31 WHEN dy_%zu %% 4 = 0 AND (dy_%zu %% 100 <> 0 OR "
+            "dy_%zu %% 400 = 0) THEN 29 ELSE 28 END THEN NULL",
+            j, j, j, j, j, j, j, j, j, j, j, j);
+    /* era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 - 146097 */
+    fprintf(fp, "\n      ELSE CAST(%ld - (%s / 400 * 146097 + (%s %% 400) * 365 + (%s %% 400) / 4 "
+                "- (%s %% 400) / 100 + (153 * (dm_%zu + CASE WHEN dm_%zu > 2 THEN -3 ELSE 9 END) "
+                "+ 2) / 5 + dd_%zu - 1 - 719468 - 146097) AS %s) END AS x_%zu",
+            as_of, y, y, y, y, j, j, j, real, j);
+}
+
 static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_options *o,
-                 const char *const *ids, size_t n_ids)
+                 const char *const *ids, size_t n_ids, long as_of, const char *as_of_text)
 {
     enum lsc_sql_dialect d = o->dialect;
     double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
@@ -185,6 +248,12 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     put_table(fp, o->table);
     fprintf(fp, " (%s dialect; see docs/sql.md)\n",
             d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
+            fprintf(fp, "-- \"days since\" features as of %s (day %ld since 1970-01-01)\n",
+                    as_of_text, as_of);
+            break;
+        }
     /* t0: ids and trimmed text */
     fprintf(fp, "WITH t0 AS %s(\n  SELECT ", mat);
     for (size_t k = 0; k < n_ids; k++) {
@@ -192,13 +261,14 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " AS id_%zu, ", k + 1);
     }
     for (size_t j = 0; j < m->n_columns; j++) {
+        const char *src = m->columns[j].derived ? m->columns[j].source : m->columns[j].name;
         if (j)
             fputs(",\n    ", fp);
         if (d == LSC_SQL_POSTGRES) {
             fputs("btrim(CAST(", fp);
-            put_ident(fp, m->columns[j].name);
+            put_ident(fp, src);
             fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
-        } else if (m->columns[j].type == LSC_COL_NUMERIC) {
+        } else if (m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived) {
             /* a number stored as such is used as it is; text is parsed */
             fputs("CASE WHEN typeof(", fp);
             put_ident(fp, m->columns[j].name);
@@ -209,7 +279,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
             fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
         } else {
             fputs("trim(CAST(", fp);
-            put_ident(fp, m->columns[j].name);
+            put_ident(fp, src);
             fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
         }
     }
@@ -223,7 +293,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fputs(",\n    ", fp);
         put_na_test(fp, j, m);
         fprintf(fp, " AS na_%zu", j);
-        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC)
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE)
+            put_date_parts(fp, d, j);
+        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
@@ -235,6 +307,10 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
+        if (m->columns[j].derived) {
+            put_derived_value(fp, m->columns[j].derived, j, real, as_of);
+            continue;
+        }
         fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ", j);
         if (d == LSC_SQL_SQLITE)
             fprintf(fp, "WHEN typeof(v_%zu) IN ('integer', 'real') THEN CAST(v_%zu AS REAL) ", j,
@@ -267,10 +343,10 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
      * without WHEN is not SQL) */
     size_t n_num = 0;
     for (size_t j = 0; j < m->n_columns; j++)
-        n_num += m->columns[j].type == LSC_COL_NUMERIC;
+        n_num += (size_t)can_reject(&m->columns[j]);
     fputs(n_num ? "\n    CASE" : "\n    (", fp);
     for (size_t j = 0; j < m->n_columns; j++)
-        if (m->columns[j].type == LSC_COL_NUMERIC)
+        if (can_reject(&m->columns[j]))
             fprintf(fp,
                     " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
                     "1.7976931348623157e308) THEN NULL",
@@ -281,7 +357,15 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         fputs("\n        + (", fp);
-        if (c->type == LSC_COL_NUMERIC) {
+        if (c->derived == DERIVE_ACCOUNT) {
+            /* never missing: a missing account counts 1 */
+            put_num(fp, d, m->coef[c->feature]);
+            fprintf(fp, " * ((x_%zu - ", j);
+            put_num(fp, d, c->mean);
+            fputs(") / ", fp);
+            put_num(fp, d, c->sd);
+            fputs(")", fp);
+        } else if (c->type == LSC_COL_NUMERIC) {
             put_num(fp, d, m->coef[c->feature]);
             fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
             put_num(fp, d, c->median);
@@ -320,7 +404,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     }
     fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
-        if (m->columns[j].type != LSC_COL_NUMERIC)
+        if (!can_reject(&m->columns[j]))
             continue;
         fprintf(fp,
                 "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
@@ -328,8 +412,13 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
                 j, j, j);
         /* the scorer's message, e.g. column "Visits": not a number: "many" */
         fputs("'column \"", fp);
-        put_string_body(fp, m->columns[j].name);
-        fputs("\": not a number: \"'", fp);
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
+            put_string_body(fp, m->columns[j].source);
+            fputs("\": not a date (YYYY-MM-DD): \"'", fp);
+        } else {
+            put_string_body(fp, m->columns[j].name);
+            fputs("\": not a number: \"'", fp);
+        }
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
@@ -383,12 +472,24 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");
+    char as_of_text[16];
+    long as_of = 0;
+    if (o->as_of != NULL) {
+        int y = 0, mo = 0, dd = 0;
+        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--as-of: expected a date YYYY-MM-DD");
+        as_of = derive_day_number(y, mo, dd);
+        snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
+    } else {
+        as_of = derive_today(as_of_text, sizeof as_of_text);
+    }
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
     if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
-    emit(out.fp, m, o, ids, n_ids);
+    emit(out.fp, m, o, ids, n_ids, as_of, as_of_text);
     if (ferror(out.fp)) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;

@@ -61,6 +61,26 @@ def make(sample, out):
         {"Emails Opened": "1e-400"},
         {"Emails Opened": "1000000"},
         {"Emails Opened": "-1000000"},
+        # dates and accounts (the derived-feature model)
+        {"Last Activity Date": " 2025-06-01 "},
+        {"Last Activity Date": "2025-06-01T10:30:00Z"},
+        {"Last Activity Date": "2025-06-01 10:30"},
+        {"Last Activity Date": "2024-02-29"},
+        {"Last Activity Date": "1600-03-01", "Company": ""},
+        {"Last Activity Date": "0001-01-01", "Company": "NA"},
+        {"Last Activity Date": "9999-12-31", "Company": " Edge Account "},
+        {"Last Activity Date": "1900-02-28", "Company": "Edge Account"},
+        {"Last Activity Date": "NA", "Company": "edge account"},
+        {"Last Activity Date": ""},
+        {"Last Activity Date": "2023-02-29"},
+        {"Last Activity Date": "1900-02-29"},
+        {"Last Activity Date": "2025-13-01"},
+        {"Last Activity Date": "2025-04-31"},
+        {"Last Activity Date": "0000-01-01"},
+        {"Last Activity Date": "2025/06/01"},
+        {"Last Activity Date": "2025-6-1"},
+        {"Last Activity Date": "2025-06-01x"},
+        {"Last Activity Date": "yesterday"},
     ]
     extra = []
     for k, e in enumerate(edits):

@@ -65,4 +65,24 @@ expect_exit 0 "sqlite3, categorical-only" -- sqlite3 -bail "$WORK/db.sqlite" ".r
 cp "$WORK/out" "$WORK/cat.csv"
 expect_exit 0 "categorical-only equal the C scorer's" -- "$PY" "$H" compare "$WORK/cc.csv" "$WORK/cat.csv"
 cat "$WORK/out"
+# derived features: "days since" (as of a fixed date) and leads per account
+expect_exit 0 "train with derived features" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude "Created Date" --na-values Select --days-since "Last Activity Date" --account-column Company \
+    --as-of 2025-06-30 -o "$WORK/md.json" "$WORK/train.csv"
+expect_exit 3 "C scores, derived" -- "$SCORE" -q -m "$WORK/md.json" --as-of 2025-06-30 --precision 17 -o "$WORK/cd.csv" "$WORK/score.csv"
+expect_exit 0 "emit derived" -- "$SCORE" -m "$WORK/md.json" --emit-sql sqlite --as-of 2025-06-30 --table "lead's table" -o "$WORK/md.sql"
+expect_in "$WORK/md.sql" "as of 2025-06-30" "the as-of date is stated"
+expect_in "$WORK/md.sql" "COUNT(*) OVER (PARTITION BY" "account count as a window"
+{
+    printf '.headers on\n.mode csv\nCREATE TABLE scored4 AS\n'
+    cat "$WORK/md.sql"
+    printf 'SELECT "Lead ID", CASE WHEN probability IS NULL THEN NULL ELSE printf('"'"'%%.17g'"'"', probability) END AS probability, score, tier, error FROM scored4;\n'
+} >"$WORK/run4.sql"
+expect_exit 0 "sqlite3, derived" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run4.sql"
+cp "$WORK/out" "$WORK/derived.csv"
+expect_exit 0 "derived features equal the C scorer's" -- "$PY" "$H" compare "$WORK/cd.csv" "$WORK/derived.csv"
+cat "$WORK/out"
+grep -c "not a date" "$WORK/cd.csv" | grep -qx 9 && ok || fail "expected 9 rows rejected for their date"
+expect_exit 2 "PMML refuses derived features" -- "$SCORE" -m "$WORK/md.json" --emit-pmml -o "$WORK/md.pmml"
+expect_in "$WORK/err" "the derived feature \"days since Last Activity Date\"" "the refusal names the feature"
 finish

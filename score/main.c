@@ -162,10 +162,12 @@ static int fail(const struct lsc_error *err)
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
 static int emit_model(const char *model_path, const char *dialect, const char *table, int pmml,
                       const struct lsc_score_options *so, const char *rules_path,
-                      const char *const *ids, size_t n_ids, int n_inputs, const char *as_of)
+                      const char *const *ids, size_t n_ids, int n_inputs, const char *as_of,
+                      const char *account_column, const char *priority_path)
 {
     struct lsc_emit_sql_options o;
     struct lsc_model *model = NULL;
+    struct lsc_rules *rules = NULL;
     struct lsc_error err;
     int rc = LSC_EXIT_OK;
     lsc_error_clear(&err);
@@ -182,10 +184,15 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
         return usage_error("--emit-sql needs --table NAME");
     if (pmml && table != NULL)
         return usage_error("--table is for --emit-sql");
-    if (model_path == NULL)
-        return usage_error("-m/--model FILE is required");
-    if (rules_path != NULL)
-        return usage_error("--rules cannot be translated to SQL or PMML yet");
+    if (rules_path != NULL && pmml)
+        return usage_error("--rules cannot be translated to PMML (use --emit-sql)");
+    if (rules_path != NULL && model_path != NULL)
+        return usage_error("--emit-sql translates -m MODEL or --rules SHEET, not both: "
+                           "generate one statement for each");
+    if (model_path == NULL && rules_path == NULL)
+        return usage_error("-m/--model FILE is required (or --rules SHEET with --emit-sql)");
+    if (rules_path == NULL && (account_column != NULL || priority_path != NULL))
+        return usage_error("--account-column and --priority-accounts need --rules SHEET");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -201,10 +208,23 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
     o.as_of = as_of;
     if (pmml && as_of != NULL)
         return usage_error("--as-of is for --emit-sql (PMML has no derived features)");
-    if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
-        (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
-              : lsc_emit_sql(model, &o, &err)) != LSC_OK)
+    if (rules_path != NULL) {
+        if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
+            (account_column != NULL &&
+             lsc_rules_set_account_column(rules, account_column, &err) != LSC_OK) ||
+            (priority_path != NULL &&
+             lsc_rules_load_priority(rules, priority_path, &err) != LSC_OK) ||
+            lsc_emit_rules_sql(rules, &o, &err) != LSC_OK)
+            rc = fail(&err);
+        else if (lsc_rules_needs_priority(rules) && priority_path == NULL)
+            fprintf(stderr, "warning: the sheet has priority-account rules but no "
+                            "--priority-accounts FILE was given; they never fire\n");
+    } else if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
+               (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
+                     : lsc_emit_sql(model, &o, &err)) != LSC_OK) {
         rc = fail(&err);
+    }
+    lsc_rules_free(rules);
     lsc_model_free(model);
     return rc;
 }
@@ -313,7 +333,7 @@ int main(int argc, char **argv)
     }
     if (emit_sql != NULL || emit_pmml || table != NULL) {
         rc = emit_model(model_path, emit_sql, table, emit_pmml, &o, rules_path, ids, nids,
-                        argc - optind, as_of);
+                        argc - optind, as_of, account_column, priority_path);
         goto cleanup;
     }
     if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {

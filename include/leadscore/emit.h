@@ -53,6 +53,18 @@ void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
 enum lsc_status lsc_emit_sql(const struct lsc_model *model, const struct lsc_emit_sql_options *o,
                              struct lsc_error *err);
 
+struct lsc_rules;
+
+/* Writes one SELECT computing a rules sheet's scores for every row of the
+ * table: the id columns (o->ids only), rule_score, rule_tier,
+ * rule_qualified, <dimension>_points, grade, equal to lsc_rules_eval()
+ * (docs/sql.md). Load the priority lists and set the account column on the
+ * rules first; the as-of date is o->as_of or today. LSC_ERR_USAGE naming
+ * the rule when the sheet uses something the SQL cannot reproduce exactly
+ * (a declared date format), LSC_ERR_IO, LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *rules,
+                                   const struct lsc_emit_sql_options *o, struct lsc_error *err);
+
 /* Writes the model's logistic regression as a PMML 4.4 document
  * (RegressionModel, normalizationMethod="logit"; the encoders as derived
  * fields). output is a path or "-"; force as above. LSC_ERR_USAGE for a

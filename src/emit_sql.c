@@ -19,6 +19,7 @@
 #include "leadscore/emit.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,6 +255,41 @@ static void put_day_number(FILE *fp, size_t j)
                 "- (%s %% 400) / 100 + (153 * (dm_%zu + CASE WHEN dm_%zu > 2 THEN -3 ELSE 9 END) "
                 "+ 2) / 5 + dd_%zu - 1 - 719468 - 146097 END)",
             y, y, y, y, j, j, j);
+}
+
+/* r1 for a rules date column: dy_j, dm_j, dd_j as the rules engine reads a
+ * date without a declared format (parse_date_with("%Y-%m-%d")): four digits,
+ * '-', one or two digits (greedy), '-', one or two digits, then the end, T
+ * or a space; NULL otherwise. */
+static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    char ml[96], dl[256], ok[2048];
+    if (d == LSC_SQL_POSTGRES) {
+        snprintf(ok, sizeof ok, "v_%zu ~ '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]|$)'", j);
+        fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 1, 4) AS INTEGER) END AS dy_%zu", ok,
+                j, j);
+        fprintf(fp, ",\n    CASE WHEN %s THEN CAST(split_part(v_%zu, '-', 2) AS INTEGER) END AS dm_%zu",
+                ok, j, j);
+        fprintf(fp,
+                ",\n    CASE WHEN %s THEN CAST(substring(v_%zu from "
+                "'^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') AS INTEGER) END AS dd_%zu",
+                ok, j, j);
+        return;
+    }
+    snprintf(ml, sizeof ml, "(CASE WHEN substr(v_%zu, 7, 1) GLOB '[0-9]' THEN 2 ELSE 1 END)", j);
+    snprintf(dl, sizeof dl, "(CASE WHEN substr(v_%zu, 8 + %s, 1) GLOB '[0-9]' THEN 2 ELSE 1 END)",
+             j, ml);
+    snprintf(ok, sizeof ok,
+             "substr(v_%zu, 1, 6) GLOB '[0-9][0-9][0-9][0-9]-[0-9]' AND substr(v_%zu, 6 + %s, 1) = "
+             "'-' AND substr(v_%zu, 7 + %s, 1) GLOB '[0-9]' AND (length(v_%zu) = 6 + %s + %s OR "
+             "substr(v_%zu, 7 + %s + %s, 1) IN ('T', ' '))",
+             j, j, ml, j, ml, j, ml, dl, j, ml, dl);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 1, 4) AS INTEGER) END AS dy_%zu", ok, j,
+            j);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 6, %s) AS INTEGER) END AS dm_%zu", ok, j,
+            ml, j);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 7 + %s, %s) AS INTEGER) END AS dd_%zu",
+            ok, j, ml, dl, j);
 }
 
 /* t2 for a derived column: x_j. Days since: as_of minus the date's day
@@ -784,7 +820,7 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
                     "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
         if (is_date)
-            put_date_parts(fp, d, j);
+            put_rules_date_parts(fp, d, j);
     }
     fputs("\n  FROM r0\n),\n", fp);
     /* r2 */
@@ -910,12 +946,20 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
         lsc_rules_dimension(r, k, &di);
         if (!di.has_decay)
             continue;
-        fprintf(fp, ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN "
-                    "CAST(pos_%zu AS %s) * power(",
-                k, k, k, as_of, k, real);
+        fprintf(fp, ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN ", k,
+                k, k, as_of);
+        /* keep^n below e^-700 leaves less than half a cent of any sum of
+         * points (C: llround gives 0), and PostgreSQL's power() raises an
+         * error on underflow: 0 then */
+        if (di.keep > 0.0 && di.keep < 1.0)
+            fprintf(fp, "CASE WHEN (%ld - dday_%zu) / %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of, k,
+                    di.period, floor(700.0 / -log(di.keep)), real);
+        fprintf(fp, "CAST(pos_%zu AS %s) * power(", k, real);
         put_num(fp, d, di.keep);
-        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s)) END AS kp_%zu", as_of, k, di.period,
-                real, k);
+        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s))", as_of, k, di.period, real);
+        if (di.keep > 0.0 && di.keep < 1.0)
+            fputs(" END", fp);
+        fprintf(fp, " END AS kp_%zu", k);
     }
     fputs("\n  FROM r6\n),\n", fp);
     /* r8: after decay */

@@ -66,4 +66,19 @@ expect_exit 0 "psql runs the derived SELECT" -- "${PSQL[@]}" -f "$PGDIR/rund.sql
 cp "$PGDIR/pgd.csv" "$WORK/pgd.csv" 2>/dev/null || fail "no PostgreSQL output (derived)"
 expect_exit 0 "derived features equal the C scorer's" -- "$PY" "$H" compare "$WORK/cd.csv" "$WORK/pgd.csv"
 cat "$WORK/out"
+# the rules sheet (see sql_sqlite.sh)
+expect_exit 0 "C rule scores" -- "$SCORE" -q --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" -o "$WORK/cr.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" --emit-sql postgres --table "lead's table" -o "$WORK/pr.sql"
+{
+    printf 'CREATE TABLE scored_rules AS\n'
+    cat "$WORK/pr.sql"
+    printf '\\copy (SELECT * FROM scored_rules ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/pgr.csv"
+} >"$PGDIR/runr.sql"
+chmod 644 "$PGDIR/runr.sql"
+expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
+cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
+expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
+cat "$WORK/out"
 finish

@@ -85,4 +85,25 @@ cat "$WORK/out"
 grep -c "not a date" "$WORK/cd.csv" | grep -qx 9 && ok || fail "expected 9 rows rejected for their date"
 expect_exit 2 "PMML refuses derived features" -- "$SCORE" -m "$WORK/md.json" --emit-pmml -o "$WORK/md.pmml"
 expect_in "$WORK/err" "the derived feature \"days since Last Activity Date\"" "the refusal names the feature"
+# a rules sheet (datasets/sample_rules.csv: every operator kind it uses,
+# caps, decay, floors, "fit at most half", account and priority rules,
+# tiers, grade) on the sample leads plus the edge rows
+expect_exit 0 "C rule scores" -- "$SCORE" -q --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" -o "$WORK/cr.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" --emit-sql sqlite --table "lead's table" -o "$WORK/r.sql"
+{
+    printf '.headers on\n.mode csv\n'
+    cat "$WORK/r.sql"
+} >"$WORK/run5.sql"
+expect_exit 0 "sqlite3, rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run5.sql"
+cp "$WORK/out" "$WORK/rules.csv"
+expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/rules.csv"
+cat "$WORK/out"
+# what cannot be translated is refused, naming the rule
+printf 'id,dimension,column,operator,value,points\nR1,engagement,Last Activity Date,within,30 days,10\nsetting,,Last Activity Date,date format,%%d/%%m/%%Y,\n' >"$WORK/fmt_sheet.csv"
+expect_exit 2 "a declared date format is refused" -- "$SCORE" --rules "$WORK/fmt_sheet.csv" --emit-sql sqlite --table t
+expect_in "$WORK/err" "rule R1 cannot be translated" "the refusal names the rule"
+expect_exit 2 "--rules with -m" -- "$SCORE" -m "$WORK/m.json" --rules "$SRC/datasets/sample_rules.csv" --emit-sql sqlite --table t
+expect_exit 2 "--rules with PMML" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --emit-pmml
 finish

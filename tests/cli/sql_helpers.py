@@ -143,14 +143,15 @@ def rules(c_path, other_path):
     if len(c) != len(o):
         print(f"row counts differ: {len(c)} vs {len(o)}")
         return 1
-    by_id = {r["Lead ID"]: r for r in o}
+    key = next(iter(c[0]))  # the id column comes first
+    by_id = {r[key]: r for r in o}
     cols = [k for k in c[0] if k == "rule_score" or k.endswith("_points")]
     text = ["rule_tier", "rule_qualified", "grade"]
     bad, fired = 0, {}
     for r in c:
-        s = by_id.get(r["Lead ID"])
+        s = by_id.get(r[key])
         if s is None:
-            print(f"{r['Lead ID']}: missing")
+            print(f"{r[key]}: missing")
             bad += 1
             continue
         same = all(round(float(r[k]) * 100) == round(float(s[k]) * 100) for k in cols) and \
@@ -158,7 +159,7 @@ def rules(c_path, other_path):
         for k in text:
             fired[(k, r[k])] = fired.get((k, r[k]), 0) + 1
         if not same:
-            print(f"{r['Lead ID']}: C {[r[k] for k in cols + text]} vs {[s[k] for k in cols + text]}")
+            print(f"{r[key]}: C {[r[k] for k in cols + text]} vs {[s[k] for k in cols + text]}")
             bad += 1
     print(f"{len(c)} rows, columns {cols + text}, {bad} mismatches; "
           f"{sorted(fired.items())}")

@@ -106,4 +106,20 @@ expect_exit 2 "a declared date format is refused" -- "$SCORE" --rules "$WORK/fmt
 expect_in "$WORK/err" "rule R1 cannot be translated" "the refusal names the rule"
 expect_exit 2 "--rules with -m" -- "$SCORE" -m "$WORK/m.json" --rules "$SRC/datasets/sample_rules.csv" --emit-sql sqlite --table t
 expect_exit 2 "--rules with PMML" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --emit-pmml
+# the X Education sheet on the real data (when present; required under CI)
+if [ -f "$SHARED/xeducation_leads.csv" ] || [ -n "${CI:-}" ]; then
+    require_shared xeducation_leads.csv
+    expect_exit 0 "C rule scores, X Education" -- "$SCORE" -q --rules "$SRC/tests/data/xeducation_rules.csv" \
+        --id "Prospect ID" -o "$WORK/cx.csv" "$SHARED/xeducation_leads.csv"
+    expect_exit 0 "emit X Education rules" -- "$SCORE" --rules "$SRC/tests/data/xeducation_rules.csv" --id "Prospect ID" \
+        --emit-sql sqlite --table xed -o "$WORK/x.sql"
+    {
+        printf '.import --csv "%s" xed\n.headers on\n.mode csv\n' "$SHARED/xeducation_leads.csv"
+        cat "$WORK/x.sql"
+    } >"$WORK/run6.sql"
+    expect_exit 0 "sqlite3, X Education rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run6.sql"
+    cp "$WORK/out" "$WORK/xrules.csv"
+    expect_exit 0 "X Education rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cx.csv" "$WORK/xrules.csv"
+    cat "$WORK/out"
+fi
 finish

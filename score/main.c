@@ -78,6 +78,7 @@ static const char usage_text2[] =
     "                            columns: the id columns, probability, score,\n"
     "                            tier, error (to stdout or -o FILE); \"days since\"\n"
     "                            features use --as-of (default today) as a constant\n"
+    "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"

@@ -76,7 +76,9 @@ static const char usage_text2[] =
     "      --emit-sql DIALECT    print one SQL SELECT that scores the table given\n"
     "                            with --table: postgres (also for DuckDB) or sqlite;\n"
     "                            columns: the id columns, probability, score,\n"
-    "                            tier, error (to stdout or -o FILE)\n"
+    "                            tier, error (to stdout or -o FILE); \"days since\"\n"
+    "                            features use --as-of (default today) as a constant\n"
+    "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"
@@ -161,10 +163,12 @@ static int fail(const struct lsc_error *err)
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
 static int emit_model(const char *model_path, const char *dialect, const char *table, int pmml,
                       const struct lsc_score_options *so, const char *rules_path,
-                      const char *const *ids, size_t n_ids, int n_inputs)
+                      const char *const *ids, size_t n_ids, int n_inputs, const char *as_of,
+                      const char *account_column, const char *priority_path)
 {
     struct lsc_emit_sql_options o;
     struct lsc_model *model = NULL;
+    struct lsc_rules *rules = NULL;
     struct lsc_error err;
     int rc = LSC_EXIT_OK;
     lsc_error_clear(&err);
@@ -181,10 +185,15 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
         return usage_error("--emit-sql needs --table NAME");
     if (pmml && table != NULL)
         return usage_error("--table is for --emit-sql");
-    if (model_path == NULL)
-        return usage_error("-m/--model FILE is required");
-    if (rules_path != NULL)
-        return usage_error("--rules cannot be translated to SQL or PMML yet");
+    if (rules_path != NULL && pmml)
+        return usage_error("--rules cannot be translated to PMML (use --emit-sql)");
+    if (rules_path != NULL && model_path != NULL)
+        return usage_error("--emit-sql translates -m MODEL or --rules SHEET, not both: "
+                           "generate one statement for each");
+    if (model_path == NULL && rules_path == NULL)
+        return usage_error("-m/--model FILE is required (or --rules SHEET with --emit-sql)");
+    if (rules_path == NULL && (account_column != NULL || priority_path != NULL))
+        return usage_error("--account-column and --priority-accounts need --rules SHEET");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -197,10 +206,26 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
     o.tier_warm = so->tier_warm;
     o.output = so->output;
     o.force = so->force;
-    if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
-        (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
-              : lsc_emit_sql(model, &o, &err)) != LSC_OK)
+    o.as_of = as_of;
+    if (pmml && as_of != NULL)
+        return usage_error("--as-of is for --emit-sql (PMML has no derived features)");
+    if (rules_path != NULL) {
+        if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
+            (account_column != NULL &&
+             lsc_rules_set_account_column(rules, account_column, &err) != LSC_OK) ||
+            (priority_path != NULL &&
+             lsc_rules_load_priority(rules, priority_path, &err) != LSC_OK) ||
+            lsc_emit_rules_sql(rules, &o, &err) != LSC_OK)
+            rc = fail(&err);
+        else if (lsc_rules_needs_priority(rules) && priority_path == NULL)
+            fprintf(stderr, "warning: the sheet has priority-account rules but no "
+                            "--priority-accounts FILE was given; they never fire\n");
+    } else if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
+               (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
+                     : lsc_emit_sql(model, &o, &err)) != LSC_OK) {
         rc = fail(&err);
+    }
+    lsc_rules_free(rules);
     lsc_model_free(model);
     return rc;
 }
@@ -309,7 +334,7 @@ int main(int argc, char **argv)
     }
     if (emit_sql != NULL || emit_pmml || table != NULL) {
         rc = emit_model(model_path, emit_sql, table, emit_pmml, &o, rules_path, ids, nids,
-                        argc - optind);
+                        argc - optind, as_of, account_column, priority_path);
         goto cleanup;
     }
     if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
 #include "model.h"
 #include "status_internal.h"
 #include "util.h"
@@ -262,6 +263,20 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
+    /* "days since" needs the scoring day and an account count the whole
+     * batch: PMML has neither (a frozen as-of date would give scores that
+     * drift from leadscore-score's day by day) */
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].derived)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--emit-pmml: the derived feature \"%s\" cannot be expressed in "
+                                 "PMML (%s); use --emit-sql, or retrain without %s",
+                                 m->columns[j].name,
+                                 m->columns[j].derived == DERIVE_ACCOUNT
+                                     ? "it counts rows of the whole batch"
+                                     : "it depends on the scoring date",
+                                 m->columns[j].derived == DERIVE_ACCOUNT ? "--account-column"
+                                                                         : "--days-since");
     if ((st = outfile_check(output, force, err)) != LSC_OK ||
         (st = outfile_open(&out, output, force, err)) != LSC_OK)
         goto cleanup;

@@ -19,9 +19,12 @@
 #include "leadscore/emit.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "derive.h"
+#include "leadscore/rules.h"
 #include "model.h"
 #include "status_internal.h"
 #include "util.h"
@@ -121,7 +124,8 @@ static void put_ids(FILE *fp, size_t n_ids)
         fprintf(fp, "id_%zu, ", k + 1);
 }
 
-static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
+/* is_na_token(): NULL, empty, a built-in token or one of extra[n_extra]. */
+static void put_na_test_list(FILE *fp, size_t j, const char *const *extra, size_t n_extra)
 {
     static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
     fprintf(fp, "(v_%zu IS NULL OR v_%zu IN (''", j, j);
@@ -129,11 +133,16 @@ static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
         fputs(", ", fp);
         put_string(fp, builtin[i]);
     }
-    for (size_t i = 0; i < m->n_na_values; i++) {
+    for (size_t i = 0; i < n_extra; i++) {
         fputs(", ", fp);
-        put_string(fp, m->na_values[i]);
+        put_string(fp, extra[i]);
     }
     fputs("))", fp);
+}
+
+static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
+{
+    put_na_test_list(fp, j, (const char *const *)m->na_values, m->n_na_values);
 }
 
 /* The number syntax parse_number() accepts: [+-] digits [. digits] or
@@ -168,8 +177,144 @@ static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
     fputs(" NOT GLOB '*[^0-9]*')))", fp);
 }
 
+/* t2 for a numeric column: x_j, the number in v_j (parse_number()'s
+ * syntax), NULL when missing or not a number. */
+static void put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j, const char *real)
+{
+    fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ", j);
+    if (d == LSC_SQL_SQLITE)
+        fprintf(fp, "WHEN typeof(v_%zu) IN ('integer', 'real') THEN CAST(v_%zu AS REAL) ", j,
+                j);
+    fputs("WHEN NOT ", fp);
+    put_number_test(fp, d, j);
+    fputs(" THEN NULL", fp);
+    if (d == LSC_SQL_POSTGRES) {
+        /* PostgreSQL refuses what strtod() turns into 0 or Inf: an
+         * exponent of 10000 or more decides alone (0 for a zero mantissa
+         * or a negative exponent, else out of range); then NUMERIC, which
+         * is exact, tells a value beyond DBL_MAX or below half the
+         * smallest subnormal */
+        fprintf(fp,
+                "\n      WHEN v_%zu ~ '[eE][+-]?0*[0-9]{5,}$' THEN CASE WHEN v_%zu ~ "
+                "'^[+-]?[0.]*[eE]' OR v_%zu ~ '[eE]-' THEN CAST(0 AS %s) END"
+                "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) > 1.7976931348623157e308 THEN NULL"
+                "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) <= 2.4703282292062328e-324 THEN "
+                "CAST(0 AS %s)",
+                j, j, j, real, j, j, real);
+    }
+    fprintf(fp, "\n      ELSE CAST(v_%zu AS %s) END AS x_%zu", j, real, j);
+}
+
+/* 1 when a bad value of the column rejects the row (numbers and dates; an
+ * account count is never bad). */
+static int can_reject(const struct lsc_column_enc *c)
+{
+    return c->type == LSC_COL_NUMERIC && c->derived != DERIVE_ACCOUNT;
+}
+
+/* t1 for a "days since" column: dy_j, dm_j, dd_j, the year, month and day
+ * when v_j has the shape lsc_rules_parse_iso_date() accepts (4-2-2 digits,
+ * then the end, T or a space), else NULL. */
+static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    static const struct {
+        const char *name;
+        int from, len;
+    } part[] = {{"dy", 1, 4}, {"dm", 6, 2}, {"dd", 9, 2}};
+    for (size_t k = 0; k < 3; k++) {
+        if (d == LSC_SQL_POSTGRES)
+            fprintf(fp, ",\n    CASE WHEN v_%zu ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)' ", j);
+        else
+            fprintf(fp,
+                    ",\n    CASE WHEN v_%zu GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
+                    "AND (length(v_%zu) = 10 OR substr(v_%zu, 11, 1) IN ('T', ' ')) ",
+                    j, j, j);
+        fprintf(fp, "THEN CAST(substr(v_%zu, %d, %d) AS INTEGER) END AS %s_%zu", j, part[k].from,
+                part[k].len, part[k].name, j);
+    }
+}
+
+/* The day number of the date in dy_j, dm_j, dd_j (an integer), NULL when
+ * they are NULL or not a valid date (year 1 to 9999, month 1 to 12, the
+ * day within the month): derive_day_number(), Hinnant's days_from_civil,
+ * on the year shifted by 400 (one Gregorian cycle), so every division is
+ * of positive integers and truncation is floor in both dialects. */
+static void put_day_number(FILE *fp, size_t j)
+{
+    char y[96];
+    /* y - (m <= 2) + 400 */
+    snprintf(y, sizeof y, "(dy_%zu + 400 - CASE WHEN dm_%zu <= 2 THEN 1 ELSE 0 END)", j, j);
+    fprintf(fp,
+            "(CASE WHEN dy_%zu IS NULL OR dy_%zu < 1 OR dm_%zu < 1 OR dm_%zu > 12 "
+            "OR dd_%zu < 1 OR dd_%zu > CASE WHEN dm_%zu IN (4, 6, 9, 11) THEN 30 "
+            "WHEN dm_%zu <> 2 THEN 31 WHEN dy_%zu %% 4 = 0 AND (dy_%zu %% 100 <> 0 OR "
+            "dy_%zu %% 400 = 0) THEN 29 ELSE 28 END THEN NULL",
+            j, j, j, j, j, j, j, j, j, j, j);
+    /* era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 - 146097 */
+    fprintf(fp, "\n      ELSE %s / 400 * 146097 + (%s %% 400) * 365 + (%s %% 400) / 4 "
+                "- (%s %% 400) / 100 + (153 * (dm_%zu + CASE WHEN dm_%zu > 2 THEN -3 ELSE 9 END) "
+                "+ 2) / 5 + dd_%zu - 1 - 719468 - 146097 END)",
+            y, y, y, y, j, j, j);
+}
+
+/* r1 for a rules date column: dy_j, dm_j, dd_j as the rules engine reads a
+ * date without a declared format (parse_date_with("%Y-%m-%d")): four digits,
+ * '-', one or two digits (greedy), '-', one or two digits, then the end, T
+ * or a space; NULL otherwise. */
+static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    char ml[96], dl[256], ok[2048];
+    if (d == LSC_SQL_POSTGRES) {
+        snprintf(ok, sizeof ok, "v_%zu ~ '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]|$)'", j);
+        fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 1, 4) AS INTEGER) END AS dy_%zu", ok,
+                j, j);
+        fprintf(fp, ",\n    CASE WHEN %s THEN CAST(split_part(v_%zu, '-', 2) AS INTEGER) END AS dm_%zu",
+                ok, j, j);
+        fprintf(fp,
+                ",\n    CASE WHEN %s THEN CAST(substring(v_%zu from "
+                "'^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') AS INTEGER) END AS dd_%zu",
+                ok, j, j);
+        return;
+    }
+    snprintf(ml, sizeof ml, "(CASE WHEN substr(v_%zu, 7, 1) GLOB '[0-9]' THEN 2 ELSE 1 END)", j);
+    snprintf(dl, sizeof dl, "(CASE WHEN substr(v_%zu, 8 + %s, 1) GLOB '[0-9]' THEN 2 ELSE 1 END)",
+             j, ml);
+    snprintf(ok, sizeof ok,
+             "substr(v_%zu, 1, 6) GLOB '[0-9][0-9][0-9][0-9]-[0-9]' AND substr(v_%zu, 6 + %s, 1) = "
+             "'-' AND substr(v_%zu, 7 + %s, 1) GLOB '[0-9]' AND (length(v_%zu) = 6 + %s + %s OR "
+             "substr(v_%zu, 7 + %s + %s, 1) IN ('T', ' '))",
+             j, j, ml, j, ml, j, ml, dl, j, ml, dl);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 1, 4) AS INTEGER) END AS dy_%zu", ok, j,
+            j);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 6, %s) AS INTEGER) END AS dm_%zu", ok, j,
+            ml, j);
+    fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 7 + %s, %s) AS INTEGER) END AS dd_%zu",
+            ok, j, ml, dl, j);
+}
+
+/* t2 for a derived column: x_j. Days since: as_of minus the date's day
+ * number (derive_day_number(), Hinnant's days_from_civil, on the year
+ * shifted by 400, one Gregorian cycle, so every division is of positive
+ * integers and truncation is floor in both dialects), NULL when missing or
+ * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
+ * Account: the rows of the table with the same trimmed value; 1 when
+ * missing. */
+static void put_derived_value(FILE *fp, int kind, size_t j, const char *real, long as_of)
+{
+    if (kind == DERIVE_ACCOUNT) {
+        fprintf(fp,
+                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY v_%zu) END "
+                "AS %s) AS x_%zu",
+                j, j, real, j);
+        return;
+    }
+    fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE CAST(%ld - ", j, as_of);
+    put_day_number(fp, j);
+    fprintf(fp, " AS %s) END AS x_%zu", real, j);
+}
+
 static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_options *o,
-                 const char *const *ids, size_t n_ids)
+                 const char *const *ids, size_t n_ids, long as_of, const char *as_of_text)
 {
     enum lsc_sql_dialect d = o->dialect;
     double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
@@ -185,6 +330,12 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     put_table(fp, o->table);
     fprintf(fp, " (%s dialect; see docs/sql.md)\n",
             d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
+            fprintf(fp, "-- \"days since\" features as of %s (day %ld since 1970-01-01)\n",
+                    as_of_text, as_of);
+            break;
+        }
     /* t0: ids and trimmed text */
     fprintf(fp, "WITH t0 AS %s(\n  SELECT ", mat);
     for (size_t k = 0; k < n_ids; k++) {
@@ -192,13 +343,14 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " AS id_%zu, ", k + 1);
     }
     for (size_t j = 0; j < m->n_columns; j++) {
+        const char *src = m->columns[j].derived ? m->columns[j].source : m->columns[j].name;
         if (j)
             fputs(",\n    ", fp);
         if (d == LSC_SQL_POSTGRES) {
             fputs("btrim(CAST(", fp);
-            put_ident(fp, m->columns[j].name);
+            put_ident(fp, src);
             fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
-        } else if (m->columns[j].type == LSC_COL_NUMERIC) {
+        } else if (m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived) {
             /* a number stored as such is used as it is; text is parsed */
             fputs("CASE WHEN typeof(", fp);
             put_ident(fp, m->columns[j].name);
@@ -209,7 +361,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
             fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
         } else {
             fputs("trim(CAST(", fp);
-            put_ident(fp, m->columns[j].name);
+            put_ident(fp, src);
             fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
         }
     }
@@ -223,7 +375,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fputs(",\n    ", fp);
         put_na_test(fp, j, m);
         fprintf(fp, " AS na_%zu", j);
-        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC)
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE)
+            put_date_parts(fp, d, j);
+        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
@@ -235,28 +389,11 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
-        fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ", j);
-        if (d == LSC_SQL_SQLITE)
-            fprintf(fp, "WHEN typeof(v_%zu) IN ('integer', 'real') THEN CAST(v_%zu AS REAL) ", j,
-                    j);
-        fputs("WHEN NOT ", fp);
-        put_number_test(fp, d, j);
-        fputs(" THEN NULL", fp);
-        if (d == LSC_SQL_POSTGRES) {
-            /* PostgreSQL refuses what strtod() turns into 0 or Inf: an
-             * exponent of 10000 or more decides alone (0 for a zero mantissa
-             * or a negative exponent, else out of range); then NUMERIC, which
-             * is exact, tells a value beyond DBL_MAX or below half the
-             * smallest subnormal */
-            fprintf(fp,
-                    "\n      WHEN v_%zu ~ '[eE][+-]?0*[0-9]{5,}$' THEN CASE WHEN v_%zu ~ "
-                    "'^[+-]?[0.]*[eE]' OR v_%zu ~ '[eE]-' THEN CAST(0 AS %s) END"
-                    "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) > 1.7976931348623157e308 THEN NULL"
-                    "\n      WHEN abs(CAST(v_%zu AS NUMERIC)) <= 2.4703282292062328e-324 THEN "
-                    "CAST(0 AS %s)",
-                    j, j, j, real, j, j, real);
+        if (m->columns[j].derived) {
+            put_derived_value(fp, m->columns[j].derived, j, real, as_of);
+            continue;
         }
-        fprintf(fp, "\n      ELSE CAST(v_%zu AS %s) END AS x_%zu", j, real, j);
+        put_number_value(fp, d, j, real);
     }
     fputs("\n  FROM t1\n),\n", fp);
     /* t3: a number out of the double range is not a number either (SQLite
@@ -267,10 +404,10 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
      * without WHEN is not SQL) */
     size_t n_num = 0;
     for (size_t j = 0; j < m->n_columns; j++)
-        n_num += m->columns[j].type == LSC_COL_NUMERIC;
+        n_num += (size_t)can_reject(&m->columns[j]);
     fputs(n_num ? "\n    CASE" : "\n    (", fp);
     for (size_t j = 0; j < m->n_columns; j++)
-        if (m->columns[j].type == LSC_COL_NUMERIC)
+        if (can_reject(&m->columns[j]))
             fprintf(fp,
                     " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
                     "1.7976931348623157e308) THEN NULL",
@@ -281,7 +418,15 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         fputs("\n        + (", fp);
-        if (c->type == LSC_COL_NUMERIC) {
+        if (c->derived == DERIVE_ACCOUNT) {
+            /* never missing: a missing account counts 1 */
+            put_num(fp, d, m->coef[c->feature]);
+            fprintf(fp, " * ((x_%zu - ", j);
+            put_num(fp, d, c->mean);
+            fputs(") / ", fp);
+            put_num(fp, d, c->sd);
+            fputs(")", fp);
+        } else if (c->type == LSC_COL_NUMERIC) {
             put_num(fp, d, m->coef[c->feature]);
             fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
             put_num(fp, d, c->median);
@@ -320,7 +465,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     }
     fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
-        if (m->columns[j].type != LSC_COL_NUMERIC)
+        if (!can_reject(&m->columns[j]))
             continue;
         fprintf(fp,
                 "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
@@ -328,8 +473,13 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
                 j, j, j);
         /* the scorer's message, e.g. column "Visits": not a number: "many" */
         fputs("'column \"", fp);
-        put_string_body(fp, m->columns[j].name);
-        fputs("\": not a number: \"'", fp);
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
+            put_string_body(fp, m->columns[j].source);
+            fputs("\": not a date (YYYY-MM-DD): \"'", fp);
+        } else {
+            put_string_body(fp, m->columns[j].name);
+            fputs("\": not a number: \"'", fp);
+        }
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
@@ -383,12 +533,566 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");
+    char as_of_text[16];
+    long as_of = 0;
+    if (o->as_of != NULL) {
+        int y = 0, mo = 0, dd = 0;
+        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--as-of: expected a date YYYY-MM-DD");
+        as_of = derive_day_number(y, mo, dd);
+        snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
+    } else {
+        as_of = derive_today(as_of_text, sizeof as_of_text);
+    }
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
     if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
-    emit(out.fp, m, o, ids, n_ids);
+    emit(out.fp, m, o, ids, n_ids, as_of, as_of_text);
+    if (ferror(out.fp)) {
+        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
+        goto cleanup;
+    }
+    st = outfile_commit(&out, err);
+cleanup:
+    outfile_abort(&out);
+    return st;
+}
+
+/* ---- rules sheets -------------------------------------------------------------
+ *
+ * The statement follows lsc_rules_eval() step by step, in integer cents:
+ *
+ *   r0  the id columns; v_i the trimmed text of rule i's column (and of
+ *       each decay's date column after the rules)
+ *   r1  na_i (the sheet's missing values too), the number helpers, the
+ *       date parts
+ *   r2  x_i the number, day_i the day number, ac_i the account's rows
+ *   r3  pu_i a per-unit rule's points x 100 (a double, clamped to 1e12)
+ *   r4  lr_i llround(pu_i) (trunc plus the rounding of the remainder, which
+ *       is exact)
+ *   r5  c_i rule i's cents when it holds (else 0), capped
+ *   r6  pos_k, neg_k per dimension; dday_k the decay's date
+ *   r7  kp_k the decayed positive points (pos x keep^periods, a double)
+ *   r8  the dimension after decay; r9 after its min and max
+ *   r10 the total after its min (0 unless negative totals are allowed) and
+ *       max; the final SELECT adds qualified, tier and grade.
+ */
+
+static int rule_is_number(enum lsc_rule_op op)
+{
+    return op >= LSC_RULE_GT && op <= LSC_RULE_PER_UNIT;
+}
+
+static int rule_is_date(enum lsc_rule_op op)
+{
+    return op >= LSC_RULE_OLDER && op <= LSC_RULE_AFTER;
+}
+
+static void put_string_n(FILE *fp, const char *s, size_t len, int fold)
+{
+    putc('\'', fp);
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (fold && c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c == '\'')
+            putc('\'', fp);
+        putc(c, fp);
+    }
+    putc('\'', fp);
+}
+
+/* v_j, ASCII-lowercased when fold (PostgreSQL's lower() follows the
+ * database's locale; SQLite's core lower() is ASCII only). */
+static void put_value(FILE *fp, enum lsc_sql_dialect d, size_t j, int fold)
+{
+    if (!fold)
+        fprintf(fp, "v_%zu", j);
+    else if (d == LSC_SQL_POSTGRES)
+        fprintf(fp, "translate(v_%zu, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                    "'abcdefghijklmnopqrstuvwxyz')",
+                j);
+    else
+        fprintf(fp, "lower(v_%zu)", j);
+}
+
+/* llround(e) for a double e of magnitude below 2^53, exactly: the integer
+ * part plus one when the remainder (exact) is at least a half. */
+static void put_llround(FILE *fp, const char *e)
+{
+    fprintf(fp,
+            "(CAST(trunc(%s) AS BIGINT) + CASE WHEN %s - trunc(%s) >= 0.5 THEN 1 "
+            "WHEN %s - trunc(%s) <= -0.5 THEN -1 ELSE 0 END)",
+            e, e, e, e, e);
+}
+
+/* The condition of a non-per-unit rule i (a SQL boolean). */
+static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct lsc_rules *r,
+                               size_t i, const struct lsc_rule_info *ru, long as_of)
+{
+    const char *strpos = d == LSC_SQL_POSTGRES ? "strpos" : "instr";
+    int f = ru->ignore_case;
+    switch (ru->op) {
+    case LSC_RULE_EQ:
+    case LSC_RULE_NE:
+        fprintf(fp, ru->op == LSC_RULE_EQ ? "(NOT na_%zu AND " : "(na_%zu OR NOT ", i);
+        put_value(fp, d, i, f);
+        fputs(" = ", fp);
+        put_string_n(fp, ru->text, ru->text_len, f);
+        fputs(")", fp);
+        break;
+    case LSC_RULE_IN:
+    case LSC_RULE_NOT_IN:
+        fprintf(fp, ru->op == LSC_RULE_IN ? "(NOT na_%zu AND " : "(na_%zu OR NOT ", i);
+        put_value(fp, d, i, f);
+        fputs(" IN (", fp);
+        for (size_t k = 0; k < ru->n_items; k++) {
+            size_t len = 0;
+            const char *item = lsc_rules_rule_item(r, i, k, &len);
+            if (k)
+                fputs(", ", fp);
+            put_string_n(fp, item, len, f);
+        }
+        fputs("))", fp);
+        break;
+    case LSC_RULE_CONTAINS:
+    case LSC_RULE_NOT_CONTAINS:
+        fprintf(fp, ru->op == LSC_RULE_CONTAINS ? "(NOT na_%zu AND " : "(na_%zu OR NOT ", i);
+        fprintf(fp, "%s(", strpos);
+        put_value(fp, d, i, f);
+        fputs(", ", fp);
+        put_string_n(fp, ru->text, ru->text_len, f);
+        fputs(") > 0)", fp);
+        break;
+    case LSC_RULE_MISSING:
+        fprintf(fp, "na_%zu", i);
+        break;
+    case LSC_RULE_PRESENT:
+        fprintf(fp, "NOT na_%zu", i);
+        break;
+    case LSC_RULE_GT:
+    case LSC_RULE_GE:
+    case LSC_RULE_LT:
+    case LSC_RULE_LE:
+    case LSC_RULE_BETWEEN: {
+        static const char *const cmp[] = {">", ">=", "<", "<=", ">="};
+        fprintf(fp, "(x_%zu IS NOT NULL AND abs(x_%zu) <= 1.7976931348623157e308 AND x_%zu %s ",
+                i, i, i, cmp[ru->op - LSC_RULE_GT]);
+        put_num(fp, d, ru->a);
+        if (ru->op == LSC_RULE_BETWEEN) {
+            fprintf(fp, " AND x_%zu <= ", i);
+            put_num(fp, d, ru->b);
+        }
+        fputs(")", fp);
+        break;
+    }
+    case LSC_RULE_OLDER:
+    case LSC_RULE_WITHIN:
+        fprintf(fp, "(day_%zu IS NOT NULL AND CASE WHEN day_%zu < %ld THEN %ld - day_%zu ELSE 0 END %s ",
+                i, i, as_of, as_of, i, ru->op == LSC_RULE_OLDER ? ">" : "<=");
+        put_num(fp, d, ru->a);
+        fputs(")", fp);
+        break;
+    case LSC_RULE_BEFORE:
+    case LSC_RULE_AFTER:
+        fprintf(fp, "(day_%zu IS NOT NULL AND day_%zu %s %ld)", i, i,
+                ru->op == LSC_RULE_BEFORE ? "<" : ">", ru->day);
+        break;
+    case LSC_RULE_ACCOUNT_MIN:
+        fprintf(fp, "(NOT na_%zu AND ac_%zu >= ", i, i);
+        put_num(fp, d, ru->a);
+        fputs(")", fp);
+        break;
+    case LSC_RULE_PRIORITY: {
+        size_t n = lsc_rules_n_priority(r);
+        if (n == 0) {
+            fputs("(1 = 0)", fp);
+            break;
+        }
+        fprintf(fp, "(NOT na_%zu AND ", i);
+        put_value(fp, d, i, 1);
+        fputs(" IN (", fp);
+        for (size_t k = 0; k < n; k++) {
+            size_t len = 0;
+            const char *name = lsc_rules_priority_account(r, k, &len);
+            if (k)
+                fputs(", ", fp);
+            put_string_n(fp, name, len, 0);
+        }
+        fputs("))", fp);
+        break;
+    }
+    case LSC_RULE_PER_UNIT:
+        break;
+    }
+}
+
+static void put_clamp(FILE *fp, const char *v, int has_min, long long min, int has_max,
+                      long long max)
+{
+    if (!has_min && !has_max) {
+        fputs(v, fp);
+        return;
+    }
+    fputs("CASE", fp);
+    if (has_min)
+        fprintf(fp, " WHEN %s < %lld THEN %lld", v, min, min);
+    if (has_max)
+        fprintf(fp, " WHEN %s > %lld THEN %lld", v, max, max);
+    fprintf(fp, " ELSE %s END", v);
+}
+
+static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emit_sql_options *o,
+                       long as_of, const char *as_of_text)
+{
+    enum lsc_sql_dialect d = o->dialect;
+    const char *real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
+    const char *mat = "MATERIALIZED ";
+    size_t nr = lsc_rules_n_rules(r), nd = lsc_rules_n_dimensions(r);
+    size_t n_ids = o->ids.count;
+    struct lsc_rule_info ru;
+    struct lsc_rules_dim_info di;
+    struct lsc_rules_total_info ti;
+    char name[64], name2[64];
+    lsc_rules_total(r, &ti);
+
+    fprintf(fp, "-- leadscore %s: rules sheet scores for table ", LEADSCORE_VERSION);
+    put_table(fp, o->table);
+    fprintf(fp, " (%s dialect; see docs/sql.md)\n-- dates as of %s (day %ld since 1970-01-01)\n",
+            d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite", as_of_text, as_of);
+    /* r0 */
+    fprintf(fp, "WITH r0 AS %s(\n  SELECT ", mat);
+    for (size_t k = 0; k < n_ids; k++) {
+        put_ident(fp, o->ids.items[k]);
+        fprintf(fp, " AS id_%zu, ", k + 1);
+    }
+    for (size_t j = 0; j < nr + nd; j++) {
+        const char *col = NULL;
+        if (j < nr) {
+            lsc_rules_rule(r, j, &ru);
+            col = ru.column;
+        } else {
+            lsc_rules_dimension(r, j - nr, &di);
+            if (!di.has_decay)
+                continue;
+            col = di.decay_column;
+        }
+        if (j)
+            fputs(",\n    ", fp);
+        fputs(d == LSC_SQL_POSTGRES ? "btrim(CAST(" : "trim(CAST(", fp);
+        put_ident(fp, col);
+        fprintf(fp, " AS TEXT), ' ' || %s(9)) AS v_%zu", d == LSC_SQL_POSTGRES ? "chr" : "char", j);
+    }
+    fputs("\n  FROM ", fp);
+    put_table(fp, o->table);
+    /* r1 */
+    fprintf(fp, "\n),\nr1 AS %s(\n  SELECT r0.*", mat);
+    size_t n_na = lsc_rules_n_missing_values(r);
+    for (size_t j = 0; j < nr + nd; j++) {
+        int is_num = 0, is_date = 0;
+        if (j < nr) {
+            lsc_rules_rule(r, j, &ru);
+            is_num = rule_is_number(ru.op);
+            is_date = rule_is_date(ru.op);
+        } else {
+            lsc_rules_dimension(r, j - nr, &di);
+            if (!di.has_decay)
+                continue;
+            is_date = 1;
+        }
+        fprintf(fp, ",\n    (v_%zu IS NULL OR v_%zu IN (''", j, j);
+        static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
+        for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
+            fputs(", ", fp);
+            put_string(fp, builtin[k]);
+        }
+        for (size_t k = 0; k < n_na; k++) {
+            fputs(", ", fp);
+            put_string(fp, lsc_rules_missing_value(r, k));
+        }
+        fprintf(fp, ")) AS na_%zu", j);
+        if (is_num && d == LSC_SQL_SQLITE)
+            fprintf(fp,
+                    ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
+                    "instr(lower(v_%zu), 'e') AS p_%zu",
+                    j, j, j, j);
+        if (is_date)
+            put_rules_date_parts(fp, d, j);
+    }
+    fputs("\n  FROM r0\n),\n", fp);
+    /* r2 */
+    fprintf(fp, "r2 AS %s(\n  SELECT r1.*", mat);
+    for (size_t j = 0; j < nr + nd; j++) {
+        if (j < nr) {
+            lsc_rules_rule(r, j, &ru);
+            if (rule_is_number(ru.op)) {
+                put_number_value(fp, d, j, real);
+            } else if (rule_is_date(ru.op)) {
+                fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE ", j);
+                put_day_number(fp, j);
+                fprintf(fp, " END AS day_%zu", j);
+            } else if (ru.op == LSC_RULE_ACCOUNT_MIN) {
+                fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
+                put_value(fp, d, j, 1);
+                fprintf(fp, " END) AS ac_%zu", j);
+            }
+        } else {
+            lsc_rules_dimension(r, j - nr, &di);
+            if (!di.has_decay)
+                continue;
+            fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE ", j);
+            put_day_number(fp, j);
+            fprintf(fp, " END AS day_%zu", j);
+        }
+    }
+    fputs("\n  FROM r1\n),\n", fp);
+    /* r3: per-unit points x 100, clamped */
+    fprintf(fp, "r3 AS %s(\n  SELECT r2.*", mat);
+    for (size_t i = 0; i < nr; i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (ru.op != LSC_RULE_PER_UNIT)
+            continue;
+        fprintf(fp, ",\n    CASE WHEN x_%zu IS NULL OR abs(x_%zu) > 1.7976931348623157e308 THEN NULL "
+                    "ELSE (CASE WHEN x_%zu < 0 THEN -floor(abs(x_%zu) / ",
+                i, i, i, i);
+        put_num(fp, d, ru.a);
+        fputs(" + ", fp);
+        put_num(fp, d, 1e-9);
+        fprintf(fp, ") ELSE floor(abs(x_%zu) / ", i);
+        put_num(fp, d, ru.a);
+        fputs(" + ", fp);
+        put_num(fp, d, 1e-9);
+        fputs(") END * ", fp);
+        put_num(fp, d, ru.points);
+        fputs(" * ", fp);
+        put_num(fp, d, 100.0);
+        fprintf(fp, ") END AS pu_%zu", i);
+    }
+    fputs("\n  FROM r2\n),\n", fp);
+    fprintf(fp, "r3b AS %s(\n  SELECT r3.*", mat);
+    for (size_t i = 0; i < nr; i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (ru.op != LSC_RULE_PER_UNIT)
+            continue;
+        fprintf(fp, ",\n    CASE WHEN pu_%zu > 1e12 THEN ", i);
+        put_num(fp, d, 1e12);
+        fprintf(fp, " WHEN pu_%zu < -1e12 THEN ", i);
+        put_num(fp, d, -1e12);
+        fprintf(fp, " ELSE pu_%zu END AS pc_%zu", i, i);
+    }
+    fputs("\n  FROM r3\n),\n", fp);
+    /* r4: llround */
+    fprintf(fp, "r4 AS %s(\n  SELECT r3b.*", mat);
+    for (size_t i = 0; i < nr; i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (ru.op != LSC_RULE_PER_UNIT)
+            continue;
+        snprintf(name, sizeof name, "pc_%zu", i);
+        fputs(",\n    ", fp);
+        put_llround(fp, name);
+        fprintf(fp, " AS lr_%zu", i);
+    }
+    fputs("\n  FROM r3b\n),\n", fp);
+    /* r5: cents per rule */
+    fprintf(fp, "r5 AS %s(\n  SELECT ", mat);
+    put_ids(fp, n_ids);
+    for (size_t i = 0; i < nr; i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (i)
+            fputs(",\n    ", fp);
+        if (ru.op == LSC_RULE_PER_UNIT) {
+            snprintf(name, sizeof name, "lr_%zu", i);
+            fprintf(fp, "CASE WHEN lr_%zu IS NULL THEN 0 ELSE ", i);
+            put_clamp(fp, name, ru.has_cap, -ru.cap_cents, ru.has_cap, ru.cap_cents);
+            fprintf(fp, " END AS c_%zu", i);
+        } else {
+            fputs("CASE WHEN ", fp);
+            put_rule_condition(fp, d, r, i, &ru, as_of);
+            fprintf(fp, " THEN %lld ELSE 0 END AS c_%zu", ru.points_cents, i);
+        }
+    }
+    for (size_t k = 0; k < nd; k++) {
+        lsc_rules_dimension(r, k, &di);
+        if (di.has_decay)
+            fprintf(fp, ",\n    day_%zu AS dday_%zu", nr + k, k);
+    }
+    fputs("\n  FROM r4\n),\n", fp);
+    /* r6: positive and negative points per dimension */
+    fprintf(fp, "r6 AS %s(\n  SELECT ", mat);
+    put_ids(fp, n_ids);
+    for (size_t k = 0; k < nd; k++) {
+        const char *sign[] = {"pos", "neg"};
+        for (int s = 0; s < 2; s++) {
+            fprintf(fp, "%s0", k || s ? ",\n    " : "");
+            for (size_t i = 0; i < nr; i++) {
+                lsc_rules_rule(r, i, &ru);
+                if (ru.dimension == k)
+                    fprintf(fp, " + CASE WHEN c_%zu %s 0 THEN c_%zu ELSE 0 END", i,
+                            s ? "<" : ">", i);
+            }
+            fprintf(fp, " AS %s_%zu", sign[s], k);
+        }
+        lsc_rules_dimension(r, k, &di);
+        if (di.has_decay)
+            fprintf(fp, ", dday_%zu", k);
+    }
+    fputs("\n  FROM r5\n),\n", fp);
+    /* r7: decay */
+    fprintf(fp, "r7 AS %s(\n  SELECT r6.*", mat);
+    for (size_t k = 0; k < nd; k++) {
+        lsc_rules_dimension(r, k, &di);
+        if (!di.has_decay)
+            continue;
+        fprintf(fp, ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN ", k,
+                k, k, as_of);
+        /* keep^n below e^-700 leaves less than half a cent of any sum of
+         * points (C: llround gives 0), and PostgreSQL's power() raises an
+         * error on underflow: 0 then */
+        if (di.keep > 0.0 && di.keep < 1.0)
+            fprintf(fp, "CASE WHEN (%ld - dday_%zu) / %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of, k,
+                    di.period, floor(700.0 / -log(di.keep)), real);
+        fprintf(fp, "CAST(pos_%zu AS %s) * power(", k, real);
+        put_num(fp, d, di.keep);
+        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s))", as_of, k, di.period, real);
+        if (di.keep > 0.0 && di.keep < 1.0)
+            fputs(" END", fp);
+        fprintf(fp, " END AS kp_%zu", k);
+    }
+    fputs("\n  FROM r6\n),\n", fp);
+    /* r8: after decay */
+    fprintf(fp, "r8 AS %s(\n  SELECT ", mat);
+    put_ids(fp, n_ids);
+    for (size_t k = 0; k < nd; k++) {
+        lsc_rules_dimension(r, k, &di);
+        fprintf(fp, "%spos_%zu + neg_%zu", k ? ",\n    " : "", k, k);
+        if (di.has_decay) {
+            snprintf(name, sizeof name, "kp_%zu", k);
+            fprintf(fp, " + CASE WHEN kp_%zu IS NULL THEN 0 ELSE ", k);
+            put_llround(fp, name);
+            fprintf(fp, " - pos_%zu END", k);
+        }
+        fprintf(fp, " AS dv_%zu", k);
+    }
+    fputs("\n  FROM r7\n),\n", fp);
+    /* r9: the dimension's min and max */
+    fprintf(fp, "r9 AS %s(\n  SELECT ", mat);
+    put_ids(fp, n_ids);
+    for (size_t k = 0; k < nd; k++) {
+        lsc_rules_dimension(r, k, &di);
+        snprintf(name, sizeof name, "dv_%zu", k);
+        fputs(k ? ",\n    " : "", fp);
+        put_clamp(fp, name, di.has_min, di.min_cents, di.has_max, di.max_cents);
+        fprintf(fp, " AS f_%zu", k);
+    }
+    fputs("\n  FROM r8\n),\n", fp);
+    /* r10: the total */
+    fprintf(fp, "r10 AS %s(\n  SELECT r9.*, ", mat);
+    for (size_t k = 0; k < nd; k++)
+        fprintf(fp, "%sf_%zu", k ? " + " : "", k);
+    fputs(" AS tv\n  FROM r9\n),\n", fp);
+    fprintf(fp, "r11 AS %s(\n  SELECT r10.*, ", mat);
+    snprintf(name2, sizeof name2, "tv");
+    put_clamp(fp, name2, ti.has_min || !ti.allow_negative, ti.has_min ? ti.min_cents : 0,
+              ti.has_max, ti.max_cents);
+    fputs(" AS total\n  FROM r10\n)\n", fp);
+    /* final */
+    fputs("SELECT ", fp);
+    for (size_t k = 0; k < n_ids; k++) {
+        fprintf(fp, "id_%zu AS ", k + 1);
+        put_ident(fp, o->ids.items[k]);
+        fputs(", ", fp);
+    }
+    fprintf(fp, "\n  CAST(total AS %s) / 100 AS rule_score,\n  ", real);
+    if (ti.has_tiers)
+        fprintf(fp, "CASE WHEN total >= %lld THEN 'hot' WHEN total >= %lld THEN 'warm' ELSE "
+                    "'cold' END",
+                ti.hot_cents, ti.warm_cents);
+    else
+        fputs("CAST(NULL AS TEXT)", fp);
+    fputs(" AS rule_tier,\n  ", fp);
+    if (ti.has_qualified)
+        fprintf(fp, "CASE WHEN total >= %lld THEN 1 ELSE 0 END", ti.qualified_cents);
+    else
+        fputs("CAST(NULL AS INTEGER)", fp);
+    fputs(" AS rule_qualified", fp);
+    for (size_t k = 0; k < nd; k++) {
+        fprintf(fp, ",\n  CAST(f_%zu AS %s) / 100 AS ", k, real);
+        snprintf(name, sizeof name, "%s_points", lsc_rules_dimension_name(r, k));
+        put_ident(fp, name);
+    }
+    fputs(",\n  ", fp);
+    if (ti.has_grade)
+        fprintf(fp,
+                "CASE WHEN f_%zu >= %lld THEN 'A' WHEN f_%zu >= %lld THEN 'B' WHEN f_%zu >= %lld "
+                "THEN 'C' ELSE 'D' END || CASE WHEN f_%zu >= %lld THEN '1' WHEN f_%zu >= %lld "
+                "THEN '2' WHEN f_%zu >= %lld THEN '3' ELSE '4' END",
+                ti.letter_dim, ti.letter_cents[0], ti.letter_dim, ti.letter_cents[1],
+                ti.letter_dim, ti.letter_cents[2], ti.digit_dim, ti.digit_cents[0], ti.digit_dim,
+                ti.digit_cents[1], ti.digit_dim, ti.digit_cents[2]);
+    else
+        fputs("CAST(NULL AS TEXT)", fp);
+    fputs(" AS grade\nFROM r11;\n", fp);
+}
+
+/* LSC_ERR_USAGE naming the first rule (or decay) the statement cannot
+ * reproduce exactly. */
+static enum lsc_status rules_translatable(const struct lsc_rules *r, struct lsc_error *err)
+{
+    struct lsc_rule_info ru;
+    struct lsc_rules_dim_info di;
+    for (size_t i = 0; i < lsc_rules_n_rules(r); i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (ru.column == NULL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s: account rules need an account column: name it in the "
+                                 "sheet or give --account-column",
+                                 ru.id);
+        if (rule_is_date(ru.op) && ru.date_format != NULL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s cannot be translated to SQL: its column's declared date "
+                                 "format \"%s\" is not translated (only ISO dates YYYY-MM-DD are)",
+                                 ru.id, ru.date_format);
+    }
+    for (size_t k = 0; k < lsc_rules_n_dimensions(r); k++) {
+        lsc_rules_dimension(r, k, &di);
+        if (di.has_decay && di.decay_format != NULL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "%s cannot be translated to SQL: the declared date format \"%s\" "
+                                 "is not translated (only ISO dates YYYY-MM-DD are)",
+                                 di.decay_id, di.decay_format);
+    }
+    return LSC_OK;
+}
+
+enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_emit_sql_options *o,
+                                   struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct outfile out;
+    char as_of_text[16];
+    long as_of = 0;
+    memset(&out, 0, sizeof out);
+    if (o->table == NULL || o->table[0] == '\0')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--table: a table name is required");
+    if ((st = rules_translatable(r, err)) != LSC_OK)
+        return st;
+    if (o->as_of != NULL) {
+        int y = 0, mo = 0, dd = 0;
+        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--as-of: expected a date YYYY-MM-DD");
+        as_of = derive_day_number(y, mo, dd);
+        snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
+    } else {
+        as_of = derive_today(as_of_text, sizeof as_of_text);
+    }
+    if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
+        (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
+        goto cleanup;
+    emit_rules(out.fp, r, o, as_of, as_of_text);
     if (ferror(out.fp)) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;

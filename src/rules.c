@@ -2378,3 +2378,106 @@ size_t lsc_rules_value_max(const struct lsc_rules *r)
 {
     return r->value_max;
 }
+
+/* ---- read access ------------------------------------------------------------------ */
+
+size_t lsc_rules_n_rules(const struct lsc_rules *r)
+{
+    return r->n_rules;
+}
+
+void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out)
+{
+    static const enum lsc_rule_op ops[] = {
+        [OP_EQ] = LSC_RULE_EQ,           [OP_NE] = LSC_RULE_NE,
+        [OP_IN] = LSC_RULE_IN,           [OP_NOT_IN] = LSC_RULE_NOT_IN,
+        [OP_CONTAINS] = LSC_RULE_CONTAINS, [OP_NOT_CONTAINS] = LSC_RULE_NOT_CONTAINS,
+        [OP_MISSING] = LSC_RULE_MISSING, [OP_PRESENT] = LSC_RULE_PRESENT,
+        [OP_GT] = LSC_RULE_GT,           [OP_GE] = LSC_RULE_GE,
+        [OP_LT] = LSC_RULE_LT,           [OP_LE] = LSC_RULE_LE,
+        [OP_BETWEEN] = LSC_RULE_BETWEEN, [OP_PER_UNIT] = LSC_RULE_PER_UNIT,
+        [OP_OLDER] = LSC_RULE_OLDER,     [OP_WITHIN] = LSC_RULE_WITHIN,
+        [OP_BEFORE] = LSC_RULE_BEFORE,   [OP_AFTER] = LSC_RULE_AFTER,
+        [OP_ACCOUNT_MIN] = LSC_RULE_ACCOUNT_MIN, [OP_PRIORITY] = LSC_RULE_PRIORITY};
+    const struct rule *ru = &r->rules[i];
+    memset(out, 0, sizeof *out);
+    out->id = ru->id;
+    out->dimension = ru->dim;
+    out->column = is_account_op(ru->op) ? account_name(r) : ru->column;
+    out->op = ops[ru->op];
+    out->ignore_case = ru->icase;
+    out->text = ru->text != NULL ? ru->text : "";
+    out->text_len = ru->text != NULL ? ru->text_len : 0;
+    out->n_items = ru->n_items;
+    out->a = ru->a;
+    out->b = ru->b;
+    out->day = ru->day;
+    out->date_format = ru->fmt;
+    out->points = ru->points;
+    out->points_cents = ru->points_c;
+    out->has_cap = ru->has_cap;
+    out->cap_cents = ru->cap_c;
+}
+
+const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len)
+{
+    const struct rule *ru = &r->rules[i];
+    *len = ru->items[k].len;
+    return ru->text + ru->items[k].off;
+}
+
+void lsc_rules_dimension(const struct lsc_rules *r, size_t k, struct lsc_rules_dim_info *out)
+{
+    const struct dim *d = &r->dims[k];
+    memset(out, 0, sizeof *out);
+    out->has_min = d->min.set;
+    out->min_cents = d->min.c;
+    out->has_max = d->max.set;
+    out->max_cents = d->max.c;
+    out->has_decay = d->decay.set;
+    out->keep = d->decay.keep;
+    out->period = d->decay.period;
+    out->decay_column = d->decay.column;
+    out->decay_format = d->decay.fmt;
+    out->decay_id = d->decay_id;
+    out->min_id = d->min_id;
+    out->max_id = d->max_id;
+}
+
+void lsc_rules_total(const struct lsc_rules *r, struct lsc_rules_total_info *out)
+{
+    memset(out, 0, sizeof *out);
+    out->has_min = r->tmin.set;
+    out->min_cents = r->tmin.c;
+    out->has_max = r->tmax.set;
+    out->max_cents = r->tmax.c;
+    out->allow_negative = r->allow_neg;
+    out->has_qualified = r->qualified.set;
+    out->qualified_cents = r->qualified.c;
+    out->has_tiers = r->hot.set;
+    out->hot_cents = r->hot.c;
+    out->warm_cents = r->warm.c;
+    out->has_grade = r->letter[0].set;
+    out->letter_dim = r->letter_dim;
+    out->digit_dim = r->digit_dim;
+    for (int k = 0; k < 3; k++) {
+        out->letter_cents[k] = r->letter[k].c;
+        out->digit_cents[k] = r->digit[k].c;
+    }
+}
+
+size_t lsc_rules_n_missing_values(const struct lsc_rules *r)
+{
+    return r->na.count;
+}
+
+const char *lsc_rules_missing_value(const struct lsc_rules *r, size_t k)
+{
+    return r->na.items[k];
+}
+
+const char *lsc_rules_priority_account(const struct lsc_rules *r, size_t k, size_t *len)
+{
+    *len = dict_len(r->priority, (uint32_t)k);
+    return dict_str(r->priority, (uint32_t)k);
+}

@@ -1368,6 +1368,69 @@ static void test_allocation_failures(void **state)
     th_remove_temp(prio);
 }
 
+/* The read accessors (lsc_rules_rule() and friends) describe the sheet as
+ * parsed: what --emit-sql translates. */
+static void test_read_access(void **state)
+{
+    (void)state;
+    struct ctx c;
+    struct lsc_rule_info ru;
+    struct lsc_rules_dim_info di;
+    struct lsc_rules_total_info ti;
+    size_t len = 0;
+    ctx_load(&c, SHEET_HEAD "F1,fit,Seniority,in ignore case,VP; C-Level ,+20,,\n"
+                            "E1,engagement,Pages,per unit,5,+1.5,6,\n"
+                            "E2,engagement,Last Activity Date,before,2026-01-31,-5,,\n"
+                            "setting,engagement,Last Activity Date,decay,25% per 30 days,,,\n"
+                            "setting,total,,max,100,,,\n"
+                            "setting,fit,,max,50%,,,\n"
+                            "setting,total,,hot,70,,,\n"
+                            "setting,total,,warm,40,,,\n"
+                            "setting,,,missing values,Select,,,\n");
+    assert_int_equal(lsc_rules_n_rules(c.r), 3);
+    lsc_rules_rule(c.r, 0, &ru);
+    assert_string_equal(ru.id, "F1");
+    assert_int_equal(ru.dimension, 0);
+    assert_string_equal(ru.column, "Seniority");
+    assert_int_equal(ru.op, LSC_RULE_IN);
+    assert_int_equal(ru.ignore_case, 1);
+    assert_int_equal(ru.n_items, 2);
+    const char *item = lsc_rules_rule_item(c.r, 0, 1, &len);
+    assert_int_equal(len, 7);
+    assert_memory_equal(item, "C-Level", 7);
+    assert_int_equal(ru.points_cents, 2000);
+    lsc_rules_rule(c.r, 1, &ru);
+    assert_int_equal(ru.op, LSC_RULE_PER_UNIT);
+    assert_int_equal(ru.dimension, 1);
+    assert_true(ru.a == 5.0 && ru.points == 1.5);
+    assert_int_equal(ru.has_cap, 1);
+    assert_int_equal(ru.cap_cents, 600);
+    lsc_rules_rule(c.r, 2, &ru);
+    assert_int_equal(ru.op, LSC_RULE_BEFORE);
+    assert_int_equal(ru.day, 20484); /* 2026-01-31 */
+    assert_null(ru.date_format);
+    lsc_rules_dimension(c.r, 0, &di);
+    assert_int_equal(di.has_max, 1);
+    assert_int_equal(di.max_cents, 5000);
+    assert_int_equal(di.has_decay, 0);
+    lsc_rules_dimension(c.r, 1, &di);
+    assert_int_equal(di.has_decay, 1);
+    assert_true(di.keep == 0.75);
+    assert_int_equal(di.period, 30);
+    assert_string_equal(di.decay_column, "Last Activity Date");
+    lsc_rules_total(c.r, &ti);
+    assert_int_equal(ti.has_max, 1);
+    assert_int_equal(ti.max_cents, 10000);
+    assert_int_equal(ti.allow_negative, 0);
+    assert_int_equal(ti.has_tiers, 1);
+    assert_int_equal(ti.hot_cents, 7000);
+    assert_int_equal(ti.warm_cents, 4000);
+    assert_int_equal(ti.has_grade, 0);
+    assert_int_equal(lsc_rules_n_missing_values(c.r), 1);
+    assert_string_equal(lsc_rules_missing_value(c.r, 0), "Select");
+    ctx_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1390,6 +1453,7 @@ int main(void)
         cmocka_unit_test(test_sample_sheet_golden),
         cmocka_unit_test(test_xeducation_hand_computed),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_read_access),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

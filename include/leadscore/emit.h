@@ -35,6 +35,9 @@ struct lsc_emit_sql_options {
     double tier_hot, tier_warm;
     const char *output; /* path or "-" (stdout) */
     int force;          /* replace an existing output file */
+    const char *as_of;  /* "YYYY-MM-DD" for "days since" features (written
+                           into the statement as a constant); NULL: today
+                           (UTC) */
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
@@ -42,14 +45,31 @@ void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
 /* Writes one SELECT statement (with CTEs) computing, for every row of the
  * table, the id columns, probability, score, tier and error (NULL when the
  * row is scored; the scorer's message when a numeric column holds text).
- * model may not be NULL. LSC_ERR_USAGE for an empty table name, LSC_ERR_IO
+ * Derived features: "days since COL" from COL's date and o->as_of, "leads
+ * per account (COL)" as a window count over the table.
+ * model may not be NULL. LSC_ERR_USAGE for an empty table name or a bad
+ * as_of, LSC_ERR_IO
  * (the output is written atomically), LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
 enum lsc_status lsc_emit_sql(const struct lsc_model *model, const struct lsc_emit_sql_options *o,
                              struct lsc_error *err);
 
+struct lsc_rules;
+
+/* Writes one SELECT computing a rules sheet's scores for every row of the
+ * table: the id columns (o->ids only), rule_score, rule_tier,
+ * rule_qualified, <dimension>_points, grade, equal to lsc_rules_eval()
+ * (docs/sql.md). Load the priority lists and set the account column on the
+ * rules first; the as-of date is o->as_of or today. LSC_ERR_USAGE naming
+ * the rule when the sheet uses something the SQL cannot reproduce exactly
+ * (a declared date format), LSC_ERR_IO, LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *rules,
+                                   const struct lsc_emit_sql_options *o, struct lsc_error *err);
+
 /* Writes the model's logistic regression as a PMML 4.4 document
  * (RegressionModel, normalizationMethod="logit"; the encoders as derived
- * fields). output is a path or "-"; force as above. LSC_ERR_IO,
+ * fields). output is a path or "-"; force as above. LSC_ERR_USAGE for a
+ * model with derived features (they need the scoring date or the whole
+ * batch, which PMML cannot express portably), LSC_ERR_IO,
  * LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
 enum lsc_status lsc_emit_pmml(const struct lsc_model *model, const char *output, int force,
                               struct lsc_error *err);

@@ -172,6 +172,90 @@ size_t lsc_rules_column_value(const struct lsc_rules *r, const struct lsc_rule_r
 /* A buffer this large (including the NUL) holds any column value. */
 size_t lsc_rules_value_max(const struct lsc_rules *r);
 
+/* ---- read access to a parsed sheet (for translators such as --emit-sql) ---- */
+
+/* A rule's operator, in the sheet's vocabulary (docs/rules.md). */
+enum lsc_rule_op {
+    LSC_RULE_EQ,
+    LSC_RULE_NE,
+    LSC_RULE_IN,
+    LSC_RULE_NOT_IN,
+    LSC_RULE_CONTAINS,
+    LSC_RULE_NOT_CONTAINS,
+    LSC_RULE_MISSING,
+    LSC_RULE_PRESENT,
+    LSC_RULE_GT,
+    LSC_RULE_GE,
+    LSC_RULE_LT,
+    LSC_RULE_LE,
+    LSC_RULE_BETWEEN,
+    LSC_RULE_PER_UNIT,
+    LSC_RULE_OLDER,
+    LSC_RULE_WITHIN,
+    LSC_RULE_BEFORE,
+    LSC_RULE_AFTER,
+    LSC_RULE_ACCOUNT_MIN,
+    LSC_RULE_PRIORITY
+};
+
+/* One rule as parsed. Strings are lent for the lifetime of the rules. */
+struct lsc_rule_info {
+    const char *id;
+    size_t dimension;        /* index for lsc_rules_dimension_name() */
+    const char *column;      /* the column named in the sheet; for account
+                                rules the account column (--account-column
+                                wins), NULL when none is known */
+    enum lsc_rule_op op;
+    int ignore_case;         /* text operators: ASCII case ignored */
+    const char *text;        /* the value as written (trimmed) */
+    size_t text_len;
+    size_t n_items;          /* in / not in: see lsc_rules_rule_item() */
+    double a, b;             /* the bound(s); the unit; days; leads */
+    long day;                /* before / after: days since 1970-01-01 */
+    const char *date_format; /* the declared date format; NULL: ISO only */
+    double points;           /* per unit for per-unit rules */
+    long long points_cents;  /* round(points * 100) */
+    int has_cap;             /* per unit: |contribution| <= cap_cents */
+    long long cap_cents;
+};
+
+/* The number of rules, in sheet order; rule i's description. */
+size_t lsc_rules_n_rules(const struct lsc_rules *r);
+void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out);
+/* Item k of an in / not in rule (trimmed, not NUL-terminated). */
+const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len);
+
+/* A dimension's adjustments (cut-offs in cents). */
+struct lsc_rules_dim_info {
+    int has_min, has_max;
+    long long min_cents, max_cents; /* a max in percent already resolved */
+    int has_decay;
+    double keep;              /* 1 - rate, per whole period */
+    long period;              /* days */
+    const char *decay_column; /* the date column, as in the sheet */
+    const char *decay_format; /* NULL: ISO only */
+    const char *decay_id, *min_id, *max_id;
+};
+void lsc_rules_dimension(const struct lsc_rules *r, size_t k, struct lsc_rules_dim_info *out);
+
+/* The total's settings, tiers and grade (cut-offs in cents). */
+struct lsc_rules_total_info {
+    int has_min, has_max, allow_negative;
+    long long min_cents, max_cents;
+    int has_qualified, has_tiers, has_grade;
+    long long qualified_cents, hot_cents, warm_cents;
+    size_t letter_dim, digit_dim;
+    long long letter_cents[3], digit_cents[3]; /* A, B, C; 1, 2, 3 */
+};
+void lsc_rules_total(const struct lsc_rules *r, struct lsc_rules_total_info *out);
+
+/* The sheet's own missing-value tokens (beside the built-in ones). */
+size_t lsc_rules_n_missing_values(const struct lsc_rules *r);
+const char *lsc_rules_missing_value(const struct lsc_rules *r, size_t k);
+
+/* Priority account k (trimmed, ASCII-lowercased) of lsc_rules_n_priority(). */
+const char *lsc_rules_priority_account(const struct lsc_rules *r, size_t k, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,9 @@
                            padding, NA tokens, odd number syntax, text in a
                            numeric column, unseen levels), and DIR/create.sql
                            (a PostgreSQL table of TEXT columns for score.csv)
+  rules C.csv OTHER.csv    rule scores: every row's rule_score, rule_tier,
+                           rule_qualified, <dimension>_points and grade
+                           equal (points to the cent)
   compare C.csv OTHER.csv  every row: probability within 1e-9, equal score,
                            tier and error (empty or not; the text too when
                            the C scorer's is not truncated)
@@ -61,6 +64,26 @@ def make(sample, out):
         {"Emails Opened": "1e-400"},
         {"Emails Opened": "1000000"},
         {"Emails Opened": "-1000000"},
+        # dates and accounts (the derived-feature model)
+        {"Last Activity Date": " 2025-06-01 "},
+        {"Last Activity Date": "2025-06-01T10:30:00Z"},
+        {"Last Activity Date": "2025-06-01 10:30"},
+        {"Last Activity Date": "2024-02-29"},
+        {"Last Activity Date": "1600-03-01", "Company": ""},
+        {"Last Activity Date": "0001-01-01", "Company": "NA"},
+        {"Last Activity Date": "9999-12-31", "Company": " Edge Account "},
+        {"Last Activity Date": "1900-02-28", "Company": "Edge Account"},
+        {"Last Activity Date": "NA", "Company": "edge account"},
+        {"Last Activity Date": ""},
+        {"Last Activity Date": "2023-02-29"},
+        {"Last Activity Date": "1900-02-29"},
+        {"Last Activity Date": "2025-13-01"},
+        {"Last Activity Date": "2025-04-31"},
+        {"Last Activity Date": "0000-01-01"},
+        {"Last Activity Date": "2025/06/01"},
+        {"Last Activity Date": "2025-6-1"},
+        {"Last Activity Date": "2025-06-01x"},
+        {"Last Activity Date": "yesterday"},
     ]
     extra = []
     for k, e in enumerate(edits):
@@ -114,8 +137,39 @@ def compare(c_path, other_path):
     return 1 if bad else 0
 
 
+def rules(c_path, other_path):
+    c = list(csv.DictReader(open(c_path, newline="", encoding="utf-8")))
+    o = list(csv.DictReader(open(other_path, newline="", encoding="utf-8")))
+    if len(c) != len(o):
+        print(f"row counts differ: {len(c)} vs {len(o)}")
+        return 1
+    key = next(iter(c[0]))  # the id column comes first
+    by_id = {r[key]: r for r in o}
+    cols = [k for k in c[0] if k == "rule_score" or k.endswith("_points")]
+    text = ["rule_tier", "rule_qualified", "grade"]
+    bad, fired = 0, {}
+    for r in c:
+        s = by_id.get(r[key])
+        if s is None:
+            print(f"{r[key]}: missing")
+            bad += 1
+            continue
+        same = all(round(float(r[k]) * 100) == round(float(s[k]) * 100) for k in cols) and \
+            all((r[k] or "") == (s[k] or "") for k in text)
+        for k in text:
+            fired[(k, r[k])] = fired.get((k, r[k]), 0) + 1
+        if not same:
+            print(f"{r[key]}: C {[r[k] for k in cols + text]} vs {[s[k] for k in cols + text]}")
+            bad += 1
+    print(f"{len(c)} rows, columns {cols + text}, {bad} mismatches; "
+          f"{sorted(fired.items())}")
+    return 1 if bad else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "rules":
+        sys.exit(rules(sys.argv[2], sys.argv[3]))
     else:
         sys.exit(compare(sys.argv[2], sys.argv[3]))

@@ -50,4 +50,35 @@ expect_exit 0 "psql runs the SELECT" -- "${PSQL[@]}" -f "$PGDIR/run.sql"
 cp "$PGDIR/pg.csv" "$WORK/pg.csv" 2>/dev/null || fail "no PostgreSQL output"
 expect_exit 0 "PostgreSQL scores equal the C scorer's" -- "$PY" "$H" compare "$WORK/c.csv" "$WORK/pg.csv"
 cat "$WORK/out"
+# derived features: "days since" (as of a fixed date) and leads per account
+expect_exit 0 "train with derived features" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude "Created Date" --na-values Select --days-since "Last Activity Date" --account-column Company \
+    --as-of 2025-06-30 -o "$WORK/md.json" "$WORK/train.csv"
+expect_exit 3 "C scores, derived" -- "$SCORE" -q -m "$WORK/md.json" --as-of 2025-06-30 --precision 17 -o "$WORK/cd.csv" "$WORK/score.csv"
+expect_exit 0 "emit derived" -- "$SCORE" -m "$WORK/md.json" --emit-sql postgres --as-of 2025-06-30 --table "lead's table" -o "$WORK/pd.sql"
+{
+    printf 'CREATE TABLE scored_derived AS\n'
+    cat "$WORK/pd.sql"
+    printf '\\copy (SELECT * FROM scored_derived ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/pgd.csv"
+} >"$PGDIR/rund.sql"
+chmod 644 "$PGDIR/rund.sql"
+expect_exit 0 "psql runs the derived SELECT" -- "${PSQL[@]}" -f "$PGDIR/rund.sql"
+cp "$PGDIR/pgd.csv" "$WORK/pgd.csv" 2>/dev/null || fail "no PostgreSQL output (derived)"
+expect_exit 0 "derived features equal the C scorer's" -- "$PY" "$H" compare "$WORK/cd.csv" "$WORK/pgd.csv"
+cat "$WORK/out"
+# the rules sheet (see sql_sqlite.sh)
+expect_exit 0 "C rule scores" -- "$SCORE" -q --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" -o "$WORK/cr.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" --emit-sql postgres --table "lead's table" -o "$WORK/pr.sql"
+{
+    printf 'CREATE TABLE scored_rules AS\n'
+    cat "$WORK/pr.sql"
+    printf '\\copy (SELECT * FROM scored_rules ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/pgr.csv"
+} >"$PGDIR/runr.sql"
+chmod 644 "$PGDIR/runr.sql"
+expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
+cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
+expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
+cat "$WORK/out"
 finish

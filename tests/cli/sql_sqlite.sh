@@ -65,4 +65,61 @@ expect_exit 0 "sqlite3, categorical-only" -- sqlite3 -bail "$WORK/db.sqlite" ".r
 cp "$WORK/out" "$WORK/cat.csv"
 expect_exit 0 "categorical-only equal the C scorer's" -- "$PY" "$H" compare "$WORK/cc.csv" "$WORK/cat.csv"
 cat "$WORK/out"
+# derived features: "days since" (as of a fixed date) and leads per account
+expect_exit 0 "train with derived features" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude "Created Date" --na-values Select --days-since "Last Activity Date" --account-column Company \
+    --as-of 2025-06-30 -o "$WORK/md.json" "$WORK/train.csv"
+expect_exit 3 "C scores, derived" -- "$SCORE" -q -m "$WORK/md.json" --as-of 2025-06-30 --precision 17 -o "$WORK/cd.csv" "$WORK/score.csv"
+expect_exit 0 "emit derived" -- "$SCORE" -m "$WORK/md.json" --emit-sql sqlite --as-of 2025-06-30 --table "lead's table" -o "$WORK/md.sql"
+expect_in "$WORK/md.sql" "as of 2025-06-30" "the as-of date is stated"
+expect_in "$WORK/md.sql" "COUNT(*) OVER (PARTITION BY" "account count as a window"
+{
+    printf '.headers on\n.mode csv\nCREATE TABLE scored4 AS\n'
+    cat "$WORK/md.sql"
+    printf 'SELECT "Lead ID", CASE WHEN probability IS NULL THEN NULL ELSE printf('"'"'%%.17g'"'"', probability) END AS probability, score, tier, error FROM scored4;\n'
+} >"$WORK/run4.sql"
+expect_exit 0 "sqlite3, derived" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run4.sql"
+cp "$WORK/out" "$WORK/derived.csv"
+expect_exit 0 "derived features equal the C scorer's" -- "$PY" "$H" compare "$WORK/cd.csv" "$WORK/derived.csv"
+cat "$WORK/out"
+grep -c "not a date" "$WORK/cd.csv" | grep -qx 9 && ok || fail "expected 9 rows rejected for their date"
+expect_exit 2 "PMML refuses derived features" -- "$SCORE" -m "$WORK/md.json" --emit-pmml -o "$WORK/md.pmml"
+expect_in "$WORK/err" "the derived feature \"days since Last Activity Date\"" "the refusal names the feature"
+# a rules sheet (datasets/sample_rules.csv: every operator kind it uses,
+# caps, decay, floors, "fit at most half", account and priority rules,
+# tiers, grade) on the sample leads plus the edge rows
+expect_exit 0 "C rule scores" -- "$SCORE" -q --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" -o "$WORK/cr.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 --id "Lead ID" \
+    --priority-accounts "$SRC/datasets/sample_priority_accounts.txt" --emit-sql sqlite --table "lead's table" -o "$WORK/r.sql"
+{
+    printf '.headers on\n.mode csv\n'
+    cat "$WORK/r.sql"
+} >"$WORK/run5.sql"
+expect_exit 0 "sqlite3, rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run5.sql"
+cp "$WORK/out" "$WORK/rules.csv"
+expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/rules.csv"
+cat "$WORK/out"
+# what cannot be translated is refused, naming the rule
+printf 'id,dimension,column,operator,value,points\nR1,engagement,Last Activity Date,within,30 days,10\nsetting,,Last Activity Date,date format,%%d/%%m/%%Y,\n' >"$WORK/fmt_sheet.csv"
+expect_exit 2 "a declared date format is refused" -- "$SCORE" --rules "$WORK/fmt_sheet.csv" --emit-sql sqlite --table t
+expect_in "$WORK/err" "rule R1 cannot be translated" "the refusal names the rule"
+expect_exit 2 "--rules with -m" -- "$SCORE" -m "$WORK/m.json" --rules "$SRC/datasets/sample_rules.csv" --emit-sql sqlite --table t
+expect_exit 2 "--rules with PMML" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --emit-pmml
+# the X Education sheet on the real data (when present; required under CI)
+if [ -f "$SHARED/xeducation_leads.csv" ] || [ -n "${CI:-}" ]; then
+    require_shared xeducation_leads.csv
+    expect_exit 0 "C rule scores, X Education" -- "$SCORE" -q --rules "$SRC/tests/data/xeducation_rules.csv" \
+        --id "Prospect ID" -o "$WORK/cx.csv" "$SHARED/xeducation_leads.csv"
+    expect_exit 0 "emit X Education rules" -- "$SCORE" --rules "$SRC/tests/data/xeducation_rules.csv" --id "Prospect ID" \
+        --emit-sql sqlite --table xed -o "$WORK/x.sql"
+    {
+        printf '.import --csv "%s" xed\n.headers on\n.mode csv\n' "$SHARED/xeducation_leads.csv"
+        cat "$WORK/x.sql"
+    } >"$WORK/run6.sql"
+    expect_exit 0 "sqlite3, X Education rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run6.sql"
+    cp "$WORK/out" "$WORK/xrules.csv"
+    expect_exit 0 "X Education rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cx.csv" "$WORK/xrules.csv"
+    cat "$WORK/out"
+fi
 finish

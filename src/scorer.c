@@ -719,7 +719,20 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             crow.model_score = score;
             crow.model_tier = tier;
             bad |= put_probability(fp, p, o->precision) != 0;
-            bad |= fprintf(fp, ",%d,%s,", score, tier) < 0;
+            {
+                /* ",score,tier," without printf: this runs once per lead */
+                char cell[16];
+                size_t n = 0;
+                cell[n++] = ',';
+                if (score >= 100)
+                    cell[n++] = (char)('0' + score / 100);
+                if (score >= 10)
+                    cell[n++] = (char)('0' + score / 10 % 10);
+                cell[n++] = (char)('0' + score % 10);
+                cell[n++] = ',';
+                bad |= fwrite(cell, 1, n, fp) != n || fputs(tier, fp) == EOF ||
+                       putc(',', fp) == EOF;
+            }
             if (o->reasons > 0) {
                 int exact = o->precision > 6;
                 bad |= put_reasons(fp, &s, rec, o->reasons, 1, exact) != 0 || putc(',', fp) == EOF;

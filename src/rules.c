@@ -15,7 +15,7 @@
  *   4. the total is the sum of the dimensions, clamped to the total's min
  *      (0 unless negative totals are allowed) and max;
  *   5. qualified, tier and grade hold when a value is >= its cut-off.
- * Calendar dates become day numbers with days_from_civil() from H. Hinnant,
+ * Calendar dates become day numbers with civil_day_number() (util.c) from H. Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms"
  * (http://howardhinnant.github.io/date_algorithms.html).
  */
@@ -435,17 +435,6 @@ static int valid_ymd(int y, int m, int d)
     return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-static long days_from_civil(int year, int month, int day)
-{
-    long y = (long)year - (month <= 2);
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long mp = (long)month + (month > 2 ? -3 : 9);
-    long doy = (153 * mp + 2) / 5 + (long)day - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /* 1 when fmt has each of %Y, %m, %d once and otherwise only literal
  * characters and %%. */
@@ -498,7 +487,7 @@ static int parse_date_with(const char *s, size_t len, const char *fmt, long *day
     }
     ok = ok && (i == len || s[i] == 'T' || s[i] == ' ') && valid_ymd(y, m, d);
     if (ok)
-        *day = days_from_civil(y, m, d);
+        *day = civil_day_number(y, m, d);
     return ok;
 }
 
@@ -1815,7 +1804,7 @@ enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, in
                            "valid date",
                            year, month, day);
     } else {
-        r->as_of = days_from_civil(year, month, day);
+        r->as_of = civil_day_number(year, month, day);
         r->has_as_of = 1;
     }
     return st;

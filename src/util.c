@@ -368,3 +368,14 @@ int csv_put_field(FILE *fp, const char *s, size_t len)
     }
     return putc('"', fp) == EOF ? EOF : 0;
 }
+
+long civil_day_number(int year, int month, int day)
+{
+    long y = (long)year - (month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long mp = (long)month + (month > 2 ? -3 : 9);
+    long doy = (153 * mp + 2) / 5 + (long)day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}

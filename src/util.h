@@ -58,4 +58,8 @@ void outfile_abort(struct outfile *o);
  * CR or LF). Returns 0 or EOF. */
 int csv_put_field(FILE *fp, const char *s, size_t len);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil; exact for every year). */
+long civil_day_number(int year, int month, int day);
+
 #endif

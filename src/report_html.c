@@ -527,9 +527,10 @@ static void data_summary(FILE *fp, const struct lsc_model *m, const struct lsc_t
         fputs("<tr><th class=\"l\">Validation</th><td class=\"l\">none (--holdout 0): no "
               "out-of-sample measures</td></tr>\n",
               fp);
-    fprintf(fp, "<tr><th class=\"l\">Fit</th><td class=\"l\">L2 penalty %g; %zu Newton "
+    fprintf(fp, "<tr><th class=\"l\">Fit</th><td class=\"l\">%s penalty %g%s; %zu "
                 "iterations, %s; %s</td></tr>\n</table>\n",
-            m->l2, m->iterations, m->converged ? "converged" : "NOT converged",
+            m->l1_ratio <= 0.0 ? "L2" : m->l1_ratio >= 1.0 ? "L1" : "elastic-net", m->l2,
+            m->cv != NULL ? " (chosen by cross-validation)" : "", m->iterations, m->converged ? "converged" : "NOT converged",
             m->refit ? "refit on all rows (the saved model)"
                      : s->holdout_rows ? "the training-split fit is saved" : "fit on all rows");
 }

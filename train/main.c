@@ -372,10 +372,11 @@ static void print_table(FILE *fp, const struct lsc_model *m)
         fprintf(fp, "no coefficient statistics in this model (singular information matrix)\n");
         return;
     }
-    fprintf(fp, "Logistic regression of %s: %zu rows, %zu coefficients, L2 lambda %g\n",
-            lsc_model_target(m), f.rows, f.coefficients, f.l2);
     struct lsc_penalty_info pen;
     lsc_model_penalty_info(m, &pen);
+    fprintf(fp, "Logistic regression of %s: %zu rows, %zu coefficients, %s lambda %g\n",
+            lsc_model_target(m), f.rows, f.coefficients,
+            pen.l1_ratio <= 0.0 ? "L2" : pen.l1_ratio >= 1.0 ? "L1" : "elastic-net", f.l2);
     if (pen.l1_ratio > 0.0)
         fprintf(fp, "(elastic net, l1_ratio %g: Wald statistics are not meaningful under an L1 "
                     "penalty and are not reported; see docs/statistics.md)\n",

@@ -85,7 +85,7 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *opts,
                                         struct lsc_error *err);
 
 /* What happened, for the human summary. Plain data owned by the caller after
- * lsc_train(); free with lsc_train_summary_free(). */
+ * lsc_train(); it owns no memory, so there is nothing to free. */
 struct lsc_train_summary {
     size_t rows_read, rows_used, rows_skipped_target, positives;
     size_t columns_used, columns_dropped, features;

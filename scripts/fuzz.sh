@@ -27,8 +27,7 @@ fi
 build=build-fuzz
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEADSCORE_FUZZ=ON \
     -DLEADSCORE_TESTS=OFF >/dev/null
-fuzzers=(fuzz_csv_reader fuzz_model_load)
-[ -f src/rules.c ] && [ -f include/leadscore/rules.h ] && fuzzers+=(fuzz_rules)
+fuzzers=(fuzz_csv_reader fuzz_model_load fuzz_rules)
 cmake --build "$build" -j "$(nproc)" --target "${fuzzers[@]}"
 
 mkdir -p "$build/artifacts"

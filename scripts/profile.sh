@@ -105,7 +105,7 @@ perf report -i "$out/perf.data" --stdio --no-children --sort dso,symbol -F overh
   grep -v '^#' | grep -v '^$' | /usr/bin/python3 -c '
 import collections, glob, re, sys
 files = {}
-for path in glob.glob("src/*.c"):
+for path in glob.glob("src/*/*.c"):
     for line in open(path, errors="replace"):
         # definitions: "type name(" or, return type on the line before, "name("
         m = (re.match(r"^(?:static\s+)?(?:inline\s+)?[A-Za-z_][\w \*]*?\b(\w+)\s*\([^;]*$", line)

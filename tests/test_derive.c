@@ -15,7 +15,7 @@
 #include "dataset.h"
 #include "derive.h"
 #include "leadscore.h"
-#include "model.h"
+#include "model_def.h"
 #include "test_helpers.h"
 
 static void test_days(void **state)

@@ -16,7 +16,7 @@
 #include "baseline.h"
 #include "drift.h"
 #include "leadscore.h"
-#include "model.h"
+#include "model_def.h"
 #include "test_helpers.h"
 
 #ifndef LSC_SOURCE_DIR

@@ -11,7 +11,7 @@
 #include "dataset.h"
 #include "design.h"
 #include "encoder.h"
-#include "model.h"
+#include "model_def.h"
 #include "test_helpers.h"
 
 static const char csv_text[] =

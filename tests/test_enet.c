@@ -18,7 +18,7 @@
 #include "encoder.h"
 #include "enet.h"
 #include "logreg.h"
-#include "model.h"
+#include "model_def.h"
 #include "test_helpers.h"
 
 #include "design_fixture.h"

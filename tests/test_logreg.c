@@ -14,7 +14,7 @@
 #include "design.h"
 #include "encoder.h"
 #include "logreg.h"
-#include "model.h"
+#include "model_def.h"
 #include "test_helpers.h"
 
 #include "design_fixture.h"

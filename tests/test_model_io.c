@@ -19,7 +19,7 @@
 #include "alloc.h"
 #include "leadscore/alloc.h"
 #include "leadscore/model.h"
-#include "model.h"
+#include "model_def.h"
 #include "validation.h"
 #include "sha256.h"
 

@@ -23,7 +23,7 @@
 #include "leadscore/model.h"
 #include "leadscore/train.h"
 #include "logreg.h"
-#include "model.h"
+#include "model_def.h"
 #include "stats.h"
 #include "test_helpers.h"
 #include "weights.h"

@@ -22,7 +22,7 @@
 
 #include "dataset.h"
 #include "design.h"
-#include "model.h"
+#include "model_def.h"
 
 #define DIAG_MIN_ROWS 1000
 #define DIAG_MIN_POSITIVES 120

@@ -1,6 +1,6 @@
 /* model_io - the in-memory model, its checks, and its JSON file
  * (specified in models/README.md). */
-#include "model.h"
+#include "model_def.h"
 #include "model_weighting.h"
 
 #include <errno.h>

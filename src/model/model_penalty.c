@@ -9,7 +9,7 @@
 
 #include "alloc.h"
 #include "leadscore/model.h"
-#include "model.h"
+#include "model_def.h"
 
 static const char *const metric_names[] = {"logloss", "auc"};
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "dataset.h"
-#include "model.h"
+#include "model_def.h"
 
 struct encoder_stats {
     size_t columns_used, columns_dropped;

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "model.h"
+#include "model_def.h"
 #include "status_internal.h"
 #include "util.h"
 

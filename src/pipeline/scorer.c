@@ -20,7 +20,7 @@
 #include "leadscore/rules.h"
 #include "jsonl.h"
 #include "logreg.h"
-#include "model.h"
+#include "model_def.h"
 #include "progress.h"
 #include "status_internal.h"
 #include "leadscore/report.h"

@@ -13,7 +13,7 @@
 
 #include "leadscore/status.h"
 #include "leadscore/train.h"
-#include "model.h"
+#include "model_def.h"
 
 /* A log that forwards every message to inner (may be NULL) and keeps a
  * copy of each warning for the report. report_warnings_init() cannot fail;

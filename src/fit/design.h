@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "dataset.h"
-#include "model.h"
+#include "model_def.h"
 
 #define DESIGN_BLOCK 1024
 

@@ -25,7 +25,7 @@
 
 #include "derive.h"
 #include "leadscore/rules.h"
-#include "model.h"
+#include "model_def.h"
 #include "status_internal.h"
 #include "util.h"
 

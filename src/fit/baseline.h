@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "dataset.h"
-#include "model.h"
+#include "model_def.h"
 
 struct lsc_baseline_stat {
     char *file;            /* the old model file as given */

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "model.h"
+#include "model_def.h"
 
 /* Adds the members that are present to root. Returns 0, or -1 when out of
  * memory. */

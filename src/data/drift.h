@@ -29,7 +29,7 @@
 #include <stdio.h>
 
 #include "dataset.h"
-#include "model.h"
+#include "model_def.h"
 
 #define DRIFT_PSI_FLOOR 1e-4
 #define DRIFT_WARN_PSI 0.25

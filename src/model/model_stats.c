@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "leadscore/model.h"
-#include "model.h"
+#include "model_def.h"
 
 int lsc_model_coef_info(const struct lsc_model *m, size_t i, struct lsc_coef_info *out)
 {

@@ -24,7 +24,7 @@
 
 #include "dataset.h"
 #include "dict.h"
-#include "model.h"
+#include "model_def.h"
 
 enum derive_kind { DERIVE_NONE = 0, DERIVE_DAYS_SINCE = 1, DERIVE_ACCOUNT = 2 };
 

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "derive.h"
-#include "model.h"
+#include "model_def.h"
 #include "status_internal.h"
 #include "util.h"
 

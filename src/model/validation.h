@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "model.h"
+#include "model_def.h"
 
 /* Fills h's tables (h->tables_present = 1) from the validation rows: y 1/0,
  * p the predicted probability, w optional weights (NULL: 1). LSC_ERR_NOMEM. */

@@ -22,7 +22,7 @@
 #include "linalg.h"
 #include "logreg.h"
 #include "metrics.h"
-#include "model.h"
+#include "model_def.h"
 #include "stats.h"
 #include "status_internal.h"
 #include "report_html.h"

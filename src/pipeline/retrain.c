@@ -7,7 +7,7 @@
 
 #include "alloc.h"
 #include "baseline.h"
-#include "model.h"
+#include "model_def.h"
 #include "status_internal.h"
 
 enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_COUNT };

@@ -52,13 +52,13 @@ static int setup(void **state)
     o.input = f->path;
     o.target = "won";
     o.min_level_count = 1;
-    assert_int_equal(dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(dataset_map_target(f->ds, &o, NULL), LSC_OK);
-    f->m = model_new();
+    assert_int_equal(lsc_dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL), LSC_OK);
+    f->m = lsc_model_new();
     assert_non_null(f->m);
-    assert_int_equal(encoder_fit(f->ds, NULL, f->ds->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),
+    assert_int_equal(lsc_encoder_fit(f->ds, NULL, f->ds->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),
                      LSC_OK);
-    assert_int_equal(design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
+    assert_int_equal(lsc_design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
                      LSC_OK);
     *state = f;
     return 0;
@@ -67,9 +67,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    design_free(&f->d);
+    lsc_design_free(&f->d);
     lsc_model_free(f->m);
-    dataset_free(f->ds);
+    lsc_dataset_free(f->ds);
     free(f->col_src);
     th_remove_temp(f->path);
     free(f);

@@ -31,7 +31,7 @@ static void test_delong_hand(void **state)
     const double *scores[2] = {ha, hb};
     double auc[2], cov[4], lo, hi, z, se;
     struct lsc_error err;
-    assert_int_equal(rank_delong(scores, 2, hy, 12, auc, cov, &err), LSC_OK);
+    assert_int_equal(lsc_rank_delong(scores, 2, hy, 12, auc, cov, &err), LSC_OK);
     /* sklearn.metrics.roc_auc_score */
     assert_double_equal(auc[0], 0.8888888888888888, 1e-15);
     assert_double_equal(auc[1], 0.6666666666666667, 1e-15);
@@ -40,17 +40,17 @@ static void test_delong_hand(void **state)
     assert_double_equal(cov[1], 0.010185185185185184, 1e-15);
     assert_double_equal(cov[2], 0.010185185185185184, 1e-15);
     assert_double_equal(cov[3], 0.028240740740740747, 1e-15);
-    rank_auc_ci(auc[0], cov[0], 0.95, &lo, &hi);
+    lsc_rank_auc_ci(auc[0], cov[0], 0.95, &lo, &hi);
     assert_double_equal(lo, 0.7034612002442602, 1e-12);
     assert_double_equal(hi, 1.0, 0.0); /* clipped */
-    rank_auc_ci(auc[1], cov[3], 0.95, &lo, &hi);
+    lsc_rank_auc_ci(auc[1], cov[3], 0.95, &lo, &hi);
     assert_double_equal(lo, 0.33729507921344615, 1e-12);
     assert_double_equal(hi, 0.9960382541198871, 1e-12);
-    double p = rank_paired_p(auc[0], auc[1], cov[0], cov[3], cov[1], &z, &se);
+    double p = lsc_rank_paired_p(auc[0], auc[1], cov[0], cov[3], cov[1], &z, &se);
     assert_double_equal(z, 1.7134117475124775, 1e-12);
     assert_double_equal(p, 0.08663681660312042, 1e-12);
     /* identical scores: no difference to test */
-    p = rank_paired_p(auc[0], auc[0], cov[0], cov[0], cov[0], &z, &se);
+    p = lsc_rank_paired_p(auc[0], auc[0], cov[0], cov[0], cov[0], &z, &se);
     assert_double_equal(p, 1.0, 0.0);
     assert_true(isnan(z));
 }
@@ -63,7 +63,7 @@ static void test_delong_one_class(void **state)
     const double *scores[1] = {s};
     double auc, cov;
     struct lsc_error err;
-    assert_int_equal(rank_delong(scores, 1, y1, 3, &auc, &cov, &err), LSC_ERR_DATA);
+    assert_int_equal(lsc_rank_delong(scores, 1, y1, 3, &auc, &cov, &err), LSC_ERR_DATA);
 }
 
 static void test_midranks(void **state)
@@ -71,7 +71,7 @@ static void test_midranks(void **state)
     (void)state;
     static const double x[] = {3, 1, 3, 2, 3};
     double r[5];
-    assert_int_equal(rank_midranks(x, 5, r), LSC_OK);
+    assert_int_equal(lsc_rank_midranks(x, 5, r), LSC_OK);
     assert_double_equal(r[0], 4.0, 0.0);
     assert_double_equal(r[1], 1.0, 0.0);
     assert_double_equal(r[2], 4.0, 0.0);
@@ -104,8 +104,8 @@ static void test_kendall_spearman(void **state)
         const struct corr_case *c = &corr_cases[i];
         double tau, rho;
         print_message("correlation: %s\n", c->name);
-        assert_int_equal(rank_kendall_tau_b(c->x, c->y, c->n, &tau), LSC_OK);
-        assert_int_equal(rank_spearman(c->x, c->y, c->n, &rho), LSC_OK);
+        assert_int_equal(lsc_rank_kendall_tau_b(c->x, c->y, c->n, &tau), LSC_OK);
+        assert_int_equal(lsc_rank_spearman(c->x, c->y, c->n, &rho), LSC_OK);
         if (isnan(c->kendall)) {
             assert_true(isnan(tau));
             assert_true(isnan(rho));
@@ -147,7 +147,7 @@ static void test_kendall_brute(void **state)
         }
     double want = (nc - nd) / sqrt((nc + nd + tx) * (nc + nd + ty));
     double tau;
-    assert_int_equal(rank_kendall_tau_b(x, y, N, &tau), LSC_OK);
+    assert_int_equal(lsc_rank_kendall_tau_b(x, y, N, &tau), LSC_OK);
     assert_double_equal(tau, want, 1e-14);
 }
 
@@ -156,12 +156,12 @@ static void test_ks(void **state)
     (void)state;
     double ks, at;
     /* scipy.stats.ks_2samp(score[y == 1], score[y == 0]).statistic */
-    assert_int_equal(rank_ks(ha, hy, 12, &ks, &at), LSC_OK);
+    assert_int_equal(lsc_rank_ks(ha, hy, 12, &ks, &at), LSC_OK);
     assert_double_equal(ks, 2.0 / 3.0, 1e-15);
-    assert_int_equal(rank_ks(hb, hy, 12, &ks, &at), LSC_OK);
+    assert_int_equal(lsc_rank_ks(hb, hy, 12, &ks, &at), LSC_OK);
     assert_double_equal(ks, 1.0 / 3.0, 1e-15);
     static const unsigned char y1[] = {1, 1};
-    assert_int_equal(rank_ks(ha, y1, 2, &ks, &at), LSC_OK);
+    assert_int_equal(lsc_rank_ks(ha, y1, 2, &ks, &at), LSC_OK);
     assert_true(isnan(ks));
 }
 
@@ -173,22 +173,22 @@ static void test_gains_ties(void **state)
     static const unsigned char y[] = {1, 1, 0, 0, 1, 0};
     struct rank_gains g;
     size_t rows, pos;
-    assert_int_equal(rank_gains_init(&g, s, y, 6), LSC_OK);
+    assert_int_equal(lsc_rank_gains_init(&g, s, y, 6), LSC_OK);
     assert_int_equal(g.n_groups, 2);
-    assert_double_equal(rank_gains_positives(&g, 0), 0.0, 0.0);
-    assert_double_equal(rank_gains_positives(&g, 2), 0.5, 1e-15);
-    assert_double_equal(rank_gains_positives(&g, 4), 1.0, 1e-15);
-    assert_double_equal(rank_gains_positives(&g, 5), 2.0, 1e-15);
-    assert_double_equal(rank_gains_positives(&g, 6), 3.0, 1e-15);
-    assert_double_equal(rank_gains_score_at(&g, 4), 5.0, 0.0);
-    assert_double_equal(rank_gains_score_at(&g, 5), 1.0, 0.0);
-    rank_gains_at_least(&g, 5.0, &rows, &pos);
+    assert_double_equal(lsc_rank_gains_positives(&g, 0), 0.0, 0.0);
+    assert_double_equal(lsc_rank_gains_positives(&g, 2), 0.5, 1e-15);
+    assert_double_equal(lsc_rank_gains_positives(&g, 4), 1.0, 1e-15);
+    assert_double_equal(lsc_rank_gains_positives(&g, 5), 2.0, 1e-15);
+    assert_double_equal(lsc_rank_gains_positives(&g, 6), 3.0, 1e-15);
+    assert_double_equal(lsc_rank_gains_score_at(&g, 4), 5.0, 0.0);
+    assert_double_equal(lsc_rank_gains_score_at(&g, 5), 1.0, 0.0);
+    lsc_rank_gains_at_least(&g, 5.0, &rows, &pos);
     assert_int_equal(rows, 4);
     assert_int_equal(pos, 1);
-    rank_gains_at_least(&g, 0.0, &rows, &pos);
+    lsc_rank_gains_at_least(&g, 0.0, &rows, &pos);
     assert_int_equal(rows, 6);
     assert_int_equal(pos, 3);
-    rank_gains_fini(&g);
+    lsc_rank_gains_fini(&g);
 }
 
 static void test_scale_points(void **state)
@@ -199,14 +199,14 @@ static void test_scale_points(void **state)
     static const int use[] = {1, 1, 1, 0};
     double sug[4];
     /* the largest |beta| among used rules (1.0) gets the largest |points| (20) */
-    double f = compare_scale_points(beta, points, use, 4, sug);
+    double f = lsc_compare_scale_points(beta, points, use, 4, sug);
     assert_double_equal(f, 20.0, 1e-15);
     assert_double_equal(sug[0], 10.0, 1e-14);
     assert_double_equal(sug[1], -20.0, 1e-14);
     assert_double_equal(sug[2], 5.0, 1e-14);
     assert_double_equal(f * log(2.0), 13.862943611198906, 1e-12); /* points to double the odds */
     static const double zero[] = {0, 0, 0, 0};
-    assert_true(isnan(compare_scale_points(zero, points, use, 4, sug)));
+    assert_true(isnan(lsc_compare_scale_points(zero, points, use, 4, sug)));
 }
 
 /* Against a numpy Newton fit of the same penalised objective (l2 = 1). */
@@ -223,7 +223,7 @@ static void test_fit_rules(void **state)
     double b[4], se[4];
     struct compare_fit fit;
     struct lsc_error err;
-    assert_int_equal(compare_fit_rules(u, y, 10, 3, 1.0, b, se, &fit, &err), LSC_OK);
+    assert_int_equal(lsc_compare_fit_rules(u, y, 10, 3, 1.0, b, se, &fit, &err), LSC_OK);
     assert_true(fit.converged);
     for (size_t j = 0; j < 4; j++) {
         assert_double_equal(b[j], want_b[j], 1e-10);
@@ -235,7 +235,7 @@ static void test_fit_rules(void **state)
         u0[2 * i] = u[3 * i];
         u0[2 * i + 1] = 0.0;
     }
-    assert_int_equal(compare_fit_rules(u0, y, 10, 2, 1.0, b, se, &fit, &err), LSC_OK);
+    assert_int_equal(lsc_compare_fit_rules(u0, y, 10, 2, 1.0, b, se, &fit, &err), LSC_OK);
     assert_double_equal(b[2], 0.0, 1e-15);
     assert_double_equal(se[2], 1.0, 1e-12); /* 1 / sqrt(lambda) */
 }
@@ -274,7 +274,7 @@ static void test_sheet_read(void **state)
     struct compare_sheet sh;
     struct lsc_error err;
     assert_non_null(path);
-    assert_int_equal(compare_sheet_read(path, &sh, &err), LSC_OK);
+    assert_int_equal(lsc_compare_sheet_read(path, &sh, &err), LSC_OK);
     assert_int_equal(sh.n_rules, 3);
     assert_string_equal(sh.rules[0].id, "R1");
     assert_string_equal(sh.rules[0].dimension, "fit");
@@ -288,7 +288,7 @@ static void test_sheet_read(void **state)
     assert_true(sh.has_tiers);
     assert_double_equal(sh.hot, 70.0, 0.0);
     assert_double_equal(sh.warm, 40.0, 0.0);
-    compare_sheet_fini(&sh);
+    lsc_compare_sheet_fini(&sh);
     th_remove_temp(path);
 }
 
@@ -297,7 +297,7 @@ static void test_sheet_read(void **state)
 static json_t *finish_and_parse(struct lsc_compare *c)
 {
     struct lsc_error err;
-    assert_int_equal(compare_finish(c, &err), LSC_OK);
+    assert_int_equal(lsc_compare_finish(c, &err), LSC_OK);
     FILE *fp = tmpfile();
     assert_non_null(fp);
     assert_int_equal(lsc_compare_write_json(c, fp, &err), LSC_OK);
@@ -328,7 +328,7 @@ static void test_deciles_and_thresholds(void **state)
     struct compare_config cfg;
     struct lsc_compare *c = NULL;
     struct lsc_error err;
-    compare_config_defaults(&cfg);
+    lsc_compare_config_defaults(&cfg);
     cfg.label = "Converted";
     cfg.has_model = 1;
     cfg.rules_kind = COMPARE_RULES_COLUMN;
@@ -336,7 +336,7 @@ static void test_deciles_and_thresholds(void **state)
     cfg.rule_tiers = 1;
     cfg.rule_tier_hot = 70;
     cfg.rule_tier_warm = 40;
-    assert_int_equal(compare_new(&c, &cfg, &err), LSC_OK);
+    assert_int_equal(lsc_compare_new(&c, &cfg, &err), LSC_OK);
     for (size_t i = 0; i < 20; i++) {
         struct compare_row row;
         memset(&row, 0, sizeof row);
@@ -348,9 +348,9 @@ static void test_deciles_and_thresholds(void **state)
         row.model_tier = row.model_score >= 70 ? "hot" : (row.model_score >= 40 ? "warm" : "cold");
         row.rule_score = (double)(i % 5) * 20.0; /* ties */
         row.rule_tier = row.rule_score >= 70 ? "hot" : (row.rule_score >= 40 ? "warm" : "cold");
-        assert_int_equal(compare_add(c, &row, &err), LSC_OK);
+        assert_int_equal(lsc_compare_add(c, &row, &err), LSC_OK);
     }
-    compare_skip(c, COMPARE_SKIP_LABEL);
+    lsc_compare_skip(c, COMPARE_SKIP_LABEL);
     json_t *root = finish_and_parse(c);
     assert_double_equal(jn(root, "rows"), 20, 0);
     assert_double_equal(jn(root, "positives"), 6, 0);
@@ -402,10 +402,10 @@ static void test_one_class(void **state)
     struct compare_config cfg;
     struct lsc_compare *c = NULL;
     struct lsc_error err;
-    compare_config_defaults(&cfg);
+    lsc_compare_config_defaults(&cfg);
     cfg.label = "Converted";
     cfg.has_model = 1;
-    assert_int_equal(compare_new(&c, &cfg, &err), LSC_OK);
+    assert_int_equal(lsc_compare_new(&c, &cfg, &err), LSC_OK);
     for (size_t i = 0; i < 5; i++) {
         struct compare_row row;
         memset(&row, 0, sizeof row);
@@ -413,14 +413,14 @@ static void test_one_class(void **state)
         row.probability = 0.1 * (double)i;
         row.model_score = 1;
         row.model_tier = "cold";
-        assert_int_equal(compare_add(c, &row, &err), LSC_OK);
+        assert_int_equal(lsc_compare_add(c, &row, &err), LSC_OK);
     }
-    assert_int_equal(compare_finish(c, &err), LSC_ERR_DATA);
+    assert_int_equal(lsc_compare_finish(c, &err), LSC_ERR_DATA);
     assert_non_null(strstr(err.message, "only one class"));
     lsc_compare_free(c);
     /* no rows at all */
-    assert_int_equal(compare_new(&c, &cfg, &err), LSC_OK);
-    assert_int_equal(compare_finish(c, &err), LSC_ERR_DATA);
+    assert_int_equal(lsc_compare_new(&c, &cfg, &err), LSC_OK);
+    assert_int_equal(lsc_compare_finish(c, &err), LSC_ERR_DATA);
     lsc_compare_free(c);
 }
 
@@ -437,14 +437,14 @@ static void test_rules_validation(void **state)
     struct compare_config cfg;
     struct lsc_compare *c = NULL;
     struct lsc_error err;
-    compare_config_defaults(&cfg);
+    lsc_compare_config_defaults(&cfg);
     cfg.label = "y";
     cfg.rules_kind = COMPARE_RULES_SHEET;
     cfg.rules_name = "/some/where/sheet.csv";
     cfg.sheet = &sheet;
     cfg.n_dims = 2;
     cfg.dims = dims;
-    assert_int_equal(compare_new(&c, &cfg, &err), LSC_OK);
+    assert_int_equal(lsc_compare_new(&c, &cfg, &err), LSC_OK);
     for (size_t i = 0; i < 40; i++) {
         struct lsc_rule_hit hits[3];
         size_t nh = 0;
@@ -464,7 +464,7 @@ static void test_rules_validation(void **state)
         row.rule_tier = "";
         row.hits = hits;
         row.n_hits = nh;
-        assert_int_equal(compare_add(c, &row, &err), LSC_OK);
+        assert_int_equal(lsc_compare_add(c, &row, &err), LSC_OK);
     }
     json_t *root = finish_and_parse(c);
     const json_t *rules_obj = json_object_get(root, "rules");

@@ -175,7 +175,7 @@ static void check_case(const struct csv_case *c, struct csv_reader *r)
     struct lsc_error err;
     lsc_error_clear(&err);
     for (size_t i = 0; i < c->nrec; i++) {
-        enum lsc_status st = csv_reader_next(r, &rec, &err);
+        enum lsc_status st = lsc_csv_reader_next(r, &rec, &err);
         if (st != LSC_OK || rec == NULL)
             fail_msg("%s: record %zu: status %d (%s)", c->name, i, (int)st, err.message);
         const struct exp_rec *e = &c->rec[i];
@@ -192,13 +192,13 @@ static void check_case(const struct csv_case *c, struct csv_reader *r)
             assert_int_equal(rec->fields[f][want], '\0');
         }
     }
-    enum lsc_status st = csv_reader_next(r, &rec, &err);
+    enum lsc_status st = lsc_csv_reader_next(r, &rec, &err);
     if (st != c->st)
         fail_msg("%s: status %d, expected %d (%s)", c->name, (int)st, (int)c->st, err.message);
     if (st == LSC_OK) {
         assert_null(rec);
         /* and it stays at the end */
-        assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+        assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
         assert_null(rec);
     } else {
         assert_null(rec);
@@ -206,16 +206,16 @@ static void check_case(const struct csv_case *c, struct csv_reader *r)
             fail_msg("%s: error at %zu:%zu '%s', expected %zu:%zu '%s'", c->name, err.line,
                      err.column, err.message, c->err_line, c->err_col, c->err_msg);
         assert_int_equal(err.status, c->st);
-        assert_string_equal(err.file, csv_reader_name(r));
+        assert_string_equal(err.file, lsc_csv_reader_name(r));
         /* errors are sticky */
         struct lsc_error again;
         lsc_error_clear(&again);
-        assert_int_equal(csv_reader_next(r, &rec, &again), c->st);
+        assert_int_equal(lsc_csv_reader_next(r, &rec, &again), c->st);
         assert_null(rec);
         assert_string_equal(again.message, err.message);
     }
     if (c->expect_delim != 0)
-        assert_int_equal(csv_reader_delimiter(r), c->expect_delim);
+        assert_int_equal(lsc_csv_reader_delimiter(r), c->expect_delim);
 }
 
 static void test_cases_file(void **state)
@@ -228,12 +228,12 @@ static void test_cases_file(void **state)
         struct csv_reader_opts opts = {c->delim, c->ragged};
         struct csv_reader *r = NULL;
         struct lsc_error err;
-        assert_int_equal(csv_reader_open(&r, fx->path, &opts, &err), LSC_OK);
-        assert_string_equal(csv_reader_name(r), fx->path);
+        assert_int_equal(lsc_csv_reader_open(&r, fx->path, &opts, &err), LSC_OK);
+        assert_string_equal(lsc_csv_reader_name(r), fx->path);
         check_case(c, r);
         if (c->st == LSC_OK)
-            assert_int_equal(csv_reader_bytes(r), len);
-        csv_reader_free(r);
+            assert_int_equal(lsc_csv_reader_bytes(r), len);
+        lsc_csv_reader_free(r);
     }
 }
 
@@ -251,10 +251,10 @@ static void test_cases_stream(void **state)
         struct csv_reader_opts opts = {c->delim, c->ragged};
         struct csv_reader *r = NULL;
         struct lsc_error err;
-        assert_int_equal(csv_reader_open_stream(&r, fp, "mem", &opts, &err), LSC_OK);
-        assert_string_equal(csv_reader_name(r), "mem");
+        assert_int_equal(lsc_csv_reader_open_stream(&r, fp, "mem", &opts, &err), LSC_OK);
+        assert_string_equal(lsc_csv_reader_name(r), "mem");
         check_case(c, r);
-        csv_reader_free(r);
+        lsc_csv_reader_free(r);
         assert_int_equal(fclose(fp), 0); /* the reader did not close it */
     }
 }
@@ -285,10 +285,10 @@ static void test_megabyte_fields(void **state)
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
     struct lsc_error err;
-    assert_int_equal(csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_int_equal(rec->nfields, 2);
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_non_null(rec);
     assert_int_equal(rec->nfields, 2);
     assert_int_equal(rec->line, 2);
@@ -297,20 +297,20 @@ static void test_megabyte_fields(void **state)
     assert_int_equal(rec->fields[0][big], 'q');
     assert_int_equal(rec->fields[0][big + 1], '\0');
     assert_string_equal(rec->fields[1], "end");
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_non_null(rec);
     assert_int_equal(rec->line, 3);
     assert_int_equal(rec->lens[0], big);
     assert_int_equal(rec->fields[0][big - 1], 'u');
     assert_string_equal(rec->fields[1], "x");
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_non_null(rec);
     assert_int_equal(rec->line, 4);
     assert_string_equal(rec->fields[0], "last");
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_null(rec);
-    assert_int_equal(csv_reader_bytes(r), n);
-    csv_reader_free(r);
+    assert_int_equal(lsc_csv_reader_bytes(r), n);
+    lsc_csv_reader_free(r);
     free(data);
 }
 
@@ -338,12 +338,12 @@ static void test_buffer_boundaries(void **state)
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
     struct lsc_error err;
-    assert_int_equal(csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     size_t line = 2;
     char want[64];
     for (size_t i = 1; i <= nrec; i++) {
-        if (csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL)
+        if (lsc_csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL)
             fail_msg("record %zu: %s", i, err.message);
         if (rec->line != line || rec->index != i || rec->nfields != 3)
             fail_msg("record %zu on line %zu, expected %zu", i, rec->line, line);
@@ -357,10 +357,10 @@ static void test_buffer_boundaries(void **state)
         assert_int_equal(strtoul(rec->fields[0], NULL, 10), i);
         line += i % 7 == 0 ? 2 : 1;
     }
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_null(rec);
-    assert_int_equal(csv_reader_bytes(r), n);
-    csv_reader_free(r);
+    assert_int_equal(lsc_csv_reader_bytes(r), n);
+    lsc_csv_reader_free(r);
     free(data);
 }
 
@@ -374,28 +374,28 @@ static void test_sha256_of_input(void **state)
     struct sha256_ctx ctx;
     unsigned char digest[32];
     char want[65], got[65];
-    sha256_init(&ctx);
-    sha256_update(&ctx, data, sizeof data - 1);
-    sha256_final(&ctx, digest);
-    sha256_hex(digest, want);
+    lsc_sha256_init(&ctx);
+    lsc_sha256_update(&ctx, data, sizeof data - 1);
+    lsc_sha256_final(&ctx, digest);
+    lsc_sha256_hex(digest, want);
 
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
     struct lsc_error err;
-    assert_int_equal(csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
     do
-        assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+        assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     while (rec != NULL);
-    csv_reader_sha256_hex(r, got);
+    lsc_csv_reader_sha256_hex(r, got);
     assert_string_equal(got, want);
     /* asking does not disturb it */
-    csv_reader_sha256_hex(r, got);
+    lsc_csv_reader_sha256_hex(r, got);
     assert_string_equal(got, want);
-    assert_int_equal(csv_reader_bytes(r), sizeof data - 1);
-    csv_reader_free(r);
+    assert_int_equal(lsc_csv_reader_bytes(r), sizeof data - 1);
+    lsc_csv_reader_free(r);
 }
 
-/* The hand-over the parallel loader uses: after the header, csv_reader_tail
+/* The hand-over the parallel loader uses: after the header, lsc_csv_reader_tail
  * lends the unparsed rest (here a CRLF file: it starts at the header's LF)
  * with its line, field count and delimiter, and a memory reader continues
  * from there with lines counted from 1. */
@@ -409,10 +409,10 @@ static void test_tail_and_memory_reader(void **state)
     const struct csv_record *rec = NULL;
     struct lsc_error err;
     struct csv_tail t;
-    assert_int_equal(csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
-    assert_int_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_open(&r, fx->path, NULL, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
     assert_non_null(rec);
-    assert_int_equal(csv_reader_tail(r, &t), 1);
+    assert_int_equal(lsc_csv_reader_tail(r, &t), 1);
     assert_int_equal(t.delimiter, ';');
     assert_int_equal(t.expected, 2);
     assert_int_equal(t.line, 1);
@@ -420,40 +420,40 @@ static void test_tail_and_memory_reader(void **state)
     assert_int_equal(t.offset + t.n_buffered, sizeof data - 1);
     assert_memory_equal(t.buffered, "\n1;", 3);
     /* the reader refuses to go on */
-    assert_int_not_equal(csv_reader_next(r, &rec, &err), LSC_OK);
+    assert_int_not_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
 
     struct csv_reader_opts o = {t.delimiter, 0};
-    assert_int_equal(csv_reader_open_mem(&m, t.buffered, t.n_buffered, "chunk", &o, t.expected,
+    assert_int_equal(lsc_csv_reader_open_mem(&m, t.buffered, t.n_buffered, "chunk", &o, t.expected,
                                          &err),
                      LSC_OK);
-    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(m, &rec, &err), LSC_OK);
     assert_non_null(rec);
     assert_int_equal(rec->nfields, 2);
     assert_string_equal(rec->fields[1], "x\ny");
     assert_int_equal(rec->line, 2);
-    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(m, &rec, &err), LSC_OK);
     assert_non_null(rec);
     assert_string_equal(rec->fields[0], "2");
     assert_int_equal(rec->line, 5);
-    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(m, &rec, &err), LSC_OK);
     assert_null(rec);
-    assert_int_equal(csv_reader_line(m), 5);
-    csv_reader_free(m);
+    assert_int_equal(lsc_csv_reader_line(m), 5);
+    lsc_csv_reader_free(m);
 
     /* a ragged record in a chunk is the same error as in the file */
     static const char bad[] = "1;2\n3\n";
-    assert_int_equal(csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err), LSC_OK);
-    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_OK);
-    assert_int_equal(csv_reader_next(m, &rec, &err), LSC_ERR_PARSE);
+    assert_int_equal(lsc_csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(m, &rec, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_next(m, &rec, &err), LSC_ERR_PARSE);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 2);
-    csv_reader_free(m);
+    lsc_csv_reader_free(m);
     /* a memory reader needs a delimiter and a field count */
     o.delimiter = 0;
-    assert_int_equal(csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err),
+    assert_int_equal(lsc_csv_reader_open_mem(&m, bad, sizeof bad - 1, "chunk", &o, 2, &err),
                      LSC_ERR_USAGE);
     assert_null(m);
-    csv_reader_free(r);
+    lsc_csv_reader_free(r);
 }
 
 static void test_missing_file(void **state)
@@ -464,7 +464,7 @@ static void test_missing_file(void **state)
     struct csv_reader *r = (struct csv_reader *)(uintptr_t)1;
     struct lsc_error err;
     lsc_error_clear(&err);
-    assert_int_equal(csv_reader_open(&r, path, NULL, &err), LSC_ERR_IO);
+    assert_int_equal(lsc_csv_reader_open(&r, path, NULL, &err), LSC_ERR_IO);
     assert_null(r);
     assert_int_equal(err.status, LSC_ERR_IO);
     assert_string_equal(err.file, path);
@@ -477,7 +477,7 @@ static void test_directory(void **state)
     struct csv_reader *r = (struct csv_reader *)(uintptr_t)1;
     struct lsc_error err;
     lsc_error_clear(&err);
-    assert_int_equal(csv_reader_open(&r, fx->dir, NULL, &err), LSC_ERR_IO);
+    assert_int_equal(lsc_csv_reader_open(&r, fx->dir, NULL, &err), LSC_ERR_IO);
     assert_null(r);
     assert_string_equal(err.file, fx->dir);
     assert_non_null(strstr(err.message, strerror(EISDIR)));
@@ -489,7 +489,7 @@ static void test_bad_delimiter_option(void **state)
     struct csv_reader_opts opts = {'"', 0};
     struct csv_reader *r = NULL;
     struct lsc_error err;
-    assert_int_equal(csv_reader_open_stream(&r, stdin, NULL, &opts, &err), LSC_ERR_USAGE);
+    assert_int_equal(lsc_csv_reader_open_stream(&r, stdin, NULL, &opts, &err), LSC_ERR_USAGE);
     assert_null(r);
 }
 
@@ -501,11 +501,11 @@ static void test_stream_default_name(void **state)
     assert_non_null(fp);
     struct csv_reader *r = NULL;
     struct lsc_error err;
-    assert_int_equal(csv_reader_open_stream(&r, fp, NULL, NULL, &err), LSC_OK);
-    assert_string_equal(csv_reader_name(r), "<stream>");
-    csv_reader_free(r);
+    assert_int_equal(lsc_csv_reader_open_stream(&r, fp, NULL, NULL, &err), LSC_OK);
+    assert_string_equal(lsc_csv_reader_name(r), "<stream>");
+    lsc_csv_reader_free(r);
     fclose(fp);
-    csv_reader_free(NULL);
+    lsc_csv_reader_free(NULL);
 }
 
 /* ---- allocation failures ------------------------------------------------ */
@@ -527,14 +527,14 @@ static void test_allocation_failures(void **state)
         assert_non_null(fp);
         struct csv_reader *r = NULL;
         struct lsc_error err;
-        enum lsc_status st = csv_reader_open_stream(&r, fp, "mem", NULL, &err);
+        enum lsc_status st = lsc_csv_reader_open_stream(&r, fp, "mem", NULL, &err);
         size_t nrec = 0;
         if (st == LSC_OK) {
             const struct csv_record *rec = NULL;
-            while ((st = csv_reader_next(r, &rec, &err)) == LSC_OK && rec != NULL)
+            while ((st = lsc_csv_reader_next(r, &rec, &err)) == LSC_OK && rec != NULL)
                 nrec++;
         }
-        csv_reader_free(r);
+        lsc_csv_reader_free(r);
         fclose(fp);
         lsc_set_allocator(NULL);
         if (st == LSC_OK) {

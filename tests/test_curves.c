@@ -57,22 +57,22 @@ static void check(const double *w, const struct expect *e)
     struct curves_decile d[CURVES_DECILES];
     struct curves_hl hl;
     double at = 0.0;
-    assert_int_equal(curves_ops_init(&c, Y, P, w, N_OF(P)), LSC_OK);
+    assert_int_equal(lsc_curves_ops_init(&c, Y, P, w, N_OF(P)), LSC_OK);
     assert_int_equal(c.n_groups, 10); /* 0, 0.1, ..., 0.9 */
-    assert_double_equal(curves_auc(&c), e->auc, 1e-12);
-    assert_double_equal(curves_ks(&c, &at), e->ks, 1e-12);
+    assert_double_equal(lsc_curves_auc(&c), e->auc, 1e-12);
+    assert_double_equal(lsc_curves_ks(&c, &at), e->ks, 1e-12);
     assert_double_equal(at, e->ks_at, 0.0);
     /* the ROC runs from (0, 0) to (1, 1), monotone */
-    assert_double_equal(curves_fpr(&c, 0), 0.0, 0.0);
-    assert_double_equal(curves_tpr(&c, c.n_groups), 1.0, 1e-15);
+    assert_double_equal(lsc_curves_fpr(&c, 0), 0.0, 0.0);
+    assert_double_equal(lsc_curves_tpr(&c, c.n_groups), 1.0, 1e-15);
     for (size_t g = 1; g <= c.n_groups; g++) {
-        assert_true(curves_fpr(&c, g) >= curves_fpr(&c, g - 1));
-        assert_true(curves_tpr(&c, g) >= curves_tpr(&c, g - 1));
+        assert_true(lsc_curves_fpr(&c, g) >= lsc_curves_fpr(&c, g - 1));
+        assert_true(lsc_curves_tpr(&c, g) >= lsc_curves_tpr(&c, g - 1));
     }
-    assert_true(isnan(curves_precision(&c, 0)));
+    assert_true(isnan(lsc_curves_precision(&c, 0)));
     /* the four rows at 0.9: rows 2 and 17 (1.92 + 1.37) of 4 (5.83) converted */
-    assert_double_equal(curves_precision(&c, 1), w == NULL ? 0.5 : 3.29 / 5.83, 1e-12);
-    curves_deciles(&c, d);
+    assert_double_equal(lsc_curves_precision(&c, 1), w == NULL ? 0.5 : 3.29 / 5.83, 1e-12);
+    lsc_curves_deciles(&c, d);
     size_t rows = 0;
     for (size_t k = 0; k < CURVES_DECILES; k++) {
         assert_int_equal(d[k].decile, k + 1);
@@ -93,12 +93,12 @@ static void check(const double *w, const struct expect *e)
     }
     assert_double_equal(d[0].score_max, 0.9, 0.0);
     assert_double_equal(d[9].score_min, 0.0, 0.0);
-    curves_hosmer_lemeshow(d, &hl);
+    lsc_curves_hosmer_lemeshow(d, &hl);
     assert_int_equal(hl.groups, e->hl_groups);
     assert_int_equal(hl.df, e->hl_groups - 2);
     assert_double_equal(hl.statistic, e->hl, 1e-9);
     assert_double_equal(hl.p_value, e->hl_p, 1e-9);
-    curves_ops_fini(&c);
+    lsc_curves_ops_fini(&c);
 }
 
 static void test_unweighted(void **state)
@@ -124,16 +124,16 @@ static void test_order_free(void **state)
         p2[i] = P[N_OF(P) - 1 - i];
         y2[i] = Y[N_OF(P) - 1 - i];
     }
-    assert_int_equal(curves_ops_init(&a, Y, P, NULL, N_OF(P)), LSC_OK);
-    assert_int_equal(curves_ops_init(&b, y2, p2, NULL, N_OF(P)), LSC_OK);
-    curves_deciles(&a, da);
-    curves_deciles(&b, db);
+    assert_int_equal(lsc_curves_ops_init(&a, Y, P, NULL, N_OF(P)), LSC_OK);
+    assert_int_equal(lsc_curves_ops_init(&b, y2, p2, NULL, N_OF(P)), LSC_OK);
+    lsc_curves_deciles(&a, da);
+    lsc_curves_deciles(&b, db);
     for (size_t k = 0; k < CURVES_DECILES; k++) {
         assert_double_equal(da[k].positives, db[k].positives, 1e-12);
         assert_double_equal(da[k].mean_predicted, db[k].mean_predicted, 1e-12);
     }
-    curves_ops_fini(&a);
-    curves_ops_fini(&b);
+    lsc_curves_ops_fini(&a);
+    lsc_curves_ops_fini(&b);
 }
 
 /* One class, few rows, none. */
@@ -145,15 +145,15 @@ static void test_degenerate(void **state)
     struct curves_hl hl;
     double at = 0.0;
     (void)state;
-    assert_int_equal(curves_ops_init(&c, y1, p, NULL, 3), LSC_OK);
-    assert_true(isnan(curves_auc(&c)));
-    assert_true(isnan(curves_ks(&c, &at)));
+    assert_int_equal(lsc_curves_ops_init(&c, y1, p, NULL, 3), LSC_OK);
+    assert_true(isnan(lsc_curves_auc(&c)));
+    assert_true(isnan(lsc_curves_ks(&c, &at)));
     assert_true(isnan(at));
-    curves_ops_fini(&c);
+    lsc_curves_ops_fini(&c);
 
     /* 3 rows: 7 deciles are empty, 3 groups leave 1 degree of freedom */
-    assert_int_equal(curves_ops_init(&c, y2, p, NULL, 3), LSC_OK);
-    curves_deciles(&c, d);
+    assert_int_equal(lsc_curves_ops_init(&c, y2, p, NULL, 3), LSC_OK);
+    lsc_curves_deciles(&c, d);
     size_t empty = 0;
     for (size_t k = 0; k < CURVES_DECILES; k++)
         if (d[k].rows == 0) {
@@ -162,20 +162,20 @@ static void test_degenerate(void **state)
             assert_true(isnan(d[k].score_min));
         }
     assert_int_equal(empty, 7);
-    curves_hosmer_lemeshow(d, &hl);
+    lsc_curves_hosmer_lemeshow(d, &hl);
     assert_int_equal(hl.groups, 3);
     assert_int_equal(hl.df, 1);
     /* one row per group: (0-.6)^2/(.6*.4) + (1-.4)^2/(.4*.6) + (0-.2)^2/(.2*.8) */
     assert_double_equal(hl.statistic, 0.36 / 0.24 + 0.36 / 0.24 + 0.04 / 0.16, 1e-12);
-    curves_ops_fini(&c);
+    lsc_curves_ops_fini(&c);
 
-    assert_int_equal(curves_ops_init(&c, y2, p, NULL, 0), LSC_OK);
+    assert_int_equal(lsc_curves_ops_init(&c, y2, p, NULL, 0), LSC_OK);
     assert_int_equal(c.n_groups, 0);
-    curves_deciles(&c, d);
-    curves_hosmer_lemeshow(d, &hl);
+    lsc_curves_deciles(&c, d);
+    lsc_curves_hosmer_lemeshow(d, &hl);
     assert_int_equal(hl.groups, 0);
     assert_true(isnan(hl.statistic) && isnan(hl.p_value));
-    curves_ops_fini(&c);
+    lsc_curves_ops_fini(&c);
 }
 
 int main(void)

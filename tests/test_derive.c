@@ -22,20 +22,20 @@ static void test_days(void **state)
 {
     (void)state;
     double x = 0.0;
-    long asof = derive_day_number(2027, 1, 1);
-    assert_int_equal(derive_day_number(1970, 1, 1), 0);
-    assert_int_equal(derive_day_number(2000, 3, 1) - derive_day_number(2000, 2, 28), 2);
-    assert_int_equal(derive_day_number(1900, 3, 1) - derive_day_number(1900, 2, 28), 1);
-    assert_int_equal(derive_days_since("2026-12-31", 10, asof, &x), 1);
+    long asof = lsc_derive_day_number(2027, 1, 1);
+    assert_int_equal(lsc_derive_day_number(1970, 1, 1), 0);
+    assert_int_equal(lsc_derive_day_number(2000, 3, 1) - lsc_derive_day_number(2000, 2, 28), 2);
+    assert_int_equal(lsc_derive_day_number(1900, 3, 1) - lsc_derive_day_number(1900, 2, 28), 1);
+    assert_int_equal(lsc_derive_days_since("2026-12-31", 10, asof, &x), 1);
     assert_double_equal(x, 1.0, 0.0);
-    assert_int_equal(derive_days_since("2026-01-01T12:30:00", 19, asof, &x), 1);
+    assert_int_equal(lsc_derive_days_since("2026-01-01T12:30:00", 19, asof, &x), 1);
     assert_double_equal(x, 365.0, 0.0);
-    assert_int_equal(derive_days_since("2027-01-11 08:00", 16, asof, &x), 1);
+    assert_int_equal(lsc_derive_days_since("2027-01-11 08:00", 16, asof, &x), 1);
     assert_double_equal(x, -10.0, 0.0); /* a date after as_of: negative */
-    assert_int_equal(derive_days_since("2026-13-01", 10, asof, &x), 0);
-    assert_int_equal(derive_days_since("2026-02-29", 10, asof, &x), 0);
-    assert_int_equal(derive_days_since("31/12/2026", 10, asof, &x), 0);
-    assert_int_equal(derive_days_since("", 0, asof, &x), 0);
+    assert_int_equal(lsc_derive_days_since("2026-13-01", 10, asof, &x), 0);
+    assert_int_equal(lsc_derive_days_since("2026-02-29", 10, asof, &x), 0);
+    assert_int_equal(lsc_derive_days_since("31/12/2026", 10, asof, &x), 0);
+    assert_int_equal(lsc_derive_days_since("", 0, asof, &x), 0);
 }
 
 static void test_counts(void **state)
@@ -43,18 +43,18 @@ static void test_counts(void **state)
     (void)state;
     struct derive_counts c;
     memset(&c, 0, sizeof c);
-    assert_int_equal(derive_counts_get(&c, "a", 1), 0);
+    assert_int_equal(lsc_derive_counts_get(&c, "a", 1), 0);
     for (int i = 0; i < 3000; i++) {
         char k[16];
         int n = snprintf(k, sizeof k, "acct%d", i % 1500);
-        assert_int_equal(derive_counts_add(&c, k, (size_t)n, NULL, NULL), LSC_OK);
+        assert_int_equal(lsc_derive_counts_add(&c, k, (size_t)n, NULL, NULL), LSC_OK);
     }
-    assert_int_equal(derive_counts_add(&c, "Acme", 4, NULL, NULL), LSC_OK);
-    assert_int_equal(derive_counts_get(&c, "acct7", 5), 2);
-    assert_int_equal(derive_counts_get(&c, "acct1499", 8), 2);
-    assert_int_equal(derive_counts_get(&c, "Acme", 4), 1);
-    assert_int_equal(derive_counts_get(&c, "acme", 4), 0); /* exact match */
-    derive_counts_fini(&c);
+    assert_int_equal(lsc_derive_counts_add(&c, "Acme", 4, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_derive_counts_get(&c, "acct7", 5), 2);
+    assert_int_equal(lsc_derive_counts_get(&c, "acct1499", 8), 2);
+    assert_int_equal(lsc_derive_counts_get(&c, "Acme", 4), 1);
+    assert_int_equal(lsc_derive_counts_get(&c, "acme", 4), 0); /* exact match */
+    lsc_derive_counts_fini(&c);
 }
 
 static const char csv[] = "id,created,company,x,y\n"
@@ -88,7 +88,7 @@ static void test_loader(void **state)
     struct dataset *ds = NULL;
     char *path = th_write_temp("d.csv", csv);
     options(&o, path);
-    assert_int_equal(dataset_load(&ds, &o, NULL, &err), LSC_OK);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_OK);
     assert_int_equal(ds->n_rows, 5);
     const struct ds_column *d = &ds->cols[ds->n_cols - 2], *a = &ds->cols[ds->n_cols - 1];
     assert_string_equal(d->name, "days since created");
@@ -99,20 +99,20 @@ static void test_loader(void **state)
     const double want_days[] = {1, 31, NAN, 365, NAN};
     for (size_t i = 0; i < 5; i++) {
         if (isnan(want_days[i]))
-            assert_true(isnan(ds_value(d, i)));
+            assert_true(isnan(lsc_ds_value(d, i)));
         else
-            assert_double_equal(ds_value(d, i), want_days[i], 0.0);
+            assert_double_equal(lsc_ds_value(d, i), want_days[i], 0.0);
     }
     assert_string_equal(a->name, "leads per account (company)");
     assert_int_equal(a->derived, DERIVE_ACCOUNT);
     const double want_acct[] = {3, 3, 2, 1, 2}; /* Acme x3 incl. the skipped row */
     for (size_t i = 0; i < 5; i++)
-        assert_double_equal(ds_value(a, i), want_acct[i], 0.0);
+        assert_double_equal(lsc_ds_value(a, i), want_acct[i], 0.0);
     /* the sources are not features themselves */
     for (size_t j = 0; j + 2 < ds->n_cols; j++)
         if (strcmp(ds->cols[j].name, "created") == 0 || strcmp(ds->cols[j].name, "company") == 0)
             assert_int_equal(ds->cols[j].role, DS_EXCLUDED);
-    dataset_free(ds);
+    lsc_dataset_free(ds);
     th_remove_temp(path);
 }
 
@@ -126,18 +126,18 @@ static void test_loader_errors(void **state)
                                           "1,2026-12-31,Acme,1,1\n"
                                           "2,31.12.2026,Acme,2,0\n");
     options(&o, path);
-    assert_int_equal(dataset_load(&ds, &o, NULL, &err), LSC_ERR_DATA);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_ERR_DATA);
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 2);
     assert_non_null(strstr(err.message, "\"31.12.2026\" is not a date"));
     static const char *const nope[] = {"nope"};
     o.days_since.items = nope;
-    assert_int_equal(dataset_load(&ds, &o, NULL, &err), LSC_ERR_USAGE);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_ERR_USAGE);
     assert_non_null(strstr(err.message, "--days-since: no column \"nope\""));
     o.days_since.count = 0;
     o.as_of = NULL;
     o.account_column = "y";
-    assert_int_equal(dataset_load(&ds, &o, NULL, &err), LSC_ERR_USAGE);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_ERR_USAGE);
     assert_non_null(strstr(err.message, "is the target"));
     th_remove_temp(path);
 }

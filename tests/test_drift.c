@@ -59,25 +59,25 @@ static void test_psi_known_values(void **state)
     const double e10[] = {.1, .1, .1, .1, .1, .1, .1, .1, .1, .1};
     const double e3[] = {0.2, 0.3, 0.5}, a3[] = {0.3, 0.3, 0.4};
     /* values from the formula in Python */
-    assert_double_equal(drift_psi(e2, a2, 2), 0.2746530721670274, 1e-15);
-    assert_double_equal(drift_psi(e2, a2empty, 2), 4.60431846666895, 1e-13); /* floor 1e-4 */
-    assert_double_equal(drift_psi(e10, e10, 10), 0.0, 0.0);
-    assert_double_equal(drift_psi(e3, a3, 3), 0.06286086594223739, 1e-15);
+    assert_double_equal(lsc_drift_psi(e2, a2, 2), 0.2746530721670274, 1e-15);
+    assert_double_equal(lsc_drift_psi(e2, a2empty, 2), 4.60431846666895, 1e-13); /* floor 1e-4 */
+    assert_double_equal(lsc_drift_psi(e10, e10, 10), 0.0, 0.0);
+    assert_double_equal(lsc_drift_psi(e3, a3, 3), 0.06286086594223739, 1e-15);
     /* symmetric in its arguments */
-    assert_double_equal(drift_psi(a3, e3, 3), drift_psi(e3, a3, 3), 1e-15);
+    assert_double_equal(lsc_drift_psi(a3, e3, 3), lsc_drift_psi(e3, a3, 3), 1e-15);
 }
 
 static void test_bins(void **state)
 {
     (void)state;
     const double edges[] = {1.0, 2.0, 5.0};
-    assert_int_equal(drift_bin(edges, 3, -10.0), 0);
-    assert_int_equal(drift_bin(edges, 3, 1.0), 0);
-    assert_int_equal(drift_bin(edges, 3, 1.5), 1);
-    assert_int_equal(drift_bin(edges, 3, 2.0), 1);
-    assert_int_equal(drift_bin(edges, 3, 5.0), 2);
-    assert_int_equal(drift_bin(edges, 3, 5.1), 3);
-    assert_int_equal(drift_bin(edges, 0, 3.0), 0);
+    assert_int_equal(lsc_drift_bin(edges, 3, -10.0), 0);
+    assert_int_equal(lsc_drift_bin(edges, 3, 1.0), 0);
+    assert_int_equal(lsc_drift_bin(edges, 3, 1.5), 1);
+    assert_int_equal(lsc_drift_bin(edges, 3, 2.0), 1);
+    assert_int_equal(lsc_drift_bin(edges, 3, 5.0), 2);
+    assert_int_equal(lsc_drift_bin(edges, 3, 5.1), 3);
+    assert_int_equal(lsc_drift_bin(edges, 0, 3.0), 0);
 }
 
 /* The stored reference: equal-frequency score bins, shares adding up to 1,
@@ -185,15 +185,15 @@ static void test_batch(void **state)
     sample_options(&o);
     struct lsc_model *m = train(&o);
     const struct lsc_drift_ref *ref = m->drift;
-    assert_int_equal(drift_batch_init(&b, m, &err), LSC_OK);
+    assert_int_equal(lsc_drift_batch_init(&b, m, &err), LSC_OK);
     /* 1000 rows in the middle score bin, every numeric missing, every
      * categorical at level 0 */
     for (int i = 0; i < 1000; i++) {
         for (size_t j = 0; j < m->n_columns; j++)
             drift_batch_set(&b, j, m->columns[j].type == LSC_COL_NUMERIC ? NAN : 0.0);
-        drift_batch_commit(&b, ref->score.edges[4]);
+        lsc_drift_batch_commit(&b, ref->score.edges[4]);
     }
-    assert_int_equal(drift_batch_result(&b, &r, &err), LSC_OK);
+    assert_int_equal(lsc_drift_batch_result(&b, &r, &err), LSC_OK);
     assert_int_equal(r.rows, 1000);
     /* all in one of 10 bins: sum over the 9 empty bins and the full one */
     double want = 0.0, e[10], a[10];
@@ -201,22 +201,22 @@ static void test_batch(void **state)
         e[i] = ref->score.shares[i];
         a[i] = i == 4 ? 1.0 : 0.0;
     }
-    want = drift_psi(e, a, ref->score.n_shares);
+    want = lsc_drift_psi(e, a, ref->score.n_shares);
     assert_double_equal(r.score_psi, want, 1e-12);
     assert_true(r.score_psi > DRIFT_WARN_PSI);
     for (size_t k = 1; k < r.n_columns; k++)
         assert_true(r.columns[k - 1].psi >= r.columns[k].psi);
     char *path = th_write_temp("drift.json", "");
     FILE *fp = fopen(path, "w");
-    assert_int_equal(drift_write_json(&b, &r, fp, path, &err), LSC_OK);
+    assert_int_equal(lsc_drift_write_json(&b, &r, fp, path, &err), LSC_OK);
     fclose(fp);
     char *t = slurp(path);
     assert_non_null(strstr(t, "\"warning\": true"));
     assert_non_null(strstr(t, "\"(missing)\""));
     free(t);
     th_remove_temp(path);
-    drift_result_fini(&r);
-    drift_batch_fini(&b);
+    lsc_drift_result_fini(&r);
+    lsc_drift_batch_fini(&b);
     lsc_model_free(m);
 }
 
@@ -298,7 +298,7 @@ static void test_no_reference(void **state)
     struct lsc_error err;
     sample_options(&o);
     struct lsc_model *m = train(&o);
-    drift_ref_free(m->drift);
+    lsc_drift_ref_free(m->drift);
     m->drift = NULL;
     char *out = th_write_temp("s.csv", ""), *dj = th_write_temp("d.json", "");
     lsc_score_options_defaults(&so);

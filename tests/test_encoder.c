@@ -45,9 +45,9 @@ static int setup(void **state)
     f->path = th_write_temp("enc.csv", csv_text);
     o.input = f->path;
     o.target = "won";
-    assert_int_equal(dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(dataset_map_target(f->ds, &o, NULL), LSC_OK);
-    f->m = model_new();
+    assert_int_equal(lsc_dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL), LSC_OK);
+    f->m = lsc_model_new();
     *state = f;
     return 0;
 }
@@ -56,7 +56,7 @@ static int teardown(void **state)
 {
     struct fx *f = *state;
     lsc_model_free(f->m);
-    dataset_free(f->ds);
+    lsc_dataset_free(f->ds);
     free(f->col_src);
     th_remove_temp(f->path);
     free(f);
@@ -67,11 +67,11 @@ static void test_type_inference(void **state)
 {
     struct fx *f = *state;
     assert_int_equal(f->ds->n_rows, 13);
-    assert_true(ds_is_numeric(&f->ds->cols[0]));
-    assert_false(ds_is_numeric(&f->ds->cols[1]));
-    assert_true(ds_is_numeric(&f->ds->cols[2]));
+    assert_true(lsc_ds_is_numeric(&f->ds->cols[0]));
+    assert_false(lsc_ds_is_numeric(&f->ds->cols[1]));
+    assert_true(lsc_ds_is_numeric(&f->ds->cols[2]));
     /* one text value makes the whole column categorical */
-    assert_false(ds_is_numeric(&f->ds->cols[3]));
+    assert_false(lsc_ds_is_numeric(&f->ds->cols[3]));
     assert_int_equal(f->ds->cols[0].n_missing, 1);
     assert_int_equal(f->ds->positives, 7);
 }
@@ -83,7 +83,7 @@ static void test_fit_first_twelve_rows(void **state)
     size_t rows[12];
     for (size_t i = 0; i < 12; i++)
         rows[i] = i;
-    assert_int_equal(encoder_fit(f->ds, rows, 12, 2, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
+    assert_int_equal(lsc_encoder_fit(f->ds, rows, 12, 2, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
     /* const dropped; code has only singleton levels: pooled to one level, dropped */
     assert_int_equal(es.columns_used, 2);
     assert_int_equal(es.columns_dropped, 2);
@@ -121,22 +121,22 @@ static void test_fit_first_twelve_rows(void **state)
      * is imputed and flagged */
     struct design d;
     size_t view[2] = {12, 3};
-    assert_int_equal(design_build(&d, f->ds, f->m, f->col_src, view, 2, NULL), LSC_OK);
+    assert_int_equal(lsc_design_build(&d, f->ds, f->m, f->col_src, view, 2, NULL), LSC_OK);
     double beta[5] = {0.5, 1.0, 2.0, 4.0, 8.0}, eta[2], x[6];
-    assert_int_equal(design_linear(&d, beta, eta, NULL), LSC_OK);
+    assert_int_equal(lsc_design_linear(&d, beta, eta, NULL), LSC_OK);
     assert_double_equal(eta[0], 0.5 + (4.0 - a->mean) / a->sd + 8.0, 1e-14);
     assert_double_equal(eta[1], 0.5 + (7.0 - a->mean) / a->sd + 2.0, 1e-14);
-    design_fill_dense(&d, 0, 2, x);
+    lsc_design_fill_dense(&d, 0, 2, x);
     assert_double_equal(x[1], 0.0, 0.0);
     assert_double_equal(x[3], 1.0, 0.0);
-    design_free(&d);
+    lsc_design_free(&d);
 }
 
 static void test_missing_level_kept_when_frequent(void **state)
 {
     struct fx *f = *state;
     struct encoder_stats es;
-    assert_int_equal(encoder_fit(f->ds, NULL, 13, 1, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
+    assert_int_equal(lsc_encoder_fit(f->ds, NULL, 13, 1, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
     /* min count 1: every level kept, (missing) among them */
     const struct lsc_column_enc *c = NULL;
     for (size_t j = 0; j < f->m->n_columns; j++)

@@ -26,10 +26,10 @@
 static void test_soft_threshold(void **state)
 {
     (void)state;
-    assert_double_equal(enet_soft_threshold(3.0, 1.0), 2.0, 0.0);
-    assert_double_equal(enet_soft_threshold(-3.0, 1.0), -2.0, 0.0);
-    assert_double_equal(enet_soft_threshold(0.5, 1.0), 0.0, 0.0);
-    assert_double_equal(enet_soft_threshold(-1.0, 1.0), 0.0, 0.0);
+    assert_double_equal(lsc_enet_soft_threshold(3.0, 1.0), 2.0, 0.0);
+    assert_double_equal(lsc_enet_soft_threshold(-3.0, 1.0), -2.0, 0.0);
+    assert_double_equal(lsc_enet_soft_threshold(0.5, 1.0), 0.0, 0.0);
+    assert_double_equal(lsc_enet_soft_threshold(-1.0, 1.0), 0.0, 0.0);
 }
 
 /* A quadratic with a known lasso solution: H = diag(2, 4, 1) plus a coupling,
@@ -43,18 +43,18 @@ static void test_cd_known_problem(void **state)
     double H[9] = {2, 0, 0, 0, 4, 0, 0, 0, 1};
     double g[3] = {1.0, -6.0, 0.5};
     double b0[3] = {0, 0, 0}, b[3], r[3];
-    enet_cd_solve(H, g, b0, 3, 1.0, 1.0, b, r);
+    lsc_enet_cd_solve(H, g, b0, 3, 1.0, 1.0, b, r);
     assert_double_equal(b[0], -0.5, 1e-14);
     assert_double_equal(b[1], 5.0 / 4.0, 1e-14);
     assert_double_equal(b[2], 0.0, 0.0);
     /* elastic net alpha = 0.5, lambda = 2: a = 1, ridge 1 */
-    enet_cd_solve(H, g, b0, 3, 2.0, 0.5, b, r);
+    lsc_enet_cd_solve(H, g, b0, 3, 2.0, 0.5, b, r);
     assert_double_equal(b[1], 5.0 / 5.0, 1e-14);
     assert_double_equal(b[2], 0.0, 0.0);
     /* coupled: check the subgradient conditions of the quadratic problem */
     double Hc[9] = {3, 1, 0.5, 1, 4, 1.5, 0.5, 1.5, 2};
     double gc[3] = {0.3, -5.0, 2.2};
-    enet_cd_solve(Hc, gc, b0, 3, 1.0, 1.0, b, r);
+    lsc_enet_cd_solve(Hc, gc, b0, 3, 1.0, 1.0, b, r);
     for (size_t j = 0; j < 3; j++) {
         double gj = gc[j];
         for (size_t k = 0; k < 3; k++)
@@ -76,10 +76,10 @@ static void test_alpha_zero_equals_newton(void **state)
     struct logreg_result lr;
     struct enet_result er;
     struct logreg_opts lo = {2.5, 100, 1e-12, NULL};
-    assert_int_equal(logreg_fit(&f->d, &lo, a, &lr, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->d, &lo, a, &lr, NULL), LSC_OK);
     assert_true(lr.converged);
     struct enet_opts eo = {2.5, 0.0, 100, 1e-12};
-    assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
+    assert_int_equal(lsc_enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.converged);
     for (size_t j = 0; j < p; j++)
         assert_double_equal(b[j], a[j], 1e-9);
@@ -94,11 +94,11 @@ static void check_kkt(const struct design *d, double lambda, double alpha, size_
     double *b = calloc(p, sizeof *b), *g = calloc(p, sizeof *g), *eta = calloc(d->n, sizeof *eta);
     struct enet_result er;
     struct enet_opts eo = {lambda, alpha, 100, 1e-10};
-    assert_int_equal(enet_fit(d, &eo, b, &er, NULL), LSC_OK);
+    assert_int_equal(lsc_enet_fit(d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.converged);
-    design_linear(d, b, eta, NULL);
-    assert_int_equal(logreg_derivatives(d, b, eta, 0.0, NULL, g, NULL, NULL), LSC_OK);
-    assert_true(enet_kkt(g, b, p, d->n, lambda, alpha) <= 1e-10);
+    lsc_design_linear(d, b, eta, NULL);
+    assert_int_equal(lsc_logreg_derivatives(d, b, eta, 0.0, NULL, g, NULL, NULL), LSC_OK);
+    assert_true(lsc_enet_kkt(g, b, p, d->n, lambda, alpha) <= 1e-10);
     /* explicitly: zero coefficients inside the band, others on its edge */
     double a = lambda * alpha, r = lambda * (1.0 - alpha);
     for (size_t j = 1; j < p; j++) {
@@ -110,14 +110,14 @@ static void check_kkt(const struct design *d, double lambda, double alpha, size_
     }
     /* and no coordinate step lowers the objective */
     double f0 = 0.0, f1 = 0.0;
-    design_linear_loss(d, b, eta, &f0, NULL);
-    f0 += enet_penalty(b, p, lambda, alpha);
+    lsc_design_linear_loss(d, b, eta, &f0, NULL);
+    f0 += lsc_enet_penalty(b, p, lambda, alpha);
     for (size_t j = 0; j < p; j++)
         for (int s = -1; s <= 1; s += 2) {
             double keep = b[j];
             b[j] += s * 1e-4;
-            design_linear_loss(d, b, eta, &f1, NULL);
-            f1 += enet_penalty(b, p, lambda, alpha);
+            lsc_design_linear_loss(d, b, eta, &f1, NULL);
+            f1 += lsc_enet_penalty(b, p, lambda, alpha);
             assert_true(f1 >= f0 - 1e-9);
             b[j] = keep;
         }
@@ -144,19 +144,19 @@ static void test_lambda_max_zeroes_all(void **state)
     struct fixture *f = *state;
     size_t p = f->d.p;
     double lmax = 0.0;
-    assert_int_equal(enet_lambda_max(&f->d, 1.0, &lmax, NULL), LSC_OK);
+    assert_int_equal(lsc_enet_lambda_max(&f->d, 1.0, &lmax, NULL), LSC_OK);
     assert_true(lmax > 0.0);
     double *b = calloc(p, sizeof *b);
     struct enet_result er;
     struct enet_opts eo = {lmax * 1.0001, 1.0, 100, 1e-10};
-    assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
+    assert_int_equal(lsc_enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_int_equal(er.nonzero, 0);
     memset(b, 0, p * sizeof *b);
     eo.lambda = lmax * 0.9;
-    assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
+    assert_int_equal(lsc_enet_fit(&f->d, &eo, b, &er, NULL), LSC_OK);
     assert_true(er.nonzero >= 1);
     eo.l1_ratio = 1.5;
-    assert_int_equal(enet_fit(&f->d, &eo, b, &er, NULL), LSC_ERR_USAGE);
+    assert_int_equal(lsc_enet_fit(&f->d, &eo, b, &er, NULL), LSC_ERR_USAGE);
     free(b);
 }
 
@@ -165,7 +165,7 @@ static void test_cv_path(void **state)
     struct fixture *f = *state;
     struct cv_opts o = {4, CV_LOGLOSS, 0, 7, 0.5, 12, 1e-3, 100, 1e-10};
     struct cv_path a, b;
-    assert_int_equal(cv_run(&f->d, &o, &a, NULL), LSC_OK);
+    assert_int_equal(lsc_cv_run(&f->d, &o, &a, NULL), LSC_OK);
     assert_int_equal(a.n, 12);
     assert_int_equal(a.nonzero[0], 0); /* lambda_max zeroes everything */
     for (size_t l = 1; l < a.n; l++) {
@@ -177,16 +177,16 @@ static void test_cv_path(void **state)
     assert_int_equal(a.chosen, a.best);
     /* reproducible; the one-SE rule picks a larger lambda within one SE */
     o.one_se = 1;
-    assert_int_equal(cv_run(&f->d, &o, &b, NULL), LSC_OK);
+    assert_int_equal(lsc_cv_run(&f->d, &o, &b, NULL), LSC_OK);
     for (size_t l = 0; l < a.n; l++)
         assert_true(a.mean[l] == b.mean[l] && a.lambda[l] == b.lambda[l]);
     assert_true(b.chosen <= b.best);
     assert_true(b.mean[b.chosen] <= b.mean[b.best] + b.se[b.best]);
-    cv_path_free(&a);
-    cv_path_free(&b);
+    lsc_cv_path_free(&a);
+    lsc_cv_path_free(&b);
     /* more folds than a class has rows */
     o.folds = 1000;
-    assert_int_equal(cv_run(&f->d, &o, &a, NULL), LSC_ERR_DATA);
+    assert_int_equal(lsc_cv_run(&f->d, &o, &a, NULL), LSC_ERR_DATA);
     assert_null(a.lambda);
 }
 
@@ -208,18 +208,18 @@ static void test_allocation_failures(void **state)
     for (size_t n = 0; st != LSC_OK; n++) {
         memset(b, 0, p * sizeof *b);
         bud.left = n;
-        st = enet_fit(&f->d, &eo, b, &er, NULL);
+        st = lsc_enet_fit(&f->d, &eo, b, &er, NULL);
         bud.left = SIZE_MAX;
         assert_true(st == LSC_OK || st == LSC_ERR_NOMEM);
     }
     st = LSC_ERR_NOMEM;
     for (size_t n = 0; st != LSC_OK; n++) {
         bud.left = n;
-        st = cv_run(&f->d, &co, &cp, NULL);
+        st = lsc_cv_run(&f->d, &co, &cp, NULL);
         bud.left = SIZE_MAX;
         assert_true(st == LSC_OK || st == LSC_ERR_NOMEM);
     }
-    cv_path_free(&cp);
+    lsc_cv_path_free(&cp);
     lsc_set_allocator(NULL);
     free(b);
 }

@@ -101,21 +101,21 @@ static enum lsc_status read_file(const char *path, char *fields, size_t size, ch
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
     size_t used = 0;
-    enum lsc_status st = csv_reader_open(&r, path, NULL, err);
+    enum lsc_status st = lsc_csv_reader_open(&r, path, NULL, err);
     if (st != LSC_OK)
         return st;
     fields[0] = '\0';
-    while ((st = csv_reader_next(r, &rec, err)) == LSC_OK && rec != NULL)
+    while ((st = lsc_csv_reader_next(r, &rec, err)) == LSC_OK && rec != NULL)
         for (size_t i = 0; i < rec->nfields; i++) {
             int k = snprintf(fields + used, size - used, "%s|", rec->fields[i]);
             assert_true(k > 0 && (size_t)k < size - used);
             used += (size_t)k;
         }
     if (sha != NULL)
-        csv_reader_sha256_hex(r, sha);
+        lsc_csv_reader_sha256_hex(r, sha);
     if (done != NULL)
-        csv_reader_progress(r, done, total);
-    csv_reader_free(r);
+        lsc_csv_reader_progress(r, done, total);
+    lsc_csv_reader_free(r);
     return st;
 }
 
@@ -179,13 +179,13 @@ static void test_stream(void **state)
     assert_non_null(fp);
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
-    assert_int_equal(csv_reader_open_stream(&r, fp, "<stdin>", NULL, &err), LSC_OK);
+    assert_int_equal(lsc_csv_reader_open_stream(&r, fp, "<stdin>", NULL, &err), LSC_OK);
     size_t n = 0;
-    while (csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL)
+    while (lsc_csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL)
         n++;
     assert_int_equal(n, 5);
-    assert_int_equal(csv_reader_delimiter(r), ';');
-    csv_reader_free(r);
+    assert_int_equal(lsc_csv_reader_delimiter(r), ';');
+    lsc_csv_reader_free(r);
     assert_int_equal(getc(fp), EOF); /* still open, at its end */
     fclose(fp);
 }

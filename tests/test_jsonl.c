@@ -26,9 +26,9 @@ static enum lsc_status transcode(const char *csv, size_t n_ids, size_t piece, ch
     FILE *dest = open_memstream(json, &size);
     assert_non_null(dest);
     struct jsonl *j = NULL;
-    enum lsc_status st = jsonl_open(&j, dest, n_ids, "out.jsonl", err);
+    enum lsc_status st = lsc_jsonl_open(&j, dest, n_ids, "out.jsonl", err);
     if (st == LSC_OK) {
-        FILE *fp = jsonl_stream(j);
+        FILE *fp = lsc_jsonl_stream(j);
         size_t len = strlen(csv);
         for (size_t at = 0; at < len;) {
             size_t n = piece == 0 || len - at < piece ? len - at : piece;
@@ -36,9 +36,9 @@ static enum lsc_status transcode(const char *csv, size_t n_ids, size_t piece, ch
                 break;
             at += n;
         }
-        st = jsonl_finish(j, err);
+        st = lsc_jsonl_finish(j, err);
     }
-    jsonl_free(j);
+    lsc_jsonl_free(j);
     assert_int_equal(fclose(dest), 0);
     return st;
 }

@@ -31,8 +31,8 @@ static void test_layout(void **state)
 static double objective_at(const struct design *d, const double *beta, double l2)
 {
     double *eta = malloc(d->n * sizeof *eta);
-    design_linear(d, beta, eta, NULL);
-    double f = logreg_objective(d, beta, eta, l2);
+    lsc_design_linear(d, beta, eta, NULL);
+    double f = lsc_logreg_objective(d, beta, eta, l2);
     free(eta);
     return f;
 }
@@ -42,9 +42,9 @@ static void gradient_at(const struct design *d, const double *beta, double l2, d
 {
     double *eta = malloc(d->n * sizeof *eta);
     double obj;
-    design_linear(d, beta, eta, NULL);
-    assert_int_equal(logreg_derivatives(d, beta, eta, l2, &obj, g, H, NULL), LSC_OK);
-    assert_double_equal(obj, logreg_objective(d, beta, eta, l2), 1e-9 * fabs(obj));
+    lsc_design_linear(d, beta, eta, NULL);
+    assert_int_equal(lsc_logreg_derivatives(d, beta, eta, l2, &obj, g, H, NULL), LSC_OK);
+    assert_double_equal(obj, lsc_logreg_objective(d, beta, eta, l2), 1e-9 * fabs(obj));
     free(eta);
 }
 
@@ -83,7 +83,7 @@ static void test_fit_reaches_stationary_point(void **state)
     double beta[16] = {0}, g[16];
     struct logreg_opts o = {1.0, 100, 1e-10, NULL};
     struct logreg_result r;
-    assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
     assert_true(r.converged);
     assert_true(r.iterations >= 3 && r.iterations < 20);
     gradient_at(&f->d, beta, 1.0, g, NULL);
@@ -94,7 +94,7 @@ static void test_fit_reaches_stationary_point(void **state)
     /* a second fit from the optimum changes nothing */
     double again[16];
     memcpy(again, beta, sizeof beta);
-    assert_int_equal(logreg_fit(&f->d, &o, again, &r, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->d, &o, again, &r, NULL), LSC_OK);
     for (size_t j = 0; j < f->d.p; j++)
         assert_double_equal(again[j], beta[j], 1e-12);
 }
@@ -105,7 +105,7 @@ static void test_unpenalised_fit(void **state)
     double beta[16] = {0}, g[16];
     struct logreg_opts o = {0.0, 100, 1e-10, NULL};
     struct logreg_result r;
-    assert_int_equal(logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->d, &o, beta, &r, NULL), LSC_OK);
     assert_true(r.converged);
     gradient_at(&f->d, beta, 0.0, g, NULL);
     /* without a penalty the mean residual is exactly zero: sum p = sum y */
@@ -115,12 +115,12 @@ static void test_unpenalised_fit(void **state)
 static void test_stable_helpers(void **state)
 {
     (void)state;
-    assert_double_equal(logreg_log1pexp(800.0), 800.0, 1e-12);
-    assert_double_equal(logreg_log1pexp(-800.0), 0.0, 1e-300);
-    assert_double_equal(logreg_log1pexp(0.0), log(2.0), 1e-15);
-    assert_double_equal(logreg_sigmoid(-800.0), 0.0, 1e-300);
-    assert_double_equal(logreg_sigmoid(800.0), 1.0, 0.0);
-    assert_double_equal(logreg_sigmoid(0.0), 0.5, 0.0);
+    assert_double_equal(lsc_logreg_log1pexp(800.0), 800.0, 1e-12);
+    assert_double_equal(lsc_logreg_log1pexp(-800.0), 0.0, 1e-300);
+    assert_double_equal(lsc_logreg_log1pexp(0.0), log(2.0), 1e-15);
+    assert_double_equal(lsc_logreg_sigmoid(-800.0), 0.0, 1e-300);
+    assert_double_equal(lsc_logreg_sigmoid(800.0), 1.0, 0.0);
+    assert_double_equal(lsc_logreg_sigmoid(0.0), 0.5, 0.0);
 }
 
 int main(void)

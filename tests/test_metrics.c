@@ -53,7 +53,7 @@ static void test_auc_table(void **state)
         const struct auc_case *c = &auc_cases[i];
         double auc = -1.0;
         print_message("auc: %s\n", c->name);
-        assert_int_equal(metrics_auc(c->score, c->y, c->n, &auc), LSC_OK);
+        assert_int_equal(lsc_metrics_auc(c->score, c->y, c->n, &auc), LSC_OK);
         if (isnan(c->expected))
             assert_true(isnan(auc));
         else
@@ -85,7 +85,7 @@ static void test_auc_brute_force(void **state)
                 u += s[i] > s[j] ? 1.0 : s[i] == s[j] ? 0.5 : 0.0;
     }
     double auc = 0.0;
-    assert_int_equal(metrics_auc(s, y, N, &auc), LSC_OK);
+    assert_int_equal(lsc_metrics_auc(s, y, N, &auc), LSC_OK);
     assert_double_equal(auc, u / (np * nn), 1e-12);
 }
 
@@ -94,17 +94,17 @@ static void test_log_loss(void **state)
     (void)state;
     const double p[] = {0.9, 0.2, 0.6, 0.5}, y[] = {1, 0, 0, 1};
     double expected = -(log(0.9) + log(0.8) + log(0.4) + log(0.5)) / 4.0;
-    assert_double_equal(metrics_log_loss(p, y, 4), expected, 1e-15);
+    assert_double_equal(lsc_metrics_log_loss(p, y, 4), expected, 1e-15);
 
     /* p = 0 and p = 1 are clipped to 1e-15 and 1 - 1e-15 */
     const double pc[] = {0.0, 1.0}, yc_right[] = {0, 1}, yc_wrong[] = {1, 0};
-    double right = metrics_log_loss(pc, yc_right, 2);
-    double wrong = metrics_log_loss(pc, yc_wrong, 2);
+    double right = lsc_metrics_log_loss(pc, yc_right, 2);
+    double wrong = lsc_metrics_log_loss(pc, yc_wrong, 2);
     assert_true(isfinite(right) && isfinite(wrong));
     assert_true(right >= 0.0 && right < 1e-14);
     assert_double_equal(wrong, -log(1e-15), 1e-3);
 
-    assert_true(isnan(metrics_log_loss(p, y, 0)));
+    assert_true(isnan(lsc_metrics_log_loss(p, y, 0)));
 }
 
 static void test_brier(void **state)
@@ -112,10 +112,10 @@ static void test_brier(void **state)
     (void)state;
     const double p[] = {0.9, 0.2, 0.6, 0.5}, y[] = {1, 0, 0, 1};
     double expected = (0.01 + 0.04 + 0.36 + 0.25) / 4.0;
-    assert_double_equal(metrics_brier(p, y, 4), expected, 1e-15);
+    assert_double_equal(lsc_metrics_brier(p, y, 4), expected, 1e-15);
     const double perfect[] = {1, 0, 0, 1};
-    assert_double_equal(metrics_brier(perfect, y, 4), 0.0, 0.0);
-    assert_true(isnan(metrics_brier(p, y, 0)));
+    assert_double_equal(lsc_metrics_brier(perfect, y, 4), 0.0, 0.0);
+    assert_true(isnan(lsc_metrics_brier(p, y, 0)));
 }
 
 static void test_threshold_counts(void **state)
@@ -123,7 +123,7 @@ static void test_threshold_counts(void **state)
     (void)state;
     const double p[] = {0.9, 0.5, 0.49, 0.1, 0.7, NAN}, y[] = {1, 0, 1, 0, 1, 1};
     struct metrics_threshold m;
-    metrics_at_threshold(p, y, 6, 0.5, &m);
+    lsc_metrics_at_threshold(p, y, 6, 0.5, &m);
     assert_double_equal(m.threshold, 0.5, 0.0);
     /* p >= 0.5: 0.9 (pos), 0.5 (neg), 0.7 (pos); NaN counts as negative */
     assert_int_equal(m.tp, 2);
@@ -140,19 +140,19 @@ static void test_threshold_nothing_positive(void **state)
     (void)state;
     const double p[] = {0.1, 0.2, 0.3}, y[] = {1, 0, 1};
     struct metrics_threshold m;
-    metrics_at_threshold(p, y, 3, 0.5, &m);
+    lsc_metrics_at_threshold(p, y, 3, 0.5, &m);
     assert_int_equal(m.tp + m.fp, 0);
     assert_true(isnan(m.precision));
     assert_double_equal(m.recall, 0.0, 0.0);
     assert_double_equal(m.accuracy, 1.0 / 3.0, 1e-15);
 
     const double yneg[] = {0, 0, 0};
-    metrics_at_threshold(p, yneg, 3, 0.25, &m);
+    lsc_metrics_at_threshold(p, yneg, 3, 0.25, &m);
     assert_int_equal(m.fp, 1);
     assert_double_equal(m.precision, 0.0, 0.0);
     assert_true(isnan(m.recall));
 
-    metrics_at_threshold(p, y, 0, 0.5, &m);
+    lsc_metrics_at_threshold(p, y, 0, 0.5, &m);
     assert_true(isnan(m.precision) && isnan(m.recall) && isnan(m.accuracy));
 }
 

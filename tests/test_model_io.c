@@ -57,7 +57,7 @@ static char *xdup(const char *s)
  * variant 1: no holdout, categorical with "(missing)", no missing indicator */
 static struct lsc_model *make_model(int variant)
 {
-    struct lsc_model *m = model_new();
+    struct lsc_model *m = lsc_model_new();
     assert_non_null(m);
     m->created = xdup("2024-05-01T12:00:00Z");
     m->tool_version = xdup("0.1.0");
@@ -151,7 +151,7 @@ static struct lsc_model *make_model(int variant)
             y[i] = i % 8 == 0;
             p[i] = (double)(i / 3) / 70.0;
         }
-        assert_int_equal(validation_tables(&m->holdout, y, p, NULL, 200, NULL), LSC_OK);
+        assert_int_equal(lsc_validation_tables(&m->holdout, y, p, NULL, 200, NULL), LSC_OK);
     }
     m->tier_hot = 70;
     m->tier_warm = 40;
@@ -183,7 +183,7 @@ static struct lsc_model *make_model(int variant)
         cv->chosen = 1;
         m->cv = cv;
     }
-    assert_int_equal(model_build_lookups(m, NULL), LSC_OK);
+    assert_int_equal(lsc_model_build_lookups(m, NULL), LSC_OK);
     return m;
 }
 
@@ -298,7 +298,7 @@ static void compare_models(const struct lsc_model *a, const struct lsc_model *b)
             assert_string_equal(x->levels[k], y->levels[k]);
             assert_int_equal(x->level_feature[k], y->level_feature[k]);
             assert_int_equal(x->level_count[k], y->level_count[k]);
-            assert_int_equal(dict_find(y->lookup, y->levels[k], strlen(y->levels[k])), k);
+            assert_int_equal(lsc_dict_find(y->lookup, y->levels[k], strlen(y->levels[k])), k);
         }
         assert_int_equal(x->reference, y->reference);
         assert_int_equal(x->other, y->other);
@@ -962,11 +962,11 @@ static void test_checksum(void **state)
     struct sha256_ctx ctx;
     unsigned char digest[32];
     char want[65];
-    sha256_init(&ctx);
-    sha256_update(&ctx, t, (size_t)(at - t));
-    sha256_update(&ctx, "\n}", 2);
-    sha256_final(&ctx, digest);
-    sha256_hex(digest, want);
+    lsc_sha256_init(&ctx);
+    lsc_sha256_update(&ctx, t, (size_t)(at - t));
+    lsc_sha256_update(&ctx, "\n}", 2);
+    lsc_sha256_final(&ctx, digest);
+    lsc_sha256_hex(digest, want);
     assert_memory_equal(hex, want, 64);
 
     /* re-indented (compact) but unchanged: still loads */
@@ -1025,30 +1025,30 @@ static void test_validate_direct(void **state)
     (void)state;
     struct lsc_model *m = make_model(0);
     struct lsc_error err;
-    assert_int_equal(model_validate(m, "m.json", &err), LSC_OK);
+    assert_int_equal(lsc_model_validate(m, "m.json", &err), LSC_OK);
 
     lsc_free(m->feature_names[4]);
     m->feature_names[4] = xdup("Total Time");
-    assert_int_equal(model_validate(m, "m.json", &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_validate(m, "m.json", &err), LSC_ERR_MODEL);
     assert_string_equal(err.file, "m.json");
     assert_contains(err.message, "features[4].name: duplicate feature name \"Total Time\"");
     lsc_free(m->feature_names[4]);
     m->feature_names[4] = xdup("Lead Source=(other)");
 
     m->tier_warm = 0;
-    assert_int_equal(model_validate(m, NULL, &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_validate(m, NULL, &err), LSC_ERR_MODEL);
     assert_contains(err.message, "score.tiers");
     m->tier_warm = 40;
     m->tier_hot = 100.5;
-    assert_int_equal(model_validate(m, NULL, &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_validate(m, NULL, &err), LSC_ERR_MODEL);
     m->tier_hot = 100;
-    assert_int_equal(model_validate(m, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_model_validate(m, NULL, NULL), LSC_OK);
 
     m->columns[0].missing_feature = 9;
-    assert_int_equal(model_validate(m, NULL, &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_validate(m, NULL, &err), LSC_ERR_MODEL);
     assert_contains(err.message, "columns[0].missing_feature: feature index 9 out of range");
     m->columns[0].missing_feature = LSC_NO_FEATURE;
-    assert_int_equal(model_validate(m, NULL, &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_validate(m, NULL, &err), LSC_ERR_MODEL);
     assert_contains(err.message, "features[2]: \"Total Time=(missing)\" belongs to no column");
     lsc_model_free(m);
 }
@@ -1061,14 +1061,14 @@ static void test_lookups(void **state)
     const struct dict *d = m->columns[1].lookup;
     assert_null(m->columns[0].lookup);
     assert_non_null(d);
-    assert_int_equal(dict_size(d), 3);
-    assert_int_equal(dict_find(d, "Google", 6), 0);
-    assert_int_equal(dict_find(d, "(other)", 7), 2);
-    assert_int_equal(dict_find(d, "Yahoo", 5), DICT_NONE);
+    assert_int_equal(lsc_dict_size(d), 3);
+    assert_int_equal(lsc_dict_find(d, "Google", 6), 0);
+    assert_int_equal(lsc_dict_find(d, "(other)", 7), 2);
+    assert_int_equal(lsc_dict_find(d, "Yahoo", 5), DICT_NONE);
 
     lsc_free(m->columns[1].levels[2]);
     m->columns[1].levels[2] = xdup("Google");
-    assert_int_equal(model_build_lookups(m, &err), LSC_ERR_MODEL);
+    assert_int_equal(lsc_model_build_lookups(m, &err), LSC_ERR_MODEL);
     assert_contains(err.message, "columns[1].levels[2].name: duplicate level \"Google\"");
     lsc_model_free(m);
     lsc_model_free(NULL);

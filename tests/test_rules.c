@@ -1017,8 +1017,8 @@ static void score_file(const char *sheet, const char *input, const char *id_name
     }
     assert_int_equal(st, LSC_OK);
     for (int pass = lsc_rules_needs_accounts(r) ? 0 : 1; pass < 2; pass++) {
-        assert_int_equal(csv_reader_open(&cr, input, &opts, &err), LSC_OK);
-        assert_int_equal(csv_reader_next(cr, &rec, &err), LSC_OK);
+        assert_int_equal(lsc_csv_reader_open(&cr, input, &opts, &err), LSC_OK);
+        assert_int_equal(lsc_csv_reader_next(cr, &rec, &err), LSC_OK);
         assert_non_null(rec);
         for (size_t k = 0; k < rec->nfields; k++)
             if (strcmp(rec->fields[k], id_name) == 0)
@@ -1032,10 +1032,10 @@ static void score_file(const char *sheet, const char *input, const char *id_name
         assert_int_equal(st, LSC_OK);
         if (pass == 1)
             break;
-        while (csv_reader_next(cr, &rec, &err) == LSC_OK && rec != NULL)
+        while (lsc_csv_reader_next(cr, &rec, &err) == LSC_OK && rec != NULL)
             assert_int_equal(lsc_rules_count_account(r, rec->nfields, rec->fields, rec->lens, &err),
                              LSC_OK);
-        csv_reader_free(cr);
+        lsc_csv_reader_free(cr);
         cr = NULL;
     }
     assert_int_equal(lsc_rules_set_as_of(r, 2026, 11, 20, &err), LSC_OK);
@@ -1043,7 +1043,7 @@ static void score_file(const char *sheet, const char *input, const char *id_name
         assert_int_equal(lsc_rules_load_priority(r, priority, &err), LSC_OK);
     assert_int_equal(lsc_rule_result_init(&res, r), LSC_OK);
     for (;;) {
-        assert_int_equal(csv_reader_next(cr, &rec, &err), LSC_OK);
+        assert_int_equal(lsc_csv_reader_next(cr, &rec, &err), LSC_OK);
         if (rec == NULL)
             break;
         assert_int_equal(lsc_rules_eval(r, rec->nfields, rec->fields, rec->lens, &res, &err),
@@ -1051,7 +1051,7 @@ static void score_file(const char *sheet, const char *input, const char *id_name
         check(ud, r, rec, id_col, &res);
     }
     lsc_rule_result_fini(&res);
-    csv_reader_free(cr);
+    lsc_csv_reader_free(cr);
     lsc_rules_free(r);
 }
 

@@ -12,10 +12,10 @@ static void hex_of(const void *data, size_t len, char out[65])
 {
     struct sha256_ctx ctx;
     unsigned char digest[32];
-    sha256_init(&ctx);
-    sha256_update(&ctx, data, len);
-    sha256_final(&ctx, digest);
-    sha256_hex(digest, out);
+    lsc_sha256_init(&ctx);
+    lsc_sha256_update(&ctx, data, len);
+    lsc_sha256_final(&ctx, digest);
+    lsc_sha256_hex(digest, out);
 }
 
 /* FIPS 180-4 example vectors (NIST CSRC "SHA256.pdf", "SHA2_Additional.pdf"). */
@@ -53,19 +53,19 @@ static void test_million_a_odd_chunks(void **state)
     char block[4099];
     memset(block, 'a', sizeof block);
     struct sha256_ctx ctx;
-    sha256_init(&ctx);
+    lsc_sha256_init(&ctx);
     size_t left = 1000000, k = 0;
     while (left > 0) {
         size_t n = chunks[k++ % (sizeof chunks / sizeof chunks[0])];
         if (n > left)
             n = left;
-        sha256_update(&ctx, block, n);
+        lsc_sha256_update(&ctx, block, n);
         left -= n;
     }
     unsigned char digest[32];
     char hex[65];
-    sha256_final(&ctx, digest);
-    sha256_hex(digest, hex);
+    lsc_sha256_final(&ctx, digest);
+    lsc_sha256_hex(digest, hex);
     assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -84,12 +84,12 @@ static void test_split_points(void **state)
             struct sha256_ctx ctx;
             unsigned char digest[32];
             char hex[65];
-            sha256_init(&ctx);
-            sha256_update(&ctx, msg, cut);
-            sha256_update(&ctx, msg + cut, 0);
-            sha256_update(&ctx, msg + cut, len - cut);
-            sha256_final(&ctx, digest);
-            sha256_hex(digest, hex);
+            lsc_sha256_init(&ctx);
+            lsc_sha256_update(&ctx, msg, cut);
+            lsc_sha256_update(&ctx, msg + cut, 0);
+            lsc_sha256_update(&ctx, msg + cut, len - cut);
+            lsc_sha256_final(&ctx, digest);
+            lsc_sha256_hex(digest, hex);
             assert_string_equal(hex, whole);
         }
     }

@@ -41,10 +41,10 @@ static void test_utf8_valid(void **state)
         const struct utf8_case *c = &utf8_cases[i];
         size_t bad = 99;
         print_message("case %zu\n", i);
-        assert_int_equal(utf8_valid(c->text, c->len, &bad), c->valid);
+        assert_int_equal(lsc_utf8_valid(c->text, c->len, &bad), c->valid);
         if (!c->valid)
             assert_int_equal(bad, c->bad);
-        assert_int_equal(utf8_valid(c->text, c->len, NULL), c->valid);
+        assert_int_equal(lsc_utf8_valid(c->text, c->len, NULL), c->valid);
     }
 }
 
@@ -52,17 +52,17 @@ static void test_escape_bytes(void **state)
 {
     (void)state;
     char out[32];
-    escape_bytes("caf\xe9 \xc3\xa9", 7, out, sizeof out);
+    lsc_escape_bytes("caf\xe9 \xc3\xa9", 7, out, sizeof out);
     assert_string_equal(out, "caf\\xE9 \xc3\xa9");
-    escape_bytes("a\0b\n", 4, out, sizeof out);
+    lsc_escape_bytes("a\0b\n", 4, out, sizeof out);
     assert_string_equal(out, "a\\x00b\\x0A");
     /* too long: cut with "..." and always terminated */
-    escape_bytes("0123456789012345678901234567890123456789", 40, out, sizeof out);
+    lsc_escape_bytes("0123456789012345678901234567890123456789", 40, out, sizeof out);
     assert_int_equal(strlen(out), sizeof out - 1);
     assert_string_equal(out + sizeof out - 4, "...");
-    escape_bytes("\xff\xff\xff", 3, out, 6);
+    lsc_escape_bytes("\xff\xff\xff", 3, out, 6);
     assert_true(strlen(out) < 6);
-    escape_bytes("abc", 3, out, 2);
+    lsc_escape_bytes("abc", 3, out, 2);
     assert_true(strlen(out) < 2);
 }
 

@@ -84,24 +84,24 @@ static int setup(void **state)
     o.target = "won";
     o.input = f->pa;
     o.weight = "w";
-    assert_int_equal(dataset_load(&f->a, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(dataset_map_target(f->a, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_load(&f->a, &o, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->a, &o, NULL), LSC_OK);
     o.input = f->pb;
     o.weight = NULL;
-    assert_int_equal(dataset_load(&f->b, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(dataset_map_target(f->b, &o, NULL), LSC_OK);
-    assert_int_equal(weights_load(f->a, &f->w, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_load(&f->b, &o, NULL, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->b, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_weights_load(f->a, &f->w, NULL), LSC_OK);
     assert_non_null(f->w);
-    f->m = model_new();
+    f->m = lsc_model_new();
     assert_non_null(f->m);
     /* one encoding for both (the encoder itself is unweighted) */
-    assert_int_equal(encoder_fit(f->a, NULL, f->a->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),
+    assert_int_equal(lsc_encoder_fit(f->a, NULL, f->a->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),
                      LSC_OK);
-    assert_int_equal(weights_for_fit(f->a, f->w, 0, NULL, f->a->n_rows, f->w, &info, NULL), LSC_OK);
-    assert_int_equal(design_build(&f->da, f->a, f->m, f->col_src, NULL, f->a->n_rows, NULL),
+    assert_int_equal(lsc_weights_for_fit(f->a, f->w, 0, NULL, f->a->n_rows, f->w, &info, NULL), LSC_OK);
+    assert_int_equal(lsc_design_build(&f->da, f->a, f->m, f->col_src, NULL, f->a->n_rows, NULL),
                      LSC_OK);
     f->da.w = f->w;
-    assert_int_equal(design_build(&f->db, f->b, f->m, f->col_src, NULL, f->b->n_rows, NULL),
+    assert_int_equal(lsc_design_build(&f->db, f->b, f->m, f->col_src, NULL, f->b->n_rows, NULL),
                      LSC_OK);
     *state = f;
     return 0;
@@ -110,11 +110,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct pair *f = *state;
-    design_free(&f->da);
-    design_free(&f->db);
+    lsc_design_free(&f->da);
+    lsc_design_free(&f->db);
     lsc_model_free(f->m);
-    dataset_free(f->a);
-    dataset_free(f->b);
+    lsc_dataset_free(f->a);
+    lsc_dataset_free(f->b);
     lsc_free(f->col_src);
     lsc_free(f->w);
     th_remove_temp(f->pa);
@@ -142,8 +142,8 @@ static void test_integer_weights_equal_duplicated_rows(void **state)
     double *ha = calloc(p * p, sizeof *ha), *hb = calloc(p * p, sizeof *hb);
     struct logreg_opts oa = {l2, 100, 1e-10, ha}, ob = {l2, 100, 1e-10, hb};
     struct logreg_result ra, rb;
-    assert_int_equal(logreg_fit(&f->da, &oa, ba, &ra, NULL), LSC_OK);
-    assert_int_equal(logreg_fit(&f->db, &ob, bb, &rb, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->da, &oa, ba, &ra, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&f->db, &ob, bb, &rb, NULL), LSC_OK);
     assert_true(ra.converged && rb.converged);
     for (size_t j = 0; j < p; j++)
         assert_double_equal(ba[j], bb[j], 1e-9);
@@ -154,8 +154,8 @@ static void test_integer_weights_equal_duplicated_rows(void **state)
     /* statistics read the weights as frequencies: the same as duplicates */
     struct coef_stats *ca = calloc(p, sizeof *ca), *cb = calloc(p, sizeof *cb);
     struct fit_stats fa, fb;
-    assert_int_equal(stats_compute(&f->da, ba, l2, NULL, 0.0, ca, &fa, NULL), LSC_OK);
-    assert_int_equal(stats_compute(&f->db, bb, l2, NULL, 0.0, cb, &fb, NULL), LSC_OK);
+    assert_int_equal(lsc_stats_compute(&f->da, ba, l2, NULL, 0.0, ca, &fa, NULL), LSC_OK);
+    assert_int_equal(lsc_stats_compute(&f->db, bb, l2, NULL, 0.0, cb, &fb, NULL), LSC_OK);
     for (size_t j = 0; j < p; j++)
         assert_double_equal(ca[j].std_error, cb[j].std_error, rel(cb[j].std_error));
     assert_double_equal(fa.log_likelihood, fb.log_likelihood, rel(fb.log_likelihood));
@@ -183,9 +183,9 @@ static void test_unit_weights_change_nothing(void **state)
     struct logreg_opts lo = {1.0, 100, 1e-10, NULL};
     struct logreg_result r0, r1;
     d.w = NULL;
-    assert_int_equal(logreg_fit(&d, &lo, b0, &r0, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&d, &lo, b0, &r0, NULL), LSC_OK);
     d.w = ones;
-    assert_int_equal(logreg_fit(&d, &lo, b1, &r1, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_fit(&d, &lo, b1, &r1, NULL), LSC_OK);
     assert_memory_equal(b0, b1, p * sizeof *b0);
     assert_memory_equal(&r0.objective, &r1.objective, sizeof r0.objective);
     free(ones);
@@ -198,7 +198,7 @@ static void test_balanced_factors(void **state)
     struct pair *f = *state;
     struct weights_info info;
     double *w = malloc(f->a->n_rows * sizeof *w);
-    assert_int_equal(weights_for_fit(f->a, NULL, 1, NULL, f->a->n_rows, w, &info, NULL), LSC_OK);
+    assert_int_equal(lsc_weights_for_fit(f->a, NULL, 1, NULL, f->a->n_rows, w, &info, NULL), LSC_OK);
     double n = (double)f->a->n_rows, pos = (double)f->a->positives;
     assert_double_equal(info.class_factor[1], n / (2.0 * pos), 1e-15);
     assert_double_equal(info.class_factor[0], n / (2.0 * (n - pos)), 1e-15);
@@ -212,29 +212,29 @@ static void test_prior_correction(void **state)
 {
     (void)state;
     /* a 50% sample of a 10% population: the intercept moves by logit(0.1) */
-    assert_double_equal(weights_prior_correction(0.1, 0.5), log(0.1 / 0.9), 1e-15);
-    assert_double_equal(weights_prior_correction(0.3, 0.3), 0.0, 1e-15);
+    assert_double_equal(lsc_weights_prior_correction(0.1, 0.5), log(0.1 / 0.9), 1e-15);
+    assert_double_equal(lsc_weights_prior_correction(0.3, 0.3), 0.0, 1e-15);
 }
 
 static void test_dates(void **state)
 {
     (void)state;
     long d = -1;
-    assert_true(date_split_parse("1970-01-01", 10, &d));
+    assert_true(lsc_date_split_parse("1970-01-01", 10, &d));
     assert_int_equal(d, 0);
-    assert_true(date_split_parse("2024-03-01", 10, &d));
+    assert_true(lsc_date_split_parse("2024-03-01", 10, &d));
     assert_int_equal(d, 19783);
-    assert_true(date_split_parse(" 2024-03-01T23:59:00 ", 21, &d));
+    assert_true(lsc_date_split_parse(" 2024-03-01T23:59:00 ", 21, &d));
     assert_int_equal(d, 19783);
-    assert_true(date_split_parse("2024-02-29", 10, &d));
+    assert_true(lsc_date_split_parse("2024-02-29", 10, &d));
     assert_int_equal(d, 19782);
-    assert_false(date_split_parse("2023-02-29", 10, &d));
-    assert_false(date_split_parse("01/03/2024", 10, &d));
-    assert_false(date_split_parse("", 0, &d));
+    assert_false(lsc_date_split_parse("2023-02-29", 10, &d));
+    assert_false(lsc_date_split_parse("01/03/2024", 10, &d));
+    assert_false(lsc_date_split_parse("", 0, &d));
     char out[16];
-    date_split_normalise("2024-3-1", out);
+    lsc_date_split_normalise("2024-3-1", out);
     assert_string_equal(out, "");
-    date_split_normalise("2024-03-01 10:00", out);
+    lsc_date_split_normalise("2024-03-01 10:00", out);
     assert_string_equal(out, "2024-03-01");
 }
 

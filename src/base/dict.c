@@ -48,7 +48,7 @@ static uint32_t *new_slots(size_t n)
     return slots;
 }
 
-struct dict *dict_new(void)
+struct dict *lsc_dict_new(void)
 {
     struct dict *d = lsc_calloc(1, sizeof *d);
     if (d == NULL)
@@ -58,14 +58,14 @@ struct dict *dict_new(void)
     d->arena_cap = INITIAL_ARENA;
     d->arena = lsc_malloc(d->arena_cap);
     if (d->slots == NULL || d->arena == NULL) {
-        dict_free(d);
+        lsc_dict_free(d);
         d = NULL;
     }
 cleanup:
     return d;
 }
 
-void dict_free(struct dict *d)
+void lsc_dict_free(struct dict *d)
 {
     if (d == NULL)
         return;
@@ -138,7 +138,7 @@ static int reserve(struct dict *d, size_t len)
     return 1;
 }
 
-uint32_t dict_intern(struct dict *d, const char *s, size_t len, int *added)
+uint32_t lsc_dict_intern(struct dict *d, const char *s, size_t len, int *added)
 {
     uint32_t id = DICT_NONE;
     if (added != NULL)
@@ -175,22 +175,22 @@ cleanup:
     return id;
 }
 
-uint32_t dict_find(const struct dict *d, const char *s, size_t len)
+uint32_t lsc_dict_find(const struct dict *d, const char *s, size_t len)
 {
     return d->slots[probe(d, s, len, fnv1a(s, len))];
 }
 
-size_t dict_size(const struct dict *d)
+size_t lsc_dict_size(const struct dict *d)
 {
     return d->n;
 }
 
-const char *dict_str(const struct dict *d, uint32_t id)
+const char *lsc_dict_str(const struct dict *d, uint32_t id)
 {
     return (size_t)id < d->n ? d->arena + d->entries[id].off : NULL;
 }
 
-size_t dict_len(const struct dict *d, uint32_t id)
+size_t lsc_dict_len(const struct dict *d, uint32_t id)
 {
     return (size_t)id < d->n ? d->entries[id].len : 0;
 }

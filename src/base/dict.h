@@ -14,20 +14,20 @@
 
 struct dict;
 
-struct dict *dict_new(void); /* NULL on allocation failure */
-void dict_free(struct dict *d);
+struct dict *lsc_dict_new(void); /* NULL on allocation failure */
+void lsc_dict_free(struct dict *d);
 
 /* Returns the id of s (adding it when new), or DICT_NONE on allocation
  * failure. *added (if non-NULL) is set to 1 when s was new. */
-uint32_t dict_intern(struct dict *d, const char *s, size_t len, int *added);
+uint32_t lsc_dict_intern(struct dict *d, const char *s, size_t len, int *added);
 
 /* Returns the id of s or DICT_NONE when absent. */
-uint32_t dict_find(const struct dict *d, const char *s, size_t len);
+uint32_t lsc_dict_find(const struct dict *d, const char *s, size_t len);
 
-size_t dict_size(const struct dict *d);
+size_t lsc_dict_size(const struct dict *d);
 
-/* The string with this id, NUL-terminated; lent until the next dict_intern. */
-const char *dict_str(const struct dict *d, uint32_t id);
-size_t dict_len(const struct dict *d, uint32_t id);
+/* The string with this id, NUL-terminated; lent until the next lsc_dict_intern. */
+const char *lsc_dict_str(const struct dict *d, uint32_t id);
+size_t lsc_dict_len(const struct dict *d, uint32_t id);
 
 #endif

@@ -6,7 +6,7 @@
 
 #define MAX_THREADS 64
 
-size_t parallel_threads(size_t n)
+size_t lsc_parallel_threads(size_t n)
 {
     const char *env = getenv("LEADSCORE_THREADS");
     long t = 0;
@@ -28,7 +28,7 @@ size_t parallel_threads(size_t n)
     return (size_t)t;
 }
 
-void parallel_range(size_t n, size_t ntasks, size_t k, size_t *a, size_t *b)
+void lsc_parallel_range(size_t n, size_t ntasks, size_t k, size_t *a, size_t *b)
 {
     size_t base = n / ntasks, extra = n % ntasks;
     *a = k * base + (k < extra ? k : extra);
@@ -48,7 +48,7 @@ static void *run_job(void *arg)
     return NULL;
 }
 
-void parallel_run(size_t ntasks, void (*fn)(void *ctx, size_t task), void *ctx)
+void lsc_parallel_run(size_t ntasks, void (*fn)(void *ctx, size_t task), void *ctx)
 {
     pthread_t tid[MAX_THREADS];
     struct job jobs[MAX_THREADS];

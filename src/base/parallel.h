@@ -10,14 +10,14 @@
 
 /* Threads to use for a pass over n rows: 1 below 50,000 rows, else the
  * online processors (at most 8), or LEADSCORE_THREADS when set (1..64). */
-size_t parallel_threads(size_t n);
+size_t lsc_parallel_threads(size_t n);
 
 /* Runs fn(ctx, k) for k = 0 .. ntasks-1, task 0 on the calling thread.
  * Falls back to running everything on the caller if a thread cannot be
  * started, so it cannot fail. */
-void parallel_run(size_t ntasks, void (*fn)(void *ctx, size_t task), void *ctx);
+void lsc_parallel_run(size_t ntasks, void (*fn)(void *ctx, size_t task), void *ctx);
 
 /* Row range [*a, *b) of task k out of ntasks over n rows. */
-void parallel_range(size_t n, size_t ntasks, size_t k, size_t *a, size_t *b);
+void lsc_parallel_range(size_t n, size_t ntasks, size_t k, size_t *a, size_t *b);
 
 #endif

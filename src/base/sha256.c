@@ -148,7 +148,7 @@ static void compress(uint32_t state[8], const unsigned char *p, size_t nblocks)
     compress_portable(state, p, nblocks);
 }
 
-void sha256_init(struct sha256_ctx *ctx)
+void lsc_sha256_init(struct sha256_ctx *ctx)
 {
     static const uint32_t H0[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
                                    0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
@@ -157,7 +157,7 @@ void sha256_init(struct sha256_ctx *ctx)
     ctx->buflen = 0;
 }
 
-void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
+void lsc_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
     const unsigned char *p = data;
     ctx->bytes += len;
@@ -185,7 +185,7 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
     }
 }
 
-void sha256_final(struct sha256_ctx *ctx, unsigned char digest[32])
+void lsc_sha256_final(struct sha256_ctx *ctx, unsigned char digest[32])
 {
     uint64_t bits = ctx->bytes * 8u;
     size_t n = ctx->buflen;
@@ -204,7 +204,7 @@ void sha256_final(struct sha256_ctx *ctx, unsigned char digest[32])
     ctx->buflen = 0;
 }
 
-void sha256_hex(const unsigned char digest[32], char out[65])
+void lsc_sha256_hex(const unsigned char digest[32], char out[65])
 {
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < 32; i++) {

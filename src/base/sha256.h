@@ -12,10 +12,10 @@ struct sha256_ctx {
     size_t buflen;
 };
 
-void sha256_init(struct sha256_ctx *ctx);
-void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
-void sha256_final(struct sha256_ctx *ctx, unsigned char digest[32]);
+void lsc_sha256_init(struct sha256_ctx *ctx);
+void lsc_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
+void lsc_sha256_final(struct sha256_ctx *ctx, unsigned char digest[32]);
 /* digest as 64 lowercase hex digits plus NUL */
-void sha256_hex(const unsigned char digest[32], char out[65]);
+void lsc_sha256_hex(const unsigned char digest[32], char out[65]);
 
 #endif

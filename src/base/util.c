@@ -11,7 +11,7 @@
 #include "alloc.h"
 #include "status_internal.h"
 
-void trim_span(const char **s, size_t *len)
+void lsc_trim_span(const char **s, size_t *len)
 {
     const char *p = *s;
     size_t n = *len;
@@ -30,7 +30,7 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-int parse_number(const char *s, size_t len, double *out)
+int lsc_parse_number(const char *s, size_t len, double *out)
 {
     char buf[64];
     if (len == 0 || len >= sizeof buf)
@@ -116,7 +116,7 @@ static size_t utf8_seq(const unsigned char *s, size_t len)
     return n;
 }
 
-int utf8_valid(const char *s, size_t len, size_t *bad)
+int lsc_utf8_valid(const char *s, size_t len, size_t *bad)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -132,7 +132,7 @@ int utf8_valid(const char *s, size_t len, size_t *bad)
     return 1;
 }
 
-void escape_bytes(const char *s, size_t len, char *out, size_t size)
+void lsc_escape_bytes(const char *s, size_t len, char *out, size_t size)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)s;
@@ -164,7 +164,7 @@ void escape_bytes(const char *s, size_t len, char *out, size_t size)
     out[o] = '\0';
 }
 
-int span_ieq(const char *s, size_t len, const char *lit)
+int lsc_span_ieq(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
     if (n != len)
@@ -186,7 +186,7 @@ static int span_eq(const char *s, size_t len, const char *lit)
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
-int is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
+int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
 {
     if (len == 0)
         return 1;
@@ -213,7 +213,7 @@ int is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
     return 0;
 }
 
-enum lsc_status outfile_check(const char *path, int force, struct lsc_error *err)
+enum lsc_status lsc_outfile_check(const char *path, int force, struct lsc_error *err)
 {
     struct stat st;
     if (strcmp(path, "-") == 0)
@@ -228,13 +228,13 @@ enum lsc_status outfile_check(const char *path, int force, struct lsc_error *err
     return LSC_OK;
 }
 
-enum lsc_status outfile_open(struct outfile *o, const char *path, int force, struct lsc_error *err)
+enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     int fd = -1;
     memset(o, 0, sizeof *o);
     o->force = force;
-    st = outfile_check(path, force, err);
+    st = lsc_outfile_check(path, force, err);
     if (st != LSC_OK)
         goto cleanup;
     o->path = lsc_strdup(path);
@@ -281,11 +281,11 @@ enum lsc_status outfile_open(struct outfile *o, const char *path, int force, str
     fd = -1;
 cleanup:
     if (st != LSC_OK)
-        outfile_abort(o);
+        lsc_outfile_abort(o);
     return st;
 }
 
-enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err)
+enum lsc_status lsc_outfile_commit(struct outfile *o, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     if (o->fp == NULL)
@@ -317,7 +317,7 @@ enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err)
         st = lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "write failed: %s", strerror(saved));
         goto cleanup;
     }
-    st = outfile_check(o->path, o->force, err);
+    st = lsc_outfile_check(o->path, o->force, err);
     if (st != LSC_OK)
         goto cleanup;
     if (rename(o->tmp, o->path) != 0) {
@@ -328,11 +328,11 @@ enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err)
     lsc_free(o->tmp);
     o->tmp = NULL;
 cleanup:
-    outfile_abort(o);
+    lsc_outfile_abort(o);
     return st;
 }
 
-void outfile_abort(struct outfile *o)
+void lsc_outfile_abort(struct outfile *o)
 {
     if (o == NULL)
         return;
@@ -348,7 +348,7 @@ void outfile_abort(struct outfile *o)
     o->path = NULL;
 }
 
-int csv_put_field(FILE *fp, const char *s, size_t len)
+int lsc_csv_put_field(FILE *fp, const char *s, size_t len)
 {
     int quote = 0;
     for (size_t i = 0; i < len; i++)
@@ -369,7 +369,7 @@ int csv_put_field(FILE *fp, const char *s, size_t len)
     return putc('"', fp) == EOF ? EOF : 0;
 }
 
-long civil_day_number(int year, int month, int day)
+long lsc_civil_day_number(int year, int month, int day)
 {
     long y = (long)year - (month <= 2);
     long era = (y >= 0 ? y : y - 399) / 400;

@@ -9,33 +9,33 @@
 #include "leadscore/train.h"
 
 /* Trims ASCII spaces and tabs from both ends of [*s, *s + *len). */
-void trim_span(const char **s, size_t *len);
+void lsc_trim_span(const char **s, size_t *len);
 
 /* Parses a whole (already trimmed) field as a finite decimal number.
  * Accepts what strtod accepts except hexadecimal, infinities and NaN.
  * Returns 1 and sets *out, or 0. */
-int parse_number(const char *s, size_t len, double *out);
+int lsc_parse_number(const char *s, size_t len, double *out);
 
 /* 1 when the (trimmed) value is a missing-value token: empty, NA, N/A, NULL,
  * null, NaN, or one of extra. */
-int is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
+int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
 
 /* 1 when [s, s + len) is UTF-8 as RFC 3629 defines it (no overlong forms,
  * surrogates or code points past U+10FFFF: the rule jansson applies to every
  * JSON string). Otherwise 0, and *bad (when not NULL) is the offset of the
  * first byte of the first invalid sequence. */
-int utf8_valid(const char *s, size_t len, size_t *bad);
+int lsc_utf8_valid(const char *s, size_t len, size_t *bad);
 
 /* Writes [s, s + len) into out (always NUL-terminated) for an error message:
  * printable ASCII and valid UTF-8 as they are, any other byte (including
  * NUL and control characters) as \xHH; cut with "..." when it does not fit. */
-void escape_bytes(const char *s, size_t len, char *out, size_t size);
+void lsc_escape_bytes(const char *s, size_t len, char *out, size_t size);
 
 /* Case-insensitive ASCII equality of a span and a C string. */
-int span_ieq(const char *s, size_t len, const char *lit);
+int lsc_span_ieq(const char *s, size_t len, const char *lit);
 
 /* An output written to a temporary file beside its destination and renamed
- * into place by outfile_commit(); "-" writes to stdout directly. */
+ * into place by lsc_outfile_commit(); "-" writes to stdout directly. */
 struct outfile {
     FILE *fp;
     char *path;
@@ -45,21 +45,21 @@ struct outfile {
 
 /* Fails with LSC_ERR_EXISTS when path exists and force is 0; LSC_ERR_IO
  * when path is a directory. "-" always passes. */
-enum lsc_status outfile_check(const char *path, int force, struct lsc_error *err);
-enum lsc_status outfile_open(struct outfile *o, const char *path, int force,
+enum lsc_status lsc_outfile_check(const char *path, int force, struct lsc_error *err);
+enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
                              struct lsc_error *err);
 /* Flushes, syncs, closes and renames; on any failure the temporary file is
  * removed and LSC_ERR_IO returned. */
-enum lsc_status outfile_commit(struct outfile *o, struct lsc_error *err);
+enum lsc_status lsc_outfile_commit(struct outfile *o, struct lsc_error *err);
 /* Discards an open output (removes the temporary file). Accepts a zeroed o. */
-void outfile_abort(struct outfile *o);
+void lsc_outfile_abort(struct outfile *o);
 
 /* Writes s as one CSV field (quoted when it contains a delimiter, quote,
  * CR or LF). Returns 0 or EOF. */
-int csv_put_field(FILE *fp, const char *s, size_t len);
+int lsc_csv_put_field(FILE *fp, const char *s, size_t len);
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
  * days_from_civil; exact for every year). */
-long civil_day_number(int year, int month, int day);
+long lsc_civil_day_number(int year, int month, int day);
 
 #endif

@@ -1,6 +1,6 @@
 /* compare - manual rule scores against the model on labelled history.
  *
- * compare_add() copies each labelled row's scores; compare_finish() runs the
+ * lsc_compare_add() copies each labelled row's scores; lsc_compare_finish() runs the
  * analysis once and keeps it as a jansson tree in the documented key order
  * (docs/compare.md). The JSON writer dumps that tree and the text report
  * reads its numbers from it, so the two can never disagree.
@@ -8,8 +8,8 @@
  * Methods (each stated where it is computed): AUC and DeLong covariance
  * (rankstats.c, DeLong 1988 by Sun and Xu 2014); KS; deciles, lift and gains
  * with tie groups shared out evenly (rank_gains); Spearman and Kendall tau-b;
- * the per-rule logistic regression (compare_fit_rules) and its scorecard
- * scaling (compare_scale_points).
+ * the per-rule logistic regression (lsc_compare_fit_rules) and its scorecard
+ * scaling (lsc_compare_scale_points).
  */
 #include "compare.h"
 
@@ -50,7 +50,7 @@ enum { TIER_HOT, TIER_WARM, TIER_COLD, TIER_NONE };
 static const char *const tier_names[N_TIERS] = {"hot", "warm", "cold"};
 
 struct lsc_compare {
-    struct compare_config cfg; /* pointers lent until compare_finish() */
+    struct compare_config cfg; /* pointers lent until lsc_compare_finish() */
     size_t n_rules;            /* rules with indicators (sheet listed) */
     size_t n, cap;
     unsigned char *y;
@@ -67,7 +67,7 @@ struct lsc_compare {
     size_t ids_used, ids_cap;
     size_t skipped_label, skipped_score;
     int in_sample;
-    json_t *json; /* the analysis, after compare_finish() */
+    json_t *json; /* the analysis, after lsc_compare_finish() */
 };
 
 /* ---- jansson --------------------------------------------------------------- */
@@ -108,9 +108,9 @@ static json_t *jstr(const char *s)
     char buf[4096];
     if (s == NULL)
         return json_null();
-    if (utf8_valid(s, strlen(s), NULL))
+    if (lsc_utf8_valid(s, strlen(s), NULL))
         return json_string(s);
-    escape_bytes(s, strlen(s), buf, sizeof buf);
+    lsc_escape_bytes(s, strlen(s), buf, sizeof buf);
     return json_string(buf);
 }
 static json_t *jbool(int v)
@@ -152,7 +152,7 @@ static void normalize(const char *s, size_t len, char *out, size_t size)
 {
     size_t n = 0;
     int space = 0;
-    trim_span(&s, &len);
+    lsc_trim_span(&s, &len);
     for (size_t i = 0; i < len && n + 2 < size; i++) {
         char c = s[i];
         if (c >= 'A' && c <= 'Z')
@@ -181,7 +181,7 @@ static void sheet_field(const struct csv_record *rec, const size_t *idx, int c, 
     }
     *s = rec->fields[idx[c]];
     *len = rec->lens[idx[c]];
-    trim_span(s, len);
+    lsc_trim_span(s, len);
 }
 
 static double cents(double v)
@@ -189,7 +189,7 @@ static double cents(double v)
     return (double)llround(v * 100.0) / 100.0;
 }
 
-enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
+enum lsc_status lsc_compare_sheet_read(const char *path, struct compare_sheet *sh,
                                    struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -200,8 +200,8 @@ enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
     memset(sh, 0, sizeof *sh);
     for (int c = 0; c < SH_N; c++)
         idx[c] = SIZE_MAX;
-    if ((st = csv_reader_open(&cr, path, &opts, err)) != LSC_OK ||
-        (st = csv_reader_next(cr, &rec, err)) != LSC_OK)
+    if ((st = lsc_csv_reader_open(&cr, path, &opts, err)) != LSC_OK ||
+        (st = lsc_csv_reader_next(cr, &rec, err)) != LSC_OK)
         goto cleanup;
     for (size_t k = 0; rec != NULL && k < rec->nfields; k++) {
         char w[64];
@@ -218,7 +218,7 @@ enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
             idx[SH_POINTS] = k;
     }
     if (idx[SH_ID] == SIZE_MAX || idx[SH_POINTS] == SIZE_MAX) {
-        st = lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(cr), 1, 0,
+        st = lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(cr), 1, 0,
                            "the sheet has no id or points column");
         goto cleanup;
     }
@@ -227,7 +227,7 @@ enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
         size_t id_len, dim_len, op_len, val_len, pts_len;
         char w[64], d[64];
         double v = 0.0;
-        if ((st = csv_reader_next(cr, &rec, err)) != LSC_OK)
+        if ((st = lsc_csv_reader_next(cr, &rec, err)) != LSC_OK)
             goto cleanup;
         if (rec == NULL)
             break;
@@ -240,8 +240,8 @@ enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
             continue;
         normalize(op, op_len, w, sizeof w);
         normalize(dim, dim_len, d, sizeof d);
-        if (span_ieq(id, id_len, "setting")) {
-            if ((d[0] == '\0' || strcmp(d, "total") == 0) && parse_number(val, val_len, &v)) {
+        if (lsc_span_ieq(id, id_len, "setting")) {
+            if ((d[0] == '\0' || strcmp(d, "total") == 0) && lsc_parse_number(val, val_len, &v)) {
                 if (strcmp(w, "qualified") == 0 || strcmp(w, "mql") == 0) {
                     sh->has_qualified = 1;
                     sh->qualified = cents(v);
@@ -274,19 +274,19 @@ enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sh,
             goto cleanup;
         }
         ru->per_unit = strcmp(w, "per unit") == 0 || strcmp(w, "per") == 0;
-        if (!parse_number(pts, pts_len, &ru->points)) {
-            st = lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(cr), rec->line, 0,
+        if (!lsc_parse_number(pts, pts_len, &ru->points)) {
+            st = lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(cr), rec->line, 0,
                                "rule %s: points are not a number", ru->id);
             goto cleanup;
         }
         ru->points = cents(ru->points);
     }
 cleanup:
-    csv_reader_free(cr);
+    lsc_csv_reader_free(cr);
     return st;
 }
 
-void compare_sheet_fini(struct compare_sheet *sh)
+void lsc_compare_sheet_fini(struct compare_sheet *sh)
 {
     for (size_t k = 0; k < sh->n_rules; k++) {
         lsc_free(sh->rules[k].id);
@@ -303,8 +303,8 @@ int lsc_compare_parse_label(const char *s, size_t len, const char *const *positi
 {
     static const char *const pos[] = {"1", "true", "yes", "y"};
     static const char *const neg[] = {"0", "false", "no", "n"};
-    trim_span(&s, &len);
-    if (is_na_token(s, len, NULL))
+    lsc_trim_span(&s, &len);
+    if (lsc_is_na_token(s, len, NULL))
         return LSC_LABEL_MISSING;
     if (n_positive > 0) {
         for (size_t i = 0; i < n_positive; i++)
@@ -313,20 +313,20 @@ int lsc_compare_parse_label(const char *s, size_t len, const char *const *positi
         return 0;
     }
     for (size_t i = 0; i < 4; i++) {
-        if (span_ieq(s, len, pos[i]))
+        if (lsc_span_ieq(s, len, pos[i]))
             return 1;
-        if (span_ieq(s, len, neg[i]))
+        if (lsc_span_ieq(s, len, neg[i]))
             return 0;
     }
     double v;
-    if (parse_number(s, len, &v) && (v == 0.0 || v == 1.0))
+    if (lsc_parse_number(s, len, &v) && (v == 0.0 || v == 1.0))
         return (int)v;
     return LSC_LABEL_UNKNOWN;
 }
 
 /* ---- collecting rows -------------------------------------------------------- */
 
-void compare_config_defaults(struct compare_config *cfg)
+void lsc_compare_config_defaults(struct compare_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->model_tier_hot = 70.0;
@@ -339,12 +339,12 @@ void compare_config_defaults(struct compare_config *cfg)
     cfg->model_holdout_auc = NAN;
 }
 
-void compare_set_in_sample(struct lsc_compare *c, int in_sample)
+void lsc_compare_set_in_sample(struct lsc_compare *c, int in_sample)
 {
     c->in_sample = in_sample;
 }
 
-enum lsc_status compare_new(struct lsc_compare **out, const struct compare_config *cfg,
+enum lsc_status lsc_compare_new(struct lsc_compare **out, const struct compare_config *cfg,
                             struct lsc_error *err)
 {
     struct lsc_compare *c = lsc_calloc(1, sizeof *c);
@@ -383,7 +383,7 @@ void lsc_compare_free(struct lsc_compare *c)
     lsc_free(c);
 }
 
-void compare_skip(struct lsc_compare *c, enum compare_skip why)
+void lsc_compare_skip(struct lsc_compare *c, enum lsc_compare_skip why)
 {
     if (why == COMPARE_SKIP_LABEL)
         c->skipped_label++;
@@ -437,7 +437,7 @@ static enum lsc_status grow_rows(struct lsc_compare *c, struct lsc_error *err)
     return LSC_OK;
 }
 
-enum lsc_status compare_add(struct lsc_compare *c, const struct compare_row *row,
+enum lsc_status lsc_compare_add(struct lsc_compare *c, const struct compare_row *row,
                             struct lsc_error *err)
 {
     enum lsc_status st;
@@ -506,7 +506,7 @@ static double fit_objective(const double *eta, const unsigned char *y, size_t n,
 {
     double f = 0.0, pen = 0.0;
     for (size_t i = 0; i < n; i++)
-        f += logreg_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
+        f += lsc_logreg_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
     for (size_t j = 1; j < p; j++)
         pen += beta[j] * beta[j];
     return f + 0.5 * l2 * pen;
@@ -535,7 +535,7 @@ static void fit_derivatives(const double *u, const unsigned char *y, size_t n, s
     for (size_t a = 0; a < n; a += FIT_BLOCK) {
         size_t m = n - a < FIT_BLOCK ? n - a : FIT_BLOCK;
         for (size_t i = 0; i < m; i++) {
-            double pr = logreg_sigmoid(eta[a + i]);
+            double pr = lsc_logreg_sigmoid(eta[a + i]);
             double r = pr - (y[a + i] ? 1.0 : 0.0), s = sqrt(pr * (1.0 - pr));
             const double *ui = &u[(a + i) * k];
             g[0] += r;
@@ -545,7 +545,7 @@ static void fit_derivatives(const double *u, const unsigned char *y, size_t n, s
                 blk[i * p + j + 1] = s * ui[j];
             }
         }
-        la_syrk_acc(blk, m, p, H);
+        lsc_la_syrk_acc(blk, m, p, H);
     }
     for (size_t j = 1; j < p; j++) {
         g[j] += l2 * beta[j];
@@ -561,16 +561,16 @@ static void fit_derivatives(const double *u, const unsigned char *y, size_t n, s
  * per-unit rule counted. Minimises sum_i [log(1 + e^eta_i) - y_i eta_i] +
  * (l2 / 2) sum_{k>=1} b_k^2 by Newton's method: g = X'(p - y) + l2 b,
  * H = X'WX + l2 I (w_i = p_i (1 - p_i), intercept unpenalised), d solved
- * from H d = g by Cholesky (la_cholesky_solve), b <- b - t d with t halved
+ * from H d = g by Cholesky (lsc_la_cholesky_solve), b <- b - t d with t halved
  * while the objective does not decrease. Start: b0 = the base-rate log-odds,
  * the rest 0. Converged when max |g| / n <= 1e-10 (at most 100 iterations).
  * The penalty keeps H positive definite when a rule never fires (its column
  * is zero and its b stays 0) or always fires, and keeps b finite when a rule
  * separates the outcome. Standard errors: sqrt(diag(H^-1)) at the estimate
- * (la_spd_inverse), the Wald statistics of the penalised fit (the Laplace
+ * (lsc_la_spd_inverse), the Wald statistics of the penalised fit (the Laplace
  * approximation stats.h describes; with l2 = 1 and hundreds of matched rows
  * they equal the classical ones to a few digits). */
-enum lsc_status compare_fit_rules(const double *u, const unsigned char *y, size_t n, size_t k,
+enum lsc_status lsc_compare_fit_rules(const double *u, const unsigned char *y, size_t n, size_t k,
                                   double l2, double *beta, double *se, struct compare_fit *fit,
                                   struct lsc_error *err)
 {
@@ -613,7 +613,7 @@ enum lsc_status compare_fit_rules(const double *u, const unsigned char *y, size_
             break;
         fit->iterations++;
         memcpy(d, g, p * sizeof *d);
-        if ((st = la_cholesky_solve(H, p, d, err)) != LSC_OK)
+        if ((st = lsc_la_cholesky_solve(H, p, d, err)) != LSC_OK)
             goto cleanup;
         double t = 1.0, f2 = INFINITY;
         for (int halvings = 0; halvings < 50; halvings++, t *= 0.5) {
@@ -631,7 +631,7 @@ enum lsc_status compare_fit_rules(const double *u, const unsigned char *y, size_
         f = f2;
     }
     fit_derivatives(u, y, n, k, beta, eta, l2, g, H, blk);
-    if ((st = la_spd_inverse(H, p, err)) != LSC_OK)
+    if ((st = lsc_la_spd_inverse(H, p, err)) != LSC_OK)
         goto cleanup;
     for (size_t j = 0; j < p; j++)
         se[j] = sqrt(H[j * p + j]);
@@ -653,7 +653,7 @@ cleanup:
  * b_k factor points. The sheet fixes no PDO, so it is chosen to keep the
  * sheet's scale: the largest suggested magnitude equals the largest
  * current one. */
-double compare_scale_points(const double *beta, const double *points, const int *use, size_t k,
+double lsc_compare_scale_points(const double *beta, const double *points, const int *use, size_t k,
                             double *suggested)
 {
     double bmax = 0.0, pmax = 0.0;
@@ -697,8 +697,8 @@ static json_t *discrimination(struct an *A, const struct scoreset *s, size_t j, 
                               struct lsc_error *err, enum lsc_status *st)
 {
     double lo, hi, ks = NAN, at = NAN;
-    rank_auc_ci(s->auc, A->cov[j * A->n_sets + j], CI_LEVEL, &lo, &hi);
-    if (rank_ks(s->v, A->c->y, A->n, &ks, &at) != LSC_OK)
+    lsc_rank_auc_ci(s->auc, A->cov[j * A->n_sets + j], CI_LEVEL, &lo, &hi);
+    if (lsc_rank_ks(s->v, A->c->y, A->n, &ks, &at) != LSC_OK)
         *st = lsc_error_nomem(err);
     jset(&A->b, obj, "auc", jreal(s->auc));
     jset(&A->b, obj, "auc_ci_low", jreal(lo));
@@ -727,9 +727,9 @@ static json_t *deciles(struct an *A, const struct rank_gains *g)
         size_t b = (d * A->n + 5) / 10;
         json_t *o = jpush(&A->b, arr, json_object());
         jset(&A->b, o, "decile", jsize(d));
-        rate_obj(A, o, b - prev, rank_gains_positives(g, b) - rank_gains_positives(g, prev));
-        jset(&A->b, o, "score_min", jreal(b > prev ? rank_gains_score_at(g, b) : NAN));
-        jset(&A->b, o, "score_max", jreal(b > prev ? rank_gains_score_at(g, prev + 1) : NAN));
+        rate_obj(A, o, b - prev, lsc_rank_gains_positives(g, b) - lsc_rank_gains_positives(g, prev));
+        jset(&A->b, o, "score_min", jreal(b > prev ? lsc_rank_gains_score_at(g, b) : NAN));
+        jset(&A->b, o, "score_max", jreal(b > prev ? lsc_rank_gains_score_at(g, prev + 1) : NAN));
         prev = b;
     }
     return arr;
@@ -763,7 +763,7 @@ static json_t *gains(struct an *A, const struct rank_gains *g)
     json_t *top = jset(&A->b, o, "top", json_array());
     for (size_t t = 0; t < sizeof top_pct / sizeof top_pct[0]; t++) {
         size_t k = (top_pct[t] * A->n + 50) / 100;
-        double pos = rank_gains_positives(g, k);
+        double pos = lsc_rank_gains_positives(g, k);
         double rate = k ? pos / (double)k : NAN;
         json_t *e = jpush(&A->b, top, json_object());
         jset(&A->b, e, "share", jreal((double)top_pct[t] / 100.0));
@@ -776,7 +776,7 @@ static json_t *gains(struct an *A, const struct rank_gains *g)
         size_t k = (d * A->n + 5) / 10;
         json_t *e = jpush(&A->b, cum, json_object());
         jset(&A->b, e, "share", jreal((double)d / 10.0));
-        jset(&A->b, e, "capture", jreal(rank_gains_positives(g, k) / (double)A->pos));
+        jset(&A->b, e, "capture", jreal(lsc_rank_gains_positives(g, k) / (double)A->pos));
     }
     return o;
 }
@@ -799,9 +799,9 @@ static json_t *same_volume(struct an *A, const struct rank_gains *g, size_t k, i
 {
     if (k == 0)
         return json_null();
-    double t = rank_gains_score_at(g, k);
+    double t = lsc_rank_gains_score_at(g, k);
     size_t rows, pos;
-    rank_gains_at_least(g, t, &rows, &pos);
+    lsc_rank_gains_at_least(g, t, &rows, &pos);
     json_t *o = passed(A, t, rows, pos);
     if (model)
         jset(&A->b, o, "score_cutoff", jsize((size_t)lsc_score_from_probability(t)));
@@ -817,7 +817,7 @@ static json_t *threshold(struct an *A)
     int has_q = A->has_r && sh != NULL && sh->has_qualified;
     if (has_q) {
         size_t rows, pos;
-        rank_gains_at_least(&A->gr, sh->qualified, &rows, &pos);
+        lsc_rank_gains_at_least(&A->gr, sh->qualified, &rows, &pos);
         k_rules = rows;
         jset(&A->b, o, "rules", passed(A, sh->qualified, rows, pos));
     } else {
@@ -914,9 +914,9 @@ static json_t *agreement(struct an *A, struct lsc_error *err, enum lsc_status *s
     double *rm = lsc_calloc(n, sizeof *rm), *rr = lsc_calloc(n, sizeof *rr);
     struct gap *gaps = lsc_calloc(n, sizeof *gaps);
     json_t *o = json_object();
-    if (rm == NULL || rr == NULL || gaps == NULL || rank_spearman(c->p, c->r, n, &rho) != LSC_OK ||
-        rank_kendall_tau_b(c->p, c->r, n, &tau) != LSC_OK || rank_midranks(c->p, n, rm) != LSC_OK ||
-        rank_midranks(c->r, n, rr) != LSC_OK) {
+    if (rm == NULL || rr == NULL || gaps == NULL || lsc_rank_spearman(c->p, c->r, n, &rho) != LSC_OK ||
+        lsc_rank_kendall_tau_b(c->p, c->r, n, &tau) != LSC_OK || lsc_rank_midranks(c->p, n, rm) != LSC_OK ||
+        lsc_rank_midranks(c->r, n, rr) != LSC_OK) {
         *st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -1004,14 +1004,14 @@ static json_t *rules_validation(struct an *A, json_t *rules_obj, struct lsc_erro
                 sup[j]++;
                 spos[j] += c->y[i];
             }
-    if ((*st = compare_fit_rules(c->units, c->y, n, k, c->cfg.l2, beta, se, &fit, err)) != LSC_OK)
+    if ((*st = lsc_compare_fit_rules(c->units, c->y, n, k, c->cfg.l2, beta, se, &fit, err)) != LSC_OK)
         goto cleanup;
     for (size_t j = 0; j < k; j++) {
         pts[j] = ru[j].points;
         use[j] = sup[j] > 0;
         sug[j] = NAN;
     }
-    double factor = compare_scale_points(beta + 1, pts, use, k, sug);
+    double factor = lsc_compare_scale_points(beta + 1, pts, use, k, sug);
     json_t *reg = jset(&A->b, rules_obj, "regression", json_object());
     jset(&A->b, reg, "l2", jreal(c->cfg.l2));
     jset(&A->b, reg, "intercept", jreal(beta[0]));
@@ -1265,9 +1265,9 @@ static void recommend(struct an *A, json_t *arr)
     }
 }
 
-/* ---- compare_finish ---------------------------------------------------------- */
+/* ---- lsc_compare_finish ---------------------------------------------------------- */
 
-enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err)
+enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     const struct compare_config *g = &c->cfg;
@@ -1324,14 +1324,14 @@ enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err)
     }
     for (s = 0; s < A.n_sets; s++)
         vals[s] = A.sets[s].v;
-    if ((st = rank_delong(vals, A.n_sets, c->y, A.n, aucs, A.cov, err)) != LSC_OK)
+    if ((st = lsc_rank_delong(vals, A.n_sets, c->y, A.n, aucs, A.cov, err)) != LSC_OK)
         goto cleanup;
     for (s = 0; s < A.n_sets; s++) {
         A.sets[s].auc = aucs[s];
         A.sets[s].var = A.cov[s * A.n_sets + s];
     }
-    if ((A.has_m && rank_gains_init(&A.gm, c->p, c->y, A.n) != LSC_OK) ||
-        (A.has_r && rank_gains_init(&A.gr, c->r, c->y, A.n) != LSC_OK)) {
+    if ((A.has_m && lsc_rank_gains_init(&A.gm, c->p, c->y, A.n) != LSC_OK) ||
+        (A.has_r && lsc_rank_gains_init(&A.gr, c->r, c->y, A.n) != LSC_OK)) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -1362,8 +1362,8 @@ enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err)
                 yd[i] = c->y[i];
                 mean += c->p[i];
             }
-            jset(&A.b, m, "log_loss", jreal(metrics_log_loss(c->p, yd, A.n)));
-            jset(&A.b, m, "brier", jreal(metrics_brier(c->p, yd, A.n)));
+            jset(&A.b, m, "log_loss", jreal(lsc_metrics_log_loss(c->p, yd, A.n)));
+            jset(&A.b, m, "brier", jreal(lsc_metrics_brier(c->p, yd, A.n)));
             jset(&A.b, m, "mean_probability", jreal(mean / (double)A.n));
             lsc_free(yd);
         }
@@ -1411,7 +1411,7 @@ enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err)
         /* sets 0 and 1 */
         double z, se, lo, hi;
         double est = A.sets[0].auc - A.sets[1].auc;
-        double pv = rank_paired_p(A.sets[0].auc, A.sets[1].auc, A.cov[0], A.cov[A.n_sets + 1],
+        double pv = lsc_rank_paired_p(A.sets[0].auc, A.sets[1].auc, A.cov[0], A.cov[A.n_sets + 1],
                                   A.cov[1], &z, &se);
         double zc = gsl_cdf_ugaussian_Pinv(0.5 + CI_LEVEL / 2.0);
         lo = est - zc * se;
@@ -1459,8 +1459,8 @@ enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err)
     A.root = NULL;
 cleanup:
     json_decref(A.root);
-    rank_gains_fini(&A.gm);
-    rank_gains_fini(&A.gr);
+    lsc_rank_gains_fini(&A.gm);
+    lsc_rank_gains_fini(&A.gr);
     lsc_free(A.sets);
     lsc_free(A.cov);
     lsc_free(A.dimcol);
@@ -1486,7 +1486,7 @@ enum lsc_status lsc_compare_write_json(const struct lsc_compare *c, FILE *fp, st
     return LSC_OK;
 }
 
-const json_t *compare_data(const struct lsc_compare *c, size_t *n, const unsigned char **y,
+const json_t *lsc_compare_data(const struct lsc_compare *c, size_t *n, const unsigned char **y,
                            const double **p, const double **r)
 {
     *n = c->n;

@@ -2,9 +2,9 @@
  * model on labelled history (public part: leadscore/compare.h; the report's
  * contents and methods: docs/compare.md).
  *
- * Use: compare_new() with what is being compared, compare_add() for every
- * labelled row that has every score (compare_skip() for the others),
- * compare_finish() to run the analysis, then the public writers.
+ * Use: lsc_compare_new() with what is being compared, lsc_compare_add() for every
+ * labelled row that has every score (lsc_compare_skip() for the others),
+ * lsc_compare_finish() to run the analysis, then the public writers.
  * The comparison keeps the rows' scores in memory (ranks need them all):
  * about 40 bytes per row plus 8 per rule of the sheet and the ids.
  */
@@ -37,14 +37,14 @@ struct compare_sheet {
 };
 
 /* LSC_ERR_IO, LSC_ERR_PARSE, LSC_ERR_DATA (no id or points column),
- * LSC_ERR_NOMEM. Free with compare_sheet_fini() (also after a failure). */
-enum lsc_status compare_sheet_read(const char *path, struct compare_sheet *sheet,
+ * LSC_ERR_NOMEM. Free with lsc_compare_sheet_fini() (also after a failure). */
+enum lsc_status lsc_compare_sheet_read(const char *path, struct compare_sheet *sheet,
                                    struct lsc_error *err);
-void compare_sheet_fini(struct compare_sheet *sheet);
+void lsc_compare_sheet_fini(struct compare_sheet *sheet);
 
 enum compare_rules_kind { COMPARE_RULES_NONE = 0, COMPARE_RULES_SHEET, COMPARE_RULES_COLUMN };
 
-/* What is compared. Every pointer is lent until compare_finish(). */
+/* What is compared. Every pointer is lent until lsc_compare_finish(). */
 struct compare_config {
     const char *label; /* the outcome column's name */
     int has_model;
@@ -65,7 +65,7 @@ struct compare_config {
     double model_holdout_auc; /* from the model file, NaN if none */
 };
 
-void compare_config_defaults(struct compare_config *cfg);
+void lsc_compare_config_defaults(struct compare_config *cfg);
 
 /* One labelled row with its scores. */
 struct compare_row {
@@ -84,26 +84,26 @@ struct compare_row {
     const size_t *id_lens;
 };
 
-enum lsc_status compare_new(struct lsc_compare **out, const struct compare_config *cfg,
+enum lsc_status lsc_compare_new(struct lsc_compare **out, const struct compare_config *cfg,
                             struct lsc_error *err);
 /* Copies the row. LSC_ERR_NOMEM. */
-enum lsc_status compare_add(struct lsc_compare *c, const struct compare_row *row,
+enum lsc_status lsc_compare_add(struct lsc_compare *c, const struct compare_row *row,
                             struct lsc_error *err);
-enum compare_skip { COMPARE_SKIP_LABEL, COMPARE_SKIP_SCORE };
-void compare_skip(struct lsc_compare *c, enum compare_skip why);
+enum lsc_compare_skip { COMPARE_SKIP_LABEL, COMPARE_SKIP_SCORE };
+void lsc_compare_skip(struct lsc_compare *c, enum lsc_compare_skip why);
 /* Marks the input as the model's own training file (same SHA-256): the
  * model's figures are then in-sample. */
-void compare_set_in_sample(struct lsc_compare *c, int in_sample);
+void lsc_compare_set_in_sample(struct lsc_compare *c, int in_sample);
 /* Runs the analysis. LSC_ERR_DATA when the compared rows hold one class
  * only (or none); LSC_ERR_NUMERIC, LSC_ERR_NOMEM. */
-enum lsc_status compare_finish(struct lsc_compare *c, struct lsc_error *err);
+enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err);
 
 /* The finished analysis (the JSON tree of docs/compare.md, NULL before
- * compare_finish()) and the compared rows: *n outcomes y, model
+ * lsc_compare_finish()) and the compared rows: *n outcomes y, model
  * probabilities p (NULL without a model), rule scores r (NULL without
  * rules). Lent for c's lifetime; for the HTML report (report_html.c). */
 struct json_t;
-const struct json_t *compare_data(const struct lsc_compare *c, size_t *n,
+const struct json_t *lsc_compare_data(const struct lsc_compare *c, size_t *n,
                                   const unsigned char **y, const double **p, const double **r);
 
 /* ---- pieces, exposed for the tests ---------------------------------------- */
@@ -115,7 +115,7 @@ struct compare_fit {
     size_t iterations;
     int converged;
 };
-enum lsc_status compare_fit_rules(const double *u, const unsigned char *y, size_t n, size_t k,
+enum lsc_status lsc_compare_fit_rules(const double *u, const unsigned char *y, size_t n, size_t k,
                                   double l2, double *beta, double *se, struct compare_fit *fit,
                                   struct lsc_error *err);
 
@@ -123,7 +123,7 @@ enum lsc_status compare_fit_rules(const double *u, const unsigned char *y, size_
  * PDO / ln 2 is chosen so that the largest |suggested| over the rules with
  * use[j] equals the largest |points| over them. Returns the factor, or NaN
  * (suggested untouched) when no used rule has a non-zero beta or points. */
-double compare_scale_points(const double *beta, const double *points, const int *use, size_t k,
+double lsc_compare_scale_points(const double *beta, const double *points, const int *use, size_t k,
                             double *suggested);
 
 #endif

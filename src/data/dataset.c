@@ -17,30 +17,30 @@
 #include "status_internal.h"
 #include "util.h"
 
-void dataset_free(struct dataset *ds)
+void lsc_dataset_free(struct dataset *ds)
 {
     if (ds == NULL)
         return;
     for (size_t j = 0; j < ds->n_cols; j++) {
         struct ds_column *c = &ds->cols[j];
         lsc_free(c->name);
-        dict_free(c->dict);
+        lsc_dict_free(c->dict);
         lsc_free(c->codes);
         lsc_free(c->values);
         lsc_free(c->raw);
     }
     lsc_free(ds->cols);
     lsc_free(ds->file);
-    dict_free(ds->target_dict);
+    lsc_dict_free(ds->target_dict);
     lsc_free(ds->target_codes);
     lsc_free(ds->row_line);
     lsc_free(ds->row_number);
     lsc_free(ds->y);
-    derive_state_free(ds->derive);
+    lsc_derive_state_free(ds->derive);
     lsc_free(ds);
 }
 
-double ds_value(const struct ds_column *c, size_t i)
+double lsc_ds_value(const struct ds_column *c, size_t i)
 {
     if (c->raw != NULL)
         return c->raw[i];
@@ -48,7 +48,7 @@ double ds_value(const struct ds_column *c, size_t i)
     return code == 0 ? NAN : c->values[code - 1];
 }
 
-int ds_is_numeric(const struct ds_column *c) { return c->n_text == 0 && !c->overflow; }
+int lsc_ds_is_numeric(const struct ds_column *c) { return c->n_text == 0 && !c->overflow; }
 
 /* Columns whose values are kept: features, and the weight and date columns. */
 static int stored(enum ds_role role)
@@ -140,13 +140,13 @@ static enum lsc_status check_text(const struct dataset *ds, const char *what, co
     size_t bad = 0;
     char shown[160];
     if (memchr(s, '\0', len) != NULL) {
-        escape_bytes(s, len, shown, sizeof shown);
+        lsc_escape_bytes(s, len, shown, sizeof shown);
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, line, column,
                            "%s \"%s\" contains a NUL byte: the file is binary, or UTF-16 "
                            "text; save it as UTF-8 text",
                            what, shown);
-    } else if (!utf8_valid(s, len, &bad)) {
-        escape_bytes(s, len, shown, sizeof shown);
+    } else if (!lsc_utf8_valid(s, len, &bad)) {
+        lsc_escape_bytes(s, len, shown, sizeof shown);
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, line, column,
                            "%s \"%s\" is not valid UTF-8 (byte 0x%02X); the model file is "
                            "JSON, which must be UTF-8: " REENCODE_HINT,
@@ -160,7 +160,7 @@ static enum lsc_status check_duplicates(const struct dataset *ds, size_t line,
                                         struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    struct dict *seen = dict_new();
+    struct dict *seen = lsc_dict_new();
     size_t *first = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *first);
     if (seen == NULL || first == NULL) {
         st = lsc_error_nomem(err);
@@ -171,7 +171,7 @@ static enum lsc_status check_duplicates(const struct dataset *ds, size_t line,
         int added = 0;
         if (c->role == DS_IGNORED)
             continue;
-        uint32_t id = dict_intern(seen, c->name, strlen(c->name), &added);
+        uint32_t id = lsc_dict_intern(seen, c->name, strlen(c->name), &added);
         if (id == DICT_NONE) {
             st = lsc_error_nomem(err);
             goto cleanup;
@@ -185,7 +185,7 @@ static enum lsc_status check_duplicates(const struct dataset *ds, size_t line,
         first[id] = j;
     }
 cleanup:
-    dict_free(seen);
+    lsc_dict_free(seen);
     lsc_free(first);
     return st;
 }
@@ -213,7 +213,7 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         struct ds_column *c = &ds->cols[j];
         const char *s = rec->fields[j];
         size_t len = rec->lens[j];
-        trim_span(&s, &len);
+        lsc_trim_span(&s, &len);
         c->file_index = j;
         if (len == 0) {
             char name[32];
@@ -270,11 +270,11 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         struct ds_column *c = &ds->cols[j];
         if (!stored(c->role))
             continue;
-        c->dict = dict_new();
+        c->dict = lsc_dict_new();
         if (c->dict == NULL)
             return lsc_error_nomem(err);
     }
-    ds->target_dict = dict_new();
+    ds->target_dict = lsc_dict_new();
     if (ds->target_dict == NULL)
         return lsc_error_nomem(err);
     return LSC_OK;
@@ -327,7 +327,7 @@ static int switch_to_raw(struct ds_column *c, size_t n_rows, size_t cap)
     c->codes = NULL;
     lsc_free(c->values);
     c->values = NULL;
-    dict_free(c->dict);
+    lsc_dict_free(c->dict);
     c->dict = NULL;
     c->raw = raw;
     return 0;
@@ -337,8 +337,8 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
                                    const char *s, size_t len, size_t line,
                                    const struct lsc_strings *na, struct lsc_error *err)
 {
-    trim_span(&s, &len);
-    if (is_na_token(s, len, na)) {
+    lsc_trim_span(&s, &len);
+    if (lsc_is_na_token(s, len, na)) {
         c->n_missing++;
         if (c->raw != NULL)
             c->raw[row] = NAN;
@@ -348,7 +348,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
     }
     if (c->raw != NULL) {
         double v;
-        if (!parse_number(s, len, &v)) {
+        if (!lsc_parse_number(s, len, &v)) {
             v = NAN;
             if (!c->overflow) {
                 c->overflow = 1;
@@ -359,7 +359,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
         return LSC_OK;
     }
     int added = 0;
-    uint32_t id = dict_intern(c->dict, s, len, &added);
+    uint32_t id = lsc_dict_intern(c->dict, s, len, &added);
     if (id == DICT_NONE)
         return lsc_error_nomem(err);
     if (added && memchr(s, '\0', len) != NULL)
@@ -374,7 +374,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
             c->n_values_cap = ncap;
         }
         double v;
-        if (!parse_number(s, len, &v)) {
+        if (!lsc_parse_number(s, len, &v)) {
             v = NAN;
             if (c->n_text++ == 0) {
                 c->first_text_line = line;
@@ -384,7 +384,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
         c->values[id] = v;
     }
     c->codes[row] = id + 1;
-    if (added && !ds->no_switch && dict_size(c->dict) > DS_MAX_DICT && c->n_text == 0 &&
+    if (added && !ds->no_switch && lsc_dict_size(c->dict) > DS_MAX_DICT && c->n_text == 0 &&
         c->force != DS_FORCE_CATEGORICAL) {
         if (switch_to_raw(c, row + 1, ds->cap) != 0)
             return lsc_error_nomem(err);
@@ -401,23 +401,23 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
     ds->rows_read++;
     const char *t = rec->fields[ds->target_col];
     size_t tlen = rec->lens[ds->target_col];
-    trim_span(&t, &tlen);
-    if (is_na_token(t, tlen, &opts->na_values)) {
+    lsc_trim_span(&t, &tlen);
+    if (lsc_is_na_token(t, tlen, &opts->na_values)) {
         ds->rows_skipped_target++;
         /* still a lead of its account */
-        return derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, SIZE_MAX,
+        return lsc_derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, SIZE_MAX,
                           &opts->na_values, err);
     }
     if (ds->n_rows == ds->cap && grow_rows(ds) != 0)
         return lsc_error_nomem(err);
     size_t row = ds->n_rows;
     int added = 0;
-    uint32_t tid = dict_intern(ds->target_dict, t, tlen, &added);
+    uint32_t tid = lsc_dict_intern(ds->target_dict, t, tlen, &added);
     if (tid == DICT_NONE)
         return lsc_error_nomem(err);
     if (added && memchr(t, '\0', tlen) != NULL)
         return check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
-    st = derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, row, &opts->na_values,
+    st = lsc_derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, row, &opts->na_values,
                     err);
     if (st != LSC_OK)
         return st;
@@ -517,7 +517,7 @@ static void part_free(struct dataset *p)
     if (p == NULL)
         return;
     p->file = NULL; /* borrowed */
-    dataset_free(p);
+    lsc_dataset_free(p);
 }
 
 /* An empty partial store shaped like ds (roles, raw or dictionary). */
@@ -530,7 +530,7 @@ static struct dataset *part_new(const struct dataset *ds)
     p->no_switch = 1;
     p->target_col = ds->target_col;
     p->cols = lsc_calloc(ds->n_cols, sizeof *p->cols);
-    p->target_dict = dict_new();
+    p->target_dict = lsc_dict_new();
     if (p->cols == NULL || p->target_dict == NULL)
         goto fail;
     p->n_cols = ds->n_cols;
@@ -545,7 +545,7 @@ static struct dataset *part_new(const struct dataset *ds)
         if (g->raw != NULL)
             c->raw = lsc_calloc(1, sizeof *c->raw);
         else
-            c->dict = dict_new();
+            c->dict = lsc_dict_new();
         if (c->raw == NULL && c->dict == NULL)
             goto fail;
     }
@@ -580,23 +580,23 @@ static void par_parse(void *ctx, size_t k)
 {
     struct par_round *round = ctx;
     if (k == round->ntasks) {
-        sha256_update(round->sha, round->hash_data, round->hash_len);
+        lsc_sha256_update(round->sha, round->hash_data, round->hash_len);
         return;
     }
     struct par_task *t = &round->tasks[k];
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
-    t->st = csv_reader_open_mem(&r, t->data, t->len, t->part->file, t->ropts, t->expected,
+    t->st = lsc_csv_reader_open_mem(&r, t->data, t->len, t->part->file, t->ropts, t->expected,
                                 &t->err);
     while (t->st == LSC_OK) {
-        t->st = csv_reader_next(r, &rec, &t->err);
+        t->st = lsc_csv_reader_next(r, &rec, &t->err);
         if (t->st != LSC_OK || rec == NULL)
             break;
         t->st = add_record(t->part, rec, t->opts, &t->ignored, &t->err);
     }
     if (t->st == LSC_OK)
-        t->lines = csv_reader_line(r) - 1;
-    csv_reader_free(r);
+        t->lines = lsc_csv_reader_line(r) - 1;
+    lsc_csv_reader_free(r);
 }
 
 static int grow_to(struct dataset *ds, size_t rows)
@@ -628,13 +628,13 @@ static int ensure_values(struct ds_column *c, size_t n)
 static int merge_dict_column(struct dataset *ds, struct ds_column *g, const struct dataset *p,
                              const struct ds_column *c, size_t n0, size_t line0, uint32_t *map)
 {
-    size_t m = dict_size(c->dict);
+    size_t m = lsc_dict_size(c->dict);
     size_t rows = p->n_rows;
     size_t switched_at = SIZE_MAX;
     for (size_t k = 0; k < m; k++) {
         int added = 0;
-        uint32_t id = dict_intern(g->dict, dict_str(c->dict, (uint32_t)k),
-                                  dict_len(c->dict, (uint32_t)k), &added);
+        uint32_t id = lsc_dict_intern(g->dict, lsc_dict_str(c->dict, (uint32_t)k),
+                                  lsc_dict_len(c->dict, (uint32_t)k), &added);
         if (id == DICT_NONE)
             return -1;
         if (added) {
@@ -648,7 +648,7 @@ static int merge_dict_column(struct dataset *ds, struct ds_column *g, const stru
             }
         }
         map[k] = id + 1;
-        if (added && dict_size(g->dict) > DS_MAX_DICT && g->n_text == 0 &&
+        if (added && lsc_dict_size(g->dict) > DS_MAX_DICT && g->n_text == 0 &&
             g->force != DS_FORCE_CATEGORICAL) {
             switched_at = k;
             break;
@@ -724,18 +724,18 @@ static enum lsc_status merge_part(struct dataset *ds, const struct dataset *p, s
 {
     size_t n0 = ds->n_rows, rows = p->n_rows;
     uint32_t *map = NULL;
-    size_t map_cap = dict_size(p->target_dict);
+    size_t map_cap = lsc_dict_size(p->target_dict);
     for (size_t j = 0; j < p->n_cols; j++)
-        if (p->cols[j].dict != NULL && dict_size(p->cols[j].dict) > map_cap)
-            map_cap = dict_size(p->cols[j].dict);
+        if (p->cols[j].dict != NULL && lsc_dict_size(p->cols[j].dict) > map_cap)
+            map_cap = lsc_dict_size(p->cols[j].dict);
     if (grow_to(ds, n0 + rows) != 0)
         goto nomem;
     map = lsc_reallocarray(NULL, map_cap > 0 ? map_cap : 1, sizeof *map);
     if (map == NULL)
         goto nomem;
-    for (size_t k = 0; k < dict_size(p->target_dict); k++) {
-        uint32_t id = dict_intern(ds->target_dict, dict_str(p->target_dict, (uint32_t)k),
-                                  dict_len(p->target_dict, (uint32_t)k), NULL);
+    for (size_t k = 0; k < lsc_dict_size(p->target_dict); k++) {
+        uint32_t id = lsc_dict_intern(ds->target_dict, lsc_dict_str(p->target_dict, (uint32_t)k),
+                                  lsc_dict_len(p->target_dict, (uint32_t)k), NULL);
         if (id == DICT_NONE)
             goto nomem;
         map[k] = id;
@@ -746,11 +746,11 @@ static enum lsc_status merge_part(struct dataset *ds, const struct dataset *p, s
         ds->row_number[n0 + i] = p->row_number[i] + ds->rows_read;
     }
     {
-        size_t nt = p->n_rows >= 4096 ? parallel_threads(SIZE_MAX) : 1;
+        size_t nt = p->n_rows >= 4096 ? lsc_parallel_threads(SIZE_MAX) : 1;
         if (nt > MERGE_MAX_THREADS)
             nt = MERGE_MAX_THREADS;
         struct merge_ctx mc = {ds, p, n0, line0, map_cap, nt, {0}};
-        parallel_run(nt, merge_columns, &mc);
+        lsc_parallel_run(nt, merge_columns, &mc);
         for (size_t k = 0; k < nt; k++)
             if (mc.failed[k])
                 goto nomem;
@@ -861,7 +861,7 @@ static enum lsc_status load_parallel(struct dataset *ds, struct csv_reader *r,
         }
         /* bytes [hashed, len) were read since the last round */
         struct par_round round = {tasks, nt, &sha, buf + hashed, len - hashed};
-        parallel_run(nt + 1, par_parse, &round);
+        lsc_parallel_run(nt + 1, par_parse, &round);
         hashed = len;
         for (size_t k = 0; k < nt && st == LSC_OK; k++)
             if (tasks[k].st != LSC_OK)
@@ -881,7 +881,7 @@ static enum lsc_status load_parallel(struct dataset *ds, struct csv_reader *r,
         memmove(buf, buf + end, len - end);
         len -= end;
         hashed = len;
-        csv_reader_tail_advance(r, end);
+        lsc_csv_reader_tail_advance(r, end);
         progress_report(opts->progress, opts->progress_userdata, r, ds->rows_read,
                         eof && len == 0);
         if (eof && len == 0)
@@ -889,8 +889,8 @@ static enum lsc_status load_parallel(struct dataset *ds, struct csv_reader *r,
     }
     {
         unsigned char digest[32];
-        sha256_final(&sha, digest);
-        sha256_hex(digest, ds->sha256);
+        lsc_sha256_final(&sha, digest);
+        lsc_sha256_hex(digest, ds->sha256);
     }
 cleanup:
     lsc_free(tasks);
@@ -900,7 +900,7 @@ cleanup:
 
 /* Threads and chunk size for the parallel load of this input, or 0 threads
  * for one-threaded: regular files of PAR_MIN_BYTES or more, with the threads
- * of parallel_threads() (LEADSCORE_THREADS) or LEADSCORE_PARSE_THREADS.
+ * of lsc_parallel_threads() (LEADSCORE_THREADS) or LEADSCORE_PARSE_THREADS.
  * LEADSCORE_PARSE_CHUNK (bytes per thread and round) forces the parallel
  * path onto any regular file, for tests. */
 static size_t parallel_plan(const char *path, size_t *chunk)
@@ -913,7 +913,7 @@ static size_t parallel_plan(const char *path, size_t *chunk)
         return 0;
     size_t threads = env_size("LEADSCORE_PARSE_THREADS");
     if (threads == 0 || threads > 64)
-        threads = parallel_threads(SIZE_MAX);
+        threads = lsc_parallel_threads(SIZE_MAX);
     if (threads < 2)
         return 0;
     *chunk = forced != 0 ? forced : PAR_CHUNK;
@@ -938,38 +938,38 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    st = csv_reader_open(&r, opts->input, &ropts, err);
+    st = lsc_csv_reader_open(&r, opts->input, &ropts, err);
     if (st != LSC_OK)
         goto cleanup;
-    ds->file = lsc_strdup(csv_reader_name(r));
+    ds->file = lsc_strdup(lsc_csv_reader_name(r));
     if (ds->file == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    st = csv_reader_next(r, &rec, err);
+    st = lsc_csv_reader_next(r, &rec, err);
     if (st != LSC_OK)
         goto cleanup;
     if (rec == NULL) {
-        st = lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(r), 0, 0,
+        st = lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(r), 0, 0,
                            "empty file: a header row is required");
         goto cleanup;
     }
     /* a second, one-threaded attempt does not repeat the header's notes */
     st = setup_header(ds, rec, opts, allow_parallel ? log : NULL, err);
     if (st == LSC_OK)
-        st = derive_setup(ds, opts, allow_parallel ? log : NULL, err);
+        st = lsc_derive_setup(ds, opts, allow_parallel ? log : NULL, err);
     if (st != LSC_OK)
         goto cleanup;
     /* derived features (derive.h) keep per-row state: one thread */
     if (allow_parallel && ds->derive == NULL &&
         (nthreads = parallel_plan(opts->input, &chunk)) > 0 &&
-        csv_reader_tail(r, &tail)) {
+        lsc_csv_reader_tail(r, &tail)) {
         st = load_parallel(ds, r, &tail, opts, nthreads, chunk, &ignored_with_values, err);
         if (st != LSC_OK)
             goto cleanup;
     } else {
         for (;;) {
-            st = csv_reader_next(r, &rec, err);
+            st = lsc_csv_reader_next(r, &rec, err);
             if (st != LSC_OK)
                 goto cleanup;
             if (rec == NULL) {
@@ -981,9 +981,9 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
             if (st != LSC_OK)
                 goto cleanup;
         }
-        csv_reader_sha256_hex(r, ds->sha256);
+        lsc_csv_reader_sha256_hex(r, ds->sha256);
     }
-    if ((st = derive_finish(ds, log, err)) != LSC_OK)
+    if ((st = lsc_derive_finish(ds, log, err)) != LSC_OK)
         goto cleanup;
     if (ds->rows_read == 0) {
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
@@ -1005,16 +1005,16 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
                  ds->rows_skipped_target, opts->target);
 cleanup:
     if (st != LSC_OK && st != LSC_FALLBACK && err != NULL && err->file[0] == '\0' && r != NULL)
-        snprintf(err->file, sizeof err->file, "%s", csv_reader_name(r));
-    csv_reader_free(r);
+        snprintf(err->file, sizeof err->file, "%s", lsc_csv_reader_name(r));
+    lsc_csv_reader_free(r);
     if (st != LSC_OK)
-        dataset_free(ds);
+        lsc_dataset_free(ds);
     else
         *out = ds;
     return st;
 }
 
-enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_options *opts,
+enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_options *opts,
                              const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = load(out, opts, log, 1, err);
@@ -1031,35 +1031,35 @@ static int recognised_label(const char *s, size_t len, double *y)
     static const char *const pos[] = {"1", "true", "yes", "y"};
     static const char *const neg[] = {"0", "false", "no", "n"};
     for (size_t i = 0; i < 4; i++) {
-        if (span_ieq(s, len, pos[i])) {
+        if (lsc_span_ieq(s, len, pos[i])) {
             *y = 1.0;
             return 1;
         }
-        if (span_ieq(s, len, neg[i])) {
+        if (lsc_span_ieq(s, len, neg[i])) {
             *y = 0.0;
             return 1;
         }
     }
     double v;
-    if (parse_number(s, len, &v) && (v == 0.0 || v == 1.0)) {
+    if (lsc_parse_number(s, len, &v) && (v == 0.0 || v == 1.0)) {
         *y = v;
         return 1;
     }
     return 0;
 }
 
-enum lsc_status dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
+enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
                                    struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t nd = dict_size(ds->target_dict);
+    size_t nd = lsc_dict_size(ds->target_dict);
     double *map = lsc_calloc(nd ? nd : 1, sizeof *map);
     if (map == NULL)
         return lsc_error_nomem(err);
     size_t unrecognised = 0;
     for (uint32_t k = 0; k < nd; k++) {
-        const char *s = dict_str(ds->target_dict, k);
-        size_t len = dict_len(ds->target_dict, k);
+        const char *s = lsc_dict_str(ds->target_dict, k);
+        size_t len = lsc_dict_len(ds->target_dict, k);
         if (opts->positive.count > 0) {
             map[k] = 0.0;
             for (size_t i = 0; i < opts->positive.count; i++)
@@ -1076,7 +1076,7 @@ enum lsc_status dataset_map_target(struct dataset *ds, const struct lsc_train_op
         list[0] = '\0';
         for (uint32_t k = 0; k < nd && k < 20 && used + 4 < sizeof list; k++) {
             int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", k ? ", " : "",
-                             dict_str(ds->target_dict, k));
+                             lsc_dict_str(ds->target_dict, k));
             if (w < 0)
                 break;
             used += (size_t)w;

@@ -55,7 +55,7 @@ struct dataset {
     uint32_t *target_codes; /* rows */
     size_t *row_line;      /* rows: physical line of each stored row */
     size_t *row_number;    /* rows: 1-based data-row number in the file */
-    double *y;             /* rows, after dataset_map_target */
+    double *y;             /* rows, after lsc_dataset_map_target */
     size_t rows_read;      /* data rows in the file */
     size_t rows_skipped_target;
     size_t positives;
@@ -68,19 +68,19 @@ struct dataset {
 /* Reads the whole file. Column roles come from opts (unknown names are
  * LSC_ERR_USAGE listing the header). Rows whose target is missing are
  * skipped and counted. */
-enum lsc_status dataset_load(struct dataset **out, const struct lsc_train_options *opts,
+enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_options *opts,
                              const struct lsc_log *log, struct lsc_error *err);
 
 /* Maps target values to 0/1 (see lsc_train_options.positive). */
-enum lsc_status dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
+enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
                                    struct lsc_error *err);
 
 /* The numeric value of row i of a feature column (NaN when missing or text). */
-double ds_value(const struct ds_column *c, size_t i);
+double lsc_ds_value(const struct ds_column *c, size_t i);
 
 /* 1 when every non-missing value of the column is a number. */
-int ds_is_numeric(const struct ds_column *c);
+int lsc_ds_is_numeric(const struct ds_column *c);
 
-void dataset_free(struct dataset *ds);
+void lsc_dataset_free(struct dataset *ds);
 
 #endif

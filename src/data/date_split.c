@@ -23,22 +23,22 @@ static long days_from_civil(long y, long m, long d)
     return era * 146097 + doe - 719468;
 }
 
-int date_split_parse(const char *s, size_t len, long *days)
+int lsc_date_split_parse(const char *s, size_t len, long *days)
 {
     int y, m, d;
-    trim_span(&s, &len);
+    lsc_trim_span(&s, &len);
     if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
         return 0;
     *days = days_from_civil(y, m, d);
     return 1;
 }
 
-void date_split_normalise(const char *s, char out[16])
+void lsc_date_split_normalise(const char *s, char out[16])
 {
     int y, m, d;
     size_t len = strlen(s);
     out[0] = '\0';
-    trim_span(&s, &len);
+    lsc_trim_span(&s, &len);
     if (lsc_rules_parse_iso_date(s, len, &y, &m, &d))
         snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
 }
@@ -51,7 +51,7 @@ static const struct ds_column *date_column(const struct dataset *ds)
     return NULL;
 }
 
-enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **train,
+enum lsc_status lsc_date_split_rows(const struct dataset *ds, long cutoff, size_t **train,
                                 size_t *ntrain, size_t **valid, size_t *nvalid, size_t *missing,
                                 int *rejected, struct lsc_error *err)
 {
@@ -64,7 +64,7 @@ enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **
     *ntrain = *nvalid = *missing = 0;
     if (c == NULL || c->codes == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--split-date: no date column");
-    ndict = dict_size(c->dict);
+    ndict = lsc_dict_size(c->dict);
     side = lsc_malloc(ndict ? ndict : 1);
     *train = lsc_malloc((n ? n : 1) * sizeof **train);
     *valid = lsc_malloc((n ? n : 1) * sizeof **valid);
@@ -75,7 +75,7 @@ enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **
     for (size_t k = 0; k < ndict; k++) {
         long days;
         side[k] = -1;
-        if (date_split_parse(dict_str(c->dict, (uint32_t)k), dict_len(c->dict, (uint32_t)k),
+        if (lsc_date_split_parse(lsc_dict_str(c->dict, (uint32_t)k), lsc_dict_len(c->dict, (uint32_t)k),
                              &days))
             side[k] = days >= cutoff;
     }
@@ -88,7 +88,7 @@ enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **
         int sd = side[code - 1];
         if (sd < 0) {
             char shown[160];
-            escape_bytes(dict_str(c->dict, code - 1), dict_len(c->dict, code - 1), shown,
+            lsc_escape_bytes(lsc_dict_str(c->dict, code - 1), lsc_dict_len(c->dict, code - 1), shown,
                          sizeof shown);
             *rejected = 1;
             st = lsc_error_set(err, LSC_ERR_DATA, ds->file, ds->row_line[i], c->file_index + 1,

@@ -11,11 +11,11 @@
 /* Parses an ISO date "YYYY-MM-DD" (a time of day after 'T' or a space is
  * ignored; see lsc_rules_parse_iso_date) into days since 1970-01-01.
  * Returns 1, or 0 when it is not a valid date. */
-int date_split_parse(const char *s, size_t len, long *days);
+int lsc_date_split_parse(const char *s, size_t len, long *days);
 
-/* Writes the date of s (which date_split_parse accepts) as "YYYY-MM-DD"
+/* Writes the date of s (which lsc_date_split_parse accepts) as "YYYY-MM-DD"
  * into out; "" when it does not parse. */
-void date_split_normalise(const char *s, char out[16]);
+void lsc_date_split_normalise(const char *s, char out[16]);
 
 /* Splits ds's rows by its DS_DATE column: date < cutoff (days) to *train,
  * date >= cutoff to *valid, both in file order (caller frees with
@@ -23,7 +23,7 @@ void date_split_normalise(const char *s, char out[16]);
  * *missing. A date that does not parse is LSC_ERR_DATA naming file, line
  * and column (*rejected is then set to 1); an empty side, or one without
  * both classes, is LSC_ERR_DATA too. */
-enum lsc_status date_split_rows(const struct dataset *ds, long cutoff, size_t **train,
+enum lsc_status lsc_date_split_rows(const struct dataset *ds, long cutoff, size_t **train,
                                 size_t *ntrain, size_t **valid, size_t *nvalid, size_t *missing,
                                 int *rejected, struct lsc_error *err);
 

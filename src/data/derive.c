@@ -11,32 +11,32 @@
 #include "status_internal.h"
 #include "util.h"
 
-long derive_day_number(int year, int month, int day) { return civil_day_number(year, month, day); }
+long lsc_derive_day_number(int year, int month, int day) { return lsc_civil_day_number(year, month, day); }
 
-long derive_today(char *buf, size_t size)
+long lsc_derive_today(char *buf, size_t size)
 {
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(buf, size, "%Y-%m-%d", &tm);
-    return derive_day_number(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return lsc_derive_day_number(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-int derive_days_since(const char *s, size_t len, long as_of, double *out)
+int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out)
 {
     int y = 0, m = 0, d = 0;
     if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
         return 0;
-    *out = (double)(as_of - derive_day_number(y, m, d));
+    *out = (double)(as_of - lsc_derive_day_number(y, m, d));
     return 1;
 }
 
-enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
+enum lsc_status lsc_derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
                                   struct lsc_error *err)
 {
-    if (c->keys == NULL && (c->keys = dict_new()) == NULL)
+    if (c->keys == NULL && (c->keys = lsc_dict_new()) == NULL)
         return lsc_error_nomem(err);
-    uint32_t k = dict_intern(c->keys, s, len, NULL);
+    uint32_t k = lsc_dict_intern(c->keys, s, len, NULL);
     if (k == DICT_NONE)
         return lsc_error_nomem(err);
     if (k >= c->cap) {
@@ -54,15 +54,15 @@ enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t
     return LSC_OK;
 }
 
-size_t derive_counts_get(const struct derive_counts *c, const char *s, size_t len)
+size_t lsc_derive_counts_get(const struct derive_counts *c, const char *s, size_t len)
 {
-    uint32_t k = c->keys != NULL ? dict_find(c->keys, s, len) : DICT_NONE;
+    uint32_t k = c->keys != NULL ? lsc_dict_find(c->keys, s, len) : DICT_NONE;
     return k == DICT_NONE ? 0 : c->n[k];
 }
 
-void derive_counts_fini(struct derive_counts *c)
+void lsc_derive_counts_fini(struct derive_counts *c)
 {
-    dict_free(c->keys);
+    lsc_dict_free(c->keys);
     lsc_free(c->n);
     memset(c, 0, sizeof *c);
 }
@@ -87,7 +87,7 @@ struct derive_state {
     struct derive_counts counts;
 };
 
-void derive_state_free(struct derive_state *s)
+void lsc_derive_state_free(struct derive_state *s)
 {
     if (s == NULL)
         return;
@@ -97,7 +97,7 @@ void derive_state_free(struct derive_state *s)
         lsc_free(s->cols[k].acct);
     }
     lsc_free(s->cols);
-    derive_counts_fini(&s->counts);
+    lsc_derive_counts_fini(&s->counts);
     lsc_free(s);
 }
 
@@ -150,7 +150,7 @@ static enum lsc_status add_spec(struct dataset *ds, struct derive_state *s, enum
     return LSC_OK;
 }
 
-enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options *o,
+enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_options *o,
                              const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -170,10 +170,10 @@ enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options 
         if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &m, &d))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--as-of: expected a date YYYY-MM-DD");
-        s->as_of = derive_day_number(y, m, d);
+        s->as_of = lsc_derive_day_number(y, m, d);
         snprintf(s->as_of_text, sizeof s->as_of_text, "%s", o->as_of);
     } else {
-        s->as_of = derive_today(s->as_of_text, sizeof s->as_of_text);
+        s->as_of = lsc_derive_today(s->as_of_text, sizeof s->as_of_text);
     }
     for (size_t i = 0; i < o->days_since.count && st == LSC_OK; i++)
         st = add_spec(ds, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since", log, err);
@@ -182,7 +182,7 @@ enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options 
     return st;
 }
 
-enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
+enum lsc_status lsc_derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
                            size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
                            struct lsc_error *err)
 {
@@ -211,12 +211,12 @@ enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const 
         struct derived_col *c = &s->cols[k];
         const char *v = c->src < nfields ? fields[c->src] : "";
         size_t len = c->src < nfields ? lens[c->src] : 0;
-        trim_span(&v, &len);
-        int missing = is_na_token(v, len, na);
+        lsc_trim_span(&v, &len);
+        int missing = lsc_is_na_token(v, len, na);
         if (c->kind == DERIVE_ACCOUNT) {
             uint32_t id = DICT_NONE;
             enum lsc_status st = LSC_OK;
-            if (!missing && (st = derive_counts_add(&s->counts, v, len, &id, err)) != LSC_OK)
+            if (!missing && (st = lsc_derive_counts_add(&s->counts, v, len, &id, err)) != LSC_OK)
                 return st;
             if (row != SIZE_MAX)
                 c->acct[row] = id;
@@ -227,7 +227,7 @@ enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const 
         double x = NAN;
         if (missing)
             c->n_missing++;
-        else if (!derive_days_since(v, len, s->as_of, &x))
+        else if (!lsc_derive_days_since(v, len, s->as_of, &x))
             return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, c->src + 1,
                                  "--days-since \"%s\": \"%.*s\" is not a date (YYYY-MM-DD)",
                                  ds->cols[c->src].name, (int)(len > 40 ? 40 : len), v);
@@ -236,7 +236,7 @@ enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const 
     return LSC_OK;
 }
 
-enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err)
+enum lsc_status lsc_derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err)
 {
     struct derive_state *s = ds->derive;
     if (s == NULL || s->n == 0)
@@ -280,7 +280,7 @@ enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, str
     return LSC_OK;
 }
 
-int derive_record_options(json_t *options, const struct lsc_train_options *o,
+int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
                           const struct dataset *ds)
 {
     json_t *a = json_array();
@@ -297,7 +297,7 @@ int derive_record_options(json_t *options, const struct lsc_train_options *o,
     return !bad;
 }
 
-enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                               struct lsc_error *err)
 {
     for (size_t j = 0; j < m->n_columns; j++) {
@@ -314,7 +314,7 @@ enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, con
     return LSC_OK;
 }
 
-int derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
+int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
 {
     for (size_t j = 0; j < m->n_columns; j++)
         if (m->columns[j].derived == DERIVE_ACCOUNT) {
@@ -328,12 +328,12 @@ int derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
 
 static const char *const kind_name[] = {"", "days_since", "account_leads"};
 
-json_t *derive_to_json(const struct lsc_column_enc *c)
+json_t *lsc_derive_to_json(const struct lsc_column_enc *c)
 {
     return json_pack("{s:s, s:s}", "kind", kind_name[c->derived], "source", c->source);
 }
 
-enum lsc_status derive_from_json(struct lsc_column_enc *c, const json_t *o, const char *path,
+enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *o, const char *path,
                                  const char *file, struct lsc_error *err)
 {
     char want[512];

@@ -32,13 +32,13 @@ enum derive_kind { DERIVE_NONE = 0, DERIVE_DAYS_SINCE = 1, DERIVE_ACCOUNT = 2 };
 #define DERIVE_ACCOUNT_FORMAT "leads per account (%s)"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-long derive_day_number(int year, int month, int day);
+long lsc_derive_day_number(int year, int month, int day);
 
 /* Today (UTC) as a day number and as "YYYY-MM-DD" (buf of 11+ bytes). */
-long derive_today(char *buf, size_t size);
+long lsc_derive_today(char *buf, size_t size);
 
 /* as_of - the date in s, in days, into *out: 1, or 0 when s is not a date. */
-int derive_days_since(const char *s, size_t len, long as_of, double *out);
+int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out);
 
 /* Counts per value (accounts). */
 struct derive_counts {
@@ -46,43 +46,43 @@ struct derive_counts {
     size_t *n;
     size_t cap;
 };
-enum lsc_status derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
+enum lsc_status lsc_derive_counts_add(struct derive_counts *c, const char *s, size_t len, uint32_t *id,
                                   struct lsc_error *err);
-size_t derive_counts_get(const struct derive_counts *c, const char *s, size_t len);
-void derive_counts_fini(struct derive_counts *c);
+size_t lsc_derive_counts_get(const struct derive_counts *c, const char *s, size_t len);
+void lsc_derive_counts_fini(struct derive_counts *c);
 
-/* Training: the loader's hooks (dataset.c). derive_setup after the header
- * (checks the names, excludes the source columns), derive_row for every
+/* Training: the loader's hooks (dataset.c). lsc_derive_setup after the header
+ * (checks the names, excludes the source columns), lsc_derive_row for every
  * data row (row: the stored row index, SIZE_MAX for a skipped row),
- * derive_finish after the last (appends the derived columns to ds->cols as
+ * lsc_derive_finish after the last (appends the derived columns to ds->cols as
  * raw numeric features). */
 struct derive_state;
-enum lsc_status derive_setup(struct dataset *ds, const struct lsc_train_options *o,
+enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_options *o,
                              const struct lsc_log *log, struct lsc_error *err);
-enum lsc_status derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
+enum lsc_status lsc_derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
                            size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
                            struct lsc_error *err);
-enum lsc_status derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err);
-void derive_state_free(struct derive_state *s);
+enum lsc_status lsc_derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err);
+void lsc_derive_state_free(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record. 0 on allocation failure. */
-int derive_record_options(json_t *options, const struct lsc_train_options *o,
+int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
                           const struct dataset *ds);
 
 /* The "derived" member of a numeric column of the model file, and its
  * reader (checks kind, source and that the column's name is the derived
  * name). path is the column's JSON path. */
-json_t *derive_to_json(const struct lsc_column_enc *c);
-enum lsc_status derive_from_json(struct lsc_column_enc *c, const json_t *obj, const char *path,
+json_t *lsc_derive_to_json(const struct lsc_column_enc *c);
+enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *obj, const char *path,
                                  const char *file, struct lsc_error *err);
 
 /* Copies each derived dataset column's kind and source to the model's
  * columns (col_src from the encoder). LSC_ERR_NOMEM. */
-enum lsc_status derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                               struct lsc_error *err);
 
 /* 1 when a model column is the account count. */
-int derive_model_needs_accounts(const struct lsc_model *m, size_t *column);
+int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column);
 
 #endif

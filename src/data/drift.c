@@ -27,7 +27,7 @@ static void dist_fini(struct drift_dist *d)
     memset(d, 0, sizeof *d);
 }
 
-void drift_ref_free(struct lsc_drift_ref *ref)
+void lsc_drift_ref_free(struct lsc_drift_ref *ref)
 {
     if (ref == NULL)
         return;
@@ -38,7 +38,7 @@ void drift_ref_free(struct lsc_drift_ref *ref)
     lsc_free(ref);
 }
 
-double drift_psi(const double *e, const double *a, size_t n)
+double lsc_drift_psi(const double *e, const double *a, size_t n)
 {
     double psi = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -49,7 +49,7 @@ double drift_psi(const double *e, const double *a, size_t n)
     return psi;
 }
 
-size_t drift_bin(const double *edges, size_t n, double x)
+size_t lsc_drift_bin(const double *edges, size_t n, double x)
 {
     if (n <= 32) {
         /* the edges are sorted, so the first i with x <= edges[i] is the
@@ -109,7 +109,7 @@ static enum lsc_status build_numeric(struct drift_dist *d, const struct ds_colum
 {
     size_t step = n > EDGE_SAMPLE ? (n + EDGE_SAMPLE - 1) / EDGE_SAMPLE : 1, k = 0, missing = 0;
     for (size_t i = 0; i < n; i += step) {
-        double x = ds_value(c, row_at(rows, i));
+        double x = lsc_ds_value(c, row_at(rows, i));
         if (!isnan(x))
             buf[k++] = x;
     }
@@ -117,11 +117,11 @@ static enum lsc_status build_numeric(struct drift_dist *d, const struct ds_colum
     if (st != LSC_OK)
         return st;
     for (size_t i = 0; i < n; i++) {
-        double x = ds_value(c, row_at(rows, i));
+        double x = lsc_ds_value(c, row_at(rows, i));
         if (isnan(x))
             missing++;
         else
-            d->shares[drift_bin(d->edges, d->n_edges, x)] += 1.0;
+            d->shares[lsc_drift_bin(d->edges, d->n_edges, x)] += 1.0;
     }
     for (size_t b = 0; b < d->n_shares; b++)
         d->shares[b] /= (double)n;
@@ -129,7 +129,7 @@ static enum lsc_status build_numeric(struct drift_dist *d, const struct ds_colum
     return LSC_OK;
 }
 
-enum lsc_status drift_ref_build(struct lsc_model *m, const struct dataset *ds,
+enum lsc_status lsc_drift_ref_build(struct lsc_model *m, const struct dataset *ds,
                                 const size_t *col_src, const size_t *rows, size_t n,
                                 const double *prob, struct lsc_error *err)
 {
@@ -155,7 +155,7 @@ enum lsc_status drift_ref_build(struct lsc_model *m, const struct dataset *ds,
     if ((st = edges_of(buf, k, &ref->score, err)) != LSC_OK)
         goto cleanup;
     for (size_t i = 0; i < n; i++)
-        ref->score.shares[drift_bin(ref->score.edges, ref->score.n_edges, prob[i])] += 1.0;
+        ref->score.shares[lsc_drift_bin(ref->score.edges, ref->score.n_edges, prob[i])] += 1.0;
     for (size_t b = 0; b < ref->score.n_shares; b++)
         ref->score.shares[b] /= (double)n;
     for (size_t j = 0; j < m->n_columns; j++) {
@@ -176,11 +176,11 @@ enum lsc_status drift_ref_build(struct lsc_model *m, const struct dataset *ds,
         for (size_t l = 0; l < c->n_levels && c->training_count_total > 0; l++)
             d->shares[l] = (double)c->level_count[l] / (double)c->training_count_total;
     }
-    drift_ref_free(m->drift);
+    lsc_drift_ref_free(m->drift);
     m->drift = ref;
     ref = NULL;
 cleanup:
-    drift_ref_free(ref);
+    lsc_drift_ref_free(ref);
     lsc_free(buf);
     return st;
 }
@@ -223,7 +223,7 @@ static json_t *dist_json(const struct drift_dist *d, const char *name, int numer
     return o;
 }
 
-json_t *drift_ref_to_json(const struct lsc_model *m)
+json_t *lsc_drift_ref_to_json(const struct lsc_model *m)
 {
     const struct lsc_drift_ref *ref = m->drift;
     int bad = 0;
@@ -317,7 +317,7 @@ static enum lsc_status read_dist(const json_t *o, const char *path, int numeric,
     return LSC_OK;
 }
 
-enum lsc_status drift_ref_from_json(struct lsc_model *m, const json_t *obj, const char *file,
+enum lsc_status lsc_drift_ref_from_json(struct lsc_model *m, const json_t *obj, const char *file,
                                     struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -374,11 +374,11 @@ enum lsc_status drift_ref_from_json(struct lsc_model *m, const json_t *obj, cons
             goto cleanup;
         }
     }
-    drift_ref_free(m->drift);
+    lsc_drift_ref_free(m->drift);
     m->drift = ref;
     ref = NULL;
 cleanup:
-    drift_ref_free(ref);
+    lsc_drift_ref_free(ref);
     return st;
 }
 
@@ -390,7 +390,7 @@ static size_t n_counts(const struct lsc_model *m, size_t j)
     return m->columns[j].type == LSC_COL_NUMERIC ? d->n_shares + 1 : m->columns[j].n_levels + 1;
 }
 
-enum lsc_status drift_batch_init(struct drift_batch *b, const struct lsc_model *m,
+enum lsc_status lsc_drift_batch_init(struct drift_batch *b, const struct lsc_model *m,
                                  struct lsc_error *err)
 {
     memset(b, 0, sizeof *b);
@@ -409,7 +409,7 @@ enum lsc_status drift_batch_init(struct drift_batch *b, const struct lsc_model *
     return LSC_OK;
 }
 
-void drift_batch_fini(struct drift_batch *b)
+void lsc_drift_batch_fini(struct drift_batch *b)
 {
     for (size_t j = 0; b->counts != NULL && j < b->m->n_columns; j++)
         lsc_free(b->counts[j]);
@@ -419,17 +419,17 @@ void drift_batch_fini(struct drift_batch *b)
     memset(b, 0, sizeof *b);
 }
 
-void drift_batch_commit(struct drift_batch *b, double prob)
+void lsc_drift_batch_commit(struct drift_batch *b, double prob)
 {
     const struct lsc_drift_ref *ref = b->m->drift;
     b->rows++;
-    b->score_counts[drift_bin(ref->score.edges, ref->score.n_edges, prob)]++;
+    b->score_counts[lsc_drift_bin(ref->score.edges, ref->score.n_edges, prob)]++;
     for (size_t j = 0; j < b->m->n_columns; j++) {
         double v = b->scratch[j];
         size_t k;
         if (b->m->columns[j].type == LSC_COL_NUMERIC) {
             const struct drift_dist *d = &ref->columns[j];
-            k = isnan(v) ? d->n_shares : drift_bin(d->edges, d->n_edges, v);
+            k = isnan(v) ? d->n_shares : lsc_drift_bin(d->edges, d->n_edges, v);
         } else {
             k = v < 0.0 ? b->m->columns[j].n_levels : (size_t)v;
         }
@@ -477,7 +477,7 @@ static int by_psi(const void *x, const void *y)
     return (a->column > b->column) - (a->column < b->column);
 }
 
-enum lsc_status drift_batch_result(const struct drift_batch *b, struct drift_result *r,
+enum lsc_status lsc_drift_batch_result(const struct drift_batch *b, struct drift_result *r,
                                    struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -492,22 +492,22 @@ enum lsc_status drift_batch_result(const struct drift_batch *b, struct drift_res
     r->rows = b->rows;
     r->n_columns = nc;
     size_t n = shares_of(b, SIZE_MAX, e, a);
-    r->score_psi = drift_psi(e, a, n);
+    r->score_psi = lsc_drift_psi(e, a, n);
     for (size_t j = 0; j < nc; j++) {
         n = shares_of(b, j, e, a);
         r->columns[j].column = j;
-        r->columns[j].psi = drift_psi(e, a, n);
+        r->columns[j].psi = lsc_drift_psi(e, a, n);
     }
     qsort(r->columns, nc, sizeof *r->columns, by_psi);
 cleanup:
     lsc_free(e);
     lsc_free(a);
     if (st != LSC_OK)
-        drift_result_fini(r);
+        lsc_drift_result_fini(r);
     return st;
 }
 
-void drift_result_fini(struct drift_result *r)
+void lsc_drift_result_fini(struct drift_result *r)
 {
     lsc_free(r->columns);
     memset(r, 0, sizeof *r);
@@ -575,7 +575,7 @@ static json_t *dist_report(const struct drift_batch *b, size_t j, double psi, do
     return o;
 }
 
-enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift_result *r,
+enum lsc_status lsc_drift_write_json(const struct drift_batch *b, const struct drift_result *r,
                                  FILE *fp, const char *path, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;

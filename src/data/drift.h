@@ -1,7 +1,7 @@
 /* drift - reference distributions stored at training and the population
  * stability index (PSI) of a scored batch against them.
  *
- * At training (drift_ref_build) the model keeps, for the rows its saved
+ * At training (lsc_drift_ref_build) the model keeps, for the rows its saved
  * coefficients were fitted on:
  *   - the probability distribution in (up to) 10 equal-frequency bins:
  *     interior edges e_1 < ... < e_k (the deciles, ties merged) and the
@@ -55,27 +55,27 @@ struct lsc_drift_ref {
     struct drift_dist *columns;
 };
 
-void drift_ref_free(struct lsc_drift_ref *ref);
+void lsc_drift_ref_free(struct lsc_drift_ref *ref);
 
 /* PSI of two share vectors of length n (see above). */
-double drift_psi(const double *expected, const double *actual, size_t n);
+double lsc_drift_psi(const double *expected, const double *actual, size_t n);
 
 /* Bin of x among edges (x <= edges[i] for the first such i, else n). */
-size_t drift_bin(const double *edges, size_t n, double x);
+size_t lsc_drift_bin(const double *edges, size_t n, double x);
 
 /* Builds m->drift from the training rows (rows NULL: all n rows of ds):
  * prob[i] the model's probability of the i-th listed row, col_src the
  * dataset column of each model column. LSC_ERR_NOMEM. */
-enum lsc_status drift_ref_build(struct lsc_model *m, const struct dataset *ds,
+enum lsc_status lsc_drift_ref_build(struct lsc_model *m, const struct dataset *ds,
                                 const size_t *col_src, const size_t *rows, size_t n,
                                 const double *prob, struct lsc_error *err);
 
 /* The "drift" member of the model file, NULL on allocation failure. */
-json_t *drift_ref_to_json(const struct lsc_model *m);
+json_t *lsc_drift_ref_to_json(const struct lsc_model *m);
 
 /* Parses and validates the "drift" member (obj) against m's columns into
  * m->drift. LSC_ERR_MODEL naming the field, LSC_ERR_NOMEM. */
-enum lsc_status drift_ref_from_json(struct lsc_model *m, const json_t *obj, const char *file,
+enum lsc_status lsc_drift_ref_from_json(struct lsc_model *m, const json_t *obj, const char *file,
                                     struct lsc_error *err);
 
 /* Batch accumulation while scoring. */
@@ -88,20 +88,20 @@ struct drift_batch {
     double *scratch; /* per column value of the current row */
 };
 
-/* LSC_ERR_NOMEM. m->drift must be set. drift_batch_fini after a failure. */
-enum lsc_status drift_batch_init(struct drift_batch *b, const struct lsc_model *m,
+/* LSC_ERR_NOMEM. m->drift must be set. lsc_drift_batch_fini after a failure. */
+enum lsc_status lsc_drift_batch_init(struct drift_batch *b, const struct lsc_model *m,
                                  struct lsc_error *err);
-void drift_batch_fini(struct drift_batch *b);
+void lsc_drift_batch_fini(struct drift_batch *b);
 
 /* Per row: drift_batch_set() for each column (numeric: the raw value, NaN
  * when missing; categorical: the level index, or SIZE_MAX for an unseen
- * value), then drift_batch_commit() with the probability when the row was
+ * value), then lsc_drift_batch_commit() with the probability when the row was
  * scored (a rejected row is not committed). */
 static inline void drift_batch_set(struct drift_batch *b, size_t j, double v)
 {
     b->scratch[j] = v;
 }
-void drift_batch_commit(struct drift_batch *b, double prob);
+void lsc_drift_batch_commit(struct drift_batch *b, double prob);
 
 /* The result of a batch. */
 struct drift_column_result {
@@ -115,12 +115,12 @@ struct drift_result {
     struct drift_column_result *columns; /* sorted by psi, largest first */
 };
 
-enum lsc_status drift_batch_result(const struct drift_batch *b, struct drift_result *out,
+enum lsc_status lsc_drift_batch_result(const struct drift_batch *b, struct drift_result *out,
                                    struct lsc_error *err);
-void drift_result_fini(struct drift_result *r);
+void lsc_drift_result_fini(struct drift_result *r);
 
 /* Writes the batch's drift report as JSON. LSC_ERR_IO, LSC_ERR_NOMEM. */
-enum lsc_status drift_write_json(const struct drift_batch *b, const struct drift_result *r,
+enum lsc_status lsc_drift_write_json(const struct drift_batch *b, const struct drift_result *r,
                                  FILE *fp, const char *path, struct lsc_error *err);
 
 #endif

@@ -9,7 +9,7 @@
 #include "status_internal.h"
 #include "util.h"
 
-void encoder_clear(struct lsc_model *m)
+void lsc_encoder_clear(struct lsc_model *m)
 {
     for (size_t j = 0; j < m->n_columns; j++) {
         struct lsc_column_enc *c = &m->columns[j];
@@ -19,7 +19,7 @@ void encoder_clear(struct lsc_model *m)
         lsc_free(c->levels);
         lsc_free(c->level_feature);
         lsc_free(c->level_count);
-        dict_free(c->lookup);
+        lsc_dict_free(c->lookup);
         lsc_free(c->source);
     }
     lsc_free(m->columns);
@@ -41,7 +41,7 @@ void encoder_clear(struct lsc_model *m)
 static size_t row_at(const size_t *rows, size_t i) { return rows ? rows[i] : i; }
 
 /* Frees a column's levels before the column is counted in m->n_columns
- * (after that, encoder_clear owns them). */
+ * (after that, lsc_encoder_clear owns them). */
 static void drop_levels(struct lsc_column_enc *c)
 {
     for (size_t k = 0; c->levels != NULL && k < c->n_levels; k++)
@@ -114,7 +114,7 @@ static enum lsc_status fit_numeric(const struct ds_column *src, const size_t *ro
     double lo = 0.0, hi = 0.0, sum = 0.0;
     *kept = 0;
     if (src->raw == NULL) {
-        size_t ncodes = dict_size(src->dict) + 1, nv = 0;
+        size_t ncodes = lsc_dict_size(src->dict) + 1, nv = 0;
         cnt = lsc_calloc(ncodes, sizeof *cnt);
         vc = lsc_calloc(ncodes, sizeof *vc);
         if (cnt == NULL || vc == NULL) {
@@ -175,7 +175,7 @@ static enum lsc_status fit_numeric(const struct ds_column *src, const size_t *ro
     c->mean = (sum + (double)missing * c->median) / (double)n;
     double ss = (double)missing * (c->median - c->mean) * (c->median - c->mean);
     if (vc != NULL) {
-        for (size_t v = 0; v < dict_size(src->dict) + 1 && vc[v].count > 0; v++)
+        for (size_t v = 0; v < lsc_dict_size(src->dict) + 1 && vc[v].count > 0; v++)
             ss += (double)vc[v].count * (vc[v].value - c->mean) * (vc[v].value - c->mean);
     } else {
         for (size_t i = 0; i < k; i++)
@@ -207,15 +207,15 @@ static int by_count_desc(const void *a, const void *b)
 static enum lsc_status check_level_utf8(const struct dataset *ds, const struct ds_column *src,
                                         uint32_t code, struct lsc_error *err)
 {
-    const char *s = dict_str(src->dict, code - 1);
-    size_t len = dict_len(src->dict, code - 1), bad = 0, line = 0;
+    const char *s = lsc_dict_str(src->dict, code - 1);
+    size_t len = lsc_dict_len(src->dict, code - 1), bad = 0, line = 0;
     char shown[160];
-    if (utf8_valid(s, len, &bad))
+    if (lsc_utf8_valid(s, len, &bad))
         return LSC_OK;
     for (size_t i = 0; i < ds->n_rows && line == 0; i++)
         if (src->codes[i] == code)
             line = ds->row_line[i];
-    escape_bytes(s, len, shown, sizeof shown);
+    lsc_escape_bytes(s, len, shown, sizeof shown);
     return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, src->file_index + 1,
                          "value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X); the "
                          "model file is JSON, which must be UTF-8: re-encode the file as UTF-8 "
@@ -232,7 +232,7 @@ static void warn_mostly_numbers(const struct dataset *ds, const struct ds_column
 {
     char shown[96];
     uint32_t e = (uint32_t)src->first_text_entry;
-    escape_bytes(dict_str(src->dict, e), dict_len(src->dict, e), shown, sizeof shown);
+    lsc_escape_bytes(lsc_dict_str(src->dict, e), lsc_dict_len(src->dict, e), shown, sizeof shown);
     lsc_logf(log, LSC_LOG_WARN,
              "%s:%zu:%zu: column \"%s\" holds numbers, but %zu distinct value%s not (the first "
              "is \"%s\"), so it was %s; if it is numeric, correct or blank those values "
@@ -248,7 +248,7 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
                                        const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t ncodes = dict_size(src->dict) + 1;
+    size_t ncodes = lsc_dict_size(src->dict) + 1;
     struct level_sort *lv = lsc_calloc(ncodes, sizeof *lv);
     if (lv == NULL)
         return lsc_error_nomem(err);
@@ -294,7 +294,7 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
             (st = check_level_utf8(ds, src, (uint32_t)lv[k].code, err)) != LSC_OK)
             goto cleanup;
         const char *name = lv[k].code == 0 ? LSC_LEVEL_MISSING
-                                           : dict_str(src->dict, (uint32_t)(lv[k].code - 1));
+                                           : lsc_dict_str(src->dict, (uint32_t)(lv[k].code - 1));
         if (lv[k].code == 0)
             c->missing = at;
         c->levels[at] = lsc_strdup(name);
@@ -328,7 +328,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
+enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
                             size_t min_level_count, const struct lsc_log *log,
                             struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
                             struct lsc_error *err)
@@ -338,7 +338,7 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
     size_t fcap = 0;
     size_t *src_of = NULL;
 
-    encoder_clear(m);
+    lsc_encoder_clear(m);
     *col_src = NULL;
     memset(stats, 0, sizeof *stats);
     m->columns = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *m->columns);
@@ -359,9 +359,9 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
         struct lsc_column_enc *c = &m->columns[m->n_columns];
         memset(c, 0, sizeof *c);
         int numeric = src->force == DS_FORCE_NUMERIC ||
-                      (src->force == DS_INFER && ds_is_numeric(src));
+                      (src->force == DS_INFER && lsc_ds_is_numeric(src));
         int categorical_ok = src->raw == NULL;
-        if (src->force == DS_FORCE_NUMERIC && !ds_is_numeric(src)) {
+        if (src->force == DS_FORCE_NUMERIC && !lsc_ds_is_numeric(src)) {
             st = lsc_error_set(err, LSC_ERR_DATA, ds->file, src->first_text_line,
                                src->file_index + 1,
                                "column \"%s\" was declared --numeric but has text values",
@@ -382,10 +382,10 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
             st = fit_categorical(ds, src, rows, n, min_level_count, c, &kept, log, err);
             if (st != LSC_OK)
                 goto cleanup;
-            if (src->force == DS_INFER && src->n_text > 0 && 2 * src->n_text < dict_size(src->dict))
+            if (src->force == DS_INFER && src->n_text > 0 && 2 * src->n_text < lsc_dict_size(src->dict))
                 warn_mostly_numbers(ds, src, kept, log);
-            else if (kept && src->n_text > 0 && ds_is_numeric(src) == 0 && src->force == DS_INFER &&
-                     src->n_text < dict_size(src->dict))
+            else if (kept && src->n_text > 0 && lsc_ds_is_numeric(src) == 0 && src->force == DS_INFER &&
+                     src->n_text < lsc_dict_size(src->dict))
                 lsc_logf(log, LSC_LOG_INFO,
                          "column \"%s\" is categorical: mostly numbers, but not all (line %zu)",
                          src->name, src->first_text_line);
@@ -457,12 +457,12 @@ enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    st = model_build_lookups(m, err);
+    st = lsc_model_build_lookups(m, err);
 cleanup:
     lsc_free(buf);
     if (st != LSC_OK) {
         lsc_free(src_of);
-        encoder_clear(m);
+        lsc_encoder_clear(m);
     } else {
         *col_src = src_of;
     }

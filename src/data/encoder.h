@@ -22,12 +22,12 @@ struct encoder_stats {
 /* Fills m->columns, m->n_columns, m->feature_names, m->n_features (freeing
  * what was there) and *col_src (allocated: the dataset column of each model
  * column). rows (NULL: all) lists the training rows. log may be NULL. */
-enum lsc_status encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
+enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
                             size_t min_level_count, const struct lsc_log *log,
                             struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
                             struct lsc_error *err);
 
 /* Frees the schema part of a model (columns and feature names). */
-void encoder_clear(struct lsc_model *m);
+void lsc_encoder_clear(struct lsc_model *m);
 
 #endif

@@ -28,7 +28,7 @@ static const struct ds_column *weight_column(const struct dataset *ds)
     return NULL;
 }
 
-enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_error *err)
+enum lsc_status lsc_weights_load(const struct dataset *ds, double **out, struct lsc_error *err)
 {
     const struct ds_column *c = weight_column(ds);
     *out = NULL;
@@ -38,7 +38,7 @@ enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_
     if (w == NULL)
         return lsc_error_nomem(err);
     for (size_t i = 0; i < ds->n_rows; i++) {
-        double v = ds_value(c, i);
+        double v = lsc_ds_value(c, i);
         if (v >= 0.0 && isfinite(v)) {
             w[i] = v;
             continue;
@@ -47,7 +47,7 @@ enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_
         const char *what = "is missing";
         if (c->codes != NULL && c->codes[i] != 0) {
             uint32_t id = c->codes[i] - 1;
-            escape_bytes(dict_str(c->dict, id), dict_len(c->dict, id), shown, sizeof shown);
+            lsc_escape_bytes(lsc_dict_str(c->dict, id), lsc_dict_len(c->dict, id), shown, sizeof shown);
             what = isnan(v) ? "is not a number" : "is negative";
         } else if (c->raw != NULL && isnan(v)) {
             /* raw doubles (many distinct values) keep no text */
@@ -65,7 +65,7 @@ enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_
     return LSC_OK;
 }
 
-enum lsc_status weights_for_fit(const struct dataset *ds, const double *base, int balanced,
+enum lsc_status lsc_weights_for_fit(const struct dataset *ds, const double *base, int balanced,
                                 const size_t *rows, size_t n, double *w,
                                 struct weights_info *info, struct lsc_error *err)
 {
@@ -95,12 +95,12 @@ enum lsc_status weights_for_fit(const struct dataset *ds, const double *base, in
     return LSC_OK;
 }
 
-double weights_prior_correction(double population_rate, double fitted_rate)
+double lsc_weights_prior_correction(double population_rate, double fitted_rate)
 {
     return log(population_rate / (1.0 - population_rate)) - log(fitted_rate / (1.0 - fitted_rate));
 }
 
-int weights_all_integer(const double *w, const size_t *rows, size_t n)
+int lsc_weights_all_integer(const double *w, const size_t *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         double v = w[rows ? rows[i] : i];
@@ -110,7 +110,7 @@ int weights_all_integer(const double *w, const size_t *rows, size_t n)
     return 1;
 }
 
-void weights_shift_intercept(struct lsc_model *m, double c)
+void lsc_weights_shift_intercept(struct lsc_model *m, double c)
 {
     m->coef[0] += c;
     if (m->coef_stats == NULL)

@@ -26,7 +26,7 @@ struct weights_info {
  * with lsc_free); *out is NULL when ds has no weight column. A missing,
  * non-numeric, negative or non-finite value is LSC_ERR_DATA naming the
  * file, line and column. */
-enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_error *err);
+enum lsc_status lsc_weights_load(const struct dataset *ds, double **out, struct lsc_error *err);
 
 /* Effective weights of a fit on rows (NULL: 0 .. n-1) into w (indexed by
  * dataset row; only those rows are written): base[row] (1 when base is
@@ -34,23 +34,23 @@ enum lsc_status weights_load(const struct dataset *ds, double **out, struct lsc_
  * count of the row's class among rows (scikit-learn's
  * class_weight='balanced'). Fills info. LSC_ERR_DATA when the weights of
  * either class sum to zero. */
-enum lsc_status weights_for_fit(const struct dataset *ds, const double *base, int balanced,
+enum lsc_status lsc_weights_for_fit(const struct dataset *ds, const double *base, int balanced,
                                 const size_t *rows, size_t n, double *w,
                                 struct weights_info *info, struct lsc_error *err);
 
 /* The prior-shift (case-control) correction of the intercept:
  * logit(population_rate) - logit(fitted_rate). */
-double weights_prior_correction(double population_rate, double fitted_rate);
+double lsc_weights_prior_correction(double population_rate, double fitted_rate);
 
 
 struct lsc_model;
 
 /* 1 when every w[row] of rows (NULL: 0 .. n-1) is a whole number, so the
  * weights can be read as frequency weights. */
-int weights_all_integer(const double *w, const size_t *rows, size_t n);
+int lsc_weights_all_integer(const double *w, const size_t *rows, size_t n);
 
 /* Adds c to the intercept, and moves its stored statistics with it (the
  * standard error is unchanged: the correction is a constant). */
-void weights_shift_intercept(struct lsc_model *m, double c);
+void lsc_weights_shift_intercept(struct lsc_model *m, double c);
 
 #endif

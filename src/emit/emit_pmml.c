@@ -277,16 +277,16 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
                                      : "it depends on the scoring date",
                                  m->columns[j].derived == DERIVE_ACCOUNT ? "--account-column"
                                                                          : "--days-since");
-    if ((st = outfile_check(output, force, err)) != LSC_OK ||
-        (st = outfile_open(&out, output, force, err)) != LSC_OK)
+    if ((st = lsc_outfile_check(output, force, err)) != LSC_OK ||
+        (st = lsc_outfile_open(&out, output, force, err)) != LSC_OK)
         goto cleanup;
     emit(out.fp, m);
     if (ferror(out.fp)) {
         st = lsc_error_set(err, LSC_ERR_IO, output, 0, 0, "write failed");
         goto cleanup;
     }
-    st = outfile_commit(&out, err);
+    st = lsc_outfile_commit(&out, err);
 cleanup:
-    outfile_abort(&out);
+    lsc_outfile_abort(&out);
     return st;
 }

@@ -5,7 +5,7 @@
  *
  *   t0  the id columns, each model column as text trimmed of spaces and tabs
  *   t1  na_j: SQL NULL, an empty cell, a built-in or the model's NA token
- *       (case-sensitive, as is_na_token()); for numerics in SQLite also the
+ *       (case-sensitive, as lsc_is_na_token()); for numerics in SQLite also the
  *       sign's length s_j and the position p_j of e/E, for the number check
  *   t2  x_j: the number (NULL when missing or not a number)
  *   t3  eta = intercept + sum of parts in column order (NULL when bad), error
@@ -124,7 +124,7 @@ static void put_ids(FILE *fp, size_t n_ids)
         fprintf(fp, "id_%zu, ", k + 1);
 }
 
-/* is_na_token(): NULL, empty, a built-in token or one of extra[n_extra]. */
+/* lsc_is_na_token(): NULL, empty, a built-in token or one of extra[n_extra]. */
 static void put_na_test_list(FILE *fp, size_t j, const char *const *extra, size_t n_extra)
 {
     static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
@@ -145,7 +145,7 @@ static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
     put_na_test_list(fp, j, (const char *const *)m->na_values, m->n_na_values);
 }
 
-/* The number syntax parse_number() accepts: [+-] digits [. digits] or
+/* The number syntax lsc_parse_number() accepts: [+-] digits [. digits] or
  * [+-] . digits, then an optional exponent, fewer than 64 characters.
  * PostgreSQL: a regular expression. SQLite (no REGEXP by default): the
  * mantissa (after the sign, before e/E) holds digits, at most one point and
@@ -177,7 +177,7 @@ static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
     fputs(" NOT GLOB '*[^0-9]*')))", fp);
 }
 
-/* t2 for a numeric column: x_j, the number in v_j (parse_number()'s
+/* t2 for a numeric column: x_j, the number in v_j (lsc_parse_number()'s
  * syntax), NULL when missing or not a number. */
 static void put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j, const char *real)
 {
@@ -236,7 +236,7 @@ static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
 
 /* The day number of the date in dy_j, dm_j, dd_j (an integer), NULL when
  * they are NULL or not a valid date (year 1 to 9999, month 1 to 12, the
- * day within the month): derive_day_number(), Hinnant's days_from_civil,
+ * day within the month): lsc_derive_day_number(), Hinnant's days_from_civil,
  * on the year shifted by 400 (one Gregorian cycle), so every division is
  * of positive integers and truncation is floor in both dialects. */
 static void put_day_number(FILE *fp, size_t j)
@@ -293,7 +293,7 @@ static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
 }
 
 /* t2 for a derived column: x_j. Days since: as_of minus the date's day
- * number (derive_day_number(), Hinnant's days_from_civil, on the year
+ * number (lsc_derive_day_number(), Hinnant's days_from_civil, on the year
  * shifted by 400, one Gregorian cycle, so every division is of positive
  * integers and truncation is floor in both dialects), NULL when missing or
  * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
@@ -483,7 +483,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
-    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as logreg_sigmoid(); above
+    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_logreg_sigmoid(); above
      * 700 the probability is exactly 1, as in C; below -700 it is under
      * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
      * as an error) */
@@ -540,24 +540,24 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
         if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--as-of: expected a date YYYY-MM-DD");
-        as_of = derive_day_number(y, mo, dd);
+        as_of = lsc_derive_day_number(y, mo, dd);
         snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
     } else {
-        as_of = derive_today(as_of_text, sizeof as_of_text);
+        as_of = lsc_derive_today(as_of_text, sizeof as_of_text);
     }
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
-    if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
-        (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
+    if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
+        (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     emit(out.fp, m, o, ids, n_ids, as_of, as_of_text);
     if (ferror(out.fp)) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;
     }
-    st = outfile_commit(&out, err);
+    st = lsc_outfile_commit(&out, err);
 cleanup:
-    outfile_abort(&out);
+    lsc_outfile_abort(&out);
     return st;
 }
 
@@ -1084,21 +1084,21 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
         if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--as-of: expected a date YYYY-MM-DD");
-        as_of = derive_day_number(y, mo, dd);
+        as_of = lsc_derive_day_number(y, mo, dd);
         snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
     } else {
-        as_of = derive_today(as_of_text, sizeof as_of_text);
+        as_of = lsc_derive_today(as_of_text, sizeof as_of_text);
     }
-    if ((st = outfile_check(o->output, o->force, err)) != LSC_OK ||
-        (st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
+    if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
+        (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     emit_rules(out.fp, r, o, as_of, as_of_text);
     if (ferror(out.fp)) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
         goto cleanup;
     }
-    st = outfile_commit(&out, err);
+    st = lsc_outfile_commit(&out, err);
 cleanup:
-    outfile_abort(&out);
+    lsc_outfile_abort(&out);
     return st;
 }

@@ -13,7 +13,7 @@
 #include "rankstats.h"
 #include "status_internal.h"
 
-void baseline_stat_free(struct lsc_baseline_stat *b)
+void lsc_baseline_stat_free(struct lsc_baseline_stat *b)
 {
     if (b == NULL)
         return;
@@ -24,7 +24,7 @@ void baseline_stat_free(struct lsc_baseline_stat *b)
     lsc_free(b);
 }
 
-enum lsc_status baseline_map(const struct lsc_model *old, const struct dataset *ds,
+enum lsc_status lsc_baseline_map(const struct lsc_model *old, const struct dataset *ds,
                              const char *old_file, size_t **src, struct lsc_error *err)
 {
     *src = lsc_calloc(old->n_columns ? old->n_columns : 1, sizeof **src);
@@ -54,7 +54,7 @@ enum lsc_status baseline_map(const struct lsc_model *old, const struct dataset *
     return LSC_OK;
 }
 
-int baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, const size_t *src,
+int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, const size_t *src,
                          size_t row, double *p)
 {
     double e = old->coef[0];
@@ -65,7 +65,7 @@ int baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, 
         if (c->type == LSC_COL_NUMERIC) {
             double x = c->median;
             if (!missing) {
-                x = ds_value(d, row);
+                x = lsc_ds_value(d, row);
                 if (isnan(x))
                     return 0; /* text */
             }
@@ -85,17 +85,17 @@ int baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, 
             if (d->raw != NULL) {
                 len = (size_t)snprintf(num, sizeof num, "%.17g", d->raw[row]);
             } else {
-                v = dict_str(d->dict, d->codes[row] - 1);
-                len = dict_len(d->dict, d->codes[row] - 1);
+                v = lsc_dict_str(d->dict, d->codes[row] - 1);
+                len = lsc_dict_len(d->dict, d->codes[row] - 1);
             }
-            uint32_t id = dict_find(c->lookup, v, len);
+            uint32_t id = lsc_dict_find(c->lookup, v, len);
             if (id != DICT_NONE && id != c->other && id != c->missing)
                 level = id;
         }
         if (c->level_feature[level] != LSC_NO_FEATURE)
             e += old->coef[c->level_feature[level]];
     }
-    *p = logreg_sigmoid(e);
+    *p = lsc_logreg_sigmoid(e);
     return 1;
 }
 
@@ -139,7 +139,7 @@ static char *recommend(const struct lsc_baseline_stat *b)
     return lsc_strdup(buf);
 }
 
-enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *old,
+enum lsc_status lsc_baseline_compare(struct lsc_model *m, const struct lsc_model *old,
                                  const char *old_file, const struct dataset *ds, const size_t *hold,
                                  size_t n, const double *prob_new, struct lsc_error *err)
 {
@@ -150,7 +150,7 @@ enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *ol
     struct lsc_baseline_stat *b = NULL;
     size_t changed = 0;
     double shift_sum = 0.0;
-    if ((st = baseline_map(old, ds, old_file, &src, err)) != LSC_OK)
+    if ((st = lsc_baseline_map(old, ds, old_file, &src, err)) != LSC_OK)
         goto cleanup;
     pn = lsc_malloc((n ? n : 1) * sizeof *pn);
     po = lsc_malloc((n ? n : 1) * sizeof *po);
@@ -163,7 +163,7 @@ enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *ol
     }
     for (size_t i = 0; i < n; i++) {
         double p = 0.0;
-        if (!baseline_predict_row(old, ds, src, hold[i], &p)) {
+        if (!lsc_baseline_predict_row(old, ds, src, hold[i], &p)) {
             b->rows_unscorable++;
             continue;
         }
@@ -189,12 +189,12 @@ enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *ol
     }
     const double *scores[2] = {pn, po};
     double auc[2], cov[4];
-    if ((st = rank_delong(scores, 2, y, k, auc, cov, err)) != LSC_OK)
+    if ((st = lsc_rank_delong(scores, 2, y, k, auc, cov, err)) != LSC_OK)
         goto cleanup;
     b->auc_new = auc[0];
     b->auc_old = auc[1];
     b->auc_difference = auc[0] - auc[1];
-    b->p_value = rank_paired_p(auc[0], auc[1], cov[0], cov[3], cov[1], &b->z, &b->se);
+    b->p_value = lsc_rank_paired_p(auc[0], auc[1], cov[0], cov[3], cov[1], &b->z, &b->se);
     b->mean_abs_shift = shift_sum / (double)k;
     qsort(shift, k, sizeof *shift, cmp_double);
     b->median_abs_shift = k % 2 ? shift[k / 2] : 0.5 * (shift[k / 2 - 1] + shift[k / 2]);
@@ -211,11 +211,11 @@ enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *ol
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    baseline_stat_free(m->baseline);
+    lsc_baseline_stat_free(m->baseline);
     m->baseline = b;
     b = NULL;
 cleanup:
-    baseline_stat_free(b);
+    lsc_baseline_stat_free(b);
     lsc_free(src);
     lsc_free(pn);
     lsc_free(po);
@@ -229,7 +229,7 @@ static json_t *jnum(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-json_t *baseline_to_json(const struct lsc_baseline_stat *b)
+json_t *lsc_baseline_to_json(const struct lsc_baseline_stat *b)
 {
     return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
                      "s:o, s:s, s:b}",
@@ -280,7 +280,7 @@ static enum lsc_status num_field(const json_t *o, const char *key, double lo, do
     return LSC_OK;
 }
 
-enum lsc_status baseline_from_json(struct lsc_model *m, const json_t *o, const char *file,
+enum lsc_status lsc_baseline_from_json(struct lsc_model *m, const json_t *o, const char *file,
                                    struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -326,10 +326,10 @@ enum lsc_status baseline_from_json(struct lsc_model *m, const json_t *o, const c
                            "baseline.positives: more than baseline.rows");
         goto cleanup;
     }
-    baseline_stat_free(m->baseline);
+    lsc_baseline_stat_free(m->baseline);
     m->baseline = b;
     b = NULL;
 cleanup:
-    baseline_stat_free(b);
+    lsc_baseline_stat_free(b);
     return st;
 }

@@ -33,28 +33,28 @@ struct lsc_baseline_stat {
     int old_in_sample;
 };
 
-void baseline_stat_free(struct lsc_baseline_stat *b);
+void lsc_baseline_stat_free(struct lsc_baseline_stat *b);
 
 /* The old model's probability for one dataset row: 1 and *p, or 0 when a
  * numeric column of the old model holds text in that row. src[j] is the
  * dataset column of the old model's column j. */
-int baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, const size_t *src,
+int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, const size_t *src,
                          size_t row, double *p);
 
 /* Maps the old model's columns to dataset columns (*src allocated).
  * LSC_ERR_DATA naming a column the new run did not load; LSC_ERR_NOMEM. */
-enum lsc_status baseline_map(const struct lsc_model *old, const struct dataset *ds,
+enum lsc_status lsc_baseline_map(const struct lsc_model *old, const struct dataset *ds,
                              const char *old_file, size_t **src, struct lsc_error *err);
 
 /* Compares on the holdout rows hold[0..n): prob_new[i] the new model's
  * probability of row hold[i]. Sets m->baseline. LSC_ERR_DATA (a single class
  * among the compared rows), LSC_ERR_NOMEM. */
-enum lsc_status baseline_compare(struct lsc_model *m, const struct lsc_model *old,
+enum lsc_status lsc_baseline_compare(struct lsc_model *m, const struct lsc_model *old,
                                  const char *old_file, const struct dataset *ds, const size_t *hold,
                                  size_t n, const double *prob_new, struct lsc_error *err);
 
-json_t *baseline_to_json(const struct lsc_baseline_stat *b);
-enum lsc_status baseline_from_json(struct lsc_model *m, const json_t *obj, const char *file,
+json_t *lsc_baseline_to_json(const struct lsc_baseline_stat *b);
+enum lsc_status lsc_baseline_from_json(struct lsc_model *m, const json_t *obj, const char *file,
                                    struct lsc_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /* Penalty choice by K-fold cross-validation (glmnet's cv.glmnet recipe).
  *
  * The path is n_lambda values log-spaced from lambda_max (the smallest
- * penalty that zeroes every coefficient, enet_lambda_max) down to
+ * penalty that zeroes every coefficient, lsc_enet_lambda_max) down to
  * lambda_max * min_ratio. Every fold fits the path from the top, warm-
  * starting each fit from the previous one, and scores its held-out rows
  * (mean log-loss, or AUC). The objective sums the log-losses, so a fold
@@ -25,7 +25,7 @@
 #include "metrics.h"
 #include "status_internal.h"
 
-void cv_path_free(struct cv_path *path)
+void lsc_cv_path_free(struct cv_path *path)
 {
     if (path == NULL)
         return;
@@ -44,12 +44,12 @@ static enum lsc_status fit_at(const struct design *d, const struct cv_opts *o, d
     if (o->l1_ratio == 0.0) {
         struct logreg_opts lo = {lambda, o->max_iter, o->tol, NULL};
         struct logreg_result r;
-        st = logreg_fit(d, &lo, beta, &r, err);
+        st = lsc_logreg_fit(d, &lo, beta, &r, err);
         *converged = r.converged;
     } else {
         struct enet_opts eo = {lambda, o->l1_ratio, o->max_iter, o->tol};
         struct enet_result r;
-        st = enet_fit(d, &eo, beta, &r, err);
+        st = lsc_enet_fit(d, &eo, beta, &r, err);
         *converged = r.converged;
     }
     return st;
@@ -64,7 +64,7 @@ static int better(double a, double b, enum cv_metric m)
     return m == CV_AUC ? a > b + slack : a < b - slack;
 }
 
-enum lsc_status cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
+enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
                        struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -119,7 +119,7 @@ enum lsc_status cv_run(const struct design *d, const struct cv_opts *o, struct c
     }
 
     double lmax = 1.0;
-    if ((st = enet_lambda_max(d, o->l1_ratio, &lmax, err)) != LSC_OK)
+    if ((st = lsc_enet_lambda_max(d, o->l1_ratio, &lmax, err)) != LSC_OK)
         goto cleanup;
     for (size_t l = 0; l < L; l++)
         path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
@@ -147,18 +147,18 @@ enum lsc_status cv_run(const struct design *d, const struct cv_opts *o, struct c
             if ((st = fit_at(&tr, o, lam, beta, &conv, err)) != LSC_OK)
                 goto cleanup;
             path->not_converged += !conv;
-            if ((st = design_linear(&va, beta, eta, err)) != LSC_OK)
+            if ((st = lsc_design_linear(&va, beta, eta, err)) != LSC_OK)
                 goto cleanup;
             for (size_t i = 0; i < nv; i++)
-                eta[i] = logreg_sigmoid(eta[i]);
+                eta[i] = lsc_logreg_sigmoid(eta[i]);
             double v = 0.0;
             if (o->metric == CV_AUC) {
-                if (metrics_auc(eta, yv, nv, &v) != LSC_OK) {
+                if (lsc_metrics_auc(eta, yv, nv, &v) != LSC_OK) {
                     st = lsc_error_nomem(err);
                     goto cleanup;
                 }
             } else {
-                v = metrics_log_loss(eta, yv, nv);
+                v = lsc_metrics_log_loss(eta, yv, nv);
             }
             vals[k * L + l] = v;
         }
@@ -202,7 +202,7 @@ enum lsc_status cv_run(const struct design *d, const struct cv_opts *o, struct c
     }
 cleanup:
     if (st != LSC_OK)
-        cv_path_free(path);
+        lsc_cv_path_free(path);
     lsc_free(cls[0]);
     lsc_free(cls[1]);
     lsc_free(fold);

@@ -34,7 +34,7 @@ struct cv_path {
     size_t not_converged;  /* fits that hit max_iter */
 };
 
-void cv_path_free(struct cv_path *path);
+void lsc_cv_path_free(struct cv_path *path);
 
 /* Runs the cross-validation on the rows of d (folds stratified by class,
  * each class shuffled by the seeded generator and dealt round-robin, so the
@@ -44,7 +44,7 @@ void cv_path_free(struct cv_path *path);
  * are compared with a relative tolerance of 1e-10, so rounding differences
  * (e.g. from the thread count) cannot change the choice. LSC_ERR_DATA when a
  * class has fewer rows than folds. On failure *path is empty. */
-enum lsc_status cv_run(const struct design *d, const struct cv_opts *opts, struct cv_path *path,
+enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *opts, struct cv_path *path,
                        struct lsc_error *err);
 
 #endif

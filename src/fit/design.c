@@ -11,7 +11,7 @@
 #include "status_internal.h"
 #include "util.h"
 
-void design_free(struct design *d)
+void lsc_design_free(struct design *d)
 {
     if (d == NULL)
         return;
@@ -31,7 +31,7 @@ static double encode_dense(const struct design_dense *f, double v)
     return ((isnan(v) ? f->median : v) - f->mean) / f->sd;
 }
 
-enum lsc_status design_build(struct design *d, const struct dataset *ds,
+enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
                              const struct lsc_model *m, const size_t *col_src, const size_t *rows,
                              size_t n, struct lsc_error *err)
 {
@@ -70,7 +70,7 @@ enum lsc_status design_build(struct design *d, const struct dataset *ds,
                 f->feature = ind ? c->missing_feature : c->feature;
                 d->q++;
                 if (src->raw == NULL) {
-                    size_t ncodes = dict_size(src->dict) + 1;
+                    size_t ncodes = lsc_dict_size(src->dict) + 1;
                     f->table = lsc_calloc(ncodes, sizeof *f->table);
                     if (f->table == NULL) {
                         st = lsc_error_nomem(err);
@@ -83,7 +83,7 @@ enum lsc_status design_build(struct design *d, const struct dataset *ds,
             }
         } else {
             struct design_cat *cb = &d->cats[d->nc];
-            size_t ncodes = dict_size(src->dict) + 1;
+            size_t ncodes = lsc_dict_size(src->dict) + 1;
             cb->codes = src->codes;
             cb->map = lsc_calloc(ncodes, sizeof *cb->map);
             if (cb->map == NULL) {
@@ -99,8 +99,8 @@ enum lsc_status design_build(struct design *d, const struct dataset *ds,
                     if (c->missing != SIZE_MAX)
                         level = c->missing;
                 } else {
-                    uint32_t id = dict_find(c->lookup, dict_str(src->dict, (uint32_t)(k - 1)),
-                                            dict_len(src->dict, (uint32_t)(k - 1)));
+                    uint32_t id = lsc_dict_find(c->lookup, lsc_dict_str(src->dict, (uint32_t)(k - 1)),
+                                            lsc_dict_len(src->dict, (uint32_t)(k - 1)));
                     /* a literal "(other)"/"(missing)" text value is not the pooled level */
                     if (id != DICT_NONE && id != c->other && id != c->missing)
                         level = id;
@@ -112,11 +112,11 @@ enum lsc_status design_build(struct design *d, const struct dataset *ds,
     }
 cleanup:
     if (st != LSC_OK)
-        design_free(d);
+        lsc_design_free(d);
     return st;
 }
 
-void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out)
+void lsc_design_fill_dense(const struct design *d, size_t i0, size_t m, double *out)
 {
     size_t q = d->q;
     for (size_t j = 0; j < q; j++) {
@@ -150,11 +150,11 @@ static void linear_task(void *ctx, size_t k)
     double *xb = t->xb + k * DESIGN_BLOCK * (d->q ? d->q : 1);
     size_t a, b;
     double loss = 0.0;
-    parallel_range(d->n, t->ntasks, k, &a, &b);
+    lsc_parallel_range(d->n, t->ntasks, k, &a, &b);
     for (size_t i0 = a; i0 < b; i0 += DESIGN_BLOCK) {
         size_t m = b - i0 < DESIGN_BLOCK ? b - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, m, xb);
-        la_gemv(xb, m, d->q, t->bd, t->eta + i0);
+        lsc_design_fill_dense(d, i0, m, xb);
+        lsc_la_gemv(xb, m, d->q, t->bd, t->eta + i0);
         for (size_t i = 0; i < m; i++) {
             size_t r = design_row(d, i0 + i);
             double s = t->beta[0];
@@ -166,17 +166,17 @@ static void linear_task(void *ctx, size_t k)
             t->eta[i0 + i] += s;
             if (t->loss != NULL) /* x * 1.0 == x: unweighted sums are unchanged */
                 loss += (d->w ? d->w[r] : 1.0) *
-                        (logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i]);
+                        (lsc_logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i]);
         }
     }
     if (t->loss != NULL)
         t->loss[k] = loss;
 }
 
-enum lsc_status design_linear_loss(const struct design *d, const double *beta, double *eta,
+enum lsc_status lsc_design_linear_loss(const struct design *d, const double *beta, double *eta,
                                    double *loss, struct lsc_error *err)
 {
-    size_t nt = parallel_threads(d->n);
+    size_t nt = lsc_parallel_threads(d->n);
     size_t qq = d->q ? d->q : 1;
     double *xb = lsc_calloc(nt * DESIGN_BLOCK * qq, sizeof *xb);
     double *bd = lsc_malloc(qq * sizeof *bd);
@@ -190,7 +190,7 @@ enum lsc_status design_linear_loss(const struct design *d, const double *beta, d
     for (size_t j = 0; j < d->q; j++)
         bd[j] = beta[d->dense[j].feature];
     struct linear_task t = {d, beta, bd, eta, xb, nt, loss ? part : NULL};
-    parallel_run(nt, linear_task, &t);
+    lsc_parallel_run(nt, linear_task, &t);
     if (loss != NULL) {
         *loss = 0.0;
         for (size_t k = 0; k < nt; k++) /* task order: deterministic */
@@ -202,13 +202,13 @@ enum lsc_status design_linear_loss(const struct design *d, const double *beta, d
     return LSC_OK;
 }
 
-enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
+enum lsc_status lsc_design_linear(const struct design *d, const double *beta, double *eta,
                               struct lsc_error *err)
 {
-    return design_linear_loss(d, beta, eta, NULL, err);
+    return lsc_design_linear_loss(d, beta, eta, NULL, err);
 }
 
-enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,
+enum lsc_status lsc_design_export_csv(const struct design *d, const struct lsc_model *m,
                                   const char *path, int force, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -221,18 +221,18 @@ enum lsc_status design_export_csv(const struct design *d, const struct lsc_model
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    st = outfile_open(&o, path, force, err);
+    st = lsc_outfile_open(&o, path, force, err);
     if (st != LSC_OK)
         goto cleanup;
     int bad = 0;
     for (size_t f = 1; f < d->p; f++) {
-        bad |= csv_put_field(o.fp, m->feature_names[f], strlen(m->feature_names[f])) != 0;
+        bad |= lsc_csv_put_field(o.fp, m->feature_names[f], strlen(m->feature_names[f])) != 0;
         bad |= putc(',', o.fp) == EOF;
     }
     bad |= fputs(d->w ? "__target__,__weight__\n" : "__target__\n", o.fp) == EOF;
     for (size_t i0 = 0; i0 < d->n && !bad; i0 += DESIGN_BLOCK) {
         size_t mm = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, mm, xb);
+        lsc_design_fill_dense(d, i0, mm, xb);
         for (size_t i = 0; i < mm && !bad; i++) {
             size_t r = design_row(d, i0 + i);
             memset(row, 0, d->p * sizeof *row);
@@ -261,9 +261,9 @@ enum lsc_status design_export_csv(const struct design *d, const struct lsc_model
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
         goto cleanup;
     }
-    st = outfile_commit(&o, err);
+    st = lsc_outfile_commit(&o, err);
 cleanup:
-    outfile_abort(&o);
+    lsc_outfile_abort(&o);
     lsc_free(row);
     lsc_free(xb);
     return st;

@@ -41,7 +41,7 @@ struct design {
     struct design_cat *cats;
     const double *y;    /* dataset targets (indexed by dataset row); lent */
     /* Row weights indexed by dataset row (lent; NULL = unweighted, every row
-     * counts once). design_build leaves it NULL; the caller sets it. They
+     * counts once). lsc_design_build leaves it NULL; the caller sets it. They
      * multiply each row's log-loss, gradient and Hessian contribution. */
     const double *w;
 };
@@ -51,10 +51,10 @@ struct design {
  * encoders; col_src maps model columns to dataset columns. Values the
  * encoder did not see in training rows map to "(other)" or the reference,
  * exactly as the scorer does. */
-enum lsc_status design_build(struct design *d, const struct dataset *ds,
+enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
                              const struct lsc_model *m, const size_t *col_src, const size_t *rows,
                              size_t n, struct lsc_error *err);
-void design_free(struct design *d);
+void lsc_design_free(struct design *d);
 
 /* Dataset row of view row i. */
 static inline size_t design_row(const struct design *d, size_t i)
@@ -69,21 +69,21 @@ static inline double design_weight(const struct design *d, size_t i)
 }
 
 /* Fills out (m x q, row-major) with view rows i0 .. i0+m-1. */
-void design_fill_dense(const struct design *d, size_t i0, size_t m, double *out);
+void lsc_design_fill_dense(const struct design *d, size_t i0, size_t m, double *out);
 
 /* eta[i] = x_i . beta for every view row (eta has n entries). */
-enum lsc_status design_linear(const struct design *d, const double *beta, double *eta,
+enum lsc_status lsc_design_linear(const struct design *d, const double *beta, double *eta,
                               struct lsc_error *err);
 
 /* The same, and (when loss is non-NULL) the sum over rows of
  * w_i [log(1 + exp(eta_i)) - y_i eta_i], in the same pass. */
-enum lsc_status design_linear_loss(const struct design *d, const double *beta, double *eta,
+enum lsc_status lsc_design_linear_loss(const struct design *d, const double *beta, double *eta,
                                    double *loss, struct lsc_error *err);
 
 /* Writes the view as CSV: feature names (without the intercept) and a
  * column __target__, last unless the view is weighted: then a column
  * __weight__ with d->w follows. */
-enum lsc_status design_export_csv(const struct design *d, const struct lsc_model *m,
+enum lsc_status lsc_design_export_csv(const struct design *d, const struct lsc_model *m,
                                   const char *path, int force, struct lsc_error *err);
 
 #endif

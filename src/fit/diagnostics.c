@@ -11,7 +11,7 @@
 #include "metrics.h"
 #include "status_internal.h"
 
-enum lsc_status diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
+enum lsc_status lsc_diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
                          const char *fmt, ...)
 {
     char msg[1024];
@@ -40,7 +40,7 @@ static enum lsc_status added(enum lsc_status st, struct lsc_error *err)
     return st == LSC_ERR_NOMEM ? lsc_error_nomem(err) : st;
 }
 
-enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
+enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
                                const struct lsc_log *log, struct lsc_error *err)
 {
     if (ds->positives < DIAG_REFUSE_POSITIVES && !force)
@@ -49,7 +49,7 @@ enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, in
                              "model worth trusting (use --force to train anyway)",
                              ds->positives, ds->n_rows, DIAG_REFUSE_POSITIVES);
     if (ds->n_rows < DIAG_MIN_ROWS || ds->positives < DIAG_MIN_POSITIVES)
-        return added(diag_add(m, log, "thin_data",
+        return added(lsc_diag_add(m, log, "thin_data",
                               "%zu leads with %zu conversions; at least %d leads and %d "
                               "conversions are recommended, so treat this model with caution",
                               ds->n_rows, ds->positives, DIAG_MIN_ROWS, DIAG_MIN_POSITIVES),
@@ -57,7 +57,7 @@ enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, in
     return LSC_OK;
 }
 
-enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
+enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
                              struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -65,12 +65,12 @@ enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const stru
         struct ds_column *c = &ds->cols[j];
         if (c->role != DS_FEATURE || c->codes == NULL)
             continue;
-        size_t present = ds->n_rows - c->n_missing, distinct = dict_size(c->dict);
+        size_t present = ds->n_rows - c->n_missing, distinct = lsc_dict_size(c->dict);
         int categorical = c->force == DS_FORCE_CATEGORICAL ||
-                          (c->force == DS_INFER && !ds_is_numeric(c));
+                          (c->force == DS_INFER && !lsc_ds_is_numeric(c));
         if (categorical && present >= 20 && distinct * 2 > present) {
             c->role = DS_EXCLUDED;
-            st = added(diag_add(m, log, "id_like",
+            st = added(lsc_diag_add(m, log, "id_like",
                                 "column \"%s\" has %zu distinct values in %zu rows: an id or "
                                 "free text, excluded (name it with --id to keep it in the "
                                 "scores)",
@@ -90,9 +90,9 @@ enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const stru
                 top = k;
         }
         if (nonzero > 1 && (double)cnt[top] >= 0.99 * (double)ds->n_rows)
-            st = added(diag_add(m, log, "near_constant",
+            st = added(lsc_diag_add(m, log, "near_constant",
                                 "column \"%s\" is \"%s\" in %.1f%% of rows: it can say little",
-                                c->name, top ? dict_str(c->dict, (uint32_t)(top - 1)) : "(missing)",
+                                c->name, top ? lsc_dict_str(c->dict, (uint32_t)(top - 1)) : "(missing)",
                                 100.0 * (double)cnt[top] / (double)ds->n_rows),
                        err);
         lsc_free(cnt);
@@ -118,7 +118,7 @@ static enum lsc_status level_auc(const struct ds_column *src, const double *rate
                                  const size_t *rows, size_t n, const double *y, double *auc,
                                  struct lsc_error *err)
 {
-    size_t ncodes = dict_size(src->dict) + 1;
+    size_t ncodes = lsc_dict_size(src->dict) + 1;
     struct level_rate *lv = lsc_calloc(ncodes, sizeof *lv);
     if (lv == NULL)
         return lsc_error_nomem(err);
@@ -152,7 +152,7 @@ static enum lsc_status level_auc(const struct ds_column *src, const double *rate
     return LSC_OK;
 }
 
-enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err)
 {
@@ -182,11 +182,11 @@ enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, cons
         const struct ds_column *src = &ds->cols[col_src[j]];
         if (c->type == LSC_COL_NUMERIC) {
             for (size_t i = 0; i < n_eval; i++) {
-                double v = ds_value(src, EVAL_ROW(i));
+                double v = lsc_ds_value(src, EVAL_ROW(i));
                 score[i] = isnan(v) ? c->median : v;
             }
         } else {
-            size_t ncodes = dict_size(src->dict) + 1;
+            size_t ncodes = lsc_dict_size(src->dict) + 1;
             lsc_free(rate);
             lsc_free(cnt);
             rate = lsc_calloc(ncodes, sizeof *rate);
@@ -205,7 +205,7 @@ enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, cons
         }
         double auc = NAN;
         if (c->type == LSC_COL_NUMERIC) {
-            if (metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
+            if (lsc_metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
                 st = lsc_error_nomem(err);
                 goto cleanup;
             }
@@ -215,7 +215,7 @@ enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, cons
         if (auc < 0.5)
             auc = 1.0 - auc;
         if (auc >= DIAG_LEAKAGE_AUC) {
-            st = added(diag_add(m, log, "leakage",
+            st = added(lsc_diag_add(m, log, "leakage",
                                 "column \"%s\" alone reaches a %s AUC of %.3f: probably filled "
                                 "in after the outcome (e.g. by sales); check it and consider "
                                 "--exclude \"%s\"",
@@ -234,7 +234,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
+enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
                                 const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -256,7 +256,7 @@ enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
     }
     for (size_t i0 = 0; i0 < d->n; i0 += DESIGN_BLOCK) {
         size_t mm = d->n - i0 < DESIGN_BLOCK ? d->n - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, mm, xb);
+        lsc_design_fill_dense(d, i0, mm, xb);
         for (size_t i = 0; i < mm; i++) {
             size_t r = design_row(d, i0 + i);
             int yy = d->y[r] > 0.5;
@@ -303,7 +303,7 @@ enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
         }
     }
     if (found > 0)
-        st = added(diag_add(m, log, "separation",
+        st = added(lsc_diag_add(m, log, "separation",
                             "%zu feature%s separate converted from not converted: %s%s; %s",
                             found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "",
                             m->l2 > 0.0 ? "the penalty keeps the fit finite, but these "
@@ -319,7 +319,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
+enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *d,
                                   const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -354,7 +354,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
     if (k < 2 || d->n < 2)
         goto cleanup;
     /* at eta = 0 every weight is 1/4, so the Hessian is X'X / 4 */
-    if ((st = logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
+    if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
         goto cleanup;
     double n = (double)d->n;
     for (size_t a = 0; a < p * p; a++)
@@ -373,7 +373,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
                 double cab = G[fa * p + fb] - G[fa] * G[fb];
                 R[a * nk + b] = (ca > 0 && cb > 0) ? cab / sqrt(ca * cb) : (a == b);
             }
-        st = la_spd_inverse(R, nk, NULL);
+        st = lsc_la_spd_inverse(R, nk, NULL);
         if (st == LSC_OK)
             break;
         /* find the first dependent feature with growing leading blocks */
@@ -394,7 +394,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
                                        : (a == b);
                 }
             /* a tiny pivot means feature t-1 is (nearly) a combination */
-            enum lsc_status s2 = la_spd_inverse(S, t, NULL);
+            enum lsc_status s2 = lsc_la_spd_inverse(S, t, NULL);
             int singular = s2 != LSC_OK || S[(t - 1) * t + (t - 1)] > 1e10;
             lsc_free(S);
             if (singular) {
@@ -415,7 +415,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
             break;
     }
     if (dependent > 0) {
-        st = added(diag_add(m, log, "collinearity",
+        st = added(lsc_diag_add(m, log, "collinearity",
                             "rank deficient: %s %s a linear combination of other features "
                             "(duplicated or derived columns?); only the penalty identifies %s",
                             names, dependent == 1 ? "is" : "are", dependent == 1 ? "it" : "them"),
@@ -435,7 +435,7 @@ enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
         }
     }
     if (high > 0)
-        st = added(diag_add(m, log, "collinearity",
+        st = added(lsc_diag_add(m, log, "collinearity",
                             "%zu feature%s with a variance inflation factor above %g: %s%s; their "
                             "coefficients are unstable and hard to read one by one",
                             high, high == 1 ? "" : "s", DIAG_VIF, names, high > 6 ? ", ..." : ""),

@@ -32,32 +32,32 @@
 #define DIAG_SAMPLE_ROWS 50000
 
 /* Appends a warning to the model and logs it. */
-enum lsc_status diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
+enum lsc_status lsc_diag_add(struct lsc_model *m, const struct lsc_log *log, const char *code,
                          const char *fmt, ...) LSC_PRINTF(4, 5);
 
 /* Thin data: warns, or refuses (LSC_ERR_DATA) below DIAG_REFUSE_POSITIVES
  * conversions unless force. */
-enum lsc_status diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
+enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
                                const struct lsc_log *log, struct lsc_error *err);
 
 /* Marks id-like categorical columns DS_EXCLUDED and notes near-constant ones. */
-enum lsc_status diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
+enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
                              struct lsc_error *err);
 
 /* Univariate AUC of each model column on eval rows, each column scored by
  * itself (numerics by value, categoricals by their conversion rate on the
  * fit rows). Categoricals are exact, from counts; numerics use at most
  * DIAG_SAMPLE_ROWS evenly spaced eval rows. */
-enum lsc_status diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
+enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err);
 
 /* Separation by single levels or numeric thresholds, on the design's rows. */
-enum lsc_status diag_separation(struct lsc_model *m, const struct design *d,
+enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
                                 const struct lsc_log *log, struct lsc_error *err);
 
 /* Rank deficiency and variance inflation factors on the design. */
-enum lsc_status diag_collinearity(struct lsc_model *m, const struct design *d,
+enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *d,
                                   const struct lsc_log *log, struct lsc_error *err);
 
 #endif

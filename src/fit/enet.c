@@ -9,7 +9,7 @@
  * The algorithm is glmnet's (Friedman, Hastie & Tibshirani 2010, "Regular-
  * ization paths for generalized linear models via coordinate descent", J.
  * Stat. Softw. 33(1)), in its "covariance" form:
- *   1. at the current b, one pass over the rows (logreg_derivatives) gives
+ *   1. at the current b, one pass over the rows (lsc_logreg_derivatives) gives
  *      the loss gradient g and Hessian H = X'WX;
  *   2. cyclic coordinate descent minimises the quadratic model
  *      g'(c - b) + (c - b)'H(c - b)/2 + penalty(c): each coordinate's exact
@@ -35,7 +35,7 @@
 #include "logreg.h"
 #include "status_internal.h"
 
-double enet_soft_threshold(double z, double t)
+double lsc_enet_soft_threshold(double z, double t)
 {
     if (z > t)
         return z - t;
@@ -44,7 +44,7 @@ double enet_soft_threshold(double z, double t)
     return 0.0;
 }
 
-double enet_penalty(const double *beta, size_t p, double lambda, double l1_ratio)
+double lsc_enet_penalty(const double *beta, size_t p, double lambda, double l1_ratio)
 {
     double l1 = 0.0, l2 = 0.0;
     for (size_t j = 1; j < p; j++) {
@@ -54,7 +54,7 @@ double enet_penalty(const double *beta, size_t p, double lambda, double l1_ratio
     return lambda * (l1_ratio * l1 + 0.5 * (1.0 - l1_ratio) * l2);
 }
 
-double enet_kkt(const double *g, const double *beta, size_t p, size_t n, double lambda,
+double lsc_enet_kkt(const double *g, const double *beta, size_t p, size_t n, double lambda,
                 double l1_ratio)
 {
     double nn = n > 0 ? (double)n : 1.0;
@@ -83,7 +83,7 @@ static double cd_update(const double *H, size_t p, size_t j, double a, double b,
     if (!(denom > 0.0))
         return 0.0;
     double u = hjj * c[j] - r[j];
-    double next = j == 0 ? u / hjj : enet_soft_threshold(u, a) / denom;
+    double next = j == 0 ? u / hjj : lsc_enet_soft_threshold(u, a) / denom;
     double delta = next - c[j];
     if (delta == 0.0)
         return 0.0;
@@ -94,7 +94,7 @@ static double cd_update(const double *H, size_t p, size_t j, double a, double b,
     return delta;
 }
 
-size_t enet_cd_solve(const double *H, const double *g, const double *b0, size_t p, double lambda,
+size_t lsc_enet_cd_solve(const double *H, const double *g, const double *b0, size_t p, double lambda,
                      double l1_ratio, double *c, double *r)
 {
     const size_t max_sweeps = 100000;
@@ -137,7 +137,7 @@ size_t enet_cd_solve(const double *H, const double *g, const double *b0, size_t 
     return sweeps;
 }
 
-enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
+enum lsc_status lsc_enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
                                 struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -155,8 +155,8 @@ enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double 
         pos += d->y[design_row(d, i)];
     if (pos > 0.0 && pos < nn)
         beta[0] = log(pos / (nn - pos));
-    if ((st = design_linear(d, beta, eta, err)) != LSC_OK ||
-        (st = logreg_derivatives(d, beta, eta, 0.0, NULL, g, NULL, err)) != LSC_OK)
+    if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK ||
+        (st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, NULL, err)) != LSC_OK)
         goto cleanup;
     double m = 0.0;
     for (size_t j = 1; j < p; j++)
@@ -176,7 +176,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, double *beta,
+enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, double *beta,
                          struct enet_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -209,15 +209,15 @@ enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, doub
             beta[0] = log(pos / (nn - pos));
     }
     double f = 0.0;
-    if ((st = design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
+    if ((st = lsc_design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
         goto cleanup;
-    double pen = enet_penalty(beta, p, lam, alpha);
+    double pen = lsc_enet_penalty(beta, p, lam, alpha);
     f += pen;
     for (size_t it = 0;; it++) {
-        if ((st = logreg_derivatives(d, beta, eta, 0.0, NULL, g, H, err)) != LSC_OK)
+        if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, H, err)) != LSC_OK)
             goto cleanup;
         res->objective = f;
-        res->kkt = enet_kkt(g, beta, p, d->n, lam, alpha);
+        res->kkt = lsc_enet_kkt(g, beta, p, d->n, lam, alpha);
         if (res->kkt <= o->tol) {
             res->converged = 1;
             break;
@@ -225,9 +225,9 @@ enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, doub
         if (it >= o->max_iter)
             break;
         res->iterations = it + 1;
-        enet_cd_solve(H, g, beta, p, lam, alpha, c, r);
+        lsc_enet_cd_solve(H, g, beta, p, lam, alpha, c, r);
         /* Armijo backtracking on F along d = c - beta */
-        double dec = enet_penalty(c, p, lam, alpha) - pen;
+        double dec = lsc_enet_penalty(c, p, lam, alpha) - pen;
         for (size_t j = 0; j < p; j++)
             dec += g[j] * (c[j] - beta[j]);
         double t = 1.0, fnew = f, pnew = pen;
@@ -235,9 +235,9 @@ enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, doub
         for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
             for (size_t j = 0; j < p; j++)
                 trial[j] = t == 1.0 ? c[j] : beta[j] + t * (c[j] - beta[j]);
-            if ((st = design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
+            if ((st = lsc_design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
                 goto cleanup;
-            pnew = enet_penalty(trial, p, lam, alpha);
+            pnew = lsc_enet_penalty(trial, p, lam, alpha);
             fnew += pnew;
             if (isfinite(fnew) &&
                 (fnew <= f + 1e-4 * t * (dec < 0.0 ? dec : 0.0) || fnew <= f - 1e-12 * fabs(f) ||
@@ -248,7 +248,7 @@ enum lsc_status enet_fit(const struct design *d, const struct enet_opts *o, doub
         }
         if (!accepted) {
             /* no decrease at working precision: keep beta */
-            if ((st = design_linear(d, beta, eta, err)) != LSC_OK)
+            if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK)
                 goto cleanup;
             res->converged = res->kkt <= 1e3 * o->tol;
             break;

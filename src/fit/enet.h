@@ -15,24 +15,24 @@ struct enet_opts {
     double tol;             /* on the largest KKT violation / n */
 };
 /* Row weights are not an option here: the fit sees the rows only through
- * logreg_derivatives and design_linear_loss, so weights carried by the
+ * lsc_logreg_derivatives and lsc_design_linear_loss, so weights carried by the
  * design (the weighted Newton path's design.w) apply to it unchanged. */
 
 struct enet_result {
     size_t iterations;
     int converged;
-    double objective;       /* sum of log-losses + penalty (see enet_penalty) */
+    double objective;       /* sum of log-losses + penalty (see lsc_enet_penalty) */
     double kkt;             /* largest KKT violation / n at the end */
     size_t nonzero;         /* non-zero coefficients besides the intercept */
 };
 
 /* lambda * (alpha |b|_1 + (1 - alpha)/2 |b|_2^2) over b_1..b_{p-1}: with
  * lambda = 1/C this is scikit-learn's elastic-net penalty divided by C. */
-double enet_penalty(const double *beta, size_t p, double lambda, double l1_ratio);
+double lsc_enet_penalty(const double *beta, size_t p, double lambda, double l1_ratio);
 
 /* Largest KKT violation / n of beta, given the gradient g of the
  * unpenalised loss at beta. */
-double enet_kkt(const double *g, const double *beta, size_t p, size_t n, double lambda,
+double lsc_enet_kkt(const double *g, const double *beta, size_t p, size_t n, double lambda,
                 double l1_ratio);
 
 /* The smallest lambda at which every coefficient but the intercept is zero:
@@ -40,22 +40,22 @@ double enet_kkt(const double *g, const double *beta, size_t p, size_t n, double 
  * alpha = 0, where no finite lambda zeroes them). 1 when the data carry no
  * signal at all. Rounded to 10 significant digits, so it does not depend
  * on the thread count. */
-enum lsc_status enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
+enum lsc_status lsc_enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
                                 struct lsc_error *err);
 
 /* Fits beta (p entries: in, the starting point, so a path can warm-start;
  * out, the estimate). LSC_ERR_USAGE for bad options. */
-enum lsc_status enet_fit(const struct design *d, const struct enet_opts *opts, double *beta,
+enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *opts, double *beta,
                          struct enet_result *res, struct lsc_error *err);
 
 /* The coordinate-descent solve of one quadratic model, exposed for tests:
  * minimises g'(b - b0) + (b - b0)'H(b - b0)/2 + penalty(b) over b (in: b0
  * as the start; out: the minimiser), H p x p row-major. r is p doubles of
  * scratch. Returns the number of sweeps. */
-size_t enet_cd_solve(const double *H, const double *g, const double *b0, size_t p, double lambda,
+size_t lsc_enet_cd_solve(const double *H, const double *g, const double *b0, size_t p, double lambda,
                      double l1_ratio, double *b, double *r);
 
 /* Soft-thresholding: sign(z) max(|z| - t, 0). */
-double enet_soft_threshold(double z, double t);
+double lsc_enet_soft_threshold(double z, double t);
 
 #endif

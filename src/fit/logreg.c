@@ -29,9 +29,9 @@
 #include "parallel.h"
 #include "status_internal.h"
 
-double logreg_log1pexp(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
+double lsc_logreg_log1pexp(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
 
-double logreg_sigmoid(double x)
+double lsc_logreg_sigmoid(double x)
 {
     if (x >= 0)
         return 1.0 / (1.0 + exp(-x));
@@ -39,12 +39,12 @@ double logreg_sigmoid(double x)
     return e / (1.0 + e);
 }
 
-double logreg_objective(const struct design *d, const double *beta, const double *eta, double l2)
+double lsc_logreg_objective(const struct design *d, const double *beta, const double *eta, double l2)
 {
     double f = 0.0;
     for (size_t i = 0; i < d->n; i++) {
         double y = d->y[design_row(d, i)];
-        f += design_weight(d, i) * (logreg_log1pexp(eta[i]) - y * eta[i]);
+        f += design_weight(d, i) * (lsc_logreg_log1pexp(eta[i]) - y * eta[i]);
     }
     double pen = 0.0;
     for (size_t j = 1; j < d->p; j++)
@@ -79,15 +79,15 @@ static void deriv_task(void *ctx, size_t k)
     double f = 0.0;
     for (size_t i0 = t->a; i0 < t->b; i0 += DESIGN_BLOCK) {
         size_t m = t->b - i0 < DESIGN_BLOCK ? t->b - i0 : DESIGN_BLOCK;
-        design_fill_dense(d, i0, m, t->xb);
+        lsc_design_fill_dense(d, i0, m, t->xb);
         for (size_t i = 0; i < m; i++) {
             size_t row = design_row(d, i0 + i);
             double e = t->eta[i0 + i], y = d->y[row];
-            double pr = logreg_sigmoid(e);
+            double pr = lsc_logreg_sigmoid(e);
             /* x * 1.0 == x: the unweighted pass is unchanged bit for bit */
             double rw = d->w ? d->w[row] : 1.0;
             if (t->want_f)
-                f += rw * (logreg_log1pexp(e) - y * e);
+                f += rw * (lsc_logreg_log1pexp(e) - y * e);
             double ri = rw * (pr - y), wi = rw * (pr * (1.0 - pr));
             t->r[i] = ri;
             t->w[i] = wi;
@@ -116,15 +116,15 @@ static void deriv_task(void *ctx, size_t k)
                     Ca[j] += wi * xi[j];
             }
         }
-        la_gemv_t_acc(t->xb, m, q, t->r, t->gd);
+        lsc_la_gemv_t_acc(t->xb, m, q, t->r, t->gd);
         if (t->want_h && q > 0) {
-            la_gemv_t_acc(t->xb, m, q, t->w, t->h0d);
+            lsc_la_gemv_t_acc(t->xb, m, q, t->w, t->h0d);
             for (size_t i = 0; i < m; i++) {
                 double sw = sqrt(t->w[i]);
                 for (size_t j = 0; j < q; j++)
                     t->xs[i * q + j] = sw * t->xb[i * q + j];
             }
-            la_syrk_acc(t->xs, m, q, t->hd);
+            lsc_la_syrk_acc(t->xs, m, q, t->hd);
         }
     }
     t->f = f;
@@ -148,14 +148,14 @@ static void free_parts(struct deriv_part *parts, size_t n)
     lsc_free(parts);
 }
 
-enum lsc_status logreg_derivatives(const struct design *d, const double *beta, const double *eta,
+enum lsc_status lsc_logreg_derivatives(const struct design *d, const double *beta, const double *eta,
                                    double l2, double *obj, double *g, double *H,
                                    struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t p = d->p, q = d->q;
     size_t qq = q ? q : 1;
-    size_t nt = parallel_threads(d->n);
+    size_t nt = lsc_parallel_threads(d->n);
     int want_h = H != NULL;
     struct deriv_part *parts = lsc_calloc(nt, sizeof *parts);
     if (parts == NULL)
@@ -166,7 +166,7 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
         t->eta = eta;
         t->want_h = want_h;
         t->want_f = obj != NULL;
-        parallel_range(d->n, nt, k, &t->a, &t->b);
+        lsc_parallel_range(d->n, nt, k, &t->a, &t->b);
         t->g = lsc_calloc(p, sizeof *t->g);
         t->H = want_h ? lsc_calloc(p * p, sizeof *t->H) : lsc_malloc(1);
         t->cross = want_h ? lsc_calloc(p * qq, sizeof *t->cross) : lsc_malloc(1);
@@ -185,7 +185,7 @@ enum lsc_status logreg_derivatives(const struct design *d, const double *beta, c
             goto cleanup;
         }
     }
-    parallel_run(nt, deriv_task, parts);
+    lsc_parallel_run(nt, deriv_task, parts);
     /* combine in task order: deterministic whatever the scheduling */
     double f = 0.0;
     memset(g, 0, p * sizeof *g);
@@ -254,7 +254,7 @@ static double max_abs(const double *v, size_t n)
     return m;
 }
 
-enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
+enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
                            struct logreg_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -288,11 +288,11 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
             beta[0] = log(pos / (nn - pos));
     }
     double f = 0.0;
-    if ((st = design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
+    if ((st = lsc_design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
         goto cleanup;
     f += penalty(beta, p, opts->l2);
     for (size_t it = 0;; it++) {
-        if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, H, err)) != LSC_OK)
+        if ((st = lsc_logreg_derivatives(d, beta, eta, opts->l2, NULL, g, H, err)) != LSC_OK)
             goto cleanup;
         res->objective = f;
         res->grad_norm = max_abs(g, p) / nn;
@@ -307,7 +307,7 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         if (it >= opts->max_iter)
             break;
         memcpy(step, g, p * sizeof *g);
-        if ((st = la_cholesky_solve(H, p, step, err)) != LSC_OK)
+        if ((st = lsc_la_cholesky_solve(H, p, step, err)) != LSC_OK)
             goto cleanup;
         res->iterations = it + 1;
         /* step halving: accept the first t whose objective does not exceed
@@ -317,7 +317,7 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
             for (size_t j = 0; j < p; j++)
                 trial[j] = beta[j] - t * step[j];
-            if ((st = design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
+            if ((st = lsc_design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
                 goto cleanup;
             fnew += penalty(trial, p, opts->l2);
             if (isfinite(fnew) && fnew <= f + 1e-12 * fabs(f)) {
@@ -327,7 +327,7 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         }
         if (!accepted) {
             /* no decrease possible at working precision: keep beta */
-            if ((st = design_linear(d, beta, eta, err)) != LSC_OK)
+            if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK)
                 goto cleanup;
             break;
         }
@@ -338,7 +338,7 @@ enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opt
         if (before - fnew <= 1e-15 * fabs(before) && res->grad_norm <= 1e3 * opts->tol) {
             /* stalled at rounding level right next to the criterion */
             res->converged = 1;
-            if ((st = logreg_derivatives(d, beta, eta, opts->l2, NULL, g, opts->hessian, err)) !=
+            if ((st = lsc_logreg_derivatives(d, beta, eta, opts->l2, NULL, g, opts->hessian, err)) !=
                 LSC_OK)
                 goto cleanup;
             res->hessian_valid = opts->hessian != NULL;

@@ -26,19 +26,19 @@ struct logreg_result {
 /* Objective, gradient and (when H is non-NULL) Hessian at beta, with
  * eta[i] = x_i . beta given. g has p entries; H is p x p row-major, filled
  * completely. */
-enum lsc_status logreg_derivatives(const struct design *d, const double *beta, const double *eta,
+enum lsc_status lsc_logreg_derivatives(const struct design *d, const double *beta, const double *eta,
                                    double l2, double *obj, double *g, double *H,
                                    struct lsc_error *err);
 
 /* Penalised objective from eta and beta. */
-double logreg_objective(const struct design *d, const double *beta, const double *eta, double l2);
+double lsc_logreg_objective(const struct design *d, const double *beta, const double *eta, double l2);
 
 /* Fits beta (p entries: in, the starting point; out, the estimate). */
-enum lsc_status logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
+enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
                            struct logreg_result *res, struct lsc_error *err);
 
 /* Numerically stable log(1 + exp(x)) and logistic function. */
-double logreg_log1pexp(double x);
-double logreg_sigmoid(double x);
+double lsc_logreg_log1pexp(double x);
+double lsc_logreg_sigmoid(double x);
 
 #endif

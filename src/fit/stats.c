@@ -19,7 +19,7 @@
 #include "logreg.h"
 #include "status_internal.h"
 
-enum lsc_status stats_compute(const struct design *d, const double *beta, double l2,
+enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, double l2,
                               const double *hessian, double objective, struct coef_stats *coef,
                               struct fit_stats *fit, struct lsc_error *err)
 {
@@ -41,12 +41,12 @@ enum lsc_status stats_compute(const struct design *d, const double *beta, double
         loss = objective - 0.5 * l2 * pen;
         memcpy(H, hessian, p * p * sizeof *H);
     } else {
-        if ((st = design_linear_loss(d, beta, eta, &loss, err)) != LSC_OK)
+        if ((st = lsc_design_linear_loss(d, beta, eta, &loss, err)) != LSC_OK)
             goto cleanup;
-        if ((st = logreg_derivatives(d, beta, eta, l2, NULL, g, H, err)) != LSC_OK)
+        if ((st = lsc_logreg_derivatives(d, beta, eta, l2, NULL, g, H, err)) != LSC_OK)
             goto cleanup;
     }
-    if ((st = la_spd_inverse(H, p, err)) != LSC_OK) {
+    if ((st = lsc_la_spd_inverse(H, p, err)) != LSC_OK) {
         st = lsc_error_set(err, LSC_ERR_NUMERIC, NULL, 0, 0,
                            "standard errors are undefined: the information matrix is singular "
                            "(collinear features?)");

@@ -34,7 +34,7 @@ struct fit_stats {
  * (optional, p x p, the penalised Hessian at beta, e.g. from the fit) and
  * objective (the penalised objective at beta, used when hessian is given)
  * spare a pass over the data. */
-enum lsc_status stats_compute(const struct design *d, const double *beta, double l2,
+enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, double l2,
                               const double *hessian, double objective, struct coef_stats *coef,
                               struct fit_stats *fit, struct lsc_error *err);
 

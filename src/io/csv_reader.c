@@ -29,7 +29,7 @@
  *
  * libcsv lends its field buffer to the callback, so on_field copies each field
  * (plus a NUL) into one growing arena and notes offset and length; on_row
- * closes the record and queues it. csv_reader_next() hands out the oldest
+ * closes the record and queues it. lsc_csv_reader_next() hands out the oldest
  * queued record, pointing into the arena, and drops it on the next call.
  */
 
@@ -50,7 +50,7 @@ struct pending {
 struct csv_reader {
     FILE *fp;
     int owns_fp;
-    int borrowed_in; /* in points into the caller's memory (csv_reader_open_mem) */
+    int borrowed_in; /* in points into the caller's memory (lsc_csv_reader_open_mem) */
     char *name;
     struct csv_reader_opts opts;
     char delim; /* 0 until detected */
@@ -296,8 +296,8 @@ static enum lsc_status refill(struct csv_reader *r)
     if (r->in_len < READ_BUF_SIZE) {
         if (ferror(r->fp)) {
             int e = errno;
-            if (r->gz != NULL && gzstream_failed(r->gz)) {
-                st = gzstream_error(r->gz, &r->last_err);
+            if (r->gz != NULL && lsc_gzstream_failed(r->gz)) {
+                st = lsc_gzstream_error(r->gz, &r->last_err);
                 goto cleanup;
             }
             st = lsc_error_set(&r->last_err, LSC_ERR_IO, r->name, r->line, 0, "read error: %s",
@@ -306,7 +306,7 @@ static enum lsc_status refill(struct csv_reader *r)
         }
         r->eof = 1;
     }
-    sha256_update(&r->sha, r->in, r->in_len);
+    lsc_sha256_update(&r->sha, r->in, r->in_len);
 cleanup:
     return st;
 }
@@ -491,7 +491,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
+enum lsc_status lsc_csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
                                 struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -537,7 +537,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const char *display_name,
+enum lsc_status lsc_csv_reader_open_stream(struct csv_reader **out, FILE *fp, const char *display_name,
                                        const struct csv_reader_opts *opts, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -574,24 +574,24 @@ enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const 
     csv_set_free_func(&r->parser, csv_free_hook);
     csv_set_space_func(&r->parser, never_space);
     csv_set_blk_size(&r->parser, r->blk);
-    sha256_init(&r->sha);
+    lsc_sha256_init(&r->sha);
     if (fp != NULL) { /* the size for progress reports; gzip unwrapped */
         struct stat sb;
         if (fileno(fp) >= 0 && fstat(fileno(fp), &sb) == 0 && S_ISREG(sb.st_mode) &&
             sb.st_size > 0)
             r->size = (size_t)sb.st_size;
         r->raw_fp = fp;
-        if ((st = gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
+        if ((st = lsc_gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
             goto cleanup;
     }
     *out = r;
     r = NULL;
 cleanup:
-    csv_reader_free(r);
+    lsc_csv_reader_free(r);
     return st;
 }
 
-enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
+enum lsc_status lsc_csv_reader_open(struct csv_reader **out, const char *path,
                                 const struct csv_reader_opts *opts, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -599,7 +599,7 @@ enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
     int is_stdin = strcmp(path, "-") == 0;
     *out = NULL;
     if (is_stdin) {
-        st = csv_reader_open_stream(out, stdin, "<stdin>", opts, err);
+        st = lsc_csv_reader_open_stream(out, stdin, "<stdin>", opts, err);
         goto cleanup;
     }
     fp = fopen(path, "rb");
@@ -613,7 +613,7 @@ enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot read: %s", strerror(EISDIR));
         goto cleanup;
     }
-    st = csv_reader_open_stream(out, fp, path, opts, err);
+    st = lsc_csv_reader_open_stream(out, fp, path, opts, err);
     if (st != LSC_OK)
         goto cleanup;
     (*out)->owns_fp = 1;
@@ -624,7 +624,7 @@ cleanup:
     return st;
 }
 
-enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
+enum lsc_status lsc_csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
                                     const char *display_name, const struct csv_reader_opts *opts,
                                     size_t expected_fields, struct lsc_error *err)
 {
@@ -636,7 +636,7 @@ enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, s
                            "internal: a continued reader needs a delimiter and a field count");
         goto cleanup;
     }
-    st = csv_reader_open_stream(&r, NULL, display_name, opts, err);
+    st = lsc_csv_reader_open_stream(&r, NULL, display_name, opts, err);
     if (st != LSC_OK)
         goto cleanup;
     lsc_free(r->in);
@@ -651,11 +651,11 @@ enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, s
     *out = r;
     r = NULL;
 cleanup:
-    csv_reader_free(r);
+    lsc_csv_reader_free(r);
     return st;
 }
 
-int csv_reader_tail(struct csv_reader *r, struct csv_tail *t)
+int lsc_csv_reader_tail(struct csv_reader *r, struct csv_tail *t)
 {
     if (r->failed != LSC_OK || !r->started || r->finished)
         return 0;
@@ -677,37 +677,37 @@ int csv_reader_tail(struct csv_reader *r, struct csv_tail *t)
     r->failed = LSC_ERR_USAGE; /* the caller reads on; this reader is done */
     r->last_err.status = LSC_ERR_USAGE;
     snprintf(r->last_err.message, sizeof r->last_err.message,
-             "internal: reader used after csv_reader_tail()");
+             "internal: reader used after lsc_csv_reader_tail()");
     return 1;
 }
 
-size_t csv_reader_line(const struct csv_reader *r) { return r->line; }
+size_t lsc_csv_reader_line(const struct csv_reader *r) { return r->line; }
 
-void csv_reader_tail_advance(struct csv_reader *r, size_t n) { r->bytes += n; }
+void lsc_csv_reader_tail_advance(struct csv_reader *r, size_t n) { r->bytes += n; }
 
-char csv_reader_delimiter(const struct csv_reader *r) { return r->delim; }
+char lsc_csv_reader_delimiter(const struct csv_reader *r) { return r->delim; }
 
-const char *csv_reader_name(const struct csv_reader *r) { return r->name; }
+const char *lsc_csv_reader_name(const struct csv_reader *r) { return r->name; }
 
-void csv_reader_sha256_hex(const struct csv_reader *r, char out[65])
+void lsc_csv_reader_sha256_hex(const struct csv_reader *r, char out[65])
 {
     struct sha256_ctx ctx = r->sha;
     unsigned char digest[32];
-    sha256_final(&ctx, digest);
-    sha256_hex(digest, out);
+    lsc_sha256_final(&ctx, digest);
+    lsc_sha256_hex(digest, out);
 }
 
-size_t csv_reader_bytes(const struct csv_reader *r) { return r->bytes; }
+size_t lsc_csv_reader_bytes(const struct csv_reader *r) { return r->bytes; }
 
-void csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size)
+void lsc_csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size)
 {
-    *done = r->gz != NULL ? gzstream_consumed(r->gz) : r->bytes;
+    *done = r->gz != NULL ? lsc_gzstream_consumed(r->gz) : r->bytes;
     *size = r->size;
     if (*size > 0 && *done > *size)
         *done = *size;
 }
 
-void csv_reader_free(struct csv_reader *r)
+void lsc_csv_reader_free(struct csv_reader *r)
 {
     if (r == NULL)
         return;

@@ -1,6 +1,6 @@
 /* csv_reader - the one libcsv adapter.
  *
- * A pull reader: csv_reader_next() returns one record at a time. It strips a
+ * A pull reader: lsc_csv_reader_next() returns one record at a time. It strips a
  * UTF-8 byte-order mark, detects the delimiter among ',' ';' and TAB from the
  * first record (unless given), accepts LF and CRLF, quoted fields with
  * embedded delimiters, quotes and newlines (RFC 4180, libcsv strict mode), and
@@ -25,7 +25,7 @@ struct csv_reader_opts {
 };
 
 /* One record. Everything it points to is lent until the next call to
- * csv_reader_next() or csv_reader_free(). Each field is NUL-terminated
+ * lsc_csv_reader_next() or lsc_csv_reader_free(). Each field is NUL-terminated
  * (fields[i][lens[i]] == '\0') but may contain NUL bytes itself: use lens. */
 struct csv_record {
     size_t nfields;
@@ -37,47 +37,47 @@ struct csv_record {
 
 struct csv_reader;
 
-/* Opens path ("-" is stdin, which is not closed by csv_reader_free).
+/* Opens path ("-" is stdin, which is not closed by lsc_csv_reader_free).
  * Input that starts with gzip's magic bytes (1f 8b), whatever its name, is
- * decompressed on the fly (gzstream.h), here and in csv_reader_open_stream;
+ * decompressed on the fly (gzstream.h), here and in lsc_csv_reader_open_stream;
  * the SHA-256 is then of the decompressed bytes, and corrupt or truncated
  * compressed data is an LSC_ERR_IO naming the file.
  * display_name names the input in errors (NULL: path, or "<stdin>" for "-").
  * On failure *out is NULL and err says why (LSC_ERR_IO, LSC_ERR_NOMEM). */
-enum lsc_status csv_reader_open(struct csv_reader **out, const char *path,
+enum lsc_status lsc_csv_reader_open(struct csv_reader **out, const char *path,
                                 const struct csv_reader_opts *opts, struct lsc_error *err);
 
 /* Reads from an open stream, which the reader does not close. */
-enum lsc_status csv_reader_open_stream(struct csv_reader **out, FILE *fp, const char *display_name,
+enum lsc_status lsc_csv_reader_open_stream(struct csv_reader **out, FILE *fp, const char *display_name,
                                        const struct csv_reader_opts *opts, struct lsc_error *err);
 
 /* Returns LSC_OK and the next record in *rec, or LSC_OK with *rec == NULL at
  * the end of input. Errors: LSC_ERR_PARSE (unterminated quote, stray quote,
  * ragged record) with file, line and column; LSC_ERR_IO; LSC_ERR_NOMEM.
  * Completely empty lines are skipped. */
-enum lsc_status csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
+enum lsc_status lsc_csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
                                 struct lsc_error *err);
 
 /* The delimiter in use (after detection, which happens on the first call to
- * csv_reader_next). */
-char csv_reader_delimiter(const struct csv_reader *r);
+ * lsc_csv_reader_next). */
+char lsc_csv_reader_delimiter(const struct csv_reader *r);
 
 /* The name used in error messages. Lent for the reader's lifetime. */
-const char *csv_reader_name(const struct csv_reader *r);
+const char *lsc_csv_reader_name(const struct csv_reader *r);
 
 /* The SHA-256 of all bytes read so far, as 64 lowercase hex digits plus NUL.
- * Complete once csv_reader_next() has returned end of input. */
-void csv_reader_sha256_hex(const struct csv_reader *r, char out[65]);
+ * Complete once lsc_csv_reader_next() has returned end of input. */
+void lsc_csv_reader_sha256_hex(const struct csv_reader *r, char out[65]);
 
 /* Bytes consumed so far (for progress reporting). */
-size_t csv_reader_bytes(const struct csv_reader *r);
+size_t lsc_csv_reader_bytes(const struct csv_reader *r);
 
 /* A reader over len bytes of memory (lent for the reader's lifetime) that
  * continue a file after its header: opts->delimiter must be set, every record
  * is data (none is taken as a header) and must have expected_fields fields
  * unless opts->allow_ragged. Lines count from 1 at data[0]; no hash is kept.
  * Used to parse chunks of a file on several threads. */
-enum lsc_status csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
+enum lsc_status lsc_csv_reader_open_mem(struct csv_reader **out, const void *data, size_t len,
                                     const char *display_name, const struct csv_reader_opts *opts,
                                     size_t expected_fields, struct lsc_error *err);
 
@@ -98,19 +98,19 @@ struct csv_tail {
 /* Hands the rest of the input over after the last record returned: 1 and *t
  * filled when the reader stands exactly between records with nothing queued,
  * else 0 (the reader is unchanged and can be used on). After 1 the reader
- * only lends t->fp and t->buffered until csv_reader_free(). */
-int csv_reader_tail(struct csv_reader *r, struct csv_tail *t);
+ * only lends t->fp and t->buffered until lsc_csv_reader_free(). */
+int lsc_csv_reader_tail(struct csv_reader *r, struct csv_tail *t);
 
-/* After csv_reader_tail(): the caller parsed n more bytes (for
- * csv_reader_progress()). */
-void csv_reader_tail_advance(struct csv_reader *r, size_t n);
+/* After lsc_csv_reader_tail(): the caller parsed n more bytes (for
+ * lsc_csv_reader_progress()). */
+void lsc_csv_reader_tail_advance(struct csv_reader *r, size_t n);
 
 /* The physical line of the next byte to parse (1 + line feeds so far). */
-size_t csv_reader_line(const struct csv_reader *r);
+size_t lsc_csv_reader_line(const struct csv_reader *r);
 /* Progress through the input as stored: *done bytes of *size (0 when the
  * size is unknown: a pipe). For gzip input both count compressed bytes. */
-void csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size);
+void lsc_csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size);
 
-void csv_reader_free(struct csv_reader *r);
+void lsc_csv_reader_free(struct csv_reader *r);
 
 #endif

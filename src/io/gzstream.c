@@ -20,7 +20,7 @@
  * starts another member (inflateReset); end of input inside a member is a
  * truncation. Anything wrong sets a sticky failure and makes this and every
  * later read return -1 (errno EIO or ENOMEM), which stdio reports as
- * ferror() on the wrapped stream; the reader then asks gzstream_error() for
+ * ferror() on the wrapped stream; the reader then asks lsc_gzstream_error() for
  * the text. zlib allocates through the leadscore allocator, so an
  * allocation failure is LSC_ERR_NOMEM like any other.
  */
@@ -133,7 +133,7 @@ static int gz_close(void *cookie)
     return 0;
 }
 
-enum lsc_status gzstream_wrap(FILE **fp, struct gzstream **out, const char *name,
+enum lsc_status lsc_gzstream_wrap(FILE **fp, struct gzstream **out, const char *name,
                               struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -200,9 +200,9 @@ cleanup:
     return st;
 }
 
-int gzstream_failed(const struct gzstream *gz) { return gz->failure != GZ_OK; }
+int lsc_gzstream_failed(const struct gzstream *gz) { return gz->failure != GZ_OK; }
 
-enum lsc_status gzstream_error(const struct gzstream *gz, struct lsc_error *err)
+enum lsc_status lsc_gzstream_error(const struct gzstream *gz, struct lsc_error *err)
 {
     const char *name = gz->name;
     switch (gz->failure) {
@@ -231,4 +231,4 @@ enum lsc_status gzstream_error(const struct gzstream *gz, struct lsc_error *err)
     }
 }
 
-size_t gzstream_consumed(const struct gzstream *gz) { return gz->consumed; }
+size_t lsc_gzstream_consumed(const struct gzstream *gz) { return gz->consumed; }

@@ -34,7 +34,7 @@ struct jsonl {
     size_t n_cols, cols_cap;
     enum failure failure;
     int saved_errno;
-    int discard;           /* jsonl_free: drop what is flushed */
+    int discard;           /* lsc_jsonl_free: drop what is flushed */
 };
 
 static int reserve(char **p, size_t *cap, size_t need)
@@ -77,7 +77,7 @@ static int put_string(FILE *out, const char *s, size_t len)
         }
         size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
                  : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (n > 0 && i + n <= len && utf8_valid(s + i, n, NULL)) {
+        if (n > 0 && i + n <= len && lsc_utf8_valid(s + i, n, NULL)) {
             bad = fwrite(s + i, 1, n, out) != n;
             i += n;
         } else {
@@ -126,7 +126,7 @@ static int put_number(FILE *out, const char *s, size_t len)
     if (is_json_number(s, len))
         return fwrite(s, 1, len, out) != len;
     double v = 0.0;
-    if (parse_number(s, len, &v) && isfinite(v))
+    if (lsc_parse_number(s, len, &v) && isfinite(v))
         return fprintf(out, "%.17g", v) < 0;
     return put_string(out, s, len); /* not a number after all: keep the text */
 }
@@ -279,7 +279,7 @@ static int cookie_close(void *cookie)
     return 0;
 }
 
-enum lsc_status jsonl_open(struct jsonl **out, FILE *dest, size_t n_ids, const char *dest_name,
+enum lsc_status lsc_jsonl_open(struct jsonl **out, FILE *dest, size_t n_ids, const char *dest_name,
                            struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -300,13 +300,13 @@ enum lsc_status jsonl_open(struct jsonl **out, FILE *dest, size_t n_ids, const c
     *out = j;
     j = NULL;
 cleanup:
-    jsonl_free(j);
+    lsc_jsonl_free(j);
     return st;
 }
 
-FILE *jsonl_stream(struct jsonl *j) { return j->fp; }
+FILE *lsc_jsonl_stream(struct jsonl *j) { return j->fp; }
 
-enum lsc_status jsonl_finish(struct jsonl *j, struct lsc_error *err)
+enum lsc_status lsc_jsonl_finish(struct jsonl *j, struct lsc_error *err)
 {
     if (j->fp != NULL)
         (void)fclose(j->fp); /* failures are in j->failure */
@@ -329,7 +329,7 @@ enum lsc_status jsonl_finish(struct jsonl *j, struct lsc_error *err)
     }
 }
 
-void jsonl_free(struct jsonl *j)
+void lsc_jsonl_free(struct jsonl *j)
 {
     if (j == NULL)
         return;

@@ -22,7 +22,7 @@ static inline void progress_report(lsc_progress_fn fn, void *ud, const struct cs
         return;
     struct lsc_progress p;
     p.rows = rows;
-    csv_reader_progress(r, &p.bytes, &p.size);
+    lsc_csv_reader_progress(r, &p.bytes, &p.size);
     p.finished = finished;
     fn(ud, &p);
 }

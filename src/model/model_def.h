@@ -173,30 +173,30 @@ struct lsc_cv {
 };
 
 /* model_penalty.c: the fit.l1_ratio, fit.dropped and fit.cv members. */
-void model_cv_free(struct lsc_cv *cv);
+void lsc_model_cv_free(struct lsc_cv *cv);
 /* Adds them to the fit object; non-zero when out of memory. */
-int model_penalty_to_json(const struct lsc_model *m, json_t *fit);
+int lsc_model_penalty_to_json(const struct lsc_model *m, json_t *fit);
 /* Reads them from the fit object (all optional: models written before they
  * existed load as L2 fits without cross-validation). */
-enum lsc_status model_penalty_from_json(const json_t *fit, struct lsc_model *m, const char *file,
+enum lsc_status lsc_model_penalty_from_json(const json_t *fit, struct lsc_model *m, const char *file,
                                         struct lsc_error *err);
 /* l1_ratio in [0, 1]; the cross-validation path well formed, its chosen
  * lambda equal to fit.l2. */
-enum lsc_status model_penalty_validate(const struct lsc_model *m, const char *file,
+enum lsc_status lsc_model_penalty_validate(const struct lsc_model *m, const char *file,
                                        struct lsc_error *err);
 
 /* Allocates an empty model (all pointers NULL). */
-struct lsc_model *model_new(void);
+struct lsc_model *lsc_model_new(void);
 
 /* Builds each categorical column's lookup dict. */
-enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err);
+enum lsc_status lsc_model_build_lookups(struct lsc_model *m, struct lsc_error *err);
 
 /* The model's JSON tree as its file has it, without the checksum (for the
  * HTML report's optional sections); NULL when out of memory. */
-json_t *model_json_tree(const struct lsc_model *m);
+json_t *lsc_model_json_tree(const struct lsc_model *m);
 
 /* Checks internal consistency (feature indices in range and unique, names,
  * finite coefficients, tier order). LSC_ERR_MODEL with a message. */
-enum lsc_status model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err);
+enum lsc_status lsc_model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err);
 
 #endif

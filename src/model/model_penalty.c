@@ -13,7 +13,7 @@
 
 static const char *const metric_names[] = {"logloss", "auc"};
 
-void model_cv_free(struct lsc_cv *cv)
+void lsc_model_cv_free(struct lsc_cv *cv)
 {
     if (cv == NULL)
         return;
@@ -67,7 +67,7 @@ static json_t *cv_json(const struct lsc_cv *cv)
     return o;
 }
 
-int model_penalty_to_json(const struct lsc_model *m, json_t *fit)
+int lsc_model_penalty_to_json(const struct lsc_model *m, json_t *fit)
 {
     int bad = 0;
     json_t *dropped = json_array();
@@ -165,7 +165,7 @@ static enum lsc_status parse_cv(const json_t *o, struct lsc_model *m, const char
     return LSC_OK;
 }
 
-enum lsc_status model_penalty_from_json(const json_t *fit, struct lsc_model *m, const char *file,
+enum lsc_status lsc_model_penalty_from_json(const json_t *fit, struct lsc_model *m, const char *file,
                                         struct lsc_error *err)
 {
     json_t *l1 = json_object_get(fit, "l1_ratio");
@@ -203,7 +203,7 @@ enum lsc_status model_penalty_from_json(const json_t *fit, struct lsc_model *m, 
     return parse_cv(cv, m, file, err);
 }
 
-enum lsc_status model_penalty_validate(const struct lsc_model *m, const char *file,
+enum lsc_status lsc_model_penalty_validate(const struct lsc_model *m, const char *file,
                                        struct lsc_error *err)
 {
     if (!(m->l1_ratio >= 0.0 && m->l1_ratio <= 1.0))

@@ -7,18 +7,18 @@
 #include "curves.h"
 #include "leadscore/report.h"
 
-enum lsc_status validation_tables(struct lsc_holdout_metrics *h, const double *y,
+enum lsc_status lsc_validation_tables(struct lsc_holdout_metrics *h, const double *y,
                                   const double *p, const double *w, size_t n,
                                   struct lsc_error *err)
 {
     struct curves_ops c;
-    if (curves_ops_init(&c, y, p, w, n) != LSC_OK)
+    if (lsc_curves_ops_init(&c, y, p, w, n) != LSC_OK)
         return lsc_error_nomem(err);
-    h->ks = curves_ks(&c, &h->ks_threshold);
-    curves_deciles(&c, h->deciles);
-    curves_hosmer_lemeshow(h->deciles, &h->hl);
+    h->ks = lsc_curves_ks(&c, &h->ks_threshold);
+    lsc_curves_deciles(&c, h->deciles);
+    lsc_curves_hosmer_lemeshow(h->deciles, &h->hl);
     h->tables_present = 1;
-    curves_ops_fini(&c);
+    lsc_curves_ops_fini(&c);
     return LSC_OK;
 }
 

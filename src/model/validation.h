@@ -10,7 +10,7 @@
 
 /* Fills h's tables (h->tables_present = 1) from the validation rows: y 1/0,
  * p the predicted probability, w optional weights (NULL: 1). LSC_ERR_NOMEM. */
-enum lsc_status validation_tables(struct lsc_holdout_metrics *h, const double *y,
+enum lsc_status lsc_validation_tables(struct lsc_holdout_metrics *h, const double *y,
                                   const double *p, const double *w, size_t n,
                                   struct lsc_error *err);
 

@@ -28,7 +28,7 @@ static int by_score_desc(const void *a, const void *b)
     return (x < z) - (x > z);
 }
 
-void curves_ops_fini(struct curves_ops *c)
+void lsc_curves_ops_fini(struct curves_ops *c)
 {
     if (c == NULL)
         return;
@@ -40,7 +40,7 @@ void curves_ops_fini(struct curves_ops *c)
     memset(c, 0, sizeof *c);
 }
 
-enum lsc_status curves_ops_init(struct curves_ops *c, const double *y, const double *p,
+enum lsc_status lsc_curves_ops_init(struct curves_ops *c, const double *y, const double *p,
                                 const double *w, size_t n)
 {
     enum lsc_status st = LSC_OK;
@@ -86,7 +86,7 @@ enum lsc_status curves_ops_init(struct curves_ops *c, const double *y, const dou
 cleanup:
     lsc_free(r);
     if (st != LSC_OK)
-        curves_ops_fini(c);
+        lsc_curves_ops_fini(c);
     return st;
 }
 
@@ -100,42 +100,42 @@ static double total_neg(const struct curves_ops *c)
     return c->weight[c->n_groups] - c->pos[c->n_groups];
 }
 
-double curves_tpr(const struct curves_ops *c, size_t g)
+double lsc_curves_tpr(const struct curves_ops *c, size_t g)
 {
     double P = total_pos(c);
     return P > 0.0 ? c->pos[g] / P : NAN;
 }
 
-double curves_fpr(const struct curves_ops *c, size_t g)
+double lsc_curves_fpr(const struct curves_ops *c, size_t g)
 {
     double N = total_neg(c);
     return N > 0.0 ? (c->weight[g] - c->pos[g]) / N : NAN;
 }
 
-double curves_precision(const struct curves_ops *c, size_t g)
+double lsc_curves_precision(const struct curves_ops *c, size_t g)
 {
     return g > 0 && c->weight[g] > 0.0 ? c->pos[g] / c->weight[g] : NAN;
 }
 
-double curves_auc(const struct curves_ops *c)
+double lsc_curves_auc(const struct curves_ops *c)
 {
     if (!(total_pos(c) > 0.0 && total_neg(c) > 0.0))
         return NAN;
     double a = 0.0;
     for (size_t g = 0; g < c->n_groups; g++)
-        a += (curves_fpr(c, g + 1) - curves_fpr(c, g)) *
-             (curves_tpr(c, g + 1) + curves_tpr(c, g)) / 2.0;
+        a += (lsc_curves_fpr(c, g + 1) - lsc_curves_fpr(c, g)) *
+             (lsc_curves_tpr(c, g + 1) + lsc_curves_tpr(c, g)) / 2.0;
     return a;
 }
 
-double curves_ks(const struct curves_ops *c, double *threshold)
+double lsc_curves_ks(const struct curves_ops *c, double *threshold)
 {
     double best = NAN, at = NAN;
     if (total_pos(c) > 0.0 && total_neg(c) > 0.0) {
         best = 0.0;
         at = c->n_groups > 0 ? c->threshold[0] : NAN;
         for (size_t g = 1; g <= c->n_groups; g++) {
-            double d = curves_tpr(c, g) - curves_fpr(c, g);
+            double d = lsc_curves_tpr(c, g) - lsc_curves_fpr(c, g);
             if (d > best) {
                 best = d;
                 at = c->threshold[g - 1];
@@ -180,7 +180,7 @@ static struct top top_k(const struct curves_ops *c, size_t k)
     return t;
 }
 
-void curves_deciles(const struct curves_ops *c, struct curves_decile out[CURVES_DECILES])
+void lsc_curves_deciles(const struct curves_ops *c, struct curves_decile out[CURVES_DECILES])
 {
     double W = c->weight[c->n_groups], P = total_pos(c);
     double rate = W > 0.0 ? P / W : NAN;
@@ -207,7 +207,7 @@ void curves_deciles(const struct curves_ops *c, struct curves_decile out[CURVES_
     }
 }
 
-void curves_hosmer_lemeshow(const struct curves_decile d[CURVES_DECILES], struct curves_hl *out)
+void lsc_curves_hosmer_lemeshow(const struct curves_decile d[CURVES_DECILES], struct curves_hl *out)
 {
     double c = 0.0;
     size_t groups = 0;

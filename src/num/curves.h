@@ -35,28 +35,28 @@ struct curves_ops {
     double *pred;      /* cumulative weighted sum of p */
 };
 
-/* LSC_ERR_NOMEM. Free with curves_ops_fini() (also after a failure). */
-enum lsc_status curves_ops_init(struct curves_ops *c, const double *y, const double *p,
+/* LSC_ERR_NOMEM. Free with lsc_curves_ops_fini() (also after a failure). */
+enum lsc_status lsc_curves_ops_init(struct curves_ops *c, const double *y, const double *p,
                                 const double *w, size_t n);
-void curves_ops_fini(struct curves_ops *c);
+void lsc_curves_ops_fini(struct curves_ops *c);
 
 /* The ROC curve at every distinct threshold: point g (0..n_groups) holds
  * fpr[g], tpr[g] of classifying "score >= threshold[g-1]" positive (point 0
  * is (0, 0), the last (1, 1)). Needs both classes (else NaN). */
-double curves_tpr(const struct curves_ops *c, size_t g);
-double curves_fpr(const struct curves_ops *c, size_t g);
+double lsc_curves_tpr(const struct curves_ops *c, size_t g);
+double lsc_curves_fpr(const struct curves_ops *c, size_t g);
 /* Precision at point g >= 1 (NaN at 0). */
-double curves_precision(const struct curves_ops *c, size_t g);
+double lsc_curves_precision(const struct curves_ops *c, size_t g);
 
 /* The trapezoidal area under the ROC points: the Mann-Whitney AUC with
  * ties counting one half (weighted when w was given). */
-double curves_auc(const struct curves_ops *c);
+double lsc_curves_auc(const struct curves_ops *c);
 
 /* KS = max over thresholds of tpr - fpr (the largest gap between the score
  * distributions of the converted and the other rows, in the direction of
  * a useful score); *threshold gets the score t where it is first reached
  * (classify "p >= t" positive). NaN when a class is absent. */
-double curves_ks(const struct curves_ops *c, double *threshold);
+double lsc_curves_ks(const struct curves_ops *c, double *threshold);
 
 /* One tenth of the rows by rank, decile 1 holding the highest scores: ranks
  * round((d - 1) n / 10) + 1 .. round(d n / 10). */
@@ -72,7 +72,7 @@ struct curves_decile {
     double cumulative_lift;     /* cumulative rate / overall rate */
 };
 
-void curves_deciles(const struct curves_ops *c, struct curves_decile out[CURVES_DECILES]);
+void lsc_curves_deciles(const struct curves_ops *c, struct curves_decile out[CURVES_DECILES]);
 
 /* The Hosmer-Lemeshow goodness-of-fit test over the deciles of risk (Hosmer
  * and Lemeshow, Applied Logistic Regression, 2nd ed. 2000, sec. 5.2.2):
@@ -86,6 +86,6 @@ struct curves_hl {
     size_t groups, df;
 };
 
-void curves_hosmer_lemeshow(const struct curves_decile d[CURVES_DECILES], struct curves_hl *out);
+void lsc_curves_hosmer_lemeshow(const struct curves_decile d[CURVES_DECILES], struct curves_hl *out);
 
 #endif

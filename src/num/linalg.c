@@ -10,7 +10,7 @@
  * feature counts far below INT_MAX, which these helpers rely on. */
 static blasint to_blas(size_t v) { return v > INT_MAX ? INT_MAX : (blasint)v; }
 
-void la_init(void)
+void lsc_la_init(void)
 {
     /* The kernels here run on blocks of ~1000 rows and p x p systems with p
      * in the hundreds: OpenBLAS's own threads only spin on them. leadscore
@@ -18,7 +18,7 @@ void la_init(void)
     openblas_set_num_threads(1);
 }
 
-void la_gemv(const double *X, size_t m, size_t q, const double *v, double *out)
+void lsc_la_gemv(const double *X, size_t m, size_t q, const double *v, double *out)
 {
     if (m == 0)
         return;
@@ -31,7 +31,7 @@ void la_gemv(const double *X, size_t m, size_t q, const double *v, double *out)
                 out, 1);
 }
 
-void la_gemv_t_acc(const double *X, size_t m, size_t q, const double *r, double *out)
+void lsc_la_gemv_t_acc(const double *X, size_t m, size_t q, const double *r, double *out)
 {
     if (m == 0 || q == 0)
         return;
@@ -39,7 +39,7 @@ void la_gemv_t_acc(const double *X, size_t m, size_t q, const double *r, double 
                 out, 1);
 }
 
-void la_syrk_acc(const double *X, size_t m, size_t q, double *C)
+void lsc_la_syrk_acc(const double *X, size_t m, size_t q, double *C)
 {
     if (m == 0 || q == 0)
         return;
@@ -47,7 +47,7 @@ void la_syrk_acc(const double *X, size_t m, size_t q, double *C)
                 1.0, C, to_blas(q));
 }
 
-enum lsc_status la_cholesky_solve(double *A, size_t p, double *b, struct lsc_error *err)
+enum lsc_status lsc_la_cholesky_solve(double *A, size_t p, double *b, struct lsc_error *err)
 {
     lapack_int n = (lapack_int)p;
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', n, A, n);
@@ -66,7 +66,7 @@ enum lsc_status la_cholesky_solve(double *A, size_t p, double *b, struct lsc_err
     return LSC_OK;
 }
 
-enum lsc_status la_spd_inverse(double *A, size_t p, struct lsc_error *err)
+enum lsc_status lsc_la_spd_inverse(double *A, size_t p, struct lsc_error *err)
 {
     lapack_int n = (lapack_int)p;
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', n, A, n);

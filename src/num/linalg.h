@@ -8,19 +8,19 @@
 #include "leadscore/status.h"
 
 /* Sets OpenBLAS to one thread (process-wide): call before fitting. */
-void la_init(void);
+void lsc_la_init(void);
 
 /* out[i] = sum_j X[i,j] v[j] for an m x q matrix (out overwritten). */
-void la_gemv(const double *X, size_t m, size_t q, const double *v, double *out);
+void lsc_la_gemv(const double *X, size_t m, size_t q, const double *v, double *out);
 /* out[j] += sum_i X[i,j] r[i]. */
-void la_gemv_t_acc(const double *X, size_t m, size_t q, const double *r, double *out);
+void lsc_la_gemv_t_acc(const double *X, size_t m, size_t q, const double *r, double *out);
 /* Upper triangle of the q x q row-major C += X' X (dsyrk). */
-void la_syrk_acc(const double *X, size_t m, size_t q, double *C);
+void lsc_la_syrk_acc(const double *X, size_t m, size_t q, double *C);
 /* Solves A x = b for symmetric positive definite A (p x p, overwritten by its
  * Cholesky factor; b overwritten by x) with dpotrf/dpotrs. LSC_ERR_NUMERIC
  * when A is not positive definite (LAPACK's info says which minor). */
-enum lsc_status la_cholesky_solve(double *A, size_t p, double *b, struct lsc_error *err);
+enum lsc_status lsc_la_cholesky_solve(double *A, size_t p, double *b, struct lsc_error *err);
 /* Inverts an SPD matrix in place (dpotrf + dpotri, full matrix filled). */
-enum lsc_status la_spd_inverse(double *A, size_t p, struct lsc_error *err);
+enum lsc_status lsc_la_spd_inverse(double *A, size_t p, struct lsc_error *err);
 
 #endif

@@ -33,7 +33,7 @@ static int by_score(const void *a, const void *b)
  * negatives seen in earlier (lower) groups. A group with p positives and q
  * negatives adds p * (negatives below + q / 2) to U. NaN scores have no
  * order, so any NaN makes the AUC NaN, as does an absent class. */
-enum lsc_status metrics_auc(const double *score, const double *y, size_t n, double *auc)
+enum lsc_status lsc_metrics_auc(const double *score, const double *y, size_t n, double *auc)
 {
     enum lsc_status st = LSC_OK;
     struct scored *v = NULL;
@@ -77,7 +77,7 @@ cleanup:
     return st;
 }
 
-double metrics_log_loss(const double *p, const double *y, size_t n)
+double lsc_metrics_log_loss(const double *p, const double *y, size_t n)
 {
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -91,7 +91,7 @@ double metrics_log_loss(const double *p, const double *y, size_t n)
     return n > 0 ? sum / (double)n : NAN;
 }
 
-double metrics_brier(const double *p, const double *y, size_t n)
+double lsc_metrics_brier(const double *p, const double *y, size_t n)
 {
     double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -101,7 +101,7 @@ double metrics_brier(const double *p, const double *y, size_t n)
     return n > 0 ? sum / (double)n : NAN;
 }
 
-void metrics_at_threshold(const double *p, const double *y, size_t n, double threshold,
+void lsc_metrics_at_threshold(const double *p, const double *y, size_t n, double threshold,
                           struct metrics_threshold *out)
 {
     size_t tp = 0, fp = 0, tn = 0, fn = 0;

@@ -12,13 +12,13 @@
 /* Exact AUC as the Mann-Whitney statistic: the probability that a random
  * positive scores above a random negative, ties counted one half. Sorts a
  * copy (O(n log n)). Returns NaN when a class is absent; LSC_ERR_NOMEM. */
-enum lsc_status metrics_auc(const double *score, const double *y, size_t n, double *auc);
+enum lsc_status lsc_metrics_auc(const double *score, const double *y, size_t n, double *auc);
 
 /* Mean log-loss with p clipped to [1e-15, 1 - 1e-15] (scikit-learn's). */
-double metrics_log_loss(const double *p, const double *y, size_t n);
+double lsc_metrics_log_loss(const double *p, const double *y, size_t n);
 
 /* Mean squared error of p against y. */
-double metrics_brier(const double *p, const double *y, size_t n);
+double lsc_metrics_brier(const double *p, const double *y, size_t n);
 
 struct metrics_threshold {
     double threshold;   /* classify positive when p >= threshold */
@@ -28,7 +28,7 @@ struct metrics_threshold {
     double accuracy;
 };
 
-void metrics_at_threshold(const double *p, const double *y, size_t n, double threshold,
+void lsc_metrics_at_threshold(const double *p, const double *y, size_t n, double threshold,
                           struct metrics_threshold *out);
 
 #endif

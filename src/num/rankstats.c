@@ -44,7 +44,7 @@ static void midranks_into(const double *x, const size_t *idx, size_t n, double *
     }
 }
 
-enum lsc_status rank_midranks(const double *x, size_t n, double *r)
+enum lsc_status lsc_rank_midranks(const double *x, size_t n, double *r)
 {
     struct keyed *k = lsc_reallocarray(NULL, n ? n : 1, sizeof *k);
     if (k == NULL)
@@ -76,7 +76,7 @@ enum lsc_status rank_midranks(const double *x, size_t n, double *r)
  *   Cov(AUC) = S10 / m + S01 / n.
  * Midranks by sorting make it O(k (m + n) log(m + n)) instead of DeLong's
  * O(k m n) pairwise sums. */
-enum lsc_status rank_delong(const double *const *scores, size_t k, const unsigned char *y, size_t n,
+enum lsc_status lsc_rank_delong(const double *const *scores, size_t k, const unsigned char *y, size_t n,
                             double *auc, double *cov, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -168,7 +168,7 @@ cleanup:
     return st;
 }
 
-void rank_auc_ci(double auc, double var, double level, double *lo, double *hi)
+void lsc_rank_auc_ci(double auc, double var, double level, double *lo, double *hi)
 {
     if (!(var >= 0.0)) {
         *lo = *hi = NAN;
@@ -180,7 +180,7 @@ void rank_auc_ci(double auc, double var, double level, double *lo, double *hi)
     *hi = fmin(1.0, auc + z * sd);
 }
 
-double rank_paired_p(double a1, double a2, double v11, double v22, double v12, double *z,
+double lsc_rank_paired_p(double a1, double a2, double v11, double v22, double v12, double *z,
                      double *se)
 {
     double var = v11 + v22 - 2.0 * v12;
@@ -195,7 +195,7 @@ double rank_paired_p(double a1, double a2, double v11, double v22, double v12, d
     return 2.0 * gsl_cdf_ugaussian_Q(fabs(*z));
 }
 
-enum lsc_status rank_ks(const double *score, const unsigned char *y, size_t n, double *ks,
+enum lsc_status lsc_rank_ks(const double *score, const unsigned char *y, size_t n, double *ks,
                         double *at)
 {
     size_t npos = 0;
@@ -287,7 +287,7 @@ static uint64_t merge_count(double *v, double *tmp, size_t n)
  * the sorted y. With n0 = n (n - 1) / 2,
  *   tau_b = (n0 - n1 - n2 + n3 - 2 S) / sqrt((n0 - n1) (n0 - n2)),
  * the statistic scipy.stats.kendalltau computes. */
-enum lsc_status rank_kendall_tau_b(const double *x, const double *y, size_t n, double *tau)
+enum lsc_status lsc_rank_kendall_tau_b(const double *x, const double *y, size_t n, double *tau)
 {
     *tau = NAN;
     if (n < 2)
@@ -345,7 +345,7 @@ enum lsc_status rank_kendall_tau_b(const double *x, const double *y, size_t n, d
     return LSC_OK;
 }
 
-enum lsc_status rank_spearman(const double *x, const double *y, size_t n, double *rho)
+enum lsc_status lsc_rank_spearman(const double *x, const double *y, size_t n, double *rho)
 {
     *rho = NAN;
     if (n < 2)
@@ -370,7 +370,7 @@ static int by_value_desc(const void *a, const void *b)
     return by_value(b, a);
 }
 
-enum lsc_status rank_gains_init(struct rank_gains *g, const double *score, const unsigned char *y,
+enum lsc_status lsc_rank_gains_init(struct rank_gains *g, const double *score, const unsigned char *y,
                                 size_t n)
 {
     memset(g, 0, sizeof *g);
@@ -407,7 +407,7 @@ enum lsc_status rank_gains_init(struct rank_gains *g, const double *score, const
     return LSC_OK;
 }
 
-void rank_gains_fini(struct rank_gains *g)
+void lsc_rank_gains_fini(struct rank_gains *g)
 {
     lsc_free(g->value);
     lsc_free(g->rows_before);
@@ -429,7 +429,7 @@ static size_t group_of(const struct rank_gains *g, size_t k)
     return lo;
 }
 
-double rank_gains_positives(const struct rank_gains *g, size_t k)
+double lsc_rank_gains_positives(const struct rank_gains *g, size_t k)
 {
     if (k == 0 || g->n_groups == 0)
         return 0.0;
@@ -441,7 +441,7 @@ double rank_gains_positives(const struct rank_gains *g, size_t k)
     return (double)g->pos_before[t] + (double)(k - g->rows_before[t]) * pos / rows;
 }
 
-double rank_gains_score_at(const struct rank_gains *g, size_t k)
+double lsc_rank_gains_score_at(const struct rank_gains *g, size_t k)
 {
     if (g->n_groups == 0)
         return NAN;
@@ -452,7 +452,7 @@ double rank_gains_score_at(const struct rank_gains *g, size_t k)
     return g->value[group_of(g, k)];
 }
 
-void rank_gains_at_least(const struct rank_gains *g, double t, size_t *rows, size_t *positives)
+void lsc_rank_gains_at_least(const struct rank_gains *g, double t, size_t *rows, size_t *positives)
 {
     size_t a = 0;
     while (a < g->n_groups && g->value[a] >= t)

@@ -145,22 +145,22 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
         const struct lsc_column_enc *c = &m->columns[j];
         const char *v = rec->fields[s->col_of[j]];
         size_t len = rec->lens[s->col_of[j]];
-        trim_span(&v, &len);
-        int missing = is_na_token(v, len, &s->na);
+        lsc_trim_span(&v, &len);
+        int missing = lsc_is_na_token(v, len, &s->na);
         if (c->type == LSC_COL_NUMERIC) {
             double x = c->median;
             if (c->derived == DERIVE_ACCOUNT) {
-                size_t k = missing ? 1 : derive_counts_get(&s->accounts, v, len);
+                size_t k = missing ? 1 : lsc_derive_counts_get(&s->accounts, v, len);
                 x = (double)(k ? k : 1);
                 missing = 0;
             } else if (c->derived == DERIVE_DAYS_SINCE) {
-                if (!missing && !derive_days_since(v, len, s->as_of, &x)) {
+                if (!missing && !lsc_derive_days_since(v, len, s->as_of, &x)) {
                     snprintf(s->reason, sizeof s->reason,
                              "column \"%s\": not a date (YYYY-MM-DD): \"%.*s\"", c->source,
                              (int)(len > 40 ? 40 : len), v);
                     return 0;
                 }
-            } else if (!missing && !parse_number(v, len, &x)) {
+            } else if (!missing && !lsc_parse_number(v, len, &x)) {
                 snprintf(s->reason, sizeof s->reason, "column \"%s\": not a number: \"%.*s\"",
                          c->name, (int)(len > 40 ? 40 : len), v);
                 return 0;
@@ -181,7 +181,7 @@ static int row_eta(struct scorer *s, const struct csv_record *rec, double *eta, 
                 if (c->missing != SIZE_MAX)
                     level = c->missing;
             } else {
-                uint32_t id = dict_find(c->lookup, v, len);
+                uint32_t id = lsc_dict_find(c->lookup, v, len);
                 if (id != DICT_NONE && id != c->other && id != c->missing)
                     level = id;
                 else
@@ -231,8 +231,8 @@ static int put_reasons(FILE *fp, struct scorer *s, const struct csv_record *rec,
         size_t j = s->order[r];
         const char *v = rec->fields[s->col_of[j]];
         size_t len = rec->lens[s->col_of[j]];
-        trim_span(&v, &len);
-        if (is_na_token(v, len, &s->na)) {
+        lsc_trim_span(&v, &len);
+        if (lsc_is_na_token(v, len, &s->na)) {
             v = LSC_LEVEL_MISSING;
             len = strlen(v);
         }
@@ -243,7 +243,7 @@ static int put_reasons(FILE *fp, struct scorer *s, const struct csv_record *rec,
             break;
         used += (size_t)w;
     }
-    return csv_put_field(fp, buf, used);
+    return lsc_csv_put_field(fp, buf, used);
 }
 
 static size_t header_find(const struct csv_record *h, const char *name)
@@ -251,7 +251,7 @@ static size_t header_find(const struct csv_record *h, const char *name)
     for (size_t k = 0; k < h->nfields; k++) {
         const char *s = h->fields[k];
         size_t len = h->lens[k];
-        trim_span(&s, &len);
+        lsc_trim_span(&s, &len);
         if (strlen(name) == len && memcmp(s, name, len) == 0)
             return k;
     }
@@ -328,7 +328,7 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
 {
     enum lsc_status st;
     struct compare_config cfg;
-    compare_config_defaults(&cfg);
+    lsc_compare_config_defaults(&cfg);
     cfg.label = o->label;
     cfg.has_model = m != NULL;
     cfg.model_tier_hot = hot;
@@ -342,7 +342,7 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
         cfg.rules_kind = COMPARE_RULES_SHEET;
         cfg.rules_name = o->rules_sheet;
         if (o->rules_sheet != NULL && strcmp(o->rules_sheet, "-") != 0) {
-            if ((st = compare_sheet_read(o->rules_sheet, sheet, err)) != LSC_OK)
+            if ((st = lsc_compare_sheet_read(o->rules_sheet, sheet, err)) != LSC_OK)
                 return st;
             cfg.sheet = sheet;
         }
@@ -372,7 +372,7 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
         (*idn)[k] = o->ids.count ? o->ids.items[k] : m->ids[k];
     cfg.n_ids = s->n_ids;
     cfg.id_names = *idn;
-    return compare_new(out, &cfg, err);
+    return lsc_compare_new(out, &cfg, err);
 }
 
 /* The first pass: account sizes (the rules' and the model's "leads per
@@ -385,7 +385,7 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct scorer *s,
 {
     const struct csv_record *rec = NULL;
     size_t field = SIZE_MAX, rows = 0;
-    enum lsc_status st = csv_reader_next(r, &rec, err);
+    enum lsc_status st = lsc_csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
     if (rules != NULL &&
@@ -394,13 +394,13 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct scorer *s,
     if (model_col != SIZE_MAX) {
         field = header_find(rec, s->m->columns[model_col].source);
         if (field == SIZE_MAX)
-            return lsc_error_set(err, LSC_ERR_DATA, csv_reader_name(r), rec->line, 0,
+            return lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(r), rec->line, 0,
                                  "the model needs column \"%s\" (for \"%s\"), which the input "
                                  "lacks",
                                  s->m->columns[model_col].source, s->m->columns[model_col].name);
     }
     for (;;) {
-        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
+        if ((st = lsc_csv_reader_next(r, &rec, err)) != LSC_OK)
             return st;
         if (rec == NULL) {
             progress_report(o->progress, o->progress_userdata, r, rows, 1);
@@ -414,9 +414,9 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct scorer *s,
         if (field != SIZE_MAX && field < rec->nfields) {
             const char *v = rec->fields[field];
             size_t len = rec->lens[field];
-            trim_span(&v, &len);
-            if (!is_na_token(v, len, &s->na) &&
-                (st = derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
+            lsc_trim_span(&v, &len);
+            if (!lsc_is_na_token(v, len, &s->na) &&
+                (st = lsc_derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
                 return st;
         }
     }
@@ -451,8 +451,8 @@ static enum lsc_status open_input(const struct lsc_score_options *o, FILE *spool
 {
     struct csv_reader_opts ropts = {o->delimiter, 1};
     if (spool != NULL)
-        return csv_reader_open_stream(r, spool, "<stdin>", &ropts, err);
-    return csv_reader_open(r, o->input, &ropts, err);
+        return lsc_csv_reader_open_stream(r, spool, "<stdin>", &ropts, err);
+    return lsc_csv_reader_open(r, o->input, &ropts, err);
 }
 
 static int put_rule_columns(FILE *fp, const struct lsc_rules *rules,
@@ -463,7 +463,7 @@ static int put_rule_columns(FILE *fp, const struct lsc_rules *rules,
     size_t nc = lsc_rules_n_columns(rules, explain);
     for (size_t k = 0; k < nc; k++) {
         size_t len = res != NULL ? lsc_rules_column_value(rules, res, k, buf, size) : 0;
-        bad |= csv_put_field(fp, buf, len < size ? len : size - 1) != 0;
+        bad |= lsc_csv_put_field(fp, buf, len < size ? len : size - 1) != 0;
         bad |= putc(',', fp) == EOF;
     }
     return bad;
@@ -565,14 +565,14 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                            "nothing to score: give a model, a rules sheet or a rule score column");
         goto cleanup;
     }
-    if ((st = outfile_check(o->output, o->force, err)) != LSC_OK)
+    if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK)
         goto cleanup;
-    if (o->rejects != NULL && (st = outfile_check(o->rejects, o->force, err)) != LSC_OK)
+    if (o->rejects != NULL && (st = lsc_outfile_check(o->rejects, o->force, err)) != LSC_OK)
         goto cleanup;
-    if (o->compare_json != NULL && (st = outfile_check(o->compare_json, o->force, err)) != LSC_OK)
+    if (o->compare_json != NULL && (st = lsc_outfile_check(o->compare_json, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->compare_report != NULL &&
-        (st = outfile_check(o->compare_report, o->force, err)) != LSC_OK)
+        (st = lsc_outfile_check(o->compare_report, o->force, err)) != LSC_OK)
         goto cleanup;
     if (o->drift_json != NULL && (m == NULL || m->drift == NULL)) {
         st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -582,22 +582,22 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                                                            "train it again)");
         goto cleanup;
     }
-    if (o->drift_json != NULL && (st = outfile_check(o->drift_json, o->force, err)) != LSC_OK)
+    if (o->drift_json != NULL && (st = lsc_outfile_check(o->drift_json, o->force, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL) {
-        if ((st = drift_batch_init(&drift, m, err)) != LSC_OK)
+        if ((st = lsc_drift_batch_init(&drift, m, err)) != LSC_OK)
             goto cleanup;
         s.drift = &drift;
     }
     if (o->as_of_year != 0) {
-        s.as_of = derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
+        s.as_of = lsc_derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
     } else {
         char today[32];
-        s.as_of = derive_today(today, sizeof today);
+        s.as_of = lsc_derive_today(today, sizeof today);
     }
     size_t account_col = SIZE_MAX;
     if (m != NULL)
-        (void)derive_model_needs_accounts(m, &account_col);
+        (void)lsc_derive_model_needs_accounts(m, &account_col);
     int rules_pass = rules != NULL && lsc_rules_needs_accounts(rules);
     if (rules_pass || account_col != SIZE_MAX) {
         if (strcmp(o->input, "-") == 0 && (st = spool_stdin(&spool, err)) != LSC_OK)
@@ -605,7 +605,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         if ((st = open_input(o, spool, &r, err)) != LSC_OK ||
             (st = count_accounts(rules_pass ? rules : NULL, &s, account_col, r, o, err)) != LSC_OK)
             goto cleanup;
-        csv_reader_free(r);
+        lsc_csv_reader_free(r);
         r = NULL;
         if (spool != NULL && fseek(spool, 0, SEEK_SET) != 0) {
             st = lsc_error_set(err, LSC_ERR_IO, "<stdin>", 0, 0, "cannot rewind the spool");
@@ -614,8 +614,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     }
     if ((st = open_input(o, spool, &r, err)) != LSC_OK)
         goto cleanup;
-    const char *file = csv_reader_name(r);
-    if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
+    const char *file = lsc_csv_reader_name(r);
+    if ((st = lsc_csv_reader_next(r, &rec, err)) != LSC_OK)
         goto cleanup;
     if (rec == NULL) {
         st = lsc_error_set(err, LSC_ERR_DATA, file, 0, 0, "empty file: a header row is required");
@@ -646,19 +646,19 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             goto cleanup;
         }
     }
-    if ((st = outfile_open(&out, o->output, o->force, err)) != LSC_OK)
+    if ((st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
     FILE *fp = out.fp;
     int bad = 0;
     setvbuf(fp, NULL, _IOFBF, 1 << 16);
     if (o->format == LSC_FORMAT_JSONL) { /* the CSV below, transcoded (jsonl.h) */
-        if ((st = jsonl_open(&json, out.fp, s.n_ids, o->output, err)) != LSC_OK)
+        if ((st = lsc_jsonl_open(&json, out.fp, s.n_ids, o->output, err)) != LSC_OK)
             goto cleanup;
-        fp = jsonl_stream(json);
+        fp = lsc_jsonl_stream(json);
     }
     for (size_t k = 0; k < s.n_ids; k++) {
         const char *name = o->ids.count ? o->ids.items[k] : m->ids[k];
-        bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
+        bad |= lsc_csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
     }
     if (m != NULL)
         bad |= fputs(o->reasons > 0 ? "probability,score,tier,reasons_positive,reasons_negative,"
@@ -667,18 +667,18 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if (rules != NULL)
         for (size_t k = 0; k < lsc_rules_n_columns(rules, o->explain_rules); k++) {
             const char *name = lsc_rules_column_name(rules, k);
-            bad |= csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
+            bad |= lsc_csv_put_field(fp, name, strlen(name)) != 0 || putc(',', fp) == EOF;
         }
     if (o->rule_score_column != NULL)
         bad |= fputs("rule_score,rule_tier,", fp) == EOF;
     bad |= fputs("error\n", fp) == EOF;
     if (o->rejects != NULL) {
-        if ((st = outfile_open(&rej, o->rejects, o->force, err)) != LSC_OK)
+        if ((st = lsc_outfile_open(&rej, o->rejects, o->force, err)) != LSC_OK)
             goto cleanup;
         bad |= fputs("row,line,error\n", rej.fp) == EOF;
     }
     for (;;) {
-        if ((st = csv_reader_next(r, &rec, err)) != LSC_OK)
+        if ((st = lsc_csv_reader_next(r, &rec, err)) != LSC_OK)
             goto cleanup;
         if (rec == NULL)
             progress_report(o->progress, o->progress_userdata, r, sum->rows, 1);
@@ -701,11 +701,11 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         }
         for (size_t k = 0; k < s.n_ids; k++) {
             if (s.id_of[k] < rec->nfields)
-                bad |= csv_put_field(fp, rec->fields[s.id_of[k]], rec->lens[s.id_of[k]]) != 0;
+                bad |= lsc_csv_put_field(fp, rec->fields[s.id_of[k]], rec->lens[s.id_of[k]]) != 0;
             bad |= putc(',', fp) == EOF;
         }
         if (m != NULL && ok) {
-            double p = logreg_sigmoid(eta);
+            double p = lsc_logreg_sigmoid(eta);
             int score = lsc_score_from_probability(p);
             const char *tier = tier_of(score, hot, warm);
             sum->scored++;
@@ -714,7 +714,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             sum->warm += tier[0] == 'w';
             sum->cold += tier[0] == 'c';
             if (s.drift != NULL)
-                drift_batch_commit(s.drift, p);
+                lsc_drift_batch_commit(s.drift, p);
             crow.probability = p;
             crow.model_score = score;
             crow.model_tier = tier;
@@ -766,8 +766,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             double v = NAN;
             const char *t = ragged ? "" : rec->fields[s.rule_col];
             size_t len = ragged ? 0 : rec->lens[s.rule_col];
-            trim_span(&t, &len);
-            if (!ragged && parse_number(t, len, &v)) {
+            lsc_trim_span(&t, &len);
+            if (!ragged && lsc_parse_number(t, len, &v)) {
                 const char *rt = v >= o->rule_tier_hot ? "hot"
                                  : (v >= o->rule_tier_warm ? "warm" : "cold");
                 sum->rule_scored++;
@@ -784,10 +784,10 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         }
         if (!ok) {
             sum->rejected++;
-            bad |= csv_put_field(fp, s.reason, strlen(s.reason)) != 0;
+            bad |= lsc_csv_put_field(fp, s.reason, strlen(s.reason)) != 0;
             if (rej.fp != NULL) {
                 bad |= fprintf(rej.fp, "%zu,%zu,", sum->rows, rec->line) < 0;
-                bad |= csv_put_field(rej.fp, s.reason, strlen(s.reason)) != 0;
+                bad |= lsc_csv_put_field(rej.fp, s.reason, strlen(s.reason)) != 0;
                 bad |= putc('\n', rej.fp) == EOF;
             }
         }
@@ -800,7 +800,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
             if (y == LSC_LABEL_UNKNOWN) {
                 const char *v = rec->fields[s.label_col];
                 size_t len = rec->lens[s.label_col];
-                trim_span(&v, &len);
+                lsc_trim_span(&v, &len);
                 st = lsc_error_set(err, LSC_ERR_DATA, file, rec->line, s.label_col + 1,
                                    "label \"%s\": \"%.*s\" is not 1/0, true/false, yes/no or "
                                    "y/n; say which values mean converted with --label-positive "
@@ -809,10 +809,10 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                 goto cleanup;
             }
             if (y == LSC_LABEL_MISSING) {
-                compare_skip(cmp, COMPARE_SKIP_LABEL);
+                lsc_compare_skip(cmp, COMPARE_SKIP_LABEL);
             } else if ((m != NULL && !(ok && !ragged)) ||
                        ((rules != NULL || o->rule_score_column != NULL) && !have_rule)) {
-                compare_skip(cmp, COMPARE_SKIP_SCORE);
+                lsc_compare_skip(cmp, COMPARE_SKIP_SCORE);
             } else {
                 for (size_t k = 0; k < s.n_ids; k++) {
                     idv[k] = rec->fields[s.id_of[k]];
@@ -823,12 +823,12 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                 crow.y = y;
                 crow.ids = idv;
                 crow.id_lens = idl;
-                if ((st = compare_add(cmp, &crow, err)) != LSC_OK)
+                if ((st = lsc_compare_add(cmp, &crow, err)) != LSC_OK)
                     goto cleanup;
             }
         }
     }
-    if (json != NULL && (st = jsonl_finish(json, err)) != LSC_OK)
+    if (json != NULL && (st = lsc_jsonl_finish(json, err)) != LSC_OK)
         goto cleanup;
     if (bad) {
         st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
@@ -846,72 +846,72 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                  sum->rule_unevaluable);
     if (cmp != NULL) {
         char hex[65];
-        csv_reader_sha256_hex(r, hex);
-        compare_set_in_sample(cmp, m != NULL && m->training_sha256 != NULL &&
+        lsc_csv_reader_sha256_hex(r, hex);
+        lsc_compare_set_in_sample(cmp, m != NULL && m->training_sha256 != NULL &&
                                        strcmp(hex, m->training_sha256) == 0);
-        if ((st = compare_finish(cmp, err)) != LSC_OK)
+        if ((st = lsc_compare_finish(cmp, err)) != LSC_OK)
             goto cleanup;
         if (o->compare_json != NULL &&
-            ((st = outfile_open(&cj, o->compare_json, o->force, err)) != LSC_OK ||
+            ((st = lsc_outfile_open(&cj, o->compare_json, o->force, err)) != LSC_OK ||
              (st = lsc_compare_write_json(cmp, cj.fp, err)) != LSC_OK))
             goto cleanup;
         if (o->compare_report != NULL &&
-            ((st = outfile_open(&cr, o->compare_report, o->force, err)) != LSC_OK ||
-             (st = report_is_html(o->compare_report) ? lsc_compare_write_html(cmp, cr.fp, err)
+            ((st = lsc_outfile_open(&cr, o->compare_report, o->force, err)) != LSC_OK ||
+             (st = lsc_report_is_html(o->compare_report) ? lsc_compare_write_html(cmp, cr.fp, err)
                                                       : lsc_compare_write_report(cmp, cr.fp, err)) !=
                  LSC_OK))
             goto cleanup;
     }
     if (s.drift != NULL && drift.rows > 0) {
-        if ((st = drift_batch_result(&drift, &dres, err)) != LSC_OK)
+        if ((st = lsc_drift_batch_result(&drift, &dres, err)) != LSC_OK)
             goto cleanup;
         report_drift(m, &dres, log, sum);
         if (o->drift_json != NULL &&
-            ((st = outfile_open(&dj, o->drift_json, o->force, err)) != LSC_OK ||
-             (st = drift_write_json(&drift, &dres, dj.fp, o->drift_json, err)) != LSC_OK))
+            ((st = lsc_outfile_open(&dj, o->drift_json, o->force, err)) != LSC_OK ||
+             (st = lsc_drift_write_json(&drift, &dres, dj.fp, o->drift_json, err)) != LSC_OK))
             goto cleanup;
     }
     /* the rejects first: if the scores then fail, take the rejects back so
      * no half result is left */
-    if (rej.fp != NULL && (st = outfile_commit(&rej, err)) != LSC_OK)
+    if (rej.fp != NULL && (st = lsc_outfile_commit(&rej, err)) != LSC_OK)
         goto cleanup;
-    st = outfile_commit(&out, err);
+    st = lsc_outfile_commit(&out, err);
     if (st != LSC_OK && o->rejects != NULL && strcmp(o->rejects, "-") != 0)
         (void)remove(o->rejects);
     if (st == LSC_OK && cj.fp != NULL)
-        st = outfile_commit(&cj, err);
+        st = lsc_outfile_commit(&cj, err);
     if (st == LSC_OK && cr.fp != NULL)
-        st = outfile_commit(&cr, err);
+        st = lsc_outfile_commit(&cr, err);
     if (st == LSC_OK && dj.fp != NULL)
-        st = outfile_commit(&dj, err);
+        st = lsc_outfile_commit(&dj, err);
     if (st == LSC_OK) {
         sum->compare = cmp;
         cmp = NULL;
     }
 cleanup:
-    jsonl_free(json); /* before the output it writes to is closed */
-    outfile_abort(&dj);
-    drift_result_fini(&dres);
-    drift_batch_fini(&drift);
-    outfile_abort(&cj);
-    outfile_abort(&cr);
+    lsc_jsonl_free(json); /* before the output it writes to is closed */
+    lsc_outfile_abort(&dj);
+    lsc_drift_result_fini(&dres);
+    lsc_drift_batch_fini(&drift);
+    lsc_outfile_abort(&cj);
+    lsc_outfile_abort(&cr);
     lsc_compare_free(cmp);
-    compare_sheet_fini(&sheet);
+    lsc_compare_sheet_fini(&sheet);
     lsc_free(dims);
     lsc_free(idn);
     lsc_free((void *)idv);
     lsc_free(idl);
-    outfile_abort(&out);
-    outfile_abort(&rej);
+    lsc_outfile_abort(&out);
+    lsc_outfile_abort(&rej);
     lsc_rule_result_fini(&res);
     lsc_free(vbuf);
     lsc_free(s.contrib);
     lsc_free(s.order);
-    csv_reader_free(r);
+    lsc_csv_reader_free(r);
     if (spool != NULL)
         fclose(spool);
     lsc_free(s.col_of);
     lsc_free(s.id_of);
-    derive_counts_fini(&s.accounts);
+    lsc_derive_counts_fini(&s.accounts);
     return st;
 }

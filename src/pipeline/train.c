@@ -59,7 +59,7 @@ static enum lsc_status check_weight_split_options(const struct lsc_train_options
     if ((o->split_date == NULL) != (o->cutoff == NULL))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--split-date COL and --cutoff DATE go together");
-    if (o->cutoff != NULL && !date_split_parse(o->cutoff, strlen(o->cutoff), &days))
+    if (o->cutoff != NULL && !lsc_date_split_parse(o->cutoff, strlen(o->cutoff), &days))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--cutoff: \"%s\" is not an ISO date (YYYY-MM-DD)", o->cutoff);
     if (o->weight != NULL && o->split_date != NULL && strcmp(o->weight, o->split_date) == 0)
@@ -173,7 +173,7 @@ static enum lsc_status check_utf8(const struct lsc_strings *s, const char *optio
                                   struct lsc_error *err)
 {
     for (size_t i = 0; i < s->count; i++)
-        if (!utf8_valid(s->items[i], strlen(s->items[i]), NULL))
+        if (!lsc_utf8_valid(s->items[i], strlen(s->items[i]), NULL))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "%s: a value is not valid UTF-8; convert the file and the "
                                  "options to UTF-8 (e.g. with iconv)",
@@ -296,7 +296,7 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     m->training_sha256 = lsc_strdup(ds->sha256);
     m->target = lsc_strdup(o->target);
     m->options = options_json(o);
-    if (m->options != NULL && !derive_record_options(m->options, o, ds)) {
+    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds)) {
         json_decref(m->options);
         m->options = NULL;
     }
@@ -325,7 +325,7 @@ struct warm_start {
 
 static void warm_start_free(struct warm_start *w)
 {
-    dict_free(w->names);
+    lsc_dict_free(w->names);
     lsc_free(w->coef);
     w->names = NULL;
     w->coef = NULL;
@@ -334,12 +334,12 @@ static void warm_start_free(struct warm_start *w)
 static enum lsc_status warm_start_save(struct warm_start *w, const struct lsc_model *m,
                                        struct lsc_error *err)
 {
-    w->names = dict_new();
+    w->names = lsc_dict_new();
     w->coef = lsc_malloc(m->n_features * sizeof *w->coef);
     if (w->names == NULL || w->coef == NULL)
         return lsc_error_nomem(err);
     for (size_t j = 0; j < m->n_features; j++) {
-        uint32_t id = dict_intern(w->names, m->feature_names[j], strlen(m->feature_names[j]), NULL);
+        uint32_t id = lsc_dict_intern(w->names, m->feature_names[j], strlen(m->feature_names[j]), NULL);
         if (id == DICT_NONE)
             return lsc_error_nomem(err);
         w->coef[id] = m->coef[j];
@@ -365,7 +365,7 @@ static enum lsc_status choose_lambda(const struct design *d, const struct lsc_tr
                          o->l1_ratio, 40, 1e-4, o->max_iter, o->tol};
     lsc_logf(log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
              co.folds, co.n_lambda);
-    enum lsc_status st = cv_run(d, &co, cv, err);
+    enum lsc_status st = lsc_cv_run(d, &co, cv, err);
     if (st == LSC_OK && cv->not_converged > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "cross-validation: %zu fits did not converge in %zu iterations; raise --max-iter",
@@ -387,20 +387,20 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     struct design d;
     memset(&d, 0, sizeof d);
     if (fw->w != NULL &&
-        (st = weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
+        (st = lsc_weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
             LSC_OK)
         goto cleanup;
-    st = encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
+    st = lsc_encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
     if (st == LSC_OK)
-        st = derive_attach(m, ds, *col_src, err);
+        st = lsc_derive_attach(m, ds, *col_src, err);
     if (st != LSC_OK)
         goto cleanup;
     for (size_t j = 0; warm != NULL && j < m->n_features; j++) {
-        uint32_t id = dict_find(warm->names, m->feature_names[j], strlen(m->feature_names[j]));
+        uint32_t id = lsc_dict_find(warm->names, m->feature_names[j], strlen(m->feature_names[j]));
         if (id != DICT_NONE)
             m->coef[j] = warm->coef[id];
     }
-    st = design_build(&d, ds, m, *col_src, rows, n, err);
+    st = lsc_design_build(&d, ds, m, *col_src, rows, n, err);
     if (st != LSC_OK)
         goto cleanup;
     d.w = fw->w;
@@ -419,7 +419,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     if (o->l1_ratio > 0.0) {
         struct enet_opts eo = {*lambda, o->l1_ratio, o->max_iter, o->tol};
         struct enet_result er;
-        st = enet_fit(&d, &eo, m->coef, &er, err);
+        st = lsc_enet_fit(&d, &eo, m->coef, &er, err);
         memset(res, 0, sizeof *res);
         res->iterations = er.iterations;
         res->converged = er.converged;
@@ -427,7 +427,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         res->grad_norm = er.kkt;
     } else {
         struct logreg_opts lo = {*lambda, o->max_iter, o->tol, h};
-        st = logreg_fit(&d, &lo, m->coef, res, err);
+        st = lsc_logreg_fit(&d, &lo, m->coef, res, err);
     }
     if (st != LSC_OK)
         goto cleanup;
@@ -437,7 +437,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
                  "raise --max-iter or --l2",
                  res->iterations, res->grad_norm, o->tol);
 cleanup:
-    design_free(&d);
+    lsc_design_free(&d);
     return st;
 }
 
@@ -446,14 +446,14 @@ static enum lsc_status predict_rows(const struct dataset *ds, const struct lsc_m
                                     double *prob, struct lsc_error *err)
 {
     struct design d;
-    enum lsc_status st = design_build(&d, ds, m, col_src, rows, n, err);
+    enum lsc_status st = lsc_design_build(&d, ds, m, col_src, rows, n, err);
     if (st != LSC_OK)
         return st;
-    st = design_linear(&d, m->coef, prob, err);
+    st = lsc_design_linear(&d, m->coef, prob, err);
     if (st == LSC_OK)
         for (size_t i = 0; i < n; i++)
-            prob[i] = logreg_sigmoid(prob[i]);
-    design_free(&d);
+            prob[i] = lsc_logreg_sigmoid(prob[i]);
+    lsc_design_free(&d);
     return st;
 }
 
@@ -461,17 +461,17 @@ static enum lsc_status write_predictions(const struct dataset *ds, const double 
                                          const char *path, int force, struct lsc_error *err)
 {
     struct outfile o;
-    enum lsc_status st = outfile_open(&o, path, force, err);
+    enum lsc_status st = lsc_outfile_open(&o, path, force, err);
     if (st != LSC_OK)
         return st;
     int bad = fputs("row,line,probability\n", o.fp) == EOF;
     for (size_t i = 0; i < ds->n_rows && !bad; i++)
         bad = fprintf(o.fp, "%zu,%zu,%.17g\n", ds->row_number[i], ds->row_line[i], prob[i]) < 0;
     if (bad) {
-        outfile_abort(&o);
+        lsc_outfile_abort(&o);
         return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
     }
-    return outfile_commit(&o, err);
+    return lsc_outfile_commit(&o, err);
 }
 
 /* Wald statistics of the saved fit. A singular information matrix (only
@@ -485,7 +485,7 @@ static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d,
     struct fit_stats fs;
     if (cs == NULL)
         return lsc_error_nomem(err);
-    st = stats_compute(d, m->coef, l2, hessian, objective, cs, &fs, err);
+    st = lsc_stats_compute(d, m->coef, l2, hessian, objective, cs, &fs, err);
     if (st == LSC_ERR_NUMERIC) {
         lsc_logf(log, LSC_LOG_WARN, "%s; coefficient statistics are left out", err ? err->message : "singular");
         lsc_error_clear(err);
@@ -557,9 +557,9 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
     w->population_rate = NAN;
     if (o->population_rate > 0.0) {
         w->population_rate = o->population_rate;
-        w->intercept_correction = weights_prior_correction(o->population_rate, w->fitted_rate);
-        weights_shift_intercept(m, w->intercept_correction);
-    } else if (fabs(weights_prior_correction(w->sample_rate, w->fitted_rate)) > 0.05) {
+        w->intercept_correction = lsc_weights_prior_correction(o->population_rate, w->fitted_rate);
+        lsc_weights_shift_intercept(m, w->intercept_correction);
+    } else if (fabs(lsc_weights_prior_correction(w->sample_rate, w->fitted_rate)) > 0.05) {
         /* the odds moved by more than about 5 %: probabilities are off scale */
         lsc_logf(log, LSC_LOG_WARN,
                  "the weights move the positive rate the model is fitted to from %.4f to %.4f: "
@@ -644,7 +644,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     memset(&winfo, 0, sizeof winfo);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
-    report_warnings_init(&warns, log);
+    lsc_report_warnings_init(&warns, log);
     if (o->report != NULL)
         log = &warns.log; /* every warning goes into the report too */
 
@@ -656,16 +656,16 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
                            "--baseline compares on the holdout rows: it needs --holdout > 0");
         goto cleanup;
     }
-    la_init();
-    if (o->export_design && (st = outfile_check(o->export_design, o->force, err)) != LSC_OK)
+    lsc_la_init();
+    if (o->export_design && (st = lsc_outfile_check(o->export_design, o->force, err)) != LSC_OK)
         goto cleanup;
-    if (o->predictions && (st = outfile_check(o->predictions, o->force, err)) != LSC_OK)
+    if (o->predictions && (st = lsc_outfile_check(o->predictions, o->force, err)) != LSC_OK)
         goto cleanup;
-    if (o->report && (st = outfile_check(o->report, o->force, err)) != LSC_OK)
+    if (o->report && (st = lsc_outfile_check(o->report, o->force, err)) != LSC_OK)
         goto cleanup;
-    if ((st = dataset_load(&ds, o, log, err)) != LSC_OK)
+    if ((st = lsc_dataset_load(&ds, o, log, err)) != LSC_OK)
         goto cleanup;
-    if ((st = dataset_map_target(ds, o, err)) != LSC_OK) {
+    if ((st = lsc_dataset_map_target(ds, o, err)) != LSC_OK) {
         if (err != NULL && err->file[0] == '\0')
             snprintf(err->file, sizeof err->file, "%s", ds->file);
         goto cleanup;
@@ -674,7 +674,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->rows_used = ds->n_rows;
     sum->rows_skipped_target = ds->rows_skipped_target;
     sum->positives = ds->positives;
-    if ((st = weights_load(ds, &wbase, err)) != LSC_OK) {
+    if ((st = lsc_weights_load(ds, &wbase, err)) != LSC_OK) {
         sum->input_rejected = 1;
         goto cleanup;
     }
@@ -691,8 +691,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     /* by date: before the diagnostics, so a bad date stops the run first */
     if (o->split_date != NULL) {
         long cutoff = 0;
-        date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
-        st = date_split_rows(ds, cutoff, &train, &ntrain, &hold, &nhold, &sum->date_missing_rows,
+        lsc_date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
+        st = lsc_date_split_rows(ds, cutoff, &train, &ntrain, &hold, &nhold, &sum->date_missing_rows,
                              &sum->input_rejected, err);
         if (st != LSC_OK)
             goto cleanup;
@@ -705,14 +705,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
                      o->refit ? " (the refit on all rows includes them)" : "");
     }
 
-    m = model_new();
+    m = lsc_model_new();
     if (m == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     m->l2 = o->l2;
-    if ((st = diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
-        (st = diag_columns(m, ds, log, err)) != LSC_OK)
+    if ((st = lsc_diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
+        (st = lsc_diag_columns(m, ds, log, err)) != LSC_OK)
         goto cleanup;
     if (o->split_date == NULL &&
         (st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
@@ -729,8 +729,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     sum->iterations = res.iterations;
     sum->converged = res.converged;
 
-    st = nhold > 0 ? diag_leakage(m, ds, col_src, train, ntrain, hold, nhold, log, err)
-                   : diag_leakage(m, ds, col_src, NULL, ds->n_rows, NULL, ds->n_rows, log, err);
+    st = nhold > 0 ? lsc_diag_leakage(m, ds, col_src, train, ntrain, hold, nhold, log, err)
+                   : lsc_diag_leakage(m, ds, col_src, NULL, ds->n_rows, NULL, ds->n_rows, log, err);
     if (st != LSC_OK)
         goto cleanup;
     prob = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *prob);
@@ -749,19 +749,19 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
             ybuf[i] = ds->y[hold[i]];
             h->positives += ybuf[i] > 0.5;
         }
-        if ((st = metrics_auc(prob, ybuf, nhold, &h->auc)) != LSC_OK) {
+        if ((st = lsc_metrics_auc(prob, ybuf, nhold, &h->auc)) != LSC_OK) {
             st = lsc_error_nomem(err);
             goto cleanup;
         }
-        h->log_loss = metrics_log_loss(prob, ybuf, nhold);
-        h->brier = metrics_brier(prob, ybuf, nhold);
+        h->log_loss = lsc_metrics_log_loss(prob, ybuf, nhold);
+        h->brier = lsc_metrics_brier(prob, ybuf, nhold);
         h->base_rate = (double)h->positives / (double)nhold;
         struct metrics_threshold mt;
-        metrics_at_threshold(prob, ybuf, nhold, 0.5, &mt);
+        lsc_metrics_at_threshold(prob, ybuf, nhold, 0.5, &mt);
         h->precision_at_50 = mt.precision;
         h->recall_at_50 = mt.recall;
         h->accuracy_at_50 = mt.accuracy;
-        if ((st = validation_tables(h, ybuf, prob, NULL, nhold, err)) != LSC_OK)
+        if ((st = lsc_validation_tables(h, ybuf, prob, NULL, nhold, err)) != LSC_OK)
             goto cleanup;
         if (o->report != NULL) {
             hold_p = lsc_malloc(nhold * sizeof *hold_p);
@@ -781,7 +781,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         if (o->baseline != NULL) {
             m->tier_hot = o->tier_hot;
             m->tier_warm = o->tier_warm;
-            st = baseline_compare(m, o->baseline, o->baseline_file ? o->baseline_file : "",
+            st = lsc_baseline_compare(m, o->baseline, o->baseline_file ? o->baseline_file : "",
                                   ds, hold, nhold, prob, err);
             if (st != LSC_OK)
                 goto cleanup;
@@ -816,14 +816,14 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
 
     /* the design the saved coefficients were fitted on */
     int all = m->refit || nhold == 0;
-    st = design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
+    st = lsc_design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
     if (st != LSC_OK)
         goto cleanup;
     d.w = wfit;
-    if ((st = diag_separation(m, &d, log, err)) != LSC_OK ||
-        (st = diag_collinearity(m, &d, log, err)) != LSC_OK)
+    if ((st = lsc_diag_separation(m, &d, log, err)) != LSC_OK ||
+        (st = lsc_diag_collinearity(m, &d, log, err)) != LSC_OK)
         goto cleanup;
-    if (wfit != NULL && !weights_all_integer(wfit, d.rows, d.n))
+    if (wfit != NULL && !lsc_weights_all_integer(wfit, d.rows, d.n))
         lsc_logf(log, LSC_LOG_NOTE,
                  "the weights are not all whole numbers, so they cannot be read as frequency "
                  "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
@@ -835,7 +835,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     if (o->split_date != NULL) {
         struct lsc_date_split *sp = &m->date_split;
         char day[16];
-        date_split_normalise(o->cutoff, day);
+        lsc_date_split_normalise(o->cutoff, day);
         sp->present = 1;
         sp->column = lsc_strdup(o->split_date);
         sp->cutoff = lsc_strdup(day);
@@ -849,11 +849,11 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     }
     /* the drift reference: the saved model's scores on its fitting rows
      * (the design d just built, so no second copy of it) */
-    if ((st = design_linear(&d, m->coef, prob, err)) != LSC_OK)
+    if ((st = lsc_design_linear(&d, m->coef, prob, err)) != LSC_OK)
         goto cleanup;
     for (size_t i = 0; i < (all ? ds->n_rows : ntrain); i++)
-        prob[i] = logreg_sigmoid(prob[i]);
-    if ((st = drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
+        prob[i] = lsc_logreg_sigmoid(prob[i]);
+    if ((st = lsc_drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
                               err)) != LSC_OK)
         goto cleanup;
     if (o->l1_ratio > 0.0)
@@ -862,7 +862,7 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         /* the --weight values; balanced class factors are in the model */
         struct design dx = d;
         dx.w = wbase;
-        st = design_export_csv(&dx, m, o->export_design, o->force, err);
+        st = lsc_design_export_csv(&dx, m, o->export_design, o->force, err);
         if (st != LSC_OK)
             goto cleanup;
     }
@@ -872,22 +872,22 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
         if ((st = write_predictions(ds, prob, o->predictions, o->force, err)) != LSC_OK)
             goto cleanup;
     }
-    if ((st = model_validate(m, NULL, err)) != LSC_OK)
+    if ((st = lsc_model_validate(m, NULL, err)) != LSC_OK)
         goto cleanup;
     if (o->report != NULL &&
-        (st = report_train_html(m, sum, ybuf, hold_p, hold_p != NULL ? nhold : 0, &warns,
+        (st = lsc_report_train_html(m, sum, ybuf, hold_p, hold_p != NULL ? nhold : 0, &warns,
                                 o->report, o->force, err)) != LSC_OK)
         goto cleanup;
     *out = m;
     m = NULL;
 cleanup:
-    cv_path_free(&cv);
+    lsc_cv_path_free(&cv);
     lsc_free(hess);
     lsc_free(wbase);
     lsc_free(wfit);
     warm_start_free(&warm);
-    design_free(&d);
-    dataset_free(ds);
+    lsc_design_free(&d);
+    lsc_dataset_free(ds);
     lsc_model_free(m);
     lsc_free(train);
     lsc_free(hold);
@@ -895,6 +895,6 @@ cleanup:
     lsc_free(prob);
     lsc_free(ybuf);
     lsc_free(hold_p);
-    report_warnings_fini(&warns);
+    lsc_report_warnings_fini(&warns);
     return st;
 }

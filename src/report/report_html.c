@@ -53,7 +53,7 @@ static void warn_cb(void *ud, enum lsc_log_level level, const char *msg)
     w->items[w->n++] = copy;
 }
 
-void report_warnings_init(struct report_warnings *w, const struct lsc_log *inner)
+void lsc_report_warnings_init(struct report_warnings *w, const struct lsc_log *inner)
 {
     memset(w, 0, sizeof *w);
     w->inner = inner;
@@ -61,7 +61,7 @@ void report_warnings_init(struct report_warnings *w, const struct lsc_log *inner
     w->log.userdata = w;
 }
 
-void report_warnings_fini(struct report_warnings *w)
+void lsc_report_warnings_fini(struct report_warnings *w)
 {
     if (w == NULL)
         return;
@@ -82,8 +82,8 @@ static void esc_n(FILE *fp, const char *s, size_t len)
     char buf[4096];
     if (s == NULL)
         return;
-    if (!utf8_valid(s, len, NULL)) {
-        escape_bytes(s, len, buf, sizeof buf);
+    if (!lsc_utf8_valid(s, len, NULL)) {
+        lsc_escape_bytes(s, len, buf, sizeof buf);
         s = buf;
         len = strlen(buf);
     }
@@ -486,10 +486,10 @@ static enum lsc_status curve_points(const struct curves_ops *c, int pr, double *
         return LSC_ERR_NOMEM;
     }
     for (size_t g = pr ? 1 : 0; g <= c->n_groups; g++) {
-        x[k] = curves_tpr(c, g);
-        y[k] = pr ? curves_precision(c, g) : curves_tpr(c, g);
+        x[k] = lsc_curves_tpr(c, g);
+        y[k] = pr ? lsc_curves_precision(c, g) : lsc_curves_tpr(c, g);
         if (!pr)
-            x[k] = curves_fpr(c, g);
+            x[k] = lsc_curves_fpr(c, g);
         k++;
     }
     *n = thin(x, y, k, CURVE_EPS);
@@ -994,7 +994,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
     data_summary(fp, m, s);
     warnings_section(fp, m, w);
     if (h->present && n > 0) {
-        if (curves_ops_init(&ops, y, p, NULL, n) != LSC_OK) {
+        if (lsc_curves_ops_init(&ops, y, p, NULL, n) != LSC_OK) {
             st = LSC_ERR_NOMEM;
             goto cleanup;
         }
@@ -1023,11 +1023,11 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
         validation_tables_html(fp, h);
     page_close(fp);
 cleanup:
-    curves_ops_fini(&ops);
+    lsc_curves_ops_fini(&ops);
     return st;
 }
 
-enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
+enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
                                   const double *y, const double *p, size_t n,
                                   const struct report_warnings *warns, const char *path,
                                   int force, struct lsc_error *err)
@@ -1039,11 +1039,11 @@ enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_tr
     if (warns != NULL && warns->failed)
         return lsc_error_nomem(err);
     /* the model as its file has it (for optional sections such as fit.cv) */
-    if ((root = model_json_tree(m)) == NULL) {
+    if ((root = lsc_model_json_tree(m)) == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if ((st = outfile_open(&out, path, force, err)) != LSC_OK)
+    if ((st = lsc_outfile_open(&out, path, force, err)) != LSC_OK)
         goto cleanup;
     st = write_train(out.fp, m, sum, y, p, n, warns, root);
     if (st == LSC_ERR_NOMEM) {
@@ -1054,18 +1054,18 @@ enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_tr
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
         goto cleanup;
     }
-    st = outfile_commit(&out, err);
+    st = lsc_outfile_commit(&out, err);
 cleanup:
-    outfile_abort(&out);
+    lsc_outfile_abort(&out);
     json_decref(root);
     return st;
 }
 
-int report_is_html(const char *path)
+int lsc_report_is_html(const char *path)
 {
     size_t n = path != NULL ? strlen(path) : 0;
-    return (n >= 5 && span_ieq(path + n - 5, 5, ".html")) ||
-           (n >= 4 && span_ieq(path + n - 4, 4, ".htm"));
+    return (n >= 5 && lsc_span_ieq(path + n - 5, 5, ".html")) ||
+           (n >= 4 && lsc_span_ieq(path + n - 4, 4, ".htm"));
 }
 
 /* ---- the comparison report ---------------------------------------------------- */
@@ -1099,7 +1099,7 @@ static enum lsc_status compare_roc(FILE *fp, const json_t *root, size_t n, const
     for (size_t i = 0; i < n; i++)
         yd[i] = yb[i];
     for (int s = 0; s < 2; s++)
-        if (sc[s] != NULL && ((st = curves_ops_init(&ops[s], yd, sc[s], NULL, n)) != LSC_OK ||
+        if (sc[s] != NULL && ((st = lsc_curves_ops_init(&ops[s], yd, sc[s], NULL, n)) != LSC_OK ||
                               (st = curve_points(&ops[s], 0, &x[s], &y[s], &k[s])) != LSC_OK))
             goto cleanup;
     struct axes ax = {0, 1, 0, 1, 0, 1, 1, 0, "false positive rate (non-converters flagged)",
@@ -1137,7 +1137,7 @@ static enum lsc_status compare_roc(FILE *fp, const json_t *root, size_t n, const
     chart_close(&c, cap);
 cleanup:
     for (int s = 0; s < 2; s++) {
-        curves_ops_fini(&ops[s]);
+        lsc_curves_ops_fini(&ops[s]);
         lsc_free(x[s]);
         lsc_free(y[s]);
     }
@@ -1368,7 +1368,7 @@ enum lsc_status lsc_compare_write_html(const struct lsc_compare *cmp, FILE *fp,
     const unsigned char *y = NULL;
     const double *p = NULL, *r = NULL;
     char a[64], b[64];
-    const json_t *root = cmp != NULL ? compare_data(cmp, &n, &y, &p, &r) : NULL;
+    const json_t *root = cmp != NULL ? lsc_compare_data(cmp, &n, &y, &p, &r) : NULL;
     if (root == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "no comparison to write");
     const json_t *model = json_object_get(root, "model"), *rules = json_object_get(root, "rules");

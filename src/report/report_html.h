@@ -16,9 +16,9 @@
 #include "model_def.h"
 
 /* A log that forwards every message to inner (may be NULL) and keeps a
- * copy of each warning for the report. report_warnings_init() cannot fail;
+ * copy of each warning for the report. lsc_report_warnings_init() cannot fail;
  * a copy that cannot be allocated sets failed (reported as LSC_ERR_NOMEM
- * by report_train_html()). Free with report_warnings_fini(). */
+ * by lsc_report_train_html()). Free with lsc_report_warnings_fini(). */
 struct report_warnings {
     struct lsc_log log; /* hand &log to the library */
     const struct lsc_log *inner;
@@ -27,21 +27,21 @@ struct report_warnings {
     int failed;
 };
 
-void report_warnings_init(struct report_warnings *w, const struct lsc_log *inner);
-void report_warnings_fini(struct report_warnings *w);
+void lsc_report_warnings_init(struct report_warnings *w, const struct lsc_log *inner);
+void lsc_report_warnings_fini(struct report_warnings *w);
 
 /* Writes the training report to path (atomically; LSC_ERR_EXISTS when it
  * exists and force is 0): m is the finished model, sum the training
  * summary, y and p the n validation rows (outcome 1/0 and predicted
  * probability; n = 0 without a holdout), warns the warnings collected
  * while training (may be NULL). LSC_ERR_IO, LSC_ERR_NOMEM. */
-enum lsc_status report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
+enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
                                   const double *y, const double *p, size_t n,
                                   const struct report_warnings *warns, const char *path,
                                   int force, struct lsc_error *err);
 
 /* 1 when path ends in .html or .htm (any case): the comparison report is
  * then written as HTML instead of text. */
-int report_is_html(const char *path);
+int lsc_report_is_html(const char *path);
 
 #endif

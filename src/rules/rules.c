@@ -15,7 +15,7 @@
  *   4. the total is the sum of the dimensions, clamped to the total's min
  *      (0 unless negative totals are allowed) and max;
  *   5. qualified, tier and grade hold when a value is >= its cut-off.
- * Calendar dates become day numbers with civil_day_number() (util.c) from H. Hinnant,
+ * Calendar dates become day numbers with lsc_civil_day_number() (util.c) from H. Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms"
  * (http://howardhinnant.github.io/date_algorithms.html).
  */
@@ -312,7 +312,7 @@ static int normalize_word(const char *s, size_t len, char out[WORD_MAX])
 {
     size_t n = 0;
     int ok = 1, space = 0;
-    trim_span(&s, &len);
+    lsc_trim_span(&s, &len);
     for (size_t i = 0; ok && i < len; i++) {
         char c = lower(s[i]);
         if (c == '_' || c == ' ' || c == '\t') {
@@ -487,7 +487,7 @@ static int parse_date_with(const char *s, size_t len, const char *fmt, long *day
     }
     ok = ok && (i == len || s[i] == 'T' || s[i] == ' ') && valid_ymd(y, m, d);
     if (ok)
-        *day = civil_day_number(y, m, d);
+        *day = lsc_civil_day_number(y, m, d);
     return ok;
 }
 
@@ -551,7 +551,7 @@ static void get_field(const struct loader *L, int c, const char **s, size_t *len
     } else {
         *s = L->rec->fields[i];
         *len = L->rec->lens[i];
-        trim_span(s, len);
+        lsc_trim_span(s, len);
     }
 }
 
@@ -654,7 +654,7 @@ cleanup:
 
 static int parse_amount(const char *s, size_t len, double *out)
 {
-    return parse_number(s, len, out) && fabs(*out) <= MAX_POINTS;
+    return lsc_parse_number(s, len, out) && fabs(*out) <= MAX_POINTS;
 }
 
 /* "90", "90 days", "1 day" -> 90, 1. */
@@ -669,8 +669,8 @@ static int parse_days(const char *s, size_t len, long *out)
     int ok = i > 0 && v <= MAX_DAYS;
     const char *rest = s + i;
     size_t rlen = len - i;
-    trim_span(&rest, &rlen);
-    ok = ok && (rlen == 0 || span_ieq(rest, rlen, "day") || span_ieq(rest, rlen, "days"));
+    lsc_trim_span(&rest, &rlen);
+    ok = ok && (rlen == 0 || lsc_span_ieq(rest, rlen, "day") || lsc_span_ieq(rest, rlen, "days"));
     if (ok)
         *out = v;
     return ok;
@@ -699,8 +699,8 @@ static int parse_span_number(const char *s, const struct span *sp, double *out)
 {
     const char *p = s + sp->off;
     size_t n = sp->len;
-    trim_span(&p, &n);
-    return parse_number(p, n, out);
+    lsc_trim_span(&p, &n);
+    return lsc_parse_number(p, n, out);
 }
 
 /* "25% per 30 days" (a leading '-' allowed) -> keep 0.75, period 30. */
@@ -711,19 +711,19 @@ static int parse_decay(const char *s, size_t len, double *keep, long *period)
         pct++;
     const char *num = s, *rest = s + pct + 1;
     size_t nlen = pct, rlen = pct < len ? len - pct - 1 : 0;
-    trim_span(&num, &nlen);
+    lsc_trim_span(&num, &nlen);
     if (nlen > 0 && num[0] == '-') {
         num++;
         nlen--;
     }
     double rate = 0.0;
-    int ok = pct < len && parse_number(num, nlen, &rate) && rate > 0.0 && rate <= 100.0;
-    trim_span(&rest, &rlen);
-    ok = ok && rlen > 4 && span_ieq(rest, 3, "per") && (rest[3] == ' ' || rest[3] == '\t');
+    int ok = pct < len && lsc_parse_number(num, nlen, &rate) && rate > 0.0 && rate <= 100.0;
+    lsc_trim_span(&rest, &rlen);
+    ok = ok && rlen > 4 && lsc_span_ieq(rest, 3, "per") && (rest[3] == ' ' || rest[3] == '\t');
     if (ok) {
         rest += 4;
         rlen -= 4;
-        trim_span(&rest, &rlen);
+        lsc_trim_span(&rest, &rlen);
         ok = parse_days(rest, rlen, period) && *period >= 1;
     }
     if (ok)
@@ -734,9 +734,9 @@ static int parse_decay(const char *s, size_t len, double *keep, long *period)
 static int parse_yes_no(const char *s, size_t len, int *out)
 {
     int ok = 1;
-    if (span_ieq(s, len, "yes") || span_ieq(s, len, "true") || span_ieq(s, len, "1"))
+    if (lsc_span_ieq(s, len, "yes") || lsc_span_ieq(s, len, "true") || lsc_span_ieq(s, len, "1"))
         *out = 1;
-    else if (span_ieq(s, len, "no") || span_ieq(s, len, "false") || span_ieq(s, len, "0"))
+    else if (lsc_span_ieq(s, len, "no") || lsc_span_ieq(s, len, "false") || lsc_span_ieq(s, len, "0"))
         *out = 0;
     else
         ok = 0;
@@ -761,7 +761,7 @@ static enum lsc_status split_items(struct loader *L, struct rule *ru)
             continue;
         const char *p = ru->text + start;
         size_t len = i - start;
-        trim_span(&p, &len);
+        lsc_trim_span(&p, &len);
         if (len == 0) {
             st = sheet_err(L, ru->line, C_VALUE, "rule %s: the list \"%.*s\" has an empty item",
                            ru->id, SHOWN(ru->text_len), ru->text);
@@ -871,7 +871,7 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
     case OP_GE:
     case OP_LT:
     case OP_LE:
-        if (!parse_number(s, len, &ru->a))
+        if (!lsc_parse_number(s, len, &ru->a))
             st = sheet_err(L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number", ru->id,
                            SHOWN(len), s);
         break;
@@ -889,7 +889,7 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
         break;
     case OP_PER_UNIT:
         ru->a = 1.0;
-        if (len > 0 && (!parse_number(s, len, &ru->a) || !(ru->a > 0.0)))
+        if (len > 0 && (!lsc_parse_number(s, len, &ru->a) || !(ru->a > 0.0)))
             st = sheet_err(L, ru->line, C_VALUE,
                            "rule %s: the unit \"%.*s\" is not a positive number", ru->id,
                            SHOWN(len), s);
@@ -937,7 +937,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
                            SHOWN(id_len), id);
             goto cleanup;
         }
-    uint32_t prev = dict_find(r->ids, id, id_len);
+    uint32_t prev = lsc_dict_find(r->ids, id, id_len);
     if (prev != DICT_NONE) {
         st = sheet_err(L, L->rec->line, C_ID, "rule id \"%.*s\" is already used on line %zu",
                        SHOWN(id_len), id, r->rules[prev].line);
@@ -953,7 +953,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
         r->rules = p;
         r->cap_rules = cap;
     }
-    if (dict_intern(r->ids, id, id_len, &added) == DICT_NONE) {
+    if (lsc_dict_intern(r->ids, id, id_len, &added) == DICT_NONE) {
         st = lsc_error_nomem(L->err);
         goto cleanup;
     }
@@ -977,7 +977,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
                        ru->id);
         goto cleanup;
     }
-    if (span_ieq(s, len, "total")) {
+    if (lsc_span_ieq(s, len, "total")) {
         st = sheet_err(L, ru->line, C_DIM,
                        "rule %s: rules add to a dimension such as fit or engagement; "
                        "\"total\" is only for settings",
@@ -1084,7 +1084,7 @@ static enum lsc_status add_missing_values(struct loader *L, const char *s, size_
         const char *p = s + start;
         size_t n = i - start;
         start = i + 1;
-        trim_span(&p, &n);
+        lsc_trim_span(&p, &n);
         if (n == 0)
             continue;
         char **items = lsc_reallocarray(r->na_items, r->n_na + 1, sizeof *items);
@@ -1183,7 +1183,7 @@ static enum lsc_status add_setting(struct loader *L)
     get_field(L, C_VALUE, &v, &vlen);
     get_field(L, C_COLUMN, &col, &col_len);
     get_field(L, C_DIM, &s, &len);
-    if (span_ieq(s, len, "total")) {
+    if (lsc_span_ieq(s, len, "total")) {
         dim = DIM_TOTAL;
     } else if (len > 0) {
         if ((st = find_dim(L, s, len, &dim)) != LSC_OK)
@@ -1241,7 +1241,7 @@ static enum lsc_status add_setting(struct loader *L)
         if (which == S_MAX && n > 0 && p[n - 1] == '%') {
             pct = 1;
             n--;
-            trim_span(&p, &n);
+            lsc_trim_span(&p, &n);
         }
         if (!parse_amount(p, n, &num) || (pct && !(num > 0.0 && num <= 100.0))) {
             st = sheet_err(L, line, C_VALUE,
@@ -1536,23 +1536,23 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     }
     r->account_col = NO_COL;
     r->file = lsc_strdup(path);
-    r->ids = dict_new();
+    r->ids = lsc_dict_new();
     if (r->file == NULL || r->ids == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     L.r = r;
     L.err = err;
-    if ((st = csv_reader_open(&cr, path, &opts, err)) != LSC_OK)
+    if ((st = lsc_csv_reader_open(&cr, path, &opts, err)) != LSC_OK)
         goto cleanup;
     /* errors name the sheet the way the reader does ("<stdin>" for "-") */
     lsc_free(r->file);
-    r->file = lsc_strdup(csv_reader_name(cr));
+    r->file = lsc_strdup(lsc_csv_reader_name(cr));
     if (r->file == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if ((st = csv_reader_next(cr, &L.rec, err)) != LSC_OK)
+    if ((st = lsc_csv_reader_next(cr, &L.rec, err)) != LSC_OK)
         goto cleanup;
     if (L.rec == NULL) {
         st = lsc_error_set(err, LSC_ERR_DATA, r->file, 0, 0,
@@ -1568,7 +1568,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     r->letter_dim = 0;
     r->digit_dim = 1;
     for (;;) {
-        if ((st = csv_reader_next(cr, &L.rec, err)) != LSC_OK)
+        if ((st = lsc_csv_reader_next(cr, &L.rec, err)) != LSC_OK)
             goto cleanup;
         if (L.rec == NULL)
             break;
@@ -1576,7 +1576,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
         for (size_t k = 0; blank && k < L.rec->nfields; k++) {
             const char *s = L.rec->fields[k];
             size_t len = L.rec->lens[k];
-            trim_span(&s, &len);
+            lsc_trim_span(&s, &len);
             blank = len == 0;
         }
         const char *id;
@@ -1587,7 +1587,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
         if (id_len == 0)
             st = sheet_err(&L, L.rec->line, C_ID,
                            "the row has no id (a rule id like R1, or \"setting\")");
-        else if (span_ieq(id, id_len, "setting"))
+        else if (lsc_span_ieq(id, id_len, "setting"))
             st = add_setting(&L);
         else
             st = add_rule(&L, id, id_len);
@@ -1600,7 +1600,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     *out = r;
     r = NULL;
 cleanup:
-    csv_reader_free(cr);
+    lsc_csv_reader_free(cr);
     lsc_rules_free(r);
     return st;
 }
@@ -1634,9 +1634,9 @@ void lsc_rules_free(struct lsc_rules *r)
         lsc_free(r->fmts[k].fmt);
     }
     lsc_free(r->fmts);
-    dict_free(r->ids);
-    dict_free(r->accounts);
-    dict_free(r->priority);
+    lsc_dict_free(r->ids);
+    lsc_dict_free(r->accounts);
+    lsc_dict_free(r->priority);
     lsc_free(r->counts);
     lsc_free(r->scratch);
     lsc_free(r->sheet_account);
@@ -1655,7 +1655,7 @@ static size_t header_find(size_t nfields, const char *const *header, const size_
         for (size_t k = 0; k < nfields && found == NO_COL; k++) {
             const char *s = header[k];
             size_t len = lens[k];
-            trim_span(&s, &len);
+            lsc_trim_span(&s, &len);
             if (text_eq(s, len, name, nlen, pass))
                 found = k;
         }
@@ -1673,7 +1673,7 @@ static enum lsc_status unknown_column(const char *file, size_t line, size_t colu
     for (size_t k = 0; k < nfields; k++) {
         const char *s = header[k];
         size_t len = lens[k];
-        trim_span(&s, &len);
+        lsc_trim_span(&s, &len);
         if (pos + len + 4 > ERR_LIST_MAX) {
             append(list, sizeof list, &pos, ", ...", 5);
             break;
@@ -1804,7 +1804,7 @@ enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, in
                            "valid date",
                            year, month, day);
     } else {
-        r->as_of = civil_day_number(year, month, day);
+        r->as_of = lsc_civil_day_number(year, month, day);
         r->has_as_of = 1;
     }
     return st;
@@ -1831,9 +1831,9 @@ static const char *cell(const struct lsc_rules *r, size_t col, size_t nfields,
     if (col < nfields) {
         s = fields[col];
         *len = lens[col];
-        trim_span(&s, len);
+        lsc_trim_span(&s, len);
     }
-    *missing = is_na_token(s, *len, &r->na);
+    *missing = lsc_is_na_token(s, *len, &r->na);
     return s;
 }
 
@@ -1852,7 +1852,7 @@ enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
     const char *s = cell(r, r->account_col, nfields, fields, lens, &len, &missing);
     if (missing)
         goto cleanup;
-    if (r->accounts == NULL && (r->accounts = dict_new()) == NULL) {
+    if (r->accounts == NULL && (r->accounts = lsc_dict_new()) == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -1860,7 +1860,7 @@ enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    uint32_t id = dict_intern(r->accounts, r->scratch, klen, NULL);
+    uint32_t id = lsc_dict_intern(r->accounts, r->scratch, klen, NULL);
     if (id == DICT_NONE) {
         st = lsc_error_nomem(err);
         goto cleanup;
@@ -1883,12 +1883,12 @@ cleanup:
 
 size_t lsc_rules_n_accounts(const struct lsc_rules *r)
 {
-    return r->accounts ? dict_size(r->accounts) : 0;
+    return r->accounts ? lsc_dict_size(r->accounts) : 0;
 }
 
 size_t lsc_rules_n_priority(const struct lsc_rules *r)
 {
-    return r->priority ? dict_size(r->priority) : 0;
+    return r->priority ? lsc_dict_size(r->priority) : 0;
 }
 
 static enum lsc_status add_priority(struct lsc_rules *r, const char *s, size_t len,
@@ -1896,11 +1896,11 @@ static enum lsc_status add_priority(struct lsc_rules *r, const char *s, size_t l
 {
     enum lsc_status st = LSC_OK;
     size_t klen = 0;
-    trim_span(&s, &len);
+    lsc_trim_span(&s, &len);
     if (len == 0)
         goto cleanup;
     if (!fold_key(&r->scratch, &r->scratch_cap, s, len, &klen) ||
-        dict_intern(r->priority, r->scratch, klen, NULL) == DICT_NONE)
+        lsc_dict_intern(r->priority, r->scratch, klen, NULL) == DICT_NONE)
         st = lsc_error_nomem(err);
 cleanup:
     return st;
@@ -1951,7 +1951,7 @@ static enum lsc_status priority_lines(struct lsc_rules *r, const char *path, str
         }
         if (len > 0 && s[len - 1] == '\r')
             len--;
-        trim_span(&s, &len);
+        lsc_trim_span(&s, &len);
         if (len == 0 || s[0] == '#')
             continue;
         if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
@@ -1991,14 +1991,14 @@ enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
                            "the priority account list must be a file, not stdin");
         goto cleanup;
     }
-    if (r->priority == NULL && (r->priority = dict_new()) == NULL) {
+    if (r->priority == NULL && (r->priority = lsc_dict_new()) == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if ((st = csv_reader_open(&cr, path, &opts, err)) != LSC_OK)
+    if ((st = lsc_csv_reader_open(&cr, path, &opts, err)) != LSC_OK)
         goto cleanup;
     lsc_error_clear(&probe);
-    st = csv_reader_next(cr, &rec, &probe);
+    st = lsc_csv_reader_next(cr, &rec, &probe);
     if (st == LSC_ERR_PARSE)
         st = LSC_OK; /* not CSV: read it as a plain list below */
     else if (st != LSC_OK) {
@@ -2008,13 +2008,13 @@ enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
         col = priority_header_column(r, rec);
     }
     if (col == NO_COL) {
-        csv_reader_free(cr);
+        lsc_csv_reader_free(cr);
         cr = NULL;
         st = priority_lines(r, path, err);
         goto cleanup;
     }
     for (;;) {
-        if ((st = csv_reader_next(cr, &rec, err)) != LSC_OK)
+        if ((st = lsc_csv_reader_next(cr, &rec, err)) != LSC_OK)
             goto cleanup;
         if (rec == NULL)
             break;
@@ -2023,7 +2023,7 @@ enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
             goto cleanup;
     }
 cleanup:
-    csv_reader_free(cr);
+    lsc_csv_reader_free(cr);
     return st;
 }
 
@@ -2131,7 +2131,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
     case OP_PER_UNIT:
         if (missing)
             break;
-        if (!parse_number(s, len, &x)) {
+        if (!lsc_parse_number(s, len, &x)) {
             m = UNEVALUABLE;
             break;
         }
@@ -2171,7 +2171,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
             m = OUT_OF_MEMORY;
             break;
         }
-        uint32_t id = dict_find(d, res->scratch_, klen);
+        uint32_t id = lsc_dict_find(d, res->scratch_, klen);
         hit = id != DICT_NONE &&
               (ru->op == OP_PRIORITY || (id < r->counts_cap && (double)r->counts[id] >= ru->a));
         break;
@@ -2467,6 +2467,6 @@ const char *lsc_rules_missing_value(const struct lsc_rules *r, size_t k)
 
 const char *lsc_rules_priority_account(const struct lsc_rules *r, size_t k, size_t *len)
 {
-    *len = dict_len(r->priority, (uint32_t)k);
-    return dict_str(r->priority, (uint32_t)k);
+    *len = lsc_dict_len(r->priority, (uint32_t)k);
+    return lsc_dict_str(r->priority, (uint32_t)k);
 }

@@ -91,11 +91,11 @@ static void free_column(struct lsc_column_enc *c)
     free_strings(c->levels, c->n_levels);
     lsc_free(c->level_feature);
     lsc_free(c->level_count);
-    dict_free(c->lookup);
+    lsc_dict_free(c->lookup);
     lsc_free(c->source);
 }
 
-struct lsc_model *model_new(void)
+struct lsc_model *lsc_model_new(void)
 {
     use_lsc_allocator();
     return lsc_calloc(1, sizeof(struct lsc_model));
@@ -127,10 +127,10 @@ void lsc_model_free(struct lsc_model *m)
         lsc_free(m->warnings[i].message);
     }
     lsc_free(m->warnings);
-    model_weighting_free(m);
-    drift_ref_free(m->drift);
-    baseline_stat_free(m->baseline);
-    model_cv_free(m->cv);
+    lsc_model_weighting_free(m);
+    lsc_drift_ref_free(m->drift);
+    lsc_baseline_stat_free(m->baseline);
+    lsc_model_cv_free(m->cv);
     lsc_free(m);
 }
 
@@ -154,15 +154,15 @@ const char *lsc_model_target(const struct lsc_model *m)
     return m->target;
 }
 
-enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err)
+enum lsc_status lsc_model_build_lookups(struct lsc_model *m, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     for (size_t j = 0; j < m->n_columns; j++) {
         struct lsc_column_enc *c = &m->columns[j];
         if (c->type != LSC_COL_CATEGORICAL)
             continue;
-        dict_free(c->lookup);
-        c->lookup = dict_new();
+        lsc_dict_free(c->lookup);
+        c->lookup = lsc_dict_new();
         if (c->lookup == NULL) {
             st = lsc_error_nomem(err);
             goto cleanup;
@@ -170,7 +170,7 @@ enum lsc_status model_build_lookups(struct lsc_model *m, struct lsc_error *err)
         /* interning in order makes the dict id of levels[k] equal k */
         for (size_t k = 0; k < c->n_levels; k++) {
             int added = 0;
-            uint32_t id = dict_intern(c->lookup, c->levels[k], strlen(c->levels[k]), &added);
+            uint32_t id = lsc_dict_intern(c->lookup, c->levels[k], strlen(c->levels[k]), &added);
             if (id == DICT_NONE) {
                 st = lsc_error_nomem(err);
                 goto cleanup;
@@ -204,7 +204,7 @@ static enum lsc_status note_name(struct dict *seen, const char *s, int *dup, str
 {
     int added = 0;
     enum lsc_status st = LSC_OK;
-    if (dict_intern(seen, s, strlen(s), &added) == DICT_NONE)
+    if (lsc_dict_intern(seen, s, strlen(s), &added) == DICT_NONE)
         st = lsc_error_nomem(err);
     *dup = !added;
     return st;
@@ -332,7 +332,7 @@ static enum lsc_status validate_features(const struct lsc_model *m, const char *
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "features: need at least the intercept");
         goto cleanup;
     }
-    seen = dict_new();
+    seen = lsc_dict_new();
     if (seen == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
@@ -362,7 +362,7 @@ static enum lsc_status validate_features(const struct lsc_model *m, const char *
                            "features[0].name: expected \"" INTERCEPT_NAME "\", got \"%s\"",
                            m->feature_names[0]);
 cleanup:
-    dict_free(seen);
+    lsc_dict_free(seen);
     return st;
 }
 
@@ -415,7 +415,7 @@ static enum lsc_status validate_columns(const struct lsc_model *m, const char *f
         goto cleanup;
     }
     used = lsc_calloc(m->n_features, 1);
-    seen = dict_new();
+    seen = lsc_dict_new();
     if (used == NULL || seen == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
@@ -452,12 +452,12 @@ static enum lsc_status validate_columns(const struct lsc_model *m, const char *f
         }
     }
 cleanup:
-    dict_free(seen);
+    lsc_dict_free(seen);
     lsc_free(used);
     return st;
 }
 
-enum lsc_status model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err)
+enum lsc_status lsc_model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err)
 {
     enum lsc_status st = validate_features(m, file, err);
     if (st == LSC_OK)
@@ -465,9 +465,9 @@ enum lsc_status model_validate(const struct lsc_model *m, const char *file, stru
     if (st == LSC_OK)
         st = validate_columns(m, file, err);
     if (st == LSC_OK)
-        st = model_weighting_validate(m, file, err);
+        st = lsc_model_weighting_validate(m, file, err);
     if (st == LSC_OK)
-        st = model_penalty_validate(m, file, err);
+        st = lsc_model_penalty_validate(m, file, err);
     if (st != LSC_OK)
         goto cleanup;
     if (!isfinite(m->l2) || m->l2 < 0.0)
@@ -493,8 +493,8 @@ static enum lsc_status check_utf8(const char *s, const char *path, struct lsc_er
     enum lsc_status st = LSC_OK;
     size_t bad = 0;
     char shown[256];
-    if (s != NULL && !utf8_valid(s, strlen(s), &bad)) {
-        escape_bytes(s, strlen(s), shown, sizeof shown);
+    if (s != NULL && !lsc_utf8_valid(s, strlen(s), &bad)) {
+        lsc_escape_bytes(s, strlen(s), shown, sizeof shown);
         st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
                            "cannot save the model: %s \"%s\" is not valid UTF-8 (byte 0x%02X at "
                            "offset %zu), and a model file is JSON, which must be UTF-8; "
@@ -605,7 +605,7 @@ static json_t *build_column(const struct lsc_column_enc *c)
         bad |= set(o, "feature", jint(c->feature));
         bad |= set(o, "missing_feature", jindex(c->missing_feature));
         if (c->derived)
-            bad |= set(o, "derived", derive_to_json(c));
+            bad |= set(o, "derived", lsc_derive_to_json(c));
     } else {
         bad |= set(o, "type", json_string("categorical"));
         levels = json_array();
@@ -781,7 +781,7 @@ static json_t *build_model(const struct lsc_model *m)
                 bad |= set(fs, "lr_p_value", jmetric(f->lr_p_value));
             }
         }
-        bad |= model_penalty_to_json(m, o);
+        bad |= lsc_model_penalty_to_json(m, o);
     }
 
     if (!m->holdout.present) {
@@ -806,7 +806,7 @@ static json_t *build_model(const struct lsc_model *m)
     }
 
     if (!bad)
-        bad |= model_weighting_build(root, m) != 0;
+        bad |= lsc_model_weighting_build(root, m) != 0;
 
     a = json_array();
     bad |= set(root, "warnings", a);
@@ -832,9 +832,9 @@ static json_t *build_model(const struct lsc_model *m)
         }
     }
     if (m->drift != NULL)
-        bad |= set(root, "drift", drift_ref_to_json(m));
+        bad |= set(root, "drift", lsc_drift_ref_to_json(m));
     if (m->baseline != NULL)
-        bad |= set(root, "baseline", baseline_to_json(m->baseline));
+        bad |= set(root, "baseline", lsc_baseline_to_json(m->baseline));
 cleanup:
     if (bad) {
         json_decref(root);
@@ -843,7 +843,7 @@ cleanup:
     return root;
 }
 
-json_t *model_json_tree(const struct lsc_model *m)
+json_t *lsc_model_json_tree(const struct lsc_model *m)
 {
     use_lsc_allocator();
     return build_model(m);
@@ -891,11 +891,11 @@ static enum lsc_status compute_checksum(const json_t *root, char out[CHECKSUM_LE
     enum lsc_status st = dump_json(root, 0, &text, &len, err);
     if (st != LSC_OK)
         goto cleanup;
-    sha256_init(&ctx);
-    sha256_update(&ctx, text, len);
-    sha256_final(&ctx, digest);
+    lsc_sha256_init(&ctx);
+    lsc_sha256_update(&ctx, text, len);
+    lsc_sha256_final(&ctx, digest);
     memcpy(out, CHECKSUM_PREFIX, sizeof CHECKSUM_PREFIX - 1);
-    sha256_hex(digest, out + sizeof CHECKSUM_PREFIX - 1);
+    lsc_sha256_hex(digest, out + sizeof CHECKSUM_PREFIX - 1);
 cleanup:
     lsc_free(text);
     return st;
@@ -916,7 +916,7 @@ static enum lsc_status serialise(const struct lsc_model *m, char **text, size_t 
     *text = NULL;
     *len = 0;
     use_lsc_allocator();
-    st = model_validate(m, NULL, err);
+    st = lsc_model_validate(m, NULL, err);
     if (st == LSC_OK)
         st = check_model_utf8(m, err);
     if (st != LSC_OK)
@@ -1443,7 +1443,7 @@ static enum lsc_status parse_column(const struct reader *r, const json_t *col, s
         if (st == LSC_OK)
             st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
         if (st == LSC_OK && json_object_get(col, "derived") != NULL)
-            st = derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
+            st = lsc_derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
     } else if (json_is_string(type) && strcmp(json_string_value(type), "categorical") == 0) {
         c->type = LSC_COL_CATEGORICAL;
         st = parse_levels(r, col, p, c);
@@ -1561,7 +1561,7 @@ static enum lsc_status parse_fit(const struct reader *r, const json_t *root, str
     if (st == LSC_OK)
         st = member(r, o, p, "statistics", &fs);
     if (st == LSC_OK)
-        st = model_penalty_from_json(o, m, r->file, r->err);
+        st = lsc_model_penalty_from_json(o, m, r->file, r->err);
     if (st != LSC_OK || json_is_null(fs))
         return st;
     if (!json_is_object(fs))
@@ -1823,16 +1823,16 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
     if (st == LSC_OK)
         st = parse_holdout(r, root, m);
     if (st == LSC_OK)
-        st = model_weighting_parse(root, r->file, m, r->err);
+        st = lsc_model_weighting_parse(root, r->file, m, r->err);
     if (st == LSC_OK)
         st = parse_warnings(r, root, m);
     if (st == LSC_OK)
         st = parse_score(r, root, m);
     /* optional: absent in files written before drift and retraining */
     if (st == LSC_OK && json_object_get(root, "drift") != NULL)
-        st = drift_ref_from_json(m, json_object_get(root, "drift"), r->file, r->err);
+        st = lsc_drift_ref_from_json(m, json_object_get(root, "drift"), r->file, r->err);
     if (st == LSC_OK && json_object_get(root, "baseline") != NULL)
-        st = baseline_from_json(m, json_object_get(root, "baseline"), r->file, r->err);
+        st = lsc_baseline_from_json(m, json_object_get(root, "baseline"), r->file, r->err);
     return st;
 }
 
@@ -1916,16 +1916,16 @@ enum lsc_status lsc_model_load(const char *path, struct lsc_model **out, struct 
                            "not a leadscore model: expected a JSON object");
         goto cleanup;
     }
-    m = model_new();
+    m = lsc_model_new();
     if (m == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     st = parse_model(&r, root, m);
     if (st == LSC_OK)
-        st = model_validate(m, name, err);
+        st = lsc_model_validate(m, name, err);
     if (st == LSC_OK) {
-        st = model_build_lookups(m, err);
+        st = lsc_model_build_lookups(m, err);
         if (st != LSC_OK && err != NULL)
             snprintf(err->file, sizeof err->file, "%s", name);
     }

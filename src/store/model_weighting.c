@@ -11,7 +11,7 @@
 #define WKEY "weighting"
 #define SKEY "validation_split"
 
-void model_weighting_free(struct lsc_model *m)
+void lsc_model_weighting_free(struct lsc_model *m)
 {
     lsc_free(m->weighting.column);
     m->weighting.column = NULL;
@@ -28,7 +28,7 @@ static json_t *jsize(size_t v)
     return (uintmax_t)v <= max ? json_integer((json_int_t)v) : NULL;
 }
 
-int model_weighting_build(json_t *root, const struct lsc_model *m)
+int lsc_model_weighting_build(json_t *root, const struct lsc_model *m)
 {
     int bad = 0;
     if (m->weighting.present) {
@@ -173,7 +173,7 @@ static enum lsc_status parse_split(const json_t *o, const char *file, struct lsc
     return LSC_OK;
 }
 
-enum lsc_status model_weighting_parse(const json_t *root, const char *file, struct lsc_model *m,
+enum lsc_status lsc_model_weighting_parse(const json_t *root, const char *file, struct lsc_model *m,
                                       struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -183,12 +183,12 @@ enum lsc_status model_weighting_parse(const json_t *root, const char *file, stru
     o = json_object_get(root, SKEY);
     if (o != NULL && (st = parse_split(o, file, m, err)) != LSC_OK)
         return st;
-    return model_weighting_validate(m, file, err);
+    return lsc_model_weighting_validate(m, file, err);
 }
 
 static int is_rate(double v) { return v > 0.0 && v < 1.0; }
 
-enum lsc_status model_weighting_validate(const struct lsc_model *m, const char *file,
+enum lsc_status lsc_model_weighting_validate(const struct lsc_model *m, const char *file,
                                          struct lsc_error *err)
 {
     const struct lsc_weighting *w = &m->weighting;
@@ -215,7 +215,7 @@ enum lsc_status model_weighting_validate(const struct lsc_model *m, const char *
         long days;
         if (s->column == NULL || s->column[0] == '\0')
             return field_error(file, SKEY, "column", "must be a column name", err);
-        if (s->cutoff == NULL || !date_split_parse(s->cutoff, strlen(s->cutoff), &days))
+        if (s->cutoff == NULL || !lsc_date_split_parse(s->cutoff, strlen(s->cutoff), &days))
             return field_error(file, SKEY, "cutoff", "expected an ISO date YYYY-MM-DD", err);
         if (s->train_rows == 0 || s->validation_rows == 0)
             return field_error(file, SKEY, "train_rows", "both sides must have rows", err);

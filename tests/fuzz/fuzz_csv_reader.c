@@ -40,11 +40,11 @@ static void read_all(const uint8_t *data, size_t size, const struct csv_reader_o
         return;
     if (size == 0)
         (void)fgetc(fp); /* at end of the one-byte stand-in */
-    if (csv_reader_open_stream(&r, fp, "fuzz.csv", opts, &err) != LSC_OK) {
+    if (lsc_csv_reader_open_stream(&r, fp, "fuzz.csv", opts, &err) != LSC_OK) {
         fclose(fp);
         return;
     }
-    while (csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL) {
+    while (lsc_csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL) {
         check(rec->index == index++, "record index");
         check(rec->line >= line, "line went backwards");
         line = rec->line;
@@ -57,23 +57,23 @@ static void read_all(const uint8_t *data, size_t size, const struct csv_reader_o
             double v;
             const char *t = f;
             size_t tl = len;
-            trim_span(&t, &tl);
-            if (parse_number(t, tl, &v))
-                check(isfinite(v), "parse_number returned a non-finite number");
-            (void)is_na_token(t, tl, NULL);
+            lsc_trim_span(&t, &tl);
+            if (lsc_parse_number(t, tl, &v))
+                check(isfinite(v), "lsc_parse_number returned a non-finite number");
+            (void)lsc_is_na_token(t, tl, NULL);
             size_t bad = 0;
-            if (!utf8_valid(f, len, &bad))
-                check(bad < len, "utf8_valid: offset out of range");
-            escape_bytes(f, len, shown, sizeof shown);
-            check(strlen(shown) < sizeof shown, "escape_bytes overflow");
+            if (!lsc_utf8_valid(f, len, &bad))
+                check(bad < len, "lsc_utf8_valid: offset out of range");
+            lsc_escape_bytes(f, len, shown, sizeof shown);
+            check(strlen(shown) < sizeof shown, "lsc_escape_bytes overflow");
         }
         check(total <= size, "fields hold more bytes than the input");
     }
-    csv_reader_sha256_hex(r, sha);
+    lsc_csv_reader_sha256_hex(r, sha);
     check(strlen(sha) == 64, "sha256 hex");
-    (void)csv_reader_delimiter(r);
-    (void)csv_reader_bytes(r);
-    csv_reader_free(r);
+    (void)lsc_csv_reader_delimiter(r);
+    (void)lsc_csv_reader_bytes(r);
+    lsc_csv_reader_free(r);
     fclose(fp);
 }
 

@@ -67,7 +67,7 @@ static struct csv_reader *open_leads(const uint8_t *p, size_t n, FILE **fp)
     *fp = fmemopen((void *)p, n, "rb");
     if (*fp == NULL)
         return NULL;
-    if (csv_reader_open_stream(&r, *fp, "leads.csv", &opts, &err) != LSC_OK) {
+    if (lsc_csv_reader_open_stream(&r, *fp, "leads.csv", &opts, &err) != LSC_OK) {
         fclose(*fp);
         *fp = NULL;
     }
@@ -85,19 +85,19 @@ static void evaluate(struct lsc_rules *rules, const uint8_t *p, size_t n)
     memset(&res, 0, sizeof res);
     if (r == NULL)
         return;
-    if (csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL ||
+    if (lsc_csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL ||
         lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, &err) != LSC_OK)
         goto cleanup;
     if (lsc_rules_needs_accounts(rules)) {
-        while (csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL)
+        while (lsc_csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL)
             if (lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, &err) !=
                 LSC_OK)
                 goto cleanup;
         /* the second pass starts again after the header */
-        csv_reader_free(r);
+        lsc_csv_reader_free(r);
         fclose(fp);
         r = open_leads(p, n, &fp);
-        if (r == NULL || csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL)
+        if (r == NULL || lsc_csv_reader_next(r, &rec, &err) != LSC_OK || rec == NULL)
             goto cleanup;
     }
     if (lsc_rules_needs_priority(rules) &&
@@ -114,7 +114,7 @@ static void evaluate(struct lsc_rules *rules, const uint8_t *p, size_t n)
     for (int explain_cols = 0; explain_cols < 2; explain_cols++)
         for (size_t k = 0; k < lsc_rules_n_columns(rules, explain_cols); k++)
             check(lsc_rules_column_name(rules, k) != NULL, "a column without a name");
-    while (csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL) {
+    while (lsc_csv_reader_next(r, &rec, &err) == LSC_OK && rec != NULL) {
         if (lsc_rules_eval(rules, rec->nfields, rec->fields, rec->lens, &res, &err) != LSC_OK)
             continue;
         size_t need = lsc_rules_explain(&res, explain, sizeof explain);
@@ -128,7 +128,7 @@ static void evaluate(struct lsc_rules *rules, const uint8_t *p, size_t n)
 cleanup:
     lsc_rule_result_fini(&res);
     free(buf);
-    csv_reader_free(r);
+    lsc_csv_reader_free(r);
     if (fp != NULL)
         fclose(fp);
 }

@@ -1,0 +1,126 @@
+#include "output_set.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "status_internal.h"
+
+void lsc_output_set_init(struct lsc_output_set *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+static enum lsc_status reserve(struct lsc_output_set *s, struct lsc_error *err)
+{
+    if (s->n == LSC_OUTPUT_SET_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "too many outputs in one run");
+    return LSC_OK;
+}
+
+/* The member just opened counts; a renamed one remembers its destination
+ * (for taking it back). */
+static enum lsc_status keep_final(struct lsc_output_set *s, const char *path,
+                                  struct lsc_error *err)
+{
+    size_t k = s->n++;
+    s->final[k] = NULL;
+    if (s->files[k].tmp != NULL && (s->final[k] = lsc_strdup(path)) == NULL)
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
+
+enum lsc_status lsc_output_set_open(struct lsc_output_set *s, const char *path, int force,
+                                    FILE **fp, struct lsc_error *err)
+{
+    enum lsc_status st = reserve(s, err);
+    if (st == LSC_OK)
+        st = lsc_outfile_open(&s->files[s->n], path, force, err);
+    if (st != LSC_OK)
+        return st;
+    *fp = s->files[s->n].fp;
+    s->stage[s->n] = s->files[s->n].tmp != NULL ? s->files[s->n].tmp : path;
+    return keep_final(s, path, err);
+}
+
+enum lsc_status lsc_output_set_stage(struct lsc_output_set *s, const char *path, int force,
+                                     const char **stage, struct lsc_error *err)
+{
+    struct stat sb;
+    enum lsc_status st = reserve(s, err);
+    if (st != LSC_OK)
+        return st;
+    if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))) {
+        /* written in place by the writer itself: nothing to rename */
+        if ((st = lsc_outfile_check(path, force, err)) != LSC_OK)
+            return st;
+        memset(&s->files[s->n], 0, sizeof s->files[s->n]);
+        s->final[s->n] = NULL;
+        *stage = s->stage[s->n++] = path;
+        return LSC_OK;
+    }
+    /* the temporary file lsc_outfile_open makes is the staged file; the
+     * writer replaces it (by rename), and the commit renames that path */
+    if ((st = lsc_outfile_open(&s->files[s->n], path, force, err)) != LSC_OK)
+        return st;
+    *stage = s->stage[s->n] = s->files[s->n].tmp;
+    return keep_final(s, path, err);
+}
+
+void lsc_output_set_rename_error(const struct lsc_output_set *s, struct lsc_error *err)
+{
+    if (err == NULL)
+        return;
+    for (size_t k = 0; k < s->n; k++)
+        if (s->files[k].tmp != NULL && strcmp(err->file, s->files[k].tmp) == 0) {
+            snprintf(err->file, sizeof err->file, "%s", s->files[k].path);
+            return;
+        }
+}
+
+/* Flushes and syncs the streams the caller wrote: a write error (a full
+ * disk) is found before any output is renamed. */
+static enum lsc_status flush_all(struct lsc_output_set *s, struct lsc_error *err)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        struct outfile *f = &s->files[k];
+        if (f->fp == NULL)
+            continue;
+        int failed = fflush(f->fp) != 0 || ferror(f->fp) ||
+                     (f->tmp != NULL && fsync(fileno(f->fp)) != 0);
+        if (failed)
+            return lsc_error_set(err, LSC_ERR_IO, f->fp == stdout ? "<stdout>" : f->path, 0, 0,
+                                 "write failed: %s", strerror(errno));
+    }
+    return LSC_OK;
+}
+
+enum lsc_status lsc_output_set_commit(struct lsc_output_set *s, struct lsc_error *err)
+{
+    enum lsc_status st = flush_all(s, err);
+    size_t done = 0;
+    for (; st == LSC_OK && done < s->n; done++) {
+        if (s->files[done].fp != NULL &&
+            (st = lsc_outfile_commit(&s->files[done], err)) != LSC_OK)
+            break;
+    }
+    if (st != LSC_OK) {
+        /* take back what was already renamed: none of the run's outputs */
+        for (size_t k = 0; k < done; k++)
+            if (s->final[k] != NULL)
+                (void)unlink(s->final[k]);
+    }
+    lsc_output_set_abort(s);
+    return st;
+}
+
+void lsc_output_set_abort(struct lsc_output_set *s)
+{
+    for (size_t k = 0; k < s->n; k++) {
+        lsc_outfile_abort(&s->files[k]);
+        lsc_free(s->final[k]);
+    }
+    lsc_output_set_init(s);
+}

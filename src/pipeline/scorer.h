@@ -1,0 +1,102 @@
+/* scorer - the streaming scoring pass as stages, and the interface its
+ * consumers see.
+ *
+ *   read     one record at a time from the input (src/io/csv_reader.h);
+ *            with account features or account rules a first pass counts
+ *            the leads per account, over a spooled copy when the input is
+ *            not a regular file (stdin, a FIFO, /dev/stdin, <(...))
+ *   encode   the model's columns to the linear predictor (rejecting a row
+ *            whose predictor is not finite), the rules sheet's evaluation,
+ *            an existing rule score column
+ *   predict  probability, score and tier
+ *   hand     every row, scored or rejected, to each consumer in turn
+ *
+ * The scorer knows nothing of what the consumers do with a row: the
+ * writer (score_writer.c), the comparison and the drift accumulators
+ * (score_run.c) are composed by lsc_score() (score_run.c).
+ */
+#ifndef LSC_SRC_SCORER_H
+#define LSC_SRC_SCORER_H
+
+#include <stddef.h>
+
+#include "csv_reader.h"
+#include "derive.h"
+#include "leadscore/rules.h"
+#include "leadscore/score.h"
+#include "model_def.h"
+
+/* What the scorer learnt from the header and the options: lent to the
+ * consumers for the whole run. */
+struct lsc_scorer {
+    const struct lsc_model *m; /* NULL: rules only */
+    const struct lsc_score_options *o;
+    struct lsc_rules *rules;   /* o->rules */
+    const char *file;          /* the input's name, for messages */
+    double hot, warm;          /* the model's tier cut-offs */
+    size_t nfields;            /* of the header */
+    size_t rule_col;           /* --rule-score-column field, SIZE_MAX if none */
+    size_t label_col;          /* --label field, SIZE_MAX if none */
+    size_t *col_of;            /* model column -> input field */
+    size_t *id_of;             /* id column -> input field */
+    const char **id_names;     /* per id column */
+    size_t n_ids;
+    struct lsc_strings na;
+    long as_of;                /* day number for "days since" features */
+    struct derive_counts accounts; /* leads per account value (first pass) */
+    char input_sha256[65];     /* of the input, once the pass has ended */
+};
+
+/* One row as the consumers get it (lent for the call). */
+struct lsc_scored_row {
+    size_t row;                    /* 1-based data row */
+    const struct csv_record *rec;
+    int ragged;                    /* a field count unlike the header's */
+    int ok;                        /* not rejected */
+    const char *reason;            /* when !ok: why */
+    /* with a model and ok */
+    double probability;
+    int score;
+    const char *tier;
+    const double *contrib;         /* per model column, with o->reasons */
+    const double *values;          /* per model column: the drift value */
+    /* rules: a sheet's result, or the rule score column */
+    const struct lsc_rule_result *rule; /* NULL: no sheet or not evaluated */
+    int has_rule_score;
+    double rule_score;             /* finite when has_rule_score */
+    const char *rule_tier;
+    const char *rule_text;         /* the column's text (rule score column) */
+    size_t rule_text_len;
+};
+
+struct lsc_row_consumer {
+    void *ctx;
+    /* called once the header is mapped (optional) */
+    enum lsc_status (*begin)(void *ctx, const struct lsc_scorer *s, struct lsc_error *err);
+    enum lsc_status (*row)(void *ctx, const struct lsc_scorer *s, const struct lsc_scored_row *r,
+                           struct lsc_error *err);
+};
+
+/* Runs the pass: reads o->input, fills sum's counts and means and hands
+ * every row to the n consumers in order; a consumer's error stops it.
+ * s is initialised by this call (lsc_scorer_fini afterwards, also after
+ * a failure). Errors: those of the reader, the rules and the consumers,
+ * LSC_ERR_DATA for a header that lacks a column or repeats one. */
+enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
+                               const struct lsc_score_options *o,
+                               const struct lsc_row_consumer *consumers, size_t n,
+                               struct lsc_score_summary *sum, struct lsc_error *err);
+void lsc_scorer_fini(struct lsc_scorer *s);
+
+/* The writer of the scores (CSV or JSON Lines) and the rejects file, on
+ * streams of the caller's output set (either may be NULL). */
+struct lsc_score_writer;
+enum lsc_status lsc_score_writer_new(struct lsc_score_writer **out, FILE *scores,
+                                     FILE *rejects, const struct lsc_score_options *o,
+                                     struct lsc_error *err);
+struct lsc_row_consumer lsc_score_writer_consumer(struct lsc_score_writer *w);
+/* Reports a failed write. */
+enum lsc_status lsc_score_writer_finish(struct lsc_score_writer *w, struct lsc_error *err);
+void lsc_score_writer_free(struct lsc_score_writer *w);
+
+#endif

@@ -603,15 +603,12 @@ int main(int argc, char **argv)
     cli_progress_init(&bar, "reading", quiet, output);
     o.progress = cli_progress_update;
     o.progress_userdata = &bar;
+    o.model_output = output; /* saved with --report, --predictions, ... all or none */
     if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
         cli_progress_clear(&bar);
         rc = fail(&err);
         if (sum.input_rejected)
             rc = LSC_EXIT_REJECTED;
-        goto cleanup;
-    }
-    if (lsc_model_save(model, output, o.force, &err) != LSC_OK) {
-        rc = fail(&err);
         goto cleanup;
     }
     if (!quiet)

@@ -45,6 +45,11 @@ struct lsc_train_options {
     const char *predictions;      /* optional CSV of row,probability */
     int force;                    /* overwrite export files */
     const char *report;           /* optional HTML report (docs/reports.md) */
+    const char *model_output;     /* optional: lsc_train saves the model here
+                                     ("-": stdout), committed together with
+                                     the files above; NULL: the caller saves
+                                     it (the files above are then committed
+                                     when lsc_train returns) */
     /* row weights and prior correction (docs: README, models/README.md) */
     const char *weight;           /* --weight COL: row weights; never a feature */
     int class_weight_balanced;    /* --class-weight balanced: n / (2 n_class) */

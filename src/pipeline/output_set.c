@@ -1,6 +1,7 @@
 #include "output_set.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,25 @@ static enum lsc_status reserve(struct lsc_output_set *s, struct lsc_error *err)
     return LSC_OK;
 }
 
+/* A temporary file must not take descriptor 0, 1 or 2 when one of them is
+ * closed: the input read as "-" would then be this output. Moves it above. */
+static enum lsc_status off_std_fds(struct outfile *f, struct lsc_error *err)
+{
+    if (f->fp == NULL || f->fp == stdout || fileno(f->fp) > 2)
+        return LSC_OK;
+    int fd = fcntl(fileno(f->fp), F_DUPFD, 3);
+    FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (fp == NULL) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return lsc_error_set(err, LSC_ERR_IO, f->path, 0, 0, "%s", strerror(e));
+    }
+    fclose(f->fp); /* closes the low descriptor again */
+    f->fp = fp;
+    return LSC_OK;
+}
+
 /* The member just opened counts; a renamed one remembers its destination
  * (for taking it back). */
 static enum lsc_status keep_final(struct lsc_output_set *s, const char *path,
@@ -27,6 +47,9 @@ static enum lsc_status keep_final(struct lsc_output_set *s, const char *path,
 {
     size_t k = s->n++;
     s->final[k] = NULL;
+    enum lsc_status st = off_std_fds(&s->files[k], err);
+    if (st != LSC_OK)
+        return st;
     if (s->files[k].tmp != NULL && (s->final[k] = lsc_strdup(path)) == NULL)
         return lsc_error_nomem(err);
     return LSC_OK;
@@ -40,9 +63,12 @@ enum lsc_status lsc_output_set_open(struct lsc_output_set *s, const char *path, 
         st = lsc_outfile_open(&s->files[s->n], path, force, err);
     if (st != LSC_OK)
         return st;
-    *fp = s->files[s->n].fp;
-    s->stage[s->n] = s->files[s->n].tmp != NULL ? s->files[s->n].tmp : path;
-    return keep_final(s, path, err);
+    size_t k = s->n;
+    s->stage[k] = s->files[k].tmp != NULL ? s->files[k].tmp : path;
+    if ((st = keep_final(s, path, err)) != LSC_OK)
+        return st;
+    *fp = s->files[k].fp;
+    return LSC_OK;
 }
 
 enum lsc_status lsc_output_set_stage(struct lsc_output_set *s, const char *path, int force,

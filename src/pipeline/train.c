@@ -22,7 +22,9 @@
 #include "linalg.h"
 #include "logreg.h"
 #include "metrics.h"
+#include "leadscore/model.h"
 #include "model_def.h"
+#include "output_set.h"
 #include "stats.h"
 #include "status_internal.h"
 #include "report_html.h"
@@ -618,283 +620,352 @@ static void forget_wald(struct lsc_model *m)
     }
 }
 
-enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
-                          struct lsc_model **out, struct lsc_train_summary *sum,
-                          struct lsc_error *err)
-{
-    enum lsc_status st = LSC_OK;
-    struct dataset *ds = NULL;
-    struct lsc_model *m = NULL;
-    size_t *train = NULL, *hold = NULL, *col_src = NULL;
-    size_t ntrain = 0, nhold = 0;
-    double *prob = NULL, *ybuf = NULL;
+/* One training run's state, shared by its steps. */
+struct train_run {
+    const struct lsc_train_options *o;
+    const struct lsc_log *log;
+    struct lsc_train_summary *sum;
+    struct dataset *ds;
+    struct lsc_model *m;
+    size_t *train, *hold, *col_src;
+    size_t ntrain, nhold;
+    double *prob, *ybuf;
     struct encoder_stats es;
     struct logreg_result res;
     struct design d;
-    struct warm_start warm = {NULL, NULL};
-    double *hess = NULL, *wbase = NULL, *wfit = NULL;
-    double *hold_p = NULL; /* the holdout's probabilities, for the report */
+    struct warm_start warm;
+    double *hess, *wbase, *wfit;
+    double *hold_p; /* the holdout's probabilities, for the report */
     struct report_warnings warns;
     struct weights_info winfo;
-    struct fit_weights fw = {NULL, o->class_weight_balanced, NULL, &winfo};
+    struct fit_weights fw;
     struct cv_path cv;
-    double lambda = o->l2;
-    memset(&cv, 0, sizeof cv);
-    memset(&d, 0, sizeof d);
-    memset(&winfo, 0, sizeof winfo);
-    memset(sum, 0, sizeof *sum);
-    *out = NULL;
-    lsc_report_warnings_init(&warns, log);
-    if (o->report != NULL)
-        log = &warns.log; /* every warning goes into the report too */
+    double lambda;
+    struct lsc_output_set outs; /* every file of the run, committed together */
+    const char *stage_design, *stage_predictions, *stage_report, *stage_model;
+};
 
+/* Options, the files to write (staged now, so a bad path fails before the
+ * work), the data, the target and the weights. */
+static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
+{
+    const struct lsc_train_options *o = t->o;
+    struct lsc_train_summary *sum = t->sum;
+    enum lsc_status st;
     if ((st = lsc_train_options_check(o, err)) != LSC_OK ||
         (st = check_options_utf8(o, err)) != LSC_OK)
-        goto cleanup;
-    if (o->baseline != NULL && !(o->holdout > 0.0)) {
-        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                           "--baseline compares on the holdout rows: it needs --holdout > 0");
-        goto cleanup;
-    }
+        return st;
+    if (o->baseline != NULL && !(o->holdout > 0.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--baseline compares on the holdout rows: it needs --holdout > 0");
     lsc_la_init();
-    if (o->export_design && (st = lsc_outfile_check(o->export_design, o->force, err)) != LSC_OK)
-        goto cleanup;
-    if (o->predictions && (st = lsc_outfile_check(o->predictions, o->force, err)) != LSC_OK)
-        goto cleanup;
-    if (o->report && (st = lsc_outfile_check(o->report, o->force, err)) != LSC_OK)
-        goto cleanup;
-    if ((st = lsc_dataset_load(&ds, o, log, err)) != LSC_OK)
-        goto cleanup;
-    if ((st = lsc_dataset_map_target(ds, o, err)) != LSC_OK) {
+    if ((o->export_design && (st = lsc_output_set_stage(&t->outs, o->export_design, o->force,
+                                                        &t->stage_design, err)) != LSC_OK) ||
+        (o->predictions && (st = lsc_output_set_stage(&t->outs, o->predictions, o->force,
+                                                      &t->stage_predictions, err)) != LSC_OK) ||
+        (o->report && (st = lsc_output_set_stage(&t->outs, o->report, o->force, &t->stage_report,
+                                                 err)) != LSC_OK) ||
+        (o->model_output && (st = lsc_output_set_stage(&t->outs, o->model_output, o->force,
+                                                       &t->stage_model, err)) != LSC_OK))
+        return st;
+    if ((st = lsc_dataset_load(&t->ds, o, t->log, err)) != LSC_OK)
+        return st;
+    if ((st = lsc_dataset_map_target(t->ds, o, err)) != LSC_OK) {
         if (err != NULL && err->file[0] == '\0')
-            snprintf(err->file, sizeof err->file, "%s", ds->file);
-        goto cleanup;
+            snprintf(err->file, sizeof err->file, "%s", t->ds->file);
+        return st;
     }
-    sum->rows_read = ds->rows_read;
-    sum->rows_used = ds->n_rows;
-    sum->rows_skipped_target = ds->rows_skipped_target;
-    sum->positives = ds->positives;
-    if ((st = lsc_weights_load(ds, &wbase, err)) != LSC_OK) {
+    sum->rows_read = t->ds->rows_read;
+    sum->rows_used = t->ds->n_rows;
+    sum->rows_skipped_target = t->ds->rows_skipped_target;
+    sum->positives = t->ds->positives;
+    if ((st = lsc_weights_load(t->ds, &t->wbase, err)) != LSC_OK) {
         sum->input_rejected = 1;
-        goto cleanup;
+        return st;
     }
-    fw.base = wbase;
-    if (wbase != NULL || o->class_weight_balanced) {
-        wfit = lsc_malloc(ds->n_rows * sizeof *wfit);
-        if (wfit == NULL) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        fw.w = wfit;
+    t->fw.base = t->wbase;
+    if (t->wbase != NULL || o->class_weight_balanced) {
+        if ((t->wfit = lsc_malloc(t->ds->n_rows * sizeof *t->wfit)) == NULL)
+            return lsc_error_nomem(err);
+        t->fw.w = t->wfit;
     }
+    return LSC_OK;
+}
 
-    /* by date: before the diagnostics, so a bad date stops the run first */
+/* The split into fitting and validation rows (by date: before the
+ * diagnostics, so a bad date stops the run first), and the checks of the
+ * data. */
+static enum lsc_status train_split(struct train_run *t, struct lsc_error *err)
+{
+    const struct lsc_train_options *o = t->o;
+    struct lsc_train_summary *sum = t->sum;
+    enum lsc_status st;
     if (o->split_date != NULL) {
         long cutoff = 0;
         lsc_date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
-        st = lsc_date_split_rows(ds, cutoff, &train, &ntrain, &hold, &nhold, &sum->date_missing_rows,
-                             &sum->input_rejected, err);
+        st = lsc_date_split_rows(t->ds, cutoff, &t->train, &t->ntrain, &t->hold, &t->nhold,
+                                 &sum->date_missing_rows, &sum->input_rejected, err);
         if (st != LSC_OK)
-            goto cleanup;
+            return st;
         sum->split_date = 1;
         if (sum->date_missing_rows > 0)
-            lsc_logf(log, LSC_LOG_NOTE,
+            lsc_logf(t->log, LSC_LOG_NOTE,
                      "%zu rows have no \"%s\" date: they are in neither the pre-cutoff fit nor "
                      "the validation%s",
                      sum->date_missing_rows, o->split_date,
                      o->refit ? " (the refit on all rows includes them)" : "");
     }
-
-    m = lsc_model_new();
-    if (m == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    m->l2 = o->l2;
-    if ((st = lsc_diag_thin_data(m, ds, o->force, log, err)) != LSC_OK ||
-        (st = lsc_diag_columns(m, ds, log, err)) != LSC_OK)
-        goto cleanup;
+    if ((t->m = lsc_model_new()) == NULL)
+        return lsc_error_nomem(err);
+    t->m->l2 = o->l2;
+    if ((st = lsc_diag_thin_data(t->m, t->ds, o->force, t->log, err)) != LSC_OK ||
+        (st = lsc_diag_columns(t->m, t->ds, t->log, err)) != LSC_OK)
+        return st;
     if (o->split_date == NULL &&
-        (st = split_rows(ds, o->holdout, o->seed, &train, &ntrain, &hold, &nhold, err)) != LSC_OK)
-        goto cleanup;
-    sum->train_rows = ntrain;
-    sum->holdout_rows = nhold;
+        (st = split_rows(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
+                         err)) != LSC_OK)
+        return st;
+    sum->train_rows = t->ntrain;
+    sum->holdout_rows = t->nhold;
+    return LSC_OK;
+}
 
-    st = fit_on(ds, nhold ? train : NULL, ntrain, o, log, NULL, m, &col_src, &es, &hess, &res,
-                &fw, &cv, &lambda, err);
+/* The fit on the training rows, and the leakage check against it. */
+static enum lsc_status train_fit(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_train_summary *sum = t->sum;
+    struct dataset *ds = t->ds;
+    enum lsc_status st = fit_on(ds, t->nhold ? t->train : NULL, t->ntrain, t->o, t->log, NULL, t->m,
+                                &t->col_src, &t->es, &t->hess, &t->res, &t->fw, &t->cv,
+                                &t->lambda, err);
     if (st != LSC_OK)
-        goto cleanup;
-    sum->columns_used = es.columns_used;
-    sum->columns_dropped = es.columns_dropped;
-    sum->iterations = res.iterations;
-    sum->converged = res.converged;
+        return st;
+    sum->columns_used = t->es.columns_used;
+    sum->columns_dropped = t->es.columns_dropped;
+    sum->iterations = t->res.iterations;
+    sum->converged = t->res.converged;
+    st = t->nhold > 0 ? lsc_diag_leakage(t->m, ds, t->col_src, t->train, t->ntrain, t->hold,
+                                         t->nhold, t->log, err)
+                      : lsc_diag_leakage(t->m, ds, t->col_src, NULL, ds->n_rows, NULL,
+                                         ds->n_rows, t->log, err);
+    if (st != LSC_OK)
+        return st;
+    t->prob = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *t->prob);
+    t->ybuf = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *t->ybuf);
+    if (t->prob == NULL || t->ybuf == NULL)
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
 
-    st = nhold > 0 ? lsc_diag_leakage(m, ds, col_src, train, ntrain, hold, nhold, log, err)
-                   : lsc_diag_leakage(m, ds, col_src, NULL, ds->n_rows, NULL, ds->n_rows, log, err);
-    if (st != LSC_OK)
-        goto cleanup;
-    prob = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *prob);
-    ybuf = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *ybuf);
-    if (prob == NULL || ybuf == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
+/* The holdout metrics (and the baseline's on the same rows). */
+static enum lsc_status train_validate(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_train_summary *sum = t->sum;
+    const struct lsc_train_options *o = t->o;
+    size_t nhold = t->nhold;
+    double *prob = t->prob, *ybuf = t->ybuf;
+    enum lsc_status st;
+    if ((st = predict_rows(t->ds, t->m, t->col_src, t->hold, nhold, prob, err)) != LSC_OK)
+        return st;
+    struct lsc_holdout_metrics *h = &t->m->holdout;
+    h->present = 1;
+    h->rows = nhold;
+    for (size_t i = 0; i < nhold; i++) {
+        ybuf[i] = t->ds->y[t->hold[i]];
+        h->positives += ybuf[i] > 0.5;
     }
-    if (nhold > 0) {
-        if ((st = predict_rows(ds, m, col_src, hold, nhold, prob, err)) != LSC_OK)
-            goto cleanup;
-        struct lsc_holdout_metrics *h = &m->holdout;
-        h->present = 1;
-        h->rows = nhold;
-        for (size_t i = 0; i < nhold; i++) {
-            ybuf[i] = ds->y[hold[i]];
-            h->positives += ybuf[i] > 0.5;
-        }
-        if ((st = lsc_metrics_auc(prob, ybuf, nhold, &h->auc)) != LSC_OK) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        h->log_loss = lsc_metrics_log_loss(prob, ybuf, nhold);
-        h->brier = lsc_metrics_brier(prob, ybuf, nhold);
-        h->base_rate = (double)h->positives / (double)nhold;
-        struct metrics_threshold mt;
-        lsc_metrics_at_threshold(prob, ybuf, nhold, 0.5, &mt);
-        h->precision_at_50 = mt.precision;
-        h->recall_at_50 = mt.recall;
-        h->accuracy_at_50 = mt.accuracy;
-        if ((st = lsc_validation_tables(h, ybuf, prob, NULL, nhold, err)) != LSC_OK)
-            goto cleanup;
-        if (o->report != NULL) {
-            hold_p = lsc_malloc(nhold * sizeof *hold_p);
-            if (hold_p == NULL) {
-                st = lsc_error_nomem(err);
-                goto cleanup;
-            }
-            memcpy(hold_p, prob, nhold * sizeof *hold_p);
-        }
-        sum->auc = h->auc;
-        sum->log_loss = h->log_loss;
-        sum->brier = h->brier;
-        sum->base_rate = h->base_rate;
-        sum->precision_at_50 = h->precision_at_50;
-        sum->recall_at_50 = h->recall_at_50;
-        sum->accuracy_at_50 = h->accuracy_at_50;
-        if (o->baseline != NULL) {
-            m->tier_hot = o->tier_hot;
-            m->tier_warm = o->tier_warm;
-            st = lsc_baseline_compare(m, o->baseline, o->baseline_file ? o->baseline_file : "",
-                                  ds, hold, nhold, prob, err);
-            if (st != LSC_OK)
-                goto cleanup;
-        }
+    if (lsc_metrics_auc(prob, ybuf, nhold, &h->auc) != LSC_OK)
+        return lsc_error_nomem(err);
+    h->log_loss = lsc_metrics_log_loss(prob, ybuf, nhold);
+    h->brier = lsc_metrics_brier(prob, ybuf, nhold);
+    h->base_rate = (double)h->positives / (double)nhold;
+    struct metrics_threshold mt;
+    lsc_metrics_at_threshold(prob, ybuf, nhold, 0.5, &mt);
+    h->precision_at_50 = mt.precision;
+    h->recall_at_50 = mt.recall;
+    h->accuracy_at_50 = mt.accuracy;
+    if ((st = lsc_validation_tables(h, ybuf, prob, NULL, nhold, err)) != LSC_OK)
+        return st;
+    if (o->report != NULL) {
+        if ((t->hold_p = lsc_malloc(nhold * sizeof *t->hold_p)) == NULL)
+            return lsc_error_nomem(err);
+        memcpy(t->hold_p, prob, nhold * sizeof *t->hold_p);
     }
+    sum->auc = h->auc;
+    sum->log_loss = h->log_loss;
+    sum->brier = h->brier;
+    sum->base_rate = h->base_rate;
+    sum->precision_at_50 = h->precision_at_50;
+    sum->recall_at_50 = h->recall_at_50;
+    sum->accuracy_at_50 = h->accuracy_at_50;
+    if (o->baseline == NULL)
+        return LSC_OK;
+    t->m->tier_hot = o->tier_hot;
+    t->m->tier_warm = o->tier_warm;
+    return lsc_baseline_compare(t->m, o->baseline, o->baseline_file ? o->baseline_file : "",
+                                t->ds, t->hold, nhold, prob, err);
+}
+
+/* The refit on all rows (the saved model), and what the model records. */
+static enum lsc_status train_refit(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_train_summary *sum = t->sum;
+    struct lsc_model *m = t->m;
+    enum lsc_status st;
     m->refit = 0;
-    if (nhold > 0 && o->refit) {
-        lsc_free(col_src);
-        col_src = NULL;
-        if ((st = warm_start_save(&warm, m, err)) != LSC_OK)
-            goto cleanup;
-        st = fit_on(ds, NULL, ds->n_rows, o, NULL, &warm, m, &col_src, &es, &hess, &res, &fw,
-                    &cv, &lambda, err);
+    if (t->nhold > 0 && t->o->refit) {
+        lsc_free(t->col_src);
+        t->col_src = NULL;
+        if ((st = warm_start_save(&t->warm, m, err)) != LSC_OK)
+            return st;
+        st = fit_on(t->ds, NULL, t->ds->n_rows, t->o, NULL, &t->warm, m, &t->col_src, &t->es,
+                    &t->hess, &t->res, &t->fw, &t->cv, &t->lambda, err);
         if (st != LSC_OK)
-            goto cleanup;
+            return st;
         m->refit = 1;
-        sum->columns_used = es.columns_used;
-        sum->columns_dropped = es.columns_dropped;
+        sum->columns_used = t->es.columns_used;
+        sum->columns_dropped = t->es.columns_dropped;
     }
     sum->refit = m->refit;
-    sum->final_iterations = res.iterations;
-    sum->final_converged = res.converged;
-    sum->gradient_norm = res.grad_norm;
+    sum->final_iterations = t->res.iterations;
+    sum->final_converged = t->res.converged;
+    sum->gradient_norm = t->res.grad_norm;
     sum->features = m->n_features;
-    m->iterations = res.iterations;
-    m->converged = res.converged;
-    m->objective = res.objective;
-    if ((st = fill_metadata(m, ds, o, err)) != LSC_OK)
-        goto cleanup;
-    if ((st = attach_penalty(m, o, lambda, &cv, err)) != LSC_OK)
-        goto cleanup;
+    m->iterations = t->res.iterations;
+    m->converged = t->res.converged;
+    m->objective = t->res.objective;
+    if ((st = fill_metadata(m, t->ds, t->o, err)) != LSC_OK)
+        return st;
+    return attach_penalty(m, t->o, t->lambda, &t->cv, err);
+}
 
-    /* the design the saved coefficients were fitted on */
-    int all = m->refit || nhold == 0;
-    st = lsc_design_build(&d, ds, m, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, err);
+static enum lsc_status record_date_split(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_date_split *sp = &t->m->date_split;
+    char day[16];
+    lsc_date_split_normalise(t->o->cutoff, day);
+    sp->present = 1;
+    sp->column = lsc_strdup(t->o->split_date);
+    sp->cutoff = lsc_strdup(day);
+    if (sp->column == NULL || sp->cutoff == NULL)
+        return lsc_error_nomem(err);
+    sp->train_rows = t->ntrain;
+    sp->validation_rows = t->nhold;
+    sp->missing_rows = t->sum->date_missing_rows;
+    return LSC_OK;
+}
+
+/* On the design the saved coefficients were fitted on: separation,
+ * collinearity, coefficient statistics, weighting, and the drift reference
+ * (the saved model's scores on its fitting rows). */
+static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_model *m = t->m;
+    struct dataset *ds = t->ds;
+    int all = m->refit || t->nhold == 0;
+    size_t n = all ? ds->n_rows : t->ntrain;
+    enum lsc_status st =
+        lsc_design_build(&t->d, ds, m, t->col_src, all ? NULL : t->train, n, err);
     if (st != LSC_OK)
-        goto cleanup;
-    d.w = wfit;
-    if ((st = lsc_diag_separation(m, &d, log, err)) != LSC_OK ||
-        (st = lsc_diag_collinearity(m, &d, log, err)) != LSC_OK)
-        goto cleanup;
-    if (wfit != NULL && !lsc_weights_all_integer(wfit, d.rows, d.n))
-        lsc_logf(log, LSC_LOG_NOTE,
+        return st;
+    t->d.w = t->wfit;
+    if ((st = lsc_diag_separation(m, &t->d, t->log, err)) != LSC_OK ||
+        (st = lsc_diag_collinearity(m, &t->d, t->log, err)) != LSC_OK)
+        return st;
+    if (t->wfit != NULL && !lsc_weights_all_integer(t->wfit, t->d.rows, t->d.n))
+        lsc_logf(t->log, LSC_LOG_NOTE,
                  "the weights are not all whole numbers, so they cannot be read as frequency "
                  "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
-    else if ((st = attach_stats(m, &d, lambda, res.hessian_valid ? hess : NULL, res.objective,
-                                log, err)) != LSC_OK)
-        goto cleanup;
-    if ((st = record_weighting(m, o, ds, &d, wfit ? &winfo : NULL, log, sum, err)) != LSC_OK)
-        goto cleanup;
-    if (o->split_date != NULL) {
-        struct lsc_date_split *sp = &m->date_split;
-        char day[16];
-        lsc_date_split_normalise(o->cutoff, day);
-        sp->present = 1;
-        sp->column = lsc_strdup(o->split_date);
-        sp->cutoff = lsc_strdup(day);
-        if (sp->column == NULL || sp->cutoff == NULL) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        sp->train_rows = ntrain;
-        sp->validation_rows = nhold;
-        sp->missing_rows = sum->date_missing_rows;
-    }
-    /* the drift reference: the saved model's scores on its fitting rows
-     * (the design d just built, so no second copy of it) */
-    if ((st = lsc_design_linear(&d, m->coef, prob, err)) != LSC_OK)
-        goto cleanup;
-    for (size_t i = 0; i < (all ? ds->n_rows : ntrain); i++)
-        prob[i] = lsc_logreg_sigmoid(prob[i]);
-    if ((st = lsc_drift_ref_build(m, ds, col_src, all ? NULL : train, all ? ds->n_rows : ntrain, prob,
-                              err)) != LSC_OK)
-        goto cleanup;
-    if (o->l1_ratio > 0.0)
+    else if ((st = attach_stats(m, &t->d, t->lambda, t->res.hessian_valid ? t->hess : NULL,
+                                t->res.objective, t->log, err)) != LSC_OK)
+        return st;
+    if ((st = record_weighting(m, t->o, ds, &t->d, t->wfit ? &t->winfo : NULL, t->log, t->sum,
+                               err)) != LSC_OK)
+        return st;
+    if (t->o->split_date != NULL && (st = record_date_split(t, err)) != LSC_OK)
+        return st;
+    if ((st = lsc_design_linear(&t->d, m->coef, t->prob, err)) != LSC_OK)
+        return st;
+    for (size_t i = 0; i < n; i++)
+        t->prob[i] = lsc_logreg_sigmoid(t->prob[i]);
+    if ((st = lsc_drift_ref_build(m, ds, t->col_src, all ? NULL : t->train, n, t->prob, err)) !=
+        LSC_OK)
+        return st;
+    if (t->o->l1_ratio > 0.0)
         forget_wald(m);
+    return lsc_model_validate(m, NULL, err);
+}
+
+/* Writes every staged file, then commits them all (or none). */
+static enum lsc_status train_write(struct train_run *t, struct lsc_error *err)
+{
+    const struct lsc_train_options *o = t->o;
+    enum lsc_status st = LSC_OK;
     if (o->export_design != NULL) {
         /* the --weight values; balanced class factors are in the model */
-        struct design dx = d;
-        dx.w = wbase;
-        st = lsc_design_export_csv(&dx, m, o->export_design, o->force, err);
-        if (st != LSC_OK)
-            goto cleanup;
+        struct design dx = t->d;
+        dx.w = t->wbase;
+        st = lsc_design_export_csv(&dx, t->m, t->stage_design, 1, err);
     }
-    if (o->predictions != NULL) {
-        if ((st = predict_rows(ds, m, col_src, NULL, ds->n_rows, prob, err)) != LSC_OK)
-            goto cleanup;
-        if ((st = write_predictions(ds, prob, o->predictions, o->force, err)) != LSC_OK)
-            goto cleanup;
+    if (st == LSC_OK && o->predictions != NULL &&
+        (st = predict_rows(t->ds, t->m, t->col_src, NULL, t->ds->n_rows, t->prob, err)) == LSC_OK)
+        st = write_predictions(t->ds, t->prob, t->stage_predictions, 1, err);
+    if (st == LSC_OK && o->report != NULL)
+        st = lsc_report_train_html(t->m, t->sum, t->ybuf, t->hold_p,
+                                   t->hold_p != NULL ? t->nhold : 0, &t->warns, t->stage_report,
+                                   1, err);
+    if (st == LSC_OK && o->model_output != NULL)
+        st = lsc_model_save(t->m, t->stage_model, 1, err);
+    if (st != LSC_OK) {
+        lsc_output_set_rename_error(&t->outs, err);
+        return st;
     }
-    if ((st = lsc_model_validate(m, NULL, err)) != LSC_OK)
+    return lsc_output_set_commit(&t->outs, err);
+}
+
+enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_log *log,
+                          struct lsc_model **out, struct lsc_train_summary *sum,
+                          struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct train_run t;
+    memset(&t, 0, sizeof t);
+    memset(sum, 0, sizeof *sum);
+    *out = NULL;
+    t.o = o;
+    t.log = log;
+    t.sum = sum;
+    t.fw.balanced = o->class_weight_balanced;
+    t.fw.info = &t.winfo;
+    t.lambda = o->l2;
+    lsc_output_set_init(&t.outs);
+    lsc_report_warnings_init(&t.warns, log);
+    if (o->report != NULL)
+        t.log = &t.warns.log; /* every warning goes into the report too */
+    if ((st = train_load(&t, err)) != LSC_OK || (st = train_split(&t, err)) != LSC_OK ||
+        (st = train_fit(&t, err)) != LSC_OK ||
+        (t.nhold > 0 && (st = train_validate(&t, err)) != LSC_OK) ||
+        (st = train_refit(&t, err)) != LSC_OK || (st = train_describe(&t, err)) != LSC_OK ||
+        (st = train_write(&t, err)) != LSC_OK)
         goto cleanup;
-    if (o->report != NULL &&
-        (st = lsc_report_train_html(m, sum, ybuf, hold_p, hold_p != NULL ? nhold : 0, &warns,
-                                o->report, o->force, err)) != LSC_OK)
-        goto cleanup;
-    *out = m;
-    m = NULL;
+    *out = t.m;
+    t.m = NULL;
 cleanup:
-    lsc_cv_path_free(&cv);
-    lsc_free(hess);
-    lsc_free(wbase);
-    lsc_free(wfit);
-    warm_start_free(&warm);
-    lsc_design_free(&d);
-    lsc_dataset_free(ds);
-    lsc_model_free(m);
-    lsc_free(train);
-    lsc_free(hold);
-    lsc_free(col_src);
-    lsc_free(prob);
-    lsc_free(ybuf);
-    lsc_free(hold_p);
-    lsc_report_warnings_fini(&warns);
+    lsc_output_set_abort(&t.outs);
+    lsc_cv_path_free(&t.cv);
+    lsc_free(t.hess);
+    lsc_free(t.wbase);
+    lsc_free(t.wfit);
+    warm_start_free(&t.warm);
+    lsc_design_free(&t.d);
+    lsc_dataset_free(t.ds);
+    lsc_model_free(t.m);
+    lsc_free(t.train);
+    lsc_free(t.hold);
+    lsc_free(t.col_src);
+    lsc_free(t.prob);
+    lsc_free(t.ybuf);
+    lsc_free(t.hold_p);
+    lsc_report_warnings_fini(&t.warns);
     return st;
 }

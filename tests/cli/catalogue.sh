@@ -352,6 +352,11 @@ case_ T57 1 "output exists (no --force)" "exists.json: exists; use --force to re
 case_ T58 1 "--predictions on a full device" "/dev/full: write failed" \
     -- "${T[@]}" --predictions /dev/full -o m.json leads.csv
 absent m.json "T58"
+case_ T59 1 "the model on a full device, --report and --predictions elsewhere (all outputs or none)" \
+    "/dev/full: write failed" \
+    -- "${T[@]}" --force --report t59.html --predictions t59.csv -o /dev/full leads.csv
+absent t59.html "T59"
+absent t59.csv "T59"
 
 # ---- model files ---------------------------------------------------------------------
 
@@ -475,6 +480,32 @@ case_ S22 0 "100,000 columns" -- "${S[@]}" -m model.json score_wide.csv
 "$PY" -c 'open("score_big_id.csv", "w").write("id,visits,source\n" + "X" * (1 << 20) + ",5,web\nN2,6,email\n")'
 case_ S23 0 "a 1 MB id" -- "${S[@]}" -m model.json score_big_id.csv
 [ "$(head -c 3 <(sed -n 2p out))" = "XXX" ] && ok || fail "S23: id not copied"
+# tiny.csv: two numeric columns on [0, 0.01], so 1e308 overflows the linear predictor
+"$PY" - <<'PYEOF' || fail "generate tiny.csv"
+import random
+random.seed(3)
+with open("tiny.csv", "w") as f:
+    f.write("id,x1,x2,won\n")
+    for i in range(3000):
+        a, b = random.uniform(0, 0.01), random.uniform(0, 0.01)
+        f.write("L%d,%.6f,%.6f,%d\n" % (i, a, b, random.random() < 0.2 + 30 * a))
+PYEOF
+expect_exit 0 "train the tiny-range model" -- "${T[@]}" -o tiny.json tiny.csv
+printf 'id,x1,x2,won\nA,0.005,0.004,1\nEVIL,1e308,-1e308,1\nB,0.001,0.002,0\n' >score_overflow.csv
+case_ S24 3 "a value that overflows the linear predictor (\`1e308\` in a column on [0, 0.01])" \
+    "warning: 1 of 3 rows could not be scored" -- "${S[@]}" -m tiny.json --label won score_overflow.csv
+expect_in out 'score_overflow.csv:3:2: column ""x1"": the value ""1e308"" makes the score non-finite' "S24 error column"
+printf 'id,visits,source,visits\nN1,5,web,7\n' >score_dup.csv
+case_ S25 1 "a column the model reads appears twice" \
+    'score_dup.csv:1:4: duplicate column name "visits" (also column 2)' -- "${S[@]}" -m model.json score_dup.csv
+printf 'id,dimension,column,operator,value,points,cap,description\nA1,fit,id,account has at least,1,+5,,one lead\n' >account_rule.csv
+rm -f score_fifo
+mkfifo score_fifo
+(timeout 30 sh -c 'cat new.csv >score_fifo' &)
+case_ S26 0 "a FIFO as input with an account rule (two passes: spooled)" \
+    -- timeout 20 "${S[@]}" -m model.json --rules account_rule.csv score_fifo
+case_ S27 0 "a pipe as /dev/stdin with an account rule (spooled, not \"empty\")" \
+    -- sh -c "cat new.csv | '$SCORE' -q -m model.json --rules account_rule.csv /dev/stdin"
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

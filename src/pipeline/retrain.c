@@ -55,124 +55,112 @@ static enum lsc_status count(const struct lsc_model *m, const char *key, size_t 
     return LSC_OK;
 }
 
-enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
-                             struct lsc_error *err)
+/* The string lists (--id, --exclude, ...): lent by the model's options. */
+static enum lsc_status read_lists(const struct lsc_model *m, struct lsc_like *l,
+                                  struct lsc_error *err)
 {
-    enum lsc_status st = LSC_OK;
-    struct lsc_like *l = NULL;
-    const json_t *v = NULL;
-    size_t seed = 0;
-    *out = NULL;
-    if (!json_is_object(m->options)) {
-        st = lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0, "--like: the model has no options");
-        goto cleanup;
-    }
-    l = lsc_calloc(1, sizeof *l);
-    if (l == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    lsc_train_options_defaults(&l->o);
     struct lsc_strings *dst[L_COUNT] = {&l->o.ids,      &l->o.exclude,     &l->o.include,
                                         &l->o.numeric,  &l->o.categorical, &l->o.na_values,
                                         &l->o.positive, &l->o.days_since};
     for (int k = 0; k < L_COUNT; k++) {
-        v = json_object_get(m->options, list_key[k]);
+        const json_t *v = json_object_get(m->options, list_key[k]);
         if (k == L_DAYS && v == NULL)
             continue; /* a model from before derived features */
-        if (!json_is_array(v)) {
-            st = bad(m, list_key[k], "expected an array of strings", err);
-            goto cleanup;
-        }
+        if (!json_is_array(v))
+            return bad(m, list_key[k], "expected an array of strings", err);
         size_t n = json_array_size(v);
         l->lists[k] = lsc_calloc(n ? n : 1, sizeof *l->lists[k]);
-        if (l->lists[k] == NULL) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
+        if (l->lists[k] == NULL)
+            return lsc_error_nomem(err);
         for (size_t i = 0; i < n; i++) {
             const json_t *s = json_array_get(v, i);
-            if (!json_is_string(s)) {
-                st = bad(m, list_key[k], "expected an array of strings", err);
-                goto cleanup;
-            }
+            if (!json_is_string(s))
+                return bad(m, list_key[k], "expected an array of strings", err);
             l->lists[k][i] = json_string_value(s);
         }
         dst[k]->items = l->lists[k];
         dst[k]->count = n;
     }
-    v = json_object_get(m->options, "target");
-    if (!json_is_string(v)) {
-        st = bad(m, "target", "expected a string", err);
-        goto cleanup;
-    }
+    return LSC_OK;
+}
+
+/* The target, the delimiter, the account column, and the weight and date
+ * columns (present only when they were used). */
+static enum lsc_status read_texts(const struct lsc_model *m, struct lsc_like *l,
+                                  struct lsc_error *err)
+{
+    const json_t *v = json_object_get(m->options, "target");
+    if (!json_is_string(v))
+        return bad(m, "target", "expected a string", err);
     l->o.target = json_string_value(v);
     v = json_object_get(m->options, "delimiter");
     if (v != NULL && !json_is_null(v)) {
-        if (!json_is_string(v) || strlen(json_string_value(v)) != 1) {
-            st = bad(m, "delimiter", "expected one character or null", err);
-            goto cleanup;
-        }
+        if (!json_is_string(v) || strlen(json_string_value(v)) != 1)
+            return bad(m, "delimiter", "expected one character or null", err);
         l->o.delimiter = json_string_value(v)[0];
     }
     v = json_object_get(m->options, "account_column");
     if (v != NULL && !json_is_null(v)) {
-        if (!json_is_string(v)) {
-            st = bad(m, "account_column", "expected a column name or null", err);
-            goto cleanup;
-        }
+        if (!json_is_string(v))
+            return bad(m, "account_column", "expected a column name or null", err);
         l->o.account_column = json_string_value(v);
     }
-    /* weights and validation by date: present only when they were used */
     static const char *const text_key[] = {"weight", "split_date", "cutoff"};
     const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff};
     for (size_t k = 0; k < sizeof text_key / sizeof *text_key; k++) {
         v = json_object_get(m->options, text_key[k]);
         if (v == NULL)
             continue;
-        if (!json_is_string(v)) {
-            st = bad(m, text_key[k], "expected a string", err);
-            goto cleanup;
-        }
+        if (!json_is_string(v))
+            return bad(m, text_key[k], "expected a string", err);
         *text_dst[k] = json_string_value(v);
     }
-    v = json_object_get(m->options, "class_weight");
+    return LSC_OK;
+}
+
+/* Class weights, prior correction, and the penalty's type and tuning
+ * (present only when used). */
+static enum lsc_status read_penalty(const struct lsc_model *m, struct lsc_like *l,
+                                    struct lsc_error *err)
+{
+    enum lsc_status st;
+    const json_t *v = json_object_get(m->options, "class_weight");
     if (v != NULL) {
-        if (!json_is_string(v) || strcmp(json_string_value(v), "balanced") != 0) {
-            st = bad(m, "class_weight", "expected \"balanced\"", err);
-            goto cleanup;
-        }
+        if (!json_is_string(v) || strcmp(json_string_value(v), "balanced") != 0)
+            return bad(m, "class_weight", "expected \"balanced\"", err);
         l->o.class_weight_balanced = 1;
     }
     if (json_object_get(m->options, "population_rate") != NULL &&
         (st = num(m, "population_rate", &l->o.population_rate, err)) != LSC_OK)
-        goto cleanup;
-    /* the penalty's type and tuning: present only when used */
+        return st;
     if (json_object_get(m->options, "l1_ratio") != NULL &&
         (st = num(m, "l1_ratio", &l->o.l1_ratio, err)) != LSC_OK)
-        goto cleanup;
-    if (json_object_get(m->options, "cv_folds") != NULL) {
-        if ((st = count(m, "cv_folds", &l->o.cv_folds, err)) != LSC_OK)
-            goto cleanup;
-        v = json_object_get(m->options, "cv_metric");
-        if (!json_is_string(v) || (strcmp(json_string_value(v), "auc") != 0 &&
-                                   strcmp(json_string_value(v), "logloss") != 0)) {
-            st = bad(m, "cv_metric", "expected \"logloss\" or \"auc\"", err);
-            goto cleanup;
-        }
-        l->o.cv_metric = strcmp(json_string_value(v), "auc") == 0;
-        v = json_object_get(m->options, "cv_1se");
-        if (!json_is_boolean(v)) {
-            st = bad(m, "cv_1se", "expected true or false", err);
-            goto cleanup;
-        }
-        l->o.cv_one_se = json_is_true(v);
-    }
-    v = json_object_get(m->options, "refit");
-    if (!json_is_boolean(v)) {
-        st = bad(m, "refit", "expected true or false", err);
-        goto cleanup;
-    }
+        return st;
+    if (json_object_get(m->options, "cv_folds") == NULL)
+        return LSC_OK;
+    if ((st = count(m, "cv_folds", &l->o.cv_folds, err)) != LSC_OK)
+        return st;
+    v = json_object_get(m->options, "cv_metric");
+    if (!json_is_string(v) || (strcmp(json_string_value(v), "auc") != 0 &&
+                               strcmp(json_string_value(v), "logloss") != 0))
+        return bad(m, "cv_metric", "expected \"logloss\" or \"auc\"", err);
+    l->o.cv_metric = strcmp(json_string_value(v), "auc") == 0;
+    v = json_object_get(m->options, "cv_1se");
+    if (!json_is_boolean(v))
+        return bad(m, "cv_1se", "expected true or false", err);
+    l->o.cv_one_se = json_is_true(v);
+    return LSC_OK;
+}
+
+/* The fit's numbers. */
+static enum lsc_status read_numbers(const struct lsc_model *m, struct lsc_like *l,
+                                    struct lsc_error *err)
+{
+    enum lsc_status st;
+    size_t seed = 0;
+    const json_t *v = json_object_get(m->options, "refit");
+    if (!json_is_boolean(v))
+        return bad(m, "refit", "expected true or false", err);
     l->o.refit = json_is_true(v);
     if ((st = count(m, "min_level_count", &l->o.min_level_count, err)) != LSC_OK ||
         (st = num(m, "l2", &l->o.l2, err)) != LSC_OK ||
@@ -182,13 +170,29 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
         (st = num(m, "tol", &l->o.tol, err)) != LSC_OK ||
         (st = num(m, "tier_hot", &l->o.tier_hot, err)) != LSC_OK ||
         (st = num(m, "tier_warm", &l->o.tier_warm, err)) != LSC_OK)
-        goto cleanup;
+        return st;
     l->o.seed = (unsigned long)seed;
+    return LSC_OK;
+}
+
+enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
+                             struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_like *l = NULL;
+    *out = NULL;
+    if (!json_is_object(m->options))
+        return lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0, "--like: the model has no options");
+    if ((l = lsc_calloc(1, sizeof *l)) == NULL)
+        return lsc_error_nomem(err);
+    lsc_train_options_defaults(&l->o);
+    if ((st = read_lists(m, l, err)) != LSC_OK || (st = read_texts(m, l, err)) != LSC_OK ||
+        (st = read_penalty(m, l, err)) != LSC_OK || (st = read_numbers(m, l, err)) != LSC_OK) {
+        lsc_like_free(l);
+        return st;
+    }
     *out = l;
-    l = NULL;
-cleanup:
-    lsc_like_free(l);
-    return st;
+    return LSC_OK;
 }
 
 void lsc_like_apply(const struct lsc_like *l, struct lsc_train_options *o)

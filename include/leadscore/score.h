@@ -41,7 +41,8 @@ struct lsc_score_options {
     /* manual rule scores (leadscore/rules.h): loaded, configured (account
      * column, priority list, as-of date) by the caller; bound, counted and
      * evaluated here. Sheets with account rules take two passes over the
-     * input (stdin is spooled to a temporary file). */
+     * input (an input that is not a regular file - stdin, a FIFO,
+     * /dev/stdin - is spooled to a temporary file). */
     struct lsc_rules *rules;
     int explain_rules;      /* add rule_reasons */
     /* or an existing manual score from the export, tiered by these */
@@ -110,14 +111,18 @@ void lsc_score_summary_fini(struct lsc_score_summary *summary);
  * decimals), score = clamp(round(100 p), 1, 100), tier, error. Every input
  * row yields exactly one output row in input order; a row that cannot be
  * scored gets empty probability/score/tier and a reason in `error`, and is
- * counted in summary->rejected (the call still returns LSC_OK). A file
- * output is written to a temporary file and renamed when complete.
+ * counted in summary->rejected (the call still returns LSC_OK); so is a row
+ * whose linear predictor is not finite (the reason names file:line:column),
+ * so no NaN or infinity reaches an output, the comparison or the drift. A
+ * column the scorer reads that appears twice in the header is LSC_ERR_DATA
+ * naming both positions.
  * With opts->label, every row with a label and every score (the model's,
  * the rules') is compared (docs/compare.md); rows with a missing label or a
  * missing score are counted and left out. An unrecognised label value, or a
  * single class among the compared rows, is LSC_ERR_DATA; a label column
- * missing from the input LSC_ERR_USAGE. The outputs (scores, rejects,
- * comparison JSON and report) are committed together, only on success. */
+ * missing from the input LSC_ERR_USAGE. The file outputs (scores, rejects,
+ * comparison JSON and report, drift JSON) are written to temporary files
+ * and renamed together, only on success; none is left after a failure. */
 enum lsc_status lsc_score(const struct lsc_model *model, const struct lsc_score_options *opts,
                           const struct lsc_log *log, struct lsc_score_summary *summary,
                           struct lsc_error *err);

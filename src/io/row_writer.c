@@ -234,10 +234,18 @@ void lsc_row_writer_number(struct lsc_row_writer *w, const char *text, size_t le
 
 void lsc_row_writer_integer(struct lsc_row_writer *w, long long v)
 {
+    /* without printf: a score is written once per lead */
     char buf[24];
-    int n = snprintf(buf, sizeof buf, "%lld", v);
+    size_t n = sizeof buf;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        buf[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        buf[--n] = '-';
     if (begin_cell(w))
-        done(w, fwrite(buf, 1, (size_t)n, w->dest) != (size_t)n);
+        done(w, fwrite(buf + n, 1, sizeof buf - n, w->dest) != sizeof buf - n);
 }
 
 void lsc_row_writer_end(struct lsc_row_writer *w)

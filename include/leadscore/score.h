@@ -45,7 +45,9 @@ struct lsc_score_options {
      * /dev/stdin - is spooled to a temporary file). */
     struct lsc_rules *rules;
     int explain_rules;      /* add rule_reasons */
-    /* or an existing manual score from the export, tiered by these */
+    /* or an existing manual score from the export, tiered by these; a
+     * value that is not a number, or beyond +-1e9, is no score (counted in
+     * summary->rule_unevaluable) */
     const char *rule_score_column;
     double rule_tier_hot, rule_tier_warm; /* default 70, 40 */
     /* Validation against the outcome on labelled history

@@ -38,6 +38,9 @@ static const char *tier_of(int score, double hot, double warm)
     return "cold";
 }
 
+/* The largest magnitude of an existing rule score (--rule-score-column). */
+#define LSC_RULE_SCORE_MAX 1e9
+
 /* Per-row scratch of one pass. */
 struct pass {
     double *contrib;  /* per model column, when reasons are wanted */
@@ -167,7 +170,9 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
         const char *t = rec->fields[s->rule_col];
         size_t len = rec->lens[s->rule_col];
         lsc_trim_span(&t, &len);
-        if (lsc_parse_number(t, len, &v)) { /* finite by contract */
+        /* finite by contract; beyond +-1e9 points (the rules engine's own
+         * bound) a sum or a mean of such scores could overflow */
+        if (lsc_parse_number(t, len, &v) && fabs(v) <= LSC_RULE_SCORE_MAX) {
             row->has_rule_score = 1;
             row->rule_score = v;
             row->rule_tier = v >= s->o->rule_tier_hot ? "hot"

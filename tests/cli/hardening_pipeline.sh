@@ -43,6 +43,19 @@ expect_exit 3 "a huge value alone" -- "$SCORE" -q -m m.json big.csv
 no_nonfinite out "scores of big.csv"
 expect_in out "big.csv:2:" "big.csv: line named"
 
+# the sibling through --rule-score-column: 1e308 is a number, but a sum of
+# them is not; beyond +-1e9 points a value is no score (before: "rule
+# scores: 6 rows, average inf" and nan in the comparison report)
+{
+    printf 'id,x1,x2,won,manual\nA,0.005,0.004,1,1e308\nB,0.001,0.002,0,1e308\n'
+    for i in $(seq 1 20); do printf 'R%d,0.00%d,0.001,%d,%d\n' "$i" $((i % 10)) $((i % 2)) $((i * 5)); done
+} >rsc.csv
+expect_exit 0 "rule score column with 1e308" -- "$SCORE" -m m.json --rule-score-column manual --label won \
+    --compare-json rc.json -o rs.csv rsc.csv
+expect_in err "rule scores: 20 rows, average 52.5" "mean of the finite rule scores"
+grep -qiE '(^|[^a-z])(nan|-?inf)([^a-z]|$)' err && fail "rule score column: nan or inf on stderr" || ok
+no_nonfinite rc.json "comparison JSON (rule score column)"
+
 # 2. A duplicated column the scorer reads: an error naming both positions, in
 # training's words; before: the first was used silently (exit 0).
 printf 'id,x1,x2,x1,won\nA,0.005,0.004,9,1\n' >dup.csv

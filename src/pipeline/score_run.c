@@ -353,12 +353,18 @@ static enum lsc_status finish_drift(const struct lsc_model *m, const struct lsc_
     return st;
 }
 
-static void log_rejects(const struct lsc_score_summary *sum, const struct lsc_log *log)
+static void log_rejects(const struct lsc_score_options *o, const struct lsc_score_summary *sum,
+                        const struct lsc_log *log)
 {
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
-    if (sum->rule_unevaluable > 0)
+    if (sum->rule_unevaluable > 0 && o->rule_score_column != NULL)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu values of --rule-score-column \"%s\" are not numbers within +-1e9 points: "
+                 "those rows have no rule score",
+                 sum->rule_unevaluable, o->rule_score_column);
+    else if (sum->rule_unevaluable > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "%zu rule conditions could not be evaluated (e.g. text where a number is "
                  "compared) and counted as not matched",
@@ -403,7 +409,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if ((st = lsc_scorer_run(&s, m, o, consumers, n, sum, err)) != LSC_OK ||
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
-    log_rejects(sum, log);
+    log_rejects(o, sum, log);
     if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&

@@ -506,6 +506,11 @@ case_ S26 0 "a FIFO as input with an account rule (two passes: spooled)" \
     -- timeout 20 "${S[@]}" -m model.json --rules account_rule.csv score_fifo
 case_ S27 0 "a pipe as /dev/stdin with an account rule (spooled, not \"empty\")" \
     -- sh -c "cat new.csv | '$SCORE' -q -m model.json --rules account_rule.csv /dev/stdin"
+printf 'id,visits,source,manual\nN1,5,web,1e308\nN2,12,email,40\n' >score_huge_rule.csv
+case_ S28 0 "\`1e308\` in --rule-score-column (beyond +-1e9 points: no score, so no infinite average)" \
+    'warning: 1 values of --rule-score-column "manual" are not numbers within +-1e9 points' \
+    -- "$SCORE" -m model.json --rule-score-column manual score_huge_rule.csv
+grep -q "average inf" err && fail "S28: an infinite average" || ok
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

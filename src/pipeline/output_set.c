@@ -1,7 +1,11 @@
+/* realpath (XSI) */
+#define _XOPEN_SOURCE 700
 #include "output_set.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +16,48 @@
 void lsc_output_set_init(struct lsc_output_set *s)
 {
     memset(s, 0, sizeof *s);
+}
+
+/* The canonical name of an output that may not exist yet: its folder
+ * resolved, then its own name. 0 when there is none to compare. */
+static int canonical(const char *path, char *out, size_t size)
+{
+    char dir[PATH_MAX], real[PATH_MAX];
+    struct stat sb;
+    if (strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
+        return 0;
+    if (realpath(path, real) != NULL) {
+        snprintf(out, size, "%s", real);
+        return 1;
+    }
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+    if (realpath(dir, real) == NULL)
+        snprintf(out, size, "%s", path);
+    else
+        snprintf(out, size, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
+    return 1;
+}
+
+enum lsc_status lsc_output_paths_distinct(const char *const *paths, const char *const *options,
+                                          size_t n, struct lsc_error *err)
+{
+    char a[PATH_MAX + 256], b[PATH_MAX + 256];
+    for (size_t i = 0; i < n; i++) {
+        if (paths[i] == NULL || !canonical(paths[i], a, sizeof a))
+            continue;
+        for (size_t j = i + 1; j < n; j++)
+            if (paths[j] != NULL && canonical(paths[j], b, sizeof b) && strcmp(a, b) == 0)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "%s and %s name the same file (%s): give each output its "
+                                     "own",
+                                     options[i], options[j], paths[j]);
+    }
+    return LSC_OK;
 }
 
 static enum lsc_status reserve(struct lsc_output_set *s, struct lsc_error *err)

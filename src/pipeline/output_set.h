@@ -36,6 +36,13 @@ struct lsc_output_set {
 
 void lsc_output_set_init(struct lsc_output_set *s);
 
+/* Refuses, before any work, two outputs of one run that are the same file
+ * (after resolving symlinks and relative paths): LSC_ERR_USAGE naming both
+ * options. paths[k] NULL: not given; "-" and devices are not compared.
+ * options[k] names paths[k] in the message ("-o", "--report"). */
+enum lsc_status lsc_output_paths_distinct(const char *const *paths, const char *const *options,
+                                          size_t n, struct lsc_error *err);
+
 /* Opens path for writing (lsc_outfile_open); *fp is lent until commit or
  * abort. Errors as lsc_outfile_open. */
 enum lsc_status lsc_output_set_open(struct lsc_output_set *s, const char *path, int force,

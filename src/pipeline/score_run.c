@@ -295,8 +295,13 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
     if (m == NULL && o->rules == NULL && o->rule_score_column == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "nothing to score: give a model, a rules sheet or a rule score column");
-    const char *const outputs[] = {o->output, o->rejects, o->compare_json, o->compare_report};
-    for (size_t k = 0; k < sizeof outputs / sizeof outputs[0]; k++)
+    const char *const outputs[] = {o->output, o->rejects, o->compare_json, o->compare_report,
+                                   o->drift_json};
+    static const char *const options[] = {"-o", "--rejects", "--compare-json",
+                                          "--compare-report", "--drift-json"};
+    if ((st = lsc_output_paths_distinct(outputs, options, 5, err)) != LSC_OK)
+        return st;
+    for (size_t k = 0; k < 4; k++)
         if (outputs[k] != NULL && (st = lsc_outfile_check(outputs[k], o->force, err)) != LSC_OK)
             return st;
     if (o->drift_json != NULL && (m == NULL || m->drift == NULL))

@@ -659,6 +659,10 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--baseline compares on the holdout rows: it needs --holdout > 0");
     lsc_la_init();
+    const char *const outputs[] = {o->model_output, o->report, o->predictions, o->export_design};
+    static const char *const options[] = {"-o", "--report", "--predictions", "--export-design"};
+    if ((st = lsc_output_paths_distinct(outputs, options, 4, err)) != LSC_OK)
+        return st;
     if ((o->export_design && (st = lsc_output_set_stage(&t->outs, o->export_design, o->force,
                                                         &t->stage_design, err)) != LSC_OK) ||
         (o->predictions && (st = lsc_output_set_stage(&t->outs, o->predictions, o->force,

@@ -113,6 +113,18 @@ expect_exit 1 "score: --drift-json fails" -- "$SCORE" -q -m m.json --drift-json 
     --compare-report cr.txt --label won -o sc.csv tr.csv
 for f in sc.csv cr.txt; do [ -e "$f" ] && fail "score: $f left behind" || ok; done
 ls ./*.tmp* >/dev/null 2>&1 && fail "score: temporary files left" || ok
+# two outputs of one run naming the same file (item 4's sibling in the
+# output set): refused before any work; before, the last rename won
+expect_exit 2 "score: --compare-json and --drift-json the same file" -- "$SCORE" -q -m m.json --label won \
+    --compare-json same.json --drift-json ./same.json -o sc.csv tr.csv
+expect_in err "--compare-json and --drift-json name the same file (./same.json)" "same file: message"
+[ -e sc.csv ] && fail "same file: scores written" || ok
+echo old >same.html
+ln -sf same.html same_link.html
+expect_exit 2 "train: -o and --report the same file through a symlink" -- "$TRAIN" -q --target won --id id -f \
+    -o same.html --report same_link.html tr.csv
+expect_in err "-o and --report name the same file (same_link.html)" "symlink: message"
+[ "$(cat same.html)" = old ] && ok || fail "symlink: the file was replaced"
 # --label's summary on stderr fails: exit 1, and the committed files stay
 # (documented in the README's exit codes)
 expect_exit 1 "score: the stderr summary fails" -- sh -c "'$SCORE' -m m.json --label won -o sl.csv tr.csv 2>/dev/full"

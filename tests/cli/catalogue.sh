@@ -511,6 +511,11 @@ case_ S28 0 "\`1e308\` in --rule-score-column (beyond +-1e9 points: no score, so
     'warning: 1 values of --rule-score-column "manual" are not numbers within +-1e9 points' \
     -- "$SCORE" -m model.json --rule-score-column manual score_huge_rule.csv
 grep -q "average inf" err && fail "S28: an infinite average" || ok
+case_ S29 2 "two outputs of one run name the same file" \
+    "--compare-json and --drift-json name the same file (./same.json)" \
+    -- "${S[@]}" -m model.json --label visits --label-positive 5 --compare-json same.json --drift-json ./same.json \
+    -o s29.csv new.csv
+absent s29.csv "S29"
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample: install, build, train a model into
-# models/, score the sample's new leads, show the summary and the first rows.
+# models/, score the sample's new leads with the model and the sample rules sheet
+# side by side, and compare the two on the labelled history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,7 +11,20 @@ build/bin/leadscore-train --target Converted --id "Lead ID" --exclude Email --ex
     --exclude "Last Activity Date" --exclude "Created Date" \
     --na-values Select --force -o models/sample_model.json datasets/sample_leads.csv
 echo
-echo "== leadscore-score on datasets/sample_new_leads.csv (first rows of build/out/sample_scores.csv)"
-build/bin/leadscore-score -m models/sample_model.json --force -o build/out/sample_scores.csv \
-    datasets/sample_new_leads.csv
-head -n 11 build/out/sample_scores.csv
+echo "== leadscore-score: the model and the team's rules sheet side by side on datasets/sample_new_leads.csv"
+build/bin/leadscore-score -m models/sample_model.json --rules datasets/sample_rules.csv \
+    --priority-accounts datasets/sample_priority_accounts.txt --as-of 2026-11-20 \
+    --force -o build/out/sample_scores.csv datasets/sample_new_leads.csv
+echo "first rows of build/out/sample_scores.csv (model: score, tier; rules sheet: points, tier, grade):"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+         NR <= 11 { printf "  %-10s %6s %-5s   %11s %-9s %s\n", $c["Lead ID"], $c["score"], $c["tier"],
+                           $c["rule_score"], $c["rule_tier"], $c["grade"] }' build/out/sample_scores.csv
+echo
+echo "== Do the sheet's points predict conversion? Model and rules on the labelled history"
+build/bin/leadscore-score -q -m models/sample_model.json --rules datasets/sample_rules.csv \
+    --priority-accounts datasets/sample_priority_accounts.txt --as-of 2026-11-20 \
+    --label Converted --compare-report build/out/sample_compare.txt \
+    --compare-json build/out/sample_compare.json --force -o build/out/sample_history_scores.csv \
+    datasets/sample_leads.csv
+sed -n '1,11p' build/out/sample_compare.txt
+echo "  … the whole report: build/out/sample_compare.txt (JSON: build/out/sample_compare.json)"

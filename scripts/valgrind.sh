@@ -38,8 +38,9 @@ status=0
 # them all): the catalogue again with forced chunked loading, the parallel
 # loader's 70,000-row equivalence runs, the cross-validation paths, the
 # weights test's many fits, the install/pkg-config build and the terminal
-# progress bar. LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
-exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress)$'
+# progress bar, and the README's commands (the same programs on the sample,
+# already run by the other tests). LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
+exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme)$'
 [ -n "${LEADSCORE_VALGRIND_ALL:-}" ] && exclude='^$'
 OPENBLAS_NUM_THREADS=1 ctest --test-dir "$build" -R '^cli\.' -E "$exclude" --output-on-failure \
     --timeout 3600 "$@" || status=1

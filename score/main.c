@@ -62,6 +62,13 @@ static const char usage_text2[] =
     "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
     "      --compare-report FILE the text report into FILE instead of stderr; an\n"
     "                            HTML page with charts when FILE ends in .html\n"
+    "      --write-suggested-sheet FILE  the sheet with the suggested points: rules\n"
+    "                            without a significant effect dropped, the\n"
+    "                            qualification threshold re-chosen to pass as many\n"
+    "                            leads, hot and warm keeping their sizes; scores\n"
+    "                            the input twice (a file, not a pipe)\n"
+    "      --suggested-match volume|precision  re-choose the threshold for the same\n"
+    "                            number of leads (default) or the same precision\n"
     "      --disagreements N     leads listed where model and rules disagree most\n"
     "                            (default 20)\n"
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
@@ -101,7 +108,8 @@ enum {
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
     OPT_FORMAT,
     OPT_DRIFTJSON,
-    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML
+    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML,
+    OPT_SUGGEST, OPT_SUGGESTMATCH
 };
 
 static const struct option long_opts[] = {
@@ -123,6 +131,8 @@ static const struct option long_opts[] = {
     {"label", required_argument, NULL, OPT_LABEL},
     {"label-positive", required_argument, NULL, OPT_LABELPOS},
     {"compare-json", required_argument, NULL, OPT_CMPJSON},
+    {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
+    {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"compare-report", required_argument, NULL, OPT_CMPREPORT},
     {"disagreements", required_argument, NULL, OPT_DISAGREE},
     {"model-threshold", required_argument, NULL, OPT_MODELTHR},
@@ -279,6 +289,14 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_CMPJSON: o.compare_json = optarg; break;
+        case OPT_SUGGEST: o.suggested_sheet = optarg; break;
+        case OPT_SUGGESTMATCH:
+            if (strcmp(optarg, "volume") != 0 && strcmp(optarg, "precision") != 0) {
+                rc = usage_error("--suggested-match: expected volume or precision");
+                goto cleanup;
+            }
+            o.suggested_same_precision = strcmp(optarg, "precision") == 0;
+            break;
         case OPT_DRIFTJSON: o.drift_json = optarg; break;
         case OPT_CMPREPORT: o.compare_report = optarg; break;
         case OPT_DISAGREE:

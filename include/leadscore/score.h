@@ -62,6 +62,16 @@ struct lsc_score_options {
     const char *compare_json;        /* optional JSON file ("-": stdout) */
     const char *compare_report;      /* optional report file: HTML when it ends in .html/.htm, else text */
     size_t disagreements;            /* leads listed (default 20) */
+    /* The sheet with the comparison's suggested points applied (needs a
+     * label, rules_sheet and an input that is a regular file: the compared
+     * rows are scored again with the new points): rules without a
+     * significant effect dropped, the qualification threshold passing as
+     * many leads as the sheet's (or, with suggested_same_precision, the
+     * lowest threshold as precise as the sheet's), hot and warm keeping each
+     * tier's size. Written with the run's other files; the result is in the
+     * comparison under "suggested_sheet" (docs/compare.md). */
+    const char *suggested_sheet;
+    int suggested_same_precision;
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */
     lsc_progress_fn progress;        /* optional, per pass over the input

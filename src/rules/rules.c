@@ -31,6 +31,7 @@
 #include "alloc.h"
 #include "csv_reader.h"
 #include "dict.h"
+#include "rules_internal.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -40,7 +41,6 @@
 #define MAX_RULES 100000  /* keeps every sum of cents far from overflow */
 #define MAX_DAYS 1000000L /* "older than" / "within" / decay period */
 #define NUM_MAX 32        /* a formatted points value with its NUL */
-#define WORD_MAX 64       /* a normalized operator or setting name */
 #define ERR_LIST_MAX 600  /* bytes of header names listed in an error */
 
 /* ---- the sheet's model ---------------------------------------------------- */
@@ -308,7 +308,7 @@ static int text_contains(const char *hay, size_t hlen, const char *needle, size_
 
 /* Lowercases, maps '_' to ' ', trims and collapses blanks into out; 0 when
  * the word does not fit. */
-static int normalize_word(const char *s, size_t len, char out[WORD_MAX])
+int lsc_rules_normalize_word(const char *s, size_t len, char out[WORD_MAX])
 {
     size_t n = 0;
     int ok = 1, space = 0;
@@ -567,7 +567,7 @@ static enum lsc_status map_sheet_header(struct loader *L)
     for (size_t k = 0; k < L->rec->nfields && st == LSC_OK; k++) {
         char w[WORD_MAX];
         int c = -1;
-        if (!normalize_word(L->rec->fields[k], L->rec->lens[k], w))
+        if (!lsc_rules_normalize_word(L->rec->fields[k], L->rec->lens[k], w))
             continue;
         for (int j = 0; j < N_SHEET_COLS; j++)
             if (strcmp(w, sheet_col_names[j]) == 0)
@@ -804,7 +804,7 @@ static enum lsc_status parse_operator(struct loader *L, struct rule *ru)
         st = sheet_err(L, ru->line, C_OP, "rule %s has no operator (known: %s)", ru->id, KNOWN_OPS);
         goto cleanup;
     }
-    if (normalize_word(s, len, w)) {
+    if (lsc_rules_normalize_word(s, len, w)) {
         size_t n = strlen(w);
         const char *suffix = " ignore case";
         size_t sl = strlen(suffix);
@@ -1169,7 +1169,7 @@ static enum lsc_status add_setting(struct loader *L)
     double num = 0.0;
 
     get_field(L, C_OP, &s, &len);
-    if (normalize_word(s, len, w))
+    if (lsc_rules_normalize_word(s, len, w))
         for (size_t k = 0; !found && k < sizeof setting_names / sizeof setting_names[0]; k++)
             if (strcmp(w, setting_names[k].name) == 0) {
                 found = 1;
@@ -2406,6 +2406,22 @@ void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *o
     out->points_cents = ru->points_c;
     out->has_cap = ru->has_cap;
     out->cap_cents = ru->cap_c;
+}
+
+enum lsc_status lsc_rules_set_points(struct lsc_rules *r, size_t i, double points,
+                                     struct lsc_error *err)
+{
+    struct rule *ru = &r->rules[i];
+    double cap = ru->has_cap && ru->points != 0.0 ? from_cents(ru->cap_c) * fabs(points / ru->points)
+                                                  : 0.0;
+    if (!isfinite(points) || fabs(points) > MAX_POINTS || !(cap <= MAX_POINTS))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "rule %s: %g points (or its cap) is beyond +-1e9", ru->id, points);
+    if (ru->has_cap)
+        ru->cap_c = to_cents(cap);
+    ru->points = points;
+    ru->points_c = to_cents(points);
+    return LSC_OK;
 }
 
 const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len)

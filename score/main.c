@@ -454,7 +454,7 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-    if (sum.rejected > 0)
+    if (sum.rejected > 0 || sum.rule_errors > 0)
         rc = LSC_EXIT_REJECTED;
 cleanup:
     lsc_score_summary_fini(&sum);

@@ -129,12 +129,17 @@ struct lsc_rule_result {
     size_t n_hits;
     size_t n_unevaluable; /* rule evaluations in this row whose value could not be
                              read (text where a number or date is compared) */
+    const char *error;    /* NULL, or why this lead has no rule score (score NaN,
+                             no tier, grade or hits): a rule, a dimension or the
+                             total beyond +-1e9 points, e.g. a per-unit rule on
+                             1e308; lent until the next evaluation */
 
     /* Internal storage: owned by the result, do not touch. */
     const struct lsc_rules *owner_;
     long long *cents_;
     char *scratch_;
     size_t scratch_cap_;
+    char error_[256];
 };
 
 /* Allocates the storage for results of r (which must outlive it).

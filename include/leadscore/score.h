@@ -103,6 +103,8 @@ struct lsc_score_summary {
     size_t rule_scored;     /* rows with a rule score */
     size_t rule_qualified;  /* rows at or above the sheet's threshold */
     size_t rule_unevaluable;/* rule conditions that could not be evaluated */
+    size_t rule_errors;     /* leads without a rule score: points beyond +-1e9
+                               (the reason in the error column; exit status 3) */
     double mean_rule_score;
     /* With opts->label: the comparison (the caller's; lsc_compare_free() or
      * lsc_score_summary_fini()). NULL otherwise. */

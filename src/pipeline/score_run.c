@@ -388,6 +388,10 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
+    if (sum->rule_errors > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu %s no rule score: points beyond +-1e9 (see the error column)",
+                 sum->rule_errors, sum->rule_errors == 1 ? "lead has" : "leads have");
     if (sum->rule_unevaluable > 0 && o->rule_score_column != NULL)
         lsc_logf(log, LSC_LOG_WARN,
                  "%zu values of --rule-score-column \"%s\" are not numbers within +-1e9 points: "

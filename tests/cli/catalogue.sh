@@ -517,6 +517,19 @@ case_ S29 2 "two outputs of one run name the same file" \
     -o s29.csv new.csv
 absent s29.csv "S29"
 
+# ---- rule arithmetic (src/rules): beyond +-1e9 points a lead has no rule score ----
+
+printf 'id,dimension,column,operator,value,points,cap\nP0,fit,visits,per unit,0.5,0,\nP1,fit,visits,per unit,0.5,0,\n' >rules_units.csv
+printf 'id,visits\nx,1e308\ny,3\n' >leads_huge.csv
+case_ R01 3 "a per-unit rule on \`1e308\` (no whole number of units; before: two wrapped sums)" \
+    -o r01.csv "warning: 1 lead has no rule score" -- "$SCORE" --rules rules_units.csv -o r01.csv leads_huge.csv
+expect_in r01.csv 'rule P0: column ""visits"" = ""1e308"" gives points outside -1e9..1e9' "R01 error column"
+grep -q -- '-92233720368547758' r01.csv && fail "R01: a wrapped sum" || ok
+printf 'id,dimension,column,operator,value,points\nB1,fit,visits,>=,1,+600000000\nB2,fit,visits,>=,2,+600000000\n' >rules_big.csv
+case_ R02 3 "two rules of 6e8 points each: the dimension beyond 1e9 points" \
+    -o r02.csv "warning: 2 leads have no rule score" -- "$SCORE" --rules rules_big.csv -o r02.csv leads_huge.csv
+expect_in r02.csv 'fit points 1.2e+09 are outside -1e9..1e9' "R02 error column"
+
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 
 gzip -c leads.csv >leads.csv.gz

@@ -530,6 +530,12 @@ case_ R02 3 "two rules of 6e8 points each: the dimension beyond 1e9 points" \
     -o r02.csv "warning: 2 leads have no rule score" -- "$SCORE" --rules rules_big.csv -o r02.csv leads_huge.csv
 expect_in r02.csv 'fit points 1.2e+09 are outside -1e9..1e9' "R02 error column"
 
+# ---- generated SQL (src/emit): nothing user-given escapes its literal or comment ----
+
+case_ Q01 2 "a newline and a statement in --table" \
+    '--table: "t\x0ADROP TABLE x; --" is not a table name' \
+    -- "${S[@]}" -m model.json --emit-sql sqlite --table "$(printf 't\nDROP TABLE x; --')"
+
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 
 gzip -c leads.csv >leads.csv.gz

@@ -8,6 +8,7 @@
 
 #include "leadscore.h"
 #include "progress.h"
+#include "signals.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -256,6 +257,7 @@ int main(int argc, char **argv)
     struct lsc_score_summary sum;
 
     gsl_set_error_handler_off();
+    cli_signals_install();
     memset(&sum, 0, sizeof sum);
     lsc_score_options_defaults(&o);
     lsc_error_clear(&err);

@@ -10,6 +10,7 @@
 
 #include "leadscore.h"
 #include "progress.h"
+#include "signals.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -425,6 +426,7 @@ int main(int argc, char **argv)
     struct lsc_train_summary sum;
 
     gsl_set_error_handler_off();
+    cli_signals_install();
     lsc_train_options_defaults(&o);
     lsc_error_clear(&err);
     /* first pass: --like and --baseline, so the options given explicitly

@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "status_internal.h"
+#include "tempreg.h"
 
 void lsc_trim_span(const char **s, size_t *len)
 {
@@ -234,6 +235,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     int fd = -1;
     memset(o, 0, sizeof *o);
     o->force = force;
+    o->slot = -1;
     st = lsc_outfile_check(path, force, err);
     if (st != LSC_OK)
         goto cleanup;
@@ -264,6 +266,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".tmpXXXXXX", 11);
     fd = mkstemp(o->tmp);
+    o->slot = fd >= 0 ? lsc_tempreg_add(o->tmp) : -1;
     if (fd < 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
                            strerror(errno));
@@ -325,6 +328,7 @@ enum lsc_status lsc_outfile_commit(struct outfile *o, struct lsc_error *err)
                            strerror(errno));
         goto cleanup;
     }
+    lsc_tempreg_drop(o->slot);
     lsc_free(o->tmp);
     o->tmp = NULL;
 cleanup:
@@ -341,6 +345,7 @@ void lsc_outfile_abort(struct outfile *o)
     o->fp = NULL;
     if (o->tmp != NULL) {
         (void)unlink(o->tmp);
+        lsc_tempreg_drop(o->slot);
         lsc_free(o->tmp);
         o->tmp = NULL;
     }

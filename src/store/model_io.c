@@ -18,6 +18,7 @@
 #include "drift.h"
 #include "sha256.h"
 #include "status_internal.h"
+#include "tempreg.h"
 #include "util.h"
 
 #ifndef LEADSCORE_VERSION
@@ -1024,7 +1025,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     static const char suffix[] = ".tmpXXXXXX";
     size_t n = strlen(path);
     char *tmp = NULL;
-    int fd = -1, e = 0;
+    int fd = -1, e = 0, slot = -1;
     FILE *fp = NULL;
     struct stat sb;
 
@@ -1036,6 +1037,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     memcpy(tmp, path, n);
     memcpy(tmp + n, suffix, sizeof suffix);
     fd = mkstemp(tmp);
+    slot = fd >= 0 ? lsc_tempreg_add(tmp) : -1;
     if (fd < 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
                            "cannot create a temporary file beside it: %s", strerror(errno));
@@ -1073,6 +1075,7 @@ cleanup:
         (void)unlink(tmp);
         lsc_free(tmp);
     }
+    lsc_tempreg_drop(slot);
     return st;
 }
 

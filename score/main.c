@@ -220,6 +220,12 @@ static int emit_model(const char *model_path, const char *dialect, const char *t
     o.as_of = as_of;
     if (pmml && as_of != NULL)
         return usage_error("--as-of is for --emit-sql (PMML has no derived features)");
+    const char *outs[] = {so->output};
+    const char *out_opts[] = {"-o"};
+    const char *ins[] = {model_path, rules_path, priority_path};
+    const char *in_opts[] = {"-m", "--rules", "--priority-accounts"};
+    if (lsc_check_outputs_not_inputs(outs, out_opts, 1, ins, in_opts, 3, &err) != LSC_OK)
+        return usage_error(err.message);
     if (rules_path != NULL) {
         if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
             (account_column != NULL &&
@@ -419,6 +425,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "warning: the sheet has priority-account rules but no "
                             "--priority-accounts FILE was given; they never fire\n");
         o.rules = rules;
+    }
+    const char *outs[] = {o.output,         o.rejects,    o.compare_json,
+                          o.compare_report, o.drift_json, o.suggested_sheet};
+    const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
+                              "--drift-json", "--write-suggested-sheet"};
+    const char *ins[] = {o.input, model_path, rules_path, priority_path};
+    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts"};
+    if (lsc_check_outputs_not_inputs(outs, out_opts, 6, ins, in_opts, 4, &err) != LSC_OK) {
+        rc = usage_error(err.message);
+        goto cleanup;
     }
     struct lsc_log log = {log_stderr, &quiet};
     struct cli_progress bar;

@@ -584,6 +584,16 @@ int main(int argc, char **argv)
     }
     /* refuse before the work, not after it */
     {
+        const char *outs[] = {output, o.report, o.predictions, o.export_design};
+        const char *out_opts[] = {"-o", "--report", "--predictions", "--export-design"};
+        const char *ins[] = {o.input, like_path, baseline_path};
+        const char *in_opts[] = {"the training data", "--like", "--baseline"};
+        if (lsc_check_outputs_not_inputs(outs, out_opts, 4, ins, in_opts, 3, &err) != LSC_OK) {
+            rc = usage_error(err.message);
+            goto cleanup;
+        }
+    }
+    {
         struct stat sb;
         if (strcmp(output, "-") != 0 && stat(output, &sb) == 0) {
             if (S_ISDIR(sb.st_mode)) {

@@ -530,6 +530,35 @@ case_ R02 3 "two rules of 6e8 points each: the dimension beyond 1e9 points" \
     -o r02.csv "warning: 2 leads have no rule score" -- "$SCORE" --rules rules_big.csv -o r02.csv leads_huge.csv
 expect_in r02.csv 'fit points 1.2e+09 are outside -1e9..1e9' "R02 error column"
 
+# ---- an output that is an input: refused before any work, even with -f ----
+
+cp leads.csv t60.csv
+case_ T60 2 "\`-f -o\` naming the training data itself" \
+    "-o and the training data name the same file (t60.csv): an output may not replace an input" \
+    -- "${T[@]}" -f -o t60.csv t60.csv
+cmp -s t60.csv leads.csv && ok || fail "T60: the training data was replaced"
+ln -sf t60.csv t61_link.csv
+case_ T61 2 "--report through a symlink to the training data" \
+    "--report and the training data name the same file (t61_link.csv)" \
+    -- "${T[@]}" -f -o t61.json --report t61_link.csv t60.csv
+cmp -s t60.csv leads.csv && ok || fail "T61: the training data was replaced"
+cp model.json s30.json
+case_ S30 2 "\`--emit-pmml -f -o\` naming the model it reads" \
+    "-o and -m name the same file (s30.json): an output may not replace an input" \
+    -- "${S[@]}" -m s30.json --emit-pmml -f -o s30.json
+cmp -s s30.json model.json && ok || fail "S30: the model was replaced"
+printf 'id,dimension,column,operator,value,points\nV1,engagement,visits,>=,3,10\n' >s31_rules.csv
+cp s31_rules.csv s31_keep.csv
+case_ S31 2 "the scores written over the rules sheet" \
+    "-o and --rules name the same file (s31_rules.csv): an output may not replace an input" \
+    -- "${S[@]}" --rules s31_rules.csv -f -o s31_rules.csv new.csv
+cmp -s s31_rules.csv s31_keep.csv && ok || fail "S31: the sheet was replaced"
+cp new.csv s32.csv
+case_ S32 2 "--compare-json naming the scored file" \
+    "--compare-json and the input name the same file (s32.csv): an output may not replace an input" \
+    -- "${S[@]}" -m model.json --label visits --label-positive 5 -f --compare-json s32.csv -o s32_scores.csv s32.csv
+cmp -s s32.csv new.csv && ok || fail "S32: the input was replaced"
+
 # ---- generated SQL (src/emit): nothing user-given escapes its literal or comment ----
 
 case_ Q01 2 "a newline and a statement in --table" \

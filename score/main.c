@@ -480,5 +480,5 @@ cleanup:
     lsc_rules_free(rules);
     free((void *)ids);
     free((void *)positives);
-    return rc;
+    cli_finish(rc);
 }

@@ -649,5 +649,5 @@ cleanup:
     free((void *)pos.items);
     free((void *)days.items);
     lsc_strings_free(na);
-    return rc;
+    cli_finish(rc);
 }

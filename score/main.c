@@ -91,6 +91,8 @@ static const char usage_text2[] =
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
+    "                            a line may hold 4 times as much, at least 64M)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
     "                            object per lead, the same columns as keys, ids\n"
     "                            as strings, numbers as numbers, empty as null\n"
@@ -110,7 +112,7 @@ enum {
     OPT_FORMAT,
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML,
-    OPT_SUGGEST, OPT_SUGGESTMATCH
+    OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_MAXFIELD
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +140,7 @@ static const struct option long_opts[] = {
     {"disagreements", required_argument, NULL, OPT_DISAGREE},
     {"model-threshold", required_argument, NULL, OPT_MODELTHR},
     {"delimiter", required_argument, NULL, 'd'},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -335,6 +338,7 @@ int main(int argc, char **argv)
             st = lsc_parse_tiers(optarg, &o.rule_tier_hot, &o.rule_tier_warm, &err);
             break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
+        case OPT_MAXFIELD: st = lsc_parse_bytes(optarg, "--max-field-size", &o.max_field_size, &err); break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); goto cleanup;
         case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); goto cleanup;

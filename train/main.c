@@ -35,6 +35,8 @@ static const char usage_text[] =
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
+    "                            a line may hold 4 times as much, at least 64M)\n"
     "\n"
     "Model:\n"
     "      --l2 LAMBDA           L2 penalty; optimum equals scikit-learn's\n"
@@ -125,7 +127,7 @@ enum {
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
-    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE
+    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +140,7 @@ static const struct option long_opts[] = {
     {"categorical", required_argument, NULL, OPT_CATEGORICAL},
     {"na-values", required_argument, NULL, OPT_NA},
     {"delimiter", required_argument, NULL, 'd'},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"l2", required_argument, NULL, OPT_L2},
     {"min-level-count", required_argument, NULL, OPT_MINLEVEL},
     {"holdout", required_argument, NULL, OPT_HOLDOUT},
@@ -471,6 +474,7 @@ int main(int argc, char **argv)
         case OPT_CATEGORICAL: bad_alloc = push(&cat, optarg); break;
         case OPT_NA: st = lsc_split_list(optarg, &na, &nna, &err); break;
         case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
+        case OPT_MAXFIELD: st = lsc_parse_bytes(optarg, "--max-field-size", &o.max_field_size, &err); break;
         case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); lambda_given = 1; break;
         case OPT_MINLEVEL: st = lsc_parse_size(optarg, "--min-level-count", &o.min_level_count, &err); break;
         case OPT_HOLDOUT:

@@ -392,6 +392,33 @@ cleanup:
     return st;
 }
 
+/* The field and the record in progress against opts.max_field (see
+ * csv_reader.h): checked after every piece, so memory stays bounded. */
+static enum lsc_status check_sizes(struct csv_reader *r)
+{
+    size_t max_field = r->opts.max_field ? r->opts.max_field : LSC_CSV_MAX_FIELD;
+    size_t max_record = max_field > LSC_CSV_MAX_RECORD / 4 ? max_field * 4 : LSC_CSV_MAX_RECORD;
+    if (max_field > SIZE_MAX / 4)
+        max_record = SIZE_MAX;
+    size_t field = r->parser.entry_pos, column = r->nf - r->rec_first + 1;
+    size_t record = field + (r->nf > r->rec_first ? r->arena_len - r->foff[r->rec_first] : 0);
+    if (r->nf > r->rec_first && r->flen[r->nf - 1] > field) {
+        field = r->flen[r->nf - 1];
+        column--;
+    }
+    if (field > max_field)
+        return lsc_error_set(&r->last_err, LSC_ERR_DATA, r->name, r->field_line, column,
+                             "a field longer than %zu bytes: not a CSV export? (a larger limit: "
+                             "--max-field-size)",
+                             max_field);
+    if (record > max_record)
+        return lsc_error_set(&r->last_err, LSC_ERR_DATA, r->name, r->rec_line, column,
+                             "a line longer than %zu bytes: not a CSV export? (a larger limit: "
+                             "--max-field-size, 4 times as much per line)",
+                             max_record);
+    return LSC_OK;
+}
+
 /* Consumes the next piece of input: up to and including the next CR or LF,
  * or to the end of the buffer. Refills the buffer, or finishes, first when
  * it is empty. */
@@ -443,6 +470,7 @@ static enum lsc_status feed(struct csv_reader *r)
     }
     r->in_pos += n;
     r->bytes += n;
+    st = check_sizes(r);
     if (ends_line)
         r->line++;
 cleanup:

@@ -179,7 +179,7 @@ enum lsc_status lsc_rules_sheet_rewrite(const char *path, const struct lsc_sheet
                                         size_t n_edits, const struct lsc_sheet_cutoffs *cut,
                                         FILE *out, const char *out_name, struct lsc_error *err)
 {
-    struct csv_reader_opts opts = {0, 1};
+    struct csv_reader_opts opts = {0, 1, 0};
     struct csv_reader *cr = NULL;
     const struct csv_record *rec = NULL;
     struct rewriter w = {.out = out, .edits = edits, .n_edits = n_edits};

@@ -559,6 +559,20 @@ case_ S32 2 "--compare-json naming the scored file" \
     -- "${S[@]}" -m model.json --label visits --label-positive 5 -f --compare-json s32.csv -o s32_scores.csv s32.csv
 cmp -s s32.csv new.csv && ok || fail "S32: the input was replaced"
 
+# ---- endless fields: a cap before memory runs out ----
+
+case_ T62 1 "\`/dev/zero\` as training data (one endless field)" \
+    "/dev/zero:1:1: a field longer than 16777216 bytes" -- "${T[@]}" -o t62.json /dev/zero
+absent t62.json "T62"
+case_ S33 1 "\`/dev/zero\` to score" "/dev/zero:1:1: a field longer than 16777216 bytes" \
+    -- "${S[@]}" -m model.json -o s33.csv /dev/zero
+absent s33.csv "S33"
+{ echo "id,visits,source"; head -c 50000000 /dev/zero | tr '\0' 'x'; } | gzip -c >bomb.csv.gz
+case_ S34 1 "a gzip bomb: 50 kB expanding to one 50 MB field" \
+    "bomb.csv.gz:2:1: a field longer than 16777216 bytes" -- "${S[@]}" -m model.json -o s34.csv bomb.csv.gz
+case_ S35 3 "the same with the limit raised (\`--max-field-size 64M\`: the field is read, the row rejected)" \
+    -- "${S[@]}" -m model.json --max-field-size 64M -o /dev/null bomb.csv.gz
+
 # ---- generated SQL (src/emit): nothing user-given escapes its literal or comment ----
 
 case_ Q01 2 "a newline and a statement in --table" \

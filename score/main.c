@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "leadscore.h"
+#include "common.h"
 #include "progress.h"
 #include "signals.h"
 
@@ -157,12 +158,13 @@ static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
     int quiet = *(const int *)ud;
     if (quiet && level != LSC_LOG_WARN)
         return;
-    fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", msg);
+    cli_message(level == LSC_LOG_WARN ? "warning" : "note", msg);
 }
 
 static int usage_error(const char *msg)
 {
-    fprintf(stderr, "leadscore-score: %s\nTry 'leadscore-score --help'.\n", msg);
+    cli_message("leadscore-score", msg);
+    fputs("Try 'leadscore-score --help'.\n", stderr);
     return LSC_EXIT_USAGE;
 }
 
@@ -170,7 +172,7 @@ static int fail(const struct lsc_error *err)
 {
     char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
     lsc_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "leadscore-score: %s\n", buf);
+    cli_message("leadscore-score", buf);
     return err->status == LSC_ERR_USAGE ? LSC_EXIT_USAGE : LSC_EXIT_ERROR;
 }
 
@@ -472,6 +474,7 @@ int main(int argc, char **argv)
     if (sum.compare != NULL && o.compare_report == NULL && !quiet) {
         fputc('\n', stderr);
         if (lsc_compare_write_report(sum.compare, stderr, &err) != LSC_OK) {
+            snprintf(err.file, sizeof err.file, "<stderr>");
             rc = fail(&err);
             goto cleanup;
         }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "leadscore.h"
+#include "common.h"
 #include "progress.h"
 #include "signals.h"
 
@@ -204,12 +205,13 @@ static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
     int verbosity = *(const int *)ud;
     if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
         return;
-    fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", msg);
+    cli_message(level == LSC_LOG_WARN ? "warning" : "note", msg);
 }
 
 static int usage_error(const char *msg)
 {
-    fprintf(stderr, "leadscore-train: %s\nTry 'leadscore-train --help'.\n", msg);
+    cli_message("leadscore-train", msg);
+    fputs("Try 'leadscore-train --help'.\n", stderr);
     return LSC_EXIT_USAGE;
 }
 
@@ -217,7 +219,7 @@ static int fail(const struct lsc_error *err)
 {
     char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
     lsc_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "leadscore-train: %s\n", buf);
+    cli_message("leadscore-train", buf);
     if (err->status == LSC_ERR_USAGE)
         return LSC_EXIT_USAGE;
     return LSC_EXIT_ERROR;
@@ -273,9 +275,11 @@ static void print_penalty(const struct lsc_model *m)
                     " (coefficient 0)%s\n",
             p.l1_ratio, p.lambda, p.nonzero, n ? n - 1 : 0, n ? n - 1 - p.nonzero : 0,
             n - 1 > p.nonzero ? ":" : "");
+    char name[512];
     for (size_t i = 1; i < n; i++)
         if (lsc_model_coefficient(m, i) == 0.0)
-            fprintf(stderr, "  dropped: %s\n", lsc_model_feature_name(m, i));
+            fprintf(stderr, "  dropped: %s\n",
+                    cli_shown(lsc_model_feature_name(m, i), name, sizeof name));
 }
 
 /* The cross-validation path, when lambda was chosen that way. */
@@ -312,8 +316,13 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
                 s->converged ? "converged" : "NOT converged");
         fprintf(stderr, "holdout: AUC %.4f  log-loss %.4f  Brier %.4f  base rate %.3f\n", s->auc,
                 s->log_loss, s->brier, s->base_rate);
-        fprintf(stderr, "holdout at score >= 50: precision %.3f  recall %.3f  accuracy %.3f\n",
-                s->precision_at_50, s->recall_at_50, s->accuracy_at_50);
+        if (isnan(s->precision_at_50)) /* no holdout lead reaches 50 */
+            fprintf(stderr, "holdout at score >= 50: no lead  recall %.3f  accuracy %.3f\n",
+                    s->recall_at_50, s->accuracy_at_50);
+        else
+            fprintf(stderr,
+                    "holdout at score >= 50: precision %.3f  recall %.3f  accuracy %.3f\n",
+                    s->precision_at_50, s->recall_at_50, s->accuracy_at_50);
         if (s->weighted || (isfinite(s->population_rate) && s->population_rate > 0.0))
             fprintf(stderr, "(holdout metrics count every row once, and precede the prior "
                             "correction)\n");
@@ -335,9 +344,10 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
         }
         qsort(r, n - 1, sizeof *r, by_magnitude);
         fprintf(stderr, "largest coefficients (log-odds; numerics per standard deviation):\n");
+        char name[512];
         for (size_t k = 0; k < n - 1 && k < 10; k++)
             fprintf(stderr, "  %+9.4f  %s\n", lsc_model_coefficient(m, r[k].index),
-                    lsc_model_feature_name(m, r[k].index));
+                    cli_shown(lsc_model_feature_name(m, r[k].index), name, sizeof name));
         free(r);
     }
     print_penalty(m);
@@ -635,8 +645,11 @@ int main(int argc, char **argv)
         FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
         print_cv_table(tfp, model);
         print_table(tfp, model);
-        if (lsc_model_write_validation(model, tfp, &err) != LSC_OK)
+        if (lsc_model_write_validation(model, tfp, &err) != LSC_OK) {
+            if (err.file[0] == '\0')
+                snprintf(err.file, sizeof err.file, "%s", tfp == stdout ? "<stdout>" : "<stderr>");
             rc = fail(&err);
+        }
     }
     if (o.report != NULL && !quiet)
         fprintf(stderr, "report written to %s\n", o.report);

@@ -1,5 +1,6 @@
 #include "status_internal.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,21 @@ enum lsc_status lsc_error_set(struct lsc_error *err, enum lsc_status status, con
 enum lsc_status lsc_error_nomem(struct lsc_error *err)
 {
     return lsc_error_set(err, LSC_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+enum lsc_status lsc_error_write(struct lsc_error *err, const char *file)
+{
+    int e = errno != 0 ? errno : EIO;
+    return lsc_error_set(err, LSC_ERR_IO, file, 0, 0, "write failed: %s", strerror(e));
+}
+
+enum lsc_status lsc_error_name_file(struct lsc_error *err, const char *file)
+{
+    if (err == NULL)
+        return LSC_ERR_IO;
+    if (err->file[0] == '\0' && file != NULL)
+        snprintf(err->file, sizeof err->file, "%s", strcmp(file, "-") == 0 ? "<stdout>" : file);
+    return err->status;
 }
 
 void lsc_error_format(const struct lsc_error *err, char *buf, size_t size)

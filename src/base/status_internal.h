@@ -15,6 +15,12 @@
 enum lsc_status lsc_error_set(struct lsc_error *err, enum lsc_status status, const char *file,
                               size_t line, size_t column, const char *fmt, ...) LSC_PRINTF(6, 7);
 enum lsc_status lsc_error_nomem(struct lsc_error *err);
+/* LSC_ERR_IO "write failed: <the errno text>" naming file (NULL: none yet;
+ * see lsc_error_name_file), for a stream whose ferror() is set. */
+enum lsc_status lsc_error_write(struct lsc_error *err, const char *file);
+/* Names file in err when the error names none yet (a writer that only had a
+ * FILE *); returns err's status. */
+enum lsc_status lsc_error_name_file(struct lsc_error *err, const char *file);
 
 void lsc_logf(const struct lsc_log *log, enum lsc_log_level level, const char *fmt, ...)
     LSC_PRINTF(3, 4);

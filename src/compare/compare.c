@@ -1482,7 +1482,7 @@ enum lsc_status lsc_compare_write_json(const struct lsc_compare *c, FILE *fp, st
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "no comparison to write");
     use_lsc_allocator();
     if (json_dump_callback(c->json, dump_cb, fp, DUMP_FLAGS) != 0 || putc('\n', fp) == EOF)
-        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the comparison failed");
+        return lsc_error_write(err, NULL);
     return LSC_OK;
 }
 
@@ -1892,6 +1892,6 @@ enum lsc_status lsc_compare_write_report(const struct lsc_compare *c, FILE *fp,
     }
     report_suggested(fp, root);
     if (ferror(fp))
-        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed");
+        return lsc_error_write(err, NULL);
     return LSC_OK;
 }

@@ -610,7 +610,7 @@ enum lsc_status lsc_drift_write_json(const struct drift_batch *b, const struct d
         goto cleanup;
     }
     if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF)
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_write(err, path);
 cleanup:
     lsc_free(text);
     json_decref(cols);

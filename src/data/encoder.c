@@ -172,16 +172,33 @@ static enum lsc_status fit_numeric(const struct ds_column *src, const size_t *ro
                  missing ? " apart from missing values" : "");
         goto cleanup;
     }
-    c->mean = (sum + (double)missing * c->median) / (double)n;
-    double ss = (double)missing * (c->median - c->mean) * (c->median - c->mean);
+    /* Values beyond 2^500 in size (1e200, 1e308) would overflow the sum of
+     * squares, or the sum itself: the moments are then taken of the values
+     * divided by a power of two, which is exact, so ordinary columns keep
+     * their bits and such columns get a finite mean and sd. */
+    double big = fmax(fabs(lo), fabs(hi));
+    double f = big > 0x1p500 ? ldexp(1.0, -ilogb(big)) : 1.0;
+    if (f != 1.0) {
+        sum = 0.0;
+        if (vc != NULL)
+            for (size_t v = 0; v < lsc_dict_size(src->dict) + 1 && vc[v].count > 0; v++)
+                sum += (double)vc[v].count * (vc[v].value * f);
+        else
+            for (size_t i = 0; i < k; i++)
+                sum += buf[i] * f;
+    }
+    double med = c->median * f;
+    double mean = (sum + (double)missing * med) / (double)n;
+    double ss = (double)missing * (med - mean) * (med - mean);
     if (vc != NULL) {
         for (size_t v = 0; v < lsc_dict_size(src->dict) + 1 && vc[v].count > 0; v++)
-            ss += (double)vc[v].count * (vc[v].value - c->mean) * (vc[v].value - c->mean);
+            ss += (double)vc[v].count * (vc[v].value * f - mean) * (vc[v].value * f - mean);
     } else {
         for (size_t i = 0; i < k; i++)
-            ss += (buf[i] - c->mean) * (buf[i] - c->mean);
+            ss += (buf[i] * f - mean) * (buf[i] * f - mean);
     }
-    c->sd = sqrt(ss / (double)n);
+    c->mean = mean / f;
+    c->sd = sqrt(ss / (double)n) / f;
     c->missing_feature = missing > 0 ? 0 : LSC_NO_FEATURE; /* set for real by the caller */
     *kept = c->sd > 0.0;
 cleanup:

@@ -282,7 +282,7 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
         goto cleanup;
     emit(out.fp, m);
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, output, 0, 0, "write failed");
+        st = lsc_error_write(err, output);
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);

@@ -258,7 +258,7 @@ enum lsc_status lsc_design_export_csv(const struct design *d, const struct lsc_m
         }
     }
     if (bad) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_write(err, path);
         goto cleanup;
     }
     st = lsc_outfile_commit(&o, err);

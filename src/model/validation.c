@@ -76,6 +76,6 @@ enum lsc_status lsc_model_write_validation(const struct lsc_model *m, FILE *fp,
         }
     }
     if (ferror(fp))
-        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the validation tables failed");
+        return lsc_error_write(err, NULL);
     return LSC_OK;
 }

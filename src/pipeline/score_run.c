@@ -353,13 +353,13 @@ static enum lsc_status finish_compare(const struct lsc_model *m, const struct ls
     if (o->compare_json != NULL &&
         ((st = lsc_output_set_open(outs, o->compare_json, o->force, &fp, err)) != LSC_OK ||
          (st = lsc_compare_write_json(cmp, fp, err)) != LSC_OK))
-        return st;
+        return lsc_error_name_file(err, o->compare_json);
     if (o->compare_report != NULL &&
         ((st = lsc_output_set_open(outs, o->compare_report, o->force, &fp, err)) != LSC_OK ||
          (st = lsc_report_is_html(o->compare_report) ? lsc_compare_write_html(cmp, fp, err)
                                                      : lsc_compare_write_report(cmp, fp, err)) !=
              LSC_OK))
-        return st;
+        return lsc_error_name_file(err, o->compare_report);
     return LSC_OK;
 }
 

@@ -47,6 +47,7 @@ struct pass {
     double *values;   /* per model column: the drift value */
     struct lsc_rule_result res;
     char reason[512];
+    char shown[176]; /* a value as an error message shows it (40 bytes escaped) */
 };
 
 /* ---- encode ---------------------------------------------------------------- */
@@ -64,14 +65,17 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
         *missing = 0;
     } else if (c->derived == DERIVE_DAYS_SINCE) {
         if (!*missing && !lsc_derive_days_since(v, len, s->as_of, x)) {
-            snprintf(p->reason, sizeof p->reason,
-                     "column \"%s\": not a date (YYYY-MM-DD): \"%.*s\"", c->source,
-                     (int)(len > 40 ? 40 : len), v);
+            lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
+            snprintf(p->reason, sizeof p->reason, "column \"%s\": not a date (YYYY-MM-DD): \"%s\"",
+                     c->source, p->shown);
             return 0;
         }
     } else if (!*missing && !lsc_parse_number(v, len, x)) {
-        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%.*s\"", c->name,
-                 (int)(len > 40 ? 40 : len), v);
+        /* escaped: a NUL byte no longer cuts the message, an ESC reaches no
+         * terminal */
+        lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
+        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"", c->name,
+                 p->shown);
         return 0;
     }
     return 1;

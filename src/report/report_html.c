@@ -1051,7 +1051,7 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
         goto cleanup;
     }
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_write(err, path);
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);
@@ -1420,7 +1420,7 @@ enum lsc_status lsc_compare_write_html(const struct lsc_compare *cmp, FILE *fp,
     compare_recommendations(fp, root);
     page_close(fp);
     if (ferror(fp))
-        st = lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed");
+        st = lsc_error_write(err, NULL);
 cleanup:
     return st;
 }

@@ -201,7 +201,7 @@ enum lsc_status lsc_rules_sheet_rewrite(const char *path, const struct lsc_sheet
         if (w.has_cut[c] && !w.seen_cut[c])
             append_cut(&w, c);
     if (st == LSC_OK && (w.bad || fflush(out) != 0))
-        st = lsc_error_set(err, LSC_ERR_IO, out_name, 0, 0, "writing the sheet failed");
+        st = lsc_error_write(err, out_name);
     lsc_csv_reader_free(cr);
     return st;
 }

@@ -559,6 +559,22 @@ case_ S32 2 "--compare-json naming the scored file" \
     -- "${S[@]}" -m model.json --label visits --label-positive 5 -f --compare-json s32.csv -o s32_scores.csv s32.csv
 cmp -s s32.csv new.csv && ok || fail "S32: the input was replaced"
 
+# ---- huge numbers in a numeric column: used, not dropped or refused ----
+
+"$PY" - <<'PYEOF'
+import random
+random.seed(2)
+for big in ("1e308", "1e200"):
+    with open("huge_%s.csv" % big, "w") as f:
+        f.write("id,a,b,won\n")
+        for i in range(2000):
+            f.write("%d,%s,%r,%d\n" % (i, big if i == 5 else repr(random.random()), random.random(), random.random() < 0.3))
+PYEOF
+case_ T70 0 "\`1e308\` once in a numeric column (before: the column silently dropped)" \
+    "columns: 2 used, 0 dropped" -- "$TRAIN" --target won --id id -o t70.json huge_1e308.csv
+case_ T71 0 "\`1e200\` once in a numeric column (before: \`columns[0].sd: ... got inf\`)" \
+    "columns: 2 used, 0 dropped" -- "$TRAIN" --target won --id id -o t71.json huge_1e200.csv
+
 # ---- endless fields: a cap before memory runs out ----
 
 case_ T62 1 "\`/dev/zero\` as training data (one endless field)" \

@@ -1,0 +1,75 @@
+#include "common.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *program_name = "leadscore";
+
+void cli_init(const char *program)
+{
+    program_name = program;
+    gsl_set_error_handler_off();
+}
+
+const char *cli_program(void)
+{
+    return program_name;
+}
+
+void cli_log(void *userdata, enum lsc_log_level level, const char *message)
+{
+    int verbosity = *(const int *)userdata;
+    if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
+        return;
+    fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", message);
+}
+
+int cli_usage_error(const char *msg)
+{
+    fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program_name, msg, program_name);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(const struct lsc_error *err)
+{
+    char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
+    lsc_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "%s: %s\n", program_name, buf);
+    return err->status == LSC_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_ERROR;
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", program_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_ERROR;
+}
+
+int cli_list_push(struct cli_list *l, const char *s)
+{
+    const char **g = realloc((void *)l->items, (l->count + 1) * sizeof *g);
+    if (g == NULL)
+        return -1;
+    l->items = g;
+    l->items[l->count++] = s;
+    return 0;
+}
+
+struct lsc_strings cli_list_strings(const struct cli_list *l)
+{
+    struct lsc_strings s = {l->items, l->count};
+    return s;
+}
+
+void cli_list_free(struct cli_list *l)
+{
+    free((void *)l->items);
+    l->items = NULL;
+    l->count = 0;
+}

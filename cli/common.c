@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 static const char *program_name = "leadscore";
 
@@ -72,4 +74,33 @@ void cli_list_free(struct cli_list *l)
     free((void *)l->items);
     l->items = NULL;
     l->count = 0;
+}
+
+static int given(const struct cli_file *f)
+{
+    return f->path != NULL && f->path[0] != '\0' && strcmp(f->path, "-") != 0;
+}
+
+int cli_refuse_input_as_output(const struct cli_file *inputs, size_t n_inputs,
+                               const struct cli_file *outputs, size_t n_outputs)
+{
+    for (size_t i = 0; i < n_outputs; i++) {
+        struct stat out;
+        if (!given(&outputs[i]) || stat(outputs[i].path, &out) != 0)
+            continue; /* does not exist (yet): no input */
+        for (size_t k = 0; k < n_inputs; k++) {
+            struct stat in;
+            if (!given(&inputs[k]) || stat(inputs[k].path, &in) != 0)
+                continue;
+            if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+                fprintf(stderr, "%s: %s %s is the same file as %s %s; refusing to overwrite "
+                                "an input (choose another output)\n",
+                        program_name, outputs[i].role, outputs[i].path, inputs[k].role,
+                        inputs[k].path);
+                fprintf(stderr, "Try '%s --help'.\n", program_name);
+                return CLI_EXIT_USAGE;
+            }
+        }
+    }
+    return CLI_EXIT_OK;
 }

@@ -61,4 +61,18 @@ struct lsc_strings cli_list_strings(const struct cli_list *l);
 /* Frees the array (not the strings); the list becomes empty. */
 void cli_list_free(struct cli_list *l);
 
+/* A file named on the command line and the option that named it. */
+struct cli_file {
+    const char *role; /* "-o", "the input", "--rules", ... */
+    const char *path; /* NULL (not given) and "-" are skipped */
+};
+
+/* Refuses, before any work, an output that is the same file as an input
+ * (device and inode, so symlinks and other spellings of the path count; an
+ * output that does not exist yet cannot be one): prints
+ * "PROGRAM: OUTROLE PATH is the same file as INROLE PATH; ..." and returns
+ * CLI_EXIT_USAGE, else CLI_EXIT_OK. */
+int cli_refuse_input_as_output(const struct cli_file *inputs, size_t n_inputs,
+                               const struct cli_file *outputs, size_t n_outputs);
+
 #endif

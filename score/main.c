@@ -149,6 +149,21 @@ struct score_cli {
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
 
+/* No output may be one of the inputs (checked before any work). */
+static int check_files(const struct score_cli *s)
+{
+    const struct lsc_score_options *o = &s->o;
+    const struct cli_file in[] = {{"the input", o->input}, {"-m", s->model_path},
+                                  {"--rules", s->rules_path},
+                                  {"--priority-accounts", s->priority_path}};
+    const struct cli_file out[] = {{"-o", o->output}, {"--rejects", o->rejects},
+                                   {"--compare-json", o->compare_json},
+                                   {"--compare-report", o->compare_report},
+                                   {"--drift-json", o->drift_json}};
+    return cli_refuse_input_as_output(in, sizeof in / sizeof in[0], out,
+                                      sizeof out / sizeof out[0]);
+}
+
 /* --emit-sql / --emit-pmml: the options that make sense with them. */
 static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_sql_options *o)
 {
@@ -181,7 +196,7 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
                                "and --table");
     if (pmml && s->as_of != NULL)
         return cli_usage_error("--as-of is for --emit-sql (PMML has no derived features)");
-    return CLI_EXIT_OK;
+    return check_files(s);
 }
 
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
@@ -315,7 +330,7 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     o->rules_sheet = s->rules_path;
     if (lsc_score_options_check(o, err) != LSC_OK)
         return cli_usage_error(err->message);
-    return CLI_EXIT_OK;
+    return check_files(s);
 }
 
 /* The rules sheet with its account column, priority accounts and date. */

@@ -535,6 +535,17 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
         return cli_usage_error("--cv chooses the penalty: drop --lambda/--l2, or drop --cv");
     if (lsc_train_options_check(&t->o, err) != LSC_OK)
         return cli_usage_error(err->message);
+    {
+        const struct cli_file in[] = {{"the input", t->o.input}, {"--like", t->like_path},
+                                      {"--baseline", t->baseline_path}};
+        const struct cli_file out[] = {{"-o", t->output}, {"--export-design", t->o.export_design},
+                                       {"--predictions", t->o.predictions},
+                                       {"--report", t->o.report}};
+        int rc = cli_refuse_input_as_output(in, sizeof in / sizeof in[0], out,
+                                            sizeof out / sizeof out[0]);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
             return cli_error("%s: is a directory", t->output);

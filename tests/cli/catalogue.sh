@@ -357,6 +357,11 @@ case_ T59 1 "the model on a full device, --report and --predictions elsewhere (a
     -- "${T[@]}" --force --report t59.html --predictions t59.csv -o /dev/full leads.csv
 absent t59.html "T59"
 absent t59.csv "T59"
+cp leads.csv t60.csv
+case_ T60 2 "--force with -o naming the training input" \
+    "-o t60.csv is the same file as the input t60.csv; refusing to overwrite an input" \
+    -- "${T[@]}" --force -o t60.csv t60.csv
+cmp -s leads.csv t60.csv && ok || fail "T60: the training data was changed"
 
 # ---- model files ---------------------------------------------------------------------
 
@@ -516,6 +521,16 @@ case_ S29 2 "two outputs of one run name the same file" \
     -- "${S[@]}" -m model.json --label visits --label-positive 5 --compare-json same.json --drift-json ./same.json \
     -o s29.csv new.csv
 absent s29.csv "S29"
+cp model.json s30.json
+ln -sf s30.json s30link.json
+case_ S30 2 "--force with -o naming the model (through a symlink)" \
+    "-o s30link.json is the same file as -m s30.json; refusing to overwrite an input" \
+    -- "${S[@]}" -m s30.json -f -o s30link.json new.csv
+cmp -s model.json s30.json && ok || fail "S30: the model was changed"
+case_ S31 2 "--emit-pmml -f -o naming the model" \
+    "-o ./s30.json is the same file as -m s30.json; refusing to overwrite an input" \
+    -- "${S[@]}" -m s30.json --emit-pmml -f -o ./s30.json
+cmp -s model.json s30.json && ok || fail "S31: the model was changed"
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

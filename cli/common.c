@@ -1,18 +1,89 @@
 #include "common.h"
 
 #include <gsl/gsl_errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "leadscore/tempfile.h"
 
 static const char *program_name = "leadscore";
+
+/* The temporary files of the run (leadscore/tempfile.h), for the signal
+ * handler: fixed storage, a slot marked in use only after its path is
+ * complete and freed before the file is renamed, so the handler reads only
+ * complete paths and calls only unlink and _exit (async-signal-safe). */
+#define TEMP_SLOTS 32
+static struct {
+    char path[PATH_MAX];
+    volatile sig_atomic_t used;
+} temps[TEMP_SLOTS];
+
+static void temp_created(void *userdata, const char *path)
+{
+    (void)userdata;
+    size_t n = strlen(path);
+    if (n >= PATH_MAX)
+        return;
+    for (size_t k = 0; k < TEMP_SLOTS; k++)
+        if (!temps[k].used) {
+            memcpy(temps[k].path, path, n + 1);
+            temps[k].used = 1;
+            return;
+        }
+}
+
+static void temp_removed(void *userdata, const char *path)
+{
+    (void)userdata;
+    for (size_t k = 0; k < TEMP_SLOTS; k++)
+        if (temps[k].used && strcmp(temps[k].path, path) == 0) {
+            temps[k].used = 0;
+            return;
+        }
+}
+
+/* SIGINT, SIGTERM, SIGHUP: remove the run's temporary files (the old
+ * outputs were never touched) and exit 128 + the signal number. */
+static void on_signal(int sig)
+{
+    for (size_t k = 0; k < TEMP_SLOTS; k++)
+        if (temps[k].used)
+            (void)unlink(temps[k].path);
+    _exit(128 + sig);
+}
+
+static void install_cleanup(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct lsc_tempfile_hooks hooks = {temp_created, temp_removed, NULL};
+    struct sigaction sa;
+    lsc_set_tempfile_hooks(&hooks);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction old;
+        /* a signal ignored by the parent (nohup) stays ignored */
+        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaddset(&sa.sa_mask, sigs[k]);
+    }
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+        if (sigismember(&sa.sa_mask, sigs[k]))
+            (void)sigaction(sigs[k], &sa, NULL);
+}
 
 void cli_init(const char *program)
 {
     program_name = program;
     gsl_set_error_handler_off();
+    install_cleanup();
 }
 
 const char *cli_program(void)

@@ -19,9 +19,12 @@
 #define CLI_EXIT_USAGE 2    /* usage error */
 #define CLI_EXIT_REJECTED 3 /* finished, but some rows were rejected */
 
-/* Call first in main(): remembers the program name for messages and turns
+/* Call first in main(): remembers the program name for messages, turns
  * GSL's aborting error handler off (the library reports GSL failures as
- * statuses). */
+ * statuses), and installs handlers for SIGINT, SIGTERM and SIGHUP (unless
+ * ignored) that remove every temporary file of the run, which the library
+ * reports through leadscore/tempfile.h, and exit 130, 143 or 129: old
+ * outputs stay as they were, no new one appears. */
 void cli_init(const char *program);
 
 /* The program name given to cli_init. */

@@ -23,6 +23,7 @@
 #include "leadscore/score.h"
 #include "leadscore/report.h"
 #include "leadscore/status.h"
+#include "leadscore/tempfile.h"
 #include "leadscore/train.h"
 
 #endif

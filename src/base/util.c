@@ -10,6 +10,7 @@
 
 #include "alloc.h"
 #include "status_internal.h"
+#include "tempfile.h"
 
 void lsc_trim_span(const char **s, size_t *len)
 {
@@ -271,6 +272,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
         o->tmp = NULL;
         goto cleanup;
     }
+    lsc_tempfile_created(o->tmp);
     (void)fchmod(fd, 0644);
     o->fp = fdopen(fd, "w");
     if (o->fp == NULL) {
@@ -320,9 +322,13 @@ enum lsc_status lsc_outfile_commit(struct outfile *o, struct lsc_error *err)
     st = lsc_outfile_check(o->path, o->force, err);
     if (st != LSC_OK)
         goto cleanup;
+    lsc_tempfile_removed(o->tmp);
     if (rename(o->tmp, o->path) != 0) {
         st = lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "cannot rename into place: %s",
                            strerror(errno));
+        (void)unlink(o->tmp);
+        lsc_free(o->tmp);
+        o->tmp = NULL;
         goto cleanup;
     }
     lsc_free(o->tmp);
@@ -340,6 +346,7 @@ void lsc_outfile_abort(struct outfile *o)
         fclose(o->fp);
     o->fp = NULL;
     if (o->tmp != NULL) {
+        lsc_tempfile_removed(o->tmp);
         (void)unlink(o->tmp);
         lsc_free(o->tmp);
         o->tmp = NULL;

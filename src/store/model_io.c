@@ -17,6 +17,7 @@
 #include "derive.h"
 #include "drift.h"
 #include "sha256.h"
+#include "tempfile.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -1043,6 +1044,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
         tmp = NULL;
         goto cleanup;
     }
+    lsc_tempfile_created(tmp);
     /* mkstemp creates 0600; a model is an ordinary readable file */
     if (fchmod(fd, 0644) != 0 || (fp = fdopen(fd, "w")) == NULL) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -1061,6 +1063,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
         st = lsc_error_set(err, LSC_ERR_EXISTS, path, 0, 0, "exists; use --force to replace it");
         goto cleanup;
     }
+    lsc_tempfile_removed(tmp);
     if (rename(tmp, path) != 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot rename into place: %s",
                            strerror(errno));
@@ -1070,6 +1073,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     tmp = NULL;
 cleanup:
     if (tmp != NULL) {
+        lsc_tempfile_removed(tmp);
         (void)unlink(tmp);
         lsc_free(tmp);
     }

@@ -46,4 +46,33 @@ cmp -s sheet.csv sheet0.csv && ok || fail "the rules sheet was changed"
 expect_exit 0 "score to a new file" -- "$SCORE" -q -m m.json -o new.csv tr.csv
 [ -s new.csv ] && ok || fail "new.csv not written"
 
+# 3. SIGINT/SIGTERM/SIGHUP during a run remove every temporary file and
+# exit 130/143/129; the old output stays (before: out.csv.tmpXXXXXX left).
+"$PY" - <<'PYEOF' || fail "generate big.csv"
+import random
+random.seed(2)
+with open("big.csv", "w") as f:
+    f.write("id,x1,src,won\n")
+    for i in range(2000000):
+        f.write("B%d,%.6f,%s,%d\n" % (i, random.random(), "abc"[i % 3], i % 2))
+PYEOF
+set -m # background jobs get the default SIGINT (not ignored)
+for sig in INT:130 TERM:143 HUP:129; do
+    echo old >out.csv
+    "$SCORE" -q -m m.json --reasons 2 -f -o out.csv big.csv 2>/dev/null &
+    pid=$!
+    for _ in $(seq 1 2000); do # until the temporary file exists
+        compgen -G 'out.csv.tmp*' >/dev/null && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.01
+    done
+    kill -"${sig%%:*}" "$pid"
+    wait "$pid"
+    got=$?
+    [ "$got" -eq "${sig##*:}" ] && ok || fail "SIG${sig%%:*}: exit $got, expected ${sig##*:}"
+    compgen -G '*.tmp*' >/dev/null && fail "SIG${sig%%:*}: temporary files left: $(echo *.tmp*)" || ok
+    [ "$(cat out.csv)" = old ] && ok || fail "SIG${sig%%:*}: the old output changed"
+done
+set +m
+
 finish

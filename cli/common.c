@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -79,8 +80,27 @@ static void install_cleanup(void)
             (void)sigaction(sigs[k], &sa, NULL);
 }
 
-void cli_init(const char *program)
+/* OpenBLAS starts its thread pool in a library constructor, before main,
+ * and its workers allocate their buffers there: with little address space
+ * (ulimit -v 150000) a worker spins in blas_memory_alloc and exit() waits
+ * for it forever, even after --version. The programs' own threads do the
+ * parallel work (src/base/parallel.c); BLAS gets one thread unless the user
+ * chose otherwise. As the pool exists before main can ask, the program
+ * runs itself again once with OPENBLAS_NUM_THREADS=1 (a failed exec just
+ * carries on). */
+static void single_blas_thread(char **argv)
 {
+    if (getenv("OPENBLAS_NUM_THREADS") != NULL || getenv("GOTO_NUM_THREADS") != NULL ||
+        getenv("OMP_NUM_THREADS") != NULL)
+        return;
+    if (setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+}
+
+void cli_init(const char *program, char **argv)
+{
+    single_blas_thread(argv);
     program_name = program;
     gsl_set_error_handler_off();
     install_cleanup();
@@ -173,5 +193,27 @@ int cli_refuse_input_as_output(const struct cli_file *inputs, size_t n_inputs,
             }
         }
     }
+    return CLI_EXIT_OK;
+}
+
+#define MIB ((rlim_t)1 << 20)
+#define BLAS_BUFFER (128 * MIB) /* OpenBLAS's buffer per calling thread */
+
+int cli_check_blas_memory(void)
+{
+    struct rlimit rl;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    rlim_t threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (rlim_t)cpus;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return CLI_EXIT_OK;
+    if (rl.rlim_cur < 2 * BLAS_BUFFER)
+        return cli_error("the address-space limit (ulimit -v) of %lu MiB is below the %lu MiB "
+                         "a fit needs (OpenBLAS reserves %lu MiB per thread and waits forever "
+                         "when it cannot); raise the limit",
+                         (unsigned long)(rl.rlim_cur / MIB),
+                         (unsigned long)(2 * BLAS_BUFFER / MIB),
+                         (unsigned long)(BLAS_BUFFER / MIB));
+    if (rl.rlim_cur < (threads + 1) * BLAS_BUFFER && getenv("LEADSCORE_THREADS") == NULL)
+        (void)setenv("LEADSCORE_THREADS", "1", 1); /* one buffer instead of one per thread */
     return CLI_EXIT_OK;
 }

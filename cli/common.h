@@ -19,13 +19,15 @@
 #define CLI_EXIT_USAGE 2    /* usage error */
 #define CLI_EXIT_REJECTED 3 /* finished, but some rows were rejected */
 
-/* Call first in main(): remembers the program name for messages, turns
+/* Call first in main() (with main's argv): runs the program again with
+ * OPENBLAS_NUM_THREADS=1 unless OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or
+ * OMP_NUM_THREADS is set (OpenBLAS starts its threads before main), remembers the program name for messages, turns
  * GSL's aborting error handler off (the library reports GSL failures as
  * statuses), and installs handlers for SIGINT, SIGTERM and SIGHUP (unless
  * ignored) that remove every temporary file of the run, which the library
  * reports through leadscore/tempfile.h, and exit 130, 143 or 129: old
  * outputs stay as they were, no new one appears. */
-void cli_init(const char *program);
+void cli_init(const char *program, char **argv);
 
 /* The program name given to cli_init. */
 const char *cli_program(void);
@@ -63,6 +65,13 @@ struct lsc_strings cli_list_strings(const struct cli_list *l);
 
 /* Frees the array (not the strings); the list becomes empty. */
 void cli_list_free(struct cli_list *l);
+
+/* Before a fit (which calls BLAS from every worker thread): under an
+ * address-space limit (ulimit -v) too small for OpenBLAS's per-thread
+ * buffers, where OpenBLAS would spin forever, prints a clear error and
+ * returns CLI_EXIT_ERROR below 256 MiB; below (threads + 1) x 128 MiB it
+ * sets LEADSCORE_THREADS=1 (unless set) so one buffer is enough. */
+int cli_check_blas_memory(void);
 
 /* A file named on the command line and the option that named it. */
 struct cli_file {

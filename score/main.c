@@ -435,7 +435,7 @@ int main(int argc, char **argv)
     struct lsc_error err;
     int rc = CLI_EXIT_OK, c;
 
-    cli_init("leadscore-score");
+    cli_init("leadscore-score", argv);
     memset(&s, 0, sizeof s);
     lsc_score_options_defaults(&s.o);
     lsc_error_clear(&err);

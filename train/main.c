@@ -581,6 +581,8 @@ static int run(struct train_cli *t, struct lsc_error *err)
     int verbosity = t->quiet ? -1 : t->verbose;
     struct lsc_log log = {cli_log, &verbosity};
     struct cli_progress bar;
+    if ((rc = cli_check_blas_memory()) != CLI_EXIT_OK)
+        return rc;
     cli_progress_init(&bar, "reading", t->quiet, t->output);
     t->o.progress = cli_progress_update;
     t->o.progress_userdata = &bar;
@@ -613,7 +615,7 @@ int main(int argc, char **argv)
     struct lsc_error err;
     int rc;
 
-    cli_init("leadscore-train");
+    cli_init("leadscore-train", argv);
     memset(&t, 0, sizeof t);
     t.output = "models/model.json";
     lsc_train_options_defaults(&t.o);

@@ -83,6 +83,8 @@ static const char usage_text2[] =
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --max-field-size N    longest field or line in bytes (suffix K, M, G;\n"
+    "                            default 16M); longer is an error\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
     "                            object per lead, the same columns as keys, ids\n"
     "                            as strings, numbers as numbers, empty as null\n"
@@ -101,7 +103,7 @@ enum {
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
     OPT_FORMAT,
     OPT_DRIFTJSON,
-    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML
+    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD
 };
 
 static const struct option long_opts[] = {
@@ -135,6 +137,7 @@ static const struct option long_opts[] = {
     {"emit-sql", required_argument, NULL, OPT_EMITSQL},
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {NULL, 0, NULL, 0},
 };
 
@@ -292,6 +295,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EMITSQL: s->emit_sql = arg; break;
     case OPT_TABLE: s->table = arg; break;
     case OPT_EMITPMML: s->emit_pmml = 1; break;
+    case OPT_MAXFIELD: st = cli_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
     if (bad_alloc)

@@ -225,7 +225,7 @@ static void test_cases_file(void **state)
         const struct csv_case *c = &cases[i];
         size_t len = case_len(c);
         write_file(fx->path, c->input, len);
-        struct csv_reader_opts opts = {c->delim, c->ragged};
+        struct csv_reader_opts opts = {c->delim, c->ragged, 0};
         struct csv_reader *r = NULL;
         struct lsc_error err;
         assert_int_equal(lsc_csv_reader_open(&r, fx->path, &opts, &err), LSC_OK);
@@ -248,7 +248,7 @@ static void test_cases_stream(void **state)
             continue; /* fmemopen may refuse an empty buffer */
         FILE *fp = fmemopen((void *)(uintptr_t)c->input, len, "r");
         assert_non_null(fp);
-        struct csv_reader_opts opts = {c->delim, c->ragged};
+        struct csv_reader_opts opts = {c->delim, c->ragged, 0};
         struct csv_reader *r = NULL;
         struct lsc_error err;
         assert_int_equal(lsc_csv_reader_open_stream(&r, fp, "mem", &opts, &err), LSC_OK);
@@ -422,7 +422,7 @@ static void test_tail_and_memory_reader(void **state)
     /* the reader refuses to go on */
     assert_int_not_equal(lsc_csv_reader_next(r, &rec, &err), LSC_OK);
 
-    struct csv_reader_opts o = {t.delimiter, 0};
+    struct csv_reader_opts o = {t.delimiter, 0, 0};
     assert_int_equal(lsc_csv_reader_open_mem(&m, t.buffered, t.n_buffered, "chunk", &o, t.expected,
                                          &err),
                      LSC_OK);
@@ -486,7 +486,7 @@ static void test_directory(void **state)
 static void test_bad_delimiter_option(void **state)
 {
     (void)state;
-    struct csv_reader_opts opts = {'"', 0};
+    struct csv_reader_opts opts = {'"', 0, 0};
     struct csv_reader *r = NULL;
     struct lsc_error err;
     assert_int_equal(lsc_csv_reader_open_stream(&r, stdin, NULL, &opts, &err), LSC_ERR_USAGE);

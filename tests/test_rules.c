@@ -1006,7 +1006,7 @@ static void score_file(const char *sheet, const char *input, const char *id_name
     struct lsc_error err;
     struct csv_reader *cr = NULL;
     const struct csv_record *rec = NULL;
-    struct csv_reader_opts opts = {0, 0};
+    struct csv_reader_opts opts = {0, 0, 0};
     struct lsc_rule_result res;
     size_t id_col = SIZE_MAX;
     char msg[2048];

@@ -34,6 +34,8 @@ static const char usage_text[] =
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --max-field-size N    longest field or line in bytes (suffix K, M, G;\n"
+    "                            default 16M); longer is an error\n"
     "\n"
     "Model:\n"
     "      --l2 LAMBDA           L2 penalty; optimum equals scikit-learn's\n"
@@ -124,7 +126,7 @@ enum {
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
-    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE
+    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +172,7 @@ static const struct option long_opts[] = {
     {"cv", required_argument, NULL, OPT_CV},
     {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {NULL, 0, NULL, 0},
 };
 
@@ -490,6 +493,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_L1RATIO: st = lsc_parse_double(arg, "--l1-ratio", &o->l1_ratio, err); break;
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
     case OPT_CV1SE: o->cv_one_se = 1; break;
+    case OPT_MAXFIELD: st = cli_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
     if (bad_alloc)

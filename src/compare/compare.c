@@ -194,7 +194,7 @@ enum lsc_status lsc_compare_sheet_read(const char *path, struct compare_sheet *s
 {
     enum lsc_status st = LSC_OK;
     struct csv_reader *cr = NULL;
-    struct csv_reader_opts opts = {0, 1};
+    struct csv_reader_opts opts = {0, 1, 0};
     const struct csv_record *rec = NULL;
     size_t idx[SH_N], cap = 0;
     memset(sh, 0, sizeof *sh);

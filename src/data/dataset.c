@@ -785,7 +785,7 @@ static enum lsc_status load_parallel(struct dataset *ds, struct csv_reader *r,
 {
     enum lsc_status st = LSC_OK;
     struct sha256_ctx sha = tail->sha;
-    struct csv_reader_opts ropts = {tail->delimiter, 0};
+    struct csv_reader_opts ropts = {tail->delimiter, 0, opts->max_field_size};
     struct par_task *tasks = NULL;
     unsigned char *buf = NULL;
     size_t len = tail->n_buffered, want = nthreads * chunk;
@@ -928,7 +928,7 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
     struct csv_reader *r = NULL;
     const struct csv_record *rec = NULL;
     size_t ignored_with_values = 0;
-    struct csv_reader_opts ropts = {opts->delimiter, 0};
+    struct csv_reader_opts ropts = {opts->delimiter, 0, opts->max_field_size};
     struct csv_tail tail;
     size_t nthreads = 0, chunk = 0;
 

@@ -22,7 +22,13 @@ struct csv_reader_opts {
     int allow_ragged;  /* 0: a record whose field count differs from the first
                           record's is LSC_ERR_PARSE naming line and column;
                           1: such records are returned as they are */
+    size_t max_field;  /* longest field, and longest record, in bytes; 0:
+                          LSC_CSV_MAX_FIELD_DEFAULT. Longer is LSC_ERR_PARSE
+                          naming file, line and column (so /dev/zero or a
+                          gzip bomb cannot grow memory without bound) */
 };
+
+#define LSC_CSV_MAX_FIELD_DEFAULT ((size_t)16 << 20) /* 16 MiB */
 
 /* One record. Everything it points to is lent until the next call to
  * lsc_csv_reader_next() or lsc_csv_reader_free(). Each field is NUL-terminated

@@ -424,7 +424,7 @@ static enum lsc_status spool_if_needed(const char *input, FILE **out, struct lsc
 static enum lsc_status open_input(const struct lsc_score_options *o, FILE *spooled,
                                   struct csv_reader **r, struct lsc_error *err)
 {
-    struct csv_reader_opts ropts = {o->delimiter, 1};
+    struct csv_reader_opts ropts = {o->delimiter, 1, o->max_field_size};
     if (spooled != NULL)
         return lsc_csv_reader_open_stream(r, spooled,
                                           strcmp(o->input, "-") == 0 ? "<stdin>" : o->input,

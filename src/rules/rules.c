@@ -1523,7 +1523,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     enum lsc_status st = LSC_OK;
     struct lsc_rules *r = NULL;
     struct csv_reader *cr = NULL;
-    struct csv_reader_opts opts = {0, 1};
+    struct csv_reader_opts opts = {0, 1, 0};
     struct loader L;
     size_t ignored;
     memset(&L, 0, sizeof L);
@@ -1983,7 +1983,7 @@ enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
     enum lsc_status st = LSC_OK;
     struct csv_reader *cr = NULL;
     const struct csv_record *rec = NULL;
-    struct csv_reader_opts opts = {0, 1};
+    struct csv_reader_opts opts = {0, 1, 0};
     struct lsc_error probe;
     size_t col = NO_COL;
     if (strcmp(path, "-") == 0) {

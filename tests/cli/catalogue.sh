@@ -362,6 +362,14 @@ case_ T60 2 "--force with -o naming the training input" \
     "-o t60.csv is the same file as the input t60.csv; refusing to overwrite an input" \
     -- "${T[@]}" --force -o t60.csv t60.csv
 cmp -s leads.csv t60.csv && ok || fail "T60: the training data was changed"
+"$PY" -c 'import gzip,sys; f = gzip.open("t61.csv.gz", "wb"); f.write(b"id,visits,source,won\nA,1,"); f.write(b"a" * (17 << 20)); f.write(b",1\n"); f.close()'
+case_ T61 1 "a small gzip expanding to one 17 MiB field (the cap: 16 MiB, --max-field-size)" \
+    "t61.csv.gz:2:3: field longer than 16777216 bytes (--max-field-size raises the limit)" \
+    -- "${T[@]}" -o t61.json t61.csv.gz
+absent t61.json "T61"
+case_ T62 1 "a line of 3 MiB with --max-field-size 1M" \
+    "t61.csv.gz:2:3: field longer than 1048576 bytes (--max-field-size raises the limit)" \
+    -- "${T[@]}" --max-field-size 1M -o t62.json t61.csv.gz
 
 # ---- model files ---------------------------------------------------------------------
 
@@ -531,6 +539,10 @@ case_ S31 2 "--emit-pmml -f -o naming the model" \
     "-o ./s30.json is the same file as -m s30.json; refusing to overwrite an input" \
     -- "${S[@]}" -m s30.json --emit-pmml -f -o ./s30.json
 cmp -s model.json s30.json && ok || fail "S31: the model was changed"
+case_ S32 1 "/dev/zero as input (one endless field)" \
+    "/dev/zero:1:1: field longer than 16777216 bytes (--max-field-size raises the limit)" \
+    -- "${S[@]}" -m model.json -o s32.csv /dev/zero
+absent s32.csv "S32"
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

@@ -22,7 +22,8 @@ static const char usage_text[] =
     "score = clamp(round(100 * probability), 1, 100), tier (hot/warm/cold) and\n"
     "error (why a row could not be scored; its score is then empty).\n"
     "\n"
-    "  -m, --model FILE          model file (required)\n"
+    "  -m, --model FILE          model file (from leadscore-train; not needed for\n"
+    "                            rule scores alone: --rules or --rule-score-column)\n"
     "  -o, --output FILE         output CSV (default: stdout); written to a\n"
     "                            temporary file and renamed when complete\n"
     "  -f, --force               replace an existing output file\n"
@@ -57,8 +58,10 @@ static const char usage_text2[] =
     "(unless --quiet or --compare-report); the scores CSV is written as usual.\n"
     "      --label COL           the outcome column (1/0, true/false, yes/no, y/n);\n"
     "                            rows with a missing label are skipped and counted\n"
-    "      --label-positive VALUE  a value meaning converted (repeatable; all\n"
-    "                            other values then mean not converted)\n"
+    "      --positive VALUE      a --label value meaning converted (repeatable; all\n"
+    "                            other values then mean not converted); the same\n"
+    "                            name as leadscore-train's (--label-positive is\n"
+    "                            an alias)\n"
     "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
     "      --compare-report FILE the text report into FILE instead of stderr; an\n"
     "                            HTML page with charts when FILE ends in .html\n"
@@ -123,7 +126,8 @@ static const struct option long_opts[] = {
     {"rule-score-column", required_argument, NULL, OPT_RULECOL},
     {"rule-tiers", required_argument, NULL, OPT_RULETIERS},
     {"label", required_argument, NULL, OPT_LABEL},
-    {"label-positive", required_argument, NULL, OPT_LABELPOS},
+    {"positive", required_argument, NULL, OPT_LABELPOS},
+    {"label-positive", required_argument, NULL, OPT_LABELPOS}, /* the old name */
     {"compare-json", required_argument, NULL, OPT_CMPJSON},
     {"compare-report", required_argument, NULL, OPT_CMPREPORT},
     {"disagreements", required_argument, NULL, OPT_DISAGREE},

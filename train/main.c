@@ -18,8 +18,9 @@
 static const char usage_text[] =
     "Usage: leadscore-train --target COLUMN [OPTIONS] INPUT.csv\n"
     "\n"
-    "Fits an L2-regularised logistic regression of converted vs not converted\n"
-    "on a CSV export of historical leads (\"-\" reads stdin) and writes a model.\n"
+    "Fits a penalised logistic regression (L2 by default; L1 or elastic net with\n"
+    "--l1-ratio) of converted vs not converted on a CSV export of historical\n"
+    "leads (\"-\" reads stdin) and writes a model.\n"
     "\n"
     "Columns:\n"
     "  -t, --target COL          outcome column (required); 1/0, true/false, yes/no,\n"

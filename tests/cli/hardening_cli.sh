@@ -70,6 +70,22 @@ expect_in err "--max-field-size: expected a positive byte count such as 16M" "ba
 expect_exit 0 "--max-field-size 4M accepts the long field" -- "$TRAIN" -q --target won --id id \
     --max-field-size 4M -f -o long.json long.csv
 
+# Issue 16: the help says what is true; one name for the positive label value
+expect_exit 0 "score --help" -- "$SCORE" --help
+grep -q -- "-m, --model FILE *model file (required)" out && fail "--help: -m called required" || ok
+expect_in out "not needed for" "--help: -m optional for rule scores"
+expect_in out "--positive VALUE" "--help: --positive"
+expect_exit 0 "train --help" -- "$TRAIN" --help
+grep -q "L2-regularised" out && fail "train --help: L2 only" || ok
+expect_in out "L1 or elastic net" "train --help: penalties"
+sed 's/,1$/,yes/; s/,0$/,no/' tr.csv >yn.csv
+expect_exit 0 "score --positive" -- "$SCORE" -q -m m.json --label won --positive yes \
+    --compare-json p1.json -o p1.csv yn.csv
+expect_exit 0 "score --label-positive (alias)" -- "$SCORE" -q -m m.json --label won \
+    --label-positive yes --compare-json p2.json -o p2.csv yn.csv
+cmp -s p1.json p2.json && ok || fail "--positive and --label-positive differ"
+expect_in p1.json '"positives"' "comparison written"
+
 # 3. SIGINT/SIGTERM/SIGHUP during a run remove every temporary file and
 # exit 130/143/129; the old output stays (before: out.csv.tmpXXXXXX left).
 "$PY" - <<'PYEOF' || fail "generate big.csv"

@@ -13,74 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leadscore/tempfile.h"
+#include "signals.h"
 
 static const char *program_name = "leadscore";
-
-/* The temporary files of the run (leadscore/tempfile.h), for the signal
- * handler: fixed storage, a slot marked in use only after its path is
- * complete and freed before the file is renamed, so the handler reads only
- * complete paths and calls only unlink and _exit (async-signal-safe). */
-#define TEMP_SLOTS 32
-static struct {
-    char path[PATH_MAX];
-    volatile sig_atomic_t used;
-} temps[TEMP_SLOTS];
-
-static void temp_created(void *userdata, const char *path)
-{
-    (void)userdata;
-    size_t n = strlen(path);
-    if (n >= PATH_MAX)
-        return;
-    for (size_t k = 0; k < TEMP_SLOTS; k++)
-        if (!temps[k].used) {
-            memcpy(temps[k].path, path, n + 1);
-            temps[k].used = 1;
-            return;
-        }
-}
-
-static void temp_removed(void *userdata, const char *path)
-{
-    (void)userdata;
-    for (size_t k = 0; k < TEMP_SLOTS; k++)
-        if (temps[k].used && strcmp(temps[k].path, path) == 0) {
-            temps[k].used = 0;
-            return;
-        }
-}
-
-/* SIGINT, SIGTERM, SIGHUP: remove the run's temporary files (the old
- * outputs were never touched) and exit 128 + the signal number. */
-static void on_signal(int sig)
-{
-    for (size_t k = 0; k < TEMP_SLOTS; k++)
-        if (temps[k].used)
-            (void)unlink(temps[k].path);
-    _exit(128 + sig);
-}
-
-static void install_cleanup(void)
-{
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    struct lsc_tempfile_hooks hooks = {temp_created, temp_removed, NULL};
-    struct sigaction sa;
-    lsc_set_tempfile_hooks(&hooks);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
-        struct sigaction old;
-        /* a signal ignored by the parent (nohup) stays ignored */
-        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaddset(&sa.sa_mask, sigs[k]);
-    }
-    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
-        if (sigismember(&sa.sa_mask, sigs[k]))
-            (void)sigaction(sigs[k], &sa, NULL);
-}
 
 /* OpenBLAS starts its thread pool in a library constructor, before main,
  * and its workers allocate their buffers there: with little address space
@@ -105,7 +40,7 @@ void cli_init(const char *program, char **argv)
     single_blas_thread(argv);
     program_name = program;
     gsl_set_error_handler_off();
-    install_cleanup();
+    cli_signals_install();
 }
 
 const char *cli_program(void)
@@ -167,35 +102,6 @@ void cli_list_free(struct cli_list *l)
     free((void *)l->items);
     l->items = NULL;
     l->count = 0;
-}
-
-static int given(const struct cli_file *f)
-{
-    return f->path != NULL && f->path[0] != '\0' && strcmp(f->path, "-") != 0;
-}
-
-int cli_refuse_input_as_output(const struct cli_file *inputs, size_t n_inputs,
-                               const struct cli_file *outputs, size_t n_outputs)
-{
-    for (size_t i = 0; i < n_outputs; i++) {
-        struct stat out;
-        if (!given(&outputs[i]) || stat(outputs[i].path, &out) != 0)
-            continue; /* does not exist (yet): no input */
-        for (size_t k = 0; k < n_inputs; k++) {
-            struct stat in;
-            if (!given(&inputs[k]) || stat(inputs[k].path, &in) != 0)
-                continue;
-            if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-                fprintf(stderr, "%s: %s %s is the same file as %s %s; refusing to overwrite "
-                                "an input (choose another output)\n",
-                        program_name, outputs[i].role, outputs[i].path, inputs[k].role,
-                        inputs[k].path);
-                fprintf(stderr, "Try '%s --help'.\n", program_name);
-                return CLI_EXIT_USAGE;
-            }
-        }
-    }
-    return CLI_EXIT_OK;
 }
 
 #define MIB ((rlim_t)1 << 20)

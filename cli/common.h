@@ -23,10 +23,8 @@
  * OPENBLAS_NUM_THREADS=1 unless OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS or
  * OMP_NUM_THREADS is set (OpenBLAS starts its threads before main), remembers the program name for messages, turns
  * GSL's aborting error handler off (the library reports GSL failures as
- * statuses), and installs handlers for SIGINT, SIGTERM and SIGHUP (unless
- * ignored) that remove every temporary file of the run, which the library
- * reports through leadscore/tempfile.h, and exit 130, 143 or 129: old
- * outputs stay as they were, no new one appears. */
+ * statuses), and installs the handlers for SIGINT, SIGTERM and SIGHUP that remove
+ * the run's temporary files (cli/signals.h). */
 void cli_init(const char *program, char **argv);
 
 /* The program name given to cli_init. */
@@ -77,19 +75,5 @@ void cli_list_free(struct cli_list *l);
  * returns CLI_EXIT_ERROR below 256 MiB; below (threads + 1) x 128 MiB it
  * sets LEADSCORE_THREADS=1 (unless set) so one buffer is enough. */
 int cli_check_blas_memory(void);
-
-/* A file named on the command line and the option that named it. */
-struct cli_file {
-    const char *role; /* "-o", "the input", "--rules", ... */
-    const char *path; /* NULL (not given) and "-" are skipped */
-};
-
-/* Refuses, before any work, an output that is the same file as an input
- * (device and inode, so symlinks and other spellings of the path count; an
- * output that does not exist yet cannot be one): prints
- * "PROGRAM: OUTROLE PATH is the same file as INROLE PATH; ..." and returns
- * CLI_EXIT_USAGE, else CLI_EXIT_OK. */
-int cli_refuse_input_as_output(const struct cli_file *inputs, size_t n_inputs,
-                               const struct cli_file *outputs, size_t n_outputs);
 
 #endif

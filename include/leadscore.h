@@ -23,7 +23,6 @@
 #include "leadscore/score.h"
 #include "leadscore/report.h"
 #include "leadscore/status.h"
-#include "leadscore/tempfile.h"
 #include "leadscore/train.h"
 
 #endif

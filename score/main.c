@@ -65,7 +65,13 @@ static const char usage_text2[] =
     "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
     "      --compare-report FILE the text report into FILE instead of stderr; an\n"
     "                            HTML page with charts when FILE ends in .html\n"
-    "      --disagreements N     leads listed where model and rules disagree most\n"
+    "      --write-suggested-sheet FILE  the sheet with the suggested points: rules\n"
+    "                            without a significant effect dropped, the\n"
+    "                            qualification threshold re-chosen to pass as many\n"
+    "                            leads, hot and warm keeping their sizes; scores\n"
+    "                            the input twice (a file, not a pipe)\n"
+    "      --suggested-match volume|precision  re-choose the threshold for the same\n"
+    "                            number of leads (default) or the same precision\n"    "      --disagreements N     leads listed where model and rules disagree most\n"
     "                            (default 20)\n"
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
     "                            like comparison of cut-offs (default 50)\n"
@@ -106,7 +112,8 @@ enum {
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
     OPT_FORMAT,
     OPT_DRIFTJSON,
-    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD
+    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
+    OPT_SUGGEST, OPT_SUGGESTMATCH
 };
 
 static const struct option long_opts[] = {
@@ -142,6 +149,8 @@ static const struct option long_opts[] = {
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
+    {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {NULL, 0, NULL, 0},
 };
 
@@ -157,18 +166,22 @@ struct score_cli {
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
 
 /* No output may be one of the inputs (checked before any work). */
-static int check_files(const struct score_cli *s)
+static int check_files(const struct score_cli *s, int emitting)
 {
     const struct lsc_score_options *o = &s->o;
-    const struct cli_file in[] = {{"the input", o->input}, {"-m", s->model_path},
-                                  {"--rules", s->rules_path},
-                                  {"--priority-accounts", s->priority_path}};
-    const struct cli_file out[] = {{"-o", o->output}, {"--rejects", o->rejects},
-                                   {"--compare-json", o->compare_json},
-                                   {"--compare-report", o->compare_report},
-                                   {"--drift-json", o->drift_json}};
-    return cli_refuse_input_as_output(in, sizeof in / sizeof in[0], out,
-                                      sizeof out / sizeof out[0]);
+    struct lsc_error err;
+    const char *outs[] = {o->output,         o->rejects,    o->compare_json,
+                          o->compare_report, o->drift_json, o->suggested_sheet};
+    const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
+                              "--drift-json", "--write-suggested-sheet"};
+    const char *ins[] = {emitting ? NULL : o->input, s->model_path, s->rules_path,
+                         s->priority_path};
+    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts"};
+    lsc_error_clear(&err);
+    if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 4, &err) !=
+        LSC_OK)
+        return cli_usage_error(err.message);
+    return CLI_EXIT_OK;
 }
 
 /* --emit-sql / --emit-pmml: the options that make sense with them. */
@@ -203,7 +216,7 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
                                "and --table");
     if (pmml && s->as_of != NULL)
         return cli_usage_error("--as-of is for --emit-sql (PMML has no derived features)");
-    return check_files(s);
+    return check_files(s, 1);
 }
 
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
@@ -299,6 +312,12 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EMITSQL: s->emit_sql = arg; break;
     case OPT_TABLE: s->table = arg; break;
     case OPT_EMITPMML: s->emit_pmml = 1; break;
+    case OPT_SUGGEST: o->suggested_sheet = arg; break;
+    case OPT_SUGGESTMATCH:
+        if (strcmp(arg, "volume") != 0 && strcmp(arg, "precision") != 0)
+            return cli_usage_error("--suggested-match: expected volume or precision");
+        o->suggested_same_precision = strcmp(arg, "precision") == 0;
+        break;
     case OPT_MAXFIELD: st = cli_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
@@ -338,7 +357,7 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     o->rules_sheet = s->rules_path;
     if (lsc_score_options_check(o, err) != LSC_OK)
         return cli_usage_error(err->message);
-    return check_files(s);
+    return check_files(s, 0);
 }
 
 /* The rules sheet with its account column, priority accounts and date. */
@@ -428,7 +447,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
             goto cleanup;
         }
     }
-    if (sum.rejected > 0)
+    if (sum.rejected > 0 || sum.rule_errors > 0)
         rc = CLI_EXIT_REJECTED;
 cleanup:
     lsc_score_summary_fini(&sum);

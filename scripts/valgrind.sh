@@ -39,8 +39,9 @@ status=0
 # loader's 70,000-row equivalence runs, the cross-validation paths, the
 # weights test's many fits, the install/pkg-config build and the terminal
 # progress bar, and the README's commands (the same programs on the sample,
-# already run by the other tests). LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
-exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme)$'
+# already run by the other tests), and the signal test (it times out runs by signal).
+# LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
+exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme|hardening_signals)$'
 [ -n "${LEADSCORE_VALGRIND_ALL:-}" ] && exclude='^$'
 OPENBLAS_NUM_THREADS=1 ctest --test-dir "$build" -R '^cli\.' -E "$exclude" --output-on-failure \
     --timeout 3600 "$@" || status=1

@@ -121,6 +121,11 @@ static void test_sql_quoting(void **state)
     /* usage errors; an existing file is kept without force */
     o.table = "";
     assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_ERR_USAGE);
+    const char *bad_tables[] = {"t\nDROP TABLE x; --", "a.b.c", ".t", "s.", "t\x1b[31m"};
+    for (size_t k = 0; k < sizeof bad_tables / sizeof bad_tables[0]; k++) {
+        o.table = bad_tables[k];
+        assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_ERR_USAGE);
+    }
     o.table = "t";
     o.tiers_set = 1;
     o.tier_hot = 30;

@@ -541,15 +541,12 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
     if (lsc_train_options_check(&t->o, err) != LSC_OK)
         return cli_usage_error(err->message);
     {
-        const struct cli_file in[] = {{"the input", t->o.input}, {"--like", t->like_path},
-                                      {"--baseline", t->baseline_path}};
-        const struct cli_file out[] = {{"-o", t->output}, {"--export-design", t->o.export_design},
-                                       {"--predictions", t->o.predictions},
-                                       {"--report", t->o.report}};
-        int rc = cli_refuse_input_as_output(in, sizeof in / sizeof in[0], out,
-                                            sizeof out / sizeof out[0]);
-        if (rc != CLI_EXIT_OK)
-            return rc;
+        const char *outs[] = {t->output, t->o.report, t->o.predictions, t->o.export_design};
+        const char *out_opts[] = {"-o", "--report", "--predictions", "--export-design"};
+        const char *ins[] = {t->o.input, t->like_path, t->baseline_path};
+        const char *in_opts[] = {"the training data", "--like", "--baseline"};
+        if (lsc_check_outputs_not_inputs(outs, out_opts, 4, ins, in_opts, 3, err) != LSC_OK)
+            return cli_usage_error(err->message);
     }
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))

@@ -32,6 +32,18 @@ enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
                                struct lsc_error *err);
 void lsc_strings_free(const char **items);
 
+/* Refuses (LSC_ERR_USAGE, naming both options and the file) an output that
+ * is the same file as an input: the same device and inode, so symlinks, hard
+ * links and relative paths are seen through. An output that does not exist
+ * yet, or is not a regular file (a device, a FIFO, "-"), is no input; NULL
+ * entries are skipped. For the checks before any work: `-f -o data.csv
+ * data.csv` must not replace the data with the model. */
+enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,
+                                             const char *const *output_options, size_t n_outputs,
+                                             const char *const *inputs,
+                                             const char *const *input_options, size_t n_inputs,
+                                             struct lsc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,7 @@
 #define LEADSCORE_RULES_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "leadscore/status.h"
 
@@ -128,12 +129,17 @@ struct lsc_rule_result {
     size_t n_hits;
     size_t n_unevaluable; /* rule evaluations in this row whose value could not be
                              read (text where a number or date is compared) */
+    const char *error;    /* NULL, or why this lead has no rule score (score NaN,
+                             no tier, grade or hits): a rule, a dimension or the
+                             total beyond +-1e9 points, e.g. a per-unit rule on
+                             1e308; lent until the next evaluation */
 
     /* Internal storage: owned by the result, do not touch. */
     const struct lsc_rules *owner_;
     long long *cents_;
     char *scratch_;
     size_t scratch_cap_;
+    char error_[256];
 };
 
 /* Allocates the storage for results of r (which must outlive it).
@@ -222,6 +228,38 @@ struct lsc_rule_info {
 /* The number of rules, in sheet order; rule i's description. */
 size_t lsc_rules_n_rules(const struct lsc_rules *r);
 void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out);
+/* What-if scoring (e.g. the comparison's suggested points): rule i gives
+ * points from now on (per unit for a per-unit rule, whose cap then keeps
+ * its number of units: it is scaled by |points / old points|); 0 turns the
+ * rule off. LSC_ERR_USAGE when |points| or the new cap is beyond 1e9 or
+ * not finite (nothing changes then). */
+enum lsc_status lsc_rules_set_points(struct lsc_rules *r, size_t i, double points,
+                                     struct lsc_error *err);
+/* A revised copy of a sheet (lsc_rules_sheet_rewrite): rule id's points
+ * become points (a per-unit cap is scaled to keep its number of units, as
+ * lsc_rules_set_points does), or with drop the rule is written as a comment
+ * row ("#" before its id) that the loader skips; note (optional) is
+ * appended to its description. */
+struct lsc_sheet_edit {
+    const char *id;
+    int drop;
+    double points;
+    const char *note;
+};
+/* New total cut-offs: the sheet's `qualified`, `hot` and `warm` settings
+ * get these values (settings rows are added where the sheet had none). */
+struct lsc_sheet_cutoffs {
+    int has_qualified, has_hot, has_warm;
+    double qualified, hot, warm;
+};
+/* Copies the sheet at path to out (out_name names it in errors) with the
+ * edits and cut-offs applied; every other row and column as it was, comma
+ * separated. Errors: those of the CSV reader, LSC_ERR_IO for a failed
+ * write. */
+enum lsc_status lsc_rules_sheet_rewrite(const char *path, const struct lsc_sheet_edit *edits,
+                                        size_t n_edits, const struct lsc_sheet_cutoffs *cut,
+                                        FILE *out, const char *out_name, struct lsc_error *err);
+
 /* Item k of an in / not in rule (trimmed, not NUL-terminated). */
 const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len);
 

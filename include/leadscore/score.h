@@ -64,6 +64,16 @@ struct lsc_score_options {
     const char *compare_json;        /* optional JSON file ("-": stdout) */
     const char *compare_report;      /* optional report file: HTML when it ends in .html/.htm, else text */
     size_t disagreements;            /* leads listed (default 20) */
+    /* The sheet with the comparison's suggested points applied (needs a
+     * label, rules_sheet and an input that is a regular file: the compared
+     * rows are scored again with the new points): rules without a
+     * significant effect dropped, the qualification threshold passing as
+     * many leads as the sheet's (or, with suggested_same_precision, the
+     * lowest threshold as precise as the sheet's), hot and warm keeping each
+     * tier's size. Written with the run's other files; the result is in the
+     * comparison under "suggested_sheet" (docs/compare.md). */
+    const char *suggested_sheet;
+    int suggested_same_precision;
     double model_threshold;          /* model score cut-off for the like-for-like
                                         comparison (default 50) */
     lsc_progress_fn progress;        /* optional, per pass over the input
@@ -95,6 +105,8 @@ struct lsc_score_summary {
     size_t rule_scored;     /* rows with a rule score */
     size_t rule_qualified;  /* rows at or above the sheet's threshold */
     size_t rule_unevaluable;/* rule conditions that could not be evaluated */
+    size_t rule_errors;     /* leads without a rule score: points beyond +-1e9
+                               (the reason in the error column; exit status 3) */
     double mean_rule_score;
     /* With opts->label: the comparison (the caller's; lsc_compare_free() or
      * lsc_score_summary_fini()). NULL otherwise. */

@@ -46,6 +46,13 @@ void lsc_error_clear(struct lsc_error *err);
 /* Formats "file:line:col: message" (omitting absent parts) into buf. */
 void lsc_error_format(const struct lsc_error *err, char *buf, size_t size);
 
+/* Removes every temporary output file the library has open right now: the
+ * outputs of a run are written to temporary files beside their destinations
+ * and renamed into place only when the run succeeds. Async-signal-safe (it
+ * only calls unlink), for a program's SIGINT/SIGTERM/SIGHUP handler, which
+ * should call it and then _exit (the destinations keep their old contents). */
+void lsc_remove_temporary_files(void);
+
 /* Progress, notes and warnings travel through a caller-supplied callback. */
 enum lsc_log_level { LSC_LOG_INFO = 0, LSC_LOG_NOTE, LSC_LOG_WARN };
 

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "status_internal.h"
@@ -120,3 +121,25 @@ enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
 }
 
 void lsc_strings_free(const char **items) { lsc_free((void *)items); }
+
+enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,
+                                             const char *const *output_options, size_t n_outputs,
+                                             const char *const *inputs,
+                                             const char *const *input_options, size_t n_inputs,
+                                             struct lsc_error *err)
+{
+    struct stat so, si;
+    for (size_t i = 0; i < n_outputs; i++) {
+        if (outputs[i] == NULL || strcmp(outputs[i], "-") == 0 || stat(outputs[i], &so) != 0 ||
+            !S_ISREG(so.st_mode))
+            continue;
+        for (size_t j = 0; j < n_inputs; j++)
+            if (inputs[j] != NULL && strcmp(inputs[j], "-") != 0 && stat(inputs[j], &si) == 0 &&
+                si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "%s and %s name the same file (%s): an output may not "
+                                     "replace an input",
+                                     output_options[i], input_options[j], outputs[i]);
+    }
+    return LSC_OK;
+}

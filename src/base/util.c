@@ -10,7 +10,7 @@
 
 #include "alloc.h"
 #include "status_internal.h"
-#include "tempfile.h"
+#include "tempreg.h"
 
 void lsc_trim_span(const char **s, size_t *len)
 {
@@ -235,6 +235,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     int fd = -1;
     memset(o, 0, sizeof *o);
     o->force = force;
+    o->slot = -1;
     st = lsc_outfile_check(path, force, err);
     if (st != LSC_OK)
         goto cleanup;
@@ -265,6 +266,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".tmpXXXXXX", 11);
     fd = mkstemp(o->tmp);
+    o->slot = fd >= 0 ? lsc_tempreg_add(o->tmp) : -1;
     if (fd < 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
                            strerror(errno));
@@ -272,7 +274,6 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
         o->tmp = NULL;
         goto cleanup;
     }
-    lsc_tempfile_created(o->tmp);
     (void)fchmod(fd, 0644);
     o->fp = fdopen(fd, "w");
     if (o->fp == NULL) {
@@ -322,15 +323,12 @@ enum lsc_status lsc_outfile_commit(struct outfile *o, struct lsc_error *err)
     st = lsc_outfile_check(o->path, o->force, err);
     if (st != LSC_OK)
         goto cleanup;
-    lsc_tempfile_removed(o->tmp);
     if (rename(o->tmp, o->path) != 0) {
         st = lsc_error_set(err, LSC_ERR_IO, o->path, 0, 0, "cannot rename into place: %s",
                            strerror(errno));
-        (void)unlink(o->tmp);
-        lsc_free(o->tmp);
-        o->tmp = NULL;
         goto cleanup;
     }
+    lsc_tempreg_drop(o->slot);
     lsc_free(o->tmp);
     o->tmp = NULL;
 cleanup:
@@ -346,8 +344,8 @@ void lsc_outfile_abort(struct outfile *o)
         fclose(o->fp);
     o->fp = NULL;
     if (o->tmp != NULL) {
-        lsc_tempfile_removed(o->tmp);
         (void)unlink(o->tmp);
+        lsc_tempreg_drop(o->slot);
         lsc_free(o->tmp);
         o->tmp = NULL;
     }

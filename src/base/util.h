@@ -41,6 +41,7 @@ struct outfile {
     char *path;
     char *tmp;   /* NULL for stdout */
     int force;
+    int slot;    /* tempreg.h, once tmp exists; -1 untracked */
 };
 
 /* Fails with LSC_ERR_EXISTS when path exists and force is 0; LSC_ERR_IO

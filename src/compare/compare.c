@@ -1496,6 +1496,22 @@ const json_t *lsc_compare_data(const struct lsc_compare *c, size_t *n, const uns
     return c->json;
 }
 
+const double *lsc_compare_units(const struct lsc_compare *c, const size_t **rows, size_t *k)
+{
+    *rows = c->row;
+    *k = c->n_rules;
+    return c->units;
+}
+
+enum lsc_status lsc_compare_attach(struct lsc_compare *c, const char *key, json_t *obj,
+                                   struct lsc_error *err)
+{
+    use_lsc_allocator();
+    if (c->json == NULL || json_object_set_new(c->json, key, obj) != 0)
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
+
 void lsc_compare_headline(const struct lsc_compare *c, struct lsc_compare_headline *h)
 {
     const json_t *m = json_object_get(c->json, "model"), *r = json_object_get(c->json, "rules");
@@ -1788,6 +1804,39 @@ static void report_rules(FILE *fp, const json_t *root)
     }
 }
 
+/* The suggested sheet (pipeline/suggest.c), when one was written. */
+static void report_suggested(FILE *fp, const json_t *root)
+{
+    const json_t *s = json_object_get(root, "suggested_sheet"), *q, *e;
+    char a[32], b[32], p[32];
+    size_t i;
+    if (!json_is_object(s))
+        return;
+    fmt_p(jnum(s, "p_value"), p, sizeof p);
+    fprintf(fp, "\nSuggested sheet (written to %s)\n", jtext(s, "file"));
+    fprintf(fp, "  %.0f rules re-weighted, %.0f kept, %.0f dropped (no significant effect or never "
+                "firing)\n",
+            jnum(s, "reweighted"), jnum(s, "kept"), jnum(s, "dropped"));
+    fprintf(fp, "  AUC %.3f against the sheet's %.3f on the same %.0f leads (%+.3f, paired DeLong "
+                "test: %s)\n",
+            jnum(s, "auc"), jnum(s, "auc_sheet"), jnum(s, "rows"), jnum(s, "auc_difference"), p);
+    if (json_is_object(q = json_object_get(s, "qualified"))) {
+        pct(a, sizeof a, jnum(q, "precision"));
+        pct(b, sizeof b, jnum(q, "sheet_precision"));
+        fprintf(fp, "  qualified from %g points: %.0f leads, precision %s (the sheet from %g: %.0f "
+                    "leads, %s)\n",
+                jnum(q, "cutoff"), jnum(q, "passed"), a, jnum(q, "sheet_cutoff"),
+                jnum(q, "sheet_passed"), b);
+    }
+    if (json_is_number(json_object_get(s, "hot")))
+        fprintf(fp, "  tiers: hot from %g, warm from %g points (as many leads per tier as the "
+                    "sheet)\n",
+                jnum(s, "hot"), jnum(s, "warm"));
+    json_array_foreach(json_object_get(s, "overlaps"), i, e)
+        fprintf(fp, "  overlap: every lead %s matches (%.0f) also matches %s\n", jtext(e, "rule"),
+                jnum(e, "support"), jtext(e, "within"));
+}
+
 enum lsc_status lsc_compare_write_report(const struct lsc_compare *c, FILE *fp,
                                          struct lsc_error *err)
 {
@@ -1841,6 +1890,7 @@ enum lsc_status lsc_compare_write_report(const struct lsc_compare *c, FILE *fp,
         const json_t *e;
         json_array_foreach(recs, i, e) fprintf(fp, "  - %s\n", jtext(e, "text"));
     }
+    report_suggested(fp, root);
     if (ferror(fp))
         return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed");
     return LSC_OK;

@@ -106,6 +106,16 @@ struct json_t;
 const struct json_t *lsc_compare_data(const struct lsc_compare *c, size_t *n,
                                   const unsigned char **y, const double **p, const double **r);
 
+/* Per compared row i (in the order of lsc_compare_data): its 1-based data
+ * row of the input (*rows) and, with a sheet's list of rules, its units of
+ * each of the *k rules (units[i * k + j]; non-zero when rule j fired).
+ * Lent for c's lifetime. */
+const double *lsc_compare_units(const struct lsc_compare *c, const size_t **rows, size_t *k);
+/* Attaches obj (owned by c from now on) to the analysis under key, for the
+ * JSON and the report; after lsc_compare_finish(). LSC_ERR_NOMEM. */
+enum lsc_status lsc_compare_attach(struct lsc_compare *c, const char *key, struct json_t *obj,
+                                   struct lsc_error *err);
+
 /* ---- pieces, exposed for the tests ---------------------------------------- */
 
 /* The rules' logistic regression: y on an intercept and the n x k matrix u

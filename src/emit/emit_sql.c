@@ -77,21 +77,50 @@ static void put_ident(FILE *fp, const char *s)
     put_ident_n(fp, s, strlen(s));
 }
 
-/* 'text' with embedded single quotes doubled; backslashes are literal in
- * both dialects (PostgreSQL's standard_conforming_strings, on by default). */
-static void put_string_body(FILE *fp, const char *s)
+/* A string literal that means the same under every setting: quotes
+ * doubled; in PostgreSQL a value holding a backslash is written as an
+ * escape string E'...' with the backslash doubled, since a plain '...' reads
+ * backslashes as escapes when standard_conforming_strings is off (a level
+ * ending in \' would end the literal early). SQLite has no escapes. With
+ * fold, ASCII letters are lowercased. */
+static int needs_escape(enum lsc_sql_dialect d, const char *s, size_t len)
 {
-    for (; *s != '\0'; s++) {
-        if (*s == '\'')
-            putc('\'', fp);
-        putc(*s, fp);
+    return d == LSC_SQL_POSTGRES && memchr(s, '\\', len) != NULL;
+}
+
+static void put_lit_body(FILE *fp, int esc, const char *s, size_t len, int fold)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (fold && c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c == '\'' || (esc && c == '\\'))
+            putc(c, fp);
+        putc(c, fp);
     }
 }
 
-static void put_string(FILE *fp, const char *s)
+static void put_lit(FILE *fp, enum lsc_sql_dialect d, const char *s, size_t len, int fold)
 {
+    int esc = needs_escape(d, s, len);
+    fputs(esc ? "E'" : "'", fp);
+    put_lit_body(fp, esc, s, len, fold);
     putc('\'', fp);
-    put_string_body(fp, s);
+}
+
+static void put_string(FILE *fp, enum lsc_sql_dialect d, const char *s)
+{
+    put_lit(fp, d, s, strlen(s), 0);
+}
+
+/* The literal 'column "NAME' followed by tail (no backslash in it), as one
+ * literal, so NAME is escaped like any value. */
+static void put_message(FILE *fp, enum lsc_sql_dialect d, const char *name, const char *tail)
+{
+    int esc = needs_escape(d, name, strlen(name));
+    fputs(esc ? "E'column \"" : "'column \"", fp);
+    put_lit_body(fp, esc, name, strlen(name), 0);
+    put_lit_body(fp, esc, tail, strlen(tail), 0);
     putc('\'', fp);
 }
 
@@ -125,24 +154,25 @@ static void put_ids(FILE *fp, size_t n_ids)
 }
 
 /* lsc_is_na_token(): NULL, empty, a built-in token or one of extra[n_extra]. */
-static void put_na_test_list(FILE *fp, size_t j, const char *const *extra, size_t n_extra)
+static void put_na_test_list(FILE *fp, enum lsc_sql_dialect d, size_t j,
+                             const char *const *extra, size_t n_extra)
 {
     static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
     fprintf(fp, "(v_%zu IS NULL OR v_%zu IN (''", j, j);
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++) {
         fputs(", ", fp);
-        put_string(fp, builtin[i]);
+        put_string(fp, d, builtin[i]);
     }
     for (size_t i = 0; i < n_extra; i++) {
         fputs(", ", fp);
-        put_string(fp, extra[i]);
+        put_string(fp, d, extra[i]);
     }
     fputs("))", fp);
 }
 
-static void put_na_test(FILE *fp, size_t j, const struct lsc_model *m)
+static void put_na_test(FILE *fp, enum lsc_sql_dialect d, size_t j, const struct lsc_model *m)
 {
-    put_na_test_list(fp, j, (const char *const *)m->na_values, m->n_na_values);
+    put_na_test_list(fp, d, j, (const char *const *)m->na_values, m->n_na_values);
 }
 
 /* The number syntax lsc_parse_number() accepts: [+-] digits [. digits] or
@@ -373,7 +403,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     fprintf(fp, "\n),\nt1 AS %s(\n  SELECT t0.*", mat);
     for (size_t j = 0; j < m->n_columns; j++) {
         fputs(",\n    ", fp);
-        put_na_test(fp, j, m);
+        put_na_test(fp, d, j, m);
         fprintf(fp, " AS na_%zu", j);
         if (m->columns[j].derived == DERIVE_DAYS_SINCE)
             put_date_parts(fp, d, j);
@@ -452,7 +482,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
                 if (k == c->other || k == c->missing)
                     continue;
                 fprintf(fp, "\n          WHEN v_%zu = ", j);
-                put_string(fp, c->levels[k]);
+                put_string(fp, d, c->levels[k]);
                 fputs(" THEN ", fp);
                 put_num(fp, d, LEVEL_COEF(k));
             }
@@ -472,14 +502,9 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
                 "1.7976931348623157e308) THEN ",
                 j, j, j);
         /* the scorer's message, e.g. column "Visits": not a number: "many" */
-        fputs("'column \"", fp);
-        if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
-            put_string_body(fp, m->columns[j].source);
-            fputs("\": not a date (YYYY-MM-DD): \"'", fp);
-        } else {
-            put_string_body(fp, m->columns[j].name);
-            fputs("\": not a number: \"'", fp);
-        }
+        int date = m->columns[j].derived == DERIVE_DAYS_SINCE;
+        put_message(fp, d, date ? m->columns[j].source : m->columns[j].name,
+                    date ? "\": not a date (YYYY-MM-DD): \"" : "\": not a number: \"");
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
@@ -522,29 +547,59 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     fputs("  error\nFROM t5;\n", fp);
 }
 
+/* One part of --table: not empty, no control character (a newline once
+ * ended the statement's header comment); it is written as a quoted
+ * identifier, embedded double quotes doubled. */
+static int table_part_ok(const char *s, size_t len)
+{
+    int ok = len > 0;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (unsigned char)s[i] >= 0x20 && s[i] != 0x7f;
+    return ok;
+}
+
+/* --table (NAME or SCHEMA.NAME) and the as-of date, for both statements. */
+static enum lsc_status check_options(const struct lsc_emit_sql_options *o, long *as_of,
+                                     char as_of_text[16], struct lsc_error *err)
+{
+    const char *t = o->table, *dot = t != NULL ? strchr(t, '.') : NULL;
+    if (t == NULL || t[0] == '\0')
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--table: a table name is required");
+    size_t len = strlen(t), head = dot != NULL ? (size_t)(dot - t) : len;
+    if (!table_part_ok(t, head) ||
+        (dot != NULL && (strchr(dot + 1, '.') != NULL || !table_part_ok(dot + 1, len - head - 1)))) {
+        char shown[80];
+        lsc_escape_bytes(t, len, shown, sizeof shown);
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--table: \"%s\" is not a table name: give NAME or SCHEMA.NAME "
+                             "(no control characters or further dots)",
+                             shown);
+    }
+    if (o->as_of == NULL) {
+        *as_of = lsc_derive_today(as_of_text, 16);
+        return LSC_OK;
+    }
+    int y = 0, mo = 0, dd = 0;
+    if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
+    *as_of = lsc_derive_day_number(y, mo, dd);
+    snprintf(as_of_text, 16, "%s", o->as_of);
+    return LSC_OK;
+}
+
 enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sql_options *o,
                              struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
-    if (o->table == NULL || o->table[0] == '\0')
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--table: a table name is required");
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");
     char as_of_text[16];
     long as_of = 0;
-    if (o->as_of != NULL) {
-        int y = 0, mo = 0, dd = 0;
-        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
-            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                 "--as-of: expected a date YYYY-MM-DD");
-        as_of = lsc_derive_day_number(y, mo, dd);
-        snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
-    } else {
-        as_of = lsc_derive_today(as_of_text, sizeof as_of_text);
-    }
+    if ((st = check_options(o, &as_of, as_of_text, err)) != LSC_OK)
+        return st;
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
@@ -591,20 +646,6 @@ static int rule_is_date(enum lsc_rule_op op)
     return op >= LSC_RULE_OLDER && op <= LSC_RULE_AFTER;
 }
 
-static void put_string_n(FILE *fp, const char *s, size_t len, int fold)
-{
-    putc('\'', fp);
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (fold && c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c == '\'')
-            putc('\'', fp);
-        putc(c, fp);
-    }
-    putc('\'', fp);
-}
-
 /* v_j, ASCII-lowercased when fold (PostgreSQL's lower() follows the
  * database's locale; SQLite's core lower() is ASCII only). */
 static void put_value(FILE *fp, enum lsc_sql_dialect d, size_t j, int fold)
@@ -641,7 +682,7 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
         fprintf(fp, ru->op == LSC_RULE_EQ ? "(NOT na_%zu AND " : "(na_%zu OR NOT ", i);
         put_value(fp, d, i, f);
         fputs(" = ", fp);
-        put_string_n(fp, ru->text, ru->text_len, f);
+        put_lit(fp, d, ru->text, ru->text_len, f);
         fputs(")", fp);
         break;
     case LSC_RULE_IN:
@@ -654,7 +695,7 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
             const char *item = lsc_rules_rule_item(r, i, k, &len);
             if (k)
                 fputs(", ", fp);
-            put_string_n(fp, item, len, f);
+            put_lit(fp, d, item, len, f);
         }
         fputs("))", fp);
         break;
@@ -664,7 +705,7 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
         fprintf(fp, "%s(", strpos);
         put_value(fp, d, i, f);
         fputs(", ", fp);
-        put_string_n(fp, ru->text, ru->text_len, f);
+        put_lit(fp, d, ru->text, ru->text_len, f);
         fputs(") > 0)", fp);
         break;
     case LSC_RULE_MISSING:
@@ -720,7 +761,7 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
             const char *name = lsc_rules_priority_account(r, k, &len);
             if (k)
                 fputs(", ", fp);
-            put_string_n(fp, name, len, 0);
+            put_lit(fp, d, name, len, 0);
         }
         fputs("))", fp);
         break;
@@ -807,11 +848,11 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
         static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
         for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
             fputs(", ", fp);
-            put_string(fp, builtin[k]);
+            put_string(fp, d, builtin[k]);
         }
         for (size_t k = 0; k < n_na; k++) {
             fputs(", ", fp);
-            put_string(fp, lsc_rules_missing_value(r, k));
+            put_string(fp, d, lsc_rules_missing_value(r, k));
         }
         fprintf(fp, ")) AS na_%zu", j);
         if (is_num && d == LSC_SQL_SQLITE)
@@ -1075,20 +1116,9 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
     char as_of_text[16];
     long as_of = 0;
     memset(&out, 0, sizeof out);
-    if (o->table == NULL || o->table[0] == '\0')
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--table: a table name is required");
-    if ((st = rules_translatable(r, err)) != LSC_OK)
+    if ((st = check_options(o, &as_of, as_of_text, err)) != LSC_OK ||
+        (st = rules_translatable(r, err)) != LSC_OK)
         return st;
-    if (o->as_of != NULL) {
-        int y = 0, mo = 0, dd = 0;
-        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
-            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                 "--as-of: expected a date YYYY-MM-DD");
-        as_of = lsc_derive_day_number(y, mo, dd);
-        snprintf(as_of_text, sizeof as_of_text, "%s", o->as_of);
-    } else {
-        as_of = lsc_derive_today(as_of_text, sizeof as_of_text);
-    }
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;

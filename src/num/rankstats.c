@@ -15,11 +15,22 @@ struct keyed {
     size_t i;
 };
 
+/* A total order on doubles: NaN after everything, all NaNs equal (the
+ * comparison operators alone are no order once a NaN is present, and a sort
+ * or tie loop built on them can misbehave). */
+static int cmp_total(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return (isnan(a) != 0) - (isnan(b) != 0);
+    return (a > b) - (a < b);
+}
+
 static int by_value(const void *a, const void *b)
 {
     const struct keyed *x = a, *z = b;
-    if (x->v != z->v)
-        return (x->v > z->v) - (x->v < z->v);
+    int c = cmp_total(x->v, z->v);
+    if (c != 0)
+        return c;
     return (x->i > z->i) - (x->i < z->i);
 }
 
@@ -34,7 +45,7 @@ static void midranks_into(const double *x, const size_t *idx, size_t n, double *
     qsort(k, n, sizeof *k, by_value);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && k[j].v == k[i].v)
+        while (j < n && cmp_total(k[j].v, k[i].v) == 0)
             j++;
         /* ranks i+1 .. j share their mean */
         double mid = 0.5 * ((double)(i + 1) + (double)j);
@@ -246,9 +257,8 @@ struct pair {
 static int by_xy(const void *a, const void *b)
 {
     const struct pair *p = a, *q = b;
-    if (p->x != q->x)
-        return (p->x > q->x) - (p->x < q->x);
-    return (p->y > q->y) - (p->y < q->y);
+    int c = cmp_total(p->x, q->x);
+    return c != 0 ? c : cmp_total(p->y, q->y);
 }
 
 /* Sorts v[0..n) ascending by merge sort and returns the number of
@@ -384,6 +394,11 @@ enum lsc_status lsc_rank_gains_init(struct rank_gains *g, const double *score, c
         return LSC_ERR_NOMEM;
     }
     for (size_t i = 0; i < n; i++) {
+        if (!isfinite(score[i])) {
+            lsc_rank_gains_fini(g);
+            lsc_free(k);
+            return LSC_ERR_DATA;
+        }
         k[i].v = score[i];
         k[i].i = i;
     }
@@ -394,8 +409,9 @@ enum lsc_status lsc_rank_gains_init(struct rank_gains *g, const double *score, c
         g->value[ng] = k[i].v;
         g->rows_before[ng] = i;
         g->pos_before[ng] = pos;
-        for (; j < n && k[j].v == k[i].v; j++)
+        do /* row i always belongs to its own group */
             pos += y[k[j].i] != 0;
+        while (++j < n && cmp_total(k[j].v, k[i].v) == 0);
         ng++;
         i = j;
     }

@@ -67,7 +67,9 @@ struct rank_gains {
     size_t *pos_before;  /* [n_groups + 1]: positives in higher groups */
 };
 
-/* LSC_ERR_NOMEM. Free with lsc_rank_gains_fini() (also after a failure). */
+/* LSC_ERR_NOMEM; LSC_ERR_DATA when a score is not finite (NaN, +-inf): the
+ * callers reject such rows before. Free with lsc_rank_gains_fini() (also
+ * after a failure). */
 enum lsc_status lsc_rank_gains_init(struct rank_gains *g, const double *score, const unsigned char *y,
                                 size_t n);
 void lsc_rank_gains_fini(struct rank_gains *g);

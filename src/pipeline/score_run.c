@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "compare.h"
@@ -18,6 +19,7 @@
 #include "report_html.h"
 #include "scorer.h"
 #include "status_internal.h"
+#include "suggest.h"
 #include "util.h"
 
 void lsc_score_options_defaults(struct lsc_score_options *o)
@@ -285,6 +287,25 @@ static void report_drift(const struct lsc_model *m, const struct drift_result *r
 
 /* ---- the run ------------------------------------------------------------------ */
 
+/* --write-suggested-sheet reads the input twice and needs the sheet's rules. */
+static enum lsc_status check_suggested(const struct lsc_score_options *o, struct lsc_error *err)
+{
+    struct stat sb;
+    const char *why = NULL;
+    if (o->suggested_sheet == NULL)
+        return LSC_OK;
+    if (o->label == NULL || o->rules == NULL)
+        why = "it needs --label and --rules";
+    else if (o->rules_sheet == NULL || strcmp(o->rules_sheet, "-") == 0)
+        why = "the rules sheet must be a file (not stdin)";
+    else if (strcmp(o->input, "-") == 0 || stat(o->input, &sb) != 0 || !S_ISREG(sb.st_mode))
+        why = "the compared leads are scored again with the suggested points, so the input must "
+              "be a file that can be read twice (not stdin or a pipe)";
+    if (why == NULL)
+        return LSC_OK;
+    return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--write-suggested-sheet: %s", why);
+}
+
 /* Everything that can be refused before the input is read. */
 static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_score_options *o,
                                  struct lsc_error *err)
@@ -295,13 +316,15 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
     if (m == NULL && o->rules == NULL && o->rule_score_column == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "nothing to score: give a model, a rules sheet or a rule score column");
-    const char *const outputs[] = {o->output, o->rejects, o->compare_json, o->compare_report,
-                                   o->drift_json};
-    static const char *const options[] = {"-o", "--rejects", "--compare-json",
-                                          "--compare-report", "--drift-json"};
-    if ((st = lsc_output_paths_distinct(outputs, options, 5, err)) != LSC_OK)
+    const char *const outputs[] = {o->output,       o->rejects,        o->compare_json,
+                                   o->compare_report, o->suggested_sheet, o->drift_json};
+    static const char *const options[] = {"-o", "--rejects", "--compare-json", "--compare-report",
+                                          "--write-suggested-sheet", "--drift-json"};
+    if ((st = lsc_output_paths_distinct(outputs, options, 6, err)) != LSC_OK)
         return st;
-    for (size_t k = 0; k < 4; k++)
+    if ((st = check_suggested(o, err)) != LSC_OK)
+        return st;
+    for (size_t k = 0; k < 5; k++)
         if (outputs[k] != NULL && (st = lsc_outfile_check(outputs[k], o->force, err)) != LSC_OK)
             return st;
     if (o->drift_json != NULL && (m == NULL || m->drift == NULL))
@@ -317,14 +340,15 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
 /* The comparison's result and its files. */
 static enum lsc_status finish_compare(const struct lsc_model *m, const struct lsc_scorer *s,
                                       struct lsc_compare *cmp, struct lsc_output_set *outs,
-                                      struct lsc_error *err)
+                                      const struct lsc_log *log, struct lsc_error *err)
 {
     const struct lsc_score_options *o = s->o;
     enum lsc_status st;
     FILE *fp = NULL;
     lsc_compare_set_in_sample(cmp, m != NULL && m->training_sha256 != NULL &&
                                        strcmp(s->input_sha256, m->training_sha256) == 0);
-    if ((st = lsc_compare_finish(cmp, err)) != LSC_OK)
+    if ((st = lsc_compare_finish(cmp, err)) != LSC_OK ||
+        (o->suggested_sheet != NULL && (st = lsc_suggest_sheet(s, cmp, outs, log, err)) != LSC_OK))
         return st;
     if (o->compare_json != NULL &&
         ((st = lsc_output_set_open(outs, o->compare_json, o->force, &fp, err)) != LSC_OK ||
@@ -364,6 +388,10 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
+    if (sum->rule_errors > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu %s no rule score: points beyond +-1e9 (see the error column)",
+                 sum->rule_errors, sum->rule_errors == 1 ? "lead has" : "leads have");
     if (sum->rule_unevaluable > 0 && o->rule_score_column != NULL)
         lsc_logf(log, LSC_LOG_WARN,
                  "%zu values of --rule-score-column \"%s\" are not numbers within +-1e9 points: "
@@ -415,7 +443,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
     log_rejects(o, sum, log);
-    if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, err)) != LSC_OK)
+    if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, log, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&
         (st = finish_drift(m, o, &drift, log, sum, &outs, err)) != LSC_OK)

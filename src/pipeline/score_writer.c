@@ -163,7 +163,10 @@ static enum lsc_status write_row(void *ctx, const struct lsc_scorer *s,
             lsc_row_writer_null(sw->w);
         }
     }
-    lsc_row_writer_text(sw->w, row->ok ? "" : row->reason, row->ok ? 0 : strlen(row->reason));
+    const char *why = !row->ok                                   ? row->reason
+                      : row->rule != NULL && row->rule->error != NULL ? row->rule->error
+                                                                      : "";
+    lsc_row_writer_text(sw->w, why, strlen(why));
     lsc_row_writer_end(sw->w);
     if (!row->ok && sw->rejects != NULL)
         put_rejects(sw, row);

@@ -158,6 +158,10 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
         if (st != LSC_OK)
             return st;
         row->rule = &p->res;
+        if (p->res.error != NULL) {
+            sum->rule_errors++;
+            return LSC_OK;
+        }
         sum->rule_scored++;
         sum->rule_unevaluable += p->res.n_unevaluable;
         sum->rule_qualified += p->res.qualified == 1;

@@ -19,6 +19,7 @@
  * "chrono-Compatible Low-Level Date Algorithms"
  * (http://howardhinnant.github.io/date_algorithms.html).
  */
+#define _GNU_SOURCE /* memmem */
 #include "leadscore/rules.h"
 
 #include <errno.h>
@@ -31,16 +32,16 @@
 #include "alloc.h"
 #include "csv_reader.h"
 #include "dict.h"
+#include "rules_internal.h"
 #include "status_internal.h"
 #include "util.h"
 
 #define NO_COL SIZE_MAX
 #define MAX_POINTS 1e9    /* |points|, |cap|, |cut-off| in the sheet */
-#define MAX_CONTRIB 1e12  /* |cents| one per-unit rule can add */
+#define MAX_CONTRIB 1e11  /* |cents| a rule, a dimension or the total may reach (1e9 points) */
 #define MAX_RULES 100000  /* keeps every sum of cents far from overflow */
 #define MAX_DAYS 1000000L /* "older than" / "within" / decay period */
 #define NUM_MAX 32        /* a formatted points value with its NUL */
-#define WORD_MAX 64       /* a normalized operator or setting name */
 #define ERR_LIST_MAX 600  /* bytes of header names listed in an error */
 
 /* ---- the sheet's model ---------------------------------------------------- */
@@ -298,17 +299,10 @@ static int text_eq(const char *a, size_t alen, const char *b, size_t blen, int i
     return eq;
 }
 
-static int text_contains(const char *hay, size_t hlen, const char *needle, size_t nlen, int icase)
-{
-    int found = nlen == 0;
-    for (size_t i = 0; !found && nlen <= hlen && i <= hlen - nlen; i++)
-        found = text_eq(hay + i, nlen, needle, nlen, icase);
-    return found;
-}
 
 /* Lowercases, maps '_' to ' ', trims and collapses blanks into out; 0 when
  * the word does not fit. */
-static int normalize_word(const char *s, size_t len, char out[WORD_MAX])
+int lsc_rules_normalize_word(const char *s, size_t len, char out[WORD_MAX])
 {
     size_t n = 0;
     int ok = 1, space = 0;
@@ -567,7 +561,7 @@ static enum lsc_status map_sheet_header(struct loader *L)
     for (size_t k = 0; k < L->rec->nfields && st == LSC_OK; k++) {
         char w[WORD_MAX];
         int c = -1;
-        if (!normalize_word(L->rec->fields[k], L->rec->lens[k], w))
+        if (!lsc_rules_normalize_word(L->rec->fields[k], L->rec->lens[k], w))
             continue;
         for (int j = 0; j < N_SHEET_COLS; j++)
             if (strcmp(w, sheet_col_names[j]) == 0)
@@ -804,7 +798,7 @@ static enum lsc_status parse_operator(struct loader *L, struct rule *ru)
         st = sheet_err(L, ru->line, C_OP, "rule %s has no operator (known: %s)", ru->id, KNOWN_OPS);
         goto cleanup;
     }
-    if (normalize_word(s, len, w)) {
+    if (lsc_rules_normalize_word(s, len, w)) {
         size_t n = strlen(w);
         const char *suffix = " ignore case";
         size_t sl = strlen(suffix);
@@ -1169,7 +1163,7 @@ static enum lsc_status add_setting(struct loader *L)
     double num = 0.0;
 
     get_field(L, C_OP, &s, &len);
-    if (normalize_word(s, len, w))
+    if (lsc_rules_normalize_word(s, len, w))
         for (size_t k = 0; !found && k < sizeof setting_names / sizeof setting_names[0]; k++)
             if (strcmp(w, setting_names[k].name) == 0) {
                 found = 1;
@@ -2058,7 +2052,7 @@ void lsc_rule_result_fini(struct lsc_rule_result *res)
     memset(res, 0, sizeof *res);
 }
 
-enum match { NO_MATCH = 0, MATCH = 1, UNEVALUABLE = 2, OUT_OF_MEMORY = 3 };
+enum match { NO_MATCH = 0, MATCH = 1, UNEVALUABLE = 2, OUT_OF_MEMORY = 3, OUT_OF_RANGE = 4 };
 
 static int in_list(const struct rule *ru, const char *s, size_t len)
 {
@@ -2068,22 +2062,45 @@ static int in_list(const struct rule *ru, const char *s, size_t len)
     return found;
 }
 
-/* A per-unit rule's contribution in cents: points x whole units, capped. */
-static long long per_unit_cents(const struct rule *ru, double x)
+/* A per-unit rule's contribution in cents: points x whole units, capped.
+ * 0 when it is beyond +-MAX_CONTRIB cents (1e9 points) or not a number:
+ * checked in double before any integer sees it. */
+static int per_unit_cents(const struct rule *ru, double x, long long *cents)
 {
     /* the small allowance keeps 0.3 / 0.1 at 3 units */
     double units = floor(fabs(x) / ru->a + 1e-9);
+    if (!isfinite(units))
+        return 0; /* 1e308 / 0.5: no number of whole units */
     double c = (x < 0 ? -units : units) * ru->points * 100.0;
-    if (c > MAX_CONTRIB)
-        c = MAX_CONTRIB;
-    if (c < -MAX_CONTRIB)
-        c = -MAX_CONTRIB;
-    long long cents = llround(c);
-    if (ru->has_cap && cents > ru->cap_c)
-        cents = ru->cap_c;
-    if (ru->has_cap && cents < -ru->cap_c)
-        cents = -ru->cap_c;
-    return cents;
+    if (ru->has_cap && c > (double)ru->cap_c)
+        c = (double)ru->cap_c;
+    if (ru->has_cap && c < -(double)ru->cap_c)
+        c = -(double)ru->cap_c;
+    if (!(fabs(c) <= MAX_CONTRIB))
+        return 0;
+    *cents = llround(c);
+    return 1;
+}
+
+/* Substring search in linear time: glibc's memmem is the two-way algorithm
+ * (Crochemore and Perrin, 1991). Ignoring case, the cell and the value are
+ * folded once into the result's scratch buffer first. 1 found, 0 not, -1
+ * without memory. */
+static int text_contains(struct lsc_rule_result *res, const char *hay, size_t hlen,
+                         const char *needle, size_t nlen, int icase)
+{
+    if (nlen == 0 || nlen > hlen)
+        return nlen == 0;
+    if (!icase)
+        return memmem(hay, hlen, needle, nlen) != NULL;
+    if (!reserve_bytes(&res->scratch_, &res->scratch_cap_, hlen + nlen + 1))
+        return -1;
+    char *h = res->scratch_, *n = h + hlen;
+    for (size_t i = 0; i < hlen; i++)
+        h[i] = lower(hay[i]);
+    for (size_t i = 0; i < nlen; i++)
+        n[i] = lower(needle[i]);
+    return memmem(h, hlen, n, nlen) != NULL;
 }
 
 static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, size_t nfields,
@@ -2112,11 +2129,13 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         hit = missing || !in_list(ru, s, len);
         break;
     case OP_CONTAINS:
-        hit = !missing && text_contains(s, len, ru->text, ru->text_len, ru->icase);
+    case OP_NOT_CONTAINS: {
+        int c = missing ? 0 : text_contains(res, s, len, ru->text, ru->text_len, ru->icase);
+        if (c < 0)
+            m = OUT_OF_MEMORY;
+        hit = ru->op == OP_CONTAINS ? c == 1 : c == 0;
         break;
-    case OP_NOT_CONTAINS:
-        hit = missing || !text_contains(s, len, ru->text, ru->text_len, ru->icase);
-        break;
+    }
     case OP_MISSING:
         hit = missing;
         break;
@@ -2136,8 +2155,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
             break;
         }
         if (ru->op == OP_PER_UNIT) {
-            *cents = per_unit_cents(ru, x);
-            m = MATCH;
+            m = per_unit_cents(ru, x, cents) ? MATCH : OUT_OF_RANGE;
         } else {
             hit = ru->op == OP_GT   ? x > ru->a
                   : ru->op == OP_GE ? x >= ru->a
@@ -2203,6 +2221,44 @@ static long long clamp_cut(struct lsc_rule_result *res, long long v, const struc
     return v;
 }
 
+/* The lead gets no rule score: res->error says why (a rule, a dimension or
+ * the total beyond +-1e9 points, where sums of cents could overflow and no
+ * real sheet goes). Returns LSC_OK: the run goes on with the next lead. */
+static enum lsc_status no_score_msg(struct lsc_rule_result *res)
+{
+    res->error = res->error_;
+    res->score = NAN;
+    res->tier = "";
+    res->qualified = -1;
+    res->grade[0] = '\0';
+    res->n_hits = 0;
+    return LSC_OK;
+}
+
+static enum lsc_status no_score(const struct lsc_rules *r, struct lsc_rule_result *res,
+                                const struct rule *ru, size_t nfields, const char *const *fields,
+                                const size_t *lens)
+{
+    size_t len = 0;
+    int missing = 0;
+    const char *s = cell(r, ru->col, nfields, fields, lens, &len, &missing);
+    char shown[64];
+    lsc_escape_bytes(s, len > 40 ? 40 : len, shown, sizeof shown);
+    snprintf(res->error_, sizeof res->error_,
+             "rule %s: column \"%s\" = \"%s\" gives points outside -1e9..1e9; the lead has no "
+             "rule score",
+             ru->id, ru->column != NULL ? ru->column : "", shown);
+    return no_score_msg(res);
+}
+
+static enum lsc_status no_total(struct lsc_rule_result *res, const char *what, long long cents)
+{
+    snprintf(res->error_, sizeof res->error_,
+             "%s points %.4g are outside -1e9..1e9; the lead has no rule score", what,
+             (double)cents / 100.0);
+    return no_score_msg(res);
+}
+
 enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const char *const *fields,
                                const size_t *lens, struct lsc_rule_result *res,
                                struct lsc_error *err)
@@ -2224,6 +2280,7 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
     memset(res->cents_, 0, 3 * nd * sizeof *res->cents_);
     res->n_hits = 0;
     res->n_unevaluable = 0;
+    res->error = NULL;
 
     for (size_t k = 0; k < r->n_rules; k++) {
         const struct rule *ru = &r->rules[k];
@@ -2234,6 +2291,8 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
             goto cleanup;
         }
         res->n_unevaluable += m == UNEVALUABLE;
+        if (m == OUT_OF_RANGE)
+            return no_score(r, res, ru, nfields, fields, lens);
         if (m != MATCH || c == 0)
             continue;
         if (c > 0)
@@ -2265,6 +2324,8 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
             }
         }
         v = clamp_cut(res, v, &d->min, d->min_id, &d->max, d->max_id);
+        if (!(fabs((double)v) <= MAX_CONTRIB))
+            return no_total(res, d->name, v);
         fin[k] = v;
         res->dim_points[k] = from_cents(v);
         total += v;
@@ -2272,6 +2333,8 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
     struct cut floor0 = {!r->allow_neg, 0, 0};
     total =
         clamp_cut(res, total, r->tmin.set ? &r->tmin : &floor0, "total.min", &r->tmax, "total.max");
+    if (!(fabs((double)total) <= MAX_CONTRIB))
+        return no_total(res, "total", total);
     res->score = from_cents(total);
     res->qualified = r->qualified.set ? total >= r->qualified.c : -1;
     res->tier = !r->hot.set ? "" : total >= r->hot.c ? "hot" : total >= r->warm.c ? "warm" : "cold";
@@ -2346,6 +2409,8 @@ size_t lsc_rules_column_value(const struct lsc_rules *r, const struct lsc_rule_r
     const char *s = "";
     if (size > 0)
         buf[0] = '\0';
+    if (res->error != NULL)
+        return 0; /* no rule score: every column empty */
     if (k == OUT_SCORE)
         pos = lsc_rules_format_points(res->score, 0, buf, size);
     else if (k == OUT_TIER)
@@ -2406,6 +2471,22 @@ void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *o
     out->points_cents = ru->points_c;
     out->has_cap = ru->has_cap;
     out->cap_cents = ru->cap_c;
+}
+
+enum lsc_status lsc_rules_set_points(struct lsc_rules *r, size_t i, double points,
+                                     struct lsc_error *err)
+{
+    struct rule *ru = &r->rules[i];
+    double cap = ru->has_cap && ru->points != 0.0 ? from_cents(ru->cap_c) * fabs(points / ru->points)
+                                                  : 0.0;
+    if (!isfinite(points) || fabs(points) > MAX_POINTS || !(cap <= MAX_POINTS))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "rule %s: %g points (or its cap) is beyond +-1e9", ru->id, points);
+    if (ru->has_cap)
+        ru->cap_c = to_cents(cap);
+    ru->points = points;
+    ru->points_c = to_cents(points);
+    return LSC_OK;
 }
 
 const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len)

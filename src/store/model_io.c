@@ -17,8 +17,8 @@
 #include "derive.h"
 #include "drift.h"
 #include "sha256.h"
-#include "tempfile.h"
 #include "status_internal.h"
+#include "tempreg.h"
 #include "util.h"
 
 #ifndef LEADSCORE_VERSION
@@ -1025,7 +1025,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     static const char suffix[] = ".tmpXXXXXX";
     size_t n = strlen(path);
     char *tmp = NULL;
-    int fd = -1, e = 0;
+    int fd = -1, e = 0, slot = -1;
     FILE *fp = NULL;
     struct stat sb;
 
@@ -1037,6 +1037,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     memcpy(tmp, path, n);
     memcpy(tmp + n, suffix, sizeof suffix);
     fd = mkstemp(tmp);
+    slot = fd >= 0 ? lsc_tempreg_add(tmp) : -1;
     if (fd < 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
                            "cannot create a temporary file beside it: %s", strerror(errno));
@@ -1044,7 +1045,6 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
         tmp = NULL;
         goto cleanup;
     }
-    lsc_tempfile_created(tmp);
     /* mkstemp creates 0600; a model is an ordinary readable file */
     if (fchmod(fd, 0644) != 0 || (fp = fdopen(fd, "w")) == NULL) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
@@ -1063,7 +1063,6 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
         st = lsc_error_set(err, LSC_ERR_EXISTS, path, 0, 0, "exists; use --force to replace it");
         goto cleanup;
     }
-    lsc_tempfile_removed(tmp);
     if (rename(tmp, path) != 0) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot rename into place: %s",
                            strerror(errno));
@@ -1073,10 +1072,10 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     tmp = NULL;
 cleanup:
     if (tmp != NULL) {
-        lsc_tempfile_removed(tmp);
         (void)unlink(tmp);
         lsc_free(tmp);
     }
+    lsc_tempreg_drop(slot);
     return st;
 }
 

@@ -357,19 +357,14 @@ case_ T59 1 "the model on a full device, --report and --predictions elsewhere (a
     -- "${T[@]}" --force --report t59.html --predictions t59.csv -o /dev/full leads.csv
 absent t59.html "T59"
 absent t59.csv "T59"
-cp leads.csv t60.csv
-case_ T60 2 "--force with -o naming the training input" \
-    "-o t60.csv is the same file as the input t60.csv; refusing to overwrite an input" \
-    -- "${T[@]}" --force -o t60.csv t60.csv
-cmp -s leads.csv t60.csv && ok || fail "T60: the training data was changed"
-"$PY" -c 'import gzip,sys; f = gzip.open("t61.csv.gz", "wb"); f.write(b"id,visits,source,won\nA,1,"); f.write(b"a" * (17 << 20)); f.write(b",1\n"); f.close()'
-case_ T61 1 "a small gzip expanding to one 17 MiB field (the cap: 16 MiB, --max-field-size)" \
-    "t61.csv.gz:2:3: field longer than 16777216 bytes (--max-field-size raises the limit)" \
-    -- "${T[@]}" -o t61.json t61.csv.gz
-absent t61.json "T61"
-case_ T62 1 "a line of 3 MiB with --max-field-size 1M" \
-    "t61.csv.gz:2:3: field longer than 1048576 bytes (--max-field-size raises the limit)" \
-    -- "${T[@]}" --max-field-size 1M -o t62.json t61.csv.gz
+"$PY" -c 'import gzip,sys; f = gzip.open("t62.csv.gz", "wb"); f.write(b"id,visits,source,won\nA,1,"); f.write(b"a" * (17 << 20)); f.write(b",1\n"); f.close()'
+case_ T62 1 "a small gzip expanding to one 17 MiB field (the cap: 16 MiB, --max-field-size)" \
+    "t62.csv.gz:2:3: field longer than 16777216 bytes (--max-field-size raises the limit)" \
+    -- "${T[@]}" -o t62.json t62.csv.gz
+absent t62.json "T62"
+case_ T63 1 "a field of 17 MiB with --max-field-size 1M" \
+    "t62.csv.gz:2:3: field longer than 1048576 bytes (--max-field-size raises the limit)" \
+    -- "${T[@]}" --max-field-size 1M -o t63.json t62.csv.gz
 
 # ---- model files ---------------------------------------------------------------------
 
@@ -529,20 +524,58 @@ case_ S29 2 "two outputs of one run name the same file" \
     -- "${S[@]}" -m model.json --label visits --label-positive 5 --compare-json same.json --drift-json ./same.json \
     -o s29.csv new.csv
 absent s29.csv "S29"
-cp model.json s30.json
-ln -sf s30.json s30link.json
-case_ S30 2 "--force with -o naming the model (through a symlink)" \
-    "-o s30link.json is the same file as -m s30.json; refusing to overwrite an input" \
-    -- "${S[@]}" -m s30.json -f -o s30link.json new.csv
-cmp -s model.json s30.json && ok || fail "S30: the model was changed"
-case_ S31 2 "--emit-pmml -f -o naming the model" \
-    "-o ./s30.json is the same file as -m s30.json; refusing to overwrite an input" \
-    -- "${S[@]}" -m s30.json --emit-pmml -f -o ./s30.json
-cmp -s model.json s30.json && ok || fail "S31: the model was changed"
-case_ S32 1 "/dev/zero as input (one endless field)" \
+case_ S33 1 "/dev/zero as input (one endless field)" \
     "/dev/zero:1:1: field longer than 16777216 bytes (--max-field-size raises the limit)" \
-    -- "${S[@]}" -m model.json -o s32.csv /dev/zero
-absent s32.csv "S32"
+    -- "${S[@]}" -m model.json -o s33.csv /dev/zero
+absent s33.csv "S33"
+
+# ---- rule arithmetic (src/rules): beyond +-1e9 points a lead has no rule score ----
+
+printf 'id,dimension,column,operator,value,points,cap\nP0,fit,visits,per unit,0.5,0,\nP1,fit,visits,per unit,0.5,0,\n' >rules_units.csv
+printf 'id,visits\nx,1e308\ny,3\n' >leads_huge.csv
+case_ R01 3 "a per-unit rule on \`1e308\` (no whole number of units; before: two wrapped sums)" \
+    -o r01.csv "warning: 1 lead has no rule score" -- "$SCORE" --rules rules_units.csv -o r01.csv leads_huge.csv
+expect_in r01.csv 'rule P0: column ""visits"" = ""1e308"" gives points outside -1e9..1e9' "R01 error column"
+grep -q -- '-92233720368547758' r01.csv && fail "R01: a wrapped sum" || ok
+printf 'id,dimension,column,operator,value,points\nB1,fit,visits,>=,1,+600000000\nB2,fit,visits,>=,2,+600000000\n' >rules_big.csv
+case_ R02 3 "two rules of 6e8 points each: the dimension beyond 1e9 points" \
+    -o r02.csv "warning: 2 leads have no rule score" -- "$SCORE" --rules rules_big.csv -o r02.csv leads_huge.csv
+expect_in r02.csv 'fit points 1.2e+09 are outside -1e9..1e9' "R02 error column"
+
+# ---- an output that is an input: refused before any work, even with -f ----
+
+cp leads.csv t60.csv
+case_ T60 2 "\`-f -o\` naming the training data itself" \
+    "-o and the training data name the same file (t60.csv): an output may not replace an input" \
+    -- "${T[@]}" -f -o t60.csv t60.csv
+cmp -s t60.csv leads.csv && ok || fail "T60: the training data was replaced"
+ln -sf t60.csv t61_link.csv
+case_ T61 2 "--report through a symlink to the training data" \
+    "--report and the training data name the same file (t61_link.csv)" \
+    -- "${T[@]}" -f -o t61.json --report t61_link.csv t60.csv
+cmp -s t60.csv leads.csv && ok || fail "T61: the training data was replaced"
+cp model.json s30.json
+case_ S30 2 "\`--emit-pmml -f -o\` naming the model it reads" \
+    "-o and -m name the same file (s30.json): an output may not replace an input" \
+    -- "${S[@]}" -m s30.json --emit-pmml -f -o s30.json
+cmp -s s30.json model.json && ok || fail "S30: the model was replaced"
+printf 'id,dimension,column,operator,value,points\nV1,engagement,visits,>=,3,10\n' >s31_rules.csv
+cp s31_rules.csv s31_keep.csv
+case_ S31 2 "the scores written over the rules sheet" \
+    "-o and --rules name the same file (s31_rules.csv): an output may not replace an input" \
+    -- "${S[@]}" --rules s31_rules.csv -f -o s31_rules.csv new.csv
+cmp -s s31_rules.csv s31_keep.csv && ok || fail "S31: the sheet was replaced"
+cp new.csv s32.csv
+case_ S32 2 "--compare-json naming the scored file" \
+    "--compare-json and the input name the same file (s32.csv): an output may not replace an input" \
+    -- "${S[@]}" -m model.json --label visits --label-positive 5 -f --compare-json s32.csv -o s32_scores.csv s32.csv
+cmp -s s32.csv new.csv && ok || fail "S32: the input was replaced"
+
+# ---- generated SQL (src/emit): nothing user-given escapes its literal or comment ----
+
+case_ Q01 2 "a newline and a statement in --table" \
+    '--table: "t\x0ADROP TABLE x; --" is not a table name' \
+    -- "${S[@]}" -m model.json --emit-sql sqlite --table "$(printf 't\nDROP TABLE x; --')"
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

@@ -18,29 +18,29 @@ expect_exit 0 "train the model" -- "$TRAIN" -q --target won --id id -o m.json tr
 # (before: -f replaced the training data with the model).
 cp tr.csv in.csv
 expect_exit 2 "train: -o naming the input" -- "$TRAIN" -q --target won -f -o in.csv in.csv
-expect_in err "-o in.csv is the same file as the input in.csv" "train: message"
+expect_in err "-o and the training data name the same file (in.csv)" "train: message"
 cmp -s tr.csv in.csv && ok || fail "train: the input was changed"
 cp m.json old.json
 expect_exit 2 "train: -o naming --like" -- "$TRAIN" -q --like old.json -f -o old.json tr.csv
-expect_in err "-o old.json is the same file as --like old.json" "--like"
+expect_in err "-o and --like name the same file (old.json)" "--like"
 expect_exit 2 "train: --report naming --baseline" -- "$TRAIN" -q --target won --baseline old.json \
     -f --report old.json -o m2.json tr.csv
-expect_in err "--report old.json is the same file as --baseline old.json" "--baseline"
+expect_in err "--report and --baseline name the same file (old.json)" "--baseline"
 [ -e m2.json ] && fail "--baseline: the model was written" || ok
 cmp -s m.json old.json && ok || fail "train: the old model was changed"
 ln -sf old.json link.json
 expect_exit 2 "score: -o a symlink to the model" -- "$SCORE" -q -m old.json -f -o link.json tr.csv
-expect_in err "-o link.json is the same file as -m old.json" "symlink"
+expect_in err "-o and -m name the same file (link.json)" "symlink"
 expect_exit 2 "score: --rejects naming the input" -- "$SCORE" -q -m old.json -f --rejects in.csv in.csv
-expect_in err "--rejects in.csv is the same file as the input in.csv" "--rejects"
+expect_in err "--rejects and the input name the same file (in.csv)" "--rejects"
 expect_exit 2 "emit-pmml: -o naming the model" -- "$SCORE" -m old.json --emit-pmml -f -o ./old.json
-expect_in err "-o ./old.json is the same file as -m old.json" "--emit-pmml"
+expect_in err "-o and -m name the same file (./old.json)" "--emit-pmml"
 cmp -s m.json old.json && ok || fail "score: the model was changed"
 printf 'rule,dimension,column,operator,value,points,note\nR1,fit,src,equals,a,10,\n' >sheet.csv
 cp sheet.csv sheet0.csv
 expect_exit 2 "emit-sql: -o naming the rules sheet" -- "$SCORE" --rules sheet.csv --emit-sql sqlite \
     --table leads -f -o sheet.csv
-expect_in err "-o sheet.csv is the same file as --rules sheet.csv" "--rules"
+expect_in err "-o and --rules name the same file (sheet.csv)" "--rules"
 cmp -s sheet.csv sheet0.csv && ok || fail "the rules sheet was changed"
 # a new output (not existing yet) is no input
 expect_exit 0 "score to a new file" -- "$SCORE" -q -m m.json -o new.csv tr.csv

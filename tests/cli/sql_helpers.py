@@ -14,6 +14,7 @@
                            the C scorer's is not truncated)
 """
 import csv
+import os
 import math
 import sys
 
@@ -101,6 +102,36 @@ def make(sample, out):
         f.write(f'CREATE TABLE "lead\'s table" ({cols});\n')
 
 
+# Values that once broke out of a literal or a comment: a backslash before a
+# quote (PostgreSQL with standard_conforming_strings off reads \\' as an
+# escaped quote), a statement after it, comment markers, dollar quotes,
+# newlines. Each level is frequent enough to be a level of its own.
+HOSTILE = ["x\\' ; DROP TABLE sentinel; --", "it's", "back\\slash\\", "$$", "$x$ $$ --",
+           "semi;colon", "-- dash", "new\nline", "tab\there", "plain"]
+
+
+def hostile(out):
+    import random
+    rnd = random.Random(7)
+    with open(os.path.join(out, "hostile.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Lead ID", "Source\\' --", "Visits", "Converted"])
+        for i in range(1200):
+            lvl = rnd.randrange(len(HOSTILE))
+            w.writerow(["H%04d" % i, HOSTILE[lvl], rnd.randint(0, 20),
+                        int(rnd.random() < 0.15 + 0.05 * lvl)])
+    with open(os.path.join(out, "hostile_create.sql"), "w", encoding="utf-8") as f:
+        f.write('CREATE TABLE hostile ("Lead ID" TEXT, "Source\\\' --" TEXT, "Visits" TEXT, '
+                '"Converted" TEXT);\n')
+    with open(os.path.join(out, "hostile_rules.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "dimension", "column", "operator", "value", "points"])
+        w.writerow(["Q1", "fit", "Source\\' --", "equals", HOSTILE[0], 10])
+        w.writerow(["Q2", "fit", "Source\\' --", "contains ignore case", "BACK\\", 7])
+        w.writerow(["Q3", "fit", "Source\\' --", "in", "$$;it's", 5])
+        w.writerow(["Q4", "engagement", "Visits", "per unit", 2, 3])
+
+
 def compare(c_path, other_path):
     c = list(csv.DictReader(open(c_path, newline="", encoding="utf-8")))
     o = list(csv.DictReader(open(other_path, newline="", encoding="utf-8")))
@@ -169,6 +200,8 @@ def rules(c_path, other_path):
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "hostile":
+        hostile(sys.argv[2])
     elif sys.argv[1] == "rules":
         sys.exit(rules(sys.argv[2], sys.argv[3]))
     else:

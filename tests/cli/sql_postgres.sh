@@ -81,4 +81,42 @@ expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
 cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
 cat "$WORK/out"
+
+# Hostile values (issue 12.6): levels and a column name with backslashes before
+# quotes, statements, comment markers, dollar quotes and newlines, in a table
+# beside a sentinel table; the model's and the sheet's SQL run with
+# standard_conforming_strings on and off, equal to the C scorer each time, and
+# the sentinel survives. A newline in --table is refused.
+"$PY" "$H" hostile "$WORK" || fail "hostile data"
+expect_exit 0 "train on hostile levels" -- "$TRAIN" -q --target Converted --id "Lead ID" -o "$WORK/mh.json" "$WORK/hostile.csv"
+expect_exit 0 "C scores, hostile" -- "$SCORE" -q -m "$WORK/mh.json" --precision 17 -o "$WORK/ch.csv" "$WORK/hostile.csv"
+expect_exit 0 "C rule scores, hostile" -- "$SCORE" -q --rules "$WORK/hostile_rules.csv" --id "Lead ID" -o "$WORK/chr.csv" "$WORK/hostile.csv"
+expect_exit 0 "emit hostile model" -- "$SCORE" -m "$WORK/mh.json" --emit-sql postgres --table "public.hostile" -o "$WORK/ph.sql"
+expect_exit 0 "emit hostile rules" -- "$SCORE" --rules "$WORK/hostile_rules.csv" --id "Lead ID" --as-of 2026-11-20 \
+    --emit-sql postgres --table "public.hostile" -o "$WORK/phr.sql"
+grep -qF "E'x\\\\'' ; DROP TABLE sentinel; --'" "$WORK/ph.sql" && ok || fail "the backslash level is not an E'' literal"
+cp "$WORK/hostile.csv" "$PGDIR/"
+chmod 644 "$PGDIR/hostile.csv"
+for scs in on off; do
+    {
+        printf 'SET standard_conforming_strings = %s;\n' "$scs"
+        printf 'DROP TABLE IF EXISTS sentinel, hostile, sh, shr;\nCREATE TABLE sentinel (x int);\n'
+        cat "$WORK/hostile_create.sql"
+        printf '\\copy hostile FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/hostile.csv"
+        printf 'CREATE TABLE sh AS\n'
+        cat "$WORK/ph.sql"
+        printf 'CREATE TABLE shr AS\n'
+        cat "$WORK/phr.sql"
+        printf '\\copy (SELECT * FROM sh ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/ph_$scs.csv"
+        printf '\\copy (SELECT * FROM shr ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/phr_$scs.csv"
+        printf 'SELECT count(*) FROM sentinel;\n'
+    } >"$PGDIR/runh_$scs.sql"
+    chmod 644 "$PGDIR/runh_$scs.sql"
+    expect_exit 0 "psql, hostile values, standard_conforming_strings=$scs" -- "${PSQL[@]}" -f "$PGDIR/runh_$scs.sql"
+    cp "$PGDIR/ph_$scs.csv" "$PGDIR/phr_$scs.csv" "$WORK/" 2>/dev/null || fail "no hostile output ($scs)"
+    expect_exit 0 "hostile model scores equal the C scorer's ($scs)" -- "$PY" "$H" compare "$WORK/ch.csv" "$WORK/ph_$scs.csv"
+    expect_exit 0 "hostile rule scores equal the C engine's ($scs)" -- "$PY" "$H" rules "$WORK/chr.csv" "$WORK/phr_$scs.csv"
+done
+expect_exit 2 "a newline in --table" -- "$SCORE" -m "$WORK/mh.json" --emit-sql postgres --table $'t\nDROP TABLE sentinel; --'
+expect_in "$WORK/err" "--table: " "--table refused"
 finish

@@ -106,6 +106,29 @@ expect_exit 2 "a declared date format is refused" -- "$SCORE" --rules "$WORK/fmt
 expect_in "$WORK/err" "rule R1 cannot be translated" "the refusal names the rule"
 expect_exit 2 "--rules with -m" -- "$SCORE" -m "$WORK/m.json" --rules "$SRC/datasets/sample_rules.csv" --emit-sql sqlite --table t
 expect_exit 2 "--rules with PMML" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --emit-pmml
+# hostile values (see sql_postgres.sh): quotes, backslashes, statements, comment
+# markers and newlines in levels, a column name and the sheet's values
+"$PY" "$H" hostile "$WORK" || fail "hostile data"
+expect_exit 0 "train on hostile levels" -- "$TRAIN" -q --target Converted --id "Lead ID" -o "$WORK/mh.json" "$WORK/hostile.csv"
+expect_exit 0 "C scores, hostile" -- "$SCORE" -q -m "$WORK/mh.json" --precision 17 -o "$WORK/ch.csv" "$WORK/hostile.csv"
+expect_exit 0 "C rule scores, hostile" -- "$SCORE" -q --rules "$WORK/hostile_rules.csv" --id "Lead ID" -o "$WORK/chr.csv" "$WORK/hostile.csv"
+for what in model rules; do
+    if [ $what = model ]; then src=(-m "$WORK/mh.json"); else src=(--rules "$WORK/hostile_rules.csv" --id "Lead ID" --as-of 2026-11-20); fi
+    expect_exit 0 "emit hostile $what" -- "$SCORE" "${src[@]}" --emit-sql sqlite --table hostile -o "$WORK/h_$what.sql"
+    {
+        printf 'CREATE TABLE sentinel (x int);\n'
+        cat "$WORK/hostile_create.sql"
+        printf '.import --csv --skip 1 "%s" hostile\n.headers on\n.mode csv\n' "$WORK/hostile.csv"
+        cat "$WORK/h_$what.sql"
+        printf '.headers off\nSELECT count(*) FROM sentinel;\n'
+    } >"$WORK/runh_$what.sql"
+    rm -f "$WORK/h.sqlite"
+    expect_exit 0 "sqlite3, hostile $what" -- sqlite3 -bail "$WORK/h.sqlite" ".read $WORK/runh_$what.sql"
+    [ "$(tail -n 1 "$WORK/out" | tr -d "\r")" = 0 ] && ok || fail "the sentinel table is gone ($what)"
+    sed '$d' "$WORK/out" >"$WORK/sh_$what.csv"
+done
+expect_exit 0 "hostile model scores equal the C scorer's" -- "$PY" "$H" compare "$WORK/ch.csv" "$WORK/sh_model.csv"
+expect_exit 0 "hostile rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/chr.csv" "$WORK/sh_rules.csv"
 # the X Education sheet on the real data (when present; required under CI)
 if [ -f "$SHARED/xeducation_leads.csv" ] || [ -n "${CI:-}" ]; then
     require_shared xeducation_leads.csv

@@ -1,0 +1,12 @@
+/* tempreg - temporary output files in flight, for signal-time cleanup
+ * (tempreg.c). */
+#ifndef LSC_SRC_TEMPREG_H
+#define LSC_SRC_TEMPREG_H
+
+/* Records path (a temporary file just created); returns the slot for
+ * lsc_tempreg_drop, or -1 when it cannot be tracked. */
+int lsc_tempreg_add(const char *path);
+/* Forgets a slot once its file was renamed into place or removed (-1: no-op). */
+void lsc_tempreg_drop(int slot);
+
+#endif

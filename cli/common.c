@@ -48,17 +48,35 @@ const char *cli_program(void)
     return program_name;
 }
 
+/* A message on stderr with control characters from the data (ESC, BEL, ...;
+ * not newline or tab) as \xHH, so a header or value cannot drive the
+ * terminal; bytes that are not UTF-8 the library escapes already. */
+static void put_escaped(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+            fprintf(stderr, "\\x%02X", ch);
+        else
+            fputc(ch, stderr);
+    }
+}
+
 void cli_log(void *userdata, enum lsc_log_level level, const char *message)
 {
     int verbosity = *(const int *)userdata;
     if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
         return;
-    fprintf(stderr, "%s: %s\n", level == LSC_LOG_WARN ? "warning" : "note", message);
+    fprintf(stderr, "%s: ", level == LSC_LOG_WARN ? "warning" : "note");
+    put_escaped(message);
+    fputc('\n', stderr);
 }
 
 int cli_usage_error(const char *msg)
 {
-    fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program_name, msg, program_name);
+    fprintf(stderr, "%s: ", program_name);
+    put_escaped(msg);
+    fprintf(stderr, "\nTry '%s --help'.\n", program_name);
     return CLI_EXIT_USAGE;
 }
 
@@ -66,7 +84,9 @@ int cli_fail(const struct lsc_error *err)
 {
     char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
     lsc_error_format(err, buf, sizeof buf);
-    fprintf(stderr, "%s: %s\n", program_name, buf);
+    fprintf(stderr, "%s: ", program_name);
+    put_escaped(buf);
+    fputc('\n', stderr);
     return err->status == LSC_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_ERROR;
 }
 

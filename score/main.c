@@ -443,6 +443,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
     if (sum.compare != NULL && s->o.compare_report == NULL && !s->quiet) {
         fputc('\n', stderr);
         if (lsc_compare_write_report(sum.compare, stderr, err) != LSC_OK) {
+            snprintf(err->file, sizeof err->file, "<stderr>");
             rc = cli_fail(err);
             goto cleanup;
         }

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -1892,6 +1893,7 @@ enum lsc_status lsc_compare_write_report(const struct lsc_compare *c, FILE *fp,
     }
     report_suggested(fp, root);
     if (ferror(fp))
-        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed");
+        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed: %s",
+                              strerror(errno != 0 ? errno : EIO));
     return LSC_OK;
 }

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -610,7 +611,7 @@ enum lsc_status lsc_drift_write_json(const struct drift_batch *b, const struct d
         goto cleanup;
     }
     if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF)
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
 cleanup:
     lsc_free(text);
     json_decref(cols);

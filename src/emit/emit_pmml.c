@@ -16,6 +16,7 @@
 #include "leadscore/emit.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "derive.h"
@@ -282,7 +283,7 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
         goto cleanup;
     emit(out.fp, m);
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, output, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, output, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "derive.h"
@@ -607,7 +608,7 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
         goto cleanup;
     emit(out.fp, m, o, ids, n_ids, as_of, as_of_text);
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);
@@ -1124,7 +1125,7 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
         goto cleanup;
     emit_rules(out.fp, r, o, as_of, as_of_text);
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, o->output, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);

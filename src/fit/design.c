@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -258,7 +259,7 @@ enum lsc_status lsc_design_export_csv(const struct design *d, const struct lsc_m
         }
     }
     if (bad) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
         goto cleanup;
     }
     st = lsc_outfile_commit(&o, err);

@@ -358,8 +358,11 @@ static enum lsc_status finish_compare(const struct lsc_model *m, const struct ls
         ((st = lsc_output_set_open(outs, o->compare_report, o->force, &fp, err)) != LSC_OK ||
          (st = lsc_report_is_html(o->compare_report) ? lsc_compare_write_html(cmp, fp, err)
                                                      : lsc_compare_write_report(cmp, fp, err)) !=
-             LSC_OK))
+             LSC_OK)) {
+        if (err != NULL && err->file[0] == '\0') /* the writers know only the stream */
+            snprintf(err->file, sizeof err->file, "%s", o->compare_report);
         return st;
+    }
     return LSC_OK;
 }
 

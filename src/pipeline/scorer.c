@@ -53,10 +53,28 @@ struct pass {
 
 /* A numeric column's value x (the median when missing); 0 with the reason
  * when the text is not a number or date. */
+/* The first 40 bytes of a value for a message: NUL and other control
+ * bytes as \xHH, so the error column shows them instead of ending at a NUL
+ * or moving a terminal's cursor. */
+static const char *shown(const char *v, size_t len, char out[192])
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && i < 40; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if (ch < 0x20 || ch == 0x7f)
+            o += (size_t)snprintf(out + o, 192 - o, "\\x%02X", ch);
+        else
+            out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static int numeric_value(const struct lsc_scorer *s, struct pass *p,
                          const struct lsc_column_enc *c, const char *v, size_t len,
                          int *missing, double *x)
 {
+    char buf[192];
     *x = c->median;
     if (c->derived == DERIVE_ACCOUNT) {
         size_t k = *missing ? 1 : lsc_derive_counts_get(&s->accounts, v, len);
@@ -65,13 +83,13 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
     } else if (c->derived == DERIVE_DAYS_SINCE) {
         if (!*missing && !lsc_derive_days_since(v, len, s->as_of, x)) {
             snprintf(p->reason, sizeof p->reason,
-                     "column \"%s\": not a date (YYYY-MM-DD): \"%.*s\"", c->source,
-                     (int)(len > 40 ? 40 : len), v);
+                     "column \"%s\": not a date (YYYY-MM-DD): \"%s\"", c->source,
+                     shown(v, len, buf));
             return 0;
         }
     } else if (!*missing && !lsc_parse_number(v, len, x)) {
-        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%.*s\"", c->name,
-                 (int)(len > 40 ? 40 : len), v);
+        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"", c->name,
+                 shown(v, len, buf));
         return 0;
     }
     return 1;

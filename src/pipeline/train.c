@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -471,7 +472,7 @@ static enum lsc_status write_predictions(const struct dataset *ds, const double 
         bad = fprintf(o.fp, "%zu,%zu,%.17g\n", ds->row_number[i], ds->row_line[i], prob[i]) < 0;
     if (bad) {
         lsc_outfile_abort(&o);
-        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
     }
     return lsc_outfile_commit(&o, err);
 }

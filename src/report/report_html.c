@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -1051,7 +1052,7 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
         goto cleanup;
     }
     if (ferror(out.fp)) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed");
+        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "write failed: %s", strerror(errno != 0 ? errno : EIO));
         goto cleanup;
     }
     st = lsc_outfile_commit(&out, err);
@@ -1420,7 +1421,8 @@ enum lsc_status lsc_compare_write_html(const struct lsc_compare *cmp, FILE *fp,
     compare_recommendations(fp, root);
     page_close(fp);
     if (ferror(fp))
-        st = lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed");
+        st = lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "writing the report failed: %s",
+                              strerror(errno != 0 ? errno : EIO));
 cleanup:
     return st;
 }

@@ -362,6 +362,9 @@ case_ T62 1 "a small gzip expanding to one 17 MiB field (the cap: 16 MiB, --max-
     "t62.csv.gz:2:3: field longer than 16777216 bytes (--max-field-size raises the limit)" \
     -- "${T[@]}" -o t62.json t62.csv.gz
 absent t62.json "T62"
+printf 'id,visits,source,won,x\033[2Jy\n1,1,web,1,1\n' >t64.csv
+case_ T64 2 "a header with ESC, echoed in a message (escaped: \\x1B)" \
+    '"x\x1B[2Jy"' -- "${T[@]}" --numeric nope -o t64.json t64.csv
 case_ T63 1 "a field of 17 MiB with --max-field-size 1M" \
     "t62.csv.gz:2:3: field longer than 1048576 bytes (--max-field-size raises the limit)" \
     -- "${T[@]}" --max-field-size 1M -o t63.json t62.csv.gz
@@ -528,6 +531,12 @@ case_ S33 1 "/dev/zero as input (one endless field)" \
     "/dev/zero:1:1: field longer than 16777216 bytes (--max-field-size raises the limit)" \
     -- "${S[@]}" -m model.json -o s33.csv /dev/zero
 absent s33.csv "S33"
+printf 'id,visits,source\nN1,3\0001,web\nN2,4\033[2J,web\n' >s34.csv
+case_ S34 3 "a NUL byte and an ESC in a value (shown as \\xHH in the error column)" \
+    -o s34.out "2 of 2 rows could not be scored" \
+    -- "${S[@]}" -m model.json -o s34.out s34.csv
+grep -qF 'not a number: ""3\x001""' s34.out && grep -qF 'not a number: ""4\x1B[2J""' s34.out && ok ||
+    fail "S34: NUL or ESC not shown as \\xHH"
 
 # ---- rule arithmetic (src/rules): beyond +-1e9 points a lead has no rule score ----
 

@@ -70,6 +70,22 @@ expect_in err "--max-field-size: expected a positive byte count such as 16M" "ba
 expect_exit 0 "--max-field-size 4M accepts the long field" -- "$TRAIN" -q --target won --id id \
     --max-field-size 4M -f -o long.json long.csv
 
+# 8. Messages: errno text on write failures; NUL and control characters in
+# values and headers shown as \xHH (before: the error column ended at a NUL,
+# ESC reached the terminal raw).
+expect_exit 1 "--export-design on /dev/full" -- "$TRAIN" -q --target won -f --export-design /dev/full -o fx.json tr.csv
+expect_in err "/dev/full: write failed: No space left on device" "design: errno"
+expect_exit 1 "--emit-pmml on /dev/full" -- "$SCORE" -m m.json --emit-pmml -o /dev/full
+expect_in err "/dev/full: write failed: No space left on device" "pmml: errno"
+printf 'id,x1,src,won\nN,0\0005,a,1\nE,1\033[31m,a,1\n' >ctl.csv
+expect_exit 3 "NUL and ESC in values" -- "$SCORE" -q -m m.json -o ctl.out ctl.csv
+expect_in ctl.out 'not a number: ""0\x005""' "NUL shown"
+expect_in ctl.out 'not a number: ""1\x1B[31m""' "ESC shown"
+printf 'id,x1,src,won,b\033]0;pwned\007x\nA,0.5,a,1,1\n' >hdr.csv
+expect_exit 2 "ESC and BEL in a header" -- "$TRAIN" -q --target won --numeric nope -o hdr.json hdr.csv
+expect_in err '"b\x1B]0;pwned\x07x"' "header escaped"
+if grep -q "$(printf '\033')" err; then fail "ESC reached the terminal"; else ok; fi
+
 # Issue 16: the help says what is true; one name for the positive label value
 expect_exit 0 "score --help" -- "$SCORE" --help
 grep -q -- "-m, --model FILE *model file (required)" out && fail "--help: -m called required" || ok

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,28 +121,6 @@ void cli_list_free(struct cli_list *l)
     free((void *)l->items);
     l->items = NULL;
     l->count = 0;
-}
-
-#define MIB ((rlim_t)1 << 20)
-#define BLAS_BUFFER (128 * MIB) /* OpenBLAS's buffer per calling thread */
-
-int cli_check_blas_memory(void)
-{
-    struct rlimit rl;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    rlim_t threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (rlim_t)cpus;
-    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
-        return CLI_EXIT_OK;
-    if (rl.rlim_cur < 2 * BLAS_BUFFER)
-        return cli_error("the address-space limit (ulimit -v) of %lu MiB is below the %lu MiB "
-                         "a fit needs (OpenBLAS reserves %lu MiB per thread and waits forever "
-                         "when it cannot); raise the limit",
-                         (unsigned long)(rl.rlim_cur / MIB),
-                         (unsigned long)(2 * BLAS_BUFFER / MIB),
-                         (unsigned long)(BLAS_BUFFER / MIB));
-    if (rl.rlim_cur < (threads + 1) * BLAS_BUFFER && getenv("LEADSCORE_THREADS") == NULL)
-        (void)setenv("LEADSCORE_THREADS", "1", 1); /* one buffer instead of one per thread */
-    return CLI_EXIT_OK;
 }
 
 enum lsc_status cli_parse_bytes(const char *text, const char *option, size_t *out,

@@ -69,11 +69,4 @@ struct lsc_strings cli_list_strings(const struct cli_list *l);
 /* Frees the array (not the strings); the list becomes empty. */
 void cli_list_free(struct cli_list *l);
 
-/* Before a fit (which calls BLAS from every worker thread): under an
- * address-space limit (ulimit -v) too small for OpenBLAS's per-thread
- * buffers, where OpenBLAS would spin forever, prints a clear error and
- * returns CLI_EXIT_ERROR below 256 MiB; below (threads + 1) x 128 MiB it
- * sets LEADSCORE_THREADS=1 (unless set) so one buffer is enough. */
-int cli_check_blas_memory(void);
-
 #endif

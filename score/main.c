@@ -8,6 +8,7 @@
 #include "common.h"
 #include "leadscore.h"
 #include "progress.h"
+#include "signals.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -478,5 +479,5 @@ int main(int argc, char **argv)
         rc = run(&s, &err);
     cli_list_free(&s.ids);
     cli_list_free(&s.positives);
-    return rc;
+    cli_finish(rc);
 }

@@ -41,7 +41,7 @@ status=0
 # progress bar, and the README's commands (the same programs on the sample,
 # already run by the other tests), and the signal test (it times out runs by signal).
 # LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
-exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme|hardening_signals)$'
+exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme|hardening_signals|hardening_memory)$'
 [ -n "${LEADSCORE_VALGRIND_ALL:-}" ] && exclude='^$'
 OPENBLAS_NUM_THREADS=1 ctest --test-dir "$build" -R '^cli\.' -E "$exclude" --output-on-failure \
     --timeout 3600 "$@" || status=1

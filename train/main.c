@@ -10,6 +10,7 @@
 #include "common.h"
 #include "leadscore.h"
 #include "progress.h"
+#include "signals.h"
 
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
@@ -583,8 +584,6 @@ static int run(struct train_cli *t, struct lsc_error *err)
     int verbosity = t->quiet ? -1 : t->verbose;
     struct lsc_log log = {cli_log, &verbosity};
     struct cli_progress bar;
-    if ((rc = cli_check_blas_memory()) != CLI_EXIT_OK)
-        return rc;
     cli_progress_init(&bar, "reading", t->quiet, t->output);
     t->o.progress = cli_progress_update;
     t->o.progress_userdata = &bar;
@@ -638,5 +637,5 @@ int main(int argc, char **argv)
     cli_list_free(&t.pos);
     cli_list_free(&t.days);
     lsc_strings_free(t.na);
-    return rc;
+    cli_finish(rc);
 }

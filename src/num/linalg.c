@@ -1,8 +1,10 @@
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include "linalg.h"
 
 #include <cblas.h>
 #include <lapacke.h>
 #include <limits.h>
+#include <sys/mman.h>
 
 #include "status_internal.h"
 
@@ -10,12 +12,29 @@
  * feature counts far below INT_MAX, which these helpers rely on. */
 static blasint to_blas(size_t v) { return v > INT_MAX ? INT_MAX : (blasint)v; }
 
-void lsc_la_init(void)
+/* OpenBLAS maps a work buffer of 128 MiB at its first level-2/3 call and,
+ * when the mapping fails (ulimit -v), retries forever instead of failing.
+ * So the room for it is checked first (a PROT_NONE reservation a little
+ * larger, released at once) and the buffer is then taken by one small call,
+ * here where a failure can still be reported; OpenBLAS keeps it for the
+ * process's life. */
+#define BLAS_BUFFER_ROOM ((size_t)136 << 20)
+
+enum lsc_status lsc_la_init(struct lsc_error *err)
 {
     /* The kernels here run on blocks of ~1000 rows and p x p systems with p
      * in the hundreds: OpenBLAS's own threads only spin on them. leadscore
      * parallelises over rows itself (parallel.h). */
     openblas_set_num_threads(1);
+    void *room = mmap(NULL, BLAS_BUFFER_ROOM, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (room == MAP_FAILED)
+        return lsc_error_set(err, LSC_ERR_NOMEM, NULL, 0, 0,
+                             "out of memory: OpenBLAS needs a 128 MiB work buffer and there is "
+                             "no room for it (is the address space limited, ulimit -v?)");
+    munmap(room, BLAS_BUFFER_ROOM);
+    double a[4] = {1.0, 0.0, 0.0, 1.0}, x[2] = {1.0, 1.0}, y[2];
+    lsc_la_gemv(a, 2, 2, x, y);
+    return LSC_OK;
 }
 
 void lsc_la_gemv(const double *X, size_t m, size_t q, const double *v, double *out)

@@ -7,8 +7,10 @@
 
 #include "leadscore/status.h"
 
-/* Sets OpenBLAS to one thread (process-wide): call before fitting. */
-void lsc_la_init(void);
+/* Sets OpenBLAS to one thread (process-wide) and has it take its work
+ * buffer now: call before fitting. LSC_ERR_NOMEM when there is no room for
+ * the buffer (OpenBLAS would retry forever). */
+enum lsc_status lsc_la_init(struct lsc_error *err);
 
 /* out[i] = sum_j X[i,j] v[j] for an m x q matrix (out overwritten). */
 void lsc_la_gemv(const double *X, size_t m, size_t q, const double *v, double *out);

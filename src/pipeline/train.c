@@ -659,7 +659,8 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
     if (o->baseline != NULL && !(o->holdout > 0.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--baseline compares on the holdout rows: it needs --holdout > 0");
-    lsc_la_init();
+    if ((st = lsc_la_init(err)) != LSC_OK)
+        return st;
     const char *const outputs[] = {o->model_output, o->report, o->predictions, o->export_design};
     static const char *const options[] = {"-o", "--report", "--predictions", "--export-design"};
     if ((st = lsc_output_paths_distinct(outputs, options, 4, err)) != LSC_OK)

@@ -131,29 +131,9 @@ for sig in INT:130 TERM:143 HUP:129; do
 done
 set +m
 
-# 7b. Under ulimit -v 150000 even --version never exited (an OpenBLAS worker
-# spun in blas_memory_alloc while exit waited). Without OPENBLAS_NUM_THREADS
-# (the suite sets it) the programs run themselves with one BLAS thread; a fit
-# that cannot get OpenBLAS's buffer is refused with a message. timeout makes a
-# hang a failure (124), never a hanging suite.
-# (not under sanitizers or valgrind, which reserve terabytes of address space)
-if [ -n "${LEADSCORE_WRAPPER:-}" ] || grep -q __asan_init "$BIN/leadscore-score"; then
-    echo "skipping the ulimit -v checks (sanitizer or wrapper build)"
-else
-for prog in "$SCORE" "$TRAIN"; do
-    (ulimit -v 150000; env -u OPENBLAS_NUM_THREADS timeout 60 "$prog" --version) >out 2>err
-    got=$?
-    [ "$got" -eq 0 ] && ok || fail "$(basename "$prog") --version under ulimit -v 150000: exit $got"
-    expect_in out "$(basename "$prog") " "--version printed"
-done
-(ulimit -v 150000; env -u OPENBLAS_NUM_THREADS timeout 60 "$SCORE" -q -m m.json -f -o lim.csv tr.csv) 2>err
-got=$?
-[ "$got" -eq 0 ] && ok || fail "scoring under ulimit -v 150000: exit $got"
-(ulimit -v 150000; env -u OPENBLAS_NUM_THREADS timeout 60 "$TRAIN" -q --target won -f -o lim.json tr.csv) 2>err
-got=$?
-[ "$got" -eq 1 ] && ok || fail "training under ulimit -v 150000: exit $got, expected 1"
-expect_in err "the address-space limit (ulimit -v) of 146 MiB is below the 256 MiB a fit needs" "ulimit message"
-[ -e lim.json ] && fail "a model was written under ulimit" || ok
-fi
+# 7b (ulimit -v) is tested in hardening_memory.sh; here: the re-exec with
+# one BLAS thread keeps the options and the input (stdin included).
+env -u OPENBLAS_NUM_THREADS "$SCORE" -q -m m.json -o stdin.csv - <tr.csv 2>err
+[ "$(wc -l <stdin.csv)" -eq 3001 ] && ok || fail "re-exec: stdin scored $(wc -l <stdin.csv) lines"
 
 finish

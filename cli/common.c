@@ -122,30 +122,3 @@ void cli_list_free(struct cli_list *l)
     l->items = NULL;
     l->count = 0;
 }
-
-enum lsc_status cli_parse_bytes(const char *text, const char *option, size_t *out,
-                                struct lsc_error *err)
-{
-    char *end = NULL;
-    unsigned long long v;
-    int shift = 0;
-    errno = 0;
-    v = strtoull(text, &end, 10);
-    if (end != text && (*end == 'K' || *end == 'k'))
-        shift = 10;
-    else if (end != text && (*end == 'M' || *end == 'm'))
-        shift = 20;
-    else if (end != text && (*end == 'G' || *end == 'g'))
-        shift = 30;
-    if (shift)
-        end++;
-    if (end == text || *end != '\0' || text[0] == '-' || errno != 0 || v == 0 ||
-        v > (SIZE_MAX >> shift)) {
-        err->status = LSC_ERR_USAGE;
-        snprintf(err->message, sizeof err->message,
-                 "%s: expected a positive byte count such as 16M, got \"%s\"", option, text);
-        return LSC_ERR_USAGE;
-    }
-    *out = (size_t)(v << shift);
-    return LSC_OK;
-}

@@ -49,11 +49,6 @@ int cli_error(const char *fmt, ...)
 #endif
     ;
 
-/* A byte count with an optional suffix K, M or G (powers of 1024), at
- * least 1: LSC_OK, or LSC_ERR_USAGE naming option. */
-enum lsc_status cli_parse_bytes(const char *text, const char *option, size_t *out,
-                                struct lsc_error *err);
-
 /* A growing list of borrowed strings (option arguments). */
 struct cli_list {
     const char **items;

@@ -93,8 +93,8 @@ static const char usage_text2[] =
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
-    "      --max-field-size N    longest field or line in bytes (suffix K, M, G;\n"
-    "                            default 16M); longer is an error\n"
+    "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
+    "                            a line may hold 4 times as much, at least 64M)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
     "                            object per lead, the same columns as keys, ids\n"
     "                            as strings, numbers as numbers, empty as null\n"
@@ -319,7 +319,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
             return cli_usage_error("--suggested-match: expected volume or precision");
         o->suggested_same_precision = strcmp(arg, "precision") == 0;
         break;
-    case OPT_MAXFIELD: st = cli_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
     if (bad_alloc)

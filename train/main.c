@@ -36,8 +36,8 @@ static const char usage_text[] =
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
-    "      --max-field-size N    longest field or line in bytes (suffix K, M, G;\n"
-    "                            default 16M); longer is an error\n"
+    "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
+    "                            a line may hold 4 times as much, at least 64M)\n"
     "\n"
     "Model:\n"
     "      --l2 LAMBDA           L2 penalty; optimum equals scikit-learn's\n"
@@ -495,7 +495,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_L1RATIO: st = lsc_parse_double(arg, "--l1-ratio", &o->l1_ratio, err); break;
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
     case OPT_CV1SE: o->cv_one_se = 1; break;
-    case OPT_MAXFIELD: st = cli_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
     if (bad_alloc)

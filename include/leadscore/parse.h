@@ -25,6 +25,11 @@ enum lsc_status lsc_parse_double(const char *text, const char *option, double *o
 enum lsc_status lsc_parse_size(const char *text, const char *option, size_t *out,
                                struct lsc_error *err);
 
+/* A size in bytes: a whole number, optionally followed by K, M or G
+ * (binary: 1K = 1024), at least 1. LSC_ERR_USAGE naming the option. */
+enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *out,
+                                struct lsc_error *err);
+
 /* Splits a comma-separated list in place (text is modified) appending the
  * pieces to *items (grown with realloc semantics of the library allocator;
  * free the array with lsc_strings_free, the pieces point into text). */

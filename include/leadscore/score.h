@@ -29,8 +29,8 @@ struct lsc_score_options {
     const char *input;      /* CSV path, "-" for stdin */
     const char *output;     /* path or "-" (stdout, the default) */
     char delimiter;         /* input delimiter, 0: detect */
-    size_t max_field_size;  /* longest field or record in bytes; longer is an
-                               error naming file:line:column (0: 16 MiB) */
+    size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
+                                     0: 16 MiB. Beyond: a data error naming the line */
     int force;              /* replace an existing output file */
     struct lsc_strings ids; /* empty: the model's id columns */
     int tiers_set;          /* 1: use tier_hot/tier_warm below */

@@ -25,8 +25,8 @@ struct lsc_strings {
 struct lsc_train_options {
     const char *input;            /* CSV path, "-" for stdin */
     char delimiter;               /* 0: detect */
-    size_t max_field_size;        /* longest field or record in bytes; longer is
-                                     an error naming file:line:column (0: 16 MiB) */
+    size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
+                                     0: 16 MiB. Beyond: a data error naming the line */
     const char *target;           /* required */
     struct lsc_strings ids;       /* copied to scoring output; never features */
     struct lsc_strings exclude;

@@ -143,3 +143,23 @@ enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,
     }
     return LSC_OK;
 }
+
+enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *out,
+                                struct lsc_error *err)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+    unsigned shift = 0;
+    if (end != NULL && *end != '\0' && end[1] == '\0')
+        shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+                : *end == 'G' || *end == 'g'                     ? 30
+                                                                 : 99;
+    if (end == NULL || errno == ERANGE || v == 0 || shift == 99 || (shift == 0 && *end != '\0') ||
+        v > (SIZE_MAX >> shift))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "%s: \"%s\" is not a size (bytes, or with K, M or G: 64M)", option,
+                             text);
+    *out = (size_t)v << shift;
+    return LSC_OK;
+}

@@ -359,31 +359,6 @@ static size_t next_of(const struct csv_reader *r, size_t *at, int c)
     return *at;
 }
 
-/* The field in progress (in libcsv's buffer) and the record in progress
- * (its finished fields in the arena, plus that field) against the cap. */
-static enum lsc_status check_size(struct csv_reader *r)
-{
-    size_t max = r->opts.max_field ? r->opts.max_field : LSC_CSV_MAX_FIELD_DEFAULT;
-    size_t field = r->parser.entry_pos;
-    size_t record = field + (r->nf > r->rec_first ? r->arena_len - r->foff[r->rec_first] : 0);
-    size_t column = r->nf - r->rec_first + 1;
-    for (size_t k = r->rec_first; k < r->nf; k++)
-        if (r->flen[k] > max) { /* split without the parser */
-            field = r->flen[k];
-            column = k - r->rec_first + 1;
-            break;
-        }
-    if (field > max)
-        return lsc_error_set(&r->last_err, LSC_ERR_PARSE, r->name, r->line, column,
-                             "field longer than %zu bytes (--max-field-size raises the limit)",
-                             max);
-    if (record > max)
-        return lsc_error_set(&r->last_err, LSC_ERR_PARSE, r->name, r->line, column,
-                             "record longer than %zu bytes (--max-field-size raises the limit)",
-                             max);
-    return LSC_OK;
-}
-
 /* Runs libcsv over s[0..n), which holds at most one CR or LF outside quotes,
  * as its last byte. */
 static enum lsc_status parse_piece(struct csv_reader *r, const unsigned char *s, size_t n)
@@ -407,9 +382,6 @@ static enum lsc_status parse_piece(struct csv_reader *r, const unsigned char *s,
             st = lsc_error_nomem(&r->last_err);
         goto cleanup;
     }
-    st = check_size(r);
-    if (st != LSC_OK)
-        goto cleanup;
     /* libcsv grows its field buffer by a fixed block; keep that geometric. */
     size_t have = csv_get_buffer_size(&r->parser);
     if (have > r->blk) {
@@ -418,6 +390,33 @@ static enum lsc_status parse_piece(struct csv_reader *r, const unsigned char *s,
     }
 cleanup:
     return st;
+}
+
+/* The field and the record in progress against opts.max_field (see
+ * csv_reader.h): checked after every piece, so memory stays bounded. */
+static enum lsc_status check_sizes(struct csv_reader *r)
+{
+    size_t max_field = r->opts.max_field ? r->opts.max_field : LSC_CSV_MAX_FIELD;
+    size_t max_record = max_field > LSC_CSV_MAX_RECORD / 4 ? max_field * 4 : LSC_CSV_MAX_RECORD;
+    if (max_field > SIZE_MAX / 4)
+        max_record = SIZE_MAX;
+    size_t field = r->parser.entry_pos, column = r->nf - r->rec_first + 1;
+    size_t record = field + (r->nf > r->rec_first ? r->arena_len - r->foff[r->rec_first] : 0);
+    if (r->nf > r->rec_first && r->flen[r->nf - 1] > field) {
+        field = r->flen[r->nf - 1];
+        column--;
+    }
+    if (field > max_field)
+        return lsc_error_set(&r->last_err, LSC_ERR_DATA, r->name, r->field_line, column,
+                             "a field longer than %zu bytes: not a CSV export? (a larger limit: "
+                             "--max-field-size)",
+                             max_field);
+    if (record > max_record)
+        return lsc_error_set(&r->last_err, LSC_ERR_DATA, r->name, r->rec_line, column,
+                             "a line longer than %zu bytes: not a CSV export? (a larger limit: "
+                             "--max-field-size, 4 times as much per line)",
+                             max_record);
+    return LSC_OK;
 }
 
 /* Consumes the next piece of input: up to and including the next CR or LF,
@@ -458,13 +457,7 @@ static enum lsc_status feed(struct csv_reader *r)
             size_t quote = next_of(r, &r->next_quote, '"') - r->in_pos;
             whole = quote >= content;
             skip = split_plain(r, s, whole ? content : quote, whole);
-            if (skip == SIZE_MAX) {
-                st = lsc_error_nomem(&r->last_err);
-                goto cleanup;
-            }
-            if ((st = check_size(r)) != LSC_OK)
-                goto cleanup;
-            if (whole && !push_record(r)) {
+            if (skip == SIZE_MAX || (whole && !push_record(r))) {
                 st = lsc_error_nomem(&r->last_err);
                 goto cleanup;
             }
@@ -477,6 +470,7 @@ static enum lsc_status feed(struct csv_reader *r)
     }
     r->in_pos += n;
     r->bytes += n;
+    st = check_sizes(r);
     if (ends_line)
         r->line++;
 cleanup:

@@ -22,13 +22,15 @@ struct csv_reader_opts {
     int allow_ragged;  /* 0: a record whose field count differs from the first
                           record's is LSC_ERR_PARSE naming line and column;
                           1: such records are returned as they are */
-    size_t max_field;  /* longest field, and longest record, in bytes; 0:
-                          LSC_CSV_MAX_FIELD_DEFAULT. Longer is LSC_ERR_PARSE
-                          naming file, line and column (so /dev/zero or a
-                          gzip bomb cannot grow memory without bound) */
+    size_t max_field;  /* the longest field in bytes, 0: LSC_CSV_MAX_FIELD; a
+                          record (line) may hold at most 4 times as much (at
+                          least LSC_CSV_MAX_RECORD): beyond, LSC_ERR_DATA
+                          naming line and column, before memory runs out
+                          (/dev/zero, a gzip bomb) */
 };
 
-#define LSC_CSV_MAX_FIELD_DEFAULT ((size_t)16 << 20) /* 16 MiB */
+#define LSC_CSV_MAX_FIELD ((size_t)16 << 20)
+#define LSC_CSV_MAX_RECORD ((size_t)64 << 20)
 
 /* One record. Everything it points to is lent until the next call to
  * lsc_csv_reader_next() or lsc_csv_reader_free(). Each field is NUL-terminated

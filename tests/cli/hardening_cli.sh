@@ -50,7 +50,7 @@ expect_exit 0 "score to a new file" -- "$SCORE" -q -m m.json -o new.csv tr.csv
 # of a file grew memory until the OOM killer; now a field or a record over
 # 16 MiB (--max-field-size) is an error naming file:line:column.
 expect_exit 1 "score /dev/zero" -- "$SCORE" -q -m m.json -o z.csv /dev/zero
-expect_in err "/dev/zero:1:1: field longer than 16777216 bytes" "/dev/zero"
+expect_in err "/dev/zero:1:1: a field longer than 16777216 bytes" "/dev/zero"
 [ -e z.csv ] && fail "/dev/zero: output written" || ok
 "$PY" - <<'PYEOF' || fail "generate long.csv"
 with open("long.csv", "w") as f:
@@ -61,12 +61,12 @@ with open("long.csv", "w") as f:
             f.write("Q,0.5," + "z" * (2 << 20) + ",1\n")
 PYEOF
 expect_exit 1 "parallel loader: a long field" -- "$TRAIN" -q --target won --max-field-size 1M -o long.json long.csv
-expect_in err "long.csv:100003:3: field longer than 1048576 bytes" "parallel loader"
+expect_in err "long.csv:100003:3: a field longer than 1048576 bytes" "parallel loader"
 [ -e long.json ] && fail "parallel loader: model written" || ok
 expect_exit 1 "scoring: a long field" -- "$SCORE" -q -m m.json --max-field-size 1M -o long.csv.out long.csv
-expect_in err "long.csv:100003:3: field longer than 1048576 bytes" "scorer"
+expect_in err "long.csv:100003:3: a field longer than 1048576 bytes" "scorer"
 expect_exit 2 "--max-field-size 0" -- "$SCORE" -q -m m.json --max-field-size 0 long.csv
-expect_in err "--max-field-size: expected a positive byte count such as 16M" "bad value"
+expect_in err "--max-field-size: \"0\" is not a size" "bad value"
 expect_exit 0 "--max-field-size 4M accepts the long field" -- "$TRAIN" -q --target won --id id \
     --max-field-size 4M -f -o long.json long.csv
 

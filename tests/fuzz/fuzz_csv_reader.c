@@ -79,8 +79,8 @@ static void read_all(const uint8_t *data, size_t size, const struct csv_reader_o
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct csv_reader_opts strict = {0, 0};
-    struct csv_reader_opts ragged = {',', 1};
+    struct csv_reader_opts strict = {0, 0, 0};
+    struct csv_reader_opts ragged = {',', 1, 0};
     read_all(data, size, &strict);
     read_all(data, size, &ragged);
     return 0;

@@ -62,7 +62,7 @@ static void check(int ok, const char *what)
 static struct csv_reader *open_leads(const uint8_t *p, size_t n, FILE **fp)
 {
     struct csv_reader *r = NULL;
-    struct csv_reader_opts opts = {0, 1};
+    struct csv_reader_opts opts = {0, 1, 0};
     struct lsc_error err;
     *fp = fmemopen((void *)p, n, "rb");
     if (*fp == NULL)

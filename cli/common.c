@@ -1,7 +1,65 @@
-/* common - what both programs print the same way. */
 #include "common.h"
 
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <stdint.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "signals.h"
+
+static const char *program_name = "leadscore";
+
+/* OpenBLAS starts its thread pool in a library constructor, before main,
+ * and its workers allocate their buffers there: with little address space
+ * (ulimit -v 150000) a worker spins in blas_memory_alloc and exit() waits
+ * for it forever, even after --version. The programs' own threads do the
+ * parallel work (src/base/parallel.c); BLAS gets one thread unless the user
+ * chose otherwise. As the pool exists before main can ask, the program
+ * runs itself again once with OPENBLAS_NUM_THREADS=1 (a failed exec just
+ * carries on). */
+static void single_blas_thread(char **argv)
+{
+    if (getenv("OPENBLAS_NUM_THREADS") != NULL || getenv("GOTO_NUM_THREADS") != NULL ||
+        getenv("OMP_NUM_THREADS") != NULL)
+        return;
+    if (setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+}
+
+void cli_init(const char *program, char **argv)
+{
+    single_blas_thread(argv);
+    program_name = program;
+    gsl_set_error_handler_off();
+    cli_signals_install();
+}
+
+const char *cli_program(void)
+{
+    return program_name;
+}
+
+/* A message on stderr with control characters from the data (ESC, BEL, ...;
+ * not newline or tab) as \xHH, so a header or value cannot drive the
+ * terminal; bytes that are not UTF-8 the library escapes already. */
+static void put_escaped(const char *s)
+{
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+            fprintf(stderr, "\\x%02X", ch);
+        else
+            fputc(ch, stderr);
+    }
+}
 
 const char *cli_shown(const char *s, char *buf, size_t size)
 {
@@ -12,15 +70,64 @@ const char *cli_shown(const char *s, char *buf, size_t size)
     return buf;
 }
 
-void cli_message(const char *prefix, const char *msg)
+void cli_log(void *userdata, enum lsc_log_level level, const char *message)
 {
-    fputs(prefix, stderr);
-    fputs(": ", stderr);
-    for (const unsigned char *p = (const unsigned char *)msg; *p != '\0'; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(stderr, "\\x%02X", *p);
-        else
-            putc(*p, stderr);
-    }
-    putc('\n', stderr);
+    int verbosity = *(const int *)userdata;
+    if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
+        return;
+    fprintf(stderr, "%s: ", level == LSC_LOG_WARN ? "warning" : "note");
+    put_escaped(message);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *msg)
+{
+    fprintf(stderr, "%s: ", program_name);
+    put_escaped(msg);
+    fprintf(stderr, "\nTry '%s --help'.\n", program_name);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(const struct lsc_error *err)
+{
+    char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
+    lsc_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "%s: ", program_name);
+    put_escaped(buf);
+    fputc('\n', stderr);
+    return err->status == LSC_ERR_USAGE ? CLI_EXIT_USAGE : CLI_EXIT_ERROR;
+}
+
+int cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", program_name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return CLI_EXIT_ERROR;
+}
+
+int cli_list_push(struct cli_list *l, const char *s)
+{
+    const char **g = realloc((void *)l->items, (l->count + 1) * sizeof *g);
+    if (g == NULL)
+        return -1;
+    l->items = g;
+    l->items[l->count++] = s;
+    return 0;
+}
+
+struct lsc_strings cli_list_strings(const struct cli_list *l)
+{
+    struct lsc_strings s = {l->items, l->count};
+    return s;
+}
+
+void cli_list_free(struct cli_list *l)
+{
+    free((void *)l->items);
+    l->items = NULL;
+    l->count = 0;
 }

@@ -1,4 +1,15 @@
-/* leadscore.h - umbrella header of the leadscore library. */
+/* leadscore.h - umbrella header of the leadscore library.
+ *
+ * The library never prints or exits (leadscore/status.h). It uses GSL, whose
+ * default error handler prints and calls abort(): a program that embeds the
+ * library must call gsl_set_error_handler_off() (from <gsl/gsl_errno.h>)
+ * once before its first lsc_ call, as leadscore-train and leadscore-score
+ * do; the library then reports GSL failures as statuses. (The library does
+ * not change this process-wide setting itself.)
+ *
+ * The programs' exit codes are the programs' own (cli/common.h), not part of
+ * this API.
+ */
 #ifndef LEADSCORE_H
 #define LEADSCORE_H
 
@@ -13,10 +24,5 @@
 #include "leadscore/report.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"
-
-#define LSC_EXIT_OK 0       /* success */
-#define LSC_EXIT_ERROR 1    /* data or I/O error */
-#define LSC_EXIT_USAGE 2    /* usage error */
-#define LSC_EXIT_REJECTED 3 /* finished, but some rows were rejected */
 
 #endif

@@ -1,13 +1,12 @@
 /* leadscore-score: batch-scores new leads with a saved model. */
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "leadscore.h"
 #include "common.h"
+#include "leadscore.h"
 #include "progress.h"
 #include "signals.h"
 
@@ -24,7 +23,8 @@ static const char usage_text[] =
     "score = clamp(round(100 * probability), 1, 100), tier (hot/warm/cold) and\n"
     "error (why a row could not be scored; its score is then empty).\n"
     "\n"
-    "  -m, --model FILE          model file (required)\n"
+    "  -m, --model FILE          model file (from leadscore-train; not needed for\n"
+    "                            rule scores alone: --rules or --rule-score-column)\n"
     "  -o, --output FILE         output CSV (default: stdout); written to a\n"
     "                            temporary file and renamed when complete\n"
     "  -f, --force               replace an existing output file\n"
@@ -59,8 +59,10 @@ static const char usage_text2[] =
     "(unless --quiet or --compare-report); the scores CSV is written as usual.\n"
     "      --label COL           the outcome column (1/0, true/false, yes/no, y/n);\n"
     "                            rows with a missing label are skipped and counted\n"
-    "      --label-positive VALUE  a value meaning converted (repeatable; all\n"
-    "                            other values then mean not converted)\n"
+    "      --positive VALUE      a --label value meaning converted (repeatable; all\n"
+    "                            other values then mean not converted); the same\n"
+    "                            name as leadscore-train's (--label-positive is\n"
+    "                            an alias)\n"
     "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
     "      --compare-report FILE the text report into FILE instead of stderr; an\n"
     "                            HTML page with charts when FILE ends in .html\n"
@@ -70,8 +72,7 @@ static const char usage_text2[] =
     "                            leads, hot and warm keeping their sizes; scores\n"
     "                            the input twice (a file, not a pipe)\n"
     "      --suggested-match volume|precision  re-choose the threshold for the same\n"
-    "                            number of leads (default) or the same precision\n"
-    "      --disagreements N     leads listed where model and rules disagree most\n"
+    "                            number of leads (default) or the same precision\n"    "      --disagreements N     leads listed where model and rules disagree most\n"
     "                            (default 20)\n"
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
     "                            like comparison of cut-offs (default 50)\n"
@@ -112,8 +113,8 @@ enum {
     OPT_CMPJSON, OPT_CMPREPORT, OPT_DISAGREE, OPT_MODELTHR, OPT_VERSION,
     OPT_FORMAT,
     OPT_DRIFTJSON,
-    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML,
-    OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_MAXFIELD
+    OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
+    OPT_SUGGEST, OPT_SUGGESTMATCH
 };
 
 static const struct option long_opts[] = {
@@ -133,15 +134,13 @@ static const struct option long_opts[] = {
     {"rule-score-column", required_argument, NULL, OPT_RULECOL},
     {"rule-tiers", required_argument, NULL, OPT_RULETIERS},
     {"label", required_argument, NULL, OPT_LABEL},
-    {"label-positive", required_argument, NULL, OPT_LABELPOS},
+    {"positive", required_argument, NULL, OPT_LABELPOS},
+    {"label-positive", required_argument, NULL, OPT_LABELPOS}, /* the old name */
     {"compare-json", required_argument, NULL, OPT_CMPJSON},
-    {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
-    {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"compare-report", required_argument, NULL, OPT_CMPREPORT},
     {"disagreements", required_argument, NULL, OPT_DISAGREE},
     {"model-threshold", required_argument, NULL, OPT_MODELTHR},
     {"delimiter", required_argument, NULL, 'd'},
-    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
@@ -150,342 +149,335 @@ static const struct option long_opts[] = {
     {"emit-sql", required_argument, NULL, OPT_EMITSQL},
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
+    {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {NULL, 0, NULL, 0},
 };
 
-static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
+/* The parsed command line. */
+struct score_cli {
+    struct lsc_score_options o;
+    const char *model_path, *rules_path, *as_of, *account_column, *priority_path;
+    const char *emit_sql, *table;
+    int emit_pmml, quiet;
+    struct cli_list ids, positives;
+};
+
+#define CLI_DONE (-1) /* --help, --version: exit 0 without work */
+
+/* No output may be one of the inputs (checked before any work). */
+static int check_files(const struct score_cli *s, int emitting)
 {
-    int quiet = *(const int *)ud;
-    if (quiet && level != LSC_LOG_WARN)
-        return;
-    cli_message(level == LSC_LOG_WARN ? "warning" : "note", msg);
+    const struct lsc_score_options *o = &s->o;
+    struct lsc_error err;
+    const char *outs[] = {o->output,         o->rejects,    o->compare_json,
+                          o->compare_report, o->drift_json, o->suggested_sheet};
+    const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
+                              "--drift-json", "--write-suggested-sheet"};
+    const char *ins[] = {emitting ? NULL : o->input, s->model_path, s->rules_path,
+                         s->priority_path};
+    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts"};
+    lsc_error_clear(&err);
+    if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 4, &err) !=
+        LSC_OK)
+        return cli_usage_error(err.message);
+    return CLI_EXIT_OK;
 }
 
-static int usage_error(const char *msg)
+/* --emit-sql / --emit-pmml: the options that make sense with them. */
+static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_sql_options *o)
 {
-    cli_message("leadscore-score", msg);
-    fputs("Try 'leadscore-score --help'.\n", stderr);
-    return LSC_EXIT_USAGE;
-}
-
-static int fail(const struct lsc_error *err)
-{
-    char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
-    lsc_error_format(err, buf, sizeof buf);
-    cli_message("leadscore-score", buf);
-    return err->status == LSC_ERR_USAGE ? LSC_EXIT_USAGE : LSC_EXIT_ERROR;
+    const struct lsc_score_options *so = &s->o;
+    int pmml = s->emit_pmml;
+    if (n_inputs > 0)
+        return cli_usage_error("--emit-sql and --emit-pmml read no input file");
+    if (pmml && s->emit_sql != NULL)
+        return cli_usage_error("--emit-sql and --emit-pmml exclude each other");
+    if (s->emit_sql == NULL && !pmml)
+        return cli_usage_error("--table needs --emit-sql DIALECT");
+    if (s->emit_sql != NULL && !lsc_sql_dialect_parse(s->emit_sql, &o->dialect))
+        return cli_usage_error("--emit-sql: unknown dialect (known: postgres, sqlite)");
+    if (s->emit_sql != NULL && (s->table == NULL || s->table[0] == '\0'))
+        return cli_usage_error("--emit-sql needs --table NAME");
+    if (pmml && s->table != NULL)
+        return cli_usage_error("--table is for --emit-sql");
+    if (s->rules_path != NULL && pmml)
+        return cli_usage_error("--rules cannot be translated to PMML (use --emit-sql)");
+    if (s->rules_path != NULL && s->model_path != NULL)
+        return cli_usage_error("--emit-sql translates -m MODEL or --rules SHEET, not both: "
+                               "generate one statement for each");
+    if (s->model_path == NULL && s->rules_path == NULL)
+        return cli_usage_error("-m/--model FILE is required (or --rules SHEET with --emit-sql)");
+    if (s->rules_path == NULL && (s->account_column != NULL || s->priority_path != NULL))
+        return cli_usage_error("--account-column and --priority-accounts need --rules SHEET");
+    if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
+        so->rejects != NULL)
+        return cli_usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
+                               "and --table");
+    if (pmml && s->as_of != NULL)
+        return cli_usage_error("--as-of is for --emit-sql (PMML has no derived features)");
+    return check_files(s, 1);
 }
 
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
-static int emit_model(const char *model_path, const char *dialect, const char *table, int pmml,
-                      const struct lsc_score_options *so, const char *rules_path,
-                      const char *const *ids, size_t n_ids, int n_inputs, const char *as_of,
-                      const char *account_column, const char *priority_path)
+static int emit_model(const struct score_cli *s, int n_inputs)
 {
     struct lsc_emit_sql_options o;
     struct lsc_model *model = NULL;
     struct lsc_rules *rules = NULL;
     struct lsc_error err;
-    int rc = LSC_EXIT_OK;
+    int rc;
     lsc_error_clear(&err);
     lsc_emit_sql_options_defaults(&o);
-    if (n_inputs > 0)
-        return usage_error("--emit-sql and --emit-pmml read no input file");
-    if (pmml && dialect != NULL)
-        return usage_error("--emit-sql and --emit-pmml exclude each other");
-    if (dialect == NULL && !pmml)
-        return usage_error("--table needs --emit-sql DIALECT");
-    if (dialect != NULL && !lsc_sql_dialect_parse(dialect, &o.dialect))
-        return usage_error("--emit-sql: unknown dialect (known: postgres, sqlite)");
-    if (dialect != NULL && (table == NULL || table[0] == '\0'))
-        return usage_error("--emit-sql needs --table NAME");
-    if (pmml && table != NULL)
-        return usage_error("--table is for --emit-sql");
-    if (rules_path != NULL && pmml)
-        return usage_error("--rules cannot be translated to PMML (use --emit-sql)");
-    if (rules_path != NULL && model_path != NULL)
-        return usage_error("--emit-sql translates -m MODEL or --rules SHEET, not both: "
-                           "generate one statement for each");
-    if (model_path == NULL && rules_path == NULL)
-        return usage_error("-m/--model FILE is required (or --rules SHEET with --emit-sql)");
-    if (rules_path == NULL && (account_column != NULL || priority_path != NULL))
-        return usage_error("--account-column and --priority-accounts need --rules SHEET");
-    if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
-        so->rejects != NULL)
-        return usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
-                           "and --table");
-    o.table = table;
-    o.ids.items = ids;
-    o.ids.count = n_ids;
-    o.tiers_set = so->tiers_set;
-    o.tier_hot = so->tier_hot;
-    o.tier_warm = so->tier_warm;
-    o.output = so->output;
-    o.force = so->force;
-    o.as_of = as_of;
-    if (pmml && as_of != NULL)
-        return usage_error("--as-of is for --emit-sql (PMML has no derived features)");
-    const char *outs[] = {so->output};
-    const char *out_opts[] = {"-o"};
-    const char *ins[] = {model_path, rules_path, priority_path};
-    const char *in_opts[] = {"-m", "--rules", "--priority-accounts"};
-    if (lsc_check_outputs_not_inputs(outs, out_opts, 1, ins, in_opts, 3, &err) != LSC_OK)
-        return usage_error(err.message);
-    if (rules_path != NULL) {
-        if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
-            (account_column != NULL &&
-             lsc_rules_set_account_column(rules, account_column, &err) != LSC_OK) ||
-            (priority_path != NULL &&
-             lsc_rules_load_priority(rules, priority_path, &err) != LSC_OK) ||
+    if ((rc = check_emit(s, n_inputs, &o)) != CLI_EXIT_OK)
+        return rc;
+    o.table = s->table;
+    o.ids = cli_list_strings(&s->ids);
+    o.tiers_set = s->o.tiers_set;
+    o.tier_hot = s->o.tier_hot;
+    o.tier_warm = s->o.tier_warm;
+    o.output = s->o.output;
+    o.force = s->o.force;
+    o.as_of = s->as_of;
+    if (s->rules_path != NULL) {
+        if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
+            (s->account_column != NULL &&
+             lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
+            (s->priority_path != NULL &&
+             lsc_rules_load_priority(rules, s->priority_path, &err) != LSC_OK) ||
             lsc_emit_rules_sql(rules, &o, &err) != LSC_OK)
-            rc = fail(&err);
-        else if (lsc_rules_needs_priority(rules) && priority_path == NULL)
+            rc = cli_fail(&err);
+        else if (lsc_rules_needs_priority(rules) && s->priority_path == NULL)
             fprintf(stderr, "warning: the sheet has priority-account rules but no "
                             "--priority-accounts FILE was given; they never fire\n");
-    } else if (lsc_model_load(model_path, &model, &err) != LSC_OK ||
-               (pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
-                     : lsc_emit_sql(model, &o, &err)) != LSC_OK) {
-        rc = fail(&err);
+    } else if (lsc_model_load(s->model_path, &model, &err) != LSC_OK ||
+               (s->emit_pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
+                             : lsc_emit_sql(model, &o, &err)) != LSC_OK) {
+        rc = cli_fail(&err);
     }
     lsc_rules_free(rules);
     lsc_model_free(model);
     return rc;
 }
 
-int main(int argc, char **argv)
+/* One option: CLI_EXIT_OK to go on, CLI_DONE after --help/--version, or an
+ * exit code. */
+static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_error *err)
 {
-    struct lsc_score_options o;
-    struct lsc_error err;
-    const char *model_path = NULL, *rules_path = NULL, *as_of = NULL;
-    const char *account_column = NULL, *priority_path = NULL;
-    struct lsc_rules *rules = NULL;
-    const char **ids = NULL, **positives = NULL;
-    size_t nids = 0, npositives = 0;
-    int quiet = 0, rc = LSC_EXIT_OK, c;
-    const char *emit_sql = NULL, *table = NULL;
-    int emit_pmml = 0;
-    struct lsc_model *model = NULL;
-    struct lsc_score_summary sum;
+    struct lsc_score_options *o = &s->o;
+    enum lsc_status st = LSC_OK;
+    int bad_alloc = 0;
+    switch (c) {
+    case 'm': s->model_path = arg; break;
+    case 'o': o->output = arg; break;
+    case 'f': o->force = 1; break;
+    case OPT_ID: bad_alloc = cli_list_push(&s->ids, arg); break;
+    case OPT_LABEL: o->label = arg; break;
+    case OPT_LABELPOS: bad_alloc = cli_list_push(&s->positives, arg); break;
+    case OPT_CMPJSON: o->compare_json = arg; break;
+    case OPT_DRIFTJSON: o->drift_json = arg; break;
+    case OPT_CMPREPORT: o->compare_report = arg; break;
+    case OPT_DISAGREE: st = lsc_parse_size(arg, "--disagreements", &o->disagreements, err); break;
+    case OPT_MODELTHR:
+        st = lsc_parse_double(arg, "--model-threshold", &o->model_threshold, err);
+        break;
+    case OPT_TIERS:
+        st = lsc_parse_tiers(arg, &o->tier_hot, &o->tier_warm, err);
+        o->tiers_set = 1;
+        break;
+    case OPT_PRECISION: {
+        size_t digits = 0;
+        st = lsc_parse_size(arg, "--precision", &digits, err);
+        o->precision = digits > 17 ? 18 : (int)digits;
+        break;
+    }
+    case OPT_REASONS: st = lsc_parse_size(arg, "--reasons", &o->reasons, err); break;
+    case OPT_REJECTS: o->rejects = arg; break;
+    case OPT_RULES: s->rules_path = arg; break;
+    case OPT_EXPLAIN: o->explain_rules = 1; break;
+    case OPT_ASOF: s->as_of = arg; break;
+    case OPT_ACCOUNT: s->account_column = arg; break;
+    case OPT_PRIORITY: s->priority_path = arg; break;
+    case OPT_RULECOL: o->rule_score_column = arg; break;
+    case OPT_RULETIERS: st = lsc_parse_tiers(arg, &o->rule_tier_hot, &o->rule_tier_warm, err); break;
+    case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case 'q': s->quiet = 1; break;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); return CLI_DONE;
+    case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;
+    case OPT_FORMAT:
+        if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0)
+            return cli_usage_error("--format: expected csv or jsonl");
+        o->format = strcmp(arg, "csv") == 0 ? LSC_FORMAT_CSV : LSC_FORMAT_JSONL;
+        break;
+    case OPT_EMITSQL: s->emit_sql = arg; break;
+    case OPT_TABLE: s->table = arg; break;
+    case OPT_EMITPMML: s->emit_pmml = 1; break;
+    case OPT_SUGGEST: o->suggested_sheet = arg; break;
+    case OPT_SUGGESTMATCH:
+        if (strcmp(arg, "volume") != 0 && strcmp(arg, "precision") != 0)
+            return cli_usage_error("--suggested-match: expected volume or precision");
+        o->suggested_same_precision = strcmp(arg, "precision") == 0;
+        break;
+    case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    default: return cli_usage_error("invalid option");
+    }
+    if (bad_alloc)
+        return cli_error("out of memory");
+    if (st != LSC_OK)
+        return cli_usage_error(err->message);
+    return CLI_EXIT_OK;
+}
 
-    gsl_set_error_handler_off();
-    cli_signals_install();
-    memset(&sum, 0, sizeof sum);
-    lsc_score_options_defaults(&o);
-    lsc_error_clear(&err);
-    while ((c = getopt_long(argc, argv, "m:o:fd:qh", long_opts, NULL)) != -1) {
-        enum lsc_status st = LSC_OK;
-        switch (c) {
-        case 'm': model_path = optarg; break;
-        case 'o': o.output = optarg; break;
-        case 'f': o.force = 1; break;
-        case OPT_ID: {
-            const char **g = realloc((void *)ids, (nids + 1) * sizeof *g);
-            if (g == NULL) {
-                fprintf(stderr, "leadscore-score: out of memory\n");
-                rc = LSC_EXIT_ERROR;
-                goto cleanup;
-            }
-            ids = g;
-            ids[nids++] = optarg;
-            break;
-        }
-        case OPT_LABEL: o.label = optarg; break;
-        case OPT_LABELPOS: {
-            const char **g = realloc((void *)positives, (npositives + 1) * sizeof *g);
-            if (g == NULL) {
-                fprintf(stderr, "leadscore-score: out of memory\n");
-                rc = LSC_EXIT_ERROR;
-                goto cleanup;
-            }
-            positives = g;
-            positives[npositives++] = optarg;
-            break;
-        }
-        case OPT_CMPJSON: o.compare_json = optarg; break;
-        case OPT_SUGGEST: o.suggested_sheet = optarg; break;
-        case OPT_SUGGESTMATCH:
-            if (strcmp(optarg, "volume") != 0 && strcmp(optarg, "precision") != 0) {
-                rc = usage_error("--suggested-match: expected volume or precision");
-                goto cleanup;
-            }
-            o.suggested_same_precision = strcmp(optarg, "precision") == 0;
-            break;
-        case OPT_DRIFTJSON: o.drift_json = optarg; break;
-        case OPT_CMPREPORT: o.compare_report = optarg; break;
-        case OPT_DISAGREE:
-            st = lsc_parse_size(optarg, "--disagreements", &o.disagreements, &err);
-            break;
-        case OPT_MODELTHR:
-            st = lsc_parse_double(optarg, "--model-threshold", &o.model_threshold, &err);
-            break;
-        case OPT_TIERS:
-            st = lsc_parse_tiers(optarg, &o.tier_hot, &o.tier_warm, &err);
-            o.tiers_set = 1;
-            break;
-        case OPT_PRECISION: {
-            size_t digits = 0;
-            st = lsc_parse_size(optarg, "--precision", &digits, &err);
-            o.precision = digits > 17 ? 18 : (int)digits;
-            break;
-        }
-        case OPT_REASONS: st = lsc_parse_size(optarg, "--reasons", &o.reasons, &err); break;
-        case OPT_REJECTS: o.rejects = optarg; break;
-        case OPT_RULES: rules_path = optarg; break;
-        case OPT_EXPLAIN: o.explain_rules = 1; break;
-        case OPT_ASOF: as_of = optarg; break;
-        case OPT_ACCOUNT: account_column = optarg; break;
-        case OPT_PRIORITY: priority_path = optarg; break;
-        case OPT_RULECOL: o.rule_score_column = optarg; break;
-        case OPT_RULETIERS:
-            st = lsc_parse_tiers(optarg, &o.rule_tier_hot, &o.rule_tier_warm, &err);
-            break;
-        case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
-        case OPT_MAXFIELD: st = lsc_parse_bytes(optarg, "--max-field-size", &o.max_field_size, &err); break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); goto cleanup;
-        case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); goto cleanup;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "csv") == 0) {
-                o.format = LSC_FORMAT_CSV;
-            } else if (strcmp(optarg, "jsonl") == 0) {
-                o.format = LSC_FORMAT_JSONL;
-            } else {
-                rc = usage_error("--format: expected csv or jsonl");
-                goto cleanup;
-            }
-            break;
-        case OPT_EMITSQL: emit_sql = optarg; break;
-        case OPT_TABLE: table = optarg; break;
-        case OPT_EMITPMML: emit_pmml = 1; break;
-        default: rc = usage_error("invalid option"); goto cleanup;
-        }
-        if (st != LSC_OK) {
-            rc = usage_error(err.message);
-            goto cleanup;
-        }
-    }
-    if (emit_sql != NULL || emit_pmml || table != NULL) {
-        rc = emit_model(model_path, emit_sql, table, emit_pmml, &o, rules_path, ids, nids,
-                        argc - optind, as_of, account_column, priority_path);
-        goto cleanup;
-    }
-    if (model_path == NULL && rules_path == NULL && o.rule_score_column == NULL) {
-        rc = usage_error("-m/--model FILE is required (or --rules SHEET)");
-        goto cleanup;
-    }
-    if (rules_path == NULL && (o.explain_rules || account_column || priority_path)) {
-        rc = usage_error("--explain-rules, --account-column and --priority-accounts "
-                         "need --rules SHEET");
-        goto cleanup;
-    }
-    if (rules_path == NULL && model_path == NULL && as_of != NULL) {
-        rc = usage_error("--as-of needs a model with \"days since\" features or --rules SHEET");
-        goto cleanup;
-    }
+/* Checks of a scoring run (not --emit-*) that need every option. */
+static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_error *err)
+{
+    struct lsc_score_options *o = &s->o;
     int y = 0, mo = 0, d = 0;
-    if (as_of != NULL && !lsc_rules_parse_iso_date(as_of, strlen(as_of), &y, &mo, &d)) {
-        rc = usage_error("--as-of: expected a date YYYY-MM-DD");
-        goto cleanup;
+    if (s->model_path == NULL && s->rules_path == NULL && o->rule_score_column == NULL)
+        return cli_usage_error("-m/--model FILE is required (or --rules SHEET)");
+    if (s->rules_path == NULL && (o->explain_rules || s->account_column || s->priority_path))
+        return cli_usage_error("--explain-rules, --account-column and --priority-accounts "
+                               "need --rules SHEET");
+    if (s->rules_path == NULL && s->model_path == NULL && s->as_of != NULL)
+        return cli_usage_error("--as-of needs a model with \"days since\" features or --rules "
+                               "SHEET");
+    if (s->as_of != NULL && !lsc_rules_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
+        return cli_usage_error("--as-of: expected a date YYYY-MM-DD");
+    if (s->as_of != NULL) {
+        o->as_of_year = y;
+        o->as_of_month = mo;
+        o->as_of_day = d;
     }
-    if (as_of != NULL) {
-        o.as_of_year = y;
-        o.as_of_month = mo;
-        o.as_of_day = d;
+    if (optind != argc - 1)
+        return cli_usage_error(optind >= argc ? "an input file is required"
+                                              : "only one input file");
+    o->input = argv[optind];
+    o->ids = cli_list_strings(&s->ids);
+    o->label_positive = cli_list_strings(&s->positives);
+    o->rules_sheet = s->rules_path;
+    if (lsc_score_options_check(o, err) != LSC_OK)
+        return cli_usage_error(err->message);
+    return check_files(s, 0);
+}
+
+/* The rules sheet with its account column, priority accounts and date. */
+static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struct lsc_error *err)
+{
+    int y, mo, d;
+    if (s->as_of == NULL) {
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        y = tm.tm_year + 1900;
+        mo = tm.tm_mon + 1;
+        d = tm.tm_mday;
+    } else {
+        y = s->o.as_of_year;
+        mo = s->o.as_of_month;
+        d = s->o.as_of_day;
     }
-    if (optind != argc - 1) {
-        rc = usage_error(optind >= argc ? "an input file is required" : "only one input file");
-        goto cleanup;
-    }
-    o.input = argv[optind];
-    o.ids.items = ids;
-    o.ids.count = nids;
-    o.label_positive.items = positives;
-    o.label_positive.count = npositives;
-    o.rules_sheet = rules_path;
-    if (lsc_score_options_check(&o, &err) != LSC_OK) {
-        rc = usage_error(err.message);
-        goto cleanup;
-    }
-    if (model_path != NULL && lsc_model_load(model_path, &model, &err) != LSC_OK) {
-        rc = fail(&err);
-        goto cleanup;
-    }
-    if (rules_path != NULL) {
-        if (as_of == NULL) {
-            time_t now = time(NULL);
-            struct tm tm;
-            gmtime_r(&now, &tm);
-            y = tm.tm_year + 1900;
-            mo = tm.tm_mon + 1;
-            d = tm.tm_mday;
-        }
-        if (lsc_rules_load(rules_path, &rules, &err) != LSC_OK ||
-            (account_column != NULL &&
-             lsc_rules_set_account_column(rules, account_column, &err) != LSC_OK) ||
-            (priority_path != NULL && lsc_rules_load_priority(rules, priority_path, &err) != LSC_OK) ||
-            lsc_rules_set_as_of(rules, y, mo, d, &err) != LSC_OK) {
-            rc = fail(&err);
-            goto cleanup;
-        }
-        if (lsc_rules_needs_priority(rules) && priority_path == NULL)
-            fprintf(stderr, "warning: the sheet has priority-account rules but no "
-                            "--priority-accounts FILE was given; they never fire\n");
-        o.rules = rules;
-    }
-    const char *outs[] = {o.output,         o.rejects,    o.compare_json,
-                          o.compare_report, o.drift_json, o.suggested_sheet};
-    const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
-                              "--drift-json", "--write-suggested-sheet"};
-    const char *ins[] = {o.input, model_path, rules_path, priority_path};
-    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts"};
-    if (lsc_check_outputs_not_inputs(outs, out_opts, 6, ins, in_opts, 4, &err) != LSC_OK) {
-        rc = usage_error(err.message);
-        goto cleanup;
-    }
-    struct lsc_log log = {log_stderr, &quiet};
+    if (lsc_rules_load(s->rules_path, rules, err) != LSC_OK ||
+        (s->account_column != NULL &&
+         lsc_rules_set_account_column(*rules, s->account_column, err) != LSC_OK) ||
+        (s->priority_path != NULL &&
+         lsc_rules_load_priority(*rules, s->priority_path, err) != LSC_OK) ||
+        lsc_rules_set_as_of(*rules, y, mo, d, err) != LSC_OK)
+        return cli_fail(err);
+    if (lsc_rules_needs_priority(*rules) && s->priority_path == NULL)
+        fprintf(stderr, "warning: the sheet has priority-account rules but no "
+                        "--priority-accounts FILE was given; they never fire\n");
+    return CLI_EXIT_OK;
+}
+
+/* The rows and scores on stderr. */
+static void print_summary(const struct lsc_score_summary *sum, int have_model, int have_rules)
+{
+    if (have_model)
+        fprintf(stderr, "rows: %zu read, %zu scored, %zu rejected", sum->rows, sum->scored,
+                sum->rejected);
+    else
+        fprintf(stderr, "rows: %zu read, %zu rejected", sum->rows, sum->rejected);
+    if (sum->unseen_levels)
+        fprintf(stderr, "; %zu values not seen in training (scored as (other) or reference)",
+                sum->unseen_levels);
+    fputc('\n', stderr);
+    if (sum->scored)
+        fprintf(stderr, "average score %.1f; hot %zu, warm %zu, cold %zu\n", sum->mean_score,
+                sum->hot, sum->warm, sum->cold);
+    if (sum->rule_scored)
+        fprintf(stderr, "rule scores: %zu rows, average %.1f%s", sum->rule_scored,
+                sum->mean_rule_score, have_rules ? "" : "\n");
+    if (sum->rule_scored && have_rules)
+        fprintf(stderr, ", %zu qualified\n", sum->rule_qualified);
+}
+
+/* Loads the model and the sheet, scores, prints the summary. */
+static int run(struct score_cli *s, struct lsc_error *err)
+{
+    struct lsc_model *model = NULL;
+    struct lsc_rules *rules = NULL;
+    struct lsc_score_summary sum;
+    int rc = CLI_EXIT_OK;
+    int verbosity = s->quiet ? -1 : 1;
+    struct lsc_log log = {cli_log, &verbosity};
     struct cli_progress bar;
-    cli_progress_init(&bar, "scoring", quiet, o.output);
-    o.progress = cli_progress_update;
-    o.progress_userdata = &bar;
-    if (lsc_score(model, &o, &log, &sum, &err) != LSC_OK) {
-        cli_progress_clear(&bar);
-        rc = fail(&err);
+
+    memset(&sum, 0, sizeof sum);
+    if (s->model_path != NULL && lsc_model_load(s->model_path, &model, err) != LSC_OK) {
+        rc = cli_fail(err);
         goto cleanup;
     }
-    if (!quiet) {
-        if (model != NULL)
-            fprintf(stderr, "rows: %zu read, %zu scored, %zu rejected", sum.rows, sum.scored,
-                    sum.rejected);
-        else
-            fprintf(stderr, "rows: %zu read, %zu rejected", sum.rows, sum.rejected);
-        if (sum.unseen_levels)
-            fprintf(stderr, "; %zu values not seen in training (scored as (other) or reference)",
-                    sum.unseen_levels);
-        fputc('\n', stderr);
-        if (sum.scored)
-            fprintf(stderr, "average score %.1f; hot %zu, warm %zu, cold %zu\n", sum.mean_score,
-                    sum.hot, sum.warm, sum.cold);
-        if (sum.rule_scored)
-            fprintf(stderr, "rule scores: %zu rows, average %.1f%s", sum.rule_scored,
-                    sum.mean_rule_score, rules ? "" : "\n");
-        if (sum.rule_scored && rules)
-            fprintf(stderr, ", %zu qualified\n", sum.rule_qualified);
+    if (s->rules_path != NULL && (rc = load_rules(s, &rules, err)) != CLI_EXIT_OK)
+        goto cleanup;
+    s->o.rules = rules;
+    cli_progress_init(&bar, "scoring", s->quiet, s->o.output);
+    s->o.progress = cli_progress_update;
+    s->o.progress_userdata = &bar;
+    if (lsc_score(model, &s->o, &log, &sum, err) != LSC_OK) {
+        cli_progress_clear(&bar);
+        rc = cli_fail(err);
+        goto cleanup;
     }
-    if (sum.compare != NULL && o.compare_report == NULL && !quiet) {
+    if (!s->quiet)
+        print_summary(&sum, model != NULL, rules != NULL);
+    if (sum.compare != NULL && s->o.compare_report == NULL && !s->quiet) {
         fputc('\n', stderr);
-        if (lsc_compare_write_report(sum.compare, stderr, &err) != LSC_OK) {
-            snprintf(err.file, sizeof err.file, "<stderr>");
-            rc = fail(&err);
+        if (lsc_compare_write_report(sum.compare, stderr, err) != LSC_OK) {
+            snprintf(err->file, sizeof err->file, "<stderr>");
+            rc = cli_fail(err);
             goto cleanup;
         }
     }
     if (sum.rejected > 0 || sum.rule_errors > 0)
-        rc = LSC_EXIT_REJECTED;
+        rc = CLI_EXIT_REJECTED;
 cleanup:
     lsc_score_summary_fini(&sum);
     lsc_model_free(model);
     lsc_rules_free(rules);
-    free((void *)ids);
-    free((void *)positives);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct score_cli s;
+    struct lsc_error err;
+    int rc = CLI_EXIT_OK, c;
+
+    cli_init("leadscore-score", argv);
+    memset(&s, 0, sizeof s);
+    lsc_score_options_defaults(&s.o);
+    lsc_error_clear(&err);
+    while ((c = getopt_long(argc, argv, "m:o:fd:qh", long_opts, NULL)) != -1)
+        if ((rc = parse_option(&s, c, optarg, &err)) != CLI_EXIT_OK)
+            break;
+    if (rc == CLI_DONE)
+        rc = CLI_EXIT_OK;
+    else if (rc == CLI_EXIT_OK && (s.emit_sql != NULL || s.emit_pmml || s.table != NULL))
+        rc = emit_model(&s, argc - optind);
+    else if (rc == CLI_EXIT_OK && (rc = check_options(&s, argc, argv, &err)) == CLI_EXIT_OK)
+        rc = run(&s, &err);
+    cli_list_free(&s.ids);
+    cli_list_free(&s.positives);
     cli_finish(rc);
 }

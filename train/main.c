@@ -1,6 +1,5 @@
 /* leadscore-train: CSV export of historical leads -> model file. */
 #include <getopt.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leadscore.h"
 #include "common.h"
+#include "leadscore.h"
 #include "progress.h"
 #include "signals.h"
 
@@ -20,8 +19,9 @@
 static const char usage_text[] =
     "Usage: leadscore-train --target COLUMN [OPTIONS] INPUT.csv\n"
     "\n"
-    "Fits an L2-regularised logistic regression of converted vs not converted\n"
-    "on a CSV export of historical leads (\"-\" reads stdin) and writes a model.\n"
+    "Fits a penalised logistic regression (L2 by default; L1 or elastic net with\n"
+    "--l1-ratio) of converted vs not converted on a CSV export of historical\n"
+    "leads (\"-\" reads stdin) and writes a model.\n"
     "\n"
     "Columns:\n"
     "  -t, --target COL          outcome column (required); 1/0, true/false, yes/no,\n"
@@ -141,7 +141,6 @@ static const struct option long_opts[] = {
     {"categorical", required_argument, NULL, OPT_CATEGORICAL},
     {"na-values", required_argument, NULL, OPT_NA},
     {"delimiter", required_argument, NULL, 'd'},
-    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"l2", required_argument, NULL, OPT_L2},
     {"min-level-count", required_argument, NULL, OPT_MINLEVEL},
     {"holdout", required_argument, NULL, OPT_HOLDOUT},
@@ -175,55 +174,9 @@ static const struct option long_opts[] = {
     {"cv", required_argument, NULL, OPT_CV},
     {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
+    {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {NULL, 0, NULL, 0},
 };
-
-struct list {
-    const char **items;
-    size_t count;
-};
-
-static int push(struct list *l, const char *s)
-{
-    const char **g = realloc((void *)l->items, (l->count + 1) * sizeof *g);
-    if (g == NULL)
-        return -1;
-    l->items = g;
-    l->items[l->count++] = s;
-    return 0;
-}
-
-static struct lsc_strings as_strings(const struct list *l)
-{
-    struct lsc_strings s = {l->items, l->count};
-    return s;
-}
-
-/* verbosity: -1 quiet (warnings only), 0 notes and warnings, 1 everything */
-static void log_stderr(void *ud, enum lsc_log_level level, const char *msg)
-{
-    int verbosity = *(const int *)ud;
-    if ((level == LSC_LOG_INFO && verbosity < 1) || (level == LSC_LOG_NOTE && verbosity < 0))
-        return;
-    cli_message(level == LSC_LOG_WARN ? "warning" : "note", msg);
-}
-
-static int usage_error(const char *msg)
-{
-    cli_message("leadscore-train", msg);
-    fputs("Try 'leadscore-train --help'.\n", stderr);
-    return LSC_EXIT_USAGE;
-}
-
-static int fail(const struct lsc_error *err)
-{
-    char buf[LSC_ERROR_FILE_MAX + LSC_ERROR_MSG_MAX + 64];
-    lsc_error_format(err, buf, sizeof buf);
-    cli_message("leadscore-train", buf);
-    if (err->status == LSC_ERR_USAGE)
-        return LSC_EXIT_USAGE;
-    return LSC_EXIT_ERROR;
-}
 
 /* Weights, the prior correction and the split by date, for the summary. */
 static void print_weighting(const struct lsc_train_summary *s, const struct lsc_train_options *o)
@@ -423,248 +376,277 @@ static void print_table(FILE *fp, const struct lsc_model *m)
     }
 }
 
-int main(int argc, char **argv)
-{
+/* The parsed command line and what it loaded (--like, --baseline). */
+struct train_cli {
     struct lsc_train_options o;
-    struct lsc_error err;
-    struct list ids = {0}, excl = {0}, incl = {0}, num = {0}, cat = {0}, pos = {0}, days = {0};
-    const char **na = NULL;
-    size_t nna = 0;
-    const char *output = "models/model.json";
-    int quiet = 0, verbose = 0, want_table = 0, rc = LSC_EXIT_OK, c, holdout_given = 0;
-    struct lsc_model *model = NULL, *like_model = NULL, *baseline = NULL;
-    struct lsc_like *like = NULL;
-    const char *like_path = NULL, *baseline_path = NULL;
-    int lambda_given = 0;
-    struct lsc_train_summary sum;
+    struct cli_list ids, excl, incl, num, cat, pos, days;
+    const char **na;
+    size_t nna;
+    const char *output;
+    int quiet, verbose, want_table, holdout_given, lambda_given;
+    struct lsc_model *like_model, *baseline;
+    struct lsc_like *like;
+    const char *like_path, *baseline_path;
+};
 
-    gsl_set_error_handler_off();
-    cli_signals_install();
-    lsc_train_options_defaults(&o);
-    lsc_error_clear(&err);
-    /* first pass: --like and --baseline, so the options given explicitly
-     * (second pass) override the old model's */
+#define SHORT_OPTS "t:x:d:o:fqvh"
+#define CLI_DONE (-1) /* --help, --version: exit 0 without work */
+
+/* First pass: --like and --baseline, so that the options given explicitly
+ * (second pass) override the old model's. */
+static int load_old_models(struct train_cli *t, int argc, char **argv, struct lsc_error *err)
+{
+    int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, SHORT_OPTS, long_opts, NULL)) != -1) {
         if (c == OPT_LIKE)
-            like_path = optarg;
+            t->like_path = optarg;
         else if (c == OPT_BASELINE)
-            baseline_path = optarg;
+            t->baseline_path = optarg;
     }
     opterr = 1;
     optind = 0;
-    if (like_path != NULL) {
-        if (lsc_model_load(like_path, &like_model, &err) != LSC_OK ||
-            lsc_like_new(like_model, &like, &err) != LSC_OK) {
-            if (err.file[0] == '\0')
-                snprintf(err.file, sizeof err.file, "%s", like_path);
-            rc = fail(&err);
-            goto cleanup;
+    if (t->like_path != NULL) {
+        if (lsc_model_load(t->like_path, &t->like_model, err) != LSC_OK ||
+            lsc_like_new(t->like_model, &t->like, err) != LSC_OK) {
+            if (err->file[0] == '\0')
+                snprintf(err->file, sizeof err->file, "%s", t->like_path);
+            return cli_fail(err);
         }
-        lsc_like_apply(like, &o);
+        lsc_like_apply(t->like, &t->o);
     }
-    if (baseline_path != NULL) {
-        if (lsc_model_load(baseline_path, &baseline, &err) != LSC_OK) {
-            rc = fail(&err);
-            goto cleanup;
-        }
-        o.baseline = baseline;
-        o.baseline_file = baseline_path;
+    if (t->baseline_path != NULL) {
+        if (lsc_model_load(t->baseline_path, &t->baseline, err) != LSC_OK)
+            return cli_fail(err);
+        t->o.baseline = t->baseline;
+        t->o.baseline_file = t->baseline_path;
     }
-    while ((c = getopt_long(argc, argv, "t:x:d:o:fqvh", long_opts, NULL)) != -1) {
-        enum lsc_status st = LSC_OK;
-        int bad_alloc = 0;
-        switch (c) {
-        case 't': o.target = optarg; break;
-        case OPT_POSITIVE: bad_alloc = push(&pos, optarg); break;
-        case OPT_ID: bad_alloc = push(&ids, optarg); break;
-        case 'x': bad_alloc = push(&excl, optarg); break;
-        case OPT_INCLUDE: bad_alloc = push(&incl, optarg); break;
-        case OPT_NUMERIC: bad_alloc = push(&num, optarg); break;
-        case OPT_CATEGORICAL: bad_alloc = push(&cat, optarg); break;
-        case OPT_NA: st = lsc_split_list(optarg, &na, &nna, &err); break;
-        case 'd': st = lsc_parse_delimiter(optarg, &o.delimiter, &err); break;
-        case OPT_MAXFIELD: st = lsc_parse_bytes(optarg, "--max-field-size", &o.max_field_size, &err); break;
-        case OPT_L2: st = lsc_parse_double(optarg, "--l2", &o.l2, &err); lambda_given = 1; break;
-        case OPT_MINLEVEL: st = lsc_parse_size(optarg, "--min-level-count", &o.min_level_count, &err); break;
-        case OPT_HOLDOUT:
-            holdout_given = 1;
-            st = lsc_parse_double(optarg, "--holdout", &o.holdout, &err);
-            break;
-        case OPT_SEED: {
-            size_t seed = 0;
-            st = lsc_parse_size(optarg, "--seed", &seed, &err);
-            o.seed = (unsigned long)seed;
-            break;
-        }
-        case OPT_NOREFIT: o.refit = 0; break;
-        case OPT_MAXITER: st = lsc_parse_size(optarg, "--max-iter", &o.max_iter, &err); break;
-        case OPT_TOL: st = lsc_parse_double(optarg, "--tol", &o.tol, &err); break;
-        case OPT_TIERS: st = lsc_parse_tiers(optarg, &o.tier_hot, &o.tier_warm, &err); break;
-        case 'o': output = optarg; break;
-        case 'f': o.force = 1; break;
-        case OPT_EXPORT: o.export_design = optarg; break;
-        case OPT_PRED: o.predictions = optarg; break;
-        case OPT_SUMMARY: want_table = 1; break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); rc = LSC_EXIT_OK; goto cleanup;
-        case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); goto cleanup;
-        case OPT_REPORT: o.report = optarg; break;
-        case OPT_WEIGHT: o.weight = optarg; break;
-        case OPT_CLASSWEIGHT:
-            if (strcmp(optarg, "balanced") == 0) {
-                o.class_weight_balanced = 1;
-            } else if (strcmp(optarg, "none") == 0) {
-                o.class_weight_balanced = 0;
-            } else {
-                rc = usage_error("--class-weight must be balanced or none");
-                goto cleanup;
-            }
-            break;
-        case OPT_POPRATE:
-            st = lsc_parse_double(optarg, "--population-rate", &o.population_rate, &err);
-            if (st == LSC_OK && !(o.population_rate > 0.0 && o.population_rate < 1.0)) {
-                rc = usage_error("--population-rate must be a rate strictly between 0 and 1");
-                goto cleanup;
-            }
-            break;
-        case OPT_SPLITDATE: o.split_date = optarg; break;
-        case OPT_CUTOFF: o.cutoff = optarg; break;
-        case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
-        case OPT_DAYS: bad_alloc = push(&days, optarg); break;
-        case OPT_ACCOUNT: o.account_column = optarg; break;
-        case OPT_ASOF: o.as_of = optarg; break;
-        case OPT_LAMBDA: st = lsc_parse_double(optarg, "--lambda", &o.l2, &err); lambda_given = 1; break;
-        case OPT_L1RATIO: st = lsc_parse_double(optarg, "--l1-ratio", &o.l1_ratio, &err); break;
-        case OPT_CV: st = lsc_parse_size(optarg, "--cv", &o.cv_folds, &err); break;
-        case OPT_CVMETRIC:
-            if (strcmp(optarg, "logloss") == 0 || strcmp(optarg, "auc") == 0)
-                o.cv_metric = strcmp(optarg, "auc") == 0;
-            else {
-                rc = usage_error("--cv-metric must be logloss or auc");
-                goto cleanup;
-            }
-            break;
-        case OPT_CV1SE: o.cv_one_se = 1; break;
-        default: rc = usage_error("invalid option"); goto cleanup;
-        }
-        if (bad_alloc) {
-            fprintf(stderr, "leadscore-train: out of memory\n");
-            rc = LSC_EXIT_ERROR;
-            goto cleanup;
-        }
-        if (st != LSC_OK) {
-            rc = usage_error(err.message);
-            goto cleanup;
-        }
+    return CLI_EXIT_OK;
+}
+
+/* Options whose value is a word from a fixed set; CLI_EXIT_OK or a usage
+ * error. */
+static int parse_word_option(struct train_cli *t, int c, const char *arg)
+{
+    struct lsc_train_options *o = &t->o;
+    if (c == OPT_CLASSWEIGHT) {
+        if (strcmp(arg, "balanced") != 0 && strcmp(arg, "none") != 0)
+            return cli_usage_error("--class-weight must be balanced or none");
+        o->class_weight_balanced = strcmp(arg, "balanced") == 0;
+    } else { /* OPT_CVMETRIC */
+        if (strcmp(arg, "logloss") != 0 && strcmp(arg, "auc") != 0)
+            return cli_usage_error("--cv-metric must be logloss or auc");
+        o->cv_metric = strcmp(arg, "auc") == 0;
     }
-    if (optind != argc - 1) {
-        rc = usage_error(optind >= argc ? "an input file is required" : "only one input file");
-        goto cleanup;
+    return CLI_EXIT_OK;
+}
+
+/* One option of the second pass: CLI_EXIT_OK to go on, CLI_DONE after
+ * --help/--version, or an exit code. */
+static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error *err)
+{
+    struct lsc_train_options *o = &t->o;
+    enum lsc_status st = LSC_OK;
+    int bad_alloc = 0;
+    switch (c) {
+    case 't': o->target = arg; break;
+    case OPT_POSITIVE: bad_alloc = cli_list_push(&t->pos, arg); break;
+    case OPT_ID: bad_alloc = cli_list_push(&t->ids, arg); break;
+    case 'x': bad_alloc = cli_list_push(&t->excl, arg); break;
+    case OPT_INCLUDE: bad_alloc = cli_list_push(&t->incl, arg); break;
+    case OPT_NUMERIC: bad_alloc = cli_list_push(&t->num, arg); break;
+    case OPT_CATEGORICAL: bad_alloc = cli_list_push(&t->cat, arg); break;
+    case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
+    case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case OPT_L2: case OPT_LAMBDA:
+        st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
+        t->lambda_given = 1;
+        break;
+    case OPT_MINLEVEL: st = lsc_parse_size(arg, "--min-level-count", &o->min_level_count, err); break;
+    case OPT_HOLDOUT:
+        t->holdout_given = 1;
+        st = lsc_parse_double(arg, "--holdout", &o->holdout, err);
+        break;
+    case OPT_SEED: {
+        size_t seed = 0;
+        st = lsc_parse_size(arg, "--seed", &seed, err);
+        o->seed = (unsigned long)seed;
+        break;
     }
-    o.input = argv[optind];
-    /* with --like, a list given here replaces the old model's */
-    if (like == NULL || ids.count)
-        o.ids = as_strings(&ids);
-    if (like == NULL || excl.count)
-        o.exclude = as_strings(&excl);
-    if (like == NULL || incl.count)
-        o.include = as_strings(&incl);
-    if (like == NULL || num.count)
-        o.numeric = as_strings(&num);
-    if (like == NULL || cat.count)
-        o.categorical = as_strings(&cat);
-    if (like == NULL || pos.count)
-        o.positive = as_strings(&pos);
-    if (like == NULL || days.count)
-        o.days_since = as_strings(&days);
-    if (like == NULL || nna) {
-        o.na_values.items = na;
-        o.na_values.count = nna;
+    case OPT_NOREFIT: o->refit = 0; break;
+    case OPT_MAXITER: st = lsc_parse_size(arg, "--max-iter", &o->max_iter, err); break;
+    case OPT_TOL: st = lsc_parse_double(arg, "--tol", &o->tol, err); break;
+    case OPT_TIERS: st = lsc_parse_tiers(arg, &o->tier_hot, &o->tier_warm, err); break;
+    case 'o': t->output = arg; break;
+    case 'f': o->force = 1; break;
+    case OPT_EXPORT: o->export_design = arg; break;
+    case OPT_PRED: o->predictions = arg; break;
+    case OPT_SUMMARY: t->want_table = 1; break;
+    case 'q': t->quiet = 1; break;
+    case 'v': t->verbose = 1; break;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); return CLI_DONE;
+    case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); return CLI_DONE;
+    case OPT_REPORT: o->report = arg; break;
+    case OPT_WEIGHT: o->weight = arg; break;
+    case OPT_CLASSWEIGHT: case OPT_CVMETRIC: return parse_word_option(t, c, arg);
+    case OPT_POPRATE:
+        st = lsc_parse_double(arg, "--population-rate", &o->population_rate, err);
+        if (st == LSC_OK && !(o->population_rate > 0.0 && o->population_rate < 1.0))
+            return cli_usage_error("--population-rate must be a rate strictly between 0 and 1");
+        break;
+    case OPT_SPLITDATE: o->split_date = arg; break;
+    case OPT_CUTOFF: o->cutoff = arg; break;
+    case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
+    case OPT_DAYS: bad_alloc = cli_list_push(&t->days, arg); break;
+    case OPT_ACCOUNT: o->account_column = arg; break;
+    case OPT_ASOF: o->as_of = arg; break;
+    case OPT_L1RATIO: st = lsc_parse_double(arg, "--l1-ratio", &o->l1_ratio, err); break;
+    case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
+    case OPT_CV1SE: o->cv_one_se = 1; break;
+    case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    default: return cli_usage_error("invalid option");
     }
-    if (o.split_date != NULL && holdout_given) {
-        rc = usage_error("--holdout and --split-date are alternatives: the date split decides "
-                         "the validation rows");
-        goto cleanup;
+    if (bad_alloc)
+        return cli_error("out of memory");
+    if (st != LSC_OK)
+        return cli_usage_error(err->message);
+    return CLI_EXIT_OK;
+}
+
+/* With --like, a list given here replaces the old model's. */
+static void set_lists(struct train_cli *t)
+{
+    struct lsc_train_options *o = &t->o;
+    int fresh = t->like == NULL;
+    if (fresh || t->ids.count)
+        o->ids = cli_list_strings(&t->ids);
+    if (fresh || t->excl.count)
+        o->exclude = cli_list_strings(&t->excl);
+    if (fresh || t->incl.count)
+        o->include = cli_list_strings(&t->incl);
+    if (fresh || t->num.count)
+        o->numeric = cli_list_strings(&t->num);
+    if (fresh || t->cat.count)
+        o->categorical = cli_list_strings(&t->cat);
+    if (fresh || t->pos.count)
+        o->positive = cli_list_strings(&t->pos);
+    if (fresh || t->days.count)
+        o->days_since = cli_list_strings(&t->days);
+    if (fresh || t->nna) {
+        o->na_values.items = t->na;
+        o->na_values.count = t->nna;
     }
-    if (lambda_given && o.cv_folds > 0) {
-        rc = usage_error("--cv chooses the penalty: drop --lambda/--l2, or drop --cv");
-        goto cleanup;
-    }
-    if (lsc_train_options_check(&o, &err) != LSC_OK) {
-        rc = usage_error(err.message);
-        goto cleanup;
-    }
-    /* refuse before the work, not after it */
+}
+
+/* Checks that need every option; refuses before the work, not after it. */
+static int check_options(struct train_cli *t, struct lsc_error *err)
+{
+    struct stat sb;
+    if (t->o.split_date != NULL && t->holdout_given)
+        return cli_usage_error("--holdout and --split-date are alternatives: the date split "
+                               "decides the validation rows");
+    if (t->lambda_given && t->o.cv_folds > 0)
+        return cli_usage_error("--cv chooses the penalty: drop --lambda/--l2, or drop --cv");
+    if (lsc_train_options_check(&t->o, err) != LSC_OK)
+        return cli_usage_error(err->message);
     {
-        const char *outs[] = {output, o.report, o.predictions, o.export_design};
+        const char *outs[] = {t->output, t->o.report, t->o.predictions, t->o.export_design};
         const char *out_opts[] = {"-o", "--report", "--predictions", "--export-design"};
-        const char *ins[] = {o.input, like_path, baseline_path};
+        const char *ins[] = {t->o.input, t->like_path, t->baseline_path};
         const char *in_opts[] = {"the training data", "--like", "--baseline"};
-        if (lsc_check_outputs_not_inputs(outs, out_opts, 4, ins, in_opts, 3, &err) != LSC_OK) {
-            rc = usage_error(err.message);
-            goto cleanup;
-        }
+        if (lsc_check_outputs_not_inputs(outs, out_opts, 4, ins, in_opts, 3, err) != LSC_OK)
+            return cli_usage_error(err->message);
     }
-    {
-        struct stat sb;
-        if (strcmp(output, "-") != 0 && stat(output, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
-                fprintf(stderr, "leadscore-train: %s: is a directory\n", output);
-                rc = LSC_EXIT_ERROR;
-                goto cleanup;
-            }
-            if (S_ISREG(sb.st_mode) && !o.force) {
-                fprintf(stderr, "leadscore-train: %s: exists; use --force to replace it\n",
-                        output);
-                rc = LSC_EXIT_ERROR;
-                goto cleanup;
-            }
-        }
+    if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return cli_error("%s: is a directory", t->output);
+        if (S_ISREG(sb.st_mode) && !t->o.force)
+            return cli_error("%s: exists; use --force to replace it", t->output);
     }
-    int verbosity = quiet ? -1 : verbose;
-    struct lsc_log log = {log_stderr, &verbosity};
+    return CLI_EXIT_OK;
+}
+
+/* Both passes over the command line and the checks. */
+static int parse_args(struct train_cli *t, int argc, char **argv, struct lsc_error *err)
+{
+    int c, rc = load_old_models(t, argc, argv, err);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    while ((c = getopt_long(argc, argv, SHORT_OPTS, long_opts, NULL)) != -1)
+        if ((rc = parse_option(t, c, optarg, err)) != CLI_EXIT_OK)
+            return rc;
+    if (optind != argc - 1)
+        return cli_usage_error(optind >= argc ? "an input file is required"
+                                              : "only one input file");
+    t->o.input = argv[optind];
+    set_lists(t);
+    return check_options(t, err);
+}
+
+/* The fit and what is printed after it. */
+static int run(struct train_cli *t, struct lsc_error *err)
+{
+    struct lsc_model *model = NULL;
+    struct lsc_train_summary sum;
+    int rc = CLI_EXIT_OK;
+    int verbosity = t->quiet ? -1 : t->verbose;
+    struct lsc_log log = {cli_log, &verbosity};
     struct cli_progress bar;
-    cli_progress_init(&bar, "reading", quiet, output);
-    o.progress = cli_progress_update;
-    o.progress_userdata = &bar;
-    o.model_output = output; /* saved with --report, --predictions, ... all or none */
-    if (lsc_train(&o, &log, &model, &sum, &err) != LSC_OK) {
+    cli_progress_init(&bar, "reading", t->quiet, t->output);
+    t->o.progress = cli_progress_update;
+    t->o.progress_userdata = &bar;
+    t->o.model_output = t->output; /* saved with --report, --predictions, ... all or none */
+    if (lsc_train(&t->o, &log, &model, &sum, err) != LSC_OK) {
         cli_progress_clear(&bar);
-        rc = fail(&err);
-        if (sum.input_rejected)
-            rc = LSC_EXIT_REJECTED;
-        goto cleanup;
+        rc = cli_fail(err);
+        return sum.input_rejected ? CLI_EXIT_REJECTED : rc;
     }
-    if (!quiet)
-        print_summary(model, &sum, &o, output);
-    if (!quiet)
+    if (!t->quiet) {
+        print_summary(model, &sum, &t->o, t->output);
         print_baseline(model);
-    if (want_table) {
-        FILE *tfp = strcmp(output, "-") == 0 ? stderr : stdout;
+    }
+    if (t->want_table) {
+        FILE *tfp = strcmp(t->output, "-") == 0 ? stderr : stdout;
         print_cv_table(tfp, model);
         print_table(tfp, model);
-        if (lsc_model_write_validation(model, tfp, &err) != LSC_OK) {
-            if (err.file[0] == '\0')
-                snprintf(err.file, sizeof err.file, "%s", tfp == stdout ? "<stdout>" : "<stderr>");
-            rc = fail(&err);
+        if (lsc_model_write_validation(model, tfp, err) != LSC_OK) {
+            if (err->file[0] == '\0')
+                snprintf(err->file, sizeof err->file, "%s", tfp == stdout ? "<stdout>" : "<stderr>");
+            rc = cli_fail(err);
         }
     }
-    if (o.report != NULL && !quiet)
-        fprintf(stderr, "report written to %s\n", o.report);
-cleanup:
+    if (t->o.report != NULL && !t->quiet)
+        fprintf(stderr, "report written to %s\n", t->o.report);
     lsc_model_free(model);
-    lsc_like_free(like);
-    lsc_model_free(like_model);
-    lsc_model_free(baseline);
-    free((void *)ids.items);
-    free((void *)excl.items);
-    free((void *)incl.items);
-    free((void *)num.items);
-    free((void *)cat.items);
-    free((void *)pos.items);
-    free((void *)days.items);
-    lsc_strings_free(na);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct train_cli t;
+    struct lsc_error err;
+    int rc;
+
+    cli_init("leadscore-train", argv);
+    memset(&t, 0, sizeof t);
+    t.output = "models/model.json";
+    lsc_train_options_defaults(&t.o);
+    lsc_error_clear(&err);
+    rc = parse_args(&t, argc, argv, &err);
+    if (rc == CLI_DONE)
+        rc = CLI_EXIT_OK;
+    else if (rc == CLI_EXIT_OK)
+        rc = run(&t, &err);
+    lsc_like_free(t.like);
+    lsc_model_free(t.like_model);
+    lsc_model_free(t.baseline);
+    cli_list_free(&t.ids);
+    cli_list_free(&t.excl);
+    cli_list_free(&t.incl);
+    cli_list_free(&t.num);
+    cli_list_free(&t.cat);
+    cli_list_free(&t.pos);
+    cli_list_free(&t.days);
+    lsc_strings_free(t.na);
     cli_finish(rc);
 }

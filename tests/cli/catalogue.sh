@@ -357,7 +357,9 @@ case_ T59 1 "the model on a full device, --report and --predictions elsewhere (a
     -- "${T[@]}" --force --report t59.html --predictions t59.csv -o /dev/full leads.csv
 absent t59.html "T59"
 absent t59.csv "T59"
-
+printf 'id,visits,source,won,x\033[2Jy\n1,1,web,1,1\n' >t63.csv
+case_ T63 2 "a header with ESC, echoed in a message (escaped: \\x1B)" \
+    '"x\x1B[2Jy"' -- "${T[@]}" --numeric nope -o t63.json t63.csv
 # ---- model files ---------------------------------------------------------------------
 
 "$PY" - <<'PYEOF' || fail "generate the damaged models"
@@ -516,6 +518,12 @@ case_ S29 2 "two outputs of one run name the same file" \
     -- "${S[@]}" -m model.json --label visits --label-positive 5 --compare-json same.json --drift-json ./same.json \
     -o s29.csv new.csv
 absent s29.csv "S29"
+printf 'id,visits,source\nN1,3\0001,web\nN2,4\033[2J,web\n' >s36in.csv
+case_ S36 3 "a NUL byte and an ESC in a value (shown as \\xHH in the error column)" \
+    -o s36.out "2 of 2 rows could not be scored" \
+    -- "${S[@]}" -m model.json -o s36.out s36in.csv
+grep -qF 'not a number: ""3\x001""' s36.out && grep -qF 'not a number: ""4\x1B[2J""' s36.out && ok ||
+    fail "S36: NUL or ESC not shown as \\xHH"
 
 # ---- rule arithmetic (src/rules): beyond +-1e9 points a lead has no rule score ----
 

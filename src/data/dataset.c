@@ -686,6 +686,23 @@ struct merge_ctx {
 
 /* Task k merges the feature columns j with j % ntasks == k (columns are
  * independent, so the result does not depend on the split). */
+/* A dictionary-coded part appended to a column that is raw doubles already
+ * (an earlier part switched it): the values by code; text, as in the
+ * one-threaded load after its switch, marks the column overflowed. */
+static void append_codes_as_raw(struct ds_column *g, const struct dataset *p,
+                                const struct ds_column *c, size_t n0, size_t line0)
+{
+    for (size_t i = 0; i < p->n_rows; i++) {
+        uint32_t code = c->codes[i];
+        double v = code == 0 ? NAN : c->values[code - 1];
+        g->raw[n0 + i] = v;
+        if (code != 0 && isnan(v) && !g->overflow) {
+            g->overflow = 1;
+            g->first_text_line = p->row_line[i] + line0;
+        }
+    }
+}
+
 static void merge_columns(void *ctx, size_t k)
 {
     struct merge_ctx *m = ctx;
@@ -703,12 +720,20 @@ static void merge_columns(void *ctx, size_t k)
         if (!stored(g->role))
             continue;
         g->n_missing += c->n_missing;
-        if (g->raw != NULL) {
+        /* a part that switched to raw doubles on its own (over 65,536
+         * distinct numbers in one chunk) switches the whole column */
+        if (g->raw == NULL && c->raw != NULL && switch_to_raw(g, m->n0, ds->cap) != 0) {
+            m->failed[k] = 1;
+            break;
+        }
+        if (g->raw != NULL && c->raw != NULL) {
             memcpy(g->raw + m->n0, c->raw, rows * sizeof *c->raw);
             if (c->overflow && !g->overflow) {
                 g->overflow = 1;
                 g->first_text_line = c->first_text_line + m->line0;
             }
+        } else if (g->raw != NULL) {
+            append_codes_as_raw(g, p, c, m->n0, m->line0);
         } else if (merge_dict_column(ds, g, p, c, m->n0, m->line0, map) != 0) {
             m->failed[k] = 1;
             break;

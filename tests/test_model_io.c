@@ -639,6 +639,14 @@ static void sd_zero(json_t *r)
 {
     put(column(r, 0), "sd", json_real(0.0));
 }
+static void sd_denormal(json_t *r)
+{
+    put(column(r, 0), "sd", json_real(5e-324));
+}
+static void sd_tiny(json_t *r)
+{
+    put(column(r, 0), "sd", json_real(1e-200));
+}
 static void coef_string(json_t *r)
 {
     put(json_array_get(member_of(r, "features"), 3), "estimate", json_string("1e999"));
@@ -846,7 +854,9 @@ static const struct load_case load_cases[] = {
      "columns[1].levels[2].feature: feature index 4 out of range"},
     {"extra feature", NULL, extra_feature, "features[5]: \"Extra\" belongs to no column"},
     {"median string", NULL, median_string, "columns[0].median: expected a number"},
-    {"sd zero", NULL, sd_zero, "columns[0].sd: must be a finite number > 0"},
+    {"sd zero", NULL, sd_zero, "columns[0].sd: must be a finite number >= 2.22507e-308, got 0"},
+    {"sd denormal", NULL, sd_denormal, "columns[0].sd: must be a finite number >= 2.22507e-308"},
+    {"sd tiny", NULL, sd_tiny, "log-odds per unit (beyond 1e150"},
     {"coefficient string", NULL, coef_string, "features[3].estimate: expected a number"},
     {"duplicate level", NULL, duplicate_level,
      "columns[1].levels[1].name: duplicate level \"Google\""},

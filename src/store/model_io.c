@@ -4,6 +4,7 @@
 #include "model_weighting.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #define READ_CHUNK 65536
 #define PATH_MAX_LEN 128 /* JSON paths in messages, e.g. columns[2].levels[0] */
 #define CHECKSUM_KEY "checksum"
+#define MAX_SLOPE 1e150 /* |coefficient / sd| of a numeric column */
 #define CHECKSUM_PREFIX "sha256:"
 #define CHECKSUM_LEN (sizeof CHECKSUM_PREFIX - 1 + 64) /* "sha256:" and 64 hex digits */
 #define CHECKSUM_MISMATCH "model file was modified or truncated (checksum mismatch)"
@@ -257,14 +259,27 @@ static enum lsc_status validate_numeric(const struct lsc_model *m, size_t j, uns
                            j, isfinite(c->median) ? "mean" : "median");
         goto cleanup;
     }
-    if (!isfinite(c->sd) || !(c->sd > 0.0)) {
+    /* a denormal sd (5e-324) turns an ordinary value into an infinite score */
+    if (!isfinite(c->sd) || !(c->sd >= DBL_MIN)) {
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
-                           "columns[%zu].sd: must be a finite number > 0, got %g", j, c->sd);
+                           "columns[%zu].sd: must be a finite number >= %g, got %g", j, DBL_MIN,
+                           c->sd);
         goto cleanup;
     }
     snprintf(path, sizeof path, "columns[%zu].feature", j);
     st = claim_feature(m, used, c->feature, path, file, err);
-    if (st != LSC_OK || c->missing_feature == LSC_NO_FEATURE)
+    if (st != LSC_OK)
+        goto cleanup;
+    /* points per unit of the column: bounded, so any value within 1e150 of
+     * the mean (every training value, by far) gives a finite score */
+    if (!(fabs(m->coef[c->feature]) / c->sd <= MAX_SLOPE)) {
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "columns[%zu].sd: %g with coefficient %g gives %g log-odds per unit "
+                           "(beyond 1e150: an ordinary value could make the score non-finite)",
+                           j, c->sd, m->coef[c->feature], fabs(m->coef[c->feature]) / c->sd);
+        goto cleanup;
+    }
+    if (c->missing_feature == LSC_NO_FEATURE)
         goto cleanup;
     snprintf(path, sizeof path, "columns[%zu].missing_feature", j);
     st = claim_feature(m, used, c->missing_feature, path, file, err);

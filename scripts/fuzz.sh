@@ -27,7 +27,7 @@ fi
 build=build-fuzz
 CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEADSCORE_FUZZ=ON \
     -DLEADSCORE_TESTS=OFF >/dev/null
-fuzzers=(fuzz_csv_reader fuzz_model_load fuzz_rules)
+fuzzers=(fuzz_csv_reader fuzz_model_load fuzz_rules fuzz_score)
 cmake --build "$build" -j "$(nproc)" --target "${fuzzers[@]}"
 
 mkdir -p "$build/artifacts"
@@ -38,6 +38,7 @@ for f in "${fuzzers[@]}"; do
     csv_reader) dict=tests/fuzz/csv.dict ;;
     model_load) dict=tests/fuzz/json.dict ;;
     rules) dict=tests/fuzz/rules.dict ;;
+    score) dict=tests/fuzz/csv.dict ;;
     esac
     mkdir -p "$build/corpus/$f"
     echo "== $f: ${secs}s"

@@ -131,3 +131,12 @@ void cli_list_free(struct cli_list *l)
     l->items = NULL;
     l->count = 0;
 }
+
+int cli_option_status(int bad_alloc, enum lsc_status st, const struct lsc_error *err)
+{
+    if (bad_alloc)
+        return cli_error("out of memory");
+    if (st != LSC_OK)
+        return cli_usage_error(err->message);
+    return CLI_EXIT_OK;
+}

@@ -54,6 +54,10 @@ int cli_error(const char *fmt, ...)
  * for names from an export printed in a summary. */
 const char *cli_shown(const char *s, char *buf, size_t size);
 
+/* The end of one option's parse: "out of memory" (exit 1) after a failed
+ * list allocation, the parse error as a usage error (exit 2), or CLI_EXIT_OK. */
+int cli_option_status(int bad_alloc, enum lsc_status st, const struct lsc_error *err);
+
 struct cli_list {
     const char **items;
     size_t count;

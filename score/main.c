@@ -322,11 +322,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
-    if (bad_alloc)
-        return cli_error("out of memory");
-    if (st != LSC_OK)
-        return cli_usage_error(err->message);
-    return CLI_EXIT_OK;
+    return cli_option_status(bad_alloc, st, err);
 }
 
 /* Checks of a scoring run (not --emit-*) that need every option. */

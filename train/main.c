@@ -506,11 +506,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }
-    if (bad_alloc)
-        return cli_error("out of memory");
-    if (st != LSC_OK)
-        return cli_usage_error(err->message);
-    return CLI_EXIT_OK;
+    return cli_option_status(bad_alloc, st, err);
 }
 
 /* With --like, a list given here replaces the old model's. */

@@ -29,9 +29,14 @@ static void single_blas_thread(char **argv)
     if (getenv("OPENBLAS_NUM_THREADS") != NULL || getenv("GOTO_NUM_THREADS") != NULL ||
         getenv("OMP_NUM_THREADS") != NULL)
         return;
-    if (setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
+    /* the path, not /proc/self/exe itself: under valgrind the link reads as
+     * the program but an exec of it would start valgrind's tool */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || (size_t)n >= sizeof self - 1 || setenv("OPENBLAS_NUM_THREADS", "1", 1) != 0)
         return;
-    execv("/proc/self/exe", argv);
+    self[n] = '\0';
+    execv(self, argv);
 }
 
 void cli_init(const char *program, char **argv)

@@ -84,7 +84,7 @@ static const char usage_text2[] =
     "\n"
     "Scoring inside the database and other tools (docs/sql.md); no INPUT then:\n"
     "      --emit-sql DIALECT    print one SQL SELECT that scores the table given\n"
-    "                            with --table: postgres (also for DuckDB) or sqlite;\n"
+    "                            with --table: postgres or sqlite (DuckDB: not yet);\n"
     "                            columns: the id columns, probability, score,\n"
     "                            tier, error (to stdout or -o FILE); \"days since\"\n"
     "                            features use --as-of (default today) as a constant\n"

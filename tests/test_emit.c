@@ -86,7 +86,7 @@ static void test_dialects(void **state)
         int ok;
         enum lsc_sql_dialect d;
     } cases[] = {{"postgres", 1, LSC_SQL_POSTGRES}, {"PostgreSQL", 1, LSC_SQL_POSTGRES},
-                 {"duckdb", 1, LSC_SQL_POSTGRES},   {"sqlite", 1, LSC_SQL_SQLITE},
+                 {"duckdb", 0, LSC_SQL_POSTGRES},   {"sqlite", 1, LSC_SQL_SQLITE},
                  {"SQLite3", 1, LSC_SQL_SQLITE},    {"oracle", 0, LSC_SQL_POSTGRES},
                  {"", 0, LSC_SQL_POSTGRES},         {"postgresq", 0, LSC_SQL_POSTGRES},
                  {"sqlite33", 0, LSC_SQL_POSTGRES}};

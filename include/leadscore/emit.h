@@ -22,7 +22,7 @@ extern "C" {
 
 enum lsc_sql_dialect { LSC_SQL_POSTGRES = 0, LSC_SQL_SQLITE = 1 };
 
-/* "postgres" (also "postgresql", "duckdb") or "sqlite" (also "sqlite3"),
+/* "postgres" (also "postgresql") or "sqlite" (also "sqlite3"),
  * case ignored. Returns 1 and sets *out, or 0. */
 int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out);
 

@@ -36,7 +36,6 @@ int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out)
         enum lsc_sql_dialect d;
     } names[] = {{"postgres", LSC_SQL_POSTGRES},
                  {"postgresql", LSC_SQL_POSTGRES},
-                 {"duckdb", LSC_SQL_POSTGRES},
                  {"sqlite", LSC_SQL_SQLITE},
                  {"sqlite3", LSC_SQL_SQLITE}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

@@ -875,7 +875,7 @@ static const struct load_case load_cases[] = {
     {"feature twice", NULL, feature_twice,
      "columns[0].missing_feature: feature index 1 is used by more than one"},
     {"unknown type", NULL, unknown_type,
-     "columns[0].type: expected \"numeric\" or \"categorical\""},
+     "columns[0].type: expected \"numeric\", \"binned\" or \"categorical\""},
     {"duplicate column", NULL, duplicate_column,
      "columns[1].name: duplicate column name \"Total Time\""},
     {"column null", NULL, not_an_object_column, "columns[0]: expected an object"},

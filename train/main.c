@@ -99,6 +99,14 @@ static const char usage_text2[] =
     "      --cv-1se              the largest LAMBDA within one standard error of the\n"
     "                            best (default: the best)\n"
     "\n"
+    "Binned model and points sheet (docs/points.md):\n"
+    "      --bins N              cut each numeric column into about N quantile bins\n"
+    "                            (missing values their own bin) instead of one\n"
+    "                            linear term: shapes such as \"the 3rd visit matters,\n"
+    "                            the 30th does not\"; the penalty ties neighbouring\n"
+    "                            bins together (10 is a good start; with --cv)\n"
+    "      --min-bin-share S     no bin with fewer than S of the rows (default 0.5/N)\n"
+    "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
     "                            in COL (YYYY-MM-DD; empty: missing) (repeatable)\n"
@@ -128,7 +136,8 @@ enum {
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
-    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD
+    OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
+    OPT_MINBINSHARE
 };
 
 static const struct option long_opts[] = {
@@ -175,6 +184,8 @@ static const struct option long_opts[] = {
     {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"bins", required_argument, NULL, OPT_BINS},
+    {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {NULL, 0, NULL, 0},
 };
 
@@ -503,6 +514,8 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_L1RATIO: st = lsc_parse_double(arg, "--l1-ratio", &o->l1_ratio, err); break;
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
     case OPT_CV1SE: o->cv_one_se = 1; break;
+    case OPT_BINS: st = lsc_parse_size(arg, "--bins", &o->bins, err); break;
+    case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
     }

@@ -83,6 +83,12 @@ struct lsc_train_options {
                                      chosen by stratified K-fold CV */
     int cv_metric;                /* 0: mean log-loss (default), 1: AUC */
     int cv_one_se;                /* the one-standard-error rule */
+    /* binned (additive) model, docs/points.md: numeric columns cut into
+     * about `bins` quantile bins (0: linear terms, the default), none with
+     * fewer than min_bin_share of the rows (0: half a quantile bin); the
+     * penalty then ties neighbouring bins together */
+    size_t bins;
+    double min_bin_share;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -384,3 +384,17 @@ long lsc_civil_day_number(int year, int month, int day)
     long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
 }
+
+int lsc_format_shortest(double x, char *buf, size_t size)
+{
+    int n = 0;
+    for (int d = 1; d <= 17; d++) {
+        n = snprintf(buf, size, "%.*g", d, x);
+        if (n < 0 || (size_t)n >= size || strtod(buf, NULL) == x)
+            break;
+    }
+    /* 1200, not 1.2e+03: whole numbers in plain digits */
+    if (n > 0 && strchr(buf, 'e') != NULL && fabs(x) >= 1.0 && fabs(x) < 1e15 && x == floor(x))
+        n = snprintf(buf, size, "%.0f", x);
+    return n;
+}

@@ -63,4 +63,8 @@ int lsc_csv_put_field(FILE *fp, const char *s, size_t len);
  * days_from_civil; exact for every year). */
 long lsc_civil_day_number(int year, int month, int day);
 
+/* x in the fewest significant digits that read back as x ("0.1", not
+ * "0.10000000000000001"); returns the length written. */
+int lsc_format_shortest(double x, char *buf, size_t size);
+
 #endif

@@ -161,7 +161,7 @@ enum lsc_status lsc_drift_ref_build(struct lsc_model *m, const struct dataset *d
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         struct drift_dist *d = &ref->columns[j];
-        if (c->type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(c)) {
             st = build_numeric(d, &ds->cols[col_src[j]], rows, n, buf, err);
             if (st != LSC_OK)
                 goto cleanup;
@@ -238,7 +238,7 @@ json_t *lsc_drift_ref_to_json(const struct lsc_model *m)
     bad |= set(o, "columns", a);
     for (size_t j = 0; j < ref->n_columns && !bad; j++)
         bad |= json_array_append_new(a, dist_json(&ref->columns[j], m->columns[j].name,
-                                                  m->columns[j].type == LSC_COL_NUMERIC)) != 0;
+                                                  lsc_col_is_numeric(&m->columns[j]))) != 0;
     if (bad) {
         json_decref(o);
         return NULL;
@@ -366,7 +366,7 @@ enum lsc_status lsc_drift_ref_from_json(struct lsc_model *m, const json_t *obj, 
             st = bad_field(file, p, "name: expected the model column of the same position", err);
             goto cleanup;
         }
-        int numeric = c->type == LSC_COL_NUMERIC;
+        int numeric = lsc_col_is_numeric(c);
         if ((st = read_dist(o, p, numeric, 1, &ref->columns[j], file, err)) != LSC_OK)
             goto cleanup;
         if (!numeric && ref->columns[j].n_shares != c->n_levels) {
@@ -387,7 +387,7 @@ cleanup:
 static size_t n_counts(const struct lsc_model *m, size_t j)
 {
     const struct drift_dist *d = &m->drift->columns[j];
-    return m->columns[j].type == LSC_COL_NUMERIC ? d->n_shares + 1 : m->columns[j].n_levels + 1;
+    return lsc_col_is_numeric(&m->columns[j]) ? d->n_shares + 1 : m->columns[j].n_levels + 1;
 }
 
 enum lsc_status lsc_drift_batch_init(struct drift_batch *b, const struct lsc_model *m,
@@ -427,7 +427,7 @@ void lsc_drift_batch_commit(struct drift_batch *b, double prob)
     for (size_t j = 0; j < b->m->n_columns; j++) {
         double v = b->scratch[j];
         size_t k;
-        if (b->m->columns[j].type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(&b->m->columns[j])) {
             const struct drift_dist *d = &ref->columns[j];
             k = isnan(v) ? d->n_shares : lsc_drift_bin(d->edges, d->n_edges, v);
         } else {
@@ -455,7 +455,7 @@ static size_t shares_of(const struct drift_batch *b, size_t j, double *e, double
     for (size_t i = 0; i < k; i++) {
         a[i] = (double)b->counts[j][i] / n;
         e[i] = i < d->n_shares ? d->shares[i]
-                               : (b->m->columns[j].type == LSC_COL_NUMERIC ? d->missing : 0.0);
+                               : (lsc_col_is_numeric(&b->m->columns[j]) ? d->missing : 0.0);
     }
     return k;
 }
@@ -549,14 +549,14 @@ static json_t *dist_report(const struct drift_batch *b, size_t j, double psi, do
     if (j != SIZE_MAX) {
         bad |= set(o, "name", json_string(m->columns[j].name));
         bad |= set(o, "type",
-                   json_string(m->columns[j].type == LSC_COL_NUMERIC ? "numeric" : "categorical"));
+                   json_string(lsc_col_is_numeric(&m->columns[j]) ? "numeric" : "categorical"));
     }
     bad |= set(o, "psi", json_real(psi));
     bad |= set(o, "bins", bins);
     for (size_t i = 0; i < n && !bad; i++) {
         if (j == SIZE_MAX) {
             edge_label(label, sizeof label, ref->score.edges, ref->score.n_edges, i);
-        } else if (m->columns[j].type == LSC_COL_NUMERIC) {
+        } else if (lsc_col_is_numeric(&m->columns[j])) {
             const struct drift_dist *d = &ref->columns[j];
             if (i == d->n_shares)
                 snprintf(label, sizeof label, LSC_LEVEL_MISSING);

@@ -21,6 +21,9 @@ void lsc_encoder_clear(struct lsc_model *m)
         lsc_free(c->level_count);
         lsc_dict_free(c->lookup);
         lsc_free(c->source);
+        lsc_free(c->cuts);
+        lsc_free(c->bin_feature);
+        lsc_free(c->bin_count);
     }
     lsc_free(m->columns);
     m->columns = NULL;
@@ -49,42 +52,57 @@ static void drop_levels(struct lsc_column_enc *c)
     lsc_free(c->levels);
     lsc_free(c->level_count);
     lsc_free(c->level_feature);
+    lsc_free(c->cuts);
+    lsc_free(c->bin_feature);
+    lsc_free(c->bin_count);
     memset(c, 0, sizeof *c);
 }
 
-static char *feature_name(const char *col, const char *level)
+static char *feature_name(const char *col, const char *sep, const char *level)
 {
-    size_t a = strlen(col), b = level ? strlen(level) : 0;
-    char *s = lsc_malloc(a + b + 2);
+    size_t a = strlen(col), b = level ? strlen(level) : 0, c = level ? strlen(sep) : 0;
+    char *s = lsc_malloc(a + b + c + 1);
     if (s == NULL)
         return NULL;
     memcpy(s, col, a);
     if (level != NULL) {
-        s[a] = '=';
-        memcpy(s + a + 1, level, b);
-        s[a + 1 + b] = '\0';
-    } else {
-        s[a] = '\0';
+        memcpy(s + a, sep, c);
+        memcpy(s + a + c, level, b);
     }
+    s[a + b + c] = '\0';
     return s;
 }
 
-/* Appends a feature name; returns its index or LSC_NO_FEATURE on failure. */
-static size_t add_feature(struct lsc_model *m, size_t *cap, const char *col, const char *level)
+/* Appends a feature name (taking it); its index or LSC_NO_FEATURE. */
+static size_t add_name(struct lsc_model *m, size_t *cap, char *name)
 {
-    if (m->n_features == *cap) {
+    if (name != NULL && m->n_features == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
         char **f = lsc_reallocarray(m->feature_names, ncap, sizeof *f);
-        if (f == NULL)
+        if (f == NULL) {
+            lsc_free(name);
             return LSC_NO_FEATURE;
+        }
         m->feature_names = f;
         *cap = ncap;
     }
-    char *name = feature_name(col, level);
     if (name == NULL)
         return LSC_NO_FEATURE;
     m->feature_names[m->n_features] = name;
     return m->n_features++;
+}
+
+/* "Column" or "Column=Level". */
+static size_t add_feature(struct lsc_model *m, size_t *cap, const char *col, const char *level)
+{
+    return add_name(m, cap, feature_name(col, "=", level));
+}
+
+/* A bin step: "Column>=5". */
+static size_t add_step_feature(struct lsc_model *m, size_t *cap, const char *col,
+                               const char *label)
+{
+    return add_name(m, cap, feature_name(col, "", label));
 }
 
 struct value_count {
@@ -345,10 +363,205 @@ cleanup:
     return st;
 }
 
+/* ---- bins (--bins) ---------------------------------------------------- */
+
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The column's non-missing values over rows as ascending (value, count)
+ * pairs; *nv pairs, *k values in all. */
+static enum lsc_status value_counts(const struct ds_column *src, const size_t *rows, size_t n,
+                                    struct value_count **out, size_t *nv, size_t *k,
+                                    struct lsc_error *err)
+{
+    size_t cap = src->raw == NULL ? lsc_dict_size(src->dict) + 1 : n + 1;
+    struct value_count *vc = lsc_calloc(cap, sizeof *vc);
+    double *v = src->raw != NULL ? lsc_malloc((n ? n : 1) * sizeof *v) : NULL;
+    size_t m = 0;
+    *out = NULL;
+    *nv = *k = 0;
+    if (vc == NULL || (src->raw != NULL && v == NULL)) {
+        lsc_free(vc);
+        lsc_free(v);
+        return lsc_error_nomem(err);
+    }
+    if (src->raw == NULL) {
+        for (size_t i = 0; i < n; i++) {
+            uint32_t code = src->codes[row_at(rows, i)];
+            if (code != 0)
+                vc[code].count++;
+        }
+        for (size_t code = 1; code < cap; code++)
+            if (vc[code].count > 0) {
+                vc[m].value = src->values[code - 1];
+                vc[m++].count = vc[code].count;
+            }
+        qsort(vc, m, sizeof *vc, by_value);
+    } else {
+        size_t nn = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!isnan(src->raw[row_at(rows, i)]))
+                v[nn++] = src->raw[row_at(rows, i)];
+        qsort(v, nn, sizeof *v, by_double);
+        for (size_t i = 0; i < nn; i++) {
+            if (m == 0 || vc[m - 1].value != v[i])
+                vc[m++].value = v[i];
+            vc[m - 1].count++;
+        }
+        lsc_free(v);
+    }
+    for (size_t i = 0; i < m; i++)
+        *k += vc[i].count;
+    *out = vc;
+    *nv = m;
+    return LSC_OK;
+}
+
+/* The roundest number r with lo < r <= hi (fewest significant digits; 0
+ * when it fits), so a cut reads "Total Visits >= 5", not ">= 4.999". */
+static double round_cut(double lo, double hi)
+{
+    char buf[40];
+    if (lo < 0.0 && hi >= 0.0)
+        return 0.0;
+    for (int d = 1; d <= 17; d++) {
+        double scale = pow(10.0, floor(log10(fabs(hi))) - d + 1);
+        double r = (floor(lo / scale) + 1.0) * scale;
+        snprintf(buf, sizeof buf, "%.*e", d - 1, r);
+        r = strtod(buf, NULL);
+        if (r > lo && r <= hi)
+            return r;
+    }
+    return hi;
+}
+
+/* Quantile cuts: about nbins bins of equal counts, none below min_count
+ * rows (ties keep a value in one bin). Returns the number of cuts. */
+static size_t choose_cuts(const struct value_count *vc, size_t nv, size_t k, size_t nbins,
+                          size_t min_count, double *cuts)
+{
+    size_t ncut = 0, cum = 0, last = 0, next = 1;
+    for (size_t i = 0; i < nv; i++) {
+        double target = (double)k * (double)next / (double)nbins;
+        if (i > 0 && next < nbins && (double)cum >= target && cum - last >= min_count &&
+            k - cum >= min_count) {
+            cuts[ncut++] = round_cut(vc[i - 1].value, vc[i].value);
+            last = cum;
+            while (next < nbins && (double)cum >= (double)k * (double)next / (double)nbins)
+                next++;
+        }
+        cum += vc[i].count;
+    }
+    return ncut;
+}
+
+/* Cuts the numeric column c (already fitted by fit_numeric) into bins. */
+static enum lsc_status fit_bins(const struct ds_column *src, const size_t *rows, size_t n,
+                                const struct lsc_bin_opts *bo, struct lsc_column_enc *c,
+                                struct lsc_error *err)
+{
+    struct value_count *vc = NULL;
+    size_t nv = 0, k = 0;
+    enum lsc_status st = value_counts(src, rows, n, &vc, &nv, &k, err);
+    if (st != LSC_OK)
+        return st;
+    size_t min_count = (size_t)ceil(bo->min_share * (double)k);
+    c->cuts = lsc_calloc(bo->bins, sizeof *c->cuts);
+    c->bin_count = lsc_calloc(bo->bins + 1, sizeof *c->bin_count);
+    if (c->cuts == NULL || c->bin_count == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    c->n_cuts = choose_cuts(vc, nv, k, bo->bins, min_count ? min_count : 1, c->cuts);
+    for (size_t i = 0; i < nv; i++)
+        c->bin_count[lsc_bin_of(c->cuts, c->n_cuts, vc[i].value)] += vc[i].count;
+    c->missing_count = n - k;
+    c->type = LSC_COL_BINNED;
+cleanup:
+    lsc_free(vc);
+    return st;
+}
+
+/* A binned column's features: a step per cut ("Col>=cut"), then the
+ * missing indicator when training rows have missing values. */
+static enum lsc_status add_bin_features(struct lsc_model *m, size_t *fcap,
+                                        struct lsc_column_enc *c, int has_missing,
+                                        struct lsc_error *err)
+{
+    char label[64];
+    c->bin_feature = lsc_calloc(c->n_cuts ? c->n_cuts : 1, sizeof *c->bin_feature);
+    if (c->bin_feature == NULL)
+        return lsc_error_nomem(err);
+    c->feature = LSC_NO_FEATURE;
+    for (size_t b = 0; b < c->n_cuts; b++) {
+        lsc_format_shortest(c->cuts[b], label + 2, sizeof label - 2);
+        label[0] = '>';
+        label[1] = '=';
+        c->bin_feature[b] = add_step_feature(m, fcap, c->name, label);
+        if (c->bin_feature[b] == LSC_NO_FEATURE)
+            return lsc_error_nomem(err);
+    }
+    c->missing_feature = LSC_NO_FEATURE;
+    if (has_missing) {
+        c->missing_feature = add_feature(m, fcap, c->name, LSC_LEVEL_MISSING);
+        if (c->missing_feature == LSC_NO_FEATURE)
+            return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
+/* The model features of column c: steps of a binned column, the value and
+ * missing indicator of a numeric one, the non-reference levels of a
+ * categorical one. */
+static enum lsc_status add_column_features(struct lsc_model *m, size_t *fcap,
+                                           struct lsc_column_enc *c, int numeric,
+                                           struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (numeric && c->n_cuts > 0) {
+        st = add_bin_features(m, fcap, c, c->missing_feature != LSC_NO_FEATURE, err);
+    } else if (numeric) {
+        c->type = LSC_COL_NUMERIC;
+        int has_missing = c->missing_feature != LSC_NO_FEATURE;
+        c->feature = add_feature(m, fcap, c->name, NULL);
+        c->missing_feature = LSC_NO_FEATURE;
+        if (c->feature == LSC_NO_FEATURE)
+            return lsc_error_nomem(err);
+        if (has_missing) {
+            c->missing_feature = add_feature(m, fcap, c->name, LSC_LEVEL_MISSING);
+            if (c->missing_feature == LSC_NO_FEATURE)
+                return lsc_error_nomem(err);
+        }
+    } else {
+        c->type = LSC_COL_CATEGORICAL;
+        for (size_t k = 0; k < c->n_levels; k++) {
+            c->level_feature[k] = LSC_NO_FEATURE;
+            if (k == c->reference)
+                continue;
+            c->level_feature[k] = add_feature(m, fcap, c->name, c->levels[k]);
+            if (c->level_feature[k] == LSC_NO_FEATURE)
+                return lsc_error_nomem(err);
+        }
+    }
+    return st;
+}
+
 enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
                             size_t min_level_count, const struct lsc_log *log,
                             struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
                             struct lsc_error *err)
+{
+    return lsc_encoder_fit_binned(ds, rows, n, min_level_count, NULL, log, m, col_src, stats, err);
+}
+
+enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *rows, size_t n,
+                                   size_t min_level_count, const struct lsc_bin_opts *bins,
+                                   const struct lsc_log *log, struct lsc_model *m,
+                                   size_t **col_src, struct encoder_stats *stats,
+                                   struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     double *buf = NULL;
@@ -388,8 +601,14 @@ enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, si
         int kept = 0;
         if (numeric) {
             st = fit_numeric(src, rows, n, c, buf, &kept, log, err);
+            if (st == LSC_OK && kept && bins != NULL && bins->bins >= 2)
+                st = fit_bins(src, rows, n, bins, c, err);
             if (st != LSC_OK)
                 goto cleanup;
+            if (kept && bins != NULL && bins->bins >= 2 && c->n_cuts == 0)
+                lsc_logf(log, LSC_LOG_NOTE,
+                         "column \"%s\": no bin of at least %g%% of the rows, kept linear",
+                         src->name, 100.0 * bins->min_share);
         } else if (!categorical_ok || src->overflow) {
             lsc_logf(log, LSC_LOG_NOTE,
                      "dropped column \"%s\": more than %u distinct values, not all numbers "
@@ -421,35 +640,9 @@ enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, si
         m->n_columns++; /* owned by m from here, so cleanup frees it */
         src_of[m->n_columns - 1] = j;
         stats->columns_used++;
-        if (numeric) {
-            c->type = LSC_COL_NUMERIC;
-            int has_missing = c->missing_feature != LSC_NO_FEATURE;
-            c->feature = add_feature(m, &fcap, src->name, NULL);
-            c->missing_feature = LSC_NO_FEATURE;
-            if (c->feature == LSC_NO_FEATURE) {
-                st = lsc_error_nomem(err);
-                goto cleanup;
-            }
-            if (has_missing) {
-                c->missing_feature = add_feature(m, &fcap, src->name, LSC_LEVEL_MISSING);
-                if (c->missing_feature == LSC_NO_FEATURE) {
-                    st = lsc_error_nomem(err);
-                    goto cleanup;
-                }
-            }
-        } else {
-            c->type = LSC_COL_CATEGORICAL;
-            for (size_t k = 0; k < c->n_levels; k++) {
-                c->level_feature[k] = LSC_NO_FEATURE;
-                if (k == c->reference)
-                    continue;
-                c->level_feature[k] = add_feature(m, &fcap, src->name, c->levels[k]);
-                if (c->level_feature[k] == LSC_NO_FEATURE) {
-                    st = lsc_error_nomem(err);
-                    goto cleanup;
-                }
-            }
-        }
+        st = add_column_features(m, &fcap, c, numeric, err);
+        if (st != LSC_OK)
+            goto cleanup;
     }
     if (m->n_features > MAX_FEATURES) {
         /* the Newton step works on a dense p x p matrix (several, with

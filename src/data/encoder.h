@@ -27,6 +27,21 @@ enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, si
                             struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
                             struct lsc_error *err);
 
+/* Binning of numeric columns (--bins): about `bins` quantile bins, none
+ * holding fewer than min_share of the non-missing training values. */
+struct lsc_bin_opts {
+    size_t bins;
+    double min_share;
+};
+
+/* The same, numeric columns cut into bins (model_def.h LSC_COL_BINNED)
+ * when bins is non-NULL with bins->bins >= 2. */
+enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *rows, size_t n,
+                                   size_t min_level_count, const struct lsc_bin_opts *bins,
+                                   const struct lsc_log *log, struct lsc_model *m,
+                                   size_t **col_src, struct encoder_stats *stats,
+                                   struct lsc_error *err);
+
 /* Frees the schema part of a model (columns and feature names). */
 void lsc_encoder_clear(struct lsc_model *m);
 

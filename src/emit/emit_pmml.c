@@ -263,6 +263,10 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
+    if (lsc_model_first_binned(m) != SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--emit-pmml: binned models (--bins) are not written as PMML yet; "
+                             "use --emit-sql or the points sheet (leadscore-train --emit-rules)");
     /* "days since" needs the scoring day and an account count the whole
      * batch: PMML has neither (a frozen as-of date would give scores that
      * drift from leadscore-score's day by day) */

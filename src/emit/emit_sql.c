@@ -592,6 +592,11 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
+    if (lsc_model_first_binned(m) != SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--emit-sql: binned models (--bins) are not written as SQL yet; "
+                             "use the points sheet (leadscore-train --emit-rules) with --rules "
+                             "--emit-sql");
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");

@@ -62,15 +62,20 @@ int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *
         const struct lsc_column_enc *c = &old->columns[j];
         const struct ds_column *d = &ds->cols[src[j]];
         int missing = d->raw != NULL ? isnan(d->raw[row]) : d->codes[row] == 0;
-        if (c->type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(c)) {
             double x = c->median;
             if (!missing) {
                 x = lsc_ds_value(d, row);
                 if (isnan(x))
                     return 0; /* text */
             }
-            e += old->coef[c->feature] * ((x - c->mean) / c->sd);
-            if (c->missing_feature != LSC_NO_FEATURE && missing)
+            if (c->type == LSC_COL_BINNED)
+                e += missing && c->missing_feature != LSC_NO_FEATURE
+                         ? old->coef[c->missing_feature]
+                         : lsc_bin_effect(old, c, lsc_bin_of(c->cuts, c->n_cuts, x));
+            else
+                e += old->coef[c->feature] * ((x - c->mean) / c->sd);
+            if (c->type == LSC_COL_NUMERIC && c->missing_feature != LSC_NO_FEATURE && missing)
                 e += old->coef[c->missing_feature];
             continue;
         }

@@ -18,9 +18,12 @@ void lsc_design_free(struct design *d)
     for (size_t j = 0; j < d->q; j++)
         lsc_free(d->dense[j].table);
     lsc_free(d->dense);
-    for (size_t c = 0; c < d->nc; c++)
+    for (size_t c = 0; c < d->nc; c++) {
         lsc_free(d->cats[c].map);
+        lsc_free(d->cats[c].own);
+    }
     lsc_free(d->cats);
+    lsc_free(d->steps);
     memset(d, 0, sizeof *d);
 }
 
@@ -29,6 +32,94 @@ static double encode_dense(const struct design_dense *f, double v)
     if (f->indicator)
         return isnan(v) ? 1.0 : 0.0;
     return ((isnan(v) ? f->median : v) - f->mean) / f->sd;
+}
+
+/* The bin-space feature of bin b (0..n_cuts) or of a missing value (b =
+ * SIZE_MAX): -1 for the reference (lowest) bin. */
+static int32_t bin_feature(const struct lsc_column_enc *c, size_t b)
+{
+    if (b == SIZE_MAX) {
+        if (c->missing_feature != LSC_NO_FEATURE)
+            return (int32_t)c->missing_feature;
+        b = lsc_bin_of(c->cuts, c->n_cuts, c->median);
+    }
+    return b == 0 ? -1 : (int32_t)c->bin_feature[b - 1];
+}
+
+/* A binned column's block: dictionary columns map their codes; raw columns
+ * get codes of their own (0 missing, 1 + bin), one per dataset row. */
+static enum lsc_status build_binned(struct design *d, const struct dataset *ds,
+                                    const struct lsc_column_enc *c, const struct ds_column *src,
+                                    struct lsc_error *err)
+{
+    struct design_cat *cb = &d->cats[d->nc];
+    size_t ncodes = src->raw == NULL ? lsc_dict_size(src->dict) + 1 : c->n_cuts + 2;
+    cb->map = lsc_calloc(ncodes, sizeof *cb->map);
+    if (src->raw != NULL)
+        cb->own = lsc_calloc(ds->n_rows ? ds->n_rows : 1, sizeof *cb->own);
+    if (cb->map == NULL || (src->raw != NULL && cb->own == NULL)) {
+        lsc_free(cb->map);
+        lsc_free(cb->own);
+        cb->map = NULL;
+        cb->own = NULL;
+        return lsc_error_nomem(err);
+    }
+    d->nc++;
+    cb->map[0] = bin_feature(c, SIZE_MAX);
+    if (src->raw == NULL) {
+        cb->codes = src->codes;
+        for (size_t k = 1; k < ncodes; k++)
+            cb->map[k] = bin_feature(c, lsc_bin_of(c->cuts, c->n_cuts, src->values[k - 1]));
+    } else {
+        for (size_t b = 0; b <= c->n_cuts; b++)
+            cb->map[b + 1] = bin_feature(c, b);
+        for (size_t i = 0; i < ds->n_rows; i++)
+            cb->own[i] = isnan(src->raw[i])
+                             ? 0u
+                             : (uint32_t)(1 + lsc_bin_of(c->cuts, c->n_cuts, src->raw[i]));
+        cb->codes = cb->own;
+    }
+    d->steps[d->ns].feature = c->bin_feature;
+    d->steps[d->ns++].n = c->n_cuts;
+    return LSC_OK;
+}
+
+void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out)
+{
+    memcpy(out, beta, d->p * sizeof *out);
+    for (size_t s = 0; s < d->ns; s++) {
+        double acc = 0.0;
+        for (size_t k = 0; k < d->steps[s].n; k++) {
+            acc += beta[d->steps[s].feature[k]];
+            out[d->steps[s].feature[k]] = acc;
+        }
+    }
+}
+
+/* v[f_k] = sum of v[f_j] over j >= k within each step group (stride apart). */
+static void suffix_sums(const struct design *d, double *v, size_t stride)
+{
+    for (size_t s = 0; s < d->ns; s++) {
+        double acc = 0.0;
+        for (size_t k = d->steps[s].n; k-- > 0;) {
+            acc += v[d->steps[s].feature[k] * stride];
+            v[d->steps[s].feature[k] * stride] = acc;
+        }
+    }
+}
+
+void lsc_design_to_steps(const struct design *d, double *g, double *H)
+{
+    size_t p = d->p;
+    if (d->ns == 0)
+        return;
+    suffix_sums(d, g, 1);
+    if (H == NULL)
+        return;
+    for (size_t j = 0; j < p; j++) /* rows of each column */
+        suffix_sums(d, H + j, p);
+    for (size_t i = 0; i < p; i++) /* columns of each row */
+        suffix_sums(d, H + i * p, 1);
 }
 
 enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
@@ -41,16 +132,18 @@ enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
     d->rows = rows;
     d->p = m->n_features;
     d->y = ds->y;
-    size_t q = 0, nc = 0;
+    size_t q = 0, nc = 0, ns = 0;
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type == LSC_COL_NUMERIC)
             q += m->columns[j].missing_feature != LSC_NO_FEATURE ? 2u : 1u;
         else
             nc++;
+        ns += m->columns[j].type == LSC_COL_BINNED;
     }
     d->dense = lsc_calloc(q ? q : 1, sizeof *d->dense);
     d->cats = lsc_calloc(nc ? nc : 1, sizeof *d->cats);
-    if (d->dense == NULL || d->cats == NULL) {
+    d->steps = lsc_calloc(ns ? ns : 1, sizeof *d->steps);
+    if (d->dense == NULL || d->cats == NULL || d->steps == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -81,6 +174,10 @@ enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
                         f->table[k] = encode_dense(f, src->values[k - 1]);
                 }
             }
+        } else if (c->type == LSC_COL_BINNED) {
+            st = build_binned(d, ds, c, src, err);
+            if (st != LSC_OK)
+                goto cleanup;
         } else {
             struct design_cat *cb = &d->cats[d->nc];
             size_t ncodes = lsc_dict_size(src->dict) + 1;
@@ -187,10 +284,22 @@ enum lsc_status lsc_design_linear_loss(const struct design *d, const double *bet
         lsc_free(part);
         return lsc_error_nomem(err);
     }
+    double *bb = NULL;
+    if (d->ns > 0) {
+        if ((bb = lsc_malloc(d->p * sizeof *bb)) == NULL) {
+            lsc_free(xb);
+            lsc_free(bd);
+            lsc_free(part);
+            return lsc_error_nomem(err);
+        }
+        lsc_design_steps_to_bins(d, beta, bb);
+        beta = bb;
+    }
     for (size_t j = 0; j < d->q; j++)
         bd[j] = beta[d->dense[j].feature];
     struct linear_task t = {d, beta, bd, eta, xb, nt, loss ? part : NULL};
     lsc_parallel_run(nt, linear_task, &t);
+    lsc_free(bb);
     if (loss != NULL) {
         *loss = 0.0;
         for (size_t k = 0; k < nt; k++) /* task order: deterministic */
@@ -243,6 +352,7 @@ enum lsc_status lsc_design_export_csv(const struct design *d, const struct lsc_m
                 if (f >= 0)
                     row[f] = 1.0;
             }
+            suffix_sums(d, row, 1); /* bin indicators to steps */
             for (size_t f = 1; f < d->p; f++) {
                 if (row[f] == 0.0)
                     bad |= fputs("0,", o.fp) == EOF;

@@ -29,6 +29,17 @@ struct design_dense {
 struct design_cat {
     const uint32_t *codes;
     int32_t *map;       /* code -> feature index, -1 for the reference level */
+    uint32_t *own;      /* codes made by the view (binned raw columns), or NULL */
+};
+
+/* A binned column: its block above holds one indicator per bin (the lowest
+ * bin the reference); the model's features are steps, feature[k] = 1 when
+ * the bin is above k, so beta_bin[b] = sum of the first b steps. The view
+ * computes in bin space and converts at its edges (lsc_design_linear takes
+ * step coefficients; lsc_design_to_steps converts gradient and Hessian). */
+struct design_steps {
+    const size_t *feature;
+    size_t n;
 };
 
 struct design {
@@ -44,6 +55,8 @@ struct design {
      * counts once). lsc_design_build leaves it NULL; the caller sets it. They
      * multiply each row's log-loss, gradient and Hessian contribution. */
     const double *w;
+    size_t ns;
+    struct design_steps *steps;
 };
 
 
@@ -67,6 +80,13 @@ static inline double design_weight(const struct design *d, size_t i)
 {
     return d->w ? d->w[design_row(d, i)] : 1.0;
 }
+
+/* Bin-space coefficients from step coefficients (out may not alias beta). */
+void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out);
+
+/* Converts a gradient g (and, when non-NULL, a symmetric p x p Hessian H)
+ * from bin space to step space, in place. */
+void lsc_design_to_steps(const struct design *d, double *g, double *H);
 
 /* Fills out (m x q, row-major) with view rows i0 .. i0+m-1. */
 void lsc_design_fill_dense(const struct design *d, size_t i0, size_t m, double *out);

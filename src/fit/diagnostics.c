@@ -180,7 +180,7 @@ enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, 
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         const struct ds_column *src = &ds->cols[col_src[j]];
-        if (c->type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(c)) {
             for (size_t i = 0; i < n_eval; i++) {
                 double v = lsc_ds_value(src, EVAL_ROW(i));
                 score[i] = isnan(v) ? c->median : v;
@@ -204,7 +204,7 @@ enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, 
                 rate[k] = cnt[k] ? rate[k] / (double)cnt[k] : overall;
         }
         double auc = NAN;
-        if (c->type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(c)) {
             if (lsc_metrics_auc(score, y, n_eval, &auc) != LSC_OK) {
                 st = lsc_error_nomem(err);
                 goto cleanup;

@@ -214,13 +214,6 @@ enum lsc_status lsc_logreg_derivatives(const struct design *d, const double *bet
                 H[a * p + d->dense[j].feature] += Ca[j];
         }
     }
-    double pen = 0.0;
-    for (size_t j = 1; j < p; j++) {
-        g[j] += l2 * beta[j];
-        pen += beta[j] * beta[j];
-    }
-    if (obj != NULL)
-        *obj = f + 0.5 * l2 * pen;
     if (want_h) {
         /* every off-diagonal pair was accumulated in one orientation only */
         for (size_t a = 0; a < p; a++)
@@ -229,9 +222,18 @@ enum lsc_status lsc_logreg_derivatives(const struct design *d, const double *bet
                 H[a * p + b] = s;
                 H[b * p + a] = s;
             }
+    }
+    lsc_design_to_steps(d, g, want_h ? H : NULL); /* binned columns: bin space to steps */
+    double pen = 0.0;
+    for (size_t j = 1; j < p; j++) {
+        g[j] += l2 * beta[j];
+        pen += beta[j] * beta[j];
+    }
+    if (obj != NULL)
+        *obj = f + 0.5 * l2 * pen;
+    if (want_h)
         for (size_t j = 1; j < p; j++)
             H[j * p + j] += l2;
-    }
 cleanup:
     free_parts(parts, nt);
     return st;

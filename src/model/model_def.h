@@ -25,7 +25,11 @@
 #define LSC_LEVEL_OTHER "(other)"
 #define LSC_LEVEL_MISSING "(missing)"
 
-enum lsc_col_type { LSC_COL_NUMERIC = 0, LSC_COL_CATEGORICAL = 1 };
+/* LSC_COL_BINNED: a numeric column cut into bins (--bins). Its features are
+ * steps: feature bin_feature[k] is 1 when x >= cuts[k], so the effect of bin
+ * b (values in [cuts[b-1], cuts[b])) is the sum of the first b steps, and
+ * the ridge penalty on the steps is a fused penalty on neighbouring bins. */
+enum lsc_col_type { LSC_COL_NUMERIC = 0, LSC_COL_CATEGORICAL = 1, LSC_COL_BINNED = 2 };
 
 struct lsc_column_enc {
     char *name;
@@ -51,7 +55,22 @@ struct lsc_column_enc {
      * column it is computed from */
     int derived;
     char *source;
+    /* binned: n_cuts ascending cuts, a step feature per cut, rows per bin
+     * (n_cuts + 1 bins) in training; missing values have missing_feature
+     * (LSC_NO_FEATURE: they fall in the median's bin) and missing_count */
+    size_t n_cuts;
+    double *cuts;
+    size_t *bin_feature;
+    size_t *bin_count;
+    size_t missing_count;
 };
+
+
+/* Numeric value semantics (numeric or binned). */
+static inline int lsc_col_is_numeric(const struct lsc_column_enc *c)
+{
+    return c->type != LSC_COL_CATEGORICAL;
+}
 
 struct lsc_holdout_metrics {
     int present;
@@ -198,5 +217,15 @@ json_t *lsc_model_json_tree(const struct lsc_model *m);
 /* Checks internal consistency (feature indices in range and unique, names,
  * finite coefficients, tier order). LSC_ERR_MODEL with a message. */
 enum lsc_status lsc_model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err);
+
+/* The bin of x among n ascending cuts: 0 below cuts[0], n at or above
+ * cuts[n-1]. */
+size_t lsc_bin_of(const double *cuts, size_t n, double x);
+
+/* Log-odds of bin b of a binned column (the sum of its first b steps). */
+double lsc_bin_effect(const struct lsc_model *m, const struct lsc_column_enc *c, size_t b);
+
+/* The first binned column, SIZE_MAX when none. */
+size_t lsc_model_first_binned(const struct lsc_model *m);
 
 #endif

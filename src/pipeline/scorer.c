@@ -129,6 +129,14 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
             part = m->coef[c->feature] * ((x - c->mean) / c->sd);
             if (c->missing_feature != LSC_NO_FEATURE && missing)
                 part += m->coef[c->missing_feature];
+        } else if (c->type == LSC_COL_BINNED) {
+            double x;
+            if (!numeric_value(s, p, c, v, len, &missing, &x))
+                return 0;
+            p->values[j] = missing ? NAN : x;
+            part = missing && c->missing_feature != LSC_NO_FEATURE
+                       ? m->coef[c->missing_feature]
+                       : lsc_bin_effect(m, c, lsc_bin_of(c->cuts, c->n_cuts, x));
         } else {
             part = categorical_part(m, c, v, len, missing, unseen, &p->values[j]);
         }

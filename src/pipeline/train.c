@@ -93,6 +93,14 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv must be between 2 and 100");
     if (o->cv_metric != 0 && o->cv_metric != 1)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-metric must be logloss or auc");
+    if (o->bins == 1 || o->bins > 100)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--bins must be between 2 and 100 (0: linear terms)");
+    if (!(o->min_bin_share >= 0.0 && o->min_bin_share < 0.5))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--min-bin-share must be in [0, 0.5)");
+    if (o->min_bin_share > 0.0 && o->bins == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--min-bin-share needs --bins N");
     if (o->cv_one_se && o->cv_folds == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
@@ -211,6 +219,12 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
     return LSC_OK;
 }
 
+/* --min-bin-share, defaulting to half a quantile bin. */
+static double bin_share(const struct lsc_train_options *o)
+{
+    return o->min_bin_share > 0.0 ? o->min_bin_share : 0.5 / (double)(o->bins ? o->bins : 1);
+}
+
 static json_t *options_json_base(const struct lsc_train_options *o)
 {
     char delim[2] = {o->delimiter, '\0'};
@@ -253,6 +267,9 @@ static json_t *options_json(const struct lsc_train_options *o)
                json_object_set_new(j, "cutoff", json_string(o->cutoff)) != 0;
     if (!bad && o->l1_ratio > 0.0)
         bad |= json_object_set_new(j, "l1_ratio", json_real(o->l1_ratio)) != 0;
+    if (!bad && o->bins > 0)
+        bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
+               json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
     if (!bad && o->cv_folds > 0)
         bad |= json_object_set_new(j, "cv_folds", json_integer((json_int_t)o->cv_folds)) != 0 ||
                json_object_set_new(j, "cv_metric",
@@ -392,7 +409,9 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         (st = lsc_weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
             LSC_OK)
         goto cleanup;
-    st = lsc_encoder_fit(ds, rows, n, o->min_level_count, log, m, col_src, es, err);
+    struct lsc_bin_opts bo = {o->bins, bin_share(o)};
+    st = lsc_encoder_fit_binned(ds, rows, n, o->min_level_count, o->bins > 0 ? &bo : NULL, log, m,
+                                col_src, es, err);
     if (st == LSC_OK)
         st = lsc_derive_attach(m, ds, *col_src, err);
     if (st != LSC_OK)

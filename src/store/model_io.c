@@ -96,6 +96,9 @@ static void free_column(struct lsc_column_enc *c)
     lsc_free(c->level_count);
     lsc_dict_free(c->lookup);
     lsc_free(c->source);
+    lsc_free(c->cuts);
+    lsc_free(c->bin_feature);
+    lsc_free(c->bin_count);
 }
 
 struct lsc_model *lsc_model_new(void)
@@ -287,6 +290,34 @@ cleanup:
     return st;
 }
 
+/* Cuts finite and strictly ascending, a step feature each. */
+static enum lsc_status validate_binned(const struct lsc_model *m, size_t j, unsigned char *used,
+                                       const char *file, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_column_enc *c = &m->columns[j];
+    char path[PATH_MAX_LEN];
+    if (c->n_cuts == 0 || c->cuts == NULL || c->bin_feature == NULL || c->bin_count == NULL)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].cuts: no cuts", j);
+    if (!isfinite(c->median))
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "columns[%zu].median: not a finite number", j);
+    for (size_t k = 0; k < c->n_cuts && st == LSC_OK; k++) {
+        if (!isfinite(c->cuts[k]) || (k > 0 && !(c->cuts[k] > c->cuts[k - 1])))
+            return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                                 "columns[%zu].cuts[%zu]: %g is not a finite number above the "
+                                 "cut before it",
+                                 j, k, c->cuts[k]);
+        snprintf(path, sizeof path, "columns[%zu].bin_features[%zu]", j, k);
+        st = claim_feature(m, used, c->bin_feature[k], path, file, err);
+    }
+    if (st == LSC_OK && c->missing_feature != LSC_NO_FEATURE) {
+        snprintf(path, sizeof path, "columns[%zu].missing_feature", j);
+        st = claim_feature(m, used, c->missing_feature, path, file, err);
+    }
+    return st;
+}
+
 static enum lsc_status validate_categorical(const struct lsc_model *m, size_t j,
                                             unsigned char *used, const char *file,
                                             struct lsc_error *err)
@@ -454,6 +485,8 @@ static enum lsc_status validate_columns(const struct lsc_model *m, const char *f
             st = validate_numeric(m, j, used, file, err);
         else if (c->type == LSC_COL_CATEGORICAL)
             st = validate_categorical(m, j, used, file, err);
+        else if (c->type == LSC_COL_BINNED)
+            st = validate_binned(m, j, used, file, err);
         else
             st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "columns[%zu].type: unknown", j);
         if (st != LSC_OK)
@@ -605,6 +638,38 @@ static int set(json_t *obj, const char *key, json_t *value)
     return json_object_set_new(obj, key, value) != 0;
 }
 
+static json_t *jsizes(const size_t *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < n; i++)
+        if (json_array_append_new(a, jint(v[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* A binned column's members (models/README.md "binned columns"). */
+static int build_binned(json_t *o, const struct lsc_column_enc *c)
+{
+    int bad = 0;
+    json_t *cuts = json_array();
+    for (size_t k = 0; cuts != NULL && k < c->n_cuts; k++)
+        bad |= json_array_append_new(cuts, json_real(c->cuts[k])) != 0;
+    bad |= set(o, "type", json_string("binned"));
+    bad |= set(o, "median", json_real(c->median));
+    bad |= set(o, "mean", json_real(c->mean));
+    bad |= set(o, "sd", json_real(c->sd));
+    bad |= set(o, "cuts", cuts);
+    bad |= set(o, "bin_features", jsizes(c->bin_feature, c->n_cuts));
+    bad |= set(o, "bin_counts", jsizes(c->bin_count, c->n_cuts + 1));
+    bad |= set(o, "missing_feature", jindex(c->missing_feature));
+    bad |= set(o, "missing_count", jint(c->missing_count));
+    if (c->derived)
+        bad |= set(o, "derived", lsc_derive_to_json(c));
+    return bad;
+}
+
 static json_t *build_column(const struct lsc_column_enc *c)
 {
     int bad = 0;
@@ -622,6 +687,8 @@ static json_t *build_column(const struct lsc_column_enc *c)
         bad |= set(o, "missing_feature", jindex(c->missing_feature));
         if (c->derived)
             bad |= set(o, "derived", lsc_derive_to_json(c));
+    } else if (c->type == LSC_COL_BINNED) {
+        bad |= build_binned(o, c);
     } else {
         bad |= set(o, "type", json_string("categorical"));
         levels = json_array();
@@ -1428,6 +1495,64 @@ cleanup:
     return st;
 }
 
+/* An array of n numbers (integers when sizes is non-NULL) at prefix.key. */
+static enum lsc_status get_numbers(const struct reader *r, const json_t *obj, const char *prefix,
+                                   const char *key, size_t n, double *reals, size_t *sizes)
+{
+    json_t *a = NULL;
+    char ip[2 * PATH_MAX_LEN];
+    enum lsc_status st = get_array(r, obj, prefix, key, &a);
+    if (st == LSC_OK && json_array_size(a) != n)
+        st = field_error(r, prefix, key, "wrong length (one per cut, bins one more)");
+    for (size_t k = 0; k < n && st == LSC_OK; k++) {
+        json_t *v = json_array_get(a, k);
+        snprintf(ip, sizeof ip, "%s.%s[%zu]", prefix, key, k);
+        if (sizes != NULL && json_is_integer(v) && json_integer_value(v) >= 0)
+            sizes[k] = (size_t)json_integer_value(v);
+        else if (sizes == NULL && json_is_number(v))
+            reals[k] = json_number_value(v);
+        else
+            st = lsc_error_set(r->err, LSC_ERR_MODEL, r->file, 0, 0, "%s: expected %s", ip,
+                               sizes ? "a non-negative integer" : "a number");
+    }
+    return st;
+}
+
+static enum lsc_status parse_binned(const struct reader *r, const json_t *col, const char *p,
+                                    struct lsc_column_enc *c)
+{
+    json_t *a = NULL;
+    c->type = LSC_COL_BINNED;
+    enum lsc_status st = get_number(r, col, p, "median", 0, &c->median);
+    if (st == LSC_OK)
+        st = get_number(r, col, p, "mean", 0, &c->mean);
+    if (st == LSC_OK)
+        st = get_number(r, col, p, "sd", 0, &c->sd);
+    if (st == LSC_OK)
+        st = get_array(r, col, p, "cuts", &a);
+    if (st != LSC_OK)
+        return st;
+    size_t n = json_array_size(a);
+    c->cuts = lsc_calloc(n ? n : 1, sizeof *c->cuts);
+    c->bin_feature = lsc_calloc(n ? n : 1, sizeof *c->bin_feature);
+    c->bin_count = lsc_calloc(n + 1, sizeof *c->bin_count);
+    if (c->cuts == NULL || c->bin_feature == NULL || c->bin_count == NULL)
+        return lsc_error_nomem(r->err);
+    c->n_cuts = n;
+    st = get_numbers(r, col, p, "cuts", n, c->cuts, NULL);
+    if (st == LSC_OK)
+        st = get_numbers(r, col, p, "bin_features", n, NULL, c->bin_feature);
+    if (st == LSC_OK)
+        st = get_numbers(r, col, p, "bin_counts", n + 1, NULL, c->bin_count);
+    if (st == LSC_OK)
+        st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
+    if (st == LSC_OK)
+        st = get_size(r, col, p, "missing_count", 0, &c->missing_count);
+    if (st == LSC_OK && json_object_get(col, "derived") != NULL)
+        st = lsc_derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
+    return st;
+}
+
 static enum lsc_status parse_column(const struct reader *r, const json_t *col, size_t j,
                                     struct lsc_column_enc *c)
 {
@@ -1462,6 +1587,8 @@ static enum lsc_status parse_column(const struct reader *r, const json_t *col, s
             st = get_size(r, col, p, "missing_feature", 1, &c->missing_feature);
         if (st == LSC_OK && json_object_get(col, "derived") != NULL)
             st = lsc_derive_from_json(c, json_object_get(col, "derived"), p, r->file, r->err);
+    } else if (json_is_string(type) && strcmp(json_string_value(type), "binned") == 0) {
+        st = parse_binned(r, col, p, c);
     } else if (json_is_string(type) && strcmp(json_string_value(type), "categorical") == 0) {
         c->type = LSC_COL_CATEGORICAL;
         st = parse_levels(r, col, p, c);
@@ -1472,7 +1599,7 @@ static enum lsc_status parse_column(const struct reader *r, const json_t *col, s
         if (st == LSC_OK)
             st = get_size(r, col, p, "missing", 1, &c->missing);
     } else {
-        st = field_error(r, p, "type", "expected \"numeric\" or \"categorical\"");
+        st = field_error(r, p, "type", "expected \"numeric\", \"binned\" or \"categorical\"");
     }
 cleanup:
     return st;

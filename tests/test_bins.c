@@ -1,0 +1,149 @@
+/* Binned columns (--bins): bin lookup, cut choice, and the step coding of
+ * the design (gradient and Hessian against finite differences of the
+ * objective, so the bin-space to step-space conversion is checked). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dataset.h"
+#include "design.h"
+#include "encoder.h"
+#include "logreg.h"
+#include "model_def.h"
+#include "test_helpers.h"
+#include "util.h"
+#include "design_fixture.h"
+
+static void bin_of(void **state)
+{
+    (void)state;
+    const double cuts[] = {1.0, 3.0, 8.0};
+    assert_int_equal(lsc_bin_of(cuts, 3, -5.0), 0);
+    assert_int_equal(lsc_bin_of(cuts, 3, 0.999), 0);
+    assert_int_equal(lsc_bin_of(cuts, 3, 1.0), 1);
+    assert_int_equal(lsc_bin_of(cuts, 3, 2.5), 1);
+    assert_int_equal(lsc_bin_of(cuts, 3, 3.0), 2);
+    assert_int_equal(lsc_bin_of(cuts, 3, 8.0), 3);
+    assert_int_equal(lsc_bin_of(cuts, 3, 1e300), 3);
+    assert_int_equal(lsc_bin_of(cuts, 3, NAN), 0);
+    assert_int_equal(lsc_bin_of(cuts, 0, 2.0), 0);
+}
+
+static void shortest(void **state)
+{
+    (void)state;
+    char b[32];
+    lsc_format_shortest(0.1, b, sizeof b);
+    assert_string_equal(b, "0.1");
+    lsc_format_shortest(1200.0, b, sizeof b);
+    assert_string_equal(b, "1200");
+    lsc_format_shortest(1.0 / 3.0, b, sizeof b);
+    assert_true(strtod(b, NULL) == 1.0 / 3.0);
+}
+
+/* The fixture's data, re-encoded with bins. */
+static int setup_binned(void **state)
+{
+    assert_int_equal(setup(state), 0);
+    struct fixture *f = *state;
+    struct encoder_stats es;
+    struct lsc_bin_opts bo = {5, 0.05};
+    lsc_design_free(&f->d);
+    free(f->col_src);
+    assert_int_equal(lsc_encoder_fit_binned(f->ds, NULL, f->ds->n_rows, 1, &bo, NULL, f->m,
+                                            &f->col_src, &es, NULL),
+                     LSC_OK);
+    assert_int_equal(lsc_design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
+                     LSC_OK);
+    return 0;
+}
+
+static void cuts_are_quantiles(void **state)
+{
+    struct fixture *f = *state;
+    size_t binned = 0;
+    for (size_t j = 0; j < f->m->n_columns; j++) {
+        const struct lsc_column_enc *c = &f->m->columns[j];
+        if (c->type != LSC_COL_BINNED)
+            continue;
+        binned++;
+        assert_true(c->n_cuts >= 2 && c->n_cuts <= 4);
+        size_t total = c->missing_count;
+        for (size_t b = 0; b <= c->n_cuts; b++) {
+            total += c->bin_count[b];
+            /* no bin below 5% of the 400 rows' non-missing values */
+            assert_true(c->bin_count[b] >= 18);
+        }
+        assert_int_equal(total, 400);
+        for (size_t b = 1; b < c->n_cuts; b++)
+            assert_true(c->cuts[b] > c->cuts[b - 1]);
+        /* steps are named by their cut */
+        char name[64];
+        char num[32];
+        lsc_format_shortest(c->cuts[0], num, sizeof num);
+        snprintf(name, sizeof name, "%s>=%s", c->name, num);
+        assert_string_equal(f->m->feature_names[c->bin_feature[0]], name);
+    }
+    assert_int_equal(binned, 2);
+}
+
+static double objective(const struct fixture *f, const double *beta, double l2)
+{
+    double *eta = calloc(f->d.n, sizeof *eta), loss = 0.0, pen = 0.0;
+    assert_int_equal(lsc_design_linear_loss(&f->d, beta, eta, &loss, NULL), LSC_OK);
+    free(eta);
+    for (size_t j = 1; j < f->d.p; j++)
+        pen += beta[j] * beta[j];
+    return loss + 0.5 * l2 * pen;
+}
+
+static void derivatives_match_differences(void **state)
+{
+    struct fixture *f = *state;
+    size_t p = f->d.p;
+    double *beta = calloc(p, sizeof *beta), *g = calloc(p, sizeof *g);
+    double *H = calloc(p * p, sizeof *H), *eta = calloc(f->d.n, sizeof *eta);
+    double *bp = calloc(p, sizeof *bp), *gp = calloc(p, sizeof *gp);
+    for (size_t j = 0; j < p; j++)
+        beta[j] = 0.1 * sin((double)j + 1.0);
+    assert_int_equal(lsc_design_linear(&f->d, beta, eta, NULL), LSC_OK);
+    assert_int_equal(lsc_logreg_derivatives(&f->d, beta, eta, 0.5, NULL, g, H, NULL), LSC_OK);
+    const double h = 1e-6;
+    for (size_t j = 0; j < p; j++) {
+        memcpy(bp, beta, p * sizeof *bp);
+        bp[j] += h;
+        double fp = objective(f, bp, 0.5);
+        bp[j] -= 2 * h;
+        double fm = objective(f, bp, 0.5);
+        assert_true(fabs((fp - fm) / (2 * h) - g[j]) < 1e-5 * (1.0 + fabs(g[j])));
+        /* Hessian column j: the difference of gradients */
+        bp[j] = beta[j] + h;
+        assert_int_equal(lsc_design_linear(&f->d, bp, eta, NULL), LSC_OK);
+        assert_int_equal(lsc_logreg_derivatives(&f->d, bp, eta, 0.5, NULL, gp, NULL, NULL), LSC_OK);
+        for (size_t i = 0; i < p; i++)
+            assert_true(fabs((gp[i] - g[i]) / h - H[i * p + j]) < 1e-3 * (1.0 + fabs(H[i * p + j])));
+    }
+    free(beta);
+    free(g);
+    free(H);
+    free(eta);
+    free(bp);
+    free(gp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bin_of),
+        cmocka_unit_test(shortest),
+        cmocka_unit_test_setup_teardown(cuts_are_quantiles, setup_binned, teardown),
+        cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_binned, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

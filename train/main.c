@@ -106,6 +106,9 @@ static const char usage_text2[] =
     "                            the 30th does not\"; the penalty ties neighbouring\n"
     "                            bins together (10 is a good start; with --cv)\n"
     "      --min-bin-share S     no bin with fewer than S of the rows (default 0.5/N)\n"
+    "      --interactions K      add the K pairs of columns whose 2-D table of points\n"
+    "                            (up to 4 x 4 groups) best fits what the additive\n"
+    "                            model misses (EBM's FAST ranking; needs --bins)\n"
     "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
@@ -137,7 +140,7 @@ enum {
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
-    OPT_MINBINSHARE
+    OPT_MINBINSHARE, OPT_INTERACTIONS
 };
 
 static const struct option long_opts[] = {
@@ -186,6 +189,7 @@ static const struct option long_opts[] = {
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
+    {"interactions", required_argument, NULL, OPT_INTERACTIONS},
     {NULL, 0, NULL, 0},
 };
 
@@ -515,6 +519,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
     case OPT_CV1SE: o->cv_one_se = 1; break;
     case OPT_BINS: st = lsc_parse_size(arg, "--bins", &o->bins, err); break;
+    case OPT_INTERACTIONS: st = lsc_parse_size(arg, "--interactions", &o->interactions, err); break;
     case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");

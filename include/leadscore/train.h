@@ -89,6 +89,9 @@ struct lsc_train_options {
      * penalty then ties neighbouring bins together */
     size_t bins;
     double min_bin_share;
+    /* pairwise interactions chosen from the data (needs bins): at most
+     * this many 2-D tables of points (0: none) */
+    size_t interactions;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -11,6 +11,7 @@
 
 void lsc_encoder_clear(struct lsc_model *m)
 {
+    lsc_pairs_free(m);
     for (size_t j = 0; j < m->n_columns; j++) {
         struct lsc_column_enc *c = &m->columns[j];
         lsc_free(c->name);

@@ -23,6 +23,8 @@ void lsc_design_free(struct design *d)
         lsc_free(d->cats[c].own);
     }
     lsc_free(d->cats);
+    for (size_t k = 0; k < d->ns; k++)
+        lsc_free(d->steps[k].own);
     lsc_free(d->steps);
     memset(d, 0, sizeof *d);
 }
@@ -32,6 +34,46 @@ static double encode_dense(const struct design_dense *f, double v)
     if (f->indicator)
         return isnan(v) ? 1.0 : 0.0;
     return ((isnan(v) ? f->median : v) - f->mean) / f->sd;
+}
+
+/* The level of a categorical column for dictionary code k of its source:
+ * unseen or pooled values go to "(other)" when it exists, else to the
+ * reference. */
+static size_t level_of_code(const struct lsc_column_enc *c, const struct ds_column *src, size_t k)
+{
+    size_t level = c->other != SIZE_MAX ? c->other : c->reference;
+    if (k == 0)
+        return c->missing != SIZE_MAX ? c->missing : level;
+    uint32_t id = lsc_dict_find(c->lookup, lsc_dict_str(src->dict, (uint32_t)(k - 1)),
+                                lsc_dict_len(src->dict, (uint32_t)(k - 1)));
+    /* a literal "(other)"/"(missing)" text value is not the pooled level */
+    if (id != DICT_NONE && id != c->other && id != c->missing)
+        level = id;
+    return level;
+}
+
+enum lsc_status lsc_design_levels(const struct dataset *ds, const struct lsc_column_enc *c,
+                                  const struct ds_column *src, const size_t *rows, size_t n,
+                                  uint32_t *out, struct lsc_error *err)
+{
+    if (src->raw != NULL) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (uint32_t)lsc_binned_level(c, src->raw[rows ? rows[i] : i]);
+        return LSC_OK;
+    }
+    size_t ncodes = lsc_dict_size(src->dict) + 1;
+    uint32_t *map = lsc_malloc(ncodes * sizeof *map);
+    if (map == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < ncodes; k++)
+        map[k] = (uint32_t)(c->type == LSC_COL_BINNED
+                                ? lsc_binned_level(c, k ? src->values[k - 1] : NAN)
+                                : level_of_code(c, src, k));
+    for (size_t i = 0; i < n; i++)
+        out[i] = map[src->codes[rows ? rows[i] : i]];
+    lsc_free(map);
+    (void)ds;
+    return LSC_OK;
 }
 
 /* The bin-space feature of bin b (0..n_cuts) or of a missing value (b =
@@ -82,6 +124,67 @@ static enum lsc_status build_binned(struct design *d, const struct dataset *ds,
     d->steps[d->ns].feature = c->bin_feature;
     d->steps[d->ns++].n = c->n_cuts;
     return LSC_OK;
+}
+
+/* The chains of an interaction: along an ordered side, for each condition
+ * of the other side, the cells of its steps. */
+static enum lsc_status pair_chains(struct design *d, const struct lsc_pair *pr,
+                                   struct lsc_error *err)
+{
+    size_t nb = pr->n_groups[1] - 1;
+    for (int s = 0; s < 2; s++) {
+        if (pr->n_ordered[s] < 3) /* fewer than two steps: nothing to sum */
+            continue;
+        size_t len = pr->n_ordered[s] - 1, other = pr->n_groups[1 - s] - 1;
+        for (size_t o = 0; o < other; o++) {
+            size_t *f = lsc_malloc(len * sizeof *f);
+            if (f == NULL)
+                return lsc_error_nomem(err);
+            for (size_t k = 0; k < len; k++)
+                f[k] = s == 0 ? pr->feature[k * nb + o] : pr->feature[o * nb + k];
+            d->steps[d->ns].feature = f;
+            d->steps[d->ns].own = f;
+            d->steps[d->ns++].n = len;
+        }
+    }
+    return LSC_OK;
+}
+
+/* An interaction's block: a code per dataset row for its cell, the cells
+ * with a reference group on either side without a feature. */
+static enum lsc_status build_pair(struct design *d, const struct dataset *ds,
+                                  const struct lsc_model *m, const size_t *col_src,
+                                  const struct lsc_pair *pr, struct lsc_error *err)
+{
+    struct design_cat *cb = &d->cats[d->nc];
+    size_t ga = pr->n_groups[0], gb = pr->n_groups[1], n = ds->n_rows;
+    uint32_t *lev = lsc_malloc((n ? n : 1) * sizeof *lev);
+    cb->own = lsc_calloc(n ? n : 1, sizeof *cb->own);
+    cb->map = lsc_calloc(ga * gb, sizeof *cb->map);
+    enum lsc_status st = LSC_OK;
+    if (lev == NULL || cb->own == NULL || cb->map == NULL) {
+        lsc_free(lev);
+        lsc_free(cb->own);
+        lsc_free(cb->map);
+        cb->own = NULL;
+        cb->map = NULL;
+        return lsc_error_nomem(err);
+    }
+    cb->codes = cb->own;
+    d->nc++;
+    for (int s = 0; s < 2 && st == LSC_OK; s++) {
+        const struct lsc_column_enc *c = &m->columns[pr->col[s]];
+        st = lsc_design_levels(ds, c, &ds->cols[col_src[pr->col[s]]], NULL, n, lev, err);
+        for (size_t i = 0; i < n && st == LSC_OK; i++)
+            cb->own[i] = s == 0 ? (uint32_t)(pr->group[0][lev[i]] * gb)
+                                : cb->own[i] + (uint32_t)pr->group[1][lev[i]];
+    }
+    lsc_free(lev);
+    for (size_t a = 0; a < ga; a++)
+        for (size_t b = 0; b < gb; b++)
+            cb->map[a * gb + b] =
+                a == 0 || b == 0 ? -1 : (int32_t)pr->feature[(a - 1) * (gb - 1) + (b - 1)];
+    return st == LSC_OK ? pair_chains(d, pr, err) : st;
 }
 
 void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out)
@@ -140,6 +243,10 @@ enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
             nc++;
         ns += m->columns[j].type == LSC_COL_BINNED;
     }
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        nc++;
+        ns += m->pairs[k].n_groups[0] + m->pairs[k].n_groups[1];
+    }
     d->dense = lsc_calloc(q ? q : 1, sizeof *d->dense);
     d->cats = lsc_calloc(nc ? nc : 1, sizeof *d->cats);
     d->steps = lsc_calloc(ns ? ns : 1, sizeof *d->steps);
@@ -188,25 +295,14 @@ enum lsc_status lsc_design_build(struct design *d, const struct dataset *ds,
                 goto cleanup;
             }
             d->nc++;
-            /* unseen or pooled values: "(other)" when it exists, else the reference */
-            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
             for (size_t k = 0; k < ncodes; k++) {
-                size_t level = fallback;
-                if (k == 0) {
-                    if (c->missing != SIZE_MAX)
-                        level = c->missing;
-                } else {
-                    uint32_t id = lsc_dict_find(c->lookup, lsc_dict_str(src->dict, (uint32_t)(k - 1)),
-                                            lsc_dict_len(src->dict, (uint32_t)(k - 1)));
-                    /* a literal "(other)"/"(missing)" text value is not the pooled level */
-                    if (id != DICT_NONE && id != c->other && id != c->missing)
-                        level = id;
-                }
-                size_t f = c->level_feature[level];
+                size_t f = c->level_feature[level_of_code(c, src, k)];
                 cb->map[k] = f == LSC_NO_FEATURE ? -1 : (int32_t)f;
             }
         }
     }
+    for (size_t k = 0; k < m->n_pairs && st == LSC_OK; k++)
+        st = build_pair(d, ds, m, col_src, &m->pairs[k], err);
 cleanup:
     if (st != LSC_OK)
         lsc_design_free(d);

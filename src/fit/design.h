@@ -40,6 +40,7 @@ struct design_cat {
 struct design_steps {
     const size_t *feature;
     size_t n;
+    size_t *own;        /* feature list made by the view (interactions), or NULL */
 };
 
 struct design {
@@ -80,6 +81,12 @@ static inline double design_weight(const struct design *d, size_t i)
 {
     return d->w ? d->w[design_row(d, i)] : 1.0;
 }
+
+/* The level (lsc_column_n_levels) of a binned or categorical column c for
+ * each of rows (NULL: all n) of its source column src. */
+enum lsc_status lsc_design_levels(const struct dataset *ds, const struct lsc_column_enc *c,
+                                  const struct ds_column *src, const size_t *rows, size_t n,
+                                  uint32_t *out, struct lsc_error *err);
 
 /* Bin-space coefficients from step coefficients (out may not alias beta). */
 void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out);

@@ -125,6 +125,24 @@ struct lsc_warning {
     char *message;
 };
 
+/* A pairwise interaction (--interactions): a 2-D table over coarse groups
+ * of two binned or categorical columns. Side s maps each level of its
+ * column (binned: bins 0..n_cuts, then missing; categorical: levels) to a
+ * group; group 0 is the reference. On a binned side groups
+ * 0..n_ordered[s]-1 are ordered ranges of bins and the missing group (if
+ * any) follows; a categorical side has n_ordered 0. Feature
+ * feature[(k-1)*(n_groups[1]-1)+(l-1)] is the product of the sides'
+ * conditions k and l: on an ordered side "group >= k", else "group == k",
+ * so neighbouring cells share steps as binned columns do. */
+struct lsc_pair {
+    size_t col[2];
+    size_t n_levels[2];
+    size_t *group[2];
+    size_t n_groups[2];
+    size_t n_ordered[2];
+    size_t *feature;
+};
+
 struct lsc_drift_ref;
 struct lsc_baseline_stat;
 
@@ -177,6 +195,10 @@ struct lsc_model {
     /* penalty (l2 above is lambda, its strength) and its tuning */
     double l1_ratio;        /* 0: L2 (ridge); 1: L1 (lasso); between: elastic net */
     struct lsc_cv *cv;      /* NULL: lambda given, not cross-validated */
+    /* pairwise interactions (--interactions); their features follow the
+     * columns' */
+    size_t n_pairs;
+    struct lsc_pair *pairs;
 };
 
 /* A cross-validated choice of lambda (src/cv.h), largest lambda first. */
@@ -227,5 +249,28 @@ double lsc_bin_effect(const struct lsc_model *m, const struct lsc_column_enc *c,
 
 /* The first binned column, SIZE_MAX when none. */
 size_t lsc_model_first_binned(const struct lsc_model *m);
+
+/* The level of a binned column's value (NaN: missing): its bin, or n_cuts
+ * + 1 for a missing value when the column has a missing bin (else the
+ * median's bin). */
+size_t lsc_binned_level(const struct lsc_column_enc *c, double x);
+
+/* The number of levels of a column as interactions see them. */
+size_t lsc_column_n_levels(const struct lsc_column_enc *c);
+
+/* Log-odds of cell (group a, group b) of pair pr. */
+double lsc_pair_effect(const struct lsc_model *m, const struct lsc_pair *pr, size_t ga, size_t gb);
+
+/* Is condition k of side s a step (group >= k) rather than group == k? */
+static inline int lsc_pair_step(const struct lsc_pair *pr, int s, size_t k)
+{
+    return k < pr->n_ordered[s];
+}
+
+/* The first level of group k of side s (binned: the group's lowest bin,
+ * or n_cuts + 1 for missing; categorical: its level); SIZE_MAX if none. */
+size_t lsc_pair_first_level(const struct lsc_pair *pr, int s, size_t k);
+
+void lsc_pairs_free(struct lsc_model *m);
 
 #endif

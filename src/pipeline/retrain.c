@@ -136,6 +136,9 @@ static enum lsc_status read_penalty(const struct lsc_model *m, struct lsc_like *
     if (json_object_get(m->options, "l1_ratio") != NULL &&
         (st = num(m, "l1_ratio", &l->o.l1_ratio, err)) != LSC_OK)
         return st;
+    if (json_object_get(m->options, "interactions") != NULL &&
+        (st = count(m, "interactions", &l->o.interactions, err)) != LSC_OK)
+        return st;
     if (json_object_get(m->options, "bins") != NULL &&
         ((st = count(m, "bins", &l->o.bins, err)) != LSC_OK ||
          (st = num(m, "min_bin_share", &l->o.min_bin_share, err)) != LSC_OK))

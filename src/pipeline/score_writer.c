@@ -47,6 +47,21 @@ static size_t format_probability(char *buf, size_t size, double p, int digits)
     return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }
 
+/* Column j's trimmed value as a reason shows it (at most 60 bytes). */
+static void shown_value(const struct lsc_scorer *s, const struct lsc_scored_row *row, size_t j,
+                        const char **v, size_t *len)
+{
+    *v = row->rec->fields[s->col_of[j]];
+    *len = row->rec->lens[s->col_of[j]];
+    lsc_trim_span(v, len);
+    if (lsc_is_na_token(*v, *len, &s->na)) {
+        *v = LSC_LEVEL_MISSING;
+        *len = strlen(*v);
+    }
+    if (*len > 60)
+        *len = 60;
+}
+
 /* The n strongest contributions of one sign as "Column=value:+1.23;..."
  * Contributions are beta . (x - x0) per column, x0 being the training mean
  * for numerics (0 after standardisation) and the reference level for
@@ -58,7 +73,7 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
     const double *contrib = row->contrib;
     size_t n = s->o->reasons, k = 0;
     int exact = s->o->precision > 6;
-    for (size_t j = 0; j < m->n_columns; j++)
+    for (size_t j = 0; j < m->n_columns + m->n_pairs; j++)
         if (positive ? contrib[j] > 0.0 : contrib[j] < 0.0)
             sw->order[k++] = j;
     /* partial selection sort: n is small */
@@ -73,16 +88,25 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
         sw->order[r] = sw->order[best];
         sw->order[best] = t;
         size_t j = sw->order[r];
-        const char *v = row->rec->fields[s->col_of[j]];
-        size_t len = row->rec->lens[s->col_of[j]];
-        lsc_trim_span(&v, &len);
-        if (lsc_is_na_token(v, len, &s->na)) {
-            v = LSC_LEVEL_MISSING;
-            len = strlen(v);
+        int w;
+        if (j < m->n_columns) {
+            const char *v;
+            size_t len;
+            shown_value(s, row, j, &v, &len);
+            w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s=%.*s:%+.17g" : "%s%s=%.*s:%+.2f",
+                         r ? ";" : "", m->columns[j].name, (int)len, v, contrib[j]);
+        } else {
+            /* an interaction: "A & B=a & b" */
+            const struct lsc_pair *pr = &m->pairs[j - m->n_columns];
+            const char *va, *vb;
+            size_t la, lb;
+            shown_value(s, row, pr->col[0], &va, &la);
+            shown_value(s, row, pr->col[1], &vb, &lb);
+            w = snprintf(buf + used, sizeof buf - used,
+                         exact ? "%s%s & %s=%.*s & %.*s:%+.17g" : "%s%s & %s=%.*s & %.*s:%+.2f",
+                         r ? ";" : "", m->columns[pr->col[0]].name, m->columns[pr->col[1]].name,
+                         (int)la, va, (int)lb, vb, contrib[j]);
         }
-        int w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s=%.*s:%+.17g" : "%s%s=%.*s:%+.2f",
-                         r ? ";" : "", m->columns[j].name, (int)(len > 60 ? 60 : len), v,
-                         contrib[j]);
         if (w < 0 || (size_t)w >= sizeof buf - used)
             break;
         used += (size_t)w;
@@ -186,7 +210,7 @@ static enum lsc_status begin(void *ctx, const struct lsc_scorer *s, struct lsc_e
     struct lsc_score_writer *sw = ctx;
     const struct lsc_score_options *o = s->o;
     if (s->m != NULL && o->reasons > 0 &&
-        (sw->order = lsc_calloc(s->m->n_columns ? s->m->n_columns : 1, sizeof *sw->order)) ==
+        (sw->order = lsc_calloc(s->m->n_columns + s->m->n_pairs + 1, sizeof *sw->order)) ==
             NULL)
         return lsc_error_nomem(err);
     if (s->rules != NULL) {

@@ -45,6 +45,7 @@ static const char *tier_of(int score, double hot, double warm)
 struct pass {
     double *contrib;  /* per model column, when reasons are wanted */
     double *values;   /* per model column: the drift value */
+    size_t *level;    /* per model column: its level, for interactions */
     struct lsc_rule_result res;
     char reason[512];
     char shown[176]; /* a value as an error message shows it (40 bytes escaped) */
@@ -84,7 +85,7 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
 /* The part of a categorical column; counts a value not seen in training. */
 static double categorical_part(const struct lsc_model *m, const struct lsc_column_enc *c,
                                const char *v, size_t len, int missing, size_t *unseen,
-                               double *value)
+                               double *value, size_t *level_out)
 {
     size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
     size_t level = fallback;
@@ -103,6 +104,7 @@ static double categorical_part(const struct lsc_model *m, const struct lsc_colum
     /* drift: a value unseen in training is its own bin unless the column
      * pools into (other) */
     *value = fresh && c->other == SIZE_MAX ? -1.0 : (double)level;
+    *level_out = level;
     return c->level_feature[level] != LSC_NO_FEATURE ? m->coef[c->level_feature[level]] : 0.0;
 }
 
@@ -134,11 +136,11 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
             if (!numeric_value(s, p, c, v, len, &missing, &x))
                 return 0;
             p->values[j] = missing ? NAN : x;
-            part = missing && c->missing_feature != LSC_NO_FEATURE
-                       ? m->coef[c->missing_feature]
-                       : lsc_bin_effect(m, c, lsc_bin_of(c->cuts, c->n_cuts, x));
+            p->level[j] = lsc_binned_level(c, missing ? NAN : x);
+            part = p->level[j] > c->n_cuts ? m->coef[c->missing_feature]
+                                           : lsc_bin_effect(m, c, p->level[j]);
         } else {
-            part = categorical_part(m, c, v, len, missing, unseen, &p->values[j]);
+            part = categorical_part(m, c, v, len, missing, unseen, &p->values[j], &p->level[j]);
         }
         e += part;
         if (p->contrib != NULL)
@@ -153,6 +155,19 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
                      isnan(e) ? "NaN" : e > 0 ? "+inf" : "-inf");
             return 0;
         }
+    }
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        const struct lsc_pair *pr = &m->pairs[k];
+        double part = lsc_pair_effect(m, pr, pr->group[0][p->level[pr->col[0]]],
+                                      pr->group[1][p->level[pr->col[1]]]);
+        e += part;
+        if (p->contrib != NULL)
+            p->contrib[m->n_columns + k] = part;
+    }
+    if (!isfinite(e)) {
+        snprintf(p->reason, sizeof p->reason, "%s:%zu: the interactions make the score non-finite",
+                 s->file, rec->line);
+        return 0;
     }
     *eta = e;
     return 1;
@@ -317,8 +332,11 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
     s->nfields = h->nfields;
     s->col_of = lsc_calloc(ncols ? ncols : 1, sizeof *s->col_of);
     p->values = lsc_calloc(ncols ? ncols : 1, sizeof *p->values);
-    if (o->reasons > 0 && m != NULL &&
-        (p->contrib = lsc_calloc(ncols ? ncols : 1, sizeof *p->contrib)) == NULL)
+    p->level = lsc_calloc(ncols ? ncols : 1, sizeof *p->level);
+    /* reasons: a contribution per column, then per interaction */
+    size_t nparts = ncols + (m ? m->n_pairs : 0);
+    if (p->level == NULL || (o->reasons > 0 && m != NULL &&
+                             (p->contrib = lsc_calloc(nparts ? nparts : 1, sizeof *p->contrib)) == NULL))
         return lsc_error_nomem(err);
     s->n_ids = o->ids.count ? o->ids.count : (m ? m->n_ids : 0);
     s->id_of = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof *s->id_of);
@@ -549,6 +567,7 @@ cleanup:
         fclose(spooled);
     lsc_rule_result_fini(&p.res);
     lsc_free(p.contrib);
+    lsc_free(p.level);
     lsc_free(p.values);
     return st;
 }

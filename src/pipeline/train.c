@@ -25,6 +25,7 @@
 #include "leadscore/model.h"
 #include "model_def.h"
 #include "output_set.h"
+#include "pairs.h"
 #include "stats.h"
 #include "status_internal.h"
 #include "report_html.h"
@@ -99,6 +100,12 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
     if (!(o->min_bin_share >= 0.0 && o->min_bin_share < 0.5))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--min-bin-share must be in [0, 0.5)");
+    if (o->interactions > 100)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--interactions must be at most 100 (0: none)");
+    if (o->interactions > 0 && o->bins == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--interactions needs --bins N (pairs are tables of bins and levels)");
     if (o->min_bin_share > 0.0 && o->bins == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--min-bin-share needs --bins N");
     if (o->cv_one_se && o->cv_folds == 0)
@@ -267,6 +274,8 @@ static json_t *options_json(const struct lsc_train_options *o)
                json_object_set_new(j, "cutoff", json_string(o->cutoff)) != 0;
     if (!bad && o->l1_ratio > 0.0)
         bad |= json_object_set_new(j, "l1_ratio", json_real(o->l1_ratio)) != 0;
+    if (!bad && o->interactions > 0)
+        bad |= json_object_set_new(j, "interactions", json_integer((json_int_t)o->interactions)) != 0;
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
                json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
@@ -392,6 +401,51 @@ static enum lsc_status choose_lambda(const struct design *d, const struct lsc_tr
     return st;
 }
 
+/* The interactions of a run (--interactions): chosen once, on the first
+ * fit's rows, and kept by column names for the refit. */
+struct pair_state {
+    struct lsc_pair_pick *picks;
+    size_t n;
+    int chosen;
+};
+
+/* With --interactions: the additive fit on d, the pairs ranked on its
+ * residuals (the first time), added to m, and d rebuilt with them. */
+static enum lsc_status add_interactions(const struct dataset *ds, const size_t *rows, size_t n,
+                                        const struct lsc_train_options *o,
+                                        const struct lsc_log *log, struct lsc_model *m,
+                                        const size_t *col_src, struct design *d,
+                                        double lambda, struct pair_state *ps,
+                                        struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (!ps->chosen) {
+        struct logreg_opts lo = {lambda, o->max_iter, 1e-6, NULL};
+        struct logreg_result r;
+        double *eta = lsc_malloc((n ? n : 1) * sizeof *eta);
+        if (eta == NULL)
+            return lsc_error_nomem(err);
+        if ((st = lsc_logreg_fit(d, &lo, m->coef, &r, err)) == LSC_OK &&
+            (st = lsc_design_linear(d, m->coef, eta, err)) == LSC_OK)
+            st = lsc_pairs_choose(d, ds, m, col_src, eta, lambda, o->interactions, &ps->picks,
+                                  &ps->n, err);
+        lsc_free(eta);
+        if (st != LSC_OK)
+            return st;
+        ps->chosen = 1;
+        for (size_t i = 0; i < ps->n; i++)
+            lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (gain %.4g)", i + 1,
+                     ps->picks[i].name[0], ps->picks[i].name[1], ps->picks[i].gain);
+    }
+    if ((st = lsc_pairs_add(m, ps->picks, ps->n, err)) != LSC_OK)
+        return st;
+    const double *w = d->w;
+    lsc_design_free(d);
+    st = lsc_design_build(d, ds, m, col_src, rows, n, err);
+    d->w = w;
+    return st;
+}
+
 /* Fits encoders and coefficients on rows; leaves col_src for design use.
  * warm (may be NULL) seeds coefficients whose feature names it knows. */
 static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size_t n,
@@ -399,7 +453,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
                               const struct warm_start *warm, struct lsc_model *m,
                               size_t **col_src, struct encoder_stats *es, double **hessian,
                               struct logreg_result *res, const struct fit_weights *fw,
-                              struct cv_path *cv, double *lambda,
+                              struct cv_path *cv, double *lambda, struct pair_state *ps,
                               struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -425,6 +479,9 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     if (st != LSC_OK)
         goto cleanup;
     d.w = fw->w;
+    if (o->interactions > 0 &&
+        (st = add_interactions(ds, rows, n, o, log, m, *col_src, &d, *lambda, ps, err)) != LSC_OK)
+        goto cleanup;
     double *h = lsc_reallocarray(*hessian, m->n_features * m->n_features, sizeof *h);
     if (h == NULL) {
         st = lsc_error_nomem(err);
@@ -660,6 +717,7 @@ struct train_run {
     struct fit_weights fw;
     struct cv_path cv;
     double lambda;
+    struct pair_state pairs;
     struct lsc_output_set outs; /* every file of the run, committed together */
     const char *stage_design, *stage_predictions, *stage_report, *stage_model;
 };
@@ -761,7 +819,7 @@ static enum lsc_status train_fit(struct train_run *t, struct lsc_error *err)
     struct dataset *ds = t->ds;
     enum lsc_status st = fit_on(ds, t->nhold ? t->train : NULL, t->ntrain, t->o, t->log, NULL, t->m,
                                 &t->col_src, &t->es, &t->hess, &t->res, &t->fw, &t->cv,
-                                &t->lambda, err);
+                                &t->lambda, &t->pairs, err);
     if (st != LSC_OK)
         return st;
     sum->columns_used = t->es.columns_used;
@@ -843,7 +901,7 @@ static enum lsc_status train_refit(struct train_run *t, struct lsc_error *err)
         if ((st = warm_start_save(&t->warm, m, err)) != LSC_OK)
             return st;
         st = fit_on(t->ds, NULL, t->ds->n_rows, t->o, NULL, &t->warm, m, &t->col_src, &t->es,
-                    &t->hess, &t->res, &t->fw, &t->cv, &t->lambda, err);
+                    &t->hess, &t->res, &t->fw, &t->cv, &t->lambda, &t->pairs, err);
         if (st != LSC_OK)
             return st;
         m->refit = 1;
@@ -981,6 +1039,7 @@ cleanup:
     lsc_free(t.wbase);
     lsc_free(t.wfit);
     warm_start_free(&t.warm);
+    lsc_pair_picks_free(t.pairs.picks, t.pairs.n);
     lsc_design_free(&t.d);
     lsc_dataset_free(t.ds);
     lsc_model_free(t.m);

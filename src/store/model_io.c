@@ -1,6 +1,7 @@
 /* model_io - the in-memory model, its checks, and its JSON file
  * (specified in models/README.md). */
 #include "model_def.h"
+#include "model_pairs.h"
 #include "model_weighting.h"
 
 #include <errno.h>
@@ -125,6 +126,7 @@ void lsc_model_free(struct lsc_model *m)
         for (size_t j = 0; j < m->n_columns; j++)
             free_column(&m->columns[j]);
     lsc_free(m->columns);
+    lsc_pairs_free(m);
     free_strings(m->feature_names, m->n_features);
     lsc_free(m->coef);
     lsc_free(m->coef_stats);
@@ -492,6 +494,8 @@ static enum lsc_status validate_columns(const struct lsc_model *m, const char *f
         if (st != LSC_OK)
             goto cleanup;
     }
+    if ((st = lsc_model_pairs_validate(m, used, file, err)) != LSC_OK)
+        goto cleanup;
     for (size_t i = 1; i < m->n_features; i++) {
         if (!used[i]) {
             st =
@@ -815,6 +819,7 @@ static json_t *build_model(const struct lsc_model *m)
     bad |= set(root, "columns", a);
     for (size_t j = 0; j < m->n_columns && a != NULL && !bad; j++)
         bad |= json_array_append_new(a, build_column(&m->columns[j])) != 0;
+    bad |= lsc_model_pairs_to_json(m, root);
 
     a = json_array();
     bad |= set(root, "features", a);
@@ -1963,6 +1968,8 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_columns(r, root, m);
     if (st == LSC_OK)
         st = parse_features(r, root, m);
+    if (st == LSC_OK)
+        st = lsc_model_pairs_from_json(root, m, r->file, r->err);
     if (st == LSC_OK)
         st = parse_fit(r, root, m);
     if (st == LSC_OK)

@@ -54,51 +54,77 @@ enum lsc_status lsc_baseline_map(const struct lsc_model *old, const struct datas
     return LSC_OK;
 }
 
+/* The level of a categorical column c for the row's value. */
+static size_t categorical_level(const struct lsc_column_enc *c, const struct ds_column *d,
+                                size_t row, int missing)
+{
+    size_t level = c->other != SIZE_MAX ? c->other : c->reference;
+    if (missing)
+        return c->missing != SIZE_MAX ? c->missing : level;
+    char num[32];
+    const char *v = num;
+    size_t len;
+    if (d->raw != NULL) {
+        len = (size_t)snprintf(num, sizeof num, "%.17g", d->raw[row]);
+    } else {
+        v = lsc_dict_str(d->dict, d->codes[row] - 1);
+        len = lsc_dict_len(d->dict, d->codes[row] - 1);
+    }
+    uint32_t id = lsc_dict_find(c->lookup, v, len);
+    if (id != DICT_NONE && id != c->other && id != c->missing)
+        level = id;
+    return level;
+}
+
+/* Column c's part of the row's logit, and its level (interactions); 0
+ * when a numeric cell holds text. */
+static int column_part(const struct lsc_model *old, const struct lsc_column_enc *c,
+                       const struct ds_column *d, size_t row, double *part, size_t *level)
+{
+    int missing = d->raw != NULL ? isnan(d->raw[row]) : d->codes[row] == 0;
+    *level = 0;
+    if (c->type == LSC_COL_CATEGORICAL) {
+        *level = categorical_level(c, d, row, missing);
+        *part = c->level_feature[*level] != LSC_NO_FEATURE ? old->coef[c->level_feature[*level]]
+                                                          : 0.0;
+        return 1;
+    }
+    double x = c->median;
+    if (!missing) {
+        x = lsc_ds_value(d, row);
+        if (isnan(x))
+            return 0; /* text */
+    }
+    if (c->type == LSC_COL_BINNED) {
+        *level = lsc_binned_level(c, missing ? NAN : x);
+        *part = *level > c->n_cuts ? old->coef[c->missing_feature] : lsc_bin_effect(old, c, *level);
+        return 1;
+    }
+    *part = old->coef[c->feature] * ((x - c->mean) / c->sd);
+    if (c->missing_feature != LSC_NO_FEATURE && missing)
+        *part += old->coef[c->missing_feature];
+    return 1;
+}
+
 int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *ds, const size_t *src,
                          size_t row, double *p)
 {
-    double e = old->coef[0];
-    for (size_t j = 0; j < old->n_columns; j++) {
-        const struct lsc_column_enc *c = &old->columns[j];
-        const struct ds_column *d = &ds->cols[src[j]];
-        int missing = d->raw != NULL ? isnan(d->raw[row]) : d->codes[row] == 0;
-        if (lsc_col_is_numeric(c)) {
-            double x = c->median;
-            if (!missing) {
-                x = lsc_ds_value(d, row);
-                if (isnan(x))
-                    return 0; /* text */
-            }
-            if (c->type == LSC_COL_BINNED)
-                e += missing && c->missing_feature != LSC_NO_FEATURE
-                         ? old->coef[c->missing_feature]
-                         : lsc_bin_effect(old, c, lsc_bin_of(c->cuts, c->n_cuts, x));
-            else
-                e += old->coef[c->feature] * ((x - c->mean) / c->sd);
-            if (c->type == LSC_COL_NUMERIC && c->missing_feature != LSC_NO_FEATURE && missing)
-                e += old->coef[c->missing_feature];
-            continue;
+    double e = old->coef[0], part;
+    size_t level;
+    for (size_t j = 0; j < old->n_columns; j++)
+        if (!column_part(old, &old->columns[j], &ds->cols[src[j]], row, &part, &level))
+            return 0;
+        else
+            e += part;
+    for (size_t k = 0; k < old->n_pairs; k++) {
+        const struct lsc_pair *pr = &old->pairs[k];
+        size_t g[2];
+        for (int s = 0; s < 2; s++) {
+            column_part(old, &old->columns[pr->col[s]], &ds->cols[src[pr->col[s]]], row, &part,
+                        &level);
+            g[s] = pr->group[s][level];
         }
-        size_t level = c->other != SIZE_MAX ? c->other : c->reference;
-        if (missing) {
-            if (c->missing != SIZE_MAX)
-                level = c->missing;
-        } else {
-            char num[32];
-            const char *v = num;
-            size_t len;
-            if (d->raw != NULL) {
-                len = (size_t)snprintf(num, sizeof num, "%.17g", d->raw[row]);
-            } else {
-                v = lsc_dict_str(d->dict, d->codes[row] - 1);
-                len = lsc_dict_len(d->dict, d->codes[row] - 1);
-            }
-            uint32_t id = lsc_dict_find(c->lookup, v, len);
-            if (id != DICT_NONE && id != c->other && id != c->missing)
-                level = id;
-        }
-        if (c->level_feature[level] != LSC_NO_FEATURE)
-            e += old->coef[c->level_feature[level]];
+        e += lsc_pair_effect(old, pr, g[0], g[1]);
     }
     *p = lsc_logreg_sigmoid(e);
     return 1;

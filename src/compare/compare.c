@@ -25,7 +25,7 @@
 #include "csv_reader.h"
 #include "leadscore/score.h"
 #include "linalg.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
 #include "rankstats.h"
 #include "status_internal.h"
@@ -506,7 +506,7 @@ static double fit_objective(const double *eta, const unsigned char *y, size_t n,
 {
     double f = 0.0, pen = 0.0;
     for (size_t i = 0; i < n; i++)
-        f += lsc_logreg_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
+        f += lsc_mathfn_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
     for (size_t j = 1; j < p; j++)
         pen += beta[j] * beta[j];
     return f + 0.5 * l2 * pen;
@@ -535,7 +535,7 @@ static void fit_derivatives(const double *u, const unsigned char *y, size_t n, s
     for (size_t a = 0; a < n; a += FIT_BLOCK) {
         size_t m = n - a < FIT_BLOCK ? n - a : FIT_BLOCK;
         for (size_t i = 0; i < m; i++) {
-            double pr = lsc_logreg_sigmoid(eta[a + i]);
+            double pr = lsc_mathfn_sigmoid(eta[a + i]);
             double r = pr - (y[a + i] ? 1.0 : 0.0), s = sqrt(pr * (1.0 - pr));
             const double *ui = &u[(a + i) * k];
             g[0] += r;

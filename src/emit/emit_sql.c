@@ -507,7 +507,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
-    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_logreg_sigmoid(); above
+    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_mathfn_sigmoid(); above
      * 700 the probability is exactly 1, as in C; below -700 it is under
      * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
      * as an error) */

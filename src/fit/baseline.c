@@ -9,7 +9,7 @@
 
 #include "alloc.h"
 #include "leadscore/score.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "rankstats.h"
 #include "status_internal.h"
 
@@ -100,7 +100,7 @@ int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *
         if (c->level_feature[level] != LSC_NO_FEATURE)
             e += old->coef[c->level_feature[level]];
     }
-    *p = lsc_logreg_sigmoid(e);
+    *p = lsc_mathfn_sigmoid(e);
     return 1;
 }
 

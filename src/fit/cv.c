@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "enet.h"
 #include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
 #include "status_internal.h"
 
@@ -150,7 +151,7 @@ enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, stru
             if ((st = lsc_design_linear(&va, beta, eta, err)) != LSC_OK)
                 goto cleanup;
             for (size_t i = 0; i < nv; i++)
-                eta[i] = lsc_logreg_sigmoid(eta[i]);
+                eta[i] = lsc_mathfn_sigmoid(eta[i]);
             double v = 0.0;
             if (o->metric == CV_AUC) {
                 if (lsc_metrics_auc(eta, yv, nv, &v) != LSC_OK) {

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "progress.h"
 #include "status_internal.h"
 #include "util.h"
@@ -226,7 +226,7 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
         row->ok = row_eta(s, p, rec, &eta, &sum->unseen_levels);
     }
     if (s->m != NULL && row->ok) {
-        row->probability = lsc_logreg_sigmoid(eta);
+        row->probability = lsc_mathfn_sigmoid(eta);
         row->score = lsc_score_from_probability(row->probability);
         row->tier = tier_of(row->score, s->hot, s->warm);
         row->contrib = p->contrib;

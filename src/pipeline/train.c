@@ -21,6 +21,7 @@
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
 #include "leadscore/model.h"
 #include "model_def.h"
@@ -473,7 +474,7 @@ static enum lsc_status predict_rows(const struct dataset *ds, const struct lsc_m
     st = lsc_design_linear(&d, m->coef, prob, err);
     if (st == LSC_OK)
         for (size_t i = 0; i < n; i++)
-            prob[i] = lsc_logreg_sigmoid(prob[i]);
+            prob[i] = lsc_mathfn_sigmoid(prob[i]);
     lsc_design_free(&d);
     return st;
 }
@@ -911,7 +912,7 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
     if ((st = lsc_design_linear(&t->d, m->coef, t->prob, err)) != LSC_OK)
         return st;
     for (size_t i = 0; i < n; i++)
-        t->prob[i] = lsc_logreg_sigmoid(t->prob[i]);
+        t->prob[i] = lsc_mathfn_sigmoid(t->prob[i]);
     if ((st = lsc_drift_ref_build(m, ds, t->col_src, all ? NULL : t->train, n, t->prob, err)) !=
         LSC_OK)
         return st;

@@ -2,7 +2,10 @@
 
 #include <math.h>
 
-double lsc_mathfn_log1pexp(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
+double lsc_mathfn_log1pexp(double x)
+{
+    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
 
 double lsc_mathfn_sigmoid(double x)
 {

@@ -316,7 +316,7 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     m->training_sha256 = lsc_strdup(ds->sha256);
     m->target = lsc_strdup(o->target);
     m->options = options_json(o);
-    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds)) {
+    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds->derive)) {
         json_decref(m->options);
         m->options = NULL;
     }
@@ -414,7 +414,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     st = lsc_encoder_fit_binned(ds, rows, n, o->min_level_count, o->bins > 0 ? &bo : NULL, log, m,
                                 col_src, es, err);
     if (st == LSC_OK)
-        st = lsc_derive_attach(m, ds, *col_src, err);
+        st = lsc_derive_attach(m, ds->cols, *col_src, err);
     if (st != LSC_OK)
         goto cleanup;
     for (size_t j = 0; warm != NULL && j < m->n_features; j++) {

@@ -7,11 +7,15 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "leadscore/rules.h"
+#include "date.h"
+#include "leadscore/parse.h"
 #include "status_internal.h"
 #include "util.h"
 
-long lsc_derive_day_number(int year, int month, int day) { return lsc_civil_day_number(year, month, day); }
+long lsc_derive_day_number(int year, int month, int day)
+{
+    return lsc_date_day_number(year, month, day);
+}
 
 long lsc_derive_today(char *buf, size_t size)
 {
@@ -25,7 +29,7 @@ long lsc_derive_today(char *buf, size_t size)
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out)
 {
     int y = 0, m = 0, d = 0;
-    if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
         return 0;
     *out = (double)(as_of - lsc_derive_day_number(y, m, d));
     return 1;
@@ -164,7 +168,7 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
         return lsc_error_nomem(err);
     if (o->as_of != NULL) {
         int y = 0, m = 0, d = 0;
-        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &m, &d))
+        if (strlen(o->as_of) != 10 || !lsc_parse_iso_date(o->as_of, 10, &y, &m, &d))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--as-of: expected a date YYYY-MM-DD");
         s->as_of = lsc_derive_day_number(y, m, d);

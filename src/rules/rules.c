@@ -15,7 +15,7 @@
  *   4. the total is the sum of the dimensions, clamped to the total's min
  *      (0 unless negative totals are allowed) and max;
  *   5. qualified, tier and grade hold when a value is >= its cut-off.
- * Calendar dates become day numbers with lsc_civil_day_number() (util.c) from H. Hinnant,
+ * Calendar dates become day numbers with lsc_date_day_number() (date.c) from H. Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms"
  * (http://howardhinnant.github.io/date_algorithms.html).
  */
@@ -31,6 +31,7 @@
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "date.h"
 #include "dict.h"
 #include "rules_internal.h"
 #include "status_internal.h"
@@ -417,98 +418,12 @@ static int fold_key(char **buf, size_t *cap, const char *s, size_t len, size_t *
 
 /* ---- dates ---------------------------------------------------------------- */
 
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dm[m - 1];
-}
-
-static int valid_ymd(int y, int m, int d)
-{
-    return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-
-/* 1 when fmt has each of %Y, %m, %d once and otherwise only literal
- * characters and %%. */
-static int check_date_format(const char *fmt)
-{
-    int ny = 0, nm = 0, nd = 0, ok = 1;
-    for (const char *f = fmt; ok && *f; f++) {
-        if (*f != '%')
-            continue;
-        f++;
-        if (*f == 'Y')
-            ny++;
-        else if (*f == 'm')
-            nm++;
-        else if (*f == 'd')
-            nd++;
-        else if (*f != '%')
-            ok = 0;
-    }
-    return ok && ny == 1 && nm == 1 && nd == 1;
-}
-
-/* Reads s with fmt (%Y: 4 digits, %m and %d: 1 or 2); a time of day after
- * 'T' or a space may follow. */
-static int parse_date_with(const char *s, size_t len, const char *fmt, long *day)
-{
-    size_t i = 0;
-    int y = 0, m = 0, d = 0, ok = 1;
-    for (const char *f = fmt; ok && *f; f++) {
-        if (*f != '%' || f[1] == '%') {
-            ok = i < len && s[i] == *f;
-            i++;
-            f += *f == '%';
-            continue;
-        }
-        f++;
-        int lo = *f == 'Y' ? 4 : 1, hi = *f == 'Y' ? 4 : 2, nd = 0, v = 0;
-        while (i < len && nd < hi && is_digit(s[i])) {
-            v = v * 10 + (s[i] - '0');
-            i++;
-            nd++;
-        }
-        ok = nd >= lo;
-        if (*f == 'Y')
-            y = v;
-        else if (*f == 'm')
-            m = v;
-        else
-            d = v;
-    }
-    ok = ok && (i == len || s[i] == 'T' || s[i] == ' ') && valid_ymd(y, m, d);
-    if (ok)
-        *day = lsc_civil_day_number(y, m, d);
-    return ok;
-}
-
-/* A value of a date column: the declared format first, then ISO 8601. */
+/* A value of a date column: the declared format first, then ISO 8601
+ * (date.h). */
 static int parse_cell_date(const char *s, size_t len, const char *fmt, long *day)
 {
-    return (fmt != NULL && parse_date_with(s, len, fmt, day)) ||
-           parse_date_with(s, len, "%Y-%m-%d", day);
-}
-
-int lsc_rules_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day)
-{
-    int ok = len >= 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
-             s[4] == '-' && is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' && is_digit(s[8]) &&
-             is_digit(s[9]) && (len == 10 || s[10] == 'T' || s[10] == ' ');
-    if (ok) {
-        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-        int m = (s[5] - '0') * 10 + (s[6] - '0');
-        int d = (s[8] - '0') * 10 + (s[9] - '0');
-        ok = valid_ymd(y, m, d);
-        if (ok) {
-            *year = y;
-            *month = m;
-            *day = d;
-        }
-    }
-    return ok;
+    return (fmt != NULL && lsc_date_parse_format(s, len, fmt, day)) ||
+           lsc_date_parse_format(s, len, "%Y-%m-%d", day);
 }
 
 /* ---- the loader --------------------------------------------------------------- */
@@ -1111,7 +1026,7 @@ static enum lsc_status add_date_format(struct loader *L, const char *col, size_t
         st = lsc_error_nomem(L->err);
         goto cleanup;
     }
-    if (len == 0 || strlen(fmt) != len || !check_date_format(fmt)) {
+    if (len == 0 || strlen(fmt) != len || !lsc_date_check_format(fmt)) {
         st = sheet_err(L, L->rec->line, C_VALUE,
                        "date format \"%.*s\" must contain %%Y, %%m and %%d once each "
                        "(like %%d-%%m-%%Y or %%m/%%d/%%Y)",
@@ -1792,13 +1707,13 @@ enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, in
                                     struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    if (!valid_ymd(year, month, day)) {
+    if (!lsc_date_valid(year, month, day)) {
         st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                            "as-of date %04d-%02d-%02d is not a "
                            "valid date",
                            year, month, day);
     } else {
-        r->as_of = lsc_civil_day_number(year, month, day);
+        r->as_of = lsc_date_day_number(year, month, day);
         r->has_as_of = 1;
     }
     return st;

@@ -19,16 +19,6 @@
 #include "status_internal.h"
 #include "util.h"
 
-int lsc_score_from_probability(double p)
-{
-    double s = floor(100.0 * p + 0.5);
-    if (!(s >= 1.0))
-        return 1;
-    if (s > 100.0)
-        return 100;
-    return (int)s;
-}
-
 static const char *tier_of(int score, double hot, double warm)
 {
     if ((double)score >= hot)

@@ -1,7 +1,5 @@
 #include "leadscore/train.h"
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +27,7 @@
 #include "stats.h"
 #include "status_internal.h"
 #include "report_html.h"
+#include "split.h"
 #include "util.h"
 #include "validation.h"
 #include "weights.h"
@@ -109,63 +108,6 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--delimiter must be one of , ; | or TAB");
     return check_weight_split_options(o, err);
-}
-
-/* Stratified split: each class shuffled with the seeded generator, the first
- * round(fraction * count) of each to the holdout. Both lists come back in
- * file order. */
-static enum lsc_status split_rows(const struct dataset *ds, double fraction, unsigned long seed,
-                                  size_t **train, size_t *ntrain, size_t **hold, size_t *nhold,
-                                  struct lsc_error *err)
-{
-    enum lsc_status st = LSC_OK;
-    size_t n = ds->n_rows;
-    size_t *cls[2] = {NULL, NULL};
-    size_t cnt[2] = {0, 0};
-    unsigned char *is_hold = NULL;
-    gsl_rng *rng = NULL;
-    *train = lsc_malloc((n ? n : 1) * sizeof **train);
-    *hold = lsc_malloc((n ? n : 1) * sizeof **hold);
-    cls[0] = lsc_malloc((n ? n : 1) * sizeof *cls[0]);
-    cls[1] = lsc_malloc((n ? n : 1) * sizeof *cls[1]);
-    is_hold = lsc_calloc(n ? n : 1, 1);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (*train == NULL || *hold == NULL || cls[0] == NULL || cls[1] == NULL || is_hold == NULL ||
-        rng == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    gsl_rng_set(rng, seed);
-    for (size_t i = 0; i < n; i++) {
-        int k = ds->y[i] > 0.5;
-        cls[k][cnt[k]++] = i;
-    }
-    for (int k = 0; k < 2; k++) {
-        gsl_ran_shuffle(rng, cls[k], cnt[k], sizeof(size_t));
-        size_t h = (size_t)floor(fraction * (double)cnt[k] + 0.5);
-        if (h >= cnt[k] && cnt[k] > 0)
-            h = cnt[k] - 1; /* keep each class in training */
-        for (size_t i = 0; i < h; i++)
-            is_hold[cls[k][i]] = 1;
-    }
-    *ntrain = *nhold = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (is_hold[i])
-            (*hold)[(*nhold)++] = i;
-        else
-            (*train)[(*ntrain)++] = i;
-    }
-cleanup:
-    lsc_free(cls[0]);
-    lsc_free(cls[1]);
-    lsc_free(is_hold);
-    gsl_rng_free(rng);
-    if (st != LSC_OK) {
-        lsc_free(*train);
-        lsc_free(*hold);
-        *train = *hold = NULL;
-    }
-    return st;
 }
 
 static json_t *strings_json(const struct lsc_strings *s)
@@ -747,7 +689,7 @@ static enum lsc_status train_split(struct train_run *t, struct lsc_error *err)
         (st = lsc_diag_columns(t->m, t->ds, t->log, err)) != LSC_OK)
         return st;
     if (o->split_date == NULL &&
-        (st = split_rows(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
+        (st = lsc_split_holdout(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
                          err)) != LSC_OK)
         return st;
     sum->train_rows = t->ntrain;

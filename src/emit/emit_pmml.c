@@ -22,35 +22,12 @@
 #include "model_def.h"
 #include "status_internal.h"
 #include "util.h"
+#include "xml.h"
 
-/* Text with XML's five special characters escaped (attributes and text). */
+/* Text escaped for XML (attributes and text; xml.h). */
 static void put_xml(FILE *fp, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&apos;", fp);
-            break;
-        default:
-            /* control characters other than tab, LF and CR are not XML */
-            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')
-                fprintf(fp, "&#xFFFD;");
-            else
-                putc(*s, fp);
-        }
-    }
+    lsc_xml_put(fp, s, strlen(s), XML_DATA);
 }
 
 /* A derived field's name: the column's name and a suffix. */

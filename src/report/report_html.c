@@ -22,6 +22,7 @@
 #include "curves.h"
 #include "leadscore/report.h"
 #include "util.h"
+#include "xml.h"
 
 #define C_MODEL "#1f5fa8"
 #define C_RULES "#d9730d"
@@ -87,21 +88,7 @@ static void esc_n(FILE *fp, const char *s, size_t len)
         s = buf;
         len = strlen(buf);
     }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&#39;", fp); break;
-        default:
-            if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f)
-                fprintf(fp, "\\x%02X", ch);
-            else
-                putc(ch, fp);
-        }
-    }
+    lsc_xml_put(fp, s, len, XML_HTML);
 }
 
 static void esc(FILE *fp, const char *s)

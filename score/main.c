@@ -338,7 +338,7 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->rules_path == NULL && s->model_path == NULL && s->as_of != NULL)
         return cli_usage_error("--as-of needs a model with \"days since\" features or --rules "
                                "SHEET");
-    if (s->as_of != NULL && !lsc_rules_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
+    if (s->as_of != NULL && !lsc_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
         return cli_usage_error("--as-of: expected a date YYYY-MM-DD");
     if (s->as_of != NULL) {
         o->as_of_year = y;

@@ -457,14 +457,6 @@ static void test_date_formats(void **state)
     assert_double_equal(eval_row(&c, H_DATE, "29-02-2025", -1)->score, 0.0, 0.0);
     assert_int_equal(c.res.n_unevaluable, 1);
     ctx_free(&c);
-
-    int y = 0, m = 0, d = 0;
-    assert_true(lsc_rules_parse_iso_date("2024-02-29", 10, &y, &m, &d));
-    assert_int_equal(y * 10000 + m * 100 + d, 20240229);
-    assert_true(lsc_rules_parse_iso_date("2026-11-20T08:00:00Z", 20, &y, &m, &d));
-    assert_false(lsc_rules_parse_iso_date("2025-02-29", 10, &y, &m, &d));
-    assert_false(lsc_rules_parse_iso_date("2026-1-20", 9, &y, &m, &d));
-    assert_false(lsc_rules_parse_iso_date("2026-11-20x", 11, &y, &m, &d));
 }
 
 /* ---- accounts ---------------------------------------------------------------------- */

@@ -30,6 +30,11 @@ enum lsc_status lsc_parse_size(const char *text, const char *option, size_t *out
 enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *out,
                                 struct lsc_error *err);
 
+/* Parses an ISO 8601 calendar date "YYYY-MM-DD" (a following time of day,
+ * after 'T' or a space, is ignored) of len bytes. Returns 1 and sets the
+ * parts, or 0. (Before issue 17: lsc_rules_parse_iso_date in rules.h.) */
+int lsc_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
+
 /* Splits a comma-separated list in place (text is modified) appending the
  * pieces to *items (grown with realloc semantics of the library allocator;
  * free the array with lsc_strings_free, the pieces point into text). */

@@ -100,10 +100,6 @@ size_t lsc_rules_n_priority(const struct lsc_rules *r);
 enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, int day,
                                     struct lsc_error *err);
 
-/* Parses an ISO 8601 calendar date "YYYY-MM-DD" (a following time of day,
- * after 'T' or a space, is ignored). Returns 1 and sets the parts, or 0. */
-int lsc_rules_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
-
 /* Dimensions: "fit" is 0 and "engagement" is 1, always; the sheet's other
  * dimensions follow in order of first appearance. Names are lent for the
  * lifetime of r. */

@@ -374,17 +374,6 @@ int lsc_csv_put_field(FILE *fp, const char *s, size_t len)
     return putc('"', fp) == EOF ? EOF : 0;
 }
 
-long lsc_civil_day_number(int year, int month, int day)
-{
-    long y = (long)year - (month <= 2);
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long mp = (long)month + (month > 2 ? -3 : 9);
-    long doy = (153 * mp + 2) / 5 + (long)day - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int lsc_format_shortest(double x, char *buf, size_t size)
 {
     int n = 0;

@@ -59,10 +59,6 @@ void lsc_outfile_abort(struct outfile *o);
  * CR or LF). Returns 0 or EOF. */
 int lsc_csv_put_field(FILE *fp, const char *s, size_t len);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil; exact for every year). */
-long lsc_civil_day_number(int year, int month, int day);
-
 /* x in the fewest significant digits that read back as x ("0.1", not
  * "0.10000000000000001"); returns the length written. */
 int lsc_format_shortest(double x, char *buf, size_t size);

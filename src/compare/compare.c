@@ -25,7 +25,7 @@
 #include "csv_reader.h"
 #include "leadscore/score.h"
 #include "linalg.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
 #include "rankstats.h"
 #include "status_internal.h"
@@ -506,7 +506,7 @@ static double fit_objective(const double *eta, const unsigned char *y, size_t n,
 {
     double f = 0.0, pen = 0.0;
     for (size_t i = 0; i < n; i++)
-        f += lsc_logreg_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
+        f += lsc_mathfn_log1pexp(eta[i]) - (y[i] ? eta[i] : 0.0);
     for (size_t j = 1; j < p; j++)
         pen += beta[j] * beta[j];
     return f + 0.5 * l2 * pen;
@@ -535,7 +535,7 @@ static void fit_derivatives(const double *u, const unsigned char *y, size_t n, s
     for (size_t a = 0; a < n; a += FIT_BLOCK) {
         size_t m = n - a < FIT_BLOCK ? n - a : FIT_BLOCK;
         for (size_t i = 0; i < m; i++) {
-            double pr = lsc_logreg_sigmoid(eta[a + i]);
+            double pr = lsc_mathfn_sigmoid(eta[a + i]);
             double r = pr - (y[a + i] ? 1.0 : 0.0), s = sqrt(pr * (1.0 - pr));
             const double *ui = &u[(a + i) * k];
             g[0] += r;
@@ -1104,13 +1104,13 @@ static void fmt_points(double v, char *buf, size_t size)
     lsc_rules_format_points(v, 1, buf, size);
 }
 
-static void recommend(struct an *A, json_t *arr)
+/* The headline: model against rules, and the in-sample warning. */
+static void recommend_headline(struct an *A, json_t *arr)
 {
     const json_t *root = A->root;
     const json_t *m = json_object_get(root, "model"), *r = json_object_get(root, "rules");
     const json_t *diff = json_object_get(root, "auc_difference");
-    char p1[32], a[32], b2[32], c2[32], d2[32];
-
+    char p1[32];
     if (json_is_object(diff)) {
         double est = jnum(diff, "estimate"), pv = jnum(diff, "p_value");
         fmt_p(pv, p1, sizeof p1);
@@ -1135,8 +1135,14 @@ static void recommend(struct an *A, json_t *arr)
                "model has not seen (e.g. a newer export) before relying on the comparison.",
                extra);
     }
+}
 
-    const json_t *th = json_object_get(root, "threshold");
+/* The sheet's qualification threshold against the model at the same volume,
+ * both ways round. */
+static void recommend_threshold(struct an *A, json_t *arr)
+{
+    char a[32], b2[32], c2[32], d2[32];
+    const json_t *th = json_object_get(A->root, "threshold");
     const json_t *tr = json_object_get(th, "rules"), *tm = json_object_get(th, "model_same_volume");
     if (json_is_object(tr) && json_is_object(tm)) {
         double p0 = jnum(tr, "precision"), p1v = jnum(tm, "precision");
@@ -1166,65 +1172,71 @@ static void recommend(struct an *A, json_t *arr)
                jnum(tmod, "cutoff"), jnum(tmod, "passed"), a, jnum(trs, "passed"),
                jnum(trs, "cutoff"), b2);
     }
+}
 
-    const json_t *rv = json_object_get(root, "rules_validation");
-    size_t j;
-    const json_t *e;
-    json_array_foreach(rv, j, e)
-    {
-        const char *id = jtext(e, "rule");
-        double pts = jnum(e, "points"), sug = jnum(e, "suggested_points"), pv = jnum(e, "p_value");
-        char cur[32], sg[32];
-        fmt_points(pts, cur, sizeof cur);
-        fmt_points(isfinite(sug) ? round(sug) : 0.0, sg, sizeof sg);
-        fmt_p(pv, p1, sizeof p1);
-        fmt_pct(jnum(e, "conversion_rate_matched"), a, sizeof a);
-        fmt_pct(jnum(e, "conversion_rate_unmatched"), b2, sizeof b2);
-        const char *unit = json_is_true(json_object_get(e, "per_unit")) ? " per unit" : "";
-        if (jnum(e, "support") == 0.0) {
+/* One rule of the validation: never fires, points against the data,
+ * no effect, or far from the suggested points. */
+static void recommend_rule(struct an *A, json_t *arr, const json_t *e)
+{
+    char p1[32], a[32], b2[32];
+    const char *id = jtext(e, "rule");
+    double pts = jnum(e, "points"), sug = jnum(e, "suggested_points"), pv = jnum(e, "p_value");
+    char cur[32], sg[32];
+    fmt_points(pts, cur, sizeof cur);
+    fmt_points(isfinite(sug) ? round(sug) : 0.0, sg, sizeof sg);
+    fmt_p(pv, p1, sizeof p1);
+    fmt_pct(jnum(e, "conversion_rate_matched"), a, sizeof a);
+    fmt_pct(jnum(e, "conversion_rate_unmatched"), b2, sizeof b2);
+    const char *unit = json_is_true(json_object_get(e, "per_unit")) ? " per unit" : "";
+    if (jnum(e, "support") == 0.0) {
+        advise(A, arr, "rule",
+               "Rule %s (%s points%s) never fires on these %zu leads: check its column and "
+               "values, or drop it.",
+               id, cur, unit, A->n);
+    } else if (json_is_false(json_object_get(e, "sign_agrees")) && pv < ALPHA) {
+        double rm = jnum(e, "conversion_rate_matched"), ru = jnum(e, "conversion_rate_unmatched");
+        int marginal_agrees = !isfinite(ru) || (pts > 0.0 ? rm > ru : rm < ru);
+        if (marginal_agrees)
             advise(A, arr, "rule",
-                   "Rule %s (%s points%s) never fires on these %zu leads: check its column and "
-                   "values, or drop it.",
-                   id, cur, unit, A->n);
-        } else if (json_is_false(json_object_get(e, "sign_agrees")) && pv < ALPHA) {
-            double rm = jnum(e, "conversion_rate_matched"),
-                   ru = jnum(e, "conversion_rate_unmatched");
-            int marginal_agrees = !isfinite(ru) || (pts > 0.0 ? rm > ru : rm < ru);
-            if (marginal_agrees)
-                advise(A, arr, "rule",
-                       "Rule %s (%s points%s) matches leads that convert at %s against %s for "
-                       "the others, but with the other rules held fixed its effect is %s (%s): "
-                       "they already account for what it measures, and its points overshoot. "
-                       "Drop it or re-weight it (suggested %s).",
-                       id, cur, unit, a, b2, jnum(e, "coefficient") > 0.0 ? "positive" : "negative",
-                       p1, sg);
-            else
-                advise(A, arr, "rule",
-                       "Rule %s gives %s points%s, but the data says the opposite: leads it "
-                       "matches convert at %s against %s for the others, and with the other "
-                       "rules held fixed its effect is %s as well (%s). Reverse it (suggested %s) "
-                       "or drop it.",
-                       id, cur, unit, a, b2, jnum(e, "coefficient") > 0.0 ? "positive" : "negative",
-                       p1, sg);
-        } else if (!(pv < ALPHA)) {
+                   "Rule %s (%s points%s) matches leads that convert at %s against %s for "
+                   "the others, but with the other rules held fixed its effect is %s (%s): "
+                   "they already account for what it measures, and its points overshoot. "
+                   "Drop it or re-weight it (suggested %s).",
+                   id, cur, unit, a, b2, jnum(e, "coefficient") > 0.0 ? "positive" : "negative", p1,
+                   sg);
+        else
             advise(A, arr, "rule",
-                   "Rule %s (%s points%s) has no significant effect once the other rules are "
-                   "accounted for (%s; %s conversion when it fires, %s otherwise): consider "
-                   "dropping it.",
-                   id, cur, unit, p1, a, b2);
-        } else if (isfinite(sug) && fabs(sug - pts) >= fmax(5.0, 0.5 * fabs(pts))) {
-            advise(A, arr, "rule",
-                   "Re-weight rule %s from %s to %s points%s: leads it matches convert at %s "
-                   "against %s (lift %.2f, %s).",
-                   id, cur, sg, unit, a, b2, jnum(e, "lift"), p1);
-        }
+                   "Rule %s gives %s points%s, but the data says the opposite: leads it "
+                   "matches convert at %s against %s for the others, and with the other "
+                   "rules held fixed its effect is %s as well (%s). Reverse it (suggested %s) "
+                   "or drop it.",
+                   id, cur, unit, a, b2, jnum(e, "coefficient") > 0.0 ? "positive" : "negative", p1,
+                   sg);
+    } else if (!(pv < ALPHA)) {
+        advise(A, arr, "rule",
+               "Rule %s (%s points%s) has no significant effect once the other rules are "
+               "accounted for (%s; %s conversion when it fires, %s otherwise): consider "
+               "dropping it.",
+               id, cur, unit, p1, a, b2);
+    } else if (isfinite(sug) && fabs(sug - pts) >= fmax(5.0, 0.5 * fabs(pts))) {
+        advise(A, arr, "rule",
+               "Re-weight rule %s from %s to %s points%s: leads it matches convert at %s "
+               "against %s (lift %.2f, %s).",
+               id, cur, sg, unit, a, b2, jnum(e, "lift"), p1);
     }
+}
 
-    /* calibration: higher bands should convert more; an inversion between
-     * neighbouring bands (of MIN_BAND_ROWS leads or more) is reported when a
-     * two-proportion z-test (pooled) finds it significant */
-    const json_t *cal = json_object_get(root, "calibration");
-    const json_t *prev = NULL;
+/* Calibration: higher bands should convert more; an inversion between
+ * neighbouring bands (of MIN_BAND_ROWS leads or more) is reported when a
+ * two-proportion z-test (pooled) finds it significant. Then what the
+ * qualification threshold's band converts at. */
+static void recommend_calibration(struct an *A, json_t *arr)
+{
+    char p1[32], a[32], b2[32];
+    const json_t *cal = json_object_get(A->root, "calibration");
+    const json_t *tr = json_object_get(json_object_get(A->root, "threshold"), "rules");
+    const json_t *prev = NULL, *e;
+    size_t j;
     json_array_foreach(cal, j, e)
     {
         if (jnum(e, "count") < MIN_BAND_ROWS)
@@ -1265,15 +1277,188 @@ static void recommend(struct an *A, json_t *arr)
     }
 }
 
+static void recommend(struct an *A, json_t *arr)
+{
+    const json_t *rv = json_object_get(A->root, "rules_validation"), *e;
+    size_t j;
+    recommend_headline(A, arr);
+    recommend_threshold(A, arr);
+    json_array_foreach(rv, j, e)
+    {
+        recommend_rule(A, arr, e);
+    }
+    recommend_calibration(A, arr);
+}
+
 /* ---- lsc_compare_finish ---------------------------------------------------------- */
+
+/* The score sets (model, rules, dimensions, as present), their AUCs with
+ * DeLong's covariance for all of them at once, and the gains of the model
+ * and the rules. */
+static enum lsc_status score_sets(struct an *A, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_compare *c = A->c;
+    const struct compare_config *g = &c->cfg;
+    const double **vals = NULL;
+    double *aucs = NULL;
+    A->n_sets = (size_t)A->has_m + (size_t)A->has_r + g->n_dims;
+    A->sets = lsc_calloc(A->n_sets, sizeof *A->sets);
+    A->cov = lsc_calloc(A->n_sets * A->n_sets, sizeof *A->cov);
+    vals = lsc_calloc(A->n_sets, sizeof *vals);
+    aucs = lsc_calloc(A->n_sets, sizeof *aucs);
+    if (g->n_dims > 0)
+        A->dimcol = lsc_calloc(g->n_dims * A->n, sizeof *A->dimcol);
+    if (A->sets == NULL || A->cov == NULL || vals == NULL || aucs == NULL ||
+        (g->n_dims > 0 && A->dimcol == NULL)) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    size_t s = 0;
+    if (A->has_m) {
+        A->sets[s].name = "model";
+        A->sets[s++].v = c->p;
+    }
+    if (A->has_r) {
+        A->sets[s].name = "rules";
+        A->sets[s++].v = c->r;
+    }
+    for (size_t k = 0; k < g->n_dims; k++) {
+        for (size_t i = 0; i < A->n; i++)
+            A->dimcol[k * A->n + i] = c->dims[i * g->n_dims + k];
+        A->sets[s].name = g->dims[k];
+        A->sets[s++].v = &A->dimcol[k * A->n];
+    }
+    for (s = 0; s < A->n_sets; s++)
+        vals[s] = A->sets[s].v;
+    if ((st = lsc_rank_delong(vals, A->n_sets, c->y, A->n, aucs, A->cov, err)) != LSC_OK)
+        goto cleanup;
+    for (s = 0; s < A->n_sets; s++) {
+        A->sets[s].auc = aucs[s];
+        A->sets[s].var = A->cov[s * A->n_sets + s];
+    }
+    if ((A->has_m && lsc_rank_gains_init(&A->gm, c->p, c->y, A->n) != LSC_OK) ||
+        (A->has_r && lsc_rank_gains_init(&A->gr, c->r, c->y, A->n) != LSC_OK))
+        st = lsc_error_nomem(err);
+cleanup:
+    lsc_free(vals);
+    lsc_free(aucs);
+    return st;
+}
+
+/* The "model" member: discrimination (score set 0), log-loss, Brier score,
+ * mean probability and the model's settings. */
+static enum lsc_status model_json(struct an *A, json_t *m, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_compare *c = A->c;
+    const struct compare_config *g = &c->cfg;
+    discrimination(A, &A->sets[0], 0, m, err, &st);
+    /* metrics_* take y as doubles */
+    double *yd = lsc_calloc(A->n, sizeof *yd);
+    if (yd == NULL)
+        return lsc_error_nomem(err);
+    double mean = 0.0;
+    for (size_t i = 0; i < A->n; i++) {
+        yd[i] = c->y[i];
+        mean += c->p[i];
+    }
+    jset(&A->b, m, "log_loss", jreal(lsc_metrics_log_loss(c->p, yd, A->n)));
+    jset(&A->b, m, "brier", jreal(lsc_metrics_brier(c->p, yd, A->n)));
+    jset(&A->b, m, "mean_probability", jreal(mean / (double)A->n));
+    lsc_free(yd);
+    jset(&A->b, m, "in_sample", json_boolean(c->in_sample));
+    jset(&A->b, m, "holdout_auc", jreal(g->model_holdout_auc));
+    jset(&A->b, m, "tier_hot", jreal(g->model_tier_hot));
+    jset(&A->b, m, "tier_warm", jreal(g->model_tier_warm));
+    return st;
+}
+
+/* The "rules" member: source and name, discrimination of the total (score
+ * set s) and of each dimension (the sets after it), mean score, settings. */
+static enum lsc_status rules_json(struct an *A, json_t *rules, size_t s, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_compare *c = A->c;
+    const struct compare_config *g = &c->cfg;
+    jset(&A->b, rules, "source",
+         json_string(g->rules_kind == COMPARE_RULES_SHEET ? "sheet" : "column"));
+    /* the sheet's file name without folders: the JSON does not depend on
+     * where the sheet is kept */
+    const char *name = g->rules_name;
+    if (name != NULL && g->rules_kind == COMPARE_RULES_SHEET && strrchr(name, '/') != NULL)
+        name = strrchr(name, '/') + 1;
+    jset(&A->b, rules, "name", jstr(name));
+    discrimination(A, &A->sets[s], s, rules, err, &st);
+    s++;
+    double mean = 0.0;
+    for (size_t i = 0; i < A->n; i++)
+        mean += c->r[i];
+    jset(&A->b, rules, "mean_score", jreal(mean / (double)A->n));
+    jset(&A->b, rules, "qualified",
+         jreal(g->sheet != NULL && g->sheet->has_qualified ? g->sheet->qualified : NAN));
+    jset(&A->b, rules, "tier_hot", jreal(g->rule_tier_hot));
+    jset(&A->b, rules, "tier_warm", jreal(g->rule_tier_warm));
+    json_t *dims = jset(&A->b, rules, "dimensions", json_array());
+    for (size_t k = 0; k < g->n_dims; k++, s++) {
+        json_t *d = jpush(&A->b, dims, json_object());
+        jset(&A->b, d, "dimension", jstr(g->dims[k]));
+        discrimination(A, &A->sets[s], s, d, err, &st);
+    }
+    return st;
+}
+
+/* The paired DeLong test of the model's AUC against the rules' (sets 0
+ * and 1). */
+static json_t *auc_difference(struct an *A)
+{
+    double z, se, lo, hi;
+    double est = A->sets[0].auc - A->sets[1].auc;
+    double pv = lsc_rank_paired_p(A->sets[0].auc, A->sets[1].auc, A->cov[0], A->cov[A->n_sets + 1],
+                                  A->cov[1], &z, &se);
+    double zc = gsl_cdf_ugaussian_Pinv(0.5 + CI_LEVEL / 2.0);
+    lo = est - zc * se;
+    hi = est + zc * se;
+    json_t *d = json_object();
+    jset(&A->b, d, "estimate", jreal(est));
+    jset(&A->b, d, "ci_low", jreal(lo));
+    jset(&A->b, d, "ci_high", jreal(hi));
+    jset(&A->b, d, "std_error", jreal(se));
+    jset(&A->b, d, "z", jreal(z));
+    jset(&A->b, d, "p_value", jreal(pv));
+    jset(&A->b, d, "correlation", jreal(A->cov[1] / sqrt(A->cov[0] * A->cov[A->n_sets + 1])));
+    return d;
+}
+
+/* Deciles, tiers, gains, threshold, calibration and agreement. */
+static enum lsc_status tables_json(struct an *A, json_t *root, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    const struct lsc_compare *c = A->c;
+    const struct compare_config *g = &c->cfg;
+    json_t *dec = jset(&A->b, root, "deciles", json_object());
+    jset(&A->b, dec, "model", A->has_m ? deciles(A, &A->gm) : json_null());
+    jset(&A->b, dec, "rules", A->has_r ? deciles(A, &A->gr) : json_null());
+    json_t *tie = jset(&A->b, root, "tiers", json_object());
+    jset(&A->b, tie, "model",
+         A->has_m ? tiers(A, c->mt, g->model_tier_hot, g->model_tier_warm) : json_null());
+    jset(&A->b, tie, "rules",
+         A->has_r && g->rule_tiers ? tiers(A, c->rt, g->rule_tier_hot, g->rule_tier_warm)
+                                   : json_null());
+    json_t *gn = jset(&A->b, root, "gains", json_object());
+    jset(&A->b, gn, "model", A->has_m ? gains(A, &A->gm) : json_null());
+    jset(&A->b, gn, "rules", A->has_r ? gains(A, &A->gr) : json_null());
+    jset(&A->b, root, "threshold", threshold(A));
+    jset(&A->b, root, "calibration", A->has_r ? calibration(A) : json_null());
+    jset(&A->b, root, "agreement", A->has_m && A->has_r ? agreement(A, err, &st) : json_null());
+    return st;
+}
 
 enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     const struct compare_config *g = &c->cfg;
     struct an A;
-    const double **vals = NULL;
-    double *aucs = NULL;
     memset(&A, 0, sizeof A);
     A.c = c;
     A.n = c->n;
@@ -1293,48 +1478,8 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
         goto cleanup;
     }
     A.base = (double)A.pos / (double)A.n;
-
-    /* the scores, DeLong's covariance for all of them at once */
-    A.n_sets = (size_t)A.has_m + (size_t)A.has_r + g->n_dims;
-    A.sets = lsc_calloc(A.n_sets, sizeof *A.sets);
-    A.cov = lsc_calloc(A.n_sets * A.n_sets, sizeof *A.cov);
-    vals = lsc_calloc(A.n_sets, sizeof *vals);
-    aucs = lsc_calloc(A.n_sets, sizeof *aucs);
-    if (g->n_dims > 0)
-        A.dimcol = lsc_calloc(g->n_dims * A.n, sizeof *A.dimcol);
-    if (A.sets == NULL || A.cov == NULL || vals == NULL || aucs == NULL ||
-        (g->n_dims > 0 && A.dimcol == NULL)) {
-        st = lsc_error_nomem(err);
+    if ((st = score_sets(&A, err)) != LSC_OK)
         goto cleanup;
-    }
-    size_t s = 0;
-    if (A.has_m) {
-        A.sets[s].name = "model";
-        A.sets[s++].v = c->p;
-    }
-    if (A.has_r) {
-        A.sets[s].name = "rules";
-        A.sets[s++].v = c->r;
-    }
-    for (size_t k = 0; k < g->n_dims; k++) {
-        for (size_t i = 0; i < A.n; i++)
-            A.dimcol[k * A.n + i] = c->dims[i * g->n_dims + k];
-        A.sets[s].name = g->dims[k];
-        A.sets[s++].v = &A.dimcol[k * A.n];
-    }
-    for (s = 0; s < A.n_sets; s++)
-        vals[s] = A.sets[s].v;
-    if ((st = lsc_rank_delong(vals, A.n_sets, c->y, A.n, aucs, A.cov, err)) != LSC_OK)
-        goto cleanup;
-    for (s = 0; s < A.n_sets; s++) {
-        A.sets[s].auc = aucs[s];
-        A.sets[s].var = A.cov[s * A.n_sets + s];
-    }
-    if ((A.has_m && lsc_rank_gains_init(&A.gm, c->p, c->y, A.n) != LSC_OK) ||
-        (A.has_r && lsc_rank_gains_init(&A.gr, c->r, c->y, A.n) != LSC_OK)) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
 
     json_t *root = A.root = json_object();
     jset(&A.b, root, "rows", jsize(A.n));
@@ -1344,106 +1489,21 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
     jset(&A.b, root, "rows_skipped_label", jsize(c->skipped_label));
     jset(&A.b, root, "rows_skipped_score", jsize(c->skipped_score));
     jset(&A.b, root, "label", jstr(g->label));
-
-    s = 0;
-    if (A.has_m) {
-        json_t *m = jset(&A.b, root, "model", json_object());
-        discrimination(&A, &A.sets[s], s, m, err, &st);
-        s++;
-        {
-            /* metrics_* take y as doubles */
-            double *yd = lsc_calloc(A.n, sizeof *yd);
-            if (yd == NULL) {
-                st = lsc_error_nomem(err);
-                goto cleanup;
-            }
-            double mean = 0.0;
-            for (size_t i = 0; i < A.n; i++) {
-                yd[i] = c->y[i];
-                mean += c->p[i];
-            }
-            jset(&A.b, m, "log_loss", jreal(lsc_metrics_log_loss(c->p, yd, A.n)));
-            jset(&A.b, m, "brier", jreal(lsc_metrics_brier(c->p, yd, A.n)));
-            jset(&A.b, m, "mean_probability", jreal(mean / (double)A.n));
-            lsc_free(yd);
-        }
-        jset(&A.b, m, "in_sample", json_boolean(c->in_sample));
-        jset(&A.b, m, "holdout_auc", jreal(g->model_holdout_auc));
-        jset(&A.b, m, "tier_hot", jreal(g->model_tier_hot));
-        jset(&A.b, m, "tier_warm", jreal(g->model_tier_warm));
-    } else {
-        jset(&A.b, root, "model", json_null());
-    }
     json_t *rules = NULL;
-    if (A.has_r) {
-        rules = jset(&A.b, root, "rules", json_object());
-        jset(&A.b, rules, "source",
-             json_string(g->rules_kind == COMPARE_RULES_SHEET ? "sheet" : "column"));
-        /* the sheet's file name without folders: the JSON does not depend on
-         * where the sheet is kept */
-        const char *name = g->rules_name;
-        if (name != NULL && g->rules_kind == COMPARE_RULES_SHEET && strrchr(name, '/') != NULL)
-            name = strrchr(name, '/') + 1;
-        jset(&A.b, rules, "name", jstr(name));
-        discrimination(&A, &A.sets[s], s, rules, err, &st);
-        s++;
-        double mean = 0.0;
-        for (size_t i = 0; i < A.n; i++)
-            mean += c->r[i];
-        jset(&A.b, rules, "mean_score", jreal(mean / (double)A.n));
-        jset(&A.b, rules, "qualified",
-             jreal(g->sheet != NULL && g->sheet->has_qualified ? g->sheet->qualified : NAN));
-        jset(&A.b, rules, "tier_hot", jreal(g->rule_tier_hot));
-        jset(&A.b, rules, "tier_warm", jreal(g->rule_tier_warm));
-        json_t *dims = jset(&A.b, rules, "dimensions", json_array());
-        for (size_t k = 0; k < g->n_dims; k++, s++) {
-            json_t *d = jpush(&A.b, dims, json_object());
-            jset(&A.b, d, "dimension", jstr(g->dims[k]));
-            discrimination(&A, &A.sets[s], s, d, err, &st);
-        }
-    } else {
-        jset(&A.b, root, "rules", json_null());
-    }
+    if (A.has_m)
+        st = model_json(&A, jset(&A.b, root, "model", json_object()), err);
+    else
+        jset(&A.b, root, "model", json_null());
     if (st != LSC_OK)
         goto cleanup;
-
-    if (A.has_m && A.has_r) {
-        /* sets 0 and 1 */
-        double z, se, lo, hi;
-        double est = A.sets[0].auc - A.sets[1].auc;
-        double pv = lsc_rank_paired_p(A.sets[0].auc, A.sets[1].auc, A.cov[0], A.cov[A.n_sets + 1],
-                                  A.cov[1], &z, &se);
-        double zc = gsl_cdf_ugaussian_Pinv(0.5 + CI_LEVEL / 2.0);
-        lo = est - zc * se;
-        hi = est + zc * se;
-        json_t *d = jset(&A.b, root, "auc_difference", json_object());
-        jset(&A.b, d, "estimate", jreal(est));
-        jset(&A.b, d, "ci_low", jreal(lo));
-        jset(&A.b, d, "ci_high", jreal(hi));
-        jset(&A.b, d, "std_error", jreal(se));
-        jset(&A.b, d, "z", jreal(z));
-        jset(&A.b, d, "p_value", jreal(pv));
-        jset(&A.b, d, "correlation", jreal(A.cov[1] / sqrt(A.cov[0] * A.cov[A.n_sets + 1])));
-    } else {
-        jset(&A.b, root, "auc_difference", json_null());
-    }
-
-    json_t *dec = jset(&A.b, root, "deciles", json_object());
-    jset(&A.b, dec, "model", A.has_m ? deciles(&A, &A.gm) : json_null());
-    jset(&A.b, dec, "rules", A.has_r ? deciles(&A, &A.gr) : json_null());
-    json_t *tie = jset(&A.b, root, "tiers", json_object());
-    jset(&A.b, tie, "model",
-         A.has_m ? tiers(&A, c->mt, g->model_tier_hot, g->model_tier_warm) : json_null());
-    jset(&A.b, tie, "rules",
-         A.has_r && g->rule_tiers ? tiers(&A, c->rt, g->rule_tier_hot, g->rule_tier_warm)
-                                  : json_null());
-    json_t *gn = jset(&A.b, root, "gains", json_object());
-    jset(&A.b, gn, "model", A.has_m ? gains(&A, &A.gm) : json_null());
-    jset(&A.b, gn, "rules", A.has_r ? gains(&A, &A.gr) : json_null());
-    jset(&A.b, root, "threshold", threshold(&A));
-    jset(&A.b, root, "calibration", A.has_r ? calibration(&A) : json_null());
-    jset(&A.b, root, "agreement", A.has_m && A.has_r ? agreement(&A, err, &st) : json_null());
+    if (A.has_r)
+        st = rules_json(&A, rules = jset(&A.b, root, "rules", json_object()), (size_t)A.has_m, err);
+    else
+        jset(&A.b, root, "rules", json_null());
     if (st != LSC_OK)
+        goto cleanup;
+    jset(&A.b, root, "auc_difference", A.has_m && A.has_r ? auc_difference(&A) : json_null());
+    if ((st = tables_json(&A, root, err)) != LSC_OK)
         goto cleanup;
     jset(&A.b, root, "rules_validation", rules_validation(&A, rules, err, &st));
     if (st != LSC_OK)
@@ -1464,8 +1524,6 @@ cleanup:
     lsc_free(A.sets);
     lsc_free(A.cov);
     lsc_free(A.dimcol);
-    lsc_free(vals);
-    lsc_free(aucs);
     return st;
 }
 

@@ -40,28 +40,10 @@ void lsc_dataset_free(struct dataset *ds)
     lsc_free(ds);
 }
 
-double lsc_ds_value(const struct ds_column *c, size_t i)
-{
-    if (c->raw != NULL)
-        return c->raw[i];
-    uint32_t code = c->codes[i];
-    return code == 0 ? NAN : c->values[code - 1];
-}
-
-int lsc_ds_is_numeric(const struct ds_column *c) { return c->n_text == 0 && !c->overflow; }
-
 /* Columns whose values are kept: features, and the weight and date columns. */
 static int stored(enum ds_role role)
 {
     return role == DS_FEATURE || role == DS_WEIGHT || role == DS_DATE;
-}
-
-static size_t find_column(const struct dataset *ds, const char *name)
-{
-    for (size_t j = 0; j < ds->n_cols; j++)
-        if (ds->cols[j].role != DS_IGNORED && strcmp(ds->cols[j].name, name) == 0)
-            return j;
-    return SIZE_MAX;
 }
 
 static enum lsc_status unknown_column(const struct dataset *ds, const char *name,
@@ -88,7 +70,7 @@ static enum lsc_status apply_names(struct dataset *ds, const struct lsc_strings 
                                    const char *option, int role, int force, struct lsc_error *err)
 {
     for (size_t i = 0; i < names->count; i++) {
-        size_t j = find_column(ds, names->items[i]);
+        size_t j = lsc_ds_find(ds->cols, ds->n_cols, names->items[i]);
         if (j == SIZE_MAX)
             return unknown_column(ds, names->items[i], option, err);
         if (role >= 0) {
@@ -111,7 +93,7 @@ static enum lsc_status claim_column(struct dataset *ds, const char *name, const 
 {
     if (name == NULL)
         return LSC_OK;
-    size_t j = find_column(ds, name);
+    size_t j = lsc_ds_find(ds->cols, ds->n_cols, name);
     if (j == SIZE_MAX)
         return unknown_column(ds, name, option, err);
     if (ds->cols[j].role == DS_TARGET)
@@ -235,7 +217,7 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
     }
     if ((st = check_duplicates(ds, rec->line, err)) != LSC_OK)
         return st;
-    ds->target_col = find_column(ds, opts->target);
+    ds->target_col = lsc_ds_find(ds->cols, ds->n_cols, opts->target);
     if (ds->target_col == SIZE_MAX)
         return unknown_column(ds, opts->target, "--target", err);
     ds->cols[ds->target_col].role = DS_TARGET;
@@ -405,8 +387,8 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
     if (lsc_is_na_token(t, tlen, &opts->na_values)) {
         ds->rows_skipped_target++;
         /* still a lead of its account */
-        return lsc_derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, SIZE_MAX,
-                          &opts->na_values, err);
+        return lsc_derive_row(ds->derive, ds->cap, rec->fields, rec->lens, rec->nfields, rec->line,
+                              SIZE_MAX, &opts->na_values, err);
     }
     if (ds->n_rows == ds->cap && grow_rows(ds) != 0)
         return lsc_error_nomem(err);
@@ -417,8 +399,8 @@ static enum lsc_status add_record(struct dataset *ds, const struct csv_record *r
         return lsc_error_nomem(err);
     if (added && memchr(t, '\0', tlen) != NULL)
         return check_text(ds, "target value", t, tlen, rec->line, ds->target_col + 1, err);
-    st = lsc_derive_row(ds, rec->fields, rec->lens, rec->nfields, rec->line, row, &opts->na_values,
-                    err);
+    st = lsc_derive_row(ds->derive, ds->cap, rec->fields, rec->lens, rec->nfields, rec->line, row,
+                        &opts->na_values, err);
     if (st != LSC_OK)
         return st;
     ds->target_codes[row] = tid;
@@ -982,7 +964,8 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
     /* a second, one-threaded attempt does not repeat the header's notes */
     st = setup_header(ds, rec, opts, allow_parallel ? log : NULL, err);
     if (st == LSC_OK)
-        st = lsc_derive_setup(ds, opts, allow_parallel ? log : NULL, err);
+        st = lsc_derive_setup(&ds->derive, ds->cols, ds->n_cols, ds->file, opts,
+                              allow_parallel ? log : NULL, err);
     if (st != LSC_OK)
         goto cleanup;
     /* derived features (derive.h) keep per-row state: one thread */
@@ -1008,7 +991,8 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         }
         lsc_csv_reader_sha256_hex(r, ds->sha256);
     }
-    if ((st = lsc_derive_finish(ds, log, err)) != LSC_OK)
+    if ((st = lsc_derive_finish(ds->derive, &ds->cols, &ds->n_cols, ds->n_rows, log, err)) !=
+        LSC_OK)
         goto cleanup;
     if (ds->rows_read == 0) {
         st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,

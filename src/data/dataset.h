@@ -16,33 +16,11 @@
 #include <stdint.h>
 
 #include "dict.h"
+#include "ds_column.h"
 #include "leadscore/status.h"
 #include "leadscore/train.h"
 
 #define DS_MAX_DICT 65536u
-
-/* DS_WEIGHT and DS_DATE (--weight, --split-date) are stored like features
- * but are never features (see weights.h, date_split.h). */
-enum ds_role { DS_FEATURE = 0, DS_TARGET, DS_ID, DS_EXCLUDED, DS_IGNORED, DS_WEIGHT, DS_DATE };
-enum ds_force { DS_INFER = 0, DS_FORCE_NUMERIC, DS_FORCE_CATEGORICAL };
-
-struct ds_column {
-    char *name;
-    size_t file_index;     /* 0-based position in the header */
-    enum ds_role role;
-    enum ds_force force;
-    struct dict *dict;     /* NULL once raw */
-    uint32_t *codes;       /* rows; NULL once raw */
-    double *values;        /* per dict entry */
-    size_t n_values_cap;
-    double *raw;           /* rows, when switched to raw doubles */
-    size_t n_missing;      /* rows with a missing value */
-    size_t n_text;         /* dict entries that are not numbers */
-    size_t first_text_line, first_text_entry; /* where the first one was seen */
-    int overflow;
-    int derived;            /* enum derive_kind (derive.h); 0 for file columns */
-    const char *source;     /* derived: the source column's name (lent) */
-};
 
 struct dataset {
     char *file;            /* display name */
@@ -74,12 +52,6 @@ enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_op
 /* Maps target values to 0/1 (see lsc_train_options.positive). */
 enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
                                    struct lsc_error *err);
-
-/* The numeric value of row i of a feature column (NaN when missing or text). */
-double lsc_ds_value(const struct ds_column *c, size_t i);
-
-/* 1 when every non-missing value of the column is a number. */
-int lsc_ds_is_numeric(const struct ds_column *c);
 
 void lsc_dataset_free(struct dataset *ds);
 

@@ -7,29 +7,18 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "leadscore/rules.h"
+#include "date.h"
+#include "leadscore/parse.h"
 #include "status_internal.h"
 #include "util.h"
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's
- * days_from_civil). */
-static long days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 int lsc_date_split_parse(const char *s, size_t len, long *days)
 {
     int y, m, d;
     lsc_trim_span(&s, &len);
-    if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
         return 0;
-    *days = days_from_civil(y, m, d);
+    *days = lsc_date_day_number(y, m, d);
     return 1;
 }
 
@@ -39,7 +28,7 @@ void lsc_date_split_normalise(const char *s, char out[16])
     size_t len = strlen(s);
     out[0] = '\0';
     lsc_trim_span(&s, &len);
-    if (lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+    if (lsc_parse_iso_date(s, len, &y, &m, &d))
         snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
 }
 

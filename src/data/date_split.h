@@ -9,7 +9,7 @@
 #include "leadscore/status.h"
 
 /* Parses an ISO date "YYYY-MM-DD" (a time of day after 'T' or a space is
- * ignored; see lsc_rules_parse_iso_date) into days since 1970-01-01.
+ * ignored; see lsc_parse_iso_date) into days since 1970-01-01.
  * Returns 1, or 0 when it is not a valid date. */
 int lsc_date_split_parse(const char *s, size_t len, long *days);
 

@@ -7,11 +7,15 @@
 #include <time.h>
 
 #include "alloc.h"
-#include "leadscore/rules.h"
+#include "date.h"
+#include "leadscore/parse.h"
 #include "status_internal.h"
 #include "util.h"
 
-long lsc_derive_day_number(int year, int month, int day) { return lsc_civil_day_number(year, month, day); }
+long lsc_derive_day_number(int year, int month, int day)
+{
+    return lsc_date_day_number(year, month, day);
+}
 
 long lsc_derive_today(char *buf, size_t size)
 {
@@ -25,7 +29,7 @@ long lsc_derive_today(char *buf, size_t size)
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out)
 {
     int y = 0, m = 0, d = 0;
-    if (!lsc_rules_parse_iso_date(s, len, &y, &m, &d))
+    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
         return 0;
     *out = (double)(as_of - lsc_derive_day_number(y, m, d));
     return 1;
@@ -72,6 +76,7 @@ void lsc_derive_counts_fini(struct derive_counts *c)
 struct derived_col {
     enum derive_kind kind;
     size_t src; /* dataset column (= field) of the source */
+    const char *src_name; /* lent: the source column's name */
     char *name;
     double *raw;    /* stored rows */
     uint32_t *acct; /* account: id per stored row, DICT_NONE if missing */
@@ -79,6 +84,7 @@ struct derived_col {
 };
 
 struct derive_state {
+    const char *file; /* lent: the input's display name */
     long as_of;
     char as_of_text[16];
     size_t n;
@@ -101,31 +107,23 @@ void lsc_derive_state_free(struct derive_state *s)
     lsc_free(s);
 }
 
-static size_t header_index(const struct dataset *ds, const char *name)
-{
-    for (size_t j = 0; j < ds->n_cols; j++)
-        if (ds->cols[j].role != DS_IGNORED && strcmp(ds->cols[j].name, name) == 0)
-            return j;
-    return SIZE_MAX;
-}
-
-static enum lsc_status add_spec(struct dataset *ds, struct derive_state *s, enum derive_kind kind,
-                                const char *source, const char *option, const struct lsc_log *log,
-                                struct lsc_error *err)
+static enum lsc_status add_spec(struct ds_column *cols, size_t n_cols, struct derive_state *s,
+                                enum derive_kind kind, const char *source, const char *option,
+                                const struct lsc_log *log, struct lsc_error *err)
 {
     char name[512];
-    size_t j = header_index(ds, source);
+    size_t j = lsc_ds_find(cols, n_cols, source);
     if (j == SIZE_MAX)
-        return lsc_error_set(err, LSC_ERR_USAGE, ds->file, 0, 0,
+        return lsc_error_set(err, LSC_ERR_USAGE, s->file, 0, 0,
                              "%s: no column \"%s\" in the header", option, source);
-    if (ds->cols[j].role == DS_TARGET)
+    if (cols[j].role == DS_TARGET)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" is the target", option,
                              source);
     if (kind == DERIVE_DAYS_SINCE)
         snprintf(name, sizeof name, DERIVE_DAYS_PREFIX "%s", source);
     else
         snprintf(name, sizeof name, DERIVE_ACCOUNT_FORMAT, source);
-    if (header_index(ds, name) != SIZE_MAX)
+    if (lsc_ds_find(cols, n_cols, name) != SIZE_MAX)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "%s: the derived feature \"%s\" has the name of a column of the file; "
                              "rename that column",
@@ -138,20 +136,22 @@ static enum lsc_status add_spec(struct dataset *ds, struct derive_state *s, enum
     memset(c, 0, sizeof *c);
     c->kind = kind;
     c->src = j;
+    c->src_name = cols[j].name;
     c->name = lsc_strdup(name);
     if (c->name == NULL)
         return lsc_error_nomem(err);
     s->n++;
-    if (ds->cols[j].role == DS_FEATURE) {
-        ds->cols[j].role = DS_EXCLUDED;
+    if (cols[j].role == DS_FEATURE) {
+        cols[j].role = DS_EXCLUDED;
         lsc_logf(log, LSC_LOG_INFO, "column \"%s\" is used through \"%s\", not as a feature itself",
                  source, name);
     }
     return LSC_OK;
 }
 
-enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_options *o,
-                             const struct lsc_log *log, struct lsc_error *err)
+enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *cols, size_t n_cols,
+                                 const char *file, const struct lsc_train_options *o,
+                                 const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t n = o->days_since.count + (o->account_column != NULL);
@@ -161,13 +161,14 @@ enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_opti
     s = lsc_calloc(1, sizeof *s);
     if (s == NULL)
         return lsc_error_nomem(err);
-    ds->derive = s;
+    *out = s;
+    s->file = file;
     s->cols = lsc_calloc(n, sizeof *s->cols);
     if (s->cols == NULL)
         return lsc_error_nomem(err);
     if (o->as_of != NULL) {
         int y = 0, m = 0, d = 0;
-        if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &m, &d))
+        if (strlen(o->as_of) != 10 || !lsc_parse_iso_date(o->as_of, 10, &y, &m, &d))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--as-of: expected a date YYYY-MM-DD");
         s->as_of = lsc_derive_day_number(y, m, d);
@@ -176,21 +177,22 @@ enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_opti
         s->as_of = lsc_derive_today(s->as_of_text, sizeof s->as_of_text);
     }
     for (size_t i = 0; i < o->days_since.count && st == LSC_OK; i++)
-        st = add_spec(ds, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since", log, err);
+        st = add_spec(cols, n_cols, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since",
+                      log, err);
     if (st == LSC_OK && o->account_column != NULL)
-        st = add_spec(ds, s, DERIVE_ACCOUNT, o->account_column, "--account-column", log, err);
+        st = add_spec(cols, n_cols, s, DERIVE_ACCOUNT, o->account_column, "--account-column", log,
+                      err);
     return st;
 }
 
-enum lsc_status lsc_derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
-                           size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
-                           struct lsc_error *err)
+enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const char *const *fields,
+                               const size_t *lens, size_t nfields, size_t line, size_t row,
+                               const struct lsc_strings *na, struct lsc_error *err)
 {
-    struct derive_state *s = ds->derive;
     if (s == NULL)
         return LSC_OK;
     if (row != SIZE_MAX && row >= s->cap) {
-        size_t cap = ds->cap > row ? ds->cap : row + 1;
+        size_t cap = row_cap > row ? row_cap : row + 1;
         for (size_t k = 0; k < s->n; k++) {
             struct derived_col *c = &s->cols[k];
             if (c->kind == DERIVE_ACCOUNT) {
@@ -228,37 +230,37 @@ enum lsc_status lsc_derive_row(struct dataset *ds, const char *const *fields, co
         if (missing)
             c->n_missing++;
         else if (!lsc_derive_days_since(v, len, s->as_of, &x))
-            return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, c->src + 1,
+            return lsc_error_set(err, LSC_ERR_DATA, s->file, line, c->src + 1,
                                  "--days-since \"%s\": \"%.*s\" is not a date (YYYY-MM-DD)",
-                                 ds->cols[c->src].name, (int)(len > 40 ? 40 : len), v);
+                                 c->src_name, (int)(len > 40 ? 40 : len), v);
         c->raw[row] = x;
     }
     return LSC_OK;
 }
 
-enum lsc_status lsc_derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err)
+enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **cols, size_t *n_cols,
+                                  size_t n_rows, const struct lsc_log *log, struct lsc_error *err)
 {
-    struct derive_state *s = ds->derive;
     if (s == NULL || s->n == 0)
         return LSC_OK;
-    struct ds_column *cols = lsc_reallocarray(ds->cols, ds->n_cols + s->n, sizeof *cols);
-    if (cols == NULL)
+    struct ds_column *grown = lsc_reallocarray(*cols, *n_cols + s->n, sizeof *grown);
+    if (grown == NULL)
         return lsc_error_nomem(err);
-    ds->cols = cols;
+    *cols = grown;
     for (size_t k = 0; k < s->n; k++) {
         struct derived_col *c = &s->cols[k];
         if (c->kind == DERIVE_ACCOUNT) {
-            double *raw = lsc_malloc((ds->n_rows ? ds->n_rows : 1) * sizeof *raw);
+            double *raw = lsc_malloc((n_rows ? n_rows : 1) * sizeof *raw);
             if (raw == NULL)
                 return lsc_error_nomem(err);
-            for (size_t i = 0; i < ds->n_rows; i++)
+            for (size_t i = 0; i < n_rows; i++)
                 raw[i] = c->acct[i] == DICT_NONE ? 1.0 : (double)s->counts.n[c->acct[i]];
             lsc_free(c->raw);
             c->raw = raw;
         }
         if (c->raw == NULL && (c->raw = lsc_malloc(sizeof *c->raw)) == NULL)
             return lsc_error_nomem(err);
-        struct ds_column *d = &ds->cols[ds->n_cols];
+        struct ds_column *d = &grown[*n_cols];
         memset(d, 0, sizeof *d);
         d->name = c->name;
         d->file_index = c->src;
@@ -267,21 +269,21 @@ enum lsc_status lsc_derive_finish(struct dataset *ds, const struct lsc_log *log,
         d->raw = c->raw;
         d->n_missing = c->n_missing;
         d->derived = (int)c->kind;
-        d->source = ds->cols[c->src].name;
+        d->source = c->src_name;
         c->name = NULL;
         c->raw = NULL;
-        ds->n_cols++;
+        (*n_cols)++;
         if (d->n_missing > 0)
             lsc_logf(log, LSC_LOG_NOTE,
                      "\"%s\": %zu of %zu rows have no date (imputed with the median, with a "
                      "missing indicator)",
-                     d->name, d->n_missing, ds->n_rows);
+                     d->name, d->n_missing, n_rows);
     }
     return LSC_OK;
 }
 
 int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
-                          const struct dataset *ds)
+                              const struct derive_state *s)
 {
     json_t *a = json_array();
     int bad = a == NULL;
@@ -291,17 +293,16 @@ int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o
     bad |=
         json_object_set_new(options, "account_column",
                             o->account_column ? json_string(o->account_column) : json_null()) != 0;
-    const char *as_of =
-        ds->derive != NULL && o->days_since.count > 0 ? ds->derive->as_of_text : NULL;
+    const char *as_of = s != NULL && o->days_since.count > 0 ? s->as_of_text : NULL;
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad;
 }
 
-enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
-                              struct lsc_error *err)
+enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *cols,
+                                  const size_t *col_src, struct lsc_error *err)
 {
     for (size_t j = 0; j < m->n_columns; j++) {
-        const struct ds_column *d = &ds->cols[col_src[j]];
+        const struct ds_column *d = &cols[col_src[j]];
         struct lsc_column_enc *c = &m->columns[j];
         if (!d->derived)
             continue;

@@ -22,8 +22,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "dataset.h"
 #include "dict.h"
+#include "ds_column.h"
+#include "leadscore/train.h"
 #include "model_def.h"
 
 enum derive_kind { DERIVE_NONE = 0, DERIVE_DAYS_SINCE = 1, DERIVE_ACCOUNT = 2 };
@@ -51,24 +52,30 @@ enum lsc_status lsc_derive_counts_add(struct derive_counts *c, const char *s, si
 size_t lsc_derive_counts_get(const struct derive_counts *c, const char *s, size_t len);
 void lsc_derive_counts_fini(struct derive_counts *c);
 
-/* Training: the loader's hooks (dataset.c). lsc_derive_setup after the header
- * (checks the names, excludes the source columns), lsc_derive_row for every
- * data row (row: the stored row index, SIZE_MAX for a skipped row),
- * lsc_derive_finish after the last (appends the derived columns to ds->cols as
- * raw numeric features). */
+/* Training: the loader's hooks (dataset.c), on the header's columns (cols,
+ * n_cols; file names the input in messages and must outlive the state).
+ * lsc_derive_setup after the header (checks the names, excludes the source
+ * columns; *out stays NULL when no feature is derived, and is set before
+ * any failure, so the caller frees it either way), lsc_derive_row for every
+ * data row (row: the stored row index, SIZE_MAX for a skipped row; cap: the
+ * caller's row capacity), lsc_derive_finish after the last (appends the
+ * derived columns to *cols as raw numeric features, n_rows rows). */
 struct derive_state;
-enum lsc_status lsc_derive_setup(struct dataset *ds, const struct lsc_train_options *o,
-                             const struct lsc_log *log, struct lsc_error *err);
-enum lsc_status lsc_derive_row(struct dataset *ds, const char *const *fields, const size_t *lens,
-                           size_t nfields, size_t line, size_t row, const struct lsc_strings *na,
-                           struct lsc_error *err);
-enum lsc_status lsc_derive_finish(struct dataset *ds, const struct lsc_log *log, struct lsc_error *err);
+enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *cols, size_t n_cols,
+                                 const char *file, const struct lsc_train_options *o,
+                                 const struct lsc_log *log, struct lsc_error *err);
+enum lsc_status lsc_derive_row(struct derive_state *s, size_t cap, const char *const *fields,
+                               const size_t *lens, size_t nfields, size_t line, size_t row,
+                               const struct lsc_strings *na, struct lsc_error *err);
+enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **cols, size_t *n_cols,
+                                  size_t n_rows, const struct lsc_log *log, struct lsc_error *err);
 void lsc_derive_state_free(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
- * without --days-since) to the options record. 0 on allocation failure. */
+ * without --days-since) to the options record; s is the loader's state (NULL
+ * when nothing was derived). 0 on allocation failure. */
 int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
-                          const struct dataset *ds);
+                              const struct derive_state *s);
 
 /* The "derived" member of a numeric column of the model file, and its
  * reader (checks kind, source and that the column's name is the derived
@@ -77,10 +84,10 @@ json_t *lsc_derive_to_json(const struct lsc_column_enc *c);
 enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *obj, const char *path,
                                  const char *file, struct lsc_error *err);
 
-/* Copies each derived dataset column's kind and source to the model's
- * columns (col_src from the encoder). LSC_ERR_NOMEM. */
-enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct dataset *ds, const size_t *col_src,
-                              struct lsc_error *err);
+/* Copies each derived dataset column's kind and source (cols: the dataset's
+ * columns) to the model's columns (col_src from the encoder). LSC_ERR_NOMEM. */
+enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *cols,
+                                  const size_t *col_src, struct lsc_error *err);
 
 /* 1 when a model column is the account count. */
 int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column);

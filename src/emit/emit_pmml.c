@@ -22,35 +22,12 @@
 #include "model_def.h"
 #include "status_internal.h"
 #include "util.h"
+#include "xml.h"
 
-/* Text with XML's five special characters escaped (attributes and text). */
+/* Text escaped for XML (attributes and text; xml.h). */
 static void put_xml(FILE *fp, const char *s)
 {
-    for (; *s != '\0'; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        case '\'':
-            fputs("&apos;", fp);
-            break;
-        default:
-            /* control characters other than tab, LF and CR are not XML */
-            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r')
-                fprintf(fp, "&#xFFFD;");
-            else
-                putc(*s, fp);
-        }
-    }
+    lsc_xml_put(fp, s, strlen(s), XML_DATA);
 }
 
 /* A derived field's name: the column's name and a suffix. */
@@ -77,7 +54,8 @@ static double level_coef(const struct lsc_model *m, const struct lsc_column_enc 
     return c->level_feature[k] != LSC_NO_FEATURE ? m->coef[c->level_feature[k]] : 0.0;
 }
 
-static void emit(FILE *fp, const struct lsc_model *m)
+/* Header: the application and the model's creation time. */
+static void put_header(FILE *fp, const struct lsc_model *m)
 {
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
           "<PMML xmlns=\"http://www.dmg.org/PMML-4_4\" version=\"4.4\">\n"
@@ -90,7 +68,11 @@ static void emit(FILE *fp, const struct lsc_model *m)
         fputs("</Timestamp>\n", fp);
     }
     fputs("  </Header>\n", fp);
+}
 
+/* DataDictionary: one field per model column, and the target. */
+static void put_data_dictionary(FILE *fp, const struct lsc_model *m)
+{
     fprintf(fp, "  <DataDictionary numberOfFields=\"%zu\">\n", m->n_columns + 1);
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
@@ -117,69 +99,87 @@ static void emit(FILE *fp, const struct lsc_model *m)
           "      <Value value=\"0\"/>\n      <Value value=\"1\"/>\n    </DataField>\n"
           "  </DataDictionary>\n",
           fp);
+}
 
+/* A numeric column's derived fields: imputed, standardised, missing. */
+static void put_numeric_transform(FILE *fp, const struct lsc_column_enc *c)
+{
+    fputs("    <DerivedField name=\"", fp);
+    put_name(fp, c->name, " (imputed)");
+    fputs("\" optype=\"continuous\" dataType=\"double\">\n      <FieldRef field=\"", fp);
+    put_xml(fp, c->name);
+    fprintf(fp, "\" mapMissingTo=\"%.17g\"/>\n    </DerivedField>\n", c->median);
+    fputs("    <DerivedField name=\"", fp);
+    put_name(fp, c->name, " (standardised)");
+    fputs("\" optype=\"continuous\" dataType=\"double\">\n"
+          "      <Apply function=\"/\">\n        <Apply function=\"-\">\n"
+          "          <FieldRef field=\"",
+          fp);
+    put_name(fp, c->name, " (imputed)");
+    fprintf(fp,
+            "\"/>\n          <Constant dataType=\"double\">%.17g</Constant>\n"
+            "        </Apply>\n        <Constant dataType=\"double\">%.17g</Constant>\n"
+            "      </Apply>\n    </DerivedField>\n",
+            c->mean, c->sd);
+    if (c->missing_feature != LSC_NO_FEATURE) {
+        fputs("    <DerivedField name=\"", fp);
+        put_name(fp, c->name, " (missing)");
+        fputs("\" optype=\"continuous\" dataType=\"double\">\n"
+              "      <Apply function=\"if\">\n"
+              "        <Apply function=\"isMissing\"><FieldRef field=\"",
+              fp);
+        put_xml(fp, c->name);
+        fputs("\"/></Apply>\n        <Constant dataType=\"double\">1</Constant>\n"
+              "        <Constant dataType=\"double\">0</Constant>\n"
+              "      </Apply>\n    </DerivedField>\n",
+              fp);
+    }
+}
+
+/* A categorical column's derived field: the value mapped to a training
+ * level, the fallback or the missing level. */
+static void put_categorical_transform(FILE *fp, const struct lsc_column_enc *c)
+{
+    size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
+    size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
+    fputs("    <DerivedField name=\"", fp);
+    put_name(fp, c->name, " (level)");
+    fputs("\" optype=\"categorical\" dataType=\"string\">\n"
+          "      <MapValues outputColumn=\"to\" dataType=\"string\" defaultValue=\"",
+          fp);
+    put_xml(fp, c->levels[fallback]);
+    fputs("\" mapMissingTo=\"", fp);
+    put_xml(fp, c->levels[on_missing]);
+    fputs("\">\n        <FieldColumnPair field=\"", fp);
+    put_xml(fp, c->name);
+    fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
+    for (size_t k = 0; k < c->n_levels; k++) {
+        if (k == c->other || k == c->missing)
+            continue;
+        fputs("          <row><from>", fp);
+        put_xml(fp, c->levels[k]);
+        fputs("</from><to>", fp);
+        put_xml(fp, c->levels[k]);
+        fputs("</to></row>\n", fp);
+    }
+    fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
+}
+
+static void put_transformations(FILE *fp, const struct lsc_model *m)
+{
     fputs("  <TransformationDictionary>\n", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
-        const struct lsc_column_enc *c = &m->columns[j];
-        if (c->type == LSC_COL_NUMERIC) {
-            fputs("    <DerivedField name=\"", fp);
-            put_name(fp, c->name, " (imputed)");
-            fputs("\" optype=\"continuous\" dataType=\"double\">\n      <FieldRef field=\"", fp);
-            put_xml(fp, c->name);
-            fprintf(fp, "\" mapMissingTo=\"%.17g\"/>\n    </DerivedField>\n", c->median);
-            fputs("    <DerivedField name=\"", fp);
-            put_name(fp, c->name, " (standardised)");
-            fputs("\" optype=\"continuous\" dataType=\"double\">\n"
-                  "      <Apply function=\"/\">\n        <Apply function=\"-\">\n"
-                  "          <FieldRef field=\"",
-                  fp);
-            put_name(fp, c->name, " (imputed)");
-            fprintf(fp,
-                    "\"/>\n          <Constant dataType=\"double\">%.17g</Constant>\n"
-                    "        </Apply>\n        <Constant dataType=\"double\">%.17g</Constant>\n"
-                    "      </Apply>\n    </DerivedField>\n",
-                    c->mean, c->sd);
-            if (c->missing_feature != LSC_NO_FEATURE) {
-                fputs("    <DerivedField name=\"", fp);
-                put_name(fp, c->name, " (missing)");
-                fputs("\" optype=\"continuous\" dataType=\"double\">\n"
-                      "      <Apply function=\"if\">\n"
-                      "        <Apply function=\"isMissing\"><FieldRef field=\"",
-                      fp);
-                put_xml(fp, c->name);
-                fputs("\"/></Apply>\n        <Constant dataType=\"double\">1</Constant>\n"
-                      "        <Constant dataType=\"double\">0</Constant>\n"
-                      "      </Apply>\n    </DerivedField>\n",
-                      fp);
-            }
-        } else {
-            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
-            size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
-            fputs("    <DerivedField name=\"", fp);
-            put_name(fp, c->name, " (level)");
-            fputs("\" optype=\"categorical\" dataType=\"string\">\n"
-                  "      <MapValues outputColumn=\"to\" dataType=\"string\" defaultValue=\"",
-                  fp);
-            put_xml(fp, c->levels[fallback]);
-            fputs("\" mapMissingTo=\"", fp);
-            put_xml(fp, c->levels[on_missing]);
-            fputs("\">\n        <FieldColumnPair field=\"", fp);
-            put_xml(fp, c->name);
-            fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
-            for (size_t k = 0; k < c->n_levels; k++) {
-                if (k == c->other || k == c->missing)
-                    continue;
-                fputs("          <row><from>", fp);
-                put_xml(fp, c->levels[k]);
-                fputs("</from><to>", fp);
-                put_xml(fp, c->levels[k]);
-                fputs("</to></row>\n", fp);
-            }
-            fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
-        }
+        if (m->columns[j].type == LSC_COL_NUMERIC)
+            put_numeric_transform(fp, &m->columns[j]);
+        else
+            put_categorical_transform(fp, &m->columns[j]);
     }
     fputs("  </TransformationDictionary>\n", fp);
+}
 
+/* The RegressionModel's opening and its MiningSchema. */
+static void put_mining_schema(FILE *fp, const struct lsc_model *m)
+{
     fputs("  <RegressionModel modelName=\"leadscore\" functionName=\"classification\" "
           "algorithmName=\"logisticRegression\" normalizationMethod=\"logit\">\n"
           "    <MiningSchema>\n",
@@ -197,6 +197,11 @@ static void emit(FILE *fp, const struct lsc_model *m)
     fputs("      <MiningField name=\"", fp);
     put_xml(fp, m->target);
     fputs("\" usageType=\"target\"/>\n    </MiningSchema>\n", fp);
+}
+
+/* Output: probability, score and tier as the scorer computes them. */
+static void put_output(FILE *fp, const struct lsc_model *m)
+{
     fprintf(fp,
             "    <Output>\n"
             "      <OutputField name=\"probability\" optype=\"continuous\" dataType=\"double\" "
@@ -226,6 +231,12 @@ static void emit(FILE *fp, const struct lsc_model *m)
             "          </Apply>\n        </Apply>\n      </OutputField>\n"
             "    </Output>\n",
             m->tier_hot, m->tier_warm);
+}
+
+/* The regression tables ("1": intercept and predictors, "0": empty) and
+ * the document's end. */
+static void put_regression_tables(FILE *fp, const struct lsc_model *m)
+{
     fprintf(fp, "    <RegressionTable intercept=\"%.17g\" targetCategory=\"1\">\n", m->coef[0]);
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
@@ -255,6 +266,16 @@ static void emit(FILE *fp, const struct lsc_model *m)
           "    <RegressionTable intercept=\"0\" targetCategory=\"0\"/>\n"
           "  </RegressionModel>\n</PMML>\n",
           fp);
+}
+
+static void emit(FILE *fp, const struct lsc_model *m)
+{
+    put_header(fp, m);
+    put_data_dictionary(fp, m);
+    put_transformations(fp, m);
+    put_mining_schema(fp, m);
+    put_output(fp, m);
+    put_regression_tables(fp, m);
 }
 
 enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int force,

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "derive.h"
+#include "leadscore/parse.h"
 #include "leadscore/rules.h"
 #include "model_def.h"
 #include "status_internal.h"
@@ -242,7 +243,7 @@ static int can_reject(const struct lsc_column_enc *c)
 }
 
 /* t1 for a "days since" column: dy_j, dm_j, dd_j, the year, month and day
- * when v_j has the shape lsc_rules_parse_iso_date() accepts (4-2-2 digits,
+ * when v_j has the shape lsc_parse_iso_date() accepts (4-2-2 digits,
  * then the end, T or a space), else NULL. */
 static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
 {
@@ -507,7 +508,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
-    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_logreg_sigmoid(); above
+    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_mathfn_sigmoid(); above
      * 700 the probability is exactly 1, as in C; below -700 it is under
      * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
      * as an error) */
@@ -579,7 +580,7 @@ static enum lsc_status check_options(const struct lsc_emit_sql_options *o, long 
         return LSC_OK;
     }
     int y = 0, mo = 0, dd = 0;
-    if (strlen(o->as_of) != 10 || !lsc_rules_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
+    if (strlen(o->as_of) != 10 || !lsc_parse_iso_date(o->as_of, 10, &y, &mo, &dd))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
     *as_of = lsc_derive_day_number(y, mo, dd);
     snprintf(as_of_text, 16, "%s", o->as_of);

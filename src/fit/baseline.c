@@ -9,7 +9,7 @@
 
 #include "alloc.h"
 #include "leadscore/score.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "rankstats.h"
 #include "status_internal.h"
 
@@ -126,7 +126,7 @@ int lsc_baseline_predict_row(const struct lsc_model *old, const struct dataset *
         }
         e += lsc_pair_effect(old, pr, g[0], g[1]);
     }
-    *p = lsc_logreg_sigmoid(e);
+    *p = lsc_mathfn_sigmoid(e);
     return 1;
 }
 

@@ -14,15 +14,15 @@
  */
 #include "cv.h"
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "enet.h"
 #include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
+#include "split.h"
 #include "status_internal.h"
 
 void lsc_cv_path_free(struct cv_path *path)
@@ -64,117 +64,101 @@ static int better(double a, double b, enum cv_metric m)
     return m == CV_AUC ? a > b + slack : a < b - slack;
 }
 
-enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
-                       struct lsc_error *err)
+/* Stratified folds: each class shuffled (split.h) and dealt round-robin. */
+static enum lsc_status assign_folds(const struct design *d, size_t K, unsigned long seed,
+                                    size_t *fold, struct lsc_error *err)
 {
-    enum lsc_status st = LSC_OK;
-    size_t n = d->n, p = d->p, K = o->folds, L = o->n_lambda;
-    size_t *cls[2] = {NULL, NULL}, cnt[2] = {0, 0};
-    size_t *fold = NULL, *trows = NULL, *vrows = NULL;
-    double *vals = NULL, *beta = NULL, *eta = NULL, *yv = NULL;
-    gsl_rng *rng = NULL;
-    memset(path, 0, sizeof *path);
-    if (K < 2 || L < 2 || !(o->min_ratio > 0.0 && o->min_ratio < 1.0))
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "cross-validation needs at least 2 folds and 2 penalties");
-    path->lambda = lsc_malloc(L * sizeof *path->lambda);
-    path->mean = lsc_malloc(L * sizeof *path->mean);
-    path->se = lsc_malloc(L * sizeof *path->se);
-    path->nonzero = lsc_calloc(L, sizeof *path->nonzero);
-    cls[0] = lsc_malloc((n ? n : 1) * sizeof *cls[0]);
-    cls[1] = lsc_malloc((n ? n : 1) * sizeof *cls[1]);
-    fold = lsc_malloc((n ? n : 1) * sizeof *fold);
-    trows = lsc_malloc((n ? n : 1) * sizeof *trows);
-    vrows = lsc_malloc((n ? n : 1) * sizeof *vrows);
-    eta = lsc_malloc((n ? n : 1) * sizeof *eta);
-    yv = lsc_malloc((n ? n : 1) * sizeof *yv);
-    vals = lsc_malloc(K * L * sizeof *vals);
-    beta = lsc_malloc(p * sizeof *beta);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (path->lambda == NULL || path->mean == NULL || path->se == NULL ||
-        path->nonzero == NULL || cls[0] == NULL || cls[1] == NULL || fold == NULL ||
-        trows == NULL || vrows == NULL || eta == NULL || yv == NULL || vals == NULL ||
-        beta == NULL || rng == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    path->n = L;
-
-    /* stratified folds */
-    gsl_rng_set(rng, o->seed);
-    for (size_t i = 0; i < n; i++) {
-        int k = d->y[design_row(d, i)] > 0.5;
-        cls[k][cnt[k]++] = i;
-    }
-    for (int k = 0; k < 2; k++) {
-        if (cnt[k] < K) {
+    struct split_strata s;
+    enum lsc_status st = lsc_split_strata_init(&s, d->y, d->rows, d->n, seed, err);
+    for (int k = 0; k < 2 && st == LSC_OK; k++) {
+        if (s.cnt[k] < K) {
             st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
                                "--cv %zu: the training rows have only %zu %s; use fewer folds", K,
-                               cnt[k], k ? "conversions" : "non-conversions");
-            goto cleanup;
+                               s.cnt[k], k ? "conversions" : "non-conversions");
+            break;
         }
-        gsl_ran_shuffle(rng, cls[k], cnt[k], sizeof(size_t));
-        for (size_t i = 0; i < cnt[k]; i++)
-            fold[cls[k][i]] = i % K;
+        for (size_t i = 0; i < s.cnt[k]; i++)
+            fold[s.cls[k][i]] = i % K;
     }
+    lsc_split_strata_fini(&s);
+    return st;
+}
 
-    double lmax = 1.0;
-    if ((st = lsc_enet_lambda_max(d, o->l1_ratio, &lmax, err)) != LSC_OK)
-        goto cleanup;
-    for (size_t l = 0; l < L; l++)
-        path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
+/* Scratch of the fold fits: row lists, the validation linear predictor and
+ * labels, the coefficients. */
+struct cv_work {
+    size_t *trows, *vrows;
+    double *eta, *yv, *beta;
+};
 
-    for (size_t k = 0; k < K; k++) {
-        struct design tr = *d, va = *d;
-        size_t nt = 0, nv = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (fold[i] == k)
-                vrows[nv++] = design_row(d, i);
-            else
-                trows[nt++] = design_row(d, i);
-        }
-        tr.rows = trows;
-        tr.n = nt;
-        va.rows = vrows;
-        va.n = nv;
-        for (size_t i = 0; i < nv; i++)
-            yv[i] = d->y[vrows[i]];
-        memset(beta, 0, p * sizeof *beta);
-        for (size_t l = 0; l < L; l++) {
-            int conv = 0;
-            /* the same penalty per row as lambda on all n rows */
-            double lam = path->lambda[l] * (double)nt / (double)n;
-            if ((st = fit_at(&tr, o, lam, beta, &conv, err)) != LSC_OK)
-                goto cleanup;
-            path->not_converged += !conv;
-            if ((st = lsc_design_linear(&va, beta, eta, err)) != LSC_OK)
-                goto cleanup;
-            for (size_t i = 0; i < nv; i++)
-                eta[i] = lsc_logreg_sigmoid(eta[i]);
-            double v = 0.0;
-            if (o->metric == CV_AUC) {
-                if (lsc_metrics_auc(eta, yv, nv, &v) != LSC_OK) {
-                    st = lsc_error_nomem(err);
-                    goto cleanup;
-                }
-            } else {
-                v = lsc_metrics_log_loss(eta, yv, nv);
-            }
-            vals[k * L + l] = v;
-        }
+/* Fold k: fits the whole path on the other folds (warm-started from the
+ * largest lambda) and puts the held-out metric of each fit in vals[l]. */
+static enum lsc_status run_fold(const struct design *d, const struct cv_opts *o, const size_t *fold,
+                                size_t k, struct cv_path *path, struct cv_work *w, double *vals,
+                                struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t n = d->n, L = path->n;
+    struct design tr = *d, va = *d;
+    size_t nt = 0, nv = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (fold[i] == k)
+            w->vrows[nv++] = design_row(d, i);
+        else
+            w->trows[nt++] = design_row(d, i);
     }
-
-    /* the path on all rows, for the non-zero counts */
-    memset(beta, 0, p * sizeof *beta);
+    tr.rows = w->trows;
+    tr.n = nt;
+    va.rows = w->vrows;
+    va.n = nv;
+    for (size_t i = 0; i < nv; i++)
+        w->yv[i] = d->y[w->vrows[i]];
+    memset(w->beta, 0, d->p * sizeof *w->beta);
     for (size_t l = 0; l < L; l++) {
         int conv = 0;
-        if ((st = fit_at(d, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
-            goto cleanup;
+        /* the same penalty per row as lambda on all n rows */
+        double lam = path->lambda[l] * (double)nt / (double)n;
+        if ((st = fit_at(&tr, o, lam, w->beta, &conv, err)) != LSC_OK)
+            return st;
         path->not_converged += !conv;
-        for (size_t j = 1; j < p; j++)
+        if ((st = lsc_design_linear(&va, w->beta, w->eta, err)) != LSC_OK)
+            return st;
+        for (size_t i = 0; i < nv; i++)
+            w->eta[i] = lsc_mathfn_sigmoid(w->eta[i]);
+        double v = 0.0;
+        if (o->metric == CV_AUC) {
+            if (lsc_metrics_auc(w->eta, w->yv, nv, &v) != LSC_OK)
+                return lsc_error_nomem(err);
+        } else {
+            v = lsc_metrics_log_loss(w->eta, w->yv, nv);
+        }
+        vals[l] = v;
+    }
+    return st;
+}
+
+/* The path on all rows, for the non-zero counts. */
+static enum lsc_status count_nonzero(const struct design *d, const struct cv_opts *o,
+                                     struct cv_path *path, double *beta, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    memset(beta, 0, d->p * sizeof *beta);
+    for (size_t l = 0; l < path->n; l++) {
+        int conv = 0;
+        if ((st = fit_at(d, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
+            return st;
+        path->not_converged += !conv;
+        for (size_t j = 1; j < d->p; j++)
             path->nonzero[l] += beta[j] != 0.0;
     }
+    return st;
+}
 
+/* Mean and standard error over the K folds (vals: K x L), the best lambda
+ * and the chosen one. */
+static void choose(const struct cv_opts *o, const double *vals, struct cv_path *path)
+{
+    size_t K = o->folds, L = path->n;
     for (size_t l = 0; l < L; l++) {
         double s = 0.0, ss = 0.0;
         for (size_t k = 0; k < K; k++)
@@ -200,18 +184,60 @@ enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, stru
             }
         }
     }
+}
+
+enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
+                           struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t n = d->n, K = o->folds, L = o->n_lambda;
+    size_t *fold = NULL;
+    double *vals = NULL;
+    struct cv_work w = {NULL, NULL, NULL, NULL, NULL};
+    memset(path, 0, sizeof *path);
+    if (K < 2 || L < 2 || !(o->min_ratio > 0.0 && o->min_ratio < 1.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "cross-validation needs at least 2 folds and 2 penalties");
+    path->lambda = lsc_malloc(L * sizeof *path->lambda);
+    path->mean = lsc_malloc(L * sizeof *path->mean);
+    path->se = lsc_malloc(L * sizeof *path->se);
+    path->nonzero = lsc_calloc(L, sizeof *path->nonzero);
+    fold = lsc_malloc((n ? n : 1) * sizeof *fold);
+    w.trows = lsc_malloc((n ? n : 1) * sizeof *w.trows);
+    w.vrows = lsc_malloc((n ? n : 1) * sizeof *w.vrows);
+    w.eta = lsc_malloc((n ? n : 1) * sizeof *w.eta);
+    w.yv = lsc_malloc((n ? n : 1) * sizeof *w.yv);
+    vals = lsc_malloc(K * L * sizeof *vals);
+    w.beta = lsc_malloc(d->p * sizeof *w.beta);
+    if (path->lambda == NULL || path->mean == NULL || path->se == NULL || path->nonzero == NULL ||
+        fold == NULL || w.trows == NULL || w.vrows == NULL || w.eta == NULL || w.yv == NULL ||
+        vals == NULL || w.beta == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    path->n = L;
+    if ((st = assign_folds(d, K, o->seed, fold, err)) != LSC_OK)
+        goto cleanup;
+    double lmax = 1.0;
+    if ((st = lsc_enet_lambda_max(d, o->l1_ratio, &lmax, err)) != LSC_OK)
+        goto cleanup;
+    for (size_t l = 0; l < L; l++)
+        path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
+    for (size_t k = 0; k < K && st == LSC_OK; k++)
+        st = run_fold(d, o, fold, k, path, &w, vals + k * L, err);
+    if (st == LSC_OK)
+        st = count_nonzero(d, o, path, w.beta, err);
+    if (st == LSC_OK)
+        choose(o, vals, path);
 cleanup:
     if (st != LSC_OK)
         lsc_cv_path_free(path);
-    lsc_free(cls[0]);
-    lsc_free(cls[1]);
     lsc_free(fold);
-    lsc_free(trows);
-    lsc_free(vrows);
-    lsc_free(eta);
-    lsc_free(yv);
+    lsc_free(w.trows);
+    lsc_free(w.vrows);
+    lsc_free(w.eta);
+    lsc_free(w.yv);
     lsc_free(vals);
-    lsc_free(beta);
-    gsl_rng_free(rng);
+    lsc_free(w.beta);
     return st;
 }

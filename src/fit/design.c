@@ -6,7 +6,7 @@
 
 #include "alloc.h"
 #include "linalg.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "parallel.h"
 #include "status_internal.h"
 #include "util.h"
@@ -359,7 +359,7 @@ static void linear_task(void *ctx, size_t k)
             t->eta[i0 + i] += s;
             if (t->loss != NULL) /* x * 1.0 == x: unweighted sums are unchanged */
                 loss += (d->w ? d->w[r] : 1.0) *
-                        (lsc_logreg_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i]);
+                        (lsc_mathfn_log1pexp(t->eta[i0 + i]) - d->y[r] * t->eta[i0 + i]);
         }
     }
     if (t->loss != NULL)

@@ -26,25 +26,16 @@
 
 #include "alloc.h"
 #include "linalg.h"
+#include "mathfn.h"
 #include "parallel.h"
 #include "status_internal.h"
-
-double lsc_logreg_log1pexp(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
-
-double lsc_logreg_sigmoid(double x)
-{
-    if (x >= 0)
-        return 1.0 / (1.0 + exp(-x));
-    double e = exp(x);
-    return e / (1.0 + e);
-}
 
 double lsc_logreg_objective(const struct design *d, const double *beta, const double *eta, double l2)
 {
     double f = 0.0;
     for (size_t i = 0; i < d->n; i++) {
         double y = d->y[design_row(d, i)];
-        f += design_weight(d, i) * (lsc_logreg_log1pexp(eta[i]) - y * eta[i]);
+        f += design_weight(d, i) * (lsc_mathfn_log1pexp(eta[i]) - y * eta[i]);
     }
     double pen = 0.0;
     for (size_t j = 1; j < d->p; j++)
@@ -83,11 +74,11 @@ static void deriv_task(void *ctx, size_t k)
         for (size_t i = 0; i < m; i++) {
             size_t row = design_row(d, i0 + i);
             double e = t->eta[i0 + i], y = d->y[row];
-            double pr = lsc_logreg_sigmoid(e);
+            double pr = lsc_mathfn_sigmoid(e);
             /* x * 1.0 == x: the unweighted pass is unchanged bit for bit */
             double rw = d->w ? d->w[row] : 1.0;
             if (t->want_f)
-                f += rw * (lsc_logreg_log1pexp(e) - y * e);
+                f += rw * (lsc_mathfn_log1pexp(e) - y * e);
             double ri = rw * (pr - y), wi = rw * (pr * (1.0 - pr));
             t->r[i] = ri;
             t->w[i] = wi;

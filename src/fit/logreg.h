@@ -37,8 +37,4 @@ double lsc_logreg_objective(const struct design *d, const double *beta, const do
 enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
                            struct logreg_result *res, struct lsc_error *err);
 
-/* Numerically stable log(1 + exp(x)) and logistic function. */
-double lsc_logreg_log1pexp(double x);
-double lsc_logreg_sigmoid(double x);
-
 #endif

@@ -232,10 +232,6 @@ struct lsc_model *lsc_model_new(void);
 /* Builds each categorical column's lookup dict. */
 enum lsc_status lsc_model_build_lookups(struct lsc_model *m, struct lsc_error *err);
 
-/* The model's JSON tree as its file has it, without the checksum (for the
- * HTML report's optional sections); NULL when out of memory. */
-json_t *lsc_model_json_tree(const struct lsc_model *m);
-
 /* Checks internal consistency (feature indices in range and unique, names,
  * finite coefficients, tier order). LSC_ERR_MODEL with a message. */
 enum lsc_status lsc_model_validate(const struct lsc_model *m, const char *file, struct lsc_error *err);

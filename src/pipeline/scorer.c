@@ -14,20 +14,10 @@
 #include <sys/stat.h>
 
 #include "alloc.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "progress.h"
 #include "status_internal.h"
 #include "util.h"
-
-int lsc_score_from_probability(double p)
-{
-    double s = floor(100.0 * p + 0.5);
-    if (!(s >= 1.0))
-        return 1;
-    if (s > 100.0)
-        return 100;
-    return (int)s;
-}
 
 static const char *tier_of(int score, double hot, double warm)
 {
@@ -241,7 +231,7 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
         row->ok = row_eta(s, p, rec, &eta, &sum->unseen_levels);
     }
     if (s->m != NULL && row->ok) {
-        row->probability = lsc_logreg_sigmoid(eta);
+        row->probability = lsc_mathfn_sigmoid(eta);
         row->score = lsc_score_from_probability(row->probability);
         row->tier = tier_of(row->score, s->hot, s->warm);
         row->contrib = p->contrib;

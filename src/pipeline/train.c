@@ -1,7 +1,5 @@
 #include "leadscore/train.h"
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +19,7 @@
 #include "encoder.h"
 #include "linalg.h"
 #include "logreg.h"
+#include "mathfn.h"
 #include "metrics.h"
 #include "leadscore/model.h"
 #include "model_def.h"
@@ -29,6 +28,7 @@
 #include "stats.h"
 #include "status_internal.h"
 #include "report_html.h"
+#include "split.h"
 #include "util.h"
 #include "validation.h"
 #include "weights.h"
@@ -115,63 +115,6 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--delimiter must be one of , ; | or TAB");
     return check_weight_split_options(o, err);
-}
-
-/* Stratified split: each class shuffled with the seeded generator, the first
- * round(fraction * count) of each to the holdout. Both lists come back in
- * file order. */
-static enum lsc_status split_rows(const struct dataset *ds, double fraction, unsigned long seed,
-                                  size_t **train, size_t *ntrain, size_t **hold, size_t *nhold,
-                                  struct lsc_error *err)
-{
-    enum lsc_status st = LSC_OK;
-    size_t n = ds->n_rows;
-    size_t *cls[2] = {NULL, NULL};
-    size_t cnt[2] = {0, 0};
-    unsigned char *is_hold = NULL;
-    gsl_rng *rng = NULL;
-    *train = lsc_malloc((n ? n : 1) * sizeof **train);
-    *hold = lsc_malloc((n ? n : 1) * sizeof **hold);
-    cls[0] = lsc_malloc((n ? n : 1) * sizeof *cls[0]);
-    cls[1] = lsc_malloc((n ? n : 1) * sizeof *cls[1]);
-    is_hold = lsc_calloc(n ? n : 1, 1);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (*train == NULL || *hold == NULL || cls[0] == NULL || cls[1] == NULL || is_hold == NULL ||
-        rng == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    gsl_rng_set(rng, seed);
-    for (size_t i = 0; i < n; i++) {
-        int k = ds->y[i] > 0.5;
-        cls[k][cnt[k]++] = i;
-    }
-    for (int k = 0; k < 2; k++) {
-        gsl_ran_shuffle(rng, cls[k], cnt[k], sizeof(size_t));
-        size_t h = (size_t)floor(fraction * (double)cnt[k] + 0.5);
-        if (h >= cnt[k] && cnt[k] > 0)
-            h = cnt[k] - 1; /* keep each class in training */
-        for (size_t i = 0; i < h; i++)
-            is_hold[cls[k][i]] = 1;
-    }
-    *ntrain = *nhold = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (is_hold[i])
-            (*hold)[(*nhold)++] = i;
-        else
-            (*train)[(*ntrain)++] = i;
-    }
-cleanup:
-    lsc_free(cls[0]);
-    lsc_free(cls[1]);
-    lsc_free(is_hold);
-    gsl_rng_free(rng);
-    if (st != LSC_OK) {
-        lsc_free(*train);
-        lsc_free(*hold);
-        *train = *hold = NULL;
-    }
-    return st;
 }
 
 static json_t *strings_json(const struct lsc_strings *s)
@@ -324,7 +267,7 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     m->training_sha256 = lsc_strdup(ds->sha256);
     m->target = lsc_strdup(o->target);
     m->options = options_json(o);
-    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds)) {
+    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds->derive)) {
         json_decref(m->options);
         m->options = NULL;
     }
@@ -467,7 +410,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     st = lsc_encoder_fit_binned(ds, rows, n, o->min_level_count, o->bins > 0 ? &bo : NULL, log, m,
                                 col_src, es, err);
     if (st == LSC_OK)
-        st = lsc_derive_attach(m, ds, *col_src, err);
+        st = lsc_derive_attach(m, ds->cols, *col_src, err);
     if (st != LSC_OK)
         goto cleanup;
     for (size_t j = 0; warm != NULL && j < m->n_features; j++) {
@@ -530,7 +473,7 @@ static enum lsc_status predict_rows(const struct dataset *ds, const struct lsc_m
     st = lsc_design_linear(&d, m->coef, prob, err);
     if (st == LSC_OK)
         for (size_t i = 0; i < n; i++)
-            prob[i] = lsc_logreg_sigmoid(prob[i]);
+            prob[i] = lsc_mathfn_sigmoid(prob[i]);
     lsc_design_free(&d);
     return st;
 }
@@ -804,7 +747,7 @@ static enum lsc_status train_split(struct train_run *t, struct lsc_error *err)
         (st = lsc_diag_columns(t->m, t->ds, t->log, err)) != LSC_OK)
         return st;
     if (o->split_date == NULL &&
-        (st = split_rows(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
+        (st = lsc_split_holdout(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
                          err)) != LSC_OK)
         return st;
     sum->train_rows = t->ntrain;
@@ -969,7 +912,7 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
     if ((st = lsc_design_linear(&t->d, m->coef, t->prob, err)) != LSC_OK)
         return st;
     for (size_t i = 0; i < n; i++)
-        t->prob[i] = lsc_logreg_sigmoid(t->prob[i]);
+        t->prob[i] = lsc_mathfn_sigmoid(t->prob[i]);
     if ((st = lsc_drift_ref_build(m, ds, t->col_src, all ? NULL : t->train, n, t->prob, err)) !=
         LSC_OK)
         return st;

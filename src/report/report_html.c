@@ -22,6 +22,7 @@
 #include "curves.h"
 #include "leadscore/report.h"
 #include "util.h"
+#include "xml.h"
 
 #define C_MODEL "#1f5fa8"
 #define C_RULES "#d9730d"
@@ -87,21 +88,7 @@ static void esc_n(FILE *fp, const char *s, size_t len)
         s = buf;
         len = strlen(buf);
     }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        switch (ch) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        case '\'': fputs("&#39;", fp); break;
-        default:
-            if ((ch < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f)
-                fprintf(fp, "\\x%02X", ch);
-            else
-                putc(ch, fp);
-        }
-    }
+    lsc_xml_put(fp, s, len, XML_HTML);
 }
 
 static void esc(FILE *fp, const char *s)
@@ -855,9 +842,9 @@ static enum lsc_status coef_chart(FILE *fp, const struct lsc_model *m)
 /* The cross-validation path (fit.cv), when the model has one: the first
  * array of objects under it, x its "l2" or "lambda" member, y its first
  * mean metric (AUC or log-loss preferred). Nothing when it does not fit. */
-static void cv_chart(FILE *fp, const json_t *root)
+static void cv_chart(FILE *fp, const json_t *fit)
 {
-    const json_t *cv = json_object_get(json_object_get(root, "fit"), "cv");
+    const json_t *cv = json_object_get(fit, "cv");
     const json_t *arr = NULL, *v = NULL;
     const char *xkey = NULL;
     static const char *const xkeys[] = {"l2", "lambda", "alpha", "C"};
@@ -955,7 +942,7 @@ static void validation_tables_html(FILE *fp, const struct lsc_holdout_metrics *h
 static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
                                    const struct lsc_train_summary *s, const double *y,
                                    const double *p, size_t n, const struct report_warnings *w,
-                                   const json_t *root)
+                                   const json_t *fit)
 {
     enum lsc_status st = LSC_OK;
     const struct lsc_holdout_metrics *h = &m->holdout;
@@ -1018,7 +1005,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
     fputs("<h2>What drives conversion</h2>\n", fp);
     if ((st = coef_chart(fp, m)) != LSC_OK)
         goto cleanup;
-    cv_chart(fp, root);
+    cv_chart(fp, fit);
     if (h->present && h->tables_present)
         validation_tables_html(fp, h);
     page_close(fp);
@@ -1034,18 +1021,18 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
 {
     enum lsc_status st = LSC_OK;
     struct outfile out;
-    json_t *root = NULL;
+    json_t *fit = NULL;
     memset(&out, 0, sizeof out);
     if (warns != NULL && warns->failed)
         return lsc_error_nomem(err);
-    /* the model as its file has it (for optional sections such as fit.cv) */
-    if ((root = lsc_model_json_tree(m)) == NULL) {
+    /* the penalty members of the model file's "fit" object (fit.cv) */
+    if ((fit = json_object()) == NULL || lsc_model_penalty_to_json(m, fit) != 0) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     if ((st = lsc_outfile_open(&out, path, force, err)) != LSC_OK)
         goto cleanup;
-    st = write_train(out.fp, m, sum, y, p, n, warns, root);
+    st = write_train(out.fp, m, sum, y, p, n, warns, fit);
     if (st == LSC_ERR_NOMEM) {
         st = lsc_error_nomem(err);
         goto cleanup;
@@ -1057,7 +1044,7 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
     st = lsc_outfile_commit(&out, err);
 cleanup:
     lsc_outfile_abort(&out);
-    json_decref(root);
+    json_decref(fit);
     return st;
 }
 

@@ -15,7 +15,7 @@
  *   4. the total is the sum of the dimensions, clamped to the total's min
  *      (0 unless negative totals are allowed) and max;
  *   5. qualified, tier and grade hold when a value is >= its cut-off.
- * Calendar dates become day numbers with lsc_civil_day_number() (util.c) from H. Hinnant,
+ * Calendar dates become day numbers with lsc_date_day_number() (date.c) from H. Hinnant,
  * "chrono-Compatible Low-Level Date Algorithms"
  * (http://howardhinnant.github.io/date_algorithms.html).
  */
@@ -31,6 +31,7 @@
 
 #include "alloc.h"
 #include "csv_reader.h"
+#include "date.h"
 #include "dict.h"
 #include "rules_internal.h"
 #include "status_internal.h"
@@ -417,98 +418,12 @@ static int fold_key(char **buf, size_t *cap, const char *s, size_t len, size_t *
 
 /* ---- dates ---------------------------------------------------------------- */
 
-static int days_in_month(int y, int m)
-{
-    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : dm[m - 1];
-}
-
-static int valid_ymd(int y, int m, int d)
-{
-    return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-
-/* 1 when fmt has each of %Y, %m, %d once and otherwise only literal
- * characters and %%. */
-static int check_date_format(const char *fmt)
-{
-    int ny = 0, nm = 0, nd = 0, ok = 1;
-    for (const char *f = fmt; ok && *f; f++) {
-        if (*f != '%')
-            continue;
-        f++;
-        if (*f == 'Y')
-            ny++;
-        else if (*f == 'm')
-            nm++;
-        else if (*f == 'd')
-            nd++;
-        else if (*f != '%')
-            ok = 0;
-    }
-    return ok && ny == 1 && nm == 1 && nd == 1;
-}
-
-/* Reads s with fmt (%Y: 4 digits, %m and %d: 1 or 2); a time of day after
- * 'T' or a space may follow. */
-static int parse_date_with(const char *s, size_t len, const char *fmt, long *day)
-{
-    size_t i = 0;
-    int y = 0, m = 0, d = 0, ok = 1;
-    for (const char *f = fmt; ok && *f; f++) {
-        if (*f != '%' || f[1] == '%') {
-            ok = i < len && s[i] == *f;
-            i++;
-            f += *f == '%';
-            continue;
-        }
-        f++;
-        int lo = *f == 'Y' ? 4 : 1, hi = *f == 'Y' ? 4 : 2, nd = 0, v = 0;
-        while (i < len && nd < hi && is_digit(s[i])) {
-            v = v * 10 + (s[i] - '0');
-            i++;
-            nd++;
-        }
-        ok = nd >= lo;
-        if (*f == 'Y')
-            y = v;
-        else if (*f == 'm')
-            m = v;
-        else
-            d = v;
-    }
-    ok = ok && (i == len || s[i] == 'T' || s[i] == ' ') && valid_ymd(y, m, d);
-    if (ok)
-        *day = lsc_civil_day_number(y, m, d);
-    return ok;
-}
-
-/* A value of a date column: the declared format first, then ISO 8601. */
+/* A value of a date column: the declared format first, then ISO 8601
+ * (date.h). */
 static int parse_cell_date(const char *s, size_t len, const char *fmt, long *day)
 {
-    return (fmt != NULL && parse_date_with(s, len, fmt, day)) ||
-           parse_date_with(s, len, "%Y-%m-%d", day);
-}
-
-int lsc_rules_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day)
-{
-    int ok = len >= 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
-             s[4] == '-' && is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' && is_digit(s[8]) &&
-             is_digit(s[9]) && (len == 10 || s[10] == 'T' || s[10] == ' ');
-    if (ok) {
-        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-        int m = (s[5] - '0') * 10 + (s[6] - '0');
-        int d = (s[8] - '0') * 10 + (s[9] - '0');
-        ok = valid_ymd(y, m, d);
-        if (ok) {
-            *year = y;
-            *month = m;
-            *day = d;
-        }
-    }
-    return ok;
+    return (fmt != NULL && lsc_date_parse_format(s, len, fmt, day)) ||
+           lsc_date_parse_format(s, len, "%Y-%m-%d", day);
 }
 
 /* ---- the loader --------------------------------------------------------------- */
@@ -1111,7 +1026,7 @@ static enum lsc_status add_date_format(struct loader *L, const char *col, size_t
         st = lsc_error_nomem(L->err);
         goto cleanup;
     }
-    if (len == 0 || strlen(fmt) != len || !check_date_format(fmt)) {
+    if (len == 0 || strlen(fmt) != len || !lsc_date_check_format(fmt)) {
         st = sheet_err(L, L->rec->line, C_VALUE,
                        "date format \"%.*s\" must contain %%Y, %%m and %%d once each "
                        "(like %%d-%%m-%%Y or %%m/%%d/%%Y)",
@@ -1149,58 +1064,55 @@ cleanup:
 /* dim: the row's dimension (NO_COL for blank, SIZE_MAX - 1 for "total"). */
 #define DIM_TOTAL (SIZE_MAX - 1)
 
-static enum lsc_status add_setting(struct loader *L)
+/* The setting named in the operator column (normalised into w). */
+static enum lsc_status setting_which(struct loader *L, char *w, enum setting *which)
+{
+    const char *s;
+    size_t len;
+    get_field(L, C_OP, &s, &len);
+    if (lsc_rules_normalize_word(s, len, w))
+        for (size_t k = 0; k < sizeof setting_names / sizeof setting_names[0]; k++)
+            if (strcmp(w, setting_names[k].name) == 0) {
+                *which = setting_names[k].s;
+                return LSC_OK;
+            }
+    return sheet_err(L, L->rec->line, C_OP, "unknown setting \"%.*s\" (known: %s)", SHOWN(len), s,
+                     KNOWN_SETTINGS);
+}
+
+/* The setting's dimension (NO_COL blank, DIM_TOTAL "total"; grade cut-offs
+ * default to fit or engagement), checked against where the setting may
+ * apply. */
+static enum lsc_status setting_dim(struct loader *L, enum setting which, const char *w, size_t *dim)
 {
     enum lsc_status st = LSC_OK;
     struct lsc_rules *r = L->r;
-    size_t line = L->rec->line;
-    const char *s, *v, *col;
-    size_t len, vlen, col_len;
-    char w[WORD_MAX];
-    int found = 0;
-    enum setting which = S_MAX;
-    size_t dim = NO_COL;
-    double num = 0.0;
-
-    get_field(L, C_OP, &s, &len);
-    if (lsc_rules_normalize_word(s, len, w))
-        for (size_t k = 0; !found && k < sizeof setting_names / sizeof setting_names[0]; k++)
-            if (strcmp(w, setting_names[k].name) == 0) {
-                found = 1;
-                which = setting_names[k].s;
-            }
-    if (!found) {
-        st = sheet_err(L, line, C_OP, "unknown setting \"%.*s\" (known: %s)", SHOWN(len), s,
-                       KNOWN_SETTINGS);
-        goto cleanup;
-    }
-    get_field(L, C_VALUE, &v, &vlen);
-    get_field(L, C_COLUMN, &col, &col_len);
+    size_t line = L->rec->line, len;
+    const char *s;
     get_field(L, C_DIM, &s, &len);
+    *dim = NO_COL;
     if (lsc_span_ieq(s, len, "total")) {
-        dim = DIM_TOTAL;
+        *dim = DIM_TOTAL;
     } else if (len > 0) {
-        if ((st = find_dim(L, s, len, &dim)) != LSC_OK)
-            goto cleanup;
-        if (r->dims[dim].setting_line == 0)
-            r->dims[dim].setting_line = line;
+        if ((st = find_dim(L, s, len, dim)) != LSC_OK)
+            return st;
+        if (r->dims[*dim].setting_line == 0)
+            r->dims[*dim].setting_line = line;
     }
-
-    /* where each setting may apply */
     int dim_ok = 1;
     switch (which) {
     case S_MAX:
     case S_MIN:
-        dim_ok = dim != NO_COL;
+        dim_ok = *dim != NO_COL;
         break;
     case S_DECAY:
-        dim_ok = dim != NO_COL && dim != DIM_TOTAL;
+        dim_ok = *dim != NO_COL && *dim != DIM_TOTAL;
         break;
     case S_ALLOW_NEG:
     case S_QUALIFIED:
     case S_HOT:
     case S_WARM:
-        dim_ok = dim == NO_COL || dim == DIM_TOTAL;
+        dim_ok = *dim == NO_COL || *dim == DIM_TOTAL;
         break;
     case S_GRADE_A:
     case S_GRADE_B:
@@ -1208,48 +1120,142 @@ static enum lsc_status add_setting(struct loader *L)
     case S_GRADE_1:
     case S_GRADE_2:
     case S_GRADE_3:
-        dim_ok = dim != DIM_TOTAL;
-        if (dim == NO_COL)
-            dim = which <= S_GRADE_C ? 0 : 1;
+        dim_ok = *dim != DIM_TOTAL;
+        if (*dim == NO_COL)
+            *dim = which <= S_GRADE_C ? 0 : 1;
         break;
     case S_MISSING:
     case S_DATE_FORMAT:
         break;
     }
-    if (!dim_ok) {
+    if (!dim_ok)
         st = sheet_err(L, line, C_DIM, "setting \"%s\" %s", w,
                        which == S_DECAY  ? "needs a dimension (e.g. engagement)"
                        : which <= S_MIN  ? "needs a dimension or total"
                        : which <= S_WARM ? "applies to the total (leave the dimension empty)"
                                          : "needs a dimension, not total");
-        goto cleanup;
-    }
+    return st;
+}
 
-    /* the value */
+/* The value of a cut-off setting (max, min, qualified, hot, warm, grades):
+ * a number of points, or for a dimension's max a percentage (*pct). */
+static enum lsc_status setting_cut_value(struct loader *L, enum setting which, const char *w,
+                                         size_t dim, double *num, int *pct)
+{
+    const char *v, *p;
+    size_t vlen, n;
+    get_field(L, C_VALUE, &v, &vlen);
+    p = v;
+    n = vlen;
+    *pct = 0;
+    if (which == S_MAX && n > 0 && p[n - 1] == '%') {
+        *pct = 1;
+        n--;
+        lsc_trim_span(&p, &n);
+    }
+    if (!parse_amount(p, n, num) || (*pct && !(*num > 0.0 && *num <= 100.0)))
+        return sheet_err(L, L->rec->line, C_VALUE,
+                         *pct ? "setting \"%s\": \"%.*s\" is not a percentage in (0, 100]"
+                              : "setting \"%s\": value \"%.*s\" is not a number",
+                         w, SHOWN(vlen), v);
+    if (*pct && dim == DIM_TOTAL)
+        return sheet_err(L, L->rec->line, C_VALUE,
+                         "setting \"max\": the total's max is in points, not a percentage");
+    return LSC_OK;
+}
+
+/* A grade cut-off: all letter (or digit) grades on one dimension. */
+static enum lsc_status set_grade(struct loader *L, enum setting which, const char *w, size_t dim,
+                                 double num)
+{
+    struct lsc_rules *r = L->r;
+    int letter = which <= S_GRADE_C;
+    size_t *gd = letter ? &r->letter_dim : &r->digit_dim;
+    size_t *gl = letter ? &r->letter_dim_line : &r->digit_dim_line;
+    if (*gl != 0 && *gd != dim)
+        return sheet_err(L, L->rec->line, C_DIM,
+                         "grade %s cut-offs must all use one dimension (line %zu uses %s)",
+                         letter ? "letter" : "digit", *gl, r->dims[*gd].name);
+    *gd = dim;
+    *gl = L->rec->line;
+    return set_cut(L, letter ? &r->letter[which - S_GRADE_A] : &r->digit[which - S_GRADE_1], w,
+                   num);
+}
+
+static enum lsc_status set_allow_negative(struct loader *L, const char *v, size_t vlen)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_rules *r = L->r;
+    size_t line = L->rec->line;
+    int yes = 0;
+    if (r->allow_neg_line != 0)
+        st = sheet_err(L, line, C_OP,
+                       "setting \"allow negative\" is already given on "
+                       "line %zu",
+                       r->allow_neg_line);
+    else if (!parse_yes_no(v, vlen, &yes))
+        st = sheet_err(L, line, C_VALUE,
+                       "setting \"allow negative\": value \"%.*s\" is not yes or no", SHOWN(vlen),
+                       v);
+    r->allow_neg = yes;
+    r->allow_neg_line = line;
+    return st;
+}
+
+/* A dimension's decay: "25% per 30 days" of the date in column col. */
+static enum lsc_status set_decay(struct loader *L, size_t dim, const char *v, size_t vlen,
+                                 const char *col, size_t col_len)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_rules *r = L->r;
+    size_t line = L->rec->line;
+    struct decay *d = &r->dims[dim].decay;
+    if (d->set) {
+        st = sheet_err(L, line, C_OP, "dimension %s already has a decay on line %zu",
+                       r->dims[dim].name, d->line);
+    } else if (col_len == 0) {
+        st = sheet_err(L, line, C_COLUMN,
+                       "the decay of %s needs a date column (e.g. Last Activity Date)",
+                       r->dims[dim].name);
+    } else if (!parse_decay(v, vlen, &d->keep, &d->period)) {
+        st = sheet_err(L, line, C_VALUE,
+                       "decay \"%.*s\" must read like \"25%% per 30 days\" (a rate in "
+                       "(0, 100]%% per a whole number of days)",
+                       SHOWN(vlen), v);
+    } else {
+        d->set = 1;
+        d->line = line;
+        d->col = NO_COL;
+        d->column = lsc_strndup(col, col_len);
+        if (d->column == NULL)
+            st = lsc_error_nomem(L->err);
+    }
+    return st;
+}
+
+/* A "setting" row: name, dimension, value, then the setting itself. */
+static enum lsc_status add_setting(struct loader *L)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_rules *r = L->r;
+    const char *v, *col;
+    size_t vlen, col_len;
+    char w[WORD_MAX];
+    enum setting which = S_MAX;
+    size_t dim = NO_COL;
+    double num = 0.0;
+    int pct = 0;
+
+    if ((st = setting_which(L, w, &which)) != LSC_OK)
+        return st;
+    get_field(L, C_VALUE, &v, &vlen);
+    get_field(L, C_COLUMN, &col, &col_len);
+    if ((st = setting_dim(L, which, w, &dim)) != LSC_OK)
+        return st;
     int is_cut = which == S_MAX || which == S_MIN || which == S_QUALIFIED || which == S_HOT ||
                  which == S_WARM || (which >= S_GRADE_A && which <= S_GRADE_3);
-    int pct = 0;
-    if (is_cut) {
-        const char *p = v;
-        size_t n = vlen;
-        if (which == S_MAX && n > 0 && p[n - 1] == '%') {
-            pct = 1;
-            n--;
-            lsc_trim_span(&p, &n);
-        }
-        if (!parse_amount(p, n, &num) || (pct && !(num > 0.0 && num <= 100.0))) {
-            st = sheet_err(L, line, C_VALUE,
-                           pct ? "setting \"%s\": \"%.*s\" is not a percentage in (0, 100]"
-                               : "setting \"%s\": value \"%.*s\" is not a number",
-                           w, SHOWN(vlen), v);
-            goto cleanup;
-        }
-        if (pct && dim == DIM_TOTAL) {
-            st = sheet_err(L, line, C_VALUE,
-                           "setting \"max\": the total's max is in points, not a percentage");
-            goto cleanup;
-        }
-    }
+    if (is_cut && (st = setting_cut_value(L, which, w, dim, &num, &pct)) != LSC_OK)
+        return st;
 
     switch (which) {
     case S_MAX:
@@ -1274,61 +1280,15 @@ static enum lsc_status add_setting(struct loader *L)
     case S_GRADE_C:
     case S_GRADE_1:
     case S_GRADE_2:
-    case S_GRADE_3: {
-        int letter = which <= S_GRADE_C;
-        size_t *gd = letter ? &r->letter_dim : &r->digit_dim;
-        size_t *gl = letter ? &r->letter_dim_line : &r->digit_dim_line;
-        if (*gl != 0 && *gd != dim) {
-            st = sheet_err(L, line, C_DIM,
-                           "grade %s cut-offs must all use one dimension (line %zu uses %s)",
-                           letter ? "letter" : "digit", *gl, r->dims[*gd].name);
-            break;
-        }
-        *gd = dim;
-        *gl = line;
-        st = set_cut(L, letter ? &r->letter[which - S_GRADE_A] : &r->digit[which - S_GRADE_1], w,
-                     num);
+    case S_GRADE_3:
+        st = set_grade(L, which, w, dim, num);
         break;
-    }
-    case S_ALLOW_NEG: {
-        int yes = 0;
-        if (r->allow_neg_line != 0)
-            st = sheet_err(L, line, C_OP,
-                           "setting \"allow negative\" is already given on "
-                           "line %zu",
-                           r->allow_neg_line);
-        else if (!parse_yes_no(v, vlen, &yes))
-            st = sheet_err(L, line, C_VALUE,
-                           "setting \"allow negative\": value \"%.*s\" is not yes or no",
-                           SHOWN(vlen), v);
-        r->allow_neg = yes;
-        r->allow_neg_line = line;
+    case S_ALLOW_NEG:
+        st = set_allow_negative(L, v, vlen);
         break;
-    }
-    case S_DECAY: {
-        struct decay *d = &r->dims[dim].decay;
-        if (d->set) {
-            st = sheet_err(L, line, C_OP, "dimension %s already has a decay on line %zu",
-                           r->dims[dim].name, d->line);
-        } else if (col_len == 0) {
-            st = sheet_err(L, line, C_COLUMN,
-                           "the decay of %s needs a date column (e.g. Last Activity Date)",
-                           r->dims[dim].name);
-        } else if (!parse_decay(v, vlen, &d->keep, &d->period)) {
-            st = sheet_err(L, line, C_VALUE,
-                           "decay \"%.*s\" must read like \"25%% per 30 days\" (a rate in "
-                           "(0, 100]%% per a whole number of days)",
-                           SHOWN(vlen), v);
-        } else {
-            d->set = 1;
-            d->line = line;
-            d->col = NO_COL;
-            d->column = lsc_strndup(col, col_len);
-            if (d->column == NULL)
-                st = lsc_error_nomem(L->err);
-        }
+    case S_DECAY:
+        st = set_decay(L, dim, v, vlen, col, col_len);
         break;
-    }
     case S_MISSING:
         st = add_missing_values(L, v, vlen);
         break;
@@ -1336,7 +1296,6 @@ static enum lsc_status add_setting(struct loader *L)
         st = add_date_format(L, col, col_len, v, vlen);
         break;
     }
-cleanup:
     return st;
 }
 
@@ -1792,13 +1751,13 @@ enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, in
                                     struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    if (!valid_ymd(year, month, day)) {
+    if (!lsc_date_valid(year, month, day)) {
         st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                            "as-of date %04d-%02d-%02d is not a "
                            "valid date",
                            year, month, day);
     } else {
-        r->as_of = lsc_civil_day_number(year, month, day);
+        r->as_of = lsc_date_day_number(year, month, day);
         r->has_as_of = 1;
     }
     return st;

@@ -162,40 +162,6 @@ const char *lsc_model_target(const struct lsc_model *m)
     return m->target;
 }
 
-enum lsc_status lsc_model_build_lookups(struct lsc_model *m, struct lsc_error *err)
-{
-    enum lsc_status st = LSC_OK;
-    for (size_t j = 0; j < m->n_columns; j++) {
-        struct lsc_column_enc *c = &m->columns[j];
-        if (c->type != LSC_COL_CATEGORICAL)
-            continue;
-        lsc_dict_free(c->lookup);
-        c->lookup = lsc_dict_new();
-        if (c->lookup == NULL) {
-            st = lsc_error_nomem(err);
-            goto cleanup;
-        }
-        /* interning in order makes the dict id of levels[k] equal k */
-        for (size_t k = 0; k < c->n_levels; k++) {
-            int added = 0;
-            uint32_t id = lsc_dict_intern(c->lookup, c->levels[k], strlen(c->levels[k]), &added);
-            if (id == DICT_NONE) {
-                st = lsc_error_nomem(err);
-                goto cleanup;
-            }
-            if (!added) {
-                st = lsc_error_set(err, LSC_ERR_MODEL, NULL, 0, 0,
-                                   "columns[%zu].levels[%zu].name: duplicate level \"%s\" (also "
-                                   "levels[%u])",
-                                   j, k, c->levels[k], (unsigned)id);
-                goto cleanup;
-            }
-        }
-    }
-cleanup:
-    return st;
-}
-
 /* ---- validation ------------------------------------------------------------ */
 
 static int is_hex64(const char *s)
@@ -929,12 +895,6 @@ cleanup:
         root = NULL;
     }
     return root;
-}
-
-json_t *lsc_model_json_tree(const struct lsc_model *m)
-{
-    use_lsc_allocator();
-    return build_model(m);
 }
 
 /* Serialises root with DUMP_FLAGS into *out (lsc_malloc'd): *len bytes of

@@ -1,0 +1,27 @@
+/* date - calendar dates, one place for every tool (the rules engine, derived
+ * features, the date split, the SQL emitter, the programs): validity, day
+ * numbers, and parsing with a format. The strict ISO 8601 parser is public:
+ * lsc_parse_iso_date in leadscore/parse.h. */
+#ifndef LSC_SRC_DATE_H
+#define LSC_SRC_DATE_H
+
+#include <stddef.h>
+
+/* 1 when year (1 to 9999), month and day name a day of the proleptic
+ * Gregorian calendar. */
+int lsc_date_valid(int year, int month, int day);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil; exact for every year). */
+long lsc_date_day_number(int year, int month, int day);
+
+/* 1 when fmt has each of %Y, %m, %d once and otherwise only literal
+ * characters and %%. */
+int lsc_date_check_format(const char *fmt);
+
+/* Reads s (len bytes) with fmt (%Y: 4 digits, %m and %d: 1 or 2); a time of
+ * day after 'T' or a space may follow. 1 and *day set to the day number, or
+ * 0 when s is no valid date in that format. */
+int lsc_date_parse_format(const char *s, size_t len, const char *fmt, long *day);
+
+#endif

@@ -1,0 +1,33 @@
+/* split - the one stratified shuffle, for the holdout split (train.c) and
+ * the cross-validation folds (cv.c): rows grouped by class (y > 0.5) in
+ * their order, each class then shuffled by GSL's mt19937 seeded with seed
+ * (class 0 first), so an assignment depends on the seed and the data only. */
+#ifndef LSC_SRC_SPLIT_H
+#define LSC_SRC_SPLIT_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "leadscore/status.h"
+
+/* cls[k] holds cnt[k] positions 0..n-1 of class k, shuffled. */
+struct split_strata {
+    size_t *cls[2];
+    size_t cnt[2];
+};
+
+/* Groups positions 0..n-1 by the class of y[rows[i]] (y[i] when rows is
+ * NULL) and shuffles each class. LSC_ERR_NOMEM; free with
+ * lsc_split_strata_fini (also after a failure). */
+enum lsc_status lsc_split_strata_init(struct split_strata *s, const double *y, const size_t *rows,
+                                      size_t n, unsigned long seed, struct lsc_error *err);
+void lsc_split_strata_fini(struct split_strata *s);
+
+/* The holdout split of the dataset's rows: the first round(fraction *
+ * count) of each shuffled class (but never a whole class) to *hold, the rest
+ * to *train, both in file order. LSC_ERR_NOMEM; on failure both NULL. */
+enum lsc_status lsc_split_holdout(const struct dataset *ds, double fraction, unsigned long seed,
+                                  size_t **train, size_t *ntrain, size_t **hold, size_t *nhold,
+                                  struct lsc_error *err);
+
+#endif

@@ -343,189 +343,264 @@ static void put_derived_value(FILE *fp, int kind, size_t j, const char *real, lo
     fprintf(fp, " AS %s) END AS x_%zu", real, j);
 }
 
-static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_options *o,
-                 const char *const *ids, size_t n_ids, long as_of, const char *as_of_text)
-{
-    enum lsc_sql_dialect d = o->dialect;
-    double hot = o->tiers_set ? o->tier_hot : m->tier_hot;
-    double warm = o->tiers_set ? o->tier_warm : m->tier_warm;
-    const char *real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
-    /* SQLite and PostgreSQL inline a CTE used once, substituting each
-     * column's expression wherever it is used: the number checks would be
-     * copied into every use (minutes instead of milliseconds), so the steps
-     * are materialised (SQLite 3.35, PostgreSQL 12 and later) */
-    const char *mat = "MATERIALIZED ";
+/* What every step of a statement needs. */
+struct ctx {
+    FILE *fp;
+    enum lsc_sql_dialect d;
+    const char *real;          /* the dialect's double type */
+    long as_of;                /* the as-of date's day number */
+    const struct lsc_rules *r; /* the sheet (rules statements) */
+};
 
-    fprintf(fp, "-- leadscore %s: model scores for table ", LEADSCORE_VERSION);
-    put_table(fp, o->table);
-    fprintf(fp, " (%s dialect; see docs/sql.md)\n",
-            d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
+static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of)
+{
+    c->fp = fp;
+    c->d = d;
+    c->real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
+    c->as_of = as_of;
+    c->r = NULL;
+}
+
+/* The comment lines that open the model's statement. */
+static void model_header(const struct ctx *c, const struct lsc_model *m, const char *table,
+                         const char *as_of_text)
+{
+    fprintf(c->fp, "-- leadscore %s: model scores for table ", LEADSCORE_VERSION);
+    put_table(c->fp, table);
+    fprintf(c->fp, " (%s dialect; see docs/sql.md)\n",
+            c->d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
     for (size_t j = 0; j < m->n_columns; j++)
         if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
-            fprintf(fp, "-- \"days since\" features as of %s (day %ld since 1970-01-01)\n",
-                    as_of_text, as_of);
+            fprintf(c->fp, "-- \"days since\" features as of %s (day %ld since 1970-01-01)\n",
+                    as_of_text, c->as_of);
             break;
         }
-    /* t0: ids and trimmed text */
-    fprintf(fp, "WITH t0 AS %s(\n  SELECT ", mat);
+}
+
+/* v_j: column j as text trimmed of spaces and tabs (in SQLite a number
+ * stored as such is used as it is; text is parsed). */
+static void model_value(const struct ctx *c, const struct lsc_column_enc *col, size_t j)
+{
+    FILE *fp = c->fp;
+    const char *src = col->derived ? col->source : col->name;
+    if (c->d == LSC_SQL_POSTGRES) {
+        fputs("btrim(CAST(", fp);
+        put_ident(fp, src);
+        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
+    } else if (col->type == LSC_COL_NUMERIC && !col->derived) {
+        fputs("CASE WHEN typeof(", fp);
+        put_ident(fp, col->name);
+        fputs(") IN ('integer', 'real') THEN ", fp);
+        put_ident(fp, col->name);
+        fputs(" ELSE trim(CAST(", fp);
+        put_ident(fp, col->name);
+        fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
+    } else {
+        fputs("trim(CAST(", fp);
+        put_ident(fp, src);
+        fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
+    }
+}
+
+/* t0: the ids and the trimmed text. SQLite and PostgreSQL inline a CTE used
+ * once, substituting each column's expression wherever it is used: the
+ * number checks would be copied into every use (minutes instead of
+ * milliseconds), so every step is MATERIALIZED (SQLite 3.35, PostgreSQL 12
+ * and later). */
+static void model_t0(const struct ctx *c, const struct lsc_model *m, const char *const *ids,
+                     size_t n_ids, const char *table)
+{
+    FILE *fp = c->fp;
+    fputs("WITH t0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < n_ids; k++) {
         put_ident(fp, ids[k]);
         fprintf(fp, " AS id_%zu, ", k + 1);
     }
     for (size_t j = 0; j < m->n_columns; j++) {
-        const char *src = m->columns[j].derived ? m->columns[j].source : m->columns[j].name;
         if (j)
             fputs(",\n    ", fp);
-        if (d == LSC_SQL_POSTGRES) {
-            fputs("btrim(CAST(", fp);
-            put_ident(fp, src);
-            fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
-        } else if (m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived) {
-            /* a number stored as such is used as it is; text is parsed */
-            fputs("CASE WHEN typeof(", fp);
-            put_ident(fp, m->columns[j].name);
-            fputs(") IN ('integer', 'real') THEN ", fp);
-            put_ident(fp, m->columns[j].name);
-            fputs(" ELSE trim(CAST(", fp);
-            put_ident(fp, m->columns[j].name);
-            fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
-        } else {
-            fputs("trim(CAST(", fp);
-            put_ident(fp, src);
-            fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
-        }
+        model_value(c, &m->columns[j], j);
     }
     if (m->n_columns == 0)
         fputs("0 AS v_none", fp);
     fputs("\n  FROM ", fp);
-    put_table(fp, o->table);
-    /* t1: missing flags */
-    fprintf(fp, "\n),\nt1 AS %s(\n  SELECT t0.*", mat);
+    put_table(fp, table);
+}
+
+/* t1: the missing flags (and the helpers of the number and date checks). */
+static void model_t1(const struct ctx *c, const struct lsc_model *m)
+{
+    FILE *fp = c->fp;
+    fputs("\n),\nt1 AS MATERIALIZED (\n  SELECT t0.*", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
         fputs(",\n    ", fp);
-        put_na_test(fp, d, j, m);
+        put_na_test(fp, c->d, j, m);
         fprintf(fp, " AS na_%zu", j);
         if (m->columns[j].derived == DERIVE_DAYS_SINCE)
-            put_date_parts(fp, d, j);
-        if (d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC && !m->columns[j].derived)
+            put_date_parts(fp, c->d, j);
+        if (c->d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC &&
+            !m->columns[j].derived)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
     }
     fputs("\n  FROM t0\n),\n", fp);
-    /* t2: numbers */
-    fprintf(fp, "t2 AS %s(\n  SELECT t1.*", mat);
+}
+
+/* t2: the numbers. */
+static void model_t2(const struct ctx *c, const struct lsc_model *m)
+{
+    fputs("t2 AS MATERIALIZED (\n  SELECT t1.*", c->fp);
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
-        if (m->columns[j].derived) {
-            put_derived_value(fp, m->columns[j].derived, j, real, as_of);
+        if (m->columns[j].derived)
+            put_derived_value(c->fp, m->columns[j].derived, j, c->real, c->as_of);
+        else
+            put_number_value(c->fp, c->d, j, c->real);
+    }
+    fputs("\n  FROM t1\n),\n", c->fp);
+}
+
+/* The coefficient of level k of a categorical column (0 for the reference
+ * level). */
+static double level_coef(const struct lsc_model *m, const struct lsc_column_enc *col, size_t k)
+{
+    return col->level_feature[k] != LSC_NO_FEATURE ? m->coef[col->level_feature[k]] : 0.0;
+}
+
+/* Column j's part of eta: a numeric column's standardised value (the
+ * median when missing) times its coefficient, plus the missing indicator's. */
+static void part_numeric(const struct ctx *c, const struct lsc_model *m, size_t j)
+{
+    FILE *fp = c->fp;
+    const struct lsc_column_enc *col = &m->columns[j];
+    put_num(fp, c->d, m->coef[col->feature]);
+    if (col->derived == DERIVE_ACCOUNT) {
+        /* never missing: a missing account counts 1 */
+        fprintf(fp, " * ((x_%zu - ", j);
+    } else {
+        fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
+        put_num(fp, c->d, col->median);
+        fprintf(fp, " ELSE x_%zu END - ", j);
+    }
+    put_num(fp, c->d, col->mean);
+    fputs(") / ", fp);
+    put_num(fp, c->d, col->sd);
+    fputs(")", fp);
+    if (col->derived != DERIVE_ACCOUNT && col->missing_feature != LSC_NO_FEATURE) {
+        fprintf(fp, " + CASE WHEN na_%zu THEN ", j);
+        put_num(fp, c->d, m->coef[col->missing_feature]);
+        fputs(" ELSE ", fp);
+        put_num(fp, c->d, 0.0);
+        fputs(" END", fp);
+    }
+}
+
+/* Column j's part of eta for a categorical column: the coefficient of its
+ * level ("(missing)" when missing, "(other)" or the reference when unseen). */
+static void part_levels(const struct ctx *c, const struct lsc_model *m, size_t j)
+{
+    FILE *fp = c->fp;
+    const struct lsc_column_enc *col = &m->columns[j];
+    size_t fallback = col->other != SIZE_MAX ? col->other : col->reference;
+    size_t on_missing = col->missing != SIZE_MAX ? col->missing : fallback;
+    fprintf(fp, "CASE WHEN na_%zu THEN ", j);
+    put_num(fp, c->d, level_coef(m, col, on_missing));
+    for (size_t k = 0; k < col->n_levels; k++) {
+        if (k == col->other || k == col->missing)
             continue;
-        }
-        put_number_value(fp, d, j, real);
+        fprintf(fp, "\n          WHEN v_%zu = ", j);
+        put_string(fp, c->d, col->levels[k]);
+        fputs(" THEN ", fp);
+        put_num(fp, c->d, level_coef(m, col, k));
     }
-    fputs("\n  FROM t1\n),\n", fp);
-    /* t3: a number out of the double range is not a number either (SQLite
-     * reads it as Inf; the scorer rejects it) */
-    fprintf(fp, "t3 AS %s(\n  SELECT ", mat);
-    put_ids(fp, n_ids);
-    /* a model without numeric columns rejects nothing: no CASE (a CASE
-     * without WHEN is not SQL) */
-    size_t n_num = 0;
-    for (size_t j = 0; j < m->n_columns; j++)
-        n_num += (size_t)can_reject(&m->columns[j]);
-    fputs(n_num ? "\n    CASE" : "\n    (", fp);
-    for (size_t j = 0; j < m->n_columns; j++)
-        if (can_reject(&m->columns[j]))
-            fprintf(fp,
-                    " WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
-                    "1.7976931348623157e308) THEN NULL",
-                    j, j, j);
-    if (n_num)
-        fputs("\n      ELSE ", fp);
-    put_num(fp, d, m->coef[0]);
-    for (size_t j = 0; j < m->n_columns; j++) {
-        const struct lsc_column_enc *c = &m->columns[j];
-        fputs("\n        + (", fp);
-        if (c->derived == DERIVE_ACCOUNT) {
-            /* never missing: a missing account counts 1 */
-            put_num(fp, d, m->coef[c->feature]);
-            fprintf(fp, " * ((x_%zu - ", j);
-            put_num(fp, d, c->mean);
-            fputs(") / ", fp);
-            put_num(fp, d, c->sd);
-            fputs(")", fp);
-        } else if (c->type == LSC_COL_NUMERIC) {
-            put_num(fp, d, m->coef[c->feature]);
-            fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
-            put_num(fp, d, c->median);
-            fprintf(fp, " ELSE x_%zu END - ", j);
-            put_num(fp, d, c->mean);
-            fputs(") / ", fp);
-            put_num(fp, d, c->sd);
-            fputs(")", fp);
-            if (c->missing_feature != LSC_NO_FEATURE) {
-                fprintf(fp, " + CASE WHEN na_%zu THEN ", j);
-                put_num(fp, d, m->coef[c->missing_feature]);
-                fputs(" ELSE ", fp);
-                put_num(fp, d, 0.0);
-                fputs(" END", fp);
-            }
-        } else {
-            size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
-            size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
-#define LEVEL_COEF(k) (c->level_feature[k] != LSC_NO_FEATURE ? m->coef[c->level_feature[k]] : 0.0)
-            fprintf(fp, "CASE WHEN na_%zu THEN ", j);
-            put_num(fp, d, LEVEL_COEF(on_missing));
-            for (size_t k = 0; k < c->n_levels; k++) {
-                if (k == c->other || k == c->missing)
-                    continue;
-                fprintf(fp, "\n          WHEN v_%zu = ", j);
-                put_string(fp, d, c->levels[k]);
-                fputs(" THEN ", fp);
-                put_num(fp, d, LEVEL_COEF(k));
-            }
-            fputs("\n          ELSE ", fp);
-            put_num(fp, d, LEVEL_COEF(fallback));
-            fputs(" END", fp);
-#undef LEVEL_COEF
-        }
-        fputs(")", fp);
-    }
-    fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
+    fputs("\n          ELSE ", fp);
+    put_num(fp, c->d, level_coef(m, col, fallback));
+    fputs(" END", fp);
+}
+
+/* The rejection test of column j: present but not a number (or a date). */
+static void put_rejected(FILE *fp, size_t j)
+{
+    fprintf(fp, "NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > 1.7976931348623157e308)", j, j, j);
+}
+
+/* error: the scorer's message for the first rejecting column, e.g.
+ * column "Visits": not a number: "many". */
+static void model_errors(const struct ctx *c, const struct lsc_model *m)
+{
+    FILE *fp = c->fp;
     for (size_t j = 0; j < m->n_columns; j++) {
         if (!can_reject(&m->columns[j]))
             continue;
-        fprintf(fp,
-                "\n      WHEN NOT na_%zu AND (x_%zu IS NULL OR abs(x_%zu) > "
-                "1.7976931348623157e308) THEN ",
-                j, j, j);
-        /* the scorer's message, e.g. column "Visits": not a number: "many" */
+        fputs("\n      WHEN ", fp);
+        put_rejected(fp, j);
+        fputs(" THEN ", fp);
         int date = m->columns[j].derived == DERIVE_DAYS_SINCE;
-        put_message(fp, d, date ? m->columns[j].source : m->columns[j].name,
+        put_message(fp, c->d, date ? m->columns[j].source : m->columns[j].name,
                     date ? "\": not a date (YYYY-MM-DD): \"" : "\": not a number: \"");
         fprintf(fp, " || substr(CAST(v_%zu AS TEXT), 1, 40) || '\"'", j);
     }
+}
+
+/* t3: eta = intercept + the parts in column order (NULL when a column
+ * rejects the row; a number out of the double range is not a number either:
+ * SQLite reads it as Inf, the scorer rejects it), and the error. A model
+ * without numeric columns rejects nothing: no CASE (a CASE without WHEN is
+ * not SQL). */
+static void model_t3(const struct ctx *c, const struct lsc_model *m, size_t n_ids)
+{
+    FILE *fp = c->fp;
+    size_t n_num = 0;
+    for (size_t j = 0; j < m->n_columns; j++)
+        n_num += (size_t)can_reject(&m->columns[j]);
+    fputs("t3 AS MATERIALIZED (\n  SELECT ", fp);
+    put_ids(fp, n_ids);
+    fputs(n_num ? "\n    CASE" : "\n    (", fp);
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (can_reject(&m->columns[j])) {
+            fputs(" WHEN ", fp);
+            put_rejected(fp, j);
+            fputs(" THEN NULL", fp);
+        }
+    if (n_num)
+        fputs("\n      ELSE ", fp);
+    put_num(fp, c->d, m->coef[0]);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        fputs("\n        + (", fp);
+        if (m->columns[j].type == LSC_COL_NUMERIC)
+            part_numeric(c, m, j);
+        else
+            part_levels(c, m, j);
+        fputs(")", fp);
+    }
+    fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
+    model_errors(c, m);
     fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
-    /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_mathfn_sigmoid(); above
-     * 700 the probability is exactly 1, as in C; below -700 it is under
-     * 1e-304 and written as 0 (exp would underflow, which PostgreSQL reports
-     * as an error) */
+}
+
+/* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_mathfn_sigmoid(); above
+ * 700 the probability is exactly 1, as in C; below -700 it is under 1e-304
+ * and written as 0 (exp would underflow, which PostgreSQL reports as an
+ * error). t5: score = clamp(floor(100 p + 0.5), 1, 100). */
+static void model_t4_t5(const struct ctx *c, size_t n_ids)
+{
+    FILE *fp = c->fp;
     fputs("t4 AS (\n  SELECT ", fp);
     put_ids(fp, n_ids);
     fputs("\n    CASE WHEN eta IS NULL THEN NULL\n      WHEN eta > 700 THEN ", fp);
-    put_num(fp, d, 1.0);
+    put_num(fp, c->d, 1.0);
     fputs("\n      WHEN eta >= 0 THEN ", fp);
-    put_num(fp, d, 1.0);
+    put_num(fp, c->d, 1.0);
     fputs(" / (", fp);
-    put_num(fp, d, 1.0);
+    put_num(fp, c->d, 1.0);
     fputs(" + exp(-eta))\n      WHEN eta < -700 THEN ", fp);
-    put_num(fp, d, 0.0);
+    put_num(fp, c->d, 0.0);
     fputs("\n      ELSE exp(eta) / (", fp);
-    put_num(fp, d, 1.0);
+    put_num(fp, c->d, 1.0);
     fputs(" + exp(eta)) END AS probability,\n    error\n  FROM t3\n),\n", fp);
-    /* t5: the score */
     fputs("t5 AS (\n  SELECT ", fp);
     put_ids(fp, n_ids);
     fputs("probability,\n    CASE WHEN probability IS NULL THEN NULL\n"
@@ -534,7 +609,13 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
           "      ELSE CAST(floor(100 * probability + 0.5) AS INTEGER) END AS score,\n"
           "    error\n  FROM t4\n)\n",
           fp);
-    /* final: the tier */
+}
+
+/* The final SELECT: the ids under their names, and the tier. */
+static void model_final(const struct ctx *c, const char *const *ids, size_t n_ids, double hot,
+                        double warm)
+{
+    FILE *fp = c->fp;
     fputs("SELECT ", fp);
     for (size_t k = 0; k < n_ids; k++) {
         fprintf(fp, "id_%zu AS ", k + 1);
@@ -545,6 +626,21 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     fprintf(fp, "%.17g THEN 'hot' WHEN score >= %.17g THEN 'warm' ELSE 'cold' END AS tier,\n", hot,
             warm);
     fputs("  error\nFROM t5;\n", fp);
+}
+
+static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_options *o,
+                 const char *const *ids, size_t n_ids, long as_of, const char *as_of_text)
+{
+    struct ctx c;
+    ctx_init(&c, fp, o->dialect, as_of);
+    model_header(&c, m, o->table, as_of_text);
+    model_t0(&c, m, ids, n_ids, o->table);
+    model_t1(&c, m);
+    model_t2(&c, m);
+    model_t3(&c, m, n_ids);
+    model_t4_t5(&c, n_ids);
+    model_final(&c, ids, n_ids, o->tiers_set ? o->tier_hot : m->tier_hot,
+                o->tiers_set ? o->tier_warm : m->tier_warm);
 }
 
 /* One part of --table: not empty, no control character (a newline once
@@ -791,149 +887,176 @@ static void put_clamp(FILE *fp, const char *v, int has_min, long long min, int h
     fprintf(fp, " ELSE %s END", v);
 }
 
-static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emit_sql_options *o,
-                       long as_of, const char *as_of_text)
+/* Column j of the rules statement: rule j's column (j < n_rules), else the
+ * date column of dimension j - n_rules's decay, NULL when that dimension
+ * has none; *is_num and *is_date say how the column is read. */
+static const char *rules_column(const struct lsc_rules *r, size_t j, int *is_num, int *is_date)
 {
-    enum lsc_sql_dialect d = o->dialect;
-    const char *real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
-    const char *mat = "MATERIALIZED ";
-    size_t nr = lsc_rules_n_rules(r), nd = lsc_rules_n_dimensions(r);
-    size_t n_ids = o->ids.count;
-    struct lsc_rule_info ru;
+    size_t nr = lsc_rules_n_rules(r);
+    if (j < nr) {
+        struct lsc_rule_info ru;
+        lsc_rules_rule(r, j, &ru);
+        *is_num = rule_is_number(ru.op);
+        *is_date = rule_is_date(ru.op);
+        return ru.column;
+    }
     struct lsc_rules_dim_info di;
-    struct lsc_rules_total_info ti;
-    char name[64], name2[64];
-    lsc_rules_total(r, &ti);
+    lsc_rules_dimension(r, j - nr, &di);
+    *is_num = 0;
+    *is_date = 1;
+    return di.has_decay ? di.decay_column : NULL;
+}
 
+/* The number of columns of the rules statement (rules, then decays). */
+static size_t rules_n_columns(const struct lsc_rules *r)
+{
+    return lsc_rules_n_rules(r) + lsc_rules_n_dimensions(r);
+}
+
+/* The comment lines and r0: the ids and the trimmed text of each column. */
+static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
+                     const char *as_of_text)
+{
+    FILE *fp = c->fp;
     fprintf(fp, "-- leadscore %s: rules sheet scores for table ", LEADSCORE_VERSION);
     put_table(fp, o->table);
     fprintf(fp, " (%s dialect; see docs/sql.md)\n-- dates as of %s (day %ld since 1970-01-01)\n",
-            d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite", as_of_text, as_of);
-    /* r0 */
-    fprintf(fp, "WITH r0 AS %s(\n  SELECT ", mat);
-    for (size_t k = 0; k < n_ids; k++) {
+            c->d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite", as_of_text, c->as_of);
+    fputs("WITH r0 AS MATERIALIZED (\n  SELECT ", fp);
+    for (size_t k = 0; k < o->ids.count; k++) {
         put_ident(fp, o->ids.items[k]);
         fprintf(fp, " AS id_%zu, ", k + 1);
     }
-    for (size_t j = 0; j < nr + nd; j++) {
-        const char *col = NULL;
-        if (j < nr) {
-            lsc_rules_rule(r, j, &ru);
-            col = ru.column;
-        } else {
-            lsc_rules_dimension(r, j - nr, &di);
-            if (!di.has_decay)
-                continue;
-            col = di.decay_column;
-        }
+    for (size_t j = 0; j < rules_n_columns(c->r); j++) {
+        int is_num = 0, is_date = 0;
+        const char *col = rules_column(c->r, j, &is_num, &is_date);
+        if (col == NULL)
+            continue;
         if (j)
             fputs(",\n    ", fp);
-        fputs(d == LSC_SQL_POSTGRES ? "btrim(CAST(" : "trim(CAST(", fp);
+        fputs(c->d == LSC_SQL_POSTGRES ? "btrim(CAST(" : "trim(CAST(", fp);
         put_ident(fp, col);
-        fprintf(fp, " AS TEXT), ' ' || %s(9)) AS v_%zu", d == LSC_SQL_POSTGRES ? "chr" : "char", j);
+        fprintf(fp, " AS TEXT), ' ' || %s(9)) AS v_%zu", c->d == LSC_SQL_POSTGRES ? "chr" : "char",
+                j);
     }
     fputs("\n  FROM ", fp);
     put_table(fp, o->table);
-    /* r1 */
-    fprintf(fp, "\n),\nr1 AS %s(\n  SELECT r0.*", mat);
-    size_t n_na = lsc_rules_n_missing_values(r);
-    for (size_t j = 0; j < nr + nd; j++) {
+}
+
+/* r1: the missing flags (the sheet's missing values too), the helpers of
+ * the number check, the date parts. */
+static void rules_r1(const struct ctx *c)
+{
+    static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
+    FILE *fp = c->fp;
+    size_t n_na = lsc_rules_n_missing_values(c->r);
+    fputs("\n),\nr1 AS MATERIALIZED (\n  SELECT r0.*", fp);
+    for (size_t j = 0; j < rules_n_columns(c->r); j++) {
         int is_num = 0, is_date = 0;
-        if (j < nr) {
-            lsc_rules_rule(r, j, &ru);
-            is_num = rule_is_number(ru.op);
-            is_date = rule_is_date(ru.op);
-        } else {
-            lsc_rules_dimension(r, j - nr, &di);
-            if (!di.has_decay)
-                continue;
-            is_date = 1;
-        }
+        if (rules_column(c->r, j, &is_num, &is_date) == NULL)
+            continue;
         fprintf(fp, ",\n    (v_%zu IS NULL OR v_%zu IN (''", j, j);
-        static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
         for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
             fputs(", ", fp);
-            put_string(fp, d, builtin[k]);
+            put_string(fp, c->d, builtin[k]);
         }
         for (size_t k = 0; k < n_na; k++) {
             fputs(", ", fp);
-            put_string(fp, d, lsc_rules_missing_value(r, k));
+            put_string(fp, c->d, lsc_rules_missing_value(c->r, k));
         }
         fprintf(fp, ")) AS na_%zu", j);
-        if (is_num && d == LSC_SQL_SQLITE)
+        if (is_num && c->d == LSC_SQL_SQLITE)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
         if (is_date)
-            put_rules_date_parts(fp, d, j);
+            put_rules_date_parts(fp, c->d, j);
     }
     fputs("\n  FROM r0\n),\n", fp);
-    /* r2 */
-    fprintf(fp, "r2 AS %s(\n  SELECT r1.*", mat);
-    for (size_t j = 0; j < nr + nd; j++) {
-        if (j < nr) {
-            lsc_rules_rule(r, j, &ru);
-            if (rule_is_number(ru.op)) {
-                put_number_value(fp, d, j, real);
-            } else if (rule_is_date(ru.op)) {
-                fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE ", j);
-                put_day_number(fp, j);
-                fprintf(fp, " END AS day_%zu", j);
-            } else if (ru.op == LSC_RULE_ACCOUNT_MIN) {
-                fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
-                put_value(fp, d, j, 1);
-                fprintf(fp, " END) AS ac_%zu", j);
-            }
-        } else {
-            lsc_rules_dimension(r, j - nr, &di);
-            if (!di.has_decay)
-                continue;
+}
+
+/* r2: x_i the number, day_i the day number, ac_i the account's rows. */
+static void rules_r2(const struct ctx *c)
+{
+    FILE *fp = c->fp;
+    size_t nr = lsc_rules_n_rules(c->r);
+    fputs("r2 AS MATERIALIZED (\n  SELECT r1.*", fp);
+    for (size_t j = 0; j < rules_n_columns(c->r); j++) {
+        int is_num = 0, is_date = 0;
+        if (rules_column(c->r, j, &is_num, &is_date) == NULL)
+            continue;
+        struct lsc_rule_info ru;
+        memset(&ru, 0, sizeof ru);
+        if (j < nr)
+            lsc_rules_rule(c->r, j, &ru);
+        if (is_num) {
+            put_number_value(fp, c->d, j, c->real);
+        } else if (is_date) {
             fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE ", j);
             put_day_number(fp, j);
             fprintf(fp, " END AS day_%zu", j);
+        } else if (j < nr && ru.op == LSC_RULE_ACCOUNT_MIN) {
+            fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
+            put_value(fp, c->d, j, 1);
+            fprintf(fp, " END) AS ac_%zu", j);
         }
     }
     fputs("\n  FROM r1\n),\n", fp);
-    /* r3: per-unit points x 100, clamped */
-    fprintf(fp, "r3 AS %s(\n  SELECT r2.*", mat);
+}
+
+/* floor(|x| / unit + 1e-9) with x's sign (the rules engine's whole units). */
+static void put_units(const struct ctx *c, size_t i, double unit)
+{
+    fprintf(c->fp, "CASE WHEN x_%zu < 0 THEN -floor(abs(x_%zu) / ", i, i);
+    put_num(c->fp, c->d, unit);
+    fputs(" + ", c->fp);
+    put_num(c->fp, c->d, 1e-9);
+    fprintf(c->fp, ") ELSE floor(abs(x_%zu) / ", i);
+    put_num(c->fp, c->d, unit);
+    fputs(" + ", c->fp);
+    put_num(c->fp, c->d, 1e-9);
+    fputs(") END", c->fp);
+}
+
+/* r3: pu_i a per-unit rule's points x 100 (a double); r3b: pc_i clamped to
+ * 1e12; r4: lr_i = llround(pc_i). */
+static void rules_per_unit(const struct ctx *c)
+{
+    FILE *fp = c->fp;
+    size_t nr = lsc_rules_n_rules(c->r);
+    struct lsc_rule_info ru;
+    char name[64];
+    fputs("r3 AS MATERIALIZED (\n  SELECT r2.*", fp);
     for (size_t i = 0; i < nr; i++) {
-        lsc_rules_rule(r, i, &ru);
+        lsc_rules_rule(c->r, i, &ru);
         if (ru.op != LSC_RULE_PER_UNIT)
             continue;
-        fprintf(fp, ",\n    CASE WHEN x_%zu IS NULL OR abs(x_%zu) > 1.7976931348623157e308 THEN NULL "
-                    "ELSE (CASE WHEN x_%zu < 0 THEN -floor(abs(x_%zu) / ",
-                i, i, i, i);
-        put_num(fp, d, ru.a);
-        fputs(" + ", fp);
-        put_num(fp, d, 1e-9);
-        fprintf(fp, ") ELSE floor(abs(x_%zu) / ", i);
-        put_num(fp, d, ru.a);
-        fputs(" + ", fp);
-        put_num(fp, d, 1e-9);
-        fputs(") END * ", fp);
-        put_num(fp, d, ru.points);
+        fprintf(fp,
+                ",\n    CASE WHEN x_%zu IS NULL OR abs(x_%zu) > 1.7976931348623157e308 THEN NULL "
+                "ELSE (",
+                i, i);
+        put_units(c, i, ru.a);
         fputs(" * ", fp);
-        put_num(fp, d, 100.0);
+        put_num(fp, c->d, ru.points);
+        fputs(" * ", fp);
+        put_num(fp, c->d, 100.0);
         fprintf(fp, ") END AS pu_%zu", i);
     }
-    fputs("\n  FROM r2\n),\n", fp);
-    fprintf(fp, "r3b AS %s(\n  SELECT r3.*", mat);
+    fputs("\n  FROM r2\n),\nr3b AS MATERIALIZED (\n  SELECT r3.*", fp);
     for (size_t i = 0; i < nr; i++) {
-        lsc_rules_rule(r, i, &ru);
+        lsc_rules_rule(c->r, i, &ru);
         if (ru.op != LSC_RULE_PER_UNIT)
             continue;
         fprintf(fp, ",\n    CASE WHEN pu_%zu > 1e12 THEN ", i);
-        put_num(fp, d, 1e12);
+        put_num(fp, c->d, 1e12);
         fprintf(fp, " WHEN pu_%zu < -1e12 THEN ", i);
-        put_num(fp, d, -1e12);
+        put_num(fp, c->d, -1e12);
         fprintf(fp, " ELSE pu_%zu END AS pc_%zu", i, i);
     }
-    fputs("\n  FROM r3\n),\n", fp);
-    /* r4: llround */
-    fprintf(fp, "r4 AS %s(\n  SELECT r3b.*", mat);
+    fputs("\n  FROM r3\n),\nr4 AS MATERIALIZED (\n  SELECT r3b.*", fp);
     for (size_t i = 0; i < nr; i++) {
-        lsc_rules_rule(r, i, &ru);
+        lsc_rules_rule(c->r, i, &ru);
         if (ru.op != LSC_RULE_PER_UNIT)
             continue;
         snprintf(name, sizeof name, "pc_%zu", i);
@@ -942,11 +1065,21 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
         fprintf(fp, " AS lr_%zu", i);
     }
     fputs("\n  FROM r3b\n),\n", fp);
-    /* r5: cents per rule */
-    fprintf(fp, "r5 AS %s(\n  SELECT ", mat);
+}
+
+/* r5: c_i rule i's cents when it holds (else 0), capped; dday_k the date of
+ * dimension k's decay. */
+static void rules_r5(const struct ctx *c, size_t n_ids)
+{
+    FILE *fp = c->fp;
+    size_t nr = lsc_rules_n_rules(c->r);
+    struct lsc_rule_info ru;
+    struct lsc_rules_dim_info di;
+    char name[64];
+    fputs("r5 AS MATERIALIZED (\n  SELECT ", fp);
     put_ids(fp, n_ids);
     for (size_t i = 0; i < nr; i++) {
-        lsc_rules_rule(r, i, &ru);
+        lsc_rules_rule(c->r, i, &ru);
         if (i)
             fputs(",\n    ", fp);
         if (ru.op == LSC_RULE_PER_UNIT) {
@@ -956,63 +1089,90 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
             fprintf(fp, " END AS c_%zu", i);
         } else {
             fputs("CASE WHEN ", fp);
-            put_rule_condition(fp, d, r, i, &ru, as_of);
+            put_rule_condition(fp, c->d, c->r, i, &ru, c->as_of);
             fprintf(fp, " THEN %lld ELSE 0 END AS c_%zu", ru.points_cents, i);
         }
     }
-    for (size_t k = 0; k < nd; k++) {
-        lsc_rules_dimension(r, k, &di);
+    for (size_t k = 0; k < lsc_rules_n_dimensions(c->r); k++) {
+        lsc_rules_dimension(c->r, k, &di);
         if (di.has_decay)
             fprintf(fp, ",\n    day_%zu AS dday_%zu", nr + k, k);
     }
     fputs("\n  FROM r4\n),\n", fp);
-    /* r6: positive and negative points per dimension */
-    fprintf(fp, "r6 AS %s(\n  SELECT ", mat);
+}
+
+/* r6: pos_k and neg_k, the positive and negative cents of dimension k. */
+static void rules_r6(const struct ctx *c, size_t n_ids)
+{
+    static const char *const sign[] = {"pos", "neg"};
+    FILE *fp = c->fp;
+    struct lsc_rule_info ru;
+    struct lsc_rules_dim_info di;
+    fputs("r6 AS MATERIALIZED (\n  SELECT ", fp);
     put_ids(fp, n_ids);
-    for (size_t k = 0; k < nd; k++) {
-        const char *sign[] = {"pos", "neg"};
+    for (size_t k = 0; k < lsc_rules_n_dimensions(c->r); k++) {
         for (int s = 0; s < 2; s++) {
             fprintf(fp, "%s0", k || s ? ",\n    " : "");
-            for (size_t i = 0; i < nr; i++) {
-                lsc_rules_rule(r, i, &ru);
+            for (size_t i = 0; i < lsc_rules_n_rules(c->r); i++) {
+                lsc_rules_rule(c->r, i, &ru);
                 if (ru.dimension == k)
-                    fprintf(fp, " + CASE WHEN c_%zu %s 0 THEN c_%zu ELSE 0 END", i,
-                            s ? "<" : ">", i);
+                    fprintf(fp, " + CASE WHEN c_%zu %s 0 THEN c_%zu ELSE 0 END", i, s ? "<" : ">",
+                            i);
             }
             fprintf(fp, " AS %s_%zu", sign[s], k);
         }
-        lsc_rules_dimension(r, k, &di);
+        lsc_rules_dimension(c->r, k, &di);
         if (di.has_decay)
             fprintf(fp, ", dday_%zu", k);
     }
     fputs("\n  FROM r5\n),\n", fp);
-    /* r7: decay */
-    fprintf(fp, "r7 AS %s(\n  SELECT r6.*", mat);
-    for (size_t k = 0; k < nd; k++) {
-        lsc_rules_dimension(r, k, &di);
+}
+
+/* r7: kp_k the decayed positive points, pos x keep^periods (a double).
+ * keep^n below e^-700 leaves less than half a cent of any sum of points
+ * (C: llround gives 0), and PostgreSQL's power() raises an error on
+ * underflow: 0 then. */
+static void rules_r7(const struct ctx *c)
+{
+    FILE *fp = c->fp;
+    struct lsc_rules_dim_info di;
+    long as_of = c->as_of;
+    fputs("r7 AS MATERIALIZED (\n  SELECT r6.*", fp);
+    for (size_t k = 0; k < lsc_rules_n_dimensions(c->r); k++) {
+        lsc_rules_dimension(c->r, k, &di);
         if (!di.has_decay)
             continue;
-        fprintf(fp, ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN ", k,
+        fprintf(fp,
+                ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN ", k,
                 k, k, as_of);
-        /* keep^n below e^-700 leaves less than half a cent of any sum of
-         * points (C: llround gives 0), and PostgreSQL's power() raises an
-         * error on underflow: 0 then */
-        if (di.keep > 0.0 && di.keep < 1.0)
-            fprintf(fp, "CASE WHEN (%ld - dday_%zu) / %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of, k,
-                    di.period, floor(700.0 / -log(di.keep)), real);
-        fprintf(fp, "CAST(pos_%zu AS %s) * power(", k, real);
-        put_num(fp, d, di.keep);
-        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s))", as_of, k, di.period, real);
-        if (di.keep > 0.0 && di.keep < 1.0)
+        int guard = di.keep > 0.0 && di.keep < 1.0;
+        if (guard)
+            fprintf(fp, "CASE WHEN (%ld - dday_%zu) / %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of,
+                    k, di.period, floor(700.0 / -log(di.keep)), c->real);
+        fprintf(fp, "CAST(pos_%zu AS %s) * power(", k, c->real);
+        put_num(fp, c->d, di.keep);
+        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s))", as_of, k, di.period, c->real);
+        if (guard)
             fputs(" END", fp);
         fprintf(fp, " END AS kp_%zu", k);
     }
     fputs("\n  FROM r6\n),\n", fp);
-    /* r8: after decay */
-    fprintf(fp, "r8 AS %s(\n  SELECT ", mat);
+}
+
+/* r8: dv_k dimension k after its decay; r9: f_k after its min and max;
+ * r10: tv the total; r11: the total after its min (0 unless negative
+ * totals are allowed) and max. */
+static void rules_r8_r11(const struct ctx *c, size_t n_ids)
+{
+    FILE *fp = c->fp;
+    size_t nd = lsc_rules_n_dimensions(c->r);
+    struct lsc_rules_dim_info di;
+    struct lsc_rules_total_info ti;
+    char name[64];
+    fputs("r8 AS MATERIALIZED (\n  SELECT ", fp);
     put_ids(fp, n_ids);
     for (size_t k = 0; k < nd; k++) {
-        lsc_rules_dimension(r, k, &di);
+        lsc_rules_dimension(c->r, k, &di);
         fprintf(fp, "%spos_%zu + neg_%zu", k ? ",\n    " : "", k, k);
         if (di.has_decay) {
             snprintf(name, sizeof name, "kp_%zu", k);
@@ -1022,39 +1182,44 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
         }
         fprintf(fp, " AS dv_%zu", k);
     }
-    fputs("\n  FROM r7\n),\n", fp);
-    /* r9: the dimension's min and max */
-    fprintf(fp, "r9 AS %s(\n  SELECT ", mat);
+    fputs("\n  FROM r7\n),\nr9 AS MATERIALIZED (\n  SELECT ", fp);
     put_ids(fp, n_ids);
     for (size_t k = 0; k < nd; k++) {
-        lsc_rules_dimension(r, k, &di);
+        lsc_rules_dimension(c->r, k, &di);
         snprintf(name, sizeof name, "dv_%zu", k);
         fputs(k ? ",\n    " : "", fp);
         put_clamp(fp, name, di.has_min, di.min_cents, di.has_max, di.max_cents);
         fprintf(fp, " AS f_%zu", k);
     }
-    fputs("\n  FROM r8\n),\n", fp);
-    /* r10: the total */
-    fprintf(fp, "r10 AS %s(\n  SELECT r9.*, ", mat);
+    fputs("\n  FROM r8\n),\nr10 AS MATERIALIZED (\n  SELECT r9.*, ", fp);
     for (size_t k = 0; k < nd; k++)
         fprintf(fp, "%sf_%zu", k ? " + " : "", k);
-    fputs(" AS tv\n  FROM r9\n),\n", fp);
-    fprintf(fp, "r11 AS %s(\n  SELECT r10.*, ", mat);
-    snprintf(name2, sizeof name2, "tv");
-    put_clamp(fp, name2, ti.has_min || !ti.allow_negative, ti.has_min ? ti.min_cents : 0,
-              ti.has_max, ti.max_cents);
+    fputs(" AS tv\n  FROM r9\n),\nr11 AS MATERIALIZED (\n  SELECT r10.*, ", fp);
+    lsc_rules_total(c->r, &ti);
+    put_clamp(fp, "tv", ti.has_min || !ti.allow_negative, ti.has_min ? ti.min_cents : 0, ti.has_max,
+              ti.max_cents);
     fputs(" AS total\n  FROM r10\n)\n", fp);
-    /* final */
+}
+
+/* The final SELECT: the ids under their names, the score, tier, qualified,
+ * each dimension's points and the grade. */
+static void rules_final(const struct ctx *c, const struct lsc_emit_sql_options *o)
+{
+    FILE *fp = c->fp;
+    struct lsc_rules_total_info ti;
+    char name[64];
+    lsc_rules_total(c->r, &ti);
     fputs("SELECT ", fp);
-    for (size_t k = 0; k < n_ids; k++) {
+    for (size_t k = 0; k < o->ids.count; k++) {
         fprintf(fp, "id_%zu AS ", k + 1);
         put_ident(fp, o->ids.items[k]);
         fputs(", ", fp);
     }
-    fprintf(fp, "\n  CAST(total AS %s) / 100 AS rule_score,\n  ", real);
+    fprintf(fp, "\n  CAST(total AS %s) / 100 AS rule_score,\n  ", c->real);
     if (ti.has_tiers)
-        fprintf(fp, "CASE WHEN total >= %lld THEN 'hot' WHEN total >= %lld THEN 'warm' ELSE "
-                    "'cold' END",
+        fprintf(fp,
+                "CASE WHEN total >= %lld THEN 'hot' WHEN total >= %lld THEN 'warm' ELSE "
+                "'cold' END",
                 ti.hot_cents, ti.warm_cents);
     else
         fputs("CAST(NULL AS TEXT)", fp);
@@ -1064,9 +1229,9 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
     else
         fputs("CAST(NULL AS INTEGER)", fp);
     fputs(" AS rule_qualified", fp);
-    for (size_t k = 0; k < nd; k++) {
-        fprintf(fp, ",\n  CAST(f_%zu AS %s) / 100 AS ", k, real);
-        snprintf(name, sizeof name, "%s_points", lsc_rules_dimension_name(r, k));
+    for (size_t k = 0; k < lsc_rules_n_dimensions(c->r); k++) {
+        fprintf(fp, ",\n  CAST(f_%zu AS %s) / 100 AS ", k, c->real);
+        snprintf(name, sizeof name, "%s_points", lsc_rules_dimension_name(c->r, k));
         put_ident(fp, name);
     }
     fputs(",\n  ", fp);
@@ -1075,12 +1240,29 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
                 "CASE WHEN f_%zu >= %lld THEN 'A' WHEN f_%zu >= %lld THEN 'B' WHEN f_%zu >= %lld "
                 "THEN 'C' ELSE 'D' END || CASE WHEN f_%zu >= %lld THEN '1' WHEN f_%zu >= %lld "
                 "THEN '2' WHEN f_%zu >= %lld THEN '3' ELSE '4' END",
-                ti.letter_dim, ti.letter_cents[0], ti.letter_dim, ti.letter_cents[1],
-                ti.letter_dim, ti.letter_cents[2], ti.digit_dim, ti.digit_cents[0], ti.digit_dim,
+                ti.letter_dim, ti.letter_cents[0], ti.letter_dim, ti.letter_cents[1], ti.letter_dim,
+                ti.letter_cents[2], ti.digit_dim, ti.digit_cents[0], ti.digit_dim,
                 ti.digit_cents[1], ti.digit_dim, ti.digit_cents[2]);
     else
         fputs("CAST(NULL AS TEXT)", fp);
     fputs(" AS grade\nFROM r11;\n", fp);
+}
+
+static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emit_sql_options *o,
+                       long as_of, const char *as_of_text)
+{
+    struct ctx c;
+    ctx_init(&c, fp, o->dialect, as_of);
+    c.r = r;
+    rules_r0(&c, o, as_of_text);
+    rules_r1(&c);
+    rules_r2(&c);
+    rules_per_unit(&c);
+    rules_r5(&c, o->ids.count);
+    rules_r6(&c, o->ids.count);
+    rules_r7(&c);
+    rules_r8_r11(&c, o->ids.count);
+    rules_final(&c, o);
 }
 
 /* LSC_ERR_USAGE naming the first rule (or decay) the statement cannot

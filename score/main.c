@@ -84,7 +84,7 @@ static const char usage_text2[] =
     "\n"
     "Scoring inside the database and other tools (docs/sql.md); no INPUT then:\n"
     "      --emit-sql DIALECT    print one SQL SELECT that scores the table given\n"
-    "                            with --table: postgres or sqlite (DuckDB: not yet);\n"
+    "                            with --table: postgres, sqlite or duckdb;\n"
     "                            columns: the id columns, probability, score,\n"
     "                            tier, error (to stdout or -o FILE); \"days since\"\n"
     "                            features use --as-of (default today) as a constant\n"
@@ -197,7 +197,7 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     if (s->emit_sql == NULL && !pmml)
         return cli_usage_error("--table needs --emit-sql DIALECT");
     if (s->emit_sql != NULL && !lsc_sql_dialect_parse(s->emit_sql, &o->dialect))
-        return cli_usage_error("--emit-sql: unknown dialect (known: postgres, sqlite)");
+        return cli_usage_error("--emit-sql: unknown dialect (known: postgres, sqlite, duckdb)");
     if (s->emit_sql != NULL && (s->table == NULL || s->table[0] == '\0'))
         return cli_usage_error("--emit-sql needs --table NAME");
     if (pmml && s->table != NULL)

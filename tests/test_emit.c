@@ -86,7 +86,8 @@ static void test_dialects(void **state)
         int ok;
         enum lsc_sql_dialect d;
     } cases[] = {{"postgres", 1, LSC_SQL_POSTGRES}, {"PostgreSQL", 1, LSC_SQL_POSTGRES},
-                 {"duckdb", 0, LSC_SQL_POSTGRES},   {"sqlite", 1, LSC_SQL_SQLITE},
+                 {"duckdb", 1, LSC_SQL_DUCKDB},     {"DuckDB", 1, LSC_SQL_DUCKDB},
+                 {"duck", 0, LSC_SQL_POSTGRES},     {"sqlite", 1, LSC_SQL_SQLITE},
                  {"SQLite3", 1, LSC_SQL_SQLITE},    {"oracle", 0, LSC_SQL_POSTGRES},
                  {"", 0, LSC_SQL_POSTGRES},         {"postgresq", 0, LSC_SQL_POSTGRES},
                  {"sqlite33", 0, LSC_SQL_POSTGRES}};
@@ -107,8 +108,17 @@ static void test_sql_quoting(void **state)
     o.table = "crm.lead\"s";
     o.output = f->out;
     o.force = 1;
-    for (int d = 0; d < 2; d++) {
-        o.dialect = d ? LSC_SQL_SQLITE : LSC_SQL_POSTGRES;
+    /* per dialect: a mark of its own, and one of another that must not be
+     * there (DuckDB has no btrim; its 1.5 would be a DECIMAL) */
+    static const struct {
+        enum lsc_sql_dialect d;
+        const char *has, *lacks;
+    } dialect[] = {{LSC_SQL_POSTGRES, "DOUBLE PRECISION", "GLOB"},
+                   {LSC_SQL_SQLITE, "GLOB", "btrim("},
+                   {LSC_SQL_DUCKDB, "regexp_matches(v_", "btrim("},
+                   {LSC_SQL_DUCKDB, "trim(CAST(", "DOUBLE PRECISION"}};
+    for (size_t d = 0; d < sizeof dialect / sizeof dialect[0]; d++) {
+        o.dialect = dialect[d].d;
         assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_OK);
         const char *sql = slurp(f->out);
         assert_non_null(strstr(sql, "FROM \"crm\".\"lead\"\"s\""));
@@ -116,8 +126,11 @@ static void test_sql_quoting(void **state)
         assert_non_null(strstr(sql, "'O''Brien \"Ads\"'"));
         assert_non_null(strstr(sql, "\"id\" AS id_1"));
         assert_non_null(strstr(sql, "AS tier"));
-        assert_non_null(strstr(sql, d ? "GLOB" : "DOUBLE PRECISION"));
+        assert_non_null(strstr(sql, dialect[d].has));
+        assert_null(strstr(sql, dialect[d].lacks));
     }
+    /* DuckDB's numbers are DOUBLE literals: an exponent on each */
+    assert_non_null(strstr(slurp(f->out), "WHEN eta > 700 THEN 1e0"));
     /* usage errors; an existing file is kept without force */
     o.table = "";
     assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_ERR_USAGE);

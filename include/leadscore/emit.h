@@ -20,9 +20,9 @@
 extern "C" {
 #endif
 
-enum lsc_sql_dialect { LSC_SQL_POSTGRES = 0, LSC_SQL_SQLITE = 1 };
+enum lsc_sql_dialect { LSC_SQL_POSTGRES = 0, LSC_SQL_SQLITE = 1, LSC_SQL_DUCKDB = 2 };
 
-/* "postgres" (also "postgresql") or "sqlite" (also "sqlite3"),
+/* "postgres" (also "postgresql"), "sqlite" (also "sqlite3") or "duckdb",
  * case ignored. Returns 1 and sets *out, or 0. */
 int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out);
 

@@ -13,14 +13,17 @@
  *   t5  score = clamp(floor(100 p + 0.5), 1, 100)
  *   and the final SELECT adds the tier.
  *
- * Coefficients and encoder constants are written with 17 significant digits
- * and cast to DOUBLE PRECISION, so they round-trip exactly.
+ * Coefficients and encoder constants are written so that they read back
+ * as the same doubles (put_num()). Three dialects: PostgreSQL, SQLite and
+ * DuckDB; struct dialect holds the spellings that differ, and docs/sql.md
+ * the whole table (trimming, regular expressions, integer division, ...).
  */
 #include "leadscore/emit.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "derive.h"
@@ -30,6 +33,22 @@
 #include "status_internal.h"
 #include "util.h"
 
+/* What the dialects spell differently (docs/sql.md has the whole table). */
+struct dialect {
+    const char *title;  /* in the statement's first comment */
+    const char *real;   /* the IEEE double type (SQLite's REAL is one, DuckDB's is not) */
+    const char *trim;   /* trim(text, characters) */
+    const char *chr;    /* the character of a code */
+    const char *strpos; /* the position of a substring */
+    const char *idiv;   /* the quotient of two integers, truncated */
+};
+
+static const struct dialect dialects[] = {
+    [LSC_SQL_POSTGRES] = {"PostgreSQL", "DOUBLE PRECISION", "btrim", "chr", "strpos", "/"},
+    [LSC_SQL_SQLITE] = {"SQLite", "REAL", "trim", "char", "instr", "/"},
+    [LSC_SQL_DUCKDB] = {"DuckDB", "DOUBLE", "trim", "chr", "strpos", "//"},
+};
+
 int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out)
 {
     static const struct {
@@ -38,7 +57,8 @@ int lsc_sql_dialect_parse(const char *name, enum lsc_sql_dialect *out)
     } names[] = {{"postgres", LSC_SQL_POSTGRES},
                  {"postgresql", LSC_SQL_POSTGRES},
                  {"sqlite", LSC_SQL_SQLITE},
-                 {"sqlite3", LSC_SQL_SQLITE}};
+                 {"sqlite3", LSC_SQL_SQLITE},
+                 {"duckdb", LSC_SQL_DUCKDB}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t k = 0;
         while (name[k] != '\0' && tolower((unsigned char)name[k]) == names[i].name[k])
@@ -124,14 +144,46 @@ static void put_message(FILE *fp, enum lsc_sql_dialect d, const char *name, cons
     putc('\'', fp);
 }
 
-/* A double literal: 17 significant digits, typed DOUBLE PRECISION (a
- * PostgreSQL decimal literal is NUMERIC otherwise). */
+/* A double literal that reads back as x. PostgreSQL: 17 significant
+ * digits, typed DOUBLE PRECISION (a decimal literal is NUMERIC otherwise).
+ * SQLite: 17 digits in exponent form. DuckDB: the fewest digits that read
+ * back as x (10e0 rather than 1e+01), always with an exponent, which makes
+ * the literal a DOUBLE (a literal without one is a DECIMAL, and DuckDB's
+ * DECIMAL to DOUBLE cast can round twice). */
 static void put_num(FILE *fp, enum lsc_sql_dialect d, double x)
 {
-    if (d == LSC_SQL_POSTGRES)
+    char buf[40];
+    if (d == LSC_SQL_POSTGRES) {
         fprintf(fp, "CAST(%.17g AS DOUBLE PRECISION)", x);
-    else
+        return;
+    }
+    if (d == LSC_SQL_SQLITE) {
         fprintf(fp, "%.17e", x);
+        return;
+    }
+    int digits = 1;
+    for (; digits < 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    const char *e = strchr(buf, 'e');
+    long e10 = e != NULL ? strtol(e + 1, NULL, 10) : -1;
+    snprintf(buf, sizeof buf, "%.*g", e10 >= digits && e10 < 6 ? (int)e10 + 1 : digits, x);
+    fputs(buf, fp);
+    if (strchr(buf, 'e') == NULL)
+        fputs("e0", fp);
+}
+
+/* "v_j matches the regular expression re" (re holds no quote): PostgreSQL's
+ * ~ and DuckDB's regexp_matches() both find re anywhere in v_j unless it is
+ * anchored (DuckDB's ~ is a full match). Not for SQLite. */
+static void match_text(char *buf, size_t size, enum lsc_sql_dialect d, size_t j, const char *re)
+{
+    if (d == LSC_SQL_DUCKDB)
+        snprintf(buf, size, "regexp_matches(v_%zu, '%s')", j, re);
+    else
+        snprintf(buf, size, "v_%zu ~ '%s'", j, re);
 }
 
 static void put_table(FILE *fp, const char *table)
@@ -177,16 +229,16 @@ static void put_na_test(FILE *fp, enum lsc_sql_dialect d, size_t j, const struct
 
 /* The number syntax lsc_parse_number() accepts: [+-] digits [. digits] or
  * [+-] . digits, then an optional exponent, fewer than 64 characters.
- * PostgreSQL: a regular expression. SQLite (no REGEXP by default): the
- * mantissa (after the sign, before e/E) holds digits, at most one point and
- * at least one digit; the exponent, if any, an optional sign and digits. */
+ * PostgreSQL and DuckDB: a regular expression. SQLite (no REGEXP by
+ * default): the mantissa (after the sign, before e/E) holds digits, at most
+ * one point and at least one digit; the exponent, if any, an optional sign
+ * and digits. */
 static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
 {
-    if (d == LSC_SQL_POSTGRES) {
-        fprintf(fp,
-                "(length(v_%zu) < 64 AND v_%zu ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)"
-                "([eE][+-]?[0-9]+)?$')",
-                j, j);
+    char re[160];
+    if (d != LSC_SQL_SQLITE) {
+        match_text(re, sizeof re, d, j, "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$");
+        fprintf(fp, "(length(v_%zu) < 64 AND %s)", j, re);
         return;
     }
     /* mantissa: after the sign, before the first e/E */
@@ -208,7 +260,9 @@ static void put_number_test(FILE *fp, enum lsc_sql_dialect d, size_t j)
 }
 
 /* t2 for a numeric column: x_j, the number in v_j (lsc_parse_number()'s
- * syntax), NULL when missing or not a number. */
+ * syntax), NULL when missing or not a number. DuckDB's cast rounds as
+ * strtod() does, to 0 below the subnormals and to Inf beyond DBL_MAX (which
+ * t3 rejects, as the scorer does). */
 static void put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j, const char *real)
 {
     fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ", j);
@@ -251,9 +305,11 @@ static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
         const char *name;
         int from, len;
     } part[] = {{"dy", 1, 4}, {"dm", 6, 2}, {"dd", 9, 2}};
+    char re[128];
+    match_text(re, sizeof re, d, j, "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)");
     for (size_t k = 0; k < 3; k++) {
-        if (d == LSC_SQL_POSTGRES)
-            fprintf(fp, ",\n    CASE WHEN v_%zu ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)' ", j);
+        if (d != LSC_SQL_SQLITE)
+            fprintf(fp, ",\n    CASE WHEN %s ", re);
         else
             fprintf(fp,
                     ",\n    CASE WHEN v_%zu GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' "
@@ -268,9 +324,11 @@ static void put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
  * they are NULL or not a valid date (year 1 to 9999, month 1 to 12, the
  * day within the month): lsc_derive_day_number(), Hinnant's days_from_civil,
  * on the year shifted by 400 (one Gregorian cycle), so every division is
- * of positive integers and truncation is floor in both dialects. */
-static void put_day_number(FILE *fp, size_t j)
+ * of positive integers and truncation is floor in every dialect (DuckDB
+ * divides integers with //; its / gives a double). */
+static void put_day_number(FILE *fp, enum lsc_sql_dialect d, size_t j)
 {
+    const char *q = dialects[d].idiv;
     char y[96];
     /* y - (m <= 2) + 400 */
     snprintf(y, sizeof y, "(dy_%zu + 400 - CASE WHEN dm_%zu <= 2 THEN 1 ELSE 0 END)", j, j);
@@ -281,10 +339,10 @@ static void put_day_number(FILE *fp, size_t j)
             "dy_%zu %% 400 = 0) THEN 29 ELSE 28 END THEN NULL",
             j, j, j, j, j, j, j, j, j, j, j);
     /* era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 - 146097 */
-    fprintf(fp, "\n      ELSE %s / 400 * 146097 + (%s %% 400) * 365 + (%s %% 400) / 4 "
-                "- (%s %% 400) / 100 + (153 * (dm_%zu + CASE WHEN dm_%zu > 2 THEN -3 ELSE 9 END) "
-                "+ 2) / 5 + dd_%zu - 1 - 719468 - 146097 END)",
-            y, y, y, y, j, j, j);
+    fprintf(fp, "\n      ELSE %s %s 400 * 146097 + (%s %% 400) * 365 + (%s %% 400) %s 4 "
+                "- (%s %% 400) %s 100 + (153 * (dm_%zu + CASE WHEN dm_%zu > 2 THEN -3 ELSE 9 END) "
+                "+ 2) %s 5 + dd_%zu - 1 - 719468 - 146097 END)",
+            y, q, y, y, q, y, q, j, j, q, j);
 }
 
 /* r1 for a rules date column: dy_j, dm_j, dd_j as the rules engine reads a
@@ -294,16 +352,22 @@ static void put_day_number(FILE *fp, size_t j)
 static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
 {
     char ml[96], dl[256], ok[2048];
-    if (d == LSC_SQL_POSTGRES) {
-        snprintf(ok, sizeof ok, "v_%zu ~ '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]|$)'", j);
+    if (d != LSC_SQL_SQLITE) {
+        match_text(ok, sizeof ok, d, j, "^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]|$)");
         fprintf(fp, ",\n    CASE WHEN %s THEN CAST(substr(v_%zu, 1, 4) AS INTEGER) END AS dy_%zu", ok,
                 j, j);
         fprintf(fp, ",\n    CASE WHEN %s THEN CAST(split_part(v_%zu, '-', 2) AS INTEGER) END AS dm_%zu",
                 ok, j, j);
-        fprintf(fp,
-                ",\n    CASE WHEN %s THEN CAST(substring(v_%zu from "
-                "'^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') AS INTEGER) END AS dd_%zu",
-                ok, j, j);
+        /* the day: the regular expression's group */
+        if (d == LSC_SQL_DUCKDB)
+            fprintf(fp, ",\n    CASE WHEN %s THEN CAST(regexp_extract(v_%zu, "
+                        "'^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})', 1) AS INTEGER) END AS dd_%zu",
+                    ok, j, j);
+        else
+            fprintf(fp,
+                    ",\n    CASE WHEN %s THEN CAST(substring(v_%zu from "
+                    "'^[0-9]{4}-[0-9]{1,2}-([0-9]{1,2})') AS INTEGER) END AS dd_%zu",
+                    ok, j, j);
         return;
     }
     snprintf(ml, sizeof ml, "(CASE WHEN substr(v_%zu, 7, 1) GLOB '[0-9]' THEN 2 ELSE 1 END)", j);
@@ -325,11 +389,12 @@ static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
 /* t2 for a derived column: x_j. Days since: as_of minus the date's day
  * number (lsc_derive_day_number(), Hinnant's days_from_civil, on the year
  * shifted by 400, one Gregorian cycle, so every division is of positive
- * integers and truncation is floor in both dialects), NULL when missing or
+ * integers and truncation is floor in every dialect), NULL when missing or
  * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
  * Account: the rows of the table with the same trimmed value; 1 when
  * missing. */
-static void put_derived_value(FILE *fp, int kind, size_t j, const char *real, long as_of)
+static void put_derived_value(FILE *fp, enum lsc_sql_dialect d, int kind, size_t j,
+                              const char *real, long as_of)
 {
     if (kind == DERIVE_ACCOUNT) {
         fprintf(fp,
@@ -339,7 +404,7 @@ static void put_derived_value(FILE *fp, int kind, size_t j, const char *real, lo
         return;
     }
     fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE CAST(%ld - ", j, as_of);
-    put_day_number(fp, j);
+    put_day_number(fp, d, j);
     fprintf(fp, " AS %s) END AS x_%zu", real, j);
 }
 
@@ -356,9 +421,19 @@ static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of
 {
     c->fp = fp;
     c->d = d;
-    c->real = d == LSC_SQL_POSTGRES ? "DOUBLE PRECISION" : "REAL";
+    c->real = dialects[d].real;
     c->as_of = as_of;
     c->r = NULL;
+}
+
+/* DuckDB's read_csv guesses column types, and a guessed type changes the
+ * text the statement compares (Yes/No become true/false): a note. */
+static void put_load_note(const struct ctx *c)
+{
+    if (c->d == LSC_SQL_DUCKDB)
+        fputs("-- load CSV files with read_csv(..., all_varchar = true): guessed types change "
+              "the text (Yes becomes true)\n",
+              c->fp);
 }
 
 /* The comment lines that open the model's statement. */
@@ -367,8 +442,8 @@ static void model_header(const struct ctx *c, const struct lsc_model *m, const c
 {
     fprintf(c->fp, "-- leadscore %s: model scores for table ", LEADSCORE_VERSION);
     put_table(c->fp, table);
-    fprintf(c->fp, " (%s dialect; see docs/sql.md)\n",
-            c->d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite");
+    fprintf(c->fp, " (%s dialect; see docs/sql.md)\n", dialects[c->d].title);
+    put_load_note(c);
     for (size_t j = 0; j < m->n_columns; j++)
         if (m->columns[j].derived == DERIVE_DAYS_SINCE) {
             fprintf(c->fp, "-- \"days since\" features as of %s (day %ld since 1970-01-01)\n",
@@ -377,17 +452,21 @@ static void model_header(const struct ctx *c, const struct lsc_model *m, const c
         }
 }
 
+/* "v_j": the column's text trimmed of spaces and tabs. */
+static void put_trimmed(const struct ctx *c, const char *column, size_t j)
+{
+    const struct dialect *di = &dialects[c->d];
+    fprintf(c->fp, "%s(CAST(", di->trim);
+    put_ident(c->fp, column);
+    fprintf(c->fp, " AS TEXT), ' ' || %s(9)) AS v_%zu", di->chr, j);
+}
+
 /* v_j: column j as text trimmed of spaces and tabs (in SQLite a number
  * stored as such is used as it is; text is parsed). */
 static void model_value(const struct ctx *c, const struct lsc_column_enc *col, size_t j)
 {
     FILE *fp = c->fp;
-    const char *src = col->derived ? col->source : col->name;
-    if (c->d == LSC_SQL_POSTGRES) {
-        fputs("btrim(CAST(", fp);
-        put_ident(fp, src);
-        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu", j);
-    } else if (col->type == LSC_COL_NUMERIC && !col->derived) {
+    if (c->d == LSC_SQL_SQLITE && col->type == LSC_COL_NUMERIC && !col->derived) {
         fputs("CASE WHEN typeof(", fp);
         put_ident(fp, col->name);
         fputs(") IN ('integer', 'real') THEN ", fp);
@@ -396,9 +475,7 @@ static void model_value(const struct ctx *c, const struct lsc_column_enc *col, s
         put_ident(fp, col->name);
         fprintf(fp, " AS TEXT), ' ' || char(9)) END AS v_%zu", j);
     } else {
-        fputs("trim(CAST(", fp);
-        put_ident(fp, src);
-        fprintf(fp, " AS TEXT), ' ' || char(9)) AS v_%zu", j);
+        put_trimmed(c, col->derived ? col->source : col->name, j);
     }
 }
 
@@ -456,7 +533,7 @@ static void model_t2(const struct ctx *c, const struct lsc_model *m)
         if (m->columns[j].type != LSC_COL_NUMERIC)
             continue;
         if (m->columns[j].derived)
-            put_derived_value(c->fp, m->columns[j].derived, j, c->real, c->as_of);
+            put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of);
         else
             put_number_value(c->fp, c->d, j, c->real);
     }
@@ -748,12 +825,13 @@ static int rule_is_date(enum lsc_rule_op op)
 }
 
 /* v_j, ASCII-lowercased when fold (PostgreSQL's lower() follows the
- * database's locale; SQLite's core lower() is ASCII only). */
+ * database's locale, DuckDB's lowers all of Unicode; SQLite's core lower()
+ * is ASCII only). */
 static void put_value(FILE *fp, enum lsc_sql_dialect d, size_t j, int fold)
 {
     if (!fold)
         fprintf(fp, "v_%zu", j);
-    else if (d == LSC_SQL_POSTGRES)
+    else if (d != LSC_SQL_SQLITE)
         fprintf(fp, "translate(v_%zu, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
                     "'abcdefghijklmnopqrstuvwxyz')",
                 j);
@@ -775,7 +853,6 @@ static void put_llround(FILE *fp, const char *e)
 static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct lsc_rules *r,
                                size_t i, const struct lsc_rule_info *ru, long as_of)
 {
-    const char *strpos = d == LSC_SQL_POSTGRES ? "strpos" : "instr";
     int f = ru->ignore_case;
     switch (ru->op) {
     case LSC_RULE_EQ:
@@ -803,7 +880,7 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
     case LSC_RULE_CONTAINS:
     case LSC_RULE_NOT_CONTAINS:
         fprintf(fp, ru->op == LSC_RULE_CONTAINS ? "(NOT na_%zu AND " : "(na_%zu OR NOT ", i);
-        fprintf(fp, "%s(", strpos);
+        fprintf(fp, "%s(", dialects[d].strpos);
         put_value(fp, d, i, f);
         fputs(", ", fp);
         put_lit(fp, d, ru->text, ru->text_len, f);
@@ -921,7 +998,8 @@ static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
     fprintf(fp, "-- leadscore %s: rules sheet scores for table ", LEADSCORE_VERSION);
     put_table(fp, o->table);
     fprintf(fp, " (%s dialect; see docs/sql.md)\n-- dates as of %s (day %ld since 1970-01-01)\n",
-            c->d == LSC_SQL_POSTGRES ? "PostgreSQL" : "SQLite", as_of_text, c->as_of);
+            dialects[c->d].title, as_of_text, c->as_of);
+    put_load_note(c);
     fputs("WITH r0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < o->ids.count; k++) {
         put_ident(fp, o->ids.items[k]);
@@ -934,10 +1012,7 @@ static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
             continue;
         if (j)
             fputs(",\n    ", fp);
-        fputs(c->d == LSC_SQL_POSTGRES ? "btrim(CAST(" : "trim(CAST(", fp);
-        put_ident(fp, col);
-        fprintf(fp, " AS TEXT), ' ' || %s(9)) AS v_%zu", c->d == LSC_SQL_POSTGRES ? "chr" : "char",
-                j);
+        put_trimmed(c, col, j);
     }
     fputs("\n  FROM ", fp);
     put_table(fp, o->table);
@@ -994,7 +1069,7 @@ static void rules_r2(const struct ctx *c)
             put_number_value(fp, c->d, j, c->real);
         } else if (is_date) {
             fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE ", j);
-            put_day_number(fp, j);
+            put_day_number(fp, c->d, j);
             fprintf(fp, " END AS day_%zu", j);
         } else if (j < nr && ru.op == LSC_RULE_ACCOUNT_MIN) {
             fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
@@ -1101,10 +1176,13 @@ static void rules_r5(const struct ctx *c, size_t n_ids)
     fputs("\n  FROM r4\n),\n", fp);
 }
 
-/* r6: pos_k and neg_k, the positive and negative cents of dimension k. */
+/* r6: pos_k and neg_k, the positive and negative cents of dimension k.
+ * DuckDB sums in BIGINT from the start: a sum of INTEGER columns stays
+ * INTEGER there and fails beyond 2^31 cents (21 million points). */
 static void rules_r6(const struct ctx *c, size_t n_ids)
 {
     static const char *const sign[] = {"pos", "neg"};
+    const char *zero = c->d == LSC_SQL_DUCKDB ? "CAST(0 AS BIGINT)" : "0";
     FILE *fp = c->fp;
     struct lsc_rule_info ru;
     struct lsc_rules_dim_info di;
@@ -1112,7 +1190,7 @@ static void rules_r6(const struct ctx *c, size_t n_ids)
     put_ids(fp, n_ids);
     for (size_t k = 0; k < lsc_rules_n_dimensions(c->r); k++) {
         for (int s = 0; s < 2; s++) {
-            fprintf(fp, "%s0", k || s ? ",\n    " : "");
+            fprintf(fp, "%s%s", k || s ? ",\n    " : "", zero);
             for (size_t i = 0; i < lsc_rules_n_rules(c->r); i++) {
                 lsc_rules_rule(c->r, i, &ru);
                 if (ru.dimension == k)
@@ -1146,12 +1224,13 @@ static void rules_r7(const struct ctx *c)
                 ",\n    CASE WHEN pos_%zu > 0 AND dday_%zu IS NOT NULL AND dday_%zu < %ld THEN ", k,
                 k, k, as_of);
         int guard = di.keep > 0.0 && di.keep < 1.0;
+        const char *q = dialects[c->d].idiv;
         if (guard)
-            fprintf(fp, "CASE WHEN (%ld - dday_%zu) / %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of,
-                    k, di.period, floor(700.0 / -log(di.keep)), c->real);
+            fprintf(fp, "CASE WHEN (%ld - dday_%zu) %s %ld > %.0f THEN CAST(0 AS %s) ELSE ", as_of,
+                    k, q, di.period, floor(700.0 / -log(di.keep)), c->real);
         fprintf(fp, "CAST(pos_%zu AS %s) * power(", k, c->real);
         put_num(fp, c->d, di.keep);
-        fprintf(fp, ", CAST((%ld - dday_%zu) / %ld AS %s))", as_of, k, di.period, c->real);
+        fprintf(fp, ", CAST((%ld - dday_%zu) %s %ld AS %s))", as_of, k, q, di.period, c->real);
         if (guard)
             fputs(" END", fp);
         fprintf(fp, " END AS kp_%zu", k);

@@ -7,7 +7,9 @@
 #                 comparisons and benchmarks: python3-sklearn python3-pandas
 #                 python3-statsmodels liblinear-tools, and what the
 #                 report, SQL and PMML tests run against: chromium (headless
-#                 render of the HTML reports), postgresql and sqlite3
+#                 render of the HTML reports), postgresql, sqlite3, and
+#                 nodejs with npm (tests/cli/sql_duckdb.sh installs DuckDB's
+#                 @duckdb/node-api package from the npm registry into build/)
 #   --no-build    install packages only; skip the CMake configure and build
 #
 # Packages are installed with apt-get (sudo when not root). When every
@@ -31,7 +33,7 @@ packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libopenblas-dev
           liblapacke-dev libjansson-dev libcmocka-dev zlib1g-dev)
 if [[ $with_peers -eq 1 ]]; then
   packages+=(python3-sklearn python3-pandas python3-statsmodels liblinear-tools
-             chromium postgresql sqlite3)
+             chromium postgresql sqlite3 nodejs npm)
 fi
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,6 +42,10 @@ cd "$repo_root"
 # Packages not yet installed ("install ok installed" is dpkg's status).
 missing=()
 for p in "${packages[@]}"; do
+  # a nodejs package from NodeSource bundles npm (and conflicts with Debian's)
+  if [[ "$p" == npm ]] && command -v npm >/dev/null 2>&1; then
+    continue
+  fi
   status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
   if [[ "$status" != "install ok installed" ]]; then
     missing+=("$p")

@@ -111,6 +111,11 @@ check_rules() {
 check_rules rules "lead's table" "$WORK/score.csv" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 \
     --id "Lead ID" --priority-accounts "$SRC/datasets/sample_priority_accounts.txt"
 grep -q "hot" "$WORK/d_rules.csv" && grep -q "A1" "$WORK/d_rules.csv" && ok || fail "no hot lead or grade A1"
+# a dimension beyond 2^31 cents (DuckDB keeps a sum of INTEGER columns INTEGER)
+printf 'id,dimension,column,operator,value,points\nB1,fit,Industry,is present,,20000000\nB2,fit,Seniority,is present,,20000000\n' \
+    >"$WORK/big_rules.csv"
+check_rules big_points "lead's table" "$WORK/score.csv" --rules "$WORK/big_rules.csv" --id "Lead ID" --as-of 2026-11-20
+grep -q ",40000000," "$WORK/d_big_points.csv" && ok || fail "no lead with 40 million points"
 
 # Hostile values: quotes, backslashes (DuckDB reads them literally: no E''),
 # statements, comment markers, dollar quotes and newlines in levels, column

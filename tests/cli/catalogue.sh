@@ -602,6 +602,13 @@ case_ S35 3 "the same with the limit raised (\`--max-field-size 64M\`: the field
 case_ Q01 2 "a newline and a statement in --table" \
     '--table: "t\x0ADROP TABLE x; --" is not a table name' \
     -- "${S[@]}" -m model.json --emit-sql sqlite --table "$(printf 't\nDROP TABLE x; --')"
+case_ Q10 2 "an unknown SQL dialect (the three known ones are named)" \
+    "--emit-sql: unknown dialect (known: postgres, sqlite, duckdb)" \
+    -- "${S[@]}" -m model.json --emit-sql duck --table t
+printf 'id,dimension,column,operator,value,points\nR1,engagement,last_seen,within,30 days,10\nsetting,,last_seen,date format,%%d/%%m/%%Y,\n' >dated_sheet.csv
+case_ Q11 2 "a rules sheet whose dates have a declared format, for DuckDB" \
+    'rule R1 cannot be translated to SQL: its column'"'"'s declared date format "%d/%m/%Y" is not translated' \
+    -- "${S[@]}" --rules dated_sheet.csv --emit-sql duckdb --table t
 
 # ---- gzip input (src/gzstream.c): damaged data is an error, never a short read ----
 

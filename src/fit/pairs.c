@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "logreg.h"
+#include "mathfn.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -174,7 +174,7 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
         return lsc_error_nomem(err);
     }
     for (size_t i = 0; i < d->n; i++) {
-        double p = lsc_logreg_sigmoid(eta[i]), w = design_weight(d, i);
+        double p = lsc_mathfn_sigmoid(eta[i]), w = design_weight(d, i);
         r[i] = w * (d->y[design_row(d, i)] - p);
         h[i] = w * p * (1.0 - p);
     }

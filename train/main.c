@@ -98,7 +98,8 @@ static const char usage_text2[] =
     "      --cv-metric M         logloss (default) or auc\n"
     "      --cv-1se              the largest LAMBDA within one standard error of the\n"
     "                            best (default: the best)\n"
-    "\n"
+    "\n";
+static const char usage_text3[] =
     "Binned model and points sheet (docs/points.md):\n"
     "      --bins N              cut each numeric column into about N quantile bins\n"
     "                            (missing values their own bin) instead of one\n"
@@ -106,6 +107,12 @@ static const char usage_text2[] =
     "                            the 30th does not\"; the penalty ties neighbouring\n"
     "                            bins together (10 is a good start; with --cv)\n"
     "      --min-bin-share S     no bin with fewer than S of the rows (default 0.5/N)\n"
+    "      --emit-rules FILE     also write the model as a points sheet (docs/rules.md\n"
+    "                            format): a threshold rule per bin step, a rule per\n"
+    "                            level and per interaction cell, the qualification\n"
+    "                            and tier thresholds in points; score it with\n"
+    "                            leadscore-score --rules FILE (needs --bins)\n"
+    "      --points-pdo N        points that double the odds (default 20)\n"
     "      --interactions K      add the K pairs of columns whose 2-D table of points\n"
     "                            (up to 4 x 4 groups) best fits what the additive\n"
     "                            model misses (EBM's FAST ranking; needs --bins)\n"
@@ -140,7 +147,7 @@ enum {
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
-    OPT_MINBINSHARE, OPT_INTERACTIONS
+    OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO
 };
 
 static const struct option long_opts[] = {
@@ -190,6 +197,8 @@ static const struct option long_opts[] = {
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
+    {"emit-rules", required_argument, NULL, OPT_EMITRULES},
+    {"points-pdo", required_argument, NULL, OPT_PDO},
     {NULL, 0, NULL, 0},
 };
 
@@ -323,6 +332,24 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
 }
 
 /* The comparison with the replaced model (--baseline). */
+/* What the points sheet's totals mean (--emit-rules). */
+static void print_points(const struct lsc_train_summary *s, const struct lsc_train_options *o)
+{
+    static const double rates[] = {0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
+    struct lsc_points_summary ps = {s->points_factor, s->points_intercept, 0, 0, 0, 0};
+    fprintf(stderr,
+            "points sheet: %zu rules in %s; qualified from %ld points, hot from %ld, warm from "
+            "%ld\n",
+            s->points_rules, o->points_output, s->points_qualified, s->points_hot,
+            s->points_warm);
+    fputs("points -> predicted conversion:", stderr);
+    for (size_t k = 0; k < sizeof rates / sizeof rates[0]; k++) {
+        double pts = ceil(s->points_factor * (log(rates[k] / (1 - rates[k])) - s->points_intercept));
+        fprintf(stderr, " %.0f %.0f%%%s", pts, 100.0 * lsc_points_probability(&ps, pts),
+                k + 1 < sizeof rates / sizeof rates[0] ? "," : "\n");
+    }
+}
+
 static void print_baseline(const struct lsc_model *m)
 {
     struct lsc_baseline_info b;
@@ -499,7 +526,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_SUMMARY: t->want_table = 1; break;
     case 'q': t->quiet = 1; break;
     case 'v': t->verbose = 1; break;
-    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); return CLI_DONE;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); return CLI_DONE;
     case OPT_REPORT: o->report = arg; break;
     case OPT_WEIGHT: o->weight = arg; break;
@@ -519,6 +546,12 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;
     case OPT_CV1SE: o->cv_one_se = 1; break;
     case OPT_BINS: st = lsc_parse_size(arg, "--bins", &o->bins, err); break;
+    case OPT_EMITRULES: o->points_output = arg; break;
+    case OPT_PDO:
+        st = lsc_parse_double(arg, "--points-pdo", &o->points_pdo, err);
+        if (st == LSC_OK && !(o->points_pdo > 0.0))
+            return cli_usage_error("--points-pdo must be a number of points in (0, 1000]");
+        break;
     case OPT_INTERACTIONS: st = lsc_parse_size(arg, "--interactions", &o->interactions, err); break;
     case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
@@ -564,11 +597,13 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
     if (lsc_train_options_check(&t->o, err) != LSC_OK)
         return cli_usage_error(err->message);
     {
-        const char *outs[] = {t->output, t->o.report, t->o.predictions, t->o.export_design};
-        const char *out_opts[] = {"-o", "--report", "--predictions", "--export-design"};
+        const char *outs[] = {t->output, t->o.report, t->o.predictions, t->o.export_design,
+                              t->o.points_output};
+        const char *out_opts[] = {"-o", "--report", "--predictions", "--export-design",
+                                  "--emit-rules"};
         const char *ins[] = {t->o.input, t->like_path, t->baseline_path};
         const char *in_opts[] = {"the training data", "--like", "--baseline"};
-        if (lsc_check_outputs_not_inputs(outs, out_opts, 4, ins, in_opts, 3, err) != LSC_OK)
+        if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ins, in_opts, 3, err) != LSC_OK)
             return cli_usage_error(err->message);
     }
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
@@ -618,6 +653,8 @@ static int run(struct train_cli *t, struct lsc_error *err)
     if (!t->quiet) {
         print_summary(model, &sum, &t->o, t->output);
         print_baseline(model);
+        if (t->o.points_output != NULL)
+            print_points(&sum, &t->o);
     }
     if (t->want_table) {
         FILE *tfp = strcmp(t->output, "-") == 0 ? stderr : stdout;

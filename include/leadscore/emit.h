@@ -74,6 +74,44 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *rules,
 enum lsc_status lsc_emit_pmml(const struct lsc_model *model, const char *output, int force,
                               struct lsc_error *err);
 
+/* ---- points sheet of a binned model (docs/points.md) ---- */
+
+struct lsc_points_options {
+    const char *output;     /* path or "-" (stdout) */
+    int force;              /* replace an existing output file */
+    double pdo;             /* points that double the odds; default 20 */
+    double qualify;         /* the probability a lead qualifies at; default
+                               0.5 (the model's default cut-off) */
+};
+
+void lsc_points_options_defaults(struct lsc_points_options *o);
+
+/* What the sheet means: total points S map to the predicted conversion
+ * 1 / (1 + exp(-(intercept + S / factor))); the thresholds in points. */
+struct lsc_points_summary {
+    double factor;           /* pdo / ln 2: points per unit of log-odds */
+    double intercept;        /* log-odds of a lead with 0 points */
+    long qualified, hot, warm;
+    size_t rules;            /* rules written */
+};
+
+/* The predicted conversion at total points s under a summary. */
+double lsc_points_probability(const struct lsc_points_summary *sum, double s);
+
+/* Writes a binned model (leadscore-train --bins, with or without
+ * --interactions) as a rules sheet in docs/rules.md's format: a threshold
+ * rule per bin step ("Total Visits >= 5: +12"), a rule per level, "is
+ * missing" rules, and per interaction cell a rule with an and-condition;
+ * points are round(pdo / ln 2 x log-odds), bins and cells rounded as a
+ * whole so each lead's points differ from the model's by less than half a
+ * point per column and cell. Settings: negative totals allowed, the
+ * qualification threshold at o->qualify, and hot/warm at the model's tier
+ * cut-offs. LSC_ERR_USAGE when the model has a linear term or a derived
+ * feature (no points form), or a level a sheet cannot name; LSC_ERR_IO,
+ * LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+enum lsc_status lsc_emit_points(const struct lsc_model *model, const struct lsc_points_options *o,
+                                struct lsc_points_summary *sum, struct lsc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -217,6 +217,8 @@ struct lsc_rule_info {
     const char *date_format; /* the declared date format; NULL: ISO only */
     double points;           /* per unit for per-unit rules */
     long long points_cents;  /* round(points * 100) */
+    const char *and_column;  /* the column of a second condition that must hold
+                                too (the sheet's "and column"), NULL: none */
     int has_cap;             /* per unit: |contribution| <= cap_cents */
     long long cap_cents;
 };

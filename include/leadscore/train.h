@@ -92,6 +92,10 @@ struct lsc_train_options {
     /* pairwise interactions chosen from the data (needs bins): at most
      * this many 2-D tables of points (0: none) */
     size_t interactions;
+    /* the model as a points sheet (docs/points.md; needs bins), written
+     * with the model: points_pdo points double the odds (0: 20) */
+    const char *points_output;
+    double points_pdo;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);
@@ -126,6 +130,11 @@ struct lsc_train_summary {
     int split_date;
     size_t date_missing_rows;     /* in neither side */
     double class_weight[2];       /* factors for not converted / converted (1 unless balanced) */
+    /* the points sheet (points_output): total points S predict conversion
+     * 1 / (1 + exp(-(points_intercept + S / points_factor))) */
+    size_t points_rules;
+    double points_factor, points_intercept;
+    long points_qualified, points_hot, points_warm;
     /* set on failure when a --weight or --split-date value was refused
      * (the CLI exits 3) */
     int input_rejected;

@@ -1357,6 +1357,11 @@ static enum lsc_status rules_translatable(const struct lsc_rules *r, struct lsc_
                                  "rule %s: account rules need an account column: name it in the "
                                  "sheet or give --account-column",
                                  ru.id);
+        if (ru.and_column != NULL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s cannot be translated to SQL yet: it has an "
+                                 "and-condition (on \"%s\")",
+                                 ru.id, ru.and_column);
         if (rule_is_date(ru.op) && ru.date_format != NULL)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "rule %s cannot be translated to SQL: its column's declared date "

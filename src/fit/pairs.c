@@ -52,7 +52,8 @@ static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
 }
 
 /* Categorical: the most frequent non-reference levels their own groups,
- * the rest (the reference among them) group 0. */
+ * the rest (the reference and "(other)" among them) group 0, so that each
+ * group is one level a rules sheet can name. */
 static void categorical_groups(const struct lsc_column_enc *c, struct side *sd)
 {
     sd->n_ordered = 0;
@@ -60,7 +61,7 @@ static void categorical_groups(const struct lsc_column_enc *c, struct side *sd)
     while (sd->n_groups < LSC_PAIR_GROUPS) {
         size_t best = SIZE_MAX;
         for (size_t k = 0; k < c->n_levels; k++)
-            if (k != c->reference && sd->group[k] == 0 &&
+            if (k != c->reference && k != c->other && sd->group[k] == 0 &&
                 (best == SIZE_MAX || c->level_count[k] > c->level_count[best]))
                 best = k;
         if (best == SIZE_MAX)

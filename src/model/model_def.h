@@ -134,6 +134,9 @@ struct lsc_warning {
  * feature[(k-1)*(n_groups[1]-1)+(l-1)] is the product of the sides'
  * conditions k and l: on an ordered side "group >= k", else "group == k",
  * so neighbouring cells share steps as binned columns do. */
+#define LSC_PAIR_MAX_GROUPS 16
+#define LSC_PAIR_MAX_CONDS (LSC_PAIR_MAX_GROUPS + 1)
+
 struct lsc_pair {
     size_t col[2];
     size_t n_levels[2];

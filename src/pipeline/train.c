@@ -23,6 +23,7 @@
 #include "metrics.h"
 #include "leadscore/model.h"
 #include "model_def.h"
+#include "leadscore/emit.h"
 #include "output_set.h"
 #include "pairs.h"
 #include "stats.h"
@@ -103,6 +104,16 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
     if (o->interactions > 100)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--interactions must be at most 100 (0: none)");
+    if (o->points_output != NULL && o->bins == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--emit-rules needs --bins N: a linear term has no points form");
+    if (o->points_output != NULL && (o->days_since.count > 0 || o->account_column != NULL))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--emit-rules: derived features (--days-since, --account-column) "
+                             "have no points form yet");
+    if (!(o->points_pdo >= 0.0 && o->points_pdo <= 1000.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--points-pdo must be a number of points in (0, 1000]");
     if (o->interactions > 0 && o->bins == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--interactions needs --bins N (pairs are tables of bins and levels)");
@@ -662,7 +673,7 @@ struct train_run {
     double lambda;
     struct pair_state pairs;
     struct lsc_output_set outs; /* every file of the run, committed together */
-    const char *stage_design, *stage_predictions, *stage_report, *stage_model;
+    const char *stage_design, *stage_predictions, *stage_report, *stage_model, *stage_points;
 };
 
 /* Options, the files to write (staged now, so a bad path fails before the
@@ -680,9 +691,15 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
                              "--baseline compares on the holdout rows: it needs --holdout > 0");
     if ((st = lsc_la_init(err)) != LSC_OK)
         return st;
-    const char *const outputs[] = {o->model_output, o->report, o->predictions, o->export_design};
-    static const char *const options[] = {"-o", "--report", "--predictions", "--export-design"};
-    if ((st = lsc_output_paths_distinct(outputs, options, 4, err)) != LSC_OK)
+    const char *const outputs[] = {o->model_output, o->report, o->predictions, o->export_design,
+                                   o->points_output};
+    static const char *const options[] = {"-o", "--report", "--predictions", "--export-design",
+                                          "--emit-rules"};
+    if ((st = lsc_output_paths_distinct(outputs, options, 5, err)) != LSC_OK)
+        return st;
+    if (o->points_output &&
+        (st = lsc_output_set_stage(&t->outs, o->points_output, o->force, &t->stage_points, err)) !=
+            LSC_OK)
         return st;
     if ((o->export_design && (st = lsc_output_set_stage(&t->outs, o->export_design, o->force,
                                                         &t->stage_design, err)) != LSC_OK) ||
@@ -922,6 +939,26 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
 }
 
 /* Writes every staged file, then commits them all (or none). */
+/* The points sheet (--emit-rules), staged with the other outputs. */
+static enum lsc_status write_points(struct train_run *t, struct lsc_error *err)
+{
+    struct lsc_points_options po;
+    struct lsc_points_summary ps;
+    lsc_points_options_defaults(&po);
+    po.output = t->stage_points;
+    po.force = 1;
+    if (t->o->points_pdo > 0.0)
+        po.pdo = t->o->points_pdo;
+    enum lsc_status st = lsc_emit_points(t->m, &po, &ps, err);
+    t->sum->points_rules = ps.rules;
+    t->sum->points_factor = ps.factor;
+    t->sum->points_intercept = ps.intercept;
+    t->sum->points_qualified = ps.qualified;
+    t->sum->points_hot = ps.hot;
+    t->sum->points_warm = ps.warm;
+    return st;
+}
+
 static enum lsc_status train_write(struct train_run *t, struct lsc_error *err)
 {
     const struct lsc_train_options *o = t->o;
@@ -939,6 +976,8 @@ static enum lsc_status train_write(struct train_run *t, struct lsc_error *err)
         st = lsc_report_train_html(t->m, t->sum, t->ybuf, t->hold_p,
                                    t->hold_p != NULL ? t->nhold : 0, &t->warns, t->stage_report,
                                    1, err);
+    if (st == LSC_OK && o->points_output != NULL)
+        st = write_points(t, err);
     if (st == LSC_OK && o->model_output != NULL)
         st = lsc_model_save(t->m, t->stage_model, 1, err);
     if (st != LSC_OK) {

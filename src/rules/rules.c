@@ -171,10 +171,14 @@ static const struct name_setting setting_names[] = {
     "grade 2, grade 3, missing values, date format"
 
 /* The sheet's columns. */
-enum { C_ID, C_DIM, C_COLUMN, C_OP, C_VALUE, C_POINTS, C_CAP, C_DESC, N_SHEET_COLS };
+enum {
+    C_ID, C_DIM, C_COLUMN, C_OP, C_VALUE, C_POINTS, C_CAP, C_DESC,
+    C_AND_COLUMN, C_AND_OP, C_AND_VALUE, N_SHEET_COLS
+};
 
 static const char *const sheet_col_names[N_SHEET_COLS] = {
-    "id", "dimension", "column", "operator", "value", "points", "cap", "description"};
+    "id", "dimension", "column", "operator", "value", "points", "cap", "description",
+    "and column", "and operator", "and value"};
 
 struct span {
     size_t off, len;
@@ -206,6 +210,7 @@ struct rule {
     long long points_c;
     int has_cap;
     long long cap_c;
+    struct rule *also; /* a second condition that must hold too ("and column"), or NULL */
 };
 
 struct decay {
@@ -827,6 +832,62 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
     return st;
 }
 
+/* Swaps the sheet columns of the main condition with the "and" ones. */
+static void swap_and_columns(struct loader *L)
+{
+    static const int from[3] = {C_COLUMN, C_OP, C_VALUE}, to[3] = {C_AND_COLUMN, C_AND_OP,
+                                                                   C_AND_VALUE};
+    for (int k = 0; k < 3; k++) {
+        size_t t = L->idx[from[k]];
+        L->idx[from[k]] = L->idx[to[k]];
+        L->idx[to[k]] = t;
+        t = L->r->fieldno[from[k]];
+        L->r->fieldno[from[k]] = L->r->fieldno[to[k]];
+        L->r->fieldno[to[k]] = t;
+    }
+}
+
+/* The rule's second condition, when its row fills "and column": a text,
+ * presence or number test on another (or the same) column. */
+static enum lsc_status parse_also(struct loader *L, struct rule *ru)
+{
+    const char *s, *op, *val;
+    size_t len, oplen, vlen;
+    get_field(L, C_AND_COLUMN, &s, &len);
+    get_field(L, C_AND_OP, &op, &oplen);
+    get_field(L, C_AND_VALUE, &val, &vlen);
+    if (len == 0)
+        return oplen + vlen == 0 ? LSC_OK
+                                 : sheet_err(L, ru->line, C_AND_COLUMN,
+                                             "rule %s has an and-operator or and-value but no "
+                                             "and-column",
+                                             ru->id);
+    struct rule *a = lsc_calloc(1, sizeof *a);
+    if (a == NULL)
+        return lsc_error_nomem(L->err);
+    ru->also = a;
+    a->line = ru->line;
+    a->dim = ru->dim;
+    a->col = NO_COL;
+    a->id = lsc_strdup(ru->id);
+    a->column = lsc_strndup(s, len);
+    a->text = lsc_strndup(val, vlen);
+    a->text_len = vlen;
+    if (a->id == NULL || a->column == NULL || a->text == NULL)
+        return lsc_error_nomem(L->err);
+    swap_and_columns(L);
+    enum lsc_status st = parse_operator(L, a);
+    if (st == LSC_OK && (is_date_op(a->op) || is_account_op(a->op) || a->op == OP_PER_UNIT))
+        st = sheet_err(L, ru->line, C_OP,
+                       "rule %s: the and-condition must be a text, presence or number test (not "
+                       "a date, account or per-unit one)",
+                       ru->id);
+    if (st == LSC_OK)
+        st = parse_value(L, a);
+    swap_and_columns(L);
+    return st;
+}
+
 static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
 {
     enum lsc_status st = LSC_OK;
@@ -960,6 +1021,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
         ru->has_cap = 1;
         ru->cap_c = to_cents(cap);
     }
+    st = parse_also(L, ru);
 cleanup:
     return st;
 }
@@ -1563,6 +1625,14 @@ void lsc_rules_free(struct lsc_rules *r)
     if (r == NULL)
         return;
     for (size_t k = 0; k < r->n_rules; k++) {
+        struct rule *a = r->rules[k].also;
+        if (a != NULL) {
+            lsc_free(a->id);
+            lsc_free(a->column);
+            lsc_free(a->text);
+            lsc_free(a->items);
+            lsc_free(a);
+        }
         lsc_free(r->rules[k].id);
         lsc_free(r->rules[k].column);
         lsc_free(r->rules[k].text);
@@ -1709,6 +1779,15 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
             snprintf(what, sizeof what, "rule %s", ru->id);
             st = unknown_column(r->file, ru->line, r->fieldno[C_COLUMN], what, ru->column, nfields,
                                 header, header_lens, err);
+            goto cleanup;
+        }
+        if (ru->also == NULL)
+            continue;
+        ru->also->col = header_find(nfields, header, header_lens, ru->also->column);
+        if (ru->also->col == NO_COL) {
+            snprintf(what, sizeof what, "rule %s (and column)", ru->id);
+            st = unknown_column(r->file, ru->line, r->fieldno[C_AND_COLUMN], what,
+                                ru->also->column, nfields, header, header_lens, err);
             goto cleanup;
         }
     }
@@ -2245,6 +2324,11 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
         const struct rule *ru = &r->rules[k];
         long long c = 0;
         enum match m = eval_rule(r, ru, nfields, fields, lens, res, &c);
+        if (m == MATCH && ru->also != NULL) {
+            long long unused = 0;
+            enum match m2 = eval_rule(r, ru->also, nfields, fields, lens, res, &unused);
+            m = m2 == MATCH ? MATCH : m2;
+        }
         if (m == OUT_OF_MEMORY) {
             st = lsc_error_nomem(err);
             goto cleanup;
@@ -2428,6 +2512,7 @@ void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *o
     out->date_format = ru->fmt;
     out->points = ru->points;
     out->points_cents = ru->points_c;
+    out->and_column = ru->also != NULL ? ru->also->column : NULL;
     out->has_cap = ru->has_cap;
     out->cap_cents = ru->cap_c;
 }

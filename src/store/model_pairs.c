@@ -126,6 +126,38 @@ enum lsc_status lsc_model_pairs_from_json(const json_t *root, struct lsc_model *
     return LSC_OK;
 }
 
+/* Side s's groups as the scorer and the points sheet read them: on a
+ * binned side the bins in ordered ranges from group 0 up, then the missing
+ * bin; on a categorical side one level per non-reference group. */
+static int side_ok(const struct lsc_model *m, const struct lsc_pair *pr, int s)
+{
+    const struct lsc_column_enc *c = &m->columns[pr->col[s]];
+    size_t members[LSC_PAIR_MAX_GROUPS] = {0};
+    if (pr->n_groups[s] < 2 || pr->n_groups[s] > LSC_PAIR_MAX_GROUPS ||
+        pr->n_levels[s] != lsc_column_n_levels(c))
+        return 0;
+    for (size_t v = 0; v < pr->n_levels[s]; v++)
+        if (pr->group[s][v] >= pr->n_groups[s])
+            return 0;
+        else
+            members[pr->group[s][v]]++;
+    if (c->type == LSC_COL_CATEGORICAL) {
+        for (size_t g = 1; g < pr->n_groups[s]; g++)
+            if (members[g] != 1)
+                return 0;
+        return pr->n_ordered[s] == 0;
+    }
+    size_t has_missing = c->missing_feature != LSC_NO_FEATURE;
+    if (pr->n_ordered[s] + has_missing != pr->n_groups[s] || pr->group[s][0] != 0)
+        return 0;
+    for (size_t b = 1; b <= c->n_cuts; b++)
+        if (pr->group[s][b] != pr->group[s][b - 1] && pr->group[s][b] != pr->group[s][b - 1] + 1)
+            return 0;
+    size_t gm = pr->group[s][c->n_cuts + 1];
+    return pr->group[s][c->n_cuts] + 1 == pr->n_ordered[s] &&
+           (has_missing ? gm == pr->n_ordered[s] : gm < pr->n_ordered[s]);
+}
+
 enum lsc_status lsc_model_pairs_validate(const struct lsc_model *m, unsigned char *used,
                                          const char *file, struct lsc_error *err)
 {
@@ -134,6 +166,11 @@ enum lsc_status lsc_model_pairs_validate(const struct lsc_model *m, unsigned cha
         size_t cells = (pr->n_groups[0] - 1) * (pr->n_groups[1] - 1);
         if (pr->col[0] >= m->n_columns || pr->col[1] >= m->n_columns || pr->col[0] == pr->col[1])
             return bad(file, i, "columns: expected two different columns", err);
+        if (!side_ok(m, pr, 0) || !side_ok(m, pr, 1))
+            return bad(file, i,
+                       "groups: not the groups of its columns (binned: bins in ascending ranges, "
+                       "then missing; categorical: one level per group above 0)",
+                       err);
         for (size_t k = 0; k < cells; k++) {
             size_t f = pr->feature[k];
             if (f == 0 || f >= m->n_features || used[f])

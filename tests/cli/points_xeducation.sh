@@ -1,0 +1,61 @@
+# The binned model on the real X Education export (without the columns the
+# sales team fills in after contact): on a stratified 70/30 split it beats
+# the linear model's held-out AUC, and its points sheet ranks the held-out
+# leads like the model (Spearman >= 0.999, AUC within 0.001, >= 99 % the
+# same qualified leads).
+. "$(dirname "$0")/common.bash"
+require_shared xeducation_leads.csv
+cd "$WORK" || exit 1
+"$PY" - "$SHARED/xeducation_leads.csv" <<'PYEOF'
+import csv, random, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+head, body = rows[0], rows[1:]
+drop = {"Lead Number", "Tags", "Lead Quality", "Lead Profile", "Asymmetrique Activity Index",
+        "Asymmetrique Profile Index", "Asymmetrique Activity Score", "Asymmetrique Profile Score",
+        "Last Notable Activity", ""}
+keep = [i for i, h in enumerate(head) if h not in drop]
+y = head.index("Converted")
+random.seed(42)
+train, test = [], []
+for cls in ("0", "1"):  # stratified: 30 % of each class held out
+    part = [r for r in body if r[y] == cls]
+    random.shuffle(part)
+    k = round(0.3 * len(part))
+    test += part[:k]
+    train += part[k:]
+for name, part in (("train.csv", train), ("test.csv", test)):
+    with open(name, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow([head[i] for i in keep])
+        w.writerows([[r[i] for i in keep] for r in part])
+PYEOF
+X=(--target Converted --id "Prospect ID" --na-values Select --holdout 0 -q)
+expect_exit 0 "linear" -- "$TRAIN" "${X[@]}" -o lin.json train.csv
+expect_exit 0 "binned with interactions and sheet" -- "$TRAIN" "${X[@]}" --bins 10 --interactions 10 \
+    -o bin.json --emit-rules sheet.csv train.csv
+expect_exit 0 "score linear" -- "$SCORE" -q -m lin.json --precision 17 -o lin_s.csv test.csv
+expect_exit 0 "score binned and sheet" -- "$SCORE" -q -m bin.json --rules sheet.csv --precision 17 \
+    -o bin_s.csv test.csv
+if ! has_sklearn; then
+    [ -n "${CI:-}" ] && fail "python3-sklearn is required when CI is set"
+    echo "note: python3-sklearn absent; the AUC checks are skipped"
+    finish
+fi
+"$PY" - <<'PYEOF' && ok || fail "binned model or points sheet below target"
+import csv, sys
+from scipy.stats import spearmanr
+from sklearn.metrics import roc_auc_score
+y = [int(r["Converted"]) for r in csv.DictReader(open("test.csv", newline="", encoding="utf-8"))]
+lin = [float(r["probability"]) for r in csv.DictReader(open("lin_s.csv"))]
+s = list(csv.DictReader(open("bin_s.csv")))
+p = [float(r["probability"]) for r in s]
+q = [float(r["rule_score"]) for r in s]
+a_lin, a_bin, a_sheet = roc_auc_score(y, lin), roc_auc_score(y, p), roc_auc_score(y, q)
+rho = spearmanr(p, q).correlation
+same = sum((pi >= 0.5) == (r["rule_qualified"] == "1") for pi, r in zip(p, s)) / len(s)
+print("held-out AUC: linear %.4f, binned+interactions %.4f, points sheet %.4f; Spearman %.5f; "
+      "same qualified %.4f" % (a_lin, a_bin, a_sheet, rho, same))
+ok = a_bin > a_lin + 0.003 and rho >= 0.999 and abs(a_bin - a_sheet) <= 0.001 and same >= 0.99
+sys.exit(0 if ok else 1)
+PYEOF
+finish

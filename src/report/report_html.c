@@ -1005,6 +1005,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
     fputs("<h2>What drives conversion</h2>\n", fp);
     if ((st = coef_chart(fp, m)) != LSC_OK)
         goto cleanup;
+    lsc_report_shapes(fp, m);
     cv_chart(fp, fit);
     if (h->present && h->tables_present)
         validation_tables_html(fp, h);

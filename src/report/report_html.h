@@ -44,4 +44,9 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
  * then written as HTML instead of text. */
 int lsc_report_is_html(const char *path);
 
+/* The binned model's shapes (report_shapes.c): a bar chart of points per
+ * bin for each binned column, a heat map per interaction; nothing for a
+ * model without bins. */
+void lsc_report_shapes(FILE *fp, const struct lsc_model *m);
+
 #endif

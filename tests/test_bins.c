@@ -16,6 +16,7 @@
 #include "encoder.h"
 #include "logreg.h"
 #include "model_def.h"
+#include "pairs.h"
 #include "test_helpers.h"
 #include "util.h"
 #include "design_fixture.h"
@@ -62,6 +63,60 @@ static int setup_binned(void **state)
     assert_int_equal(lsc_design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
                      LSC_OK);
     return 0;
+}
+
+/* The same, with interactions: numeric x numeric (2-D step chains) and
+ * numeric x categorical. */
+static int setup_pairs(void **state)
+{
+    assert_int_equal(setup_binned(state), 0);
+    struct fixture *f = *state;
+    char a[] = "visits", b[] = "minutes", c[] = "source";
+    struct lsc_pair_pick picks[2] = {{{a, b}, 1.0}, {{a, c}, 1.0}};
+    lsc_design_free(&f->d);
+    assert_int_equal(lsc_pairs_add(f->m, picks, 2, NULL), LSC_OK);
+    assert_int_equal(f->m->n_pairs, 2);
+    assert_true(f->m->pairs[0].n_ordered[0] >= 3 && f->m->pairs[0].n_ordered[1] >= 3);
+    assert_int_equal(lsc_design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
+                     LSC_OK);
+    return 0;
+}
+
+/* The view's linear predictor equals the scorer's arithmetic: bin effects
+ * plus lsc_pair_effect of the row's groups. */
+static void pairs_linear_matches_effects(void **state)
+{
+    struct fixture *f = *state;
+    struct lsc_model *m = f->m;
+    size_t n = f->d.n;
+    double *eta = calloc(n, sizeof *eta);
+    uint32_t *lev = calloc(n * m->n_columns, sizeof *lev);
+    for (size_t j = 0; j < m->n_features; j++)
+        m->coef[j] = 0.05 * cos(3.0 * (double)j + 1.0);
+    assert_int_equal(lsc_design_linear(&f->d, m->coef, eta, NULL), LSC_OK);
+    for (size_t j = 0; j < m->n_columns; j++)
+        assert_int_equal(lsc_design_levels(f->ds, &m->columns[j], &f->ds->cols[f->col_src[j]],
+                                           NULL, n, lev + j * n, NULL),
+                         LSC_OK);
+    for (size_t i = 0; i < n; i++) {
+        double e = m->coef[0];
+        for (size_t j = 0; j < m->n_columns; j++) {
+            const struct lsc_column_enc *c = &m->columns[j];
+            size_t v = lev[j * n + i];
+            if (c->type == LSC_COL_BINNED)
+                e += v > c->n_cuts ? m->coef[c->missing_feature] : lsc_bin_effect(m, c, v);
+            else if (c->level_feature[v] != LSC_NO_FEATURE)
+                e += m->coef[c->level_feature[v]];
+        }
+        for (size_t k = 0; k < m->n_pairs; k++) {
+            const struct lsc_pair *pr = &m->pairs[k];
+            e += lsc_pair_effect(m, pr, pr->group[0][lev[pr->col[0] * n + i]],
+                                 pr->group[1][lev[pr->col[1] * n + i]]);
+        }
+        assert_true(fabs(e - eta[i]) < 1e-12);
+    }
+    free(eta);
+    free(lev);
 }
 
 static void cuts_are_quantiles(void **state)
@@ -144,6 +199,8 @@ int main(void)
         cmocka_unit_test(shortest),
         cmocka_unit_test_setup_teardown(cuts_are_quantiles, setup_binned, teardown),
         cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_binned, teardown),
+        cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_pairs, teardown),
+        cmocka_unit_test_setup_teardown(pairs_linear_matches_effects, setup_pairs, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,7 +193,7 @@ void lsc_design_steps_to_bins(const struct design *d, const double *beta, double
     for (size_t s = 0; s < d->ns; s++) {
         double acc = 0.0;
         for (size_t k = 0; k < d->steps[s].n; k++) {
-            acc += beta[d->steps[s].feature[k]];
+            acc += out[d->steps[s].feature[k]]; /* in place: 2-D chains compose */
             out[d->steps[s].feature[k]] = acc;
         }
     }

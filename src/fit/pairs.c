@@ -1,5 +1,6 @@
 #include "pairs.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -98,6 +99,7 @@ static int side_of(const struct lsc_column_enc *c, struct side *sd, enum lsc_sta
 struct cand {
     size_t a, b; /* indices into the eligible columns */
     double gain;
+    double df;   /* cells beyond the margins: (groups a - 1)(groups b - 1) */
 };
 
 static int by_gain(const void *x, const void *y)
@@ -183,6 +185,7 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
         for (size_t b = a + 1; b < ne; b++) {
             cands[nc].a = a;
             cands[nc].b = b;
+            cands[nc].df = (double)((sides[a].n_groups - 1) * (sides[b].n_groups - 1));
             cands[nc++].gain = pair_gain(d, grp, ne, a, b, &sides[a], &sides[b], r, h, lambda);
         }
     qsort(cands, nc, sizeof *cands, by_gain);
@@ -198,21 +201,34 @@ static enum lsc_status picks_from(const struct lsc_model *m, const size_t *elig,
                                   struct lsc_pair_pick **out, size_t *n_out,
                                   struct lsc_error *err)
 {
+    /* the gain is a score statistic, about chi-squared with df degrees of
+     * freedom when the pair adds nothing: keep pairs significant at 5 %
+     * after a Bonferroni correction for the nc pairs tried, so small files
+     * get fewer pairs instead of noise */
+    struct cand *kept = lsc_calloc(nc ? nc : 1, sizeof *kept);
     size_t n = 0;
-    while (n < nc && n < k && cands[n].gain > 0.0)
-        n++;
-    struct lsc_pair_pick *p = lsc_calloc(n ? n : 1, sizeof *p);
-    if (p == NULL)
+    if (kept == NULL)
         return lsc_error_nomem(err);
+    for (size_t i = 0; i < nc && n < k; i++)
+        if (cands[i].gain > 0.0 && gsl_cdf_chisq_Q(cands[i].gain, cands[i].df) * (double)nc < 0.05)
+            kept[n++] = cands[i];
+    cands = kept;
+    struct lsc_pair_pick *p = lsc_calloc(n ? n : 1, sizeof *p);
+    if (p == NULL) {
+        lsc_free(kept);
+        return lsc_error_nomem(err);
+    }
     for (size_t i = 0; i < n; i++) {
         p[i].name[0] = lsc_strdup(m->columns[elig[cands[i].a]].name);
         p[i].name[1] = lsc_strdup(m->columns[elig[cands[i].b]].name);
         p[i].gain = cands[i].gain;
         if (p[i].name[0] == NULL || p[i].name[1] == NULL) {
             lsc_pair_picks_free(p, n);
+            lsc_free(kept);
             return lsc_error_nomem(err);
         }
     }
+    lsc_free(kept);
     *out = p;
     *n_out = n;
     return LSC_OK;

@@ -387,6 +387,12 @@ static enum lsc_status add_interactions(const struct dataset *ds, const size_t *
         if (st != LSC_OK)
             return st;
         ps->chosen = 1;
+        if (ps->n < o->interactions)
+            lsc_logf(log, LSC_LOG_NOTE,
+                     "interactions: %zu of the %zu asked for are significant (score test, 5 %% "
+                     "after a Bonferroni correction for the pairs tried); the others would fit "
+                     "noise",
+                     ps->n, o->interactions);
         for (size_t i = 0; i < ps->n; i++)
             lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (gain %.4g)", i + 1,
                      ps->picks[i].name[0], ps->picks[i].name[1], ps->picks[i].gain);

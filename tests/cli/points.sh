@@ -32,12 +32,27 @@ PYEOF
 . "$(dirname "$0")/common.bash"
 S="$SRC/datasets"
 cd "$WORK" || exit 1
-X=(--target Converted --id "Lead ID" --exclude Email --exclude Company
-   --exclude "Last Activity Date" --exclude "Created Date" --na-values Select)
 
-# a 70/30 split of the sample by line (the file is in random order)
-head -n 2801 "$S/sample_leads.csv" >train.csv
-{ head -n 1 "$S/sample_leads.csv"; tail -n +2802 "$S/sample_leads.csv"; } >test.csv
+# leads with shapes and two planted interactions (demo request x senior
+# title; many visits x long visits), 70/30 by line
+"$PY" - <<'PYEOF'
+import random, math
+random.seed(11)
+with open("leads.csv", "w") as f:
+    f.write("Lead ID,Website Visits,Minutes,Seniority,Demo Requested,Lead Source,Converted\n")
+    for i in range(8000):
+        v = random.randint(0, 14); mins = round(random.gammavariate(2.0, 6.0), 1)
+        t = random.choice(["Manager", "Director", "VP", "Analyst"])
+        d = random.choice(["Yes", "No"]); s = random.choice(["Web", "Ads", "Event", "Select"])
+        eta = (-1.6 + 1.4 * (1 - math.exp(-v / 3.0)) + 0.8 * math.exp(-((mins - 12) / 6) ** 2)
+               + 0.3 * (d == "Yes") + 1.6 * (d == "Yes" and t in ("Director", "VP"))
+               + 1.0 * (v >= 8 and mins >= 15))
+        y = int(random.random() < 1 / (1 + math.exp(-eta)))
+        f.write("L%d,%s,%s,%s,%s,%s,%d\n" % (i, "" if random.random() < 0.03 else v, mins, t, d, s, y))
+PYEOF
+head -n 5601 leads.csv >train.csv
+{ head -n 1 leads.csv; tail -n +5602 leads.csv; } >test.csv
+X=(--target Converted --id "Lead ID" --na-values Select)
 
 expect_exit 0 "train binned with interactions" -- "$TRAIN" -v "${X[@]}" --holdout 0 --bins 10 \
     --interactions 5 --export-design design.csv --predictions pred.csv -o m.json \

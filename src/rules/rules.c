@@ -1670,19 +1670,12 @@ void lsc_rules_free(struct lsc_rules *r)
 
 /* ---- binding ------------------------------------------------------------------ */
 
+/* A sheet names columns by hand: exactly, else ignoring case (NO_COL is
+ * SIZE_MAX, lsc_csv_header_find's "none"). */
 static size_t header_find(size_t nfields, const char *const *header, const size_t *lens,
                           const char *name)
 {
-    size_t found = NO_COL, nlen = strlen(name);
-    for (int pass = 0; pass < 2 && found == NO_COL; pass++)
-        for (size_t k = 0; k < nfields && found == NO_COL; k++) {
-            const char *s = header[k];
-            size_t len = lens[k];
-            lsc_trim_span(&s, &len);
-            if (text_eq(s, len, name, nlen, pass))
-                found = k;
-        }
-    return found;
+    return lsc_csv_header_find(nfields, header, lens, name, 1, NULL);
 }
 
 static enum lsc_status unknown_column(const char *file, size_t line, size_t column,

@@ -259,7 +259,9 @@ static void test_labels(void **state)
     assert_int_equal(lsc_compare_parse_label("null", 4, pos, 1), LSC_LABEL_MISSING);
 }
 
-static void test_sheet_read(void **state)
+/* The comparison's view of a loaded sheet: rules in sheet order, their
+ * dimension and points, the cut-offs. */
+static void test_sheet_from_rules(void **state)
 {
     (void)state;
     char *path = th_write_temp("sheet.csv", "Rule;Dimension;Column;Operator;Value;Points;Cap\n"
@@ -273,8 +275,10 @@ static void test_sheet_read(void **state)
                                             "R3;engagement;Bounced;equals;Yes;-10;\n");
     struct compare_sheet sh;
     struct lsc_error err;
+    struct lsc_rules *r = NULL;
     assert_non_null(path);
-    assert_int_equal(lsc_compare_sheet_read(path, &sh, &err), LSC_OK);
+    assert_int_equal(lsc_rules_load(path, &r, &err), LSC_OK);
+    assert_int_equal(lsc_compare_sheet_from_rules(r, &sh, &err), LSC_OK);
     assert_int_equal(sh.n_rules, 3);
     assert_string_equal(sh.rules[0].id, "R1");
     assert_string_equal(sh.rules[0].dimension, "fit");
@@ -289,6 +293,7 @@ static void test_sheet_read(void **state)
     assert_double_equal(sh.hot, 70.0, 0.0);
     assert_double_equal(sh.warm, 40.0, 0.0);
     lsc_compare_sheet_fini(&sh);
+    lsc_rules_free(r);
     th_remove_temp(path);
 }
 
@@ -520,7 +525,7 @@ int main(void)
         cmocka_unit_test(test_kendall_brute), cmocka_unit_test(test_ks),
         cmocka_unit_test(test_gains_ties),    cmocka_unit_test(test_scale_points),
         cmocka_unit_test(test_fit_rules),     cmocka_unit_test(test_labels),
-        cmocka_unit_test(test_sheet_read),    cmocka_unit_test(test_deciles_and_thresholds),
+        cmocka_unit_test(test_sheet_from_rules),    cmocka_unit_test(test_deciles_and_thresholds),
         cmocka_unit_test(test_one_class),     cmocka_unit_test(test_rules_validation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -547,6 +547,36 @@ static void test_allocation_failures(void **state)
     assert_true(succeeded);
 }
 
+/* The header lookup: trimmed, exact first, then (icase) ignoring case; a
+ * second exact match is found for callers that refuse it. */
+static void test_header_find(void **state)
+{
+    (void)state;
+    const char *const f[] = {" Lead ID", "lead source\t", "Lead Source", "Score", "Score "};
+    const size_t l[] = {8, 12, 11, 5, 6};
+    size_t again = 0;
+    assert_int_equal(lsc_csv_header_find(5, f, l, "Lead ID", 0, NULL), 0);
+    assert_int_equal(lsc_csv_header_find(5, f, l, "Lead Source", 0, &again), 2);
+    assert_int_equal(again, SIZE_MAX);
+    assert_int_equal(lsc_csv_header_find(5, f, l, "lead id", 0, NULL), SIZE_MAX);
+    assert_int_equal(lsc_csv_header_find(5, f, l, "lead id", 1, NULL), 0);
+    assert_int_equal(lsc_csv_header_find(5, f, l, "LEAD SOURCE", 1, &again), 1);
+    assert_int_equal(again, 2); /* both match ignoring case */
+    assert_int_equal(lsc_csv_header_find(5, f, l, "Score", 1, &again), 3);
+    assert_int_equal(again, 4);
+
+    struct csv_record h = {5, f, l, 1, 0};
+    struct lsc_error err;
+    size_t col = 0;
+    assert_int_equal(lsc_csv_header_column(&h, "Lead Source", "in.csv", &col, &err), LSC_OK);
+    assert_int_equal(col, 2);
+    assert_int_equal(lsc_csv_header_column(&h, "Nope", "in.csv", &col, &err), LSC_OK);
+    assert_int_equal(col, SIZE_MAX);
+    assert_int_equal(lsc_csv_header_column(&h, "Score", "in.csv", &col, &err), LSC_ERR_DATA);
+    assert_int_equal(err.column, 5);
+    assert_non_null(strstr(err.message, "(also column 4)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -561,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_bad_delimiter_option),
         cmocka_unit_test(test_stream_default_name),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_header_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -146,143 +146,36 @@ static const char *jtext(const json_t *obj, const char *key)
 
 /* ---- the sheet's rules ------------------------------------------------------ */
 
-/* Lowercases, maps '_' to ' ', trims and collapses blanks (rules.c's
- * normalisation of header names, operators and settings). */
-static void normalize(const char *s, size_t len, char *out, size_t size)
-{
-    size_t n = 0;
-    int space = 0;
-    lsc_trim_span(&s, &len);
-    for (size_t i = 0; i < len && n + 2 < size; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c == '_' || c == ' ' || c == '\t') {
-            space = 1;
-            continue;
-        }
-        if (space && n > 0)
-            out[n++] = ' ';
-        space = 0;
-        out[n++] = c;
-    }
-    out[n] = '\0';
-}
-
-enum { SH_ID, SH_DIM, SH_OP, SH_VALUE, SH_POINTS, SH_N };
-
-static void sheet_field(const struct csv_record *rec, const size_t *idx, int c, const char **s,
-                        size_t *len)
-{
-    if (idx[c] == SIZE_MAX || idx[c] >= rec->nfields) {
-        *s = "";
-        *len = 0;
-        return;
-    }
-    *s = rec->fields[idx[c]];
-    *len = rec->lens[idx[c]];
-    lsc_trim_span(s, len);
-}
-
-static double cents(double v)
-{
-    return (double)llround(v * 100.0) / 100.0;
-}
-
-enum lsc_status lsc_compare_sheet_read(const char *path, struct compare_sheet *sh,
-                                   struct lsc_error *err)
+enum lsc_status lsc_compare_sheet_from_rules(const struct lsc_rules *r, struct compare_sheet *sh,
+                                             struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    struct csv_reader *cr = NULL;
-    struct csv_reader_opts opts = {0, 1, 0};
-    const struct csv_record *rec = NULL;
-    size_t idx[SH_N], cap = 0;
+    struct lsc_rules_total_info t;
+    size_t n = lsc_rules_n_rules(r);
     memset(sh, 0, sizeof *sh);
-    for (int c = 0; c < SH_N; c++)
-        idx[c] = SIZE_MAX;
-    if ((st = lsc_csv_reader_open(&cr, path, &opts, err)) != LSC_OK ||
-        (st = lsc_csv_reader_next(cr, &rec, err)) != LSC_OK)
-        goto cleanup;
-    for (size_t k = 0; rec != NULL && k < rec->nfields; k++) {
-        char w[64];
-        normalize(rec->fields[k], rec->lens[k], w, sizeof w);
-        if (strcmp(w, "id") == 0 || strcmp(w, "rule") == 0 || strcmp(w, "rule id") == 0)
-            idx[SH_ID] = k;
-        else if (strcmp(w, "dimension") == 0)
-            idx[SH_DIM] = k;
-        else if (strcmp(w, "operator") == 0)
-            idx[SH_OP] = k;
-        else if (strcmp(w, "value") == 0)
-            idx[SH_VALUE] = k;
-        else if (strcmp(w, "points") == 0)
-            idx[SH_POINTS] = k;
-    }
-    if (idx[SH_ID] == SIZE_MAX || idx[SH_POINTS] == SIZE_MAX) {
-        st = lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(cr), 1, 0,
-                           "the sheet has no id or points column");
-        goto cleanup;
-    }
-    for (;;) {
-        const char *id, *dim, *op, *val, *pts;
-        size_t id_len, dim_len, op_len, val_len, pts_len;
-        char w[64], d[64];
-        double v = 0.0;
-        if ((st = lsc_csv_reader_next(cr, &rec, err)) != LSC_OK)
-            goto cleanup;
-        if (rec == NULL)
-            break;
-        sheet_field(rec, idx, SH_ID, &id, &id_len);
-        sheet_field(rec, idx, SH_DIM, &dim, &dim_len);
-        sheet_field(rec, idx, SH_OP, &op, &op_len);
-        sheet_field(rec, idx, SH_VALUE, &val, &val_len);
-        sheet_field(rec, idx, SH_POINTS, &pts, &pts_len);
-        if (id_len == 0 || id[0] == '#')
-            continue;
-        normalize(op, op_len, w, sizeof w);
-        normalize(dim, dim_len, d, sizeof d);
-        if (lsc_span_ieq(id, id_len, "setting")) {
-            if ((d[0] == '\0' || strcmp(d, "total") == 0) && lsc_parse_number(val, val_len, &v)) {
-                if (strcmp(w, "qualified") == 0 || strcmp(w, "mql") == 0) {
-                    sh->has_qualified = 1;
-                    sh->qualified = cents(v);
-                } else if (strcmp(w, "hot") == 0) {
-                    sh->has_tiers = 1;
-                    sh->hot = cents(v);
-                } else if (strcmp(w, "warm") == 0) {
-                    sh->warm = cents(v);
-                }
-            }
-            continue;
-        }
-        if (sh->n_rules == cap) {
-            size_t nc = cap ? 2 * cap : 16;
-            struct compare_rule *g = lsc_reallocarray(sh->rules, nc, sizeof *g);
-            if (g == NULL) {
-                st = lsc_error_nomem(err);
-                goto cleanup;
-            }
-            sh->rules = g;
-            cap = nc;
-        }
-        struct compare_rule *ru = &sh->rules[sh->n_rules];
-        memset(ru, 0, sizeof *ru);
+    lsc_rules_total(r, &t);
+    sh->has_qualified = t.has_qualified;
+    sh->qualified = (double)t.qualified_cents / 100.0;
+    sh->has_tiers = t.has_tiers;
+    sh->hot = (double)t.hot_cents / 100.0;
+    sh->warm = (double)t.warm_cents / 100.0;
+    sh->rules = lsc_calloc(n ? n : 1, sizeof *sh->rules);
+    if (sh->rules == NULL)
+        return lsc_error_nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        struct lsc_rule_info info;
+        struct compare_rule *ru = &sh->rules[i];
+        lsc_rules_rule(r, i, &info);
         sh->n_rules++;
-        ru->id = lsc_strndup(id, id_len);
-        ru->dimension = lsc_strdup(d);
+        ru->id = lsc_strdup(info.id);
+        ru->dimension = lsc_strdup(lsc_rules_dimension_name(r, info.dimension));
         if (ru->id == NULL || ru->dimension == NULL) {
             st = lsc_error_nomem(err);
-            goto cleanup;
+            break;
         }
-        ru->per_unit = strcmp(w, "per unit") == 0 || strcmp(w, "per") == 0;
-        if (!lsc_parse_number(pts, pts_len, &ru->points)) {
-            st = lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(cr), rec->line, 0,
-                               "rule %s: points are not a number", ru->id);
-            goto cleanup;
-        }
-        ru->points = cents(ru->points);
+        ru->points = (double)info.points_cents / 100.0;
+        ru->per_unit = info.op == LSC_RULE_PER_UNIT;
     }
-cleanup:
-    lsc_csv_reader_free(cr);
     return st;
 }
 

@@ -26,9 +26,8 @@ struct compare_rule {
 };
 
 /* What the comparison needs from a rules sheet: its rules in sheet order
- * and its cut-offs. The rules API evaluates a sheet but does not list its
- * rules, so the sheet (already checked by lsc_rules_load()) is read again
- * here, with the same header and row conventions (docs/rules.md). */
+ * and its cut-offs, as the loaded sheet has them (lsc_rules_rule,
+ * lsc_rules_total): the one sheet parser is the rules engine's. */
 struct compare_sheet {
     struct compare_rule *rules;
     size_t n_rules;
@@ -36,10 +35,11 @@ struct compare_sheet {
     double qualified, hot, warm;
 };
 
-/* LSC_ERR_IO, LSC_ERR_PARSE, LSC_ERR_DATA (no id or points column),
- * LSC_ERR_NOMEM. Free with lsc_compare_sheet_fini() (also after a failure). */
-enum lsc_status lsc_compare_sheet_read(const char *path, struct compare_sheet *sheet,
-                                   struct lsc_error *err);
+/* From a loaded sheet (the rules' points and cut-offs to the cent, the
+ * dimension's name). LSC_ERR_NOMEM. Free with lsc_compare_sheet_fini()
+ * (also after a failure). */
+enum lsc_status lsc_compare_sheet_from_rules(const struct lsc_rules *r, struct compare_sheet *sheet,
+                                             struct lsc_error *err);
 void lsc_compare_sheet_fini(struct compare_sheet *sheet);
 
 enum compare_rules_kind { COMPARE_RULES_NONE = 0, COMPARE_RULES_SHEET, COMPARE_RULES_COLUMN };

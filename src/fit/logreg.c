@@ -6,14 +6,14 @@
  * p_i = sigma(eta_i) and w_i = s_i p_i (1 - p_i):
  *   gradient  g = X' S (p - y) + lambda b  (no penalty on b_0)
  *   Hessian   H = X' W X + lambda I        (no penalty on b_0)
- * Each iteration solves H d = g by Cholesky (LAPACK dpotrf/dpotrs) and takes
+ * Each iteration (num/newton.c) solves H d = g by Cholesky (LAPACK dpotrf/dpotrs) and takes
  * b <- b - t d with t = 1, halved while f does not decrease (a guard that
  * plain Newton lacks far from the optimum). The fit has converged when
  * max_j |g_j| / n <= tol: the mean gradient, so the criterion means the same
- * for any number of rows (with weights, n is their sum). Because Newton converges quadratically, one more
- * step past a 1e-10 criterion lands at machine precision; the objective is
- * strictly convex for lambda > 0, so that optimum is the one scikit-learn's
- * LogisticRegression(C = 1/lambda) finds on the same design.
+ * for any number of rows (with weights, n is their sum). Because Newton converges quadratically,
+ * one more step past a 1e-10 criterion lands at machine precision; the objective is strictly convex
+ * for lambda > 0, so that optimum is the one scikit-learn's LogisticRegression(C = 1/lambda) finds
+ * on the same design.
  *
  * X'WX is formed from the design's structure (design.h): dsyrk on the dense
  * block, and counts w_i for categorical blocks, whose one-hot columns need
@@ -27,6 +27,7 @@
 #include "alloc.h"
 #include "linalg.h"
 #include "mathfn.h"
+#include "newton.h"
 #include "parallel.h"
 #include "status_internal.h"
 
@@ -238,17 +239,33 @@ static double penalty(const double *beta, size_t p, double l2)
     return 0.5 * l2 * pen;
 }
 
-static double max_abs(const double *v, size_t n)
+/* The penalised log-likelihood as newton.h's objective: fun keeps the
+ * linear predictor of its point for grad_hess. */
+struct logreg_objective {
+    const struct design *d;
+    double l2;
+    double *eta;
+};
+
+static enum lsc_status objective_fun(void *ctx, const double *beta, double *f,
+                                     struct lsc_error *err)
 {
-    double m = 0.0;
-    for (size_t i = 0; i < n; i++)
-        if (fabs(v[i]) > m)
-            m = fabs(v[i]);
-    return m;
+    const struct logreg_objective *o = ctx;
+    enum lsc_status st = lsc_design_linear_loss(o->d, beta, o->eta, f, err);
+    if (st == LSC_OK)
+        *f += penalty(beta, o->d->p, o->l2);
+    return st;
+}
+
+static enum lsc_status objective_grad_hess(void *ctx, const double *beta, double *g, double *H,
+                                           struct lsc_error *err)
+{
+    const struct logreg_objective *o = ctx;
+    return lsc_logreg_derivatives(o->d, beta, o->eta, o->l2, NULL, g, H, err);
 }
 
 enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts *opts, double *beta,
-                           struct logreg_result *res, struct lsc_error *err)
+                               struct logreg_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t p = d->p;
@@ -259,13 +276,13 @@ enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts 
             sw += design_weight(d, i);
         nn = sw > 0.0 ? sw : 1.0;
     }
-    double *eta = lsc_malloc((d->n ? d->n : 1) * sizeof *eta);
-    double *g = lsc_malloc(p * sizeof *g);
-    double *H = lsc_malloc(p * p * sizeof *H);
-    double *step = lsc_malloc(p * sizeof *step);
-    double *trial = lsc_malloc(p * sizeof *trial);
+    struct logreg_objective o = {d, opts->l2, NULL};
+    struct newton_objective obj = {p, &o, objective_fun, objective_grad_hess};
+    struct newton_opts no = {opts->max_iter, opts->tol, nn, opts->hessian};
+    struct newton_result nr;
     memset(res, 0, sizeof *res);
-    if (eta == NULL || g == NULL || H == NULL || step == NULL || trial == NULL) {
+    o.eta = lsc_malloc((d->n ? d->n : 1) * sizeof *o.eta);
+    if (o.eta == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -280,70 +297,13 @@ enum lsc_status lsc_logreg_fit(const struct design *d, const struct logreg_opts 
         if (pos > 0.0 && pos < nn)
             beta[0] = log(pos / (nn - pos));
     }
-    double f = 0.0;
-    if ((st = lsc_design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
-        goto cleanup;
-    f += penalty(beta, p, opts->l2);
-    for (size_t it = 0;; it++) {
-        if ((st = lsc_logreg_derivatives(d, beta, eta, opts->l2, NULL, g, H, err)) != LSC_OK)
-            goto cleanup;
-        res->objective = f;
-        res->grad_norm = max_abs(g, p) / nn;
-        if (res->grad_norm <= opts->tol) {
-            res->converged = 1;
-            if (opts->hessian != NULL) {
-                memcpy(opts->hessian, H, p * p * sizeof *H);
-                res->hessian_valid = 1;
-            }
-            break;
-        }
-        if (it >= opts->max_iter)
-            break;
-        memcpy(step, g, p * sizeof *g);
-        if ((st = lsc_la_cholesky_solve(H, p, step, err)) != LSC_OK)
-            goto cleanup;
-        res->iterations = it + 1;
-        /* step halving: accept the first t whose objective does not exceed
-         * f (up to rounding, which dominates next to the optimum) */
-        double t = 1.0, fnew = f;
-        int accepted = 0;
-        for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
-            for (size_t j = 0; j < p; j++)
-                trial[j] = beta[j] - t * step[j];
-            if ((st = lsc_design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
-                goto cleanup;
-            fnew += penalty(trial, p, opts->l2);
-            if (isfinite(fnew) && fnew <= f + 1e-12 * fabs(f)) {
-                accepted = 1;
-                break;
-            }
-        }
-        if (!accepted) {
-            /* no decrease possible at working precision: keep beta */
-            if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK)
-                goto cleanup;
-            break;
-        }
-        memcpy(beta, trial, p * sizeof *beta);
-        double before = f;
-        f = fnew;
-        res->objective = f;
-        if (before - fnew <= 1e-15 * fabs(before) && res->grad_norm <= 1e3 * opts->tol) {
-            /* stalled at rounding level right next to the criterion */
-            res->converged = 1;
-            if ((st = lsc_logreg_derivatives(d, beta, eta, opts->l2, NULL, g, opts->hessian, err)) !=
-                LSC_OK)
-                goto cleanup;
-            res->hessian_valid = opts->hessian != NULL;
-            res->grad_norm = max_abs(g, p) / nn;
-            break;
-        }
-    }
+    st = lsc_newton_minimize(&obj, &no, beta, &nr, err);
+    res->iterations = nr.iterations;
+    res->converged = nr.converged;
+    res->objective = nr.objective;
+    res->grad_norm = nr.grad_norm;
+    res->hessian_valid = nr.hessian_valid;
 cleanup:
-    lsc_free(eta);
-    lsc_free(g);
-    lsc_free(H);
-    lsc_free(step);
-    lsc_free(trial);
+    lsc_free(o.eta);
     return st;
 }

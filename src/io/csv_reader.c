@@ -11,6 +11,7 @@
 #include "gzstream.h"
 #include "sha256.h"
 #include "status_internal.h"
+#include "util.h"
 
 /* How the reader drives libcsv.
  *
@@ -753,4 +754,44 @@ void lsc_csv_reader_free(struct csv_reader *r)
     lsc_free(r->queue);
     lsc_free(r->ptrs);
     lsc_free(r);
+}
+
+/* A header field, trimmed, equal to name (ignoring ASCII case when icase). */
+static int header_eq(const char *s, size_t len, const char *name, size_t nlen, int icase)
+{
+    lsc_trim_span(&s, &len);
+    return icase ? lsc_span_ieq(s, len, name) : len == nlen && memcmp(s, name, len) == 0;
+}
+
+size_t lsc_csv_header_find(size_t n, const char *const *fields, const size_t *lens,
+                           const char *name, int icase, size_t *again)
+{
+    size_t nlen = strlen(name), found = SIZE_MAX;
+    if (again != NULL)
+        *again = SIZE_MAX;
+    for (int pass = 0; pass < 1 + (icase != 0) && found == SIZE_MAX; pass++)
+        for (size_t k = 0; k < n; k++) {
+            if (!header_eq(fields[k], lens[k], name, nlen, pass))
+                continue;
+            if (found == SIZE_MAX) {
+                found = k;
+                if (again == NULL)
+                    break;
+            } else {
+                *again = k;
+                break;
+            }
+        }
+    return found;
+}
+
+enum lsc_status lsc_csv_header_column(const struct csv_record *h, const char *name,
+                                      const char *file, size_t *out, struct lsc_error *err)
+{
+    size_t again = SIZE_MAX;
+    *out = lsc_csv_header_find(h->nfields, h->fields, h->lens, name, 0, &again);
+    if (again != SIZE_MAX)
+        return lsc_error_set(err, LSC_ERR_DATA, file, h->line, again + 1,
+                             "duplicate column name \"%s\" (also column %zu)", name, *out + 1);
+    return LSC_OK;
 }

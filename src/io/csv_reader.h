@@ -121,4 +121,19 @@ void lsc_csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *s
 
 void lsc_csv_reader_free(struct csv_reader *r);
 
+/* The header lookup of every tool: the field of fields[0..n) named name,
+ * each field trimmed of ASCII spaces and tabs and compared exactly; with
+ * icase (a hand-written rules sheet), when no field matches exactly, ignoring
+ * ASCII case. Returns the first field that matches (SIZE_MAX: none) and, in
+ * *again when non-NULL, the next one that matches the same way (SIZE_MAX:
+ * none), for callers that refuse a name given twice. */
+size_t lsc_csv_header_find(size_t n, const char *const *fields, const size_t *lens,
+                           const char *name, int icase, size_t *again);
+
+/* The field of header record h named name (exactly, as above) into *out,
+ * SIZE_MAX if none; a name given twice is LSC_ERR_DATA naming both positions
+ * (as training says it), file naming the input. */
+enum lsc_status lsc_csv_header_column(const struct csv_record *h, const char *name,
+                                      const char *file, size_t *out, struct lsc_error *err);
+
 #endif

@@ -112,11 +112,9 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
         size_t nd = lsc_rules_n_dimensions(o->rules);
         cfg.rules_kind = COMPARE_RULES_SHEET;
         cfg.rules_name = o->rules_sheet;
-        if (o->rules_sheet != NULL && strcmp(o->rules_sheet, "-") != 0) {
-            if ((st = lsc_compare_sheet_read(o->rules_sheet, sheet, err)) != LSC_OK)
-                return st;
-            cfg.sheet = sheet;
-        }
+        if ((st = lsc_compare_sheet_from_rules(o->rules, sheet, err)) != LSC_OK)
+            return st;
+        cfg.sheet = sheet;
         *dims = lsc_calloc(nd ? nd : 1, sizeof **dims);
         if (*dims == NULL)
             return lsc_error_nomem(err);
@@ -124,8 +122,8 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
             (*dims)[k] = lsc_rules_dimension_name(o->rules, k);
         cfg.n_dims = nd;
         cfg.dims = *dims;
-        cfg.rule_tiers = cfg.sheet == NULL || sheet->has_tiers;
-        if (cfg.sheet != NULL && sheet->has_tiers) {
+        cfg.rule_tiers = sheet->has_tiers;
+        if (sheet->has_tiers) {
             cfg.rule_tier_hot = sheet->hot;
             cfg.rule_tier_warm = sheet->warm;
         }

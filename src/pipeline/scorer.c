@@ -248,28 +248,6 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
 
 /* ---- the header ------------------------------------------------------------- */
 
-/* The field named name (trimmed, exact), SIZE_MAX if none; a name given
- * twice is LSC_ERR_DATA naming both positions (as training says it). */
-static enum lsc_status header_find(const struct csv_record *h, const char *name, const char *file,
-                                   size_t *out, struct lsc_error *err)
-{
-    size_t n = strlen(name);
-    *out = SIZE_MAX;
-    for (size_t k = 0; k < h->nfields; k++) {
-        const char *s = h->fields[k];
-        size_t len = h->lens[k];
-        lsc_trim_span(&s, &len);
-        if (n != len || memcmp(s, name, len) != 0)
-            continue;
-        if (*out != SIZE_MAX)
-            return lsc_error_set(err, LSC_ERR_DATA, file, h->line, k + 1,
-                                 "duplicate column name \"%s\" (also column %zu)", name,
-                                 *out + 1);
-        *out = k;
-    }
-    return LSC_OK;
-}
-
 static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *h,
                                  struct lsc_error *err)
 {
@@ -277,7 +255,7 @@ static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *
     for (size_t j = 0; m != NULL && j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         const char *name = c->derived ? c->source : c->name;
-        enum lsc_status st = header_find(h, name, s->file, &s->col_of[j], err);
+        enum lsc_status st = lsc_csv_header_column(h, name, s->file, &s->col_of[j], err);
         if (st != LSC_OK)
             return st;
         if (s->col_of[j] == SIZE_MAX)
@@ -287,7 +265,7 @@ static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *
                                  c->derived ? "\")" : "");
     }
     for (size_t k = 0; k < s->n_ids; k++) {
-        enum lsc_status st = header_find(h, s->id_names[k], s->file, &s->id_of[k], err);
+        enum lsc_status st = lsc_csv_header_column(h, s->id_names[k], s->file, &s->id_of[k], err);
         if (st != LSC_OK)
             return st;
         if (s->id_of[k] == SIZE_MAX)
@@ -305,7 +283,7 @@ static enum lsc_status map_option(const struct lsc_scorer *s, const struct csv_r
 {
     enum lsc_status st = LSC_OK;
     *out = SIZE_MAX;
-    if (name != NULL && (st = header_find(h, name, s->file, out, err)) == LSC_OK &&
+    if (name != NULL && (st = lsc_csv_header_column(h, name, s->file, out, err)) == LSC_OK &&
         *out == SIZE_MAX)
         st = lsc_error_set(err, LSC_ERR_USAGE, s->file, h->line, 0, "%s \"%s\" is not in the input",
                            option, name);
@@ -369,7 +347,8 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct lsc_scorer
         return st;
     if (model_col != SIZE_MAX) {
         const struct lsc_column_enc *c = &s->m->columns[model_col];
-        if ((st = header_find(rec, c->source, lsc_csv_reader_name(r), &field, err)) != LSC_OK)
+        if ((st = lsc_csv_header_column(rec, c->source, lsc_csv_reader_name(r), &field, err)) !=
+            LSC_OK)
             return st;
         if (field == SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(r), rec->line, 0,

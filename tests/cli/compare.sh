@@ -82,6 +82,15 @@ expect_exit 0 "rules only" -- "$SCORE" -q --rules "$S/sample_rules.csv" --as-of 
     --compare-json "$WORK/ro.json" -o "$WORK/ro.csv" "$S/sample_leads.csv"
 expect_in "$WORK/ro.json" '"model": null' "rules only: model null"
 expect_in "$WORK/ro.json" '"rule": "F10"' "rules only: per-rule validation"
+# a sheet on stdin is the same loaded sheet: the same comparison, per-rule
+# validation and tiers included (only its name differs)
+expect_exit 0 "rules sheet on stdin" -- sh -c "'$SCORE' -q --rules - --as-of 2026-11-20 --label Converted \
+    --compare-json '$WORK/rs.json' -o '$WORK/rs.csv' '$S/sample_leads.csv' <'$S/sample_rules.csv'"
+expect_in "$WORK/rs.json" '"rule": "F10"' "stdin sheet: per-rule validation"
+if [ -x "$PY" ]; then
+    "$PY" -c 'import json, sys; a, b = (json.load(open(p)) for p in sys.argv[1:]); a["rules"]["name"] = b["rules"]["name"]; sys.exit(a != b)' \
+        "$WORK/rs.json" "$WORK/ro.json" && ok || fail "stdin sheet: the comparison differs from the file sheet's"
+fi
 printf 'id,hs,won\na,85,yes\nb,45,no\nc,10,no\nd,n/a,yes\ne,60,\nf,70,yes\ng,20,yes\n' >"$WORK/hs.csv"
 expect_exit 0 "existing score column" -- "$SCORE" -q --id id --rule-score-column hs --label won \
     --compare-json "$WORK/hs.json" -o "$WORK/hs_out.csv" "$WORK/hs.csv"

@@ -744,6 +744,35 @@ static int build_holdout_tables(json_t *o, const struct lsc_holdout_metrics *h)
 }
 
 /* The JSON tree of a validated model; NULL when out of memory. */
+/* The features array: name, estimate and (when computed) inference. */
+static json_t *build_features(const struct lsc_model *m)
+{
+    int bad = 0;
+    json_t *a = json_array();
+    for (size_t i = 0; i < m->n_features && a != NULL && !bad; i++) {
+        json_t *o = json_object();
+        bad |= json_array_append_new(a, o) != 0;
+        if (bad)
+            break;
+        bad |= set(o, "name", json_string(m->feature_names[i]));
+        bad |= set(o, "estimate", json_real(m->coef[i]));
+        if (m->coef_stats != NULL) {
+            const struct lsc_coef_stat *cs = &m->coef_stats[i];
+            bad |= set(o, "std_error", jmetric(cs->std_error));
+            bad |= set(o, "z", jmetric(cs->z));
+            bad |= set(o, "p_value", jmetric(cs->p_value));
+            bad |= set(o, "ci_low", jmetric(cs->ci_low));
+            bad |= set(o, "ci_high", jmetric(cs->ci_high));
+            bad |= set(o, "odds_ratio", jmetric(exp(m->coef[i])));
+        }
+    }
+    if (bad) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
 static json_t *build_model(const struct lsc_model *m)
 {
     int bad = 0;
@@ -787,25 +816,7 @@ static json_t *build_model(const struct lsc_model *m)
         bad |= json_array_append_new(a, build_column(&m->columns[j])) != 0;
     bad |= lsc_model_pairs_to_json(m, root);
 
-    a = json_array();
-    bad |= set(root, "features", a);
-    for (size_t i = 0; i < m->n_features && a != NULL && !bad; i++) {
-        o = json_object();
-        bad |= json_array_append_new(a, o) != 0;
-        if (bad)
-            break;
-        bad |= set(o, "name", json_string(m->feature_names[i]));
-        bad |= set(o, "estimate", json_real(m->coef[i]));
-        if (m->coef_stats != NULL) {
-            const struct lsc_coef_stat *cs = &m->coef_stats[i];
-            bad |= set(o, "std_error", jmetric(cs->std_error));
-            bad |= set(o, "z", jmetric(cs->z));
-            bad |= set(o, "p_value", jmetric(cs->p_value));
-            bad |= set(o, "ci_low", jmetric(cs->ci_low));
-            bad |= set(o, "ci_high", jmetric(cs->ci_high));
-            bad |= set(o, "odds_ratio", jmetric(exp(m->coef[i])));
-        }
-    }
+    bad |= set(root, "features", build_features(m));
 
     o = json_object();
     bad |= set(root, "fit", o);

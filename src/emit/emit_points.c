@@ -160,13 +160,14 @@ static enum lsc_status categorical_rules(struct sheet *sh, size_t j, struct lsc_
 {
     const struct lsc_column_enc *c = &sh->m->columns[j];
     struct cond a = {c->name, "equals", "", NULL};
-    char id[48], desc[96];
+    char id[48], desc[160];
     for (size_t k = 0; k < c->n_levels; k++) {
         if (is_special(c, k))
             continue;
         a.text = c->levels[k];
         snprintf(id, sizeof id, "C%zu.%zu", j + 1, k + 1);
-        put_rule(sh, id, &a, NULL, points_of(sh, level_logodds(sh->m, c, k)), c->name);
+        snprintf(desc, sizeof desc, "%s: %s", c->name, c->levels[k]);
+        put_rule(sh, id, &a, NULL, points_of(sh, level_logodds(sh->m, c, k)), desc);
     }
     long other = 0;
     if (c->other != SIZE_MAX) {

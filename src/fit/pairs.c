@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "mathfn.h"
+#include "parallel.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -162,6 +163,27 @@ static enum lsc_status row_groups(const struct design *d, const struct dataset *
     return st;
 }
 
+struct gain_task {
+    const struct design *d;
+    const uint8_t *grp;
+    size_t ne;
+    const struct side *sides;
+    const double *r, *h;
+    double lambda;
+    struct cand *cands;
+    size_t nc, ntasks;
+};
+
+static void gain_task(void *ctx, size_t k)
+{
+    const struct gain_task *t = ctx;
+    for (size_t i = k; i < t->nc; i += t->ntasks) {
+        struct cand *c = &t->cands[i];
+        c->gain = pair_gain(t->d, t->grp, t->ne, c->a, c->b, &t->sides[c->a], &t->sides[c->b],
+                            t->r, t->h, t->lambda);
+    }
+}
+
 static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, size_t ne,
                                   const struct side *sides, const double *eta, double lambda,
                                   struct cand **out, size_t *n_out, struct lsc_error *err)
@@ -185,9 +207,13 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
         for (size_t b = a + 1; b < ne; b++) {
             cands[nc].a = a;
             cands[nc].b = b;
-            cands[nc].df = (double)((sides[a].n_groups - 1) * (sides[b].n_groups - 1));
-            cands[nc++].gain = pair_gain(d, grp, ne, a, b, &sides[a], &sides[b], r, h, lambda);
+            cands[nc++].df = (double)((sides[a].n_groups - 1) * (sides[b].n_groups - 1));
         }
+    /* the pairs' passes over the rows, spread over the threads (each task
+     * writes its own candidates' gains: the result does not depend on them) */
+    struct gain_task t = {d, grp, ne, sides, r, h, lambda, cands, nc,
+                          nc > 1 ? lsc_parallel_threads(d->n) : 1};
+    lsc_parallel_run(t.ntasks, gain_task, &t);
     qsort(cands, nc, sizeof *cands, by_gain);
     lsc_free(r);
     lsc_free(h);

@@ -28,3 +28,17 @@ build/bin/leadscore-score -q -m models/sample_model.json --rules datasets/sample
     datasets/sample_leads.csv
 sed -n '1,11p' build/out/sample_compare.txt
 echo "  … the whole report: build/out/sample_compare.txt (JSON: build/out/sample_compare.json)"
+echo
+echo "== The learned points sheet beside the team's: a binned model written as rules (docs/points.md)"
+build/bin/leadscore-train -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select \
+    --bins 10 --interactions 5 --force -o models/sample_points_model.json \
+    --emit-rules models/sample_points_rules.csv datasets/sample_leads.csv
+build/bin/leadscore-score -q --rules models/sample_points_rules.csv \
+    --force -o build/out/sample_learned_scores.csv datasets/sample_new_leads.csv
+echo "models/sample_points_rules.csv: $(($(grep -vc '^setting' models/sample_points_rules.csv) - 1)) rules;" \
+    "first rows of the new leads (model score; team's sheet; learned sheet):"
+paste -d, build/out/sample_scores.csv build/out/sample_learned_scores.csv |
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if (!($i in c)) c[$i] = i; else d[$i] = i }
+             NR <= 11 { printf "  %-10s %6s   %11s %-5s   %13s %s\n", $c["Lead ID"], $c["score"],
+                               $c["rule_score"], $c["rule_tier"], $d["rule_score"], $d["rule_tier"] }'

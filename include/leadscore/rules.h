@@ -261,6 +261,17 @@ enum lsc_status lsc_rules_sheet_rewrite(const char *path, const struct lsc_sheet
 /* Item k of an in / not in rule (trimmed, not NUL-terminated). */
 const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len);
 
+/* Rule i's and-condition (the sheet's "and column", "and operator", "and
+ * value"), which must hold too for the rule to fire: 1 with *out filled as
+ * lsc_rules_rule() fills it (column, op, ignore_case, text, n_items, a, b;
+ * id and dimension those of rule i; no points; and_column NULL), 0 (*out
+ * untouched) when the rule has none. The operator is a text, presence or
+ * number test (LSC_RULE_EQ to LSC_RULE_BETWEEN). */
+int lsc_rules_rule_and(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out);
+/* Item k of rule i's in / not in and-condition (trimmed, not
+ * NUL-terminated); only when lsc_rules_rule_and() returns 1. */
+const char *lsc_rules_rule_and_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len);
+
 /* A dimension's adjustments (cut-offs in cents). */
 struct lsc_rules_dim_info {
     int has_min, has_max;

@@ -849,10 +849,16 @@ static void put_llround(FILE *fp, const char *e)
             e, e, e, e, e);
 }
 
-/* The condition of a non-per-unit rule i (a SQL boolean). */
-static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct lsc_rules *r,
-                               size_t i, const struct lsc_rule_info *ru, long as_of)
+/* The condition ru (a SQL boolean) on column i of the statement: rule
+ * k's own (not per unit), or with also its and-condition (whose in-list
+ * items lsc_rules_rule_and_item() gives). */
+static void put_rule_condition(const struct ctx *c, size_t i, const struct lsc_rule_info *ru,
+                               size_t k_rule, int also)
 {
+    FILE *fp = c->fp;
+    enum lsc_sql_dialect d = c->d;
+    const struct lsc_rules *r = c->r;
+    long as_of = c->as_of;
     int f = ru->ignore_case;
     switch (ru->op) {
     case LSC_RULE_EQ:
@@ -870,7 +876,8 @@ static void put_rule_condition(FILE *fp, enum lsc_sql_dialect d, const struct ls
         fputs(" IN (", fp);
         for (size_t k = 0; k < ru->n_items; k++) {
             size_t len = 0;
-            const char *item = lsc_rules_rule_item(r, i, k, &len);
+            const char *item = also ? lsc_rules_rule_and_item(r, k_rule, k, &len)
+                                    : lsc_rules_rule_item(r, k_rule, k, &len);
             if (k)
                 fputs(", ", fp);
             put_lit(fp, d, item, len, f);
@@ -964,17 +971,25 @@ static void put_clamp(FILE *fp, const char *v, int has_min, long long min, int h
     fprintf(fp, " ELSE %s END", v);
 }
 
-/* Column j of the rules statement: rule j's column (j < n_rules), else the
- * date column of dimension j - n_rules's decay, NULL when that dimension
- * has none; *is_num and *is_date say how the column is read. */
+/* Column j of the rules statement: rule j's column (j < n_rules), then
+ * the date column of dimension j - n_rules's decay, then the column of rule
+ * j - n_rules - n_dimensions's and-condition; NULL when that decay or
+ * and-condition is absent. *is_num and *is_date say how the column is read. */
 static const char *rules_column(const struct lsc_rules *r, size_t j, int *is_num, int *is_date)
 {
-    size_t nr = lsc_rules_n_rules(r);
+    size_t nr = lsc_rules_n_rules(r), nd = lsc_rules_n_dimensions(r);
+    struct lsc_rule_info ru;
+    *is_num = *is_date = 0;
     if (j < nr) {
-        struct lsc_rule_info ru;
         lsc_rules_rule(r, j, &ru);
         *is_num = rule_is_number(ru.op);
         *is_date = rule_is_date(ru.op);
+        return ru.column;
+    }
+    if (j >= nr + nd) {
+        if (!lsc_rules_rule_and(r, j - nr - nd, &ru))
+            return NULL;
+        *is_num = rule_is_number(ru.op);
         return ru.column;
     }
     struct lsc_rules_dim_info di;
@@ -984,10 +999,21 @@ static const char *rules_column(const struct lsc_rules *r, size_t j, int *is_num
     return di.has_decay ? di.decay_column : NULL;
 }
 
-/* The number of columns of the rules statement (rules, then decays). */
+/* The number of columns of the rules statement (rules, decays, then
+ * and-conditions). */
 static size_t rules_n_columns(const struct lsc_rules *r)
 {
-    return lsc_rules_n_rules(r) + lsc_rules_n_dimensions(r);
+    return 2 * lsc_rules_n_rules(r) + lsc_rules_n_dimensions(r);
+}
+
+/* " AND (rule i's and-condition)", when it has one. */
+static void put_and_condition(const struct ctx *c, size_t i)
+{
+    struct lsc_rule_info ra;
+    if (!lsc_rules_rule_and(c->r, i, &ra))
+        return;
+    fputs(" AND ", c->fp);
+    put_rule_condition(c, lsc_rules_n_rules(c->r) + lsc_rules_n_dimensions(c->r) + i, &ra, i, 1);
 }
 
 /* The comment lines and r0: the ids and the trimmed text of each column. */
@@ -1142,8 +1168,8 @@ static void rules_per_unit(const struct ctx *c)
     fputs("\n  FROM r3b\n),\n", fp);
 }
 
-/* r5: c_i rule i's cents when it holds (else 0), capped; dday_k the date of
- * dimension k's decay. */
+/* r5: c_i rule i's cents when it holds (and its and-condition, if any;
+ * else 0), capped; dday_k the date of dimension k's decay. */
 static void rules_r5(const struct ctx *c, size_t n_ids)
 {
     FILE *fp = c->fp;
@@ -1159,12 +1185,15 @@ static void rules_r5(const struct ctx *c, size_t n_ids)
             fputs(",\n    ", fp);
         if (ru.op == LSC_RULE_PER_UNIT) {
             snprintf(name, sizeof name, "lr_%zu", i);
-            fprintf(fp, "CASE WHEN lr_%zu IS NULL THEN 0 ELSE ", i);
+            fprintf(fp, "CASE WHEN lr_%zu IS NOT NULL", i);
+            put_and_condition(c, i);
+            fputs(" THEN ", fp);
             put_clamp(fp, name, ru.has_cap, -ru.cap_cents, ru.has_cap, ru.cap_cents);
-            fprintf(fp, " END AS c_%zu", i);
+            fprintf(fp, " ELSE 0 END AS c_%zu", i);
         } else {
             fputs("CASE WHEN ", fp);
-            put_rule_condition(fp, c->d, c->r, i, &ru, c->as_of);
+            put_rule_condition(c, i, &ru, i, 0);
+            put_and_condition(c, i);
             fprintf(fp, " THEN %lld ELSE 0 END AS c_%zu", ru.points_cents, i);
         }
     }
@@ -1357,11 +1386,6 @@ static enum lsc_status rules_translatable(const struct lsc_rules *r, struct lsc_
                                  "rule %s: account rules need an account column: name it in the "
                                  "sheet or give --account-column",
                                  ru.id);
-        if (ru.and_column != NULL)
-            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                 "rule %s cannot be translated to SQL yet: it has an "
-                                 "and-condition (on \"%s\")",
-                                 ru.id, ru.and_column);
         if (rule_is_date(ru.op) && ru.date_format != NULL)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "rule %s cannot be translated to SQL: its column's declared date "

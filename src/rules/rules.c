@@ -146,7 +146,8 @@ size_t lsc_rules_n_rules(const struct lsc_rules *r)
     return r->n_rules;
 }
 
-void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out)
+/* lsc_rules_rule() of a rule or of a rule's and-condition. */
+static void rule_info(const struct lsc_rules *r, const struct rule *ru, struct lsc_rule_info *out)
 {
     /* clang-format off */
     static const enum lsc_rule_op ops[] = {
@@ -161,7 +162,6 @@ void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *o
         [OP_BEFORE] = LSC_RULE_BEFORE,   [OP_AFTER] = LSC_RULE_AFTER,
         [OP_ACCOUNT_MIN] = LSC_RULE_ACCOUNT_MIN, [OP_PRIORITY] = LSC_RULE_PRIORITY};
     /* clang-format on */
-    const struct rule *ru = &r->rules[i];
     memset(out, 0, sizeof *out);
     out->id = ru->id;
     out->dimension = ru->dim;
@@ -180,6 +180,20 @@ void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *o
     out->and_column = ru->also != NULL ? ru->also->column : NULL;
     out->has_cap = ru->has_cap;
     out->cap_cents = ru->cap_c;
+}
+
+void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out)
+{
+    rule_info(r, &r->rules[i], out);
+}
+
+int lsc_rules_rule_and(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out)
+{
+    const struct rule *a = r->rules[i].also;
+    if (a == NULL)
+        return 0;
+    rule_info(r, a, out);
+    return 1;
 }
 
 enum lsc_status lsc_rules_set_points(struct lsc_rules *r, size_t i, double points,
@@ -203,6 +217,13 @@ const char *lsc_rules_rule_item(const struct lsc_rules *r, size_t i, size_t k, s
     const struct rule *ru = &r->rules[i];
     *len = ru->items[k].len;
     return ru->text + ru->items[k].off;
+}
+
+const char *lsc_rules_rule_and_item(const struct lsc_rules *r, size_t i, size_t k, size_t *len)
+{
+    const struct rule *a = r->rules[i].also;
+    *len = a->items[k].len;
+    return a->text + a->items[k].off;
 }
 
 void lsc_rules_dimension(const struct lsc_rules *r, size_t k, struct lsc_rules_dim_info *out)

@@ -116,6 +116,14 @@ printf 'id,dimension,column,operator,value,points\nB1,fit,Industry,is present,,2
     >"$WORK/big_rules.csv"
 check_rules big_points "lead's table" "$WORK/score.csv" --rules "$WORK/big_rules.csv" --id "Lead ID" --as-of 2026-11-20
 grep -q ",40000000," "$WORK/d_big_points.csv" && ok || fail "no lead with 40 million points"
+# rules with an and-condition (see sql_sqlite.sh): a hand-made sheet and the
+# points sheet of a binned model with interactions
+"$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
+check_rules and_rules "lead's table" "$WORK/score.csv" --rules "$WORK/and_rules.csv" --as-of 2026-11-20 --id "Lead ID"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
+    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
+check_rules points "lead's table" "$WORK/score.csv" --rules "$WORK/points.csv" --as-of 2026-11-20 --id "Lead ID"
 
 # Hostile values: quotes, backslashes (DuckDB reads them literally: no E''),
 # statements, comment markers, dollar quotes and newlines in levels, column

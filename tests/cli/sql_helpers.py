@@ -14,6 +14,16 @@
                            given), equal score, tier and error (empty or
                            not; the text too when the C scorer's is not
                            truncated)
+  and_rules DIR            writes DIR/and_rules.csv: rules with an
+                           and-condition of every kind (text, in-list,
+                           presence and number tests) on the sample leads
+  strip_and SHEET.csv OUT.csv
+                           the sheet without its and-conditions
+  fired SHEET.csv WITH.csv WITHOUT.csv
+                           from the rule_reasons of --explain-rules runs
+                           with the sheet and with it stripped: every rule
+                           with an and-condition fires for some row, and
+                           for fewer rows than without the and-condition
   hostile_names DIR        writes DIR/hostile_names.csv (a column whose name
                            holds a quote, a backslash and a newline, levels
                            likewise) and DIR/hostile_names_rules.csv (a sheet
@@ -131,11 +141,102 @@ def hostile(out):
                 '"Converted" TEXT);\n')
     with open(os.path.join(out, "hostile_rules.csv"), "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["id", "dimension", "column", "operator", "value", "points"])
-        w.writerow(["Q1", "fit", "Source\\' --", "equals", HOSTILE[0], 10])
-        w.writerow(["Q2", "fit", "Source\\' --", "contains ignore case", "BACK\\", 7])
-        w.writerow(["Q3", "fit", "Source\\' --", "in", "$$;it's", 5])
+        w.writerow(["id", "dimension", "column", "operator", "value", "points", "cap",
+                    "description", "and column", "and operator", "and value"])
+        src = "Source\\' --"
+        w.writerow(["Q1", "fit", src, "equals", HOSTILE[0], 10])
+        w.writerow(["Q2", "fit", src, "contains ignore case", "BACK\\", 7])
+        w.writerow(["Q3", "fit", src, "in", "$$;it's", 5])
         w.writerow(["Q4", "engagement", "Visits", "per unit", 2, 3])
+        # and-conditions holding the hostile values
+        w.writerow(["Q5", "fit", "Visits", ">=", 5, 4, "", "", src, "equals", HOSTILE[0]])
+        w.writerow(["Q6", "engagement", src, "is present", "", 2, "", "", src, "not in",
+                    "$$;new\nline;x\\' ; DROP TABLE sentinel; --"])
+        w.writerow(["Q7", "fit", "Visits", "<", 12, -3, "", "", src, "contains ignore case",
+                    "IT'S"])
+        w.writerow(["Q8", "engagement", "Visits", "per unit", 4, 1, "", "", src, "not contains",
+                    "\\"])
+        w.writerow(["Q9", "fit", src, "not equals", "plain", 1, "", "", src, "in",
+                    "$x$ $$ --;semi;colon;tab\there"])
+
+
+# Rules with an and-condition: every kind of and-operator (text with and
+# without ignore case, in-lists, presence, every number test), on the same
+# column or another one (one whose name holds quotes), under text, number,
+# per-unit (with and without a cap) and date rules. (Not under account or
+# priority rules: the C engine never binds their and-column.)
+def and_rules(out):
+    rows = [
+        ["A1", "fit", "Seniority", "in", "VP;Director", 10, "", "", "Industry", "equals", "Software"],
+        ["A2", "fit", "Seniority", "equals", "Manager", 5, "", "", "Industry",
+         "not equals ignore case", "SOFTWARE"],
+        ["A3", "fit", "Industry", "is present", "", 4, "", "", "Industry", "not in",
+         "Retail;" + ODD_LEVEL],
+        ["A4", "fit", "Company Size", "equals", "1001-5000", 6, "", "", "Lead Source",
+         "contains ignore case", "ADS"],
+        ["A5", "fit", "Lead Source", "not contains", "Web", 3, "", "", "Budget Confirmed",
+         "is missing", ""],
+        ["A6", "engagement", "Website Visits", ">=", 5, 7, "", "", "Pages Viewed", "between",
+         "10 and 30"],
+        ["A7", "engagement", "Pages Viewed", "per unit", 5, 2, 10, "", "Demo Requested", "equals",
+         "Yes"],
+        ["A8", "engagement", "Last Activity Date", "within", "30 days", 8, "", "",
+         "Emails Opened", ">", 2],
+        ["A9", "engagement", "Time on Site (min)", "<", 5, -4, "", "", "Website Visits", "<=", 2],
+        ["A10", "engagement", "Webinar Attended", "equals", "Yes", 5, "", "",
+         "Time on Site (min)", "<", "10.5"],
+        ["A11", "fit", "Job Title", "contains ignore case", "manager", 3, "", "", "Seniority",
+         "is present", ""],
+        ["A12", "fit", ODD_COLUMN, "equals", "United States", 4, "", "", "Company", "contains",
+         "Group"],
+        ["A13", "fit", "Website Visits", "per unit", 2, 2, "", "", ODD_COLUMN, "in",
+         "Canada;Germany"],
+        ["A14", "fit", "Industry", "not in", "Software;Retail", 2, "", "", "Website Visits", ">=",
+         "1e1"],
+        ["A15", "engagement", "Emails Clicked", ">", 0, 3, "", "", "Content Downloads", "not equals",
+         "0"],
+        ["A16", "engagement", "Website Visits", "per unit", 1, 1, 5, "", "Website Visits", ">", 3],
+        ["A17", "engagement", "Last Activity Date", "older than", "60 days", -6, "", "",
+         "Email Bounced", "not contains", "o"],
+        ["A18", "fit", "Industry", "equals", ODD_LEVEL, 9, "", "", "Job Title",
+         "contains", "Manager"],
+        ["setting", "total", "", "allow negative", "yes"],
+        ["setting", "total", "", "qualified", 20],
+        ["setting", "total", "", "hot", 30],
+        ["setting", "total", "", "warm", 15],
+        ["setting", "", "", "missing values", "Select"],
+    ]
+    with open(os.path.join(out, "and_rules.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "dimension", "column", "operator", "value", "points", "cap",
+                    "description", "and column", "and operator", "and value"])
+        for r in rows:
+            w.writerow(r + [""] * (11 - len(r)))
+
+
+def strip_and(sheet, out):
+    rows = list(csv.reader(open(sheet, newline="", encoding="utf-8")))
+    with open(out, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([r[:8] for r in rows])
+
+
+def fired(sheet, with_path, without_path):
+    def counts(path):
+        n = {}
+        for r in csv.DictReader(open(path, newline="", encoding="utf-8")):
+            for hit in filter(None, r["rule_reasons"].split(";")):
+                rid = hit.rsplit(":", 1)[0]
+                n[rid] = n.get(rid, 0) + 1
+        return n
+    w, wo = counts(with_path), counts(without_path)
+    ids = [r["id"] for r in csv.DictReader(open(sheet, newline="", encoding="utf-8"))
+           if r["id"] != "setting" and r.get("and column")]
+    bad = [i for i in ids if not 0 < w.get(i, 0) < wo.get(i, 0)]
+    print(f"{len(ids)} rules with an and-condition; fire with/without it: "
+          + ", ".join(f"{i} {w.get(i, 0)}/{wo.get(i, 0)}" for i in ids[:30]))
+    if bad:
+        print("not restricted by the and-condition or never firing: " + ", ".join(bad))
+    return 1 if bad or not ids else 0
 
 
 # A column name and levels with double and single quotes, backslashes and
@@ -236,6 +337,12 @@ if __name__ == "__main__":
         make(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "hostile":
         hostile(sys.argv[2])
+    elif sys.argv[1] == "and_rules":
+        and_rules(sys.argv[2])
+    elif sys.argv[1] == "strip_and":
+        strip_and(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "fired":
+        sys.exit(fired(sys.argv[2], sys.argv[3], sys.argv[4]))
     elif sys.argv[1] == "hostile_names":
         hostile_names(sys.argv[2])
     elif sys.argv[1] == "rules":

@@ -81,6 +81,29 @@ expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
 cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
 cat "$WORK/out"
+# rules with an and-condition (see sql_sqlite.sh): a hand-made sheet and the
+# points sheet of a binned model with interactions
+"$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
+    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
+for s in and_rules points; do
+    expect_exit 0 "C rule scores, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        -o "$WORK/c_$s.csv" "$WORK/score.csv"
+    expect_exit 0 "emit rules, $s" -- "$SCORE" --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        --emit-sql postgres --table "lead's table" -o "$WORK/p_$s.sql"
+    {
+        printf 'CREATE TABLE "scored_%s" AS\n' "$s"
+        cat "$WORK/p_$s.sql"
+        printf '\\copy (SELECT * FROM "scored_%s" ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' \
+            "$s" "$PGDIR/pg_$s.csv"
+    } >"$PGDIR/run_$s.sql"
+    chmod 644 "$PGDIR/run_$s.sql"
+    expect_exit 0 "psql runs the rules SELECT, $s" -- "${PSQL[@]}" -f "$PGDIR/run_$s.sql"
+    cp "$PGDIR/pg_$s.csv" "$WORK/pg_$s.csv" 2>/dev/null || fail "no PostgreSQL output ($s)"
+    expect_exit 0 "rule scores equal the C engine's, $s" -- "$PY" "$H" rules "$WORK/c_$s.csv" "$WORK/pg_$s.csv"
+    cat "$WORK/out"
+done
 
 # Hostile values (issue 12.6): levels and a column name with backslashes before
 # quotes, statements, comment markers, dollar quotes and newlines, in a table

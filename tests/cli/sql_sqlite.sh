@@ -100,6 +100,34 @@ expect_exit 0 "sqlite3, rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/r
 cp "$WORK/out" "$WORK/rules.csv"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/rules.csv"
 cat "$WORK/out"
+# rules with an and-condition: a hand-made sheet (every kind of
+# and-operator; each and-condition fires, and restricts its rule) and the
+# points sheet of a binned model with interactions (its cells are rules with
+# an and-condition), on the sample leads plus the edge rows
+"$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
+"$PY" "$H" strip_and "$WORK/and_rules.csv" "$WORK/and_stripped.csv" || fail "stripped sheet"
+for s in and_rules and_stripped; do
+    expect_exit 0 "C rule reasons, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        --explain-rules -o "$WORK/x_$s.csv" "$WORK/score.csv"
+done
+expect_exit 0 "the and-conditions fire and restrict" -- "$PY" "$H" fired "$WORK/and_rules.csv" "$WORK/x_and_rules.csv" \
+    "$WORK/x_and_stripped.csv"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
+    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
+    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
+"$PY" -c 'import csv, sys; sys.exit(not any(r["and column"] for r in csv.DictReader(open(sys.argv[1]))))' \
+    "$WORK/points.csv" && ok || fail "the points sheet has no and-condition"
+for s in and_rules points; do
+    expect_exit 0 "C rule scores, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        -o "$WORK/c_$s.csv" "$WORK/score.csv"
+    expect_exit 0 "emit rules, $s" -- "$SCORE" --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        --emit-sql sqlite --table "lead's table" -o "$WORK/$s.sql"
+    { printf '.headers on\n.mode csv\n'; cat "$WORK/$s.sql"; } >"$WORK/run_$s.sql"
+    expect_exit 0 "sqlite3, $s" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run_$s.sql"
+    cp "$WORK/out" "$WORK/s_$s.csv"
+    expect_exit 0 "rule scores equal the C engine's, $s" -- "$PY" "$H" rules "$WORK/c_$s.csv" "$WORK/s_$s.csv"
+    cat "$WORK/out"
+done
 # what cannot be translated is refused, naming the rule
 printf 'id,dimension,column,operator,value,points\nR1,engagement,Last Activity Date,within,30 days,10\nsetting,,Last Activity Date,date format,%%d/%%m/%%Y,\n' >"$WORK/fmt_sheet.csv"
 expect_exit 2 "a declared date format is refused" -- "$SCORE" --rules "$WORK/fmt_sheet.csv" --emit-sql sqlite --table t
@@ -107,7 +135,8 @@ expect_in "$WORK/err" "rule R1 cannot be translated" "the refusal names the rule
 expect_exit 2 "--rules with -m" -- "$SCORE" -m "$WORK/m.json" --rules "$SRC/datasets/sample_rules.csv" --emit-sql sqlite --table t
 expect_exit 2 "--rules with PMML" -- "$SCORE" --rules "$SRC/datasets/sample_rules.csv" --emit-pmml
 # hostile values (see sql_postgres.sh): quotes, backslashes, statements, comment
-# markers and newlines in levels, a column name and the sheet's values
+# markers and newlines in levels, a column name and the sheet's values (and
+# and-values)
 "$PY" "$H" hostile "$WORK" || fail "hostile data"
 expect_exit 0 "train on hostile levels" -- "$TRAIN" -q --target Converted --id "Lead ID" -o "$WORK/mh.json" "$WORK/hostile.csv"
 expect_exit 0 "C scores, hostile" -- "$SCORE" -q -m "$WORK/mh.json" --precision 17 -o "$WORK/ch.csv" "$WORK/hostile.csv"

@@ -46,7 +46,8 @@ void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
  * table, the id columns, probability, score, tier and error (NULL when the
  * row is scored; the scorer's message when a numeric column holds text).
  * Derived features: "days since COL" from COL's date and o->as_of, "leads
- * per account (COL)" as a window count over the table.
+ * per account (COL)" as a window count over the table. Binned columns
+ * (--bins) add their bin's effect, interactions their cell's.
  * model may not be NULL. LSC_ERR_USAGE for an empty table name or a bad
  * as_of, LSC_ERR_IO
  * (the output is written atomically), LSC_ERR_EXISTS, LSC_ERR_NOMEM. */

@@ -8,7 +8,11 @@
  *       (case-sensitive, as lsc_is_na_token()); for numerics in SQLite also the
  *       sign's length s_j and the position p_j of e/E, for the number check
  *   t2  x_j: the number (NULL when missing or not a number)
- *   t3  eta = intercept + sum of parts in column order (NULL when bad), error
+ *   t2b (binned models) lv_j: a binned column's bin (lsc_binned_level());
+ *       gK_S: the group of side S of interaction K (its column's bin or
+ *       level mapped by the pair's table)
+ *   t3  eta = intercept + sum of parts in column order, then of the
+ *       interactions (NULL when bad), error
  *   t4  probability (the scorer's overflow-free logistic)
  *   t5  score = clamp(floor(100 p + 0.5), 1, 100)
  *   and the final SELECT adds the tier.
@@ -289,11 +293,11 @@ static void put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j, const c
     fprintf(fp, "\n      ELSE CAST(v_%zu AS %s) END AS x_%zu", j, real, j);
 }
 
-/* 1 when a bad value of the column rejects the row (numbers and dates; an
- * account count is never bad). */
+/* 1 when a bad value of the column rejects the row (numbers and dates,
+ * binned or not; an account count is never bad). */
 static int can_reject(const struct lsc_column_enc *c)
 {
-    return c->type == LSC_COL_NUMERIC && c->derived != DERIVE_ACCOUNT;
+    return lsc_col_is_numeric(c) && c->derived != DERIVE_ACCOUNT;
 }
 
 /* t1 for a "days since" column: dy_j, dm_j, dd_j, the year, month and day
@@ -466,7 +470,7 @@ static void put_trimmed(const struct ctx *c, const char *column, size_t j)
 static void model_value(const struct ctx *c, const struct lsc_column_enc *col, size_t j)
 {
     FILE *fp = c->fp;
-    if (c->d == LSC_SQL_SQLITE && col->type == LSC_COL_NUMERIC && !col->derived) {
+    if (c->d == LSC_SQL_SQLITE && lsc_col_is_numeric(col) && !col->derived) {
         fputs("CASE WHEN typeof(", fp);
         put_ident(fp, col->name);
         fputs(") IN ('integer', 'real') THEN ", fp);
@@ -515,7 +519,7 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
         fprintf(fp, " AS na_%zu", j);
         if (m->columns[j].derived == DERIVE_DAYS_SINCE)
             put_date_parts(fp, c->d, j);
-        if (c->d == LSC_SQL_SQLITE && m->columns[j].type == LSC_COL_NUMERIC &&
+        if (c->d == LSC_SQL_SQLITE && lsc_col_is_numeric(&m->columns[j]) &&
             !m->columns[j].derived)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
@@ -530,7 +534,7 @@ static void model_t2(const struct ctx *c, const struct lsc_model *m)
 {
     fputs("t2 AS MATERIALIZED (\n  SELECT t1.*", c->fp);
     for (size_t j = 0; j < m->n_columns; j++) {
-        if (m->columns[j].type != LSC_COL_NUMERIC)
+        if (!lsc_col_is_numeric(&m->columns[j]))
             continue;
         if (m->columns[j].derived)
             put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of);
@@ -598,6 +602,108 @@ static void part_levels(const struct ctx *c, const struct lsc_model *m, size_t j
     fputs(" END", fp);
 }
 
+/* 1 when the statement has the step t2b (binned columns, interactions). */
+static int has_levels(const struct lsc_model *m)
+{
+    return lsc_model_first_binned(m) != SIZE_MAX || m->n_pairs > 0;
+}
+
+/* Level v through map (none: v itself). */
+static size_t mapped(const size_t *map, size_t v)
+{
+    return map != NULL ? map[v] : v;
+}
+
+/* ", CASE ... END AS name": column j's level as the scorer finds it (a
+ * binned column: lsc_binned_level() of x_j, an account count never
+ * missing; a categorical one: the level of v_j, "(missing)" or the
+ * fallback as in part_levels()), mapped through map[level] when map is not
+ * NULL (an interaction's groups). */
+static void put_level(const struct ctx *c, const struct lsc_model *m, size_t j, const size_t *map,
+                      const char *name)
+{
+    FILE *fp = c->fp;
+    const struct lsc_column_enc *col = &m->columns[j];
+    fputs(",\n    CASE", fp);
+    if (col->type == LSC_COL_BINNED) {
+        if (col->derived != DERIVE_ACCOUNT)
+            fprintf(fp, " WHEN na_%zu THEN %zu", j, mapped(map, lsc_binned_level(col, NAN)));
+        for (size_t b = col->n_cuts; b > 0; b--) {
+            fprintf(fp, "\n      WHEN x_%zu >= ", j);
+            put_num(fp, c->d, col->cuts[b - 1]);
+            fprintf(fp, " THEN %zu", mapped(map, b));
+        }
+        fprintf(fp, " ELSE %zu END AS %s", mapped(map, 0), name);
+    } else {
+        size_t fallback = col->other != SIZE_MAX ? col->other : col->reference;
+        size_t on_missing = col->missing != SIZE_MAX ? col->missing : fallback;
+        fprintf(fp, " WHEN na_%zu THEN %zu", j, mapped(map, on_missing));
+        for (size_t k = 0; k < col->n_levels; k++) {
+            if (k == col->other || k == col->missing)
+                continue;
+            fprintf(fp, "\n      WHEN v_%zu = ", j);
+            put_string(fp, c->d, col->levels[k]);
+            fprintf(fp, " THEN %zu", mapped(map, k));
+        }
+        fprintf(fp, " ELSE %zu END AS %s", mapped(map, fallback), name);
+    }
+}
+
+/* t2b: lv_j per binned column; gK_S, side S's group of interaction K. */
+static void model_t2b(const struct ctx *c, const struct lsc_model *m)
+{
+    char name[48];
+    if (!has_levels(m))
+        return;
+    fputs("t2b AS MATERIALIZED (\n  SELECT t2.*", c->fp);
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].type == LSC_COL_BINNED) {
+            snprintf(name, sizeof name, "lv_%zu", j);
+            put_level(c, m, j, NULL, name);
+        }
+    for (size_t k = 0; k < m->n_pairs; k++)
+        for (int s = 0; s < 2; s++) {
+            snprintf(name, sizeof name, "g%zu_%d", k, s);
+            put_level(c, m, m->pairs[k].col[s], m->pairs[k].group[s], name);
+        }
+    fputs("\n  FROM t2\n),\n", c->fp);
+}
+
+/* Column j's part of eta for a binned column: its bin's effect (the sum of
+ * its steps, lsc_bin_effect()) or the missing bin's coefficient. */
+static void part_binned(const struct ctx *c, const struct lsc_model *m, size_t j)
+{
+    FILE *fp = c->fp;
+    const struct lsc_column_enc *col = &m->columns[j];
+    fprintf(fp, "CASE lv_%zu", j);
+    for (size_t b = 0; b <= col->n_cuts; b++) {
+        fprintf(fp, " WHEN %zu THEN ", b);
+        put_num(fp, c->d, lsc_bin_effect(m, col, b));
+    }
+    if (col->missing_feature != LSC_NO_FEATURE) {
+        fprintf(fp, " WHEN %zu THEN ", col->n_cuts + 1);
+        put_num(fp, c->d, m->coef[col->missing_feature]);
+    }
+    fputs(" END", fp);
+}
+
+/* Interaction k's part of eta: the effect of its cell (lsc_pair_effect()). */
+static void part_pair(const struct ctx *c, const struct lsc_model *m, size_t k)
+{
+    FILE *fp = c->fp;
+    const struct lsc_pair *pr = &m->pairs[k];
+    fprintf(fp, "CASE g%zu_0", k);
+    for (size_t a = 0; a < pr->n_groups[0]; a++) {
+        fprintf(fp, "\n          WHEN %zu THEN CASE g%zu_1", a, k);
+        for (size_t b = 0; b < pr->n_groups[1]; b++) {
+            fprintf(fp, " WHEN %zu THEN ", b);
+            put_num(fp, c->d, lsc_pair_effect(m, pr, a, b));
+        }
+        fputs(" END", fp);
+    }
+    fputs(" END", fp);
+}
+
 /* The rejection test of column j: present but not a number (or a date). */
 static void put_rejected(FILE *fp, size_t j)
 {
@@ -649,13 +755,20 @@ static void model_t3(const struct ctx *c, const struct lsc_model *m, size_t n_id
         fputs("\n        + (", fp);
         if (m->columns[j].type == LSC_COL_NUMERIC)
             part_numeric(c, m, j);
+        else if (m->columns[j].type == LSC_COL_BINNED)
+            part_binned(c, m, j);
         else
             part_levels(c, m, j);
         fputs(")", fp);
     }
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        fputs("\n        + (", fp);
+        part_pair(c, m, k);
+        fputs(")", fp);
+    }
     fputs(n_num ? " END AS eta,\n    CASE" : ") AS eta,\n    CAST(NULL AS TEXT)", fp);
     model_errors(c, m);
-    fputs(n_num ? " END AS error\n  FROM t2\n),\n" : " AS error\n  FROM t2\n),\n", fp);
+    fprintf(fp, "%s AS error\n  FROM %s\n),\n", n_num ? " END" : "", has_levels(m) ? "t2b" : "t2");
 }
 
 /* t4: p = 1 / (1 + exp(-eta)), overflow-free as lsc_mathfn_sigmoid(); above
@@ -714,6 +827,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
     model_t0(&c, m, ids, n_ids, o->table);
     model_t1(&c, m);
     model_t2(&c, m);
+    model_t2b(&c, m);
     model_t3(&c, m, n_ids);
     model_t4_t5(&c, n_ids);
     model_final(&c, ids, n_ids, o->tiers_set ? o->tier_hot : m->tier_hot,
@@ -766,11 +880,6 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
-    if (lsc_model_first_binned(m) != SIZE_MAX)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--emit-sql: binned models (--bins) are not written as SQL yet; "
-                             "use the points sheet (leadscore-train --emit-rules) with --rules "
-                             "--emit-sql");
     if (o->tiers_set && !(o->tier_warm > 0.0 && o->tier_warm < o->tier_hot && o->tier_hot <= 100.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "tier cut-offs must satisfy 0 < warm < hot <= 100");

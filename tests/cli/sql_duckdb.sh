@@ -116,14 +116,30 @@ printf 'id,dimension,column,operator,value,points\nB1,fit,Industry,is present,,2
     >"$WORK/big_rules.csv"
 check_rules big_points "lead's table" "$WORK/score.csv" --rules "$WORK/big_rules.csv" --id "Lead ID" --as-of 2026-11-20
 grep -q ",40000000," "$WORK/d_big_points.csv" && ok || fail "no lead with 40 million points"
-# rules with an and-condition (see sql_sqlite.sh): a hand-made sheet and the
-# points sheet of a binned model with interactions
+# binned models and rules with an and-condition (see sql_sqlite.sh): the
+# sample leads and the planted ones, each with rows at every cut
+"$PY" "$H" planted "$WORK" || fail "planted leads"
+expect_exit 0 "train binned" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 -o "$WORK/mb.json" "$WORK/train.csv"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --na-values Select \
+    --exclude "Last Activity Date" --exclude Company --bins 8 --interactions 4 --emit-rules "$WORK/points.csv" \
+    -o "$WORK/mp.json" "$WORK/planted.csv"
+expect_exit 0 "train binned with derived features and interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+    --na-values Select --days-since "Last Activity Date" --account-column Company --as-of 2025-06-30 --bins 8 \
+    --interactions 4 -o "$WORK/mpd.json" "$WORK/planted.csv"
+"$PY" -c 'import json, sys; sys.exit(not all(len(json.load(open(f)).get("interactions", [])) >= 2 for f in sys.argv[1:]))' \
+    "$WORK/mp.json" "$WORK/mpd.json" && ok || fail "fewer than two interactions"
+"$PY" "$H" binned "$WORK/score.csv" "$WORK/binned" "$WORK/mb.json" || fail "binned test data"
+"$PY" "$H" binned "$WORK/planted.csv" "$WORK/pbinned" "$WORK/mp.json" "$WORK/mpd.json" || fail "planted test data"
 "$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
+printf "CREATE TABLE %s AS SELECT * FROM read_csv('%s', $csv_opts);\n" binned "$WORK/binned.csv" \
+    pbinned "$WORK/pbinned.csv" >"$WORK/bload.sql"
+expect_exit 0 "DuckDB loads the binned tables" -- duck "$WORK/bload.csv" "$WORK/bload.sql"
+check_model mb binned "$WORK/binned.csv" 3 -m "$WORK/mb.json"
+check_model mp pbinned "$WORK/pbinned.csv" 3 -m "$WORK/mp.json"
+check_model mpd pbinned "$WORK/pbinned.csv" 3 -m "$WORK/mpd.json" --as-of 2025-06-30
 check_rules and_rules "lead's table" "$WORK/score.csv" --rules "$WORK/and_rules.csv" --as-of 2026-11-20 --id "Lead ID"
-expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
-    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
-    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
-check_rules points "lead's table" "$WORK/score.csv" --rules "$WORK/points.csv" --as-of 2026-11-20 --id "Lead ID"
+check_rules points pbinned "$WORK/pbinned.csv" --rules "$WORK/points.csv" --as-of 2026-11-20 --id "Lead ID"
 
 # Hostile values: quotes, backslashes (DuckDB reads them literally: no E''),
 # statements, comment markers, dollar quotes and newlines in levels, column

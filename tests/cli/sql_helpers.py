@@ -6,6 +6,22 @@
                            padding, NA tokens, odd number syntax, text in a
                            numeric column, unseen levels), and DIR/create.sql
                            (a PostgreSQL table of TEXT columns for score.csv)
+  binned SCORE.csv PREFIX MODEL.json...
+                           writes PREFIX.csv: SCORE.csv plus rows whose
+                           binned columns hold each cut of the models (as
+                           written, with 17 digits, padded, signed, in
+                           exponent form, the doubles just below and
+                           above; a "days since" column: the dates at, a
+                           day before and after each cut as of the model's
+                           --as-of), missing values, text and out-of-range
+                           numbers, and whose categorical columns hold
+                           missing, unseen and padded values; and
+                           PREFIX_create.sql (its PostgreSQL table, named
+                           PREFIX's file name, of TEXT columns)
+  planted DIR              writes DIR/planted.csv: 6,000 leads with shapes
+                           and planted interactions (a demo request from a
+                           senior title, many long visits, a recent demo
+                           request), missing values and a quoted level
   rules C.csv OTHER.csv    rule scores: every row's rule_score, rule_tier,
                            rule_qualified, <dimension>_points and grade
                            equal (points to the cent)
@@ -30,6 +46,8 @@
                            on that column, values likewise)
 """
 import csv
+import datetime
+import json
 import os
 import math
 import sys
@@ -116,6 +134,92 @@ def make(sample, out):
     with open(f"{out}/create.sql", "w", encoding="utf-8") as f:
         cols = ", ".join('"' + h.replace('"', '""') + '" TEXT' for h in header)
         f.write(f'CREATE TABLE "lead\'s table" ({cols});\n')
+
+
+def planted(out):
+    import random
+    rnd = random.Random(11)
+    as_of = datetime.date(2025, 6, 30)
+    titles = ["Manager", "Director", "VP", "Analyst", ODD_LEVEL]
+    companies = ["Acme %d" % k for k in range(900)]
+    with open(os.path.join(out, "planted.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Lead ID", "Website Visits", "Minutes", "Seniority", "Demo Requested",
+                    "Lead Source", "Last Activity Date", "Company", "Converted"])
+        for i in range(6000):
+            v = rnd.randint(0, 14)
+            mins = round(rnd.gammavariate(2.0, 6.0), 1)
+            t = rnd.choice(titles)
+            d = rnd.choice(["Yes", "No"])
+            src = rnd.choice(["Web", "Ads", "Event", "Select"])
+            days = rnd.randint(0, 120)
+            eta = (-1.6 + 1.4 * (1 - math.exp(-v / 3.0)) + 0.8 * math.exp(-((mins - 12) / 6) ** 2)
+                   + 0.3 * (d == "Yes") + 1.6 * (d == "Yes" and t in ("Director", "VP"))
+                   + 1.0 * (v >= 8 and mins >= 15) - days / 120
+                   + 1.2 * (days <= 20 and d == "Yes"))
+            y = int(rnd.random() < 1 / (1 + math.exp(-eta)))
+            w.writerow(["P%05d" % i, "" if rnd.random() < 0.03 else v,
+                        "NA" if rnd.random() < 0.02 else mins, t, d, src,
+                        "" if rnd.random() < 0.02 else (as_of - datetime.timedelta(days=days)).isoformat(),
+                        rnd.choice(companies[:rnd.choice([30, 300, 900])]), y])
+
+
+def binned_edits(m):
+    """The edits of binned(): values at the model's cuts and hostile ones."""
+    edits = []
+    for c in m["columns"]:
+        derived = c.get("derived", {})
+        if derived.get("kind") == "days_since":
+            as_of = datetime.date.fromisoformat(m["options"]["as_of"])
+            for cut in c["cuts"]:
+                for d in (-1, 0, 1):
+                    day = as_of - datetime.timedelta(days=int(cut) + d)
+                    edits += [{derived["source"]: day.isoformat()},
+                              {derived["source"]: day.isoformat() + "T23:59:59"}]
+            edits += [{derived["source"]: t} for t in ["", "NA", "2025-02-30", "soon"]]
+        elif derived:
+            continue  # an account count: the data's counts cross the cuts
+        elif c["type"] == "binned":
+            for cut in c["cuts"]:
+                texts = [repr(cut), "%.17g" % cut, " %r\t" % cut, "+%r" % cut, "%re0" % cut,
+                         "%.3e" % cut, repr(math.nextafter(cut, -math.inf)),
+                         repr(math.nextafter(cut, math.inf))]
+                if cut == int(cut):
+                    texts.append(str(int(cut)))
+                edits += [{c["name"]: t} for t in texts]
+            edits += [{c["name"]: t} for t in
+                      ["", "NA", "NaN", "n/a", "1e309", "-1e309", "1e308", "-1e308", "1e-400",
+                       "-0", "12 visits", "0x10", "1,5", "Inf", "nan"]]
+        elif c["type"] == "categorical":
+            known = [lv["name"] for lv in c["levels"] if lv["name"] not in ("(other)", "(missing)")]
+            edits += [{c["name"]: t} for t in
+                      ["", "NULL", "never seen", "(other)", "(missing)", " %s\t" % known[-1],
+                       known[0].upper()]]
+    return edits
+
+
+def binned(score_path, prefix, model_paths):
+    rows = list(csv.reader(open(score_path, newline="", encoding="utf-8")))
+    header, body = rows[0], rows[1:]
+    col = {h: i for i, h in enumerate(header)}
+    base = body[0]
+    edits = []
+    for model_path in model_paths:
+        edits += binned_edits(json.load(open(model_path, encoding="utf-8")))
+    extra = []
+    for k, e in enumerate(edits):
+        r = list(base)
+        r[col["Lead ID"]] = f"CUT-{k:04d}"
+        for name, v in e.items():
+            r[col[name]] = v
+        extra.append(r)
+    with open(prefix + ".csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(body + extra)
+    with open(prefix + "_create.sql", "w", encoding="utf-8") as f:
+        cols = ", ".join('"' + h.replace('"', '""') + '" TEXT' for h in header)
+        f.write(f"CREATE TABLE {os.path.basename(prefix)} ({cols});\n")
 
 
 # Values that once broke out of a literal or a comment: a backslash before a
@@ -339,6 +443,10 @@ if __name__ == "__main__":
         hostile(sys.argv[2])
     elif sys.argv[1] == "and_rules":
         and_rules(sys.argv[2])
+    elif sys.argv[1] == "planted":
+        planted(sys.argv[2])
+    elif sys.argv[1] == "binned":
+        binned(sys.argv[2], sys.argv[3], sys.argv[4:])
     elif sys.argv[1] == "strip_and":
         strip_and(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "fired":

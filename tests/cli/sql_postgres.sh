@@ -81,26 +81,63 @@ expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
 cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
 cat "$WORK/out"
-# rules with an and-condition (see sql_sqlite.sh): a hand-made sheet and the
-# points sheet of a binned model with interactions
+# binned models and rules with an and-condition (see sql_sqlite.sh): the
+# sample leads and the planted ones, each with rows at every cut
+"$PY" "$H" planted "$WORK" || fail "planted leads"
+expect_exit 0 "train binned" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 -o "$WORK/mb.json" "$WORK/train.csv"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --na-values Select \
+    --exclude "Last Activity Date" --exclude Company --bins 8 --interactions 4 --emit-rules "$WORK/points.csv" \
+    -o "$WORK/mp.json" "$WORK/planted.csv"
+expect_exit 0 "train binned with derived features and interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+    --na-values Select --days-since "Last Activity Date" --account-column Company --as-of 2025-06-30 --bins 8 \
+    --interactions 4 -o "$WORK/mpd.json" "$WORK/planted.csv"
+"$PY" -c 'import json, sys; sys.exit(not all(len(json.load(open(f)).get("interactions", [])) >= 2 for f in sys.argv[1:]))' \
+    "$WORK/mp.json" "$WORK/mpd.json" && ok || fail "fewer than two interactions"
+"$PY" "$H" binned "$WORK/score.csv" "$WORK/binned" "$WORK/mb.json" || fail "binned test data"
+"$PY" "$H" binned "$WORK/planted.csv" "$WORK/pbinned" "$WORK/mp.json" "$WORK/mpd.json" || fail "planted test data"
 "$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
-expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
-    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
-    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
-for s in and_rules points; do
-    expect_exit 0 "C rule scores, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
-        -o "$WORK/c_$s.csv" "$WORK/score.csv"
-    expect_exit 0 "emit rules, $s" -- "$SCORE" --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
-        --emit-sql postgres --table "lead's table" -o "$WORK/p_$s.sql"
+cp "$WORK/binned.csv" "$WORK/pbinned.csv" "$PGDIR/"
+chmod 644 "$PGDIR/binned.csv" "$PGDIR/pbinned.csv"
+{
+    for t in binned pbinned; do
+        cat "$WORK/${t}_create.sql"
+        printf '\\copy %s FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' $t "$PGDIR/$t.csv"
+    done
+} >"$PGDIR/load_binned.sql"
+chmod 644 "$PGDIR/load_binned.sql"
+expect_exit 0 "psql loads the binned tables" -- "${PSQL[@]}" -f "$PGDIR/load_binned.sql"
+# pg_run NAME: runs $WORK/p_NAME.sql into scored_NAME, writes $WORK/pg_NAME.csv
+pg_run() {
     {
-        printf 'CREATE TABLE "scored_%s" AS\n' "$s"
-        cat "$WORK/p_$s.sql"
+        printf 'CREATE TABLE "scored_%s" AS\n' "$1"
+        cat "$WORK/p_$1.sql"
         printf '\\copy (SELECT * FROM "scored_%s" ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' \
-            "$s" "$PGDIR/pg_$s.csv"
-    } >"$PGDIR/run_$s.sql"
-    chmod 644 "$PGDIR/run_$s.sql"
-    expect_exit 0 "psql runs the rules SELECT, $s" -- "${PSQL[@]}" -f "$PGDIR/run_$s.sql"
-    cp "$PGDIR/pg_$s.csv" "$WORK/pg_$s.csv" 2>/dev/null || fail "no PostgreSQL output ($s)"
+            "$1" "$PGDIR/pg_$1.csv"
+    } >"$PGDIR/run_$1.sql"
+    chmod 644 "$PGDIR/run_$1.sql"
+    expect_exit 0 "psql runs the SELECT, $1" -- "${PSQL[@]}" -f "$PGDIR/run_$1.sql"
+    cp "$PGDIR/pg_$1.csv" "$WORK/pg_$1.csv" 2>/dev/null || fail "no PostgreSQL output ($1)"
+}
+for b in mb mp mpd; do
+    t=pbinned
+    [ $b != mb ] || t=binned
+    expect_exit 3 "C scores, $b" -- "$SCORE" -q -m "$WORK/$b.json" --as-of 2025-06-30 --precision 17 \
+        -o "$WORK/c_$b.csv" "$WORK/$t.csv"
+    expect_exit 0 "emit postgres, $b" -- "$SCORE" -m "$WORK/$b.json" --as-of 2025-06-30 --emit-sql postgres \
+        --table $t -o "$WORK/p_$b.sql"
+    pg_run $b
+    expect_exit 0 "binned scores equal the C scorer's to 1e-12, $b" -- "$PY" "$H" compare "$WORK/c_$b.csv" "$WORK/pg_$b.csv" 1e-12
+    cat "$WORK/out"
+done
+for s in and_rules points; do
+    t="lead's table" input="$WORK/score.csv"
+    [ $s = and_rules ] || { t=pbinned; input="$WORK/pbinned.csv"; }
+    expect_exit 0 "C rule scores, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        -o "$WORK/c_$s.csv" "$input"
+    expect_exit 0 "emit rules, $s" -- "$SCORE" --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
+        --emit-sql postgres --table "$t" -o "$WORK/p_$s.sql"
+    pg_run $s
     expect_exit 0 "rule scores equal the C engine's, $s" -- "$PY" "$H" rules "$WORK/c_$s.csv" "$WORK/pg_$s.csv"
     cat "$WORK/out"
 done

@@ -100,10 +100,60 @@ expect_exit 0 "sqlite3, rules" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/r
 cp "$WORK/out" "$WORK/rules.csv"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/rules.csv"
 cat "$WORK/out"
-# rules with an and-condition: a hand-made sheet (every kind of
-# and-operator; each and-condition fires, and restricts its rule) and the
-# points sheet of a binned model with interactions (its cells are rules with
-# an and-condition), on the sample leads plus the edge rows
+# binned models (--bins): without interactions (the sample leads), with
+# them and with binned derived features (planted leads: sql_helpers.py
+# planted; a categorical x categorical, a binned x binned and a categorical
+# x "days since" pair); each table with rows at, just below and above every
+# cut plus hostile values (sql_helpers.py binned): probabilities to 1e-12,
+# scores, tiers and rejections equal
+"$PY" "$H" planted "$WORK" || fail "planted leads"
+expect_exit 0 "train binned" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 -o "$WORK/mb.json" "$WORK/train.csv"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --na-values Select \
+    --exclude "Last Activity Date" --exclude Company --bins 8 --interactions 4 --emit-rules "$WORK/points.csv" \
+    -o "$WORK/mp.json" "$WORK/planted.csv"
+expect_exit 0 "train binned with derived features and interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+    --na-values Select --days-since "Last Activity Date" --account-column Company --as-of 2025-06-30 --bins 8 \
+    --interactions 4 -o "$WORK/mpd.json" "$WORK/planted.csv"
+"$PY" -c 'import json, sys; sys.exit(not all(len(json.load(open(f)).get("interactions", [])) >= 2 for f in sys.argv[1:]))' \
+    "$WORK/mp.json" "$WORK/mpd.json" && ok || fail "fewer than two interactions"
+"$PY" "$H" binned "$WORK/score.csv" "$WORK/binned" "$WORK/mb.json" || fail "binned test data"
+"$PY" "$H" binned "$WORK/planted.csv" "$WORK/pbinned" "$WORK/mp.json" "$WORK/mpd.json" || fail "planted test data"
+for b in mb mp mpd; do
+    t=pbinned
+    [ $b != mb ] || t=binned
+    expect_exit 3 "C scores, $b" -- "$SCORE" -q -m "$WORK/$b.json" --as-of 2025-06-30 --precision 17 \
+        -o "$WORK/c_$b.csv" "$WORK/$t.csv"
+    expect_exit 0 "emit sqlite, $b" -- "$SCORE" -m "$WORK/$b.json" --as-of 2025-06-30 --emit-sql sqlite \
+        --table $t -o "$WORK/$b.sql"
+    expect_in "$WORK/$b.sql" "t2b AS MATERIALIZED" "the bins' step"
+    {
+        [ $b = mpd ] || printf '.import --csv "%s" %s\n' "$WORK/$t.csv" $t
+        printf '.headers on\n.mode csv\nCREATE TABLE "scored_%s" AS\n' "$b"
+        cat "$WORK/$b.sql"
+        printf 'SELECT "Lead ID", CASE WHEN probability IS NULL THEN NULL ELSE printf('"'"'%%.17g'"'"', probability) END AS probability, score, tier, error FROM "scored_%s";\n' "$b"
+    } >"$WORK/run_$b.sql"
+    expect_exit 0 "sqlite3, $b" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run_$b.sql"
+    cp "$WORK/out" "$WORK/s_$b.csv"
+    expect_exit 0 "binned scores equal the C scorer's to 1e-12, $b" -- "$PY" "$H" compare "$WORK/c_$b.csv" "$WORK/s_$b.csv" 1e-12
+    cat "$WORK/out"
+done
+# numbers stored as such (the typed table above) in a binned model
+expect_exit 0 "emit for typed, binned" -- "$SCORE" -m "$WORK/mb.json" --emit-sql sqlite --table main.typed -o "$WORK/tb.sql"
+{
+    printf '.headers on\n.mode csv\nCREATE TABLE scored_typed_mb AS\n'
+    cat "$WORK/tb.sql"
+    printf 'SELECT "Lead ID", printf('"'"'%%.17g'"'"', probability) AS probability, score, tier, error FROM scored_typed_mb;\n'
+} >"$WORK/run_tb.sql"
+expect_exit 0 "sqlite3 on typed columns, binned" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run_tb.sql"
+cp "$WORK/out" "$WORK/s_tb.csv"
+grep -v '^EDGE\|^CUT' "$WORK/c_mb.csv" >"$WORK/c_tb.csv"
+expect_exit 0 "typed columns equal the C scorer's, binned" -- "$PY" "$H" compare "$WORK/c_tb.csv" "$WORK/s_tb.csv" 1e-12
+cat "$WORK/out"
+# rules with an and-condition: a hand-made sheet on the sample leads (every
+# kind of and-operator; each and-condition fires, and restricts its rule)
+# and the points sheet of the planted model with interactions (its cells are
+# rules with an and-condition) on its table
 "$PY" "$H" and_rules "$WORK" || fail "and-rules sheet"
 "$PY" "$H" strip_and "$WORK/and_rules.csv" "$WORK/and_stripped.csv" || fail "stripped sheet"
 for s in and_rules and_stripped; do
@@ -112,16 +162,15 @@ for s in and_rules and_stripped; do
 done
 expect_exit 0 "the and-conditions fire and restrict" -- "$PY" "$H" fired "$WORK/and_rules.csv" "$WORK/x_and_rules.csv" \
     "$WORK/x_and_stripped.csv"
-expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email \
-    --exclude Company --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 \
-    --interactions 5 --emit-rules "$WORK/points.csv" -o "$WORK/mi.json" "$WORK/train.csv"
 "$PY" -c 'import csv, sys; sys.exit(not any(r["and column"] for r in csv.DictReader(open(sys.argv[1]))))' \
     "$WORK/points.csv" && ok || fail "the points sheet has no and-condition"
 for s in and_rules points; do
+    t="lead's table" input="$WORK/score.csv"
+    [ $s = and_rules ] || { t=pbinned; input="$WORK/pbinned.csv"; }
     expect_exit 0 "C rule scores, $s" -- "$SCORE" -q --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
-        -o "$WORK/c_$s.csv" "$WORK/score.csv"
+        -o "$WORK/c_$s.csv" "$input"
     expect_exit 0 "emit rules, $s" -- "$SCORE" --rules "$WORK/$s.csv" --as-of 2026-11-20 --id "Lead ID" \
-        --emit-sql sqlite --table "lead's table" -o "$WORK/$s.sql"
+        --emit-sql sqlite --table "$t" -o "$WORK/$s.sql"
     { printf '.headers on\n.mode csv\n'; cat "$WORK/$s.sql"; } >"$WORK/run_$s.sql"
     expect_exit 0 "sqlite3, $s" -- sqlite3 -bail "$WORK/db.sqlite" ".read $WORK/run_$s.sql"
     cp "$WORK/out" "$WORK/s_$s.csv"

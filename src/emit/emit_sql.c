@@ -1315,12 +1315,13 @@ static void rules_r5(const struct ctx *c, size_t n_ids)
 }
 
 /* r6: pos_k and neg_k, the positive and negative cents of dimension k.
- * DuckDB sums in BIGINT from the start: a sum of INTEGER columns stays
- * INTEGER there and fails beyond 2^31 cents (21 million points). */
+ * PostgreSQL and DuckDB sum in BIGINT from the start: a sum of INTEGER
+ * columns stays INTEGER there and fails beyond 2^31 cents (21 million
+ * points); SQLite's integers are 64-bit anyway. */
 static void rules_r6(const struct ctx *c, size_t n_ids)
 {
     static const char *const sign[] = {"pos", "neg"};
-    const char *zero = c->d == LSC_SQL_DUCKDB ? "CAST(0 AS BIGINT)" : "0";
+    const char *zero = c->d != LSC_SQL_SQLITE ? "CAST(0 AS BIGINT)" : "0";
     FILE *fp = c->fp;
     struct lsc_rule_info ru;
     struct lsc_rules_dim_info di;

@@ -141,6 +141,17 @@ for s in and_rules points; do
     expect_exit 0 "rule scores equal the C engine's, $s" -- "$PY" "$H" rules "$WORK/c_$s.csv" "$WORK/pg_$s.csv"
     cat "$WORK/out"
 done
+# a dimension beyond 2^31 cents: the sums start as BIGINT (an INTEGER sum
+# once failed with "integer out of range")
+printf 'id,dimension,column,operator,value,points\nB1,fit,Industry,is present,,20000000\nB2,fit,Seniority,is present,,20000000\n' \
+    >"$WORK/big_rules.csv"
+expect_exit 0 "C rule scores, 40 million points" -- "$SCORE" -q --rules "$WORK/big_rules.csv" --id "Lead ID" \
+    -o "$WORK/c_big.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules, 40 million points" -- "$SCORE" --rules "$WORK/big_rules.csv" --id "Lead ID" --as-of 2026-11-20 \
+    --emit-sql postgres --table "lead's table" -o "$WORK/p_big.sql"
+pg_run big
+expect_exit 0 "rule scores equal the C engine's, 40 million points" -- "$PY" "$H" rules "$WORK/c_big.csv" "$WORK/pg_big.csv"
+grep -q ",40000000," "$WORK/pg_big.csv" && ok || fail "no lead with 40 million points"
 
 # Hostile values (issue 12.6): levels and a column name with backslashes before
 # quotes, statements, comment markers, dollar quotes and newlines, in a table

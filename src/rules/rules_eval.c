@@ -132,10 +132,7 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
         struct rule *ru = &r->rules[k];
         if (is_account_op(ru->op)) {
             ru->col = r->account_col;
-            continue;
-        }
-        ru->col = header_find(nfields, header, header_lens, ru->column);
-        if (ru->col == NO_COL) {
+        } else if ((ru->col = header_find(nfields, header, header_lens, ru->column)) == NO_COL) {
             snprintf(what, sizeof what, "rule %s", ru->id);
             st = unknown_column(r->file, ru->line, r->fieldno[C_COLUMN], what, ru->column, nfields,
                                 header, header_lens, err);

@@ -168,6 +168,11 @@ expect_exit 0 "and-conditions" -- "$SCORE" --rules and.csv -o and_s.csv and_lead
 import csv, sys
 s = [float(r["rule_score"]) for r in csv.DictReader(open("and_s.csv"))]
 sys.exit(0 if s == [18, 10, 0, 3] else 1)' && ok || fail "and-condition scores: $(cut -d, -f2 and_s.csv | tr '\n' ' ')"
+# an account rule's and-condition reads its own column
+printf 'id,dimension,column,operator,value,points,and column,and operator,and value\nK1,fit,Company,account has at least,2,7,Seniority,equals,VP\n' >acc.csv
+printf 'Lead ID,Company,Seniority\na,Acme,VP\nb,Acme,Manager\nc,Solo,VP\n' >acc_leads.csv
+expect_exit 0 "account rule with an and-condition" -- "$SCORE" --rules acc.csv -o acc_s.csv acc_leads.csv
+[ "$(cut -d, -f1 acc_s.csv | tr '\n' ' ')" = "rule_score 7 0 0 " ] && ok || fail "account and-rule: $(cut -d, -f1 acc_s.csv | tr '\n' ' ')"
 printf 'id,dimension,column,operator,value,points,and column,and operator,and value\nB1,fit,Seniority,equals,VP,1,,equals,Yes\n' >bad1.csv
 expect_exit 1 "and-operator without and-column" -- "$SCORE" --rules bad1.csv -o x.csv and_leads.csv
 expect_in err "bad1.csv:2:" "names the line"

@@ -1,7 +1,10 @@
 /* bins - lookups of binned columns (model_def.h). */
 #include "model_def.h"
 
+#include <stdio.h>
+
 #include "alloc.h"
+#include "util.h"
 
 size_t lsc_bin_of(const double *cuts, size_t n, double x)
 {
@@ -86,4 +89,24 @@ size_t lsc_pair_first_level(const struct lsc_pair *pr, int s, size_t k)
         if (pr->group[s][v] == k)
             return v;
     return SIZE_MAX;
+}
+
+/* "<1", "1-3", ">=8" or "missing" for level v of binned column c. */
+void lsc_bin_label(const struct lsc_column_enc *c, size_t v, char *buf, size_t size)
+{
+    char a[32], b[32];
+    if (v > c->n_cuts) {
+        snprintf(buf, size, "missing");
+        return;
+    }
+    if (v > 0)
+        lsc_format_shortest(c->cuts[v - 1], a, sizeof a);
+    if (v < c->n_cuts)
+        lsc_format_shortest(c->cuts[v], b, sizeof b);
+    if (v == 0)
+        snprintf(buf, size, "<%s", b);
+    else if (v == c->n_cuts)
+        snprintf(buf, size, ">=%s", a);
+    else
+        snprintf(buf, size, "%s-%s", a, b);
 }

@@ -270,6 +270,10 @@ static inline int lsc_pair_step(const struct lsc_pair *pr, int s, size_t k)
  * or n_cuts + 1 for missing; categorical: its level); SIZE_MAX if none. */
 size_t lsc_pair_first_level(const struct lsc_pair *pr, int s, size_t k);
 
+/* "<1", "1-3" (from 1 up to 3), ">=8" or "missing": level v of binned
+ * column c as people read it. */
+void lsc_bin_label(const struct lsc_column_enc *c, size_t v, char *buf, size_t size);
+
 void lsc_pairs_free(struct lsc_model *m);
 
 #endif

@@ -62,6 +62,18 @@ static void shown_value(const struct lsc_scorer *s, const struct lsc_scored_row 
         *len = 60;
 }
 
+/* " (5-8)": the bin of a binned column's value, after the value. */
+static void binned_label(const struct lsc_column_enc *c, const char *v, size_t len, char *buf,
+                         size_t size)
+{
+    double x = NAN;
+    char label[64];
+    if (strcmp(v, LSC_LEVEL_MISSING) != 0 && !lsc_parse_number(v, len, &x))
+        return;
+    lsc_bin_label(c, lsc_binned_level(c, x), label, sizeof label);
+    snprintf(buf, size, " (%s)", label);
+}
+
 /* The n strongest contributions of one sign as "Column=value:+1.23;..."
  * Contributions are beta . (x - x0) per column, x0 being the training mean
  * for numerics (0 after standardisation) and the reference level for
@@ -92,9 +104,13 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
         if (j < m->n_columns) {
             const char *v;
             size_t len;
+            char bin[80] = "";
             shown_value(s, row, j, &v, &len);
-            w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s=%.*s:%+.17g" : "%s%s=%.*s:%+.2f",
-                         r ? ";" : "", m->columns[j].name, (int)len, v, contrib[j]);
+            if (m->columns[j].type == LSC_COL_BINNED)
+                binned_label(&m->columns[j], v, len, bin, sizeof bin);
+            w = snprintf(buf + used, sizeof buf - used,
+                         exact ? "%s%s=%.*s%s:%+.17g" : "%s%s=%.*s%s:%+.2f", r ? ";" : "",
+                         m->columns[j].name, (int)len, v, bin, contrib[j]);
         } else {
             /* an interaction: "A & B=a & b" */
             const struct lsc_pair *pr = &m->pairs[j - m->n_columns];

@@ -27,26 +27,6 @@ static void put(FILE *fp, const char *s)
     lsc_xml_put(fp, s, strlen(s), XML_HTML);
 }
 
-/* "<1", "1-3", ">=8" or "missing" for level v of binned column c. */
-static void bin_label(const struct lsc_column_enc *c, size_t v, char *buf, size_t size)
-{
-    char a[32], b[32];
-    if (v > c->n_cuts) {
-        snprintf(buf, size, "missing");
-        return;
-    }
-    if (v > 0)
-        lsc_format_shortest(c->cuts[v - 1], a, sizeof a);
-    if (v < c->n_cuts)
-        lsc_format_shortest(c->cuts[v], b, sizeof b);
-    if (v == 0)
-        snprintf(buf, size, "<%s", b);
-    else if (v == c->n_cuts)
-        snprintf(buf, size, ">=%s", a);
-    else
-        snprintf(buf, size, "%s-%s", a, b);
-}
-
 static void shape_chart(FILE *fp, const struct lsc_model *m, const struct lsc_column_enc *c)
 {
     size_t nb = c->n_cuts + 1 + (c->missing_feature != LSC_NO_FEATURE), total = c->missing_count;
@@ -77,7 +57,7 @@ static void shape_chart(FILE *fp, const struct lsc_model *m, const struct lsc_co
     for (size_t v = 0; v < nb; v++) {
         double x = 50.0 + 56.0 * (double)v, y = base - fmax(pts[v], 0.0) * scale;
         size_t count = v > c->n_cuts ? c->missing_count : c->bin_count[v];
-        bin_label(c, v, label, sizeof label);
+        lsc_bin_label(c, v, label, sizeof label);
         fprintf(fp, "<g class=\"bin\" data-points=\"%.17g\" data-count=\"%zu\">"
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"40\" height=\"%.1f\" fill=\"%s\"/>",
                 pts[v], count, x, y, fabs(pts[v]) * scale, pts[v] >= 0 ? "#2a9d5c" : "#d9730d");
@@ -110,8 +90,8 @@ static void group_label(const struct lsc_model *m, const struct lsc_pair *pr, in
         return;
     }
     char a[40], b[40];
-    bin_label(c, first, a, sizeof a);
-    bin_label(c, last, b, sizeof b);
+    lsc_bin_label(c, first, a, sizeof a);
+    lsc_bin_label(c, last, b, sizeof b);
     if (first == last || first == SIZE_MAX)
         snprintf(buf, size, "%s", first == SIZE_MAX ? "-" : a);
     else

@@ -1269,6 +1269,18 @@ static enum lsc_status model_json(struct an *A, json_t *m, struct lsc_error *err
 
 /* The "rules" member: source and name, discrimination of the total (score
  * set s) and of each dimension (the sets after it), mean score, settings. */
+/* Does a rule of the sheet add to dimension name? (Yes when the sheet is
+ * not known.) */
+static int dim_has_rules(const struct compare_sheet *sh, const char *name)
+{
+    if (sh == NULL)
+        return 1;
+    for (size_t k = 0; k < sh->n_rules; k++)
+        if (sh->rules[k].dimension != NULL && strcmp(sh->rules[k].dimension, name) == 0)
+            return 1;
+    return 0;
+}
+
 static enum lsc_status rules_json(struct an *A, json_t *rules, size_t s, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -1294,6 +1306,8 @@ static enum lsc_status rules_json(struct an *A, json_t *rules, size_t s, struct 
     jset(&A->b, rules, "tier_warm", jreal(g->rule_tier_warm));
     json_t *dims = jset(&A->b, rules, "dimensions", json_array());
     for (size_t k = 0; k < g->n_dims; k++, s++) {
+        if (!dim_has_rules(g->sheet, g->dims[k]))
+            continue; /* fit or engagement in a sheet that does not use it */
         json_t *d = jpush(&A->b, dims, json_object());
         jset(&A->b, d, "dimension", jstr(g->dims[k]));
         discrimination(A, &A->sets[s], s, d, err, &st);

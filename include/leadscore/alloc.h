@@ -1,8 +1,12 @@
 /* leadscore/alloc.h - the allocation hook.
  *
- * Every allocation the library makes (and jansson's and libcsv's, which it
- * routes here) goes through these functions, so a test can fail the Nth
- * allocation. This is the one piece of process-wide state: set it before
+ * Every allocation the library makes (and jansson's, libcsv's and the
+ * state of GSL's random number generator, which it routes here) goes
+ * through these functions, so a test can fail the Nth allocation. (GSL's
+ * error handler is switched off by the programs; a program embedding the
+ * library should call gsl_set_error_handler_off() too, as the library
+ * checks every GSL status itself.) Work buffers inside OpenBLAS are
+ * OpenBLAS's own. This is the one piece of process-wide state: set it before
  * any other call, from one thread. The functions must be thread-safe: large
  * inputs are loaded and fitted on several threads at once.
  */

@@ -13,12 +13,16 @@ enum lsc_status lsc_split_strata_init(struct split_strata *s, const double *y, c
                                       size_t n, unsigned long seed, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    gsl_rng *rng = NULL;
+    /* GSL's generator with its state from the library's allocator (the
+     * allocation hook sees it, as every other allocation): gsl_rng_alloc
+     * would call malloc itself. gsl_rng is a public struct of the type and
+     * its state; gsl_rng_set seeds the state through the type. */
+    gsl_rng gen = {gsl_rng_mt19937, NULL}, *rng = &gen;
     memset(s, 0, sizeof *s);
     s->cls[0] = lsc_malloc((n ? n : 1) * sizeof *s->cls[0]);
     s->cls[1] = lsc_malloc((n ? n : 1) * sizeof *s->cls[1]);
-    rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (s->cls[0] == NULL || s->cls[1] == NULL || rng == NULL) {
+    gen.state = lsc_calloc(1, gsl_rng_mt19937->size);
+    if (s->cls[0] == NULL || s->cls[1] == NULL || gen.state == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -30,8 +34,7 @@ enum lsc_status lsc_split_strata_init(struct split_strata *s, const double *y, c
     for (int k = 0; k < 2; k++)
         gsl_ran_shuffle(rng, s->cls[k], s->cnt[k], sizeof(size_t));
 cleanup:
-    if (rng != NULL)
-        gsl_rng_free(rng);
+    lsc_free(gen.state);
     return st;
 }
 

@@ -12,6 +12,9 @@
 #include "progress.h"
 #include "signals.h"
 
+/* --interactions when --bins is given without it */
+#define LSC_DEFAULT_INTERACTIONS 10
+
 #ifndef LEADSCORE_VERSION
 #define LEADSCORE_VERSION "0.0.0"
 #endif
@@ -113,9 +116,10 @@ static const char usage_text3[] =
     "                            and tier thresholds in points; score it with\n"
     "                            leadscore-score --rules FILE (needs --bins)\n"
     "      --points-pdo N        points that double the odds (default 20)\n"
-    "      --interactions K      add the K pairs of columns whose 2-D table of points\n"
-    "                            (up to 4 x 4 groups) best fits what the additive\n"
-    "                            model misses (EBM's FAST ranking; needs --bins)\n"
+    "      --interactions K      with --bins: add up to K pairs of columns (default\n"
+    "                            10; 0: none) whose 2-D table of points (up to 4 x 4\n"
+    "                            groups) best fits what the additive model misses\n"
+    "                            (EBM's FAST ranking), if significant (score test)\n"
     "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
@@ -425,7 +429,7 @@ struct train_cli {
     const char **na;
     size_t nna;
     const char *output;
-    int quiet, verbose, want_table, holdout_given, lambda_given;
+    int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
     struct lsc_model *like_model, *baseline;
     struct lsc_like *like;
     const char *like_path, *baseline_path;
@@ -552,7 +556,10 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
         if (st == LSC_OK && !(o->points_pdo > 0.0))
             return cli_usage_error("--points-pdo must be a number of points in (0, 1000]");
         break;
-    case OPT_INTERACTIONS: st = lsc_parse_size(arg, "--interactions", &o->interactions, err); break;
+    case OPT_INTERACTIONS:
+        t->interactions_given = 1;
+        st = lsc_parse_size(arg, "--interactions", &o->interactions, err);
+        break;
     case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     default: return cli_usage_error("invalid option");
@@ -589,6 +596,10 @@ static void set_lists(struct train_cli *t)
 static int check_options(struct train_cli *t, struct lsc_error *err)
 {
     struct stat sb;
+    /* a binned model looks for pairs unless told otherwise (the score test
+     * keeps only significant ones); --like keeps the old model's choice */
+    if (t->o.bins > 0 && !t->interactions_given && t->like == NULL)
+        t->o.interactions = LSC_DEFAULT_INTERACTIONS;
     if (t->o.split_date != NULL && t->holdout_given)
         return cli_usage_error("--holdout and --split-date are alternatives: the date split "
                                "decides the validation rows");

@@ -68,7 +68,9 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *rules,
 
 /* Writes the model's logistic regression as a PMML 4.4 document
  * (RegressionModel, normalizationMethod="logit"; the encoders as derived
- * fields). output is a path or "-"; force as above. LSC_ERR_USAGE for a
+ * fields; a binned column as a Discretize field of its bins' log-odds, an
+ * interaction as a MapValues table keyed by both sides' groups). output is
+ * a path or "-"; force as above. LSC_ERR_USAGE for a
  * model with derived features (they need the scoring date or the whole
  * batch, which PMML cannot express portably), LSC_ERR_IO,
  * LSC_ERR_EXISTS, LSC_ERR_NOMEM. */

@@ -15,6 +15,7 @@
  */
 #include "leadscore/emit.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,7 +79,7 @@ static void put_data_dictionary(FILE *fp, const struct lsc_model *m)
         const struct lsc_column_enc *c = &m->columns[j];
         fputs("    <DataField name=\"", fp);
         put_xml(fp, c->name);
-        if (c->type == LSC_COL_NUMERIC) {
+        if (lsc_col_is_numeric(c)) {
             fputs("\" optype=\"continuous\" dataType=\"double\">\n", fp);
         } else {
             fputs("\" optype=\"categorical\" dataType=\"string\">\n", fp);
@@ -165,15 +166,105 @@ static void put_categorical_transform(FILE *fp, const struct lsc_column_enc *c)
     fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
 }
 
+/* A binned column as a Discretize: each bin's value is its log-odds
+ * (group == NULL) or its interaction group (group[level]); a missing value
+ * takes the missing bin's, or the median's bin's. */
+static void put_binned_transform(FILE *fp, const struct lsc_model *m,
+                                 const struct lsc_column_enc *c, const size_t *group,
+                                 const char *suffix)
+{
+    size_t lv = lsc_binned_level(c, NAN);
+    double miss = group ? (double)group[lv]
+                        : (lv > c->n_cuts ? m->coef[c->missing_feature] : lsc_bin_effect(m, c, lv));
+    fputs("    <DerivedField name=\"", fp);
+    put_name(fp, c->name, suffix);
+    /* a group is a category (integer), a bin's log-odds a number */
+    const char *type = group ? "\" optype=\"categorical\" dataType=\"integer\""
+                             : "\" optype=\"continuous\" dataType=\"double\"";
+    fprintf(fp, "%s>\n      <Discretize field=\"", type);
+    put_xml(fp, c->name);
+    fprintf(fp, "\" mapMissingTo=\"%.17g\" dataType=\"%s\">\n", miss,
+            group ? "integer" : "double");
+    for (size_t b = 0; b <= c->n_cuts; b++) {
+        double v = group ? (double)group[b] : lsc_bin_effect(m, c, b);
+        fprintf(fp, "        <DiscretizeBin binValue=\"%.17g\"><Interval closure=\"closedOpen\"", v);
+        if (b > 0)
+            fprintf(fp, " leftMargin=\"%.17g\"", c->cuts[b - 1]);
+        if (b < c->n_cuts)
+            fprintf(fp, " rightMargin=\"%.17g\"", c->cuts[b]);
+        fputs("/></DiscretizeBin>\n", fp);
+    }
+    fputs("      </Discretize>\n    </DerivedField>\n", fp);
+}
+
+/* A categorical side of an interaction: the value's group, as the scorer
+ * maps values to levels (unseen: "(other)" or the reference). */
+static void put_group_map(FILE *fp, const struct lsc_column_enc *c, const size_t *group,
+                          const char *suffix)
+{
+    size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
+    size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
+    fputs("    <DerivedField name=\"", fp);
+    put_name(fp, c->name, suffix);
+    fprintf(fp, "\" optype=\"categorical\" dataType=\"integer\">\n"
+                "      <MapValues outputColumn=\"to\" dataType=\"integer\" defaultValue=\"%zu\" "
+                "mapMissingTo=\"%zu\">\n        <FieldColumnPair field=\"",
+            group[fallback], group[on_missing]);
+    put_xml(fp, c->name);
+    fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
+    for (size_t k = 0; k < c->n_levels; k++) {
+        if (k == c->other || k == c->missing)
+            continue;
+        fputs("          <row><from>", fp);
+        put_xml(fp, c->levels[k]);
+        fprintf(fp, "</from><to>%zu</to></row>\n", group[k]);
+    }
+    fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
+}
+
+/* An interaction: each side's group, then the cell's log-odds from a
+ * table keyed by both groups. */
+static void put_pair_transform(FILE *fp, const struct lsc_model *m, const struct lsc_pair *pr)
+{
+    char suffix[2][48];
+    size_t k = (size_t)(pr - m->pairs) + 1;
+    for (int s = 0; s < 2; s++) {
+        const struct lsc_column_enc *c = &m->columns[pr->col[s]];
+        snprintf(suffix[s], sizeof suffix[s], " (interaction %zu group)", k);
+        if (c->type == LSC_COL_BINNED)
+            put_binned_transform(fp, m, c, pr->group[s], suffix[s]);
+        else
+            put_group_map(fp, c, pr->group[s], suffix[s]);
+    }
+    fprintf(fp, "    <DerivedField name=\"interaction %zu (points)\" optype=\"continuous\" "
+                "dataType=\"double\">\n      <MapValues outputColumn=\"to\" dataType=\"double\">\n",
+            k);
+    for (int s = 0; s < 2; s++) {
+        fputs("        <FieldColumnPair field=\"", fp);
+        put_name(fp, m->columns[pr->col[s]].name, suffix[s]);
+        fprintf(fp, "\" column=\"%s\"/>\n", s ? "b" : "a");
+    }
+    fputs("        <InlineTable>\n", fp);
+    for (size_t a = 0; a < pr->n_groups[0]; a++)
+        for (size_t b = 0; b < pr->n_groups[1]; b++)
+            fprintf(fp, "          <row><a>%zu</a><b>%zu</b><to>%.17g</to></row>\n", a, b,
+                    lsc_pair_effect(m, pr, a, b));
+    fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
+}
+
 static void put_transformations(FILE *fp, const struct lsc_model *m)
 {
     fputs("  <TransformationDictionary>\n", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
         if (m->columns[j].type == LSC_COL_NUMERIC)
             put_numeric_transform(fp, &m->columns[j]);
+        else if (m->columns[j].type == LSC_COL_BINNED)
+            put_binned_transform(fp, m, &m->columns[j], NULL, " (points)");
         else
             put_categorical_transform(fp, &m->columns[j]);
     }
+    for (size_t k = 0; k < m->n_pairs; k++)
+        put_pair_transform(fp, m, &m->pairs[k]);
     fputs("  </TransformationDictionary>\n", fp);
 }
 
@@ -189,7 +280,7 @@ static void put_mining_schema(FILE *fp, const struct lsc_model *m)
         put_xml(fp, m->columns[j].name);
         /* an unseen level is scored as (other) / the reference level; text in
          * a numeric column makes the row invalid, as the scorer rejects it */
-        fputs(m->columns[j].type == LSC_COL_NUMERIC
+        fputs(lsc_col_is_numeric(&m->columns[j])
                   ? "\" usageType=\"active\" invalidValueTreatment=\"returnInvalid\"/>\n"
                   : "\" usageType=\"active\" invalidValueTreatment=\"asIs\"/>\n",
               fp);
@@ -252,6 +343,12 @@ static void put_regression_tables(FILE *fp, const struct lsc_model *m)
             }
             continue;
         }
+        if (c->type == LSC_COL_BINNED) {
+            fputs("      <NumericPredictor name=\"", fp);
+            put_name(fp, c->name, " (points)");
+            fputs("\" exponent=\"1\" coefficient=\"1\"/>\n", fp);
+            continue;
+        }
         for (size_t k = 0; k < c->n_levels; k++) {
             if (c->level_feature[k] == LSC_NO_FEATURE)
                 continue;
@@ -262,6 +359,10 @@ static void put_regression_tables(FILE *fp, const struct lsc_model *m)
             fprintf(fp, "\" coefficient=\"%.17g\"/>\n", level_coef(m, c, k));
         }
     }
+    for (size_t k = 0; k < m->n_pairs; k++)
+        fprintf(fp, "      <NumericPredictor name=\"interaction %zu (points)\" exponent=\"1\" "
+                    "coefficient=\"1\"/>\n",
+                k + 1);
     fputs("    </RegressionTable>\n"
           "    <RegressionTable intercept=\"0\" targetCategory=\"0\"/>\n"
           "  </RegressionModel>\n</PMML>\n",
@@ -284,10 +385,6 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
     enum lsc_status st = LSC_OK;
     struct outfile out;
     memset(&out, 0, sizeof out);
-    if (lsc_model_first_binned(m) != SIZE_MAX)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--emit-pmml: binned models (--bins) are not written as PMML yet; "
-                             "use --emit-sql or the points sheet (leadscore-train --emit-rules)");
     /* "days since" needs the scoring day and an account count the whole
      * batch: PMML has neither (a frozen as-of date would give scores that
      * drift from leadscore-score's day by day) */

@@ -15,6 +15,32 @@ if command -v xmllint >/dev/null 2>&1; then
 fi
 expect_exit 0 "PMML probabilities equal the C scorer's" -- "$PY" "$SRC/tests/cli/pmml_eval.py" "$WORK/m.pmml" "$WORK/train.csv" "$WORK/c.csv"
 cat "$WORK/out"
+# binned models (--bins), with and without interactions: each bin a
+# Discretize, each interaction a table keyed by both sides' groups; rows at,
+# just below and above every cut, missing values and text (rejected by both)
+"$PY" "$H" planted "$WORK" || fail "planted leads"
+expect_exit 0 "train binned" -- "$TRAIN" -q --target Converted --id "Lead ID" --exclude Email --exclude Company \
+    --exclude "Last Activity Date" --exclude "Created Date" --na-values Select --bins 10 --interactions 0 \
+    -o "$WORK/mb.json" "$WORK/train.csv"
+expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+    --na-values Select --exclude "Last Activity Date" --exclude Company --bins 8 --interactions 4 \
+    -o "$WORK/mp.json" "$WORK/planted.csv"
+"$PY" -c 'import json, sys; sys.exit(len(json.load(open(sys.argv[1])).get("interactions", [])) < 2)' \
+    "$WORK/mp.json" && ok || fail "fewer than two interactions"
+"$PY" "$H" binned "$WORK/score.csv" "$WORK/binned" "$WORK/mb.json" || fail "binned test data"
+"$PY" "$H" binned "$WORK/planted.csv" "$WORK/pbinned" "$WORK/mp.json" || fail "planted test data"
+for b in mb mp; do
+    t=pbinned
+    [ $b != mb ] || t=binned
+    expect_exit 3 "C scores, $b" -- "$SCORE" -q -m "$WORK/$b.json" --precision 17 -o "$WORK/c_$b.csv" "$WORK/$t.csv"
+    expect_exit 0 "emit pmml, $b" -- "$SCORE" -m "$WORK/$b.json" --emit-pmml -o "$WORK/$b.pmml"
+    expect_in "$WORK/$b.pmml" '<Discretize' "bins as Discretize"
+    expect_exit 0 "PMML of $b equals the C scorer" -- "$PY" "$SRC/tests/cli/pmml_eval.py" "$WORK/$b.pmml" \
+        "$WORK/$t.csv" "$WORK/c_$b.csv" 1e-12
+    cat "$WORK/out"
+done
+expect_in "$WORK/mp.pmml" 'interaction 1 (points)' "interaction table"
+
 # never overwrite without --force; usage errors
 expect_exit 1 "existing output" -- "$SCORE" -m "$WORK/m.json" --emit-pmml -o "$WORK/m.pmml"
 expect_exit 0 "--force" -- "$SCORE" -m "$WORK/m.json" --emit-pmml -f -o "$WORK/m.pmml"

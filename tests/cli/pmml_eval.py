@@ -1,12 +1,15 @@
 """A small PMML 4.4 evaluator for what --emit-pmml writes (tests/cli/pmml.sh):
 DataDictionary missing values, DerivedFields built from FieldRef (with
 mapMissingTo), Constant, Apply (+ - * / min max floor if isMissing
-greaterOrEqual) and MapValues, a RegressionModel with normalizationMethod
-"logit", and the Output fields. It recomputes the probability, score and
+greaterOrEqual), MapValues (one or more keys; numeric outputs as
+numbers) and Discretize (closedOpen intervals), a RegressionModel with
+normalizationMethod "logit", and the Output fields. A value that is not a
+number in a continuous field makes the row invalid (None), as the
+MiningSchema's returnInvalid says. It recomputes the probability, score and
 tier of every lead of a CSV file and compares them with the C scorer's
 (--precision 17): probabilities to 1e-9, scores and tiers equal.
 
-usage: pmml_eval.py MODEL.pmml LEADS.csv C_SCORES.csv
+usage: pmml_eval.py MODEL.pmml LEADS.csv C_SCORES.csv [TOLERANCE]
 """
 import csv
 import math
@@ -47,13 +50,28 @@ class Model:
                 return float(e.get("mapMissingTo"))
             return v
         if t == "MapValues":
-            v = env.get(e.find(NS + "FieldColumnPair").get("field"))
-            if v is None:
-                return e.get("mapMissingTo")
+            num = e.get("dataType") in ("double", "integer")
+            conv = (lambda x: None if x is None else float(x)) if num else (lambda x: x)
+            keys = [(p.get("field"), p.get("column")) for p in e.findall(NS + "FieldColumnPair")]
+            vals = [env.get(f) for f, _ in keys]
+            if any(v is None for v in vals):
+                return conv(e.get("mapMissingTo"))
             for row in e.find(NS + "InlineTable"):
-                if row.find(NS + "from").text == v:
-                    return row.find(NS + "to").text
-            return e.get("defaultValue")
+                cells = [row.find(NS + c).text for _, c in keys]
+                if all(c == v if isinstance(v, str) else float(c) == v for c, v in zip(cells, vals)):
+                    return conv(row.find(NS + e.get("outputColumn")).text)
+            return conv(e.get("defaultValue"))
+        if t == "Discretize":
+            v = env.get(e.get("field"))
+            if v is None:
+                return float(e.get("mapMissingTo"))
+            for b in e.findall(NS + "DiscretizeBin"):
+                i = b.find(NS + "Interval")
+                assert i.get("closure") == "closedOpen"
+                lo, hi = i.get("leftMargin"), i.get("rightMargin")
+                if (lo is None or v >= float(lo)) and (hi is None or v < float(hi)):
+                    return float(b.get("binValue"))
+            return None
         assert t == "Apply", t
         f = e.get("function")
         args = list(e)
@@ -77,8 +95,21 @@ class Model:
             v = row[name].strip(" \t")
             if v == "" or v in missing:
                 env[name] = None
+            elif optype == "continuous":
+                # numbers as leadscore reads them: plain decimals (digits,
+                # sign, point, exponent) under 64 characters, finite; a PMML
+                # consumer may accept more (70 digits, "inf"), which the
+                # scorer rejects
+                if not 0 < len(v) < 64 or any(ch not in "0123456789.+-eE" for ch in v):
+                    return None
+                try:
+                    env[name] = float(v)
+                except ValueError:
+                    return None  # invalid: the scorer rejects the row too
+                if math.isinf(env[name]) or math.isnan(env[name]):
+                    return None
             else:
-                env[name] = float(v) if optype == "continuous" else v
+                env[name] = v
         for name, e in self.derived:
             env[name] = self.expr(e, env)
         y = float(self.table.get("intercept"))
@@ -98,17 +129,23 @@ class Model:
         return out
 
 
-def main(pmml, leads, scores):
+def main(pmml, leads, scores, tol="1e-9"):
+    tol = float(tol)
     m = Model(pmml)
     c = {r["Lead ID"]: r for r in csv.DictReader(open(scores, newline="", encoding="utf-8"))}
     n, bad, worst = 0, 0, 0.0
     for row in csv.DictReader(open(leads, newline="", encoding="utf-8")):
         r = c[row["Lead ID"]]
         o = m.score(row)
+        n += 1
+        if o is None or r["probability"] == "":
+            if not (o is None and r["probability"] == ""):
+                bad += 1
+                print(f"{row['Lead ID']}: PMML {o} vs C {r['probability']!r} (one rejects)")
+            continue
         d = abs(o["probability"] - float(r["probability"]))
         worst = max(worst, d)
-        n += 1
-        if d > 1e-9 or int(o["score"]) != int(r["score"]) or o["tier"] != r["tier"]:
+        if d > tol or int(o["score"]) != int(r["score"]) or o["tier"] != r["tier"]:
             bad += 1
             if bad <= 5:
                 print(f"{row['Lead ID']}: PMML {o} vs C {r['probability']},{r['score']},{r['tier']}")
@@ -117,4 +154,4 @@ def main(pmml, leads, scores):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    sys.exit(main(*sys.argv[1:5]))

@@ -221,8 +221,8 @@ expect_exit 2 "--emit-rules onto the training data" -- "$TRAIN" "${X[@]}" --bins
 expect_in err "an output may not replace an input" "message"
 expect_exit 0 "SQL of a binned model (tests/cli/sql_*.sh run it)" -- "$SCORE" -m m.json --emit-sql postgres --table leads -o q.sql
 expect_in q.sql "t2b AS MATERIALIZED" "the bins' step"
-expect_exit 2 "PMML of a binned model" -- "$SCORE" -m m.json --emit-pmml -o q.pmml
-expect_in err "binned models (--bins) are not written as PMML yet" "message"
+expect_exit 0 "PMML of a binned model" -- "$SCORE" -m m.json --emit-pmml -o q.pmml
+expect_in q.pmml '<Discretize' "bins in PMML"
 
 # a model file whose interaction groups do not fit its columns is refused
 "$PY" -c '

@@ -137,20 +137,34 @@ static void put_numeric_transform(FILE *fp, const struct lsc_column_enc *c)
     }
 }
 
-/* A categorical column's derived field: the value mapped to a training
- * level, the fallback or the missing level. */
-static void put_categorical_transform(FILE *fp, const struct lsc_column_enc *c)
+/* Level k of c as a map's output: its name, or its group (group != NULL). */
+static void put_to(FILE *fp, const struct lsc_column_enc *c, const size_t *group, size_t k)
+{
+    if (group != NULL)
+        fprintf(fp, "%zu", group[k]);
+    else
+        put_xml(fp, c->levels[k]);
+}
+
+/* A categorical column's derived field: the value mapped to its training
+ * level (group NULL: the level's name) or to the level's interaction
+ * group; an unseen value to the fallback ("(other)" or the reference), a
+ * missing one to "(missing)" or the fallback. */
+static void put_level_map(FILE *fp, const struct lsc_column_enc *c, const size_t *group,
+                          const char *suffix)
 {
     size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
     size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
+    const char *type = group != NULL ? "integer" : "string";
     fputs("    <DerivedField name=\"", fp);
-    put_name(fp, c->name, " (level)");
-    fputs("\" optype=\"categorical\" dataType=\"string\">\n"
-          "      <MapValues outputColumn=\"to\" dataType=\"string\" defaultValue=\"",
-          fp);
-    put_xml(fp, c->levels[fallback]);
+    put_name(fp, c->name, suffix);
+    fprintf(fp,
+            "\" optype=\"categorical\" dataType=\"%s\">\n"
+            "      <MapValues outputColumn=\"to\" dataType=\"%s\" defaultValue=\"",
+            type, type);
+    put_to(fp, c, group, fallback);
     fputs("\" mapMissingTo=\"", fp);
-    put_xml(fp, c->levels[on_missing]);
+    put_to(fp, c, group, on_missing);
     fputs("\">\n        <FieldColumnPair field=\"", fp);
     put_xml(fp, c->name);
     fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
@@ -160,7 +174,7 @@ static void put_categorical_transform(FILE *fp, const struct lsc_column_enc *c)
         fputs("          <row><from>", fp);
         put_xml(fp, c->levels[k]);
         fputs("</from><to>", fp);
-        put_xml(fp, c->levels[k]);
+        put_to(fp, c, group, k);
         fputs("</to></row>\n", fp);
     }
     fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
@@ -197,31 +211,6 @@ static void put_binned_transform(FILE *fp, const struct lsc_model *m,
     fputs("      </Discretize>\n    </DerivedField>\n", fp);
 }
 
-/* A categorical side of an interaction: the value's group, as the scorer
- * maps values to levels (unseen: "(other)" or the reference). */
-static void put_group_map(FILE *fp, const struct lsc_column_enc *c, const size_t *group,
-                          const char *suffix)
-{
-    size_t fallback = c->other != SIZE_MAX ? c->other : c->reference;
-    size_t on_missing = c->missing != SIZE_MAX ? c->missing : fallback;
-    fputs("    <DerivedField name=\"", fp);
-    put_name(fp, c->name, suffix);
-    fprintf(fp, "\" optype=\"categorical\" dataType=\"integer\">\n"
-                "      <MapValues outputColumn=\"to\" dataType=\"integer\" defaultValue=\"%zu\" "
-                "mapMissingTo=\"%zu\">\n        <FieldColumnPair field=\"",
-            group[fallback], group[on_missing]);
-    put_xml(fp, c->name);
-    fputs("\" column=\"from\"/>\n        <InlineTable>\n", fp);
-    for (size_t k = 0; k < c->n_levels; k++) {
-        if (k == c->other || k == c->missing)
-            continue;
-        fputs("          <row><from>", fp);
-        put_xml(fp, c->levels[k]);
-        fprintf(fp, "</from><to>%zu</to></row>\n", group[k]);
-    }
-    fputs("        </InlineTable>\n      </MapValues>\n    </DerivedField>\n", fp);
-}
-
 /* An interaction: each side's group, then the cell's log-odds from a
  * table keyed by both groups. */
 static void put_pair_transform(FILE *fp, const struct lsc_model *m, const struct lsc_pair *pr)
@@ -234,7 +223,7 @@ static void put_pair_transform(FILE *fp, const struct lsc_model *m, const struct
         if (c->type == LSC_COL_BINNED)
             put_binned_transform(fp, m, c, pr->group[s], suffix[s]);
         else
-            put_group_map(fp, c, pr->group[s], suffix[s]);
+            put_level_map(fp, c, pr->group[s], suffix[s]);
     }
     fprintf(fp, "    <DerivedField name=\"interaction %zu (points)\" optype=\"continuous\" "
                 "dataType=\"double\">\n      <MapValues outputColumn=\"to\" dataType=\"double\">\n",
@@ -261,7 +250,7 @@ static void put_transformations(FILE *fp, const struct lsc_model *m)
         else if (m->columns[j].type == LSC_COL_BINNED)
             put_binned_transform(fp, m, &m->columns[j], NULL, " (points)");
         else
-            put_categorical_transform(fp, &m->columns[j]);
+            put_level_map(fp, &m->columns[j], NULL, " (level)");
     }
     for (size_t k = 0; k < m->n_pairs; k++)
         put_pair_transform(fp, m, &m->pairs[k]);

@@ -3,31 +3,6 @@
 # scorer equals the design, the points sheet ranks held-out leads like the
 # model (Spearman >= 0.999, AUC within 0.001, >= 99 % the same qualified
 # leads), a planted interaction is found, and-conditions in sheets, and the
-# the training report: a shape chart per binned column whose bars carry the
-# model's bin effects in points, a heat map per interaction
-expect_exit 0 "report of a binned model" -- "$TRAIN" -q "${X[@]}" --bins 10 --interactions 3 \
-    -o rep.json --report rep.html train.csv
-"$PY" - <<'PYEOF' && ok || fail "the report's shapes do not match the model"
-import json, math, sys, xml.etree.ElementTree as ET
-S = "{http://www.w3.org/2000/svg}"
-root = ET.parse("rep.html").getroot()
-svgs = [e for e in root.iter(S + "svg")]
-shapes = [e for e in svgs if e.get("data-chart") == "shape"]
-heat = [e for e in svgs if e.get("data-chart") == "interaction"]
-m = json.load(open("rep.json"))
-coef = [f["estimate"] for f in m["features"]]
-binned = [c for c in m["columns"] if c["type"] == "binned"]
-bad = []
-if len(shapes) != len(binned): bad.append("%d shape charts, %d binned columns" % (len(shapes), len(binned)))
-if len(heat) != len(m["interactions"]): bad.append("%d heat maps" % len(heat))
-for svg, c in zip(shapes, binned):
-    pts = [float(g.get("data-points")) for g in svg.iter(S + "g") if g.get("class") == "bin"]
-    want = [20 / math.log(2) * sum(coef[f] for f in c["bin_features"][:b]) for b in range(len(c["cuts"]) + 1)]
-    if any(abs(a - b) > 1e-9 for a, b in zip(pts, want)): bad.append("bars of " + c["name"])
-for b in bad: print(b, file=sys.stderr)
-sys.exit(1 if bad else 0)
-PYEOF
-
 # refusals.
 . "$(dirname "$0")/common.bash"
 S="$SRC/datasets"

@@ -7,7 +7,8 @@ normalizationMethod "logit", and the Output fields. A value that is not a
 number in a continuous field makes the row invalid (None), as the
 MiningSchema's returnInvalid says. It recomputes the probability, score and
 tier of every lead of a CSV file and compares them with the C scorer's
-(--precision 17): probabilities to 1e-9, scores and tiers equal.
+(--precision 17; its first column, the id, pairs the rows): probabilities
+to 1e-9 (or TOLERANCE), scores and tiers equal.
 
 usage: pmml_eval.py MODEL.pmml LEADS.csv C_SCORES.csv [TOLERANCE]
 """
@@ -132,25 +133,31 @@ class Model:
 def main(pmml, leads, scores, tol="1e-9"):
     tol = float(tol)
     m = Model(pmml)
-    c = {r["Lead ID"]: r for r in csv.DictReader(open(scores, newline="", encoding="utf-8"))}
-    n, bad, worst = 0, 0, 0.0
+    f = csv.DictReader(open(scores, newline="", encoding="utf-8"))
+    key = f.fieldnames[0]  # the scores' id column ("Lead ID", "Prospect ID")
+    c = {r[key]: r for r in f}
+    n, bad, worst, rejected = 0, 0, 0.0, 0
     for row in csv.DictReader(open(leads, newline="", encoding="utf-8")):
-        r = c[row["Lead ID"]]
+        r = c[row[key]]
         o = m.score(row)
         n += 1
         if o is None or r["probability"] == "":
             if not (o is None and r["probability"] == ""):
                 bad += 1
-                print(f"{row['Lead ID']}: PMML {o} vs C {r['probability']!r} (one rejects)")
+                print(f"{row[key]}: PMML {o} vs C {r['probability']!r} (one rejects)")
+            rejected += 1
             continue
         d = abs(o["probability"] - float(r["probability"]))
         worst = max(worst, d)
         if d > tol or int(o["score"]) != int(r["score"]) or o["tier"] != r["tier"]:
             bad += 1
             if bad <= 5:
-                print(f"{row['Lead ID']}: PMML {o} vs C {r['probability']},{r['score']},{r['tier']}")
-    print(f"{n} leads, largest |dp| = {worst:.3g}, {bad} mismatches")
-    return 1 if bad or n == 0 else 0
+                print(f"{row[key]}: PMML {o} vs C {r['probability']},{r['score']},{r['tier']}")
+    print(f"{n} leads ({rejected} rejected), largest |dp| = {worst:.3g}, {bad} mismatches")
+    if n != len(c):
+        print(f"{len(c)} C scores for {n} leads")
+    # every lead paired with its C score, and some scored (not all rejected)
+    return 1 if bad or n != len(c) or rejected == n else 0
 
 
 if __name__ == "__main__":

@@ -36,6 +36,12 @@ expect_exit 0 "binned with interactions and sheet" -- "$TRAIN" "${X[@]}" --bins 
 expect_exit 0 "score linear" -- "$SCORE" -q -m lin.json --precision 17 -o lin_s.csv test.csv
 expect_exit 0 "score binned and sheet" -- "$SCORE" -q -m bin.json --rules sheet.csv --precision 17 \
     -o bin_s.csv test.csv
+# its PMML (pairs of a binned and a categorical column here) gives every
+# held-out lead the C scorer's probability
+expect_exit 0 "PMML of the binned model" -- "$SCORE" -m bin.json --emit-pmml -o bin.pmml
+expect_exit 0 "PMML equals the C scorer on held-out leads" -- "$PY" "$SRC/tests/cli/pmml_eval.py" \
+    bin.pmml test.csv bin_s.csv 1e-12
+cat "$WORK/out"
 if ! has_sklearn; then
     [ -n "${CI:-}" ] && fail "python3-sklearn is required when CI is set"
     echo "note: python3-sklearn absent; the AUC checks are skipped"

@@ -27,11 +27,29 @@ expect_exit 0 "train binned with interactions" -- "$TRAIN" -q --target Converted
     -o "$WORK/mp.json" "$WORK/planted.csv"
 "$PY" -c 'import json, sys; sys.exit(len(json.load(open(sys.argv[1])).get("interactions", [])) < 2)' \
     "$WORK/mp.json" && ok || fail "fewer than two interactions"
+# the planted leads without missing visits: the pair's binned side has no
+# missing bin, so a missing value takes the median's bin's group
+"$PY" - "$WORK/planted.csv" "$WORK/full.csv" <<'PYEOF' || fail "leads without missing visits"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+w = csv.DictWriter(open(sys.argv[2], "w", newline="", encoding="utf-8"), fieldnames=list(rows[0]))
+w.writeheader()
+w.writerows(r for r in rows if r["Website Visits"].strip() and r["Minutes"].strip())
+PYEOF
+expect_exit 0 "train binned with interactions, no missing bin" -- "$TRAIN" -q --target Converted \
+    --id "Lead ID" --na-values Select --exclude "Last Activity Date" --exclude Company --bins 8 \
+    --interactions 4 -o "$WORK/mf.json" "$WORK/full.csv"
+"$PY" - "$WORK/mf.json" <<'PYEOF' && ok || fail "no pair with a binned side without a missing bin"
+import json, sys
+m = json.load(open(sys.argv[1]))
+nomiss = {c["name"] for c in m["columns"] if c["type"] == "binned" and c.get("missing_feature") is None}
+sys.exit(not any(set(p["columns"]) & nomiss for p in m.get("interactions", [])))
+PYEOF
 "$PY" "$H" binned "$WORK/score.csv" "$WORK/binned" "$WORK/mb.json" || fail "binned test data"
 "$PY" "$H" binned "$WORK/planted.csv" "$WORK/pbinned" "$WORK/mp.json" || fail "planted test data"
-for b in mb mp; do
-    t=pbinned
-    [ $b != mb ] || t=binned
+"$PY" "$H" binned "$WORK/full.csv" "$WORK/fbinned" "$WORK/mf.json" || fail "full test data"
+for b in mb mp mf; do
+    case $b in mb) t=binned ;; mp) t=pbinned ;; *) t=fbinned ;; esac
     expect_exit 3 "C scores, $b" -- "$SCORE" -q -m "$WORK/$b.json" --precision 17 -o "$WORK/c_$b.csv" "$WORK/$t.csv"
     expect_exit 0 "emit pmml, $b" -- "$SCORE" -m "$WORK/$b.json" --emit-pmml -o "$WORK/$b.pmml"
     expect_in "$WORK/$b.pmml" '<Discretize' "bins as Discretize"

@@ -53,6 +53,9 @@ for b in mb mp mf; do
     expect_exit 3 "C scores, $b" -- "$SCORE" -q -m "$WORK/$b.json" --precision 17 -o "$WORK/c_$b.csv" "$WORK/$t.csv"
     expect_exit 0 "emit pmml, $b" -- "$SCORE" -m "$WORK/$b.json" --emit-pmml -o "$WORK/$b.pmml"
     expect_in "$WORK/$b.pmml" '<Discretize' "bins as Discretize"
+    if command -v xmllint >/dev/null 2>&1; then
+        expect_exit 0 "xmllint: $b well-formed" -- xmllint --noout "$WORK/$b.pmml"
+    fi
     expect_exit 0 "PMML of $b equals the C scorer" -- "$PY" "$SRC/tests/cli/pmml_eval.py" "$WORK/$b.pmml" \
         "$WORK/$t.csv" "$WORK/c_$b.csv" 1e-12
     cat "$WORK/out"

@@ -1,6 +1,6 @@
 # --emit-pmml: a well-formed PMML 4.4 document whose logistic regression,
 # recomputed by a small independent evaluator (tests/cli/pmml_eval.py), gives
-# every sample lead the C scorer's probability (to 1e-9), score and tier.
+# every sample lead the C scorer's probability (to 1e-9; binned models to 1e-12), score and tier.
 . "$(dirname "$0")/common.bash"
 H="$SRC/tests/cli/sql_helpers.py"
 "$PY" "$H" make "$SRC/datasets/sample_leads.csv" "$WORK" || fail "test data"

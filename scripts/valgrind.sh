@@ -39,9 +39,12 @@ status=0
 # loader's 70,000-row equivalence runs, the cross-validation paths, the
 # weights test's many fits, the install/pkg-config build and the terminal
 # progress bar, and the README's commands (the same programs on the sample,
-# already run by the other tests), and the signal test (it times out runs by signal).
+# already run by the other tests), the signal test (it times out runs by signal),
+# and the SQL tests (they run the database engines against a few C scorer
+# runs over the same code paths the other tests cover; about 5 minutes under
+# valgrind, and the ASan+UBSan suite runs them).
 # LEADSCORE_VALGRIND_ALL=1 runs every CLI test.
-exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme|hardening_signals|hardening_memory)$'
+exclude='^cli\.(catalogue_parallel|parallel_parse|sparse_cv|weights|install|progress|readme|hardening_signals|hardening_memory|sql_postgres|sql_sqlite|sql_duckdb)$'
 [ -n "${LEADSCORE_VALGRIND_ALL:-}" ] && exclude='^$'
 OPENBLAS_NUM_THREADS=1 ctest --test-dir "$build" -R '^cli\.' -E "$exclude" --output-on-failure \
     --timeout 3600 "$@" || status=1

@@ -839,71 +839,57 @@ static enum lsc_status coef_chart(FILE *fp, const struct lsc_model *m)
     return LSC_OK;
 }
 
-/* The cross-validation path (fit.cv), when the model has one: the first
- * array of objects under it, x its "l2" or "lambda" member, y its first
- * mean metric (AUC or log-loss preferred). Nothing when it does not fit. */
+/* The cross-validation path (fit.cv: "path" of {lambda, mean, se}, the
+ * "chosen" index, the "metric"), when the model has one: the mean metric
+ * against the penalty, one standard error either side, the chosen penalty
+ * marked. Nothing without a path of two or more positive penalties. */
 static void cv_chart(FILE *fp, const json_t *fit)
 {
     const json_t *cv = json_object_get(fit, "cv");
-    const json_t *arr = NULL, *v = NULL;
-    const char *xkey = NULL;
-    static const char *const xkeys[] = {"l2", "lambda", "alpha", "C"};
-    static const char *const ykeys[] = {"mean_auc", "auc", "mean_log_loss", "log_loss",
-                                        "mean_deviance", "deviance", "score", "mean_score"};
-    if (json_is_array(cv))
-        arr = cv;
-    for (void *it = json_object_iter((json_t *)cv); it != NULL && arr == NULL;
-         it = json_object_iter_next((json_t *)cv, it)) {
-        v = json_object_iter_value(it);
-        if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
-            arr = v;
-    }
-    if (arr == NULL || json_array_size(arr) < 2)
-        return;
-    const json_t *first = json_array_get(arr, 0);
-    for (size_t k = 0; k < sizeof xkeys / sizeof *xkeys && xkey == NULL; k++)
-        if (json_is_number(json_object_get(first, xkeys[k])))
-            xkey = xkeys[k];
-    const char *ykey = NULL;
-    for (size_t k = 0; k < sizeof ykeys / sizeof *ykeys && ykey == NULL; k++)
-        if (json_is_number(json_object_get(first, ykeys[k])))
-            ykey = ykeys[k];
-    if (xkey == NULL || ykey == NULL)
-        return;
-    size_t n = json_array_size(arr) < 200 ? json_array_size(arr) : 200;
-    double x[200], y[200], x0 = INFINITY, x1 = 0, y0 = INFINITY, y1 = -INFINITY;
-    size_t k = 0;
+    const json_t *path = json_object_get(cv, "path");
+    size_t n = json_array_size(path) < 200 ? json_array_size(path) : 200, k = 0;
+    double x[200], y[200], lo[200], hi[200], x0 = INFINITY, x1 = 0, y0 = INFINITY,
+                                              y1 = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        const json_t *e = json_array_get(arr, i);
-        x[k] = jnum(e, xkey);
-        y[k] = jnum(e, ykey);
+        const json_t *e = json_array_get(path, i);
+        double se = jnum(e, "se");
+        x[k] = jnum(e, "lambda");
+        y[k] = jnum(e, "mean");
         if (!(isfinite(x[k]) && x[k] > 0 && isfinite(y[k])))
             continue;
+        lo[k] = y[k] - (isfinite(se) ? se : 0.0);
+        hi[k] = y[k] + (isfinite(se) ? se : 0.0);
         x0 = fmin(x0, x[k]);
         x1 = fmax(x1, x[k]);
-        y0 = fmin(y0, y[k]);
-        y1 = fmax(y1, y[k]);
+        y0 = fmin(y0, lo[k]);
+        y1 = fmax(y1, hi[k]);
         k++;
     }
     if (k < 2 || !(x1 > x0))
         return;
+    int auc = strcmp(jstr(cv, "metric"), "auc") == 0;
+    const char *ylabel = auc ? "mean held-out AUC" : "mean held-out log-loss";
     double pad = y1 > y0 ? (y1 - y0) * 0.1 : 0.05;
     double step = nice_step(y1 - y0 + 2 * pad, 5.0);
     struct axes ax = {pow(10.0, floor(log10(x0))), pow(10.0, ceil(log10(x1))),
                       floor((y0 - pad) / step) * step, ceil((y1 + pad) / step) * step, 1, 0, 0, 0,
-                      "L2 penalty (log scale)", ykey, 0, 0, 0};
+                      "L2 penalty lambda (log scale)", ylabel, 0, 0, 0};
     struct chart c;
     fputs("<h2>Cross-validation</h2>\n<div class=\"grid\">\n", fp);
     chart_open(&c, fp, "cv", "Cross-validated choice of the penalty", 540, 380, 64, &ax);
-    series(&c, ykey, C_MODEL, x, y, k, NULL, 1);
-    double chosen = jnum(cv, "l2");
-    if (!isfinite(chosen))
-        chosen = jnum(cv, "best_l2");
+    series(&c, ylabel, C_MODEL, x, y, k, NULL, 1);
+    series(&c, "mean - 1 standard error", C_MODEL, x, lo, k, "3 3", 0);
+    series(&c, "mean + 1 standard error", C_MODEL, x, hi, k, "3 3", 0);
+    const json_t *ch = json_object_get(cv, "chosen");
+    double chosen = json_is_integer(ch) ? jnum(json_array_get(path, (size_t)json_integer_value(ch)),
+                                               "lambda")
+                                        : NAN;
     if (isfinite(chosen) && chosen >= ax.x0 && chosen <= ax.x1)
-        fprintf(fp, "<line class=\"reference\" x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" "
-                    "stroke=\"%s\" stroke-dasharray=\"5 4\"/>\n",
-                tx(&c, chosen), c.t, tx(&c, chosen), c.h - c.b, C_RULES);
-    chart_close(&c, "The cross-validated measure at each penalty tried; the dashed line marks "
+        fprintf(fp, "<line class=\"reference\" data-lambda=\"%.17g\" x1=\"%.2f\" y1=\"%.1f\" "
+                    "x2=\"%.2f\" y2=\"%.1f\" stroke=\"%s\" stroke-dasharray=\"5 4\"/>\n",
+                chosen, tx(&c, chosen), c.t, tx(&c, chosen), c.h - c.b, C_RULES);
+    chart_close(&c, "The cross-validated measure at each penalty tried (dotted: one standard "
+                    "error either side); the dashed line marks "
                     "the chosen penalty.");
     fputs("</div>\n", fp);
 }

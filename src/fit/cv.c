@@ -186,8 +186,8 @@ static void choose(const struct cv_opts *o, const double *vals, struct cv_path *
     }
 }
 
-enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
-                           struct lsc_error *err)
+static enum lsc_status cv_run_once(const struct design *d, const struct cv_opts *o,
+                                   struct cv_path *path, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t n = d->n, K = o->folds, L = o->n_lambda;
@@ -239,5 +239,26 @@ cleanup:
     lsc_free(w.yv);
     lsc_free(vals);
     lsc_free(w.beta);
+    return st;
+}
+
+enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
+                           struct lsc_error *err)
+{
+    struct cv_opts co = *o;
+    enum lsc_status st = cv_run_once(d, &co, path, err);
+    /* the best penalty at the path's small end: the best may lie below it,
+     * so the path goes on at the same log step, up to CV_MAX_EXTEND times */
+    for (size_t e = 0; st == LSC_OK && e < CV_MAX_EXTEND && path->best + 1 == path->n; e++) {
+        size_t more = (co.n_lambda + 1) / 2;
+        double step = pow(co.min_ratio, 1.0 / (double)(co.n_lambda - 1));
+        co.min_ratio *= pow(step, (double)more);
+        co.n_lambda += more;
+        if (!(co.min_ratio > 1e-12))
+            break;
+        lsc_cv_path_free(path);
+        st = cv_run_once(d, &co, path, err);
+        path->extended = e + 1;
+    }
     return st;
 }

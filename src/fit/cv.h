@@ -32,7 +32,12 @@ struct cv_path {
     size_t best;           /* index of the best mean (ties: larger lambda) */
     size_t chosen;         /* best, or the one-SE choice */
     size_t not_converged;  /* fits that hit max_iter */
+    size_t extended;       /* times the path was lengthened (below) */
 };
+
+/* How often lsc_cv_run lengthens the path when the best penalty is its
+ * smallest one. */
+#define CV_MAX_EXTEND 2
 
 void lsc_cv_path_free(struct cv_path *path);
 
@@ -42,7 +47,11 @@ void lsc_cv_path_free(struct cv_path *path);
  * the largest lambda down, each fit starting from the previous one; alpha = 0
  * uses the Newton L2 fit (logreg), otherwise the elastic net (enet). Metrics
  * are compared with a relative tolerance of 1e-10, so rounding differences
- * (e.g. from the thread count) cannot change the choice. LSC_ERR_DATA when a
+ * (e.g. from the thread count) cannot change the choice. When the best
+ * penalty is the path's smallest, the path is lengthened by half its points
+ * at the same log step and the whole run repeated (at most CV_MAX_EXTEND
+ * times, never below 1e-12 lambda_max); path->n and path->extended say so.
+ * LSC_ERR_DATA when a
  * class has fewer rows than folds. On failure *path is empty. */
 enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *opts, struct cv_path *path,
                        struct lsc_error *err);

@@ -348,6 +348,16 @@ static enum lsc_status choose_lambda(const struct design *d, const struct lsc_tr
     lsc_logf(log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
              co.folds, co.n_lambda);
     enum lsc_status st = lsc_cv_run(d, &co, cv, err);
+    if (st == LSC_OK && cv->extended > 0)
+        lsc_logf(log, LSC_LOG_NOTE,
+                 "cross-validation: the best penalty was the smallest tried, so the path was "
+                 "lengthened to %zu values (down to lambda %.4g)",
+                 cv->n, cv->lambda[cv->n - 1]);
+    if (st == LSC_OK && cv->best + 1 == cv->n)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "cross-validation: the best penalty is still the smallest tried (lambda %.4g): "
+                 "the data may want no penalty; compare with a fixed small --l2",
+                 cv->lambda[cv->n - 1]);
     if (st == LSC_OK && cv->not_converged > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "cross-validation: %zu fits did not converge in %zu iterations; raise --max-iter",

@@ -83,6 +83,35 @@ expect_exit 0 "cv 1se auc" -- "$TRAIN" "${COMMON[@]}" -q --cv 3 --cv-metric auc 
 [ "$(json "$WORK/cv4.json" 'm["fit"]["cv"]["chosen"] <= m["fit"]["cv"]["best"] and m["fit"]["cv"]["metric"] == "auc" and m["fit"]["l1_ratio"] == 0')" = True ] \
     && ok || fail "one-SE choice"
 
+# The best penalty at the path's small end: with all columns of the sample
+# (the one-hot Company and dates want little penalty), 3-fold CV's best on
+# the first 40 values is the smallest; the path is lengthened at the same
+# log step (60 values) and the choice is then inside it.
+expect_exit 0 "cv at the path's edge" -- "$TRAIN" --target Converted --na-values Select --cv 3 \
+    -o "$WORK/edge.json" --report "$WORK/edge.html" "$DATA"
+expect_in "$WORK/err" "the best penalty was the smallest tried, so the path was lengthened to 60 values" \
+    "lengthened path said"
+[ "$(json "$WORK/edge.json" '(len(m["fit"]["cv"]["path"]), m["fit"]["cv"]["chosen"] < 59, m["fit"]["l2"] == m["fit"]["cv"]["path"][m["fit"]["cv"]["chosen"]]["lambda"])')" = "(60, True, True)" ] \
+    && ok || fail "lengthened path: $(json "$WORK/edge.json" 'len(m["fit"]["cv"]["path"]), m["fit"]["cv"]["chosen"]')"
+"$PY" - "$WORK/edge.json" <<'PYEOF' && ok || fail "the lengthened path is not one log-spaced sequence"
+import json, math, sys
+lam = [e["lambda"] for e in json.load(open(sys.argv[1]))["fit"]["cv"]["path"]]
+steps = [math.log(b / a) for a, b in zip(lam, lam[1:])]
+sys.exit(0 if max(steps) - min(steps) < 1e-9 and steps[0] < 0 else 1)
+PYEOF
+# the report draws that path: 60 points, the chosen penalty marked
+"$PY" - "$WORK/edge.json" "$WORK/edge.html" <<'PYEOF' && ok || fail "the report's cross-validation chart does not show the path"
+import json, re, sys
+cv = json.load(open(sys.argv[1]))["fit"]["cv"]
+html = open(sys.argv[2]).read()
+chart = html[html.index('data-chart="cv"'):]
+chart = chart[:chart.index("</figure>")]
+pts = re.search(r'data-series="mean held-out log-loss" data-points="(\d+)"', chart)
+mark = re.search(r'data-lambda="([^"]+)"', chart)
+sys.exit(0 if pts and int(pts.group(1)) == 60 and mark
+         and float(mark.group(1)) == cv["path"][cv["chosen"]]["lambda"] else 1)
+PYEOF
+
 # X Education, when the shared data is present: elastic-net parity. saga
 # needs minutes on this design (outlying standardised values shrink its
 # step), so the reference is the exact L-BFGS-B solve of the same objective.

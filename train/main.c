@@ -36,6 +36,9 @@ static const char usage_text[] =
     "      --include COL         use only these columns as features (repeatable)\n"
     "      --numeric COL         force numeric (repeatable)\n"
     "      --categorical COL     force categorical (repeatable)\n"
+    "      --keep-feature COL    a feature even if it looks like an id (whole\n"
+    "                            numbers all distinct or in row order, or text\n"
+    "                            mostly distinct: id_like, excluded) (repeatable)\n"
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
@@ -151,7 +154,8 @@ enum {
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
-    OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO
+    OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
+    OPT_KEEPFEATURE
 };
 
 static const struct option long_opts[] = {
@@ -203,6 +207,7 @@ static const struct option long_opts[] = {
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
     {"emit-rules", required_argument, NULL, OPT_EMITRULES},
     {"points-pdo", required_argument, NULL, OPT_PDO},
+    {"keep-feature", required_argument, NULL, OPT_KEEPFEATURE},
     {NULL, 0, NULL, 0},
 };
 
@@ -425,7 +430,7 @@ static void print_table(FILE *fp, const struct lsc_model *m)
 /* The parsed command line and what it loaded (--like, --baseline). */
 struct train_cli {
     struct lsc_train_options o;
-    struct cli_list ids, excl, incl, num, cat, pos, days;
+    struct cli_list ids, excl, incl, num, cat, pos, days, keep;
     const char **na;
     size_t nna;
     const char *output;
@@ -502,6 +507,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_INCLUDE: bad_alloc = cli_list_push(&t->incl, arg); break;
     case OPT_NUMERIC: bad_alloc = cli_list_push(&t->num, arg); break;
     case OPT_CATEGORICAL: bad_alloc = cli_list_push(&t->cat, arg); break;
+    case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
     case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_L2: case OPT_LAMBDA:
@@ -586,6 +592,8 @@ static void set_lists(struct train_cli *t)
         o->positive = cli_list_strings(&t->pos);
     if (fresh || t->days.count)
         o->days_since = cli_list_strings(&t->days);
+    if (fresh || t->keep.count)
+        o->keep_features = cli_list_strings(&t->keep);
     if (fresh || t->nna) {
         o->na_values.items = t->na;
         o->na_values.count = t->nna;
@@ -709,6 +717,7 @@ int main(int argc, char **argv)
     cli_list_free(&t.cat);
     cli_list_free(&t.pos);
     cli_list_free(&t.days);
+    cli_list_free(&t.keep);
     lsc_strings_free(t.na);
     cli_finish(rc);
 }

@@ -96,6 +96,9 @@ struct lsc_train_options {
      * with the model: points_pdo points double the odds (0: 20) */
     const char *points_output;
     double points_pdo;
+    /* columns kept as features even when they look like an id (a record
+     * number, or a categorical with mostly distinct values: id_like) */
+    struct lsc_strings keep_features;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

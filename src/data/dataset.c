@@ -235,6 +235,12 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         (st = apply_names(ds, &opts->categorical, "--categorical", -1, DS_FORCE_CATEGORICAL,
                           err)) != LSC_OK)
         return st;
+    for (size_t i = 0; i < opts->keep_features.count; i++) {
+        size_t j = lsc_ds_find(ds->cols, ds->n_cols, opts->keep_features.items[i]);
+        if (j == SIZE_MAX)
+            return unknown_column(ds, opts->keep_features.items[i], "--keep-feature", err);
+        ds->cols[j].keep_feature = 1;
+    }
     if ((st = claim_column(ds, opts->weight, "--weight", DS_WEIGHT, err)) != LSC_OK ||
         (st = claim_column(ds, opts->split_date, "--split-date", DS_DATE, err)) != LSC_OK)
         return st;

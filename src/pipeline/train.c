@@ -167,6 +167,7 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
         (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK ||
+        (st = check_utf8(&o->keep_features, "--keep-feature", err)) != LSC_OK ||
         (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK ||
         (st = check_utf8(&acct, "--account-column", err)) != LSC_OK)
         return st;
@@ -219,6 +220,8 @@ static json_t *options_json(const struct lsc_train_options *o)
     int bad = j == NULL;
     if (!bad && o->weight != NULL)
         bad |= json_object_set_new(j, "weight", json_string(o->weight)) != 0;
+    if (!bad && o->keep_features.count > 0)
+        bad |= json_object_set_new(j, "keep_features", strings_json(&o->keep_features)) != 0;
     if (!bad && o->class_weight_balanced)
         bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
     if (!bad && o->population_rate > 0.0)

@@ -628,6 +628,17 @@ absent s.csv "G04"
 case_ G05 1 "corrupt gzip on stdin" "<stdin>: corrupt gzip data" \
     -- sh -c "'$SCORE' -q -m model.json - <corrupt.csv.gz"
 
+# ---- quirkscli (issue 14) ----
+# exports as they really are: ids, target values, column names, paths, as-of
+
+awk -F, -v OFS=, 'NR == 1 { print "lead_number", $0; next } { print 660000 + NR, $0 }' leads.csv >lead_numbers.csv
+case_ T100 0 "a numeric id column (a lead number): excluded, not a feature" \
+    'warning: id_like: column "lead_number" holds whole numbers, 1000 distinct in 1000 rows, increasing with the row order' \
+    -- "${T[@]}" -o t100.json lead_numbers.csv
+case_ T101 0 "the same, kept as a feature (\`--keep-feature\`)" \
+    -- "${T[@]}" --keep-feature lead_number -o t101.json lead_numbers.csv
+grep -q '"name": "lead_number"' t101.json && ok || fail "T101: lead_number not a feature"
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

@@ -29,7 +29,12 @@ static const char usage_text[] =
     "Columns:\n"
     "  -t, --target COL          outcome column (required); 1/0, true/false, yes/no,\n"
     "                            y/n are recognised, otherwise use --positive\n"
-    "      --positive VALUE      a target value meaning converted (repeatable)\n"
+    "      --positive VALUE      a target value meaning converted (repeatable;\n"
+    "                            exactly, else ignoring case); every other value\n"
+    "                            means not converted, unless --negative is given\n"
+    "      --negative VALUE      a target value meaning not converted (repeatable;\n"
+    "                            with --positive): rows whose target is neither\n"
+    "                            (e.g. Open) are skipped and counted by value\n"
     "      --id COL              id column: copied to scoring output, never a feature\n"
     "                            (repeatable)\n"
     "  -x, --exclude COL         not a feature (repeatable)\n"
@@ -155,7 +160,7 @@ enum {
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
-    OPT_KEEPFEATURE
+    OPT_KEEPFEATURE, OPT_NEGATIVE
 };
 
 static const struct option long_opts[] = {
@@ -208,6 +213,7 @@ static const struct option long_opts[] = {
     {"emit-rules", required_argument, NULL, OPT_EMITRULES},
     {"points-pdo", required_argument, NULL, OPT_PDO},
     {"keep-feature", required_argument, NULL, OPT_KEEPFEATURE},
+    {"negative", required_argument, NULL, OPT_NEGATIVE},
     {NULL, 0, NULL, 0},
 };
 
@@ -288,8 +294,12 @@ static void print_cv_table(FILE *fp, const struct lsc_model *m)
 static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
                           const struct lsc_train_options *o, const char *output)
 {
-    fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target); %zu converted (%.1f%%)\n",
-            s->rows_read, s->rows_used, s->rows_skipped_target, s->positives,
+    fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target)", s->rows_read,
+            s->rows_used, s->rows_skipped_target);
+    if (s->rows_skipped_value > 0)
+        fprintf(stderr, ", %zu skipped (target neither --positive nor --negative)",
+                s->rows_skipped_value);
+    fprintf(stderr, "; %zu converted (%.1f%%)\n", s->positives,
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
@@ -430,7 +440,7 @@ static void print_table(FILE *fp, const struct lsc_model *m)
 /* The parsed command line and what it loaded (--like, --baseline). */
 struct train_cli {
     struct lsc_train_options o;
-    struct cli_list ids, excl, incl, num, cat, pos, days, keep;
+    struct cli_list ids, excl, incl, num, cat, pos, days, keep, neg;
     const char **na;
     size_t nna;
     const char *output;
@@ -502,6 +512,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     switch (c) {
     case 't': o->target = arg; break;
     case OPT_POSITIVE: bad_alloc = cli_list_push(&t->pos, arg); break;
+    case OPT_NEGATIVE: bad_alloc = cli_list_push(&t->neg, arg); break;
     case OPT_ID: bad_alloc = cli_list_push(&t->ids, arg); break;
     case 'x': bad_alloc = cli_list_push(&t->excl, arg); break;
     case OPT_INCLUDE: bad_alloc = cli_list_push(&t->incl, arg); break;
@@ -594,6 +605,8 @@ static void set_lists(struct train_cli *t)
         o->days_since = cli_list_strings(&t->days);
     if (fresh || t->keep.count)
         o->keep_features = cli_list_strings(&t->keep);
+    if (fresh || t->neg.count)
+        o->negative = cli_list_strings(&t->neg);
     if (fresh || t->nna) {
         o->na_values.items = t->na;
         o->na_values.count = t->nna;
@@ -718,6 +731,7 @@ int main(int argc, char **argv)
     cli_list_free(&t.pos);
     cli_list_free(&t.days);
     cli_list_free(&t.keep);
+    cli_list_free(&t.neg);
     lsc_strings_free(t.na);
     cli_finish(rc);
 }

@@ -12,11 +12,12 @@
 
 enum {
     L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_KEEP,
-    L_COUNT
+    L_NEGATIVE, L_COUNT
 };
 static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",
                                               "numeric",     "categorical", "na_values",
-                                              "positive",    "days_since", "keep_features"};
+                                              "positive",    "days_since", "keep_features",
+                                              "negative"};
 
 struct lsc_like {
     struct lsc_train_options o;
@@ -66,7 +67,7 @@ static enum lsc_status read_lists(const struct lsc_model *m, struct lsc_like *l,
     struct lsc_strings *dst[L_COUNT] = {&l->o.ids,      &l->o.exclude,     &l->o.include,
                                         &l->o.numeric,  &l->o.categorical, &l->o.na_values,
                                         &l->o.positive, &l->o.days_since,
-                                        &l->o.keep_features};
+                                        &l->o.keep_features, &l->o.negative};
     for (int k = 0; k < L_COUNT; k++) {
         const json_t *v = json_object_get(m->options, list_key[k]);
         if (k >= L_DAYS && v == NULL)

@@ -54,4 +54,48 @@ if [ -f "$SHARED/xeducation_leads.csv" ]; then
     case " $(features x.json) " in *" Lead Number "*) fail "Lead Number a feature of the real data" ;; *) ok ;; esac
 fi
 
+# ---- 2. target and label values -------------------------------------------------------
+same_fit() { # two models with the same columns and coefficients
+    "$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sys.exit(0 if a["columns"] == b["columns"] and a["features"] == b["features"] else 1)' "$1" "$2"
+}
+nopen=$(grep -c ',Open$' leads.csv)
+nwon=$(grep -c ',Closed Won$' leads.csv)
+expect_exit 0 "--positive exact" -- "$TRAIN" --target Stage --positive "Closed Won" -o p1.json leads.csv
+expect_in err 'rows count as not converted: "Closed Lost" (' "the not-converted values listed"
+expect_in err "\"Open\" ($nopen)" "Open counted in the note"
+expect_in err "name the values that mean not converted with --negative VALUE" "the note points to --negative"
+grep -q "ignoring case" err && fail "an exact match called case-insensitive" || ok
+expect_exit 0 "--positive in another case" -- "$TRAIN" --target Stage --positive "closed won" -o p2.json leads.csv
+expect_in err "note: --positive \"closed won\" matched \"Closed Won\" of target \"Stage\" ignoring case ($nwon rows)" "said so"
+same_fit p1.json p2.json && ok || fail "case-insensitive --positive fits another model"
+expect_exit 0 "--negative skips the others" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --negative "Closed Lost" --keep-feature "Lead Number" -o n1.json leads.csv
+expect_in err "note: skipped $nopen rows whose target is \"Open\" (neither a --positive nor a --negative value)" "skipped by value"
+expect_in err "$nopen skipped (target neither --positive nor --negative)" "skipped in the summary"
+grep -v ',Open$' leads.csv >decided.csv
+expect_exit 0 "the file without the open deals" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --keep-feature "Lead Number" -o n2.json decided.csv
+same_fit n1.json n2.json && ok || fail "--negative does not fit the model of the decided rows"
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if m["options"]["negative"] == ["Closed Lost"] else 1)' n1.json &&
+    ok || fail "--negative not recorded"
+expect_exit 0 "--like keeps --negative" -- "$TRAIN" --like n1.json -o n3.json leads.csv
+same_fit n1.json n3.json && ok || fail "--like lost --negative"
+expect_exit 2 "--negative without --positive" -- "$TRAIN" --target Stage --negative Open -o n4.json leads.csv
+expect_in err "--negative needs --positive VALUE" "usage message"
+# the scorer's --label: the same rule
+cut -d, -f1-3 leads.csv >new.csv
+expect_exit 0 "score with a label" -- "$SCORE" -m p1.json --label Stage --positive "closed won" \
+    --negative "closed lost" --compare-json cmp.json -o s.csv leads.csv
+expect_in err "note: --positive \"closed won\" matched \"Closed Won\" of label \"Stage\" ignoring case ($nwon rows)" "label matched ignoring case"
+expect_in err "note: skipped $nopen rows whose label is \"Open\"" "label skipped by value"
+expect_in err "$nopen with a label neither --positive nor --negative" "the report counts them"
+expect_in cmp.json "\"rows_skipped_label_value\": $nopen" "JSON counts them"
+expect_in cmp.json "\"positives\": $nwon" "converted labels"
+expect_in cmp.json "\"rows\": $((1200 - nopen))" "compared rows"
+expect_exit 2 "score --negative without --positive" -- "$SCORE" -m p1.json --label Stage --negative Open \
+    -o s2.csv leads.csv
+expect_in err "--negative needs --positive VALUE" "scorer usage message"
+
 finish

@@ -59,10 +59,14 @@ static const char usage_text2[] =
     "(unless --quiet or --compare-report); the scores CSV is written as usual.\n"
     "      --label COL           the outcome column (1/0, true/false, yes/no, y/n);\n"
     "                            rows with a missing label are skipped and counted\n"
-    "      --positive VALUE      a --label value meaning converted (repeatable; all\n"
-    "                            other values then mean not converted); the same\n"
-    "                            name as leadscore-train's (--label-positive is\n"
-    "                            an alias)\n"
+    "      --positive VALUE      a --label value meaning converted (repeatable;\n"
+    "                            exactly, else ignoring case; all other values\n"
+    "                            then mean not converted, unless --negative is\n"
+    "                            given); the same name as leadscore-train's\n"
+    "                            (--label-positive is an alias)\n"
+    "      --negative VALUE      a --label value meaning not converted (repeatable;\n"
+    "                            with --positive): rows whose label is neither\n"
+    "                            (e.g. Open) are not compared, counted by value\n"
     "      --compare-json FILE   the comparison as JSON (stable, documented keys)\n"
     "      --compare-report FILE the text report into FILE instead of stderr; an\n"
     "                            HTML page with charts when FILE ends in .html\n"
@@ -114,7 +118,7 @@ enum {
     OPT_FORMAT,
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
-    OPT_SUGGEST, OPT_SUGGESTMATCH
+    OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG
 };
 
 static const struct option long_opts[] = {
@@ -136,6 +140,7 @@ static const struct option long_opts[] = {
     {"label", required_argument, NULL, OPT_LABEL},
     {"positive", required_argument, NULL, OPT_LABELPOS},
     {"label-positive", required_argument, NULL, OPT_LABELPOS}, /* the old name */
+    {"negative", required_argument, NULL, OPT_LABELNEG},
     {"compare-json", required_argument, NULL, OPT_CMPJSON},
     {"compare-report", required_argument, NULL, OPT_CMPREPORT},
     {"disagreements", required_argument, NULL, OPT_DISAGREE},
@@ -161,7 +166,7 @@ struct score_cli {
     const char *model_path, *rules_path, *as_of, *account_column, *priority_path;
     const char *emit_sql, *table;
     int emit_pmml, quiet;
-    struct cli_list ids, positives;
+    struct cli_list ids, positives, negatives;
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -275,6 +280,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_ID: bad_alloc = cli_list_push(&s->ids, arg); break;
     case OPT_LABEL: o->label = arg; break;
     case OPT_LABELPOS: bad_alloc = cli_list_push(&s->positives, arg); break;
+    case OPT_LABELNEG: bad_alloc = cli_list_push(&s->negatives, arg); break;
     case OPT_CMPJSON: o->compare_json = arg; break;
     case OPT_DRIFTJSON: o->drift_json = arg; break;
     case OPT_CMPREPORT: o->compare_report = arg; break;
@@ -351,6 +357,7 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     o->input = argv[optind];
     o->ids = cli_list_strings(&s->ids);
     o->label_positive = cli_list_strings(&s->positives);
+    o->label_negative = cli_list_strings(&s->negatives);
     o->rules_sheet = s->rules_path;
     if (lsc_score_options_check(o, err) != LSC_OK)
         return cli_usage_error(err->message);
@@ -475,5 +482,6 @@ int main(int argc, char **argv)
         rc = run(&s, &err);
     cli_list_free(&s.ids);
     cli_list_free(&s.positives);
+    cli_list_free(&s.negatives);
     cli_finish(rc);
 }

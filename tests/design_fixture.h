@@ -53,7 +53,7 @@ static int setup(void **state)
     o.target = "won";
     o.min_level_count = 1;
     assert_int_equal(lsc_dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL, NULL), LSC_OK);
     f->m = lsc_model_new();
     assert_non_null(f->m);
     assert_int_equal(lsc_encoder_fit(f->ds, NULL, f->ds->n_rows, 1, NULL, f->m, &f->col_src, &es, NULL),

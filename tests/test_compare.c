@@ -255,7 +255,8 @@ static void test_labels(void **state)
     assert_int_equal(lsc_compare_parse_label("2", 1, NULL, 0), LSC_LABEL_UNKNOWN);
     assert_int_equal(lsc_compare_parse_label("Won", 3, pos, 1), 1);
     assert_int_equal(lsc_compare_parse_label("Lost", 4, pos, 1), 0);
-    assert_int_equal(lsc_compare_parse_label("won", 3, pos, 1), 0);
+    assert_int_equal(lsc_compare_parse_label("won", 3, pos, 1), 1); /* ignoring case */
+    assert_int_equal(lsc_compare_parse_label("WON ", 4, pos, 1), 1);
     assert_int_equal(lsc_compare_parse_label("null", 4, pos, 1), LSC_LABEL_MISSING);
 }
 

@@ -46,7 +46,7 @@ static int setup(void **state)
     o.input = f->path;
     o.target = "won";
     assert_int_equal(lsc_dataset_load(&f->ds, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->ds, &o, NULL, NULL), LSC_OK);
     f->m = lsc_model_new();
     *state = f;
     return 0;

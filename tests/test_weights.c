@@ -85,11 +85,11 @@ static int setup(void **state)
     o.input = f->pa;
     o.weight = "w";
     assert_int_equal(lsc_dataset_load(&f->a, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(lsc_dataset_map_target(f->a, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->a, &o, NULL, NULL), LSC_OK);
     o.input = f->pb;
     o.weight = NULL;
     assert_int_equal(lsc_dataset_load(&f->b, &o, NULL, NULL), LSC_OK);
-    assert_int_equal(lsc_dataset_map_target(f->b, &o, NULL), LSC_OK);
+    assert_int_equal(lsc_dataset_map_target(f->b, &o, NULL, NULL), LSC_OK);
     assert_int_equal(lsc_weights_load(f->a, &f->w, NULL), LSC_OK);
     assert_non_null(f->w);
     f->m = lsc_model_new();

@@ -29,13 +29,21 @@ static const char usage_text[] =
     "Columns:\n"
     "  -t, --target COL          outcome column (required); 1/0, true/false, yes/no,\n"
     "                            y/n are recognised, otherwise use --positive\n"
-    "      --positive VALUE      a target value meaning converted (repeatable)\n"
+    "      --positive VALUE      a target value meaning converted (repeatable;\n"
+    "                            exactly, else ignoring case); every other value\n"
+    "                            means not converted, unless --negative is given\n"
+    "      --negative VALUE      a target value meaning not converted (repeatable;\n"
+    "                            with --positive): rows whose target is neither\n"
+    "                            (e.g. Open) are skipped and counted by value\n"
     "      --id COL              id column: copied to scoring output, never a feature\n"
     "                            (repeatable)\n"
     "  -x, --exclude COL         not a feature (repeatable)\n"
     "      --include COL         use only these columns as features (repeatable)\n"
     "      --numeric COL         force numeric (repeatable)\n"
     "      --categorical COL     force categorical (repeatable)\n"
+    "      --keep-feature COL    a feature even if it looks like an id (whole\n"
+    "                            numbers all distinct or in row order, or text\n"
+    "                            mostly distinct: id_like, excluded) (repeatable)\n"
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
@@ -151,7 +159,8 @@ enum {
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
-    OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO
+    OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
+    OPT_KEEPFEATURE, OPT_NEGATIVE
 };
 
 static const struct option long_opts[] = {
@@ -203,6 +212,8 @@ static const struct option long_opts[] = {
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
     {"emit-rules", required_argument, NULL, OPT_EMITRULES},
     {"points-pdo", required_argument, NULL, OPT_PDO},
+    {"keep-feature", required_argument, NULL, OPT_KEEPFEATURE},
+    {"negative", required_argument, NULL, OPT_NEGATIVE},
     {NULL, 0, NULL, 0},
 };
 
@@ -283,8 +294,12 @@ static void print_cv_table(FILE *fp, const struct lsc_model *m)
 static void print_summary(const struct lsc_model *m, const struct lsc_train_summary *s,
                           const struct lsc_train_options *o, const char *output)
 {
-    fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target); %zu converted (%.1f%%)\n",
-            s->rows_read, s->rows_used, s->rows_skipped_target, s->positives,
+    fprintf(stderr, "rows: %zu read, %zu used, %zu skipped (missing target)", s->rows_read,
+            s->rows_used, s->rows_skipped_target);
+    if (s->rows_skipped_value > 0)
+        fprintf(stderr, ", %zu skipped (target neither --positive nor --negative)",
+                s->rows_skipped_value);
+    fprintf(stderr, "; %zu converted (%.1f%%)\n", s->positives,
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
@@ -425,7 +440,7 @@ static void print_table(FILE *fp, const struct lsc_model *m)
 /* The parsed command line and what it loaded (--like, --baseline). */
 struct train_cli {
     struct lsc_train_options o;
-    struct cli_list ids, excl, incl, num, cat, pos, days;
+    struct cli_list ids, excl, incl, num, cat, pos, days, keep, neg;
     const char **na;
     size_t nna;
     const char *output;
@@ -497,11 +512,13 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     switch (c) {
     case 't': o->target = arg; break;
     case OPT_POSITIVE: bad_alloc = cli_list_push(&t->pos, arg); break;
+    case OPT_NEGATIVE: bad_alloc = cli_list_push(&t->neg, arg); break;
     case OPT_ID: bad_alloc = cli_list_push(&t->ids, arg); break;
     case 'x': bad_alloc = cli_list_push(&t->excl, arg); break;
     case OPT_INCLUDE: bad_alloc = cli_list_push(&t->incl, arg); break;
     case OPT_NUMERIC: bad_alloc = cli_list_push(&t->num, arg); break;
     case OPT_CATEGORICAL: bad_alloc = cli_list_push(&t->cat, arg); break;
+    case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
     case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_L2: case OPT_LAMBDA:
@@ -586,6 +603,10 @@ static void set_lists(struct train_cli *t)
         o->positive = cli_list_strings(&t->pos);
     if (fresh || t->days.count)
         o->days_since = cli_list_strings(&t->days);
+    if (fresh || t->keep.count)
+        o->keep_features = cli_list_strings(&t->keep);
+    if (fresh || t->neg.count)
+        o->negative = cli_list_strings(&t->neg);
     if (fresh || t->nna) {
         o->na_values.items = t->na;
         o->na_values.count = t->nna;
@@ -709,6 +730,8 @@ int main(int argc, char **argv)
     cli_list_free(&t.cat);
     cli_list_free(&t.pos);
     cli_list_free(&t.days);
+    cli_list_free(&t.keep);
+    cli_list_free(&t.neg);
     lsc_strings_free(t.na);
     cli_finish(rc);
 }

@@ -42,6 +42,7 @@ struct lsc_compare_headline {
     size_t positives;
     size_t rows_skipped_label; /* rows with a missing label */
     size_t rows_skipped_score; /* labelled rows lacking a score */
+    size_t rows_skipped_label_value; /* labels neither --positive nor --negative */
     double model_auc, model_auc_ci_low, model_auc_ci_high;
     double rules_auc, rules_auc_ci_low, rules_auc_ci_high;
     double auc_difference, auc_difference_p_value; /* model - rules */
@@ -51,10 +52,11 @@ void lsc_compare_headline(const struct lsc_compare *c, struct lsc_compare_headli
 
 /* Parses an outcome value as the trainer parses its target: with no
  * positive values listed, 1/0, true/false, yes/no, y/n (any case) and the
- * numbers 1 and 0; with a list, the listed values (exact match) are 1 and
- * every other value 0. A missing value (empty, NA, N/A, NULL, null, NaN,
- * after trimming) is LSC_LABEL_MISSING either way; an unrecognised one
- * LSC_LABEL_UNKNOWN. */
+ * numbers 1 and 0; with a list, the listed values (exactly, else ignoring
+ * ASCII case) are 1 and every other value 0. A missing value (empty, NA,
+ * N/A, NULL, null, NaN, after trimming) is LSC_LABEL_MISSING either way; an
+ * unrecognised one LSC_LABEL_UNKNOWN. (lsc_score with --negative values
+ * also skips labels that are neither.) */
 enum { LSC_LABEL_MISSING = -1, LSC_LABEL_UNKNOWN = -2 };
 int lsc_compare_parse_label(const char *s, size_t len, const char *const *positive,
                             size_t n_positive);

@@ -57,7 +57,11 @@ struct lsc_score_options {
      * scores are compared with it and summary->compare holds the result. */
     const char *label;               /* outcome column; NULL: no comparison */
     struct lsc_strings label_positive; /* values meaning converted (empty:
-                                        1/0, true/false, yes/no, y/n) */
+                                        1/0, true/false, yes/no, y/n);
+                                        exactly, else ignoring ASCII case */
+    struct lsc_strings label_negative; /* values meaning not converted (needs
+                                        label_positive); rows whose label is
+                                        neither are skipped and counted */
     const char *rules_sheet;         /* the path rules was loaded from: re-read
                                         for its list of rules (per-rule
                                         validation); NULL or "-": skipped */

@@ -34,7 +34,11 @@ struct lsc_train_options {
     struct lsc_strings numeric;   /* force numeric */
     struct lsc_strings categorical; /* force categorical */
     struct lsc_strings na_values; /* extra missing-value tokens, e.g. Select */
-    struct lsc_strings positive;  /* target values counted as converted */
+    struct lsc_strings positive;  /* target values counted as converted
+                                     (exactly, else ignoring ASCII case) */
+    struct lsc_strings negative;  /* target values counted as not converted
+                                     (needs positive); when given, rows
+                                     whose target is neither are skipped */
     size_t min_level_count;       /* default 10 */
     double l2;                    /* lambda, default 1.0 */
     double holdout;               /* fraction in [0, 1), default 0.2 */
@@ -96,6 +100,9 @@ struct lsc_train_options {
      * with the model: points_pdo points double the odds (0: 20) */
     const char *points_output;
     double points_pdo;
+    /* columns kept as features even when they look like an id (a record
+     * number, or a categorical with mostly distinct values: id_like) */
+    struct lsc_strings keep_features;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);
@@ -108,6 +115,7 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *opts,
  * lsc_train(); it owns no memory, so there is nothing to free. */
 struct lsc_train_summary {
     size_t rows_read, rows_used, rows_skipped_target, positives;
+    size_t rows_skipped_value;    /* target neither positive nor negative */
     size_t columns_used, columns_dropped, features;
     size_t train_rows, holdout_rows;
     size_t iterations;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "label_map.h"
 #include "csv_reader.h"
 #include "leadscore/score.h"
 #include "linalg.h"
@@ -66,6 +67,7 @@ struct lsc_compare {
     char *ids;
     size_t ids_used, ids_cap;
     size_t skipped_label, skipped_score;
+    size_t skipped_value; /* a label neither --positive nor --negative */
     int in_sample;
     json_t *json; /* the analysis, after lsc_compare_finish() */
 };
@@ -194,27 +196,11 @@ void lsc_compare_sheet_fini(struct compare_sheet *sh)
 int lsc_compare_parse_label(const char *s, size_t len, const char *const *positive,
                             size_t n_positive)
 {
-    static const char *const pos[] = {"1", "true", "yes", "y"};
-    static const char *const neg[] = {"0", "false", "no", "n"};
+    struct lsc_strings pos = {positive, n_positive};
     lsc_trim_span(&s, &len);
     if (lsc_is_na_token(s, len, NULL))
         return LSC_LABEL_MISSING;
-    if (n_positive > 0) {
-        for (size_t i = 0; i < n_positive; i++)
-            if (strlen(positive[i]) == len && memcmp(positive[i], s, len) == 0)
-                return 1;
-        return 0;
-    }
-    for (size_t i = 0; i < 4; i++) {
-        if (lsc_span_ieq(s, len, pos[i]))
-            return 1;
-        if (lsc_span_ieq(s, len, neg[i]))
-            return 0;
-    }
-    double v;
-    if (lsc_parse_number(s, len, &v) && (v == 0.0 || v == 1.0))
-        return (int)v;
-    return LSC_LABEL_UNKNOWN;
+    return lsc_label_classify(&pos, NULL, s, len, NULL);
 }
 
 /* ---- collecting rows -------------------------------------------------------- */
@@ -280,6 +266,8 @@ void lsc_compare_skip(struct lsc_compare *c, enum lsc_compare_skip why)
 {
     if (why == COMPARE_SKIP_LABEL)
         c->skipped_label++;
+    else if (why == COMPARE_SKIP_VALUE)
+        c->skipped_value++;
     else
         c->skipped_score++;
 }
@@ -1379,7 +1367,7 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
                            "label \"%s\" has only one class in the %zu compared rows (%zu "
                            "converted); two are needed%s",
                            g->label, c->n, A.pos,
-                           c->skipped_label + c->skipped_score > 0
+                           c->skipped_label + c->skipped_score + c->skipped_value > 0
                                ? " (rows without a label or a score are not compared)"
                                : "");
         goto cleanup;
@@ -1392,9 +1380,11 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
     jset(&A.b, root, "rows", jsize(A.n));
     jset(&A.b, root, "positives", jsize(A.pos));
     jset(&A.b, root, "base_rate", jreal(A.base));
-    jset(&A.b, root, "rows_read", jsize(A.n + c->skipped_label + c->skipped_score));
+    jset(&A.b, root, "rows_read",
+         jsize(A.n + c->skipped_label + c->skipped_score + c->skipped_value));
     jset(&A.b, root, "rows_skipped_label", jsize(c->skipped_label));
     jset(&A.b, root, "rows_skipped_score", jsize(c->skipped_score));
+    jset(&A.b, root, "rows_skipped_label_value", jsize(c->skipped_value));
     jset(&A.b, root, "label", jstr(g->label));
     json_t *rules = NULL;
     if (A.has_m)
@@ -1486,6 +1476,7 @@ void lsc_compare_headline(const struct lsc_compare *c, struct lsc_compare_headli
     h->positives = (size_t)jnum(c->json, "positives");
     h->rows_skipped_label = c->skipped_label;
     h->rows_skipped_score = c->skipped_score;
+    h->rows_skipped_label_value = c->skipped_value;
     h->model_auc = jnum(m, "auc");
     h->model_auc_ci_low = jnum(m, "auc_ci_low");
     h->model_auc_ci_high = jnum(m, "auc_ci_high");
@@ -1813,9 +1804,13 @@ enum lsc_status lsc_compare_write_report(const struct lsc_compare *c, FILE *fp,
     pct(a, sizeof a, jnum(root, "base_rate"));
     fprintf(fp, "Rules against the model on %.0f labelled leads (\"%s\"): %.0f converted (%s)\n",
             jnum(root, "rows"), jtext(root, "label"), jnum(root, "positives"), a);
-    fprintf(fp, "  rows read %.0f; not compared: %.0f without a label, %.0f without a score\n",
+    fprintf(fp, "  rows read %.0f; not compared: %.0f without a label, %.0f without a score",
             jnum(root, "rows_read"), jnum(root, "rows_skipped_label"),
             jnum(root, "rows_skipped_score"));
+    if (jnum(root, "rows_skipped_label_value") > 0)
+        fprintf(fp, ", %.0f with a label neither --positive nor --negative",
+                jnum(root, "rows_skipped_label_value"));
+    fputc('\n', fp);
 
     fprintf(fp, "\nDiscrimination               AUC   95%% CI (DeLong)     KS\n");
     if (json_is_object(m))

@@ -89,7 +89,9 @@ enum lsc_status lsc_compare_new(struct lsc_compare **out, const struct compare_c
 /* Copies the row. LSC_ERR_NOMEM. */
 enum lsc_status lsc_compare_add(struct lsc_compare *c, const struct compare_row *row,
                             struct lsc_error *err);
-enum lsc_compare_skip { COMPARE_SKIP_LABEL, COMPARE_SKIP_SCORE };
+/* a missing label, a missing score, a label neither --positive nor
+ * --negative (with --negative) */
+enum lsc_compare_skip { COMPARE_SKIP_LABEL, COMPARE_SKIP_SCORE, COMPARE_SKIP_VALUE };
 void lsc_compare_skip(struct lsc_compare *c, enum lsc_compare_skip why);
 /* Marks the input as the model's own training file (same SHA-256): the
  * model's figures are then in-sample. */

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "csv_reader.h"
 #include "derive.h"
+#include "label_map.h"
 #include "parallel.h"
 #include "sha256.h"
 #include "progress.h"
@@ -235,6 +236,12 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         (st = apply_names(ds, &opts->categorical, "--categorical", -1, DS_FORCE_CATEGORICAL,
                           err)) != LSC_OK)
         return st;
+    for (size_t i = 0; i < opts->keep_features.count; i++) {
+        size_t j = lsc_ds_find(ds->cols, ds->n_cols, opts->keep_features.items[i]);
+        if (j == SIZE_MAX)
+            return unknown_column(ds, opts->keep_features.items[i], "--keep-feature", err);
+        ds->cols[j].keep_feature = 1;
+    }
     if ((st = claim_column(ds, opts->weight, "--weight", DS_WEIGHT, err)) != LSC_OK ||
         (st = claim_column(ds, opts->split_date, "--split-date", DS_DATE, err)) != LSC_OK)
         return st;
@@ -1035,75 +1042,181 @@ enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_op
     return st;
 }
 
-static int recognised_label(const char *s, size_t len, double *y)
+/* Column j of the kept rows, in place: codes or raw doubles moved down, the
+ * missing count recounted; a dictionary is rebuilt from the kept rows (in
+ * the order their values first appear, as the loader interns them), so
+ * levels and text seen only in dropped rows are gone. */
+static enum lsc_status keep_column_rows(struct dataset *ds, struct ds_column *c,
+                                        const unsigned char *keep, struct lsc_error *err)
 {
-    static const char *const pos[] = {"1", "true", "yes", "y"};
-    static const char *const neg[] = {"0", "false", "no", "n"};
-    for (size_t i = 0; i < 4; i++) {
-        if (lsc_span_ieq(s, len, pos[i])) {
-            *y = 1.0;
-            return 1;
-        }
-        if (lsc_span_ieq(s, len, neg[i])) {
-            *y = 0.0;
-            return 1;
-        }
+    size_t n = 0;
+    c->n_missing = 0;
+    if (c->raw != NULL) {
+        for (size_t i = 0; i < ds->n_rows; i++)
+            if (keep[i]) {
+                c->raw[n] = c->raw[i];
+                c->n_missing += isnan(c->raw[n]) ? 1 : 0;
+                n++;
+            }
+        return LSC_OK;
     }
-    double v;
-    if (lsc_parse_number(s, len, &v) && (v == 0.0 || v == 1.0)) {
-        *y = v;
-        return 1;
+    size_t nd = lsc_dict_size(c->dict);
+    uint32_t *map = lsc_malloc((nd ? nd : 1) * sizeof *map);
+    double *values = lsc_malloc((nd ? nd : 1) * sizeof *values);
+    struct dict *d = lsc_dict_new();
+    if (map == NULL || values == NULL || d == NULL) {
+        lsc_free(map);
+        lsc_free(values);
+        lsc_dict_free(d);
+        return lsc_error_nomem(err);
     }
-    return 0;
+    for (size_t k = 0; k < nd; k++)
+        map[k] = DICT_NONE;
+    c->n_text = 0;
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        if (!keep[i])
+            continue;
+        uint32_t code = c->codes[i];
+        if (code != 0 && map[code - 1] == DICT_NONE) {
+            uint32_t id = lsc_dict_intern(d, lsc_dict_str(c->dict, code - 1),
+                                          lsc_dict_len(c->dict, code - 1), NULL);
+            if (id == DICT_NONE) {
+                lsc_free(map);
+                lsc_free(values);
+                lsc_dict_free(d);
+                return lsc_error_nomem(err);
+            }
+            map[code - 1] = id;
+            values[id] = c->values[code - 1];
+            if (isnan(values[id]) && c->n_text++ == 0) {
+                c->first_text_line = ds->row_line[i];
+                c->first_text_entry = id;
+            }
+        }
+        c->n_missing += code == 0;
+        c->codes[n++] = code == 0 ? 0 : map[code - 1] + 1;
+    }
+    lsc_free(map);
+    lsc_free(c->values);
+    lsc_dict_free(c->dict);
+    c->values = values;
+    c->n_values_cap = nd ? nd : 1;
+    c->dict = d;
+    return LSC_OK;
+}
+
+/* Leaves out the rows whose keep[i] is 0 (a target neither positive nor
+ * negative), as if the file had not held them; ds->y is not set yet. */
+static enum lsc_status keep_rows(struct dataset *ds, const unsigned char *keep,
+                                 struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    for (size_t j = 0; j < ds->n_cols && st == LSC_OK; j++)
+        if (stored(ds->cols[j].role))
+            st = keep_column_rows(ds, &ds->cols[j], keep, err);
+    if (st != LSC_OK)
+        return st;
+    size_t n = 0;
+    for (size_t i = 0; i < ds->n_rows; i++)
+        if (keep[i]) {
+            ds->target_codes[n] = ds->target_codes[i];
+            ds->row_line[n] = ds->row_line[i];
+            ds->row_number[n] = ds->row_number[i];
+            n++;
+        }
+    ds->rows_skipped_value = ds->n_rows - n;
+    ds->n_rows = n;
+    return LSC_OK;
+}
+
+/* The class of each distinct target value, through the label map (notes on
+ * what it matched go to log); LSC_ERR_DATA naming the values when some are
+ * not recognised. */
+static enum lsc_status target_classes(const struct dataset *ds,
+                                      const struct lsc_train_options *opts,
+                                      const struct lsc_log *log, int *cls,
+                                      struct lsc_error *err)
+{
+    struct label_map lm;
+    size_t nd = lsc_dict_size(ds->target_dict), unrecognised = 0;
+    size_t *rows = lsc_calloc(nd ? nd : 1, sizeof *rows);
+    enum lsc_status st = rows == NULL ? lsc_error_nomem(err)
+                                      : lsc_label_map_init(&lm, &opts->positive, &opts->negative,
+                                                           err);
+    if (st != LSC_OK) {
+        lsc_free(rows);
+        return st;
+    }
+    for (size_t i = 0; i < ds->n_rows; i++)
+        rows[ds->target_codes[i]]++;
+    for (uint32_t k = 0; k < nd && st == LSC_OK; k++) {
+        cls[k] = lsc_label_map_add(&lm, lsc_dict_str(ds->target_dict, k),
+                                   lsc_dict_len(ds->target_dict, k), rows[k]);
+        if (cls[k] == LABEL_NOMEM)
+            st = lsc_error_nomem(err);
+        unrecognised += cls[k] == LABEL_UNKNOWN;
+    }
+    if (st == LSC_OK && unrecognised == 0)
+        lsc_label_map_notes(&lm, "target", opts->target, log);
+    lsc_label_map_fini(&lm);
+    lsc_free(rows);
+    if (st != LSC_OK || unrecognised == 0)
+        return st;
+    char list[600];
+    size_t used = 0;
+    list[0] = '\0';
+    for (uint32_t k = 0; k < nd && k < 20 && used + 4 < sizeof list; k++) {
+        int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", k ? ", " : "",
+                         lsc_dict_str(ds->target_dict, k));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    return lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
+                         "target \"%s\" has values other than 1/0, true/false, yes/no, y/n "
+                         "(%zu distinct: %s%s); say which mean converted with --positive VALUE",
+                         opts->target, nd, list, nd > 20 ? ", ..." : "");
 }
 
 enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
-                                   struct lsc_error *err)
+                                       const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t nd = lsc_dict_size(ds->target_dict);
-    double *map = lsc_calloc(nd ? nd : 1, sizeof *map);
-    if (map == NULL)
+    int *cls = lsc_calloc(nd ? nd : 1, sizeof *cls);
+    unsigned char *keep = NULL;
+    if (cls == NULL)
         return lsc_error_nomem(err);
-    size_t unrecognised = 0;
-    for (uint32_t k = 0; k < nd; k++) {
-        const char *s = lsc_dict_str(ds->target_dict, k);
-        size_t len = lsc_dict_len(ds->target_dict, k);
-        if (opts->positive.count > 0) {
-            map[k] = 0.0;
-            for (size_t i = 0; i < opts->positive.count; i++)
-                if (strlen(opts->positive.items[i]) == len &&
-                    memcmp(opts->positive.items[i], s, len) == 0)
-                    map[k] = 1.0;
-        } else if (!recognised_label(s, len, &map[k])) {
-            unrecognised++;
+    if ((st = target_classes(ds, opts, log, cls, err)) != LSC_OK)
+        goto cleanup;
+    size_t skipped = 0;
+    for (size_t i = 0; i < ds->n_rows; i++)
+        skipped += cls[ds->target_codes[i]] == LABEL_SKIPPED;
+    if (skipped > 0) {
+        if ((keep = lsc_malloc(ds->n_rows)) == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
         }
+        for (size_t i = 0; i < ds->n_rows; i++)
+            keep[i] = cls[ds->target_codes[i]] != LABEL_SKIPPED;
+        if ((st = keep_rows(ds, keep, err)) != LSC_OK)
+            goto cleanup;
     }
-    if (unrecognised > 0) {
-        char list[600];
-        size_t used = 0;
-        list[0] = '\0';
-        for (uint32_t k = 0; k < nd && k < 20 && used + 4 < sizeof list; k++) {
-            int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", k ? ", " : "",
-                             lsc_dict_str(ds->target_dict, k));
-            if (w < 0)
-                break;
-            used += (size_t)w;
-        }
-        st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
-                           "target \"%s\" has values other than 1/0, true/false, yes/no, y/n "
-                           "(%zu distinct: %s%s); say which mean converted with --positive VALUE",
-                           opts->target, nd, list, nd > 20 ? ", ..." : "");
+    if (ds->n_rows == 0) {
+        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+                           "no usable rows: the target \"%s\" of every row is neither a "
+                           "--positive nor a --negative value",
+                           opts->target);
         goto cleanup;
     }
-    ds->y = lsc_calloc(ds->n_rows ? ds->n_rows : 1, sizeof *ds->y);
+    ds->y = lsc_calloc(ds->n_rows, sizeof *ds->y);
     if (ds->y == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     ds->positives = 0;
     for (size_t i = 0; i < ds->n_rows; i++) {
-        ds->y[i] = map[ds->target_codes[i]];
+        ds->y[i] = cls[ds->target_codes[i]] == LABEL_POSITIVE ? 1.0 : 0.0;
         ds->positives += ds->y[i] > 0.5;
     }
     if (ds->positives == 0 || ds->positives == ds->n_rows)
@@ -1113,6 +1226,7 @@ enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_trai
                            opts->target, ds->n_rows, ds->positives,
                            opts->positive.count ? " (check the --positive values)" : "");
 cleanup:
-    lsc_free(map);
+    lsc_free(cls);
+    lsc_free(keep);
     return st;
 }

@@ -36,6 +36,7 @@ struct dataset {
     double *y;             /* rows, after lsc_dataset_map_target */
     size_t rows_read;      /* data rows in the file */
     size_t rows_skipped_target;
+    size_t rows_skipped_value; /* target neither --positive nor --negative */
     size_t positives;
     char sha256[65];
     int no_switch;         /* internal: a partial store of the parallel load
@@ -49,9 +50,12 @@ struct dataset {
 enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_options *opts,
                              const struct lsc_log *log, struct lsc_error *err);
 
-/* Maps target values to 0/1 (see lsc_train_options.positive). */
+/* Maps target values to 0/1 (see lsc_train_options.positive and negative,
+ * and label_map.h). With negative values, rows whose target is neither are
+ * left out (rows_skipped_value). What was matched ignoring case, skipped or
+ * counted as not converted is said through log. */
 enum lsc_status lsc_dataset_map_target(struct dataset *ds, const struct lsc_train_options *opts,
-                                   struct lsc_error *err);
+                                       const struct lsc_log *log, struct lsc_error *err);
 
 void lsc_dataset_free(struct dataset *ds);
 

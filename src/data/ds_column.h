@@ -32,6 +32,7 @@ struct ds_column {
     int overflow;
     int derived;        /* enum derive_kind (derive.h); 0 for file columns */
     const char *source; /* derived: the source column's name (lent) */
+    int keep_feature;   /* --keep-feature: never excluded as id_like */
 };
 
 /* The numeric value of row i of a feature column (NaN when missing or text). */

@@ -57,24 +57,107 @@ enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds
     return LSC_OK;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A numeric column that looks like a record number: whole numbers, at least
+ * DIAG_ID_MIN_ROWS of them, either all distinct or monotone with the row
+ * order while mostly distinct (a sorted export of a count is monotone too,
+ * but repeats its values). *order: 1 increasing, -1 decreasing, 0 neither
+ * (for the message). -1 when out of memory. */
+static int numeric_id_like(const struct ds_column *c, size_t n_rows, size_t *distinct,
+                           int *order)
+{
+    size_t present = n_rows - c->n_missing, k = 0;
+    int up = 1, down = 1;
+    double prev = NAN;
+    *distinct = 0;
+    *order = 0;
+    if (present < DIAG_ID_MIN_ROWS)
+        return 0;
+    double *v = lsc_malloc(present * sizeof *v);
+    if (v == NULL)
+        return -1;
+    for (size_t i = 0; i < n_rows; i++) {
+        double x = lsc_ds_value(c, i);
+        if (isnan(x))
+            continue;
+        if (x != floor(x) || fabs(x) > 9007199254740992.0) {
+            lsc_free(v);
+            return 0;
+        }
+        if (k > 0) {
+            up &= x >= prev;
+            down &= x <= prev;
+        }
+        v[k++] = prev = x;
+    }
+    qsort(v, k, sizeof *v, by_value);
+    for (size_t i = 0; i < k; i++)
+        *distinct += i == 0 || v[i] != v[i - 1];
+    lsc_free(v);
+    *order = up ? 1 : down ? -1 : 0;
+    return *distinct == k || (*order != 0 && *distinct * 2 > k);
+}
+
+/* id_like for a numeric column: excluded and said so. */
+static enum lsc_status numeric_id_check(struct lsc_model *m, struct ds_column *c, size_t n_rows,
+                                        const struct lsc_log *log, int *excluded,
+                                        struct lsc_error *err)
+{
+    size_t distinct = 0, present = n_rows - c->n_missing;
+    int order = 0;
+    int like = numeric_id_like(c, n_rows, &distinct, &order);
+    *excluded = 0;
+    if (like < 0)
+        return lsc_error_nomem(err);
+    if (like == 0)
+        return LSC_OK;
+    c->role = DS_EXCLUDED;
+    *excluded = 1;
+    return added(lsc_diag_add(m, log, "id_like",
+                              "column \"%s\" holds whole numbers, %zu distinct in %zu rows%s: "
+                              "a record number, not a property of the lead; excluded (name it "
+                              "with --id to keep it in the scores, or --keep-feature \"%s\" to "
+                              "use it as a feature)",
+                              c->name, distinct, present,
+                              order > 0 ? ", increasing with the row order"
+                              : order < 0 ? ", decreasing with the row order" : "",
+                              c->name),
+                 err);
+}
+
 enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
                              struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     for (size_t j = 0; j < ds->n_cols && st == LSC_OK; j++) {
         struct ds_column *c = &ds->cols[j];
-        if (c->role != DS_FEATURE || c->codes == NULL)
+        if (c->role != DS_FEATURE)
             continue;
-        size_t present = ds->n_rows - c->n_missing, distinct = lsc_dict_size(c->dict);
         int categorical = c->force == DS_FORCE_CATEGORICAL ||
                           (c->force == DS_INFER && !lsc_ds_is_numeric(c));
-        if (categorical && present >= 20 && distinct * 2 > present) {
+        if (!categorical && !c->keep_feature && !c->derived) {
+            int excluded = 0;
+            if ((st = numeric_id_check(m, c, ds->n_rows, log, &excluded, err)) != LSC_OK)
+                return st;
+            if (excluded)
+                continue;
+        }
+        if (c->codes == NULL)
+            continue;
+        size_t present = ds->n_rows - c->n_missing, distinct = lsc_dict_size(c->dict);
+        if (categorical && !c->keep_feature && present >= DIAG_ID_MIN_ROWS &&
+            distinct * 2 > present) {
             c->role = DS_EXCLUDED;
             st = added(lsc_diag_add(m, log, "id_like",
                                 "column \"%s\" has %zu distinct values in %zu rows: an id or "
                                 "free text, excluded (name it with --id to keep it in the "
-                                "scores)",
-                                c->name, distinct, present),
+                                "scores, or --keep-feature \"%s\" to use it as a feature)",
+                                c->name, distinct, present, c->name),
                        err);
             continue;
         }

@@ -4,8 +4,10 @@
  * kept in the model (m->warnings):
  *   thin_data      fewer than 1,000 leads or 120 conversions (fewer than 50
  *                  conversions refuses to train unless forced)
- *   id_like        a categorical column with more than half its values unique
- *                  (excluded before encoding)
+ *   id_like        a categorical column with more than half its values unique,
+ *                  or a numeric one of whole numbers all distinct (or monotone
+ *                  with the row order and mostly distinct): a record number;
+ *                  excluded before encoding unless kept (--keep-feature)
  *   near_constant  one value in at least 99% of the rows
  *   leakage        a column whose univariate holdout AUC is >= 0.90: probably
  *                  filled in after the outcome
@@ -29,6 +31,7 @@
 #define DIAG_REFUSE_POSITIVES 50
 #define DIAG_LEAKAGE_AUC 0.90
 #define DIAG_VIF 10.0
+#define DIAG_ID_MIN_ROWS 20 /* id_like looks at columns with this many values */
 #define DIAG_SAMPLE_ROWS 50000
 
 /* Appends a warning to the model and logs it. */
@@ -40,7 +43,8 @@ enum lsc_status lsc_diag_add(struct lsc_model *m, const struct lsc_log *log, con
 enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
                                const struct lsc_log *log, struct lsc_error *err);
 
-/* Marks id-like categorical columns DS_EXCLUDED and notes near-constant ones. */
+/* Marks id-like columns (categorical or numeric; not those with keep_feature)
+ * DS_EXCLUDED and notes near-constant ones. */
 enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
                              struct lsc_error *err);
 

@@ -10,9 +10,14 @@
 #include "model_def.h"
 #include "status_internal.h"
 
-enum { L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_COUNT };
-static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",  "numeric",
-                                              "categorical", "na_values", "positive", "days_since"};
+enum {
+    L_ID, L_EXCLUDE, L_INCLUDE, L_NUMERIC, L_CATEGORICAL, L_NA, L_POSITIVE, L_DAYS, L_KEEP,
+    L_NEGATIVE, L_COUNT
+};
+static const char *const list_key[L_COUNT] = {"id",          "exclude",   "include",
+                                              "numeric",     "categorical", "na_values",
+                                              "positive",    "days_since", "keep_features",
+                                              "negative"};
 
 struct lsc_like {
     struct lsc_train_options o;
@@ -61,11 +66,12 @@ static enum lsc_status read_lists(const struct lsc_model *m, struct lsc_like *l,
 {
     struct lsc_strings *dst[L_COUNT] = {&l->o.ids,      &l->o.exclude,     &l->o.include,
                                         &l->o.numeric,  &l->o.categorical, &l->o.na_values,
-                                        &l->o.positive, &l->o.days_since};
+                                        &l->o.positive, &l->o.days_since,
+                                        &l->o.keep_features, &l->o.negative};
     for (int k = 0; k < L_COUNT; k++) {
         const json_t *v = json_object_get(m->options, list_key[k]);
-        if (k == L_DAYS && v == NULL)
-            continue; /* a model from before derived features */
+        if (k >= L_DAYS && v == NULL)
+            continue; /* recorded only when given, or a model from before them */
         if (!json_is_array(v))
             return bad(m, list_key[k], "expected an array of strings", err);
         size_t n = json_array_size(v);

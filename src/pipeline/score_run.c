@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "compare.h"
 #include "drift.h"
+#include "label_map.h"
 #include "leadscore/report.h"
 #include "model_def.h"
 #include "output_set.h"
@@ -49,10 +50,12 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--rule-tiers: warm must be below hot");
     if (o->label == NULL && (o->compare_json != NULL || o->compare_report != NULL ||
-                             o->label_positive.count > 0))
+                             o->label_positive.count > 0 || o->label_negative.count > 0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--compare-json, --compare-report and --label-positive need "
+                             "--compare-json, --compare-report, --positive and --negative need "
                              "--label COL");
+    if (lsc_label_options_check(&o->label_positive, &o->label_negative, err) != LSC_OK)
+        return LSC_ERR_USAGE;
     if (o->compare_json != NULL && strcmp(o->compare_json, "-") == 0 &&
         strcmp(o->output, "-") == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -84,6 +87,7 @@ void lsc_score_summary_fini(struct lsc_score_summary *sum)
 
 struct compare_consumer {
     struct lsc_compare *cmp;
+    struct label_map labels; /* the label's values: classes and counts */
     struct compare_sheet sheet;
     const char **dims;
     const char **idv;
@@ -145,7 +149,9 @@ static enum lsc_status compare_begin(void *ctx, const struct lsc_scorer *s, stru
     struct compare_consumer *c = ctx;
     enum lsc_status st = compare_setup(s->m, s->o, s, &c->sheet, &c->dims, s->hot, s->warm,
                                        &c->cmp, err);
-    if (st != LSC_OK)
+    if (st != LSC_OK ||
+        (st = lsc_label_map_init(&c->labels, &s->o->label_positive, &s->o->label_negative,
+                                 err)) != LSC_OK)
         return st;
     c->idv = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof *c->idv);
     c->idl = lsc_calloc(s->n_ids ? s->n_ids : 1, sizeof *c->idl);
@@ -163,17 +169,25 @@ static enum lsc_status compare_row(void *ctx, const struct lsc_scorer *s,
     const struct lsc_score_options *o = s->o;
     const struct csv_record *rec = r->rec;
     int y = LSC_LABEL_MISSING;
-    if (s->label_col < rec->nfields)
-        y = lsc_compare_parse_label(rec->fields[s->label_col], rec->lens[s->label_col],
-                                    o->label_positive.items, o->label_positive.count);
+    if (s->label_col < rec->nfields) {
+        const char *v = rec->fields[s->label_col];
+        size_t len = rec->lens[s->label_col];
+        lsc_trim_span(&v, &len);
+        if (!lsc_is_na_token(v, len, NULL) &&
+            (y = lsc_label_map_add(&c->labels, v, len, 1)) == LABEL_NOMEM)
+            return lsc_error_nomem(err);
+    }
+    if (y == LABEL_SKIPPED) {
+        lsc_compare_skip(c->cmp, COMPARE_SKIP_VALUE);
+        return LSC_OK;
+    }
     if (y == LSC_LABEL_UNKNOWN) {
         const char *v = rec->fields[s->label_col];
         size_t len = rec->lens[s->label_col];
         lsc_trim_span(&v, &len);
         return lsc_error_set(err, LSC_ERR_DATA, s->file, rec->line, s->label_col + 1,
                              "label \"%s\": \"%.*s\" is not 1/0, true/false, yes/no or "
-                             "y/n; say which values mean converted with --label-positive "
-                             "VALUE",
+                             "y/n; say which values mean converted with --positive VALUE",
                              o->label, (int)(len > 40 ? 40 : len), v);
     }
     if (y == LSC_LABEL_MISSING) {
@@ -216,6 +230,7 @@ static enum lsc_status compare_row(void *ctx, const struct lsc_scorer *s,
 
 static void compare_consumer_fini(struct compare_consumer *c)
 {
+    lsc_label_map_fini(&c->labels);
     lsc_compare_free(c->cmp);
     lsc_compare_sheet_fini(&c->sheet);
     lsc_free(c->dims);
@@ -441,6 +456,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
     log_rejects(o, sum, log);
+    if (cmp.cmp != NULL)
+        lsc_label_map_notes(&cmp.labels, "label", o->label, log);
     if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, log, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&

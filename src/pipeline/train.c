@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "date_split.h"
 #include "derive.h"
+#include "label_map.h"
 #include "design.h"
 #include "cv.h"
 #include "diagnostics.h"
@@ -121,6 +122,8 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--min-bin-share needs --bins N");
     if (o->cv_one_se && o->cv_folds == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
+    if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)
+        return LSC_ERR_USAGE;
     if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
         o->delimiter != '|')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -167,6 +170,8 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
         (st = check_utf8(&o->categorical, "--categorical", err)) != LSC_OK ||
         (st = check_utf8(&o->na_values, "--na-values", err)) != LSC_OK ||
         (st = check_utf8(&o->positive, "--positive", err)) != LSC_OK ||
+        (st = check_utf8(&o->keep_features, "--keep-feature", err)) != LSC_OK ||
+        (st = check_utf8(&o->negative, "--negative", err)) != LSC_OK ||
         (st = check_utf8(&o->days_since, "--days-since", err)) != LSC_OK ||
         (st = check_utf8(&acct, "--account-column", err)) != LSC_OK)
         return st;
@@ -219,6 +224,10 @@ static json_t *options_json(const struct lsc_train_options *o)
     int bad = j == NULL;
     if (!bad && o->weight != NULL)
         bad |= json_object_set_new(j, "weight", json_string(o->weight)) != 0;
+    if (!bad && o->negative.count > 0)
+        bad |= json_object_set_new(j, "negative", strings_json(&o->negative)) != 0;
+    if (!bad && o->keep_features.count > 0)
+        bad |= json_object_set_new(j, "keep_features", strings_json(&o->keep_features)) != 0;
     if (!bad && o->class_weight_balanced)
         bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
     if (!bad && o->population_rate > 0.0)
@@ -291,7 +300,7 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
         return lsc_error_nomem(err);
     m->rows_read = ds->rows_read;
     m->rows_used = ds->n_rows;
-    m->rows_skipped = ds->rows_skipped_target;
+    m->rows_skipped = ds->rows_skipped_target + ds->rows_skipped_value;
     m->positives = ds->positives;
     m->l2 = o->l2;
     m->tier_hot = o->tier_hot;
@@ -728,7 +737,7 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
         return st;
     if ((st = lsc_dataset_load(&t->ds, o, t->log, err)) != LSC_OK)
         return st;
-    if ((st = lsc_dataset_map_target(t->ds, o, err)) != LSC_OK) {
+    if ((st = lsc_dataset_map_target(t->ds, o, t->log, err)) != LSC_OK) {
         if (err != NULL && err->file[0] == '\0')
             snprintf(err->file, sizeof err->file, "%s", t->ds->file);
         return st;
@@ -736,6 +745,7 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
     sum->rows_read = t->ds->rows_read;
     sum->rows_used = t->ds->n_rows;
     sum->rows_skipped_target = t->ds->rows_skipped_target;
+    sum->rows_skipped_value = t->ds->rows_skipped_value;
     sum->positives = t->ds->positives;
     if ((st = lsc_weights_load(t->ds, &t->wbase, err)) != LSC_OK) {
         sum->input_rejected = 1;

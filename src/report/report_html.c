@@ -496,8 +496,12 @@ static void data_summary(FILE *fp, const struct lsc_model *m, const struct lsc_t
     fputs("</td></tr>\n<tr><th class=\"l\">Outcome column</th><td class=\"l\">", fp);
     esc(fp, m->target);
     fprintf(fp, "</td></tr>\n<tr><th class=\"l\">Rows</th><td class=\"l\">%zu read, %zu used, "
-                "%zu skipped (missing outcome)</td></tr>\n",
+                "%zu skipped (missing outcome)",
             s->rows_read, s->rows_used, s->rows_skipped_target);
+    if (s->rows_skipped_value > 0)
+        fprintf(fp, ", %zu skipped (outcome neither a positive nor a negative value)",
+                s->rows_skipped_value);
+    fputs("</td></tr>\n", fp);
     fprintf(fp, "<tr><th class=\"l\">Converted</th><td class=\"l\">%zu (%s)</td></tr>\n",
             s->positives,
             fmt_pct(a, sizeof a, s->rows_used ? (double)s->positives / (double)s->rows_used : NAN,

@@ -628,6 +628,40 @@ absent s.csv "G04"
 case_ G05 1 "corrupt gzip on stdin" "<stdin>: corrupt gzip data" \
     -- sh -c "'$SCORE' -q -m model.json - <corrupt.csv.gz"
 
+# ---- quirkscli (issue 14) ----
+# exports as they really are: ids, target values, column names, paths, as-of
+
+awk -F, -v OFS=, 'NR == 1 { print "lead_number", $0; next } { print 660000 + NR, $0 }' leads.csv >lead_numbers.csv
+case_ T100 0 "a numeric id column (a lead number): excluded, not a feature" \
+    'warning: id_like: column "lead_number" holds whole numbers, 1000 distinct in 1000 rows, increasing with the row order' \
+    -- "${T[@]}" -o t100.json lead_numbers.csv
+case_ T101 0 "the same, kept as a feature (\`--keep-feature\`)" \
+    -- "${T[@]}" --keep-feature lead_number -o t101.json lead_numbers.csv
+grep -q '"name": "lead_number"' t101.json && ok || fail "T101: lead_number not a feature"
+
+awk -F, -v OFS=, 'NR > 1 { $4 = $4 == 1 ? "Closed Won" : NR % 4 ? "Closed Lost" : "Open" } { print }' leads.csv >stages.csv
+case_ T102 0 "\`--positive\` in another case than the file's value" \
+    'note: --positive "closed won" matched "Closed Won" of target "won" ignoring case' \
+    -- "$TRAIN" --target won --id id --positive "closed won" -o t102.json stages.csv
+case_ T103 0 "open deals among the lost ones (\`--negative\` not given): listed" \
+    'rows count as not converted: "Closed Lost" (' \
+    -- "$TRAIN" --target won --id id --positive "Closed Won" -o t103.json stages.csv
+case_ T104 0 "open deals skipped with \`--negative\`" 'note: skipped ' 'rows whose target is "Open"' \
+    -- "$TRAIN" --target won --id id --positive "Closed Won" --negative "Closed Lost" -o t104.json stages.csv
+case_ T105 2 "\`--negative\` without \`--positive\`" "--negative needs --positive VALUE" \
+    -- "$TRAIN" -q --target won --id id --negative "Closed Lost" -o m.json stages.csv
+case_ T106 1 "a \`--positive\` value that is in no row" \
+    'warning: --positive "Closed-Won" matches no value of target "won"' 'target "won" has only one class' \
+    -- "$TRAIN" -q --target won --id id --positive "Closed-Won" -o m.json stages.csv
+case_ T107 2 "a value given to both \`--positive\` and \`--negative\`" \
+    '"closed won" is given to both --positive and --negative' \
+    -- "$TRAIN" -q --target won --id id --positive "Closed Won" --negative "closed won" -o m.json stages.csv
+case_ S60 0 "a label in another case, open deals skipped (\`--negative\`)" \
+    'matched "Closed Won" of label "won" ignoring case' 'rows whose label is "Open"' \
+    -- "$SCORE" -m model.json --label won --positive "closed won" --negative "closed lost" -o s60.csv stages.csv
+case_ S61 2 "\`--negative\` without \`--positive\` (scoring)" "--negative needs --positive VALUE" \
+    -- "${S[@]}" -m model.json --label won --negative Open -o s61.csv stages.csv
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

@@ -104,7 +104,7 @@ printf 'id,hs,stage\na,85,Won\nb,45,Lost\nc,10,Open\nd,70,Won\n' >"$WORK/stage.c
 expect_exit 1 "unrecognised label" -- "$SCORE" -q --id id --rule-score-column hs --label stage \
     --compare-json "$WORK/never.json" -o "$WORK/never.csv" "$WORK/stage.csv"
 expect_in "$WORK/err" "stage.csv:2:3" "label error position"
-expect_in "$WORK/err" "--label-positive" "label error hint"
+expect_in "$WORK/err" "say which values mean converted with --positive VALUE" "label error hint"
 [ ! -e "$WORK/never.csv" ] && [ ! -e "$WORK/never.json" ] && ok || fail "outputs written despite a label error"
 expect_exit 0 "--label-positive" -- "$SCORE" -q --id id --rule-score-column hs --label stage --label-positive Won \
     --compare-json "$WORK/stage.json" -o "$WORK/stage_out.csv" "$WORK/stage.csv"

@@ -1,0 +1,101 @@
+# Exports as they really are (issue 14, section 3, the command-line part):
+# a numeric id column, target and label values, column names given on the
+# command line, --na-values lists, output paths checked before the work, and
+# the --as-of date recorded. The catalogue (catalogue.sh, T100-T129 and
+# S60-S79) holds the messages; this file checks what they do.
+. "$(dirname "$0")/common.bash"
+cd "$WORK" || exit 1
+
+# leads.csv: 1200 leads, lead_number increasing with the row order and (as in
+# a real export, where later leads convert more) related to the outcome.
+"$PY" - <<'PYEOF' || fail "generate leads.csv"
+import math, random
+random.seed(14)
+with open("leads.csv", "w", newline="") as f:
+    f.write("Lead Number,Visits,Source,Stage\n")
+    for i in range(1200):
+        s = random.choice(["web", "email", "phone", "event"])
+        v = random.randint(0, 20)
+        eta = (v - 10) / 4 + (0.8 if s == "web" else 0) + (i - 600) / 600
+        won = random.random() < 1 / (1 + math.exp(-eta))
+        stage = "Closed Won" if won else random.choice(["Closed Lost", "Closed Lost", "Open"])
+        f.write("%d,%d,%s,%s\n" % (660000 + i, v, s, stage))
+PYEOF
+features() { "$PY" -c 'import json, sys; print(" ".join(c["name"] for c in json.load(open(sys.argv[1]))["columns"]))' "$1"; }
+
+# ---- 1. a numeric id column --------------------------------------------------------
+T=("$TRAIN" --target Stage --positive "Closed Won")
+expect_exit 0 "lead number excluded" -- "${T[@]}" -o id1.json leads.csv
+expect_in err 'warning: id_like: column "Lead Number" holds whole numbers, 1200 distinct in 1200 rows, increasing with the row order' "numeric id named"
+case " $(features id1.json) " in *" Lead Number "*) fail "Lead Number is a feature" ;; *) ok ;; esac
+expect_in id1.json '"code": "id_like"' "warning stored in the model"
+expect_exit 0 "kept with --keep-feature" -- "${T[@]}" --keep-feature "Lead Number" -o id2.json leads.csv
+grep -q "id_like" err && fail "id_like despite --keep-feature" || ok
+case " $(features id2.json) " in *" Lead Number "*) ok ;; *) fail "Lead Number not kept" ;; esac
+expect_in id2.json '"keep_features": [' "--keep-feature recorded for --like"
+expect_exit 0 "--like keeps it kept" -- "$TRAIN" --like id2.json -o id3.json leads.csv
+case " $(features id3.json) " in *" Lead Number "*) ok ;; *) fail "--like lost --keep-feature" ;; esac
+expect_exit 0 "named as an id" -- "${T[@]}" --id "Lead Number" -o id4.json leads.csv
+grep -q "id_like" err && fail "id_like for an --id column" || ok
+# shuffled rows: all distinct still makes it an id; a count sorted by the rows
+# (many repeats) is not one
+{ head -1 leads.csv; tail -n +2 leads.csv | "$PY" -c 'import random, sys; l = sys.stdin.readlines(); random.Random(1).shuffle(l); sys.stdout.writelines(l)'; } >shuffled.csv
+expect_exit 0 "shuffled lead numbers" -- "${T[@]}" -o id5.json shuffled.csv
+expect_in err 'column "Lead Number" holds whole numbers, 1200 distinct in 1200 rows: a record number' "shuffled id named"
+{ head -1 leads.csv; tail -n +2 leads.csv | sort -t, -k2,2n; } >by_visits.csv
+expect_exit 0 "sorted by a count" -- "${T[@]}" -o id6.json by_visits.csv
+grep -q 'id_like: column "Visits"' err && fail "a sorted count called an id" || ok
+case " $(features id6.json) " in *" Visits "*) ok ;; *) fail "Visits dropped" ;; esac
+
+if [ -f "$SHARED/xeducation_leads.csv" ]; then
+    expect_exit 0 "X Education" -- "$TRAIN" --target Converted --id "Prospect ID" --na-values Select \
+        -o x.json "$SHARED/xeducation_leads.csv"
+    expect_in err 'warning: id_like: column "Lead Number" holds whole numbers, 9240 distinct in 9240 rows' "Lead Number excluded"
+    case " $(features x.json) " in *" Lead Number "*) fail "Lead Number a feature of the real data" ;; *) ok ;; esac
+fi
+
+# ---- 2. target and label values -------------------------------------------------------
+same_fit() { # two models with the same columns and coefficients
+    "$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sys.exit(0 if a["columns"] == b["columns"] and a["features"] == b["features"] else 1)' "$1" "$2"
+}
+nopen=$(grep -c ',Open$' leads.csv)
+nwon=$(grep -c ',Closed Won$' leads.csv)
+expect_exit 0 "--positive exact" -- "$TRAIN" --target Stage --positive "Closed Won" -o p1.json leads.csv
+expect_in err 'rows count as not converted: "Closed Lost" (' "the not-converted values listed"
+expect_in err "\"Open\" ($nopen)" "Open counted in the note"
+expect_in err "name the values that mean not converted with --negative VALUE" "the note points to --negative"
+grep -q "ignoring case" err && fail "an exact match called case-insensitive" || ok
+expect_exit 0 "--positive in another case" -- "$TRAIN" --target Stage --positive "closed won" -o p2.json leads.csv
+expect_in err "note: --positive \"closed won\" matched \"Closed Won\" of target \"Stage\" ignoring case ($nwon rows)" "said so"
+same_fit p1.json p2.json && ok || fail "case-insensitive --positive fits another model"
+expect_exit 0 "--negative skips the others" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --negative "Closed Lost" --keep-feature "Lead Number" -o n1.json leads.csv
+expect_in err "note: skipped $nopen rows whose target is \"Open\" (neither a --positive nor a --negative value)" "skipped by value"
+expect_in err "$nopen skipped (target neither --positive nor --negative)" "skipped in the summary"
+grep -v ',Open$' leads.csv >decided.csv
+expect_exit 0 "the file without the open deals" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --keep-feature "Lead Number" -o n2.json decided.csv
+same_fit n1.json n2.json && ok || fail "--negative does not fit the model of the decided rows"
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if m["options"]["negative"] == ["Closed Lost"] else 1)' n1.json &&
+    ok || fail "--negative not recorded"
+expect_exit 0 "--like keeps --negative" -- "$TRAIN" --like n1.json -o n3.json leads.csv
+same_fit n1.json n3.json && ok || fail "--like lost --negative"
+expect_exit 2 "--negative without --positive" -- "$TRAIN" --target Stage --negative Open -o n4.json leads.csv
+expect_in err "--negative needs --positive VALUE" "usage message"
+# the scorer's --label: the same rule
+cut -d, -f1-3 leads.csv >new.csv
+expect_exit 0 "score with a label" -- "$SCORE" -m p1.json --label Stage --positive "closed won" \
+    --negative "closed lost" --compare-json cmp.json -o s.csv leads.csv
+expect_in err "note: --positive \"closed won\" matched \"Closed Won\" of label \"Stage\" ignoring case ($nwon rows)" "label matched ignoring case"
+expect_in err "note: skipped $nopen rows whose label is \"Open\"" "label skipped by value"
+expect_in err "$nopen with a label neither --positive nor --negative" "the report counts them"
+expect_in cmp.json "\"rows_skipped_label_value\": $nopen" "JSON counts them"
+expect_in cmp.json "\"positives\": $nwon" "converted labels"
+expect_in cmp.json "\"rows\": $((1200 - nopen))" "compared rows"
+expect_exit 2 "score --negative without --positive" -- "$SCORE" -m p1.json --label Stage --negative Open \
+    -o s2.csv leads.csv
+expect_in err "--negative needs --positive VALUE" "scorer usage message"
+
+finish

@@ -116,6 +116,33 @@ static void test_loader(void **state)
     th_remove_temp(path);
 }
 
+/* Account names meet by their account key (account.h), as in the rules
+ * engine: trimmed, inner whitespace collapsed, ASCII case folded; other
+ * differences keep accounts apart. */
+static void test_loader_account_key(void **state)
+{
+    (void)state;
+    struct lsc_train_options o;
+    struct lsc_error err;
+    struct dataset *ds = NULL;
+    char *path = th_write_temp("k.csv", "id,created,company,x,y\n"
+                                        "1,2026-12-31,Acme Corp,1,1\n"
+                                        "2,2026-12-01,  ACME   corp ,2,0\n"
+                                        "3,2026-12-01,\"acme\tCorp\",3,1\n"
+                                        "4,2026-12-01,Acme-Corp,4,0\n"
+                                        "5,2026-12-01,\xC3\x84rzte,5,1\n"
+                                        "6,2026-12-01,\xC3\xA4rzte,6,0\n");
+    options(&o, path);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_OK);
+    const struct ds_column *a = &ds->cols[ds->n_cols - 1];
+    assert_string_equal(a->name, "leads per account (company)");
+    const double want[] = {3, 3, 3, 1, 1, 1};
+    for (size_t i = 0; i < 6; i++)
+        assert_double_equal(lsc_ds_value(a, i), want[i], 0.0);
+    lsc_dataset_free(ds);
+    th_remove_temp(path);
+}
+
 static void test_loader_errors(void **state)
 {
     (void)state;
@@ -263,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_loader),
+        cmocka_unit_test(test_loader_account_key),
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_model_round_trip),
         cmocka_unit_test(test_allocation_failures),

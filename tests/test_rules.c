@@ -500,6 +500,19 @@ static void test_account_counts(void **state)
     assert_double_equal(eval_row(&c, H_COMPANY, "", -1)->score, 0.0, 0.0);
     ctx_free(&c);
 
+    /* the account key (account.h), the trainer's: inner whitespace
+     * collapsed too; letters beyond ASCII and punctuation not folded */
+    static const char *const spaced[] = {"Acme  Corp", "acme\tcorp", " ACME CORP ",
+                                         "Acme-Corp", "\xC3\x84rzte", "\xC3\xA4rzte"};
+    ctx_load(&c, ACCOUNT_SHEET);
+    count_rows(&c, spaced, sizeof spaced / sizeof spaced[0]);
+    assert_int_equal(lsc_rules_n_accounts(c.r), 4);
+    assert_double_equal(eval_row(&c, H_COMPANY, "acme corp", -1)->score, 10.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "Acme \r\n Corp", -1)->score, 10.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "Acme-Corp", -1)->score, 0.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "\xC3\x84RZTE", -1)->score, 0.0, 0.0);
+    ctx_free(&c);
+
     /* the column from the caller (--account-column) */
     char *path = th_write_temp("rules.csv", SHEET_HEAD "A1,fit,,account has at least,2,+10,,\n");
     struct lsc_rules *r = NULL;
@@ -531,7 +544,7 @@ static void test_priority_list(void **state)
                                           "\r\n"
                                           "acme\r\n"
                                           "\"Smith, Jones & Partners\"\r\n"
-                                          "  Beta Corp  \r\n"
+                                          "  Beta    Corp  \r\n"
                                           "\"The \"\"Blue Door\"\" Group\"\n"
                                           "Delta, Inc.");
     ctx_load(&c, ACCOUNT_SHEET);

@@ -73,10 +73,12 @@ int lsc_rules_needs_priority(const struct lsc_rules *r);
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
 
-/* Counts one input row toward its account (the account column's value,
- * trimmed and compared without regard to ASCII case; a missing value is not
- * counted). Memory grows with the number of accounts, not rows. Requires
- * lsc_rules_bind(): LSC_ERR_USAGE otherwise; LSC_ERR_NOMEM. */
+/* Counts one input row toward its account: the account column's value as
+ * an account key (trimmed, inner whitespace collapsed, ASCII letters
+ * lowercased: the trainer's "leads per account" reads names the same way;
+ * docs/rules.md); a missing value is not counted. Memory grows with the
+ * number of accounts, not rows. Requires lsc_rules_bind(): LSC_ERR_USAGE
+ * otherwise; LSC_ERR_NOMEM. */
 enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
                                         const char *const *fields, const size_t *lens,
                                         struct lsc_error *err);
@@ -87,9 +89,9 @@ size_t lsc_rules_n_accounts(const struct lsc_rules *r);
  * lines and lines starting with '#' skipped; surrounding double quotes
  * removed), or a CSV file whose header row contains the account column's
  * name or one of "account", "account name", "company", "company name" (that
- * column is used). Names are trimmed and matched without regard to ASCII
- * case. May be called more than once (lists add up). LSC_ERR_IO,
- * LSC_ERR_PARSE, LSC_ERR_NOMEM. */
+ * column is used). Names are matched by their account key (trimmed, inner
+ * whitespace collapsed, ASCII letters lowercased). May be called more than
+ * once (lists add up). LSC_ERR_IO, LSC_ERR_PARSE, LSC_ERR_NOMEM. */
 enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
                                         struct lsc_error *err);
 /* Distinct priority accounts loaded. */
@@ -300,7 +302,8 @@ void lsc_rules_total(const struct lsc_rules *r, struct lsc_rules_total_info *out
 size_t lsc_rules_n_missing_values(const struct lsc_rules *r);
 const char *lsc_rules_missing_value(const struct lsc_rules *r, size_t k);
 
-/* Priority account k (trimmed, ASCII-lowercased) of lsc_rules_n_priority(). */
+/* Priority account k of lsc_rules_n_priority(), as its account key (trimmed,
+ * inner whitespace collapsed, ASCII letters lowercased). */
 const char *lsc_rules_priority_account(const struct lsc_rules *r, size_t k, size_t *len);
 
 #ifdef __cplusplus

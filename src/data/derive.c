@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "date.h"
 #include "leadscore/parse.h"
@@ -90,7 +91,9 @@ struct derive_state {
     size_t n;
     struct derived_col *cols;
     size_t cap;
-    struct derive_counts counts;
+    struct derive_counts counts; /* by account key (account.h) */
+    char *key;                   /* scratch for a key */
+    size_t key_cap;
 };
 
 void lsc_derive_state_free(struct derive_state *s)
@@ -104,6 +107,7 @@ void lsc_derive_state_free(struct derive_state *s)
     }
     lsc_free(s->cols);
     lsc_derive_counts_fini(&s->counts);
+    lsc_free(s->key);
     lsc_free(s);
 }
 
@@ -218,7 +222,11 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const cha
         if (c->kind == DERIVE_ACCOUNT) {
             uint32_t id = DICT_NONE;
             enum lsc_status st = LSC_OK;
-            if (!missing && (st = lsc_derive_counts_add(&s->counts, v, len, &id, err)) != LSC_OK)
+            size_t klen = 0;
+            if (!missing && !lsc_account_key_buf(&s->key, &s->key_cap, v, len, &klen))
+                return lsc_error_nomem(err);
+            if (!missing &&
+                (st = lsc_derive_counts_add(&s->counts, s->key, klen, &id, err)) != LSC_OK)
                 return st;
             if (row != SIZE_MAX)
                 c->acct[row] = id;

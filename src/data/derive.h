@@ -9,8 +9,9 @@
  *                         else is an error at training and a rejected row
  *                         at scoring.
  *   --account-column COL  "leads per account (COL)": the number of rows of
- *                         the file (or scored batch) with the same value of
- *                         COL (trimmed, compared exactly), rows with a
+ *                         the file (or scored batch) with the same account
+ *                         key of COL (account.h: trimmed, inner whitespace
+ *                         collapsed, ASCII letters lowercased), rows with a
  *                         missing target included; a missing account
  *                         counts 1.
  * Both then go through the numeric encoder. The source columns are not
@@ -41,7 +42,7 @@ long lsc_derive_today(char *buf, size_t size);
 /* as_of - the date in s, in days, into *out: 1, or 0 when s is not a date. */
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out);
 
-/* Counts per value (accounts). */
+/* Counts per value (accounts: the callers count account keys). */
 struct derive_counts {
     struct dict *keys;
     size_t *n;

@@ -390,21 +390,50 @@ static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
             ok, j, ml, dl, j);
 }
 
+/* The account key of v_j (src/base/account.h) as SQL: tab, LF, VT, FF and
+ * CR become spaces; each run of spaces one space (every space becomes a
+ * tab and a LF, a LF followed by a tab is removed, the tab and LF left
+ * make a space again: exact, since neither is in the text any longer);
+ * then the ends trimmed and the ASCII letters lowercased (SQLite's core
+ * lower() is ASCII only; PostgreSQL's follows the locale and DuckDB's all
+ * of Unicode, so those translate A-Z). */
+static void put_account_key(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    const char *chr = dialects[d].chr;
+    if (d == LSC_SQL_SQLITE)
+        fputs("lower(", fp);
+    else
+        fputs("translate(", fp);
+    fprintf(fp, "%s(replace(replace(replace(", dialects[d].trim);
+    for (int k = 9; k <= 13; k++)
+        fputs("replace(", fp);
+    fprintf(fp, "v_%zu", j);
+    for (int k = 9; k <= 13; k++)
+        fprintf(fp, ", %s(%d), ' ')", chr, k);
+    fprintf(fp, ", ' ', %s(9) || %s(10)), %s(10) || %s(9), ''), %s(9) || %s(10), ' '), ' ')", chr,
+            chr, chr, chr, chr, chr);
+    if (d != LSC_SQL_SQLITE)
+        fputs(", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'", fp);
+    fputs(")", fp);
+}
+
 /* t2 for a derived column: x_j. Days since: as_of minus the date's day
  * number (lsc_derive_day_number(), Hinnant's days_from_civil, on the year
  * shifted by 400, one Gregorian cycle, so every division is of positive
  * integers and truncation is floor in every dialect), NULL when missing or
  * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
- * Account: the rows of the table with the same trimmed value; 1 when
- * missing. */
+ * Account: the rows of the table with the same account key, missing ones
+ * left out; 1 when missing. */
 static void put_derived_value(FILE *fp, enum lsc_sql_dialect d, int kind, size_t j,
                               const char *real, long as_of)
 {
     if (kind == DERIVE_ACCOUNT) {
         fprintf(fp,
-                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY v_%zu) END "
-                "AS %s) AS x_%zu",
-                j, j, real, j);
+                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY CASE WHEN "
+                "na_%zu THEN NULL ELSE ",
+                j, j);
+        put_account_key(fp, d, j);
+        fprintf(fp, " END) END AS %s) AS x_%zu", real, j);
         return;
     }
     fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE CAST(%ld - ", j, as_of);
@@ -1048,7 +1077,7 @@ static void put_rule_condition(const struct ctx *c, size_t i, const struct lsc_r
             break;
         }
         fprintf(fp, "(NOT na_%zu AND ", i);
-        put_value(fp, d, i, 1);
+        put_account_key(fp, d, i);
         fputs(" IN (", fp);
         for (size_t k = 0; k < n; k++) {
             size_t len = 0;
@@ -1208,7 +1237,7 @@ static void rules_r2(const struct ctx *c)
             fprintf(fp, " END AS day_%zu", j);
         } else if (j < nr && ru.op == LSC_RULE_ACCOUNT_MIN) {
             fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
-            put_value(fp, c->d, j, 1);
+            put_account_key(fp, c->d, j);
             fprintf(fp, " END) AS ac_%zu", j);
         }
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "mathfn.h"
 #include "progress.h"
@@ -39,6 +40,8 @@ struct pass {
     struct lsc_rule_result res;
     char reason[512];
     char shown[176]; /* a value as an error message shows it (40 bytes escaped) */
+    char *key;       /* an account key */
+    size_t key_cap;
 };
 
 /* ---- encode ---------------------------------------------------------------- */
@@ -51,7 +54,13 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
 {
     *x = c->median;
     if (c->derived == DERIVE_ACCOUNT) {
-        size_t k = *missing ? 1 : lsc_derive_counts_get(&s->accounts, v, len);
+        size_t k = 1, klen = 0;
+        if (!*missing && !lsc_account_key_buf(&p->key, &p->key_cap, v, len, &klen)) {
+            snprintf(p->reason, sizeof p->reason, "out of memory");
+            return 0;
+        }
+        if (!*missing)
+            k = lsc_derive_counts_get(&s->accounts, p->key, klen);
         *x = (double)(k ? k : 1);
         *missing = 0;
     } else if (c->derived == DERIVE_DAYS_SINCE) {
@@ -372,8 +381,12 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct lsc_scorer
             const char *v = rec->fields[field];
             size_t len = rec->lens[field];
             lsc_trim_span(&v, &len);
-            if (!lsc_is_na_token(v, len, &s->na) &&
-                (st = lsc_derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
+            size_t klen = 0;
+            if (lsc_is_na_token(v, len, &s->na))
+                continue;
+            if (!lsc_account_key_buf(&s->key, &s->key_cap, v, len, &klen))
+                return lsc_error_nomem(err);
+            if ((st = lsc_derive_counts_add(&s->accounts, s->key, klen, NULL, err)) != LSC_OK)
                 return st;
         }
     }
@@ -538,6 +551,7 @@ cleanup:
     lsc_free(p.contrib);
     lsc_free(p.level);
     lsc_free(p.values);
+    lsc_free(p.key);
     return st;
 }
 
@@ -547,5 +561,6 @@ void lsc_scorer_fini(struct lsc_scorer *s)
     lsc_free(s->id_of);
     lsc_free((void *)s->id_names);
     lsc_derive_counts_fini(&s->accounts);
+    lsc_free(s->key);
     memset(s, 0, sizeof *s);
 }

@@ -43,7 +43,9 @@ struct lsc_scorer {
     size_t n_ids;
     struct lsc_strings na;
     long as_of;                /* day number for "days since" features */
-    struct derive_counts accounts; /* leads per account value (first pass) */
+    struct derive_counts accounts; /* leads per account key (first pass) */
+    char *key;                 /* scratch for an account key */
+    size_t key_cap;
     char input_sha256[65];     /* of the input, once the pass has ended */
 };
 

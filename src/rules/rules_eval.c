@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "date.h"
 #include "rules_internal.h"
@@ -245,7 +246,7 @@ enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if (!lsc_rules_fold_key(&r->scratch, &r->scratch_cap, s, len, &klen)) {
+    if (!lsc_account_key_buf(&r->scratch, &r->scratch_cap, s, len, &klen)) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -288,7 +289,7 @@ static enum lsc_status add_priority(struct lsc_rules *r, const char *s, size_t l
     lsc_trim_span(&s, &len);
     if (len == 0)
         goto cleanup;
-    if (!lsc_rules_fold_key(&r->scratch, &r->scratch_cap, s, len, &klen) ||
+    if (!lsc_account_key_buf(&r->scratch, &r->scratch_cap, s, len, &klen) ||
         lsc_dict_intern(r->priority, r->scratch, klen, NULL) == DICT_NONE)
         st = lsc_error_nomem(err);
 cleanup:
@@ -580,7 +581,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         const struct dict *d = ru->op == OP_PRIORITY ? r->priority : r->accounts;
         if (missing || d == NULL)
             break;
-        if (!lsc_rules_fold_key(&res->scratch_, &res->scratch_cap_, s, len, &klen)) {
+        if (!lsc_account_key_buf(&res->scratch_, &res->scratch_cap_, s, len, &klen)) {
             m = OUT_OF_MEMORY;
             break;
         }

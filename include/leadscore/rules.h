@@ -10,9 +10,11 @@
  * Use:
  *     lsc_rules_load()                  parse and check the sheet
  *     lsc_rules_set_account_column()    optional (--account-column)
+ *     lsc_rules_set_accounts()          optional: a reference the input's leads add to
  *     lsc_rules_bind()                  resolve column names against the input header
  *     lsc_rules_count_account()         once per input row, in a first pass,
  *                                       only when lsc_rules_needs_accounts()
+ *                                       (lsc_rules_clear_accounts() before another)
  *     lsc_rules_load_priority()         when lsc_rules_needs_priority()
  *     lsc_rules_set_as_of()             the date that recency is measured from
  *     lsc_rule_result_init()            once
@@ -84,6 +86,25 @@ enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
                                         struct lsc_error *err);
 /* Distinct accounts counted so far. */
 size_t lsc_rules_n_accounts(const struct lsc_rules *r);
+
+/* The account column (--account-column, else the sheet's), NULL when the
+ * sheet names none; lent. */
+const char *lsc_rules_account_column(const struct lsc_rules *r);
+
+struct lsc_accounts;
+/* Account rules count leads from a reference (lent; it must outlive r's
+ * use, NULL for none): "account has at least" then holds on the reference's
+ * count plus the leads of the input that lsc_rules_count_account() counted.
+ * A reference that keeps lead ids (a model's) names their column: an input
+ * row of that column whose lead it already counts is not counted again
+ * (lsc_rules_n_recognised). Call before lsc_rules_bind(); a later call
+ * undoes the binding. */
+void lsc_rules_set_accounts(struct lsc_rules *r, const struct lsc_accounts *ref);
+/* Forgets the rows counted (before counting another input). */
+void lsc_rules_clear_accounts(struct lsc_rules *r);
+/* Rows lsc_rules_count_account() left to the reference (their lead is in
+ * it), since the last lsc_rules_clear_accounts(). */
+size_t lsc_rules_n_recognised(const struct lsc_rules *r);
 
 /* Loads the priority accounts from path: either one account per line (blank
  * lines and lines starting with '#' skipped; surrounding double quotes

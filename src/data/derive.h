@@ -23,6 +23,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "account.h"
 #include "dict.h"
 #include "ds_column.h"
 #include "leadscore/train.h"
@@ -71,6 +72,12 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t cap, const char *c
 enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **cols, size_t *n_cols,
                                   size_t n_rows, const struct lsc_log *log, struct lsc_error *err);
 void lsc_derive_state_free(struct derive_state *s);
+
+/* The training file's accounts (account.h: the leads per account key of
+ * the account column, with the ids of the first id column when
+ * o->account_reference is LSC_ACCOUNT_REF_IDS), handed to the caller (who
+ * frees it); NULL without --account-column. */
+struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record; s is the loader's state (NULL

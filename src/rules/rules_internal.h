@@ -171,9 +171,14 @@ struct lsc_rules {
     int has_as_of;
     long as_of;
 
-    struct dict *accounts;
+    struct dict *accounts; /* the batch's accounts (lsc_rules_count_account) */
     size_t *counts;
     size_t counts_cap;
+    const struct lsc_accounts *ref; /* lent: counts the batch adds to, tiers */
+    size_t ref_id_col;              /* the field of ref's lead ids, NO_COL: none */
+    size_t recognised;              /* rows ref already counts (not added) */
+    char *lead;                     /* scratch for a lead's key in ref */
+    size_t lead_cap;
     struct dict *priority;
     char *scratch;
     size_t scratch_cap;

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
+#include "alloc.h"
 #include "dataset.h"
 #include "derive.h"
 #include "leadscore.h"
@@ -116,6 +118,33 @@ static void test_loader(void **state)
     th_remove_temp(path);
 }
 
+/* Account names meet by their account key (account.h), as in the rules
+ * engine: trimmed, inner whitespace collapsed, ASCII case folded; other
+ * differences keep accounts apart. */
+static void test_loader_account_key(void **state)
+{
+    (void)state;
+    struct lsc_train_options o;
+    struct lsc_error err;
+    struct dataset *ds = NULL;
+    char *path = th_write_temp("k.csv", "id,created,company,x,y\n"
+                                        "1,2026-12-31,Acme Corp,1,1\n"
+                                        "2,2026-12-01,  ACME   corp ,2,0\n"
+                                        "3,2026-12-01,\"acme\tCorp\",3,1\n"
+                                        "4,2026-12-01,Acme-Corp,4,0\n"
+                                        "5,2026-12-01,\xC3\x84rzte,5,1\n"
+                                        "6,2026-12-01,\xC3\xA4rzte,6,0\n");
+    options(&o, path);
+    assert_int_equal(lsc_dataset_load(&ds, &o, NULL, &err), LSC_OK);
+    const struct ds_column *a = &ds->cols[ds->n_cols - 1];
+    assert_string_equal(a->name, "leads per account (company)");
+    const double want[] = {3, 3, 3, 1, 1, 1};
+    for (size_t i = 0; i < 6; i++)
+        assert_double_equal(lsc_ds_value(a, i), want[i], 0.0);
+    lsc_dataset_free(ds);
+    th_remove_temp(path);
+}
+
 static void test_loader_errors(void **state)
 {
     (void)state;
@@ -184,6 +213,88 @@ static void test_model_round_trip(void **state)
     th_remove_temp(p1);
     th_remove_temp(p2);
     lsc_model_free(back);
+    lsc_model_free(m);
+}
+
+/* The model keeps the training file's accounts ("accounts"): counts by
+ * account key and the leads' ids; it round-trips, and a damaged member is
+ * refused naming what is wrong. */
+static void test_reference(void **state)
+{
+    (void)state;
+    struct lsc_train_options o;
+    struct lsc_train_summary sum;
+    struct lsc_error err;
+    struct lsc_model *m = NULL, *back = NULL;
+    char *path = th_write_temp("r.csv", "id,created,company,x,y\n"
+                                        "1,2026-12-31,Acme,1,1\n"
+                                        "2,2026-12-01, ACME ,2,0\n"
+                                        "3,2026-12-01,Beta,3,1\n"
+                                        "4,2026-12-01,,4,0\n"
+                                        "5,2026-12-01,acme,5,\n"
+                                        "NA,2026-12-01,Beta,6,0\n"
+                                        "7,2026-12-01,Gamma,7,1\n"
+                                        "8,2026-12-01,Gamma,8,0\n");
+    options(&o, path);
+    o.force = 1;
+    o.holdout = 0.0;
+    assert_int_equal(lsc_train(&o, NULL, &m, &sum, &err), LSC_OK);
+    assert_non_null(m->accounts);
+    assert_int_equal(lsc_accounts_size(m->accounts), 3);
+    assert_int_equal(m->accounts->total, 7);
+    assert_int_equal(lsc_accounts_count(m->accounts, "acme", 4), 3); /* the skipped row too */
+    assert_int_equal(lsc_accounts_count(m->accounts, "beta", 4), 2);
+    assert_int_equal(lsc_dict_size(m->accounts->leads), 6); /* NA is no id */
+    assert_string_equal(m->accounts->id_column, "id");
+    char *buf = NULL;
+    size_t cap = 0;
+    uint32_t acme = lsc_accounts_find(m->accounts, "acme", 4);
+    assert_int_equal(lsc_accounts_has_lead(m->accounts, acme, "5", 1, &buf, &cap), 1);
+    assert_int_equal(lsc_accounts_has_lead(m->accounts, acme, "3", 1, &buf, &cap), 0);
+    lsc_free(buf);
+    char *p1 = th_write_temp("rm.json", "");
+    assert_int_equal(lsc_model_save(m, p1, 1, &err), LSC_OK);
+    assert_int_equal(lsc_model_load(p1, &back, &err), LSC_OK);
+    char *t1 = lsc_model_to_json(m), *t2 = lsc_model_to_json(back);
+    assert_string_equal(t1, t2);
+    assert_non_null(strstr(t1, "\"counts\": {\n      \"acme\": 3,\n      \"beta\": 2,"));
+    assert_non_null(strstr(t1, "\"acme\": [\n        \"1\",\n        \"2\",\n        \"5\"\n"));
+    lsc_model_free(back);
+    back = NULL;
+    /* damaged members: the structural check names them before the checksum */
+    static const struct {
+        const char *from, *to, *message;
+    } bad[] = {
+        {"\"acme\": 3,", "\"Acme\": 3,", "\"Acme\" is not an account key"},
+        {"\"acme\": 3,", "\"acme\": 0,",
+         "accounts.counts.\"acme\": expected a number of leads >= 1"},
+        {"\"leads\": 7,", "\"leads\": 8,", "accounts.leads: expected the sum of accounts.counts"},
+        {"\"accounts\": 3,", "\"accounts\": 4,", "accounts.accounts: expected the number"},
+        {"\"column\": \"company\",", "\"column\": \"x\",", "accounts.column: not the source"},
+        {"\"5\"\n", "\"1\"\n", "accounts.ids.\"acme\": an id is listed twice"},
+        {"\"id_column\": \"id\",", "\"id_column\": 7,", "accounts.id_column: expected a column"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char *at = strstr(t1, bad[k].from);
+        assert_non_null(at);
+        size_t head = (size_t)(at - t1), from = strlen(bad[k].from), to = strlen(bad[k].to);
+        char *text = malloc(strlen(t1) + to + 1);
+        memcpy(text, t1, head);
+        memcpy(text + head, bad[k].to, to);
+        strcpy(text + head + to, at + from);
+        char *p2 = th_write_temp("bad.json", text);
+        assert_int_equal(lsc_model_load(p2, &back, &err), LSC_ERR_MODEL);
+        if (strstr(err.message, bad[k].message) == NULL)
+            print_error("case %zu: %s\n", k, err.message);
+        assert_non_null(strstr(err.message, bad[k].message));
+        assert_null(back);
+        th_remove_temp(p2);
+        free(text);
+    }
+    free(t1);
+    free(t2);
+    th_remove_temp(p1);
+    th_remove_temp(path);
     lsc_model_free(m);
 }
 
@@ -263,6 +374,8 @@ int main(void)
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_loader),
+        cmocka_unit_test(test_loader_account_key),
+        cmocka_unit_test(test_reference),
         cmocka_unit_test(test_loader_errors),
         cmocka_unit_test(test_model_round_trip),
         cmocka_unit_test(test_allocation_failures),

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "csv_reader.h"
+#include "account.h"
+#include "alloc.h"
 #include "leadscore/alloc.h"
 #include "leadscore/rules.h"
 #include "test_helpers.h"
@@ -500,6 +502,19 @@ static void test_account_counts(void **state)
     assert_double_equal(eval_row(&c, H_COMPANY, "", -1)->score, 0.0, 0.0);
     ctx_free(&c);
 
+    /* the account key (account.h), the trainer's: inner whitespace
+     * collapsed too; letters beyond ASCII and punctuation not folded */
+    static const char *const spaced[] = {"Acme  Corp", "acme\tcorp", " ACME CORP ",
+                                         "Acme-Corp", "\xC3\x84rzte", "\xC3\xA4rzte"};
+    ctx_load(&c, ACCOUNT_SHEET);
+    count_rows(&c, spaced, sizeof spaced / sizeof spaced[0]);
+    assert_int_equal(lsc_rules_n_accounts(c.r), 4);
+    assert_double_equal(eval_row(&c, H_COMPANY, "acme corp", -1)->score, 10.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "Acme \r\n Corp", -1)->score, 10.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "Acme-Corp", -1)->score, 0.0, 0.0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "\xC3\x84RZTE", -1)->score, 0.0, 0.0);
+    ctx_free(&c);
+
     /* the column from the caller (--account-column) */
     char *path = th_write_temp("rules.csv", SHEET_HEAD "A1,fit,,account has at least,2,+10,,\n");
     struct lsc_rules *r = NULL;
@@ -520,6 +535,63 @@ static void test_account_counts(void **state)
     th_remove_temp(path);
 }
 
+/* Rows of (company, email) toward the account counts. */
+static void count_leads(struct ctx *c, const char *const (*leads)[2], size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *row[NH];
+        size_t lens[NH];
+        for (size_t j = 0; j < NH; j++)
+            row[j] = "";
+        row[H_COMPANY] = leads[k][0];
+        row[H_EMAIL] = leads[k][1];
+        lens_of(row, NH, lens);
+        assert_int_equal(lsc_rules_count_account(c->r, NH, row, lens, &c->err), LSC_OK);
+    }
+}
+
+/* A reference (a model's "accounts"): its counts plus the input's leads it
+ * does not already count (by lead id); counting again starts afresh. */
+static void test_account_reference(void **state)
+{
+    (void)state;
+    static const char *const leads[][2] = {{"Acme", "a@x"}, {" ACME", "c@x"}, {"Beta", "a@x"}};
+    struct ctx c;
+    size_t lens[NH];
+    char *buf = NULL;
+    size_t cap = 0;
+    struct lsc_accounts *ref = lsc_accounts_new();
+    assert_non_null(ref);
+    ref->id_column = lsc_strdup("email");
+    uint32_t k = lsc_accounts_add(ref, "acme", 4);
+    ref->count[k] = 2;
+    ref->total = 2;
+    assert_true(lsc_accounts_add_lead(ref, k, "a@x", 3, &buf, &cap));
+    assert_true(lsc_accounts_add_lead(ref, k, "b@x", 3, &buf, &cap));
+    lens_of(header, NH, lens);
+    ctx_load(&c, ACCOUNT_SHEET); /* A1: at least 3 */
+    lsc_rules_set_accounts(c.r, ref);
+    assert_int_equal(lsc_rules_bind(c.r, NH, header, lens, &c.err), LSC_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        lsc_rules_clear_accounts(c.r);
+        count_leads(&c, leads, 3);
+        assert_int_equal(lsc_rules_n_recognised(c.r), 1); /* a@x of Acme */
+        assert_int_equal(lsc_rules_n_accounts(c.r), 2);   /* acme (c@x), beta */
+        assert_double_equal(eval_row(&c, H_COMPANY, "acme", -1)->score, 10.0, 0.0);
+        assert_double_equal(eval_row(&c, H_COMPANY, "beta", -1)->score, 0.0, 0.0);
+    }
+    /* without the reference: the input alone */
+    lsc_rules_set_accounts(c.r, NULL);
+    assert_int_equal(lsc_rules_bind(c.r, NH, header, lens, &c.err), LSC_OK);
+    lsc_rules_clear_accounts(c.r);
+    count_leads(&c, leads, 3);
+    assert_int_equal(lsc_rules_n_recognised(c.r), 0);
+    assert_double_equal(eval_row(&c, H_COMPANY, "acme", -1)->score, 0.0, 0.0);
+    ctx_free(&c);
+    lsc_accounts_free(ref);
+    lsc_free(buf);
+}
+
 static void test_priority_list(void **state)
 {
     (void)state;
@@ -531,7 +603,7 @@ static void test_priority_list(void **state)
                                           "\r\n"
                                           "acme\r\n"
                                           "\"Smith, Jones & Partners\"\r\n"
-                                          "  Beta Corp  \r\n"
+                                          "  Beta    Corp  \r\n"
                                           "\"The \"\"Blue Door\"\" Group\"\n"
                                           "Delta, Inc.");
     ctx_load(&c, ACCOUNT_SHEET);
@@ -1434,6 +1506,7 @@ int main(void)
         cmocka_unit_test(test_inactivity),
         cmocka_unit_test(test_date_formats),
         cmocka_unit_test(test_account_counts),
+        cmocka_unit_test(test_account_reference),
         cmocka_unit_test(test_priority_list),
         cmocka_unit_test(test_dimension_caps_and_floors),
         cmocka_unit_test(test_tiers_and_qualification),

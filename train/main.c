@@ -133,7 +133,13 @@ static const char usage_text3[] =
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
     "                            in COL (YYYY-MM-DD; empty: missing) (repeatable)\n"
     "      --account-column COL  a feature \"leads per account (COL)\": rows of the\n"
-    "                            file with the same COL (missing: 1)\n"
+    "                            file with the same account in COL (trimmed, inner\n"
+    "                            whitespace collapsed, A-Z lowercased; missing: 1)\n"
+    "      --account-reference ids|counts|none  what the model keeps of the file's\n"
+    "                            accounts, for the scorer to count a batch against:\n"
+    "                            the leads per account and the leads' ids (first\n"
+    "                            --id; default), the counts only, or nothing (each\n"
+    "                            batch counted on its own; models/README.md)\n"
     "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
     "                            stored in the model, but scoring measures from the\n"
     "                            scoring day (leadscore-score --as-of)\n"
@@ -157,7 +163,7 @@ enum {
     OPT_MINLEVEL, OPT_HOLDOUT, OPT_SEED, OPT_NOREFIT, OPT_MAXITER, OPT_TOL, OPT_TIERS,
     OPT_EXPORT, OPT_PRED, OPT_SUMMARY, OPT_VERSION, OPT_REPORT, OPT_WEIGHT, OPT_CLASSWEIGHT,
     OPT_POPRATE, OPT_SPLITDATE, OPT_CUTOFF,
-    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF,
+    OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF, OPT_ACCOUNTREF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE
@@ -200,6 +206,7 @@ static const struct option long_opts[] = {
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"days-since", required_argument, NULL, OPT_DAYS},
     {"account-column", required_argument, NULL, OPT_ACCOUNT},
+    {"account-reference", required_argument, NULL, OPT_ACCOUNTREF},
     {"as-of", required_argument, NULL, OPT_ASOF},
     {"lambda", required_argument, NULL, OPT_LAMBDA},
     {"l1-ratio", required_argument, NULL, OPT_L1RATIO},
@@ -562,6 +569,13 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_LIKE: case OPT_BASELINE: break; /* first pass */
     case OPT_DAYS: bad_alloc = cli_list_push(&t->days, arg); break;
     case OPT_ACCOUNT: o->account_column = arg; break;
+    case OPT_ACCOUNTREF:
+        if (strcmp(arg, "ids") != 0 && strcmp(arg, "counts") != 0 && strcmp(arg, "none") != 0)
+            return cli_usage_error("--account-reference: expected ids, counts or none");
+        o->account_reference = strcmp(arg, "ids") == 0      ? LSC_ACCOUNT_REF_IDS
+                               : strcmp(arg, "counts") == 0 ? LSC_ACCOUNT_REF_COUNTS
+                                                            : LSC_ACCOUNT_REF_NONE;
+        break;
     case OPT_ASOF: o->as_of = arg; break;
     case OPT_L1RATIO: st = lsc_parse_double(arg, "--l1-ratio", &o->l1_ratio, err); break;
     case OPT_CV: st = lsc_parse_size(arg, "--cv", &o->cv_folds, err); break;

@@ -10,9 +10,11 @@
  * Use:
  *     lsc_rules_load()                  parse and check the sheet
  *     lsc_rules_set_account_column()    optional (--account-column)
+ *     lsc_rules_set_accounts()          optional: a reference the input's leads add to
  *     lsc_rules_bind()                  resolve column names against the input header
  *     lsc_rules_count_account()         once per input row, in a first pass,
  *                                       only when lsc_rules_needs_accounts()
+ *                                       (lsc_rules_clear_accounts() before another)
  *     lsc_rules_load_priority()         when lsc_rules_needs_priority()
  *     lsc_rules_set_as_of()             the date that recency is measured from
  *     lsc_rule_result_init()            once
@@ -73,23 +75,44 @@ int lsc_rules_needs_priority(const struct lsc_rules *r);
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
 
-/* Counts one input row toward its account (the account column's value,
- * trimmed and compared without regard to ASCII case; a missing value is not
- * counted). Memory grows with the number of accounts, not rows. Requires
- * lsc_rules_bind(): LSC_ERR_USAGE otherwise; LSC_ERR_NOMEM. */
+/* Counts one input row toward its account: the account column's value as
+ * an account key (trimmed, inner whitespace collapsed, ASCII letters
+ * lowercased: the trainer's "leads per account" reads names the same way;
+ * docs/rules.md); a missing value is not counted. Memory grows with the
+ * number of accounts, not rows. Requires lsc_rules_bind(): LSC_ERR_USAGE
+ * otherwise; LSC_ERR_NOMEM. */
 enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
                                         const char *const *fields, const size_t *lens,
                                         struct lsc_error *err);
 /* Distinct accounts counted so far. */
 size_t lsc_rules_n_accounts(const struct lsc_rules *r);
 
+/* The account column (--account-column, else the sheet's), NULL when the
+ * sheet names none; lent. */
+const char *lsc_rules_account_column(const struct lsc_rules *r);
+
+struct lsc_accounts;
+/* Account rules count leads from a reference (lent; it must outlive r's
+ * use, NULL for none): "account has at least" then holds on the reference's
+ * count plus the leads of the input that lsc_rules_count_account() counted.
+ * A reference that keeps lead ids (a model's) names their column: an input
+ * row of that column whose lead it already counts is not counted again
+ * (lsc_rules_n_recognised). Call before lsc_rules_bind(); a later call
+ * undoes the binding. */
+void lsc_rules_set_accounts(struct lsc_rules *r, const struct lsc_accounts *ref);
+/* Forgets the rows counted (before counting another input). */
+void lsc_rules_clear_accounts(struct lsc_rules *r);
+/* Rows lsc_rules_count_account() left to the reference (their lead is in
+ * it), since the last lsc_rules_clear_accounts(). */
+size_t lsc_rules_n_recognised(const struct lsc_rules *r);
+
 /* Loads the priority accounts from path: either one account per line (blank
  * lines and lines starting with '#' skipped; surrounding double quotes
  * removed), or a CSV file whose header row contains the account column's
  * name or one of "account", "account name", "company", "company name" (that
- * column is used). Names are trimmed and matched without regard to ASCII
- * case. May be called more than once (lists add up). LSC_ERR_IO,
- * LSC_ERR_PARSE, LSC_ERR_NOMEM. */
+ * column is used). Names are matched by their account key (trimmed, inner
+ * whitespace collapsed, ASCII letters lowercased). May be called more than
+ * once (lists add up). LSC_ERR_IO, LSC_ERR_PARSE, LSC_ERR_NOMEM. */
 enum lsc_status lsc_rules_load_priority(struct lsc_rules *r, const char *path,
                                         struct lsc_error *err);
 /* Distinct priority accounts loaded. */
@@ -300,7 +323,8 @@ void lsc_rules_total(const struct lsc_rules *r, struct lsc_rules_total_info *out
 size_t lsc_rules_n_missing_values(const struct lsc_rules *r);
 const char *lsc_rules_missing_value(const struct lsc_rules *r, size_t k);
 
-/* Priority account k (trimmed, ASCII-lowercased) of lsc_rules_n_priority(). */
+/* Priority account k of lsc_rules_n_priority(), as its account key (trimmed,
+ * inner whitespace collapsed, ASCII letters lowercased). */
 const char *lsc_rules_priority_account(const struct lsc_rules *r, size_t k, size_t *len);
 
 #ifdef __cplusplus

@@ -16,6 +16,13 @@
 extern "C" {
 #endif
 
+/* lsc_train_options.account_reference */
+enum lsc_account_reference {
+    LSC_ACCOUNT_REF_IDS = 0,
+    LSC_ACCOUNT_REF_COUNTS = 1,
+    LSC_ACCOUNT_REF_NONE = 2
+};
+
 /* A list of strings lent by the caller for the duration of the call. */
 struct lsc_strings {
     const char *const *items;
@@ -79,6 +86,14 @@ struct lsc_train_options {
     struct lsc_strings days_since;
     const char *account_column;
     const char *as_of;
+    /* What the model keeps of the training file's accounts, for the scorer
+     * to count a batch's leads against (--account-reference;
+     * models/README.md, "accounts"): the leads per account and the ids
+     * (the first id column) of those leads (LSC_ACCOUNT_REF_IDS, the
+     * default; without an id column the counts only), the counts only
+     * (LSC_ACCOUNT_REF_COUNTS), or nothing (LSC_ACCOUNT_REF_NONE: the
+     * scorer counts each batch on its own). */
+    int account_reference;
     /* penalty type and tuning: l2 above is lambda, the penalty strength, of
      * lambda * (l1_ratio |b|_1 + (1 - l1_ratio)/2 |b|^2) */
     double l1_ratio;              /* default 0: pure L2 (Newton); > 0: elastic

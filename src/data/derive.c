@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "date.h"
 #include "leadscore/parse.h"
@@ -90,7 +91,13 @@ struct derive_state {
     size_t n;
     struct derived_col *cols;
     size_t cap;
-    struct derive_counts counts;
+    struct lsc_accounts *ref; /* leads per account key (account.h) */
+    size_t id_col;            /* the first id column's field, SIZE_MAX: none */
+    int kept;                 /* the model keeps the table: its text must be UTF-8 */
+    char *key;                /* scratch for a key, and a lead's */
+    size_t key_cap;
+    char *lead;
+    size_t lead_cap;
 };
 
 void lsc_derive_state_free(struct derive_state *s)
@@ -103,7 +110,9 @@ void lsc_derive_state_free(struct derive_state *s)
         lsc_free(s->cols[k].acct);
     }
     lsc_free(s->cols);
-    lsc_derive_counts_fini(&s->counts);
+    lsc_accounts_free(s->ref);
+    lsc_free(s->key);
+    lsc_free(s->lead);
     lsc_free(s);
 }
 
@@ -149,6 +158,81 @@ static enum lsc_status add_spec(struct ds_column *cols, size_t n_cols, struct de
     return LSC_OK;
 }
 
+/* The table of the training file's accounts (and, to keep ids, the first
+ * id column's field). */
+static enum lsc_status setup_reference(struct derive_state *s, const struct ds_column *cols,
+                                       size_t n_cols, const struct lsc_train_options *o,
+                                       struct lsc_error *err)
+{
+    s->id_col = SIZE_MAX;
+    s->kept = o->account_reference != LSC_ACCOUNT_REF_NONE;
+    if ((s->ref = lsc_accounts_new()) == NULL ||
+        (s->ref->column = lsc_strdup(o->account_column)) == NULL)
+        return lsc_error_nomem(err);
+    if (o->account_reference != LSC_ACCOUNT_REF_IDS || o->ids.count == 0)
+        return LSC_OK;
+    s->id_col = lsc_ds_find(cols, n_cols, o->ids.items[0]);
+    if (s->id_col != SIZE_MAX && (s->ref->id_column = lsc_strdup(cols[s->id_col].name)) == NULL)
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
+
+/* A name or id the model keeps is JSON text: UTF-8 without NUL bytes. */
+static enum lsc_status check_kept(const struct derive_state *s, const char *what, const char *v,
+                                  size_t len, size_t line, size_t column, const char *instead,
+                                  struct lsc_error *err)
+{
+    size_t bad = 0;
+    char shown[176];
+    if (!s->kept || (memchr(v, '\0', len) == NULL && lsc_utf8_valid(v, len, &bad)))
+        return LSC_OK;
+    if (memchr(v, '\0', len) != NULL)
+        bad = (size_t)((const char *)memchr(v, '\0', len) - v);
+    lsc_escape_bytes(v, len > 40 ? 40 : len, shown, sizeof shown);
+    return lsc_error_set(err, LSC_ERR_DATA, s->file, line, column,
+                         "%s \"%s\" is not UTF-8 text (byte 0x%02X): the model keeps the "
+                         "training file's accounts as JSON, which must be UTF-8; re-encode the "
+                         "file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8) or train with "
+                         "--account-reference %s",
+                         what, shown, (unsigned)(unsigned char)v[bad], instead);
+}
+
+/* Counts a row's account (missing: none) and keeps its lead id; *id the
+ * account's index, DICT_NONE when missing. */
+static enum lsc_status count_account(struct derive_state *s, const struct derived_col *c,
+                                     const char *v, size_t len, int missing,
+                                     const char *const *fields, const size_t *lens, size_t nfields,
+                                     size_t line, const struct lsc_strings *na, uint32_t *id,
+                                     struct lsc_error *err)
+{
+    size_t klen = 0;
+    enum lsc_status st = LSC_OK;
+    *id = DICT_NONE;
+    if (missing)
+        return LSC_OK;
+    if ((st = check_kept(s, "--account-column: the account", v, len, line, c->src + 1, "none",
+                         err)) != LSC_OK)
+        return st;
+    if (!lsc_account_key_buf(&s->key, &s->key_cap, v, len, &klen) ||
+        (*id = lsc_accounts_add(s->ref, s->key, klen)) == DICT_NONE)
+        return lsc_error_nomem(err);
+    s->ref->count[*id]++;
+    s->ref->total++;
+    if (s->id_col == SIZE_MAX || s->id_col >= nfields)
+        return LSC_OK;
+    const char *lead = fields[s->id_col];
+    size_t llen = lens[s->id_col];
+    lsc_trim_span(&lead, &llen);
+    if (lsc_is_na_token(lead, llen, na))
+        return LSC_OK;
+    if ((st = check_kept(s, "the lead id", lead, llen, line, s->id_col + 1, "counts", err)) !=
+        LSC_OK)
+        return st;
+    if (!lsc_accounts_add_lead(s->ref, *id, lead, llen, &s->lead, &s->lead_cap))
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
+
 enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *cols, size_t n_cols,
                                  const char *file, const struct lsc_train_options *o,
                                  const struct lsc_log *log, struct lsc_error *err)
@@ -182,6 +266,8 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
     if (st == LSC_OK && o->account_column != NULL)
         st = add_spec(cols, n_cols, s, DERIVE_ACCOUNT, o->account_column, "--account-column", log,
                       err);
+    if (st == LSC_OK && o->account_column != NULL)
+        st = setup_reference(s, cols, n_cols, o, err);
     return st;
 }
 
@@ -217,8 +303,9 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const cha
         int missing = lsc_is_na_token(v, len, na);
         if (c->kind == DERIVE_ACCOUNT) {
             uint32_t id = DICT_NONE;
-            enum lsc_status st = LSC_OK;
-            if (!missing && (st = lsc_derive_counts_add(&s->counts, v, len, &id, err)) != LSC_OK)
+            enum lsc_status st =
+                count_account(s, c, v, len, missing, fields, lens, nfields, line, na, &id, err);
+            if (st != LSC_OK)
                 return st;
             if (row != SIZE_MAX)
                 c->acct[row] = id;
@@ -254,7 +341,7 @@ enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **col
             if (raw == NULL)
                 return lsc_error_nomem(err);
             for (size_t i = 0; i < n_rows; i++)
-                raw[i] = c->acct[i] == DICT_NONE ? 1.0 : (double)s->counts.n[c->acct[i]];
+                raw[i] = c->acct[i] == DICT_NONE ? 1.0 : (double)s->ref->count[c->acct[i]];
             lsc_free(c->raw);
             c->raw = raw;
         }
@@ -293,6 +380,10 @@ int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o
     bad |=
         json_object_set_new(options, "account_column",
                             o->account_column ? json_string(o->account_column) : json_null()) != 0;
+    static const char *const ref_mode[] = {"ids", "counts", "none"};
+    if (o->account_column != NULL && o->account_reference >= 0 && o->account_reference <= 2)
+        bad |= json_object_set_new(options, "account_reference",
+                                   json_string(ref_mode[o->account_reference])) != 0;
     const char *as_of = s != NULL && o->days_since.count > 0 ? s->as_of_text : NULL;
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad;
@@ -313,6 +404,14 @@ enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *c
             return lsc_error_nomem(err);
     }
     return LSC_OK;
+}
+
+struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s)
+{
+    struct lsc_accounts *a = s != NULL ? s->ref : NULL;
+    if (a != NULL)
+        s->ref = NULL;
+    return a;
 }
 
 int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column)

@@ -9,8 +9,9 @@
  *                         else is an error at training and a rejected row
  *                         at scoring.
  *   --account-column COL  "leads per account (COL)": the number of rows of
- *                         the file (or scored batch) with the same value of
- *                         COL (trimmed, compared exactly), rows with a
+ *                         the file (or scored batch) with the same account
+ *                         key of COL (account.h: trimmed, inner whitespace
+ *                         collapsed, ASCII letters lowercased), rows with a
  *                         missing target included; a missing account
  *                         counts 1.
  * Both then go through the numeric encoder. The source columns are not
@@ -22,6 +23,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "account.h"
 #include "dict.h"
 #include "ds_column.h"
 #include "leadscore/train.h"
@@ -41,7 +43,7 @@ long lsc_derive_today(char *buf, size_t size);
 /* as_of - the date in s, in days, into *out: 1, or 0 when s is not a date. */
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out);
 
-/* Counts per value (accounts). */
+/* Counts per value (accounts: the callers count account keys). */
 struct derive_counts {
     struct dict *keys;
     size_t *n;
@@ -70,6 +72,12 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t cap, const char *c
 enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **cols, size_t *n_cols,
                                   size_t n_rows, const struct lsc_log *log, struct lsc_error *err);
 void lsc_derive_state_free(struct derive_state *s);
+
+/* The training file's accounts (account.h: the leads per account key of
+ * the account column, with the ids of the first id column when
+ * o->account_reference is LSC_ACCOUNT_REF_IDS), handed to the caller (who
+ * frees it); NULL without --account-column. */
+struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record; s is the loader's state (NULL

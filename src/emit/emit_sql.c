@@ -390,21 +390,59 @@ static void put_rules_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
             ok, j, ml, dl, j);
 }
 
+/* The account key of v_j (src/base/account.h) as SQL: tab, LF, VT, FF and
+ * CR become spaces; each run of spaces one space (every space becomes a
+ * tab and a LF, a LF followed by a tab is removed, the tab and LF left
+ * make a space again: exact, since neither is in the text any longer);
+ * then the ends trimmed and the ASCII letters lowercased (SQLite's core
+ * lower() is ASCII only; PostgreSQL's follows the locale and DuckDB's all
+ * of Unicode, so those translate A-Z). */
+static void put_account_key(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    const char *chr = dialects[d].chr;
+    if (d == LSC_SQL_SQLITE)
+        fputs("lower(", fp);
+    else
+        fputs("translate(", fp);
+    fprintf(fp, "%s(replace(replace(replace(", dialects[d].trim);
+    for (int k = 9; k <= 13; k++)
+        fputs("replace(", fp);
+    fprintf(fp, "v_%zu", j);
+    for (int k = 9; k <= 13; k++)
+        fprintf(fp, ", %s(%d), ' ')", chr, k);
+    fprintf(fp, ", ' ', %s(9) || %s(10)), %s(10) || %s(9), ''), %s(9) || %s(10), ' '), ' ')", chr,
+            chr, chr, chr, chr, chr);
+    if (d != LSC_SQL_SQLITE)
+        fputs(", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'", fp);
+    fputs(")", fp);
+}
+
 /* t2 for a derived column: x_j. Days since: as_of minus the date's day
  * number (lsc_derive_day_number(), Hinnant's days_from_civil, on the year
  * shifted by 400, one Gregorian cycle, so every division is of positive
  * integers and truncation is floor in every dialect), NULL when missing or
  * not a valid date (year 1 to 9999, month 1 to 12, day within the month).
- * Account: the rows of the table with the same trimmed value; 1 when
- * missing. */
+ * Account: the rows of the table with the same account key, missing ones
+ * left out; 1 when missing. With the model's reference (ref): its count
+ * (rn_j, NULL when it has none) plus the rows of the table it does not
+ * already count (nw_j; see model_ta). */
 static void put_derived_value(FILE *fp, enum lsc_sql_dialect d, int kind, size_t j,
-                              const char *real, long as_of)
+                              const char *real, long as_of, int ref)
 {
+    if (kind == DERIVE_ACCOUNT && ref) {
+        fprintf(fp,
+                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COALESCE(rn_%zu, 0) + SUM(nw_%zu) OVER "
+                "(PARTITION BY ak_%zu) END AS %s) AS x_%zu",
+                j, j, j, j, real, j);
+        return;
+    }
     if (kind == DERIVE_ACCOUNT) {
         fprintf(fp,
-                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY v_%zu) END "
-                "AS %s) AS x_%zu",
-                j, j, real, j);
+                ",\n    CAST(CASE WHEN na_%zu THEN 1 ELSE COUNT(*) OVER (PARTITION BY CASE WHEN "
+                "na_%zu THEN NULL ELSE ",
+                j, j);
+        put_account_key(fp, d, j);
+        fprintf(fp, " END) END AS %s) AS x_%zu", real, j);
         return;
     }
     fprintf(fp, ",\n    CASE WHEN na_%zu THEN NULL ELSE CAST(%ld - ", j, as_of);
@@ -440,6 +478,12 @@ static void put_load_note(const struct ctx *c)
               c->fp);
 }
 
+/* 1 when the model's reference keeps the ids of its leads. */
+static int has_lead_ids(const struct lsc_model *m)
+{
+    return m->accounts != NULL && m->accounts->leads != NULL && m->accounts->id_column != NULL;
+}
+
 /* The comment lines that open the model's statement. */
 static void model_header(const struct ctx *c, const struct lsc_model *m, const char *table,
                          const char *as_of_text)
@@ -454,6 +498,12 @@ static void model_header(const struct ctx *c, const struct lsc_model *m, const c
                     as_of_text, c->as_of);
             break;
         }
+    if (m->accounts != NULL)
+        fprintf(c->fp,
+                "-- account counts: model reference (%zu accounts, %zu leads%s) + the table's "
+                "rows it does not count\n",
+                lsc_accounts_size(m->accounts), m->accounts->total,
+                has_lead_ids(m) ? ", their ids" : "");
 }
 
 /* "v_j": the column's text trimmed of spaces and tabs. */
@@ -483,6 +533,54 @@ static void model_value(const struct ctx *c, const struct lsc_column_enc *col, s
     }
 }
 
+/* The model's reference as two CTEs before t0: acct_ref(k, n), each
+ * account key and its leads in the training file, and acct_lead(k, i),
+ * each lead id kept of an account (empty without ids). */
+static void put_account_reference(const struct ctx *c, const struct lsc_accounts *a)
+{
+    FILE *fp = c->fp;
+    size_t n = lsc_accounts_size(a), n_leads = a->leads != NULL ? lsc_dict_size(a->leads) : 0;
+    fputs("acct_ref(k, n) AS (", fp);
+    if (n == 0)
+        fputs("SELECT CAST(NULL AS TEXT), 0 WHERE 1 = 0", fp);
+    for (size_t k = 0; k < n; k++) {
+        fputs(k ? ",\n    (" : "VALUES\n    (", fp);
+        put_lit(fp, c->d, lsc_dict_str(a->keys, (uint32_t)k), lsc_dict_len(a->keys, (uint32_t)k),
+                0);
+        fprintf(fp, ", %zu)", a->count[k]);
+    }
+    fputs("\n),\nacct_lead(k, i) AS (", fp);
+    if (n_leads == 0)
+        fputs("SELECT CAST(NULL AS TEXT), CAST(NULL AS TEXT) WHERE 1 = 0", fp);
+    for (size_t i = 0; i < n_leads; i++) {
+        const char *id = NULL;
+        size_t len = 0;
+        uint32_t k = lsc_accounts_lead(a, i, &id, &len);
+        fputs(i ? ",\n    (" : "VALUES\n    (", fp);
+        put_lit(fp, c->d, lsc_dict_str(a->keys, k), lsc_dict_len(a->keys, k), 0);
+        fputs(", ", fp);
+        put_lit(fp, c->d, id, len, 0);
+        fputs(")", fp);
+    }
+    fputs("\n),\n", fp);
+}
+
+/* ta: per row, the reference's count of its account (rn_j) and 1 when the
+ * reference does not already count the row's lead (nw_j: no pair of its
+ * account key and lead id in acct_lead), as the scorer's account pass. */
+static void model_ta(const struct ctx *c, const struct lsc_model *m)
+{
+    FILE *fp = c->fp;
+    size_t j = 0;
+    (void)lsc_derive_model_needs_accounts(m, &j);
+    fprintf(
+        fp,
+        "ta AS MATERIALIZED (\n  SELECT t1.*, acct_ref.n AS rn_%zu, CASE WHEN acct_lead.k IS "
+        "NULL THEN 1 ELSE 0 END AS nw_%zu\n  FROM t1 LEFT JOIN acct_ref ON acct_ref.k = "
+        "t1.ak_%zu\n    LEFT JOIN acct_lead ON acct_lead.k = t1.ak_%zu AND acct_lead.i = %s\n),\n",
+        j, j, j, j, has_lead_ids(m) ? "t1.lead_id" : "NULL");
+}
+
 /* t0: the ids and the trimmed text. SQLite and PostgreSQL inline a CTE used
  * once, substituting each column's expression wherever it is used: the
  * number checks would be copied into every use (minutes instead of
@@ -492,7 +590,10 @@ static void model_t0(const struct ctx *c, const struct lsc_model *m, const char 
                      size_t n_ids, const char *table)
 {
     FILE *fp = c->fp;
-    fputs("WITH t0 AS MATERIALIZED (\n  SELECT ", fp);
+    fputs("WITH ", fp);
+    if (m->accounts != NULL)
+        put_account_reference(c, m->accounts);
+    fputs("t0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < n_ids; k++) {
         put_ident(fp, ids[k]);
         fprintf(fp, " AS id_%zu, ", k + 1);
@@ -504,6 +605,10 @@ static void model_t0(const struct ctx *c, const struct lsc_model *m, const char 
     }
     if (m->n_columns == 0)
         fputs("0 AS v_none", fp);
+    if (has_lead_ids(m)) {
+        fputs(",\n    ", fp);
+        put_trimmed(c, m->accounts->id_column, m->n_columns);
+    }
     fputs("\n  FROM ", fp);
     put_table(fp, table);
 }
@@ -525,23 +630,39 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
+        if (m->columns[j].derived == DERIVE_ACCOUNT && m->accounts != NULL) {
+            fputs(",\n    CASE WHEN ", fp);
+            put_na_test(fp, c->d, j, m);
+            fputs(" THEN NULL ELSE ", fp);
+            put_account_key(fp, c->d, j);
+            fprintf(fp, " END AS ak_%zu", j);
+        }
+    }
+    if (has_lead_ids(m)) {
+        fputs(",\n    CASE WHEN ", fp);
+        put_na_test(fp, c->d, m->n_columns, m);
+        fprintf(fp, " THEN NULL ELSE v_%zu END AS lead_id", m->n_columns);
     }
     fputs("\n  FROM t0\n),\n", fp);
+    if (m->accounts != NULL)
+        model_ta(c, m);
 }
 
-/* t2: the numbers. */
+/* t2: the numbers (from ta when the model keeps account counts). */
 static void model_t2(const struct ctx *c, const struct lsc_model *m)
 {
-    fputs("t2 AS MATERIALIZED (\n  SELECT t1.*", c->fp);
+    const char *from = m->accounts != NULL ? "ta" : "t1";
+    fprintf(c->fp, "t2 AS MATERIALIZED (\n  SELECT %s.*", from);
     for (size_t j = 0; j < m->n_columns; j++) {
         if (!lsc_col_is_numeric(&m->columns[j]))
             continue;
         if (m->columns[j].derived)
-            put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of);
+            put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of,
+                              m->accounts != NULL);
         else
             put_number_value(c->fp, c->d, j, c->real);
     }
-    fputs("\n  FROM t1\n),\n", c->fp);
+    fprintf(c->fp, "\n  FROM %s\n),\n", from);
 }
 
 /* The coefficient of level k of a categorical column (0 for the reference
@@ -1048,7 +1169,7 @@ static void put_rule_condition(const struct ctx *c, size_t i, const struct lsc_r
             break;
         }
         fprintf(fp, "(NOT na_%zu AND ", i);
-        put_value(fp, d, i, 1);
+        put_account_key(fp, d, i);
         fputs(" IN (", fp);
         for (size_t k = 0; k < n; k++) {
             size_t len = 0;
@@ -1208,7 +1329,7 @@ static void rules_r2(const struct ctx *c)
             fprintf(fp, " END AS day_%zu", j);
         } else if (j < nr && ru.op == LSC_RULE_ACCOUNT_MIN) {
             fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
-            put_value(fp, c->d, j, 1);
+            put_account_key(fp, c->d, j);
             fprintf(fp, " END) AS ac_%zu", j);
         }
     }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "account.h"
 #include "curves.h"
 #include "dict.h"
 #include "status_internal.h"
@@ -198,6 +199,9 @@ struct lsc_model {
     /* penalty (l2 above is lambda, its strength) and its tuning */
     double l1_ratio;        /* 0: L2 (ridge); 1: L1 (lasso); between: elastic net */
     struct lsc_cv *cv;      /* NULL: lambda given, not cross-validated */
+    /* the training file's accounts (account.h; "accounts" in the file):
+     * NULL when the model keeps none */
+    struct lsc_accounts *accounts;
     /* pairwise interactions (--interactions); their features follow the
      * columns' */
     size_t n_pairs;

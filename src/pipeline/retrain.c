@@ -111,6 +111,17 @@ static enum lsc_status read_texts(const struct lsc_model *m, struct lsc_like *l,
             return bad(m, "account_column", "expected a column name or null", err);
         l->o.account_column = json_string_value(v);
     }
+    v = json_object_get(m->options, "account_reference");
+    if (v != NULL) {
+        static const char *const modes[] = {"ids", "counts", "none"};
+        int mode = -1;
+        for (int k = 0; k < 3 && json_is_string(v); k++)
+            if (strcmp(json_string_value(v), modes[k]) == 0)
+                mode = k;
+        if (mode < 0)
+            return bad(m, "account_reference", "expected \"ids\", \"counts\" or \"none\"", err);
+        l->o.account_reference = mode;
+    }
     static const char *const text_key[] = {"weight", "split_date", "cutoff"};
     const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff};
     for (size_t k = 0; k < sizeof text_key / sizeof *text_key; k++) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "mathfn.h"
 #include "progress.h"
@@ -39,6 +40,8 @@ struct pass {
     struct lsc_rule_result res;
     char reason[512];
     char shown[176]; /* a value as an error message shows it (40 bytes escaped) */
+    char *key;       /* an account key */
+    size_t key_cap;
 };
 
 /* ---- encode ---------------------------------------------------------------- */
@@ -51,7 +54,14 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
 {
     *x = c->median;
     if (c->derived == DERIVE_ACCOUNT) {
-        size_t k = *missing ? 1 : lsc_derive_counts_get(&s->accounts, v, len);
+        size_t k = 1, klen = 0;
+        if (!*missing && !lsc_account_key_buf(&p->key, &p->key_cap, v, len, &klen)) {
+            snprintf(p->reason, sizeof p->reason, "out of memory");
+            return 0;
+        }
+        if (!*missing)
+            k = lsc_accounts_count(s->ref, p->key, klen) +
+                lsc_derive_counts_get(&s->accounts, p->key, klen);
         *x = (double)(k ? k : 1);
         *missing = 0;
     } else if (c->derived == DERIVE_DAYS_SINCE) {
@@ -328,6 +338,76 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
 
 /* ---- read ------------------------------------------------------------------- */
 
+/* One row's lead toward the model's account count: its account key
+ * counted in s->accounts, unless the reference counts this lead already
+ * (its id among the reference's leads of that account). */
+static enum lsc_status count_model_account(struct lsc_scorer *s, const struct csv_record *rec,
+                                           size_t field, struct lsc_error *err)
+{
+    size_t len = 0, klen = 0, idlen = 0;
+    if (field >= rec->nfields)
+        return LSC_OK;
+    const char *v = rec->fields[field];
+    len = rec->lens[field];
+    lsc_trim_span(&v, &len);
+    if (lsc_is_na_token(v, len, &s->na))
+        return LSC_OK;
+    if (!lsc_account_key_buf(&s->key, &s->key_cap, v, len, &klen))
+        return lsc_error_nomem(err);
+    if (s->ref_id_field < rec->nfields) {
+        const char *id = rec->fields[s->ref_id_field];
+        idlen = rec->lens[s->ref_id_field];
+        lsc_trim_span(&id, &idlen);
+        uint32_t k = lsc_accounts_find(s->ref, s->key, klen);
+        int known = lsc_is_na_token(id, idlen, &s->na)
+                        ? 0
+                        : lsc_accounts_has_lead(s->ref, k, id, idlen, &s->lead, &s->lead_cap);
+        if (known < 0)
+            return lsc_error_nomem(err);
+        if (known) {
+            s->recognised++;
+            return LSC_OK;
+        }
+    }
+    return lsc_derive_counts_add(&s->accounts, s->key, klen, NULL, err);
+}
+
+/* The header of the account pass: the model's account field (*field,
+ * SIZE_MAX if none) and its reference's id field; the rules count
+ * against the model's reference when they read the same column. */
+static enum lsc_status account_header(struct lsc_rules *rules, struct lsc_scorer *s,
+                                      size_t model_col, const struct csv_record *h,
+                                      const char *name, size_t *field, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    *field = SIZE_MAX;
+    s->ref_id_field = SIZE_MAX;
+    if (model_col != SIZE_MAX) {
+        const struct lsc_column_enc *c = &s->m->columns[model_col];
+        if ((st = lsc_csv_header_column(h, c->source, name, field, err)) != LSC_OK)
+            return st;
+        if (*field == SIZE_MAX)
+            return lsc_error_set(err, LSC_ERR_DATA, name, h->line, 0,
+                                 "the model needs column \"%s\" (for \"%s\"), which the input "
+                                 "lacks",
+                                 c->source, c->name);
+        if (s->ref != NULL && s->ref->leads != NULL && s->ref->id_column != NULL &&
+            (st = lsc_csv_header_column(h, s->ref->id_column, name, &s->ref_id_field, err)) !=
+                LSC_OK)
+            return st;
+    }
+    if (rules == NULL)
+        return LSC_OK;
+    const char *col = lsc_rules_account_column(rules);
+    if (s->ref != NULL && *field != SIZE_MAX && col != NULL &&
+        lsc_csv_header_find(h->nfields, h->fields, h->lens, col, 1, NULL) == *field) {
+        lsc_rules_set_accounts(rules, s->ref);
+        s->rules_ref = s->ref;
+    }
+    lsc_rules_clear_accounts(rules);
+    return lsc_rules_bind(rules, h->nfields, h->fields, h->lens, err);
+}
+
 /* The first pass: account sizes (the rules' and the model's "leads per
  * account" feature) need every row before the first score. Memory grows
  * with the number of accounts, not rows. rules may be NULL; model_col is
@@ -342,20 +422,9 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct lsc_scorer
     enum lsc_status st = lsc_csv_reader_next(r, &rec, err);
     if (st != LSC_OK || rec == NULL)
         return st;
-    if (rules != NULL &&
-        (st = lsc_rules_bind(rules, rec->nfields, rec->fields, rec->lens, err)) != LSC_OK)
+    if ((st = account_header(rules, s, model_col, rec, lsc_csv_reader_name(r), &field, err)) !=
+        LSC_OK)
         return st;
-    if (model_col != SIZE_MAX) {
-        const struct lsc_column_enc *c = &s->m->columns[model_col];
-        if ((st = lsc_csv_header_column(rec, c->source, lsc_csv_reader_name(r), &field, err)) !=
-            LSC_OK)
-            return st;
-        if (field == SIZE_MAX)
-            return lsc_error_set(err, LSC_ERR_DATA, lsc_csv_reader_name(r), rec->line, 0,
-                                 "the model needs column \"%s\" (for \"%s\"), which the input "
-                                 "lacks",
-                                 c->source, c->name);
-    }
     for (;;) {
         if ((st = lsc_csv_reader_next(r, &rec, err)) != LSC_OK)
             return st;
@@ -368,14 +437,8 @@ static enum lsc_status count_accounts(struct lsc_rules *rules, struct lsc_scorer
             (st = lsc_rules_count_account(rules, rec->nfields, rec->fields, rec->lens, err)) !=
                 LSC_OK)
             return st;
-        if (field != SIZE_MAX && field < rec->nfields) {
-            const char *v = rec->fields[field];
-            size_t len = rec->lens[field];
-            lsc_trim_span(&v, &len);
-            if (!lsc_is_na_token(v, len, &s->na) &&
-                (st = lsc_derive_counts_add(&s->accounts, v, len, NULL, err)) != LSC_OK)
-                return st;
-        }
+        if (field != SIZE_MAX && (st = count_model_account(s, rec, field, err)) != LSC_OK)
+            return st;
     }
 }
 
@@ -505,6 +568,7 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
     if (m != NULL) {
         s->na.items = (const char *const *)m->na_values;
         s->na.count = m->n_na_values;
+        s->ref = m->accounts;
     }
     if (o->as_of_year != 0) {
         s->as_of = lsc_derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
@@ -538,6 +602,7 @@ cleanup:
     lsc_free(p.contrib);
     lsc_free(p.level);
     lsc_free(p.values);
+    lsc_free(p.key);
     return st;
 }
 
@@ -547,5 +612,7 @@ void lsc_scorer_fini(struct lsc_scorer *s)
     lsc_free(s->id_of);
     lsc_free((void *)s->id_names);
     lsc_derive_counts_fini(&s->accounts);
+    lsc_free(s->key);
+    lsc_free(s->lead);
     memset(s, 0, sizeof *s);
 }

@@ -43,7 +43,17 @@ struct lsc_scorer {
     size_t n_ids;
     struct lsc_strings na;
     long as_of;                /* day number for "days since" features */
-    struct derive_counts accounts; /* leads per account value (first pass) */
+    struct derive_counts accounts; /* leads per account key (first pass) */
+    char *key;                 /* scratch for an account key */
+    size_t key_cap;
+    /* the reference the batch's leads add to (the model's "accounts"), NULL:
+     * the batch alone; lent */
+    const struct lsc_accounts *ref;
+    size_t ref_id_field;       /* the input field of ref's lead ids, SIZE_MAX: none */
+    size_t recognised;         /* batch rows ref already counts (not added) */
+    const struct lsc_accounts *rules_ref; /* what the rules count against */
+    char *lead;                /* scratch for a lead's key in ref */
+    size_t lead_cap;
     char input_sha256[65];     /* of the input, once the pass has ended */
 };
 

@@ -124,6 +124,12 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)
         return LSC_ERR_USAGE;
+    if (o->account_reference < LSC_ACCOUNT_REF_IDS || o->account_reference > LSC_ACCOUNT_REF_NONE)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--account-reference: expected ids, counts or none");
+    if (o->account_reference != LSC_ACCOUNT_REF_IDS && o->account_column == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--account-reference needs --account-column COL");
     if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
         o->delimiter != '|')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -293,6 +299,8 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     }
     m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
     m->ids = copy_strings(&o->ids, &m->n_ids);
+    if (o->account_reference != LSC_ACCOUNT_REF_NONE)
+        m->accounts = lsc_derive_take_accounts(ds->derive);
     m->na_values = copy_strings(&o->na_values, &m->n_na_values);
     if (m->created == NULL || m->tool_version == NULL || m->training_file == NULL ||
         m->training_sha256 == NULL || m->target == NULL || m->options == NULL ||

@@ -116,19 +116,6 @@ int lsc_rules_reserve_bytes(char **buf, size_t *cap, size_t need)
     return ok;
 }
 
-/* The account key: trimmed and ASCII-lowercased into *buf. */
-int lsc_rules_fold_key(char **buf, size_t *cap, const char *s, size_t len, size_t *out_len)
-{
-    int ok = lsc_rules_reserve_bytes(buf, cap, len + 1);
-    if (ok) {
-        for (size_t i = 0; i < len; i++)
-            (*buf)[i] = lower(s[i]);
-        (*buf)[len] = '\0';
-        *out_len = len;
-    }
-    return ok;
-}
-
 /* ---- dates ---------------------------------------------------------------- */
 
 /* A value of a date column: the declared format first, then ISO 8601

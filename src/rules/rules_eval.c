@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "date.h"
 #include "rules_internal.h"
@@ -98,6 +99,31 @@ const char *lsc_rules_account_name(const struct lsc_rules *r)
     return r->account_override != NULL ? r->account_override : r->sheet_account;
 }
 
+const char *lsc_rules_account_column(const struct lsc_rules *r)
+{
+    return lsc_rules_account_name(r);
+}
+
+void lsc_rules_set_accounts(struct lsc_rules *r, const struct lsc_accounts *ref)
+{
+    r->ref = ref;
+    r->bound = 0;
+}
+
+void lsc_rules_clear_accounts(struct lsc_rules *r)
+{
+    lsc_dict_free(r->accounts);
+    r->accounts = NULL;
+    if (r->counts != NULL)
+        memset(r->counts, 0, r->counts_cap * sizeof *r->counts);
+    r->recognised = 0;
+}
+
+size_t lsc_rules_n_recognised(const struct lsc_rules *r)
+{
+    return r->recognised;
+}
+
 enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
                                const size_t *header_lens, struct lsc_error *err)
 {
@@ -105,6 +131,10 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
     char what[128];
     r->bound = 0;
     r->account_col = NO_COL;
+    /* the reference's lead ids, when the input has their column */
+    r->ref_id_col = NO_COL;
+    if (r->ref != NULL && r->ref->leads != NULL && r->ref->id_column != NULL)
+        r->ref_id_col = header_find(nfields, header, header_lens, r->ref->id_column);
     if (r->n_account_rules + r->n_priority_rules > 0) {
         const char *name = lsc_rules_account_name(r);
         size_t line = 0;
@@ -245,9 +275,26 @@ enum lsc_status lsc_rules_count_account(struct lsc_rules *r, size_t nfields,
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if (!lsc_rules_fold_key(&r->scratch, &r->scratch_cap, s, len, &klen)) {
+    if (!lsc_account_key_buf(&r->scratch, &r->scratch_cap, s, len, &klen)) {
         st = lsc_error_nomem(err);
         goto cleanup;
+    }
+    if (r->ref_id_col != NO_COL) {
+        /* a lead the reference counts already is not added again */
+        size_t idlen = 0;
+        int no_id = 0;
+        const char *lead = cell(r, r->ref_id_col, nfields, fields, lens, &idlen, &no_id);
+        uint32_t k = lsc_accounts_find(r->ref, r->scratch, klen);
+        int known =
+            no_id ? 0 : lsc_accounts_has_lead(r->ref, k, lead, idlen, &r->lead, &r->lead_cap);
+        if (known < 0) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        if (known) {
+            r->recognised++;
+            goto cleanup;
+        }
     }
     uint32_t id = lsc_dict_intern(r->accounts, r->scratch, klen, NULL);
     if (id == DICT_NONE) {
@@ -288,7 +335,7 @@ static enum lsc_status add_priority(struct lsc_rules *r, const char *s, size_t l
     lsc_trim_span(&s, &len);
     if (len == 0)
         goto cleanup;
-    if (!lsc_rules_fold_key(&r->scratch, &r->scratch_cap, s, len, &klen) ||
+    if (!lsc_account_key_buf(&r->scratch, &r->scratch_cap, s, len, &klen) ||
         lsc_dict_intern(r->priority, r->scratch, klen, NULL) == DICT_NONE)
         st = lsc_error_nomem(err);
 cleanup:
@@ -577,16 +624,22 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         break;
     case OP_ACCOUNT_MIN:
     case OP_PRIORITY: {
-        const struct dict *d = ru->op == OP_PRIORITY ? r->priority : r->accounts;
-        if (missing || d == NULL)
+        if (missing || (ru->op == OP_PRIORITY && r->priority == NULL))
             break;
-        if (!lsc_rules_fold_key(&res->scratch_, &res->scratch_cap_, s, len, &klen)) {
+        if (!lsc_account_key_buf(&res->scratch_, &res->scratch_cap_, s, len, &klen)) {
             m = OUT_OF_MEMORY;
             break;
         }
-        uint32_t id = lsc_dict_find(d, res->scratch_, klen);
-        hit = id != DICT_NONE &&
-              (ru->op == OP_PRIORITY || (id < r->counts_cap && (double)r->counts[id] >= ru->a));
+        if (ru->op == OP_PRIORITY) {
+            hit = lsc_dict_find(r->priority, res->scratch_, klen) != DICT_NONE;
+            break;
+        }
+        /* the reference's leads, then the batch's it does not count */
+        uint32_t id = r->accounts ? lsc_dict_find(r->accounts, res->scratch_, klen) : DICT_NONE;
+        size_t n = lsc_accounts_count(r->ref, res->scratch_, klen);
+        if (id != DICT_NONE && id < r->counts_cap)
+            n += r->counts[id];
+        hit = (double)n >= ru->a;
         break;
     }
     }

@@ -171,9 +171,14 @@ struct lsc_rules {
     int has_as_of;
     long as_of;
 
-    struct dict *accounts;
+    struct dict *accounts; /* the batch's accounts (lsc_rules_count_account) */
     size_t *counts;
     size_t counts_cap;
+    const struct lsc_accounts *ref; /* lent: counts the batch adds to, tiers */
+    size_t ref_id_col;              /* the field of ref's lead ids, NO_COL: none */
+    size_t recognised;              /* rows ref already counts (not added) */
+    char *lead;                     /* scratch for a lead's key in ref */
+    size_t lead_cap;
     struct dict *priority;
     char *scratch;
     size_t scratch_cap;
@@ -257,8 +262,6 @@ size_t lsc_rules_format_cents(long long c, int plus_sign, char *buf, size_t size
 char *lsc_rules_join(const char *a, const char *b);
 /* Grows *buf to hold need bytes; 0 on allocation failure. */
 int lsc_rules_reserve_bytes(char **buf, size_t *cap, size_t need);
-/* The account key: trimmed and ASCII-lowercased into *buf. */
-int lsc_rules_fold_key(char **buf, size_t *cap, const char *s, size_t len, size_t *out_len);
 /* A value of a date column: the declared format first, then ISO 8601. */
 int lsc_rules_parse_cell_date(const char *s, size_t len, const char *fmt, long *day);
 /* The account column: --account-column, else the sheet's (rules_eval.c). */

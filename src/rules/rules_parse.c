@@ -639,6 +639,7 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
         goto cleanup;
     }
     r->account_col = NO_COL;
+    r->ref_id_col = NO_COL;
     r->file = lsc_strdup(path);
     r->ids = lsc_dict_new();
     if (r->file == NULL || r->ids == NULL) {
@@ -750,6 +751,7 @@ void lsc_rules_free(struct lsc_rules *r)
     lsc_dict_free(r->accounts);
     lsc_dict_free(r->priority);
     lsc_free(r->counts);
+    lsc_free(r->lead);
     lsc_free(r->scratch);
     lsc_free(r->sheet_account);
     lsc_free(r->account_override);

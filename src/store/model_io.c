@@ -18,6 +18,7 @@
 #include "baseline.h"
 #include "derive.h"
 #include "drift.h"
+#include "model_accounts.h"
 #include "sha256.h"
 #include "status_internal.h"
 #include "tempreg.h"
@@ -137,6 +138,7 @@ void lsc_model_free(struct lsc_model *m)
     lsc_free(m->warnings);
     lsc_model_weighting_free(m);
     lsc_drift_ref_free(m->drift);
+    lsc_accounts_free(m->accounts);
     lsc_baseline_stat_free(m->baseline);
     lsc_model_cv_free(m->cv);
     lsc_free(m);
@@ -898,6 +900,8 @@ static json_t *build_model(const struct lsc_model *m)
     }
     if (m->drift != NULL)
         bad |= set(root, "drift", lsc_drift_ref_to_json(m));
+    if (m->accounts != NULL)
+        bad |= set(root, "accounts", lsc_model_accounts_to_json(m->accounts));
     if (m->baseline != NULL)
         bad |= set(root, "baseline", lsc_baseline_to_json(m->baseline));
 cleanup:
@@ -1956,6 +1960,8 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = lsc_drift_ref_from_json(m, json_object_get(root, "drift"), r->file, r->err);
     if (st == LSC_OK && json_object_get(root, "baseline") != NULL)
         st = lsc_baseline_from_json(m, json_object_get(root, "baseline"), r->file, r->err);
+    if (st == LSC_OK && json_object_get(root, "accounts") != NULL)
+        st = lsc_model_accounts_from_json(m, json_object_get(root, "accounts"), r->file, r->err);
     return st;
 }
 

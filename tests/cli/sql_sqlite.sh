@@ -72,7 +72,8 @@ expect_exit 0 "train with derived features" -- "$TRAIN" -q --target Converted --
 expect_exit 3 "C scores, derived" -- "$SCORE" -q -m "$WORK/md.json" --as-of 2025-06-30 --precision 17 -o "$WORK/cd.csv" "$WORK/score.csv"
 expect_exit 0 "emit derived" -- "$SCORE" -m "$WORK/md.json" --emit-sql sqlite --as-of 2025-06-30 --table "lead's table" -o "$WORK/md.sql"
 expect_in "$WORK/md.sql" "as of 2025-06-30" "the as-of date is stated"
-expect_in "$WORK/md.sql" "COUNT(*) OVER (PARTITION BY" "account count as a window"
+expect_in "$WORK/md.sql" "SUM(nw_" "account count: the reference plus a window over the table"
+expect_in "$WORK/md.sql" "acct_lead(k, i) AS (VALUES" "the model's reference as a VALUES CTE"
 {
     printf '.headers on\n.mode csv\nCREATE TABLE scored4 AS\n'
     cat "$WORK/md.sql"

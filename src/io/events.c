@@ -413,6 +413,17 @@ static enum lsc_status no_column(const struct pass *p, const struct csv_record *
                          OPTION[which], hdr);
 }
 
+int lsc_events_usual_rank(int which, const char *name, size_t len)
+{
+    static const char *const *const usual[3] = {USUAL_ID, USUAL_TYPE, USUAL_TIME};
+    if (which < 0 || which > 2)
+        return -1;
+    for (int u = 0; usual[which][u] != NULL; u++)
+        if (usual_eq(name, len, usual[which][u]))
+            return u;
+    return -1;
+}
+
 static size_t detect(const struct csv_record *h, const char *const *usual)
 {
     for (size_t u = 0; usual[u] != NULL; u++)

@@ -100,6 +100,12 @@ struct lsc_event_agg {
 
 struct lsc_events;
 
+/* Where name (trimmed, ASCII case ignored, '_' '-' '.' as spaces) stands
+ * among the usual names of a log's lead id (which 0: "lead id", "prospect
+ * id", ..., "email"), activity type (1) or time (2) column: 0 for the most
+ * usual, -1 when it is none of them. Also for finding a lead file's id. */
+int lsc_events_usual_rank(int which, const char *name, size_t len);
+
 /* A new empty collection over a copy of spec (checked first: errors of
  * lsc_events_spec_check; LSC_ERR_NOMEM). */
 enum lsc_status lsc_events_new(struct lsc_events **out, const struct lsc_events_spec *spec,

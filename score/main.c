@@ -95,6 +95,16 @@ static const char usage_text2[] =
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
+    "\n";
+static const char usage_text3[] =
+    "Activity logs (models trained with --events; docs/events.md):\n"
+    "      --events FILE         the activity log (CSV or gzip; repeatable): the\n"
+    "                            model's event features are computed from it, each\n"
+    "                            lead's events counted up to --as-of, joined by the\n"
+    "                            model's lead id column\n"
+    "      --event-id COL        the log's lead id column (default: the model's)\n"
+    "      --event-type COL      the log's activity type column (default: the model's)\n"
+    "      --event-time COL      the log's time column (default: the model's)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
@@ -118,7 +128,8 @@ enum {
     OPT_FORMAT,
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
-    OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG
+    OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME
 };
 
 static const struct option long_opts[] = {
@@ -157,6 +168,10 @@ static const struct option long_opts[] = {
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
     {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"event-id", required_argument, NULL, OPT_EVENT_ID},
+    {"event-type", required_argument, NULL, OPT_EVENT_TYPE},
+    {"event-time", required_argument, NULL, OPT_EVENT_TIME},
     {NULL, 0, NULL, 0},
 };
 
@@ -167,6 +182,7 @@ struct score_cli {
     const char *emit_sql, *table;
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
+    struct cli_list events;
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -187,6 +203,13 @@ static int check_files(const struct score_cli *s, int emitting)
     if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 4, &err) !=
         LSC_OK)
         return cli_usage_error(err.message);
+    for (size_t k = 0; k < s->events.count; k++) {
+        const char *ev[] = {s->events.items[k]};
+        const char *ev_opt[] = {"--events"};
+        if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ev, ev_opt, 1, &err) !=
+            LSC_OK)
+            return cli_usage_error(err.message);
+    }
     return CLI_EXIT_OK;
 }
 
@@ -216,6 +239,9 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
         return cli_usage_error("-m/--model FILE is required (or --rules SHEET with --emit-sql)");
     if (s->rules_path == NULL && (s->account_column != NULL || s->priority_path != NULL))
         return cli_usage_error("--account-column and --priority-accounts need --rules SHEET");
+    if (s->events.count > 0)
+        return cli_usage_error("--emit-sql reads no activity log: the statement computes the "
+                               "event features from a table (--events-table NAME)");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return cli_usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -309,7 +335,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_RULETIERS: st = lsc_parse_tiers(arg, &o->rule_tier_hot, &o->rule_tier_warm, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case 'q': s->quiet = 1; break;
-    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); return CLI_DONE;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;
     case OPT_FORMAT:
         if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0)
@@ -326,6 +352,10 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
         o->suggested_same_precision = strcmp(arg, "precision") == 0;
         break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    case OPT_EVENTS: bad_alloc = cli_list_push(&s->events, arg); break;
+    case OPT_EVENT_ID: o->event_id = arg; break;
+    case OPT_EVENT_TYPE: o->event_type = arg; break;
+    case OPT_EVENT_TIME: o->event_time = arg; break;
     default: return cli_usage_error("invalid option");
     }
     return cli_option_status(bad_alloc, st, err);
@@ -358,6 +388,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     o->ids = cli_list_strings(&s->ids);
     o->label_positive = cli_list_strings(&s->positives);
     o->label_negative = cli_list_strings(&s->negatives);
+    o->events = cli_list_strings(&s->events);
+    if (o->events.count == 0 && (o->event_id || o->event_type || o->event_time))
+        return cli_usage_error("--event-id, --event-type and --event-time need --events FILE");
     o->rules_sheet = s->rules_path;
     if (lsc_score_options_check(o, err) != LSC_OK)
         return cli_usage_error(err->message);
@@ -483,5 +516,6 @@ int main(int argc, char **argv)
     cli_list_free(&s.ids);
     cli_list_free(&s.positives);
     cli_list_free(&s.negatives);
+    cli_list_free(&s.events);
     cli_finish(rc);
 }

@@ -143,6 +143,31 @@ static const char usage_text3[] =
     "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
     "                            stored in the model, but scoring measures from the\n"
     "                            scoring day (leadscore-score --as-of)\n"
+    "\n";
+static const char usage_text4[] =
+    "Activity logs (docs/events.md):\n"
+    "      --events FILE         an activity log, one row per event (lead id, activity\n"
+    "                            type, timestamp; CSV or gzip), joined to the input\n"
+    "                            by the lead id (the first --id, else a column named\n"
+    "                            like Prospect ID or Lead Id); per activity type: the\n"
+    "                            count, counts in the last N days, days since the\n"
+    "                            first and the last, a recency-weighted count, and the\n"
+    "                            days from the lead's first event (repeatable)\n"
+    "      --event-id COL        the log's lead id column (default: a usual name)\n"
+    "      --event-type COL      the log's activity type column (likewise)\n"
+    "      --event-time COL      the log's time column, YYYY-MM-DD with an optional\n"
+    "                            time of day (likewise)\n"
+    "      --event-types LIST    the activity types made features (comma-separated,\n"
+    "                            repeatable; default: every type at least\n"
+    "                            --event-min-leads leads have)\n"
+    "      --event-min-leads N   default 10\n"
+    "      --event-windows LIST  days of the \"last N days\" counts (default 7,30,90;\n"
+    "                            none: no window counts)\n"
+    "      --event-half-life D   days after which an event weighs half (default 30)\n"
+    "      --outcome-date COL    each lead's reference day (its conversion or close\n"
+    "                            date): later events are not counted, so training\n"
+    "                            does not see past the outcome; without a date, and\n"
+    "                            without the option, --as-of is the reference\n"
     "\n"
     "Retraining (docs/retraining.md):\n"
     "      --like OLD_MODEL      reuse every training option of an earlier model\n"
@@ -166,7 +191,9 @@ enum {
     OPT_LIKE, OPT_BASELINE, OPT_DAYS, OPT_ACCOUNT, OPT_ASOF, OPT_ACCOUNTREF,
     OPT_LAMBDA, OPT_L1RATIO, OPT_CV, OPT_CVMETRIC, OPT_CV1SE, OPT_MAXFIELD, OPT_BINS,
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
-    OPT_KEEPFEATURE, OPT_NEGATIVE
+    OPT_KEEPFEATURE, OPT_NEGATIVE,
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE
 };
 
 static const struct option long_opts[] = {
@@ -221,6 +248,15 @@ static const struct option long_opts[] = {
     {"points-pdo", required_argument, NULL, OPT_PDO},
     {"keep-feature", required_argument, NULL, OPT_KEEPFEATURE},
     {"negative", required_argument, NULL, OPT_NEGATIVE},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"event-id", required_argument, NULL, OPT_EVENT_ID},
+    {"event-type", required_argument, NULL, OPT_EVENT_TYPE},
+    {"event-time", required_argument, NULL, OPT_EVENT_TIME},
+    {"event-types", required_argument, NULL, OPT_EVENT_TYPES},
+    {"event-min-leads", required_argument, NULL, OPT_EVENT_MINLEADS},
+    {"event-windows", required_argument, NULL, OPT_EVENT_WINDOWS},
+    {"event-half-life", required_argument, NULL, OPT_EVENT_HALFLIFE},
+    {"outcome-date", required_argument, NULL, OPT_OUTCOME_DATE},
     {NULL, 0, NULL, 0},
 };
 
@@ -450,6 +486,10 @@ struct train_cli {
     struct cli_list ids, excl, incl, num, cat, pos, days, keep, neg;
     const char **na;
     size_t nna;
+    struct cli_list events;
+    const char **event_types;
+    size_t n_event_types;
+    long event_windows[8];
     const char *output;
     int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
     struct lsc_model *like_model, *baseline;
@@ -509,6 +549,54 @@ static int parse_word_option(struct train_cli *t, int c, const char *arg)
     return CLI_EXIT_OK;
 }
 
+/* --event-windows 7,30,90 (or "none"): whole numbers of days, at most 8. */
+static int parse_windows(struct train_cli *t, const char *arg)
+{
+    const char *p = arg;
+    size_t n = 0;
+    if (strcmp(arg, "none") != 0)
+        for (;;) {
+            char *end = NULL;
+            long v = strtol(p, &end, 10);
+            if (end == p || v < 1 || v > 3660000 || (*end != ',' && *end != '\0') || n == 8)
+                return cli_usage_error("--event-windows must be up to 8 whole numbers of days "
+                                       ">= 1, comma-separated (or none)");
+            t->event_windows[n++] = v;
+            if (*end == '\0')
+                break;
+            p = end + 1;
+        }
+    t->o.event_windows = t->event_windows;
+    t->o.n_event_windows = n;
+    return CLI_EXIT_OK;
+}
+
+/* The activity-log options (docs/events.md). */
+static int parse_event_option(struct train_cli *t, int c, char *arg, struct lsc_error *err)
+{
+    struct lsc_train_options *o = &t->o;
+    enum lsc_status st = LSC_OK;
+    int bad_alloc = 0;
+    switch (c) {
+    case OPT_EVENTS: bad_alloc = cli_list_push(&t->events, arg); break;
+    case OPT_EVENT_ID: o->event_id = arg; break;
+    case OPT_EVENT_TYPE: o->event_type = arg; break;
+    case OPT_EVENT_TIME: o->event_time = arg; break;
+    case OPT_EVENT_TYPES: st = lsc_split_list(arg, &t->event_types, &t->n_event_types, err); break;
+    case OPT_EVENT_MINLEADS:
+        st = lsc_parse_size(arg, "--event-min-leads", &o->event_min_leads, err);
+        break;
+    case OPT_EVENT_WINDOWS: return parse_windows(t, arg);
+    case OPT_EVENT_HALFLIFE:
+        st = lsc_parse_double(arg, "--event-half-life", &o->event_half_life, err);
+        if (st == LSC_OK && !(o->event_half_life > 0.0))
+            return cli_usage_error("--event-half-life must be a number of days above 0");
+        break;
+    default: o->outcome_date = arg; break; /* OPT_OUTCOME_DATE */
+    }
+    return cli_option_status(bad_alloc, st, err);
+}
+
 /* One option of the second pass: CLI_EXIT_OK to go on, CLI_DONE after
  * --help/--version, or an exit code. */
 static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error *err)
@@ -554,7 +642,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_SUMMARY: t->want_table = 1; break;
     case 'q': t->quiet = 1; break;
     case 'v': t->verbose = 1; break;
-    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); fputs(usage_text4, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); return CLI_DONE;
     case OPT_REPORT: o->report = arg; break;
     case OPT_WEIGHT: o->weight = arg; break;
@@ -593,6 +681,10 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
         break;
     case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    case OPT_EVENTS: case OPT_EVENT_ID: case OPT_EVENT_TYPE: case OPT_EVENT_TIME:
+    case OPT_EVENT_TYPES: case OPT_EVENT_MINLEADS: case OPT_EVENT_WINDOWS:
+    case OPT_EVENT_HALFLIFE: case OPT_OUTCOME_DATE:
+        return parse_event_option(t, c, arg, err);
     default: return cli_usage_error("invalid option");
     }
     return cli_option_status(bad_alloc, st, err);
@@ -621,6 +713,9 @@ static void set_lists(struct train_cli *t)
         o->keep_features = cli_list_strings(&t->keep);
     if (fresh || t->neg.count)
         o->negative = cli_list_strings(&t->neg);
+    o->events = cli_list_strings(&t->events);
+    o->event_types.items = t->event_types;
+    o->event_types.count = t->n_event_types;
     if (fresh || t->nna) {
         o->na_values.items = t->na;
         o->na_values.count = t->nna;
@@ -651,6 +746,12 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
         const char *in_opts[] = {"the training data", "--like", "--baseline"};
         if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ins, in_opts, 3, err) != LSC_OK)
             return cli_usage_error(err->message);
+        for (size_t k = 0; k < t->o.events.count; k++) {
+            const char *ev[] = {t->o.events.items[k]};
+            const char *ev_opt[] = {"--events"};
+            if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ev, ev_opt, 1, err) != LSC_OK)
+                return cli_usage_error(err->message);
+        }
     }
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
@@ -746,6 +847,8 @@ int main(int argc, char **argv)
     cli_list_free(&t.days);
     cli_list_free(&t.keep);
     cli_list_free(&t.neg);
+    cli_list_free(&t.events);
+    lsc_strings_free(t.event_types);
     lsc_strings_free(t.na);
     cli_finish(rc);
 }

@@ -93,6 +93,13 @@ struct lsc_score_options {
     /* The date "days since" features are measured from (--as-of): scoring
      * measures recency from the scoring day. 0/0/0: today (UTC). */
     int as_of_year, as_of_month, as_of_day;
+    /* Activity logs (docs/events.md), for a model with activity-log
+     * features: read once before the pass (CSV or gzip), each lead's events
+     * counted up to the as-of date, joined by the model's lead id column.
+     * The log's columns are the model's (as found in training) unless given
+     * here. A model with such features and no log is LSC_ERR_USAGE. */
+    struct lsc_strings events;
+    const char *event_id, *event_type, *event_time;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);

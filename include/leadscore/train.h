@@ -118,6 +118,24 @@ struct lsc_train_options {
     /* columns kept as features even when they look like an id (a record
      * number, or a categorical with mostly distinct values: id_like) */
     struct lsc_strings keep_features;
+    /* activity logs (docs/events.md): features per lead and activity type
+     * from logs joined to the input by the lead id column (ids.items[0],
+     * else a column with a usual name such as "Prospect ID") */
+    struct lsc_strings events;      /* --events FILE (repeatable; CSV or gzip) */
+    const char *event_id, *event_type, *event_time; /* the logs' columns;
+                                       NULL: a usual name (Lead Id, Activity
+                                       Type, Timestamp, ...) */
+    struct lsc_strings event_types; /* the types made features; empty: every
+                                       type some event_min_leads leads have */
+    size_t event_min_leads;         /* default 10 */
+    const long *event_windows;      /* "in the last N days" counts; NULL: 7,
+                                       30, 90 (n_event_windows then unused) */
+    size_t n_event_windows;         /* at most 8 */
+    double event_half_life;         /* days, of the weighted count (default 30) */
+    const char *event_date_format;  /* of the logs' times; NULL: YYYY-MM-DD */
+    const char *outcome_date;       /* --outcome-date COL: each lead's reference
+                                       day (events after it are not counted);
+                                       missing or without the option: as_of */
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);

@@ -98,6 +98,7 @@ struct derive_state {
     size_t key_cap;
     char *lead;
     size_t lead_cap;
+    struct event_train *events; /* activity-log features (event_features.h) */
 };
 
 void lsc_derive_state_free(struct derive_state *s)
@@ -113,6 +114,7 @@ void lsc_derive_state_free(struct derive_state *s)
     lsc_accounts_free(s->ref);
     lsc_free(s->key);
     lsc_free(s->lead);
+    lsc_event_train_free(s->events);
     lsc_free(s);
 }
 
@@ -240,14 +242,14 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
     enum lsc_status st = LSC_OK;
     size_t n = o->days_since.count + (o->account_column != NULL);
     struct derive_state *s = NULL;
-    if (n == 0)
+    if (n == 0 && o->events.count == 0)
         return LSC_OK;
     s = lsc_calloc(1, sizeof *s);
     if (s == NULL)
         return lsc_error_nomem(err);
     *out = s;
     s->file = file;
-    s->cols = lsc_calloc(n, sizeof *s->cols);
+    s->cols = lsc_calloc(n ? n : 1, sizeof *s->cols);
     if (s->cols == NULL)
         return lsc_error_nomem(err);
     if (o->as_of != NULL) {
@@ -268,6 +270,9 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
                       err);
     if (st == LSC_OK && o->account_column != NULL)
         st = setup_reference(s, cols, n_cols, o, err);
+    if (st == LSC_OK)
+        st = lsc_event_train_setup(&s->events, cols, n_cols, file, o, s->as_of, s->as_of_text,
+                                   log, err);
     return st;
 }
 
@@ -277,6 +282,10 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const cha
 {
     if (s == NULL)
         return LSC_OK;
+    enum lsc_status est =
+        lsc_event_train_row(s->events, row_cap, fields, lens, nfields, line, row, na, err);
+    if (est != LSC_OK)
+        return est;
     if (row != SIZE_MAX && row >= s->cap) {
         size_t cap = row_cap > row ? row_cap : row + 1;
         for (size_t k = 0; k < s->n; k++) {
@@ -328,8 +337,11 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const cha
 enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **cols, size_t *n_cols,
                                   size_t n_rows, const struct lsc_log *log, struct lsc_error *err)
 {
-    if (s == NULL || s->n == 0)
+    if (s == NULL)
         return LSC_OK;
+    enum lsc_status st = lsc_event_train_finish(s->events, cols, n_cols, n_rows, log, err);
+    if (st != LSC_OK || s->n == 0)
+        return st;
     struct ds_column *grown = lsc_reallocarray(*cols, *n_cols + s->n, sizeof *grown);
     if (grown == NULL)
         return lsc_error_nomem(err);
@@ -384,9 +396,10 @@ int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o
     if (o->account_column != NULL && o->account_reference >= 0 && o->account_reference <= 2)
         bad |= json_object_set_new(options, "account_reference",
                                    json_string(ref_mode[o->account_reference])) != 0;
-    const char *as_of = s != NULL && o->days_since.count > 0 ? s->as_of_text : NULL;
+    const char *as_of =
+        s != NULL && (o->days_since.count > 0 || o->events.count > 0) ? s->as_of_text : NULL;
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
-    return !bad;
+    return !bad && lsc_event_record_options(options, o);
 }
 
 enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *cols,
@@ -402,6 +415,13 @@ enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *c
         c->source = lsc_strdup(d->source);
         if (c->source == NULL)
             return lsc_error_nomem(err);
+        if (d->derived != DERIVE_EVENT)
+            continue;
+        lsc_free(c->event_type);
+        if ((c->event_type = lsc_strdup(d->event_type)) == NULL)
+            return lsc_error_nomem(err);
+        c->event_stat = d->event_stat;
+        c->event_window = d->event_window;
     }
     return LSC_OK;
 }
@@ -412,6 +432,12 @@ struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s)
     if (a != NULL)
         s->ref = NULL;
     return a;
+}
+
+enum lsc_status lsc_derive_attach_events(struct lsc_model *m, const struct derive_state *s,
+                                         struct lsc_error *err)
+{
+    return lsc_event_train_model(m, s != NULL ? s->events : NULL, err);
 }
 
 int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
@@ -426,11 +452,49 @@ int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column)
 
 /* ---- model file ---- */
 
-static const char *const kind_name[] = {"", "days_since", "account_leads"};
+static const char *const kind_name[] = {"", "days_since", "account_leads", "event"};
 
 json_t *lsc_derive_to_json(const struct lsc_column_enc *c)
 {
+    if (c->derived == DERIVE_EVENT)
+        return json_pack("{s:s, s:s, s:s, s:s, s:I}", "kind", kind_name[c->derived], "source",
+                         c->source, "type", c->event_type, "stat",
+                         lsc_event_stat_key(c->event_stat), "days",
+                         (json_int_t)(c->event_stat == LSC_EV_WINDOW ? c->event_window : 0));
     return json_pack("{s:s, s:s}", "kind", kind_name[c->derived], "source", c->source);
+}
+
+/* An activity-log feature's members: type, statistic, window; its name. */
+static enum lsc_status event_from_json(struct lsc_column_enc *c, const json_t *o,
+                                       const char *path, const char *file,
+                                       struct lsc_error *err)
+{
+    char want[512];
+    const json_t *type = json_object_get(o, "type"), *stat = json_object_get(o, "stat");
+    const json_t *days = json_object_get(o, "days");
+    if (!json_is_string(type) || json_string_length(type) == 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.derived.type: expected an activity type", path);
+    c->event_stat = json_is_string(stat) ? lsc_event_stat_from_key(json_string_value(stat)) : -1;
+    if (c->event_stat < 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.derived.stat: expected \"count\", \"window\", "
+                             "\"days_since_first\", \"days_since_last\", \"weighted\" or "
+                             "\"days_from_first_event\"",
+                             path);
+    c->event_window = json_is_integer(days) ? (long)json_integer_value(days) : -1;
+    if (c->event_stat == LSC_EV_WINDOW ? c->event_window < 1 : c->event_window != 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.derived.days: expected %s", path,
+                             c->event_stat == LSC_EV_WINDOW ? "a number of days >= 1" : "0");
+    lsc_event_feature_name(json_string_value(type), c->event_stat, c->event_window, want,
+                           sizeof want);
+    if (strcmp(want, c->name) != 0)
+        return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                             "%s.name: an activity-log feature must be named \"%s\"", path,
+                             want);
+    c->event_type = lsc_strdup(json_string_value(type));
+    return c->event_type != NULL ? LSC_OK : lsc_error_nomem(err);
 }
 
 enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *o, const char *path,
@@ -442,15 +506,24 @@ enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *o, 
         return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "%s.derived: expected an object",
                              path);
     c->derived = DERIVE_NONE;
-    for (int k = DERIVE_DAYS_SINCE; k <= DERIVE_ACCOUNT; k++)
+    for (int k = DERIVE_DAYS_SINCE; k <= DERIVE_EVENT; k++)
         if (json_is_string(kind) && strcmp(json_string_value(kind), kind_name[k]) == 0)
             c->derived = k;
     if (c->derived == DERIVE_NONE)
         return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
-                             "%s.derived.kind: expected \"days_since\" or \"account_leads\"", path);
+                             "%s.derived.kind: expected \"days_since\", \"account_leads\" or "
+                             "\"event\"",
+                             path);
     if (!json_is_string(src) || json_string_length(src) == 0)
         return lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
                              "%s.derived.source: expected a column name", path);
+    if (c->derived == DERIVE_EVENT) {
+        enum lsc_status st = event_from_json(c, o, path, file, err);
+        if (st != LSC_OK)
+            return st;
+        c->source = lsc_strdup(json_string_value(src));
+        return c->source != NULL ? LSC_OK : lsc_error_nomem(err);
+    }
     if (c->derived == DERIVE_DAYS_SINCE)
         snprintf(want, sizeof want, DERIVE_DAYS_PREFIX "%s", json_string_value(src));
     else

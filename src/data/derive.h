@@ -26,10 +26,12 @@
 #include "account.h"
 #include "dict.h"
 #include "ds_column.h"
+#include "event_features.h"
 #include "leadscore/train.h"
 #include "model_def.h"
 
-enum derive_kind { DERIVE_NONE = 0, DERIVE_DAYS_SINCE = 1, DERIVE_ACCOUNT = 2 };
+/* DERIVE_EVENT: an activity-log feature (event_features.h) */
+enum derive_kind { DERIVE_NONE = 0, DERIVE_DAYS_SINCE = 1, DERIVE_ACCOUNT = 2, DERIVE_EVENT = EVENT_DERIVED_KIND };
 
 #define DERIVE_DAYS_PREFIX "days since "
 #define DERIVE_ACCOUNT_FORMAT "leads per account (%s)"
@@ -96,6 +98,11 @@ enum lsc_status lsc_derive_from_json(struct lsc_column_enc *c, const json_t *obj
  * columns) to the model's columns (col_src from the encoder). LSC_ERR_NOMEM. */
 enum lsc_status lsc_derive_attach(struct lsc_model *m, const struct ds_column *cols,
                                   const size_t *col_src, struct lsc_error *err);
+
+/* The model's "events" section (event_features.h) from the loader's state
+ * (s may be NULL). LSC_ERR_NOMEM. */
+enum lsc_status lsc_derive_attach_events(struct lsc_model *m, const struct derive_state *s,
+                                         struct lsc_error *err);
 
 /* 1 when a model column is the account count. */
 int lsc_derive_model_needs_accounts(const struct lsc_model *m, size_t *column);

@@ -33,6 +33,11 @@ struct ds_column {
     int derived;        /* enum derive_kind (derive.h); 0 for file columns */
     const char *source; /* derived: the source column's name (lent) */
     int keep_feature;   /* --keep-feature: never excluded as id_like */
+    const char *event_type; /* an activity-log feature: its type (lent), */
+    int event_stat;         /* statistic (enum lsc_event_stat) and window */
+    long event_window;
+    int no_missing_indicator; /* missing values only take the median: another
+                                 column's indicator says the same */
 };
 
 /* The numeric value of row i of a feature column (NaN when missing or text). */

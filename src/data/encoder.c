@@ -218,7 +218,8 @@ static enum lsc_status fit_numeric(const struct ds_column *src, const size_t *ro
     }
     c->mean = mean / f;
     c->sd = sqrt(ss / (double)n) / f;
-    c->missing_feature = missing > 0 ? 0 : LSC_NO_FEATURE; /* set for real by the caller */
+    /* set for real by the caller */
+    c->missing_feature = missing > 0 && !src->no_missing_indicator ? 0 : LSC_NO_FEATURE;
     *kept = c->sd > 0.0;
 cleanup:
     lsc_free(cnt);

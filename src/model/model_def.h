@@ -32,6 +32,17 @@
  * the ridge penalty on the steps is a fused penalty on neighbouring bins. */
 enum lsc_col_type { LSC_COL_NUMERIC = 0, LSC_COL_CATEGORICAL = 1, LSC_COL_BINNED = 2 };
 
+/* What an activity-log feature measures (docs/events.md). */
+enum lsc_event_stat {
+    LSC_EV_COUNT = 0,   /* events of the type */
+    LSC_EV_WINDOW,      /* of them with ref - day < window */
+    LSC_EV_SINCE_FIRST, /* ref - the first one's day (missing without one) */
+    LSC_EV_SINCE_LAST,  /* ref - the last one's day (missing without one) */
+    LSC_EV_WEIGHTED,    /* sum of 0.5^((ref - day) / half-life) */
+    LSC_EV_FROM_FIRST,  /* the first one's day - the lead's first event's day */
+    LSC_EV_N_STATS
+};
+
 struct lsc_column_enc {
     char *name;
     enum lsc_col_type type;
@@ -56,6 +67,12 @@ struct lsc_column_enc {
      * column it is computed from */
     int derived;
     char *source;
+    /* an activity-log feature (derived == DERIVE_EVENT, src/data/event_features.h;
+     * source is then the lead id column): its activity type, statistic (enum
+     * lsc_event_stat) and window in days (LSC_EV_WINDOW) */
+    char *event_type;
+    int event_stat;
+    long event_window;
     /* binned: n_cuts ascending cuts, a step feature per cut, rows per bin
      * (n_cuts + 1 bins) in training; missing values have missing_feature
      * (LSC_NO_FEATURE: they fall in the median's bin) and missing_count */
@@ -150,6 +167,23 @@ struct lsc_pair {
 struct lsc_drift_ref;
 struct lsc_baseline_stat;
 
+/* How the activity-log features were made (models/README.md "events"),
+ * so the scorer and the SQL make them the same way. */
+#define LSC_MODEL_EVENT_WINDOWS 8
+struct lsc_model_events {
+    size_t n_types;
+    char **types;          /* the activity types made features */
+    size_t n_windows;
+    long windows[LSC_MODEL_EVENT_WINDOWS]; /* days */
+    double half_life;      /* days */
+    char *lead_id;         /* the lead file's id column */
+    char *id_column, *type_column, *time_column; /* the log's, as found in training */
+    char *date_format;     /* of the log's times */
+    char *outcome_date;    /* training's reference column; NULL: the as-of date */
+    char *as_of;           /* training's as-of date, YYYY-MM-DD */
+    size_t min_leads;      /* the threshold types were chosen by (0: listed) */
+};
+
 struct lsc_model {
     char *created;        /* ISO 8601 UTC */
     char *tool_version;
@@ -206,6 +240,8 @@ struct lsc_model {
      * columns' */
     size_t n_pairs;
     struct lsc_pair *pairs;
+    /* activity-log features (docs/events.md); NULL in models without */
+    struct lsc_model_events *events;
 };
 
 /* A cross-validated choice of lambda (src/cv.h), largest lambda first. */

@@ -428,6 +428,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     struct compare_consumer cmp;
     struct drift_batch drift;
     struct lsc_row_consumer consumers[3];
+    struct lsc_events *events = NULL;
     size_t n = 0;
     FILE *scores = NULL, *rejects = NULL;
     lsc_output_set_init(&outs);
@@ -452,12 +453,20 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     consumers[n++] = lsc_score_writer_consumer(writer);
     if (o->label != NULL)
         consumers[n++] = (struct lsc_row_consumer){&cmp, compare_begin, compare_row};
+    if ((st = lsc_score_events_load(m, o, lsc_scorer_as_of(o), log, &events, err)) != LSC_OK)
+        goto cleanup;
+    s.events = events;
     if ((st = lsc_scorer_run(&s, m, o, consumers, n, sum, err)) != LSC_OK ||
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
     log_rejects(o, sum, log);
     if (cmp.cmp != NULL)
         lsc_label_map_notes(&cmp.labels, "label", o->label, log);
+    if (s.events_unmatched > 0)
+        lsc_logf(log, LSC_LOG_NOTE,
+                 "%zu lead ids of the activity log are not in the scored input: their events "
+                 "were not used",
+                 s.events_unmatched);
     if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, log, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&
@@ -473,5 +482,6 @@ cleanup:
     compare_consumer_fini(&cmp);
     lsc_drift_batch_fini(&drift);
     lsc_scorer_fini(&s);
+    lsc_events_free(events);
     return st;
 }

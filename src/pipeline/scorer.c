@@ -34,6 +34,9 @@ static const char *tier_of(int score, double hot, double warm)
 
 /* Per-row scratch of one pass. */
 struct pass {
+    size_t lead;      /* the row's lead in the activity log (SIZE_MAX: none) */
+    int lead_found;   /* lead is the current row's */
+    unsigned char *seen; /* per lead of the activity log: an input row had it */
     double *contrib;  /* per model column, when reasons are wanted */
     double *values;   /* per model column: the drift value */
     size_t *level;    /* per model column: its level, for interactions */
@@ -53,7 +56,20 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
                          int *missing, double *x)
 {
     *x = c->median;
-    if (c->derived == DERIVE_ACCOUNT) {
+    if (c->derived == DERIVE_EVENT) {
+        size_t j = (size_t)(c - s->m->columns);
+        if (!p->lead_found) {
+            p->lead = *missing ? SIZE_MAX : lsc_events_lead_find(s->events, v, len);
+            p->lead_found = 1;
+            if (p->lead != SIZE_MAX)
+                p->seen[p->lead] = 1;
+        }
+        *x = lsc_event_value(s->events, p->lead, s->ev_type[j], c->event_stat, s->ev_window[j],
+                             s->as_of);
+        *missing = isnan(*x);
+        if (*missing)
+            *x = c->median;
+    } else if (c->derived == DERIVE_ACCOUNT) {
         size_t k = 1, klen = 0;
         if (!*missing && !lsc_account_key_buf(&p->key, &p->key_cap, v, len, &klen)) {
             snprintf(p->reason, sizeof p->reason, "out of memory");
@@ -116,6 +132,7 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
 {
     const struct lsc_model *m = s->m;
     double e = m->coef[0];
+    p->lead_found = 0;
     for (size_t j = 0; j < m->n_columns; j++) {
         const struct lsc_column_enc *c = &m->columns[j];
         const char *v = rec->fields[s->col_of[j]];
@@ -286,6 +303,33 @@ static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *
     return LSC_OK;
 }
 
+/* Each activity-log feature's type and window in the log (SIZE_MAX: the
+ * log has no events of the type), and the leads' marks. */
+static enum lsc_status map_events(struct lsc_scorer *s, struct pass *p, struct lsc_error *err)
+{
+    const struct lsc_model *m = s->m;
+    if (s->events == NULL || m == NULL)
+        return LSC_OK;
+    const struct lsc_events_spec *sp = lsc_events_spec(s->events);
+    size_t n = m->n_columns ? m->n_columns : 1, leads = lsc_events_n_leads(s->events);
+    s->ev_type = lsc_calloc(n, sizeof *s->ev_type);
+    s->ev_window = lsc_calloc(n, sizeof *s->ev_window);
+    p->seen = lsc_calloc(leads ? leads : 1, 1);
+    if (s->ev_type == NULL || s->ev_window == NULL || p->seen == NULL)
+        return lsc_error_nomem(err);
+    for (size_t j = 0; j < m->n_columns; j++) {
+        const struct lsc_column_enc *c = &m->columns[j];
+        if (c->derived != DERIVE_EVENT)
+            continue;
+        s->ev_type[j] = lsc_events_type_find(s->events, c->event_type, strlen(c->event_type));
+        s->ev_window[j] = SIZE_MAX;
+        for (size_t k = 0; k < sp->n_windows; k++)
+            if (sp->windows[k] == c->event_window)
+                s->ev_window[j] = k;
+    }
+    return LSC_OK;
+}
+
 /* An optional column named by an option (--rule-score-column, --label). */
 static enum lsc_status map_option(const struct lsc_scorer *s, const struct csv_record *h,
                                   const char *name, const char *option, size_t *out,
@@ -323,7 +367,7 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
         return lsc_error_nomem(err);
     for (size_t k = 0; k < s->n_ids; k++)
         s->id_names[k] = o->ids.count ? o->ids.items[k] : m->ids[k];
-    if ((st = map_model(s, h, err)) != LSC_OK ||
+    if ((st = map_model(s, h, err)) != LSC_OK || (st = map_events(s, p, err)) != LSC_OK ||
         (st = map_option(s, h, o->rule_score_column, "--rule-score-column", &s->rule_col,
                          err)) != LSC_OK ||
         (st = map_option(s, h, o->label, "--label", &s->label_col, err)) != LSC_OK)
@@ -558,8 +602,10 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
     const struct csv_record *rec = NULL;
     FILE *spooled = NULL;
     struct pass p;
+    const struct lsc_events *events = s->events;
     memset(&p, 0, sizeof p);
     memset(s, 0, sizeof *s);
+    s->events = events;
     s->m = m;
     s->o = o;
     s->rules = o->rules;
@@ -570,12 +616,7 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
         s->na.count = m->n_na_values;
         s->ref = m->accounts;
     }
-    if (o->as_of_year != 0) {
-        s->as_of = lsc_derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
-    } else {
-        char today[32];
-        s->as_of = lsc_derive_today(today, sizeof today);
-    }
+    s->as_of = lsc_scorer_as_of(o);
     if ((st = account_pass(s, &spooled, err)) != LSC_OK ||
         (st = open_input(o, spooled, &r, err)) != LSC_OK)
         goto cleanup;
@@ -593,7 +634,10 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
             (st = consumers[k].begin(consumers[k].ctx, s, err)) != LSC_OK)
             goto cleanup;
     st = rows_loop(s, &p, r, consumers, n, sum, err);
+    for (size_t k = 0; st == LSC_OK && p.seen != NULL && k < lsc_events_n_leads(s->events); k++)
+        s->events_unmatched += !p.seen[k];
 cleanup:
+    lsc_free(p.seen);
     s->file = NULL; /* lent by the reader */
     lsc_csv_reader_free(r);
     if (spooled != NULL)
@@ -606,8 +650,18 @@ cleanup:
     return st;
 }
 
+long lsc_scorer_as_of(const struct lsc_score_options *o)
+{
+    char today[32];
+    if (o->as_of_year != 0)
+        return lsc_derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
+    return lsc_derive_today(today, sizeof today);
+}
+
 void lsc_scorer_fini(struct lsc_scorer *s)
 {
+    lsc_free(s->ev_type);
+    lsc_free(s->ev_window);
     lsc_free(s->col_of);
     lsc_free(s->id_of);
     lsc_free((void *)s->id_names);

@@ -22,6 +22,7 @@
 
 #include "csv_reader.h"
 #include "derive.h"
+#include "events.h"
 #include "leadscore/rules.h"
 #include "leadscore/score.h"
 #include "model_def.h"
@@ -54,6 +55,13 @@ struct lsc_scorer {
     const struct lsc_accounts *rules_ref; /* what the rules count against */
     char *lead;                /* scratch for a lead's key in ref */
     size_t lead_cap;
+    /* activity-log features (event_features.h): the log (lent by the
+     * caller, set before lsc_scorer_run; NULL: none), and per model column
+     * the log's type and window index; after the pass, the log's leads no
+     * input row had */
+    const struct lsc_events *events;
+    size_t *ev_type, *ev_window;
+    size_t events_unmatched;
     char input_sha256[65];     /* of the input, once the pass has ended */
 };
 
@@ -89,14 +97,26 @@ struct lsc_row_consumer {
 
 /* Runs the pass: reads o->input, fills sum's counts and means and hands
  * every row to the n consumers in order; a consumer's error stops it.
- * s is initialised by this call (lsc_scorer_fini afterwards, also after
- * a failure). Errors: those of the reader, the rules and the consumers,
+ * s is initialised by this call, all but s->events, which the caller sets
+ * first (lsc_scorer_fini afterwards, also after a failure). Errors: those of the reader, the rules and the consumers,
  * LSC_ERR_DATA for a header that lacks a column or repeats one. */
 enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
                                const struct lsc_score_options *o,
                                const struct lsc_row_consumer *consumers, size_t n,
                                struct lsc_score_summary *sum, struct lsc_error *err);
 void lsc_scorer_fini(struct lsc_scorer *s);
+
+/* The as-of date of o as a day number (today, UTC, when not given). */
+long lsc_scorer_as_of(const struct lsc_score_options *o);
+
+/* The activity log a model with activity-log features is scored with
+ * (score_events.c): *out is NULL when m has none. Notes what was read and
+ * warns about bad times and types the log lacks through log. Errors:
+ * LSC_ERR_USAGE without o->events (or with it, for a model without such
+ * features), those of events.h. */
+enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct lsc_score_options *o,
+                                      long as_of, const struct lsc_log *log,
+                                      struct lsc_events **out, struct lsc_error *err);
 
 /* The writer of the scores (CSV or JSON Lines) and the rejects file, on
  * streams of the caller's output set (either may be NULL). */

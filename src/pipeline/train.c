@@ -12,6 +12,7 @@
 #include "date_split.h"
 #include "derive.h"
 #include "label_map.h"
+#include "event_features.h"
 #include "design.h"
 #include "cv.h"
 #include "diagnostics.h"
@@ -51,6 +52,8 @@ void lsc_train_options_defaults(struct lsc_train_options *o)
     o->tol = 1e-10;
     o->tier_hot = 70.0;
     o->tier_warm = 40.0;
+    o->event_min_leads = 10;
+    o->event_half_life = 30.0;
 }
 
 /* --population-rate, --split-date and --cutoff. */
@@ -134,7 +137,8 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         o->delimiter != '|')
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--delimiter must be one of , ; | or TAB");
-    return check_weight_split_options(o, err);
+    enum lsc_status st = lsc_event_train_check(o, err);
+    return st != LSC_OK ? st : check_weight_split_options(o, err);
 }
 
 static json_t *strings_json(const struct lsc_strings *s)
@@ -297,6 +301,9 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
         json_decref(m->options);
         m->options = NULL;
     }
+    enum lsc_status est = lsc_derive_attach_events(m, ds->derive, err);
+    if (est != LSC_OK)
+        return est;
     m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
     m->ids = copy_strings(&o->ids, &m->n_ids);
     if (o->account_reference != LSC_ACCOUNT_REF_NONE)

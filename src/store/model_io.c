@@ -3,6 +3,8 @@
 #include "model_def.h"
 #include "model_pairs.h"
 #include "model_weighting.h"
+#include "model_events.h"
+#include "event_features.h"
 
 #include <errno.h>
 #include <float.h>
@@ -98,6 +100,7 @@ static void free_column(struct lsc_column_enc *c)
     lsc_free(c->level_count);
     lsc_dict_free(c->lookup);
     lsc_free(c->source);
+    lsc_free(c->event_type);
     lsc_free(c->cuts);
     lsc_free(c->bin_feature);
     lsc_free(c->bin_count);
@@ -137,6 +140,7 @@ void lsc_model_free(struct lsc_model *m)
     }
     lsc_free(m->warnings);
     lsc_model_weighting_free(m);
+    lsc_model_events_free(m->events);
     lsc_drift_ref_free(m->drift);
     lsc_accounts_free(m->accounts);
     lsc_baseline_stat_free(m->baseline);
@@ -489,6 +493,8 @@ enum lsc_status lsc_model_validate(const struct lsc_model *m, const char *file, 
         st = lsc_model_weighting_validate(m, file, err);
     if (st == LSC_OK)
         st = lsc_model_penalty_validate(m, file, err);
+    if (st == LSC_OK)
+        st = lsc_model_events_validate(m, file, err);
     if (st != LSC_OK)
         goto cleanup;
     if (!isfinite(m->l2) || m->l2 < 0.0)
@@ -874,6 +880,8 @@ static json_t *build_model(const struct lsc_model *m)
 
     if (!bad)
         bad |= lsc_model_weighting_build(root, m) != 0;
+    if (!bad)
+        bad |= lsc_model_events_build(root, m) != 0;
 
     a = json_array();
     bad |= set(root, "warnings", a);
@@ -1951,6 +1959,8 @@ static enum lsc_status parse_model(const struct reader *r, const json_t *root, s
         st = parse_holdout(r, root, m);
     if (st == LSC_OK)
         st = lsc_model_weighting_parse(root, r->file, m, r->err);
+    if (st == LSC_OK)
+        st = lsc_model_events_parse(root, r->file, m, r->err);
     if (st == LSC_OK)
         st = parse_warnings(r, root, m);
     if (st == LSC_OK)

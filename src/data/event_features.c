@@ -640,7 +640,7 @@ enum lsc_status lsc_event_train_model(struct lsc_model *m, const struct event_tr
     return bad ? lsc_error_nomem(err) : LSC_OK;
 }
 
-static json_t *strings_json(const struct lsc_strings *s)
+json_t *lsc_strings_json(const struct lsc_strings *s)
 {
     json_t *a = json_array();
     for (size_t i = 0; a != NULL && i < s->count; i++)
@@ -659,8 +659,8 @@ int lsc_event_record_options(json_t *options, const struct lsc_train_options *o)
     int bad = w == NULL;
     for (size_t k = 0; !bad && o->event_windows != NULL && k < o->n_event_windows; k++)
         bad |= json_array_append_new(w, json_integer((json_int_t)o->event_windows[k])) != 0;
-    bad |= json_object_set_new(options, "events", strings_json(&o->events)) != 0;
-    bad |= json_object_set_new(options, "event_types", strings_json(&o->event_types)) != 0;
+    bad |= json_object_set_new(options, "events", lsc_strings_json(&o->events)) != 0;
+    bad |= json_object_set_new(options, "event_types", lsc_strings_json(&o->event_types)) != 0;
     bad |= json_object_set_new(options, "event_windows", o->event_windows ? w : json_null()) != 0;
     if (o->event_windows == NULL)
         json_decref(w);

@@ -96,4 +96,7 @@ int lsc_event_model_needs_log(const struct lsc_model *m);
 void lsc_event_score_spec(const struct lsc_model *m, const char *id_column, const char *type_column,
                           const char *time_column, long as_of, struct lsc_events_spec *spec);
 
+/* The strings as a JSON array of strings (new reference), NULL on no memory. */
+json_t *lsc_strings_json(const struct lsc_strings *s);
+
 #endif

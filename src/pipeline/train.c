@@ -141,17 +141,6 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
     return st != LSC_OK ? st : check_weight_split_options(o, err);
 }
 
-static json_t *strings_json(const struct lsc_strings *s)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a != NULL && i < s->count; i++)
-        if (json_array_append_new(a, json_string(s->items[i])) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
-}
-
 /* Option values end up in the JSON model, which must be UTF-8. */
 static enum lsc_status check_utf8(const struct lsc_strings *s, const char *option,
                                   struct lsc_error *err)
@@ -207,10 +196,10 @@ static json_t *options_json_base(const struct lsc_train_options *o)
     json_t *j = json_pack("{s:s, s:s?, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:f, s:f, s:I, "
                      "s:b, s:I, s:f, s:f, s:f}",
                      "input", o->input, "delimiter", o->delimiter ? delim : NULL, "target",
-                     o->target, "id", strings_json(&o->ids), "exclude", strings_json(&o->exclude),
-                     "include", strings_json(&o->include), "numeric", strings_json(&o->numeric),
-                     "categorical", strings_json(&o->categorical), "na_values",
-                     strings_json(&o->na_values), "positive", strings_json(&o->positive),
+                     o->target, "id", lsc_strings_json(&o->ids), "exclude", lsc_strings_json(&o->exclude),
+                     "include", lsc_strings_json(&o->include), "numeric", lsc_strings_json(&o->numeric),
+                     "categorical", lsc_strings_json(&o->categorical), "na_values",
+                     lsc_strings_json(&o->na_values), "positive", lsc_strings_json(&o->positive),
                      "min_level_count", (json_int_t)o->min_level_count, "l2", o->l2, "holdout",
                      o->holdout, "seed", (json_int_t)o->seed, "refit", o->refit, "max_iter",
                      (json_int_t)o->max_iter, "tol", o->tol, "tier_hot", o->tier_hot,
@@ -235,9 +224,9 @@ static json_t *options_json(const struct lsc_train_options *o)
     if (!bad && o->weight != NULL)
         bad |= json_object_set_new(j, "weight", json_string(o->weight)) != 0;
     if (!bad && o->negative.count > 0)
-        bad |= json_object_set_new(j, "negative", strings_json(&o->negative)) != 0;
+        bad |= json_object_set_new(j, "negative", lsc_strings_json(&o->negative)) != 0;
     if (!bad && o->keep_features.count > 0)
-        bad |= json_object_set_new(j, "keep_features", strings_json(&o->keep_features)) != 0;
+        bad |= json_object_set_new(j, "keep_features", lsc_strings_json(&o->keep_features)) != 0;
     if (!bad && o->class_weight_balanced)
         bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
     if (!bad && o->population_rate > 0.0)

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Generate a lead table and its activity log with a known ground truth.
 
-  gen_events.py --leads N [--seed S] [--as-of YYYY-MM-DD] --out DIR [--preagg]
+  gen_events.py --leads N [--seed S] [--as-of YYYY-MM-DD] [--rate-scale F]
+                --out DIR [--preagg]
 
 Writes into DIR:
 
@@ -19,19 +20,23 @@ Writes into DIR:
                7, 30, 90, half-life 30, reference day = the outcome date),
                for timing training on the equivalent pre-aggregated file
 
-Ground truth. Lead i is created on day c_i (75 to 399 days before the
+Ground truth. Lead i is created on day c_i (180 to 499 days before the
 as-of date) with a page visit, and its outcome is decided on day
-r_i = c_i + 45 (the "Outcome Date"). Between them it has, per type t,
-Poisson(rate_t * a_i) events, a_i ~ Gamma(2, 0.5) its engagement; a "hot"
-lead's events lean towards r_i (Beta(3, 1) of the 45 days), a "cold" one's
-towards c_i (Beta(1, 3)). A demo request comes within 6 days of creation
-for a "fast" lead (40 %), else 7 to 44 days after. Then
+r_i = c_i + L_i (the "Outcome Date"), L_i uniform in 20 to 150 days.
+Between them it has, per type t, Poisson(F * rate_t * a_i) events (rates
+5, 4, 1.2, 0.8, 0.25 for Page Visit, Email Open, Video Play, Pricing Page,
+Demo Request; F the --rate-scale, default 1: about 12 events a lead),
+a_i ~ Gamma(2, 0.5) its engagement; a "hot" lead's events lean towards r_i
+(Beta(3, 1) of its L_i days), a "cold" one's towards c_i (Beta(1, 3)). A
+demo request comes within 6 days of creation for a "fast" lead (40 %),
+else 7 days or more after. Then
 
   logit P(converted) = -2.6 + source_i
-                       + sum_t beta_t * sum over its events 0.5^((r_i - day) / 15)
-                       + 1.2 * [the lead's first demo request is within 6 days]
+                       + sum_t beta_t * sum over its events 0.5^((r_i - day) / 10)
+                       + 2.0 * [the lead's first demo request is within 6 days]
 
-so recency (a half-life of 15 days) and velocity matter, and a count alone
+with beta = 0.3, 0, 0.6, 0.8, 1.0 for the types above,
+so recency (a half-life of 10 days) and velocity matter, and a count alone
 misses both. Email opens have no effect. After r_i a converted lead gets
 1 + Poisson(1.5) "Onboarding Call" events (days r_i + 1 to r_i + 20, all
 before the as-of date): counted, they would leak the outcome; with
@@ -74,7 +79,7 @@ def day_text(day):
     return datetime.date.fromordinal(int(day) + EPOCH).isoformat()
 
 
-def simulate(n, seed, asof):
+def simulate(n, seed, asof, scale=1.0):
     """Leads, their events (lead, type, day, second of day) and the truth."""
     rng = np.random.default_rng(seed)
     created = asof - rng.integers(180, 500, n)
@@ -86,7 +91,7 @@ def simulate(n, seed, asof):
     fast = rng.random(n) < 0.4
     leads, types, days = [np.arange(n)], [np.zeros(n, dtype=np.int64)], [created]
     for t in range(len(TYPES)):
-        k = rng.poisson(RATE[t] * engagement)
+        k = rng.poisson(scale * RATE[t] * engagement)
         who = np.repeat(np.arange(n), k)
         u = np.where(hot[who], rng.beta(3.0, 1.0, who.size), rng.beta(1.0, 3.0, who.size))
         off = np.minimum((u * life[who]).astype(np.int64), life[who] - 1)
@@ -229,6 +234,7 @@ def main():
     ap.add_argument("--leads", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--as-of", default="2026-06-30")
+    ap.add_argument("--rate-scale", type=float, default=1.0)
     ap.add_argument("--out", required=True)
     ap.add_argument("--preagg", action="store_true")
     a = ap.parse_args()
@@ -236,7 +242,8 @@ def main():
         sys.exit("gen_events.py: --leads must be at least 1")
     os.makedirs(a.out, exist_ok=True)
     asof = day_number(a.as_of)
-    created, ref, source, converted, ev, truth = simulate(a.leads, a.seed, asof)
+    created, ref, source, converted, ev, truth = simulate(a.leads, a.seed, asof,
+                                                            a.rate_scale)
     ids = lead_ids(a.leads)
     truth["as_of"] = a.as_of
     truth["seed"] = a.seed

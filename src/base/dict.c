@@ -6,7 +6,7 @@
 
 /* Open addressing with linear probing over a power-of-two table of ids,
  * kept at most half full so probe runs stay short. The hash is 64-bit
- * FNV-1a (Fowler, Noll, Vo) with a finaliser (below). Strings live back to back in one arena, each
+ * FNV-1a (Fowler, Noll, Vo). Strings live back to back in one arena, each
  * NUL-terminated; entries record offset, length and hash, so growing the
  * table never rehashes the bytes and strings may contain NUL bytes. */
 
@@ -29,10 +29,6 @@ struct dict {
     size_t arena_len, arena_cap;
 };
 
-/* FNV-1a, then MurmurHash3's 64-bit finaliser: FNV-1a's low bits (the
- * slot) depend only on the low bits of each byte, so keys that differ in a
- * few digits ("P0000001", "P0000002", ...) cluster and probe runs grow long
- * at a million keys; the finaliser spreads every bit over the slot bits. */
 static uint64_t fnv1a(const char *s, size_t len)
 {
     uint64_t h = FNV_OFFSET;
@@ -40,11 +36,6 @@ static uint64_t fnv1a(const char *s, size_t len)
         h ^= (unsigned char)s[i];
         h *= FNV_PRIME;
     }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ULL;
-    h ^= h >> 33;
     return h;
 }
 

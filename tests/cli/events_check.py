@@ -13,6 +13,10 @@ written from the documentation.
       (--reasons N: "name=value:+contribution") equal the recomputation as
       of AS_OF
 
+  events_check.py sqlcase DIR
+      writes DIR/leads.csv and DIR/events.csv for the SQL tests (edge cases;
+      events_train.csv: the same without the times that are not dates)
+
   events_check.py count AS_OF EVENTS.csv...
       prints the events after AS_OF (the scorer reads every id of the log)
 
@@ -24,6 +28,7 @@ import csv
 import datetime
 import json
 import math
+import os
 import sys
 
 EPOCH = datetime.date(1970, 1, 1).toordinal()
@@ -215,12 +220,65 @@ def count_after(as_of, events):
     return True
 
 
+def sql_case(out):
+    """A small lead table and log for the SQL tests (no numpy): 500 leads,
+    random events, and the edge cases the statement must read as the
+    scorer does: padded ids, types and times, one-digit months and days,
+    times that are no dates (skipped), missing ids, types and times, events
+    after the as-of date, a type the model lacks, a lead id that is a
+    missing-value token."""
+    import random
+    rng = random.Random(7)
+    types = ["Page Visit", "Email Open", "Video Play", "Demo Request"]
+    leads, events = [], []
+    base = datetime.date(2026, 6, 30).toordinal()
+    for i in range(500):
+        lid = "L%04d" % i
+        n = [rng.randint(0, 6), rng.randint(0, 4), rng.randint(0, 2), int(rng.random() < 0.3)]
+        score = -1.5 + 0.3 * n[0] + 0.5 * n[2] + 1.5 * n[3]
+        y = int(rng.random() < 1 / (1 + math.exp(-score)))
+        leads.append([lid, rng.choice(["Web", "Mail", "Fair"]), str(y)])
+        for t, k in enumerate(n):
+            for _ in range(k):
+                d = datetime.date.fromordinal(base - rng.randint(0, 200))
+                events.append([lid, types[t], "%sT%02d:%02d:00" % (d.isoformat(), rng.randint(0, 23),
+                                                                    rng.randint(0, 59))])
+    rng.shuffle(events)
+    leads[3][0] = " L0003 "      # padded in the lead table
+    leads[4][0] = "NA"           # a missing id: no events
+    leads.append(["L9999", "Web", "0"])  # no events at all
+    events += [[" L0005 ", " Page Visit ", " 2026-3-5T10:00 "],   # padded, one digit
+               ["L0005", "Page Visit", "2026-05-01 10:00"],         # a time after a space
+               ["L0005", "Page Visit", "31/03/2026"],               # not a date: skipped
+               ["L0005", "Page Visit", "2026-02-30"],               # no such day: skipped
+               ["L0005", "Page Visit", "2026-5-123"],               # a third digit: skipped
+               ["L0005", "Page Visit", ""],                         # no time
+               ["L0005", "", "2026-05-02"],                         # no type
+               ["NA", "Page Visit", "2026-05-02"],                  # no id
+               ["", "Page Visit", "2026-05-02"],
+               ["L0006", "Page Visit", "2026-07-01"],               # after the as-of date
+               ["L0006", "Webinar", "2026-05-02"],                  # a type of no feature
+               ["L0003", "Demo Request", "2026-06-29"],
+               ["L0003", "Demo Request", "2026-06-30T23:59:59"]]
+    clean = [e for e in events if e[2] not in ("31/03/2026", "2026-02-30", "2026-5-123")]
+    eh = ["Lead Id", "Activity Type", "Timestamp"]
+    for name, rows, header in (("leads.csv", leads, ["Lead ID", "Source", "Converted"]),
+                               ("events.csv", events, eh), ("events_train.csv", clean, eh)):
+        with open(os.path.join(out, name), "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+    return True
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "design":
         ok = check_design(args[0], args[1], args[2], args[3:])
     elif cmd == "score":
         ok = check_scores(args[0], args[1], args[2], args[3], args[4:])
+    elif cmd == "sqlcase":
+        ok = sql_case(args[0])
     elif cmd == "count":
         ok = count_after(args[0], args[1:])
     else:

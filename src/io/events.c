@@ -505,7 +505,30 @@ static void list_header(const struct csv_record *h, char *buf, size_t size)
     }
 }
 
-/* The header name closest to name, SIZE_MAX when none is close. */
+/* 1 when the shorter of a and b (3 bytes or more) is in the longer,
+ * ignoring ASCII case ("Activity" in "Activity Type"). */
+static int contains_icase(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la < lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = la;
+        la = lb;
+        lb = tl;
+    }
+    for (size_t i = 0; lb >= 3 && i + lb <= la; i++) {
+        size_t j = 0;
+        while (j < lb && tolower((unsigned char)a[i + j]) == tolower((unsigned char)b[j]))
+            j++;
+        if (j == lb)
+            return 1;
+    }
+    return 0;
+}
+
+/* The header name closest to name (by edit distance, or one holding the
+ * other), SIZE_MAX when none is close. */
 static size_t closest(const struct csv_record *h, const char *name)
 {
     size_t best = SIZE_MAX, best_d = SIZE_MAX, len = strlen(name);
@@ -515,6 +538,8 @@ static size_t closest(const struct csv_record *h, const char *name)
         size_t fl = h->lens[k];
         lsc_trim_span(&f, &fl);
         size_t d = distance(name, len, f, fl);
+        if (d > limit && contains_icase(name, len, f, fl))
+            d = limit;
         if (d <= limit && d < best_d) {
             best_d = d;
             best = k;

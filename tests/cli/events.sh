@@ -33,6 +33,17 @@ expect_in "$WORK/log.json" '"outcome_date": "Outcome Date"' "model's events sect
 "$PY" "$CHECK" design "$WORK/log.json" "$WORK/design.csv" "$D/leads.csv" "$D/events.csv" \
     >"$WORK/check" 2>&1 && ok || { fail "training features differ from the recomputation"; cat "$WORK/check" >&2; }
 
+# --like carries the activity-log options (the logs, windows, outcome date)
+expect_exit 0 "--like an activity-log model" -- "$TRAIN" -q -t Converted --like "$WORK/log.json" \
+    --as-of 2026-06-30 -o "$WORK/like.json" "$D/leads.csv"
+"$PY" - "$WORK/log.json" "$WORK/like.json" <<'PY' && ok || fail "--like reproduces the activity-log model"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["events"] == b["events"]
+assert [f["name"] for f in a["features"]] == [f["name"] for f in b["features"]]
+assert max(abs(x["estimate"] - y["estimate"]) for x, y in zip(a["features"], b["features"])) < 1e-12
+PY
+
 # ---- the same data pre-aggregated naively (counts only) ----------------------
 expect_exit 0 "train on naive counts" -- "$TRAIN" -t Converted --id "Prospect ID" \
     --exclude "Outcome Date" -o "$WORK/naive.json" "$D/naive.csv"

@@ -105,6 +105,9 @@ static const char usage_text3[] =
     "      --event-id COL        the log's lead id column (default: the model's)\n"
     "      --event-type COL      the log's activity type column (default: the model's)\n"
     "      --event-time COL      the log's time column (default: the model's)\n"
+    "      --events-table NAME   with --emit-sql: the table of events the statement\n"
+    "                            groups by lead (columns: the model's log columns, or\n"
+    "                            --event-id, --event-type, --event-time)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
@@ -129,7 +132,7 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE
 };
 
 static const struct option long_opts[] = {
@@ -172,6 +175,7 @@ static const struct option long_opts[] = {
     {"event-id", required_argument, NULL, OPT_EVENT_ID},
     {"event-type", required_argument, NULL, OPT_EVENT_TYPE},
     {"event-time", required_argument, NULL, OPT_EVENT_TIME},
+    {"events-table", required_argument, NULL, OPT_EVENTS_TABLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -179,7 +183,7 @@ static const struct option long_opts[] = {
 struct score_cli {
     struct lsc_score_options o;
     const char *model_path, *rules_path, *as_of, *account_column, *priority_path;
-    const char *emit_sql, *table;
+    const char *emit_sql, *table, *events_table;
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
@@ -228,6 +232,8 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
         return cli_usage_error("--emit-sql: unknown dialect (known: postgres, sqlite, duckdb)");
     if (s->emit_sql != NULL && (s->table == NULL || s->table[0] == '\0'))
         return cli_usage_error("--emit-sql needs --table NAME");
+    if (s->emit_sql == NULL && s->events_table != NULL)
+        return cli_usage_error("--events-table is for --emit-sql");
     if (pmml && s->table != NULL)
         return cli_usage_error("--table is for --emit-sql");
     if (s->rules_path != NULL && pmml)
@@ -271,6 +277,10 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.output = s->o.output;
     o.force = s->o.force;
     o.as_of = s->as_of;
+    o.events_table = s->events_table;
+    o.event_id = s->o.event_id;
+    o.event_type = s->o.event_type;
+    o.event_time = s->o.event_time;
     if (s->rules_path != NULL) {
         if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
             (s->account_column != NULL &&
@@ -356,6 +366,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EVENT_ID: o->event_id = arg; break;
     case OPT_EVENT_TYPE: o->event_type = arg; break;
     case OPT_EVENT_TIME: o->event_time = arg; break;
+    case OPT_EVENTS_TABLE: s->events_table = arg; break;
     default: return cli_usage_error("invalid option");
     }
     return cli_option_status(bad_alloc, st, err);
@@ -509,7 +520,8 @@ int main(int argc, char **argv)
             break;
     if (rc == CLI_DONE)
         rc = CLI_EXIT_OK;
-    else if (rc == CLI_EXIT_OK && (s.emit_sql != NULL || s.emit_pmml || s.table != NULL))
+    else if (rc == CLI_EXIT_OK &&
+             (s.emit_sql != NULL || s.emit_pmml || s.table != NULL || s.events_table != NULL))
         rc = emit_model(&s, argc - optind);
     else if (rc == CLI_EXIT_OK && (rc = check_options(&s, argc, argv, &err)) == CLI_EXIT_OK)
         rc = run(&s, &err);

@@ -381,6 +381,67 @@ static void test_many(void **state)
     lsc_events_free(ev);
 }
 
+/* A lead with more types than its record holds (the overflow table), and
+ * leads registered before the log: numbered first, their own reference
+ * days, the callback asked only about the others. */
+static void test_registered_many_types(void **state)
+{
+    (void)state;
+    struct refs refs = {0};
+    struct lsc_events_spec spec;
+    lsc_events_spec_defaults(&spec);
+    spec.ref = ref_ab; /* A and B; registered leads are not asked about */
+    spec.ref_userdata = &refs;
+    spec.n_windows = 1;
+    spec.windows[0] = 3;
+    struct lsc_error err;
+    struct lsc_events *ev = NULL;
+    assert_int_equal(lsc_events_new(&ev, &spec, &err), LSC_OK);
+    size_t lead = 0;
+    int added = 0;
+    assert_int_equal(lsc_events_add_lead(ev, " R ", 3, day_of(2026, 1, 10), &lead, &added, &err),
+                     LSC_OK);
+    assert_int_equal(lead, 0);
+    assert_int_equal(added, 1);
+    assert_int_equal(lsc_events_add_lead(ev, "R", 1, day_of(2027, 1, 1), &lead, &added, &err),
+                     LSC_OK);
+    assert_int_equal(added, 0); /* the first reference day stays */
+    assert_int_equal(lsc_events_lead_ref(ev, 0), day_of(2026, 1, 10));
+    /* R: types t0..t9, type k k+1 times on 2026-01-(10-k); A: t9 once */
+    char text[4096] = "id,type,time\nA,t9,2026-03-01\n";
+    for (int rep = 0; rep < 10; rep++)
+        for (int k = 0; k < 10; k++)
+            if (rep <= k) {
+                size_t at = strlen(text);
+                snprintf(text + at, sizeof text - at, "R,t%d,2026-01-%02d\n", k, 10 - k);
+            }
+    char *path = th_write_temp("log.csv", text);
+    assert_int_equal(lsc_events_add_file(ev, path, NULL, &err), LSC_OK);
+    th_remove_temp(path);
+    assert_int_equal(refs.calls, 1); /* A only */
+    assert_int_equal(lsc_events_n_leads(ev), 2);
+    assert_int_equal(lsc_events_lead_find(ev, "A", 1), 1);
+    assert_int_equal(lsc_events_n_types(ev), 10);
+    assert_int_equal(lsc_events_stats(ev)->used, 56);
+    for (int k = 0; k < 10; k++) {
+        char name[8];
+        int n = snprintf(name, sizeof name, "t%d", k);
+        size_t t = lsc_events_type_find(ev, name, (size_t)n);
+        struct lsc_event_agg g;
+        lsc_events_prefetch(ev, 0);
+        assert_int_equal(lsc_events_agg(ev, 0, t, &g), (size_t)k + 1);
+        assert_int_equal(g.first_day, day_of(2026, 1, 10 - k));
+        assert_int_equal(g.in_window[0], k < 3 ? (size_t)k + 1 : 0); /* 10 - day < 3 */
+        assert_double_equal(g.weighted, (k + 1) * pow(0.5, k / 30.0), 1e-13);
+        assert_int_equal(lsc_events_type_leads(ev, t), k == 9 ? 2 : 1);
+    }
+    long first = 0;
+    assert_int_equal(lsc_events_lead_first_day(ev, 0, &first), 1);
+    assert_int_equal(first, day_of(2026, 1, 1));
+    assert_string_equal(lsc_events_lead_id(ev, 0), "R");
+    lsc_events_free(ev);
+}
+
 /* Every allocation of a read can fail cleanly (no leak, LSC_ERR_NOMEM). */
 static void test_alloc_fail(void **state)
 {
@@ -418,9 +479,13 @@ static void test_alloc_fail(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_aggregates),     cmocka_unit_test(test_as_of_two_files),
-        cmocka_unit_test(test_bad_time),       cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_empty_and_spec), cmocka_unit_test(test_many),
+        cmocka_unit_test(test_aggregates),
+        cmocka_unit_test(test_as_of_two_files),
+        cmocka_unit_test(test_bad_time),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_empty_and_spec),
+        cmocka_unit_test(test_many),
+        cmocka_unit_test(test_registered_many_types),
         cmocka_unit_test(test_alloc_fail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

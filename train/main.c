@@ -713,9 +713,12 @@ static void set_lists(struct train_cli *t)
         o->keep_features = cli_list_strings(&t->keep);
     if (fresh || t->neg.count)
         o->negative = cli_list_strings(&t->neg);
-    o->events = cli_list_strings(&t->events);
-    o->event_types.items = t->event_types;
-    o->event_types.count = t->n_event_types;
+    if (fresh || t->events.count)
+        o->events = cli_list_strings(&t->events);
+    if (fresh || t->n_event_types) {
+        o->event_types.items = t->event_types;
+        o->event_types.count = t->n_event_types;
+    }
     if (fresh || t->nna) {
         o->na_values.items = t->na;
         o->na_values.count = t->nna;

@@ -38,6 +38,11 @@ struct lsc_emit_sql_options {
     const char *as_of;  /* "YYYY-MM-DD" for "days since" features (written
                            into the statement as a constant); NULL: today
                            (UTC) */
+    /* A model with activity-log features (docs/events.md): the table of
+     * events ("schema.table" as for table), grouped by lead in the
+     * statement, and its columns (NULL: the model's log columns). */
+    const char *events_table;
+    const char *event_id, *event_type, *event_time;
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
@@ -46,7 +51,9 @@ void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);
  * table, the id columns, probability, score, tier and error (NULL when the
  * row is scored; the scorer's message when a numeric column holds text).
  * Derived features: "days since COL" from COL's date and o->as_of, "leads
- * per account (COL)" as a window count over the table. Binned columns
+ * per account (COL)" as a window count over the table, activity-log
+ * features from o->events_table grouped by lead as of o->as_of
+ * (LSC_ERR_USAGE without it). Binned columns
  * (--bins) add their bin's effect, interactions their cell's.
  * model may not be NULL. LSC_ERR_USAGE for an empty table name or a bad
  * as_of, LSC_ERR_IO

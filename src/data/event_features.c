@@ -1,6 +1,7 @@
 /* event_features - features from activity logs; see event_features.h. */
 #include "event_features.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,29 +42,39 @@ int lsc_event_stat_from_key(const char *key)
     return -1;
 }
 
+double lsc_event_stat_value(const struct lsc_event_agg *g, int stat, size_t window_ix, long ref,
+                            const long *lead_first)
+{
+    size_t n = g->count;
+    switch (stat) {
+    case LSC_EV_COUNT:
+        return (double)n;
+    case LSC_EV_WINDOW:
+        return n > 0 && window_ix < LSC_EVENTS_MAX_WINDOWS ? (double)g->in_window[window_ix] : 0.0;
+    case LSC_EV_WEIGHTED:
+        return n > 0 ? g->weighted : 0.0;
+    case LSC_EV_SINCE_FIRST:
+        return n > 0 ? (double)(ref - g->first_day) : NAN;
+    case LSC_EV_SINCE_LAST:
+        return n > 0 ? (double)(ref - g->last_day) : NAN;
+    case LSC_EV_FROM_FIRST:
+        return n > 0 && lead_first != NULL ? (double)(g->first_day - *lead_first) : NAN;
+    default:
+        return NAN;
+    }
+}
+
 double lsc_event_value(const struct lsc_events *ev, size_t lead, size_t type, int stat,
                        size_t window_ix, long ref)
 {
     struct lsc_event_agg g;
     long first = 0;
-    size_t n = type == SIZE_MAX ? 0 : lsc_events_agg(ev, lead, type, &g);
-    switch (stat) {
-    case LSC_EV_COUNT:
-        return (double)n;
-    case LSC_EV_WINDOW:
-        return n > 0 && window_ix < LSC_EVENTS_MAX_WINDOWS ? (double)g.in_window[window_ix] : 0.0;
-    case LSC_EV_WEIGHTED:
-        return n > 0 ? g.weighted : 0.0;
-    case LSC_EV_SINCE_FIRST:
-        return n > 0 ? (double)(ref - g.first_day) : NAN;
-    case LSC_EV_SINCE_LAST:
-        return n > 0 ? (double)(ref - g.last_day) : NAN;
-    case LSC_EV_FROM_FIRST:
-        return n > 0 && lsc_events_lead_first_day(ev, lead, &first) ? (double)(g.first_day - first)
-                                                                    : NAN;
-    default:
-        return NAN;
-    }
+    if (type == SIZE_MAX)
+        memset(&g, 0, sizeof g);
+    else
+        lsc_events_agg(ev, lead, type, &g);
+    int has_first = g.count > 0 && lsc_events_lead_first_day(ev, lead, &first);
+    return lsc_event_stat_value(&g, stat, window_ix, ref, has_first ? &first : NULL);
 }
 
 /* The options' lsc_events spec (windows, half-life, format, columns). */
@@ -120,31 +131,26 @@ struct event_train {
     const char *file;
     size_t id_field, outcome_field;     /* SIZE_MAX: none */
     const char *id_name, *outcome_name; /* lent by the dataset's columns */
-    int id_detected;
     long as_of;
     char as_of_text[16];
-    struct dict *ids; /* lead ids of the input */
-    long *id_ref;     /* per id: the reference day of its first row */
-    size_t id_cap;
-    uint32_t *row_id; /* per stored row; DICT_NONE: no id */
-    long *row_ref;
+    struct lsc_events_spec spec;
+    struct lsc_events *ev; /* the input's leads registered, then the logs */
+    uint32_t *row_lead;    /* per stored row: its lead in ev; NO_ROW_LEAD: no id */
     size_t cap;
     size_t missing_ids, repeated_ids;
-    /* after the logs */
-    struct lsc_events_spec spec;
     struct lsc_events_file found; /* the first log's columns */
     char **types;
     size_t n_types;
 };
 
+#define NO_ROW_LEAD UINT32_MAX
+
 void lsc_event_train_free(struct event_train *et)
 {
     if (et == NULL)
         return;
-    lsc_dict_free(et->ids);
-    lsc_free(et->id_ref);
-    lsc_free(et->row_id);
-    lsc_free(et->row_ref);
+    lsc_events_free(et->ev);
+    lsc_free(et->row_lead);
     for (size_t k = 0; et->types != NULL && k < et->n_types; k++)
         lsc_free(et->types[k]);
     lsc_free(et->types);
@@ -171,7 +177,6 @@ static enum lsc_status find_lead_id(struct event_train *et, struct ds_column *co
                 j = k;
             }
         }
-        et->id_detected = 1;
     }
     if (j == SIZE_MAX)
         return lsc_error_set(err, LSC_ERR_USAGE, et->file, 0, 0,
@@ -212,6 +217,16 @@ static enum lsc_status find_outcome(struct event_train *et, struct ds_column *co
     return LSC_OK;
 }
 
+/* The logs' leads are the input's, registered row by row. */
+static int only_registered(void *ud, const char *id, size_t len, long *ref)
+{
+    (void)ud;
+    (void)id;
+    (void)len;
+    (void)ref;
+    return 0;
+}
+
 enum lsc_status lsc_event_train_setup(struct event_train **out, struct ds_column *cols,
                                       size_t n_cols, const char *file,
                                       const struct lsc_train_options *o, long as_of,
@@ -230,9 +245,13 @@ enum lsc_status lsc_event_train_setup(struct event_train **out, struct ds_column
     et->as_of = as_of;
     et->outcome_field = SIZE_MAX;
     snprintf(et->as_of_text, sizeof et->as_of_text, "%s", as_of_text);
-    if ((et->ids = lsc_dict_new()) == NULL)
-        return lsc_error_nomem(err);
-    enum lsc_status st = find_lead_id(et, cols, n_cols, log, err);
+    spec_from_options(o, &et->spec);
+    et->spec.strict_time = 1;
+    et->spec.ref = only_registered;
+    et->spec.as_of = as_of;
+    enum lsc_status st = lsc_events_new(&et->ev, &et->spec, err);
+    if (st == LSC_OK)
+        st = find_lead_id(et, cols, n_cols, log, err);
     return st == LSC_OK ? find_outcome(et, cols, n_cols, log, err) : st;
 }
 
@@ -241,14 +260,10 @@ static int grow_rows(struct event_train *et, size_t cap, size_t row)
     if (row < et->cap)
         return 1;
     size_t n = cap > row ? cap : row + 1;
-    uint32_t *id = lsc_reallocarray(et->row_id, n, sizeof *id);
-    if (id == NULL)
+    uint32_t *l = lsc_reallocarray(et->row_lead, n, sizeof *l);
+    if (l == NULL)
         return 0;
-    et->row_id = id;
-    long *ref = lsc_reallocarray(et->row_ref, n, sizeof *ref);
-    if (ref == NULL)
-        return 0;
-    et->row_ref = ref;
+    et->row_lead = l;
     et->cap = n;
     return 1;
 }
@@ -278,7 +293,7 @@ enum lsc_status lsc_event_train_row(struct event_train *et, size_t cap, const ch
                                     const struct lsc_strings *na, struct lsc_error *err)
 {
     long ref = 0;
-    uint32_t id = DICT_NONE;
+    size_t lead = SIZE_MAX;
     if (et == NULL)
         return LSC_OK;
     enum lsc_status st = row_ref(et, fields, lens, nfields, line, na, &ref, err);
@@ -289,21 +304,9 @@ enum lsc_status lsc_event_train_row(struct event_train *et, size_t cap, const ch
     lsc_trim_span(&v, &len);
     if (!lsc_is_na_token(v, len, na)) {
         int added = 0;
-        size_t n = lsc_dict_size(et->ids);
-        if (n >= et->id_cap) {
-            size_t c = et->id_cap ? 2 * et->id_cap : 1024;
-            long *r = lsc_reallocarray(et->id_ref, c, sizeof *r);
-            if (r == NULL)
-                return lsc_error_nomem(err);
-            et->id_ref = r;
-            et->id_cap = c;
-        }
-        if ((id = lsc_dict_intern(et->ids, v, len, &added)) == DICT_NONE)
-            return lsc_error_nomem(err);
-        if (added)
-            et->id_ref[id] = ref;
-        else if (row != SIZE_MAX)
-            et->repeated_ids++;
+        if ((st = lsc_events_add_lead(et->ev, v, len, ref, &lead, &added, err)) != LSC_OK)
+            return st;
+        et->repeated_ids += !added && row != SIZE_MAX;
     } else if (row != SIZE_MAX) {
         et->missing_ids++;
     }
@@ -311,20 +314,8 @@ enum lsc_status lsc_event_train_row(struct event_train *et, size_t cap, const ch
         return LSC_OK;
     if (!grow_rows(et, cap, row))
         return lsc_error_nomem(err);
-    et->row_id[row] = id;
-    et->row_ref[row] = ref;
+    et->row_lead[row] = lead == SIZE_MAX ? NO_ROW_LEAD : (uint32_t)lead;
     return LSC_OK;
-}
-
-/* The reference callback: the leads of the input, by id. */
-static int ref_of(void *ud, const char *id, size_t len, long *ref)
-{
-    const struct event_train *et = ud;
-    uint32_t k = lsc_dict_find(et->ids, id, len);
-    if (k == DICT_NONE)
-        return 0;
-    *ref = et->id_ref[k];
-    return 1;
 }
 
 static void note_file(const struct lsc_events_file *f, const char *path, const struct lsc_log *log)
@@ -371,19 +362,14 @@ static void note_stats(const struct event_train *et, const struct lsc_events_sta
                  et->repeated_ids, et->file, et->id_name);
 }
 
-static enum lsc_status read_logs(struct event_train *et, struct lsc_events **out,
-                                 const struct lsc_log *log, struct lsc_error *err)
+static enum lsc_status read_logs(struct event_train *et, const struct lsc_log *log,
+                                 struct lsc_error *err)
 {
     const struct lsc_train_options *o = et->o;
-    spec_from_options(o, &et->spec);
-    et->spec.strict_time = 1;
-    et->spec.ref = ref_of;
-    et->spec.ref_userdata = et;
-    et->spec.as_of = et->as_of;
-    enum lsc_status st = lsc_events_new(out, &et->spec, err);
+    enum lsc_status st = LSC_OK;
     for (size_t k = 0; st == LSC_OK && k < o->events.count; k++) {
         struct lsc_events_file f;
-        st = lsc_events_add_file(*out, o->events.items[k], &f, err);
+        st = lsc_events_add_file(et->ev, o->events.items[k], &f, err);
         if (st != LSC_OK)
             break;
         if (k == 0)
@@ -395,7 +381,7 @@ static enum lsc_status read_logs(struct event_train *et, struct lsc_events **out
     }
     if (st != LSC_OK)
         return st;
-    const struct lsc_events_stats *s = lsc_events_stats(*out);
+    const struct lsc_events_stats *s = lsc_events_stats(et->ev);
     note_stats(et, s, log);
     if (s->used == 0)
         return lsc_error_set(err, LSC_ERR_DATA, o->events.items[0], 0, 0,
@@ -491,10 +477,9 @@ static enum lsc_status choose_types(struct event_train *et, const struct lsc_eve
     return LSC_OK;
 }
 
-/* One feature column: its values for every stored row. */
-static enum lsc_status add_column(struct event_train *et, const struct lsc_events *ev,
-                                  const size_t *lead, size_t n_rows, size_t k, size_t type,
-                                  int stat, size_t wix, struct ds_column *d, struct lsc_error *err)
+/* One feature column, its values still to fill. */
+static enum lsc_status new_column(struct event_train *et, size_t n_rows, size_t k, int stat,
+                                  size_t wix, struct ds_column *d, struct lsc_error *err)
 {
     char name[512];
     long window = stat == LSC_EV_WINDOW ? et->spec.windows[wix] : 0;
@@ -507,11 +492,6 @@ static enum lsc_status add_column(struct event_train *et, const struct lsc_event
         lsc_free(d->raw);
         d->name = NULL;
         return lsc_error_nomem(err);
-    }
-    for (size_t i = 0; i < n_rows; i++) {
-        d->raw[i] = lsc_event_value(ev, lead[i], type, stat, wix, et->row_ref[i]);
-        if (isnan(d->raw[i]))
-            d->n_missing++;
     }
     d->file_index = et->id_field;
     d->role = DS_FEATURE;
@@ -527,9 +507,37 @@ static enum lsc_status add_column(struct event_train *et, const struct lsc_event
     return LSC_OK;
 }
 
-/* Appends every chosen type's features. */
-static enum lsc_status add_columns(struct event_train *et, const struct lsc_events *ev,
-                                   const size_t *chosen, const size_t *lead, size_t n_rows,
+/* The values of every chosen type's columns (d: per columns a type, the
+ * types one after the other), row by row: the rows' leads are registered
+ * in row order, so the lead records are read in order. */
+static void fill_columns(const struct event_train *et, const size_t *chosen, size_t n_rows,
+                         struct ds_column *d, size_t per)
+{
+    for (size_t i = 0; i < n_rows; i++) {
+        if (i + 16 < n_rows && et->row_lead[i + 16] != NO_ROW_LEAD)
+            lsc_events_prefetch(et->ev, et->row_lead[i + 16]);
+        size_t lead = et->row_lead[i] == NO_ROW_LEAD ? SIZE_MAX : et->row_lead[i];
+        long first = 0, ref = lead != SIZE_MAX ? lsc_events_lead_ref(et->ev, lead) : et->as_of;
+        int has_first = lsc_events_lead_first_day(et->ev, lead, &first);
+        for (size_t k = 0; k < et->n_types; k++) {
+            struct lsc_event_agg g;
+            struct ds_column *c = d + k * per;
+            lsc_events_agg(et->ev, lead, chosen[k], &g);
+            for (size_t j = 0; j < per; j++) {
+                size_t wix = c[j].event_stat == LSC_EV_WINDOW ? j - 1 : 0;
+                double x =
+                    lsc_event_stat_value(&g, c[j].event_stat, wix, ref, has_first ? &first : NULL);
+                c[j].raw[i] = x;
+                if (isnan(x))
+                    c[j].n_missing++;
+            }
+        }
+    }
+}
+
+/* Appends every chosen type's features (per type: count, windows, days
+ * since first and last, weighted, days from the first event). */
+static enum lsc_status add_columns(struct event_train *et, const size_t *chosen, size_t n_rows,
                                    struct ds_column **cols, size_t *n_cols, struct lsc_error *err)
 {
     size_t per = LSC_EV_N_STATS - 1 + et->spec.n_windows, n = et->n_types * per;
@@ -537,21 +545,22 @@ static enum lsc_status add_columns(struct event_train *et, const struct lsc_even
     if (grown == NULL)
         return lsc_error_nomem(err);
     *cols = grown;
+    size_t base = *n_cols;
     for (size_t k = 0; k < et->n_types; k++)
         for (int stat = 0; stat < LSC_EV_N_STATS; stat++)
             for (size_t w = 0; w < (stat == LSC_EV_WINDOW ? et->spec.n_windows : 1); w++) {
-                struct ds_column *d = &grown[*n_cols];
-                enum lsc_status st =
-                    add_column(et, ev, lead, n_rows, k, chosen[k], stat, w, d, err);
+                struct ds_column *c = &grown[*n_cols];
+                enum lsc_status st = new_column(et, n_rows, k, stat, w, c, err);
                 if (st != LSC_OK)
                     return st;
                 (*n_cols)++;
-                if (lsc_ds_find(grown, *n_cols - 1, d->name) != SIZE_MAX)
+                if (lsc_ds_find(grown, *n_cols - 1, c->name) != SIZE_MAX)
                     return lsc_error_set(err, LSC_ERR_USAGE, et->file, 0, 0,
                                          "the activity-log feature \"%s\" has the name of a "
                                          "column of the input; rename that column",
-                                         d->name);
+                                         c->name);
             }
+    fill_columns(et, chosen, n_rows, grown + base, per);
     return LSC_OK;
 }
 
@@ -559,29 +568,17 @@ enum lsc_status lsc_event_train_finish(struct event_train *et, struct ds_column 
                                        size_t *n_cols, size_t n_rows, const struct lsc_log *log,
                                        struct lsc_error *err)
 {
-    struct lsc_events *ev = NULL;
-    size_t *chosen = NULL, *lead = NULL;
+    size_t *chosen = NULL;
     enum lsc_status st = LSC_OK;
     if (et == NULL || n_rows == 0)
         return LSC_OK;
-    if ((st = read_logs(et, &ev, log, err)) != LSC_OK ||
-        (st = choose_types(et, ev, &chosen, log, err)) != LSC_OK)
-        goto cleanup;
-    if ((lead = lsc_malloc(n_rows * sizeof *lead)) == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    for (size_t i = 0; i < n_rows; i++) {
-        uint32_t id = et->row_id[i];
-        lead[i] = id == DICT_NONE ? SIZE_MAX
-                                  : lsc_events_lead_find(ev, lsc_dict_str(et->ids, id),
-                                                         lsc_dict_len(et->ids, id));
-    }
-    st = add_columns(et, ev, chosen, lead, n_rows, cols, n_cols, err);
-cleanup:
-    lsc_free(lead);
+    if ((st = read_logs(et, log, err)) == LSC_OK &&
+        (st = choose_types(et, et->ev, &chosen, log, err)) == LSC_OK)
+        st = add_columns(et, chosen, n_rows, cols, n_cols, err);
     lsc_free(chosen);
-    lsc_events_free(ev);
+    /* the aggregates are in the columns now */
+    lsc_events_free(et->ev);
+    et->ev = NULL;
     return st;
 }
 

@@ -40,6 +40,12 @@ void lsc_event_feature_name(const char *type, int stat, long window, char *buf, 
 const char *lsc_event_stat_key(int stat);
 int lsc_event_stat_from_key(const char *key);
 
+/* The statistic's value from a (lead, type) aggregate (count 0: no events)
+ * with reference day ref; lead_first: the lead's first event's day (NULL:
+ * none). NaN when missing. */
+double lsc_event_stat_value(const struct lsc_event_agg *g, int stat, size_t window_ix, long ref,
+                            const long *lead_first);
+
 /* The feature's value for a lead (lsc_events_lead_find; SIZE_MAX: no
  * events) and a type (SIZE_MAX: not in the log) with reference day ref;
  * window_ix indexes the collection's windows (LSC_EV_WINDOW). NaN when

@@ -385,8 +385,11 @@ enum lsc_status lsc_emit_pmml(const struct lsc_model *m, const char *output, int
                                  m->columns[j].name,
                                  m->columns[j].derived == DERIVE_ACCOUNT
                                      ? "it counts rows of the whole batch"
+                                 : m->columns[j].derived == DERIVE_EVENT
+                                     ? "it reads an activity log"
                                      : "it depends on the scoring date",
                                  m->columns[j].derived == DERIVE_ACCOUNT ? "--account-column"
+                                 : m->columns[j].derived == DERIVE_EVENT ? "--events"
                                                                          : "--days-since");
     if ((st = lsc_outfile_check(output, force, err)) != LSC_OK ||
         (st = lsc_outfile_open(&out, output, force, err)) != LSC_OK)

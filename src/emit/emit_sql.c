@@ -297,7 +297,17 @@ static void put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j, const c
  * binned or not; an account count is never bad). */
 static int can_reject(const struct lsc_column_enc *c)
 {
-    return lsc_col_is_numeric(c) && c->derived != DERIVE_ACCOUNT;
+    return lsc_col_is_numeric(c) && c->derived != DERIVE_ACCOUNT && c->derived != DERIVE_EVENT;
+}
+
+/* "column j is missing": its text is missing, or (an activity-log feature)
+ * its value is NULL (a day feature of a lead without such an event). */
+static void put_missing(FILE *fp, const struct lsc_column_enc *c, size_t j)
+{
+    if (c->derived == DERIVE_EVENT)
+        fprintf(fp, "x_%zu IS NULL", j);
+    else
+        fprintf(fp, "na_%zu", j);
 }
 
 /* t1 for a "days since" column: dy_j, dm_j, dd_j, the year, month and day
@@ -457,6 +467,10 @@ struct ctx {
     const char *real;          /* the dialect's double type */
     long as_of;                /* the as-of date's day number */
     const struct lsc_rules *r; /* the sheet (rules statements) */
+    const struct lsc_emit_sql_options *o;
+    size_t lead_col;           /* the first activity-log column, SIZE_MAX: none */
+    const struct lsc_model_events *ev; /* the model's, with lead_col */
+    const char *ev_id, *ev_type, *ev_time; /* the events table's columns */
 };
 
 static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of)
@@ -466,6 +480,10 @@ static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of
     c->real = dialects[d].real;
     c->as_of = as_of;
     c->r = NULL;
+    c->o = NULL;
+    c->lead_col = SIZE_MAX;
+    c->ev = NULL;
+    c->ev_id = c->ev_type = c->ev_time = NULL;
 }
 
 /* DuckDB's read_csv guesses column types, and a guessed type changes the
@@ -504,6 +522,12 @@ static void model_header(const struct ctx *c, const struct lsc_model *m, const c
                 "rows it does not count\n",
                 lsc_accounts_size(m->accounts), m->accounts->total,
                 has_lead_ids(m) ? ", their ids" : "");
+    if (c->lead_col != SIZE_MAX) {
+        fputs("-- activity-log features from table ", c->fp);
+        put_table(c->fp, c->o->events_table);
+        fprintf(c->fp, " as of %s (day %ld since 1970-01-01; docs/events.md)\n", as_of_text,
+                c->as_of);
+    }
 }
 
 /* "v_j": the column's text trimmed of spaces and tabs. */
@@ -581,6 +605,110 @@ static void model_ta(const struct ctx *c, const struct lsc_model *m)
         j, j, j, j, has_lead_ids(m) ? "t1.lead_id" : "NULL");
 }
 
+/* ---- activity-log features (docs/events.md) ------------------------------------
+ *
+ * Before t0, the events table grouped by lead, as the scorer's activity log
+ * (src/io/events.h) counts it as of the as-of date:
+ *   e0  the log's id, type and time, trimmed (v_0, v_1, v_2)
+ *   e1  rows with an id and a type and a time (missing-value tokens as in
+ *       the scorer: the built-in ones), the time's date parts (YYYY-MM-DD,
+ *       month and day of one or two digits, then the end, T or a space)
+ *   e2  the day number (NULL: not a valid date, the event is skipped)
+ *   e3  the events on or before the as-of date
+ *   ef  per lead: the day of its first event (any type)
+ *   ea  per lead and type of the model: count (c_k), window counts (w_k_i),
+ *       first and last day (f_k, l_k), weighted count (s_k, the sum of
+ *       0.5^((as_of - day) / half_life))
+ * t2 joins them to the leads by the trimmed lead id. */
+
+static void put_event_type_test(const struct ctx *c, size_t k)
+{
+    fputs("etype = ", c->fp);
+    put_string(c->fp, c->d, c->ev->types[k]);
+}
+
+static void events_e0_e3(const struct ctx *c)
+{
+    FILE *fp = c->fp;
+    const char *col[3] = {c->ev_id, c->ev_type, c->ev_time};
+    fputs("e0 AS MATERIALIZED (\n  SELECT ", fp);
+    for (size_t k = 0; k < 3; k++) {
+        fputs(k ? ",\n    " : "", fp);
+        put_trimmed(c, col[k], k);
+    }
+    fputs("\n  FROM ", fp);
+    put_table(fp, c->o->events_table);
+    fputs("\n),\ne1 AS MATERIALIZED (\n  SELECT v_0 AS eid, v_1 AS etype, v_2", fp);
+    put_rules_date_parts(fp, c->d, 2);
+    fputs("\n  FROM e0\n  WHERE NOT ", fp);
+    put_na_test_list(fp, c->d, 0, NULL, 0);
+    fputs(" AND v_1 IS NOT NULL AND v_1 <> '' AND NOT ", fp);
+    put_na_test_list(fp, c->d, 2, NULL, 0);
+    fputs("\n),\ne2 AS MATERIALIZED (\n  SELECT eid, etype, ", fp);
+    put_day_number(fp, c->d, 2);
+    fputs(" AS day\n  FROM e1\n),\n", fp);
+    fprintf(fp,
+            "e3 AS MATERIALIZED (\n  SELECT eid, etype, day FROM e2 WHERE day IS NOT NULL AND "
+            "day <= %ld\n),\nef AS MATERIALIZED (\n  SELECT eid, MIN(day) AS first_any FROM e3 "
+            "GROUP BY eid\n),\n",
+            c->as_of);
+}
+
+static void events_ctes(const struct ctx *c, const struct lsc_model *m)
+{
+    FILE *fp = c->fp;
+    const struct lsc_model_events *e = m->events;
+    events_e0_e3(c);
+    fputs("ea AS MATERIALIZED (\n  SELECT eid", fp);
+    for (size_t k = 0; k < e->n_types; k++) {
+        fputs(",\n    SUM(CASE WHEN ", fp);
+        put_event_type_test(c, k);
+        fprintf(fp, " THEN 1 ELSE 0 END) AS c_%zu", k);
+        for (size_t w = 0; w < e->n_windows; w++) {
+            fputs(",\n    SUM(CASE WHEN ", fp);
+            put_event_type_test(c, k);
+            fprintf(fp, " AND %ld - day < %ld THEN 1 ELSE 0 END) AS w_%zu_%zu", c->as_of,
+                    e->windows[w], k, w);
+        }
+        fputs(",\n    MIN(CASE WHEN ", fp);
+        put_event_type_test(c, k);
+        fprintf(fp, " THEN day END) AS f_%zu,\n    MAX(CASE WHEN ", k);
+        put_event_type_test(c, k);
+        fprintf(fp, " THEN day END) AS l_%zu,\n    SUM(CASE WHEN ", k);
+        put_event_type_test(c, k);
+        fprintf(fp, " THEN power(0.5, CAST(%ld - day AS %s) / ", c->as_of, c->real);
+        put_num(fp, c->d, e->half_life);
+        fputs(") ELSE ", fp);
+        put_num(fp, c->d, 0.0);
+        fprintf(fp, " END) AS s_%zu", k);
+    }
+    fputs("\n  FROM e3\n  GROUP BY eid\n),\n", fp);
+}
+
+/* t2 for an activity-log feature: x_j from the lead's aggregates (NULL: a
+ * day feature without such an event). */
+static void put_event_value(const struct ctx *c, const struct lsc_model *m, size_t j)
+{
+    FILE *fp = c->fp;
+    const struct lsc_column_enc *col = &m->columns[j];
+    const struct lsc_model_events *e = m->events;
+    size_t k = 0, w = 0;
+    while (k < e->n_types && strcmp(e->types[k], col->event_type) != 0)
+        k++;
+    while (w < e->n_windows && e->windows[w] != col->event_window)
+        w++;
+    fputs(",\n    CAST(", fp);
+    switch (col->event_stat) {
+    case LSC_EV_COUNT: fprintf(fp, "COALESCE(ea.c_%zu, 0)", k); break;
+    case LSC_EV_WINDOW: fprintf(fp, "COALESCE(ea.w_%zu_%zu, 0)", k, w); break;
+    case LSC_EV_WEIGHTED: fprintf(fp, "COALESCE(ea.s_%zu, 0)", k); break;
+    case LSC_EV_SINCE_FIRST: fprintf(fp, "%ld - ea.f_%zu", c->as_of, k); break;
+    case LSC_EV_SINCE_LAST: fprintf(fp, "%ld - ea.l_%zu", c->as_of, k); break;
+    default: fprintf(fp, "ea.f_%zu - ef.first_any", k); break; /* LSC_EV_FROM_FIRST */
+    }
+    fprintf(fp, " AS %s) AS x_%zu", c->real, j);
+}
+
 /* t0: the ids and the trimmed text. SQLite and PostgreSQL inline a CTE used
  * once, substituting each column's expression wherever it is used: the
  * number checks would be copied into every use (minutes instead of
@@ -593,6 +721,8 @@ static void model_t0(const struct ctx *c, const struct lsc_model *m, const char 
     fputs("WITH ", fp);
     if (m->accounts != NULL)
         put_account_reference(c, m->accounts);
+    if (c->lead_col != SIZE_MAX)
+        events_ctes(c, m);
     fputs("t0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < n_ids; k++) {
         put_ident(fp, ids[k]);
@@ -656,13 +786,21 @@ static void model_t2(const struct ctx *c, const struct lsc_model *m)
     for (size_t j = 0; j < m->n_columns; j++) {
         if (!lsc_col_is_numeric(&m->columns[j]))
             continue;
-        if (m->columns[j].derived)
+        if (m->columns[j].derived == DERIVE_EVENT)
+            put_event_value(c, m, j);
+        else if (m->columns[j].derived)
             put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of,
                               m->accounts != NULL);
         else
             put_number_value(c->fp, c->d, j, c->real);
     }
-    fprintf(c->fp, "\n  FROM %s\n),\n", from);
+    fprintf(c->fp, "\n  FROM %s", from);
+    if (c->lead_col != SIZE_MAX)
+        fprintf(c->fp,
+                "\n  LEFT JOIN ea ON NOT %s.na_%zu AND ea.eid = %s.v_%zu"
+                "\n  LEFT JOIN ef ON NOT %s.na_%zu AND ef.eid = %s.v_%zu",
+                from, c->lead_col, from, c->lead_col, from, c->lead_col, from, c->lead_col);
+    fputs("\n),\n", c->fp);
 }
 
 /* The coefficient of level k of a categorical column (0 for the reference
@@ -683,7 +821,9 @@ static void part_numeric(const struct ctx *c, const struct lsc_model *m, size_t 
         /* never missing: a missing account counts 1 */
         fprintf(fp, " * ((x_%zu - ", j);
     } else {
-        fprintf(fp, " * ((CASE WHEN na_%zu THEN ", j);
+        fputs(" * ((CASE WHEN ", fp);
+        put_missing(fp, col, j);
+        fputs(" THEN ", fp);
         put_num(fp, c->d, col->median);
         fprintf(fp, " ELSE x_%zu END - ", j);
     }
@@ -692,7 +832,9 @@ static void part_numeric(const struct ctx *c, const struct lsc_model *m, size_t 
     put_num(fp, c->d, col->sd);
     fputs(")", fp);
     if (col->derived != DERIVE_ACCOUNT && col->missing_feature != LSC_NO_FEATURE) {
-        fprintf(fp, " + CASE WHEN na_%zu THEN ", j);
+        fputs(" + CASE WHEN ", fp);
+        put_missing(fp, col, j);
+        fputs(" THEN ", fp);
         put_num(fp, c->d, m->coef[col->missing_feature]);
         fputs(" ELSE ", fp);
         put_num(fp, c->d, 0.0);
@@ -747,8 +889,11 @@ static void put_level(const struct ctx *c, const struct lsc_model *m, size_t j, 
     const struct lsc_column_enc *col = &m->columns[j];
     fputs(",\n    CASE", fp);
     if (col->type == LSC_COL_BINNED) {
-        if (col->derived != DERIVE_ACCOUNT)
-            fprintf(fp, " WHEN na_%zu THEN %zu", j, mapped(map, lsc_binned_level(col, NAN)));
+        if (col->derived != DERIVE_ACCOUNT) {
+            fputs(" WHEN ", fp);
+            put_missing(fp, col, j);
+            fprintf(fp, " THEN %zu", mapped(map, lsc_binned_level(col, NAN)));
+        }
         for (size_t b = col->n_cuts; b > 0; b--) {
             fprintf(fp, "\n      WHEN x_%zu >= ", j);
             put_num(fp, c->d, col->cuts[b - 1]);
@@ -944,6 +1089,16 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
 {
     struct ctx c;
     ctx_init(&c, fp, o->dialect, as_of);
+    c.o = o;
+    for (size_t j = 0; j < m->n_columns && c.lead_col == SIZE_MAX; j++)
+        if (m->columns[j].derived == DERIVE_EVENT)
+            c.lead_col = j;
+    if (c.lead_col != SIZE_MAX) {
+        c.ev = m->events;
+        c.ev_id = o->event_id ? o->event_id : m->events->id_column;
+        c.ev_type = o->event_type ? o->event_type : m->events->type_column;
+        c.ev_time = o->event_time ? o->event_time : m->events->time_column;
+    }
     model_header(&c, m, o->table, as_of_text);
     model_t0(&c, m, ids, n_ids, o->table);
     model_t1(&c, m);
@@ -995,6 +1150,35 @@ static enum lsc_status check_options(const struct lsc_emit_sql_options *o, long 
     return LSC_OK;
 }
 
+/* A model with activity-log features needs the events table, whose times
+ * the statement reads as YYYY-MM-DD only. */
+static enum lsc_status check_events(const struct lsc_model *m,
+                                    const struct lsc_emit_sql_options *o, struct lsc_error *err)
+{
+    int needs = 0;
+    for (size_t j = 0; j < m->n_columns; j++)
+        needs |= m->columns[j].derived == DERIVE_EVENT;
+    if (!needs && (o->events_table != NULL || o->event_id != NULL || o->event_type != NULL ||
+                   o->event_time != NULL))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--events-table: this model has no activity-log features");
+    if (!needs)
+        return LSC_OK;
+    if (o->events_table == NULL || !table_part_ok(o->events_table, strlen(o->events_table)))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "the model has activity-log features: name the table of events "
+                             "with --events-table NAME (columns \"%s\", \"%s\", \"%s\", or "
+                             "others with --event-id, --event-type, --event-time)",
+                             m->events->id_column, m->events->type_column,
+                             m->events->time_column);
+    if (strcmp(m->events->date_format, "%Y-%m-%d") != 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--emit-sql: the model's event times are read with the format "
+                             "\"%s\", which the statement cannot reproduce (only %%Y-%%m-%%d)",
+                             m->events->date_format);
+    return LSC_OK;
+}
+
 enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sql_options *o,
                              struct lsc_error *err)
 {
@@ -1007,6 +1191,8 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
     char as_of_text[16];
     long as_of = 0;
     if ((st = check_options(o, &as_of, as_of_text, err)) != LSC_OK)
+        return st;
+    if ((st = check_events(m, o, err)) != LSC_OK)
         return st;
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;

@@ -1,12 +1,20 @@
 /* events - activity logs aggregated per (lead, type); see events.h.
  *
- * One pass over the log. Leads, unknown ids and types are interned in dicts
- * (dict.h); the aggregate of a (lead, type) pair lives in flat arrays at a
- * slot found through an open-addressing table (linear probing) keyed by
- * lead << 32 | type. Per slot: count, first and last day (32 bits: every day
- * number of years 1 to 9999 fits), the window counts and the weighted sum
- * 0.5^((ref - day) / half_life), added in log order (pow, as Python's ** and
- * SQL's POWER compute it).
+ * One pass over the log, built for a log of tens of millions of events on a
+ * machine where each random memory access costs (a cache and TLB miss), so
+ * an event touches few places:
+ *   - the lead: an open-addressing table (linear probing, at most half full)
+ *     of {hash, string offset, lead, length} slots over one arena of ids,
+ *     the hash 64-bit FNV-1a with MurmurHash3's finaliser: one slot and the
+ *     id's bytes; then the lead's record {reference day, first day, offset};
+ *   - the (lead, type) pair: the lead's record names the aggregates of its
+ *     first six types (a lead with more looks the others up in a table
+ *     keyed by lead << 32 | type); an aggregate holds count, first and last day (32
+ *     bits: every day number of years 1 to 9999 fits), the weighted sum
+ *     0.5^((ref - day) / half_life) (added in log order with pow, as
+ *     Python's ** and SQL's POWER compute it) and the window counts, all in
+ *     one record.
+ * Unknown ids and types are interned in dicts (dict.h).
  */
 #include "events.h"
 
@@ -25,32 +33,63 @@
 #include "util.h"
 
 #define NO_SLOT UINT32_MAX
+#define NO_LEAD UINT32_MAX
 #define EMPTY_KEY UINT64_MAX
 #define PROGRESS_EVERY 65536
+
+struct lead_slot {
+    uint64_t hash;
+    size_t off;    /* of the id in the arena */
+    uint32_t lead; /* NO_LEAD: empty */
+    uint32_t len;
+};
+
+/* A lead's first INLINE_PAIRS types name their aggregates here (no look-up
+ * beyond the record an event reads anyway); more go to the pair table. */
+#define INLINE_PAIRS 6
+#define NO_TYPE16 UINT16_MAX
+
+struct lead_rec {
+    long ref, first; /* first: LONG_MAX when none */
+    size_t off;      /* of the id in the arena */
+    uint32_t agg[INLINE_PAIRS];
+    uint16_t type[INLINE_PAIRS]; /* NO_TYPE16: free */
+};
+
+struct pair_slot {
+    uint64_t key; /* EMPTY_KEY: empty */
+    uint32_t agg;
+};
+
+/* An aggregate; n_windows uint32_t window counts follow it. */
+struct agg_head {
+    uint32_t count;
+    int32_t first, last;
+    uint32_t pad;
+    double weighted;
+};
 
 struct lsc_events {
     struct lsc_events_spec spec;
     char *names[3]; /* the spec's column names, copied (NULL: detect) */
     char *fmt;
 
-    struct dict *leads;
-    long *lead_ref, *lead_first; /* lead_first: LONG_MAX when none */
-    size_t lead_cap;
+    struct lead_slot *lslots; /* the lead table */
+    size_t lcap;
+    char *arena; /* the leads' ids, NUL-terminated */
+    size_t arena_len, arena_cap;
+    struct lead_rec *leads;
+    size_t n_leads, lead_cap;
     struct dict *unknown;
 
     struct dict *types;
     size_t *type_count, *type_leads;
     size_t type_cap;
 
-    uint64_t *keys; /* the pair table */
-    uint32_t *vals;
+    struct pair_slot *pairs; /* the pair table */
     size_t hcap, hlen;
-
-    uint32_t *count; /* per slot */
-    int32_t *first, *last;
-    uint32_t *win; /* n_windows per slot */
-    double *weighted;
-    size_t n_slots, slot_cap;
+    unsigned char *aggs; /* agg_stride bytes each */
+    size_t agg_stride, n_aggs, agg_cap;
 
     struct lsc_events_stats stats;
 };
@@ -101,20 +140,15 @@ void lsc_events_free(struct lsc_events *ev)
     for (int i = 0; i < 3; i++)
         lsc_free(ev->names[i]);
     lsc_free(ev->fmt);
-    lsc_dict_free(ev->leads);
+    lsc_free(ev->lslots);
+    lsc_free(ev->arena);
+    lsc_free(ev->leads);
     lsc_dict_free(ev->unknown);
     lsc_dict_free(ev->types);
-    lsc_free(ev->lead_ref);
-    lsc_free(ev->lead_first);
     lsc_free(ev->type_count);
     lsc_free(ev->type_leads);
-    lsc_free(ev->keys);
-    lsc_free(ev->vals);
-    lsc_free(ev->count);
-    lsc_free(ev->first);
-    lsc_free(ev->last);
-    lsc_free(ev->win);
-    lsc_free(ev->weighted);
+    lsc_free(ev->pairs);
+    lsc_free(ev->aggs);
     lsc_free(ev);
 }
 
@@ -149,10 +183,11 @@ enum lsc_status lsc_events_new(struct lsc_events **out, const struct lsc_events_
     ev->spec.type_column = ev->names[1];
     ev->spec.time_column = ev->names[2];
     ev->spec.date_format = ev->fmt;
-    ev->leads = lsc_dict_new();
     ev->unknown = lsc_dict_new();
     ev->types = lsc_dict_new();
-    if (failed || ev->leads == NULL || ev->unknown == NULL || ev->types == NULL) {
+    /* 8-byte multiples keep the doubles aligned */
+    ev->agg_stride = (sizeof(struct agg_head) + ev->spec.n_windows * sizeof(uint32_t) + 7) / 8 * 8;
+    if (failed || ev->unknown == NULL || ev->types == NULL) {
         lsc_events_free(ev);
         return lsc_error_nomem(err);
     }
@@ -171,18 +206,6 @@ static int grow(void **p, size_t n, size_t size)
     return 1;
 }
 
-static int reserve_leads(struct lsc_events *ev, size_t need)
-{
-    if (need <= ev->lead_cap)
-        return 1;
-    size_t cap = ev->lead_cap < 1024 ? 1024 : ev->lead_cap * 2;
-    if (!grow((void **)&ev->lead_ref, cap, sizeof(long)) ||
-        !grow((void **)&ev->lead_first, cap, sizeof(long)))
-        return 0;
-    ev->lead_cap = cap;
-    return 1;
-}
-
 static int reserve_types(struct lsc_events *ev, size_t need)
 {
     if (need <= ev->type_cap)
@@ -195,67 +218,116 @@ static int reserve_types(struct lsc_events *ev, size_t need)
     return 1;
 }
 
-static int reserve_slots(struct lsc_events *ev)
-{
-    if (ev->n_slots < ev->slot_cap)
-        return 1;
-    size_t cap = ev->slot_cap < 4096 ? 4096 : ev->slot_cap * 2;
-    size_t nw = ev->spec.n_windows;
-    if (cap >= NO_SLOT || !grow((void **)&ev->count, cap, sizeof(uint32_t)) ||
-        !grow((void **)&ev->first, cap, sizeof(int32_t)) ||
-        !grow((void **)&ev->last, cap, sizeof(int32_t)) ||
-        !grow((void **)&ev->weighted, cap, sizeof(double)) ||
-        (nw > 0 && !grow((void **)&ev->win, cap * nw, sizeof(uint32_t))))
-        return 0;
-    ev->slot_cap = cap;
-    return 1;
-}
-
-static size_t hash_key(uint64_t k, size_t mask)
+static uint64_t mix64(uint64_t k)
 {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
     k *= 0xc4ceb9fe1a85ec53ULL;
     k ^= k >> 33;
-    return (size_t)k & mask;
+    return k;
 }
 
-/* Where key is, or the empty place it would go. */
-static size_t probe(const struct lsc_events *ev, uint64_t key)
+static uint64_t hash_bytes(const char *s, size_t len)
 {
-    size_t mask = ev->hcap - 1, i = hash_key(key, mask);
-    while (ev->keys[i] != EMPTY_KEY && ev->keys[i] != key)
-        i = (i + 1) & mask;
-    return i;
-}
-
-static int rehash(struct lsc_events *ev)
-{
-    size_t cap = ev->hcap == 0 ? 8192 : ev->hcap * 2;
-    uint64_t *keys = lsc_calloc(cap, sizeof *keys);
-    uint32_t *vals = lsc_calloc(cap, sizeof *vals);
-    if (keys == NULL || vals == NULL) {
-        lsc_free(keys);
-        lsc_free(vals);
-        return 0;
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
     }
-    memset(keys, 0xff, cap * sizeof *keys);
-    uint64_t *old_keys = ev->keys;
-    uint32_t *old_vals = ev->vals;
-    size_t old_cap = ev->hcap;
-    ev->keys = keys;
-    ev->vals = vals;
-    ev->hcap = cap;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old_keys[i] != EMPTY_KEY) {
-            size_t j = probe(ev, old_keys[i]);
-            keys[j] = old_keys[i];
-            vals[j] = old_vals[i];
-        }
-    lsc_free(old_keys);
-    lsc_free(old_vals);
+    return mix64(h);
+}
+
+/* ---- leads --------------------------------------------------------------- */
+
+/* The slot of the id, or the empty one where it would go (lcap > 0). */
+static size_t lead_probe(const struct lsc_events *ev, const char *id, size_t len, uint64_t h)
+{
+    size_t mask = ev->lcap - 1, i = (size_t)h & mask;
+    for (;; i = (i + 1) & mask) {
+        const struct lead_slot *sl = &ev->lslots[i];
+        if (sl->lead == NO_LEAD ||
+            (sl->hash == h && sl->len == len && memcmp(ev->arena + sl->off, id, len) == 0))
+            return i;
+    }
+}
+
+static uint32_t lead_lookup(const struct lsc_events *ev, const char *id, size_t len)
+{
+    if (ev->lcap == 0 || len >= UINT32_MAX)
+        return NO_LEAD;
+    return ev->lslots[lead_probe(ev, id, len, hash_bytes(id, len))].lead;
+}
+
+static int lead_rehash(struct lsc_events *ev)
+{
+    size_t cap = ev->lcap == 0 ? 4096 : ev->lcap * 2;
+    struct lead_slot *slots = lsc_reallocarray(NULL, cap, sizeof *slots);
+    if (slots == NULL)
+        return 0;
+    for (size_t i = 0; i < cap; i++)
+        slots[i].lead = NO_LEAD;
+    for (size_t i = 0; i < ev->lcap; i++) {
+        if (ev->lslots[i].lead == NO_LEAD)
+            continue;
+        size_t j = (size_t)ev->lslots[i].hash & (cap - 1);
+        while (slots[j].lead != NO_LEAD)
+            j = (j + 1) & (cap - 1);
+        slots[j] = ev->lslots[i];
+    }
+    lsc_free(ev->lslots);
+    ev->lslots = slots;
+    ev->lcap = cap;
     return 1;
+}
+
+/* Adds a lead (not present) with its reference day: its index, or NO_LEAD
+ * when out of memory. */
+static uint32_t lead_add(struct lsc_events *ev, const char *id, size_t len, long ref)
+{
+    if (len >= UINT32_MAX - 1 || ev->n_leads >= NO_LEAD - 1 ||
+        ((ev->n_leads + 1) * 2 > ev->lcap && !lead_rehash(ev)))
+        return NO_LEAD;
+    if (ev->n_leads == ev->lead_cap) {
+        size_t cap = ev->lead_cap < 1024 ? 1024 : ev->lead_cap * 2;
+        if (!grow((void **)&ev->leads, cap, sizeof *ev->leads))
+            return NO_LEAD;
+        ev->lead_cap = cap;
+    }
+    if (len + 1 > ev->arena_cap - ev->arena_len) {
+        size_t cap = ev->arena_cap < 65536 ? 65536 : ev->arena_cap;
+        while (cap - ev->arena_len < len + 1)
+            cap *= 2;
+        if (!grow((void **)&ev->arena, cap, 1))
+            return NO_LEAD;
+        ev->arena_cap = cap;
+    }
+    uint64_t h = hash_bytes(id, len);
+    size_t i = lead_probe(ev, id, len, h);
+    uint32_t lead = (uint32_t)ev->n_leads++;
+    memcpy(ev->arena + ev->arena_len, id, len);
+    ev->arena[ev->arena_len + len] = '\0';
+    ev->lslots[i] = (struct lead_slot){h, ev->arena_len, lead, (uint32_t)len};
+    struct lead_rec *lr = &ev->leads[lead];
+    lr->ref = ref;
+    lr->first = LONG_MAX;
+    lr->off = ev->arena_len;
+    for (int k = 0; k < INLINE_PAIRS; k++)
+        lr->type[k] = NO_TYPE16;
+    ev->arena_len += len + 1;
+    return lead;
+}
+
+/* ---- pairs --------------------------------------------------------------- */
+
+static struct agg_head *agg_at(const struct lsc_events *ev, uint32_t a)
+{
+    return (struct agg_head *)(void *)(ev->aggs + (size_t)a * ev->agg_stride);
+}
+
+static uint32_t *agg_windows(struct agg_head *g)
+{
+    return (uint32_t *)(void *)(g + 1);
 }
 
 static uint64_t pair_key(size_t lead, size_t type)
@@ -263,36 +335,101 @@ static uint64_t pair_key(size_t lead, size_t type)
     return (uint64_t)lead << 32 | (uint64_t)type;
 }
 
-static uint32_t find_slot(const struct lsc_events *ev, size_t lead, size_t type)
+/* Where key is, or the empty place it would go. */
+static size_t probe(const struct pair_slot *t, size_t cap, uint64_t key)
 {
-    if (ev->hcap == 0 || lead >= ev->lead_cap || type >= ev->type_cap)
-        return NO_SLOT;
-    size_t i = probe(ev, pair_key(lead, type));
-    return ev->keys[i] == EMPTY_KEY ? NO_SLOT : ev->vals[i];
+    size_t mask = cap - 1, i = (size_t)mix64(key) & mask;
+    while (t[i].key != EMPTY_KEY && t[i].key != key)
+        i = (i + 1) & mask;
+    return i;
 }
 
-/* The slot of (lead, type), made (zeroed) when new; NO_SLOT on failure. */
-static uint32_t get_slot(struct lsc_events *ev, size_t lead, size_t type)
+static int rehash(struct lsc_events *ev)
 {
-    if ((ev->hlen + 1) * 2 > ev->hcap && !rehash(ev))
+    size_t cap = ev->hcap == 0 ? 8192 : ev->hcap * 2;
+    struct pair_slot *t = lsc_reallocarray(NULL, cap, sizeof *t);
+    if (t == NULL)
+        return 0;
+    for (size_t i = 0; i < cap; i++)
+        t[i].key = EMPTY_KEY;
+    for (size_t i = 0; i < ev->hcap; i++)
+        if (ev->pairs[i].key != EMPTY_KEY)
+            t[probe(t, cap, ev->pairs[i].key)] = ev->pairs[i];
+    lsc_free(ev->pairs);
+    ev->pairs = t;
+    ev->hcap = cap;
+    return 1;
+}
+
+/* The pair's place in the lead's record: its index (found), or a free
+ * one (-1 - index), or INLINE_PAIRS when the record is full without it. */
+static int inline_place(const struct lead_rec *lr, size_t type)
+{
+    for (int k = 0; k < INLINE_PAIRS; k++) {
+        if (lr->type[k] == type)
+            return k;
+        if (lr->type[k] == NO_TYPE16)
+            return -1 - k;
+    }
+    return INLINE_PAIRS;
+}
+
+static uint32_t find_slot(const struct lsc_events *ev, size_t lead, size_t type)
+{
+    if (lead >= ev->n_leads || type >= ev->type_cap)
         return NO_SLOT;
-    uint64_t key = pair_key(lead, type);
-    size_t i = probe(ev, key);
-    if (ev->keys[i] == key)
-        return ev->vals[i];
-    if (!reserve_slots(ev))
+    const struct lead_rec *lr = &ev->leads[lead];
+    int k = type < NO_TYPE16 ? inline_place(lr, type) : INLINE_PAIRS;
+    if (k >= 0 && k < INLINE_PAIRS)
+        return lr->agg[k];
+    if (k < 0 || ev->hcap == 0)
         return NO_SLOT;
-    uint32_t s = (uint32_t)ev->n_slots++;
-    ev->keys[i] = key;
-    ev->vals[i] = s;
-    ev->hlen++;
-    ev->count[s] = 0;
-    ev->weighted[s] = 0.0;
-    size_t nw = ev->spec.n_windows;
-    if (nw > 0)
-        memset(ev->win + (size_t)s * nw, 0, nw * sizeof *ev->win);
+    const struct pair_slot *sl = &ev->pairs[probe(ev->pairs, ev->hcap, pair_key(lead, type))];
+    return sl->key == EMPTY_KEY ? NO_SLOT : sl->agg;
+}
+
+/* A new zeroed aggregate: its index, or NO_SLOT when out of memory. */
+static uint32_t new_agg(struct lsc_events *ev, size_t type)
+{
+    if (ev->n_aggs == ev->agg_cap) {
+        size_t cap = ev->agg_cap < 4096 ? 4096 : ev->agg_cap * 2;
+        if (cap >= NO_SLOT || !grow((void **)&ev->aggs, cap, ev->agg_stride))
+            return NO_SLOT;
+        ev->agg_cap = cap;
+    }
+    uint32_t a = (uint32_t)ev->n_aggs++;
+    memset(agg_at(ev, a), 0, ev->agg_stride);
     ev->type_leads[type]++;
-    return s;
+    return a;
+}
+
+/* The aggregate of (lead, type), made when new; NULL on failure. */
+static struct agg_head *get_agg(struct lsc_events *ev, size_t lead, size_t type)
+{
+    struct lead_rec *lr = &ev->leads[lead];
+    int k = type < NO_TYPE16 ? inline_place(lr, type) : INLINE_PAIRS;
+    uint32_t a;
+    if (k >= 0 && k < INLINE_PAIRS)
+        return agg_at(ev, lr->agg[k]);
+    if (k < 0) {
+        if ((a = new_agg(ev, type)) == NO_SLOT)
+            return NULL;
+        lr->type[-1 - k] = (uint16_t)type;
+        lr->agg[-1 - k] = a;
+        return agg_at(ev, a);
+    }
+    if ((ev->hlen + 1) * 2 > ev->hcap && !rehash(ev))
+        return NULL;
+    uint64_t key = pair_key(lead, type);
+    struct pair_slot *sl = &ev->pairs[probe(ev->pairs, ev->hcap, key)];
+    if (sl->key == key)
+        return agg_at(ev, sl->agg);
+    if ((a = new_agg(ev, type)) == NO_SLOT)
+        return NULL;
+    sl->key = key;
+    sl->agg = a;
+    ev->hlen++;
+    return agg_at(ev, a);
 }
 
 /* ---- columns --------------------------------------------------------------- */
@@ -368,7 +505,30 @@ static void list_header(const struct csv_record *h, char *buf, size_t size)
     }
 }
 
-/* The header name closest to name, SIZE_MAX when none is close. */
+/* 1 when the shorter of a and b (3 bytes or more) is in the longer,
+ * ignoring ASCII case ("Activity" in "Activity Type"). */
+static int contains_icase(const char *a, size_t la, const char *b, size_t lb)
+{
+    if (la < lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = la;
+        la = lb;
+        lb = tl;
+    }
+    for (size_t i = 0; lb >= 3 && i + lb <= la; i++) {
+        size_t j = 0;
+        while (j < lb && tolower((unsigned char)a[i + j]) == tolower((unsigned char)b[j]))
+            j++;
+        if (j == lb)
+            return 1;
+    }
+    return 0;
+}
+
+/* The header name closest to name (by edit distance, or one holding the
+ * other), SIZE_MAX when none is close. */
 static size_t closest(const struct csv_record *h, const char *name)
 {
     size_t best = SIZE_MAX, best_d = SIZE_MAX, len = strlen(name);
@@ -378,6 +538,8 @@ static size_t closest(const struct csv_record *h, const char *name)
         size_t fl = h->lens[k];
         lsc_trim_span(&f, &fl);
         size_t d = distance(name, len, f, fl);
+        if (d > limit && contains_icase(name, len, f, fl))
+            d = limit;
         if (d <= limit && d < best_d) {
             best_d = d;
             best = k;
@@ -489,8 +651,8 @@ static void bad_time(struct pass *p, const char *s, size_t len, size_t line, siz
  * SIZE_MAX (unknown, counted), or SIZE_MAX - 1 on allocation failure. */
 static size_t lead_of(struct lsc_events *ev, const char *id, size_t len, size_t *new_unknown)
 {
-    uint32_t l = lsc_dict_find(ev->leads, id, len);
-    if (l != DICT_NONE)
+    uint32_t l = lead_lookup(ev, id, len);
+    if (l != NO_LEAD)
         return l;
     if (lsc_dict_find(ev->unknown, id, len) != DICT_NONE)
         return SIZE_MAX;
@@ -499,13 +661,8 @@ static size_t lead_of(struct lsc_events *ev, const char *id, size_t len, size_t 
         (*new_unknown)++;
         return lsc_dict_intern(ev->unknown, id, len, NULL) == DICT_NONE ? SIZE_MAX - 1 : SIZE_MAX;
     }
-    size_t n = lsc_dict_size(ev->leads);
-    if (n >= UINT32_MAX - 1 || !reserve_leads(ev, n + 1) ||
-        lsc_dict_intern(ev->leads, id, len, NULL) == DICT_NONE)
-        return SIZE_MAX - 1;
-    ev->lead_ref[n] = ref;
-    ev->lead_first[n] = LONG_MAX;
-    return n;
+    l = lead_add(ev, id, len, ref);
+    return l == NO_LEAD ? SIZE_MAX - 1 : l;
 }
 
 static size_t type_of(struct lsc_events *ev, const char *s, size_t len)
@@ -526,20 +683,21 @@ static size_t type_of(struct lsc_events *ev, const char *s, size_t len)
 
 static int add_event(struct lsc_events *ev, size_t lead, size_t type, long day)
 {
-    long ref = ev->lead_ref[lead];
-    uint32_t s = get_slot(ev, lead, type);
-    if (s == NO_SLOT || ev->count[s] == UINT32_MAX)
+    struct lead_rec *lr = &ev->leads[lead];
+    long ref = lr->ref;
+    struct agg_head *g = get_agg(ev, lead, type);
+    if (g == NULL || g->count == UINT32_MAX)
         return 0;
-    if (ev->count[s]++ == 0 || day < ev->first[s])
-        ev->first[s] = (int32_t)day;
-    if (ev->count[s] == 1 || day > ev->last[s])
-        ev->last[s] = (int32_t)day;
-    size_t nw = ev->spec.n_windows;
-    for (size_t k = 0; k < nw; k++)
-        ev->win[(size_t)s * nw + k] += ref - day < ev->spec.windows[k];
-    ev->weighted[s] += pow(0.5, (double)(ref - day) / ev->spec.half_life);
-    if (day < ev->lead_first[lead])
-        ev->lead_first[lead] = day;
+    if (g->count++ == 0 || day < g->first)
+        g->first = (int32_t)day;
+    if (g->count == 1 || day > g->last)
+        g->last = (int32_t)day;
+    uint32_t *win = agg_windows(g);
+    for (size_t k = 0; k < ev->spec.n_windows; k++)
+        win[k] += ref - day < ev->spec.windows[k];
+    g->weighted += pow(0.5, (double)(ref - day) / ev->spec.half_life);
+    if (day < lr->first)
+        lr->first = day;
     ev->type_count[type]++;
     return 1;
 }
@@ -574,27 +732,143 @@ static void count_fate(struct lsc_events_stats *s, enum row_fate f)
     }
 }
 
-/* A known lead's event of the type on day: counted or after the reference. */
-static enum lsc_status take_event(struct pass *p, const struct csv_record *r, size_t lead,
-                                  const char *type_s, size_t type_len, long day,
-                                  enum row_fate *fate, struct lsc_error *err)
+/* ---- the batch ------------------------------------------------------------- *
+ *
+ * Rows are checked one by one as they are read, and the valid ones queued
+ * (their id and type copied) until BATCH are; the batch is then resolved in
+ * stages, each of which prefetches what the next one reads (the lead slot,
+ * then the id's bytes and the lead's record, then the aggregate), so the
+ * memory latencies of BATCH events overlap instead of adding up. Events are
+ * still added in log order (the weighted sums' order is the log's). */
+
+#define BATCH 128
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+struct queued {
+    size_t id_off, id_len, type_off, type_len; /* in the batch's buffer */
+    uint64_t hash;
+    long day;
+    size_t lead, type; /* resolved */
+};
+
+struct batch {
+    struct queued q[BATCH];
+    size_t n;
+    char *buf;
+    size_t len, cap;
+};
+
+static int queue_event(struct batch *b, const struct lsc_events *ev, const char *id, size_t id_len,
+                       const char *type, size_t type_len, long day)
+{
+    if (b->len + id_len + type_len > b->cap) {
+        size_t cap = b->cap < 4096 ? 4096 : b->cap;
+        while (cap < b->len + id_len + type_len)
+            cap *= 2;
+        char *buf = lsc_realloc(b->buf, cap);
+        if (buf == NULL)
+            return 0;
+        b->buf = buf;
+        b->cap = cap;
+    }
+    struct queued *q = &b->q[b->n++];
+    q->id_off = b->len;
+    q->id_len = id_len;
+    memcpy(b->buf + b->len, id, id_len);
+    b->len += id_len;
+    q->type_off = b->len;
+    q->type_len = type_len;
+    memcpy(b->buf + b->len, type, type_len);
+    b->len += type_len;
+    q->hash = hash_bytes(id, id_len);
+    q->day = day;
+    if (ev->lcap > 0)
+        PREFETCH(&ev->lslots[(size_t)q->hash & (ev->lcap - 1)]);
+    return 1;
+}
+
+/* Stage 2: where the lead slot's id and the lead's record are. */
+static void prefetch_leads(const struct lsc_events *ev, const struct batch *b)
+{
+    for (size_t i = 0; ev->lcap > 0 && i < b->n; i++) {
+        const struct lead_slot *sl = &ev->lslots[(size_t)b->q[i].hash & (ev->lcap - 1)];
+        if (sl->lead != NO_LEAD && sl->hash == b->q[i].hash) {
+            PREFETCH(ev->arena + sl->off);
+            PREFETCH(&ev->leads[sl->lead]);
+        }
+    }
+}
+
+/* Stage 3: each event's lead (asking the callback about a new id); then
+ * its type, and where its aggregate is. */
+static enum lsc_status resolve(struct pass *p, struct batch *b, struct lsc_error *err)
 {
     struct lsc_events *ev = p->ev;
-    size_t type = type_of(ev, type_s, type_len);
-    if (type == SIZE_MAX)
-        return lsc_error_nomem(err);
-    *fate = F_AFTER;
-    if (day > ev->lead_ref[lead])
-        return LSC_OK;
-    if (!add_event(ev, lead, type, day))
-        return lsc_error_set(err, LSC_ERR_NOMEM, p->file, r->line, 0,
-                             "out of memory (or over 4 billion events of one lead and type)");
-    *fate = F_USED;
+    for (size_t i = 0; i < b->n; i++) {
+        struct queued *q = &b->q[i];
+        const char *id = b->buf + q->id_off;
+        uint32_t l = ev->lcap > 0 && q->id_len < UINT32_MAX
+                         ? ev->lslots[lead_probe(ev, id, q->id_len, q->hash)].lead
+                         : NO_LEAD;
+        size_t new_unknown = 0;
+        q->lead = l != NO_LEAD ? l : lead_of(ev, id, q->id_len, &new_unknown);
+        ev->stats.unknown_ids += new_unknown;
+        p->fs->unknown_ids += new_unknown;
+        if (q->lead == SIZE_MAX - 1)
+            return lsc_error_nomem(err);
+        if (q->lead != SIZE_MAX)
+            PREFETCH(&ev->leads[q->lead]);
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        struct queued *q = &b->q[i];
+        if (q->lead == SIZE_MAX)
+            continue;
+        if ((q->type = type_of(ev, b->buf + q->type_off, q->type_len)) == SIZE_MAX)
+            return lsc_error_nomem(err);
+        uint32_t a = find_slot(ev, q->lead, q->type);
+        if (a != NO_SLOT)
+            PREFETCH(agg_at(ev, a));
+    }
     return LSC_OK;
 }
 
-/* Checked in this order; the first that fails decides the row's fate. */
-static enum lsc_status read_row(struct pass *p, const struct csv_record *r, enum row_fate *fate,
+static void count_both(struct pass *p, enum row_fate f)
+{
+    count_fate(&p->ev->stats, f);
+    count_fate(p->fs, f);
+}
+
+/* Resolves and adds the queued events, in order. */
+static enum lsc_status flush(struct pass *p, struct batch *b, struct lsc_error *err)
+{
+    struct lsc_events *ev = p->ev;
+    prefetch_leads(ev, b);
+    enum lsc_status st = resolve(p, b, err);
+    for (size_t i = 0; st == LSC_OK && i < b->n; i++) {
+        const struct queued *q = &b->q[i];
+        if (q->lead == SIZE_MAX)
+            count_both(p, F_UNKNOWN);
+        else if (q->day > ev->leads[q->lead].ref)
+            count_both(p, F_AFTER);
+        else if (add_event(ev, q->lead, q->type, q->day))
+            count_both(p, F_USED);
+        else
+            st = lsc_error_set(err, LSC_ERR_NOMEM, p->file, 0, 0,
+                               "out of memory (or over 4 billion events of one lead and type)");
+    }
+    b->n = 0;
+    b->len = 0;
+    return st;
+}
+
+/* Checks a row (in this order; the first that fails decides its fate) and
+ * queues a valid one. */
+static enum lsc_status read_row(struct pass *p, struct batch *b, const struct csv_record *r,
                                 struct lsc_error *err)
 {
     struct lsc_events *ev = p->ev;
@@ -608,30 +882,25 @@ static enum lsc_status read_row(struct pass *p, const struct csv_record *r, enum
     long day = 0;
     enum lsc_status st = LSC_OK;
     if (lsc_is_na_token(f[0], n[0], NULL)) {
-        *fate = F_NO_ID;
+        count_both(p, F_NO_ID);
     } else if (n[1] == 0) {
-        *fate = F_NO_TYPE;
+        count_both(p, F_NO_TYPE);
     } else if (lsc_is_na_token(f[2], n[2], NULL)) {
-        *fate = F_NO_TIME;
+        count_both(p, F_NO_TIME);
     } else if (!lsc_date_parse_format(f[2], n[2], ev->fmt, &day) || day < INT32_MIN ||
                day > INT32_MAX) {
         char v[64];
         lsc_escape_bytes(f[2], n[2], v, sizeof v);
-        *fate = F_BAD_TIME;
         if (ev->spec.strict_time)
-            st = lsc_error_set(err, LSC_ERR_DATA, p->file, r->line, p->col[2] + 1,
-                               "event time \"%s\" is not a date in the format \"%s\"", v, ev->fmt);
-        else
-            bad_time(p, f[2], n[2], r->line, p->col[2] + 1);
-    } else {
-        size_t new_unknown = 0, lead = lead_of(ev, f[0], n[0], &new_unknown);
-        ev->stats.unknown_ids += new_unknown;
-        p->fs->unknown_ids += new_unknown;
-        *fate = F_UNKNOWN;
-        if (lead == SIZE_MAX - 1)
-            st = lsc_error_nomem(err);
-        else if (lead != SIZE_MAX)
-            st = take_event(p, r, lead, f[1], n[1], day, fate, err);
+            return lsc_error_set(err, LSC_ERR_DATA, p->file, r->line, p->col[2] + 1,
+                                 "event time \"%s\" is not a date in the format \"%s\"", v,
+                                 ev->fmt);
+        bad_time(p, f[2], n[2], r->line, p->col[2] + 1);
+        count_both(p, F_BAD_TIME);
+    } else if (!queue_event(b, ev, f[0], n[0], f[1], n[1], day)) {
+        st = lsc_error_nomem(err);
+    } else if (b->n == BATCH) {
+        st = flush(p, b, err);
     }
     return st;
 }
@@ -666,23 +935,37 @@ enum lsc_status lsc_events_add_file(struct lsc_events *ev, const char *path,
                            "the activity log is empty (not even a header)");
     if (st == LSC_OK)
         st = find_columns(&p, r, info, err);
+    struct batch b;
+    memset(&b, 0, sizeof b);
+    size_t rows = 0;
     while (st == LSC_OK) {
         st = lsc_csv_reader_next(rd, &r, err);
         if (st != LSC_OK || r == NULL)
             break;
-        enum row_fate fate = F_USED;
-        st = read_row(&p, r, &fate, err);
-        if (st != LSC_OK)
-            break;
-        count_fate(&ev->stats, fate);
-        count_fate(p.fs, fate);
-        if (p.fs->rows % PROGRESS_EVERY == 0)
-            report_progress(ev, rd, p.fs->rows, 0);
+        st = read_row(&p, &b, r, err);
+        if (++rows % PROGRESS_EVERY == 0)
+            report_progress(ev, rd, rows, 0);
     }
-    if (st == LSC_OK)
-        report_progress(ev, rd, p.fs->rows, 1);
+    /* the rows before an error are added too */
+    struct lsc_error scratch;
+    enum lsc_status fst = flush(&p, &b, st == LSC_OK ? err : &scratch);
+    if (st == LSC_OK && (st = fst) == LSC_OK)
+        report_progress(ev, rd, rows, 1);
+    lsc_free(b.buf);
     lsc_csv_reader_free(rd);
     return st;
+}
+
+enum lsc_status lsc_events_add_lead(struct lsc_events *ev, const char *id, size_t len, long ref,
+                                    size_t *lead, int *added, struct lsc_error *err)
+{
+    lsc_trim_span(&id, &len);
+    uint32_t l = lead_lookup(ev, id, len);
+    *added = l == NO_LEAD;
+    if (l == NO_LEAD && (l = lead_add(ev, id, len, ref)) == NO_LEAD)
+        return lsc_error_nomem(err);
+    *lead = l;
+    return LSC_OK;
 }
 
 /* ---- accessors ------------------------------------------------------------- */
@@ -725,46 +1008,57 @@ size_t lsc_events_type_leads(const struct lsc_events *ev, size_t type)
 
 size_t lsc_events_n_leads(const struct lsc_events *ev)
 {
-    return lsc_dict_size(ev->leads);
+    return ev->n_leads;
 }
 
 size_t lsc_events_lead_find(const struct lsc_events *ev, const char *id, size_t len)
 {
     lsc_trim_span(&id, &len);
-    uint32_t l = lsc_dict_find(ev->leads, id, len);
-    return l == DICT_NONE ? SIZE_MAX : l;
+    uint32_t l = lead_lookup(ev, id, len);
+    return l == NO_LEAD ? SIZE_MAX : l;
 }
 
 const char *lsc_events_lead_id(const struct lsc_events *ev, size_t lead)
 {
-    return lsc_dict_str(ev->leads, (uint32_t)lead);
+    return ev->arena + ev->leads[lead].off;
 }
 
 long lsc_events_lead_ref(const struct lsc_events *ev, size_t lead)
 {
-    return ev->lead_ref[lead];
+    return ev->leads[lead].ref;
 }
 
 int lsc_events_lead_first_day(const struct lsc_events *ev, size_t lead, long *day)
 {
-    if (lead >= lsc_events_n_leads(ev) || ev->lead_first[lead] == LONG_MAX)
+    if (lead >= ev->n_leads || ev->leads[lead].first == LONG_MAX)
         return 0;
-    *day = ev->lead_first[lead];
+    *day = ev->leads[lead].first;
     return 1;
+}
+
+void lsc_events_prefetch(const struct lsc_events *ev, size_t lead)
+{
+    if (lead >= ev->n_leads)
+        return;
+    const struct lead_rec *lr = &ev->leads[lead];
+    for (int k = 0; k < INLINE_PAIRS && lr->type[k] != NO_TYPE16; k++)
+        PREFETCH(agg_at(ev, lr->agg[k]));
 }
 
 size_t lsc_events_agg(const struct lsc_events *ev, size_t lead, size_t type,
                       struct lsc_event_agg *out)
 {
     memset(out, 0, sizeof *out);
-    uint32_t s = find_slot(ev, lead, type);
-    if (lead == SIZE_MAX || s == NO_SLOT)
+    uint32_t a = find_slot(ev, lead, type);
+    if (a == NO_SLOT)
         return 0;
-    out->count = ev->count[s];
-    out->first_day = ev->first[s];
-    out->last_day = ev->last[s];
-    out->weighted = ev->weighted[s];
+    struct agg_head *g = agg_at(ev, a);
+    out->count = g->count;
+    out->first_day = g->first;
+    out->last_day = g->last;
+    out->weighted = g->weighted;
+    const uint32_t *win = agg_windows(g);
     for (size_t k = 0; k < ev->spec.n_windows; k++)
-        out->in_window[k] = ev->win[(size_t)s * ev->spec.n_windows + k];
+        out->in_window[k] = win[k];
     return out->count;
 }

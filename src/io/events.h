@@ -124,6 +124,14 @@ void lsc_events_free(struct lsc_events *ev);
 enum lsc_status lsc_events_add_file(struct lsc_events *ev, const char *path,
                                     struct lsc_events_file *info, struct lsc_error *err);
 
+/* Registers a lead before the logs are read (training knows its leads; the
+ * spec's callback then only answers for the others): the id, trimmed here,
+ * with its reference day. *lead gets its index and *added 1, or 0 when it
+ * was registered before (its first reference day stays). Leads registered
+ * this way are numbered first, in this order. LSC_ERR_NOMEM. */
+enum lsc_status lsc_events_add_lead(struct lsc_events *ev, const char *id, size_t len, long ref,
+                                    size_t *lead, int *added, struct lsc_error *err);
+
 /* The spec in use (copied at lsc_events_new; strings lent for ev's life). */
 const struct lsc_events_spec *lsc_events_spec(const struct lsc_events *ev);
 /* Counts over every file read. */
@@ -138,15 +146,20 @@ size_t lsc_events_type_find(const struct lsc_events *ev, const char *name, size_
 size_t lsc_events_type_count(const struct lsc_events *ev, size_t type);
 size_t lsc_events_type_leads(const struct lsc_events *ev, size_t type);
 
-/* Known leads that appeared in a log (with a counted event or not), in the
- * order first seen. */
+/* Known leads: those registered, then those that appeared in a log (with a
+ * counted event or not), in the order first seen. */
 size_t lsc_events_n_leads(const struct lsc_events *ev);
 /* The lead with this id (trimmed here), SIZE_MAX if it had no row. */
 size_t lsc_events_lead_find(const struct lsc_events *ev, const char *id, size_t len);
-const char *lsc_events_lead_id(const struct lsc_events *ev, size_t lead); /* lent */
+/* Lent until the next lsc_events_add_file or lsc_events_free. */
+const char *lsc_events_lead_id(const struct lsc_events *ev, size_t lead);
 long lsc_events_lead_ref(const struct lsc_events *ev, size_t lead);
 /* The day of the lead's first counted event of any type: 1, or 0 when none. */
 int lsc_events_lead_first_day(const struct lsc_events *ev, size_t lead, long *day);
+
+/* A hint that the lead's aggregates are read soon (a caller going through
+ * many leads calls it a few leads ahead). */
+void lsc_events_prefetch(const struct lsc_events *ev, size_t lead);
 
 /* The lead's events of the type into *out (all zero when none; a lead of
  * SIZE_MAX is allowed and has none). Returns out->count. */

@@ -22,6 +22,8 @@ static const char *const list_key[L_COUNT] = {"id",          "exclude",   "inclu
 struct lsc_like {
     struct lsc_train_options o;
     const char **lists[L_COUNT];
+    const char **ev_lists[2]; /* events, event_types */
+    long windows[8];          /* event_windows */
 };
 
 void lsc_like_free(struct lsc_like *l)
@@ -30,6 +32,8 @@ void lsc_like_free(struct lsc_like *l)
         return;
     for (int k = 0; k < L_COUNT; k++)
         lsc_free((void *)l->lists[k]);
+    for (int k = 0; k < 2; k++)
+        lsc_free((void *)l->ev_lists[k]);
     lsc_free(l);
 }
 
@@ -199,6 +203,64 @@ static enum lsc_status read_numbers(const struct lsc_model *m, struct lsc_like *
     return LSC_OK;
 }
 
+/* An array of strings of the options (lent by the model) into *dst. */
+static enum lsc_status string_list(const struct lsc_model *m, const char *key, const char ***arr,
+                                   struct lsc_strings *dst, struct lsc_error *err)
+{
+    const json_t *v = json_object_get(m->options, key);
+    if (!json_is_array(v))
+        return bad(m, key, "expected an array of strings", err);
+    size_t n = json_array_size(v);
+    if ((*arr = lsc_calloc(n ? n : 1, sizeof **arr)) == NULL)
+        return lsc_error_nomem(err);
+    for (size_t i = 0; i < n; i++) {
+        if (!json_is_string(json_array_get(v, i)))
+            return bad(m, key, "expected an array of strings", err);
+        (*arr)[i] = json_string_value(json_array_get(v, i));
+    }
+    dst->items = *arr;
+    dst->count = n;
+    return LSC_OK;
+}
+
+/* The activity-log options (present only when the model used a log). */
+static enum lsc_status read_events(const struct lsc_model *m, struct lsc_like *l,
+                                   struct lsc_error *err)
+{
+    enum lsc_status st;
+    if (json_object_get(m->options, "events") == NULL)
+        return LSC_OK;
+    if ((st = string_list(m, "events", &l->ev_lists[0], &l->o.events, err)) != LSC_OK ||
+        (st = string_list(m, "event_types", &l->ev_lists[1], &l->o.event_types, err)) != LSC_OK ||
+        (st = num(m, "event_half_life", &l->o.event_half_life, err)) != LSC_OK ||
+        (st = count(m, "event_min_leads", &l->o.event_min_leads, err)) != LSC_OK)
+        return st;
+    static const char *const key[] = {"event_id", "event_type", "event_time",
+                                      "event_date_format", "outcome_date"};
+    const char **dst[] = {&l->o.event_id, &l->o.event_type, &l->o.event_time,
+                          &l->o.event_date_format, &l->o.outcome_date};
+    for (size_t k = 0; k < 5; k++) {
+        const json_t *v = json_object_get(m->options, key[k]);
+        if (v != NULL && !json_is_null(v) && !json_is_string(v))
+            return bad(m, key[k], "expected a string or null", err);
+        *dst[k] = json_is_string(v) ? json_string_value(v) : NULL;
+    }
+    const json_t *w = json_object_get(m->options, "event_windows");
+    if (w == NULL || json_is_null(w))
+        return LSC_OK;
+    if (!json_is_array(w) || json_array_size(w) > 8)
+        return bad(m, "event_windows", "expected null or up to 8 numbers of days", err);
+    for (size_t k = 0; k < json_array_size(w); k++) {
+        const json_t *d = json_array_get(w, k);
+        if (!json_is_integer(d))
+            return bad(m, "event_windows", "expected null or up to 8 numbers of days", err);
+        l->windows[k] = (long)json_integer_value(d);
+    }
+    l->o.event_windows = l->windows;
+    l->o.n_event_windows = json_array_size(w);
+    return LSC_OK;
+}
+
 enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
                              struct lsc_error *err)
 {
@@ -211,7 +273,8 @@ enum lsc_status lsc_like_new(const struct lsc_model *m, struct lsc_like **out,
         return lsc_error_nomem(err);
     lsc_train_options_defaults(&l->o);
     if ((st = read_lists(m, l, err)) != LSC_OK || (st = read_texts(m, l, err)) != LSC_OK ||
-        (st = read_penalty(m, l, err)) != LSC_OK || (st = read_numbers(m, l, err)) != LSC_OK) {
+        (st = read_penalty(m, l, err)) != LSC_OK || (st = read_numbers(m, l, err)) != LSC_OK ||
+        (st = read_events(m, l, err)) != LSC_OK) {
         lsc_like_free(l);
         return st;
     }

@@ -59,13 +59,17 @@ enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct ls
     int needs = m != NULL && lsc_event_model_needs_log(m);
     if (!needs && o->events.count == 0)
         return LSC_OK;
+    if (!needs && o->rules != NULL)
+        return LSC_OK; /* the rules engine reads the log itself */
     if (!needs)
-        return o->rules != NULL ? LSC_OK /* the rules engine reads the log itself */
-                                : lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--events: %s",
-                                                m == NULL ? "an activity log needs a model with "
-                                                            "activity-log features"
-                                                          : "this model has no activity-log "
-                                                            "features (train it with --events)");
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--events: %s",
+                             m == NULL ? "an activity log needs a model with activity-log "
+                                         "features"
+                             : m->events != NULL
+                                 ? "this model's activity-log features were all dropped in "
+                                   "training (constant): it needs no log"
+                                 : "this model has no activity-log features (train it with "
+                                   "--events)");
     if (o->events.count == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "the model has activity-log features (such as \"%s\"): give the "

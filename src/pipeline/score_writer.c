@@ -49,8 +49,19 @@ static size_t format_probability(char *buf, size_t size, double p, int digits)
 
 /* Column j's trimmed value as a reason shows it (at most 60 bytes). */
 static void shown_value(const struct lsc_scorer *s, const struct lsc_scored_row *row, size_t j,
-                        const char **v, size_t *len)
+                        const char **v, size_t *len, char *buf, size_t size)
 {
+    if (s->m->columns[j].derived == DERIVE_EVENT) {
+        /* the count or days computed from the log, not the lead id */
+        double x = row->values[j];
+        if (isnan(x))
+            snprintf(buf, size, "%s", LSC_LEVEL_MISSING);
+        else
+            lsc_format_shortest(x, buf, size);
+        *v = buf;
+        *len = strlen(buf);
+        return;
+    }
     *v = row->rec->fields[s->col_of[j]];
     *len = row->rec->lens[s->col_of[j]];
     lsc_trim_span(v, len);
@@ -104,8 +115,8 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
         if (j < m->n_columns) {
             const char *v;
             size_t len;
-            char bin[80] = "";
-            shown_value(s, row, j, &v, &len);
+            char bin[80] = "", num[40];
+            shown_value(s, row, j, &v, &len, num, sizeof num);
             if (m->columns[j].type == LSC_COL_BINNED)
                 binned_label(&m->columns[j], v, len, bin, sizeof bin);
             w = snprintf(buf + used, sizeof buf - used,
@@ -116,8 +127,9 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
             const struct lsc_pair *pr = &m->pairs[j - m->n_columns];
             const char *va, *vb;
             size_t la, lb;
-            shown_value(s, row, pr->col[0], &va, &la);
-            shown_value(s, row, pr->col[1], &vb, &lb);
+            char na[40], nb[40];
+            shown_value(s, row, pr->col[0], &va, &la, na, sizeof na);
+            shown_value(s, row, pr->col[1], &vb, &lb, nb, sizeof nb);
             w = snprintf(buf + used, sizeof buf - used,
                          exact ? "%s%s & %s=%.*s & %.*s:%+.17g" : "%s%s & %s=%.*s & %.*s:%+.2f",
                          r ? ";" : "", m->columns[pr->col[0]].name, m->columns[pr->col[1]].name,

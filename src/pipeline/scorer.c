@@ -36,6 +36,10 @@ static const char *tier_of(int score, double hot, double warm)
 struct pass {
     size_t lead;      /* the row's lead in the activity log (SIZE_MAX: none) */
     int lead_found;   /* lead is the current row's */
+    size_t agg_type;  /* the type agg holds (for the row's lead), SIZE_MAX: none */
+    struct lsc_event_agg agg;
+    long lead_first;
+    int has_first;
     unsigned char *seen; /* per lead of the activity log: an input row had it */
     double *contrib;  /* per model column, when reasons are wanted */
     double *values;   /* per model column: the drift value */
@@ -61,11 +65,18 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
         if (!p->lead_found) {
             p->lead = *missing ? SIZE_MAX : lsc_events_lead_find(s->events, v, len);
             p->lead_found = 1;
+            p->agg_type = SIZE_MAX;
+            p->has_first = lsc_events_lead_first_day(s->events, p->lead, &p->lead_first);
             if (p->lead != SIZE_MAX)
                 p->seen[p->lead] = 1;
         }
-        *x = lsc_event_value(s->events, p->lead, s->ev_type[j], c->event_stat, s->ev_window[j],
-                             s->as_of);
+        if (p->agg_type != s->ev_type[j] || p->agg_type == SIZE_MAX) {
+            /* a type's columns follow each other: one look-up per type */
+            lsc_events_agg(s->events, p->lead, s->ev_type[j], &p->agg);
+            p->agg_type = s->ev_type[j];
+        }
+        *x = lsc_event_stat_value(&p->agg, c->event_stat, s->ev_window[j], s->as_of,
+                                  p->has_first ? &p->lead_first : NULL);
         *missing = isnan(*x);
         if (*missing)
             *x = c->median;

@@ -662,6 +662,98 @@ case_ S60 0 "a label in another case, open deals skipped (\`--negative\`)" \
 case_ S61 2 "\`--negative\` without \`--positive\` (scoring)" "--negative needs --positive VALUE" \
     -- "${S[@]}" -m model.json --label won --negative Open -o s61.csv stages.csv
 
+# ---- events (issue 14) ----
+# Activity logs (docs/events.md): log.csv holds page visits and demo requests
+# of the leads of leads.csv (ids L0..L999), every one before 2026-06-30.
+"$PY" - <<'PYEOF' || fail "generate log.csv"
+import random
+random.seed(11)
+with open("log.csv", "w", newline="") as f:
+    f.write("Lead Id,Activity Type,Timestamp\n")
+    for i in range(1000):
+        for t, n in (("Page Visit", random.randint(0, 4)), ("Demo Request", random.random() < 0.3)):
+            for _ in range(int(n)):
+                f.write("L%d,%s,2026-%02d-%02dT10:00:00\n" % (i, t, random.randint(1, 6),
+                                                            random.randint(1, 28)))
+PYEOF
+E=(--events log.csv --as-of 2026-06-30)
+expect_exit 0 "train the events model" -- "${T[@]}" "${E[@]}" -o evmodel.json leads.csv
+case_ T140 2 "--event-type naming a column the log lacks (misspelt)" \
+    'log.csv: no column "Activty Type" (--event-type, the activity type); did you mean "Activity Type"?' \
+    -- "${T[@]}" "${E[@]}" --event-type "Activty Type" -o m.json leads.csv
+absent m.json "T140"
+printf 'who,what,when\nL1,Page Visit,2026-01-05\n' >odd_log.csv
+case_ T141 2 "a log whose columns have no usual names" \
+    "odd_log.csv: no column with a usual name for the lead id (such as \"Lead Id\"); name it with --event-id COL" \
+    -- "${T[@]}" --events odd_log.csv --as-of 2026-06-30 -o m.json leads.csv
+{ head -n 4 log.csv; echo "L7,Page Visit,31/03/2026"; tail -n +5 log.csv; } >bad_time_log.csv
+case_ T142 1 "a time in the log that is not a date" \
+    'bad_time_log.csv:5:3: event time "31/03/2026" is not a date in the format "%Y-%m-%d"' \
+    -- "${T[@]}" --events bad_time_log.csv --as-of 2026-06-30 -o m.json leads.csv
+: >empty_log.csv
+case_ T143 1 "an empty log" "empty_log.csv: the activity log is empty (not even a header)" \
+    -- "${T[@]}" --events empty_log.csv --as-of 2026-06-30 -o m.json leads.csv
+head -n 1 log.csv >header_log.csv
+case_ T144 1 "a log with a header only" "header_log.csv: no event of the activity log could be counted" \
+    -- "${T[@]}" --events header_log.csv --as-of 2026-06-30 -o m.json leads.csv
+{ cat log.csv; printf 'X1,Page Visit,2026-02-01\nX1,Demo Request,2026-02-03\nX2,Page Visit,2026-03-01\n'; } >unknown_log.csv
+case_ T145 0 "events of ids that are not in the lead file (a note)" \
+    "note: 3 events of 2 lead ids that are not in leads.csv (column \"id\") were not counted" \
+    -- "$TRAIN" --target won --id id --events unknown_log.csv --as-of 2026-06-30 -f -o m.json leads.csv
+rm -f m.json
+case_ T146 2 "--event-types naming a type the log lacks" \
+    "--event-types: no counted events of type \"Webinar\"; the log's types: \"Page Visit\", \"Demo Request\"" \
+    -- "${T[@]}" "${E[@]}" --event-types Webinar -o m.json leads.csv
+awk -F, -v OFS=, 'NR == 1 { print $0, "closed" } NR > 1 { print $0, (NR == 9 ? "30.06.2026" : "2026-06-01") }' \
+    leads.csv >outcome.csv
+case_ T147 1 "an outcome date that is not a date" \
+    'outcome.csv:9:5: --outcome-date "closed": "30.06.2026" is not a date (YYYY-MM-DD)' \
+    -- "${T[@]}" "${E[@]}" --outcome-date closed -o m.json outcome.csv
+case_ T148 2 "--outcome-date naming no column" 'leads.csv: --outcome-date: no column "closed" in the header' \
+    -- "${T[@]}" "${E[@]}" --outcome-date closed -o m.json leads.csv
+case_ T149 2 "a window of 0 days" "--event-windows must be up to 8 whole numbers of days >= 1" \
+    -- "${T[@]}" "${E[@]}" --event-windows 7,0 -o m.json leads.csv
+case_ T150 2 "an event option without a log" "--event-id needs an activity log: --events FILE" \
+    -- "${T[@]}" --event-id who -o m.json leads.csv
+head -n 6 log.csv >few_log.csv
+case_ T151 1 "no type with events of enough leads" \
+    "few_log.csv: no activity type has events of at least 10 leads (--event-min-leads)" \
+    -- "${T[@]}" --events few_log.csv --as-of 2026-06-30 -o m.json leads.csv
+sed '1s/^id,/key,/' leads.csv >no_id.csv
+case_ T152 2 "a lead file without a lead id column" \
+    "no_id.csv: --events: no column of the input has a usual name for the lead id" \
+    -- "$TRAIN" -q --target won --exclude key "${E[@]}" -o m.json no_id.csv
+absent m.json "T152"
+# scoring with the events model
+printf 'id,visits,source\nL1,5,web\nL2,12,email\nN3,3,phone\n' >evnew.csv
+case_ S100 2 "a model with event features, scored without a log" \
+    'the model has activity-log features (such as "events: ' \
+    -- "${S[@]}" -m evmodel.json -o s.csv evnew.csv
+absent s.csv "S100"
+{ cat log.csv; printf 'L1,Page Visit,2026/06/01\nL2,Page Visit,yesterday\n'; } >bad_time_log2.csv
+case_ S101 0 "times that are not dates in the log at scoring (skipped, a warning)" \
+    'warning: 2 events have a time that is not a date in the format "%Y-%m-%d" and were not counted (the first: bad_time_log2.csv:' \
+    -- "$SCORE" -m evmodel.json --events bad_time_log2.csv --as-of 2026-06-30 -o s.csv evnew.csv
+rm -f s.csv
+case_ S102 2 "--events with a model without event features" "--events: this model has no activity-log features" \
+    -- "${S[@]}" -m model.json --events log.csv -o s.csv evnew.csv
+sed '1s/Activity Type/Activity/' log.csv >renamed_log.csv
+case_ S103 2 "a log without the model's type column" \
+    'renamed_log.csv: no column "Activity Type" (--event-type, the activity type); did you mean "Activity"?' \
+    -- "${S[@]}" -m evmodel.json --events renamed_log.csv -o s.csv evnew.csv
+grep -v 'Demo Request' log.csv >visits_log.csv
+case_ S104 0 "a log without a type of the model (a warning)" \
+    'warning: the activity log has no events of type "Demo Request" up to the as-of date: every lead counts 0 of them' \
+    -- "$SCORE" -m evmodel.json --events visits_log.csv --as-of 2026-06-30 -o s.csv evnew.csv
+rm -f s.csv
+case_ S105 2 "--emit-sql of an events model without --events-table" \
+    "the model has activity-log features: name the table of events with --events-table NAME" \
+    -- "${S[@]}" -m evmodel.json --emit-sql sqlite --table t
+cut -d, -f2- evnew.csv >evnew_noid.csv
+case_ S106 1 "the scored file lacks the lead id column" \
+    'the model needs column "id" (for "events: ' \
+    -- "${S[@]}" -m evmodel.json --events log.csv --id visits -o s.csv evnew_noid.csv
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

@@ -175,4 +175,26 @@ if [ -f "$SHARED/xeducation_leads.csv" ] || [ -n "${CI:-}" ]; then
     cat "$WORK/out"
     check_rules x_rules xed "$SHARED/xeducation_leads.csv" --rules "$SRC/tests/data/xeducation_rules.csv" --id "Prospect ID"
 fi
+# activity-log features (docs/events.md): the events table grouped by lead
+# (see sql_sqlite.sh); SUM of integers is HUGEINT in DuckDB
+mkdir -p "$WORK/ev"
+"$PY" "$SRC/tests/cli/events_check.py" sqlcase "$WORK/ev" || fail "events test data"
+printf "CREATE TABLE %s AS SELECT * FROM read_csv('%s', $csv_opts);\n" "\"ev leads\"" "$WORK/ev/leads.csv" \
+    "\"event log\"" "$WORK/ev/events.csv" >"$WORK/evload.sql"
+expect_exit 0 "DuckDB loads the leads and their events" -- duck "$WORK/evload.csv" "$WORK/evload.sql"
+for e in el eb; do
+    extra=()
+    [ $e = el ] || extra=(--bins 4 --interactions 0)
+    expect_exit 0 "train with an activity log, $e" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+        --events "$WORK/ev/events_train.csv" --as-of 2026-06-30 --event-min-leads 5 "${extra[@]}" \
+        -o "$WORK/$e.json" "$WORK/ev/leads.csv"
+    expect_exit 0 "C scores with the log, $e" -- "$SCORE" -q -m "$WORK/$e.json" --events "$WORK/ev/events.csv" \
+        --as-of 2026-06-30 --precision 17 -o "$WORK/c_$e.csv" "$WORK/ev/leads.csv"
+    expect_exit 0 "emit duckdb with an events table, $e" -- "$SCORE" -m "$WORK/$e.json" --emit-sql duckdb \
+        --table "ev leads" --events-table "event log" --as-of 2026-06-30 -o "$WORK/$e.sql"
+    expect_exit 0 "DuckDB runs the events SELECT, $e" -- duck "$WORK/d_$e.csv" "$WORK/$e.sql"
+    expect_exit 0 "activity-log scores equal the C scorer's to 1e-12, $e" -- "$PY" "$H" compare \
+        "$WORK/c_$e.csv" "$WORK/d_$e.csv" 1e-12
+    cat "$WORK/out"
+done
 finish

@@ -153,6 +153,37 @@ pg_run big
 expect_exit 0 "rule scores equal the C engine's, 40 million points" -- "$PY" "$H" rules "$WORK/c_big.csv" "$WORK/pg_big.csv"
 grep -q ",40000000," "$WORK/pg_big.csv" && ok || fail "no lead with 40 million points"
 
+# activity-log features (docs/events.md): see sql_sqlite.sh; the tables
+# are TEXT, empty CSV fields NULL
+mkdir -p "$WORK/ev"
+"$PY" "$SRC/tests/cli/events_check.py" sqlcase "$WORK/ev" || fail "events test data"
+cp "$WORK/ev/leads.csv" "$PGDIR/ev_leads.csv"
+cp "$WORK/ev/events.csv" "$PGDIR/ev_events.csv"
+chmod 644 "$PGDIR/ev_leads.csv" "$PGDIR/ev_events.csv"
+{
+    printf 'CREATE TABLE "ev leads" ("Lead ID" TEXT, "Source" TEXT, "Converted" TEXT);\n'
+    printf 'CREATE TABLE "event log" ("Lead Id" TEXT, "Activity Type" TEXT, "Timestamp" TEXT);\n'
+    printf '\\copy "ev leads" FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/ev_leads.csv"
+    printf '\\copy "event log" FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/ev_events.csv"
+} >"$PGDIR/load_ev.sql"
+chmod 644 "$PGDIR/load_ev.sql"
+expect_exit 0 "psql loads the leads and their events" -- "${PSQL[@]}" -f "$PGDIR/load_ev.sql"
+for e in el eb; do
+    extra=()
+    [ $e = el ] || extra=(--bins 4 --interactions 0)
+    expect_exit 0 "train with an activity log, $e" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+        --events "$WORK/ev/events_train.csv" --as-of 2026-06-30 --event-min-leads 5 "${extra[@]}" \
+        -o "$WORK/$e.json" "$WORK/ev/leads.csv"
+    expect_exit 0 "C scores with the log, $e" -- "$SCORE" -q -m "$WORK/$e.json" --events "$WORK/ev/events.csv" \
+        --as-of 2026-06-30 --precision 17 -o "$WORK/c_$e.csv" "$WORK/ev/leads.csv"
+    expect_exit 0 "emit postgres with an events table, $e" -- "$SCORE" -m "$WORK/$e.json" --emit-sql postgres \
+        --table "ev leads" --events-table "event log" --as-of 2026-06-30 -o "$WORK/p_$e.sql"
+    pg_run $e
+    expect_exit 0 "activity-log scores equal the C scorer's to 1e-12, $e" -- "$PY" "$H" compare \
+        "$WORK/c_$e.csv" "$WORK/pg_$e.csv" 1e-12
+    cat "$WORK/out"
+done
+
 # Hostile values (issue 12.6): levels and a column name with backslashes before
 # quotes, statements, comment markers, dollar quotes and newlines, in a table
 # beside a sentinel table; the model's and the sheet's SQL run with

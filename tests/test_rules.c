@@ -1495,6 +1495,280 @@ static void test_read_access(void **state)
     ctx_free(&c);
 }
 
+/* ---- spans of days and activity logs (issue 14) ------------------------------------ */
+
+enum { V_ID, V_CREATED, V_DEMO, V_FIRST, V_COUNTRY, NV };
+
+static const char *const vheader[NV] = {"Lead ID", "Created Date", "Demo Date",
+                                        "First Visit Date", "Country"};
+
+/* Loads sheet text and binds it to vheader (as-of 2026-11-20); NULL log. */
+static void vctx_load(struct ctx *c, const char *sheet)
+{
+    size_t lens[NV];
+    memset(c, 0, sizeof *c);
+    c->path = th_write_temp("rules.csv", sheet);
+    assert_non_null(c->path);
+    enum lsc_status st = lsc_rules_load(c->path, &c->r, &c->err);
+    if (st != LSC_OK)
+        print_error("load: %zu: %s\n", c->err.line, c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rules_set_as_of(c->r, 2026, 11, 20, &c->err), LSC_OK);
+    lens_of(vheader, NV, lens);
+    st = lsc_rules_bind(c->r, NV, vheader, lens, &c->err);
+    if (st != LSC_OK)
+        print_error("bind: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&c->res, c->r), LSC_OK);
+}
+
+/* Scores one row of vheader: id, created, demo, first visit, country. */
+static const struct lsc_rule_result *veval(struct ctx *c, const char *id, const char *created,
+                                           const char *demo, const char *first)
+{
+    const char *row[NV] = {id, created, demo, first, "Spain"};
+    size_t lens[NV];
+    lens_of(row, NV, lens);
+    assert_int_equal(lsc_rules_eval(c->r, NV, row, lens, &c->res, &c->err), LSC_OK);
+    return &c->res;
+}
+
+#define DAYS_SHEET                                                                                 \
+    SHEET_HEAD "D1,engagement,days between Created Date and Demo Date,<=,7,+10,,fast demo\n"       \
+               "D2,engagement,days from Created Date to Demo Date,per unit,10,-1,3,slow demo\n"    \
+               "V1,engagement,Demo Date,within,7 days of First Visit Date,+5,,demo soon after "   \
+               "the first visit\n"                                                                 \
+               "setting,total,,allow negative,yes,,,\n"
+
+/* "days between A and B" (|B - A|), "days from A to B" (B - A) under number
+ * tests, and "within N days of <date column>" (0 <= date - other <= N):
+ * the issue's "7 days of First Visit Date", computed by hand. */
+static void test_days_between_dates(void **state)
+{
+    (void)state;
+    struct ctx c;
+    const struct lsc_rule_result *res;
+    vctx_load(&c, DAYS_SHEET);
+    /* demo 4 days after creation: D1 |4| <= 7 +10; D2 4/10 = 0 units; V1 demo -
+     * first visit = 2 in 0..7: +5; 10 + 5 = 15 */
+    res = veval(&c, "a", "2026-11-01", "2026-11-05", "2026-11-03");
+    assert_double_equal(res->score, 15.0, 0.0);
+    assert_string_equal(explain(res), "D1:+10;V1:+5");
+    /* 35 days: D1 no; D2 trunc(35/10) = 3 units x -1 = -3; V1 16 days: no */
+    res = veval(&c, "b", "2026-10-01", "2026-11-05", "2026-10-20");
+    assert_double_equal(res->score, -3.0, 0.0);
+    assert_string_equal(explain(res), "D2:-3");
+    /* 308 days: 30 units x -1 = -30, capped at 3: -3 */
+    res = veval(&c, "c", "2026-01-01", "2026-11-05", "");
+    assert_string_equal(explain(res), "D2:-3");
+    /* the demo 9 days before creation: D1 |-9| = 9 > 7; D2 -9/10 = 0 units;
+     * V1 demo a day before the first visit: -1 is not in 0..7 */
+    res = veval(&c, "d", "2026-11-10", "2026-11-01", "2026-11-02");
+    assert_double_equal(res->score, 0.0, 0.0);
+    assert_string_equal(explain(res), "");
+    /* the edges: exactly 7 days on both */
+    res = veval(&c, "e", "2026-11-01", "2026-11-08", "2026-11-01");
+    assert_string_equal(explain(res), "D1:+10;V1:+5");
+    /* a missing date never holds and is not counted; text is counted */
+    res = veval(&c, "f", "2026-11-01", "", "2026-11-01");
+    assert_string_equal(explain(res), "");
+    assert_int_equal(res->n_unevaluable, 0);
+    res = veval(&c, "g", "2026-11-01", "soon", "2026-11-01");
+    assert_string_equal(explain(res), "");
+    assert_int_equal(res->n_unevaluable, 3);
+    ctx_free(&c);
+
+    /* a declared date format applies to a column used as an end */
+    vctx_load(&c, SHEET_HEAD "D1,engagement,days between Created Date and Demo Date,<=,7,+10,,\n"
+                             "setting,,Demo Date,date format,%d/%m/%Y,,,\n");
+    assert_string_equal(explain(veval(&c, "a", "2026-11-01", "05/11/2026", "")), "D1:+10");
+    assert_string_equal(explain(veval(&c, "a", "2026-11-01", "2026-11-05", "")), "D1:+10");
+    ctx_free(&c);
+
+    /* a column named like a span is that column */
+    static const char *const h2[2] = {"Lead ID", "Days between visit and demo"};
+    size_t l2[2] = {7, 27};
+    char *path = th_write_temp("rules.csv", SHEET_HEAD
+                               "D1,engagement,Days between visit and demo,>=,3,+1,,\n");
+    struct lsc_rules *r = NULL;
+    struct lsc_error err;
+    struct lsc_rule_result res2;
+    const char *row[2] = {"a", "4"};
+    size_t rl[2] = {1, 1};
+    assert_int_equal(lsc_rules_load(path, &r, &err), LSC_OK);
+    assert_int_equal(lsc_rules_bind(r, 2, h2, l2, &err), LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&res2, r), LSC_OK);
+    assert_int_equal(lsc_rules_eval(r, 2, row, rl, &res2, &err), LSC_OK);
+    assert_double_equal(res2.score, 1.0, 0.0);
+    lsc_rule_result_fini(&res2);
+    lsc_rules_free(r);
+    th_remove_temp(path);
+}
+
+/* The read access of derived rules: the number test and what it reads. */
+static void test_days_read_access(void **state)
+{
+    (void)state;
+    struct ctx c;
+    struct lsc_rule_info ru;
+    vctx_load(&c, DAYS_SHEET);
+    lsc_rules_rule(c.r, 0, &ru);
+    assert_int_equal(ru.op, LSC_RULE_LE);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_BETWEEN);
+    assert_int_equal(ru.from.kind, LSC_RULE_END_COLUMN);
+    assert_string_equal(ru.from.name, "Created Date");
+    assert_int_equal(ru.to.kind, LSC_RULE_END_COLUMN);
+    assert_string_equal(ru.to.name, "Demo Date");
+    lsc_rules_rule(c.r, 1, &ru);
+    assert_int_equal(ru.op, LSC_RULE_PER_UNIT);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_FROM);
+    assert_true(ru.a == 10.0 && ru.has_cap && ru.cap_cents == 300);
+    lsc_rules_rule(c.r, 2, &ru);
+    assert_int_equal(ru.op, LSC_RULE_BETWEEN);
+    assert_true(ru.a == 0.0 && ru.b == 7.0);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_FROM);
+    assert_string_equal(ru.from.name, "First Visit Date");
+    assert_string_equal(ru.to.name, "Demo Date");
+    assert_int_equal(lsc_rules_needs_events(c.r), 0);
+    ctx_free(&c);
+}
+
+struct verr_case {
+    const char *name, *rows;
+    int at_bind;
+    enum lsc_status status;
+    const char *message;
+};
+
+static const struct verr_case verr_cases[] = {
+    {"events: a bad count test", "S1,engagement,Page Visit,events,at leest 3,+1,,\n", 0,
+     LSC_ERR_DATA, "rule S1: value \"at leest 3\" is not a test of a number of events like"},
+    {"events: a window of 0 days", "S1,engagement,Page Visit,events,in last 0 days,+1,,\n", 0,
+     LSC_ERR_DATA, "is not a test of a number of events"},
+    {"events: between upside down", "S1,engagement,Page Visit,events,between 5 and 2,+1,,\n", 0,
+     LSC_ERR_DATA, "is not a test of a number of events"},
+    {"events: no type", "S1,engagement,,events,,+1,,\n", 0, LSC_ERR_DATA,
+     "rule S1 has no event type"},
+    {"events: a cap on a threshold", "S1,engagement,Page Visit,events,at least 3,+10,5,\n", 0,
+     LSC_ERR_DATA, "rule S1: a cap applies only to per-unit rules"},
+    {"event within without of", "V1,engagement,Demo Request,event within,7 days,+1,,\n", 0,
+     LSC_ERR_DATA, "rule V1: value \"7 days\" is not like \"7 days of first Page Visit\""},
+    {"within: days not a number",
+     "V1,engagement,Demo Date,within,seven days of First Visit Date,+1,,\n", 0, LSC_ERR_DATA,
+     "rule V1: value \"seven days of First Visit Date\" is not like"},
+    {"events in an and-condition",
+     "id,dimension,column,operator,value,points,and column,and operator,and value\n"
+     "S1,engagement,Country,equals,Spain,+1,Page Visit,events,\n",
+     0, LSC_ERR_DATA, "the and-condition must be a text, presence or number test"},
+    {"days between: an unknown column",
+     "D1,engagement,days between Created Date and Demo Dte,<=,7,+1,,\n", 1, LSC_ERR_DATA,
+     "rule D1: column \"Demo Dte\" is not in the input (its columns: \"Lead ID\""},
+    {"days between: no split", "D1,engagement,days between Created Date,<=,7,+1,,\n", 1,
+     LSC_ERR_DATA, "rule D1: \"days between Created Date\" must read \"days between A and B\""},
+    {"within of: first X without a log",
+     "V1,engagement,Demo Date,within,7 days of first Page Visit,+1,,\n", 1, LSC_ERR_DATA,
+     "; or, with an activity log (--events FILE), the lead's first event of type \"Page "
+     "Visit\""},
+    {"events without a log", "S1,engagement,Page Visit,events,,+1,,\n", 1, LSC_ERR_USAGE,
+     "rule S1 reads events of type \"Page Visit\": give the activity log with --events FILE"},
+};
+
+static void test_derived_errors(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof verr_cases / sizeof verr_cases[0]; k++) {
+        const struct verr_case *t = &verr_cases[k];
+        struct lsc_rules *r = NULL;
+        struct lsc_error err;
+        size_t lens[NV];
+        char sheet[1024];
+        snprintf(sheet, sizeof sheet, "%s%s", strncmp(t->rows, "id,", 3) == 0 ? "" : SHEET_HEAD,
+                 t->rows);
+        char *path = th_write_temp("rules.csv", sheet);
+        assert_non_null(path);
+        lsc_error_clear(&err);
+        enum lsc_status st = lsc_rules_load(path, &r, &err);
+        if (t->at_bind && st == LSC_OK) {
+            lens_of(vheader, NV, lens);
+            st = lsc_rules_bind(r, NV, vheader, lens, &err);
+        }
+        if (st != t->status || strstr(err.message, t->message) == NULL || err.line != 2)
+            print_error("case \"%s\": status %d, line %zu: %s\n", t->name, (int)st, err.line,
+                        err.message);
+        assert_int_equal(st, t->status);
+        assert_int_equal(err.line, 2);
+        assert_non_null(strstr(err.message, t->message));
+        lsc_rules_free(r);
+        th_remove_temp(path);
+    }
+}
+
+struct evalue_case {
+    const char *value;
+    enum lsc_rule_op op;
+    double a, b;
+    long window;
+};
+
+/* The value of an "events" rule: the count test and its window. */
+static const struct evalue_case evalue_cases[] = {
+    {"", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"each", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"per event", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"per 5 events", LSC_RULE_PER_UNIT, 5, 0, 0},
+    {"Per 5", LSC_RULE_PER_UNIT, 5, 0, 0},
+    {"at least 3", LSC_RULE_GE, 3, 3, 0},
+    {">=3", LSC_RULE_GE, 3, 3, 0},
+    {"at least 3 events in last 30 days", LSC_RULE_GE, 3, 3, 30},
+    {"more than 2 in the last 7 days", LSC_RULE_GT, 2, 2, 7},
+    {"> 2 last 7 day", LSC_RULE_GT, 2, 2, 7},
+    {"at most 1", LSC_RULE_LE, 1, 1, 0},
+    {"less than 1", LSC_RULE_LT, 1, 1, 0},
+    {"fewer than 4 times", LSC_RULE_LT, 4, 4, 0},
+    {"exactly 2", LSC_RULE_BETWEEN, 2, 2, 0},
+    {"none", LSC_RULE_BETWEEN, 0, 0, 0},
+    {"none in last 90 days", LSC_RULE_BETWEEN, 0, 0, 90},
+    {"between 2 and 4", LSC_RULE_BETWEEN, 2, 4, 0},
+    {"between 2 to 4 in last 14 days", LSC_RULE_BETWEEN, 2, 4, 14},
+    {"in last 30 days", LSC_RULE_PER_UNIT, 1, 0, 30},
+    {"per 2 in last 30 days", LSC_RULE_PER_UNIT, 2, 0, 30},
+};
+
+static void test_events_values(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof evalue_cases / sizeof evalue_cases[0]; k++) {
+        const struct evalue_case *t = &evalue_cases[k];
+        struct lsc_rules *r = NULL;
+        struct lsc_error err;
+        struct lsc_rule_info ru;
+        char sheet[512];
+        snprintf(sheet, sizeof sheet, SHEET_HEAD "S1,engagement,Page Visit,events,%s,+1,,\n",
+                 t->value);
+        char *path = th_write_temp("rules.csv", sheet);
+        if (lsc_rules_load(path, &r, &err) != LSC_OK)
+            print_error("case \"%s\": %s\n", t->value, err.message);
+        assert_non_null(r);
+        assert_int_equal(lsc_rules_needs_events(r), 1);
+        assert_int_equal(lsc_rules_needs_as_of(r), 1);
+        lsc_rules_rule(r, 0, &ru);
+        if (ru.op != t->op || ru.a != t->a || (t->op == LSC_RULE_BETWEEN && ru.b != t->b) ||
+            ru.window_days != t->window)
+            print_error("case \"%s\": op %d, %g, %g, window %ld\n", t->value, (int)ru.op, ru.a,
+                        ru.b, ru.window_days);
+        assert_int_equal(ru.op, t->op);
+        assert_true(ru.a == t->a);
+        if (t->op == LSC_RULE_BETWEEN)
+            assert_true(ru.b == t->b);
+        assert_int_equal(ru.window_days, t->window);
+        assert_int_equal(ru.source, LSC_RULE_EVENT_COUNT);
+        assert_string_equal(ru.event_type, "Page Visit");
+        assert_string_equal(ru.column, "Page Visit");
+        lsc_rules_free(r);
+        th_remove_temp(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1519,6 +1793,10 @@ int main(void)
         cmocka_unit_test(test_xeducation_hand_computed),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_read_access),
+        cmocka_unit_test(test_days_between_dates),
+        cmocka_unit_test(test_days_read_access),
+        cmocka_unit_test(test_derived_errors),
+        cmocka_unit_test(test_events_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

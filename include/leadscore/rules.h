@@ -71,6 +71,10 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
 int lsc_rules_needs_accounts(const struct lsc_rules *r);
 /* 1 when the sheet has "on priority list" rules. */
 int lsc_rules_needs_priority(const struct lsc_rules *r);
+/* 1 when the sheet has event rules ("events", "event within"): an activity
+ * log is then required (lsc_rules_add_events). A span of days may also read
+ * the log ("within 7 days of first Page Visit"): lsc_rules_bind says so. */
+int lsc_rules_needs_events(const struct lsc_rules *r);
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
@@ -223,6 +227,32 @@ enum lsc_rule_op {
     LSC_RULE_PRIORITY
 };
 
+/* What a number test (LSC_RULE_GT .. LSC_RULE_PER_UNIT) compares: the
+ * column's cell, or a number derived from the row and the activity log
+ * (docs/rules.md, "Activity logs and spans of days"). */
+enum lsc_rule_source {
+    LSC_RULE_CELL = 0,     /* the cell of column */
+    LSC_RULE_EVENT_COUNT,  /* the lead's events of type event_type (in the last
+                              window_days days before the as-of date; 0: all) */
+    LSC_RULE_DAYS_FROM,    /* days from the day of `from` to the day of `to` */
+    LSC_RULE_DAYS_BETWEEN  /* the same without its sign */
+};
+
+/* One end of a span of days. */
+enum lsc_rule_end_kind {
+    LSC_RULE_END_NAME = 0,    /* not bound yet: a column of the input if there is
+                                 one, else "first <type>" / "first event" */
+    LSC_RULE_END_COLUMN,      /* a date column of the lead */
+    LSC_RULE_END_FIRST_TYPE,  /* the lead's first event of type name */
+    LSC_RULE_END_FIRST_EVENT  /* the lead's first event of any type */
+};
+
+struct lsc_rule_end {
+    enum lsc_rule_end_kind kind;
+    const char *name;        /* the column or the type (LSC_RULE_END_NAME: as written) */
+    const char *date_format; /* a column's declared date format; NULL: ISO only */
+};
+
 /* One rule as parsed. Strings are lent for the lifetime of the rules. */
 struct lsc_rule_info {
     const char *id;
@@ -244,6 +274,13 @@ struct lsc_rule_info {
                                 too (the sheet's "and column"), NULL: none */
     int has_cap;             /* per unit: |contribution| <= cap_cents */
     long long cap_cents;
+    /* number tests: what is compared (LSC_RULE_CELL: the column's cell) */
+    enum lsc_rule_source source;
+    const char *event_type;  /* LSC_RULE_EVENT_COUNT */
+    long window_days;        /* LSC_RULE_EVENT_COUNT: 0 for every event */
+    struct lsc_rule_end from, to; /* LSC_RULE_DAYS_FROM / _BETWEEN; kinds as bound
+                                     (lsc_rules_bind), else LSC_RULE_END_NAME for a
+                                     name that may be either */
 };
 
 /* The number of rules, in sheet order; rule i's description. */

@@ -1617,6 +1617,13 @@ static enum lsc_status rules_translatable(const struct lsc_rules *r, struct lsc_
                                  "rule %s: account rules need an account column: name it in the "
                                  "sheet or give --account-column",
                                  ru.id);
+        if (ru.source != LSC_RULE_CELL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s cannot be translated to SQL: %s are not translated",
+                                 ru.id,
+                                 ru.source == LSC_RULE_EVENT_COUNT
+                                     ? "counts of events in the activity log"
+                                     : "spans of days between two dates or events");
         if (rule_is_date(ru.op) && ru.date_format != NULL)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "rule %s cannot be translated to SQL: its column's declared date "

@@ -73,6 +73,14 @@ static enum lsc_status unknown_column(const char *file, size_t line, size_t colu
                          list);
 }
 
+enum lsc_status lsc_rules_unknown_column(const char *file, size_t line, size_t column,
+                                         const char *what, const char *name, size_t nfields,
+                                         const char *const *header, const size_t *lens,
+                                         struct lsc_error *err)
+{
+    return unknown_column(file, line, column, what, name, nfields, header, lens, err);
+}
+
 enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *name,
                                              struct lsc_error *err)
 {
@@ -162,6 +170,9 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
         struct rule *ru = &r->rules[k];
         if (is_account_op(ru->op)) {
             ru->col = r->account_col;
+        } else if (ru->dv != NULL) {
+            if ((st = lsc_rules_bind_derived(r, ru, nfields, header, header_lens, err)) != LSC_OK)
+                goto cleanup;
         } else if ((ru->col = header_find(nfields, header, header_lens, ru->column)) == NO_COL) {
             snprintf(what, sizeof what, "rule %s", ru->id);
             st = unknown_column(r->file, ru->line, r->fieldno[C_COLUMN], what, ru->column, nfields,
@@ -210,7 +221,7 @@ int lsc_rules_needs_as_of(const struct lsc_rules *r)
     int decay = 0;
     for (size_t k = 0; k < r->n_dims; k++)
         decay |= r->dims[k].decay.set;
-    return r->n_date_rules > 0 || decay;
+    return r->n_date_rules > 0 || decay || r->n_event_rules > 0;
 }
 
 enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, int day,
@@ -590,9 +601,15 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
     case OP_LE:
     case OP_BETWEEN:
     case OP_PER_UNIT:
-        if (missing)
+        if (ru->dv != NULL) {
+            int d = lsc_rules_derived_value(r, ru, nfields, fields, lens, &x);
+            if (d < 0)
+                m = UNEVALUABLE;
+            if (d <= 0)
+                break;
+        } else if (missing) {
             break;
-        if (!lsc_parse_number(s, len, &x)) {
+        } else if (!lsc_parse_number(s, len, &x)) {
             m = UNEVALUABLE;
             break;
         }
@@ -642,6 +659,9 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         hit = (double)n >= ru->a;
         break;
     }
+    case OP_EVENTS:
+    case OP_EVENT_WITHIN:
+        break; /* read as number tests (rules_events.c) */
     }
     if (m == NO_MATCH && hit)
         m = MATCH;

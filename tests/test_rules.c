@@ -1769,6 +1769,245 @@ static void test_events_values(void **state)
     }
 }
 
+/* ---- rules over a raw activity log ---------------------------------------------- */
+
+/* The leads: id, created date, country. */
+enum { W_ID, W_CREATED, W_COUNTRY, NW };
+static const char *const wheader[NW] = {"Lead ID", "Created Date", "Country"};
+
+/* The log, as a marketing-automation export gives it (as-of 2026-11-20). */
+static const char activity_log[] =
+    "Lead ID,Activity Type,Timestamp\n"
+    "L1,Page Visit,2026-11-01T10:00:00\n"
+    "L1,Page Visit,2026-11-02 08:15\n"
+    "L1,Page Visit,2026-11-10\n"
+    "L1,Video Play,2026-11-10\n"
+    "L1,Contact Page Visit,2026-11-12\n"
+    "L1,Demo Request,2026-11-07\n"
+    "L2,Page Visit,2026-11-15\n"
+    "L2,Page Visit,2026-11-16\n"
+    "L2,Video Play,2026-11-16\n"
+    "L2,Video Play,2026-11-17\n"
+    "L2,Demo Request,2026-11-30\n" /* after the as-of date: not counted */
+    "L3,Page Visit,2026-10-01\n"
+    "L3,Page Visit,2026-10-02\n"
+    "L3,Page Visit,2026-10-03\n"
+    "L3,Page Visit,2026-10-04\n"
+    "L3,Contact Page Visit,2026-10-05\n"
+    "L3,Contact Page Visit,2026-10-06\n"
+    "L3,Demo Request,2026-10-09\n"
+    "L3,Page Visit,2026-12-01\n" /* after the as-of date */
+    "L4,Page Visit,2026-11-01\n"
+    "L4,Page Visit,2026-11-02\n"
+    "L4,Page Visit,2026-11-03\n"
+    "L4,Page Visit,2026-11-04\n"
+    "L4,Page Visit,2026-11-05\n"
+    "L4,Video Play,2026-11-01\n"
+    "L4,Video Play,2026-11-02\n"
+    "L4,Video Play,2026-11-03\n"
+    "L4,Video Play,2026-11-04\n"
+    "L4,Video Play,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-04\n"
+    "L4,Contact Page Visit,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-06\n"
+    "L4,Demo Request,2026-11-03\n"
+    "L9,Page Visit,2026-11-01\n"; /* a lead not in the lead file */
+
+struct ev_ctx {
+    struct ctx c;
+    char *log_path;
+    char notes[2048];
+};
+
+static void collect(void *ud, enum lsc_log_level level, const char *msg)
+{
+    struct ev_ctx *e = ud;
+    size_t n = strlen(e->notes);
+    snprintf(e->notes + n, sizeof e->notes - n, "%s: %s\n",
+             level == LSC_LOG_WARN ? "warning" : "note", msg);
+}
+
+/* Loads the sheet, reads the log (as-of 2026-11-20), binds to wheader. */
+static void ev_load(struct ev_ctx *e, const char *sheet)
+{
+    size_t lens[NW];
+    struct ctx *c = &e->c;
+    struct lsc_log log = {collect, e};
+    struct lsc_rules_events_options o;
+    memset(e, 0, sizeof *e);
+    memset(&o, 0, sizeof o);
+    o.log = &log;
+    c->path = th_write_temp("rules.csv", sheet);
+    e->log_path = th_write_temp("log.csv", activity_log);
+    assert_non_null(c->path);
+    assert_non_null(e->log_path);
+    enum lsc_status st = lsc_rules_load(c->path, &c->r, &c->err);
+    if (st != LSC_OK)
+        print_error("load: %zu: %s\n", c->err.line, c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rules_set_as_of(c->r, 2026, 11, 20, &c->err), LSC_OK);
+    st = lsc_rules_add_events(c->r, e->log_path, &o, &c->err);
+    if (st != LSC_OK)
+        print_error("events: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    lens_of(wheader, NW, lens);
+    st = lsc_rules_bind(c->r, NW, wheader, lens, &c->err);
+    if (st != LSC_OK)
+        print_error("bind: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&c->res, c->r), LSC_OK);
+}
+
+static void ev_free(struct ev_ctx *e)
+{
+    ctx_free(&e->c);
+    th_remove_temp(e->log_path);
+}
+
+static const struct lsc_rule_result *ev_eval(struct ev_ctx *e, const char *id, const char *created)
+{
+    const char *row[NW] = {id, created, "Spain"};
+    size_t lens[NW];
+    lens_of(row, NW, lens);
+    assert_int_equal(lsc_rules_eval(e->c.r, NW, row, lens, &e->c.res, &e->c.err), LSC_OK);
+    return &e->c.res;
+}
+
+/* The Spanish example in its natural form over the raw log: 1 point per page
+ * visit, 2 per video play, 5 per contact-page visit, +10 for three (page)
+ * visits or more, a prospect at 50; and a velocity rule: +15 when the demo
+ * was requested within 7 days of the first page visit. docs/rules.md shows
+ * the same sheet. */
+#define SPANISH_SHEET                                                                              \
+    SHEET_HEAD "S1,engagement,Page Visit,events,,+1,,1 point per page visit\n"                     \
+               "S2,engagement,Video Play,events,,+2,,2 points per video play\n"                    \
+               "S3,engagement,Contact Page Visit,events,,+5,,5 points per contact-page visit\n"    \
+               "S4,engagement,Page Visit,events,at least 3,+10,,10 more for three visits or "     \
+               "more\n"                                                                            \
+               "V1,engagement,Demo Request,event within,7 days of first Page Visit,+15,,demo "    \
+               "within a week of the first visit\n"                                                \
+               "setting,total,,qualified,50,,,a prospect from 50 points\n"
+
+static void test_events_spanish_example(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    const struct lsc_rule_result *res;
+    ev_load(&e, SPANISH_SHEET);
+    /* L1: 3 page visits x 1 = 3; 1 video play x 2 = 2; 1 contact-page visit x
+     * 5 = 5; 3 visits >= 3: +10; demo 2026-11-07 - first visit 2026-11-01 = 6
+     * days <= 7: +15. 3 + 2 + 5 + 10 + 15 = 35, not a prospect */
+    res = ev_eval(&e, "L1", "");
+    assert_double_equal(res->score, 35.0, 0.0);
+    assert_string_equal(explain(res), "S1:+3;S2:+2;S3:+5;S4:+10;V1:+15");
+    assert_int_equal(res->qualified, 0);
+    /* L2: 2 visits = 2; 2 video plays x 2 = 4; the demo on 2026-11-30 is
+     * after the as-of date and not counted. 2 + 4 = 6 */
+    res = ev_eval(&e, "L2", "");
+    assert_double_equal(res->score, 6.0, 0.0);
+    assert_string_equal(explain(res), "S1:+2;S2:+4");
+    /* L3: 4 visits (the one on 2026-12-01 is after the as-of date) = 4; 2
+     * contact-page visits x 5 = 10; 4 >= 3: +10; demo 2026-10-09 - first
+     * visit 2026-10-01 = 8 days > 7: nothing. 4 + 10 + 10 = 24 */
+    res = ev_eval(&e, "L3", "");
+    assert_double_equal(res->score, 24.0, 0.0);
+    assert_string_equal(explain(res), "S1:+4;S3:+10;S4:+10");
+    /* L4: 5 visits = 5; 5 video plays x 2 = 10; 4 contact-page visits x 5 =
+     * 20; 5 >= 3: +10; demo 2026-11-03 - 2026-11-01 = 2 days: +15.
+     * 5 + 10 + 20 + 10 + 15 = 60 >= 50: a prospect */
+    res = ev_eval(&e, "L4", "");
+    assert_double_equal(res->score, 60.0, 0.0);
+    assert_string_equal(explain(res), "S1:+5;S2:+10;S3:+20;S4:+10;V1:+15");
+    assert_int_equal(res->qualified, 1);
+    /* a lead without events, and one without an id: 0 */
+    assert_double_equal(ev_eval(&e, "L5", "")->score, 0.0, 0.0);
+    assert_double_equal(ev_eval(&e, "", "")->score, 0.0, 0.0);
+    assert_int_equal(e.c.res.n_unevaluable, 0);
+    /* ids are trimmed */
+    assert_double_equal(ev_eval(&e, " L1 ", "")->score, 35.0, 0.0);
+    assert_non_null(strstr(e.notes, "note: activity log "));
+    assert_non_null(strstr(e.notes, ": 33 events counted of 35 rows (columns \"Lead ID\", "
+                                    "\"Activity Type\", \"Timestamp\"); 2 after the as-of date "
+                                    "not counted"));
+    assert_null(strstr(e.notes, "warning"));
+    ev_free(&e);
+}
+
+/* Windows, per-N units, caps, "none", a velocity from a date column of the
+ * lead and a span between two first events. */
+#define WINDOW_SHEET                                                                               \
+    SHEET_HEAD "W1,engagement,Page Visit,events,at least 2 in last 7 days,+3,,\n"                  \
+               "W2,engagement,video play,events,per 2,+1,,\n"                                      \
+               "W3,engagement,Page Visit,events,in last 30 days,+1,3,\n"                           \
+               "W4,engagement,Demo Request,event within,30 days of Created Date,+4,,\n"            \
+               "W5,engagement,days between first event and first Demo Request,<=,10,+2,,\n"        \
+               "W6,engagement,Page Visit,events,none in last 30 days,-5,,\n"                       \
+               "setting,total,,allow negative,yes,,,\n"
+
+static void test_events_windows_and_velocity(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    const struct lsc_rule_result *res;
+    ev_load(&e, WINDOW_SHEET);
+    /* L1 (created 2026-10-20): no visit in the last 7 days (2026-11-14 on);
+     * 1 video play: 0 units of 2; 3 visits in the last 30 days (2026-10-22
+     * on): +3 (cap 3); demo 2026-11-07 - created 2026-10-20 = 18 <= 30: +4;
+     * first event 2026-11-01 to the demo 2026-11-07: 6 <= 10: +2. 3+4+2 = 9 */
+    res = ev_eval(&e, "L1", "2026-10-20");
+    assert_string_equal(explain(res), "W3:+3;W4:+4;W5:+2");
+    assert_double_equal(res->score, 9.0, 0.0);
+    /* L2: visits 2026-11-15 and -16 in the last 7 days: +3; 2 video plays: 1
+     * unit: +1; 2 visits in 30 days: +2; no counted demo: W4, W5 do not hold.
+     * 3 + 1 + 2 = 6 */
+    res = ev_eval(&e, "L2", "2026-11-01");
+    assert_string_equal(explain(res), "W1:+3;W2:+1;W3:+2");
+    /* L3 (no created date): no visit since 2026-10-22: W6 -5; first event
+     * 2026-10-01 to the demo 2026-10-09: 8 <= 10: +2. 2 - 5 = -3 */
+    res = ev_eval(&e, "L3", "");
+    assert_string_equal(explain(res), "W5:+2;W6:-5");
+    assert_double_equal(res->score, -3.0, 0.0);
+    /* L4 (created 2026-08-01): 5 video plays: 2 units: +2; 5 visits in 30
+     * days: 5, capped: +3; demo 94 days after creation: no; first event
+     * 2026-11-01 to the demo 2026-11-03: +2. 2 + 3 + 2 = 7 */
+    res = ev_eval(&e, "L4", "2026-08-01");
+    assert_string_equal(explain(res), "W2:+2;W3:+3;W5:+2");
+    /* L5, no events: W6 -5 */
+    res = ev_eval(&e, "L5", "2026-11-01");
+    assert_string_equal(explain(res), "W6:-5");
+    /* a created date that is not a date: W4 cannot be evaluated */
+    res = ev_eval(&e, "L1", "last week");
+    assert_string_equal(explain(res), "W3:+3;W5:+2");
+    assert_int_equal(res->n_unevaluable, 1);
+    ev_free(&e);
+}
+
+/* A type the log lacks gives a warning naming the rule (with the closest
+ * type), once; the rule counts 0. */
+static void test_events_unknown_type(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    ev_load(&e, SHEET_HEAD "S1,engagement,Page Visit,events,,+1,,\n"
+                           "S2,engagement,Video Ply,events,,+2,,\n"
+                           "V1,engagement,Demo Request,event within,7 days of first Webinar,+5,,\n");
+    assert_non_null(strstr(e.notes, "warning: rule S2: the activity log has no events of type "
+                                    "\"Video Ply\" (did you mean \"Video Play\"? its types: "
+                                    "\"Page Visit\", \"Video Play\", \"Contact Page Visit\", "
+                                    "\"Demo Request\"); the rule counts 0 for every lead\n"));
+    assert_non_null(strstr(e.notes, "warning: rule V1: the activity log has no events of type "
+                                    "\"Webinar\" (its types: "));
+    assert_non_null(strstr(e.notes, "the rule never holds\n"));
+    assert_string_equal(explain(ev_eval(&e, "L1", "")), "S1:+3");
+    /* binding again does not repeat the warnings */
+    size_t lens[NW], n = strlen(e.notes);
+    lens_of(wheader, NW, lens);
+    assert_int_equal(lsc_rules_bind(e.c.r, NW, wheader, lens, &e.c.err), LSC_OK);
+    assert_int_equal(strlen(e.notes), n);
+    ev_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1797,6 +2036,9 @@ int main(void)
         cmocka_unit_test(test_days_read_access),
         cmocka_unit_test(test_derived_errors),
         cmocka_unit_test(test_events_values),
+        cmocka_unit_test(test_events_spanish_example),
+        cmocka_unit_test(test_events_windows_and_velocity),
+        cmocka_unit_test(test_events_unknown_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

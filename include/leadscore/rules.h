@@ -61,8 +61,10 @@ enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *na
 /* Resolves the sheet's column names against the input's header (names are
  * trimmed; an exact match wins over a case-insensitive one). An unknown
  * column is LSC_ERR_DATA with the sheet's name and line and a message
- * listing the header; an account rule with no column is LSC_ERR_USAGE.
- * May be called again for another input. */
+ * listing the header; an account rule with no column is LSC_ERR_USAGE, and
+ * so is an event rule without an activity log (lsc_rules_add_events()). With
+ * a log, the input's lead id column must be found (LSC_ERR_DATA listing the
+ * header). May be called again for another input. */
 enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
                                const size_t *header_lens, struct lsc_error *err);
 
@@ -75,6 +77,36 @@ int lsc_rules_needs_priority(const struct lsc_rules *r);
  * log is then required (lsc_rules_add_events). A span of days may also read
  * the log ("within 7 days of first Page Visit"): lsc_rules_bind says so. */
 int lsc_rules_needs_events(const struct lsc_rules *r);
+/* An activity log for the sheet's event rules (docs/rules.md, "Activity
+ * logs and spans of days"). Zero-initialise, then set what is needed. */
+struct lsc_rules_events_options {
+    const char *id_column;   /* the log's columns (exactly, else ignoring case); */
+    const char *type_column; /* NULL: the first header with a usual name (lead id, */
+    const char *time_column; /* activity type, timestamp, ...) */
+    const char *date_format; /* of the log's times; NULL: YYYY-MM-DD (a time of day
+                                after 'T' or a space is ignored) */
+    const char *lead_column; /* the input's column holding the lead id; NULL: the
+                                input's column named like the log's id column */
+    const struct lsc_log *log; /* a note on what was read; at lsc_rules_bind() a
+                                  warning per rule whose type the log lacks. Lent:
+                                  it must outlive the bindings (NULL: silent) */
+};
+
+/* Reads the activity log at path (CSV or gzip; "-" is stdin) once and keeps,
+ * per lead and type, what the rules read: counts (in their windows) and first
+ * days. An event after the as-of date is not counted, so
+ * lsc_rules_set_as_of() comes first (LSC_ERR_USAGE otherwise); call before
+ * lsc_rules_bind(), and again for more logs (they add up; the options of
+ * the first call stay). Memory grows with leads x types, not events. A time
+ * that is not a date skips its row (the note says how many). Errors: a
+ * column the log lacks (LSC_ERR_USAGE naming the file, the closest header
+ * name and the header), LSC_ERR_DATA for a sheet with more than 8 different
+ * windows ("in last N days") or a log without a header, the reader's
+ * errors (file:line:column), LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
+                                     const struct lsc_rules_events_options *o,
+                                     struct lsc_error *err);
+
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);

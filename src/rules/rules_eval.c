@@ -189,6 +189,8 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
             goto cleanup;
         }
     }
+    if ((st = lsc_rules_bind_log(r, nfields, header, header_lens, err)) != LSC_OK)
+        goto cleanup;
     for (size_t k = 0; k < r->n_dims; k++) {
         struct decay *d = &r->dims[k].decay;
         if (!d->set)

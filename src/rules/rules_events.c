@@ -21,12 +21,14 @@
 #include "leadscore/rules.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "date.h"
+#include "events.h"
 #include "rules_internal.h"
 #include "util.h"
 
@@ -301,57 +303,81 @@ void lsc_rules_free_derived(struct derived *dv)
 /* ---- the activity log ---------------------------------------------------------- */
 
 struct rule_log {
-    int unused;
+    struct lsc_events *ev;
+    char *lead_column;     /* the input's id column (--id); NULL: the log's id column's name */
+    char *log_id_column;   /* the log's id column as found in the first file */
+    size_t lead_col;       /* bound */
+    struct lsc_log log;    /* warnings at bind time (lent) */
+    int warned;            /* unknown types said once */
 };
 
-/* The type named name in the log (exactly, else ignoring case), or NO_COL. */
+/* The type named name in the log: exactly, else ignoring ASCII case; NO_COL. */
 static size_t log_type(const struct rule_log *lg, const char *name)
 {
-    (void)lg;
-    (void)name;
-    return NO_COL;
+    size_t len = strlen(name), t = NO_COL;
+    if (lg == NULL)
+        return NO_COL;
+    t = lsc_events_type_find(lg->ev, name, len);
+    for (size_t k = 0; t == SIZE_MAX && k < lsc_events_n_types(lg->ev); k++) {
+        const char *tn = lsc_events_type_name(lg->ev, k);
+        if (lsc_rules_text_eq(tn, strlen(tn), name, len, 1))
+            t = k;
+    }
+    return t == SIZE_MAX ? NO_COL : t;
 }
 
-/* The index of a window among the log's; 0 for every event. */
+/* The index of a window among the log's (NO_COL for every event). */
 static size_t log_window(const struct rule_log *lg, long window)
 {
-    (void)lg;
-    (void)window;
-    return 0;
+    const struct lsc_events_spec *sp = lg != NULL ? lsc_events_spec(lg->ev) : NULL;
+    for (size_t k = 0; window > 0 && sp != NULL && k < sp->n_windows; k++)
+        if (sp->windows[k] == window)
+            return k;
+    return NO_COL;
 }
 
 /* The row's lead in the log, or NO_COL. */
 static size_t log_lead(const struct rule_log *lg, size_t nfields, const char *const *fields,
                        const size_t *lens)
 {
-    (void)lg;
-    (void)nfields;
-    (void)fields;
-    (void)lens;
-    return NO_COL;
+    if (lg == NULL || lg->lead_col >= nfields)
+        return NO_COL;
+    size_t lead = lsc_events_lead_find(lg->ev, fields[lg->lead_col], lens[lg->lead_col]);
+    return lead == SIZE_MAX ? NO_COL : lead;
 }
 
+/* The lead's events of the type (in window window_ix). */
 static size_t log_count(const struct rule_log *lg, size_t lead, size_t type, size_t window_ix)
 {
-    (void)lg;
-    (void)lead;
-    (void)type;
-    (void)window_ix;
-    return 0;
+    struct lsc_event_agg agg;
+    if (lg == NULL || lead == NO_COL || type == NO_COL)
+        return 0;
+    lsc_events_agg(lg->ev, lead, type, &agg);
+    return window_ix == NO_COL ? agg.count : agg.in_window[window_ix];
 }
 
 /* The lead's first day of type (NO_COL: of any type): 1, or 0 when none. */
-static int log_first_day(const struct rule_log *lg, size_t lead, size_t type, long *day)
+static int log_first_day(const struct rule_log *lg, size_t lead, size_t type, int any,
+                         long *day)
 {
-    (void)lg;
-    (void)lead;
-    (void)type;
-    (void)day;
-    return 0;
+    struct lsc_event_agg agg;
+    if (lg == NULL || lead == NO_COL || (!any && type == NO_COL))
+        return 0;
+    if (any)
+        return lsc_events_lead_first_day(lg->ev, lead, day);
+    if (lsc_events_agg(lg->ev, lead, type, &agg) == 0)
+        return 0;
+    *day = agg.first_day;
+    return 1;
 }
 
 void lsc_rules_free_log(struct rule_log *lg)
 {
+    if (lg == NULL)
+        return;
+    lsc_events_free(lg->ev);
+    lsc_free(lg->lead_column);
+    lsc_free(lg->log_id_column);
     lsc_free(lg);
 }
 
@@ -510,8 +536,7 @@ static int end_day(const struct lsc_rules *r, const struct dv_end *e, size_t lea
                    size_t nfields, const char *const *fields, const size_t *lens, long *day)
 {
     if (e->kind == END_FIRST_TYPE || e->kind == END_FIRST_ANY)
-        return log_first_day(r->evlog, lead, e->kind == END_FIRST_ANY ? NO_COL : e->type,
-                                       day);
+        return log_first_day(r->evlog, lead, e->type, e->kind == END_FIRST_ANY, day);
     const char *s = "";
     size_t len = 0;
     if (e->col < nfields) {
@@ -590,4 +615,233 @@ void lsc_rules_derived_info(const struct rule *ru, struct lsc_rule_info *out)
 int lsc_rules_needs_events(const struct lsc_rules *r)
 {
     return r->n_event_rules > 0;
+}
+
+/* ---- reading the log ---------------------------------------------------------- */
+
+/* The sheet's windows ("in last N days"), in order of first use: at most
+ * LSC_EVENTS_MAX_WINDOWS. */
+static enum lsc_status sheet_windows(const struct lsc_rules *r, struct lsc_events_spec *sp,
+                                     struct lsc_error *err)
+{
+    sp->n_windows = 0;
+    for (size_t k = 0; k < r->n_rules; k++) {
+        const struct rule *ru = &r->rules[k];
+        size_t w = 0;
+        if (ru->dv == NULL || ru->dv->kind != DV_EVENT_COUNT || ru->dv->window == 0)
+            continue;
+        while (w < sp->n_windows && sp->windows[w] != ru->dv->window)
+            w++;
+        if (w < sp->n_windows)
+            continue;
+        if (sp->n_windows == LSC_EVENTS_MAX_WINDOWS)
+            return lsc_error_set(err, LSC_ERR_DATA, r->file, ru->line, r->fieldno[C_VALUE],
+                                 "rule %s: a sheet may count events in at most %d different "
+                                 "windows (\"in last N days\")",
+                                 ru->id, LSC_EVENTS_MAX_WINDOWS);
+        sp->windows[sp->n_windows++] = ru->dv->window;
+    }
+    return LSC_OK;
+}
+
+/* The log's collection, made at the first file. */
+static enum lsc_status new_log(struct lsc_rules *r, const struct lsc_rules_events_options *o,
+                               struct lsc_error *err)
+{
+    struct lsc_events_spec sp;
+    enum lsc_status st = LSC_OK;
+    struct rule_log *lg = lsc_calloc(1, sizeof *lg);
+    if (lg == NULL)
+        return lsc_error_nomem(err);
+    lsc_events_spec_defaults(&sp);
+    sp.id_column = o->id_column;
+    sp.type_column = o->type_column;
+    sp.time_column = o->time_column;
+    sp.date_format = o->date_format;
+    sp.as_of = r->as_of;
+    lg->lead_col = NO_COL;
+    if (o->log != NULL)
+        lg->log = *o->log;
+    if (o->lead_column != NULL && (lg->lead_column = lsc_strdup(o->lead_column)) == NULL)
+        st = lsc_error_nomem(err);
+    if (st == LSC_OK && (st = sheet_windows(r, &sp, err)) == LSC_OK)
+        st = lsc_events_new(&lg->ev, &sp, err);
+    if (st != LSC_OK)
+        lsc_rules_free_log(lg);
+    else
+        r->evlog = lg;
+    return st;
+}
+
+static void say(const struct lsc_log *log, enum lsc_log_level level, const char *fmt, ...)
+    LSC_PRINTF(3, 4);
+
+static void say(const struct lsc_log *log, enum lsc_log_level level, const char *fmt, ...)
+{
+    char msg[LSC_ERROR_MSG_MAX];
+    va_list ap;
+    if (log == NULL || log->fn == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log->fn(log->userdata, level, msg);
+}
+
+/* What one log gave: a note, and a warning for skipped rows. */
+static void tell_file(const struct rule_log *lg, const char *path,
+                      const struct lsc_events_file *fi)
+{
+    const struct lsc_events_stats *s = &fi->stats;
+    size_t skipped = s->no_id + s->no_type + s->no_time;
+    say(&lg->log, LSC_LOG_NOTE,
+        "activity log %s: %zu events counted of %zu rows (columns \"%s\", \"%s\", \"%s\"); "
+        "%zu after the as-of date not counted",
+        path, s->used, s->rows, fi->id_column, fi->type_column, fi->time_column, s->after_ref);
+    if (skipped > 0)
+        say(&lg->log, LSC_LOG_WARN,
+            "activity log %s: %zu rows without a lead id, type or time were skipped", path,
+            skipped);
+    if (s->bad_time > 0)
+        say(&lg->log, LSC_LOG_WARN,
+            "activity log %s: %zu rows whose time is not a date were skipped (the first at "
+            "%s:%zu:%zu: \"%s\")",
+            path, s->bad_time, s->bad_file, s->bad_line, s->bad_column, s->bad_value);
+}
+
+enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
+                                     const struct lsc_rules_events_options *o,
+                                     struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_events_file fi;
+    if (!r->has_as_of)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "the activity log is read relative to the as-of date: set it first");
+    if (r->evlog == NULL && (st = new_log(r, o, err)) != LSC_OK)
+        return st;
+    memset(&fi, 0, sizeof fi);
+    if ((st = lsc_events_add_file(r->evlog->ev, path, &fi, err)) != LSC_OK)
+        return st;
+    if (r->evlog->log_id_column == NULL &&
+        (r->evlog->log_id_column = lsc_strdup(fi.id_column)) == NULL)
+        return lsc_error_nomem(err);
+    tell_file(r->evlog, path, &fi);
+    r->bound = 0;
+    return st;
+}
+
+/* ---- binding the log ------------------------------------------------------------ */
+
+/* Edit distance ignoring ASCII case (for "did you mean"), capped at 99. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[65];
+    if (la > 64 || lb > 64)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (lower(a[i - 1]) != lower(b[j - 1]));
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* The log's types, quoted and listed ("...", ... when they do not fit), and
+ * the closest to name when it is close. */
+static void list_types(const struct lsc_events *ev, const char *name, char *list, size_t size,
+                       const char **closest)
+{
+    size_t pos = 0, best = 99, n = lsc_events_n_types(ev);
+    list[0] = '\0';
+    *closest = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const char *t = lsc_events_type_name(ev, k);
+        size_t d = distance(t, name), len = strlen(t);
+        if (d < best && d <= (strlen(name) + 2) / 3) {
+            best = d;
+            *closest = t;
+        }
+        if (pos + len + 8 > size) {
+            if (pos + 5 < size)
+                lsc_rules_append(list, size, &pos, ", ...", 5);
+            pos = size;
+            continue;
+        }
+        if (k > 0)
+            lsc_rules_append(list, size, &pos, ", ", 2);
+        lsc_rules_append(list, size, &pos, "\"", 1);
+        lsc_rules_append(list, size, &pos, t, len);
+        lsc_rules_append(list, size, &pos, "\"", 1);
+    }
+}
+
+/* A rule reading a type the log lacks: a warning (the log may hold a
+ * type on other days; a misspelt one never). */
+static void warn_type(const struct rule_log *lg, const struct rule *ru, const char *type)
+{
+    char list[ERR_LIST_MAX], hint[160] = "";
+    const char *closest = NULL;
+    list_types(lg->ev, type, list, sizeof list, &closest);
+    if (closest != NULL)
+        snprintf(hint, sizeof hint, "did you mean \"%s\"? ", closest);
+    say(&lg->log, LSC_LOG_WARN,
+        "rule %s: the activity log has no events of type \"%s\" (%sits types: %s); the rule %s",
+        ru->id, type, hint, list[0] ? list : "none",
+        ru->dv->kind == DV_EVENT_COUNT ? "counts 0 for every lead" : "never holds");
+}
+
+/* The warnings of a binding, once per log: types the log lacks, a log that
+ * no rule reads. */
+static void warn_once(struct lsc_rules *r)
+{
+    struct rule_log *lg = r->evlog;
+    int used = 0;
+    if (lg->warned)
+        return;
+    lg->warned = 1;
+    for (size_t k = 0; k < r->n_rules; k++) {
+        const struct rule *ru = &r->rules[k];
+        const struct derived *dv = ru->dv;
+        if (dv == NULL || dv->plain)
+            continue;
+        const struct dv_end *ends[2] = {&dv->from, &dv->to};
+        for (int e = dv->kind == DV_EVENT_COUNT ? 1 : 0; e < 2; e++) {
+            used |= ends[e]->kind == END_FIRST_TYPE || ends[e]->kind == END_FIRST_ANY;
+            if (ends[e]->kind == END_FIRST_TYPE && ends[e]->type == NO_COL)
+                warn_type(lg, ru, ends[e]->name + ends[e]->type_off);
+        }
+    }
+    if (!used)
+        say(&lg->log, LSC_LOG_WARN, "no rule of the sheet reads the activity log");
+}
+
+enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const char *const *header,
+                                   const size_t *lens, struct lsc_error *err)
+{
+    struct rule_log *lg = r->evlog;
+    if (lg == NULL)
+        return LSC_OK;
+    const char *name = lg->lead_column != NULL ? lg->lead_column : lg->log_id_column;
+    lg->lead_col = name != NULL ? find_column(nfields, header, lens, name) : NO_COL;
+    if (lg->lead_col == NO_COL && name != NULL)
+        return lsc_rules_unknown_column(
+            NULL, 0, 0,
+            lg->lead_column != NULL
+                ? "the lead id column"
+                : "the lead id column (named like the activity log's; choose it with --id COL)",
+            name, nfields, header, lens, err);
+    warn_once(r);
+    return LSC_OK;
 }

@@ -325,6 +325,9 @@ enum lsc_status lsc_rules_bind_derived(struct lsc_rules *r, struct rule *ru, siz
  * no event), -1 when a date cell is not a date (counted as unevaluable). */
 int lsc_rules_derived_value(const struct lsc_rules *r, const struct rule *ru, size_t nfields,
                             const char *const *fields, const size_t *lens, double *x);
+/* The input's lead id column for the log, and the log's warnings (once). */
+enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const char *const *header,
+                                   const size_t *lens, struct lsc_error *err);
 void lsc_rules_free_derived(struct derived *dv);
 /* lsc_rules_rule()'s part for a derived rule. */
 void lsc_rules_derived_info(const struct rule *ru, struct lsc_rule_info *out);

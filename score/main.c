@@ -43,7 +43,8 @@ static const char usage_text[] =
     "      --rules SHEET         compute the rules sheet's score beside the model's:\n"
     "                            rule_score, rule_tier, rule_qualified,\n"
     "                            <dimension>_points, grade (without -m: rules only)\n"
-    "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...)\n"
+    "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...),\n"
+    "                            and for event rules rule_values (S1=3 Page Visit)\n"
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
@@ -52,6 +53,13 @@ static const char usage_text[] =
     "      --rule-score-column COL   take an existing manual score from the input\n"
     "                            instead of a sheet (rule_score, rule_tier)\n"
     "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
+    "      --events FILE         an activity log (one row per event: lead id, type,\n"
+    "                            time; CSV or gzip; repeatable) for the sheet's\n"
+    "                            event rules, joined by the lead id column: the\n"
+    "                            first --id, else the one named like the log's\n"
+    "      --event-id COL, --event-type COL, --event-time COL  the log's columns\n"
+    "                            (default: usual names such as Lead ID, Activity\n"
+    "                            Type, Timestamp)\n"
     "\n";
 static const char usage_text2[] =
     "Validation on labelled history (docs/compare.md): the model's and the rules'\n"
@@ -209,6 +217,8 @@ static int check_files(const struct score_cli *s, int emitting)
         if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ev, ev_opt, 1, &err) !=
             LSC_OK)
             return cli_usage_error(err.message);
+        if (!emitting && strcmp(s->events.items[k], "-") == 0 && strcmp(o->input, "-") == 0)
+            return cli_usage_error("--events - and the input - cannot both be stdin");
     }
     return CLI_EXIT_OK;
 }
@@ -397,8 +407,40 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     return check_files(s, 0);
 }
 
-/* The rules sheet with its account column, priority accounts and date. */
-static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struct lsc_error *err)
+/* The activity logs of the sheet's event rules (read after the as-of date is
+ * set: later events are not counted). */
+static int load_events(const struct score_cli *s, struct lsc_rules *rules,
+                       const struct lsc_log *log, struct lsc_error *err)
+{
+    struct lsc_rules_events_options eo;
+    struct lsc_rule_info ru;
+    char msg[256];
+    if (s->events.count == 0 && lsc_rules_needs_events(rules)) {
+        for (size_t k = 0; k < lsc_rules_n_rules(rules); k++) {
+            lsc_rules_rule(rules, k, &ru);
+            if (ru.source == LSC_RULE_EVENT_COUNT || ru.to.kind == LSC_RULE_END_FIRST_TYPE)
+                break;
+        }
+        snprintf(msg, sizeof msg,
+                 "rule %s of the sheet reads an activity log: give it with --events FILE", ru.id);
+        return cli_usage_error(msg);
+    }
+    memset(&eo, 0, sizeof eo);
+    eo.id_column = s->o.event_id;
+    eo.type_column = s->o.event_type;
+    eo.time_column = s->o.event_time;
+    eo.lead_column = s->ids.count > 0 ? s->ids.items[0] : NULL;
+    eo.log = log;
+    for (size_t k = 0; k < s->events.count; k++)
+        if (lsc_rules_add_events(rules, s->events.items[k], &eo, err) != LSC_OK)
+            return cli_fail(err);
+    return CLI_EXIT_OK;
+}
+
+/* The rules sheet with its account column, priority accounts, date and
+ * activity logs. */
+static int load_rules(const struct score_cli *s, struct lsc_rules **rules,
+                      const struct lsc_log *log, struct lsc_error *err)
 {
     int y, mo, d;
     if (s->as_of == NULL) {
@@ -423,7 +465,7 @@ static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struc
     if (lsc_rules_needs_priority(*rules) && s->priority_path == NULL)
         fprintf(stderr, "warning: the sheet has priority-account rules but no "
                         "--priority-accounts FILE was given; they never fire\n");
-    return CLI_EXIT_OK;
+    return load_events(s, *rules, log, err);
 }
 
 /* The rows and scores on stderr. */
@@ -464,7 +506,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
         rc = cli_fail(err);
         goto cleanup;
     }
-    if (s->rules_path != NULL && (rc = load_rules(s, &rules, err)) != CLI_EXIT_OK)
+    if (s->rules_path != NULL && (rc = load_rules(s, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
     s->o.rules = rules;
     cli_progress_init(&bar, "scoring", s->quiet, s->o.output);

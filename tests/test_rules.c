@@ -1569,6 +1569,13 @@ static void test_days_between_dates(void **state)
     /* the edges: exactly 7 days on both */
     res = veval(&c, "e", "2026-11-01", "2026-11-08", "2026-11-01");
     assert_string_equal(explain(res), "D1:+10;V1:+5");
+    char vals[256];
+    lsc_rules_column_value(c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "D1=7 days between Created Date and Demo Date;V1=7 days from First "
+                              "Visit Date to Demo Date");
+    res = veval(&c, "b", "2026-10-01", "2026-11-05", "2026-10-20");
+    lsc_rules_column_value(c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "D2=35 days from Created Date to Demo Date");
     /* a missing date never holds and is not counted; text is counted */
     res = veval(&c, "f", "2026-11-01", "", "2026-11-01");
     assert_string_equal(explain(res), "");
@@ -1920,6 +1927,21 @@ static void test_events_spanish_example(void **state)
     assert_double_equal(res->score, 60.0, 0.0);
     assert_string_equal(explain(res), "S1:+5;S2:+10;S3:+20;S4:+10;V1:+15");
     assert_int_equal(res->qualified, 1);
+    /* --explain-rules: rule_values says what each fired event rule measured */
+    size_t nc = lsc_rules_n_columns(e.c.r, 1);
+    assert_int_equal(nc, 8);
+    assert_string_equal(lsc_rules_column_name(e.c.r, 6), "rule_reasons");
+    assert_string_equal(lsc_rules_column_name(e.c.r, 7), "rule_values");
+    assert_null(lsc_rules_column_name(e.c.r, 8));
+    assert_int_equal(lsc_rules_n_columns(e.c.r, 0), 6);
+    char *v = malloc(lsc_rules_value_max(e.c.r));
+    assert_non_null(v);
+    size_t vlen = lsc_rules_column_value(e.c.r, res, 7, v, lsc_rules_value_max(e.c.r));
+    assert_string_equal(v, "S1=5 Page Visit;S2=5 Video Play;S3=4 Contact Page Visit;"
+                           "S4=5 Page Visit;V1=2 days from first Page Visit to first Demo "
+                           "Request");
+    assert_int_equal(vlen, strlen(v));
+    free(v);
     /* a lead without events, and one without an id: 0 */
     assert_double_equal(ev_eval(&e, "L5", "")->score, 0.0, 0.0);
     assert_double_equal(ev_eval(&e, "", "")->score, 0.0, 0.0);
@@ -1976,6 +1998,13 @@ static void test_events_windows_and_velocity(void **state)
     /* L5, no events: W6 -5 */
     res = ev_eval(&e, "L5", "2026-11-01");
     assert_string_equal(explain(res), "W6:-5");
+    char vals[256];
+    lsc_rules_column_value(e.c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "W6=0 Page Visit in last 30 days");
+    res = ev_eval(&e, "L3", "");
+    lsc_rules_column_value(e.c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "W5=8 days between first event and first Demo Request;W6=0 Page "
+                              "Visit in last 30 days");
     /* a created date that is not a date: W4 cannot be evaluated */
     res = ev_eval(&e, "L1", "last week");
     assert_string_equal(explain(res), "W3:+3;W5:+2");

@@ -170,6 +170,8 @@ const char *lsc_rules_dimension_name(const struct lsc_rules *r, size_t k);
 struct lsc_rule_hit {
     const char *id; /* lent from the rules */
     double points;
+    double value;   /* a rule on a derived number (an event count, a span of
+                       days): the number it tested; NaN otherwise */
 };
 
 /* The outcome for one lead. Fill with lsc_rules_eval(); the storage is set
@@ -223,7 +225,10 @@ size_t lsc_rules_explain(const struct lsc_rule_result *res, char *buf, size_t si
 size_t lsc_rules_format_points(double points, int plus_sign, char *buf, size_t size);
 
 /* The output columns: rule_score, rule_tier, rule_qualified, then
- * <dimension>_points per dimension, grade, and with explain rule_reasons. */
+ * <dimension>_points per dimension, grade, and with explain rule_reasons and,
+ * when the sheet has rules on derived numbers (event counts, spans of days),
+ * rule_values: what each such fired rule measured, e.g.
+ * "S1=3 Page Visit;V1=6 days from first Page Visit to first Demo Request". */
 size_t lsc_rules_n_columns(const struct lsc_rules *r, int explain);
 const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k);
 /* Writes output column k's value for res into buf (rule_qualified is "1",

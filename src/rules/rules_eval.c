@@ -674,6 +674,7 @@ static void add_hit(struct lsc_rule_result *res, const char *id, long long c)
 {
     res->hits[res->n_hits].id = id;
     res->hits[res->n_hits].points = from_cents(c);
+    res->hits[res->n_hits].value = NAN;
     res->n_hits++;
 }
 
@@ -775,6 +776,10 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
         else
             neg[ru->dim] += c;
         add_hit(res, ru->id, c);
+        double x = 0.0;
+        if (ru->dv != NULL && !ru->dv->plain &&
+            lsc_rules_derived_value(r, ru, nfields, fields, lens, &x) == 1)
+            res->hits[res->n_hits - 1].value = x; /* for rule_values */
     }
 
     long long total = 0;
@@ -859,7 +864,7 @@ enum { OUT_SCORE, OUT_TIER, OUT_QUALIFIED, OUT_DIMS };
 
 size_t lsc_rules_n_columns(const struct lsc_rules *r, int explain)
 {
-    return OUT_DIMS + r->n_dims + 1 + (explain ? 1 : 0);
+    return OUT_DIMS + r->n_dims + 1 + (explain ? 1 + (size_t)(r->n_derived_rules > 0) : 0);
 }
 
 const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k)
@@ -874,6 +879,8 @@ const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k)
         name = "grade";
     else if (k == OUT_DIMS + r->n_dims + 1)
         name = "rule_reasons";
+    else if (k == OUT_DIMS + r->n_dims + 2 && r->n_derived_rules > 0)
+        name = "rule_values";
     return name;
 }
 
@@ -898,6 +905,8 @@ size_t lsc_rules_column_value(const struct lsc_rules *r, const struct lsc_rule_r
         s = res->grade;
     else if (k == OUT_DIMS + r->n_dims + 1)
         pos = lsc_rules_explain(res, buf, size);
+    else if (k == OUT_DIMS + r->n_dims + 2)
+        pos = lsc_rules_explain_values(r, res, buf, size);
     if (s[0] != '\0')
         lsc_rules_append(buf, size, &pos, s, strlen(s));
     return pos;

@@ -163,6 +163,7 @@ static struct derived *new_derived(struct loader *L, struct rule *ru, enum dv_ki
 {
     struct derived *dv = lsc_calloc(1, sizeof *dv);
     if (dv != NULL) {
+        L->r->n_derived_rules++;
         dv->kind = kind;
         dv->from.col = dv->to.col = NO_COL;
         dv->from.type = dv->to.type = NO_COL;
@@ -694,10 +695,12 @@ static void tell_file(const struct rule_log *lg, const char *path,
 {
     const struct lsc_events_stats *s = &fi->stats;
     size_t skipped = s->no_id + s->no_type + s->no_time;
+    char after[96] = "";
+    if (s->after_ref > 0)
+        snprintf(after, sizeof after, "; %zu after the as-of date not counted", s->after_ref);
     say(&lg->log, LSC_LOG_NOTE,
-        "activity log %s: %zu events counted of %zu rows (columns \"%s\", \"%s\", \"%s\"); "
-        "%zu after the as-of date not counted",
-        path, s->used, s->rows, fi->id_column, fi->type_column, fi->time_column, s->after_ref);
+        "activity log %s: %zu events counted of %zu rows (columns \"%s\", \"%s\", \"%s\")%s",
+        path, s->used, s->rows, fi->id_column, fi->type_column, fi->time_column, after);
     if (skipped > 0)
         say(&lg->log, LSC_LOG_WARN,
             "activity log %s: %zu rows without a lead id, type or time were skipped", path,
@@ -844,4 +847,80 @@ enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const ch
             name, nfields, header, lens, err);
     warn_once(r);
     return LSC_OK;
+}
+
+/* ---- rule_values ---------------------------------------------------------------- */
+
+/* An end as a reader says it: the column, "first Page Visit", "first event". */
+static void put_end(const struct dv_end *e, char *buf, size_t size, size_t *pos)
+{
+    if (e->kind == END_FIRST_ANY) {
+        lsc_rules_append(buf, size, pos, "first event", 11);
+    } else if (e->kind == END_FIRST_TYPE) {
+        const char *t = e->name + e->type_off;
+        lsc_rules_append(buf, size, pos, "first ", 6);
+        lsc_rules_append(buf, size, pos, t, strlen(t));
+    } else {
+        lsc_rules_append(buf, size, pos, e->name, strlen(e->name));
+    }
+}
+
+/* "S1=3 Page Visit in last 7 days", "V1=6 days from first Page Visit to first
+ * Demo Request", "D1=4 days between Created Date and Demo Date". */
+static void put_value(const struct rule *ru, double v, char *buf, size_t size, size_t *pos)
+{
+    const struct derived *dv = ru->dv;
+    char num[NUM_MAX + 48];
+    int n = snprintf(num, sizeof num, "=%.15g ", v);
+    lsc_rules_append(buf, size, pos, ru->id, strlen(ru->id));
+    lsc_rules_append(buf, size, pos, num, n > 0 ? (size_t)n : 0);
+    if (dv->kind == DV_EVENT_COUNT) {
+        lsc_rules_append(buf, size, pos, dv->to.name, strlen(dv->to.name));
+        if (dv->window > 0) {
+            n = snprintf(num, sizeof num, " in last %ld days", dv->window);
+            lsc_rules_append(buf, size, pos, num, n > 0 ? (size_t)n : 0);
+        }
+        return;
+    }
+    lsc_rules_append(buf, size, pos, v == 1.0 || v == -1.0 ? "day " : "days ",
+                     v == 1.0 || v == -1.0 ? 4 : 5);
+    lsc_rules_append(buf, size, pos, dv->kind == DV_DAYS_FROM ? "from " : "between ",
+                     dv->kind == DV_DAYS_FROM ? 5 : 8);
+    put_end(&dv->from, buf, size, pos);
+    lsc_rules_append(buf, size, pos, dv->kind == DV_DAYS_FROM ? " to " : " and ",
+                     dv->kind == DV_DAYS_FROM ? 4 : 5);
+    put_end(&dv->to, buf, size, pos);
+}
+
+size_t lsc_rules_explain_values(const struct lsc_rules *r, const struct lsc_rule_result *res,
+                                char *buf, size_t size)
+{
+    size_t pos = 0;
+    if (size > 0)
+        buf[0] = '\0';
+    for (size_t k = 0; k < res->n_hits; k++) {
+        const struct lsc_rule_hit *h = &res->hits[k];
+        uint32_t i = isnan(h->value) ? DICT_NONE : lsc_dict_find(r->ids, h->id, strlen(h->id));
+        if (i == DICT_NONE)
+            continue;
+        if (pos > 0)
+            lsc_rules_append(buf, size, &pos, ";", 1);
+        put_value(&r->rules[i], h->value, buf, size, &pos);
+    }
+    return pos;
+}
+
+size_t lsc_rules_values_max(const struct lsc_rules *r)
+{
+    size_t len = 1;
+    for (size_t k = 0; k < r->n_rules; k++) {
+        const struct derived *dv = r->rules[k].dv;
+        if (dv == NULL)
+            continue;
+        /* the id, the number, the words, and the names (the expression or
+         * the ends, at most the whole column and value) */
+        len += strlen(r->rules[k].id) + NUM_MAX + 64 + 2 * (strlen(r->rules[k].column) +
+                                                           r->rules[k].text_len);
+    }
+    return len;
 }

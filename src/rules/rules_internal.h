@@ -194,6 +194,7 @@ struct lsc_rules {
 
     struct rule_log *evlog; /* the activity log and its join (rules_events.c); NULL: none */
     size_t n_event_rules;   /* rules that need the log whatever the input's header */
+    size_t n_derived_rules; /* rules with dv */
 };
 
 /* ---- the loader's state ---------------------------------------------------- */
@@ -329,6 +330,10 @@ int lsc_rules_derived_value(const struct lsc_rules *r, const struct rule *ru, si
 enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const char *const *header,
                                    const size_t *lens, struct lsc_error *err);
 void lsc_rules_free_derived(struct derived *dv);
+/* The rule_values column of a result, snprintf-like; its longest text. */
+size_t lsc_rules_explain_values(const struct lsc_rules *r, const struct lsc_rule_result *res,
+                                char *buf, size_t size);
+size_t lsc_rules_values_max(const struct lsc_rules *r);
 /* lsc_rules_rule()'s part for a derived rule. */
 void lsc_rules_derived_info(const struct rule *ru, struct lsc_rule_info *out);
 void lsc_rules_free_log(struct rule_log *lg);

@@ -629,6 +629,8 @@ static void compute_sizes(struct lsc_rules *r)
         len += 3 * (strlen(r->dims[k].decay_id) + NUM_MAX + 2);
     len += 2 * (strlen("total.max") + NUM_MAX + 2);
     r->value_max = len > NUM_MAX ? len : NUM_MAX;
+    if (lsc_rules_values_max(r) > r->value_max)
+        r->value_max = lsc_rules_values_max(r);
 }
 
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err)

@@ -703,13 +703,15 @@ static void tell_file(const struct rule_log *lg, const char *path,
         path, s->used, s->rows, fi->id_column, fi->type_column, fi->time_column, after);
     if (skipped > 0)
         say(&lg->log, LSC_LOG_WARN,
-            "activity log %s: %zu rows without a lead id, type or time were skipped", path,
-            skipped);
+            "activity log %s: %zu %s without a lead id, type or time %s skipped", path, skipped,
+            skipped == 1 ? "row" : "rows", skipped == 1 ? "was" : "were");
     if (s->bad_time > 0)
         say(&lg->log, LSC_LOG_WARN,
-            "activity log %s: %zu rows whose time is not a date were skipped (the first at "
+            "activity log %s: %zu %s whose time is not a date %s skipped (the first at "
             "%s:%zu:%zu: \"%s\")",
-            path, s->bad_time, s->bad_file, s->bad_line, s->bad_column, s->bad_value);
+            path, s->bad_time, s->bad_time == 1 ? "row" : "rows",
+            s->bad_time == 1 ? "was" : "were", s->bad_file, s->bad_line, s->bad_column,
+            s->bad_value);
 }
 
 enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,

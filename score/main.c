@@ -102,6 +102,9 @@ static const char usage_text2[] =
     "                            features use --as-of (default today) as a constant\n"
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
+    "      --events-table NAME   with --rules: the activity log as a table (one row\n"
+    "                            per event; its columns --event-id, --event-type,\n"
+    "                            --event-time), joined to the leads by the first --id\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n";
 static const char usage_text3[] =
@@ -137,7 +140,7 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE
 };
 
 static const struct option long_opts[] = {
@@ -180,6 +183,7 @@ static const struct option long_opts[] = {
     {"event-id", required_argument, NULL, OPT_EVENT_ID},
     {"event-type", required_argument, NULL, OPT_EVENT_TYPE},
     {"event-time", required_argument, NULL, OPT_EVENT_TIME},
+    {"events-table", required_argument, NULL, OPT_EVENTS_TABLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -191,6 +195,7 @@ struct score_cli {
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
+    const char *events_table; /* --emit-sql: the activity log as a table */
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -252,6 +257,11 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     if (s->events.count > 0)
         return cli_usage_error("--emit-sql reads no activity log: the statement computes the "
                                "event features from a table (--events-table NAME)");
+    if (s->events_table != NULL && s->rules_path == NULL)
+        return cli_usage_error("--events-table is for a rules sheet's event rules (--rules SHEET)");
+    if (s->events_table == NULL && (so->event_id || so->event_type || so->event_time))
+        return cli_usage_error("--event-id, --event-type and --event-time need --events-table "
+                               "NAME with --emit-sql");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return cli_usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -281,8 +291,13 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.output = s->o.output;
     o.force = s->o.force;
     o.as_of = s->as_of;
+    o.events_table = s->events_table;
+    o.event_id = s->o.event_id;
+    o.event_type = s->o.event_type;
+    o.event_time = s->o.event_time;
     if (s->rules_path != NULL) {
         if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
+            lsc_rules_bind_names(rules, s->events_table != NULL, &err) != LSC_OK ||
             (s->account_column != NULL &&
              lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
             (s->priority_path != NULL &&
@@ -366,6 +381,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EVENT_ID: o->event_id = arg; break;
     case OPT_EVENT_TYPE: o->event_type = arg; break;
     case OPT_EVENT_TIME: o->event_time = arg; break;
+    case OPT_EVENTS_TABLE: s->events_table = arg; break;
     default: return cli_usage_error("invalid option");
     }
     return cli_option_status(bad_alloc, st, err);
@@ -384,6 +400,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->rules_path == NULL && s->model_path == NULL && s->as_of != NULL)
         return cli_usage_error("--as-of needs a model with \"days since\" features or --rules "
                                "SHEET");
+    if (s->events_table != NULL)
+        return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
+                               "--events FILE)");
     if (s->as_of != NULL && !lsc_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
         return cli_usage_error("--as-of: expected a date YYYY-MM-DD");
     if (s->as_of != NULL) {

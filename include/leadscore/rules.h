@@ -107,6 +107,15 @@ enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
                                      const struct lsc_rules_events_options *o,
                                      struct lsc_error *err);
 
+/* Binds the sheet's spans of days without an input, for a translation
+ * (--emit-sql): an end written "first <type>" or "first event" is the
+ * lead's first event when events is 1 (the translation reads an events
+ * table), else a column like any other name; "days between A and B" must
+ * hold " and " once ("days from A to B": " to "). LSC_ERR_USAGE naming the
+ * rule otherwise, or for an event rule without events; LSC_ERR_NOMEM. The
+ * rules are then not bound to an input (lsc_rules_bind again to score). */
+enum lsc_status lsc_rules_bind_names(struct lsc_rules *r, int events, struct lsc_error *err);
+
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);

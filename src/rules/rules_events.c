@@ -926,3 +926,69 @@ size_t lsc_rules_values_max(const struct lsc_rules *r)
     }
     return len;
 }
+
+/* ---- binding without an input (the SQL translation) ------------------------------ */
+
+/* An end by its name alone: "first <type>" / "first event" when the
+ * statement reads an events table, else a column. */
+static enum lsc_status sql_end(const struct lsc_rules *r, const struct rule *ru, struct dv_end *e,
+                               int events, struct lsc_error *err)
+{
+    int any = 0;
+    size_t off = e->want == END_NAME ? first_of(e->name, &any) : 0;
+    e->col = NO_COL;
+    e->type = NO_COL;
+    e->type_off = 0;
+    e->fmt = NULL;
+    e->kind = e->want == END_NAME ? (events && off > 0 ? (any ? END_FIRST_ANY : END_FIRST_TYPE)
+                                                        : END_COLUMN)
+                                  : e->want;
+    if (e->kind == END_FIRST_TYPE && e->want == END_NAME)
+        e->type_off = off;
+    if (e->kind == END_COLUMN)
+        e->fmt = lsc_rules_format_for(r, e->name);
+    if (e->kind != END_COLUMN && !events)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "rule %s reads the activity log: give its table with --events-table "
+                             "NAME",
+                             ru->id);
+    return LSC_OK;
+}
+
+enum lsc_status lsc_rules_bind_names(struct lsc_rules *r, int events, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    r->bound = 0;
+    for (size_t k = 0; k < r->n_rules && st == LSC_OK; k++) {
+        struct rule *ru = &r->rules[k];
+        struct derived *dv = ru->dv;
+        if (dv == NULL)
+            continue;
+        dv->bound = 0;
+        dv->plain = 0;
+        if (dv->expr != NULL) {
+            const char *sep = dv->kind == DV_DAYS_BETWEEN ? " and " : " to ";
+            size_t sl = strlen(sep), len = strlen(dv->expr), n = 0, at = 0;
+            for (size_t i = 0; i + sl <= len; i++)
+                if (lsc_rules_text_eq(dv->expr + i, sl, sep, sl, 1)) {
+                    n++;
+                    at = i;
+                }
+            if (n != 1)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "rule %s: where \"%s\" splits into two dates is known only "
+                                     "from the input's columns, which the SQL translation does "
+                                     "not see",
+                                     ru->id, ru->column);
+            if (!set_name(&dv->from, dv->expr, at) ||
+                !set_name(&dv->to, dv->expr + at + sl, len - at - sl))
+                return lsc_error_nomem(err);
+        }
+        if (dv->kind != DV_EVENT_COUNT)
+            st = sql_end(r, ru, &dv->from, events, err);
+        if (st == LSC_OK)
+            st = sql_end(r, ru, &dv->to, events, err);
+        dv->bound = st == LSC_OK;
+    }
+    return st;
+}

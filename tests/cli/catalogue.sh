@@ -723,8 +723,12 @@ case_ S121 2 "a log column that is not there" '--event-type' \
     -- "${S[@]}" --rules ev_count.csv --events ev_log.csv --event-type Activity --as-of 2026-11-20 ev_leads.csv
 case_ S122 2 "the log and the leads both on stdin" "--events - and the input - cannot both be stdin" \
     -- "${S[@]}" --rules ev_count.csv --events - --as-of 2026-11-20 -
-case_ S123 2 "event rules for --emit-sql" "rule S1 cannot be translated to SQL: counts of events in the activity log are not translated" \
+case_ S123 2 "event rules for --emit-sql without the events table" \
+    "rule S1 reads the activity log: give its table with --events-table NAME" \
     -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t
+case_ S124 2 "an events table for --emit-sql without its columns" \
+    "rule S1 reads the activity log: give its table and columns with --events-table NAME --event-id COL --event-type COL --event-time COL" \
+    -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t --id "Lead ID" --events-table events
 
 # ---- the table -------------------------------------------------------------------------
 

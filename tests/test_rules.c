@@ -2037,6 +2037,71 @@ static void test_events_unknown_type(void **state)
     ev_free(&e);
 }
 
+/* Every allocation of a sheet with event rules, its log, binding and
+ * evaluation may fail: LSC_ERR_NOMEM, nothing leaked. */
+static enum lsc_status events_pipeline(const char *sheet, const char *log)
+{
+    static const char *const row[NW] = {"L1", "2026-10-20", "Spain"};
+    struct lsc_rules *r = NULL;
+    struct lsc_rule_result res;
+    struct lsc_rules_events_options o;
+    struct lsc_error err;
+    size_t lens[NW], hl[NW];
+    char buf[512];
+    enum lsc_status st;
+    memset(&res, 0, sizeof res);
+    memset(&o, 0, sizeof o);
+    lens_of(row, NW, lens);
+    lens_of(wheader, NW, hl);
+    if ((st = lsc_rules_load(sheet, &r, &err)) != LSC_OK ||
+        (st = lsc_rules_bind_names(r, 1, &err)) != LSC_OK ||
+        (st = lsc_rules_set_as_of(r, 2026, 11, 20, &err)) != LSC_OK ||
+        (st = lsc_rules_add_events(r, log, &o, &err)) != LSC_OK ||
+        (st = lsc_rules_bind(r, NW, wheader, hl, &err)) != LSC_OK ||
+        (st = lsc_rule_result_init(&res, r)) != LSC_OK ||
+        (st = lsc_rules_eval(r, NW, row, lens, &res, &err)) != LSC_OK)
+        goto cleanup;
+    lsc_rules_column_value(r, &res, 7, buf, sizeof buf);
+    if (strcmp(buf, "W3=3 Page Visit in last 30 days;W4=18 days from Created Date to first Demo "
+                    "Request;W5=6 days between first event and first Demo Request") != 0)
+        st = LSC_ERR_DATA;
+cleanup:
+    lsc_rule_result_fini(&res);
+    lsc_rules_free(r);
+    return st;
+}
+
+static void test_events_allocation_failures(void **state)
+{
+    (void)state;
+    char *sheet = th_write_temp("rules.csv", WINDOW_SHEET);
+    char *log = th_write_temp("log.csv", activity_log);
+    struct fail_nth f;
+    struct lsc_allocator a = {fail_malloc, fail_realloc, fail_free, &f};
+    size_t runs = 0;
+    for (size_t n = 1;; n++) {
+        memset(&f, 0, sizeof f);
+        f.fail_at = n;
+        lsc_set_allocator(&a);
+        enum lsc_status st = events_pipeline(sheet, log);
+        lsc_set_allocator(NULL);
+        if (f.live != 0)
+            print_error("failing allocation %zu: %ld blocks leaked\n", n, f.live);
+        assert_int_equal(f.live, 0);
+        if (!f.failed) {
+            assert_int_equal(st, LSC_OK);
+            break;
+        }
+        if (st != LSC_ERR_NOMEM)
+            print_error("failing allocation %zu: status %d\n", n, (int)st);
+        assert_int_equal(st, LSC_ERR_NOMEM);
+        runs++;
+    }
+    assert_true(runs > 20);
+    th_remove_temp(sheet);
+    th_remove_temp(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -2068,6 +2133,7 @@ int main(void)
         cmocka_unit_test(test_events_spanish_example),
         cmocka_unit_test(test_events_windows_and_velocity),
         cmocka_unit_test(test_events_unknown_type),
+        cmocka_unit_test(test_events_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,13 +53,6 @@ static const char usage_text[] =
     "      --rule-score-column COL   take an existing manual score from the input\n"
     "                            instead of a sheet (rule_score, rule_tier)\n"
     "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
-    "      --events FILE         an activity log (one row per event: lead id, type,\n"
-    "                            time; CSV or gzip; repeatable) for the sheet's\n"
-    "                            event rules, joined by the lead id column: the\n"
-    "                            first --id, else the one named like the log's\n"
-    "      --event-id COL, --event-type COL, --event-time COL  the log's columns\n"
-    "                            (default: usual names such as Lead ID, Activity\n"
-    "                            Type, Timestamp)\n"
     "\n";
 static const char usage_text2[] =
     "Validation on labelled history (docs/compare.md): the model's and the rules'\n"
@@ -108,12 +101,16 @@ static const char usage_text2[] =
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n";
 static const char usage_text3[] =
-    "Activity logs (models trained with --events; docs/events.md):\n"
+    "Activity logs (models trained with --events, docs/events.md; event rules of a\n"
+    "rules sheet, docs/rules.md):\n"
     "      --events FILE         the activity log (CSV or gzip; repeatable): the\n"
     "                            model's event features are computed from it, each\n"
     "                            lead's events counted up to --as-of, joined by the\n"
-    "                            model's lead id column\n"
-    "      --event-id COL        the log's lead id column (default: the model's)\n"
+    "                            model's lead id column; the sheet's event rules\n"
+    "                            read it too, joined by the first --id (else the\n"
+    "                            input's column named like the log's id column)\n"
+    "      --event-id COL        the log's lead id column (default: the model's;\n"
+    "                            for rules alone the first usual name, e.g. Lead ID)\n"
     "      --event-type COL      the log's activity type column (default: the model's)\n"
     "      --event-time COL      the log's time column (default: the model's)\n"
     "\n"

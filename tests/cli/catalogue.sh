@@ -714,7 +714,8 @@ sed '1s/Lead ID/lead/' ev_log.csv >ev_log_lead.csv
 case_ R71 1 "the log's id column is not in the leads and no --id" \
     'the lead id column (named like the activity log'"'"'s; choose it with --id COL): column "lead" is not in the input' \
     -- "${S[@]}" --rules ev_count.csv --events ev_log_lead.csv --as-of 2026-11-20 ev_leads.csv
-case_ R72 2 "--events without a rules sheet" "give --rules SHEET" \
+case_ R72 2 "a log for a model without event features and no rules sheet" \
+    "--events: this model has no activity-log features (train it with --events)" \
     -- "${S[@]}" -m model.json --events ev_log.csv ev_leads.csv
 case_ S120 0 "a log time that is not a date (the row skipped, counted)" \
     'warning: activity log ev_log_time.csv: 1 row whose time is not a date was skipped (the first at ev_log_time.csv:3:3: "yesterday")' \

@@ -110,8 +110,7 @@ expect_in "$WORK/err" "warning: rule S2: the activity log has no events of type 
 expect_exit 2 "event rules without --events" -- "$SCORE" --rules "$D/spanish_rules.csv" --as-of $ASOF -o never.csv "$D/leads.csv"
 expect_in "$WORK/err" "rule S1 of the sheet reads an activity log: give it with --events FILE" "--events asked for"
 [ ! -e never.csv ] && ok || fail "output written without --events"
-expect_exit 2 "--events without --rules" -- "$SCORE" -m /nonexistent.json --events "$D/activity_log.csv" "$D/leads.csv"
-expect_in "$WORK/err" "give --rules SHEET" "--events needs a sheet"
+expect_exit 2 "--events with neither a sheet nor a model" -- "$SCORE" --events "$D/activity_log.csv" "$D/leads.csv"
 expect_exit 2 "--event-type without --events" -- "$SCORE" --rules "$D/spanish_rules.csv" --event-type x "$D/leads.csv"
 expect_exit 2 "a log column that is not there" -- "$SCORE" --rules "$D/spanish_rules.csv" --events "$D/activity_log.csv" \
     --event-type "Activity" --as-of $ASOF "$D/leads.csv"

@@ -108,7 +108,8 @@ static const char usage_text3[] =
     "                            lead's events counted up to --as-of, joined by the\n"
     "                            model's lead id column; the sheet's event rules\n"
     "                            read it too, joined by the first --id (else the\n"
-    "                            input's column named like the log's id column)\n"
+    "                            model's id, else the input's column named like\n"
+    "                            the log's id column)\n"
     "      --event-id COL        the log's lead id column (default: the model's;\n"
     "                            for rules alone the first usual name, e.g. Lead ID)\n"
     "      --event-type COL      the log's activity type column (default: the model's)\n"
@@ -425,8 +426,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
 
 /* The activity logs of the sheet's event rules (read after the as-of date is
  * set: later events are not counted). */
-static int load_events(const struct score_cli *s, struct lsc_rules *rules,
-                       const struct lsc_log *log, struct lsc_error *err)
+static int load_events(const struct score_cli *s, const struct lsc_model *model,
+                       struct lsc_rules *rules, const struct lsc_log *log,
+                       struct lsc_error *err)
 {
     struct lsc_rules_events_options eo;
     struct lsc_rule_info ru;
@@ -445,7 +447,11 @@ static int load_events(const struct score_cli *s, struct lsc_rules *rules,
     eo.id_column = s->o.event_id;
     eo.type_column = s->o.event_type;
     eo.time_column = s->o.event_time;
-    eo.lead_column = s->ids.count > 0 ? s->ids.items[0] : NULL;
+    /* the join: the first --id, else the model's id, else (NULL) the input's
+     * column named like the log's */
+    eo.lead_column = s->ids.count > 0 ? s->ids.items[0]
+                     : model != NULL  ? lsc_model_id_column(model, 0)
+                                      : NULL;
     eo.log = log;
     for (size_t k = 0; k < s->events.count; k++)
         if (lsc_rules_add_events(rules, s->events.items[k], &eo, err) != LSC_OK)
@@ -455,8 +461,9 @@ static int load_events(const struct score_cli *s, struct lsc_rules *rules,
 
 /* The rules sheet with its account column, priority accounts, date and
  * activity logs. */
-static int load_rules(const struct score_cli *s, struct lsc_rules **rules,
-                      const struct lsc_log *log, struct lsc_error *err)
+static int load_rules(const struct score_cli *s, const struct lsc_model *model,
+                      struct lsc_rules **rules, const struct lsc_log *log,
+                      struct lsc_error *err)
 {
     int y, mo, d;
     if (s->as_of == NULL) {
@@ -481,7 +488,7 @@ static int load_rules(const struct score_cli *s, struct lsc_rules **rules,
     if (lsc_rules_needs_priority(*rules) && s->priority_path == NULL)
         fprintf(stderr, "warning: the sheet has priority-account rules but no "
                         "--priority-accounts FILE was given; they never fire\n");
-    return load_events(s, *rules, log, err);
+    return load_events(s, model, *rules, log, err);
 }
 
 /* The rows and scores on stderr. */
@@ -522,7 +529,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
         rc = cli_fail(err);
         goto cleanup;
     }
-    if (s->rules_path != NULL && (rc = load_rules(s, &rules, &log, err)) != CLI_EXIT_OK)
+    if (s->rules_path != NULL && (rc = load_rules(s, model, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
     s->o.rules = rules;
     cli_progress_init(&bar, "scoring", s->quiet, s->o.output);

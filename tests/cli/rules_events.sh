@@ -100,6 +100,42 @@ expect_exit 0 "spans of days" -- "$SCORE" -q --rules days_rules.csv --events "$D
     fail "spans of days: $(cut -d, -f8 days.csv | tr '\n' ' ')"
 [ "$(cut -d, -f2 days.csv | tail -n +2 | tr '\n' ' ')" = "$((4 - 5)) 3 -5 -2 0 " ] && ok || fail "span scores"
 
+# ---- a model with activity-log features and the sheet's event rules read one
+# --events: the rules' columns equal those of the sheet alone (the join: the
+# model's id column when --id is not given)
+"$PY" - <<'PYEOF' || fail "model data"
+import csv, random
+random.seed(5)
+types = ["Page Visit", "Video Play", "Contact Page Visit", "Demo Request"]
+with open("m_leads.csv", "w", newline="") as fl, open("m_log.csv", "w", newline="") as fe:
+    leads, log = csv.writer(fl), csv.writer(fe)
+    leads.writerow(["Lead ID", "Country", "Converted"])
+    log.writerow(["Lead ID", "Activity Type", "Timestamp"])
+    for i in range(400):
+        n = [random.randint(0, k) for k in (12, 4, 2, 1)]
+        for t, c in zip(types, n):
+            for _ in range(c):
+                log.writerow([f"M{i}", t, f"2026-{random.randint(8, 11):02d}-{random.randint(1, 19):02d}"])
+        p = min(0.9, 0.05 + 0.03 * n[0] + 0.1 * n[2] + 0.2 * n[3])
+        leads.writerow([f"M{i}", random.choice(["Spain", "Chile"]), int(random.random() < p)])
+PYEOF
+expect_exit 0 "train with the log" -- "$TRAIN" -q --target Converted --id "Lead ID" --events m_log.csv \
+    --as-of $ASOF -o m_ev.json m_leads.csv
+expect_exit 0 "model and rules, one log" -- "$SCORE" -q -m m_ev.json --rules "$D/spanish_rules.csv" \
+    --events m_log.csv --as-of $ASOF --explain-rules -o m_both.csv m_leads.csv
+expect_exit 0 "rules alone" -- "$SCORE" -q --rules "$D/spanish_rules.csv" --events m_log.csv --as-of $ASOF \
+    --explain-rules --id "Lead ID" -o m_rules.csv m_leads.csv
+"$PY" - m_both.csv m_rules.csv <<'PYEOF' && ok || fail "the rules beside the model differ from the rules alone"
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1])))
+b = list(csv.DictReader(open(sys.argv[2])))
+cols = ["rule_score", "rule_qualified", "engagement_points", "rule_reasons", "rule_values"]
+assert len(a) == len(b) == 400
+assert all(x["Lead ID"] == y["Lead ID"] and all(x[c] == y[c] for c in cols) for x, y in zip(a, b))
+assert all(x["probability"] for x in a)
+assert sum(1 for x in a if x["rule_reasons"]) > 300
+PYEOF
+
 # ---- a type the log lacks: a warning naming the rule, with the closest type
 sed 's/,Video Play,/,Video Ply,/' "$D/spanish_rules.csv" >misspelt.csv
 expect_exit 0 "misspelt type" -- "$SCORE" --rules misspelt.csv --events "$D/activity_log.csv" --as-of $ASOF \

@@ -43,7 +43,8 @@ static const char usage_text[] =
     "      --rules SHEET         compute the rules sheet's score beside the model's:\n"
     "                            rule_score, rule_tier, rule_qualified,\n"
     "                            <dimension>_points, grade (without -m: rules only)\n"
-    "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...)\n"
+    "      --explain-rules       add rule_reasons, the rules that fired (R3:+15;...),\n"
+    "                            and for event rules rule_values (S1=3 Page Visit)\n"
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
@@ -94,15 +95,23 @@ static const char usage_text2[] =
     "                            features use --as-of (default today) as a constant\n"
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
+    "      --events-table NAME   with --rules: the activity log as a table (one row\n"
+    "                            per event; its columns --event-id, --event-type,\n"
+    "                            --event-time), joined to the leads by the first --id\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n";
 static const char usage_text3[] =
-    "Activity logs (models trained with --events; docs/events.md):\n"
+    "Activity logs (models trained with --events, docs/events.md; event rules of a\n"
+    "rules sheet, docs/rules.md):\n"
     "      --events FILE         the activity log (CSV or gzip; repeatable): the\n"
     "                            model's event features are computed from it, each\n"
     "                            lead's events counted up to --as-of, joined by the\n"
-    "                            model's lead id column\n"
-    "      --event-id COL        the log's lead id column (default: the model's)\n"
+    "                            model's lead id column; the sheet's event rules\n"
+    "                            read it too, joined by the first --id (else the\n"
+    "                            model's id, else the input's column named like\n"
+    "                            the log's id column)\n"
+    "      --event-id COL        the log's lead id column (default: the model's;\n"
+    "                            for rules alone the first usual name, e.g. Lead ID)\n"
     "      --event-type COL      the log's activity type column (default: the model's)\n"
     "      --event-time COL      the log's time column (default: the model's)\n"
     "      --events-table NAME   with --emit-sql: the table of events the statement\n"
@@ -187,6 +196,7 @@ struct score_cli {
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
+    const char *events_table; /* --emit-sql: the activity log as a table */
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -213,6 +223,8 @@ static int check_files(const struct score_cli *s, int emitting)
         if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ev, ev_opt, 1, &err) !=
             LSC_OK)
             return cli_usage_error(err.message);
+        if (!emitting && strcmp(s->events.items[k], "-") == 0 && strcmp(o->input, "-") == 0)
+            return cli_usage_error("--events - and the input - cannot both be stdin");
     }
     return CLI_EXIT_OK;
 }
@@ -248,6 +260,11 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     if (s->events.count > 0)
         return cli_usage_error("--emit-sql reads no activity log: the statement computes the "
                                "event features from a table (--events-table NAME)");
+    if (s->events_table != NULL && s->rules_path == NULL)
+        return cli_usage_error("--events-table is for a rules sheet's event rules (--rules SHEET)");
+    if (s->events_table == NULL && (so->event_id || so->event_type || so->event_time))
+        return cli_usage_error("--event-id, --event-type and --event-time need --events-table "
+                               "NAME with --emit-sql");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return cli_usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -283,6 +300,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.event_time = s->o.event_time;
     if (s->rules_path != NULL) {
         if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
+            lsc_rules_bind_names(rules, s->events_table != NULL, &err) != LSC_OK ||
             (s->account_column != NULL &&
              lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
             (s->priority_path != NULL &&
@@ -385,6 +403,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->rules_path == NULL && s->model_path == NULL && s->as_of != NULL)
         return cli_usage_error("--as-of needs a model with \"days since\" features or --rules "
                                "SHEET");
+    if (s->events_table != NULL)
+        return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
+                               "--events FILE)");
     if (s->as_of != NULL && !lsc_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
         return cli_usage_error("--as-of: expected a date YYYY-MM-DD");
     if (s->as_of != NULL) {
@@ -408,8 +429,46 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     return check_files(s, 0);
 }
 
-/* The rules sheet with its account column, priority accounts and date. */
-static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struct lsc_error *err)
+/* The activity logs of the sheet's event rules (read after the as-of date is
+ * set: later events are not counted). */
+static int load_events(const struct score_cli *s, const struct lsc_model *model,
+                       struct lsc_rules *rules, const struct lsc_log *log,
+                       struct lsc_error *err)
+{
+    struct lsc_rules_events_options eo;
+    struct lsc_rule_info ru;
+    char msg[256];
+    if (s->events.count == 0 && lsc_rules_needs_events(rules)) {
+        for (size_t k = 0; k < lsc_rules_n_rules(rules); k++) {
+            lsc_rules_rule(rules, k, &ru);
+            if (ru.source == LSC_RULE_EVENT_COUNT || ru.to.kind == LSC_RULE_END_FIRST_TYPE)
+                break;
+        }
+        snprintf(msg, sizeof msg,
+                 "rule %s of the sheet reads an activity log: give it with --events FILE", ru.id);
+        return cli_usage_error(msg);
+    }
+    memset(&eo, 0, sizeof eo);
+    eo.id_column = s->o.event_id;
+    eo.type_column = s->o.event_type;
+    eo.time_column = s->o.event_time;
+    /* the join: the first --id, else the model's id, else (NULL) the input's
+     * column named like the log's */
+    eo.lead_column = s->ids.count > 0 ? s->ids.items[0]
+                     : model != NULL  ? lsc_model_id_column(model, 0)
+                                      : NULL;
+    eo.log = log;
+    for (size_t k = 0; k < s->events.count; k++)
+        if (lsc_rules_add_events(rules, s->events.items[k], &eo, err) != LSC_OK)
+            return cli_fail(err);
+    return CLI_EXIT_OK;
+}
+
+/* The rules sheet with its account column, priority accounts, date and
+ * activity logs. */
+static int load_rules(const struct score_cli *s, const struct lsc_model *model,
+                      struct lsc_rules **rules, const struct lsc_log *log,
+                      struct lsc_error *err)
 {
     int y, mo, d;
     if (s->as_of == NULL) {
@@ -434,7 +493,7 @@ static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struc
     if (lsc_rules_needs_priority(*rules) && s->priority_path == NULL)
         fprintf(stderr, "warning: the sheet has priority-account rules but no "
                         "--priority-accounts FILE was given; they never fire\n");
-    return CLI_EXIT_OK;
+    return load_events(s, model, *rules, log, err);
 }
 
 /* The rows and scores on stderr. */
@@ -475,7 +534,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
         rc = cli_fail(err);
         goto cleanup;
     }
-    if (s->rules_path != NULL && (rc = load_rules(s, &rules, err)) != CLI_EXIT_OK)
+    if (s->rules_path != NULL && (rc = load_rules(s, model, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
     s->o.rules = rules;
     cli_progress_init(&bar, "scoring", s->quiet, s->o.output);

@@ -456,10 +456,10 @@ static void test_rules_validation(void **state)
         size_t nh = 0;
         int r1 = i % 2 == 0, units = (int)(i % 4);
         if (r1)
-            hits[nh++] = (struct lsc_rule_hit){"R1", 10.0};
+            hits[nh++] = (struct lsc_rule_hit){"R1", 10.0, NAN};
         if (units > 0)
-            hits[nh++] = (struct lsc_rule_hit){"R2", 2.0 * units};
-        hits[nh++] = (struct lsc_rule_hit){"fit.max", -1.0};
+            hits[nh++] = (struct lsc_rule_hit){"R2", 2.0 * units, NAN};
+        hits[nh++] = (struct lsc_rule_hit){"fit.max", -1.0, NAN};
         double dp[2] = {r1 ? 10.0 : 0.0, 2.0 * units};
         struct compare_row row;
         memset(&row, 0, sizeof row);

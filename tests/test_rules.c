@@ -1495,6 +1495,613 @@ static void test_read_access(void **state)
     ctx_free(&c);
 }
 
+/* ---- spans of days and activity logs (issue 14) ------------------------------------ */
+
+enum { V_ID, V_CREATED, V_DEMO, V_FIRST, V_COUNTRY, NV };
+
+static const char *const vheader[NV] = {"Lead ID", "Created Date", "Demo Date",
+                                        "First Visit Date", "Country"};
+
+/* Loads sheet text and binds it to vheader (as-of 2026-11-20); NULL log. */
+static void vctx_load(struct ctx *c, const char *sheet)
+{
+    size_t lens[NV];
+    memset(c, 0, sizeof *c);
+    c->path = th_write_temp("rules.csv", sheet);
+    assert_non_null(c->path);
+    enum lsc_status st = lsc_rules_load(c->path, &c->r, &c->err);
+    if (st != LSC_OK)
+        print_error("load: %zu: %s\n", c->err.line, c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rules_set_as_of(c->r, 2026, 11, 20, &c->err), LSC_OK);
+    lens_of(vheader, NV, lens);
+    st = lsc_rules_bind(c->r, NV, vheader, lens, &c->err);
+    if (st != LSC_OK)
+        print_error("bind: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&c->res, c->r), LSC_OK);
+}
+
+/* Scores one row of vheader: id, created, demo, first visit, country. */
+static const struct lsc_rule_result *veval(struct ctx *c, const char *id, const char *created,
+                                           const char *demo, const char *first)
+{
+    const char *row[NV] = {id, created, demo, first, "Spain"};
+    size_t lens[NV];
+    lens_of(row, NV, lens);
+    assert_int_equal(lsc_rules_eval(c->r, NV, row, lens, &c->res, &c->err), LSC_OK);
+    return &c->res;
+}
+
+#define DAYS_SHEET                                                                                 \
+    SHEET_HEAD "D1,engagement,days between Created Date and Demo Date,<=,7,+10,,fast demo\n"       \
+               "D2,engagement,days from Created Date to Demo Date,per unit,10,-1,3,slow demo\n"    \
+               "V1,engagement,Demo Date,within,7 days of First Visit Date,+5,,demo soon after "   \
+               "the first visit\n"                                                                 \
+               "setting,total,,allow negative,yes,,,\n"
+
+/* "days between A and B" (|B - A|), "days from A to B" (B - A) under number
+ * tests, and "within N days of <date column>" (0 <= date - other <= N):
+ * the issue's "7 days of First Visit Date", computed by hand. */
+static void test_days_between_dates(void **state)
+{
+    (void)state;
+    struct ctx c;
+    const struct lsc_rule_result *res;
+    vctx_load(&c, DAYS_SHEET);
+    /* demo 4 days after creation: D1 |4| <= 7 +10; D2 4/10 = 0 units; V1 demo -
+     * first visit = 2 in 0..7: +5; 10 + 5 = 15 */
+    res = veval(&c, "a", "2026-11-01", "2026-11-05", "2026-11-03");
+    assert_double_equal(res->score, 15.0, 0.0);
+    assert_string_equal(explain(res), "D1:+10;V1:+5");
+    /* 35 days: D1 no; D2 trunc(35/10) = 3 units x -1 = -3; V1 16 days: no */
+    res = veval(&c, "b", "2026-10-01", "2026-11-05", "2026-10-20");
+    assert_double_equal(res->score, -3.0, 0.0);
+    assert_string_equal(explain(res), "D2:-3");
+    /* 308 days: 30 units x -1 = -30, capped at 3: -3 */
+    res = veval(&c, "c", "2026-01-01", "2026-11-05", "");
+    assert_string_equal(explain(res), "D2:-3");
+    /* the demo 9 days before creation: D1 |-9| = 9 > 7; D2 -9/10 = 0 units;
+     * V1 demo a day before the first visit: -1 is not in 0..7 */
+    res = veval(&c, "d", "2026-11-10", "2026-11-01", "2026-11-02");
+    assert_double_equal(res->score, 0.0, 0.0);
+    assert_string_equal(explain(res), "");
+    /* the edges: exactly 7 days on both */
+    res = veval(&c, "e", "2026-11-01", "2026-11-08", "2026-11-01");
+    assert_string_equal(explain(res), "D1:+10;V1:+5");
+    char vals[256];
+    lsc_rules_column_value(c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "D1=7 days between Created Date and Demo Date;V1=7 days from First "
+                              "Visit Date to Demo Date");
+    res = veval(&c, "b", "2026-10-01", "2026-11-05", "2026-10-20");
+    lsc_rules_column_value(c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "D2=35 days from Created Date to Demo Date");
+    /* a missing date never holds and is not counted; text is counted */
+    res = veval(&c, "f", "2026-11-01", "", "2026-11-01");
+    assert_string_equal(explain(res), "");
+    assert_int_equal(res->n_unevaluable, 0);
+    res = veval(&c, "g", "2026-11-01", "soon", "2026-11-01");
+    assert_string_equal(explain(res), "");
+    assert_int_equal(res->n_unevaluable, 3);
+    ctx_free(&c);
+
+    /* a declared date format applies to a column used as an end */
+    vctx_load(&c, SHEET_HEAD "D1,engagement,days between Created Date and Demo Date,<=,7,+10,,\n"
+                             "setting,,Demo Date,date format,%d/%m/%Y,,,\n");
+    assert_string_equal(explain(veval(&c, "a", "2026-11-01", "05/11/2026", "")), "D1:+10");
+    assert_string_equal(explain(veval(&c, "a", "2026-11-01", "2026-11-05", "")), "D1:+10");
+    ctx_free(&c);
+
+    /* a column named like a span is that column */
+    static const char *const h2[2] = {"Lead ID", "Days between visit and demo"};
+    size_t l2[2] = {7, 27};
+    char *path = th_write_temp("rules.csv", SHEET_HEAD
+                               "D1,engagement,Days between visit and demo,>=,3,+1,,\n");
+    struct lsc_rules *r = NULL;
+    struct lsc_error err;
+    struct lsc_rule_result res2;
+    const char *row[2] = {"a", "4"};
+    size_t rl[2] = {1, 1};
+    assert_int_equal(lsc_rules_load(path, &r, &err), LSC_OK);
+    assert_int_equal(lsc_rules_bind(r, 2, h2, l2, &err), LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&res2, r), LSC_OK);
+    assert_int_equal(lsc_rules_eval(r, 2, row, rl, &res2, &err), LSC_OK);
+    assert_double_equal(res2.score, 1.0, 0.0);
+    lsc_rule_result_fini(&res2);
+    lsc_rules_free(r);
+    th_remove_temp(path);
+}
+
+/* The read access of derived rules: the number test and what it reads. */
+static void test_days_read_access(void **state)
+{
+    (void)state;
+    struct ctx c;
+    struct lsc_rule_info ru;
+    vctx_load(&c, DAYS_SHEET);
+    lsc_rules_rule(c.r, 0, &ru);
+    assert_int_equal(ru.op, LSC_RULE_LE);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_BETWEEN);
+    assert_int_equal(ru.from.kind, LSC_RULE_END_COLUMN);
+    assert_string_equal(ru.from.name, "Created Date");
+    assert_int_equal(ru.to.kind, LSC_RULE_END_COLUMN);
+    assert_string_equal(ru.to.name, "Demo Date");
+    lsc_rules_rule(c.r, 1, &ru);
+    assert_int_equal(ru.op, LSC_RULE_PER_UNIT);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_FROM);
+    assert_true(ru.a == 10.0 && ru.has_cap && ru.cap_cents == 300);
+    lsc_rules_rule(c.r, 2, &ru);
+    assert_int_equal(ru.op, LSC_RULE_BETWEEN);
+    assert_true(ru.a == 0.0 && ru.b == 7.0);
+    assert_int_equal(ru.source, LSC_RULE_DAYS_FROM);
+    assert_string_equal(ru.from.name, "First Visit Date");
+    assert_string_equal(ru.to.name, "Demo Date");
+    assert_int_equal(lsc_rules_needs_events(c.r), 0);
+    ctx_free(&c);
+}
+
+struct verr_case {
+    const char *name, *rows;
+    int at_bind;
+    enum lsc_status status;
+    const char *message;
+};
+
+static const struct verr_case verr_cases[] = {
+    {"events: a bad count test", "S1,engagement,Page Visit,events,at leest 3,+1,,\n", 0,
+     LSC_ERR_DATA, "rule S1: value \"at leest 3\" is not a test of a number of events like"},
+    {"events: a window of 0 days", "S1,engagement,Page Visit,events,in last 0 days,+1,,\n", 0,
+     LSC_ERR_DATA, "is not a test of a number of events"},
+    {"events: between upside down", "S1,engagement,Page Visit,events,between 5 and 2,+1,,\n", 0,
+     LSC_ERR_DATA, "is not a test of a number of events"},
+    {"events: no type", "S1,engagement,,events,,+1,,\n", 0, LSC_ERR_DATA,
+     "rule S1 has no event type"},
+    {"events: a cap on a threshold", "S1,engagement,Page Visit,events,at least 3,+10,5,\n", 0,
+     LSC_ERR_DATA, "rule S1: a cap applies only to per-unit rules"},
+    {"event within without of", "V1,engagement,Demo Request,event within,7 days,+1,,\n", 0,
+     LSC_ERR_DATA, "rule V1: value \"7 days\" is not like \"7 days of first Page Visit\""},
+    {"within: days not a number",
+     "V1,engagement,Demo Date,within,seven days of First Visit Date,+1,,\n", 0, LSC_ERR_DATA,
+     "rule V1: value \"seven days of First Visit Date\" is not like"},
+    {"events in an and-condition",
+     "id,dimension,column,operator,value,points,and column,and operator,and value\n"
+     "S1,engagement,Country,equals,Spain,+1,Page Visit,events,\n",
+     0, LSC_ERR_DATA, "the and-condition must be a text, presence or number test"},
+    {"days between: an unknown column",
+     "D1,engagement,days between Created Date and Demo Dte,<=,7,+1,,\n", 1, LSC_ERR_DATA,
+     "rule D1: column \"Demo Dte\" is not in the input (its columns: \"Lead ID\""},
+    {"days between: no split", "D1,engagement,days between Created Date,<=,7,+1,,\n", 1,
+     LSC_ERR_DATA, "rule D1: \"days between Created Date\" must read \"days between A and B\""},
+    {"within of: first X without a log",
+     "V1,engagement,Demo Date,within,7 days of first Page Visit,+1,,\n", 1, LSC_ERR_DATA,
+     "; or, with an activity log (--events FILE), the lead's first event of type \"Page "
+     "Visit\""},
+    {"events without a log", "S1,engagement,Page Visit,events,,+1,,\n", 1, LSC_ERR_USAGE,
+     "rule S1 reads events of type \"Page Visit\": give the activity log with --events FILE"},
+};
+
+static void test_derived_errors(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof verr_cases / sizeof verr_cases[0]; k++) {
+        const struct verr_case *t = &verr_cases[k];
+        struct lsc_rules *r = NULL;
+        struct lsc_error err;
+        size_t lens[NV];
+        char sheet[1024];
+        snprintf(sheet, sizeof sheet, "%s%s", strncmp(t->rows, "id,", 3) == 0 ? "" : SHEET_HEAD,
+                 t->rows);
+        char *path = th_write_temp("rules.csv", sheet);
+        assert_non_null(path);
+        lsc_error_clear(&err);
+        enum lsc_status st = lsc_rules_load(path, &r, &err);
+        if (t->at_bind && st == LSC_OK) {
+            lens_of(vheader, NV, lens);
+            st = lsc_rules_bind(r, NV, vheader, lens, &err);
+        }
+        if (st != t->status || strstr(err.message, t->message) == NULL || err.line != 2)
+            print_error("case \"%s\": status %d, line %zu: %s\n", t->name, (int)st, err.line,
+                        err.message);
+        assert_int_equal(st, t->status);
+        assert_int_equal(err.line, 2);
+        assert_non_null(strstr(err.message, t->message));
+        lsc_rules_free(r);
+        th_remove_temp(path);
+    }
+}
+
+struct evalue_case {
+    const char *value;
+    enum lsc_rule_op op;
+    double a, b;
+    long window;
+};
+
+/* The value of an "events" rule: the count test and its window. */
+static const struct evalue_case evalue_cases[] = {
+    {"", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"each", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"per event", LSC_RULE_PER_UNIT, 1, 0, 0},
+    {"per 5 events", LSC_RULE_PER_UNIT, 5, 0, 0},
+    {"Per 5", LSC_RULE_PER_UNIT, 5, 0, 0},
+    {"at least 3", LSC_RULE_GE, 3, 3, 0},
+    {">=3", LSC_RULE_GE, 3, 3, 0},
+    {"at least 3 events in last 30 days", LSC_RULE_GE, 3, 3, 30},
+    {"more than 2 in the last 7 days", LSC_RULE_GT, 2, 2, 7},
+    {"> 2 last 7 day", LSC_RULE_GT, 2, 2, 7},
+    {"at most 1", LSC_RULE_LE, 1, 1, 0},
+    {"less than 1", LSC_RULE_LT, 1, 1, 0},
+    {"fewer than 4 times", LSC_RULE_LT, 4, 4, 0},
+    {"exactly 2", LSC_RULE_BETWEEN, 2, 2, 0},
+    {"none", LSC_RULE_BETWEEN, 0, 0, 0},
+    {"none in last 90 days", LSC_RULE_BETWEEN, 0, 0, 90},
+    {"between 2 and 4", LSC_RULE_BETWEEN, 2, 4, 0},
+    {"between 2 to 4 in last 14 days", LSC_RULE_BETWEEN, 2, 4, 14},
+    {"in last 30 days", LSC_RULE_PER_UNIT, 1, 0, 30},
+    {"per 2 in last 30 days", LSC_RULE_PER_UNIT, 2, 0, 30},
+};
+
+static void test_events_values(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof evalue_cases / sizeof evalue_cases[0]; k++) {
+        const struct evalue_case *t = &evalue_cases[k];
+        struct lsc_rules *r = NULL;
+        struct lsc_error err;
+        struct lsc_rule_info ru;
+        char sheet[512];
+        snprintf(sheet, sizeof sheet, SHEET_HEAD "S1,engagement,Page Visit,events,%s,+1,,\n",
+                 t->value);
+        char *path = th_write_temp("rules.csv", sheet);
+        if (lsc_rules_load(path, &r, &err) != LSC_OK)
+            print_error("case \"%s\": %s\n", t->value, err.message);
+        assert_non_null(r);
+        assert_int_equal(lsc_rules_needs_events(r), 1);
+        assert_int_equal(lsc_rules_needs_as_of(r), 1);
+        lsc_rules_rule(r, 0, &ru);
+        if (ru.op != t->op || ru.a != t->a || (t->op == LSC_RULE_BETWEEN && ru.b != t->b) ||
+            ru.window_days != t->window)
+            print_error("case \"%s\": op %d, %g, %g, window %ld\n", t->value, (int)ru.op, ru.a,
+                        ru.b, ru.window_days);
+        assert_int_equal(ru.op, t->op);
+        assert_true(ru.a == t->a);
+        if (t->op == LSC_RULE_BETWEEN)
+            assert_true(ru.b == t->b);
+        assert_int_equal(ru.window_days, t->window);
+        assert_int_equal(ru.source, LSC_RULE_EVENT_COUNT);
+        assert_string_equal(ru.event_type, "Page Visit");
+        assert_string_equal(ru.column, "Page Visit");
+        lsc_rules_free(r);
+        th_remove_temp(path);
+    }
+}
+
+/* ---- rules over a raw activity log ---------------------------------------------- */
+
+/* The leads: id, created date, country. */
+enum { W_ID, W_CREATED, W_COUNTRY, NW };
+static const char *const wheader[NW] = {"Lead ID", "Created Date", "Country"};
+
+/* The log, as a marketing-automation export gives it (as-of 2026-11-20). */
+static const char activity_log[] =
+    "Lead ID,Activity Type,Timestamp\n"
+    "L1,Page Visit,2026-11-01T10:00:00\n"
+    "L1,Page Visit,2026-11-02 08:15\n"
+    "L1,Page Visit,2026-11-10\n"
+    "L1,Video Play,2026-11-10\n"
+    "L1,Contact Page Visit,2026-11-12\n"
+    "L1,Demo Request,2026-11-07\n"
+    "L2,Page Visit,2026-11-15\n"
+    "L2,Page Visit,2026-11-16\n"
+    "L2,Video Play,2026-11-16\n"
+    "L2,Video Play,2026-11-17\n"
+    "L2,Demo Request,2026-11-30\n" /* after the as-of date: not counted */
+    "L3,Page Visit,2026-10-01\n"
+    "L3,Page Visit,2026-10-02\n"
+    "L3,Page Visit,2026-10-03\n"
+    "L3,Page Visit,2026-10-04\n"
+    "L3,Contact Page Visit,2026-10-05\n"
+    "L3,Contact Page Visit,2026-10-06\n"
+    "L3,Demo Request,2026-10-09\n"
+    "L3,Page Visit,2026-12-01\n" /* after the as-of date */
+    "L4,Page Visit,2026-11-01\n"
+    "L4,Page Visit,2026-11-02\n"
+    "L4,Page Visit,2026-11-03\n"
+    "L4,Page Visit,2026-11-04\n"
+    "L4,Page Visit,2026-11-05\n"
+    "L4,Video Play,2026-11-01\n"
+    "L4,Video Play,2026-11-02\n"
+    "L4,Video Play,2026-11-03\n"
+    "L4,Video Play,2026-11-04\n"
+    "L4,Video Play,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-04\n"
+    "L4,Contact Page Visit,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-05\n"
+    "L4,Contact Page Visit,2026-11-06\n"
+    "L4,Demo Request,2026-11-03\n"
+    "L9,Page Visit,2026-11-01\n"; /* a lead not in the lead file */
+
+struct ev_ctx {
+    struct ctx c;
+    char *log_path;
+    char notes[2048];
+};
+
+static void collect(void *ud, enum lsc_log_level level, const char *msg)
+{
+    struct ev_ctx *e = ud;
+    size_t n = strlen(e->notes);
+    snprintf(e->notes + n, sizeof e->notes - n, "%s: %s\n",
+             level == LSC_LOG_WARN ? "warning" : "note", msg);
+}
+
+/* Loads the sheet, reads the log (as-of 2026-11-20), binds to wheader. */
+static void ev_load(struct ev_ctx *e, const char *sheet)
+{
+    size_t lens[NW];
+    struct ctx *c = &e->c;
+    struct lsc_log log = {collect, e};
+    struct lsc_rules_events_options o;
+    memset(e, 0, sizeof *e);
+    memset(&o, 0, sizeof o);
+    o.log = &log;
+    c->path = th_write_temp("rules.csv", sheet);
+    e->log_path = th_write_temp("log.csv", activity_log);
+    assert_non_null(c->path);
+    assert_non_null(e->log_path);
+    enum lsc_status st = lsc_rules_load(c->path, &c->r, &c->err);
+    if (st != LSC_OK)
+        print_error("load: %zu: %s\n", c->err.line, c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rules_set_as_of(c->r, 2026, 11, 20, &c->err), LSC_OK);
+    st = lsc_rules_add_events(c->r, e->log_path, &o, &c->err);
+    if (st != LSC_OK)
+        print_error("events: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    lens_of(wheader, NW, lens);
+    st = lsc_rules_bind(c->r, NW, wheader, lens, &c->err);
+    if (st != LSC_OK)
+        print_error("bind: %s\n", c->err.message);
+    assert_int_equal(st, LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&c->res, c->r), LSC_OK);
+}
+
+static void ev_free(struct ev_ctx *e)
+{
+    ctx_free(&e->c);
+    th_remove_temp(e->log_path);
+}
+
+static const struct lsc_rule_result *ev_eval(struct ev_ctx *e, const char *id, const char *created)
+{
+    const char *row[NW] = {id, created, "Spain"};
+    size_t lens[NW];
+    lens_of(row, NW, lens);
+    assert_int_equal(lsc_rules_eval(e->c.r, NW, row, lens, &e->c.res, &e->c.err), LSC_OK);
+    return &e->c.res;
+}
+
+/* The Spanish example in its natural form over the raw log: 1 point per page
+ * visit, 2 per video play, 5 per contact-page visit, +10 for three (page)
+ * visits or more, a prospect at 50; and a velocity rule: +15 when the demo
+ * was requested within 7 days of the first page visit. docs/rules.md shows
+ * the same sheet. */
+#define SPANISH_SHEET                                                                              \
+    SHEET_HEAD "S1,engagement,Page Visit,events,,+1,,1 point per page visit\n"                     \
+               "S2,engagement,Video Play,events,,+2,,2 points per video play\n"                    \
+               "S3,engagement,Contact Page Visit,events,,+5,,5 points per contact-page visit\n"    \
+               "S4,engagement,Page Visit,events,at least 3,+10,,10 more for three visits or "     \
+               "more\n"                                                                            \
+               "V1,engagement,Demo Request,event within,7 days of first Page Visit,+15,,demo "    \
+               "within a week of the first visit\n"                                                \
+               "setting,total,,qualified,50,,,a prospect from 50 points\n"
+
+static void test_events_spanish_example(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    const struct lsc_rule_result *res;
+    ev_load(&e, SPANISH_SHEET);
+    /* L1: 3 page visits x 1 = 3; 1 video play x 2 = 2; 1 contact-page visit x
+     * 5 = 5; 3 visits >= 3: +10; demo 2026-11-07 - first visit 2026-11-01 = 6
+     * days <= 7: +15. 3 + 2 + 5 + 10 + 15 = 35, not a prospect */
+    res = ev_eval(&e, "L1", "");
+    assert_double_equal(res->score, 35.0, 0.0);
+    assert_string_equal(explain(res), "S1:+3;S2:+2;S3:+5;S4:+10;V1:+15");
+    assert_int_equal(res->qualified, 0);
+    /* L2: 2 visits = 2; 2 video plays x 2 = 4; the demo on 2026-11-30 is
+     * after the as-of date and not counted. 2 + 4 = 6 */
+    res = ev_eval(&e, "L2", "");
+    assert_double_equal(res->score, 6.0, 0.0);
+    assert_string_equal(explain(res), "S1:+2;S2:+4");
+    /* L3: 4 visits (the one on 2026-12-01 is after the as-of date) = 4; 2
+     * contact-page visits x 5 = 10; 4 >= 3: +10; demo 2026-10-09 - first
+     * visit 2026-10-01 = 8 days > 7: nothing. 4 + 10 + 10 = 24 */
+    res = ev_eval(&e, "L3", "");
+    assert_double_equal(res->score, 24.0, 0.0);
+    assert_string_equal(explain(res), "S1:+4;S3:+10;S4:+10");
+    /* L4: 5 visits = 5; 5 video plays x 2 = 10; 4 contact-page visits x 5 =
+     * 20; 5 >= 3: +10; demo 2026-11-03 - 2026-11-01 = 2 days: +15.
+     * 5 + 10 + 20 + 10 + 15 = 60 >= 50: a prospect */
+    res = ev_eval(&e, "L4", "");
+    assert_double_equal(res->score, 60.0, 0.0);
+    assert_string_equal(explain(res), "S1:+5;S2:+10;S3:+20;S4:+10;V1:+15");
+    assert_int_equal(res->qualified, 1);
+    /* --explain-rules: rule_values says what each fired event rule measured */
+    size_t nc = lsc_rules_n_columns(e.c.r, 1);
+    assert_int_equal(nc, 8);
+    assert_string_equal(lsc_rules_column_name(e.c.r, 6), "rule_reasons");
+    assert_string_equal(lsc_rules_column_name(e.c.r, 7), "rule_values");
+    assert_null(lsc_rules_column_name(e.c.r, 8));
+    assert_int_equal(lsc_rules_n_columns(e.c.r, 0), 6);
+    char *v = malloc(lsc_rules_value_max(e.c.r));
+    assert_non_null(v);
+    size_t vlen = lsc_rules_column_value(e.c.r, res, 7, v, lsc_rules_value_max(e.c.r));
+    assert_string_equal(v, "S1=5 Page Visit;S2=5 Video Play;S3=4 Contact Page Visit;"
+                           "S4=5 Page Visit;V1=2 days from first Page Visit to first Demo "
+                           "Request");
+    assert_int_equal(vlen, strlen(v));
+    free(v);
+    /* a lead without events, and one without an id: 0 */
+    assert_double_equal(ev_eval(&e, "L5", "")->score, 0.0, 0.0);
+    assert_double_equal(ev_eval(&e, "", "")->score, 0.0, 0.0);
+    assert_int_equal(e.c.res.n_unevaluable, 0);
+    /* ids are trimmed */
+    assert_double_equal(ev_eval(&e, " L1 ", "")->score, 35.0, 0.0);
+    assert_non_null(strstr(e.notes, "note: activity log "));
+    assert_non_null(strstr(e.notes, ": 33 events counted of 35 rows (columns \"Lead ID\", "
+                                    "\"Activity Type\", \"Timestamp\"); 2 after the as-of date "
+                                    "not counted"));
+    assert_null(strstr(e.notes, "warning"));
+    ev_free(&e);
+}
+
+/* Windows, per-N units, caps, "none", a velocity from a date column of the
+ * lead and a span between two first events. */
+#define WINDOW_SHEET                                                                               \
+    SHEET_HEAD "W1,engagement,Page Visit,events,at least 2 in last 7 days,+3,,\n"                  \
+               "W2,engagement,video play,events,per 2,+1,,\n"                                      \
+               "W3,engagement,Page Visit,events,in last 30 days,+1,3,\n"                           \
+               "W4,engagement,Demo Request,event within,30 days of Created Date,+4,,\n"            \
+               "W5,engagement,days between first event and first Demo Request,<=,10,+2,,\n"        \
+               "W6,engagement,Page Visit,events,none in last 30 days,-5,,\n"                       \
+               "setting,total,,allow negative,yes,,,\n"
+
+static void test_events_windows_and_velocity(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    const struct lsc_rule_result *res;
+    ev_load(&e, WINDOW_SHEET);
+    /* L1 (created 2026-10-20): no visit in the last 7 days (2026-11-14 on);
+     * 1 video play: 0 units of 2; 3 visits in the last 30 days (2026-10-22
+     * on): +3 (cap 3); demo 2026-11-07 - created 2026-10-20 = 18 <= 30: +4;
+     * first event 2026-11-01 to the demo 2026-11-07: 6 <= 10: +2. 3+4+2 = 9 */
+    res = ev_eval(&e, "L1", "2026-10-20");
+    assert_string_equal(explain(res), "W3:+3;W4:+4;W5:+2");
+    assert_double_equal(res->score, 9.0, 0.0);
+    /* L2: visits 2026-11-15 and -16 in the last 7 days: +3; 2 video plays: 1
+     * unit: +1; 2 visits in 30 days: +2; no counted demo: W4, W5 do not hold.
+     * 3 + 1 + 2 = 6 */
+    res = ev_eval(&e, "L2", "2026-11-01");
+    assert_string_equal(explain(res), "W1:+3;W2:+1;W3:+2");
+    /* L3 (no created date): no visit since 2026-10-22: W6 -5; first event
+     * 2026-10-01 to the demo 2026-10-09: 8 <= 10: +2. 2 - 5 = -3 */
+    res = ev_eval(&e, "L3", "");
+    assert_string_equal(explain(res), "W5:+2;W6:-5");
+    assert_double_equal(res->score, -3.0, 0.0);
+    /* L4 (created 2026-08-01): 5 video plays: 2 units: +2; 5 visits in 30
+     * days: 5, capped: +3; demo 94 days after creation: no; first event
+     * 2026-11-01 to the demo 2026-11-03: +2. 2 + 3 + 2 = 7 */
+    res = ev_eval(&e, "L4", "2026-08-01");
+    assert_string_equal(explain(res), "W2:+2;W3:+3;W5:+2");
+    /* L5, no events: W6 -5 */
+    res = ev_eval(&e, "L5", "2026-11-01");
+    assert_string_equal(explain(res), "W6:-5");
+    char vals[256];
+    lsc_rules_column_value(e.c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "W6=0 Page Visit in last 30 days");
+    res = ev_eval(&e, "L3", "");
+    lsc_rules_column_value(e.c.r, res, 7, vals, sizeof vals);
+    assert_string_equal(vals, "W5=8 days between first event and first Demo Request;W6=0 Page "
+                              "Visit in last 30 days");
+    /* a created date that is not a date: W4 cannot be evaluated */
+    res = ev_eval(&e, "L1", "last week");
+    assert_string_equal(explain(res), "W3:+3;W5:+2");
+    assert_int_equal(res->n_unevaluable, 1);
+    ev_free(&e);
+}
+
+/* A type the log lacks gives a warning naming the rule (with the closest
+ * type), once; the rule counts 0. */
+static void test_events_unknown_type(void **state)
+{
+    (void)state;
+    struct ev_ctx e;
+    ev_load(&e, SHEET_HEAD "S1,engagement,Page Visit,events,,+1,,\n"
+                           "S2,engagement,Video Ply,events,,+2,,\n"
+                           "V1,engagement,Demo Request,event within,7 days of first Webinar,+5,,\n");
+    assert_non_null(strstr(e.notes, "warning: rule S2: the activity log has no events of type "
+                                    "\"Video Ply\" (did you mean \"Video Play\"? its types: "
+                                    "\"Page Visit\", \"Video Play\", \"Contact Page Visit\", "
+                                    "\"Demo Request\"); the rule counts 0 for every lead\n"));
+    assert_non_null(strstr(e.notes, "warning: rule V1: the activity log has no events of type "
+                                    "\"Webinar\" (its types: "));
+    assert_non_null(strstr(e.notes, "the rule never holds\n"));
+    assert_string_equal(explain(ev_eval(&e, "L1", "")), "S1:+3");
+    /* binding again does not repeat the warnings */
+    size_t lens[NW], n = strlen(e.notes);
+    lens_of(wheader, NW, lens);
+    assert_int_equal(lsc_rules_bind(e.c.r, NW, wheader, lens, &e.c.err), LSC_OK);
+    assert_int_equal(strlen(e.notes), n);
+    ev_free(&e);
+}
+
+/* Every allocation of a sheet with event rules, its log, binding and
+ * evaluation may fail: LSC_ERR_NOMEM, nothing leaked. */
+static enum lsc_status events_pipeline(const char *sheet, const char *log)
+{
+    static const char *const row[NW] = {"L1", "2026-10-20", "Spain"};
+    struct lsc_rules *r = NULL;
+    struct lsc_rule_result res;
+    struct lsc_rules_events_options o;
+    struct lsc_error err;
+    size_t lens[NW], hl[NW];
+    char buf[512];
+    enum lsc_status st;
+    memset(&res, 0, sizeof res);
+    memset(&o, 0, sizeof o);
+    lens_of(row, NW, lens);
+    lens_of(wheader, NW, hl);
+    if ((st = lsc_rules_load(sheet, &r, &err)) != LSC_OK ||
+        (st = lsc_rules_bind_names(r, 1, &err)) != LSC_OK ||
+        (st = lsc_rules_set_as_of(r, 2026, 11, 20, &err)) != LSC_OK ||
+        (st = lsc_rules_add_events(r, log, &o, &err)) != LSC_OK ||
+        (st = lsc_rules_bind(r, NW, wheader, hl, &err)) != LSC_OK ||
+        (st = lsc_rule_result_init(&res, r)) != LSC_OK ||
+        (st = lsc_rules_eval(r, NW, row, lens, &res, &err)) != LSC_OK)
+        goto cleanup;
+    lsc_rules_column_value(r, &res, 7, buf, sizeof buf);
+    if (strcmp(buf, "W3=3 Page Visit in last 30 days;W4=18 days from Created Date to first Demo "
+                    "Request;W5=6 days between first event and first Demo Request") != 0)
+        st = LSC_ERR_DATA;
+cleanup:
+    lsc_rule_result_fini(&res);
+    lsc_rules_free(r);
+    return st;
+}
+
+static void test_events_allocation_failures(void **state)
+{
+    (void)state;
+    char *sheet = th_write_temp("rules.csv", WINDOW_SHEET);
+    char *log = th_write_temp("log.csv", activity_log);
+    struct fail_nth f;
+    struct lsc_allocator a = {fail_malloc, fail_realloc, fail_free, &f};
+    size_t runs = 0;
+    for (size_t n = 1;; n++) {
+        memset(&f, 0, sizeof f);
+        f.fail_at = n;
+        lsc_set_allocator(&a);
+        enum lsc_status st = events_pipeline(sheet, log);
+        lsc_set_allocator(NULL);
+        if (f.live != 0)
+            print_error("failing allocation %zu: %ld blocks leaked\n", n, f.live);
+        assert_int_equal(f.live, 0);
+        if (!f.failed) {
+            assert_int_equal(st, LSC_OK);
+            break;
+        }
+        if (st != LSC_ERR_NOMEM)
+            print_error("failing allocation %zu: status %d\n", n, (int)st);
+        assert_int_equal(st, LSC_ERR_NOMEM);
+        runs++;
+    }
+    assert_true(runs > 20);
+    th_remove_temp(sheet);
+    th_remove_temp(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1519,6 +2126,14 @@ int main(void)
         cmocka_unit_test(test_xeducation_hand_computed),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_read_access),
+        cmocka_unit_test(test_days_between_dates),
+        cmocka_unit_test(test_days_read_access),
+        cmocka_unit_test(test_derived_errors),
+        cmocka_unit_test(test_events_values),
+        cmocka_unit_test(test_events_spanish_example),
+        cmocka_unit_test(test_events_windows_and_velocity),
+        cmocka_unit_test(test_events_unknown_type),
+        cmocka_unit_test(test_events_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

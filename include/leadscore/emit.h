@@ -38,9 +38,11 @@ struct lsc_emit_sql_options {
     const char *as_of;  /* "YYYY-MM-DD" for "days since" features (written
                            into the statement as a constant); NULL: today
                            (UTC) */
-    /* A model with activity-log features (docs/events.md): the table of
-     * events ("schema.table" as for table), grouped by lead in the
-     * statement, and its columns (NULL: the model's log columns). */
+    /* An activity log as a table (one row per event; "schema.table" as for
+     * table), grouped by lead in the statement: for a model's activity-log
+     * features (docs/events.md; columns NULL: the model's log columns) and
+     * for a rules sheet's event rules (all three columns needed then,
+     * joined to the leads by the first id column). */
     const char *events_table;
     const char *event_id, *event_type, *event_time;
 };
@@ -67,9 +69,13 @@ struct lsc_rules;
  * table: the id columns (o->ids only), rule_score, rule_tier,
  * rule_qualified, <dimension>_points, grade, equal to lsc_rules_eval()
  * (docs/sql.md). Load the priority lists and set the account column on the
- * rules first; the as-of date is o->as_of or today. LSC_ERR_USAGE naming
- * the rule when the sheet uses something the SQL cannot reproduce exactly
- * (a declared date format), LSC_ERR_IO, LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
+ * rules first; the as-of date is o->as_of or today. Event rules count
+ * o->events_table's rows with a GROUP BY; a sheet with event rules or
+ * spans of days must be bound with lsc_rules_bind_names() first.
+ * LSC_ERR_USAGE naming the rule when the sheet uses something the SQL
+ * cannot reproduce exactly (a declared date format, an event rule without
+ * an events table or id column, an unbound span), LSC_ERR_IO,
+ * LSC_ERR_EXISTS, LSC_ERR_NOMEM. */
 enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *rules,
                                    const struct lsc_emit_sql_options *o, struct lsc_error *err);
 

@@ -37,6 +37,8 @@ size_t lsc_model_n_features(const struct lsc_model *model); /* incl. intercept *
 const char *lsc_model_feature_name(const struct lsc_model *model, size_t i);
 double lsc_model_coefficient(const struct lsc_model *model, size_t i);
 const char *lsc_model_target(const struct lsc_model *model);
+/* The model's id column k (the scores' default ids), NULL past the last. */
+const char *lsc_model_id_column(const struct lsc_model *model, size_t k);
 
 /* Inference for coefficient i: 1 and *out filled when the model has it,
  * 0 otherwise. Under a penalty (l2 > 0) the standard errors are those of

@@ -61,8 +61,10 @@ enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *na
 /* Resolves the sheet's column names against the input's header (names are
  * trimmed; an exact match wins over a case-insensitive one). An unknown
  * column is LSC_ERR_DATA with the sheet's name and line and a message
- * listing the header; an account rule with no column is LSC_ERR_USAGE.
- * May be called again for another input. */
+ * listing the header; an account rule with no column is LSC_ERR_USAGE, and
+ * so is an event rule without an activity log (lsc_rules_add_events()). With
+ * a log, the input's lead id column must be found (LSC_ERR_DATA listing the
+ * header). May be called again for another input. */
 enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
                                const size_t *header_lens, struct lsc_error *err);
 
@@ -71,6 +73,49 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
 int lsc_rules_needs_accounts(const struct lsc_rules *r);
 /* 1 when the sheet has "on priority list" rules. */
 int lsc_rules_needs_priority(const struct lsc_rules *r);
+/* 1 when the sheet has event rules ("events", "event within"): an activity
+ * log is then required (lsc_rules_add_events). A span of days may also read
+ * the log ("within 7 days of first Page Visit"): lsc_rules_bind says so. */
+int lsc_rules_needs_events(const struct lsc_rules *r);
+/* An activity log for the sheet's event rules (docs/rules.md, "Activity
+ * logs and spans of days"). Zero-initialise, then set what is needed. */
+struct lsc_rules_events_options {
+    const char *id_column;   /* the log's columns (exactly, else ignoring case); */
+    const char *type_column; /* NULL: the first header with a usual name (lead id, */
+    const char *time_column; /* activity type, timestamp, ...) */
+    const char *date_format; /* of the log's times; NULL: YYYY-MM-DD (a time of day
+                                after 'T' or a space is ignored) */
+    const char *lead_column; /* the input's column holding the lead id; NULL: the
+                                input's column named like the log's id column */
+    const struct lsc_log *log; /* a note on what was read; at lsc_rules_bind() a
+                                  warning per rule whose type the log lacks. Lent:
+                                  it must outlive the bindings (NULL: silent) */
+};
+
+/* Reads the activity log at path (CSV or gzip; "-" is stdin) once and keeps,
+ * per lead and type, what the rules read: counts (in their windows) and first
+ * days. An event after the as-of date is not counted, so
+ * lsc_rules_set_as_of() comes first (LSC_ERR_USAGE otherwise); call before
+ * lsc_rules_bind(), and again for more logs (they add up; the options of
+ * the first call stay). Memory grows with leads x types, not events. A time
+ * that is not a date skips its row (the note says how many). Errors: a
+ * column the log lacks (LSC_ERR_USAGE naming the file, the closest header
+ * name and the header), LSC_ERR_DATA for a sheet with more than 8 different
+ * windows ("in last N days") or a log without a header, the reader's
+ * errors (file:line:column), LSC_ERR_NOMEM. */
+enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
+                                     const struct lsc_rules_events_options *o,
+                                     struct lsc_error *err);
+
+/* Binds the sheet's spans of days without an input, for a translation
+ * (--emit-sql): an end written "first <type>" or "first event" is the
+ * lead's first event when events is 1 (the translation reads an events
+ * table), else a column like any other name; "days between A and B" must
+ * hold " and " once ("days from A to B": " to "). LSC_ERR_USAGE naming the
+ * rule otherwise, or for an event rule without events; LSC_ERR_NOMEM. The
+ * rules are then not bound to an input (lsc_rules_bind again to score). */
+enum lsc_status lsc_rules_bind_names(struct lsc_rules *r, int events, struct lsc_error *err);
+
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
@@ -134,6 +179,8 @@ const char *lsc_rules_dimension_name(const struct lsc_rules *r, size_t k);
 struct lsc_rule_hit {
     const char *id; /* lent from the rules */
     double points;
+    double value;   /* a rule on a derived number (an event count, a span of
+                       days): the number it tested; NaN otherwise */
 };
 
 /* The outcome for one lead. Fill with lsc_rules_eval(); the storage is set
@@ -187,7 +234,10 @@ size_t lsc_rules_explain(const struct lsc_rule_result *res, char *buf, size_t si
 size_t lsc_rules_format_points(double points, int plus_sign, char *buf, size_t size);
 
 /* The output columns: rule_score, rule_tier, rule_qualified, then
- * <dimension>_points per dimension, grade, and with explain rule_reasons. */
+ * <dimension>_points per dimension, grade, and with explain rule_reasons and,
+ * when the sheet has rules on derived numbers (event counts, spans of days),
+ * rule_values: what each such fired rule measured, e.g.
+ * "S1=3 Page Visit;V1=6 days from first Page Visit to first Demo Request". */
 size_t lsc_rules_n_columns(const struct lsc_rules *r, int explain);
 const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k);
 /* Writes output column k's value for res into buf (rule_qualified is "1",
@@ -223,6 +273,32 @@ enum lsc_rule_op {
     LSC_RULE_PRIORITY
 };
 
+/* What a number test (LSC_RULE_GT .. LSC_RULE_PER_UNIT) compares: the
+ * column's cell, or a number derived from the row and the activity log
+ * (docs/rules.md, "Activity logs and spans of days"). */
+enum lsc_rule_source {
+    LSC_RULE_CELL = 0,     /* the cell of column */
+    LSC_RULE_EVENT_COUNT,  /* the lead's events of type event_type (in the last
+                              window_days days before the as-of date; 0: all) */
+    LSC_RULE_DAYS_FROM,    /* days from the day of `from` to the day of `to` */
+    LSC_RULE_DAYS_BETWEEN  /* the same without its sign */
+};
+
+/* One end of a span of days. */
+enum lsc_rule_end_kind {
+    LSC_RULE_END_NAME = 0,    /* not bound yet: a column of the input if there is
+                                 one, else "first <type>" / "first event" */
+    LSC_RULE_END_COLUMN,      /* a date column of the lead */
+    LSC_RULE_END_FIRST_TYPE,  /* the lead's first event of type name */
+    LSC_RULE_END_FIRST_EVENT  /* the lead's first event of any type */
+};
+
+struct lsc_rule_end {
+    enum lsc_rule_end_kind kind;
+    const char *name;        /* the column or the type (LSC_RULE_END_NAME: as written) */
+    const char *date_format; /* a column's declared date format; NULL: ISO only */
+};
+
 /* One rule as parsed. Strings are lent for the lifetime of the rules. */
 struct lsc_rule_info {
     const char *id;
@@ -244,6 +320,13 @@ struct lsc_rule_info {
                                 too (the sheet's "and column"), NULL: none */
     int has_cap;             /* per unit: |contribution| <= cap_cents */
     long long cap_cents;
+    /* number tests: what is compared (LSC_RULE_CELL: the column's cell) */
+    enum lsc_rule_source source;
+    const char *event_type;  /* LSC_RULE_EVENT_COUNT */
+    long window_days;        /* LSC_RULE_EVENT_COUNT: 0 for every event */
+    struct lsc_rule_end from, to; /* LSC_RULE_DAYS_FROM / _BETWEEN; kinds as bound
+                                     (lsc_rules_bind), else LSC_RULE_END_NAME for a
+                                     name that may be either */
 };
 
 /* The number of rules, in sheet order; rule i's description. */

@@ -471,6 +471,8 @@ struct ctx {
     size_t lead_col;           /* the first activity-log column, SIZE_MAX: none */
     const struct lsc_model_events *ev; /* the model's, with lead_col */
     const char *ev_id, *ev_type, *ev_time; /* the events table's columns */
+    const char *numbers;       /* the step with every rule's x_i: r2, or r2x
+                                  with derived numbers (event counts, spans) */
 };
 
 static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of)
@@ -1396,8 +1398,19 @@ static const char *rules_column(const struct lsc_rules *r, size_t j, int *is_num
     size_t nr = lsc_rules_n_rules(r), nd = lsc_rules_n_dimensions(r);
     struct lsc_rule_info ru;
     *is_num = *is_date = 0;
+    if (j >= 2 * nr + nd) { /* the date columns that are ends of spans */
+        lsc_rules_rule(r, (j - 2 * nr - nd) / 2, &ru);
+        const struct lsc_rule_end *e = (j - 2 * nr - nd) % 2 ? &ru.to : &ru.from;
+        if (ru.source == LSC_RULE_CELL || ru.source == LSC_RULE_EVENT_COUNT ||
+            e->kind != LSC_RULE_END_COLUMN)
+            return NULL;
+        *is_date = 1;
+        return e->name;
+    }
     if (j < nr) {
         lsc_rules_rule(r, j, &ru);
+        if (ru.source != LSC_RULE_CELL)
+            return NULL; /* a derived number: r2x */
         *is_num = rule_is_number(ru.op);
         *is_date = rule_is_date(ru.op);
         return ru.column;
@@ -1415,11 +1428,11 @@ static const char *rules_column(const struct lsc_rules *r, size_t j, int *is_num
     return di.has_decay ? di.decay_column : NULL;
 }
 
-/* The number of columns of the rules statement (rules, decays, then
- * and-conditions). */
+/* The number of columns of the rules statement (rules, decays,
+ * and-conditions, then two ends of a span per rule). */
 static size_t rules_n_columns(const struct lsc_rules *r)
 {
-    return 2 * lsc_rules_n_rules(r) + lsc_rules_n_dimensions(r);
+    return 4 * lsc_rules_n_rules(r) + lsc_rules_n_dimensions(r);
 }
 
 /* " AND (rule i's and-condition)", when it has one. */
@@ -1447,15 +1460,19 @@ static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
         put_ident(fp, o->ids.items[k]);
         fprintf(fp, " AS id_%zu, ", k + 1);
     }
+    int first = 1;
     for (size_t j = 0; j < rules_n_columns(c->r); j++) {
         int is_num = 0, is_date = 0;
         const char *col = rules_column(c->r, j, &is_num, &is_date);
         if (col == NULL)
             continue;
-        if (j)
+        if (!first)
             fputs(",\n    ", fp);
+        first = 0;
         put_trimmed(c, col, j);
     }
+    if (first)
+        fputs("0 AS v_none", fp); /* every rule reads the log */
     fputs("\n  FROM ", fp);
     put_table(fp, o->table);
 }
@@ -1544,7 +1561,7 @@ static void rules_per_unit(const struct ctx *c)
     size_t nr = lsc_rules_n_rules(c->r);
     struct lsc_rule_info ru;
     char name[64];
-    fputs("r3 AS MATERIALIZED (\n  SELECT r2.*", fp);
+    fprintf(fp, "r3 AS MATERIALIZED (\n  SELECT %s.*", c->numbers);
     for (size_t i = 0; i < nr; i++) {
         lsc_rules_rule(c->r, i, &ru);
         if (ru.op != LSC_RULE_PER_UNIT)
@@ -1560,7 +1577,7 @@ static void rules_per_unit(const struct ctx *c)
         put_num(fp, c->d, 100.0);
         fprintf(fp, ") END AS pu_%zu", i);
     }
-    fputs("\n  FROM r2\n),\nr3b AS MATERIALIZED (\n  SELECT r3.*", fp);
+    fprintf(fp, "\n  FROM %s\n),\nr3b AS MATERIALIZED (\n  SELECT r3.*", c->numbers);
     for (size_t i = 0; i < nr; i++) {
         lsc_rules_rule(c->r, i, &ru);
         if (ru.op != LSC_RULE_PER_UNIT)
@@ -1773,6 +1790,143 @@ static void rules_final(const struct ctx *c, const struct lsc_emit_sql_options *
     fputs(" AS grade\nFROM r11;\n", fp);
 }
 
+/* ---- rules on derived numbers: event counts and spans of days ------------------
+ *
+ * The activity log is a table with one row per event (o->events_table),
+ * read as io/events.c reads a log file, then grouped by lead:
+ *   ev0  e_id, e_type, v_0 the id, type and time, trimmed
+ *   ev1  the rows with an id, a type and a time (not missing-value tokens),
+ *        with the date parts of the time
+ *   ev2  e_day, the time's day number (NULL: not a date, skipped)
+ *   ev   per lead id, over the events on or before the as-of date: en_i
+ *        rule i's count (in its window: as_of - day < window), ef_i / et_i
+ *        the first day of the type at the from / to end of rule i's span,
+ *        efa the first day of any type
+ * r2x adds x_i for every derived rule: the count (0 without events), or
+ * the span's to - from in days (its size for "days between"; NULL when an
+ * end is missing), the ends being r2's day_j of a date column or ev's
+ * first days; the leads join ev by their first id column, trimmed.
+ */
+
+static int rules_derived(const struct lsc_rules *r, int *reads_events)
+{
+    struct lsc_rule_info ru;
+    int any = 0;
+    *reads_events = 0;
+    for (size_t i = 0; i < lsc_rules_n_rules(r); i++) {
+        lsc_rules_rule(r, i, &ru);
+        any |= ru.source != LSC_RULE_CELL;
+        *reads_events |= ru.source == LSC_RULE_EVENT_COUNT ||
+                         (ru.source != LSC_RULE_CELL && (ru.from.kind >= LSC_RULE_END_FIRST_TYPE ||
+                                                         ru.to.kind >= LSC_RULE_END_FIRST_TYPE));
+    }
+    return any;
+}
+
+/* "MIN(CASE WHEN e_type = 'T' THEN e_day END) AS name" for a first-event end. */
+static void put_first_day(const struct ctx *c, const struct lsc_rule_end *e, const char *name)
+{
+    if (e->kind != LSC_RULE_END_FIRST_TYPE)
+        return;
+    fputs(",\n    MIN(CASE WHEN e_type = ", c->fp);
+    put_string(c->fp, c->d, e->name);
+    fprintf(c->fp, " THEN e_day END) AS %s", name);
+}
+
+/* ev0 .. ev: the events table grouped by lead. */
+static void rules_events(const struct ctx *c, const struct lsc_emit_sql_options *o)
+{
+    FILE *fp = c->fp;
+    const struct dialect *di = &dialects[c->d];
+    const char *const cols[3] = {o->event_id, o->event_type, o->event_time};
+    const char *const names[3] = {"e_id", "e_type", "v_0"};
+    struct lsc_rule_info ru;
+    char name[64];
+    fputs("ev0 AS MATERIALIZED (\n  SELECT ", fp);
+    for (int k = 0; k < 3; k++) {
+        fprintf(fp, "%s%s(CAST(", k ? ", " : "", di->trim);
+        put_ident(fp, cols[k]);
+        fprintf(fp, " AS TEXT), ' ' || %s(9)) AS %s", di->chr, names[k]);
+    }
+    fputs("\n  FROM ", fp);
+    put_table(fp, o->events_table);
+    fputs("\n),\nev1 AS MATERIALIZED (\n  SELECT e_id, e_type, v_0", fp);
+    put_rules_date_parts(fp, c->d, 0);
+    fputs("\n  FROM ev0\n  WHERE e_type IS NOT NULL AND e_type <> '' AND NOT ", fp);
+    put_na_test_list(fp, c->d, 0, NULL, 0);
+    fputs(" AND e_id IS NOT NULL AND e_id NOT IN ('', 'NA', 'N/A', 'NaN', 'NULL', 'null')\n),\n",
+          fp);
+    fputs("ev2 AS MATERIALIZED (\n  SELECT e_id, e_type, ", fp);
+    put_day_number(fp, c->d, 0);
+    fprintf(fp, " AS e_day\n  FROM ev1\n),\nev AS MATERIALIZED (\n  SELECT e_id, MIN(e_day) AS efa");
+    for (size_t i = 0; i < lsc_rules_n_rules(c->r); i++) {
+        lsc_rules_rule(c->r, i, &ru);
+        if (ru.source == LSC_RULE_EVENT_COUNT) {
+            fputs(",\n    SUM(CASE WHEN e_type = ", fp);
+            put_string(fp, c->d, ru.event_type);
+            if (ru.window_days > 0)
+                fprintf(fp, " AND e_day > %ld", c->as_of - ru.window_days);
+            fprintf(fp, " THEN 1 ELSE 0 END) AS en_%zu", i);
+        } else if (ru.source != LSC_RULE_CELL) {
+            snprintf(name, sizeof name, "ef_%zu", i);
+            put_first_day(c, &ru.from, name);
+            snprintf(name, sizeof name, "et_%zu", i);
+            put_first_day(c, &ru.to, name);
+        }
+    }
+    fprintf(fp, "\n  FROM ev2\n  WHERE e_day IS NOT NULL AND e_day <= %ld\n  GROUP BY e_id\n),\n",
+            c->as_of);
+}
+
+/* The day of an end of rule i's span as r2x sees it. */
+static void put_end_day(const struct ctx *c, const struct lsc_rule_end *e, size_t i, int to)
+{
+    size_t j = 2 * lsc_rules_n_rules(c->r) + lsc_rules_n_dimensions(c->r) + 2 * i + (to ? 1 : 0);
+    if (e->kind == LSC_RULE_END_COLUMN)
+        fprintf(c->fp, "day_%zu", j);
+    else if (e->kind == LSC_RULE_END_FIRST_EVENT)
+        fputs("ev.efa", c->fp);
+    else
+        fprintf(c->fp, "ev.e%c_%zu", to ? 't' : 'f', i);
+}
+
+/* The events CTEs (when read) and r2x: x_i of every derived rule. */
+static void rules_r2x(struct ctx *c, const struct lsc_emit_sql_options *o)
+{
+    FILE *fp = c->fp;
+    struct lsc_rule_info ru;
+    int events = 0;
+    c->numbers = "r2";
+    if (!rules_derived(c->r, &events))
+        return;
+    c->numbers = "r2x";
+    if (events)
+        rules_events(c, o);
+    fputs("r2x AS MATERIALIZED (\n  SELECT r2.*", fp);
+    for (size_t i = 0; i < lsc_rules_n_rules(c->r); i++) {
+        lsc_rules_rule(c->r, i, &ru);
+        if (ru.source == LSC_RULE_EVENT_COUNT) {
+            fprintf(fp, ",\n    COALESCE(ev.en_%zu, 0) AS x_%zu", i, i);
+        } else if (ru.source != LSC_RULE_CELL) {
+            fputs(",\n    CASE WHEN ", fp);
+            put_end_day(c, &ru.from, i, 0);
+            fputs(" IS NULL OR ", fp);
+            put_end_day(c, &ru.to, i, 1);
+            fputs(" IS NULL THEN NULL ELSE ", fp);
+            fputs(ru.source == LSC_RULE_DAYS_BETWEEN ? "abs(" : "(", fp);
+            put_end_day(c, &ru.to, i, 1);
+            fputs(" - ", fp);
+            put_end_day(c, &ru.from, i, 0);
+            fprintf(fp, ") END AS x_%zu", i);
+        }
+    }
+    fputs("\n  FROM r2", fp);
+    if (events)
+        fprintf(fp, "\n  LEFT JOIN ev ON ev.e_id = %s(CAST(r2.id_1 AS TEXT), ' ' || %s(9))",
+                dialects[c->d].trim, dialects[c->d].chr);
+    fputs("\n),\n", fp);
+}
+
 static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emit_sql_options *o,
                        long as_of, const char *as_of_text)
 {
@@ -1782,6 +1936,7 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
     rules_r0(&c, o, as_of_text);
     rules_r1(&c);
     rules_r2(&c);
+    rules_r2x(&c, o);
     rules_per_unit(&c);
     rules_r5(&c, o->ids.count);
     rules_r6(&c, o->ids.count);
@@ -1790,14 +1945,53 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
     rules_final(&c, o);
 }
 
+/* A rule on a derived number the statement cannot reproduce: an unbound
+ * span, an end with a declared date format, events without their table. */
+static enum lsc_status derived_translatable(const struct lsc_rule_info *ru,
+                                            const struct lsc_emit_sql_options *o,
+                                            struct lsc_error *err)
+{
+    const struct lsc_rule_end *ends[2] = {&ru->from, &ru->to};
+    int events = ru->source == LSC_RULE_EVENT_COUNT;
+    for (int k = 0; k < 2 && ru->source != LSC_RULE_EVENT_COUNT; k++) {
+        if (ends[k]->kind == LSC_RULE_END_NAME)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s: its span of days is not bound (lsc_rules_bind_names)",
+                                 ru->id);
+        if (ends[k]->date_format != NULL)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "rule %s cannot be translated to SQL: its column's declared date "
+                                 "format \"%s\" is not translated (only ISO dates YYYY-MM-DD are)",
+                                 ru->id, ends[k]->date_format);
+        events |= ends[k]->kind != LSC_RULE_END_COLUMN;
+    }
+    if (events && (o->events_table == NULL || o->event_id == NULL || o->event_type == NULL ||
+                   o->event_time == NULL))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "rule %s reads the activity log: give its table and columns with "
+                             "--events-table NAME --event-id COL --event-type COL --event-time COL",
+                             ru->id);
+    if (events && o->ids.count == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "rule %s reads the activity log: name the leads' id column with --id "
+                             "COL (the log is joined by it)",
+                             ru->id);
+    return LSC_OK;
+}
+
 /* LSC_ERR_USAGE naming the first rule (or decay) the statement cannot
  * reproduce exactly. */
-static enum lsc_status rules_translatable(const struct lsc_rules *r, struct lsc_error *err)
+static enum lsc_status rules_translatable(const struct lsc_rules *r,
+                                          const struct lsc_emit_sql_options *o,
+                                          struct lsc_error *err)
 {
     struct lsc_rule_info ru;
     struct lsc_rules_dim_info di;
+    enum lsc_status st = LSC_OK;
     for (size_t i = 0; i < lsc_rules_n_rules(r); i++) {
         lsc_rules_rule(r, i, &ru);
+        if (ru.source != LSC_RULE_CELL && (st = derived_translatable(&ru, o, err)) != LSC_OK)
+            return st;
         if (ru.column == NULL)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "rule %s: account rules need an account column: name it in the "
@@ -1829,7 +2023,7 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
     long as_of = 0;
     memset(&out, 0, sizeof out);
     if ((st = check_options(o, &as_of, as_of_text, err)) != LSC_OK ||
-        (st = rules_translatable(r, err)) != LSC_OK)
+        (st = rules_translatable(r, o, err)) != LSC_OK)
         return st;
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)

@@ -167,6 +167,8 @@ static void rule_info(const struct lsc_rules *r, const struct rule *ru, struct l
     out->and_column = ru->also != NULL ? ru->also->column : NULL;
     out->has_cap = ru->has_cap;
     out->cap_cents = ru->cap_c;
+    if (ru->dv != NULL)
+        lsc_rules_derived_info(ru, out);
 }
 
 void lsc_rules_rule(const struct lsc_rules *r, size_t i, struct lsc_rule_info *out)

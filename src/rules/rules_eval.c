@@ -73,6 +73,14 @@ static enum lsc_status unknown_column(const char *file, size_t line, size_t colu
                          list);
 }
 
+enum lsc_status lsc_rules_unknown_column(const char *file, size_t line, size_t column,
+                                         const char *what, const char *name, size_t nfields,
+                                         const char *const *header, const size_t *lens,
+                                         struct lsc_error *err)
+{
+    return unknown_column(file, line, column, what, name, nfields, header, lens, err);
+}
+
 enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *name,
                                              struct lsc_error *err)
 {
@@ -162,6 +170,9 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
         struct rule *ru = &r->rules[k];
         if (is_account_op(ru->op)) {
             ru->col = r->account_col;
+        } else if (ru->dv != NULL) {
+            if ((st = lsc_rules_bind_derived(r, ru, nfields, header, header_lens, err)) != LSC_OK)
+                goto cleanup;
         } else if ((ru->col = header_find(nfields, header, header_lens, ru->column)) == NO_COL) {
             snprintf(what, sizeof what, "rule %s", ru->id);
             st = unknown_column(r->file, ru->line, r->fieldno[C_COLUMN], what, ru->column, nfields,
@@ -178,6 +189,8 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
             goto cleanup;
         }
     }
+    if ((st = lsc_rules_bind_log(r, nfields, header, header_lens, err)) != LSC_OK)
+        goto cleanup;
     for (size_t k = 0; k < r->n_dims; k++) {
         struct decay *d = &r->dims[k].decay;
         if (!d->set)
@@ -210,7 +223,7 @@ int lsc_rules_needs_as_of(const struct lsc_rules *r)
     int decay = 0;
     for (size_t k = 0; k < r->n_dims; k++)
         decay |= r->dims[k].decay.set;
-    return r->n_date_rules > 0 || decay;
+    return r->n_date_rules > 0 || decay || r->n_event_rules > 0;
 }
 
 enum lsc_status lsc_rules_set_as_of(struct lsc_rules *r, int year, int month, int day,
@@ -590,9 +603,15 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
     case OP_LE:
     case OP_BETWEEN:
     case OP_PER_UNIT:
-        if (missing)
+        if (ru->dv != NULL) {
+            int d = lsc_rules_derived_value(r, ru, nfields, fields, lens, &x);
+            if (d < 0)
+                m = UNEVALUABLE;
+            if (d <= 0)
+                break;
+        } else if (missing) {
             break;
-        if (!lsc_parse_number(s, len, &x)) {
+        } else if (!lsc_parse_number(s, len, &x)) {
             m = UNEVALUABLE;
             break;
         }
@@ -642,6 +661,9 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         hit = (double)n >= ru->a;
         break;
     }
+    case OP_EVENTS:
+    case OP_EVENT_WITHIN:
+        break; /* read as number tests (rules_events.c) */
     }
     if (m == NO_MATCH && hit)
         m = MATCH;
@@ -652,6 +674,7 @@ static void add_hit(struct lsc_rule_result *res, const char *id, long long c)
 {
     res->hits[res->n_hits].id = id;
     res->hits[res->n_hits].points = from_cents(c);
+    res->hits[res->n_hits].value = NAN;
     res->n_hits++;
 }
 
@@ -753,6 +776,10 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
         else
             neg[ru->dim] += c;
         add_hit(res, ru->id, c);
+        double x = 0.0;
+        if (ru->dv != NULL && !ru->dv->plain &&
+            lsc_rules_derived_value(r, ru, nfields, fields, lens, &x) == 1)
+            res->hits[res->n_hits - 1].value = x; /* for rule_values */
     }
 
     long long total = 0;
@@ -837,7 +864,7 @@ enum { OUT_SCORE, OUT_TIER, OUT_QUALIFIED, OUT_DIMS };
 
 size_t lsc_rules_n_columns(const struct lsc_rules *r, int explain)
 {
-    return OUT_DIMS + r->n_dims + 1 + (explain ? 1 : 0);
+    return OUT_DIMS + r->n_dims + 1 + (explain ? 1 + (size_t)(r->n_derived_rules > 0) : 0);
 }
 
 const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k)
@@ -852,6 +879,8 @@ const char *lsc_rules_column_name(const struct lsc_rules *r, size_t k)
         name = "grade";
     else if (k == OUT_DIMS + r->n_dims + 1)
         name = "rule_reasons";
+    else if (k == OUT_DIMS + r->n_dims + 2 && r->n_derived_rules > 0)
+        name = "rule_values";
     return name;
 }
 
@@ -876,6 +905,8 @@ size_t lsc_rules_column_value(const struct lsc_rules *r, const struct lsc_rule_r
         s = res->grade;
     else if (k == OUT_DIMS + r->n_dims + 1)
         pos = lsc_rules_explain(res, buf, size);
+    else if (k == OUT_DIMS + r->n_dims + 2)
+        pos = lsc_rules_explain_values(r, res, buf, size);
     if (s[0] != '\0')
         lsc_rules_append(buf, size, &pos, s, strlen(s));
     return pos;

@@ -58,7 +58,11 @@ enum op {
     OP_BEFORE,
     OP_AFTER,
     OP_ACCOUNT_MIN,
-    OP_PRIORITY
+    OP_PRIORITY,
+    /* only while a row is read: rules_events.c turns them into a number
+     * test (OP_GT..OP_PER_UNIT) of a derived value */
+    OP_EVENTS,
+    OP_EVENT_WITHIN
 };
 
 /* The sheet's columns. */
@@ -108,6 +112,8 @@ struct rule {
     int has_cap;
     long long cap_c;
     struct rule *also; /* a second condition that must hold too ("and column"), or NULL */
+    struct derived *dv; /* the number tested is derived (an event count, days between two
+                           dates), not the cell: rules_events.c; NULL for a plain rule */
 };
 
 struct decay {
@@ -185,6 +191,10 @@ struct lsc_rules {
 
     size_t max_hits;
     size_t value_max;
+
+    struct rule_log *evlog; /* the activity log and its join (rules_events.c); NULL: none */
+    size_t n_event_rules;   /* rules that need the log whatever the input's header */
+    size_t n_derived_rules; /* rules with dv */
 };
 
 /* ---- the loader's state ---------------------------------------------------- */
@@ -266,5 +276,73 @@ int lsc_rules_reserve_bytes(char **buf, size_t *cap, size_t need);
 int lsc_rules_parse_cell_date(const char *s, size_t len, const char *fmt, long *day);
 /* The account column: --account-column, else the sheet's (rules_eval.c). */
 const char *lsc_rules_account_name(const struct lsc_rules *r);
+
+
+/* ---- derived values: event counts, days between dates (rules_events.c) ------- */
+
+/* One end of a span of days: a date column of the lead, the lead's first
+ * event of a type, or its first event of any type. END_NAME is a name not
+ * yet resolved: a column of the input if there is one, else "first <type>"
+ * or "first event" in the log. */
+enum end_kind { END_NAME, END_COLUMN, END_FIRST_TYPE, END_FIRST_ANY };
+
+struct dv_end {
+    enum end_kind want; /* as read: END_NAME, END_COLUMN or END_FIRST_TYPE */
+    enum end_kind kind; /* as bound */
+    char *name;         /* as written: a column, a type, or "first <type>" */
+    size_t type_off;    /* the type is name + type_off (after "first ") */
+    size_t col;         /* END_COLUMN: the bound field */
+    const char *fmt;    /* END_COLUMN: the column's declared date format, or NULL */
+    size_t type;        /* END_FIRST_TYPE: the type's index in the log, NO_COL: not there */
+};
+
+enum dv_kind {
+    DV_EVENT_COUNT,  /* events of type `to` (in the last `window` days) */
+    DV_DAYS_FROM,    /* to - from, in days */
+    DV_DAYS_BETWEEN  /* |to - from| */
+};
+
+struct derived {
+    enum dv_kind kind;
+    char *expr; /* DV_DAYS_*: "A and B" or "A to B" of a "days between/from" column,
+                   split into from and to when bound; NULL otherwise */
+    struct dv_end from, to;
+    long window; /* DV_EVENT_COUNT: only the last window days; 0: every event */
+    size_t window_ix; /* its index among the log's windows */
+    int plain;        /* bound to a column of the input named like the expression */
+    int bound;        /* the ends are resolved */
+};
+
+/* Called by add_rule once the operator and column are read: a rule that tests
+ * a derived value gets ru->dv and a number test (ru->op, a, b). *value_done
+ * is 1 when the value field was read here (events, event within, within ...
+ * of), 0 when parse_value must still read it (days between/from). */
+enum lsc_status lsc_rules_parse_derived(struct loader *L, struct rule *ru, int *value_done);
+/* Resolves a derived rule's names against the input's header and the log. */
+enum lsc_status lsc_rules_bind_derived(struct lsc_rules *r, struct rule *ru, size_t nfields,
+                                       const char *const *header, const size_t *lens,
+                                       struct lsc_error *err);
+/* The derived value of rule ru for a row: 1 with *x set, 0 missing (no date,
+ * no event), -1 when a date cell is not a date (counted as unevaluable). */
+int lsc_rules_derived_value(const struct lsc_rules *r, const struct rule *ru, size_t nfields,
+                            const char *const *fields, const size_t *lens, double *x);
+/* The input's lead id column for the log, and the log's warnings (once). */
+enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const char *const *header,
+                                   const size_t *lens, struct lsc_error *err);
+void lsc_rules_free_derived(struct derived *dv);
+/* The rule_values column of a result, snprintf-like; its longest text. */
+size_t lsc_rules_explain_values(const struct lsc_rules *r, const struct lsc_rule_result *res,
+                                char *buf, size_t size);
+size_t lsc_rules_values_max(const struct lsc_rules *r);
+/* lsc_rules_rule()'s part for a derived rule. */
+void lsc_rules_derived_info(const struct rule *ru, struct lsc_rule_info *out);
+void lsc_rules_free_log(struct rule_log *lg);
+/* The declared date format of a column of the sheet (rules_settings.c). */
+const char *lsc_rules_format_for(const struct lsc_rules *r, const char *column);
+/* The unknown-column error of lsc_rules_bind (rules_eval.c). */
+enum lsc_status lsc_rules_unknown_column(const char *file, size_t line, size_t column,
+                                         const char *what, const char *name, size_t nfields,
+                                         const char *const *header, const size_t *lens,
+                                         struct lsc_error *err);
 
 #endif

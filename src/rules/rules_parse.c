@@ -60,12 +60,14 @@ static const struct name_op op_names[] = {
     {"after", OP_AFTER},
     {"account has at least", OP_ACCOUNT_MIN},
     {"on priority list", OP_PRIORITY},
+    {"events", OP_EVENTS},
+    {"event within", OP_EVENT_WITHIN},
 };
 
 #define KNOWN_OPS                                                                                  \
     "equals, not equals, in, not in, contains, not contains (each also with \"ignore case\"), "    \
     "is missing, is present, >, >=, <, <=, between, per unit, older than, within, before, after, " \
-    "account has at least, on priority list"
+    "account has at least, on priority list, events, event within"
 
 static const char *const sheet_col_names[N_SHEET_COLS] = {
     "id",  "dimension",   "column",     "operator",     "value",    "points",
@@ -405,6 +407,9 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
                                      ru->id, SHOWN(len), s);
         ru->a = (double)days;
         break;
+    case OP_EVENTS:
+    case OP_EVENT_WITHIN:
+        break; /* read by lsc_rules_parse_derived */
     }
     return st;
 }
@@ -455,11 +460,12 @@ static enum lsc_status parse_also(struct loader *L, struct rule *ru)
         return lsc_error_nomem(L->err);
     swap_and_columns(L);
     enum lsc_status st = parse_operator(L, a);
-    if (st == LSC_OK && (is_date_op(a->op) || is_account_op(a->op) || a->op == OP_PER_UNIT))
+    if (st == LSC_OK && (is_date_op(a->op) || is_account_op(a->op) || a->op == OP_PER_UNIT ||
+                         a->op >= OP_EVENTS))
         st = lsc_rules_sheet_err(
             L, ru->line, C_OP,
             "rule %s: the and-condition must be a text, presence or number test (not "
-            "a date, account or per-unit one)",
+            "a date, account, per-unit or event one)",
             ru->id);
     if (st == LSC_OK)
         st = parse_value(L, a);
@@ -541,6 +547,9 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
 
     if ((st = parse_operator(L, ru)) != LSC_OK)
         goto cleanup;
+    int value_done = 0;
+    if ((st = lsc_rules_parse_derived(L, ru, &value_done)) != LSC_OK)
+        goto cleanup;
 
     lsc_rules_get_field(L, C_COLUMN, &s, &len);
     if (len > 0) {
@@ -574,7 +583,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
     }
     r->n_date_rules += is_date_op(ru->op) ? 1 : 0;
 
-    if ((st = parse_value(L, ru)) != LSC_OK)
+    if (!value_done && (st = parse_value(L, ru)) != LSC_OK)
         goto cleanup;
 
     lsc_rules_get_field(L, C_POINTS, &s, &len);
@@ -620,6 +629,8 @@ static void compute_sizes(struct lsc_rules *r)
         len += 3 * (strlen(r->dims[k].decay_id) + NUM_MAX + 2);
     len += 2 * (strlen("total.max") + NUM_MAX + 2);
     r->value_max = len > NUM_MAX ? len : NUM_MAX;
+    if (lsc_rules_values_max(r) > r->value_max)
+        r->value_max = lsc_rules_values_max(r);
 }
 
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err)
@@ -723,6 +734,7 @@ void lsc_rules_free(struct lsc_rules *r)
             lsc_free(a->items);
             lsc_free(a);
         }
+        lsc_rules_free_derived(r->rules[k].dv);
         lsc_free(r->rules[k].id);
         lsc_free(r->rules[k].column);
         lsc_free(r->rules[k].text);
@@ -755,6 +767,7 @@ void lsc_rules_free(struct lsc_rules *r)
     lsc_free(r->scratch);
     lsc_free(r->sheet_account);
     lsc_free(r->account_override);
+    lsc_rules_free_log(r->evlog);
     lsc_free(r->file);
     lsc_free(r);
 }

@@ -456,6 +456,11 @@ static const char *format_for(const struct lsc_rules *r, const char *column)
     return fmt;
 }
 
+const char *lsc_rules_format_for(const struct lsc_rules *r, const char *column)
+{
+    return format_for(r, column);
+}
+
 /* Checks one ordered list of cut-offs: all or none, strictly decreasing. */
 static enum lsc_status check_cut_list(struct loader *L, const struct cut *c,
                                       const char *const *names, const char *what)

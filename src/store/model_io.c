@@ -168,6 +168,11 @@ const char *lsc_model_target(const struct lsc_model *m)
     return m->target;
 }
 
+const char *lsc_model_id_column(const struct lsc_model *m, size_t k)
+{
+    return k < m->n_ids ? m->ids[k] : NULL;
+}
+
 /* ---- validation ------------------------------------------------------------ */
 
 static int is_hex64(const char *s)

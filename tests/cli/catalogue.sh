@@ -753,6 +753,74 @@ cut -d, -f2- evnew.csv >evnew_noid.csv
 case_ S106 1 "the scored file lacks the lead id column" \
     'the model needs column "id" (for "events: ' \
     -- "${S[@]}" -m evmodel.json --events log.csv --id visits -o s.csv evnew_noid.csv
+# ---- eventrules (issue 14) ----
+# Rules over activity logs and spans of days (docs/rules.md): bad values of
+# `within`, `event within` and `events`, types the log lacks, the join.
+
+printf 'Lead ID,Created Date,Demo Date,First Visit Date\nL1,2026-11-01,2026-11-05,2026-11-03\nL2,2026-10-01,2026-11-05,2026-10-20\n' >ev_leads.csv
+printf 'Lead ID,Activity Type,Timestamp\nL1,Page Visit,2026-11-01\nL1,Demo Request,2026-11-05\nL2,Video Play,2026-11-02\n' >ev_log.csv
+printf 'Lead ID,Activity Type,Timestamp\nL1,Page Visit,2026-11-01\nL2,Page Visit,yesterday\nL2,Video Play,2026-11-02\n' >ev_log_time.csv
+ev_sheet() { printf 'id,dimension,column,operator,value,points,cap\n%s\n' "$1" >"$2"; }
+ev_sheet 'E1,engagement,Demo Date,within,7 days of First Visit Date,+10,' ev_within.csv
+case_ R60 0 "\`within\` \`7 days of First Visit Date\` (issue 14: was \"not a number of days\"; now the days from that date column to the rule's)" \
+    -- "${S[@]}" --rules ev_within.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'E1,engagement,Demo Date,within,7 days of First Vist Date,+10,' ev_within_typo.csv
+case_ R61 1 "\`within\` \`7 days of\` a date column the input lacks" \
+    'ev_within_typo.csv:2:3: rule E1: column "First Vist Date" is not in the input (its columns: "Lead ID", "Created Date", "Demo Date", "First Visit Date")' \
+    -- "${S[@]}" --rules ev_within_typo.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'E1,engagement,Demo Date,within,seven days of First Visit Date,+10,' ev_within_words.csv
+case_ R62 1 "\`within\` \`seven days of First Visit Date\`" \
+    'ev_within_words.csv:2:5: rule E1: value "seven days of First Visit Date" is not like "7 days of first Page Visit"' \
+    -- "${S[@]}" --rules ev_within_words.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'V1,engagement,Demo Request,event within,7 days,+15,' ev_within_noof.csv
+case_ R63 1 "\`event within\` \`7 days\` (of what?)" \
+    'rule V1: value "7 days" is not like "7 days of first Page Visit" (an event type'"'"'s first occurrence), "7 days of first event" or "7 days of Created Date" (a date column)' \
+    -- "${S[@]}" --rules ev_within_noof.csv --events ev_log.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'S4,engagement,Page Visit,events,at leest 3,+10,' ev_count_typo.csv
+case_ R64 1 "\`events\` \`at leest 3\`" \
+    'ev_count_typo.csv:2:5: rule S4: value "at leest 3" is not a test of a number of events like "at least 3", "per 5", "between 2 and 4" or empty (points per event), optionally followed by "in last 30 days"' \
+    -- "${S[@]}" --rules ev_count_typo.csv --events ev_log.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'S1,engagement,Page Visit,events,in last 0 days,+1,' ev_window0.csv
+case_ R65 1 "\`events\` \`in last 0 days\`" 'rule S1: value "in last 0 days" is not a test of a number of events' \
+    -- "${S[@]}" --rules ev_window0.csv --events ev_log.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'S4,engagement,Page Visit,events,at least 3,+10,5' ev_count_cap.csv
+case_ R66 1 "a cap on an \`events\` threshold" 'ev_count_cap.csv:2:7: rule S4: a cap applies only to per-unit rules' \
+    -- "${S[@]}" --rules ev_count_cap.csv --events ev_log.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'S1,engagement,Page Visit,events,,+1,' ev_count.csv
+case_ R67 2 "an event rule without --events" \
+    "rule S1 of the sheet reads an activity log: give it with --events FILE" \
+    -- "${S[@]}" --rules ev_count.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'S2,engagement,Video Ply,events,,+2,' ev_type_typo.csv
+case_ R68 0 "a misspelt activity type (a warning; the rule counts 0)" \
+    'warning: rule S2: the activity log has no events of type "Video Ply" (did you mean "Video Play"?' \
+    -- "${S[@]}" --rules ev_type_typo.csv --events ev_log.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'V1,engagement,Demo Date,within,7 days of first Page Visit,+15,' ev_first_nolog.csv
+case_ R69 1 "\`within 7 days of first Page Visit\` without an activity log" \
+    '; or, with an activity log (--events FILE), the lead'"'"'s first event of type "Page Visit"' \
+    -- "${S[@]}" --rules ev_first_nolog.csv --as-of 2026-11-20 ev_leads.csv
+ev_sheet 'D1,engagement,days between Created Date and Demo Dte,<=,7,+10,' ev_days_typo.csv
+case_ R70 1 "\`days between\` a column the input lacks" 'rule D1: column "Demo Dte" is not in the input' \
+    -- "${S[@]}" --rules ev_days_typo.csv --as-of 2026-11-20 ev_leads.csv
+sed '1s/Lead ID/lead/' ev_log.csv >ev_log_lead.csv
+case_ R71 1 "the log's id column is not in the leads and no --id" \
+    'the lead id column (named like the activity log'"'"'s; choose it with --id COL): column "lead" is not in the input' \
+    -- "${S[@]}" --rules ev_count.csv --events ev_log_lead.csv --as-of 2026-11-20 ev_leads.csv
+case_ R72 2 "a log for a model without event features and no rules sheet" \
+    "--events: this model has no activity-log features (train it with --events)" \
+    -- "${S[@]}" -m model.json --events ev_log.csv ev_leads.csv
+case_ S120 0 "a log time that is not a date (the row skipped, counted)" \
+    'warning: activity log ev_log_time.csv: 1 row whose time is not a date was skipped (the first at ev_log_time.csv:3:3: "yesterday")' \
+    -- "${S[@]}" --rules ev_count.csv --events ev_log_time.csv --as-of 2026-11-20 ev_leads.csv
+case_ S121 2 "a log column that is not there" '--event-type' \
+    -- "${S[@]}" --rules ev_count.csv --events ev_log.csv --event-type Activity --as-of 2026-11-20 ev_leads.csv
+case_ S122 2 "the log and the leads both on stdin" "--events - and the input - cannot both be stdin" \
+    -- "${S[@]}" --rules ev_count.csv --events - --as-of 2026-11-20 -
+case_ S123 2 "event rules for --emit-sql without the events table" \
+    "rule S1 reads the activity log: give its table with --events-table NAME" \
+    -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t
+case_ S124 2 "an events table for --emit-sql without its columns" \
+    "rule S1 reads the activity log: give its table and columns with --events-table NAME --event-id COL --event-type COL --event-time COL" \
+    -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t --id "Lead ID" --events-table events
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -77,7 +77,8 @@ static const char usage_text2[] =
     "                            leads, hot and warm keeping their sizes; scores\n"
     "                            the input twice (a file, not a pipe)\n"
     "      --suggested-match volume|precision  re-choose the threshold for the same\n"
-    "                            number of leads (default) or the same precision\n"    "      --disagreements N     leads listed where model and rules disagree most\n"
+    "                            number of leads (default) or the same precision\n"
+    "      --disagreements N     leads listed where model and rules disagree most\n"
     "                            (default 20)\n"
     "      --model-threshold N   the model score passed to sales in the like-for-\n"
     "                            like comparison of cut-offs (default 50)\n"
@@ -95,9 +96,6 @@ static const char usage_text2[] =
     "                            features use --as-of (default today) as a constant\n"
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
-    "      --events-table NAME   with --rules: the activity log as a table (one row\n"
-    "                            per event; its columns --event-id, --event-type,\n"
-    "                            --event-time), joined to the leads by the first --id\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "\n";
 static const char usage_text3[] =
@@ -114,9 +112,11 @@ static const char usage_text3[] =
     "                            for rules alone the first usual name, e.g. Lead ID)\n"
     "      --event-type COL      the log's activity type column (default: the model's)\n"
     "      --event-time COL      the log's time column (default: the model's)\n"
-    "      --events-table NAME   with --emit-sql: the table of events the statement\n"
-    "                            groups by lead (columns: the model's log columns, or\n"
-    "                            --event-id, --event-type, --event-time)\n"
+    "      --events-table NAME   with --emit-sql: the activity log as a table (one\n"
+    "                            row per event) the statement groups by lead; its\n"
+    "                            columns --event-id, --event-type, --event-time\n"
+    "                            (default for a model: its log's columns); a sheet's\n"
+    "                            event rules join it by the first --id\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
@@ -196,7 +196,6 @@ struct score_cli {
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
-    const char *events_table; /* --emit-sql: the activity log as a table */
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -260,8 +259,6 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     if (s->events.count > 0)
         return cli_usage_error("--emit-sql reads no activity log: the statement computes the "
                                "event features from a table (--events-table NAME)");
-    if (s->events_table != NULL && s->rules_path == NULL)
-        return cli_usage_error("--events-table is for a rules sheet's event rules (--rules SHEET)");
     if (s->events_table == NULL && (so->event_id || so->event_type || so->event_time))
         return cli_usage_error("--event-id, --event-type and --event-time need --events-table "
                                "NAME with --emit-sql");

@@ -204,6 +204,5 @@ expect_in "$WORK/err" "rule D1: where \"days between Start and End and Middle\" 
 printf 'id,dimension,column,operator,value,points\nD1,engagement,days between A and B,<=,3,1\nsetting,,B,date format,%%d/%%m/%%Y,\n' >fmt.csv
 expect_exit 2 "a span end with a declared date format" -- "$SCORE" --rules fmt.csv --emit-sql sqlite --table t
 expect_in "$WORK/err" "rule D1 cannot be translated to SQL: its column's declared date format" "date format refused"
-expect_exit 2 "--events-table with a model" -- "$SCORE" -m /nonexistent.json --emit-sql sqlite --table t --events-table e
 expect_exit 2 "--events-table to score" -- "$SCORE" --rules spanish.csv --events-table e leads.csv
 finish

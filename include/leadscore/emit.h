@@ -38,6 +38,10 @@ struct lsc_emit_sql_options {
     const char *as_of;  /* "YYYY-MM-DD" for "days since" features (written
                            into the statement as a constant); NULL: today
                            (UTC) */
+    /* A CRM account export (leadscore/accounts.h; lent), written into the
+     * statement: the reference of the account counts instead of the
+     * model's own, and the rules' tiers and engaged contacts. NULL: none. */
+    const struct lsc_accounts *accounts;
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);

@@ -71,6 +71,9 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
 int lsc_rules_needs_accounts(const struct lsc_rules *r);
 /* 1 when the sheet has "on priority list" rules. */
 int lsc_rules_needs_priority(const struct lsc_rules *r);
+/* 1 when the sheet has "account tier is" or "account has engaged contacts"
+ * rules, which read an account file (lsc_rules_set_accounts()). */
+int lsc_rules_needs_account_data(const struct lsc_rules *r);
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
@@ -220,7 +223,9 @@ enum lsc_rule_op {
     LSC_RULE_BEFORE,
     LSC_RULE_AFTER,
     LSC_RULE_ACCOUNT_MIN,
-    LSC_RULE_PRIORITY
+    LSC_RULE_PRIORITY,
+    LSC_RULE_ACCOUNT_TIER,   /* items: the tiers (ignore_case) */
+    LSC_RULE_ACCOUNT_ENGAGED /* a: the engaged contacts */
 };
 
 /* One rule as parsed. Strings are lent for the lifetime of the rules. */

@@ -443,7 +443,7 @@ static enum lsc_status account_header(struct lsc_rules *rules, struct lsc_scorer
     if (rules == NULL)
         return LSC_OK;
     const char *col = lsc_rules_account_column(rules);
-    if (s->ref != NULL && *field != SIZE_MAX && col != NULL &&
+    if (s->o->accounts == NULL && s->ref != NULL && *field != SIZE_MAX && col != NULL &&
         lsc_csv_header_find(h->nfields, h->fields, h->lens, col, 1, NULL) == *field) {
         lsc_rules_set_accounts(rules, s->ref);
         s->rules_ref = s->ref;
@@ -615,6 +615,13 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
         s->na.items = (const char *const *)m->na_values;
         s->na.count = m->n_na_values;
         s->ref = m->accounts;
+    }
+    if (o->accounts != NULL) {
+        s->ref = o->accounts;
+        if (s->rules != NULL) {
+            lsc_rules_set_accounts(s->rules, o->accounts);
+            s->rules_ref = o->accounts;
+        }
     }
     s->as_of = lsc_scorer_as_of(o);
     if ((st = account_pass(s, &spooled, err)) != LSC_OK ||

@@ -58,7 +58,9 @@ enum op {
     OP_BEFORE,
     OP_AFTER,
     OP_ACCOUNT_MIN,
-    OP_PRIORITY
+    OP_PRIORITY,
+    OP_ACCOUNT_TIER,   /* the account's tier (--accounts FILE) is one of the list */
+    OP_ACCOUNT_ENGAGED /* the account has at least a engaged contacts (--accounts FILE) */
 };
 
 /* The sheet's columns. */
@@ -166,6 +168,7 @@ struct lsc_rules {
     char *account_override;
     size_t account_col;
     size_t n_account_rules, n_priority_rules, n_date_rules;
+    size_t n_account_data_rules; /* tier and engaged contacts rules */
 
     int bound;
     int has_as_of;
@@ -249,7 +252,8 @@ static inline int is_date_op(enum op op)
 
 static inline int is_account_op(enum op op)
 {
-    return op == OP_ACCOUNT_MIN || op == OP_PRIORITY;
+    return op == OP_ACCOUNT_MIN || op == OP_PRIORITY || op == OP_ACCOUNT_TIER ||
+           op == OP_ACCOUNT_ENGAGED;
 }
 
 int lsc_rules_text_eq(const char *a, size_t alen, const char *b, size_t blen, int icase);

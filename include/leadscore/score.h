@@ -134,6 +134,12 @@ struct lsc_score_summary {
     double drift_score_psi;
     double drift_max_feature_psi;   /* NaN without features */
     const char *drift_max_feature;  /* lent by the model */
+    /* Where the account counts (the model's "leads per account", the
+     * rules' "account has at least") came from, e.g. "model reference (901
+     * accounts) + this batch", "--accounts crm.csv (250 accounts) + this
+     * batch", "this batch only"; with " for the model; ... for the rules"
+     * when they differ. Empty when nothing counted accounts. */
+    char account_counts[512];
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

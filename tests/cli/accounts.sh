@@ -332,4 +332,31 @@ if command -v sqlite3 >/dev/null 2>&1; then
     expect_exit 0 "SQLite model scores with --accounts equal the C scorer's" -- "$PY" "$H" compare c_crm.csv sq_crm_m.csv
 fi
 
+# ---- 4. the output says which reference was used ----------------------------------------
+
+expect_exit 0 "note: model reference" -- "$SCORE" -m m.json --rules sheet.csv -o n1.csv two.csv
+expect_in err 'note: account counts: model reference (43 accounts) + this batch (2 of its leads already counted, by "Lead ID")' \
+    "the model's reference, for the model and the rules alike"
+expect_exit 0 "note: --accounts" -- "$SCORE" -m m.json --rules crm_sheet.csv --accounts crm.csv -o n2.csv two.csv
+expect_in err 'note: account counts: --accounts crm.csv (4 accounts) + this batch' "the account file"
+expect_exit 0 "note: this batch only" -- "$SCORE" --rules sheet.csv -o n3.csv two.csv
+expect_in err 'note: account counts: this batch only' "no reference"
+expect_exit 0 "note: counts only" -- "$SCORE" -m mc.json -o n4.csv two.csv
+expect_in err 'note: account counts: model reference (43 accounts) + this batch' "counts only"
+grep -q "already counted" err && fail "a counts-only model counts no leads as known" || ok
+expect_exit 0 "note: model and rules apart" -- "$SCORE" -m m.json --rules sheet.csv --account-column Source -o n5.csv two.csv
+expect_in err 'by "Lead ID") for the model; this batch only for the rules' "two references"
+cut -d, -f2- two.csv >noid.csv
+expect_exit 0 "note: no id column" -- "$SCORE" -m m.json --id Company -o n6.csv noid.csv
+expect_in err 'it has no "Lead ID" column to tell the leads the reference already counts: all added' \
+    "the missing id column is said"
+expect_exit 0 "no account counts, no note" -- "$SCORE" -m mn.json -o n7.csv two.csv
+expect_in err 'note: account counts: this batch only' "--account-reference none: the batch alone"
+# the comparison's JSON: every lead of the training file with an account is
+# already counted (529 of 531: one NA, one empty)
+expect_exit 0 "compare JSON" -- "$SCORE" -q -m m.json --rules sheet.csv --label Won --compare-json cmp.json \
+    -o cmp.csv leads.csv
+"$PY" -c 'import json, sys; v = json.load(open("cmp.json"))["account_counts"]; sys.exit(v != "model reference (43 accounts) + this batch (529 of its leads already counted, by \"Lead ID\")")' &&
+    ok || fail "account_counts in the comparison's JSON"
+
 finish

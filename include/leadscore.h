@@ -13,6 +13,7 @@
 #ifndef LEADSCORE_H
 #define LEADSCORE_H
 
+#include "leadscore/accounts.h"
 #include "leadscore/alloc.h"
 #include "leadscore/compare.h"
 #include "leadscore/emit.h"

@@ -50,6 +50,14 @@ static const char usage_text[] =
     "                            (YYYY-MM-DD; default today, UTC)\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
+    "      --accounts FILE       a CRM account export (name, contacts; engaged\n"
+    "                            contacts, tier optional): account counts start\n"
+    "                            from its contacts (for account rules and the\n"
+    "                            model's \"leads per account\"), and rules can test\n"
+    "                            \"account tier is\" and \"account has engaged\n"
+    "                            contacts\" (docs/rules.md)\n"
+    "      --accounts-name COL, --accounts-contacts COL, --accounts-engaged COL,\n"
+    "      --accounts-tier COL   its columns, when not found by their usual names\n"
     "      --rule-score-column COL   take an existing manual score from the input\n"
     "                            instead of a sheet (rule_score, rule_tier)\n"
     "      --rule-tiers hot=N,warm=N  tiers for --rule-score-column (default 70, 40)\n"
@@ -141,7 +149,8 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE,
+    OPT_ACCOUNTS, OPT_ACC_NAME, OPT_ACC_CONTACTS, OPT_ACC_ENGAGED, OPT_ACC_TIER
 };
 
 static const struct option long_opts[] = {
@@ -185,6 +194,11 @@ static const struct option long_opts[] = {
     {"event-type", required_argument, NULL, OPT_EVENT_TYPE},
     {"event-time", required_argument, NULL, OPT_EVENT_TIME},
     {"events-table", required_argument, NULL, OPT_EVENTS_TABLE},
+    {"accounts", required_argument, NULL, OPT_ACCOUNTS},
+    {"accounts-name", required_argument, NULL, OPT_ACC_NAME},
+    {"accounts-contacts", required_argument, NULL, OPT_ACC_CONTACTS},
+    {"accounts-engaged", required_argument, NULL, OPT_ACC_ENGAGED},
+    {"accounts-tier", required_argument, NULL, OPT_ACC_TIER},
     {NULL, 0, NULL, 0},
 };
 
@@ -196,6 +210,8 @@ struct score_cli {
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
+    const char *accounts_path;           /* --accounts */
+    struct lsc_accounts_columns acc_cols; /* --accounts-name ... */
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -210,10 +226,10 @@ static int check_files(const struct score_cli *s, int emitting)
     const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
                               "--drift-json", "--write-suggested-sheet"};
     const char *ins[] = {emitting ? NULL : o->input, s->model_path, s->rules_path,
-                         s->priority_path};
-    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts"};
+                         s->priority_path, s->accounts_path};
+    const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts", "--accounts"};
     lsc_error_clear(&err);
-    if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 4, &err) !=
+    if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 5, &err) !=
         LSC_OK)
         return cli_usage_error(err.message);
     for (size_t k = 0; k < s->events.count; k++) {
@@ -226,6 +242,41 @@ static int check_files(const struct score_cli *s, int emitting)
             return cli_usage_error("--events - and the input - cannot both be stdin");
     }
     return CLI_EXIT_OK;
+}
+
+/* --accounts-name ... need --accounts FILE. */
+static int check_account_options(const struct score_cli *s)
+{
+    const struct lsc_accounts_columns *c = &s->acc_cols;
+    if (s->accounts_path == NULL &&
+        (c->name != NULL || c->contacts != NULL || c->engaged != NULL || c->tier != NULL))
+        return cli_usage_error("--accounts-name, --accounts-contacts, --accounts-engaged and "
+                               "--accounts-tier need --accounts FILE");
+    return CLI_EXIT_OK;
+}
+
+/* Rules on an account's tier or engaged contacts that can never fire. */
+static void warn_account_data(const struct lsc_rules *rules, const struct lsc_accounts *a)
+{
+    size_t n = lsc_rules_n_rules(rules);
+    int tier = 0, engaged = 0;
+    struct lsc_rule_info ru;
+    for (size_t k = 0; k < n; k++) {
+        lsc_rules_rule(rules, k, &ru);
+        tier |= ru.op == LSC_RULE_ACCOUNT_TIER;
+        engaged |= ru.op == LSC_RULE_ACCOUNT_ENGAGED;
+    }
+    if ((tier || engaged) && a == NULL)
+        fprintf(stderr, "warning: the sheet has account tier or engaged contacts rules but no "
+                        "--accounts FILE was given; they never fire\n");
+    else if (tier && !lsc_accounts_has_tier(a))
+        fprintf(stderr, "warning: %s has no tier column (name it with --accounts-tier COL); "
+                        "the account tier rules never fire\n",
+                lsc_accounts_file(a));
+    else if (engaged && !lsc_accounts_has_engaged(a))
+        fprintf(stderr, "warning: %s has no engaged contacts column (name it with "
+                        "--accounts-engaged COL); the engaged contacts rules never fire\n",
+                lsc_accounts_file(a));
 }
 
 /* --emit-sql / --emit-pmml: the options that make sense with them. */
@@ -262,6 +313,11 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     if (s->events_table == NULL && (so->event_id || so->event_type || so->event_time))
         return cli_usage_error("--event-id, --event-type and --event-time need --events-table "
                                "NAME with --emit-sql");
+    if (check_account_options(s) != CLI_EXIT_OK)
+        return CLI_EXIT_USAGE;
+    if (pmml && s->accounts_path != NULL)
+        return cli_usage_error("--accounts is for scoring and --emit-sql (PMML has no account "
+                               "counts)");
     if (so->reasons > 0 || so->label != NULL || so->rule_score_column != NULL ||
         so->rejects != NULL)
         return cli_usage_error("--emit-sql and --emit-pmml take only -m, -o, -f, --id, --tiers "
@@ -277,6 +333,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     struct lsc_emit_sql_options o;
     struct lsc_model *model = NULL;
     struct lsc_rules *rules = NULL;
+    struct lsc_accounts *accounts = NULL;
     struct lsc_error err;
     int rc;
     lsc_error_clear(&err);
@@ -295,6 +352,12 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.event_id = s->o.event_id;
     o.event_type = s->o.event_type;
     o.event_time = s->o.event_time;
+    if (s->accounts_path != NULL &&
+        lsc_accounts_load(s->accounts_path, &s->acc_cols, &accounts, &err) != LSC_OK) {
+        rc = cli_fail(&err);
+        goto cleanup;
+    }
+    o.accounts = accounts;
     if (s->rules_path != NULL) {
         if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
             lsc_rules_bind_names(rules, s->events_table != NULL, &err) != LSC_OK ||
@@ -307,13 +370,17 @@ static int emit_model(const struct score_cli *s, int n_inputs)
         else if (lsc_rules_needs_priority(rules) && s->priority_path == NULL)
             fprintf(stderr, "warning: the sheet has priority-account rules but no "
                             "--priority-accounts FILE was given; they never fire\n");
+        if (rc == CLI_EXIT_OK)
+            warn_account_data(rules, accounts);
     } else if (lsc_model_load(s->model_path, &model, &err) != LSC_OK ||
                (s->emit_pmml ? lsc_emit_pmml(model, o.output, o.force, &err)
                              : lsc_emit_sql(model, &o, &err)) != LSC_OK) {
         rc = cli_fail(&err);
     }
+cleanup:
     lsc_rules_free(rules);
     lsc_model_free(model);
+    lsc_accounts_free(accounts);
     return rc;
 }
 
@@ -382,6 +449,11 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EVENT_TYPE: o->event_type = arg; break;
     case OPT_EVENT_TIME: o->event_time = arg; break;
     case OPT_EVENTS_TABLE: s->events_table = arg; break;
+    case OPT_ACCOUNTS: s->accounts_path = arg; break;
+    case OPT_ACC_NAME: s->acc_cols.name = arg; break;
+    case OPT_ACC_CONTACTS: s->acc_cols.contacts = arg; break;
+    case OPT_ACC_ENGAGED: s->acc_cols.engaged = arg; break;
+    case OPT_ACC_TIER: s->acc_cols.tier = arg; break;
     default: return cli_usage_error("invalid option");
     }
     return cli_option_status(bad_alloc, st, err);
@@ -397,6 +469,8 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->rules_path == NULL && (o->explain_rules || s->account_column || s->priority_path))
         return cli_usage_error("--explain-rules, --account-column and --priority-accounts "
                                "need --rules SHEET");
+    if (check_account_options(s) != CLI_EXIT_OK)
+        return CLI_EXIT_USAGE;
     if (s->rules_path == NULL && s->model_path == NULL && s->as_of != NULL)
         return cli_usage_error("--as-of needs a model with \"days since\" features or --rules "
                                "SHEET");
@@ -520,6 +594,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
 {
     struct lsc_model *model = NULL;
     struct lsc_rules *rules = NULL;
+    struct lsc_accounts *accounts = NULL;
     struct lsc_score_summary sum;
     int rc = CLI_EXIT_OK;
     int verbosity = s->quiet ? -1 : 1;
@@ -527,13 +602,18 @@ static int run(struct score_cli *s, struct lsc_error *err)
     struct cli_progress bar;
 
     memset(&sum, 0, sizeof sum);
-    if (s->model_path != NULL && lsc_model_load(s->model_path, &model, err) != LSC_OK) {
+    if ((s->model_path != NULL && lsc_model_load(s->model_path, &model, err) != LSC_OK) ||
+        (s->accounts_path != NULL &&
+         lsc_accounts_load(s->accounts_path, &s->acc_cols, &accounts, err) != LSC_OK)) {
         rc = cli_fail(err);
         goto cleanup;
     }
     if (s->rules_path != NULL && (rc = load_rules(s, model, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
+    if (rules != NULL)
+        warn_account_data(rules, accounts);
     s->o.rules = rules;
+    s->o.accounts = accounts;
     cli_progress_init(&bar, "scoring", s->quiet, s->o.output);
     s->o.progress = cli_progress_update;
     s->o.progress_userdata = &bar;
@@ -558,6 +638,7 @@ cleanup:
     lsc_score_summary_fini(&sum);
     lsc_model_free(model);
     lsc_rules_free(rules);
+    lsc_accounts_free(accounts);
     return rc;
 }
 

@@ -45,6 +45,10 @@ struct lsc_emit_sql_options {
      * joined to the leads by the first id column). */
     const char *events_table;
     const char *event_id, *event_type, *event_time;
+    /* A CRM account export (leadscore/accounts.h; lent), written into the
+     * statement: the reference of the account counts instead of the
+     * model's own, and the rules' tiers and engaged contacts. NULL: none. */
+    const struct lsc_accounts *accounts;
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);

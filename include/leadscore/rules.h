@@ -116,6 +116,9 @@ enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
  * rules are then not bound to an input (lsc_rules_bind again to score). */
 enum lsc_status lsc_rules_bind_names(struct lsc_rules *r, int events, struct lsc_error *err);
 
+/* 1 when the sheet has "account tier is" or "account has engaged contacts"
+ * rules, which read an account file (lsc_rules_set_accounts()). */
+int lsc_rules_needs_account_data(const struct lsc_rules *r);
 /* 1 when the sheet has date rules or a decay: lsc_rules_set_as_of() is then
  * required before lsc_rules_eval(). */
 int lsc_rules_needs_as_of(const struct lsc_rules *r);
@@ -270,7 +273,9 @@ enum lsc_rule_op {
     LSC_RULE_BEFORE,
     LSC_RULE_AFTER,
     LSC_RULE_ACCOUNT_MIN,
-    LSC_RULE_PRIORITY
+    LSC_RULE_PRIORITY,
+    LSC_RULE_ACCOUNT_TIER,   /* items: the tiers (ignore_case) */
+    LSC_RULE_ACCOUNT_ENGAGED /* a: the engaged contacts */
 };
 
 /* What a number test (LSC_RULE_GT .. LSC_RULE_PER_UNIT) compares: the

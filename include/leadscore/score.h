@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "leadscore/accounts.h"
 #include "leadscore/compare.h"
 #include "leadscore/model.h"
 #include "leadscore/rules.h"
@@ -100,6 +101,12 @@ struct lsc_score_options {
      * here. A model with such features and no log is LSC_ERR_USAGE. */
     struct lsc_strings events;
     const char *event_id, *event_type, *event_time;
+    /* A CRM account export (--accounts FILE, leadscore/accounts.h; lent):
+     * the reference of the model's "leads per account" and of the rules'
+     * account counts instead of the model's own (its contacts plus the
+     * batch's leads), and the tiers and engaged contacts of the rules'
+     * account rules. NULL: the model's reference, else the batch alone. */
+    const struct lsc_accounts *accounts;
 };
 
 void lsc_score_options_defaults(struct lsc_score_options *opts);
@@ -127,6 +134,12 @@ struct lsc_score_summary {
     double drift_score_psi;
     double drift_max_feature_psi;   /* NaN without features */
     const char *drift_max_feature;  /* lent by the model */
+    /* Where the account counts (the model's "leads per account", the
+     * rules' "account has at least") came from, e.g. "model reference (901
+     * accounts) + this batch", "--accounts crm.csv (250 accounts) + this
+     * batch", "this batch only"; with " for the model; ... for the rules"
+     * when they differ. Empty when nothing counted accounts. */
+    char account_counts[512];
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

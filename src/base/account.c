@@ -68,9 +68,13 @@ void lsc_accounts_free(struct lsc_accounts *a)
         return;
     lsc_dict_free(a->keys);
     lsc_dict_free(a->leads);
+    lsc_dict_free(a->tiers);
     lsc_free(a->count);
+    lsc_free(a->engaged);
+    lsc_free(a->tier);
     lsc_free(a->column);
     lsc_free(a->id_column);
+    lsc_free(a->file);
     lsc_free(a);
 }
 
@@ -85,15 +89,24 @@ uint32_t lsc_accounts_add(struct lsc_accounts *a, const char *key, size_t len)
     if (lsc_dict_size(a->keys) >= a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 64;
         size_t *count = lsc_reallocarray(a->count, cap, sizeof *count);
-        if (count == NULL)
+        if (count != NULL)
+            a->count = count;
+        long long *engaged = count ? lsc_reallocarray(a->engaged, cap, sizeof *engaged) : NULL;
+        if (engaged != NULL)
+            a->engaged = engaged;
+        uint32_t *tier = engaged ? lsc_reallocarray(a->tier, cap, sizeof *tier) : NULL;
+        if (tier == NULL)
             return DICT_NONE;
-        a->count = count;
+        a->tier = tier;
         a->cap = cap;
     }
     int added = 0;
     uint32_t k = lsc_dict_intern(a->keys, key, len, &added);
-    if (k != DICT_NONE && added)
+    if (k != DICT_NONE && added) {
         a->count[k] = 0;
+        a->engaged[k] = -1;
+        a->tier[k] = DICT_NONE;
+    }
     return k;
 }
 
@@ -147,6 +160,29 @@ int lsc_accounts_has_lead(const struct lsc_accounts *a, uint32_t k, const char *
     if (!lead_key(k, id, len, buf, cap))
         return -1;
     return lsc_dict_find(a->leads, *buf, len + 4) != DICT_NONE;
+}
+
+const char *lsc_accounts_tier(const struct lsc_accounts *a, uint32_t k, size_t *len)
+{
+    if (a == NULL || k == DICT_NONE || a->tiers == NULL || a->tier[k] == DICT_NONE)
+        return NULL;
+    *len = lsc_dict_len(a->tiers, a->tier[k]);
+    return lsc_dict_str(a->tiers, a->tier[k]);
+}
+
+const char *lsc_accounts_file(const struct lsc_accounts *a)
+{
+    return a != NULL ? a->file : NULL;
+}
+
+int lsc_accounts_has_tier(const struct lsc_accounts *a)
+{
+    return a != NULL && a->has_tier;
+}
+
+int lsc_accounts_has_engaged(const struct lsc_accounts *a)
+{
+    return a != NULL && a->has_engaged;
 }
 
 uint32_t lsc_accounts_lead(const struct lsc_accounts *a, size_t i, const char **id, size_t *len)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "dict.h"
+#include "leadscore/accounts.h"
 
 /* Writes the key of [s, s + len) to out (room for len + 1 bytes; it is
  * NUL-terminated) and returns its length (at most len; 0 for a name of
@@ -30,27 +31,31 @@ int lsc_account_key_buf(char **buf, size_t *cap, const char *s, size_t len, size
 
 /* A reference table of accounts by key: the leads per account of a model's
  * training file (models/README.md, "accounts"), or a CRM export
- * (--accounts FILE). With lead ids it can tell a lead of a scored batch
- * that it already counts (4 bytes of the account's index, then the id,
- * interned in leads). Memory grows with the accounts and, with ids, with
- * the leads. */
+ * (--accounts FILE, leadscore/accounts.h: contacts, engaged contacts,
+ * tier). With lead ids it can tell a lead of a scored batch that it
+ * already counts (4 bytes of the account's index, then the id, interned in
+ * leads). Memory grows with the accounts and, with ids, with the leads. */
 struct lsc_accounts {
-    struct dict *keys; /* account keys -> index */
-    size_t *count;     /* leads (contacts) per account */
+    struct dict *keys;  /* account keys -> index */
+    size_t *count;      /* leads (contacts) per account */
+    long long *engaged; /* engaged contacts, -1: unknown */
+    uint32_t *tier;     /* index in tiers, DICT_NONE: none */
     size_t cap;
     size_t total;       /* the sum of count */
+    struct dict *tiers; /* the tiers as written (trimmed) */
+    int has_engaged, has_tier;
     struct dict *leads; /* the ids of the leads counted, NULL: none kept */
     char *column;       /* the account column counted (a model's), or NULL */
     char *id_column;    /* the column of the ids in leads, or NULL */
+    char *file;         /* the file loaded (--accounts), or NULL */
 };
 
-/* An empty table (NULL when out of memory); _free accepts NULL. */
+/* An empty table (NULL when out of memory); lsc_accounts_free() and
+ * lsc_accounts_size() are in leadscore/accounts.h. */
 struct lsc_accounts *lsc_accounts_new(void);
-void lsc_accounts_free(struct lsc_accounts *a);
-/* The number of accounts. */
-size_t lsc_accounts_size(const struct lsc_accounts *a);
 /* The index of the account key [key, key + len), added with a count of 0
- * when new; DICT_NONE when out of memory. */
+ * (no engaged contacts known, no tier) when new; DICT_NONE when out of
+ * memory. */
 uint32_t lsc_accounts_add(struct lsc_accounts *a, const char *key, size_t len);
 /* The index of the key, or DICT_NONE. */
 uint32_t lsc_accounts_find(const struct lsc_accounts *a, const char *key, size_t len);
@@ -64,6 +69,8 @@ int lsc_accounts_add_lead(struct lsc_accounts *a, uint32_t k, const char *id, si
  * -1 when the scratch cannot grow. */
 int lsc_accounts_has_lead(const struct lsc_accounts *a, uint32_t k, const char *id, size_t len,
                           char **buf, size_t *cap);
+/* Account k's tier (lent; NULL when none). */
+const char *lsc_accounts_tier(const struct lsc_accounts *a, uint32_t k, size_t *len);
 /* Lead i of a->leads: its account's index and its id (lent). */
 uint32_t lsc_accounts_lead(const struct lsc_accounts *a, size_t i, const char **id, size_t *len);
 

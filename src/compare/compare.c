@@ -69,6 +69,7 @@ struct lsc_compare {
     size_t skipped_label, skipped_score;
     size_t skipped_value; /* a label neither --positive nor --negative */
     int in_sample;
+    char *account_counts; /* where the account counts came from, or NULL */
     json_t *json; /* the analysis, after lsc_compare_finish() */
 };
 
@@ -223,6 +224,17 @@ void lsc_compare_set_in_sample(struct lsc_compare *c, int in_sample)
     c->in_sample = in_sample;
 }
 
+enum lsc_status lsc_compare_set_account_counts(struct lsc_compare *c, const char *text,
+                                               struct lsc_error *err)
+{
+    char *copy = text != NULL ? lsc_strdup(text) : NULL;
+    if (text != NULL && copy == NULL)
+        return lsc_error_nomem(err);
+    lsc_free(c->account_counts);
+    c->account_counts = copy;
+    return LSC_OK;
+}
+
 enum lsc_status lsc_compare_new(struct lsc_compare **out, const struct compare_config *cfg,
                             struct lsc_error *err)
 {
@@ -243,6 +255,7 @@ void lsc_compare_free(struct lsc_compare *c)
 {
     if (c == NULL)
         return;
+    lsc_free(c->account_counts);
     lsc_free(c->y);
     lsc_free(c->p);
     lsc_free(c->ms);
@@ -1386,6 +1399,7 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
     jset(&A.b, root, "rows_skipped_score", jsize(c->skipped_score));
     jset(&A.b, root, "rows_skipped_label_value", jsize(c->skipped_value));
     jset(&A.b, root, "label", jstr(g->label));
+    jset(&A.b, root, "account_counts", jstr(c->account_counts));
     json_t *rules = NULL;
     if (A.has_m)
         st = model_json(&A, jset(&A.b, root, "model", json_object()), err);

@@ -96,6 +96,10 @@ void lsc_compare_skip(struct lsc_compare *c, enum lsc_compare_skip why);
 /* Marks the input as the model's own training file (same SHA-256): the
  * model's figures are then in-sample. */
 void lsc_compare_set_in_sample(struct lsc_compare *c, int in_sample);
+/* Where the run's account counts came from ("model reference (901
+ * accounts) + this batch"; NULL: none counted), for "account_counts". */
+enum lsc_status lsc_compare_set_account_counts(struct lsc_compare *c, const char *text,
+                                               struct lsc_error *err);
 /* Runs the analysis. LSC_ERR_DATA when the compared rows hold one class
  * only (or none); LSC_ERR_NUMERIC, LSC_ERR_NOMEM. */
 enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err);

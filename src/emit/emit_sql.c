@@ -473,6 +473,9 @@ struct ctx {
     const char *ev_id, *ev_type, *ev_time; /* the events table's columns */
     const char *numbers;       /* the step with every rule's x_i: r2, or r2x
                                   with derived numbers (event counts, spans) */
+    /* the reference of the account counts: --accounts FILE, else the
+     * model's; NULL: none (the table alone) */
+    const struct lsc_accounts *ref;
 };
 
 static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of)
@@ -486,6 +489,7 @@ static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of
     c->lead_col = SIZE_MAX;
     c->ev = NULL;
     c->ev_id = c->ev_type = c->ev_time = NULL;
+    c->ref = NULL;
 }
 
 /* DuckDB's read_csv guesses column types, and a guessed type changes the
@@ -498,10 +502,27 @@ static void put_load_note(const struct ctx *c)
               c->fp);
 }
 
-/* 1 when the model's reference keeps the ids of its leads. */
-static int has_lead_ids(const struct lsc_model *m)
+/* 1 when the reference (the model's) keeps the ids of its leads. */
+static int has_lead_ids(const struct lsc_accounts *a)
 {
-    return m->accounts != NULL && m->accounts->leads != NULL && m->accounts->id_column != NULL;
+    return a != NULL && a->leads != NULL && a->id_column != NULL;
+}
+
+/* The statement's comment line on the reference (no names: a file name or
+ * a column may hold a line break). */
+static void put_reference_note(const struct ctx *c)
+{
+    const struct lsc_accounts *a = c->ref;
+    if (lsc_accounts_file(a) != NULL)
+        fprintf(c->fp,
+                "-- account counts: the --accounts file (%zu accounts, %zu contacts) + the "
+                "table's rows\n",
+                lsc_accounts_size(a), a->total);
+    else
+        fprintf(c->fp,
+                "-- account counts: model reference (%zu accounts, %zu leads%s) + the table's "
+                "rows it does not count\n",
+                lsc_accounts_size(a), a->total, has_lead_ids(a) ? ", their ids" : "");
 }
 
 /* The comment lines that open the model's statement. */
@@ -518,18 +539,14 @@ static void model_header(const struct ctx *c, const struct lsc_model *m, const c
                     as_of_text, c->as_of);
             break;
         }
-    if (m->accounts != NULL)
-        fprintf(c->fp,
-                "-- account counts: model reference (%zu accounts, %zu leads%s) + the table's "
-                "rows it does not count\n",
-                lsc_accounts_size(m->accounts), m->accounts->total,
-                has_lead_ids(m) ? ", their ids" : "");
     if (c->lead_col != SIZE_MAX) {
         fputs("-- activity-log features from table ", c->fp);
         put_table(c->fp, c->o->events_table);
         fprintf(c->fp, " as of %s (day %ld since 1970-01-01; docs/events.md)\n", as_of_text,
                 c->as_of);
     }
+    if (c->ref != NULL)
+        put_reference_note(c);
 }
 
 /* "v_j": the column's text trimmed of spaces and tabs. */
@@ -559,23 +576,44 @@ static void model_value(const struct ctx *c, const struct lsc_column_enc *col, s
     }
 }
 
-/* The model's reference as two CTEs before t0: acct_ref(k, n), each
- * account key and its leads in the training file, and acct_lead(k, i),
- * each lead id kept of an account (empty without ids). */
-static void put_account_reference(const struct ctx *c, const struct lsc_accounts *a)
+/* The reference as CTEs opening the statement: acct_ref(k, n), each
+ * account key and its leads (contacts); for a rules statement (attrs)
+ * acct_ref(k, n, e, t) with its engaged contacts and tier (NULL when
+ * unknown); for a model's acct_lead(k, i), each lead id it keeps of an
+ * account (none without ids). */
+static void put_account_reference(const struct ctx *c, const struct lsc_accounts *a, int attrs)
 {
     FILE *fp = c->fp;
     size_t n = lsc_accounts_size(a), n_leads = a->leads != NULL ? lsc_dict_size(a->leads) : 0;
-    fputs("acct_ref(k, n) AS (", fp);
+    fputs(attrs ? "acct_ref(k, n, e, t) AS (" : "acct_ref(k, n) AS (", fp);
     if (n == 0)
-        fputs("SELECT CAST(NULL AS TEXT), 0 WHERE 1 = 0", fp);
+        fputs(attrs ? "SELECT CAST(NULL AS TEXT), 0, CAST(NULL AS BIGINT), CAST(NULL AS TEXT) "
+                      "WHERE 1 = 0"
+                    : "SELECT CAST(NULL AS TEXT), 0 WHERE 1 = 0",
+              fp);
     for (size_t k = 0; k < n; k++) {
+        size_t tlen = 0;
+        const char *tier = lsc_accounts_tier(a, (uint32_t)k, &tlen);
         fputs(k ? ",\n    (" : "VALUES\n    (", fp);
         put_lit(fp, c->d, lsc_dict_str(a->keys, (uint32_t)k), lsc_dict_len(a->keys, (uint32_t)k),
                 0);
-        fprintf(fp, ", %zu)", a->count[k]);
+        fprintf(fp, ", %zu", a->count[k]);
+        if (attrs && a->engaged[k] >= 0)
+            fprintf(fp, ", CAST(%lld AS BIGINT)", a->engaged[k]);
+        else if (attrs)
+            fputs(", CAST(NULL AS BIGINT)", fp);
+        if (attrs && tier != NULL) {
+            fputs(", ", fp);
+            put_lit(fp, c->d, tier, tlen, 0);
+        } else if (attrs) {
+            fputs(", CAST(NULL AS TEXT)", fp);
+        }
+        fputs(")", fp);
     }
-    fputs("\n),\nacct_lead(k, i) AS (", fp);
+    fputs("\n),\n", fp);
+    if (attrs)
+        return;
+    fputs("acct_lead(k, i) AS (", fp);
     if (n_leads == 0)
         fputs("SELECT CAST(NULL AS TEXT), CAST(NULL AS TEXT) WHERE 1 = 0", fp);
     for (size_t i = 0; i < n_leads; i++) {
@@ -604,7 +642,7 @@ static void model_ta(const struct ctx *c, const struct lsc_model *m)
         "ta AS MATERIALIZED (\n  SELECT t1.*, acct_ref.n AS rn_%zu, CASE WHEN acct_lead.k IS "
         "NULL THEN 1 ELSE 0 END AS nw_%zu\n  FROM t1 LEFT JOIN acct_ref ON acct_ref.k = "
         "t1.ak_%zu\n    LEFT JOIN acct_lead ON acct_lead.k = t1.ak_%zu AND acct_lead.i = %s\n),\n",
-        j, j, j, j, has_lead_ids(m) ? "t1.lead_id" : "NULL");
+        j, j, j, j, has_lead_ids(c->ref) ? "t1.lead_id" : "NULL");
 }
 
 /* ---- activity-log features (docs/events.md) ------------------------------------
@@ -721,10 +759,10 @@ static void model_t0(const struct ctx *c, const struct lsc_model *m, const char 
 {
     FILE *fp = c->fp;
     fputs("WITH ", fp);
-    if (m->accounts != NULL)
-        put_account_reference(c, m->accounts);
     if (c->lead_col != SIZE_MAX)
         events_ctes(c, m);
+    if (c->ref != NULL)
+        put_account_reference(c, c->ref, 0);
     fputs("t0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < n_ids; k++) {
         put_ident(fp, ids[k]);
@@ -737,9 +775,9 @@ static void model_t0(const struct ctx *c, const struct lsc_model *m, const char 
     }
     if (m->n_columns == 0)
         fputs("0 AS v_none", fp);
-    if (has_lead_ids(m)) {
+    if (has_lead_ids(c->ref)) {
         fputs(",\n    ", fp);
-        put_trimmed(c, m->accounts->id_column, m->n_columns);
+        put_trimmed(c, c->ref->id_column, m->n_columns);
     }
     fputs("\n  FROM ", fp);
     put_table(fp, table);
@@ -762,7 +800,7 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
                     "instr(lower(v_%zu), 'e') AS p_%zu",
                     j, j, j, j);
-        if (m->columns[j].derived == DERIVE_ACCOUNT && m->accounts != NULL) {
+        if (m->columns[j].derived == DERIVE_ACCOUNT && c->ref != NULL) {
             fputs(",\n    CASE WHEN ", fp);
             put_na_test(fp, c->d, j, m);
             fputs(" THEN NULL ELSE ", fp);
@@ -770,20 +808,20 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
             fprintf(fp, " END AS ak_%zu", j);
         }
     }
-    if (has_lead_ids(m)) {
+    if (has_lead_ids(c->ref)) {
         fputs(",\n    CASE WHEN ", fp);
         put_na_test(fp, c->d, m->n_columns, m);
         fprintf(fp, " THEN NULL ELSE v_%zu END AS lead_id", m->n_columns);
     }
     fputs("\n  FROM t0\n),\n", fp);
-    if (m->accounts != NULL)
+    if (c->ref != NULL)
         model_ta(c, m);
 }
 
 /* t2: the numbers (from ta when the model keeps account counts). */
 static void model_t2(const struct ctx *c, const struct lsc_model *m)
 {
-    const char *from = m->accounts != NULL ? "ta" : "t1";
+    const char *from = c->ref != NULL ? "ta" : "t1";
     fprintf(c->fp, "t2 AS MATERIALIZED (\n  SELECT %s.*", from);
     for (size_t j = 0; j < m->n_columns; j++) {
         if (!lsc_col_is_numeric(&m->columns[j]))
@@ -792,7 +830,7 @@ static void model_t2(const struct ctx *c, const struct lsc_model *m)
             put_event_value(c, m, j);
         else if (m->columns[j].derived)
             put_derived_value(c->fp, c->d, m->columns[j].derived, j, c->real, c->as_of,
-                              m->accounts != NULL);
+                              c->ref != NULL);
         else
             put_number_value(c->fp, c->d, j, c->real);
     }
@@ -1090,6 +1128,7 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
                  const char *const *ids, size_t n_ids, long as_of, const char *as_of_text)
 {
     struct ctx c;
+    size_t acct = 0;
     ctx_init(&c, fp, o->dialect, as_of);
     c.o = o;
     for (size_t j = 0; j < m->n_columns && c.lead_col == SIZE_MAX; j++)
@@ -1101,6 +1140,8 @@ static void emit(FILE *fp, const struct lsc_model *m, const struct lsc_emit_sql_
         c.ev_type = o->event_type ? o->event_type : m->events->type_column;
         c.ev_time = o->event_time ? o->event_time : m->events->time_column;
     }
+    if (lsc_derive_model_needs_accounts(m, &acct))
+        c.ref = o->accounts != NULL ? o->accounts : m->accounts;
     model_header(&c, m, o->table, as_of_text);
     model_t0(&c, m, ids, n_ids, o->table);
     model_t1(&c, m);
@@ -1369,6 +1410,33 @@ static void put_rule_condition(const struct ctx *c, size_t i, const struct lsc_r
         fputs("))", fp);
         break;
     }
+    case LSC_RULE_ACCOUNT_TIER:
+        if (c->ref == NULL || !lsc_accounts_has_tier(c->ref)) {
+            fputs("(1 = 0)", fp);
+            break;
+        }
+        fprintf(fp, "(NOT na_%zu AND ref_t IS NOT NULL AND ", i);
+        fputs(d == LSC_SQL_SQLITE ? "lower(ref_t)"
+                                  : "translate(ref_t, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                                    "'abcdefghijklmnopqrstuvwxyz')",
+              fp);
+        fputs(" IN (", fp);
+        for (size_t k = 0; k < ru->n_items; k++) {
+            size_t len = 0;
+            const char *item = lsc_rules_rule_item(r, k_rule, k, &len);
+            if (k)
+                fputs(", ", fp);
+            put_lit(fp, d, item, len, 1);
+        }
+        fputs("))", fp);
+        break;
+    case LSC_RULE_ACCOUNT_ENGAGED:
+        if (c->ref == NULL || !lsc_accounts_has_engaged(c->ref)) {
+            fputs("(1 = 0)", fp);
+            break;
+        }
+        fprintf(fp, "(NOT na_%zu AND ref_e IS NOT NULL AND ref_e >= %.0f)", i, ru->a);
+        break;
     case LSC_RULE_PER_UNIT:
         break;
     }
@@ -1454,8 +1522,13 @@ static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
     put_table(fp, o->table);
     fprintf(fp, " (%s dialect; see docs/sql.md)\n-- dates as of %s (day %ld since 1970-01-01)\n",
             dialects[c->d].title, as_of_text, c->as_of);
+    if (c->ref != NULL)
+        put_reference_note(c);
     put_load_note(c);
-    fputs("WITH r0 AS MATERIALIZED (\n  SELECT ", fp);
+    fputs("WITH ", fp);
+    if (c->ref != NULL)
+        put_account_reference(c, c->ref, 1);
+    fputs("r0 AS MATERIALIZED (\n  SELECT ", fp);
     for (size_t k = 0; k < o->ids.count; k++) {
         put_ident(fp, o->ids.items[k]);
         fprintf(fp, " AS id_%zu, ", k + 1);
@@ -1477,28 +1550,51 @@ static void rules_r0(const struct ctx *c, const struct lsc_emit_sql_options *o,
     put_table(fp, o->table);
 }
 
-/* r1: the missing flags (the sheet's missing values too), the helpers of
- * the number check, the date parts. */
-static void rules_r1(const struct ctx *c)
+/* v_j is missing: NULL, empty, a built-in or the sheet's missing value. */
+static void put_rules_na(const struct ctx *c, size_t j)
 {
     static const char *const builtin[] = {"NA", "N/A", "NaN", "NULL", "null"};
-    FILE *fp = c->fp;
     size_t n_na = lsc_rules_n_missing_values(c->r);
+    fprintf(c->fp, "(v_%zu IS NULL OR v_%zu IN (''", j, j);
+    for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
+        fputs(", ", c->fp);
+        put_string(c->fp, c->d, builtin[k]);
+    }
+    for (size_t k = 0; k < n_na; k++) {
+        fputs(", ", c->fp);
+        put_string(c->fp, c->d, lsc_rules_missing_value(c->r, k));
+    }
+    fputs("))", c->fp);
+}
+
+/* The first rule that reads the account reference (account has at least,
+ * account tier is, account has engaged contacts), SIZE_MAX if none. */
+static size_t first_reference_rule(const struct lsc_rules *r)
+{
+    struct lsc_rule_info ru;
+    for (size_t i = 0; i < lsc_rules_n_rules(r); i++) {
+        lsc_rules_rule(r, i, &ru);
+        if (ru.op == LSC_RULE_ACCOUNT_MIN || ru.op == LSC_RULE_ACCOUNT_TIER ||
+            ru.op == LSC_RULE_ACCOUNT_ENGAGED)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+/* r1: the missing flags (the sheet's missing values too), the helpers of
+ * the number check, the date parts; with a reference, ak the account key
+ * (NULL when missing), and ra: its row of acct_ref (ref_n, ref_e, ref_t). */
+static void rules_r1(const struct ctx *c)
+{
+    FILE *fp = c->fp;
     fputs("\n),\nr1 AS MATERIALIZED (\n  SELECT r0.*", fp);
     for (size_t j = 0; j < rules_n_columns(c->r); j++) {
         int is_num = 0, is_date = 0;
         if (rules_column(c->r, j, &is_num, &is_date) == NULL)
             continue;
-        fprintf(fp, ",\n    (v_%zu IS NULL OR v_%zu IN (''", j, j);
-        for (size_t k = 0; k < sizeof builtin / sizeof builtin[0]; k++) {
-            fputs(", ", fp);
-            put_string(fp, c->d, builtin[k]);
-        }
-        for (size_t k = 0; k < n_na; k++) {
-            fputs(", ", fp);
-            put_string(fp, c->d, lsc_rules_missing_value(c->r, k));
-        }
-        fprintf(fp, ")) AS na_%zu", j);
+        fputs(",\n    ", fp);
+        put_rules_na(c, j);
+        fprintf(fp, " AS na_%zu", j);
         if (is_num && c->d == LSC_SQL_SQLITE)
             fprintf(fp,
                     ",\n    (substr(v_%zu, 1, 1) IN ('+', '-')) AS s_%zu, "
@@ -1507,7 +1603,19 @@ static void rules_r1(const struct ctx *c)
         if (is_date)
             put_rules_date_parts(fp, c->d, j);
     }
+    size_t ja = c->ref != NULL ? first_reference_rule(c->r) : SIZE_MAX;
+    if (ja != SIZE_MAX) {
+        fputs(",\n    CASE WHEN ", fp);
+        put_rules_na(c, ja);
+        fputs(" THEN NULL ELSE ", fp);
+        put_account_key(fp, c->d, ja);
+        fputs(" END AS ak", fp);
+    }
     fputs("\n  FROM r0\n),\n", fp);
+    if (ja != SIZE_MAX)
+        fputs("ra AS MATERIALIZED (\n  SELECT r1.*, acct_ref.n AS ref_n, acct_ref.e AS ref_e, "
+              "acct_ref.t AS ref_t\n  FROM r1 LEFT JOIN acct_ref ON acct_ref.k = r1.ak\n),\n",
+              fp);
 }
 
 /* r2: x_i the number, day_i the day number, ac_i the account's rows. */
@@ -1515,7 +1623,8 @@ static void rules_r2(const struct ctx *c)
 {
     FILE *fp = c->fp;
     size_t nr = lsc_rules_n_rules(c->r);
-    fputs("r2 AS MATERIALIZED (\n  SELECT r1.*", fp);
+    const char *from = c->ref != NULL && first_reference_rule(c->r) != SIZE_MAX ? "ra" : "r1";
+    fprintf(fp, "r2 AS MATERIALIZED (\n  SELECT %s.*", from);
     for (size_t j = 0; j < rules_n_columns(c->r); j++) {
         int is_num = 0, is_date = 0;
         if (rules_column(c->r, j, &is_num, &is_date) == NULL)
@@ -1531,12 +1640,14 @@ static void rules_r2(const struct ctx *c)
             put_day_number(fp, c->d, j);
             fprintf(fp, " END AS day_%zu", j);
         } else if (j < nr && ru.op == LSC_RULE_ACCOUNT_MIN) {
-            fprintf(fp, ",\n    COUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ", j);
+            /* the reference's count (none: 0) plus the table's rows */
+            fprintf(fp, ",\n    %sCOUNT(*) OVER (PARTITION BY CASE WHEN na_%zu THEN NULL ELSE ",
+                    strcmp(from, "ra") == 0 ? "COALESCE(ref_n, 0) + " : "", j);
             put_account_key(fp, c->d, j);
             fprintf(fp, " END) AS ac_%zu", j);
         }
     }
-    fputs("\n  FROM r1\n),\n", fp);
+    fprintf(fp, "\n  FROM %s\n),\n", from);
 }
 
 /* floor(|x| / unit + 1e-9) with x's sign (the rules engine's whole units). */
@@ -1933,6 +2044,8 @@ static void emit_rules(FILE *fp, const struct lsc_rules *r, const struct lsc_emi
     struct ctx c;
     ctx_init(&c, fp, o->dialect, as_of);
     c.r = r;
+    if (first_reference_rule(r) != SIZE_MAX)
+        c.ref = o->accounts;
     rules_r0(&c, o, as_of_text);
     rules_r1(&c);
     rules_r2(&c);

@@ -459,6 +459,13 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if ((st = lsc_scorer_run(&s, m, o, consumers, n, sum, err)) != LSC_OK ||
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
+    lsc_scorer_account_note(&s, sum->account_counts, sizeof sum->account_counts);
+    if (sum->account_counts[0] != '\0')
+        lsc_logf(log, LSC_LOG_NOTE, "account counts: %s", sum->account_counts);
+    if (cmp.cmp != NULL &&
+        (st = lsc_compare_set_account_counts(
+             cmp.cmp, sum->account_counts[0] ? sum->account_counts : NULL, err)) != LSC_OK)
+        goto cleanup;
     log_rejects(o, sum, log);
     if (cmp.cmp != NULL)
         lsc_label_map_notes(&cmp.labels, "label", o->label, log);

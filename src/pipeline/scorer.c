@@ -450,11 +450,13 @@ static enum lsc_status account_header(struct lsc_rules *rules, struct lsc_scorer
             (st = lsc_csv_header_column(h, s->ref->id_column, name, &s->ref_id_field, err)) !=
                 LSC_OK)
             return st;
+        s->ref_id_missing = s->ref != NULL && s->ref->leads != NULL && s->ref->id_column != NULL &&
+                            s->ref_id_field == SIZE_MAX;
     }
     if (rules == NULL)
         return LSC_OK;
     const char *col = lsc_rules_account_column(rules);
-    if (s->ref != NULL && *field != SIZE_MAX && col != NULL &&
+    if (s->o->accounts == NULL && s->ref != NULL && *field != SIZE_MAX && col != NULL &&
         lsc_csv_header_find(h->nfields, h->fields, h->lens, col, 1, NULL) == *field) {
         lsc_rules_set_accounts(rules, s->ref);
         s->rules_ref = s->ref;
@@ -627,6 +629,13 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
         s->na.count = m->n_na_values;
         s->ref = m->accounts;
     }
+    if (o->accounts != NULL) {
+        s->ref = o->accounts;
+        if (s->rules != NULL) {
+            lsc_rules_set_accounts(s->rules, o->accounts);
+            s->rules_ref = o->accounts;
+        }
+    }
     s->as_of = lsc_scorer_as_of(o);
     if ((st = account_pass(s, &spooled, err)) != LSC_OK ||
         (st = open_input(o, spooled, &r, err)) != LSC_OK)
@@ -667,6 +676,48 @@ long lsc_scorer_as_of(const struct lsc_score_options *o)
     if (o->as_of_year != 0)
         return lsc_derive_day_number(o->as_of_year, o->as_of_month, o->as_of_day);
     return lsc_derive_today(today, sizeof today);
+}
+
+/* One reference in words: "model reference (901 accounts) + this batch
+ * (...)", "--accounts FILE (...) + this batch", "this batch only". */
+static void describe_reference(const struct lsc_scorer *s, const struct lsc_accounts *ref,
+                               size_t recognised, char *buf, size_t size)
+{
+    size_t n = lsc_accounts_size(ref);
+    const char *idc = ref != NULL ? ref->id_column : NULL;
+    if (ref == NULL)
+        snprintf(buf, size, "this batch only");
+    else if (lsc_accounts_file(ref) != NULL)
+        snprintf(buf, size, "--accounts %s (%zu accounts) + this batch", lsc_accounts_file(ref), n);
+    else if (ref->leads == NULL || idc == NULL)
+        snprintf(buf, size, "model reference (%zu accounts) + this batch", n);
+    else if (s->ref_id_missing)
+        snprintf(buf, size,
+                 "model reference (%zu accounts) + this batch (it has no \"%s\" column to tell "
+                 "the leads the reference already counts: all added)",
+                 n, idc);
+    else
+        snprintf(buf, size,
+                 "model reference (%zu accounts) + this batch (%zu of its leads already counted, "
+                 "by \"%s\")",
+                 n, recognised, idc);
+}
+
+void lsc_scorer_account_note(const struct lsc_scorer *s, char *buf, size_t size)
+{
+    char model[240], rules[240];
+    size_t col = SIZE_MAX;
+    int by_model = s->m != NULL && lsc_derive_model_needs_accounts(s->m, &col);
+    int by_rules = s->rules != NULL && lsc_rules_needs_accounts(s->rules);
+    buf[0] = '\0';
+    if (by_model)
+        describe_reference(s, s->ref, s->recognised, model, sizeof model);
+    if (by_rules)
+        describe_reference(s, s->rules_ref, lsc_rules_n_recognised(s->rules), rules, sizeof rules);
+    if (by_model && by_rules && strcmp(model, rules) != 0)
+        snprintf(buf, size, "%s for the model; %s for the rules", model, rules);
+    else if (by_model || by_rules)
+        snprintf(buf, size, "%s", by_model ? model : rules);
 }
 
 void lsc_scorer_fini(struct lsc_scorer *s)

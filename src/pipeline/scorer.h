@@ -51,6 +51,7 @@ struct lsc_scorer {
      * the batch alone; lent */
     const struct lsc_accounts *ref;
     size_t ref_id_field;       /* the input field of ref's lead ids, SIZE_MAX: none */
+    int ref_id_missing;        /* ref keeps ids, but the input lacks their column */
     size_t recognised;         /* batch rows ref already counts (not added) */
     const struct lsc_accounts *rules_ref; /* what the rules count against */
     char *lead;                /* scratch for a lead's key in ref */
@@ -117,6 +118,9 @@ long lsc_scorer_as_of(const struct lsc_score_options *o);
 enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct lsc_score_options *o,
                                       long as_of, const struct lsc_log *log,
                                       struct lsc_events **out, struct lsc_error *err);
+/* Where the run's account counts came from, into buf (the text of
+ * lsc_score_summary.account_counts; "" when nothing counted accounts). */
+void lsc_scorer_account_note(const struct lsc_scorer *s, char *buf, size_t size);
 
 /* The writer of the scores (CSV or JSON Lines) and the rejects file, on
  * streams of the caller's output set (either may be NULL). */

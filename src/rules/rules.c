@@ -147,7 +147,8 @@ static void rule_info(const struct lsc_rules *r, const struct rule *ru, struct l
         [OP_BETWEEN] = LSC_RULE_BETWEEN, [OP_PER_UNIT] = LSC_RULE_PER_UNIT,
         [OP_OLDER] = LSC_RULE_OLDER,     [OP_WITHIN] = LSC_RULE_WITHIN,
         [OP_BEFORE] = LSC_RULE_BEFORE,   [OP_AFTER] = LSC_RULE_AFTER,
-        [OP_ACCOUNT_MIN] = LSC_RULE_ACCOUNT_MIN, [OP_PRIORITY] = LSC_RULE_PRIORITY};
+        [OP_ACCOUNT_MIN] = LSC_RULE_ACCOUNT_MIN, [OP_PRIORITY] = LSC_RULE_PRIORITY,
+        [OP_ACCOUNT_TIER] = LSC_RULE_ACCOUNT_TIER, [OP_ACCOUNT_ENGAGED] = LSC_RULE_ACCOUNT_ENGAGED};
     /* clang-format on */
     memset(out, 0, sizeof *out);
     out->id = ru->id;

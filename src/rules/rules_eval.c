@@ -143,7 +143,7 @@ enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *
     r->ref_id_col = NO_COL;
     if (r->ref != NULL && r->ref->leads != NULL && r->ref->id_column != NULL)
         r->ref_id_col = header_find(nfields, header, header_lens, r->ref->id_column);
-    if (r->n_account_rules + r->n_priority_rules > 0) {
+    if (r->n_account_rules + r->n_priority_rules + r->n_account_data_rules > 0) {
         const char *name = lsc_rules_account_name(r);
         size_t line = 0;
         for (size_t k = 0; k < r->n_rules && line == 0; k++)
@@ -216,6 +216,11 @@ int lsc_rules_needs_accounts(const struct lsc_rules *r)
 int lsc_rules_needs_priority(const struct lsc_rules *r)
 {
     return r->n_priority_rules > 0;
+}
+
+int lsc_rules_needs_account_data(const struct lsc_rules *r)
+{
+    return r->n_account_data_rules > 0;
 }
 
 int lsc_rules_needs_as_of(const struct lsc_rules *r)
@@ -642,7 +647,9 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
                                     : day > ru->day;
         break;
     case OP_ACCOUNT_MIN:
-    case OP_PRIORITY: {
+    case OP_PRIORITY:
+    case OP_ACCOUNT_TIER:
+    case OP_ACCOUNT_ENGAGED: {
         if (missing || (ru->op == OP_PRIORITY && r->priority == NULL))
             break;
         if (!lsc_account_key_buf(&res->scratch_, &res->scratch_cap_, s, len, &klen)) {
@@ -651,6 +658,16 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
         }
         if (ru->op == OP_PRIORITY) {
             hit = lsc_dict_find(r->priority, res->scratch_, klen) != DICT_NONE;
+            break;
+        }
+        if (ru->op == OP_ACCOUNT_TIER || ru->op == OP_ACCOUNT_ENGAGED) {
+            /* the account file's tier or engaged contacts */
+            uint32_t k = lsc_accounts_find(r->ref, res->scratch_, klen);
+            size_t tlen = 0;
+            const char *tier = lsc_accounts_tier(r->ref, k, &tlen);
+            hit = ru->op == OP_ACCOUNT_TIER ? tier != NULL && in_list(ru, tier, tlen)
+                                            : k != DICT_NONE && r->ref->engaged[k] >= 0 &&
+                                                  (double)r->ref->engaged[k] >= ru->a;
             break;
         }
         /* the reference's leads, then the batch's it does not count */

@@ -59,6 +59,8 @@ enum op {
     OP_AFTER,
     OP_ACCOUNT_MIN,
     OP_PRIORITY,
+    OP_ACCOUNT_TIER,   /* the account's tier (--accounts FILE) is one of the list */
+    OP_ACCOUNT_ENGAGED, /* the account has at least a engaged contacts (--accounts FILE) */
     /* only while a row is read: rules_events.c turns them into a number
      * test (OP_GT..OP_PER_UNIT) of a derived value */
     OP_EVENTS,
@@ -172,6 +174,7 @@ struct lsc_rules {
     char *account_override;
     size_t account_col;
     size_t n_account_rules, n_priority_rules, n_date_rules;
+    size_t n_account_data_rules; /* tier and engaged contacts rules */
 
     int bound;
     int has_as_of;
@@ -259,7 +262,8 @@ static inline int is_date_op(enum op op)
 
 static inline int is_account_op(enum op op)
 {
-    return op == OP_ACCOUNT_MIN || op == OP_PRIORITY;
+    return op == OP_ACCOUNT_MIN || op == OP_PRIORITY || op == OP_ACCOUNT_TIER ||
+           op == OP_ACCOUNT_ENGAGED;
 }
 
 int lsc_rules_text_eq(const char *a, size_t alen, const char *b, size_t blen, int icase);

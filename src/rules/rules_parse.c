@@ -62,12 +62,16 @@ static const struct name_op op_names[] = {
     {"on priority list", OP_PRIORITY},
     {"events", OP_EVENTS},
     {"event within", OP_EVENT_WITHIN},
+    {"account tier is", OP_ACCOUNT_TIER},
+    {"account tier in", OP_ACCOUNT_TIER},
+    {"account has engaged contacts", OP_ACCOUNT_ENGAGED},
 };
 
 #define KNOWN_OPS                                                                                  \
     "equals, not equals, in, not in, contains, not contains (each also with \"ignore case\"), "    \
     "is missing, is present, >, >=, <, <=, between, per unit, older than, within, before, after, " \
-    "account has at least, on priority list, events, event within"
+    "account has at least, on priority list, account tier is, account has engaged contacts, "   \
+    "events, event within"
 
 static const char *const sheet_col_names[N_SHEET_COLS] = {
     "id",  "dimension",   "column",     "operator",     "value",    "points",
@@ -401,15 +405,25 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
             st = lsc_rules_sheet_err(L, ru->line, C_VALUE, "rule %s needs a date", ru->id);
         break; /* read once the sheet's date formats are known */
     case OP_ACCOUNT_MIN:
+    case OP_ACCOUNT_ENGAGED:
         if (!lsc_rules_parse_days(s, len, &days) || len != strspn(s, "0123456789") || days < 1)
-            st = lsc_rules_sheet_err(L, ru->line, C_VALUE,
-                                     "rule %s: value \"%.*s\" is not a number of leads (1 or more)",
-                                     ru->id, SHOWN(len), s);
+            st = lsc_rules_sheet_err(
+                L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number of %s (1 or more)",
+                ru->id, SHOWN(len), s, ru->op == OP_ACCOUNT_MIN ? "leads" : "engaged contacts");
         ru->a = (double)days;
         break;
     case OP_EVENTS:
     case OP_EVENT_WITHIN:
         break; /* read by lsc_rules_parse_derived */
+    case OP_ACCOUNT_TIER:
+        /* tiers are compared ignoring ASCII case, as account names */
+        ru->icase = 1;
+        if (len == 0)
+            st = lsc_rules_sheet_err(L, ru->line, C_VALUE,
+                                     "rule %s needs a tier, or tiers separated by ';'", ru->id);
+        else
+            st = split_items(L, ru);
+        break;
     }
     return st;
 }
@@ -565,6 +579,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
     if (is_account_op(ru->op)) {
         r->n_account_rules += ru->op == OP_ACCOUNT_MIN;
         r->n_priority_rules += ru->op == OP_PRIORITY;
+        r->n_account_data_rules += ru->op == OP_ACCOUNT_TIER || ru->op == OP_ACCOUNT_ENGAGED;
         if (ru->column != NULL && r->sheet_account == NULL) {
             r->sheet_account = lsc_strdup(ru->column);
             r->sheet_account_line = ru->line;

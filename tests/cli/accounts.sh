@@ -246,4 +246,117 @@ if command -v sqlite3 >/dev/null 2>&1; then
     expect_exit 0 "SQLite equals the C scorer, counts only" -- "$PY" "$H" compare c_mc.csv sq_mc.csv
 fi
 
+# ---- 3. --accounts FILE: a CRM export as the reference, its tiers and engaged contacts ----
+
+# crm.csv: some accounts of leads.csv, spelt as a CRM would, with contacts,
+# engaged contacts (one unknown) and tiers (one empty); a column not read
+printf '%s\n' 'Owner,Account_Name,Number of Contacts,Engaged Contacts,ABM Tier' \
+    'Bob,ACME CORP,12,4,Strategic' 'Amy,  delta   foods ,3,,enterprise' 'Eve,Cobalt Systems,0,1,' \
+    'Ann,Account 07 Ltd,40,0,Tier 3' >crm.csv
+printf '%s\n' 'id,dimension,column,operator,value,points,cap' \
+    'A1,fit,Company,account has at least,10,+10,' 'T1,fit,Company,account tier is,Strategic;ENTERPRISE,+20,' \
+    'T2,fit,Company,account tier in,tier 3,+2,' 'E1,engagement,Company,account has engaged contacts,1,+5,' >crm_sheet.csv
+expect_exit 0 "rules with --accounts" -- "$SCORE" -q --rules crm_sheet.csv --accounts crm.csv --explain-rules \
+    --id "Lead ID" -o crm_r.csv leads.csv
+"$PY" - <<'PYEOF' && ok || fail "--accounts: counts = contacts + the batch's leads; tiers and engaged contacts by hand"
+import csv, re
+def key(s):
+    s = re.sub(r"[ \t\r\n\v\f]+", " ", s).strip(" ")
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in s)
+crm = {"acme corp": (12, 4, "strategic"), "delta foods": (3, None, "enterprise"),
+       "cobalt systems": (0, 1, None), "account 07 ltd": (40, 0, "tier 3")}
+leads = list(csv.DictReader(open("leads.csv", newline="", encoding="utf-8")))
+batch = {}
+for r in leads:
+    if r["Company"] not in ("", "NA"):
+        batch[key(r["Company"])] = batch.get(key(r["Company"]), 0) + 1
+got = {r["Lead ID"]: r for r in csv.DictReader(open("crm_r.csv", newline="", encoding="utf-8"))}
+fired_any = set()
+for r in leads:
+    c = r["Company"]
+    if c in ("", "NA"):
+        want = set()
+    else:
+        k = key(c)
+        contacts, engaged, tier = crm.get(k, (0, None, None))
+        want = set()
+        if contacts + batch[k] >= 10: want.add("A1")
+        if tier in ("strategic", "enterprise"): want.add("T1")
+        if tier == "tier 3": want.add("T2")
+        if engaged is not None and engaged >= 1: want.add("E1")
+    fired = set(x.split(":")[0] for x in got[r["Lead ID"]]["rule_reasons"].split(";") if x)
+    assert fired == want, (r["Lead ID"], c, fired, want)
+    fired_any |= fired
+assert fired_any == {"A1", "T1", "T2", "E1"}, fired_any
+PYEOF
+# the model's "leads per account" starts from the file's contacts too
+expect_exit 0 "model with --accounts" -- "$SCORE" -q -m m.json --accounts crm.csv --reasons 9 --precision 17 \
+    -o crm_m.csv two.csv
+account_values m.json crm_m.csv >crm_values.txt
+"$PY" - <<'PYEOF' && ok || fail "--accounts: the model's count is the file's contacts + the batch"
+import csv, re
+rows = {r["Lead ID"]: r["Company"] for r in csv.DictReader(open("two.csv", newline="", encoding="utf-8"))}
+crm = {"acme corp": 12, "delta foods": 3}
+for line in open("crm_values.txt"):
+    i, v = line.split()
+    k = re.sub(r"[ \t\r\n\v\f]+", " ", rows[i]).strip(" ").lower()
+    assert float(v) == crm[k] + 1, (i, rows[i], v)
+PYEOF
+# columns named by option; an account file without a tier column
+printf 'Org,Heads,Segment\nacme corp,2,Strategic\n' >crm2.csv
+expect_exit 0 "--accounts-name/-contacts/-tier" -- "$SCORE" -q --rules crm_sheet.csv --accounts crm2.csv \
+    --accounts-name Org --accounts-contacts Heads --accounts-tier segment --explain-rules --id "Lead ID" -o crm2_r.csv two.csv
+grep -q "T1:+20" crm2_r.csv && ok || fail "the tier column named by --accounts-tier"
+expect_exit 0 "--accounts without a tier column" -- "$SCORE" --rules crm_sheet.csv --accounts crm2.csv \
+    --accounts-name Org --accounts-contacts Heads --explain-rules -o crm3_r.csv two.csv
+expect_in err "has no tier column (name it with --accounts-tier COL); the account tier rules never fire" \
+    "the tier rules that cannot fire are named"
+
+if command -v sqlite3 >/dev/null 2>&1; then
+    # the SQL carries the account file (a VALUES CTE): rules and model
+    expect_exit 0 "emit rules with --accounts" -- "$SCORE" --rules crm_sheet.csv --accounts crm.csv --id "Lead ID" \
+        --emit-sql sqlite --table leads -o crm_r.sql
+    expect_in crm_r.sql "acct_ref(k, n, e, t) AS (VALUES" "the account file as a VALUES CTE"
+    { printf '.import --csv leads.csv leads\n.headers on\n.mode csv\n'; cat crm_r.sql; } >run_crm_r.sql
+    expect_exit 0 "sqlite3 (rules, --accounts)" -- sqlite3 -bail db4.sqlite ".read run_crm_r.sql"
+    cp out sq_crm_r.csv
+    expect_exit 0 "SQLite rule scores with --accounts equal the C engine's" -- "$PY" "$H" rules crm_r.csv sq_crm_r.csv
+    expect_exit 0 "C scores (model, --accounts)" -- "$SCORE" -q -m m.json --accounts crm.csv --precision 17 -o c_crm.csv leads.csv
+    {
+        printf '.import --csv leads.csv leads\n.headers on\n.mode csv\nCREATE TABLE s_crm AS\n'
+        "$SCORE" -m m.json --accounts crm.csv --emit-sql sqlite --table leads
+        printf 'SELECT "Lead ID", printf('"'"'%%.17g'"'"', probability) AS probability, score, tier, error FROM s_crm;\n'
+    } >run_crm_m.sql
+    expect_exit 0 "sqlite3 (model, --accounts)" -- sqlite3 -bail db5.sqlite ".read run_crm_m.sql"
+    cp out sq_crm_m.csv
+    expect_exit 0 "SQLite model scores with --accounts equal the C scorer's" -- "$PY" "$H" compare c_crm.csv sq_crm_m.csv
+fi
+
+# ---- 4. the output says which reference was used ----------------------------------------
+
+expect_exit 0 "note: model reference" -- "$SCORE" -m m.json --rules sheet.csv -o n1.csv two.csv
+expect_in err 'note: account counts: model reference (43 accounts) + this batch (2 of its leads already counted, by "Lead ID")' \
+    "the model's reference, for the model and the rules alike"
+expect_exit 0 "note: --accounts" -- "$SCORE" -m m.json --rules crm_sheet.csv --accounts crm.csv -o n2.csv two.csv
+expect_in err 'note: account counts: --accounts crm.csv (4 accounts) + this batch' "the account file"
+expect_exit 0 "note: this batch only" -- "$SCORE" --rules sheet.csv -o n3.csv two.csv
+expect_in err 'note: account counts: this batch only' "no reference"
+expect_exit 0 "note: counts only" -- "$SCORE" -m mc.json -o n4.csv two.csv
+expect_in err 'note: account counts: model reference (43 accounts) + this batch' "counts only"
+grep -q "already counted" err && fail "a counts-only model counts no leads as known" || ok
+expect_exit 0 "note: model and rules apart" -- "$SCORE" -m m.json --rules sheet.csv --account-column Source -o n5.csv two.csv
+expect_in err 'by "Lead ID") for the model; this batch only for the rules' "two references"
+cut -d, -f2- two.csv >noid.csv
+expect_exit 0 "note: no id column" -- "$SCORE" -m m.json --id Company -o n6.csv noid.csv
+expect_in err 'it has no "Lead ID" column to tell the leads the reference already counts: all added' \
+    "the missing id column is said"
+expect_exit 0 "no account counts, no note" -- "$SCORE" -m mn.json -o n7.csv two.csv
+expect_in err 'note: account counts: this batch only' "--account-reference none: the batch alone"
+# the comparison's JSON: every lead of the training file with an account is
+# already counted (529 of 531: one NA, one empty)
+expect_exit 0 "compare JSON" -- "$SCORE" -q -m m.json --rules sheet.csv --label Won --compare-json cmp.json \
+    -o cmp.csv leads.csv
+"$PY" -c 'import json, sys; v = json.load(open("cmp.json"))["account_counts"]; sys.exit(v != "model reference (43 accounts) + this batch (529 of its leads already counted, by \"Lead ID\")")' &&
+    ok || fail "account_counts in the comparison's JSON"
+
 finish

@@ -821,6 +821,97 @@ case_ S123 2 "event rules for --emit-sql without the events table" \
 case_ S124 2 "an events table for --emit-sql without its columns" \
     "rule S1 reads the activity log: give its table and columns with --events-table NAME --event-id COL --event-type COL --event-time COL" \
     -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t --id "Lead ID" --events-table events
+# ---- accounts (issue 14) ----
+# account names and lead ids the model keeps, --account-reference, --accounts FILE,
+# the account rules on a file's tier and engaged contacts (docs/rules.md "Accounts")
+
+awk -F, -v OFS=, 'NR == 1 { print $0, "company"; next } { print $0, "Acme " (NR % 7) }' leads.csv >acc_leads.csv
+sed '9s/,Acme 1$/,M\xfcller GmbH/; 9s/,Acme [0-9]$/,M\xfcller GmbH/' acc_leads.csv >acc_latin1.csv
+case_ T130 1 "invalid UTF-8 (Latin-1) in the --account-column (the model keeps account names)" \
+    'acc_latin1.csv:9:5: --account-column: the account "M\xFCller GmbH" is not UTF-8 text (byte 0xFC)' \
+    "or train with --account-reference none" \
+    -- "${T[@]}" --account-column company -o m.json acc_latin1.csv
+absent m.json "T130"
+sed '2,$s/^L/\xff/' acc_leads.csv >acc_latin1_id.csv
+case_ T131 1 "invalid UTF-8 in the id column with --account-column (the model keeps the leads' ids)" \
+    'acc_latin1_id.csv:2:1: the lead id "\xFF0" is not UTF-8 text (byte 0xFF)' "--account-reference counts" \
+    -- "${T[@]}" --account-column company -o m.json acc_latin1_id.csv
+case_ T132 0 "the same with --account-reference counts (no ids kept)" \
+    -- "${T[@]}" --account-column company --account-reference counts -o acc_counts.json acc_latin1_id.csv
+case_ T133 2 "--account-reference with an unknown value" "--account-reference: expected ids, counts or none" \
+    -- "${T[@]}" --account-column company --account-reference all -o m.json acc_leads.csv
+case_ T134 2 "--account-reference without --account-column" "--account-reference needs --account-column COL" \
+    -- "${T[@]}" --account-reference none -o m.json acc_leads.csv
+
+printf 'id,visits,source,company\nN1,5,web,ACME 1\nN2,12,email,Beta\n' >acc_new.csv
+printf 'id,dimension,column,operator,value,points,cap\nA1,fit,company,account has at least,3,+10,\nT1,fit,company,account tier is,Strategic;Enterprise,+20,\nE1,engagement,company,account has engaged contacts,2,+5,\n' >acc_sheet.csv
+printf 'Account Name,Contacts,Engaged Contacts,Tier\nAcme 1,4,2,strategic\nBeta,1,0,\n' >acc_ok.csv
+A=("${S[@]}" --rules acc_sheet.csv --id id)
+case_ S80 0 "an account export (name, contacts, engaged contacts, tier)" -- "${A[@]}" --accounts acc_ok.csv acc_new.csv
+printf 'Owner,Contacts\nBob,4\n' >acc_noname.csv
+case_ S81 1 "--accounts: no account name column" \
+    'acc_noname.csv:1: no account name column: expected a header like "account" or "account name", or name it with --accounts-name COL (its columns: "Owner", "Contacts")' \
+    -- "${A[@]}" --accounts acc_noname.csv acc_new.csv
+printf 'Company name,Owner\nAcme 1,Bob\n' >acc_nocontacts.csv
+case_ S82 1 "--accounts: no number-of-contacts column" \
+    'acc_nocontacts.csv:1: no number of contacts column' "--accounts-contacts COL" \
+    -- "${A[@]}" --accounts acc_nocontacts.csv acc_new.csv
+case_ S83 1 "--accounts-name naming a column the file lacks" \
+    'acc_ok.csv:1: --accounts-name: column "Org" is not in the header (its columns: "Account Name", "Contacts", "Engaged Contacts", "Tier")' \
+    -- "${A[@]}" --accounts acc_ok.csv --accounts-name Org acc_new.csv
+printf 'Account,Contacts\nAcme 1,4\n,2\n' >acc_blank.csv
+case_ S84 1 "--accounts: a row without an account name" 'acc_blank.csv:3:1: --accounts: the row has no account name' \
+    -- "${A[@]}" --accounts acc_blank.csv acc_new.csv
+printf 'Account,Contacts\nAcme 1,4\nBeta,1\n  ACME   1 ,2\n' >acc_twice.csv
+case_ S85 1 "--accounts: one account listed twice (spelt differently)" \
+    'acc_twice.csv:4:1: --accounts: account "ACME   1" is listed twice (first on line 2;' \
+    -- "${A[@]}" --accounts acc_twice.csv acc_new.csv
+printf 'Account,Contacts\nAcme 1,four\n' >acc_word.csv
+case_ S86 1 "--accounts: contacts that are not a number" \
+    'acc_word.csv:2:2: --accounts: number of contacts "four" is not a whole number >= 0' \
+    -- "${A[@]}" --accounts acc_word.csv acc_new.csv
+printf 'Account,Contacts\nAcme 1,-3\n' >acc_negative.csv
+case_ S87 1 "--accounts: a negative number of contacts" \
+    'acc_negative.csv:2:2: --accounts: number of contacts "-3" is not a whole number >= 0' \
+    -- "${A[@]}" --accounts acc_negative.csv acc_new.csv
+printf 'Account,Contacts,Engaged\nAcme 1,4,2.5\n' >acc_fraction.csv
+case_ S88 1 "--accounts: a fraction of engaged contacts" \
+    'acc_fraction.csv:2:3: --accounts: engaged contacts "2.5" is not a whole number >= 0' \
+    -- "${A[@]}" --accounts acc_fraction.csv acc_new.csv
+: >acc_empty.csv
+case_ S89 1 "--accounts: an empty file" 'acc_empty.csv: --accounts: empty file: a header row is required' \
+    -- "${A[@]}" --accounts acc_empty.csv acc_new.csv
+case_ S90 2 "--accounts from stdin" '--accounts: the account file must be a file, not stdin' \
+    -- "${A[@]}" --accounts - acc_new.csv
+case_ S91 1 "--accounts: a file that does not exist" 'no_such_accounts.csv' \
+    -- "${A[@]}" --accounts no_such_accounts.csv acc_new.csv
+case_ S92 2 "--accounts-tier without --accounts" \
+    '--accounts-name, --accounts-contacts, --accounts-engaged and --accounts-tier need --accounts FILE' \
+    -- "${A[@]}" --accounts-tier Segment acc_new.csv
+case_ S93 0 "tier and engaged-contacts rules without --accounts" \
+    'warning: the sheet has account tier or engaged contacts rules but no --accounts FILE was given; they never fire' \
+    -- "${A[@]}" acc_new.csv
+printf 'Account,Contacts\nAcme 1,4\n' >acc_notier.csv
+case_ S94 0 "tier rules with an account file that has no tier column" \
+    'warning: acc_notier.csv has no tier column (name it with --accounts-tier COL); the account tier rules never fire' \
+    -- "${A[@]}" --accounts acc_notier.csv acc_new.csv
+case_ S95 2 "--accounts with --emit-pmml" '--accounts is for scoring and --emit-sql (PMML has no account counts)' \
+    -- "${S[@]}" -m model.json --accounts acc_ok.csv --emit-pmml
+printf 'Company name,Number of Associated Contacts,Lifecycle stage\nAcme 1,4,customer\n' >acc_hubspot.csv
+case_ S96 0 "a HubSpot-style export (\"Company name\", \"Number of Associated Contacts\")" \
+    -- "${S[@]}" --rules acc_sheet.csv --id id --accounts acc_hubspot.csv acc_new.csv
+
+printf 'id,dimension,column,operator,value,points,cap\nT1,fit,company,account tier is,,+20,\n' >acc_r50.csv
+case_ R50 1 "\`account tier is\` without a tier" 'acc_r50.csv:2:5: rule T1 needs a tier, or tiers separated by' \
+    -- "${S[@]}" --rules acc_r50.csv acc_new.csv
+printf 'id,dimension,column,operator,value,points,cap\nE1,fit,company,account has engaged contacts,many,+5,\n' >acc_r51.csv
+case_ R51 1 "\`account has engaged contacts\` with a word" \
+    'acc_r51.csv:2:5: rule E1: value "many" is not a number of engaged contacts (1 or more)' \
+    -- "${S[@]}" --rules acc_r51.csv acc_new.csv
+printf 'id,dimension,column,operator,value,points,cap,and column,and operator,and value\nF1,fit,visits,>=,3,+5,,company,account tier is,Strategic\n' >acc_r52.csv
+case_ R52 1 "an account tier test as an and-condition" \
+    'rule F1: the and-condition must be a text, presence or number test (not a date, account or per-unit one)' \
+    -- "${S[@]}" --rules acc_r52.csv acc_new.csv
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -111,6 +111,10 @@ check_rules() {
 check_rules rules "lead's table" "$WORK/score.csv" --rules "$SRC/datasets/sample_rules.csv" --as-of 2026-11-20 \
     --id "Lead ID" --priority-accounts "$SRC/datasets/sample_priority_accounts.txt"
 grep -q "hot" "$WORK/d_rules.csv" && grep -q "A1" "$WORK/d_rules.csv" && ok || fail "no hot lead or grade A1"
+# an --accounts export (docs/rules.md): contacts + the table's rows, tiers, engaged contacts
+"$PY" "$H" crm "$SRC/datasets/sample_leads.csv" "$WORK" || fail "crm.csv"
+check_rules accounts "lead's table" "$WORK/score.csv" --rules "$WORK/crm_rules.csv" --accounts "$WORK/crm.csv" \
+    --id "Lead ID"
 # a dimension beyond 2^31 cents (DuckDB keeps a sum of INTEGER columns INTEGER)
 printf 'id,dimension,column,operator,value,points\nB1,fit,Industry,is present,,20000000\nB2,fit,Seniority,is present,,20000000\n' \
     >"$WORK/big_rules.csv"

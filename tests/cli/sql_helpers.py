@@ -40,6 +40,13 @@
                            with the sheet and with it stripped: every rule
                            with an and-condition fires for some row, and
                            for fewer rows than without the and-condition
+  crm SAMPLE.csv DIR       writes DIR/crm.csv, an --accounts export of every
+                           third company of the sample (names in other
+                           case and spacing, contacts, engaged contacts
+                           with some unknown, tiers with some empty and a
+                           quote), and DIR/crm_rules.csv, a sheet with
+                           "account has at least", "account tier is" and
+                           "account has engaged contacts" rules
   hostile_names DIR        writes DIR/hostile_names.csv (a column whose name
                            holds a quote, a backslash and a newline, levels
                            likewise) and DIR/hostile_names_rules.csv (a sheet
@@ -436,8 +443,29 @@ def rules(c_path, other_path):
     return 1 if bad else 0
 
 
+def crm(sample, out):
+    rows = list(csv.DictReader(open(sample, newline="", encoding="utf-8")))
+    names = sorted({r["Company"] for r in rows if r["Company"].strip()})
+    tiers = ["Strategic", "enterprise", "", "Mid-Market", "O'Neil \"A\" tier"]
+    with open(f"{out}/crm.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["Account Name", "Owner", "Number of Contacts", "Engaged Contacts", "Tier"])
+        for k, name in enumerate(names[::3]):
+            shown = [name.upper(), "  " + name.replace(" ", "   ") + " ", name.lower()][k % 3]
+            w.writerow([shown, "owner", (k * 7) % 13, "" if k % 5 == 0 else (k * 3) % 6,
+                        tiers[k % len(tiers)]])
+    with open(f"{out}/crm_rules.csv", "w", newline="", encoding="utf-8") as f:
+        f.write("id,dimension,column,operator,value,points,cap\n"
+                "A1,fit,Company,account has at least,8,+10,\n"
+                "T1,fit,Company,account tier is,STRATEGIC;Enterprise,+20,\n"
+                "T2,fit,Company,account tier in,\"o'neil \"\"a\"\" tier\",+3,\n"
+                "E1,engagement,Company,account has engaged contacts,3,+5,\n")
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "make":
+    if sys.argv[1] == "crm":
+        crm(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "hostile":
         hostile(sys.argv[2])

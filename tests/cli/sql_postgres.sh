@@ -81,6 +81,23 @@ expect_exit 0 "psql runs the rules SELECT" -- "${PSQL[@]}" -f "$PGDIR/runr.sql"
 cp "$PGDIR/pgr.csv" "$WORK/pgr.csv" 2>/dev/null || fail "no PostgreSQL output (rules)"
 expect_exit 0 "rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
 cat "$WORK/out"
+# an --accounts export (docs/rules.md): contacts + the table's rows, tiers, engaged contacts
+"$PY" "$H" crm "$SRC/datasets/sample_leads.csv" "$WORK" || fail "crm.csv"
+expect_exit 0 "C rule scores, --accounts" -- "$SCORE" -q --rules "$WORK/crm_rules.csv" --accounts "$WORK/crm.csv" \
+    --id "Lead ID" --explain-rules -o "$WORK/cra.csv" "$WORK/score.csv"
+expect_exit 0 "emit rules, --accounts" -- "$SCORE" --rules "$WORK/crm_rules.csv" --accounts "$WORK/crm.csv" \
+    --id "Lead ID" --emit-sql postgres --table "lead's table" -o "$WORK/pra.sql"
+{
+    printf 'CREATE TABLE scored_accounts AS\n'
+    cat "$WORK/pra.sql"
+    printf '\\copy (SELECT * FROM scored_accounts ORDER BY "Lead ID") TO '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/pga.csv"
+} >"$PGDIR/runa.sql"
+chmod 644 "$PGDIR/runa.sql"
+expect_exit 0 "psql runs the rules SELECT with --accounts" -- "${PSQL[@]}" -f "$PGDIR/runa.sql"
+cp "$PGDIR/pga.csv" "$WORK/pga.csv" 2>/dev/null || fail "no PostgreSQL output (--accounts)"
+expect_exit 0 "rule scores with --accounts equal the C engine's" -- "$PY" "$H" rules "$WORK/cra.csv" "$WORK/pga.csv"
+cat "$WORK/out"
+for r in A1 T1 T2 E1; do grep -q "$r:" "$WORK/cra.csv" && ok || fail "rule $r never fired on the sample"; done
 # binned models and rules with an and-condition (see sql_sqlite.sh): the
 # sample leads and the planted ones, each with rows at every cut
 "$PY" "$H" planted "$WORK" || fail "planted leads"

@@ -910,7 +910,7 @@ case_ R51 1 "\`account has engaged contacts\` with a word" \
     -- "${S[@]}" --rules acc_r51.csv acc_new.csv
 printf 'id,dimension,column,operator,value,points,cap,and column,and operator,and value\nF1,fit,visits,>=,3,+5,,company,account tier is,Strategic\n' >acc_r52.csv
 case_ R52 1 "an account tier test as an and-condition" \
-    'rule F1: the and-condition must be a text, presence or number test (not a date, account or per-unit one)' \
+    'rule F1: the and-condition must be a text, presence or number test (not a date, account, per-unit or event one)' \
     -- "${S[@]}" --rules acc_r52.csv acc_new.csv
 
 # ---- the table -------------------------------------------------------------------------

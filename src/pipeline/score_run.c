@@ -459,6 +459,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     if ((st = lsc_scorer_run(&s, m, o, consumers, n, sum, err)) != LSC_OK ||
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;
+    if (s.icase_notes[0] != '\0')
+        lsc_logf(log, LSC_LOG_NOTE, "%s (matched ignoring case)", s.icase_notes);
     log_rejects(o, sum, log);
     if (cmp.cmp != NULL)
         lsc_label_map_notes(&cmp.labels, "label", o->label, log);

@@ -41,6 +41,8 @@ struct lsc_scorer {
     size_t *col_of;            /* model column -> input field */
     size_t *id_of;             /* id column -> input field */
     const char **id_names;     /* per id column */
+    char **id_owned;           /* per id column: the input's spelling when
+                                  --id matched it ignoring case, or NULL */
     size_t n_ids;
     struct lsc_strings na;
     long as_of;                /* day number for "days since" features */
@@ -63,6 +65,8 @@ struct lsc_scorer {
     size_t *ev_type, *ev_window;
     size_t events_unmatched;
     char input_sha256[65];     /* of the input, once the pass has ended */
+    char icase_notes[512];     /* columns named on the command line that
+                                  matched ignoring case, for a note */
 };
 
 /* One row as the consumers get it (lent for the call). */

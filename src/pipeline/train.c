@@ -752,6 +752,8 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
         return st;
     if ((st = lsc_dataset_load(&t->ds, o, t->log, err)) != LSC_OK)
         return st;
+    /* from here on, the column names as the file spells them */
+    t->o = o = &t->ds->opts;
     if ((st = lsc_dataset_map_target(t->ds, o, t->log, err)) != LSC_OK) {
         if (err != NULL && err->file[0] == '\0')
             snprintf(err->file, sizeof err->file, "%s", t->ds->file);

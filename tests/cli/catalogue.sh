@@ -662,6 +662,25 @@ case_ S60 0 "a label in another case, open deals skipped (\`--negative\`)" \
 case_ S61 2 "\`--negative\` without \`--positive\` (scoring)" "--negative needs --positive VALUE" \
     -- "${S[@]}" -m model.json --label won --negative Open -o s61.csv stages.csv
 
+case_ T108 0 "a column named in another case (\`--target WON\`)" \
+    'note: --target "WON" is column "won" (matched ignoring case)' \
+    -- "$TRAIN" --target WON --id ID -o t108.json leads.csv
+case_ T109 2 "a misspelt column name" \
+    'leads.csv: unknown column "vists" in --exclude (did you mean "visits"?); the header has: "id", "visits", "source", "won"' \
+    -- "${T[@]}" --exclude vists -o m.json leads.csv
+sed '1s/visits/Visits,VISITS/; 2,$s/^\([^,]*\),\([^,]*\),/\1,\2,\2,/' leads.csv >two_cases.csv
+case_ T110 2 "a name two columns match ignoring case" \
+    'column "visits" in --numeric matches "Visits", "VISITS" ignoring case: give the exact name' \
+    -- "${T[@]}" --numeric visits -o m.json two_cases.csv
+case_ T111 2 "a misspelt \`--days-since\` column" 'unknown column "created_at" in --days-since (did you mean "created"?)' \
+    -- "$TRAIN" -q --target won --id id --days-since created_at -o m.json dates.csv
+case_ S62 0 "scoring columns named in another case (\`--id ID --label WON\`)" \
+    'note: --id "ID" is column "id"; --label "WON" is column "won" (matched ignoring case)' \
+    -- "$SCORE" -m model.json --id ID --label WON -o s62.csv leads.csv
+case_ S63 2 "a misspelt \`--label\` column" 'unknown column "wn" in --label (did you mean "won"?)' \
+    -- "${S[@]}" -m model.json --label wn -o s63.csv leads.csv
+absent s63.csv "S63"
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

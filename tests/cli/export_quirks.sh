@@ -98,4 +98,49 @@ expect_exit 2 "score --negative without --positive" -- "$SCORE" -m p1.json --lab
     -o s2.csv leads.csv
 expect_in err "--negative needs --positive VALUE" "scorer usage message"
 
+# ---- 3. column names on the command line -----------------------------------------------
+expect_exit 0 "names in another case" -- "$TRAIN" --target stage --positive "Closed Won" \
+    --id "lead number" --exclude source -o c1.json leads.csv
+expect_in err 'note: --target "stage" is column "Stage" (matched ignoring case)' "target matched ignoring case"
+expect_in err 'note: --id "lead number" is column "Lead Number" (matched ignoring case)' "id matched ignoring case"
+expect_in err 'note: --exclude "source" is column "Source" (matched ignoring case)' "exclude matched ignoring case"
+expect_exit 0 "the same names exactly" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --id "Lead Number" --exclude Source -o c2.json leads.csv
+same_fit c1.json c2.json && ok || fail "names in another case fit another model"
+"$PY" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+r, o = m["roles"], m["options"]
+sys.exit(0 if r["target"] == o["target"] == "Stage" and r["ids"] == o["id"] == ["Lead Number"] and o["exclude"] == ["Source"] else 1)' c1.json &&
+    ok || fail "the model does not record the names as the header spells them"
+expect_exit 2 "a misspelt column" -- "$TRAIN" --target Stage --positive "Closed Won" --weight Vists -o c3.json leads.csv
+expect_in err 'unknown column "Vists" in --weight (did you mean "Visits"?); the header has: "Lead Number", "Visits", "Source", "Stage"' "did you mean"
+[ ! -e c3.json ] && ok || fail "a model written after a usage error"
+for opt in --include --numeric --categorical --keep-feature --days-since --split-date --account-column; do
+    extra=()
+    [ "$opt" = --split-date ] && extra=(--cutoff 2026-01-01)
+    expect_exit 2 "$opt misspelt" -- "$TRAIN" --target Stage --positive "Closed Won" "$opt" Sorce "${extra[@]}" -o c4.json leads.csv
+    expect_in err "unknown column \"Sorce\" in $opt (did you mean \"Source\"?)" "$opt: did you mean"
+done
+sed '1s/Visits/VISITS,Visits/; 2,$s/^\([0-9]*\),\([0-9]*\),/\1,\2,\2,/' leads.csv >twice.csv
+expect_exit 2 "a name two columns match ignoring case" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --exclude visits -o c5.json twice.csv
+expect_in err 'column "visits" in --exclude matches "VISITS", "Visits" ignoring case: give the exact name' "ambiguous named"
+expect_exit 0 "the exact one of the two" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    --exclude Visits -o c5.json twice.csv
+# the scorer's options: --id, --label, --rule-score-column
+expect_exit 0 "scorer names in another case" -- "$SCORE" -m c2.json --id "lead number" --label stage \
+    --positive "Closed Won" -o s3.csv leads.csv
+expect_in err 'note: --id "lead number" is column "Lead Number"; --label "stage" is column "Stage" (matched ignoring case)' "scorer notes"
+[ "$(head -1 s3.csv | cut -d, -f1)" = "Lead Number" ] && ok || fail "the scores' id column not spelt as the input's"
+expect_exit 2 "scorer: a misspelt label" -- "$SCORE" -m c2.json --label Stag --positive "Closed Won" -o s4.csv leads.csv
+expect_in err 'unknown column "Stag" in --label (did you mean "Stage"?); the header has:' "scorer did you mean"
+expect_exit 2 "scorer: a misspelt id" -- "$SCORE" -m c2.json --id "Lead Nmber" -o s4.csv leads.csv
+expect_in err 'unknown column "Lead Nmber" in --id (did you mean "Lead Number"?)' "scorer id did you mean"
+expect_exit 2 "scorer: a misspelt rule score column" -- "$SCORE" --rule-score-column visit -o s4.csv leads.csv
+expect_in err 'unknown column "visit" in --rule-score-column (did you mean "Visits"?)' "rule score column"
+# the rules sheet: the same lookup, the same message
+printf 'id,dimension,column,operator,value,points\nR1,engagement,visits,>=,10,20\nR2,fit,Sorce,equals,web,10\n' >sheet.csv
+expect_exit 1 "a rules sheet with a misspelt column" -- "$SCORE" --rules sheet.csv -o s5.csv leads.csv
+expect_in err 'sheet.csv:3:3: unknown column "Sorce" in rule R2 (did you mean "Source"?); the header has: "Lead Number", "Visits", "Source", "Stage"' "the sheet's message"
+
 finish

@@ -253,7 +253,8 @@ static enum lsc_status resolve_options(struct dataset *ds, const struct lsc_trai
     if ((st = resolve_name(ds, &h, "--target", &o->target, log, err)) != LSC_OK ||
         (st = resolve_name(ds, &h, "--weight", &o->weight, log, err)) != LSC_OK ||
         (st = resolve_name(ds, &h, "--split-date", &o->split_date, log, err)) != LSC_OK ||
-        (st = resolve_name(ds, &h, "--account-column", &o->account_column, log, err)) != LSC_OK)
+        (st = resolve_name(ds, &h, "--account-column", &o->account_column, log, err)) != LSC_OK ||
+        (st = resolve_name(ds, &h, "--outcome-date", &o->outcome_date, log, err)) != LSC_OK)
         goto cleanup;
     for (size_t k = 0; k < sizeof lists / sizeof *lists && st == LSC_OK; k++)
         st = resolve_list(ds, &h, list_opts[k], lists[k], &next, log, err);

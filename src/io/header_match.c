@@ -69,8 +69,18 @@ static size_t distance(const char *a, size_t na, const char *b, size_t nb)
     return prev[nb];
 }
 
+/* 1 when [s, s + len) contains name (nlen bytes) ignoring case. */
+static int contains(const char *s, size_t len, const char *name, size_t nlen)
+{
+    for (size_t i = 0; i + nlen <= len; i++)
+        if (lsc_span_ieq(s + i, nlen, name))
+            return 1;
+    return 0;
+}
+
 /* The field nearest to name: at most a third of its letters (and at least
- * 2) apart, ignoring case; SIZE_MAX when none is that close. */
+ * 2) apart, ignoring case; else the first that contains it (a name of 3 or
+ * more letters: "Closed" for "Closed On"); SIZE_MAX when none. */
 static size_t nearest(size_t n, const char *const *fields, const size_t *lens, const char *name)
 {
     size_t nlen = strlen(name), best = SIZE_MAX, best_d = SIZE_MAX;
@@ -87,6 +97,9 @@ static size_t nearest(size_t n, const char *const *fields, const size_t *lens, c
         if (d <= limit && d < best_d) {
             best = k;
             best_d = d;
+        } else if (best == SIZE_MAX && nlen >= 3 && contains(s, len, name, nlen)) {
+            best = k;
+            best_d = SIZE_MAX - 1; /* a containing name: any close one wins */
         }
     }
     return best;

@@ -143,4 +143,16 @@ printf 'id,dimension,column,operator,value,points\nR1,engagement,visits,>=,10,20
 expect_exit 1 "a rules sheet with a misspelt column" -- "$SCORE" --rules sheet.csv -o s5.csv leads.csv
 expect_in err 'sheet.csv:3:3: unknown column "Sorce" in rule R2 (did you mean "Source"?); the header has: "Lead Number", "Visits", "Source", "Stage"' "the sheet's message"
 
+# activity-log columns and --outcome-date: the same lookup
+awk -F, 'NR == 1 { print "Lead ID,Activity,Created At"; next } { print $1 ",visit,2026-01-0" (NR % 9 + 1) }' leads.csv >log.csv
+awk -F, -v OFS=, 'NR == 1 { print $0, "Closed On"; next } { print $0, "2026-02-01" }' leads.csv >leads_o.csv
+E=("$TRAIN" --target Stage --positive "Closed Won" --id "Lead Number" --events log.csv)
+expect_exit 0 "event and outcome columns in another case" -- "${E[@]}" --event-id "lead id" \
+    --event-time "created at" --outcome-date "closed on" -o e1.json leads_o.csv
+expect_in err 'note: --outcome-date "closed on" is column "Closed On" (matched ignoring case)' "outcome date matched"
+expect_exit 2 "a misspelt event column" -- "${E[@]}" --event-time "create at" -o e2.json leads_o.csv
+expect_in err 'log.csv: unknown column "create at" in --event-time (did you mean "Created At"?); the header has: "Lead ID", "Activity", "Created At"' "event column did you mean"
+expect_exit 2 "a shortened outcome column" -- "${E[@]}" --outcome-date Closed -o e2.json leads_o.csv
+expect_in err 'unknown column "Closed" in --outcome-date (did you mean "Closed On"?)' "outcome did you mean"
+
 finish

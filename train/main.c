@@ -44,7 +44,7 @@ static const char usage_text[] =
     "      --keep-feature COL    a feature even if it looks like an id (whole\n"
     "                            numbers all distinct or in row order, or text\n"
     "                            mostly distinct: id_like, excluded) (repeatable)\n"
-    "      --na-values LIST      extra missing-value tokens, comma-separated\n"
+    "      --na-values LIST      extra missing-value tokens, separated by , or ;\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
@@ -614,7 +614,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_NUMERIC: bad_alloc = cli_list_push(&t->num, arg); break;
     case OPT_CATEGORICAL: bad_alloc = cli_list_push(&t->cat, arg); break;
     case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
-    case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
+    case OPT_NA: st = lsc_split_tokens(arg, ",;", &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);

@@ -155,4 +155,28 @@ expect_in err 'log.csv: unknown column "create at" in --event-time (did you mean
 expect_exit 2 "a shortened outcome column" -- "${E[@]}" --outcome-date Closed -o e2.json leads_o.csv
 expect_in err 'unknown column "Closed" in --outcome-date (did you mean "Closed On"?)' "outcome did you mean"
 
+# ---- 4. --na-values: "," or ";" ---------------------------------------------------------
+"$PY" - <<'PYEOF' || fail "generate na.csv"
+import random
+random.seed(4)
+with open("na.csv", "w") as f:
+    f.write("id,source,visits,won\n")
+    for i in range(600):
+        s = random.choice(["web", "email", "Select", "Unknown", "-"])
+        v = random.randint(0, 20)
+        f.write("L%d,%s,%s,%d\n" % (i, s, v if random.random() > 0.2 else random.choice(["Select", "-"]), random.random() < (0.7 if s == "web" else 0.3)))
+PYEOF
+N=("$TRAIN" -q --target won --id id)
+expect_exit 0 "--na-values with commas" -- "${N[@]}" --na-values "Select,Unknown,-" -o na1.json na.csv
+expect_exit 0 "--na-values with semicolons" -- "${N[@]}" --na-values "Select;Unknown;-" -o na2.json na.csv
+expect_exit 0 "--na-values mixed, with spaces" -- "${N[@]}" --na-values "Select; Unknown ,-" -o na3.json na.csv
+expect_exit 0 "--na-values repeated" -- "${N[@]}" --na-values Select --na-values "Unknown;-" -o na4.json na.csv
+for f in na2 na3 na4; do
+    same_fit na1.json $f.json && ok || fail "$f: another model than with commas"
+done
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if m["roles"]["na_values"] == ["Select", "Unknown", "-"] else 1)' na3.json &&
+    ok || fail "the tokens are not split and trimmed"
+"$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if [c["type"] for c in m["columns"] if c["name"] == "visits"] == ["numeric"] else 1)' na2.json &&
+    ok || fail "visits not numeric once the tokens are missing"
+
 finish

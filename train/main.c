@@ -12,6 +12,9 @@
 #include "progress.h"
 #include "signals.h"
 
+/* -o when not given: models/model.json */
+#define LSC_DEFAULT_MODEL_DIR "models"
+
 /* --interactions when --bins is given without it */
 #define LSC_DEFAULT_INTERACTIONS 10
 
@@ -492,6 +495,7 @@ struct train_cli {
     long event_windows[8];
     const char *output;
     int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
+    int output_given;
     struct lsc_model *like_model, *baseline;
     struct lsc_like *like;
     const char *like_path, *baseline_path;
@@ -635,7 +639,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_MAXITER: st = lsc_parse_size(arg, "--max-iter", &o->max_iter, err); break;
     case OPT_TOL: st = lsc_parse_double(arg, "--tol", &o->tol, err); break;
     case OPT_TIERS: st = lsc_parse_tiers(arg, &o->tier_hot, &o->tier_warm, err); break;
-    case 'o': t->output = arg; break;
+    case 'o': t->output = arg; t->output_given = 1; break;
     case 'f': o->force = 1; break;
     case OPT_EXPORT: o->export_design = arg; break;
     case OPT_PRED: o->predictions = arg; break;
@@ -753,6 +757,13 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
                 return cli_usage_error(err->message);
         }
     }
+    /* the default model file's folder: said before the work, with the way
+     * out (the library refuses any output it cannot create, before reading) */
+    if (!t->output_given && stat(LSC_DEFAULT_MODEL_DIR, &sb) != 0)
+        return cli_error("%s: the folder \"" LSC_DEFAULT_MODEL_DIR "\" of the default model file "
+                         "does not exist: create it (mkdir " LSC_DEFAULT_MODEL_DIR ") or name the "
+                         "model file with -o FILE",
+                         t->output);
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
             return cli_error("%s: is a directory", t->output);
@@ -827,7 +838,7 @@ int main(int argc, char **argv)
 
     cli_init("leadscore-train", argv);
     memset(&t, 0, sizeof t);
-    t.output = "models/model.json";
+    t.output = LSC_DEFAULT_MODEL_DIR "/model.json";
     lsc_train_options_defaults(&t.o);
     lsc_error_clear(&err);
     rc = parse_args(&t, argc, argv, &err);

@@ -337,8 +337,10 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
         return st;
     if ((st = check_suggested(o, err)) != LSC_OK)
         return st;
+    /* every output, also those written after the scoring pass (the
+     * comparison's, the drift's), can be created: refused before the work */
     for (size_t k = 0; k < 5; k++)
-        if (outputs[k] != NULL && (st = lsc_outfile_check(outputs[k], o->force, err)) != LSC_OK)
+        if (outputs[k] != NULL && (st = lsc_outfile_probe(outputs[k], o->force, err)) != LSC_OK)
             return st;
     if (o->drift_json != NULL && (m == NULL || m->drift == NULL))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--drift-json: %s",
@@ -346,7 +348,7 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
                                        : "this model has no drift reference (trained by an "
                                          "older leadscore; train it again)");
     if (o->drift_json != NULL)
-        return lsc_outfile_check(o->drift_json, o->force, err);
+        return lsc_outfile_probe(o->drift_json, o->force, err);
     return LSC_OK;
 }
 

@@ -332,14 +332,14 @@ case_ T48 1 "input is a directory" "adir: cannot read: Is a directory" -- "${T[@
 case_ T49 1 "input is stdin, and stdin is closed" "<stdin>:1: read error: Bad file descriptor" \
     -- sh -c "'$TRAIN' -q --target won -o m.json - <&-"
 case_ T50 1 "output under a directory that does not exist" \
-    "no/such/dir/m.json: cannot create a temporary file beside it: No such file or directory" \
+    'no/such/dir/m.json: the folder "no/such/dir" does not exist: create it first (mkdir -p no/such/dir)' \
     -- "${T[@]}" -o no/such/dir/m.json leads.csv
 case_ T51 1 "output is a directory" "adir" -- "${T[@]}" -o adir leads.csv
 case_ T52 1 "output is a directory, --force" "adir: is a directory" -- "${T[@]}" --force -o adir leads.csv
 case_ T53 1 "output on a full device (/dev/full, --force)" "/dev/full: write failed: No space left on device" \
     -- "${T[@]}" --force -o /dev/full leads.csv
 case_ T54 1 "output in a folder that takes no new files (/proc; tests run as root)" \
-    "/proc/leadscore-model.json: cannot create a temporary file beside it" \
+    '/proc/leadscore-model.json: cannot create a file in the folder "/proc"' \
     -- "${T[@]}" -o /proc/leadscore-model.json leads.csv
 case_ T55 1 "output to stdout, stdout on a full device" "<stdout>: write failed: No space left on device" \
     -- sh -c "'$TRAIN' -q --target won --id id -o - leads.csv >/dev/full"
@@ -466,7 +466,7 @@ case_ S17 1 "output on a full device (/dev/full)" "/dev/full: write failed" \
     -- "${S[@]}" -m model.json -o /dev/full new.csv
 case_ S18 1 "output is a directory" "adir: is a directory" -- "${S[@]}" -m model.json -o adir new.csv
 case_ S19 1 "output under a directory that does not exist" \
-    "no/such/s.csv: cannot create a temporary file beside it: No such file or directory" \
+    'no/such/s.csv: the folder "no/such" does not exist' \
     -- "${S[@]}" -m model.json -o no/such/s.csv new.csv
 case_ S20 1 "output to stdout, stdout on a full device" "write failed" \
     -- sh -c "'$SCORE' -q -m model.json new.csv >/dev/full"
@@ -688,6 +688,22 @@ case_ T112 0 "missing-value tokens separated by \`;\` (\`--na-values 'Select;-'\
 m = json.load(open(sys.argv[1]))
 sys.exit(0 if m["roles"]["na_values"] == ["Select", "-"] and [c["type"] for c in m["columns"] if c["name"] == "visits"] == ["numeric"] else 1)' t112.json &&
     ok || fail "T112: the tokens were not both missing"
+
+case_ T113 1 "the default model file (\`models/model.json\`) where there is no \`models\` folder" \
+    'models/model.json: the folder "models" of the default model file does not exist: create it (mkdir models) or name the model file with -o FILE' \
+    -- "$TRAIN" -q --target won --id id leads.csv
+case_ T114 1 "\`--report\` in a missing folder, the input broken: the folder is said first (before any reading)" \
+    'no_reports/r.html: the folder "no_reports" does not exist' \
+    -- "${T[@]}" --report no_reports/r.html -o m.json ragged_short.csv
+absent m.json "T114"
+case_ S64 1 "\`--compare-json\` in a missing folder (it is written after the pass), labels that would stop the pass: the folder is said first" \
+    'no_cmp/c.json: the folder "no_cmp" does not exist' \
+    -- "${S[@]}" -m model.json --label won --compare-json no_cmp/c.json -o s64.csv target_values.csv
+absent s64.csv "S64"
+case_ S65 1 "\`--drift-json\` in a folder that takes no new files (/proc; tests run as root)" \
+    '/proc/leadscore-drift.json: cannot create a file in the folder "/proc"' \
+    -- "${S[@]}" -m model.json --drift-json /proc/leadscore-drift.json -o s65.csv new.csv
+absent s65.csv "S65"
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -179,4 +179,35 @@ done
 "$PY" -c 'import json, sys; m = json.load(open(sys.argv[1])); sys.exit(0 if [c["type"] for c in m["columns"] if c["name"] == "visits"] == ["numeric"] else 1)' na2.json &&
     ok || fail "visits not numeric once the tokens are missing"
 
+# ---- 5. output paths checked before the work ---------------------------------------------
+mkdir -p nomodels && cp leads.csv nomodels/ && sed '5s/,[^,]*$//' leads.csv >nomodels/ragged.csv
+# the default -o: said at once, with the way out; a broken input is not even read
+(cd nomodels && "$TRAIN" --target Stage --positive "Closed Won" ragged.csv) >out 2>err
+[ $? -eq 1 ] && ok || fail "default model folder missing: exit"
+expect_in err 'models/model.json: the folder "models" of the default model file does not exist: create it (mkdir models) or name the model file with -o FILE' "default folder message"
+grep -q "ragged\|expected 4 fields\|warning\|rows:" err && fail "the input was read before the output was checked" || ok
+mkdir -p nomodels/models
+(cd nomodels && "$TRAIN" -q --target Stage --positive "Closed Won" leads.csv) >out 2>err && ok || fail "default model file once models/ exists"
+[ -s nomodels/models/model.json ] && ok || fail "models/model.json not written"
+for opt in -o --report --predictions --export-design; do
+    args=(-o n5.json)
+    [ "$opt" = -o ] && args=()
+    expect_exit 1 "$opt in a missing folder" -- "$TRAIN" --target Stage --positive "Closed Won" "${args[@]}" \
+        "$opt" no_dir/out.x nomodels/ragged.csv
+    expect_in err 'no_dir/out.x: the folder "no_dir" does not exist: create it first (mkdir -p no_dir)' "$opt: folder named first"
+done
+expect_exit 1 "an unwritable folder (/proc)" -- "$TRAIN" --target Stage --positive "Closed Won" \
+    -o /proc/leadscore-m.json nomodels/ragged.csv
+expect_in err '/proc/leadscore-m.json: cannot create a file in the folder "/proc"' "unwritable folder"
+# the scorer: every output, also those written after the pass
+printf 'Lead Number,Visits,Source,Stage\n1,3,web,Closed Won\n2,4,email,Maybe\n' >bad_labels.csv
+for opt in -o --rejects --compare-json --compare-report --drift-json; do
+    args=(-o s6.csv)
+    [ "$opt" = -o ] && args=()
+    expect_exit 1 "scorer $opt in a missing folder" -- "$SCORE" -m c2.json --label Stage "${args[@]}" \
+        "$opt" no_dir/out.x bad_labels.csv
+    expect_in err 'no_dir/out.x: the folder "no_dir" does not exist' "scorer $opt: folder named first"
+    [ ! -e s6.csv ] && ok || fail "scorer $opt: scores written"
+done
+
 finish

@@ -349,6 +349,10 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
+    if (s->as_of[0] != '\0')
+        fprintf(stderr, "as of %s (%s): dates and activity are measured from this day (stored "
+                        "in the model)\n",
+                s->as_of, o->as_of != NULL ? "--as-of" : "today, UTC; set another with --as-of");
     print_weighting(s, o);
     if (s->holdout_rows > 0) {
         if (!s->split_date)

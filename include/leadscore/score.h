@@ -127,6 +127,11 @@ struct lsc_score_summary {
     double drift_score_psi;
     double drift_max_feature_psi;   /* NaN without features */
     const char *drift_max_feature;  /* lent by the model */
+    /* the date recency was measured from (--as-of, or today, UTC), and 1
+     * when something used it: the model's "days since" or activity-log
+     * features, or the sheet's date rules or decay */
+    char as_of[16];
+    int as_of_used;
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

@@ -105,6 +105,7 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
     struct compare_config cfg;
     lsc_compare_config_defaults(&cfg);
     cfg.label = o->label;
+    lsc_scorer_as_of_text(o, cfg.as_of, sizeof cfg.as_of);
     cfg.has_model = m != NULL;
     cfg.model_tier_hot = hot;
     cfg.model_tier_warm = warm;
@@ -419,6 +420,17 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
                  sum->rule_unevaluable);
 }
 
+/* The as-of date of the run, and whether anything measures from it. */
+static void record_as_of(const struct lsc_model *m, const struct lsc_score_options *o,
+                         struct lsc_score_summary *sum)
+{
+    lsc_scorer_as_of_text(o, sum->as_of, sizeof sum->as_of);
+    sum->as_of_used = o->rules != NULL && lsc_rules_needs_as_of(o->rules);
+    for (size_t j = 0; m != NULL && j < m->n_columns; j++)
+        sum->as_of_used |= m->columns[j].derived == DERIVE_DAYS_SINCE ||
+                           m->columns[j].derived == DERIVE_EVENT;
+}
+
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,
                           const struct lsc_log *log, struct lsc_score_summary *sum,
                           struct lsc_error *err)
@@ -438,6 +450,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     memset(&cmp, 0, sizeof cmp);
     memset(&drift, 0, sizeof drift);
     memset(sum, 0, sizeof *sum);
+    record_as_of(m, o, sum);
 
     if ((st = check_run(m, o, err)) != LSC_OK)
         goto cleanup;

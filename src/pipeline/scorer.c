@@ -700,6 +700,14 @@ long lsc_scorer_as_of(const struct lsc_score_options *o)
     return lsc_derive_today(today, sizeof today);
 }
 
+void lsc_scorer_as_of_text(const struct lsc_score_options *o, char *buf, size_t size)
+{
+    if (o->as_of_year != 0)
+        snprintf(buf, size, "%04d-%02d-%02d", o->as_of_year, o->as_of_month, o->as_of_day);
+    else
+        (void)lsc_derive_today(buf, size);
+}
+
 void lsc_scorer_fini(struct lsc_scorer *s)
 {
     lsc_free(s->ev_type);

@@ -112,6 +112,8 @@ void lsc_scorer_fini(struct lsc_scorer *s);
 
 /* The as-of date of o as a day number (today, UTC, when not given). */
 long lsc_scorer_as_of(const struct lsc_score_options *o);
+/* The same date as YYYY-MM-DD into buf (size >= 11). */
+void lsc_scorer_as_of_text(const struct lsc_score_options *o, char *buf, size_t size);
 
 /* The activity log a model with activity-log features is scored with
  * (score_events.c): *out is NULL when m has none. Notes what was read and

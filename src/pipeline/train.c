@@ -763,6 +763,8 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
     sum->rows_used = t->ds->n_rows;
     sum->rows_skipped_target = t->ds->rows_skipped_target;
     sum->rows_skipped_value = t->ds->rows_skipped_value;
+    if (lsc_derive_as_of(t->ds->derive, o) != NULL)
+        snprintf(sum->as_of, sizeof sum->as_of, "%s", lsc_derive_as_of(t->ds->derive, o));
     sum->positives = t->ds->positives;
     if ((st = lsc_weights_load(t->ds, &t->wbase, err)) != LSC_OK) {
         sum->input_rejected = 1;

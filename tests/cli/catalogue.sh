@@ -16,12 +16,13 @@ ncases=0
 
 # ---- running a case ----------------------------------------------------------
 
-# The messages a user sees: errors, warnings and notes from stderr, and for
+# The messages a user sees: errors, warnings and notes from stderr (and the
+# summary's as-of line when --as-of is given: a fixed date), and for
 # exit 3 the reasons in the error column of the scores (stdout or -o FILE).
 seen() {
     local scores=$1
     {
-        grep -E '^(leadscore-(train|score): |warning: |note: )|not seen in training' "$WORK/err" |
+        grep -E '^(leadscore-(train|score): |warning: |note: )|not seen in training|^as of [0-9-]+ \(--as-of\)' "$WORK/err" |
             head -4
         if [ -n "$scores" ] && [ -s "$scores" ]; then
             "$PY" - "$scores" <<'PYEOF'
@@ -704,6 +705,16 @@ case_ S65 1 "\`--drift-json\` in a folder that takes no new files (/proc; tests 
     '/proc/leadscore-drift.json: cannot create a file in the folder "/proc"' \
     -- "${S[@]}" -m model.json --drift-json /proc/leadscore-drift.json -o s65.csv new.csv
 absent s65.csv "S65"
+
+awk -F, -v OFS=, 'NR == 1 { print $0, "created"; next } { printf "%s,2026-%02d-%02d\n", $0, NR % 12 + 1, NR % 28 + 1 }' leads.csv >created.csv
+case_ T115 0 "\`--days-since\` with \`--as-of\`: the date is in the summary and the model (without it, today's)" \
+    'as of 2026-06-30 (--as-of): dates and activity are measured from this day (stored in the model)' \
+    -- "$TRAIN" --target won --id id --days-since created --as-of 2026-06-30 -o t115.json created.csv
+grep -q '"as_of": "2026-06-30"' t115.json && ok || fail "T115: as-of not in the model"
+case_ S66 0 "scoring as of a date: in the summary and the comparison JSON" \
+    'as of 2026-06-30 (--as-of): dates and activity are measured from this day' \
+    -- "$SCORE" -m t115.json --as-of 2026-06-30 --label won --compare-json s66.json -o s66.csv created.csv
+grep -q '"as_of": "2026-06-30"' s66.json && ok || fail "S66: as-of not in the comparison"
 
 # ---- the table -------------------------------------------------------------------------
 

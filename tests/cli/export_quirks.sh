@@ -210,4 +210,30 @@ for opt in -o --rejects --compare-json --compare-report --drift-json; do
     [ ! -e s6.csv ] && ok || fail "scorer $opt: scores written"
 done
 
+# ---- 6. the as-of date, recorded ---------------------------------------------------------
+today=$(date -u +%Y-%m-%d)
+awk -F, -v OFS=, 'NR == 1 { print $0, "Created"; next } { printf "%s,2026-%02d-%02d\n", $0, NR % 12 + 1, NR % 28 + 1 }' leads.csv >dated.csv
+D=("$TRAIN" --target Stage --positive "Closed Won" --id "Lead Number" --days-since Created)
+expect_exit 0 "days since, as of today" -- "${D[@]}" -o a1.json dated.csv
+expect_in err "as of $today (today, UTC; set another with --as-of): dates and activity are measured from this day (stored in the model)" "trainer summary: today"
+"$PY" -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["options"]["as_of"] == sys.argv[2] else 1)' a1.json "$today" &&
+    ok || fail "today not stored in the model"
+expect_exit 0 "days since, --as-of" -- "${D[@]}" --as-of 2027-01-31 -o a2.json dated.csv
+expect_in err "as of 2027-01-31 (--as-of): dates and activity are measured from this day" "trainer summary: --as-of"
+expect_exit 0 "no derived feature" -- "$TRAIN" --target Stage --positive "Closed Won" --id "Lead Number" -o a3.json dated.csv
+grep -q "^as of" err && fail "an as-of line without a feature that uses it" || ok
+expect_exit 0 "score as of today" -- "$SCORE" -m a1.json --label Stage --positive "Closed Won" \
+    --compare-json a1c.json -o a1s.csv dated.csv
+expect_in err "as of $today (today, UTC; set another with --as-of)" "scorer summary: today"
+expect_in a1c.json "\"as_of\": \"$today\"" "comparison JSON: today"
+expect_exit 0 "score --as-of" -- "$SCORE" -m a1.json --as-of 2027-01-31 --label Stage --positive "Closed Won" \
+    --compare-json a2c.json -o a2s.csv dated.csv
+expect_in err "as of 2027-01-31 (--as-of)" "scorer summary: --as-of"
+expect_in a2c.json '"as_of": "2027-01-31"' "comparison JSON: --as-of"
+expect_exit 0 "score a model without dates" -- "$SCORE" -m a3.json -o a3s.csv dated.csv
+grep -q "^as of" err && fail "scorer: an as-of line though nothing uses it" || ok
+printf 'id,dimension,column,operator,value,points\nR1,engagement,Created,within,30 days,10\n' >dated_sheet.csv
+expect_exit 0 "a sheet with a date rule" -- "$SCORE" --rules dated_sheet.csv --as-of 2026-06-30 -o a4s.csv dated.csv
+expect_in err "as of 2026-06-30 (--as-of)" "scorer summary for date rules"
+
 finish

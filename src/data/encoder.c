@@ -22,6 +22,7 @@ void lsc_encoder_clear(struct lsc_model *m)
         lsc_free(c->level_count);
         lsc_dict_free(c->lookup);
         lsc_free(c->source);
+        lsc_free(c->event_type);
         lsc_free(c->cuts);
         lsc_free(c->bin_feature);
         lsc_free(c->bin_count);

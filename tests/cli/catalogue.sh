@@ -683,8 +683,8 @@ case_ S63 2 "a misspelt \`--label\` column" 'unknown column "wn" in --label (did
 absent s63.csv "S63"
 
 sed '2,$s/,web,/,Select,/; 5,$s/,\([0-9]\),/,-,/' leads.csv >na_tokens.csv
-case_ T112 0 "missing-value tokens separated by \`;\` (\`--na-values 'Select;-'\`)" \
-    -- "${T[@]}" --na-values 'Select;-' -o t112.json na_tokens.csv
+case_ T112 0 "missing-value tokens separated by \`;\` (\`--na-values 'Select; -'\`)" \
+    -- "${T[@]}" --na-values 'Select; -' -o t112.json na_tokens.csv
 "$PY" -c 'import json, sys
 m = json.load(open(sys.argv[1]))
 sys.exit(0 if m["roles"]["na_values"] == ["Select", "-"] and [c["type"] for c in m["columns"] if c["name"] == "visits"] == ["numeric"] else 1)' t112.json &&

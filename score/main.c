@@ -568,7 +568,8 @@ static int load_rules(const struct score_cli *s, const struct lsc_model *model,
 }
 
 /* The rows and scores on stderr. */
-static void print_summary(const struct lsc_score_summary *sum, int have_model, int have_rules)
+static void print_summary(const struct lsc_score_summary *sum, int have_model, int have_rules,
+                          int as_of_given)
 {
     if (have_model)
         fprintf(stderr, "rows: %zu read, %zu scored, %zu rejected", sum->rows, sum->scored,
@@ -587,6 +588,9 @@ static void print_summary(const struct lsc_score_summary *sum, int have_model, i
                 sum->mean_rule_score, have_rules ? "" : "\n");
     if (sum->rule_scored && have_rules)
         fprintf(stderr, ", %zu qualified\n", sum->rule_qualified);
+    if (sum->as_of_used)
+        fprintf(stderr, "as of %s (%s): dates and activity are measured from this day\n",
+                sum->as_of, as_of_given ? "--as-of" : "today, UTC; set another with --as-of");
 }
 
 /* Loads the model and the sheet, scores, prints the summary. */
@@ -623,7 +627,7 @@ static int run(struct score_cli *s, struct lsc_error *err)
         goto cleanup;
     }
     if (!s->quiet)
-        print_summary(&sum, model != NULL, rules != NULL);
+        print_summary(&sum, model != NULL, rules != NULL, s->as_of != NULL);
     if (sum.compare != NULL && s->o.compare_report == NULL && !s->quiet) {
         fputc('\n', stderr);
         if (lsc_compare_write_report(sum.compare, stderr, err) != LSC_OK) {

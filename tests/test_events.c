@@ -276,15 +276,15 @@ static void test_columns(void **state)
     spec.time_column = "Create At";
     ev = read_log(log, &spec, &info, LSC_ERR_USAGE, &err);
     assert_string_equal(err.message,
-                        "no column \"Create At\" (--event-time, the event time); did you mean "
-                        "\"Created At\"? The header: \"Prospect ID\", \"Event_Type\", \"Created "
-                        "At\", \"Activity Date\"");
+                        "unknown column \"Create At\" in --event-time (did you mean \"Created "
+                        "At\"?); the header has: \"Prospect ID\", \"Event_Type\", \"Created At\", "
+                        "\"Activity Date\"");
     lsc_events_free(ev);
 
     /* Nothing close. */
     spec.time_column = "zzz";
     ev = read_log(log, &spec, &info, LSC_ERR_USAGE, &err);
-    assert_non_null(strstr(err.message, "no column \"zzz\" (--event-time, the event time); The"));
+    assert_non_null(strstr(err.message, "unknown column \"zzz\" in --event-time; the header has:"));
     lsc_events_free(ev);
 
     /* Nothing usual. */

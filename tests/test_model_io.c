@@ -520,7 +520,7 @@ static void test_write_errors(void **state)
     assert_int_equal(lsc_model_save(m, fx->dir, 1, &err), LSC_ERR_IO);
     snprintf(path, sizeof path, "%s/nowhere/model.json", fx->dir);
     assert_int_equal(lsc_model_save(m, path, 0, &err), LSC_ERR_IO);
-    assert_contains(err.message, "temporary file");
+    assert_contains(err.message, "does not exist: create it first (mkdir -p ");
 
     /* a write that fails part-way in a real folder (file size limit):
      * LSC_ERR_IO and no temporary file left behind */

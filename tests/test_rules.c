@@ -528,7 +528,7 @@ static void test_account_counts(void **state)
     assert_int_equal(lsc_rules_count_account(r, NH, header, lens, &err), LSC_ERR_USAGE);
     assert_int_equal(lsc_rules_set_account_column(r, "Company Name", &err), LSC_OK);
     assert_int_equal(lsc_rules_bind(r, NH, header, lens, &err), LSC_ERR_DATA);
-    assert_non_null(strstr(err.message, "\"Company Name\" is not in the input"));
+    assert_non_null(strstr(err.message, "unknown column \"Company Name\" in the account column"));
     assert_int_equal(lsc_rules_set_account_column(r, "company", &err), LSC_OK);
     assert_int_equal(lsc_rules_bind(r, NH, header, lens, &err), LSC_OK);
     lsc_rules_free(r);
@@ -817,13 +817,13 @@ static const struct err_case err_cases[] = {
     {"unknown column",
      SHEET_HEAD "R1,fit,Seniority,equals,VP,10,,\n\nR2,fit,Job Level,equals,VP,10,,\n",
      LSC_ERR_DATA, 4, 3,
-     "rule R2: column \"Job Level\" is not in the input (its columns: \"Title\", \"Seniority\", "
+     "unknown column \"Job Level\" in rule R2; the header has: \"Title\", \"Seniority\", "
      "\"Visits\"",
      1},
     {"unknown decay column",
      SHEET_HEAD "R1,engagement,Visits,>,1,10,,\nsetting,engagement,Last Seen,decay,10% per 30 "
                 "days,,,\n",
-     LSC_ERR_DATA, 3, 3, "the decay of engagement: column \"Last Seen\" is not in the input", 1},
+     LSC_ERR_DATA, 3, 3, "unknown column \"Last Seen\" in the decay of engagement", 1},
     {"bad points", SHEET_HEAD "R1,fit,Seniority,equals,VP,ten,,\n", LSC_ERR_DATA, 2, 6,
      "rule R1: points \"ten\" is not a number", 0},
     {"no points", SHEET_HEAD "R1,fit,Seniority,equals,VP,,,\n", LSC_ERR_DATA, 2, 6,

@@ -12,6 +12,9 @@
 #include "progress.h"
 #include "signals.h"
 
+/* -o when not given: models/model.json */
+#define LSC_DEFAULT_MODEL_DIR "models"
+
 /* --interactions when --bins is given without it */
 #define LSC_DEFAULT_INTERACTIONS 10
 
@@ -44,7 +47,7 @@ static const char usage_text[] =
     "      --keep-feature COL    a feature even if it looks like an id (whole\n"
     "                            numbers all distinct or in row order, or text\n"
     "                            mostly distinct: id_like, excluded) (repeatable)\n"
-    "      --na-values LIST      extra missing-value tokens, comma-separated\n"
+    "      --na-values LIST      extra missing-value tokens, separated by , or ;\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
@@ -346,6 +349,10 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
             s->rows_used ? 100.0 * (double)s->positives / (double)s->rows_used : 0.0);
     fprintf(stderr, "columns: %zu used, %zu dropped; %zu features (incl. intercept)\n",
             s->columns_used, s->columns_dropped, s->features);
+    if (s->as_of[0] != '\0')
+        fprintf(stderr, "as of %s (%s): dates and activity are measured from this day (stored "
+                        "in the model)\n",
+                s->as_of, o->as_of != NULL ? "--as-of" : "today, UTC; set another with --as-of");
     print_weighting(s, o);
     if (s->holdout_rows > 0) {
         if (!s->split_date)
@@ -492,6 +499,7 @@ struct train_cli {
     long event_windows[8];
     const char *output;
     int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
+    int output_given;
     struct lsc_model *like_model, *baseline;
     struct lsc_like *like;
     const char *like_path, *baseline_path;
@@ -614,7 +622,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_NUMERIC: bad_alloc = cli_list_push(&t->num, arg); break;
     case OPT_CATEGORICAL: bad_alloc = cli_list_push(&t->cat, arg); break;
     case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
-    case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
+    case OPT_NA: st = lsc_split_tokens(arg, ",;", &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
@@ -635,7 +643,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_MAXITER: st = lsc_parse_size(arg, "--max-iter", &o->max_iter, err); break;
     case OPT_TOL: st = lsc_parse_double(arg, "--tol", &o->tol, err); break;
     case OPT_TIERS: st = lsc_parse_tiers(arg, &o->tier_hot, &o->tier_warm, err); break;
-    case 'o': t->output = arg; break;
+    case 'o': t->output = arg; t->output_given = 1; break;
     case 'f': o->force = 1; break;
     case OPT_EXPORT: o->export_design = arg; break;
     case OPT_PRED: o->predictions = arg; break;
@@ -756,6 +764,13 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
                 return cli_usage_error(err->message);
         }
     }
+    /* the default model file's folder: said before the work, with the way
+     * out (the library refuses any output it cannot create, before reading) */
+    if (!t->output_given && stat(LSC_DEFAULT_MODEL_DIR, &sb) != 0)
+        return cli_error("%s: the folder \"" LSC_DEFAULT_MODEL_DIR "\" of the default model file "
+                         "does not exist: create it (mkdir " LSC_DEFAULT_MODEL_DIR ") or name the "
+                         "model file with -o FILE",
+                         t->output);
     if (strcmp(t->output, "-") != 0 && stat(t->output, &sb) == 0) {
         if (S_ISDIR(sb.st_mode))
             return cli_error("%s: is a directory", t->output);
@@ -830,7 +845,7 @@ int main(int argc, char **argv)
 
     cli_init("leadscore-train", argv);
     memset(&t, 0, sizeof t);
-    t.output = "models/model.json";
+    t.output = LSC_DEFAULT_MODEL_DIR "/model.json";
     lsc_train_options_defaults(&t.o);
     lsc_error_clear(&err);
     rc = parse_args(&t, argc, argv, &err);

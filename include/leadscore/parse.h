@@ -35,6 +35,12 @@ enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *ou
  * parts, or 0. (Before issue 17: lsc_rules_parse_iso_date in rules.h.) */
 int lsc_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
 
+/* Splits text in place at any byte of separators (e.g. ",;": the
+ * separators of --na-values), each piece trimmed of spaces and tabs, empty
+ * pieces left out; appended to *items as with lsc_split_list. */
+enum lsc_status lsc_split_tokens(char *text, const char *separators, const char ***items,
+                                 size_t *count, struct lsc_error *err);
+
 /* Splits a comma-separated list in place (text is modified) appending the
  * pieces to *items (grown with realloc semantics of the library allocator;
  * free the array with lsc_strings_free, the pieces point into text). */

@@ -140,6 +140,11 @@ struct lsc_score_summary {
      * batch", "this batch only"; with " for the model; ... for the rules"
      * when they differ. Empty when nothing counted accounts. */
     char account_counts[512];
+    /* the date recency was measured from (--as-of, or today, UTC), and 1
+     * when something used it: the model's "days since" or activity-log
+     * features, or the sheet's date rules or decay */
+    char as_of[16];
+    int as_of_used;
 };
 
 /* Frees what the summary owns (accepts a zeroed summary). */

@@ -176,6 +176,9 @@ struct lsc_train_summary {
     size_t points_rules;
     double points_factor, points_intercept;
     long points_qualified, points_hot, points_warm;
+    /* the date derived features are measured from (--as-of, or today,
+     * UTC), "" when no feature uses it (no --days-since, no activity log) */
+    char as_of[16];
     /* set on failure when a --weight or --split-date value was refused
      * (the CLI exits 3) */
     int input_rejected;

@@ -120,6 +120,32 @@ enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
     return LSC_OK;
 }
 
+enum lsc_status lsc_split_tokens(char *text, const char *separators, const char ***items,
+                                 size_t *count, struct lsc_error *err)
+{
+    char *p = text;
+    for (;;) {
+        char *end = p + strcspn(p, separators);
+        int last = *end == '\0';
+        *end = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        for (char *q = end; q > p && (q[-1] == ' ' || q[-1] == '\t');)
+            *--q = '\0';
+        if (*p != '\0') {
+            const char **grown = lsc_reallocarray((void *)*items, *count + 1, sizeof **items);
+            if (grown == NULL)
+                return lsc_error_nomem(err);
+            *items = grown;
+            (*items)[(*count)++] = p;
+        }
+        if (last)
+            break;
+        p = end + 1;
+    }
+    return LSC_OK;
+}
+
 void lsc_strings_free(const char **items) { lsc_free((void *)items); }
 
 enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,56 @@ enum lsc_status lsc_outfile_check(const char *path, int force, struct lsc_error 
     return LSC_OK;
 }
 
+enum lsc_status lsc_outfile_temp_error(const char *path, int e, struct lsc_error *err)
+{
+    char dir[LSC_ERROR_FILE_MAX];
+    struct stat sb;
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &sb) != 0 && errno == ENOENT)
+        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
+                             "the folder \"%s\" does not exist: create it first (mkdir -p %s) or "
+                             "write elsewhere",
+                             dir, dir);
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "\"%s\" is not a folder", dir);
+    if (stat(dir, &sb) == 0)
+        return lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
+                             "cannot create a file in the folder \"%s\" (a temporary file beside "
+                             "the output): %s",
+                             dir, strerror(e));
+    return lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
+                         "cannot create a temporary file beside it: %s", strerror(e));
+}
+
+enum lsc_status lsc_outfile_probe(const char *path, int force, struct lsc_error *err)
+{
+    enum lsc_status st = lsc_outfile_check(path, force, err);
+    struct stat sb;
+    if (st != LSC_OK || strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)))
+        return st;
+    size_t n = strlen(path);
+    char *tmp = lsc_malloc(n + 16);
+    if (tmp == NULL)
+        return lsc_error_nomem(err);
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmpXXXXXX", 11);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        st = lsc_outfile_temp_error(path, errno, err);
+    } else {
+        close(fd);
+        (void)unlink(tmp);
+    }
+    lsc_free(tmp);
+    return st;
+}
+
 enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -268,8 +319,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     fd = mkstemp(o->tmp);
     o->slot = fd >= 0 ? lsc_tempreg_add(o->tmp) : -1;
     if (fd < 0) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot create a temporary file beside it: %s",
-                           strerror(errno));
+        st = lsc_outfile_temp_error(path, errno, err);
         lsc_free(o->tmp);
         o->tmp = NULL;
         goto cleanup;

@@ -47,6 +47,14 @@ struct outfile {
 /* Fails with LSC_ERR_EXISTS when path exists and force is 0; LSC_ERR_IO
  * when path is a directory. "-" always passes. */
 enum lsc_status lsc_outfile_check(const char *path, int force, struct lsc_error *err);
+/* lsc_outfile_check, and that a file can be created beside path (made and
+ * removed at once), so an output that cannot be written is refused before
+ * the work, with lsc_outfile_temp_error's message. */
+enum lsc_status lsc_outfile_probe(const char *path, int force, struct lsc_error *err);
+/* The error for a temporary file beside path that could not be made (errno
+ * e): a folder that does not exist or is not a folder is named as such,
+ * else the folder and the system's reason. Returns LSC_ERR_IO. */
+enum lsc_status lsc_outfile_temp_error(const char *path, int e, struct lsc_error *err);
 enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
                              struct lsc_error *err);
 /* Flushes, syncs, closes and renames; on any failure the temporary file is

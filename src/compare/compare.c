@@ -1400,6 +1400,7 @@ enum lsc_status lsc_compare_finish(struct lsc_compare *c, struct lsc_error *err)
     jset(&A.b, root, "rows_skipped_label_value", jsize(c->skipped_value));
     jset(&A.b, root, "label", jstr(g->label));
     jset(&A.b, root, "account_counts", jstr(c->account_counts));
+    jset(&A.b, root, "as_of", g->as_of[0] ? jstr(g->as_of) : json_null());
     json_t *rules = NULL;
     if (A.has_m)
         st = model_json(&A, jset(&A.b, root, "model", json_object()), err);

@@ -63,6 +63,7 @@ struct compare_config {
     size_t disagreements;     /* how many to list (default 20) */
     double l2;                /* ridge of the per-rule regression (1) */
     double model_holdout_auc; /* from the model file, NaN if none */
+    char as_of[16];           /* YYYY-MM-DD the scores were computed as of */
 };
 
 void lsc_compare_config_defaults(struct compare_config *cfg);

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "csv_reader.h"
 #include "derive.h"
+#include "header_match.h"
 #include "label_map.h"
 #include "parallel.h"
 #include "sha256.h"
@@ -38,6 +39,7 @@ void lsc_dataset_free(struct dataset *ds)
     lsc_free(ds->row_number);
     lsc_free(ds->y);
     lsc_derive_state_free(ds->derive);
+    lsc_free((void *)ds->names);
     lsc_free(ds);
 }
 
@@ -47,23 +49,27 @@ static int stored(enum ds_role role)
     return role == DS_FEATURE || role == DS_WEIGHT || role == DS_DATE;
 }
 
+/* A name no column has (after resolve_options, only a name the header
+ * lost: kept for safety), as header_match.h words it. */
 static enum lsc_status unknown_column(const struct dataset *ds, const char *name,
                                       const char *option, struct lsc_error *err)
 {
-    char list[LSC_ERROR_MSG_MAX];
-    size_t used = 0;
-    list[0] = '\0';
-    for (size_t j = 0; j < ds->n_cols && used + 8 < sizeof list; j++) {
-        if (ds->cols[j].role == DS_IGNORED)
-            continue;
-        int w = snprintf(list + used, sizeof list - used, "%s\"%s\"", used ? ", " : "",
-                         ds->cols[j].name);
-        if (w < 0)
-            break;
-        used += (size_t)w;
+    const char **fields = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *fields);
+    size_t *lens = lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *lens);
+    if (fields == NULL || lens == NULL) {
+        lsc_free(fields);
+        lsc_free(lens);
+        return lsc_error_nomem(err);
     }
-    return lsc_error_set(err, LSC_ERR_USAGE, ds->file, 0, 0,
-                         "unknown column \"%s\" in %s; the header has: %s", name, option, list);
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        fields[j] = ds->cols[j].name;
+        lens[j] = ds->cols[j].role == DS_IGNORED ? 0 : strlen(ds->cols[j].name);
+    }
+    enum lsc_status st = lsc_header_unknown(err, LSC_ERR_USAGE, ds->file, 0, 0, option, name,
+                                            HEADER_NONE, ds->n_cols, fields, lens);
+    lsc_free(fields);
+    lsc_free(lens);
+    return st;
 }
 
 /* Applies one option's list of column names: sets role or force. */
@@ -173,6 +179,91 @@ cleanup:
     return st;
 }
 
+/* The header's names for lsc_header_match: the columns' names, ignored
+ * columns (an unnamed last column) left out as empty. */
+struct header_names {
+    const char **fields;
+    size_t *lens;
+};
+
+/* One column named on the command line, to the header's spelling of it:
+ * exactly, else ignoring case when one column matches (a note says so);
+ * else the usage error with the nearest name and the header. */
+static enum lsc_status resolve_name(const struct dataset *ds, const struct header_names *h,
+                                    const char *option, const char **name,
+                                    const struct lsc_log *log, struct lsc_error *err)
+{
+    enum header_how how;
+    if (*name == NULL)
+        return LSC_OK;
+    size_t j = lsc_header_match(ds->n_cols, h->fields, h->lens, *name, &how);
+    if (j == SIZE_MAX)
+        return lsc_header_unknown(err, LSC_ERR_USAGE, ds->file, 0, 0, option, *name, how,
+                                  ds->n_cols, h->fields, h->lens);
+    if (how == HEADER_ICASE)
+        lsc_logf(log, LSC_LOG_NOTE, "%s \"%s\" is column \"%s\" (matched ignoring case)", option,
+                 *name, ds->cols[j].name);
+    *name = ds->cols[j].name;
+    return LSC_OK;
+}
+
+/* A list option's names resolved into the next slots of ds->names. */
+static enum lsc_status resolve_list(struct dataset *ds, const struct header_names *h,
+                                    const char *option, struct lsc_strings *list, size_t *next,
+                                    const struct lsc_log *log, struct lsc_error *err)
+{
+    const char **out = ds->names + *next;
+    for (size_t i = 0; i < list->count; i++) {
+        out[i] = list->items[i];
+        enum lsc_status st = resolve_name(ds, h, option, &out[i], log, err);
+        if (st != LSC_OK)
+            return st;
+    }
+    list->items = out;
+    *next += list->count;
+    return LSC_OK;
+}
+
+/* ds->opts: opts with every column name given on the command line as the
+ * header spells it (so the model records the file's names). */
+static enum lsc_status resolve_options(struct dataset *ds, const struct lsc_train_options *opts,
+                                       const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    struct lsc_train_options *o = &ds->opts;
+    struct header_names h = {lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *h.fields),
+                             lsc_calloc(ds->n_cols ? ds->n_cols : 1, sizeof *h.lens)};
+    struct lsc_strings *lists[] = {&o->ids, &o->exclude, &o->include, &o->numeric,
+                                   &o->categorical, &o->keep_features, &o->days_since};
+    static const char *const list_opts[] = {"--id", "--exclude", "--include", "--numeric",
+                                            "--categorical", "--keep-feature", "--days-since"};
+    size_t total = 0, next = 0;
+    *o = *opts;
+    for (size_t k = 0; k < sizeof lists / sizeof *lists; k++)
+        total += lists[k]->count;
+    ds->names = lsc_calloc(total ? total : 1, sizeof *ds->names);
+    if (h.fields == NULL || h.lens == NULL || ds->names == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < ds->n_cols; j++) {
+        h.fields[j] = ds->cols[j].name;
+        h.lens[j] = ds->cols[j].role == DS_IGNORED ? 0 : strlen(ds->cols[j].name);
+    }
+    if ((st = resolve_name(ds, &h, "--target", &o->target, log, err)) != LSC_OK ||
+        (st = resolve_name(ds, &h, "--weight", &o->weight, log, err)) != LSC_OK ||
+        (st = resolve_name(ds, &h, "--split-date", &o->split_date, log, err)) != LSC_OK ||
+        (st = resolve_name(ds, &h, "--account-column", &o->account_column, log, err)) != LSC_OK ||
+        (st = resolve_name(ds, &h, "--outcome-date", &o->outcome_date, log, err)) != LSC_OK)
+        goto cleanup;
+    for (size_t k = 0; k < sizeof lists / sizeof *lists && st == LSC_OK; k++)
+        st = resolve_list(ds, &h, list_opts[k], lists[k], &next, log, err);
+cleanup:
+    lsc_free(h.fields);
+    lsc_free(h.lens);
+    return st;
+}
+
 static enum lsc_status setup_header(struct dataset *ds, const struct csv_record *rec,
                                     const struct lsc_train_options *opts, const struct lsc_log *log,
                                     struct lsc_error *err)
@@ -216,8 +307,10 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
             return check_text(ds, "column name", rec->fields[j], rec->lens[j], rec->line, j + 1,
                               err);
     }
-    if ((st = check_duplicates(ds, rec->line, err)) != LSC_OK)
+    if ((st = check_duplicates(ds, rec->line, err)) != LSC_OK ||
+        (st = resolve_options(ds, opts, log, err)) != LSC_OK)
         return st;
+    opts = &ds->opts;
     ds->target_col = lsc_ds_find(ds->cols, ds->n_cols, opts->target);
     if (ds->target_col == SIZE_MAX)
         return unknown_column(ds, opts->target, "--target", err);
@@ -970,6 +1063,9 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
     }
     /* a second, one-threaded attempt does not repeat the header's notes */
     st = setup_header(ds, rec, opts, allow_parallel ? log : NULL, err);
+    if (st != LSC_OK)
+        goto cleanup;
+    opts = &ds->opts; /* the names as the header spells them */
     if (st == LSC_OK)
         st = lsc_derive_setup(&ds->derive, ds->cols, ds->n_cols, ds->file, opts,
                               allow_parallel ? log : NULL, err);

@@ -42,11 +42,18 @@ struct dataset {
     int no_switch;         /* internal: a partial store of the parallel load
                               never switches a column to raw doubles */
     struct derive_state *derive; /* derived features while loading (derive.h) */
+    /* the options with every column name as the header spells it (a name
+     * given in another case is matched ignoring case); its lists point
+     * into names, its names into cols */
+    struct lsc_train_options opts;
+    const char **names;
 };
 
-/* Reads the whole file. Column roles come from opts (unknown names are
- * LSC_ERR_USAGE listing the header). Rows whose target is missing are
- * skipped and counted. */
+/* Reads the whole file. Column roles come from opts; a column name matches
+ * exactly, else ignoring case when one column matches (a note says so), and
+ * an unknown name is LSC_ERR_USAGE suggesting the nearest and listing the
+ * header (header_match.h). The resolved options are (*out)->opts: use them
+ * after the load. Rows whose target is missing are skipped and counted. */
 enum lsc_status lsc_dataset_load(struct dataset **out, const struct lsc_train_options *opts,
                              const struct lsc_log *log, struct lsc_error *err);
 

@@ -381,6 +381,11 @@ enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **col
     return LSC_OK;
 }
 
+const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_train_options *o)
+{
+    return s != NULL && (o->days_since.count > 0 || o->events.count > 0) ? s->as_of_text : NULL;
+}
+
 int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
                               const struct derive_state *s)
 {
@@ -396,8 +401,7 @@ int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o
     if (o->account_column != NULL && o->account_reference >= 0 && o->account_reference <= 2)
         bad |= json_object_set_new(options, "account_reference",
                                    json_string(ref_mode[o->account_reference])) != 0;
-    const char *as_of =
-        s != NULL && (o->days_since.count > 0 || o->events.count > 0) ? s->as_of_text : NULL;
+    const char *as_of = lsc_derive_as_of(s, o);
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad && lsc_event_record_options(options, o);
 }

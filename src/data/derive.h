@@ -81,6 +81,11 @@ void lsc_derive_state_free(struct derive_state *s);
  * frees it); NULL without --account-column. */
 struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s);
 
+/* The date the derived features are measured from (YYYY-MM-DD: --as-of or
+ * today, UTC) when a feature uses it (--days-since, an activity log), else
+ * NULL. */
+const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_train_options *o);
+
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record; s is the loader's state (NULL
  * when nothing was derived). 0 on allocation failure. */

@@ -29,6 +29,7 @@
 #include "csv_reader.h"
 #include "date.h"
 #include "dict.h"
+#include "header_match.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -461,32 +462,6 @@ static int usual_eq(const char *s, size_t len, const char *usual)
     return i == len && usual[i] == '\0';
 }
 
-/* Levenshtein distance over ASCII-lowercased bytes (the first 63 of each). */
-static size_t distance(const char *a, size_t la, const char *b, size_t lb)
-{
-    size_t row[64];
-    la = la > 63 ? 63 : la;
-    lb = lb > 63 ? 63 : lb;
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            int same = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]);
-            size_t best = diag + (same ? 0 : 1);
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            diag = up;
-            row[j] = best;
-        }
-    }
-    return row[lb];
-}
-
 /* The header's names, escaped, ", "-separated and cut to fit. */
 static void list_header(const struct csv_record *h, char *buf, size_t size)
 {
@@ -505,66 +480,17 @@ static void list_header(const struct csv_record *h, char *buf, size_t size)
     }
 }
 
-/* 1 when the shorter of a and b (3 bytes or more) is in the longer,
- * ignoring ASCII case ("Activity" in "Activity Type"). */
-static int contains_icase(const char *a, size_t la, const char *b, size_t lb)
-{
-    if (la < lb) {
-        const char *t = a;
-        a = b;
-        b = t;
-        size_t tl = la;
-        la = lb;
-        lb = tl;
-    }
-    for (size_t i = 0; lb >= 3 && i + lb <= la; i++) {
-        size_t j = 0;
-        while (j < lb && tolower((unsigned char)a[i + j]) == tolower((unsigned char)b[j]))
-            j++;
-        if (j == lb)
-            return 1;
-    }
-    return 0;
-}
-
-/* The header name closest to name (by edit distance, or one holding the
- * other), SIZE_MAX when none is close. */
-static size_t closest(const struct csv_record *h, const char *name)
-{
-    size_t best = SIZE_MAX, best_d = SIZE_MAX, len = strlen(name);
-    size_t limit = len / 3 > 2 ? len / 3 : 2;
-    for (size_t k = 0; k < h->nfields; k++) {
-        const char *f = h->fields[k];
-        size_t fl = h->lens[k];
-        lsc_trim_span(&f, &fl);
-        size_t d = distance(name, len, f, fl);
-        if (d > limit && contains_icase(name, len, f, fl))
-            d = limit;
-        if (d <= limit && d < best_d) {
-            best_d = d;
-            best = k;
-        }
-    }
-    return best;
-}
-
+/* A column not found: a named one as every option naming a column says it
+ * (header_match.h), or none with a usual name. */
 static enum lsc_status no_column(const struct pass *p, const struct csv_record *h, int which,
-                                 struct lsc_error *err)
+                                 enum header_how how, struct lsc_error *err)
 {
-    char hdr[600], hint[200] = "";
-    list_header(h, hdr, sizeof hdr);
+    char hdr[600];
     const char *name = p->ev->names[which];
-    if (name != NULL) {
-        size_t k = closest(h, name);
-        if (k != SIZE_MAX) {
-            char near[128];
-            lsc_escape_bytes(h->fields[k], h->lens[k], near, sizeof near);
-            snprintf(hint, sizeof hint, "; did you mean \"%s\"?", near);
-        }
-        return lsc_error_set(err, LSC_ERR_USAGE, p->file, 0, 0,
-                             "no column \"%s\" (%s, the %s)%s The header: %s", name, OPTION[which],
-                             WHAT[which], hint[0] ? hint : ";", hdr);
-    }
+    if (name != NULL)
+        return lsc_header_unknown(err, LSC_ERR_USAGE, p->file, 0, 0, OPTION[which], name, how,
+                                  h->nfields, h->fields, h->lens);
+    list_header(h, hdr, sizeof hdr);
     return lsc_error_set(err, LSC_ERR_USAGE, p->file, 0, 0,
                          "no column with a usual name for the %s (such as \"%s\"); name it with "
                          "%s COL. The header: %s",
@@ -611,11 +537,16 @@ static enum lsc_status find_columns(struct pass *p, const struct csv_record *h,
     for (int w = 0; w < 3; w++) {
         const char *name = p->ev->names[w];
         size_t again = SIZE_MAX;
-        p->col[w] = name ? lsc_csv_header_find(h->nfields, h->fields, h->lens, name, 1, &again)
+        enum header_how how = HEADER_NONE;
+        /* exactly (a name given twice is an error), else the one column
+         * equal to it ignoring case */
+        p->col[w] = name ? lsc_csv_header_find(h->nfields, h->fields, h->lens, name, 0, &again)
                          : detect(h, usual[w]);
+        if (name != NULL && p->col[w] == SIZE_MAX)
+            p->col[w] = lsc_header_match(h->nfields, h->fields, h->lens, name, &how);
         info->detected[w] = name == NULL;
         if (p->col[w] == SIZE_MAX)
-            return no_column(p, h, w, err);
+            return no_column(p, h, w, how, err);
         if (again != SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, p->file, h->line, again + 1,
                                  "duplicate column name \"%s\" (also column %zu)", name,

@@ -114,8 +114,10 @@ void lsc_events_free(struct lsc_events *ev);
 
 /* Reads the log at path (CSV or gzip; "-" is stdin) once and adds its
  * events; info (may be NULL) gets the columns and the file's counts. A
- * file whose header has no such column: LSC_ERR_USAGE naming the file, the
- * column, the closest header name ("did you mean") and the header; no
+ * named column matches exactly, else ignoring case when one column does
+ * (header_match.h). A file whose header has no such column: LSC_ERR_USAGE
+ * naming the file, the column, the closest header name ("did you mean") and
+ * the header (lsc_header_unknown); no
  * usual name for an auto-detected column: LSC_ERR_USAGE listing the header
  * and the option to use. A file without a header: LSC_ERR_DATA. Also the
  * errors of csv_reader.h and, with strict_time, LSC_ERR_DATA for a bad time

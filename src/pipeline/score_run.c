@@ -105,6 +105,7 @@ static enum lsc_status compare_setup(const struct lsc_model *m, const struct lsc
     struct compare_config cfg;
     lsc_compare_config_defaults(&cfg);
     cfg.label = o->label;
+    lsc_scorer_as_of_text(o, cfg.as_of, sizeof cfg.as_of);
     cfg.has_model = m != NULL;
     cfg.model_tier_hot = hot;
     cfg.model_tier_warm = warm;
@@ -337,8 +338,10 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
         return st;
     if ((st = check_suggested(o, err)) != LSC_OK)
         return st;
+    /* every output, also those written after the scoring pass (the
+     * comparison's, the drift's), can be created: refused before the work */
     for (size_t k = 0; k < 5; k++)
-        if (outputs[k] != NULL && (st = lsc_outfile_check(outputs[k], o->force, err)) != LSC_OK)
+        if (outputs[k] != NULL && (st = lsc_outfile_probe(outputs[k], o->force, err)) != LSC_OK)
             return st;
     if (o->drift_json != NULL && (m == NULL || m->drift == NULL))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--drift-json: %s",
@@ -346,7 +349,7 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
                                        : "this model has no drift reference (trained by an "
                                          "older leadscore; train it again)");
     if (o->drift_json != NULL)
-        return lsc_outfile_check(o->drift_json, o->force, err);
+        return lsc_outfile_probe(o->drift_json, o->force, err);
     return LSC_OK;
 }
 
@@ -417,6 +420,17 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
                  sum->rule_unevaluable);
 }
 
+/* The as-of date of the run, and whether anything measures from it. */
+static void record_as_of(const struct lsc_model *m, const struct lsc_score_options *o,
+                         struct lsc_score_summary *sum)
+{
+    lsc_scorer_as_of_text(o, sum->as_of, sizeof sum->as_of);
+    sum->as_of_used = o->rules != NULL && lsc_rules_needs_as_of(o->rules);
+    for (size_t j = 0; m != NULL && j < m->n_columns; j++)
+        sum->as_of_used |= m->columns[j].derived == DERIVE_DAYS_SINCE ||
+                           m->columns[j].derived == DERIVE_EVENT;
+}
+
 enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_options *o,
                           const struct lsc_log *log, struct lsc_score_summary *sum,
                           struct lsc_error *err)
@@ -436,6 +450,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     memset(&cmp, 0, sizeof cmp);
     memset(&drift, 0, sizeof drift);
     memset(sum, 0, sizeof *sum);
+    record_as_of(m, o, sum);
 
     if ((st = check_run(m, o, err)) != LSC_OK)
         goto cleanup;
@@ -466,6 +481,8 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
         (st = lsc_compare_set_account_counts(
              cmp.cmp, sum->account_counts[0] ? sum->account_counts : NULL, err)) != LSC_OK)
         goto cleanup;
+    if (s.icase_notes[0] != '\0')
+        lsc_logf(log, LSC_LOG_NOTE, "%s (matched ignoring case)", s.icase_notes);
     log_rejects(o, sum, log);
     if (cmp.cmp != NULL)
         lsc_label_map_notes(&cmp.labels, "label", o->label, log);

@@ -15,6 +15,7 @@
 
 #include "account.h"
 #include "alloc.h"
+#include "header_match.h"
 #include "mathfn.h"
 #include "progress.h"
 #include "status_internal.h"
@@ -286,6 +287,47 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
 
 /* ---- the header ------------------------------------------------------------- */
 
+/* A column named on the command line: exactly (a name given twice is an
+ * error), else the one column equal to it ignoring case (noted for the
+ * summary), else the usage error naming the nearest column and the header. */
+static enum lsc_status find_named(struct lsc_scorer *s, const struct csv_record *h,
+                                  const char *name, const char *option, size_t *out,
+                                  struct lsc_error *err)
+{
+    enum header_how how;
+    enum lsc_status st = lsc_csv_header_column(h, name, s->file, out, err);
+    if (st != LSC_OK || *out != SIZE_MAX)
+        return st;
+    *out = lsc_header_match(h->nfields, h->fields, h->lens, name, &how);
+    if (*out == SIZE_MAX)
+        return lsc_header_unknown(err, LSC_ERR_USAGE, s->file, h->line, 0, option, name, how,
+                                  h->nfields, h->fields, h->lens);
+    const char *f = h->fields[*out];
+    size_t len = h->lens[*out], used = strlen(s->icase_notes);
+    lsc_trim_span(&f, &len);
+    snprintf(s->icase_notes + used, sizeof s->icase_notes - used, "%s%s \"%s\" is column \"%.*s\"",
+             used ? "; " : "", option, name, (int)len, f);
+    return LSC_OK;
+}
+
+/* An id column found ignoring case keeps the input's spelling in the
+ * output (its name is then the scorer's copy). */
+static enum lsc_status id_as_spelled(struct lsc_scorer *s, const struct csv_record *h, size_t k,
+                                     struct lsc_error *err)
+{
+    const char *f = h->fields[s->id_of[k]];
+    size_t len = h->lens[s->id_of[k]];
+    lsc_trim_span(&f, &len);
+    if (strlen(s->id_names[k]) == len && memcmp(s->id_names[k], f, len) == 0)
+        return LSC_OK;
+    if (s->id_owned == NULL && (s->id_owned = lsc_calloc(s->n_ids, sizeof *s->id_owned)) == NULL)
+        return lsc_error_nomem(err);
+    if ((s->id_owned[k] = lsc_strndup(f, len)) == NULL)
+        return lsc_error_nomem(err);
+    s->id_names[k] = s->id_owned[k];
+    return LSC_OK;
+}
+
 static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *h,
                                  struct lsc_error *err)
 {
@@ -303,8 +345,13 @@ static enum lsc_status map_model(struct lsc_scorer *s, const struct csv_record *
                                  c->derived ? "\")" : "");
     }
     for (size_t k = 0; k < s->n_ids; k++) {
-        enum lsc_status st = lsc_csv_header_column(h, s->id_names[k], s->file, &s->id_of[k], err);
+        enum lsc_status st = s->o->ids.count
+                                 ? find_named(s, h, s->id_names[k], "--id", &s->id_of[k], err)
+                                 : lsc_csv_header_column(h, s->id_names[k], s->file, &s->id_of[k],
+                                                         err);
         if (st != LSC_OK)
+            return st;
+        if (s->id_of[k] != SIZE_MAX && (st = id_as_spelled(s, h, k, err)) != LSC_OK)
             return st;
         if (s->id_of[k] == SIZE_MAX)
             return lsc_error_set(err, LSC_ERR_DATA, s->file, h->line, 0,
@@ -342,17 +389,12 @@ static enum lsc_status map_events(struct lsc_scorer *s, struct pass *p, struct l
 }
 
 /* An optional column named by an option (--rule-score-column, --label). */
-static enum lsc_status map_option(const struct lsc_scorer *s, const struct csv_record *h,
+static enum lsc_status map_option(struct lsc_scorer *s, const struct csv_record *h,
                                   const char *name, const char *option, size_t *out,
                                   struct lsc_error *err)
 {
-    enum lsc_status st = LSC_OK;
     *out = SIZE_MAX;
-    if (name != NULL && (st = lsc_csv_header_column(h, name, s->file, out, err)) == LSC_OK &&
-        *out == SIZE_MAX)
-        st = lsc_error_set(err, LSC_ERR_USAGE, s->file, h->line, 0, "%s \"%s\" is not in the input",
-                           option, name);
-    return st;
+    return name != NULL ? find_named(s, h, name, option, out, err) : LSC_OK;
 }
 
 static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
@@ -720,6 +762,14 @@ void lsc_scorer_account_note(const struct lsc_scorer *s, char *buf, size_t size)
         snprintf(buf, size, "%s", by_model ? model : rules);
 }
 
+void lsc_scorer_as_of_text(const struct lsc_score_options *o, char *buf, size_t size)
+{
+    if (o->as_of_year != 0)
+        snprintf(buf, size, "%04d-%02d-%02d", o->as_of_year, o->as_of_month, o->as_of_day);
+    else
+        (void)lsc_derive_today(buf, size);
+}
+
 void lsc_scorer_fini(struct lsc_scorer *s)
 {
     lsc_free(s->ev_type);
@@ -727,6 +777,9 @@ void lsc_scorer_fini(struct lsc_scorer *s)
     lsc_free(s->col_of);
     lsc_free(s->id_of);
     lsc_free((void *)s->id_names);
+    for (size_t k = 0; s->id_owned != NULL && k < s->n_ids; k++)
+        lsc_free(s->id_owned[k]);
+    lsc_free(s->id_owned);
     lsc_derive_counts_fini(&s->accounts);
     lsc_free(s->key);
     lsc_free(s->lead);

@@ -41,6 +41,8 @@ struct lsc_scorer {
     size_t *col_of;            /* model column -> input field */
     size_t *id_of;             /* id column -> input field */
     const char **id_names;     /* per id column */
+    char **id_owned;           /* per id column: the input's spelling when
+                                  --id matched it ignoring case, or NULL */
     size_t n_ids;
     struct lsc_strings na;
     long as_of;                /* day number for "days since" features */
@@ -64,6 +66,8 @@ struct lsc_scorer {
     size_t *ev_type, *ev_window;
     size_t events_unmatched;
     char input_sha256[65];     /* of the input, once the pass has ended */
+    char icase_notes[512];     /* columns named on the command line that
+                                  matched ignoring case, for a note */
 };
 
 /* One row as the consumers get it (lent for the call). */
@@ -109,6 +113,8 @@ void lsc_scorer_fini(struct lsc_scorer *s);
 
 /* The as-of date of o as a day number (today, UTC, when not given). */
 long lsc_scorer_as_of(const struct lsc_score_options *o);
+/* The same date as YYYY-MM-DD into buf (size >= 11). */
+void lsc_scorer_as_of_text(const struct lsc_score_options *o, char *buf, size_t size);
 
 /* The activity log a model with activity-log features is scored with
  * (score_events.c): *out is NULL when m has none. Notes what was read and

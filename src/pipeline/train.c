@@ -741,6 +741,8 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
         return st;
     if ((st = lsc_dataset_load(&t->ds, o, t->log, err)) != LSC_OK)
         return st;
+    /* from here on, the column names as the file spells them */
+    t->o = o = &t->ds->opts;
     if ((st = lsc_dataset_map_target(t->ds, o, t->log, err)) != LSC_OK) {
         if (err != NULL && err->file[0] == '\0')
             snprintf(err->file, sizeof err->file, "%s", t->ds->file);
@@ -750,6 +752,8 @@ static enum lsc_status train_load(struct train_run *t, struct lsc_error *err)
     sum->rows_used = t->ds->n_rows;
     sum->rows_skipped_target = t->ds->rows_skipped_target;
     sum->rows_skipped_value = t->ds->rows_skipped_value;
+    if (lsc_derive_as_of(t->ds->derive, o) != NULL)
+        snprintf(sum->as_of, sizeof sum->as_of, "%s", lsc_derive_as_of(t->ds->derive, o));
     sum->positives = t->ds->positives;
     if ((st = lsc_weights_load(t->ds, &t->wbase, err)) != LSC_OK) {
         sum->input_rejected = 1;

@@ -33,44 +33,32 @@
 #include "account.h"
 #include "alloc.h"
 #include "date.h"
+#include "header_match.h"
 #include "rules_internal.h"
 #include "util.h"
 
 /* ---- binding ------------------------------------------------------------------ */
 
-/* A sheet names columns by hand: exactly, else ignoring case (NO_COL is
- * SIZE_MAX, lsc_csv_header_find's "none"). */
+/* A sheet names columns by hand: exactly, else the one column equal to the
+ * name ignoring case (header_match.h; NO_COL is SIZE_MAX, its "none"). */
 static size_t header_find(size_t nfields, const char *const *header, const size_t *lens,
                           const char *name)
 {
-    return lsc_csv_header_find(nfields, header, lens, name, 1, NULL);
+    enum header_how how;
+    return lsc_header_match(nfields, header, lens, name, &how);
 }
 
+/* The error for a column header_find did not find: the nearest name and the
+ * header, as for a column named on the command line. */
 static enum lsc_status unknown_column(const char *file, size_t line, size_t column,
                                       const char *what, const char *name, size_t nfields,
                                       const char *const *header, const size_t *lens,
                                       struct lsc_error *err)
 {
-    char list[ERR_LIST_MAX + 8];
-    size_t pos = 0;
-    list[0] = '\0';
-    for (size_t k = 0; k < nfields; k++) {
-        const char *s = header[k];
-        size_t len = lens[k];
-        lsc_trim_span(&s, &len);
-        if (pos + len + 4 > ERR_LIST_MAX) {
-            lsc_rules_append(list, sizeof list, &pos, ", ...", 5);
-            break;
-        }
-        if (k > 0)
-            lsc_rules_append(list, sizeof list, &pos, ", ", 2);
-        lsc_rules_append(list, sizeof list, &pos, "\"", 1);
-        lsc_rules_append(list, sizeof list, &pos, s, len);
-        lsc_rules_append(list, sizeof list, &pos, "\"", 1);
-    }
-    return lsc_error_set(err, LSC_ERR_DATA, file, line, column,
-                         "%s: column \"%s\" is not in the input (its columns: %s)", what, name,
-                         list);
+    enum header_how how;
+    lsc_header_match(nfields, header, lens, name, &how);
+    return lsc_header_unknown(err, LSC_ERR_DATA, file, line, column, what, name, how, nfields,
+                              header, lens);
 }
 
 enum lsc_status lsc_rules_unknown_column(const char *file, size_t line, size_t column,

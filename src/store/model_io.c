@@ -1114,8 +1114,7 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     fd = mkstemp(tmp);
     slot = fd >= 0 ? lsc_tempreg_add(tmp) : -1;
     if (fd < 0) {
-        st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0,
-                           "cannot create a temporary file beside it: %s", strerror(errno));
+        st = lsc_outfile_temp_error(path, errno, err);
         lsc_free(tmp);
         tmp = NULL;
         goto cleanup;

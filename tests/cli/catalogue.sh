@@ -16,12 +16,13 @@ ncases=0
 
 # ---- running a case ----------------------------------------------------------
 
-# The messages a user sees: errors, warnings and notes from stderr, and for
+# The messages a user sees: errors, warnings and notes from stderr (and the
+# summary's as-of line when --as-of is given: a fixed date), and for
 # exit 3 the reasons in the error column of the scores (stdout or -o FILE).
 seen() {
     local scores=$1
     {
-        grep -E '^(leadscore-(train|score): |warning: |note: )|not seen in training' "$WORK/err" |
+        grep -E '^(leadscore-(train|score): |warning: |note: )|not seen in training|^as of [0-9-]+ \(--as-of\)' "$WORK/err" |
             head -4
         if [ -n "$scores" ] && [ -s "$scores" ]; then
             "$PY" - "$scores" <<'PYEOF'
@@ -332,14 +333,14 @@ case_ T48 1 "input is a directory" "adir: cannot read: Is a directory" -- "${T[@
 case_ T49 1 "input is stdin, and stdin is closed" "<stdin>:1: read error: Bad file descriptor" \
     -- sh -c "'$TRAIN' -q --target won -o m.json - <&-"
 case_ T50 1 "output under a directory that does not exist" \
-    "no/such/dir/m.json: cannot create a temporary file beside it: No such file or directory" \
+    'no/such/dir/m.json: the folder "no/such/dir" does not exist: create it first (mkdir -p no/such/dir)' \
     -- "${T[@]}" -o no/such/dir/m.json leads.csv
 case_ T51 1 "output is a directory" "adir" -- "${T[@]}" -o adir leads.csv
 case_ T52 1 "output is a directory, --force" "adir: is a directory" -- "${T[@]}" --force -o adir leads.csv
 case_ T53 1 "output on a full device (/dev/full, --force)" "/dev/full: write failed: No space left on device" \
     -- "${T[@]}" --force -o /dev/full leads.csv
 case_ T54 1 "output in a folder that takes no new files (/proc; tests run as root)" \
-    "/proc/leadscore-model.json: cannot create a temporary file beside it" \
+    '/proc/leadscore-model.json: cannot create a file in the folder "/proc"' \
     -- "${T[@]}" -o /proc/leadscore-model.json leads.csv
 case_ T55 1 "output to stdout, stdout on a full device" "<stdout>: write failed: No space left on device" \
     -- sh -c "'$TRAIN' -q --target won --id id -o - leads.csv >/dev/full"
@@ -466,7 +467,7 @@ case_ S17 1 "output on a full device (/dev/full)" "/dev/full: write failed" \
     -- "${S[@]}" -m model.json -o /dev/full new.csv
 case_ S18 1 "output is a directory" "adir: is a directory" -- "${S[@]}" -m model.json -o adir new.csv
 case_ S19 1 "output under a directory that does not exist" \
-    "no/such/s.csv: cannot create a temporary file beside it: No such file or directory" \
+    'no/such/s.csv: the folder "no/such" does not exist' \
     -- "${S[@]}" -m model.json -o no/such/s.csv new.csv
 case_ S20 1 "output to stdout, stdout on a full device" "write failed" \
     -- sh -c "'$SCORE' -q -m model.json new.csv >/dev/full"
@@ -912,6 +913,58 @@ printf 'id,dimension,column,operator,value,points,cap,and column,and operator,an
 case_ R52 1 "an account tier test as an and-condition" \
     'rule F1: the and-condition must be a text, presence or number test (not a date, account, per-unit or event one)' \
     -- "${S[@]}" --rules acc_r52.csv acc_new.csv
+case_ T108 0 "a column named in another case (\`--target WON\`)" \
+    'note: --target "WON" is column "won" (matched ignoring case)' \
+    -- "$TRAIN" --target WON --id ID -o t108.json leads.csv
+case_ T109 2 "a misspelt column name" \
+    'leads.csv: unknown column "vists" in --exclude (did you mean "visits"?); the header has: "id", "visits", "source", "won"' \
+    -- "${T[@]}" --exclude vists -o m.json leads.csv
+sed '1s/visits/Visits,VISITS/; 2,$s/^\([^,]*\),\([^,]*\),/\1,\2,\2,/' leads.csv >two_cases.csv
+case_ T110 2 "a name two columns match ignoring case" \
+    'column "visits" in --numeric matches "Visits", "VISITS" ignoring case: give the exact name' \
+    -- "${T[@]}" --numeric visits -o m.json two_cases.csv
+case_ T111 2 "a misspelt \`--days-since\` column" 'unknown column "created_at" in --days-since (did you mean "created"?)' \
+    -- "$TRAIN" -q --target won --id id --days-since created_at -o m.json dates.csv
+case_ S62 0 "scoring columns named in another case (\`--id ID --label WON\`)" \
+    'note: --id "ID" is column "id"; --label "WON" is column "won" (matched ignoring case)' \
+    -- "$SCORE" -m model.json --id ID --label WON -o s62.csv leads.csv
+case_ S63 2 "a misspelt \`--label\` column" 'unknown column "wn" in --label (did you mean "won"?)' \
+    -- "${S[@]}" -m model.json --label wn -o s63.csv leads.csv
+absent s63.csv "S63"
+
+sed '2,$s/,web,/,Select,/; 5,$s/,\([0-9]\),/,-,/' leads.csv >na_tokens.csv
+case_ T112 0 "missing-value tokens separated by \`;\` (\`--na-values 'Select; -'\`)" \
+    -- "${T[@]}" --na-values 'Select; -' -o t112.json na_tokens.csv
+"$PY" -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+sys.exit(0 if m["roles"]["na_values"] == ["Select", "-"] and [c["type"] for c in m["columns"] if c["name"] == "visits"] == ["numeric"] else 1)' t112.json &&
+    ok || fail "T112: the tokens were not both missing"
+
+case_ T113 1 "the default model file (\`models/model.json\`) where there is no \`models\` folder" \
+    'models/model.json: the folder "models" of the default model file does not exist: create it (mkdir models) or name the model file with -o FILE' \
+    -- "$TRAIN" -q --target won --id id leads.csv
+case_ T114 1 "\`--report\` in a missing folder, the input broken: the folder is said first (before any reading)" \
+    'no_reports/r.html: the folder "no_reports" does not exist' \
+    -- "${T[@]}" --report no_reports/r.html -o m.json ragged_short.csv
+absent m.json "T114"
+case_ S64 1 "\`--compare-json\` in a missing folder (it is written after the pass), labels that would stop the pass: the folder is said first" \
+    'no_cmp/c.json: the folder "no_cmp" does not exist' \
+    -- "${S[@]}" -m model.json --label won --compare-json no_cmp/c.json -o s64.csv target_values.csv
+absent s64.csv "S64"
+case_ S65 1 "\`--drift-json\` in a folder that takes no new files (/proc; tests run as root)" \
+    '/proc/leadscore-drift.json: cannot create a file in the folder "/proc"' \
+    -- "${S[@]}" -m model.json --drift-json /proc/leadscore-drift.json -o s65.csv new.csv
+absent s65.csv "S65"
+
+awk -F, -v OFS=, 'NR == 1 { print $0, "created"; next } { printf "%s,2026-%02d-%02d\n", $0, NR % 12 + 1, NR % 28 + 1 }' leads.csv >created.csv
+case_ T115 0 "\`--days-since\` with \`--as-of\`: the date is in the summary and the model (without it, today's)" \
+    'as of 2026-06-30 (--as-of): dates and activity are measured from this day (stored in the model)' \
+    -- "$TRAIN" --target won --id id --days-since created --as-of 2026-06-30 -o t115.json created.csv
+grep -q '"as_of": "2026-06-30"' t115.json && ok || fail "T115: as-of not in the model"
+case_ S66 0 "scoring as of a date: in the summary and the comparison JSON" \
+    'as of 2026-06-30 (--as-of): dates and activity are measured from this day' \
+    -- "$SCORE" -m t115.json --as-of 2026-06-30 --label won --compare-json s66.json -o s66.csv created.csv
+grep -q '"as_of": "2026-06-30"' s66.json && ok || fail "S66: as-of not in the comparison"
 
 # ---- the table -------------------------------------------------------------------------
 

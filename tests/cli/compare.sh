@@ -8,18 +8,22 @@ S="$SRC/datasets"
 
 # json_close EXPECTED GOT DESCRIPTION: same structure, keys in the same
 # order, equal strings, booleans and nulls, numbers within 1e-9 (relative
-# for numbers above 1).
+# for numbers above 1); an expected "(today)" is today's date (UTC), the
+# as-of date of a run without --as-of.
 json_close() {
     if [ ! -x "$PY" ]; then
         if [ -n "${CI:-}" ]; then fail "$3: python3 is required when CI is set"; else echo "note: python3 absent; $3 not compared"; fi
         return
     fi
     if "$PY" - "$1" "$2" <<'EOF'; then ok; else fail "$3: JSON differs from $(basename "$1")"; fi
-import json, sys
+import datetime, json, sys
+TODAY = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 def load(p):
     with open(p, encoding="utf-8") as f:
         return json.load(f, object_pairs_hook=lambda kv: kv)
 def walk(a, b, path):
+    if a == "(today)":
+        a = TODAY
     if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None or isinstance(a, str):
         if a != b or type(a) != type(b):
             raise SystemExit(f"{path}: expected {a!r}, got {b!r}")

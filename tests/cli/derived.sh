@@ -64,7 +64,7 @@ expect_in "$WORK/err" 'badtrain.csv:6:22: --days-since "Last Activity Date": "ye
 expect_exit 2 "bad --as-of" -- "$TRAIN" "${OPTS[@]}" --as-of 2027-02-30 -o "$WORK/x.json" "$DATA"
 expect_exit 2 "unknown --days-since column" -- "$TRAIN" --target Converted --days-since Nope \
     -o "$WORK/x.json" "$DATA"
-expect_in "$WORK/err" 'no column "Nope"' "unknown column named"
+expect_in "$WORK/err" 'unknown column "Nope" in --days-since' "unknown column named"
 # the scorer needs the source column
 cut -d, -f1-22,24- "$NEW" > "$WORK/nocreated.csv"
 expect_exit 1 "source column missing at scoring" -- "$SCORE" -m "$WORK/m.json" \

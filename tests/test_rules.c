@@ -1669,7 +1669,8 @@ static const struct verr_case verr_cases[] = {
      0, LSC_ERR_DATA, "the and-condition must be a text, presence or number test"},
     {"days between: an unknown column",
      "D1,engagement,days between Created Date and Demo Dte,<=,7,+1,,\n", 1, LSC_ERR_DATA,
-     "rule D1: column \"Demo Dte\" is not in the input (its columns: \"Lead ID\""},
+     "unknown column \"Demo Dte\" in rule D1 (did you mean \"Demo Date\"?); the header has: "
+     "\"Lead ID\""},
     {"days between: no split", "D1,engagement,days between Created Date,<=,7,+1,,\n", 1,
      LSC_ERR_DATA, "rule D1: \"days between Created Date\" must read \"days between A and B\""},
     {"within of: first X without a log",

@@ -79,8 +79,9 @@ static int contains(const char *s, size_t len, const char *name, size_t nlen)
 }
 
 /* The field nearest to name: at most a third of its letters (and at least
- * 2) apart, ignoring case; else the first that contains it (a name of 3 or
- * more letters: "Closed" for "Closed On"); SIZE_MAX when none. */
+ * 2) apart, ignoring case; else the first that contains it or that it
+ * contains (3 or more letters: "Closed On" for "Closed", "Activity" for
+ * "Activity Type"); SIZE_MAX when none. */
 static size_t nearest(size_t n, const char *const *fields, const size_t *lens, const char *name)
 {
     size_t nlen = strlen(name), best = SIZE_MAX, best_d = SIZE_MAX;
@@ -97,7 +98,8 @@ static size_t nearest(size_t n, const char *const *fields, const size_t *lens, c
         if (d <= limit && d < best_d) {
             best = k;
             best_d = d;
-        } else if (best == SIZE_MAX && nlen >= 3 && contains(s, len, name, nlen)) {
+        } else if (best == SIZE_MAX && ((nlen >= 3 && contains(s, len, name, nlen)) ||
+                                        (len >= 3 && contains(name, nlen, s, len)))) {
             best = k;
             best_d = SIZE_MAX - 1; /* a containing name: any close one wins */
         }

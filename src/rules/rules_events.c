@@ -844,8 +844,9 @@ enum lsc_status lsc_rules_bind_log(struct lsc_rules *r, size_t nfields, const ch
         return lsc_rules_unknown_column(
             NULL, 0, 0,
             lg->lead_column != NULL
-                ? "the lead id column"
-                : "the lead id column (named like the activity log's; choose it with --id COL)",
+                ? "the input for the lead id (--id)"
+                : "the input for the lead id (named like the activity log's id column; name "
+                  "the input's with --id COL)",
             name, nfields, header, lens, err);
     warn_once(r);
     return LSC_OK;

@@ -680,7 +680,7 @@ PYEOF
 E=(--events log.csv --as-of 2026-06-30)
 expect_exit 0 "train the events model" -- "${T[@]}" "${E[@]}" -o evmodel.json leads.csv
 case_ T140 2 "--event-type naming a column the log lacks (misspelt)" \
-    'log.csv: no column "Activty Type" (--event-type, the activity type); did you mean "Activity Type"?' \
+    'log.csv: unknown column "Activty Type" in --event-type (did you mean "Activity Type"?); the header has: "Lead Id", "Activity Type", "Timestamp"' \
     -- "${T[@]}" "${E[@]}" --event-type "Activty Type" -o m.json leads.csv
 absent m.json "T140"
 printf 'who,what,when\nL1,Page Visit,2026-01-05\n' >odd_log.csv
@@ -710,7 +710,7 @@ awk -F, -v OFS=, 'NR == 1 { print $0, "closed" } NR > 1 { print $0, (NR == 9 ? "
 case_ T147 1 "an outcome date that is not a date" \
     'outcome.csv:9:5: --outcome-date "closed": "30.06.2026" is not a date (YYYY-MM-DD)' \
     -- "${T[@]}" "${E[@]}" --outcome-date closed -o m.json outcome.csv
-case_ T148 2 "--outcome-date naming no column" 'leads.csv: --outcome-date: no column "closed" in the header' \
+case_ T148 2 "--outcome-date naming no column" 'leads.csv: unknown column "closed" in --outcome-date; the header has: "id", "visits", "source", "won"' \
     -- "${T[@]}" "${E[@]}" --outcome-date closed -o m.json leads.csv
 case_ T149 2 "a window of 0 days" "--event-windows must be up to 8 whole numbers of days >= 1" \
     -- "${T[@]}" "${E[@]}" --event-windows 7,0 -o m.json leads.csv
@@ -740,7 +740,7 @@ case_ S102 2 "--events with a model without event features" "--events: this mode
     -- "${S[@]}" -m model.json --events log.csv -o s.csv evnew.csv
 sed '1s/Activity Type/Activity/' log.csv >renamed_log.csv
 case_ S103 2 "a log without the model's type column" \
-    'renamed_log.csv: no column "Activity Type" (--event-type, the activity type); did you mean "Activity"?' \
+    'renamed_log.csv: unknown column "Activity Type" in --event-type (did you mean "Activity"?); the header has: "Lead Id", "Activity", "Timestamp"' \
     -- "${S[@]}" -m evmodel.json --events renamed_log.csv -o s.csv evnew.csv
 grep -v 'Demo Request' log.csv >visits_log.csv
 case_ S104 0 "a log without a type of the model (a warning)" \
@@ -767,7 +767,7 @@ case_ R60 0 "\`within\` \`7 days of First Visit Date\` (issue 14: was \"not a nu
     -- "${S[@]}" --rules ev_within.csv --as-of 2026-11-20 ev_leads.csv
 ev_sheet 'E1,engagement,Demo Date,within,7 days of First Vist Date,+10,' ev_within_typo.csv
 case_ R61 1 "\`within\` \`7 days of\` a date column the input lacks" \
-    'ev_within_typo.csv:2:3: rule E1: column "First Vist Date" is not in the input (its columns: "Lead ID", "Created Date", "Demo Date", "First Visit Date")' \
+    'ev_within_typo.csv:2:3: unknown column "First Vist Date" in rule E1 (did you mean "First Visit Date"?); the header has: "Lead ID", "Created Date", "Demo Date", "First Visit Date"; or, with an activity log (--events FILE), the lead'"'"'s first event of type "Vist Date"' \
     -- "${S[@]}" --rules ev_within_typo.csv --as-of 2026-11-20 ev_leads.csv
 ev_sheet 'E1,engagement,Demo Date,within,seven days of First Visit Date,+10,' ev_within_words.csv
 case_ R62 1 "\`within\` \`seven days of First Visit Date\`" \
@@ -800,11 +800,11 @@ case_ R69 1 "\`within 7 days of first Page Visit\` without an activity log" \
     '; or, with an activity log (--events FILE), the lead'"'"'s first event of type "Page Visit"' \
     -- "${S[@]}" --rules ev_first_nolog.csv --as-of 2026-11-20 ev_leads.csv
 ev_sheet 'D1,engagement,days between Created Date and Demo Dte,<=,7,+10,' ev_days_typo.csv
-case_ R70 1 "\`days between\` a column the input lacks" 'rule D1: column "Demo Dte" is not in the input' \
+case_ R70 1 "\`days between\` a column the input lacks" 'unknown column "Demo Dte" in rule D1 (did you mean "Demo Date"?)' \
     -- "${S[@]}" --rules ev_days_typo.csv --as-of 2026-11-20 ev_leads.csv
 sed '1s/Lead ID/lead/' ev_log.csv >ev_log_lead.csv
 case_ R71 1 "the log's id column is not in the leads and no --id" \
-    'the lead id column (named like the activity log'"'"'s; choose it with --id COL): column "lead" is not in the input' \
+    'unknown column "lead" in the input for the lead id (named like the activity log'"'"'s id column; name the input'"'"'s with --id COL) (did you mean "Lead ID"?)' \
     -- "${S[@]}" --rules ev_count.csv --events ev_log_lead.csv --as-of 2026-11-20 ev_leads.csv
 case_ R72 2 "a log for a model without event features and no rules sheet" \
     "--events: this model has no activity-log features (train it with --events)" \

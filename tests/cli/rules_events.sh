@@ -57,7 +57,7 @@ cmp -s "$D/expected_spanish.csv" renamed_scores.csv && ok || fail "renamed colum
 # without --id the input's column named like the log's id column joins: none here
 expect_exit 1 "no lead id column" -- "$SCORE" -q --rules "$D/spanish_rules.csv" --events renamed.csv \
     --event-id lead --event-type what --event-time when --as-of $ASOF "$D/leads.csv"
-expect_in "$WORK/err" "the lead id column (named like the activity log's; choose it with --id COL): column \"lead\" is not in the input (its columns: \"Lead ID\"" "the join explained"
+expect_in "$WORK/err" "unknown column \"lead\" in the input for the lead id (named like the activity log's id column; name the input's with --id COL) (did you mean \"Lead ID\"?); the header has: \"Lead ID\"" "the join explained"
 # ... and with it named like the log's (no --id): the scores
 expect_exit 0 "join by the log's id column name" -- "$SCORE" -q --rules "$D/spanish_rules.csv" \
     --events "$D/activity_log.csv" --as-of $ASOF "$D/leads.csv"

@@ -107,6 +107,9 @@ static const char usage_text3[] =
     "      --event-time COL      the log's time column (default: the model's)\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
+    "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
+    "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
@@ -129,7 +132,7 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_ENCODING
 };
 
 static const struct option long_opts[] = {
@@ -166,6 +169,7 @@ static const struct option long_opts[] = {
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
     {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
     {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"events", required_argument, NULL, OPT_EVENTS},
@@ -334,6 +338,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_RULECOL: o->rule_score_column = arg; break;
     case OPT_RULETIERS: st = lsc_parse_tiers(arg, &o->rule_tier_hot, &o->rule_tier_warm, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
     case 'q': s->quiet = 1; break;
     case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;

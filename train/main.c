@@ -47,6 +47,9 @@ static const char usage_text[] =
     "      --na-values LIST      extra missing-value tokens, comma-separated\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
+    "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
+    "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "\n"
@@ -193,7 +196,7 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING
 };
 
 static const struct option long_opts[] = {
@@ -241,6 +244,7 @@ static const struct option long_opts[] = {
     {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
@@ -616,6 +620,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
     case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
         t->lambda_given = 1;

@@ -66,6 +66,10 @@ enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *na
 enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
                                const size_t *header_lens, struct lsc_error *err);
 
+/* After lsc_rules_bind(): 1 when some rule, and-condition, decay or the
+ * account column reads input field `field` (0-based), else 0. */
+int lsc_rules_reads_field(const struct lsc_rules *r, size_t field);
+
 /* 1 when the sheet has "account has at least" rules: every input row must
  * then go through lsc_rules_count_account() before the first evaluation. */
 int lsc_rules_needs_accounts(const struct lsc_rules *r);

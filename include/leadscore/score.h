@@ -31,6 +31,11 @@ struct lsc_score_options {
     char delimiter;         /* input delimiter, 0: detect */
     size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
                                      0: 16 MiB. Beyond: a data error naming the line */
+    enum lsc_encoding encoding;   /* of the input (--encoding); default UTF-8:
+                                     a row with a value the scorer compares as
+                                     text (a categorical column, a rule's, the
+                                     label) that is not UTF-8 is then rejected
+                                     with the reason, as training refuses it */
     int force;              /* replace an existing output file */
     struct lsc_strings ids; /* empty: the model's id columns */
     int tiers_set;          /* 1: use tier_hot/tier_warm below */
@@ -110,6 +115,8 @@ struct lsc_score_summary {
     size_t rows;            /* data rows read */
     size_t scored;
     size_t rejected;        /* rows with an empty score and an error */
+    size_t rejected_not_utf8; /* of those, rows whose text the scorer compares
+                               is not UTF-8 (no model nor rule score) */
     size_t unseen_levels;   /* categorical values not seen in training */
     double mean_score;      /* over scored rows */
     size_t hot, warm, cold;

@@ -26,6 +26,17 @@ int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
  * first byte of the first invalid sequence. */
 int lsc_utf8_valid(const char *s, size_t len, size_t *bad);
 
+/* What messages about text that is not UTF-8 suggest (both tools). */
+#define LSC_ENCODING_HINT                                                                        \
+    "give the file's encoding with --encoding cp1252 (or latin1), or re-encode it as UTF-8 "   \
+    "(e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+/* The warning when a file decoded with --encoding reads as UTF-8 (printf
+ * arguments: the file, the encoding's name). */
+#define LSC_LOOKS_UTF8_WARNING                                                                   \
+    "%s was decoded as %s (--encoding), but it is valid UTF-8 text: accented letters now "     \
+    "read as two characters each (\"EspaÃ±a\" for \"España\"); if the file is UTF-8, "      \
+    "leave out --encoding"
+
 /* Writes [s, s + len) into out (always NUL-terminated) for an error message:
  * printable ASCII and valid UTF-8 as they are, any other byte (including
  * NUL and control characters) as \xHH; cut with "..." when it does not fit. */

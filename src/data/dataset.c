@@ -112,7 +112,7 @@ static enum lsc_status claim_column(struct dataset *ds, const char *name, const 
     return LSC_OK;
 }
 
-#define REENCODE_HINT "re-encode the file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+#define REENCODE_HINT LSC_ENCODING_HINT
 
 /* Text that is not UTF-8 cannot go into a model (JSON), and a NUL byte means
  * binary data or UTF-16; both are refused where they are seen. */
@@ -953,6 +953,8 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         goto cleanup;
     }
     st = lsc_csv_reader_open(&r, opts->input, &ropts, err);
+    if (st == LSC_OK)
+        st = lsc_csv_reader_set_encoding(r, opts->encoding, err);
     if (st != LSC_OK)
         goto cleanup;
     ds->file = lsc_strdup(lsc_csv_reader_name(r));
@@ -1012,6 +1014,9 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
                            opts->target, ds->rows_read);
         goto cleanup;
     }
+    if (lsc_csv_reader_looks_utf8(r))
+        lsc_logf(log, LSC_LOG_WARN, LSC_LOOKS_UTF8_WARNING, ds->file,
+                 lsc_encoding_name(opts->encoding));
     if (ignored_with_values > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "the last column has no name but %zu rows have a value in it; it was ignored",

@@ -255,8 +255,7 @@ static enum lsc_status check_level_utf8(const struct dataset *ds, const struct d
     lsc_escape_bytes(s, len, shown, sizeof shown);
     return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, src->file_index + 1,
                          "value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X); the "
-                         "model file is JSON, which must be UTF-8: re-encode the file as UTF-8 "
-                         "(e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                         "model file is JSON, which must be UTF-8: " LSC_ENCODING_HINT,
                          shown, src->name, (unsigned)(unsigned char)s[bad]);
 }
 

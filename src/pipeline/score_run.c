@@ -401,6 +401,11 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
+    if (sum->rejected_not_utf8 > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu rows have text that is not UTF-8 (see the error column): the file is not "
+                 "UTF-8; " LSC_ENCODING_HINT,
+                 sum->rejected_not_utf8);
     if (sum->rule_errors > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "%zu %s no rule score: points beyond +-1e9 (see the error column)",
@@ -467,6 +472,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                  "%zu lead ids of the activity log are not in the scored input: their events "
                  "were not used",
                  s.events_unmatched);
+    if (s.looks_utf8)
+        lsc_logf(log, LSC_LOG_WARN, LSC_LOOKS_UTF8_WARNING, strcmp(o->input, "-") == 0 ? "<stdin>" : o->input,
+                 lsc_encoding_name(o->encoding));
     if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, log, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&

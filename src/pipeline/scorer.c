@@ -236,6 +236,27 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
     return LSC_OK;
 }
 
+/* A value the scorer compares as text must be UTF-8, as training requires
+ * (dataset.c): a Latin-1 "Espa\xF1a" would otherwise silently match no
+ * level and no rule. 0 with p->reason filled for the first that is not. */
+static int check_text(const struct lsc_scorer *s, struct pass *p, const struct csv_record *rec)
+{
+    for (size_t k = 0; k < s->n_text; k++) {
+        const char *v = rec->fields[s->text_of[k]];
+        size_t len = rec->lens[s->text_of[k]], bad = 0;
+        if (lsc_utf8_valid(v, len, &bad))
+            continue;
+        lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
+        snprintf(p->reason, sizeof p->reason,
+                 "%s:%zu:%zu: value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X): "
+                 "the file is not UTF-8 text; " LSC_ENCODING_HINT,
+                 s->file, rec->line, s->text_of[k] + 1, p->shown, s->text_names[k],
+                 (unsigned)(unsigned char)v[bad]);
+        return 0;
+    }
+    return 1;
+}
+
 /* Encode and predict one record into row. */
 static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
                                     const struct csv_record *rec, struct lsc_scored_row *row,
@@ -250,6 +271,13 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
     row->reason = p->reason;
     p->reason[0] = '\0';
     double eta = 0.0;
+    if (!row->ragged && !check_text(s, p, rec)) {
+        /* neither the model nor the rules can read the row */
+        row->ok = 0;
+        sum->rejected++;
+        sum->rejected_not_utf8++;
+        return LSC_OK;
+    }
     if (row->ragged) {
         row->ok = 0;
         snprintf(p->reason, sizeof p->reason, "line %zu: expected %zu fields, found %zu",
@@ -344,6 +372,34 @@ static enum lsc_status map_option(const struct lsc_scorer *s, const struct csv_r
     return st;
 }
 
+/* The fields to check with check_text(): the model's categorical columns,
+ * the rules' columns, the label; none when the reader decodes the input. */
+static enum lsc_status map_text(struct lsc_scorer *s, const struct csv_record *h,
+                                struct lsc_error *err)
+{
+    const struct lsc_model *m = s->m;
+    if (s->o->encoding != LSC_ENCODING_UTF8)
+        return LSC_OK;
+    s->text_of = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->text_of);
+    s->text_names = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->text_names);
+    if (s->text_of == NULL || s->text_names == NULL)
+        return lsc_error_nomem(err);
+    for (size_t f = 0; f < h->nfields; f++) {
+        int reads = f == s->label_col || (s->rules != NULL && lsc_rules_reads_field(s->rules, f));
+        for (size_t j = 0; m != NULL && !reads && j < m->n_columns; j++)
+            reads = s->col_of[j] == f && m->columns[j].type == LSC_COL_CATEGORICAL;
+        if (!reads)
+            continue;
+        const char *name = h->fields[f];
+        size_t len = h->lens[f];
+        lsc_trim_span(&name, &len);
+        if ((s->text_names[s->n_text] = lsc_strndup(name, len)) == NULL)
+            return lsc_error_nomem(err);
+        s->text_of[s->n_text++] = f;
+    }
+    return LSC_OK;
+}
+
 static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
                                   const struct csv_record *h, struct lsc_error *err)
 {
@@ -373,11 +429,11 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
         (st = map_option(s, h, o->label, "--label", &s->label_col, err)) != LSC_OK)
         return st;
     if (s->rules != NULL) {
-        if ((st = lsc_rules_bind(s->rules, h->nfields, h->fields, h->lens, err)) != LSC_OK)
+        if ((st = lsc_rules_bind(s->rules, h->nfields, h->fields, h->lens, err)) != LSC_OK ||
+            (st = lsc_rule_result_init(&p->res, s->rules)) != LSC_OK)
             return st;
-        return lsc_rule_result_init(&p->res, s->rules);
     }
-    return LSC_OK;
+    return map_text(s, h, err);
 }
 
 /* ---- read ------------------------------------------------------------------- */
@@ -535,11 +591,13 @@ static enum lsc_status open_input(const struct lsc_score_options *o, FILE *spool
                                   struct csv_reader **r, struct lsc_error *err)
 {
     struct csv_reader_opts ropts = {o->delimiter, 1, o->max_field_size};
-    if (spooled != NULL)
-        return lsc_csv_reader_open_stream(r, spooled,
-                                          strcmp(o->input, "-") == 0 ? "<stdin>" : o->input,
-                                          &ropts, err);
-    return lsc_csv_reader_open(r, o->input, &ropts, err);
+    enum lsc_status st =
+        spooled != NULL
+            ? lsc_csv_reader_open_stream(r, spooled,
+                                         strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, &ropts,
+                                         err)
+            : lsc_csv_reader_open(r, o->input, &ropts, err);
+    return st == LSC_OK ? lsc_csv_reader_set_encoding(*r, o->encoding, err) : st;
 }
 
 /* The account pass, when the model or the rules need one. */
@@ -589,6 +647,7 @@ static enum lsc_status rows_loop(struct lsc_scorer *s, struct pass *p, struct cs
     sum->mean_score = sum->scored ? score_sum / (double)sum->scored : NAN;
     sum->mean_rule_score = sum->rule_scored ? rule_sum / (double)sum->rule_scored : NAN;
     lsc_csv_reader_sha256_hex(r, s->input_sha256);
+    s->looks_utf8 = lsc_csv_reader_looks_utf8(r);
     return LSC_OK;
 }
 
@@ -665,6 +724,10 @@ void lsc_scorer_fini(struct lsc_scorer *s)
     lsc_free(s->col_of);
     lsc_free(s->id_of);
     lsc_free((void *)s->id_names);
+    for (size_t k = 0; k < s->n_text; k++)
+        lsc_free(s->text_names[k]);
+    lsc_free(s->text_names);
+    lsc_free(s->text_of);
     lsc_derive_counts_fini(&s->accounts);
     lsc_free(s->key);
     lsc_free(s->lead);

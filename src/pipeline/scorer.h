@@ -63,6 +63,13 @@ struct lsc_scorer {
     size_t *ev_type, *ev_window;
     size_t events_unmatched;
     char input_sha256[65];     /* of the input, once the pass has ended */
+    size_t *text_of;           /* input fields whose text the model, the rules or
+                                  the label compare: checked to be UTF-8 */
+    char **text_names;         /* their header names */
+    size_t n_text;
+    int looks_utf8;            /* decoded with o->encoding, but reads as UTF-8
+                                  (lsc_csv_reader_looks_utf8), once the pass
+                                  has ended */
 };
 
 /* One row as the consumers get it (lent for the call). */

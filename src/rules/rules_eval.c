@@ -195,6 +195,17 @@ cleanup:
     return st;
 }
 
+int lsc_rules_reads_field(const struct lsc_rules *r, size_t field)
+{
+    int reads = r->bound && r->account_col == field;
+    for (size_t k = 0; r->bound && !reads && k < r->n_rules; k++)
+        reads = r->rules[k].col == field ||
+                (r->rules[k].also != NULL && r->rules[k].also->col == field);
+    for (size_t k = 0; r->bound && !reads && k < r->n_dims; k++)
+        reads = r->dims[k].decay.set && r->dims[k].decay.col == field;
+    return reads;
+}
+
 int lsc_rules_needs_accounts(const struct lsc_rules *r)
 {
     return r->n_account_rules > 0;

@@ -622,6 +622,27 @@ static void compute_sizes(struct lsc_rules *r)
     r->value_max = len > NUM_MAX ? len : NUM_MAX;
 }
 
+/* A sheet's text is compared with the input's, which is UTF-8 (decoded with
+ * --encoding when it is not): a Latin-1 "Espa\xF1a" in the sheet would
+ * silently match nothing, so it is refused. */
+static enum lsc_status check_sheet_utf8(const struct lsc_rules *r, const struct csv_record *rec,
+                                        struct lsc_error *err)
+{
+    for (size_t k = 0; k < rec->nfields; k++) {
+        size_t bad = 0;
+        char shown[176];
+        if (lsc_utf8_valid(rec->fields[k], rec->lens[k], &bad))
+            continue;
+        lsc_escape_bytes(rec->fields[k], rec->lens[k] > 40 ? 40 : rec->lens[k], shown,
+                         sizeof shown);
+        return lsc_error_set(err, LSC_ERR_DATA, r->file, rec->line, k + 1,
+                             "\"%s\" is not valid UTF-8 (byte 0x%02X): save the sheet as UTF-8 "
+                             "text (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                             shown, (unsigned)(unsigned char)rec->fields[k][bad]);
+    }
+    return LSC_OK;
+}
+
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
@@ -689,6 +710,8 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
         lsc_rules_get_field(&L, C_ID, &id, &id_len);
         if (blank || (id_len > 0 && id[0] == '#'))
             continue; /* spreadsheet filler and comment rows */
+        if ((st = check_sheet_utf8(r, L.rec, err)) != LSC_OK)
+            goto cleanup;
         if (id_len == 0)
             st = lsc_rules_sheet_err(&L, L.rec->line, C_ID,
                                      "the row has no id (a rule id like R1, or \"setting\")");

@@ -456,8 +456,11 @@ printf 'id,source\nN1,web\n' >score_no_visits.csv
 case_ S12 1 "a model column absent" 'score_no_visits.csv:1: the model needs column "visits", which the input lacks' \
     -- "${S[@]}" -m model.json score_no_visits.csv
 printf 'id,visits,source\nN1,5,w\0eb\nN2,5,w\xe9b\n' >score_odd_bytes.csv
-case_ S13 0 "NUL byte and invalid UTF-8 in a categorical value (unseen levels)" \
-    "2 values not seen in training" -- "$SCORE" -m model.json score_odd_bytes.csv
+case_ S13 3 "NUL byte and invalid UTF-8 in a categorical value (before issue 14: both unseen levels; the row with invalid UTF-8 is now rejected, as training refuses it)" \
+    "1 values not seen in training" "1 rows have text that is not UTF-8" \
+    -- "$SCORE" -m model.json score_odd_bytes.csv
+grep -qF 'score_odd_bytes.csv:3:3: value ""w\xE9b"" of column ""source"" is not valid UTF-8 (byte 0xE9)' out &&
+    ok || fail "S13: the reason names file:line:column"
 case_ S14 1 "UTF-16LE input" "utf16le_bom.csv:1: the model needs column" -- "${S[@]}" -m model.json "$BAD/utf16le_bom.csv"
 case_ S15 1 "input is a directory" "adir: cannot read: Is a directory" -- "${S[@]}" -m model.json adir
 case_ S16 1 "input is stdin, and stdin is closed" "<stdin>:1: read error: Bad file descriptor" \
@@ -661,6 +664,77 @@ case_ S60 0 "a label in another case, open deals skipped (\`--negative\`)" \
     -- "$SCORE" -m model.json --label won --positive "closed won" --negative "closed lost" -o s60.csv stages.csv
 case_ S61 2 "\`--negative\` without \`--positive\` (scoring)" "--negative needs --positive VALUE" \
     -- "${S[@]}" -m model.json --label won --negative Open -o s61.csv stages.csv
+
+# ---- quirksin (issue 14) ----
+# Exports as they really are: Latin-1 / Windows-1252 text (--encoding).
+
+# intl.csv (UTF-8): Country predicts won; the same rows as Latin-1 and as
+# Windows-1252 (with the euro sign in Budget) from iconv.
+"$PY" - <<'PYEOF' || fail "generate intl.csv"
+import math, random
+random.seed(14)
+with open("intl.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("id,Country,Budget,visits,won\n")
+    for i in range(800):
+        c = random.choice(["España", "Österreich", "France", "Müller GmbH"])
+        v = random.randint(0, 20)
+        b = random.choice(["< 1000 €", "1000-5000 €", "> 5000 €"])
+        p = 1 / (1 + math.exp(-((v - 10) / 4 + (1.0 if c == "España" else 0))))
+        f.write("Q%d,%s,%s,%d,%d\n" % (i, c, b, v, random.random() < p))
+PYEOF
+cut -d, -f1,2,4,5 intl.csv >intl3.csv
+iconv -f UTF-8 -t LATIN1 intl3.csv >intl_latin1.csv
+iconv -f UTF-8 -t CP1252 intl.csv >intl_cp1252.csv
+cut -d, -f1,2,4 intl.csv | head -21 >intl_new.csv
+iconv -f UTF-8 -t LATIN1 intl_new.csv >intl_new_latin1.csv
+TI=("$TRAIN" -q --target won --id id)
+expect_exit 0 "train on intl.csv (UTF-8)" -- "${TI[@]}" -o intl.json intl.csv
+expect_exit 0 "train on intl3.csv (UTF-8, no Budget)" -- "${TI[@]}" -o intl4.json intl3.csv
+case_ T80 1 "a Latin-1 export without --encoding (the hint names the option)" \
+    'intl_latin1.csv:' 'is not valid UTF-8 (byte 0x' 'give the file'"'"'s encoding with --encoding cp1252 (or latin1)' \
+    -- "${TI[@]}" -o t80.json intl_latin1.csv
+absent t80.json "T80"
+case_ T81 0 "the same with \`--encoding latin1\` (the model equals the UTF-8 file's)" \
+    -- "${TI[@]}" --encoding latin1 -o t81.json intl_latin1.csv
+case_ T82 0 "a Windows-1252 export with the euro sign, \`--encoding cp1252\`" \
+    -- "${TI[@]}" --encoding cp1252 -o t82.json intl_cp1252.csv
+"$PY" -c 'import json, sys
+a, b, c, d = (json.load(open(f)) for f in sys.argv[1:])
+same = lambda x, y: x["features"] == y["features"] and x["training"]["sha256"] == y["training"]["sha256"]
+sys.exit(0 if same(a, b) and same(c, d) and any("€" in f["name"] for f in d["features"]) else 1)' \
+    intl4.json t81.json intl.json t82.json && ok || fail "T81/T82: decoded models differ from the UTF-8 ones"
+case_ T83 0 "\`--encoding latin1\` on a UTF-8 file (warned: accents would double)" \
+    "warning: intl.csv was decoded as latin1 (--encoding), but it is valid UTF-8 text" \
+    -- "${TI[@]}" --encoding latin1 -o t83.json intl.csv
+{ printf '\xef\xbb\xbf'; cat intl.csv; } >intl_bom.csv
+case_ T84 1 "\`--encoding cp1252\` on a file with the UTF-8 byte-order mark" \
+    "intl_bom.csv:1:1: the file starts with the UTF-8 byte-order mark (EF BB BF): it is UTF-8 text, not cp1252" \
+    -- "${TI[@]}" --encoding cp1252 -o t84.json intl_bom.csv
+case_ T85 2 "an unknown encoding" '--encoding: "latin9" is not one of utf-8, latin1' \
+    -- "${TI[@]}" --encoding latin9 -o t85.json intl_latin1.csv
+case_ S40 3 "scoring a Latin-1 file without --encoding (before: \`España\` silently an unseen level)" \
+    -o s40.csv 'rows have text that is not UTF-8 (see the error column)' '--encoding cp1252 (or latin1)' \
+    -- "${S[@]}" -m intl4.json -o s40.csv intl_new_latin1.csv
+grep -qF 'intl_new_latin1.csv:2:2: value ""' s40.csv && grep -qF 'of column ""Country"" is not valid UTF-8 (byte 0x' s40.csv &&
+    ok || fail "S40: no reason naming file:line:column"
+case_ S41 0 "the same with \`--encoding latin1\` (the scores equal the UTF-8 file's)" \
+    -- "${S[@]}" -m intl4.json --encoding latin1 -o s41.csv intl_new_latin1.csv
+expect_exit 0 "score the UTF-8 file" -- "${S[@]}" -m intl4.json -o s41_utf8.csv intl_new.csv
+cmp -s s41.csv s41_utf8.csv && ok || fail "S41: Latin-1 scores differ from UTF-8 scores"
+printf 'id,dimension,column,operator,value,points\nF1,fit,Country,equals,España,10\n' >intl_sheet.csv
+case_ R40 3 "rules on a Latin-1 file without --encoding (before: \`Country equals España\` never matched)" \
+    -o r40.csv 'rows have text that is not UTF-8' \
+    -- "${S[@]}" --rules intl_sheet.csv -o r40.csv intl_new_latin1.csv
+grep -qF 'of column ""Country"" is not valid UTF-8' r40.csv && ok || fail "R40: no reason in the error column"
+case_ R41 0 "the same with \`--encoding latin1\`: the rule matches" \
+    -- "${S[@]}" --rules intl_sheet.csv --encoding latin1 -o r41.csv intl_new_latin1.csv
+want=$(grep -c ',España' intl_new.csv)
+got=$(grep -c ',10,' r41.csv)
+[ "$want" -gt 0 ] && [ "$got" = "$want" ] && ok || fail "R41: $got rows with 10 points, expected $want"
+iconv -f UTF-8 -t LATIN1 intl_sheet.csv >intl_sheet_latin1.csv
+case_ R42 1 "a rules sheet saved as Latin-1" \
+    'intl_sheet_latin1.csv:2:5: "Espa\xF1a" is not valid UTF-8 (byte 0xF1): save the sheet as UTF-8 text' \
+    -- "${S[@]}" --rules intl_sheet_latin1.csv -o r42.csv intl_new.csv
 
 # ---- the table -------------------------------------------------------------------------
 

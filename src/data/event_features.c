@@ -81,6 +81,7 @@ static void spec_from_options(const struct lsc_train_options *o, struct lsc_even
     sp->id_column = o->event_id;
     sp->type_column = o->event_type;
     sp->time_column = o->event_time;
+    sp->encoding = o->encoding;
 }
 
 enum lsc_status lsc_event_train_check(const struct lsc_train_options *o, struct lsc_error *err)

@@ -657,8 +657,12 @@ enum lsc_status lsc_events_add_file(struct lsc_events *ev, const char *path,
     memset(info, 0, sizeof *info);
     struct csv_reader_opts opts = {0, 0, 0};
     enum lsc_status st = lsc_csv_reader_open(&rd, path, &opts, err);
-    if (st != LSC_OK)
+    if (st == LSC_OK)
+        st = lsc_csv_reader_set_encoding(rd, ev->spec.encoding, err);
+    if (st != LSC_OK) {
+        lsc_csv_reader_free(rd);
         return st;
+    }
     struct pass p = {ev, lsc_csv_reader_name(rd), {0, 0, 0}, &info->stats};
     st = lsc_csv_reader_next(rd, &r, err);
     if (st == LSC_OK && r == NULL)

@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "leadscore/parse.h"
 #include "leadscore/status.h"
 
 #define LSC_EVENTS_MAX_WINDOWS 8
@@ -53,6 +54,7 @@ struct lsc_events_spec {
     long as_of;               /* day number, used when ref is NULL */
     lsc_progress_fn progress; /* may be NULL; one pass per file */
     void *progress_userdata;
+    enum lsc_encoding encoding; /* of the logs (--encoding; csv_reader.h) */
 };
 
 /* Windows 7, 30, 90; half-life 30 days; the default format; not strict;

@@ -525,7 +525,7 @@ static enum lsc_status check_utf8(const char *s, const char *path, struct lsc_er
         st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
                            "cannot save the model: %s \"%s\" is not valid UTF-8 (byte 0x%02X at "
                            "offset %zu), and a model file is JSON, which must be UTF-8; "
-                           "re-encode the input as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                           LSC_ENCODING_HINT,
                            path, shown, (unsigned)(unsigned char)s[bad], bad);
     }
     return st;

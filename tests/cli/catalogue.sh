@@ -731,6 +731,25 @@ case_ R41 0 "the same with \`--encoding latin1\`: the rule matches" \
 want=$(grep -c ',España' intl_new.csv)
 got=$(grep -c ',10,' r41.csv)
 [ "$want" -gt 0 ] && [ "$got" = "$want" ] && ok || fail "R41: $got rows with 10 points, expected $want"
+# an activity log in Windows-1252 (its types become feature names)
+"$PY" - <<'PYEOF' || fail "generate intl_events.csv"
+import random
+random.seed(15)
+with open("intl_events.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("Lead Id,Activity Type,Timestamp\n")
+    for i in range(800):
+        for _ in range(random.randint(0, 6)):
+            f.write("Q%d,%s,2026-06-%02d\n" % (i, random.choice(["Página vista", "Vídeo"]), random.randint(1, 28)))
+PYEOF
+iconv -f UTF-8 -t CP1252 intl_events.csv >intl_events_cp1252.csv
+expect_exit 0 "train with the UTF-8 activity log" \
+    -- "${TI[@]}" --events intl_events.csv --as-of 2026-07-01 -o intl_ev.json intl.csv
+case_ T86 0 "a Windows-1252 activity log and lead file, \`--encoding cp1252\` (both decoded)" \
+    -- "${TI[@]}" --events intl_events_cp1252.csv --encoding cp1252 --as-of 2026-07-01 -o t86.json intl_cp1252.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and any("Vídeo" in f["name"] for f in b["features"]) else 1)' \
+    intl_ev.json t86.json && ok || fail "T86: the decoded log gives other features"
 iconv -f UTF-8 -t LATIN1 intl_sheet.csv >intl_sheet_latin1.csv
 case_ R42 1 "a rules sheet saved as Latin-1" \
     'intl_sheet_latin1.csv:2:5: "Espa\xF1a" is not valid UTF-8 (byte 0xF1): save the sheet as UTF-8 text' \

@@ -110,6 +110,8 @@ static const char usage_text3[] =
     "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
     "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
     "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
+    "      --decimal-comma       numbers have a decimal comma (16,2; a value with\n"
+    "                            '.' is then no number); also the rules\n                            sheet's numbers\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
@@ -132,7 +134,7 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_ENCODING
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_ENCODING, OPT_DECIMALCOMMA
 };
 
 static const struct option long_opts[] = {
@@ -170,6 +172,7 @@ static const struct option long_opts[] = {
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
     {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
     {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"events", required_argument, NULL, OPT_EVENTS},
@@ -276,7 +279,8 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.force = s->o.force;
     o.as_of = s->as_of;
     if (s->rules_path != NULL) {
-        if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
+        struct lsc_rules_load_options lo = {s->o.decimal_comma, NULL};
+        if (lsc_rules_load_ex(s->rules_path, &lo, &rules, &err) != LSC_OK ||
             (s->account_column != NULL &&
              lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
             (s->priority_path != NULL &&
@@ -339,6 +343,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_RULETIERS: st = lsc_parse_tiers(arg, &o->rule_tier_hot, &o->rule_tier_warm, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
+    case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
     case 'q': s->quiet = 1; break;
     case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;
@@ -418,7 +423,8 @@ static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struc
         mo = s->o.as_of_month;
         d = s->o.as_of_day;
     }
-    if (lsc_rules_load(s->rules_path, rules, err) != LSC_OK ||
+    struct lsc_rules_load_options lo = {s->o.decimal_comma, NULL};
+    if (lsc_rules_load_ex(s->rules_path, &lo, rules, err) != LSC_OK ||
         (s->account_column != NULL &&
          lsc_rules_set_account_column(*rules, s->account_column, err) != LSC_OK) ||
         (s->priority_path != NULL &&

@@ -50,6 +50,8 @@ static const char usage_text[] =
     "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
     "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
     "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
+    "      --decimal-comma       numbers have a decimal comma (16,2; a value with\n"
+    "                            '.' is then no number) (stored in the model)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "\n"
@@ -196,7 +198,7 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA
 };
 
 static const struct option long_opts[] = {
@@ -245,6 +247,7 @@ static const struct option long_opts[] = {
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
@@ -621,6 +624,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_NA: st = lsc_split_list(arg, &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
+    case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
         t->lambda_given = 1;

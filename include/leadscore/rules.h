@@ -49,6 +49,20 @@ struct lsc_rules;
  * LSC_ERR_NOMEM. The caller frees *out with lsc_rules_free(). */
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err);
 
+/* How a sheet and the input it scores are read (zeroed: lsc_rules_load). */
+struct lsc_rules_load_options {
+    int decimal_comma;       /* --decimal-comma: the sheet's numbers (values,
+                                points, caps, settings) and the input's values
+                                compared with numbers read "16,2" */
+    const char *date_format; /* --date-format: the format of date columns
+                                without one declared in the sheet ("date
+                                format" setting), before ISO 8601; copied */
+};
+
+/* lsc_rules_load with options (lo may be NULL). */
+enum lsc_status lsc_rules_load_ex(const char *path, const struct lsc_rules_load_options *lo,
+                                  struct lsc_rules **out, struct lsc_error *err);
+
 /* Accepts NULL. */
 void lsc_rules_free(struct lsc_rules *r);
 

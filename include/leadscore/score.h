@@ -36,6 +36,11 @@ struct lsc_score_options {
                                      text (a categorical column, a rule's, the
                                      label) that is not UTF-8 is then rejected
                                      with the reason, as training refuses it */
+    int decimal_comma;      /* --decimal-comma: the input's numbers read "16,2"
+                               (the model's columns, the rule score column;
+                               the rules take it from their load options).
+                               Without it such a value is a reject whose
+                               reason suggests the option */
     int force;              /* replace an existing output file */
     struct lsc_strings ids; /* empty: the model's id columns */
     int tiers_set;          /* 1: use tier_hot/tier_warm below */

@@ -36,6 +36,9 @@ struct lsc_train_options {
     size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
                                      0: 16 MiB. Beyond: a data error naming the line */
     enum lsc_encoding encoding;   /* of the input (--encoding); default UTF-8 */
+    int decimal_comma;            /* --decimal-comma: numbers read "16,2"
+                                     (util.h: lsc_parse_number_dc); stored in
+                                     the model's options (for --like) */
     const char *target;           /* required */
     struct lsc_strings ids;       /* copied to scoring output; never features */
     struct lsc_strings exclude;

@@ -16,6 +16,16 @@ void lsc_trim_span(const char **s, size_t *len);
  * Returns 1 and sets *out, or 0. */
 int lsc_parse_number(const char *s, size_t len, double *out);
 
+/* lsc_parse_number, or with decimal_comma (--decimal-comma) the European
+ * form: ',' is the decimal separator ("16,2", "-0,5", "1,5e3") and a value
+ * holding '.' is no number (neither a decimal point nor a thousands
+ * separator: "1.234" would be ambiguous), so nothing is misread silently. */
+int lsc_parse_number_dc(const char *s, size_t len, int decimal_comma, double *out);
+
+/* 1 when s is no number as it is but one with a decimal comma ("16,2"):
+ * for the hint to --decimal-comma. */
+int lsc_looks_decimal_comma(const char *s, size_t len);
+
 /* 1 when the (trimmed) value is a missing-value token: empty, NA, N/A, NULL,
  * null, NaN, or one of extra. */
 int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra);

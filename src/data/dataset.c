@@ -337,7 +337,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
     }
     if (c->raw != NULL) {
         double v;
-        if (!lsc_parse_number(s, len, &v)) {
+        if (!lsc_parse_number_dc(s, len, ds->decimal_comma, &v)) {
             v = NAN;
             if (!c->overflow) {
                 c->overflow = 1;
@@ -363,7 +363,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
             c->n_values_cap = ncap;
         }
         double v;
-        if (!lsc_parse_number(s, len, &v)) {
+        if (!lsc_parse_number_dc(s, len, ds->decimal_comma, &v)) {
             v = NAN;
             if (c->n_text++ == 0) {
                 c->first_text_line = line;
@@ -517,6 +517,7 @@ static struct dataset *part_new(const struct dataset *ds)
         return NULL;
     p->file = ds->file;
     p->no_switch = 1;
+    p->decimal_comma = ds->decimal_comma;
     p->target_col = ds->target_col;
     p->cols = lsc_calloc(ds->n_cols, sizeof *p->cols);
     p->target_dict = lsc_dict_new();
@@ -952,6 +953,7 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         st = lsc_error_nomem(err);
         goto cleanup;
     }
+    ds->decimal_comma = opts->decimal_comma;
     st = lsc_csv_reader_open(&r, opts->input, &ropts, err);
     if (st == LSC_OK)
         st = lsc_csv_reader_set_encoding(r, opts->encoding, err);

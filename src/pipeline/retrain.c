@@ -147,6 +147,12 @@ static enum lsc_status read_penalty(const struct lsc_model *m, struct lsc_like *
             return bad(m, "class_weight", "expected \"balanced\"", err);
         l->o.class_weight_balanced = 1;
     }
+    v = json_object_get(m->options, "decimal_comma");
+    if (v != NULL) {
+        if (!json_is_boolean(v))
+            return bad(m, "decimal_comma", "expected true or false", err);
+        l->o.decimal_comma = json_is_true(v);
+    }
     if (json_object_get(m->options, "population_rate") != NULL &&
         (st = num(m, "population_rate", &l->o.population_rate, err)) != LSC_OK)
         return st;

@@ -87,12 +87,17 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
                      c->source, p->shown);
             return 0;
         }
-    } else if (!*missing && !lsc_parse_number(v, len, x)) {
+    } else if (!*missing && !lsc_parse_number_dc(v, len, s->o->decimal_comma, x)) {
         /* escaped: a NUL byte no longer cuts the message, an ESC reaches no
          * terminal */
         lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
-        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"", c->name,
-                 p->shown);
+        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"%s", c->name,
+                 p->shown,
+                 !s->o->decimal_comma && lsc_looks_decimal_comma(v, len)
+                     ? " (a decimal comma: score with --decimal-comma)"
+                 : s->o->decimal_comma && memchr(v, '.', len) != NULL
+                     ? " (with --decimal-comma a number has no '.')"
+                     : "");
         return 0;
     }
     return 1;
@@ -220,7 +225,8 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
         lsc_trim_span(&t, &len);
         /* finite by contract; beyond +-1e9 points (the rules engine's own
          * bound) a sum or a mean of such scores could overflow */
-        if (lsc_parse_number(t, len, &v) && fabs(v) <= LSC_RULE_SCORE_MAX) {
+        if (lsc_parse_number_dc(t, len, s->o->decimal_comma, &v) &&
+            fabs(v) <= LSC_RULE_SCORE_MAX) {
             row->has_rule_score = 1;
             row->rule_score = v;
             row->rule_tier = v >= s->o->rule_tier_hot ? "hot"

@@ -240,6 +240,8 @@ static json_t *options_json(const struct lsc_train_options *o)
         bad |= json_object_set_new(j, "keep_features", strings_json(&o->keep_features)) != 0;
     if (!bad && o->class_weight_balanced)
         bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
+    if (!bad && o->decimal_comma)
+        bad |= json_object_set_new(j, "decimal_comma", json_true()) != 0;
     if (!bad && o->population_rate > 0.0)
         bad |= json_object_set_new(j, "population_rate", json_real(o->population_rate)) != 0;
     if (!bad && o->split_date != NULL)

@@ -603,7 +603,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
     case OP_PER_UNIT:
         if (missing)
             break;
-        if (!lsc_parse_number(s, len, &x)) {
+        if (!lsc_rules_parse_num(r, s, len, &x)) {
             m = UNEVALUABLE;
             break;
         }

@@ -191,9 +191,14 @@ cleanup:
     return st;
 }
 
-int lsc_rules_parse_amount(const char *s, size_t len, double *out)
+int lsc_rules_parse_num(const struct lsc_rules *r, const char *s, size_t len, double *out)
 {
-    return lsc_parse_number(s, len, out) && fabs(*out) <= MAX_POINTS;
+    return lsc_parse_number_dc(s, len, r->decimal_comma, out);
+}
+
+int lsc_rules_parse_amount(const struct lsc_rules *r, const char *s, size_t len, double *out)
+{
+    return lsc_rules_parse_num(r, s, len, out) && fabs(*out) <= MAX_POINTS;
 }
 
 /* "90", "90 days", "1 day" -> 90, 1. */
@@ -215,6 +220,14 @@ int lsc_rules_parse_days(const char *s, size_t len, long *out)
     return ok;
 }
 
+/* After "is not a number": the option a "16,2" needs. */
+static const char *comma_hint(const struct lsc_rules *r, const char *s, size_t len)
+{
+    return !r->decimal_comma && lsc_looks_decimal_comma(s, len)
+               ? " (a decimal comma: score with --decimal-comma)"
+               : "";
+}
+
 /* "10 and 20", "10 to 20", "10;20" -> the two spans. */
 static int split_between(const char *s, size_t len, struct span *a, struct span *b)
 {
@@ -234,12 +247,13 @@ static int split_between(const char *s, size_t len, struct span *a, struct span 
     return found;
 }
 
-static int parse_span_number(const char *s, const struct span *sp, double *out)
+static int parse_span_number(const struct lsc_rules *r, const char *s, const struct span *sp,
+                             double *out)
 {
     const char *p = s + sp->off;
     size_t n = sp->len;
     lsc_trim_span(&p, &n);
-    return lsc_parse_number(p, n, out);
+    return lsc_rules_parse_num(r, p, n, out);
 }
 
 /* Splits rule->text at ';' into trimmed, non-empty items. */
@@ -358,14 +372,13 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
     case OP_GE:
     case OP_LT:
     case OP_LE:
-        if (!lsc_parse_number(s, len, &ru->a))
-            st =
-                lsc_rules_sheet_err(L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number",
-                                    ru->id, SHOWN(len), s);
+        if (!lsc_rules_parse_num(L->r, s, len, &ru->a))
+            st = lsc_rules_sheet_err(L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number%s",
+                                     ru->id, SHOWN(len), s, comma_hint(L->r, s, len));
         break;
     case OP_BETWEEN:
-        if (!split_between(s, len, &a, &b) || !parse_span_number(s, &a, &ru->a) ||
-            !parse_span_number(s, &b, &ru->b))
+        if (!split_between(s, len, &a, &b) || !parse_span_number(L->r, s, &a, &ru->a) ||
+            !parse_span_number(L->r, s, &b, &ru->b))
             st =
                 lsc_rules_sheet_err(L, ru->line, C_VALUE,
                                     "rule %s: value \"%.*s\" is not two numbers like \"10 and 20\"",
@@ -379,7 +392,7 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
         break;
     case OP_PER_UNIT:
         ru->a = 1.0;
-        if (len > 0 && (!lsc_parse_number(s, len, &ru->a) || !(ru->a > 0.0)))
+        if (len > 0 && (!lsc_rules_parse_num(L->r, s, len, &ru->a) || !(ru->a > 0.0)))
             st = lsc_rules_sheet_err(L, ru->line, C_VALUE,
                                      "rule %s: the unit \"%.*s\" is not a positive number", ru->id,
                                      SHOWN(len), s);
@@ -578,7 +591,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
         goto cleanup;
 
     lsc_rules_get_field(L, C_POINTS, &s, &len);
-    if (!lsc_rules_parse_amount(s, len, &ru->points)) {
+    if (!lsc_rules_parse_amount(L->r, s, len, &ru->points)) {
         st = lsc_rules_sheet_err(L, ru->line, C_POINTS,
                                  len == 0
                                      ? "rule %s has no points%.*s"
@@ -596,7 +609,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
                                      "rule %s: a cap applies only to per-unit rules", ru->id);
             goto cleanup;
         }
-        if (!lsc_rules_parse_amount(s, len, &cap) || cap < 0.0) {
+        if (!lsc_rules_parse_amount(L->r, s, len, &cap) || cap < 0.0) {
             st = lsc_rules_sheet_err(L, ru->line, C_CAP,
                                      "rule %s: cap \"%.*s\" is not a number >= 0", ru->id,
                                      SHOWN(len), s);
@@ -645,6 +658,12 @@ static enum lsc_status check_sheet_utf8(const struct lsc_rules *r, const struct 
 
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err)
 {
+    return lsc_rules_load_ex(path, NULL, out, err);
+}
+
+enum lsc_status lsc_rules_load_ex(const char *path, const struct lsc_rules_load_options *lo,
+                                  struct lsc_rules **out, struct lsc_error *err)
+{
     enum lsc_status st = LSC_OK;
     struct lsc_rules *r = NULL;
     struct csv_reader *cr = NULL;
@@ -661,6 +680,12 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     }
     r->account_col = NO_COL;
     r->ref_id_col = NO_COL;
+    r->decimal_comma = lo != NULL && lo->decimal_comma;
+    if (lo != NULL && lo->date_format != NULL &&
+        (r->default_fmt = lsc_strdup(lo->date_format)) == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
     r->file = lsc_strdup(path);
     r->ids = lsc_dict_new();
     if (r->file == NULL || r->ids == NULL) {
@@ -770,6 +795,7 @@ void lsc_rules_free(struct lsc_rules *r)
         lsc_free(r->fmts[k].fmt);
     }
     lsc_free(r->fmts);
+    lsc_free(r->default_fmt);
     lsc_dict_free(r->ids);
     lsc_dict_free(r->accounts);
     lsc_dict_free(r->priority);

@@ -755,6 +755,69 @@ case_ R42 1 "a rules sheet saved as Latin-1" \
     'intl_sheet_latin1.csv:2:5: "Espa\xF1a" is not valid UTF-8 (byte 0xF1): save the sheet as UTF-8 text' \
     -- "${S[@]}" --rules intl_sheet_latin1.csv -o r42.csv intl_new.csv
 
+# Decimal commas (--decimal-comma): a semicolon export with "16,2".
+"$PY" - <<'PYEOF' || fail "generate decimal files"
+import math, random
+random.seed(16)
+rows = []
+for i in range(1000):
+    t = round(random.uniform(0, 40), 1)
+    v = random.randint(0, 20)
+    s = random.choice(["web", "email", "phone"])
+    p = 1 / (1 + math.exp(-((t - 20) / 8 + (v - 10) / 5)))
+    rows.append((i, t, v, s, int(random.random() < p)))
+with open("dec_dot.csv", "w") as f:
+    f.write("id;time on site;visits;source;won\n")
+    for r in rows:
+        f.write("D%d;%s;%d;%s;%d\n" % r)
+with open("dec_comma.csv", "w") as f:
+    f.write("id;time on site;visits;source;won\n")
+    for r in rows:
+        f.write(("D%d;%s;%d;%s;%d\n" % r).replace(".", ","))
+PYEOF
+head -11 dec_comma.csv | cut -d';' -f1-4 >dec_comma_new.csv
+head -11 dec_dot.csv | cut -d';' -f1-4 >dec_dot_new.csv
+expect_exit 0 "train on the dot-decimal file" -- "$TRAIN" -q --target won --id id -o dec_dot.json dec_dot.csv
+case_ T87 0 "decimal commas in a semicolon file, no option (before: silently hundreds of levels)" \
+    'dec_comma.csv:2:2: column "time on site" holds numbers, but ' \
+    'distinct values are not (the first is "' '"): numbers with a decimal comma, so it was treated as categorical; if '"','"' is the decimal separator, train and score with --decimal-comma' \
+    -- "$TRAIN" --target won --id id -o t87.json dec_comma.csv
+case_ T88 0 "the same with \`--decimal-comma\` (the model equals the dot-decimal file's)" \
+    -- "$TRAIN" -q --target won --id id --decimal-comma -o t88.json dec_comma.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and a["columns"] == b["columns"] else 1)' \
+    dec_dot.json t88.json && ok || fail "T88: --decimal-comma model differs from the dot-decimal one"
+grep -q '"decimal_comma": true' t88.json && ok || fail "T88: decimal_comma not in the model's options"
+case_ T89 0 "\`--decimal-comma\` on a dot-decimal file" \
+    'column "time on site" holds numbers, but ' '"): numbers with a decimal point, which --decimal-comma reads as text' 'leave out --decimal-comma' \
+    -- "$TRAIN" --target won --id id --decimal-comma -o t89.json dec_dot.csv
+case_ S42 3 "scoring decimal commas without the option: the rejects name the reason" -o s42.csv \
+    -- "${S[@]}" -m dec_dot.json -o s42.csv dec_comma_new.csv
+grep -qF 'column ""time on site"": not a number: ""' s42.csv && grep -qF '(a decimal comma: score with --decimal-comma)' s42.csv &&
+    ok || fail "S42: no decimal-comma reason"
+case_ S43 0 "the same with \`--decimal-comma\` (the scores equal the dot-decimal file's)" \
+    -- "${S[@]}" -m dec_dot.json --decimal-comma -o s43.csv dec_comma_new.csv
+expect_exit 0 "score the dot-decimal file" -- "${S[@]}" -m dec_dot.json -o s43_dot.csv dec_dot_new.csv
+cmp -s s43.csv s43_dot.csv && ok || fail "S43: decimal-comma scores differ"
+printf 'id;dimension;column;operator;value;points;cap\nE1;engagement;time on site;at least;20,5;2,5;\nE2;engagement;time on site;per unit;10;0,5;1,5\nF1;fit;visits;between;3 and 7,5;1;\n' >dec_sheet.csv
+case_ R43 1 "a sheet with decimal commas, no option" \
+    'dec_sheet.csv:2:5: rule E1: value "20,5" is not a number (a decimal comma: score with --decimal-comma)' \
+    -- "${S[@]}" --rules dec_sheet.csv -o r43.csv dec_comma_new.csv
+case_ R44 0 "the sheet and the input with \`--decimal-comma\` (points computed by hand)" \
+    -- "${S[@]}" --rules dec_sheet.csv --decimal-comma --explain-rules -o r44.csv dec_comma_new.csv
+# by hand: E1 2.5 when time >= 20.5; E2 0.5 per whole 10 units, capped at 1.5; F1 1 when 3 <= visits <= 7.5
+"$PY" - dec_dot_new.csv r44.csv <<'PYEOF' && ok || fail "R44: rule scores differ from the hand computation"
+import csv, math, sys
+src = list(csv.DictReader(open(sys.argv[1]), delimiter=";"))
+got = list(csv.DictReader(open(sys.argv[2])))
+assert len(src) == len(got) == 10
+for a, b in zip(src, got):
+    t, v = float(a["time on site"]), int(a["visits"])
+    want = (2.5 if t >= 20.5 else 0) + min(math.floor(t / 10) * 0.5, 1.5) + (1 if 3 <= v <= 7.5 else 0)
+    assert abs(float(b["rule_score"]) - want) < 1e-9, (a, b, want)
+PYEOF
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

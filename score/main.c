@@ -47,6 +47,10 @@ static const char usage_text[] =
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
+    "      --date-format FMT     dates as FMT (e.g. %d/%m/%Y; ISO is read too): the\n"
+    "                            model's \"days since\" features (default: the\n"
+    "                            model's format) and the sheet's date rules (unless\n"
+    "                            it declares a \"date format\" setting)\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
     "      --rule-score-column COL   take an existing manual score from the input\n"
@@ -134,7 +138,7 @@ enum {
     OPT_DRIFTJSON,
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
-    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_ENCODING, OPT_DECIMALCOMMA
+    OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
 };
 
 static const struct option long_opts[] = {
@@ -173,6 +177,7 @@ static const struct option long_opts[] = {
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
+    {"date-format", required_argument, NULL, OPT_DATEFORMAT},
     {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
     {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"events", required_argument, NULL, OPT_EVENTS},
@@ -255,6 +260,9 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
                                "and --table");
     if (pmml && s->as_of != NULL)
         return cli_usage_error("--as-of is for --emit-sql (PMML has no derived features)");
+    if (s->model_path != NULL && so->date_format != NULL)
+        return cli_usage_error("--date-format: the SQL of a model reads ISO dates only (the "
+                               "model's own format cannot be translated either)");
     return check_files(s, 1);
 }
 
@@ -279,7 +287,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.force = s->o.force;
     o.as_of = s->as_of;
     if (s->rules_path != NULL) {
-        struct lsc_rules_load_options lo = {s->o.decimal_comma, NULL};
+        struct lsc_rules_load_options lo = {s->o.decimal_comma, s->o.date_format};
         if (lsc_rules_load_ex(s->rules_path, &lo, &rules, &err) != LSC_OK ||
             (s->account_column != NULL &&
              lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
@@ -344,6 +352,7 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
     case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
+    case OPT_DATEFORMAT: o->date_format = arg; break;
     case 'q': s->quiet = 1; break;
     case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;
@@ -423,7 +432,7 @@ static int load_rules(const struct score_cli *s, struct lsc_rules **rules, struc
         mo = s->o.as_of_month;
         d = s->o.as_of_day;
     }
-    struct lsc_rules_load_options lo = {s->o.decimal_comma, NULL};
+    struct lsc_rules_load_options lo = {s->o.decimal_comma, s->o.date_format};
     if (lsc_rules_load_ex(s->rules_path, &lo, rules, err) != LSC_OK ||
         (s->account_column != NULL &&
          lsc_rules_set_account_column(*rules, s->account_column, err) != LSC_OK) ||

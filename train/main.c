@@ -145,6 +145,10 @@ static const char usage_text3[] =
     "                            the leads per account and the leads' ids (first\n"
     "                            --id; default), the counts only, or nothing (each\n"
     "                            batch counted on its own; models/README.md)\n"
+    "      --date-format FMT     dates of --days-since, --split-date, --cutoff and\n"
+    "                            --events as FMT, e.g. %d/%m/%Y, %m/%d/%Y, %d.%m.%Y,\n"
+    "                            %d-%b-%Y (%b: Jun, June); ISO YYYY-MM-DD is read too;\n"
+    "                            stored in the model for scoring\n"
     "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
     "                            stored in the model, but scoring measures from the\n"
     "                            scoring day (leadscore-score --as-of)\n"
@@ -198,7 +202,7 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
 };
 
 static const struct option long_opts[] = {
@@ -248,6 +252,7 @@ static const struct option long_opts[] = {
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
+    {"date-format", required_argument, NULL, OPT_DATEFORMAT},
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
@@ -625,6 +630,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
     case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
     case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
+    case OPT_DATEFORMAT: o->date_format = arg; break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
         t->lambda_given = 1;

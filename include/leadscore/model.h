@@ -37,6 +37,9 @@ size_t lsc_model_n_features(const struct lsc_model *model); /* incl. intercept *
 const char *lsc_model_feature_name(const struct lsc_model *model, size_t i);
 double lsc_model_coefficient(const struct lsc_model *model, size_t i);
 const char *lsc_model_target(const struct lsc_model *model);
+/* The date format the model was trained with (--date-format; its "days
+ * since" features read dates so, and ISO 8601), or NULL: ISO only. */
+const char *lsc_model_date_format(const struct lsc_model *model);
 
 /* Inference for coefficient i: 1 and *out filled when the model has it,
  * 0 otherwise. Under a penalty (l2 > 0) the standard errors are those of

@@ -166,6 +166,14 @@ struct lsc_rule_result {
     size_t n_hits;
     size_t n_unevaluable; /* rule evaluations in this row whose value could not be
                              read (text where a number or date is compared) */
+    /* With n_unevaluable > 0, the first of them: the rule's id (or the
+     * decay's, "engagement.decay"; lent from the rules), the input field it
+     * read and what it expected (1 a date in the format unevaluable_format,
+     * NULL: ISO; 0 a number). */
+    const char *unevaluable_id;
+    size_t unevaluable_field;
+    int unevaluable_date;
+    const char *unevaluable_format;
     const char *error;    /* NULL, or why this lead has no rule score (score NaN,
                              no tier, grade or hits): a rule, a dimension or the
                              total beyond +-1e9 points, e.g. a per-unit rule on

@@ -36,6 +36,10 @@ struct lsc_score_options {
                                      text (a categorical column, a rule's, the
                                      label) that is not UTF-8 is then rejected
                                      with the reason, as training refuses it */
+    const char *date_format; /* --date-format: dates of the model's "days
+                               since" features (NULL: the model's own, else
+                               ISO 8601; ISO is always read too); the rules
+                               take it from their load options */
     int decimal_comma;      /* --decimal-comma: the input's numbers read "16,2"
                                (the model's columns, the rule score column;
                                the rules take it from their load options).
@@ -128,6 +132,8 @@ struct lsc_score_summary {
     size_t rule_scored;     /* rows with a rule score */
     size_t rule_qualified;  /* rows at or above the sheet's threshold */
     size_t rule_unevaluable;/* rule conditions that could not be evaluated */
+    char rule_unevaluable_example[512]; /* the first of them: rule, column, line,
+                                           value and what was expected ("" if none) */
     size_t rule_errors;     /* leads without a rule score: points beyond +-1e9
                                (the reason in the error column; exit status 3) */
     double mean_rule_score;

@@ -954,6 +954,7 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         goto cleanup;
     }
     ds->decimal_comma = opts->decimal_comma;
+    ds->date_format = opts->date_format;
     st = lsc_csv_reader_open(&r, opts->input, &ropts, err);
     if (st == LSC_OK)
         st = lsc_csv_reader_set_encoding(r, opts->encoding, err);

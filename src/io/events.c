@@ -613,7 +613,7 @@ static enum lsc_status read_row(struct pass *p, const struct csv_record *r, enum
         *fate = F_NO_TYPE;
     } else if (lsc_is_na_token(f[2], n[2], NULL)) {
         *fate = F_NO_TIME;
-    } else if (!lsc_date_parse_format(f[2], n[2], ev->fmt, &day) || day < INT32_MIN ||
+    } else if (!lsc_date_parse_with(f[2], n[2], ev->fmt, &day) || day < INT32_MIN ||
                day > INT32_MAX) {
         char v[64];
         lsc_escape_bytes(f[2], n[2], v, sizeof v);

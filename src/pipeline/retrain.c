@@ -122,8 +122,8 @@ static enum lsc_status read_texts(const struct lsc_model *m, struct lsc_like *l,
             return bad(m, "account_reference", "expected \"ids\", \"counts\" or \"none\"", err);
         l->o.account_reference = mode;
     }
-    static const char *const text_key[] = {"weight", "split_date", "cutoff"};
-    const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff};
+    static const char *const text_key[] = {"weight", "split_date", "cutoff", "date_format"};
+    const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff, &l->o.date_format};
     for (size_t k = 0; k < sizeof text_key / sizeof *text_key; k++) {
         v = json_object_get(m->options, text_key[k]);
         if (v == NULL)

@@ -81,10 +81,12 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
         *x = (double)(k ? k : 1);
         *missing = 0;
     } else if (c->derived == DERIVE_DAYS_SINCE) {
-        if (!*missing && !lsc_derive_days_since(v, len, s->as_of, x)) {
+        if (!*missing && !lsc_derive_days_since_fmt(v, len, s->date_format, s->as_of, x)) {
             lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
-            snprintf(p->reason, sizeof p->reason, "column \"%s\": not a date (YYYY-MM-DD): \"%s\"",
-                     c->source, p->shown);
+            snprintf(p->reason, sizeof p->reason, "column \"%s\": not a date (%s%s): \"%s\"%s",
+                     c->source, s->date_format ? s->date_format : "YYYY-MM-DD",
+                     s->date_format ? " or YYYY-MM-DD" : "", p->shown,
+                     s->date_format ? "" : " (another format: --date-format, e.g. %d/%m/%Y)");
             return 0;
         }
     } else if (!*missing && !lsc_parse_number_dc(v, len, s->o->decimal_comma, x)) {
@@ -195,6 +197,35 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
     return 1;
 }
 
+/* The first rule condition that could not be evaluated, for the warning:
+ * which rule, column and value, and what was expected. */
+static void note_unevaluable(const struct lsc_scorer *s, const struct lsc_rule_result *res,
+                             const struct csv_record *rec, struct lsc_score_summary *sum)
+{
+    size_t f = res->unevaluable_field;
+    const char *v = f < rec->nfields ? rec->fields[f] : "";
+    size_t len = f < rec->nfields ? rec->lens[f] : 0;
+    char shown[176], want[160];
+    lsc_trim_span(&v, &len);
+    lsc_escape_bytes(v, len > 40 ? 40 : len, shown, sizeof shown);
+    if (res->unevaluable_date)
+        snprintf(want, sizeof want, "not a date in the format %s%s",
+                 res->unevaluable_format ? res->unevaluable_format : "YYYY-MM-DD",
+                 res->unevaluable_format
+                     ? " or YYYY-MM-DD"
+                     : "; declare the sheet's (a \"date format\" setting) or give --date-format, "
+                       "e.g. %d/%m/%Y");
+    else
+        snprintf(want, sizeof want, "not a number%s",
+                 !s->o->decimal_comma && lsc_looks_decimal_comma(v, len)
+                     ? " (a decimal comma: score with --decimal-comma)"
+                     : "");
+    snprintf(sum->rule_unevaluable_example, sizeof sum->rule_unevaluable_example,
+             "rule %s, column \"%s\", %s:%zu:%zu: \"%s\" is %s", res->unevaluable_id,
+             f < s->nfields && s->field_names != NULL ? s->field_names[f] : "?", s->file,
+             rec->line, f + 1, shown, want);
+}
+
 /* The rules' stage: the sheet's evaluation, or the rule score column. */
 static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
                                   struct lsc_scored_row *row, struct lsc_score_summary *sum,
@@ -212,6 +243,8 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
             return LSC_OK;
         }
         sum->rule_scored++;
+        if (p->res.n_unevaluable > 0 && sum->rule_unevaluable_example[0] == '\0')
+            note_unevaluable(s, &p->res, rec, sum);
         sum->rule_unevaluable += p->res.n_unevaluable;
         sum->rule_qualified += p->res.qualified == 1;
         *rule_sum += p->res.score;
@@ -406,6 +439,23 @@ static enum lsc_status map_text(struct lsc_scorer *s, const struct csv_record *h
     return LSC_OK;
 }
 
+/* Every header name, trimmed, for messages. */
+static enum lsc_status keep_names(struct lsc_scorer *s, const struct csv_record *h,
+                                  struct lsc_error *err)
+{
+    s->field_names = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->field_names);
+    if (s->field_names == NULL)
+        return lsc_error_nomem(err);
+    for (size_t f = 0; f < h->nfields; f++) {
+        const char *name = h->fields[f];
+        size_t len = h->lens[f];
+        lsc_trim_span(&name, &len);
+        if ((s->field_names[f] = lsc_strndup(name, len)) == NULL)
+            return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
 static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
                                   const struct csv_record *h, struct lsc_error *err)
 {
@@ -439,6 +489,8 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
             (st = lsc_rule_result_init(&p->res, s->rules)) != LSC_OK)
             return st;
     }
+    if ((st = keep_names(s, h, err)) != LSC_OK)
+        return st;
     return map_text(s, h, err);
 }
 
@@ -676,6 +728,9 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
     s->rules = o->rules;
     s->hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
     s->warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
+    s->date_format = o->date_format != NULL ? o->date_format
+                     : m != NULL               ? lsc_model_date_format(m)
+                                               : NULL;
     if (m != NULL) {
         s->na.items = (const char *const *)m->na_values;
         s->na.count = m->n_na_values;
@@ -734,6 +789,9 @@ void lsc_scorer_fini(struct lsc_scorer *s)
         lsc_free(s->text_names[k]);
     lsc_free(s->text_names);
     lsc_free(s->text_of);
+    for (size_t k = 0; s->field_names != NULL && k < s->nfields; k++)
+        lsc_free(s->field_names[k]);
+    lsc_free(s->field_names);
     lsc_derive_counts_fini(&s->accounts);
     lsc_free(s->key);
     lsc_free(s->lead);

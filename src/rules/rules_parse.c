@@ -681,6 +681,10 @@ enum lsc_status lsc_rules_load_ex(const char *path, const struct lsc_rules_load_
     r->account_col = NO_COL;
     r->ref_id_col = NO_COL;
     r->decimal_comma = lo != NULL && lo->decimal_comma;
+    if (lo != NULL && lo->date_format != NULL && !lsc_date_check_format(lo->date_format)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, LSC_DATE_FORMAT_BAD, lo->date_format);
+        goto cleanup;
+    }
     if (lo != NULL && lo->date_format != NULL &&
         (r->default_fmt = lsc_strdup(lo->date_format)) == NULL) {
         st = lsc_error_nomem(err);

@@ -448,6 +448,8 @@ static const char *format_for(const struct lsc_rules *r, const char *column)
     for (size_t k = 0; k < r->n_fmts; k++)
         if (r->fmts[k].column == NULL && fmt == NULL)
             fmt = r->fmts[k].fmt;
+    if (fmt == NULL) /* the sheet declares none: --date-format */
+        fmt = r->default_fmt;
     for (size_t k = 0; k < r->n_fmts; k++)
         if (r->fmts[k].column != NULL &&
             lsc_rules_text_eq(r->fmts[k].column, strlen(r->fmts[k].column), column, strlen(column),

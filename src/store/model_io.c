@@ -24,6 +24,7 @@
 #include "sha256.h"
 #include "status_internal.h"
 #include "tempreg.h"
+#include "date.h"
 #include "util.h"
 
 #ifndef LEADSCORE_VERSION
@@ -411,6 +412,11 @@ static enum lsc_status validate_provenance(const struct lsc_model *m, const char
                            "training.sha256: expected 64 hexadecimal digits");
     else if (m->options != NULL && !json_is_object(m->options))
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "options: expected an object");
+    else if (m->options != NULL && json_object_get(m->options, "date_format") != NULL &&
+             (lsc_model_date_format(m) == NULL || !lsc_date_check_format(lsc_model_date_format(m))))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "options.date_format: expected a date format with %%Y, %%d and %%m "
+                           "(or %%b) once each");
     else if (m->target == NULL)
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "roles.target: missing");
     if (st == LSC_OK)

@@ -319,9 +319,10 @@ case_ T44 1 "more features than rows, --l2 0" "the Hessian is not positive defin
 case_ T45 1 "too few conversions (40 rows, no --force)" "more_features.csv: only 20 conversions in 40 leads" \
     -- "${T[@]}" -o m.json more_features.csv
 awk -F, -v OFS=, 'NR == 1 { print "created", $0; next } { printf "2024-02-%02d,%s\n", NR % 31 + 1, $0 }' leads.csv >dates.csv
-case_ T46 0 "impossible dates (2024-02-30, -31): dates are text to leadscore" \
+case_ T46 0 "impossible dates (2024-02-30, -31) among dates (before issue 14: a categorical column of dates; now date_like, excluded)" \
+    'warning: date_like: column "created" holds dates (' \
     -- "$TRAIN" --target won --id id --verbose -o dates.json dates.csv
-grep -q '"name": "created=2024-02-30"\|"name": "created"' dates.json && ok || fail "T46: created not a categorical column"
+grep -q '"name": "created' dates.json && fail "T46: created still a feature" || ok
 
 # ---- training: input and output paths ------------------------------------------------
 
@@ -804,6 +805,10 @@ printf 'id;dimension;column;operator;value;points;cap\nE1;engagement;time on sit
 case_ R43 1 "a sheet with decimal commas, no option" \
     'dec_sheet.csv:2:5: rule E1: value "20,5" is not a number (a decimal comma: score with --decimal-comma)' \
     -- "${S[@]}" --rules dec_sheet.csv -o r43.csv dec_comma_new.csv
+printf 'id;dimension;column;operator;value;points\nE1;engagement;time on site;at least;20.5;2\n' >dot_sheet.csv
+case_ R48 0 "a dot-decimal sheet on decimal-comma input, no option (the warning names rule, column, value)" \
+    'the first: rule E1, column "time on site", dec_comma_new.csv:2:2: "' '" is not a number (a decimal comma: score with --decimal-comma)' \
+    -- "$SCORE" --rules dot_sheet.csv -o r48.csv dec_comma_new.csv
 case_ R44 0 "the sheet and the input with \`--decimal-comma\` (points computed by hand)" \
     -- "${S[@]}" --rules dec_sheet.csv --decimal-comma --explain-rules -o r44.csv dec_comma_new.csv
 # by hand: E1 2.5 when time >= 20.5; E2 0.5 per whole 10 units, capped at 1.5; F1 1 when 3 <= visits <= 7.5
@@ -817,6 +822,86 @@ for a, b in zip(src, got):
     want = (2.5 if t >= 20.5 else 0) + min(math.floor(t / 10) * 0.5, 1.5) + (1 if 3 <= v <= 7.5 else 0)
     assert abs(float(b["rule_score"]) - want) < 1e-9, (a, b, want)
 PYEOF
+
+# Dates (--date-format): the same leads with ISO and with day/month/year dates.
+"$PY" - <<'PYEOF' || fail "generate dated files"
+import datetime, math, random
+random.seed(17)
+base = datetime.date(2026, 7, 1)
+with open("dated_iso.csv", "w") as f, open("dated_eu.csv", "w") as g:
+    for h in (f, g):
+        h.write("id,Last Activity Date,Created,visits,won\n")
+    for i in range(1200):
+        d = base - datetime.timedelta(days=random.randint(0, 300))
+        c = base - datetime.timedelta(days=random.randint(0, 700))
+        v = random.randint(0, 20)
+        p = 1 / (1 + math.exp(-((v - 10) / 4 - ((base - d).days - 150) / 80)))
+        y = int(random.random() < p)
+        f.write("E%d,%s,%s,%d,%d\n" % (i, d.isoformat(), c.isoformat(), v, y))
+        g.write("E%d,%s,%s,%d,%d\n" % (i, d.strftime("%d/%m/%Y"), c.strftime("%d/%m/%Y"), v, y))
+PYEOF
+head -11 dated_eu.csv >dated_eu_new.csv
+head -11 dated_iso.csv >dated_iso_new.csv
+TD=("$TRAIN" -q --target won --id id --as-of 2026-07-01 -x Created)
+expect_exit 0 "train days-since on ISO dates" -- "${TD[@]}" --days-since "Last Activity Date" -o dated_iso.json dated_iso.csv
+case_ T90 1 "\`--days-since\` on day/month/year dates without --date-format" \
+    'dated_eu.csv:2:2: --days-since "Last Activity Date": "' 'is not a date (YYYY-MM-DD); another format: --date-format, e.g. %d/%m/%Y' \
+    -- "${TD[@]}" --days-since "Last Activity Date" -o t90.json dated_eu.csv
+case_ T91 0 "the same with \`--date-format %d/%m/%Y\` (the model equals the ISO file's; the format is stored)" \
+    -- "${TD[@]}" --days-since "Last Activity Date" --date-format %d/%m/%Y -o t91.json dated_eu.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and a["columns"] == b["columns"] and b["options"]["date_format"] == "%d/%m/%Y" else 1)' \
+    dated_iso.json t91.json && ok || fail "T91: the model differs from the ISO one or lacks its format"
+case_ T92 0 "a column of dates, no option (before: one-hot encoded as hundreds of levels)" \
+    'warning: date_like: column "Last Activity Date" holds dates (1200 of 1200 rows, e.g. "' \
+    '" in the format %d/%m/%Y): as categorical levels, ' \
+    '--days-since "Last Activity Date" --date-format %d/%m/%Y for the days since it, or --keep-feature "Last Activity Date" to keep it as categorical' \
+    -- "$TRAIN" --target won --id id -x Created -o t92.json dated_eu.csv
+grep -q '"name": "Last Activity Date' t92.json && fail "T92: the date column is a feature" || ok
+case_ T93 0 "the same kept as categorical (\`--keep-feature\`)" \
+    -- "$TRAIN" -q --target won --id id -x Created --keep-feature "Last Activity Date" -o t93.json dated_eu.csv
+grep -q '"name": "Last Activity Date=' t93.json && ok || fail "T93: the date column is not categorical"
+case_ T94 0 "\`--split-date\` and \`--cutoff\` in the format of \`--date-format\`" \
+    -- "$TRAIN" -q --target won --id id -x "Last Activity Date" --split-date Created --cutoff 01/01/2026 \
+    --date-format %d/%m/%Y -o t94.json dated_eu.csv
+grep -q '"cutoff": "2026-01-01"' t94.json && ok || fail "T94: the cutoff is not stored as ISO"
+case_ T95 2 "a \`--date-format\` without a year" \
+    '--date-format "%d/%m" needs each of %Y, %d and a month (%m, or %b for a month name) once' \
+    -- "${TD[@]}" --days-since "Last Activity Date" --date-format %d/%m -o t95.json dated_eu.csv
+case_ S44 0 "scoring with a model trained with \`--date-format\`: the model's format is used" \
+    -- "${S[@]}" -m t91.json --as-of 2026-07-01 -o s44.csv dated_eu_new.csv
+expect_exit 0 "score the ISO file with the ISO model" \
+    -- "${S[@]}" -m dated_iso.json --as-of 2026-07-01 -o s44_iso.csv dated_iso_new.csv
+cmp -s s44.csv s44_iso.csv && ok || fail "S44: scores differ from the ISO ones"
+case_ S45 3 "an ISO model scoring day/month/year dates: the rejects name the format" -o s45.csv \
+    -- "${S[@]}" -m dated_iso.json --as-of 2026-07-01 -o s45.csv dated_eu_new.csv
+grep -qF 'column ""Last Activity Date"": not a date (YYYY-MM-DD): ""' s45.csv &&
+    grep -qF '(another format: --date-format, e.g. %d/%m/%Y)' s45.csv && ok || fail "S45: no date reason"
+case_ S46 0 "the same with \`--date-format %d/%m/%Y\` at scoring" \
+    -- "${S[@]}" -m dated_iso.json --date-format %d/%m/%Y --as-of 2026-07-01 -o s46.csv dated_eu_new.csv
+cmp -s s46.csv s44_iso.csv && ok || fail "S46: scores differ from the ISO ones"
+printf 'id,dimension,column,operator,value,points\nE1,engagement,Last Activity Date,older than,90 days,-10\nE2,engagement,visits,per unit,1,2\n' >dated_sheet.csv
+case_ R45 0 "a sheet's inactivity rule on day/month/year dates, no format (before: only a count)" \
+    'warning: 10 rule conditions could not be evaluated and counted as not matched; the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' \
+    'is not a date in the format YYYY-MM-DD; declare the sheet'"'"'s (a "date format" setting) or give --date-format, e.g. %d/%m/%Y' \
+    -- "$SCORE" --rules dated_sheet.csv --as-of 2026-07-01 -o r45.csv dated_eu_new.csv
+case_ R46 0 "the same with \`--date-format %d/%m/%Y\` (points computed by hand)" \
+    -- "${S[@]}" --rules dated_sheet.csv --date-format %d/%m/%Y --as-of 2026-07-01 -o r46.csv dated_eu_new.csv
+"$PY" - dated_iso_new.csv r46.csv <<'PYEOF' && ok || fail "R46: rule scores differ from the hand computation"
+import csv, datetime, sys
+src = list(csv.DictReader(open(sys.argv[1])))
+got = list(csv.DictReader(open(sys.argv[2])))
+assert len(src) == len(got) == 10
+for a, b in zip(src, got):
+    days = (datetime.date(2026, 7, 1) - datetime.date.fromisoformat(a["Last Activity Date"])).days
+    want = max(0, 2 * int(a["visits"]) - (10 if days > 90 else 0))
+    assert float(b["rule_score"]) == want, (a, b, want)
+PYEOF
+{ cat dated_sheet.csv; printf 'setting,,Last Activity Date,date format,%%Y-%%m-%%d,\n'; } >dated_sheet_iso.csv
+case_ R47 0 "the sheet's own date format wins over \`--date-format\` (so its rule cannot read these dates)" \
+    'the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' 'is not a date in the format %Y-%m-%d or YYYY-MM-DD' \
+    -- "$SCORE" --rules dated_sheet_iso.csv --date-format %d/%m/%Y --as-of 2026-07-01 -o r47.csv dated_eu_new.csv
 
 # ---- the table -------------------------------------------------------------------------
 

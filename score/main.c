@@ -48,6 +48,10 @@ static const char usage_text[] =
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
     "                            (YYYY-MM-DD; default today, UTC)\n"
+    "      --date-format FMT     dates as FMT (e.g. %d/%m/%Y; ISO is read too): the\n"
+    "                            model's \"days since\" features (default: the\n"
+    "                            model's format) and the sheet's date rules (unless\n"
+    "                            it declares a \"date format\" setting)\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
     "      --accounts FILE       a CRM account export (name, contacts; engaged\n"
@@ -127,6 +131,11 @@ static const char usage_text3[] =
     "                            event rules join it by the first --id\n"
     "\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
+    "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
+    "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
+    "      --decimal-comma       numbers have a decimal comma (16,2; a value with\n"
+    "                            '.' is then no number); also the rules\n                            sheet's numbers\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "      --format csv|jsonl    the scores as CSV (default) or JSON Lines: one\n"
@@ -150,7 +159,8 @@ enum {
     OPT_EMITSQL, OPT_TABLE, OPT_EMITPMML, OPT_MAXFIELD,
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE,
-    OPT_ACCOUNTS, OPT_ACC_NAME, OPT_ACC_CONTACTS, OPT_ACC_ENGAGED, OPT_ACC_TIER
+    OPT_ACCOUNTS, OPT_ACC_NAME, OPT_ACC_CONTACTS, OPT_ACC_ENGAGED, OPT_ACC_TIER,
+    OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
 };
 
 static const struct option long_opts[] = {
@@ -187,6 +197,9 @@ static const struct option long_opts[] = {
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
+    {"date-format", required_argument, NULL, OPT_DATEFORMAT},
     {"write-suggested-sheet", required_argument, NULL, OPT_SUGGEST},
     {"suggested-match", required_argument, NULL, OPT_SUGGESTMATCH},
     {"events", required_argument, NULL, OPT_EVENTS},
@@ -324,6 +337,9 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
                                "and --table");
     if (pmml && s->as_of != NULL)
         return cli_usage_error("--as-of is for --emit-sql (PMML has no derived features)");
+    if (s->model_path != NULL && so->date_format != NULL)
+        return cli_usage_error("--date-format: the SQL of a model reads ISO dates only (the "
+                               "model's own format cannot be translated either)");
     return check_files(s, 1);
 }
 
@@ -359,7 +375,8 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     }
     o.accounts = accounts;
     if (s->rules_path != NULL) {
-        if (lsc_rules_load(s->rules_path, &rules, &err) != LSC_OK ||
+        struct lsc_rules_load_options lo = {s->o.decimal_comma, s->o.date_format};
+        if (lsc_rules_load_ex(s->rules_path, &lo, &rules, &err) != LSC_OK ||
             lsc_rules_bind_names(rules, s->events_table != NULL, &err) != LSC_OK ||
             (s->account_column != NULL &&
              lsc_rules_set_account_column(rules, s->account_column, &err) != LSC_OK) ||
@@ -426,6 +443,9 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_RULECOL: o->rule_score_column = arg; break;
     case OPT_RULETIERS: st = lsc_parse_tiers(arg, &o->rule_tier_hot, &o->rule_tier_warm, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
+    case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
+    case OPT_DATEFORMAT: o->date_format = arg; break;
     case 'q': s->quiet = 1; break;
     case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-score %s\n", LEADSCORE_VERSION); return CLI_DONE;
@@ -554,7 +574,8 @@ static int load_rules(const struct score_cli *s, const struct lsc_model *model,
         mo = s->o.as_of_month;
         d = s->o.as_of_day;
     }
-    if (lsc_rules_load(s->rules_path, rules, err) != LSC_OK ||
+    struct lsc_rules_load_options lo = {s->o.decimal_comma, s->o.date_format};
+    if (lsc_rules_load_ex(s->rules_path, &lo, rules, err) != LSC_OK ||
         (s->account_column != NULL &&
          lsc_rules_set_account_column(*rules, s->account_column, err) != LSC_OK) ||
         (s->priority_path != NULL &&

@@ -63,6 +63,33 @@ static void test_format(void **state)
     assert_false(lsc_date_parse_format("2026-08-01x", 11, "%Y-%m-%d", &day));
 }
 
+/* %b (issue 14): month names; lsc_date_parse_with: the format, then ISO. */
+static void test_month_names_and_fallback(void **state)
+{
+    (void)state;
+    long day = 0;
+    assert_true(lsc_date_check_format("%d-%b-%Y"));
+    assert_false(lsc_date_check_format("%d-%b-%m-%Y")); /* two months */
+    assert_true(lsc_date_parse_format("28-Jun-2026", 11, "%d-%b-%Y", &day));
+    assert_int_equal(day, lsc_date_day_number(2026, 6, 28));
+    assert_true(lsc_date_parse_format("1 SEPTEMBER 2026 09:30", 22, "%d %b %Y", &day));
+    assert_int_equal(day, lsc_date_day_number(2026, 9, 1));
+    assert_true(lsc_date_parse_format("May 3, 2026", 11, "%b %d, %Y", &day));
+    assert_int_equal(day, lsc_date_day_number(2026, 5, 3));
+    assert_false(lsc_date_parse_format("28-Junk-2026", 12, "%d-%b-%Y", &day));
+    assert_false(lsc_date_parse_format("28-Jux-2026", 11, "%d-%b-%Y", &day));
+    assert_false(lsc_date_parse_format("31-Feb-2026", 11, "%d-%b-%Y", &day));
+    assert_true(lsc_date_parse_with("28/06/2026", 10, "%d/%m/%Y", &day));
+    assert_int_equal(day, lsc_date_day_number(2026, 6, 28));
+    assert_true(lsc_date_parse_with("2026-06-28", 10, "%d/%m/%Y", &day)); /* ISO too */
+    assert_int_equal(day, lsc_date_day_number(2026, 6, 28));
+    assert_true(lsc_date_parse_with("2026-06-28", 10, NULL, &day));
+    assert_false(lsc_date_parse_with("28/06/2026", 10, NULL, &day));
+    assert_false(lsc_date_parse_with("06/28/2026", 10, "%d/%m/%Y", &day));
+    for (size_t k = 0; lsc_date_common_formats[k] != NULL; k++)
+        assert_true(lsc_date_check_format(lsc_date_common_formats[k]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -70,6 +97,7 @@ int main(void)
         cmocka_unit_test(test_day_number),
         cmocka_unit_test(test_iso),
         cmocka_unit_test(test_format),
+        cmocka_unit_test(test_month_names_and_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,10 @@ static void test_days(void **state)
     assert_int_equal(lsc_derive_days_since("2026-02-29", 10, asof, &x), 0);
     assert_int_equal(lsc_derive_days_since("31/12/2026", 10, asof, &x), 0);
     assert_int_equal(lsc_derive_days_since("", 0, asof, &x), 0);
+    /* --date-format (issue 14) */
+    assert_int_equal(lsc_derive_days_since_fmt("31/12/2026", 10, "%d/%m/%Y", asof, &x), 1);
+    assert_int_equal(lsc_derive_days_since_fmt("2026-12-31", 10, "%d/%m/%Y", asof, &x), 1);
+    assert_int_equal(lsc_derive_days_since_fmt("12/31/2026", 10, "%d/%m/%Y", asof, &x), 0);
 }
 
 static void test_counts(void **state)

@@ -461,6 +461,56 @@ static void test_date_formats(void **state)
     ctx_free(&c);
 }
 
+/* lsc_rules_load_ex (issue 14): --decimal-comma for the sheet's numbers and
+ * the input's, --date-format for date columns the sheet gives no format;
+ * the first unevaluable condition of a row named in the result. */
+static void test_load_options(void **state)
+{
+    (void)state;
+    struct ctx c;
+    size_t lens[NH];
+    struct lsc_rules_load_options lo = {1, "%d/%m/%Y"};
+    memset(&c, 0, sizeof c);
+    c.path = th_write_temp("rules.csv", "id;dimension;column;operator;value;points;cap\n"
+                                        "R1;engagement;Visits;at least;2,5;1,5;\n"
+                                        "R2;engagement;Pages;per unit;0,5;0,25;1,5\n"
+                                        "R3;engagement;Last Activity Date;older than;90 days;-1;\n");
+    assert_non_null(c.path);
+    assert_int_equal(lsc_rules_load(c.path, &c.r, &c.err), LSC_ERR_DATA); /* "2,5" */
+    assert_non_null(strstr(c.err.message, "--decimal-comma"));
+    assert_int_equal(lsc_rules_load_ex(c.path, &lo, &c.r, &c.err), LSC_OK);
+    lens_of(header, NH, lens);
+    assert_int_equal(lsc_rules_bind(c.r, NH, header, lens, &c.err), LSC_OK);
+    assert_int_equal(lsc_rules_set_as_of(c.r, 2026, 11, 20, &c.err), LSC_OK);
+    assert_int_equal(lsc_rule_result_init(&c.res, c.r), LSC_OK);
+    /* 2,5 visits: R1 1.5; 1,2 pages: 2 units of 0,5, 0.5; 21/08/2026: 91 days, -1 */
+    const struct lsc_rule_result *res =
+        eval_row(&c, H_VISITS, "2,5", H_PAGES, "1,2", H_DATE, "21/08/2026", -1);
+    assert_double_equal(res->score, 1.0, 0.0);
+    assert_int_equal(res->n_unevaluable, 0);
+    assert_null(res->unevaluable_id);
+    /* dot decimals and a month/day date cannot be read: the first is named */
+    res = eval_row(&c, H_VISITS, "3", H_PAGES, "1.5", H_DATE, "08/21/2026", -1);
+    assert_double_equal(res->score, 1.5, 0.0);
+    assert_int_equal(res->n_unevaluable, 2);
+    assert_string_equal(res->unevaluable_id, "R2");
+    assert_int_equal(res->unevaluable_field, H_PAGES);
+    assert_int_equal(res->unevaluable_date, 0);
+    res = eval_row(&c, H_DATE, "08/21/2026", -1);
+    assert_string_equal(res->unevaluable_id, "R3");
+    assert_int_equal(res->unevaluable_field, H_DATE);
+    assert_int_equal(res->unevaluable_date, 1);
+    assert_string_equal(res->unevaluable_format, "%d/%m/%Y");
+    assert_double_equal(eval_row(&c, H_DATE, "2026-08-21", -1)->score, 0.0, 0.0); /* ISO too */
+    ctx_free(&c);
+    /* a bad format is a usage error */
+    lo.date_format = "%d/%m";
+    c.path = th_write_temp("rules.csv", SHEET_HEAD "R1,fit,Title,equals,CEO,1,,\n");
+    assert_int_equal(lsc_rules_load_ex(c.path, &lo, &c.r, &c.err), LSC_ERR_USAGE);
+    assert_null(c.r);
+    th_remove_temp(c.path);
+}
+
 /* ---- accounts ---------------------------------------------------------------------- */
 
 #define ACCOUNT_SHEET                                                                              \
@@ -2113,6 +2163,7 @@ int main(void)
         cmocka_unit_test(test_decay),
         cmocka_unit_test(test_inactivity),
         cmocka_unit_test(test_date_formats),
+        cmocka_unit_test(test_load_options),
         cmocka_unit_test(test_account_counts),
         cmocka_unit_test(test_account_reference),
         cmocka_unit_test(test_priority_list),

@@ -48,6 +48,38 @@ static void test_utf8_valid(void **state)
     }
 }
 
+/* --decimal-comma: "16,2" is 16.2 and the same double as "16.2" without it;
+ * a '.' is then no number; the hint fires only where it helps. */
+static void test_decimal_comma(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dc, *dot;
+    } same[] = {{"16,2", "16.2"}, {"-0,5", "-0.5"}, {"+3", "+3"}, {"1,5e3", "1.5e3"},
+                {"0,1", "0.1"},   {",5", ".5"},     {"42", "42"}};
+    for (size_t k = 0; k < sizeof same / sizeof same[0]; k++) {
+        double a = 0, b = 1;
+        assert_true(lsc_parse_number_dc(same[k].dc, strlen(same[k].dc), 1, &a));
+        assert_true(lsc_parse_number(same[k].dot, strlen(same[k].dot), &b));
+        assert_true(a == b);
+    }
+    static const char *const no[] = {"16.2", "1.234,5", "1,2,3", ",", "1,", "abc", ""};
+    for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) {
+        double x;
+        int got = lsc_parse_number_dc(no[k], strlen(no[k]), 1, &x);
+        if (strcmp(no[k], "1,") == 0) /* "1." is a number, so "1," is one too */
+            assert_true(got && x == 1.0);
+        else
+            assert_false(got);
+    }
+    double x;
+    assert_false(lsc_parse_number_dc("16,2", 4, 0, &x)); /* off: as lsc_parse_number */
+    assert_true(lsc_looks_decimal_comma("16,2", 4));
+    assert_false(lsc_looks_decimal_comma("16.2", 4)); /* a number already */
+    assert_false(lsc_looks_decimal_comma("16", 2));
+    assert_false(lsc_looks_decimal_comma("a,b", 3));
+}
+
 static void test_escape_bytes(void **state)
 {
     (void)state;
@@ -71,6 +103,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_escape_bytes),
+        cmocka_unit_test(test_decimal_comma),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

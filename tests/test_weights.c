@@ -220,22 +220,31 @@ static void test_dates(void **state)
 {
     (void)state;
     long d = -1;
-    assert_true(lsc_date_split_parse("1970-01-01", 10, &d));
+    assert_true(lsc_date_split_parse("1970-01-01", 10, NULL, &d));
     assert_int_equal(d, 0);
-    assert_true(lsc_date_split_parse("2024-03-01", 10, &d));
+    assert_true(lsc_date_split_parse("2024-03-01", 10, NULL, &d));
     assert_int_equal(d, 19783);
-    assert_true(lsc_date_split_parse(" 2024-03-01T23:59:00 ", 21, &d));
+    assert_true(lsc_date_split_parse(" 2024-03-01T23:59:00 ", 21, NULL, &d));
     assert_int_equal(d, 19783);
-    assert_true(lsc_date_split_parse("2024-02-29", 10, &d));
+    assert_true(lsc_date_split_parse("2024-02-29", 10, NULL, &d));
     assert_int_equal(d, 19782);
-    assert_false(lsc_date_split_parse("2023-02-29", 10, &d));
-    assert_false(lsc_date_split_parse("01/03/2024", 10, &d));
-    assert_false(lsc_date_split_parse("", 0, &d));
+    assert_false(lsc_date_split_parse("2023-02-29", 10, NULL, &d));
+    assert_false(lsc_date_split_parse("01/03/2024", 10, NULL, &d));
+    assert_false(lsc_date_split_parse("", 0, NULL, &d));
     char out[16];
-    lsc_date_split_normalise("2024-3-1", out);
+    lsc_date_split_normalise("2024-3-1", NULL, out);
     assert_string_equal(out, "");
-    lsc_date_split_normalise("2024-03-01 10:00", out);
+    lsc_date_split_normalise("2024-03-01 10:00", NULL, out);
     assert_string_equal(out, "2024-03-01");
+    /* --date-format (issue 14): the format, and ISO still */
+    assert_true(lsc_date_split_parse("01/03/2024", 10, "%d/%m/%Y", &d));
+    assert_int_equal(d, 19783);
+    assert_true(lsc_date_split_parse("2024-03-01", 10, "%d/%m/%Y", &d));
+    assert_int_equal(d, 19783);
+    lsc_date_split_normalise("29/02/2024", "%d/%m/%Y", out);
+    assert_string_equal(out, "2024-02-29");
+    lsc_date_split_normalise("31/12/1969", "%d/%m/%Y", out);
+    assert_string_equal(out, "1969-12-31");
 }
 
 /* A small file: dates across two years, a weight column, a few rows without

@@ -50,6 +50,11 @@ static const char usage_text[] =
     "      --na-values LIST      extra missing-value tokens, separated by , or ;\n"
     "                            (built in: empty, NA, N/A, NULL, null, NaN)\n"
     "  -d, --delimiter C         , ; | or tab (default: detected)\n"
+    "      --encoding E          the input's text encoding: utf-8 (default), latin1\n"
+    "                            (ISO-8859-1) or cp1252 (Windows-1252, Excel's\n"
+    "                            \"CSV\" on Windows); decoded to UTF-8 as it is read\n"
+    "      --decimal-comma       numbers have a decimal comma (16,2; a value with\n"
+    "                            '.' is then no number) (stored in the model)\n"
     "      --max-field-size N    longest field in bytes, K/M/G allowed (default 16M;\n"
     "                            a line may hold 4 times as much, at least 64M)\n"
     "\n"
@@ -143,6 +148,10 @@ static const char usage_text3[] =
     "                            the leads per account and the leads' ids (first\n"
     "                            --id; default), the counts only, or nothing (each\n"
     "                            batch counted on its own; models/README.md)\n"
+    "      --date-format FMT     dates of --days-since, --split-date, --cutoff and\n"
+    "                            --events as FMT, e.g. %d/%m/%Y, %m/%d/%Y, %d.%m.%Y,\n"
+    "                            %d-%b-%Y (%b: Jun, June); ISO YYYY-MM-DD is read too;\n"
+    "                            stored in the model for scoring\n"
     "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
     "                            stored in the model, but scoring measures from the\n"
     "                            scoring day (leadscore-score --as-of)\n"
@@ -196,7 +205,7 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
 };
 
 static const struct option long_opts[] = {
@@ -244,6 +253,9 @@ static const struct option long_opts[] = {
     {"cv-metric", required_argument, NULL, OPT_CVMETRIC},
     {"cv-1se", no_argument, NULL, OPT_CV1SE},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
+    {"encoding", required_argument, NULL, OPT_ENCODING},
+    {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
+    {"date-format", required_argument, NULL, OPT_DATEFORMAT},
     {"bins", required_argument, NULL, OPT_BINS},
     {"min-bin-share", required_argument, NULL, OPT_MINBINSHARE},
     {"interactions", required_argument, NULL, OPT_INTERACTIONS},
@@ -624,6 +636,9 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_KEEPFEATURE: bad_alloc = cli_list_push(&t->keep, arg); break;
     case OPT_NA: st = lsc_split_tokens(arg, ",;", &t->na, &t->nna, err); break;
     case 'd': st = lsc_parse_delimiter(arg, &o->delimiter, err); break;
+    case OPT_ENCODING: st = lsc_parse_encoding(arg, &o->encoding, err); break;
+    case OPT_DECIMALCOMMA: o->decimal_comma = 1; break;
+    case OPT_DATEFORMAT: o->date_format = arg; break;
     case OPT_L2: case OPT_LAMBDA:
         st = lsc_parse_double(arg, c == OPT_L2 ? "--l2" : "--lambda", &o->l2, err);
         t->lambda_given = 1;

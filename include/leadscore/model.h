@@ -39,6 +39,9 @@ double lsc_model_coefficient(const struct lsc_model *model, size_t i);
 const char *lsc_model_target(const struct lsc_model *model);
 /* The model's id column k (the scores' default ids), NULL past the last. */
 const char *lsc_model_id_column(const struct lsc_model *model, size_t k);
+/* The date format the model was trained with (--date-format; its "days
+ * since" features read dates so, and ISO 8601), or NULL: ISO only. */
+const char *lsc_model_date_format(const struct lsc_model *model);
 
 /* Inference for coefficient i: 1 and *out filled when the model has it,
  * 0 otherwise. Under a penalty (l2 > 0) the standard errors are those of

@@ -18,6 +18,17 @@ enum lsc_status lsc_parse_tiers(const char *text, double *hot, double *warm,
 /* "," ";" "|" "tab" or a literal TAB -> the character. */
 enum lsc_status lsc_parse_delimiter(const char *text, char *out, struct lsc_error *err);
 
+/* The text encoding of an input file (--encoding). The reader decodes
+ * Latin-1 (ISO-8859-1) and Windows-1252 to UTF-8 as it reads. */
+enum lsc_encoding { LSC_ENCODING_UTF8 = 0, LSC_ENCODING_LATIN1, LSC_ENCODING_CP1252 };
+
+/* "utf-8" (or "utf8"), "latin1" ("latin-1", "iso-8859-1"), "cp1252"
+ * ("windows-1252"), ignoring case -> the encoding; LSC_ERR_USAGE otherwise. */
+enum lsc_status lsc_parse_encoding(const char *text, enum lsc_encoding *out,
+                                   struct lsc_error *err);
+/* "utf-8", "latin1" or "cp1252". */
+const char *lsc_encoding_name(enum lsc_encoding enc);
+
 /* A whole string as a finite double / as a size_t; LSC_ERR_USAGE naming
  * the option otherwise. */
 enum lsc_status lsc_parse_double(const char *text, const char *option, double *out,

@@ -49,6 +49,20 @@ struct lsc_rules;
  * LSC_ERR_NOMEM. The caller frees *out with lsc_rules_free(). */
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err);
 
+/* How a sheet and the input it scores are read (zeroed: lsc_rules_load). */
+struct lsc_rules_load_options {
+    int decimal_comma;       /* --decimal-comma: the sheet's numbers (values,
+                                points, caps, settings) and the input's values
+                                compared with numbers read "16,2" */
+    const char *date_format; /* --date-format: the format of date columns
+                                without one declared in the sheet ("date
+                                format" setting), before ISO 8601; copied */
+};
+
+/* lsc_rules_load with options (lo may be NULL). */
+enum lsc_status lsc_rules_load_ex(const char *path, const struct lsc_rules_load_options *lo,
+                                  struct lsc_rules **out, struct lsc_error *err);
+
 /* Accepts NULL. */
 void lsc_rules_free(struct lsc_rules *r);
 
@@ -67,6 +81,10 @@ enum lsc_status lsc_rules_set_account_column(struct lsc_rules *r, const char *na
  * header). May be called again for another input. */
 enum lsc_status lsc_rules_bind(struct lsc_rules *r, size_t nfields, const char *const *header,
                                const size_t *header_lens, struct lsc_error *err);
+
+/* After lsc_rules_bind(): 1 when some rule, and-condition, decay or the
+ * account column reads input field `field` (0-based), else 0. */
+int lsc_rules_reads_field(const struct lsc_rules *r, size_t field);
 
 /* 1 when the sheet has "account has at least" rules: every input row must
  * then go through lsc_rules_count_account() before the first evaluation. */
@@ -198,6 +216,14 @@ struct lsc_rule_result {
     size_t n_hits;
     size_t n_unevaluable; /* rule evaluations in this row whose value could not be
                              read (text where a number or date is compared) */
+    /* With n_unevaluable > 0, the first of them: the rule's id (or the
+     * decay's, "engagement.decay"; lent from the rules), the input field it
+     * read and what it expected (1 a date in the format unevaluable_format,
+     * NULL: ISO; 0 a number). */
+    const char *unevaluable_id;
+    size_t unevaluable_field;
+    int unevaluable_date;
+    const char *unevaluable_format;
     const char *error;    /* NULL, or why this lead has no rule score (score NaN,
                              no tier, grade or hits): a rule, a dimension or the
                              total beyond +-1e9 points, e.g. a per-unit rule on

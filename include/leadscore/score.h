@@ -32,6 +32,20 @@ struct lsc_score_options {
     char delimiter;         /* input delimiter, 0: detect */
     size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
                                      0: 16 MiB. Beyond: a data error naming the line */
+    enum lsc_encoding encoding;   /* of the input (--encoding); default UTF-8:
+                                     a row with a value the scorer compares as
+                                     text (a categorical column, a rule's, the
+                                     label) that is not UTF-8 is then rejected
+                                     with the reason, as training refuses it */
+    const char *date_format; /* --date-format: dates of the model's "days
+                               since" features (NULL: the model's own, else
+                               ISO 8601; ISO is always read too); the rules
+                               take it from their load options */
+    int decimal_comma;      /* --decimal-comma: the input's numbers read "16,2"
+                               (the model's columns, the rule score column;
+                               the rules take it from their load options).
+                               Without it such a value is a reject whose
+                               reason suggests the option */
     int force;              /* replace an existing output file */
     struct lsc_strings ids; /* empty: the model's id columns */
     int tiers_set;          /* 1: use tier_hot/tier_warm below */
@@ -117,12 +131,16 @@ struct lsc_score_summary {
     size_t rows;            /* data rows read */
     size_t scored;
     size_t rejected;        /* rows with an empty score and an error */
+    size_t rejected_not_utf8; /* of those, rows whose text the scorer compares
+                               is not UTF-8 (no model nor rule score) */
     size_t unseen_levels;   /* categorical values not seen in training */
     double mean_score;      /* over scored rows */
     size_t hot, warm, cold;
     size_t rule_scored;     /* rows with a rule score */
     size_t rule_qualified;  /* rows at or above the sheet's threshold */
     size_t rule_unevaluable;/* rule conditions that could not be evaluated */
+    char rule_unevaluable_example[512]; /* the first of them: rule, column, line,
+                                           value and what was expected ("" if none) */
     size_t rule_errors;     /* leads without a rule score: points beyond +-1e9
                                (the reason in the error column; exit status 3) */
     double mean_rule_score;

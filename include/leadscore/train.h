@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "leadscore/model.h"
+#include "leadscore/parse.h"
 #include "leadscore/status.h"
 
 #ifdef __cplusplus
@@ -34,6 +35,16 @@ struct lsc_train_options {
     char delimiter;               /* 0: detect */
     size_t max_field_size;        /* longest field in bytes (a line: 4 times as much);
                                      0: 16 MiB. Beyond: a data error naming the line */
+    enum lsc_encoding encoding;   /* of the input (--encoding); default UTF-8 */
+    const char *date_format;      /* --date-format: dates of --days-since,
+                                     --split-date, --cutoff and the activity
+                                     logs (unless event_date_format), e.g.
+                                     "%d/%m/%Y"; ISO 8601 is always read too.
+                                     NULL: ISO only. Stored in the model,
+                                     so scoring reads the same dates */
+    int decimal_comma;            /* --decimal-comma: numbers read "16,2"
+                                     (util.h: lsc_parse_number_dc); stored in
+                                     the model's options (for --like) */
     const char *target;           /* required */
     struct lsc_strings ids;       /* copied to scoring output; never features */
     struct lsc_strings exclude;

@@ -1,6 +1,8 @@
 /* date - calendar dates; see date.h. */
 #include "date.h"
 
+#include <string.h>
+
 #include "leadscore/parse.h"
 
 static int is_digit(char c)
@@ -40,7 +42,7 @@ int lsc_date_check_format(const char *fmt)
         f++;
         if (*f == 'Y')
             ny++;
-        else if (*f == 'm')
+        else if (*f == 'm' || *f == 'b')
             nm++;
         else if (*f == 'd')
             nd++;
@@ -48,6 +50,25 @@ int lsc_date_check_format(const char *fmt)
             ok = 0;
     }
     return ok && ny == 1 && nm == 1 && nd == 1;
+}
+
+/* %b at s[*i]: the month 1..12 of "Jun" or "June" (any case), 0 if none. */
+static int month_name(const char *s, size_t len, size_t *i)
+{
+    static const char *const names[12] = {"january", "february", "march",     "april",
+                                          "may",     "june",     "july",      "august",
+                                          "september", "october", "november", "december"};
+    for (int k = 0; k < 12; k++) {
+        size_t n = 0, full = strlen(names[k]);
+        while (*i + n < len && n < full && (s[*i + n] | 0x20) == names[k][n])
+            n++;
+        if (n == full || (n == 3 && !(*i + n < len && ((s[*i + n] | 0x20) >= 'a' &&
+                                                       (s[*i + n] | 0x20) <= 'z')))) {
+            *i += n;
+            return k + 1;
+        }
+    }
+    return 0;
 }
 
 int lsc_date_parse_format(const char *s, size_t len, const char *fmt, long *day)
@@ -62,6 +83,11 @@ int lsc_date_parse_format(const char *s, size_t len, const char *fmt, long *day)
             continue;
         }
         f++;
+        if (*f == 'b') {
+            m = month_name(s, len, &i);
+            ok = m != 0;
+            continue;
+        }
         int lo = *f == 'Y' ? 4 : 1, hi = *f == 'Y' ? 4 : 2, nd = 0, v = 0;
         while (i < len && nd < hi && is_digit(s[i])) {
             v = v * 10 + (s[i] - '0');
@@ -81,6 +107,21 @@ int lsc_date_parse_format(const char *s, size_t len, const char *fmt, long *day)
         *day = lsc_date_day_number(y, m, d);
     return ok;
 }
+
+int lsc_date_parse_with(const char *s, size_t len, const char *fmt, long *day)
+{
+    int y = 0, m = 0, d = 0;
+    if (fmt != NULL && lsc_date_parse_format(s, len, fmt, day))
+        return 1;
+    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
+        return 0;
+    *day = lsc_date_day_number(y, m, d);
+    return 1;
+}
+
+const char *const lsc_date_common_formats[] = {"%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
+                                               "%d-%m-%Y", "%Y/%m/%d", "%d-%b-%Y", "%d %b %Y",
+                                               "%b %d, %Y", NULL};
 
 int lsc_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day)
 {

@@ -15,13 +15,29 @@ int lsc_date_valid(int year, int month, int day);
  * days_from_civil; exact for every year). */
 long lsc_date_day_number(int year, int month, int day);
 
-/* 1 when fmt has each of %Y, %m, %d once and otherwise only literal
- * characters and %%. */
+/* 1 when fmt has each of %Y, %d and a month (%m, or %b) once and otherwise
+ * only literal characters and %%. */
 int lsc_date_check_format(const char *fmt);
 
-/* Reads s (len bytes) with fmt (%Y: 4 digits, %m and %d: 1 or 2); a time of
- * day after 'T' or a space may follow. 1 and *day set to the day number, or
- * 0 when s is no valid date in that format. */
+/* The message of a --date-format that lsc_date_check_format refuses
+ * (printf argument: the format). */
+#define LSC_DATE_FORMAT_BAD                                                                        \
+    "--date-format \"%s\" needs each of %%Y, %%d and a month (%%m, or %%b for a month name) once, " \
+    "e.g. %%d/%%m/%%Y"
+
+/* Reads s (len bytes) with fmt (%Y: 4 digits, %m and %d: 1 or 2, %b: an
+ * English month name, its first three letters or in full, any case: "Jun",
+ * "june"); a time of day after 'T' or a space may follow. 1 and *day set to
+ * the day number, or 0 when s is no valid date in that format. */
 int lsc_date_parse_format(const char *s, size_t len, const char *fmt, long *day);
+
+/* A date column's value (--date-format): with fmt (NULL: none) first, then
+ * as ISO 8601 YYYY-MM-DD (strictly: lsc_parse_iso_date), which no format
+ * misreads. 1 and *day, or 0. */
+int lsc_date_parse_with(const char *s, size_t len, const char *fmt, long *day);
+
+/* The formats a date column is tried with when none is given (for the
+ * detection of date columns), ISO first; NULL-terminated. */
+extern const char *const lsc_date_common_formats[];
 
 #endif

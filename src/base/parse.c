@@ -100,6 +100,42 @@ enum lsc_status lsc_parse_delimiter(const char *text, char *out, struct lsc_erro
                          "--delimiter: \"%s\" is not one of , ; | tab", text);
 }
 
+/* The names --encoding takes, ignoring ASCII case. */
+static const struct {
+    const char *name;
+    enum lsc_encoding enc;
+} encodings[] = {
+    {"utf-8", LSC_ENCODING_UTF8},         {"utf8", LSC_ENCODING_UTF8},
+    {"latin1", LSC_ENCODING_LATIN1},      {"latin-1", LSC_ENCODING_LATIN1},
+    {"iso-8859-1", LSC_ENCODING_LATIN1},  {"iso8859-1", LSC_ENCODING_LATIN1},
+    {"cp1252", LSC_ENCODING_CP1252},      {"windows-1252", LSC_ENCODING_CP1252},
+};
+
+enum lsc_status lsc_parse_encoding(const char *text, enum lsc_encoding *out,
+                                   struct lsc_error *err)
+{
+    for (size_t k = 0; k < sizeof encodings / sizeof encodings[0]; k++) {
+        const char *a = text, *b = encodings[k].name;
+        while (*a != '\0' && (*a == *b || (*a >= 'A' && *a <= 'Z' && *a - 'A' + 'a' == *b))) {
+            a++;
+            b++;
+        }
+        if (*a == '\0' && *b == '\0') {
+            *out = encodings[k].enc;
+            return LSC_OK;
+        }
+    }
+    return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                         "--encoding: \"%s\" is not one of utf-8, latin1 (ISO-8859-1), cp1252 "
+                         "(Windows-1252)",
+                         text);
+}
+
+const char *lsc_encoding_name(enum lsc_encoding enc)
+{
+    return enc == LSC_ENCODING_LATIN1 ? "latin1" : enc == LSC_ENCODING_CP1252 ? "cp1252" : "utf-8";
+}
+
 enum lsc_status lsc_split_list(char *text, const char ***items, size_t *count,
                                struct lsc_error *err)
 {

@@ -188,6 +188,30 @@ static int span_eq(const char *s, size_t len, const char *lit)
     return strlen(lit) == len && memcmp(s, lit, len) == 0;
 }
 
+int lsc_parse_number_dc(const char *s, size_t len, int decimal_comma, double *out)
+{
+    char buf[64];
+    if (!decimal_comma)
+        return lsc_parse_number(s, len, out);
+    if (len == 0 || len >= sizeof buf || memchr(s, '.', len) != NULL)
+        return 0;
+    memcpy(buf, s, len);
+    char *comma = memchr(buf, ',', len);
+    if (comma != NULL) {
+        *comma = '.';
+        if (memchr(comma + 1, ',', len - (size_t)(comma + 1 - buf)) != NULL)
+            return 0;
+    }
+    return lsc_parse_number(buf, len, out);
+}
+
+int lsc_looks_decimal_comma(const char *s, size_t len)
+{
+    double x;
+    return memchr(s, ',', len) != NULL && !lsc_parse_number(s, len, &x) &&
+           lsc_parse_number_dc(s, len, 1, &x);
+}
+
 int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra)
 {
     if (len == 0)

@@ -16,6 +16,16 @@ void lsc_trim_span(const char **s, size_t *len);
  * Returns 1 and sets *out, or 0. */
 int lsc_parse_number(const char *s, size_t len, double *out);
 
+/* lsc_parse_number, or with decimal_comma (--decimal-comma) the European
+ * form: ',' is the decimal separator ("16,2", "-0,5", "1,5e3") and a value
+ * holding '.' is no number (neither a decimal point nor a thousands
+ * separator: "1.234" would be ambiguous), so nothing is misread silently. */
+int lsc_parse_number_dc(const char *s, size_t len, int decimal_comma, double *out);
+
+/* 1 when s is no number as it is but one with a decimal comma ("16,2"):
+ * for the hint to --decimal-comma. */
+int lsc_looks_decimal_comma(const char *s, size_t len);
+
 /* 1 when the (trimmed) value is a missing-value token: empty, NA, N/A, NULL,
  * null, NaN, or one of extra. */
 int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
@@ -25,6 +35,17 @@ int lsc_is_na_token(const char *s, size_t len, const struct lsc_strings *extra);
  * JSON string). Otherwise 0, and *bad (when not NULL) is the offset of the
  * first byte of the first invalid sequence. */
 int lsc_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* What messages about text that is not UTF-8 suggest (both tools). */
+#define LSC_ENCODING_HINT                                                                        \
+    "give the file's encoding with --encoding cp1252 (or latin1), or re-encode it as UTF-8 "   \
+    "(e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+/* The warning when a file decoded with --encoding reads as UTF-8 (printf
+ * arguments: the file, the encoding's name). */
+#define LSC_LOOKS_UTF8_WARNING                                                                   \
+    "%s was decoded as %s (--encoding), but it is valid UTF-8 text: accented letters now "     \
+    "read as two characters each (\"EspaÃ±a\" for \"España\"); if the file is UTF-8, "      \
+    "leave out --encoding"
 
 /* Writes [s, s + len) into out (always NUL-terminated) for an error message:
  * printable ASCII and valid UTF-8 as they are, any other byte (including

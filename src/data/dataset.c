@@ -118,7 +118,7 @@ static enum lsc_status claim_column(struct dataset *ds, const char *name, const 
     return LSC_OK;
 }
 
-#define REENCODE_HINT "re-encode the file as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)"
+#define REENCODE_HINT LSC_ENCODING_HINT
 
 /* Text that is not UTF-8 cannot go into a model (JSON), and a NUL byte means
  * binary data or UTF-16; both are refused where they are seen. */
@@ -430,7 +430,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
     }
     if (c->raw != NULL) {
         double v;
-        if (!lsc_parse_number(s, len, &v)) {
+        if (!lsc_parse_number_dc(s, len, ds->decimal_comma, &v)) {
             v = NAN;
             if (!c->overflow) {
                 c->overflow = 1;
@@ -456,7 +456,7 @@ static enum lsc_status store_value(struct dataset *ds, struct ds_column *c, size
             c->n_values_cap = ncap;
         }
         double v;
-        if (!lsc_parse_number(s, len, &v)) {
+        if (!lsc_parse_number_dc(s, len, ds->decimal_comma, &v)) {
             v = NAN;
             if (c->n_text++ == 0) {
                 c->first_text_line = line;
@@ -610,6 +610,7 @@ static struct dataset *part_new(const struct dataset *ds)
         return NULL;
     p->file = ds->file;
     p->no_switch = 1;
+    p->decimal_comma = ds->decimal_comma;
     p->target_col = ds->target_col;
     p->cols = lsc_calloc(ds->n_cols, sizeof *p->cols);
     p->target_dict = lsc_dict_new();
@@ -1045,7 +1046,11 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
         st = lsc_error_nomem(err);
         goto cleanup;
     }
+    ds->decimal_comma = opts->decimal_comma;
+    ds->date_format = opts->date_format;
     st = lsc_csv_reader_open(&r, opts->input, &ropts, err);
+    if (st == LSC_OK)
+        st = lsc_csv_reader_set_encoding(r, opts->encoding, err);
     if (st != LSC_OK)
         goto cleanup;
     ds->file = lsc_strdup(lsc_csv_reader_name(r));
@@ -1108,6 +1113,9 @@ static enum lsc_status load(struct dataset **out, const struct lsc_train_options
                            opts->target, ds->rows_read);
         goto cleanup;
     }
+    if (lsc_csv_reader_looks_utf8(r))
+        lsc_logf(log, LSC_LOG_WARN, LSC_LOOKS_UTF8_WARNING, ds->file,
+                 lsc_encoding_name(opts->encoding));
     if (ignored_with_values > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "the last column has no name but %zu rows have a value in it; it was ignored",

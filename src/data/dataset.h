@@ -39,6 +39,8 @@ struct dataset {
     size_t rows_skipped_value; /* target neither --positive nor --negative */
     size_t positives;
     char sha256[65];
+    int decimal_comma;     /* numbers have a decimal comma (--decimal-comma) */
+    const char *date_format; /* --date-format (lent by the options), or NULL */
     int no_switch;         /* internal: a partial store of the parallel load
                               never switches a column to raw doubles */
     struct derive_state *derive; /* derived features while loading (derive.h) */

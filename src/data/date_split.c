@@ -12,24 +12,27 @@
 #include "status_internal.h"
 #include "util.h"
 
-int lsc_date_split_parse(const char *s, size_t len, long *days)
+int lsc_date_split_parse(const char *s, size_t len, const char *fmt, long *days)
 {
-    int y, m, d;
     lsc_trim_span(&s, &len);
-    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
-        return 0;
-    *days = lsc_date_day_number(y, m, d);
-    return 1;
+    return lsc_date_parse_with(s, len, fmt, days);
 }
 
-void lsc_date_split_normalise(const char *s, char out[16])
+void lsc_date_split_normalise(const char *s, const char *fmt, char out[16])
 {
-    int y, m, d;
-    size_t len = strlen(s);
+    long day = 0;
     out[0] = '\0';
-    lsc_trim_span(&s, &len);
-    if (lsc_parse_iso_date(s, len, &y, &m, &d))
-        snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+    if (!lsc_date_split_parse(s, strlen(s), fmt, &day))
+        return;
+    /* back from the day number (Hinnant's civil_from_days) */
+    long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    char tmp[80];
+    int n = snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", yoe + era * 400 + (m <= 2), m, d);
+    if (n > 0 && n < 16)
+        memcpy(out, tmp, (size_t)n + 1);
 }
 
 static const struct ds_column *date_column(const struct dataset *ds)
@@ -65,7 +68,7 @@ enum lsc_status lsc_date_split_rows(const struct dataset *ds, long cutoff, size_
         long days;
         side[k] = -1;
         if (lsc_date_split_parse(lsc_dict_str(c->dict, (uint32_t)k), lsc_dict_len(c->dict, (uint32_t)k),
-                             &days))
+                                 ds->date_format, &days))
             side[k] = days >= cutoff;
     }
     for (size_t i = 0; i < n; i++) {
@@ -81,9 +84,12 @@ enum lsc_status lsc_date_split_rows(const struct dataset *ds, long cutoff, size_
                          sizeof shown);
             *rejected = 1;
             st = lsc_error_set(err, LSC_ERR_DATA, ds->file, ds->row_line[i], c->file_index + 1,
-                               "date \"%s\" in column \"%s\" is not an ISO date (YYYY-MM-DD, "
-                               "optionally followed by a time)",
-                               shown, c->name);
+                               "date \"%s\" in column \"%s\" is not %s%s%s (optionally followed "
+                               "by a time)%s",
+                               shown, c->name, ds->date_format ? "a date in the format " : "",
+                               ds->date_format ? ds->date_format : "an ISO date (YYYY-MM-DD",
+                               ds->date_format ? " or YYYY-MM-DD" : ")",
+                               ds->date_format ? "" : "; other formats: --date-format, e.g. %d/%m/%Y");
             goto cleanup;
         }
         if (sd)

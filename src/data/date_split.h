@@ -11,11 +11,11 @@
 /* Parses an ISO date "YYYY-MM-DD" (a time of day after 'T' or a space is
  * ignored; see lsc_parse_iso_date) into days since 1970-01-01.
  * Returns 1, or 0 when it is not a valid date. */
-int lsc_date_split_parse(const char *s, size_t len, long *days);
+int lsc_date_split_parse(const char *s, size_t len, const char *fmt, long *days);
 
 /* Writes the date of s (which lsc_date_split_parse accepts) as "YYYY-MM-DD"
  * into out; "" when it does not parse. */
-void lsc_date_split_normalise(const char *s, char out[16]);
+void lsc_date_split_normalise(const char *s, const char *fmt, char out[16]);
 
 /* Splits ds's rows by its DS_DATE column: date < cutoff (days) to *train,
  * date >= cutoff to *valid, both in file order (caller frees with

@@ -29,10 +29,15 @@ long lsc_derive_today(char *buf, size_t size)
 
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out)
 {
-    int y = 0, m = 0, d = 0;
-    if (!lsc_parse_iso_date(s, len, &y, &m, &d))
+    return lsc_derive_days_since_fmt(s, len, NULL, as_of, out);
+}
+
+int lsc_derive_days_since_fmt(const char *s, size_t len, const char *fmt, long as_of, double *out)
+{
+    long day = 0;
+    if (!lsc_date_parse_with(s, len, fmt, &day))
         return 0;
-    *out = (double)(as_of - lsc_derive_day_number(y, m, d));
+    *out = (double)(as_of - day);
     return 1;
 }
 
@@ -86,6 +91,7 @@ struct derived_col {
 
 struct derive_state {
     const char *file; /* lent: the input's display name */
+    const char *date_format; /* lent: --date-format, or NULL */
     long as_of;
     char as_of_text[16];
     size_t n;
@@ -249,6 +255,7 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
         return lsc_error_nomem(err);
     *out = s;
     s->file = file;
+    s->date_format = o->date_format;
     s->cols = lsc_calloc(n ? n : 1, sizeof *s->cols);
     if (s->cols == NULL)
         return lsc_error_nomem(err);
@@ -325,10 +332,13 @@ enum lsc_status lsc_derive_row(struct derive_state *s, size_t row_cap, const cha
         double x = NAN;
         if (missing)
             c->n_missing++;
-        else if (!lsc_derive_days_since(v, len, s->as_of, &x))
+        else if (!lsc_derive_days_since_fmt(v, len, s->date_format, s->as_of, &x))
             return lsc_error_set(err, LSC_ERR_DATA, s->file, line, c->src + 1,
-                                 "--days-since \"%s\": \"%.*s\" is not a date (YYYY-MM-DD)",
-                                 c->src_name, (int)(len > 40 ? 40 : len), v);
+                                 "--days-since \"%s\": \"%.*s\" is not a date (%s%s)%s",
+                                 c->src_name, (int)(len > 40 ? 40 : len), v,
+                                 s->date_format ? s->date_format : "YYYY-MM-DD",
+                                 s->date_format ? " or YYYY-MM-DD" : "",
+                                 s->date_format ? "" : "; another format: --date-format, e.g. %d/%m/%Y");
         c->raw[row] = x;
     }
     return LSC_OK;

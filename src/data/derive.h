@@ -42,7 +42,10 @@ long lsc_derive_day_number(int year, int month, int day);
 /* Today (UTC) as a day number and as "YYYY-MM-DD" (buf of 11+ bytes). */
 long lsc_derive_today(char *buf, size_t size);
 
-/* as_of - the date in s, in days, into *out: 1, or 0 when s is not a date. */
+/* as_of - the date in s (in the format fmt, or ISO 8601; fmt may be NULL),
+ * in days, into *out: 1, or 0 when s is not a date. */
+int lsc_derive_days_since_fmt(const char *s, size_t len, const char *fmt, long as_of, double *out);
+/* The same for ISO 8601 dates only (fmt NULL). */
 int lsc_derive_days_since(const char *s, size_t len, long as_of, double *out);
 
 /* Counts per value (accounts: the callers count account keys). */

@@ -256,8 +256,7 @@ static enum lsc_status check_level_utf8(const struct dataset *ds, const struct d
     lsc_escape_bytes(s, len, shown, sizeof shown);
     return lsc_error_set(err, LSC_ERR_DATA, ds->file, line, src->file_index + 1,
                          "value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X); the "
-                         "model file is JSON, which must be UTF-8: re-encode the file as UTF-8 "
-                         "(e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                         "model file is JSON, which must be UTF-8: " LSC_ENCODING_HINT,
                          shown, src->name, (unsigned)(unsigned char)s[bad]);
 }
 
@@ -278,6 +277,42 @@ static void warn_mostly_numbers(const struct dataset *ds, const struct ds_column
              ds->file, src->first_text_line, src->file_index + 1, src->name, src->n_text,
              src->n_text == 1 ? " is" : "s are", shown, kept ? "treated as categorical" : "dropped",
              src->name);
+}
+
+/* 1 when every value of the column that is not a number would be one with
+ * the other decimal separator: "16,2" read without --decimal-comma (a
+ * European export), or "16.2" read with it. */
+static int decimal_comma_column(const struct dataset *ds, const struct ds_column *src)
+{
+    size_t n = lsc_dict_size(src->dict);
+    int all = src->n_text > 0;
+    for (size_t e = 0; all && e < n; e++) {
+        const char *s = lsc_dict_str(src->dict, (uint32_t)e);
+        size_t len = lsc_dict_len(src->dict, (uint32_t)e);
+        double x;
+        all = !isnan(src->values[e]) ||
+              (ds->decimal_comma ? lsc_parse_number(s, len, &x) : lsc_looks_decimal_comma(s, len));
+    }
+    return all;
+}
+
+static void warn_decimal_comma(const struct dataset *ds, const struct ds_column *src, int kept,
+                               const struct lsc_log *log)
+{
+    char shown[96];
+    uint32_t e = (uint32_t)src->first_text_entry;
+    lsc_escape_bytes(lsc_dict_str(src->dict, e), lsc_dict_len(src->dict, e), shown, sizeof shown);
+    lsc_logf(log, LSC_LOG_WARN,
+             "%s:%zu:%zu: column \"%s\" holds numbers, but %zu distinct value%s not (the first "
+             "is \"%s\"): %s, so it was %s; %s",
+             ds->file, src->first_text_line, src->file_index + 1, src->name, src->n_text,
+             src->n_text == 1 ? " is" : "s are", shown,
+             ds->decimal_comma ? "numbers with a decimal point, which --decimal-comma reads as text"
+                               : "numbers with a decimal comma",
+             kept ? "treated as categorical" : "dropped",
+             ds->decimal_comma ? "leave out --decimal-comma if '.' is the decimal separator"
+                               : "if ',' is the decimal separator, train and score with "
+                                 "--decimal-comma");
 }
 
 static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds_column *src,
@@ -621,7 +656,9 @@ enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *r
             st = fit_categorical(ds, src, rows, n, min_level_count, c, &kept, log, err);
             if (st != LSC_OK)
                 goto cleanup;
-            if (src->force == DS_INFER && src->n_text > 0 && 2 * src->n_text < lsc_dict_size(src->dict))
+            if (src->force == DS_INFER && decimal_comma_column(ds, src))
+                warn_decimal_comma(ds, src, kept, log);
+            else if (src->force == DS_INFER && src->n_text > 0 && 2 * src->n_text < lsc_dict_size(src->dict))
                 warn_mostly_numbers(ds, src, kept, log);
             else if (kept && src->n_text > 0 && lsc_ds_is_numeric(src) == 0 && src->force == DS_INFER &&
                      src->n_text < lsc_dict_size(src->dict))

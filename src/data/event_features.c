@@ -88,10 +88,11 @@ static void spec_from_options(const struct lsc_train_options *o, struct lsc_even
     }
     if (o->event_half_life != 0.0)
         sp->half_life = o->event_half_life;
-    sp->date_format = o->event_date_format;
+    sp->date_format = o->event_date_format ? o->event_date_format : o->date_format;
     sp->id_column = o->event_id;
     sp->type_column = o->event_type;
     sp->time_column = o->event_time;
+    sp->encoding = o->encoding;
 }
 
 enum lsc_status lsc_event_train_check(const struct lsc_train_options *o, struct lsc_error *err)

@@ -1237,6 +1237,13 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
         return st;
     if ((st = check_events(m, o, err)) != LSC_OK)
         return st;
+    for (size_t j = 0; j < m->n_columns && lsc_model_date_format(m) != NULL; j++)
+        if (m->columns[j].derived == DERIVE_DAYS_SINCE)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "the model cannot be translated to SQL: \"%s\" reads dates in "
+                                 "the format \"%s\" (--date-format), and only ISO dates "
+                                 "YYYY-MM-DD are translated",
+                                 m->columns[j].name, lsc_model_date_format(m));
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "date.h"
 #include "linalg.h"
 #include "logreg.h"
 #include "metrics.h"
@@ -130,6 +131,78 @@ static enum lsc_status numeric_id_check(struct lsc_model *m, struct ds_column *c
                  err);
 }
 
+/* Rows of c whose value is a date in fmt (with_iso: or ISO 8601), from the
+ * rows per dictionary entry cnt[1..]; *example: the first such entry. */
+static size_t rows_dated(const struct ds_column *c, const size_t *cnt, const char *fmt,
+                         int with_iso, size_t *example)
+{
+    size_t n = lsc_dict_size(c->dict), rows = 0;
+    *example = SIZE_MAX;
+    for (size_t e = 0; e < n; e++) {
+        long day;
+        const char *s = lsc_dict_str(c->dict, (uint32_t)e);
+        size_t len = lsc_dict_len(c->dict, (uint32_t)e);
+        if (cnt[e + 1] == 0 || !(with_iso ? lsc_date_parse_with(s, len, fmt, &day)
+                                          : lsc_date_parse_format(s, len, fmt, &day)))
+            continue;
+        rows += cnt[e + 1];
+        if (*example == SIZE_MAX)
+            *example = e;
+    }
+    return rows;
+}
+
+/* A categorical column whose values are mostly dates (at least
+ * DIAG_DATE_SHARE of its present rows, in --date-format, ISO 8601 or a
+ * common format): as levels they say little (each date a few leads) and
+ * never match new leads' dates, so it is excluded and said so, with the
+ * options that use it (--days-since) or keep it (--keep-feature). */
+#define DIAG_DATE_SHARE 0.8
+static enum lsc_status date_like_check(struct lsc_model *m, const struct dataset *ds,
+                                       struct ds_column *c, const size_t *cnt,
+                                       const struct lsc_log *log, int *excluded,
+                                       struct lsc_error *err)
+{
+    size_t present = ds->n_rows - c->n_missing, best = 0, example = SIZE_MAX, ex = 0;
+    const char *fmt = NULL, *tie = NULL;
+    *excluded = 0;
+    if (ds->date_format != NULL) {
+        best = rows_dated(c, cnt, ds->date_format, 1, &example);
+        fmt = ds->date_format;
+    }
+    for (size_t k = 0; ds->date_format == NULL && lsc_date_common_formats[k] != NULL; k++) {
+        size_t rows = rows_dated(c, cnt, lsc_date_common_formats[k], 0, &ex);
+        if (rows > best) {
+            best = rows;
+            fmt = lsc_date_common_formats[k];
+            example = ex;
+            tie = NULL;
+        } else if (rows == best && rows > 0 && tie == NULL) {
+            tie = lsc_date_common_formats[k];
+        }
+    }
+    if (present == 0 || example == SIZE_MAX || (double)best < DIAG_DATE_SHARE * (double)present)
+        return LSC_OK;
+    c->role = DS_EXCLUDED;
+    *excluded = 1;
+    int plain = strcmp(fmt, "%Y-%m-%d") == 0 || fmt == ds->date_format; /* no option to add */
+    if (plain)
+        tie = NULL;
+    return added(
+        lsc_diag_add(m, log, "date_like",
+                     "column \"%s\" holds dates (%zu of %zu rows, e.g. \"%s\"%s%s%s%s%s): as "
+                     "categorical levels, %zu of them, they say little and never match a new "
+                     "lead's date; excluded (--days-since \"%s\"%s%s for the days since it, or "
+                     "--keep-feature \"%s\" to keep it as categorical)",
+                     c->name, best, present, lsc_dict_str(c->dict, (uint32_t)example),
+                     plain ? "" : " in the format ", plain ? "" : fmt,
+                     tie != NULL ? " or " : "", tie != NULL ? tie : "",
+                     tie != NULL ? ": the values do not tell which" : "",
+                     lsc_dict_size(c->dict), c->name, plain ? "" : " --date-format ", plain ? "" : fmt,
+                     c->name),
+        err);
+}
+
 enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const struct lsc_log *log,
                              struct lsc_error *err)
 {
@@ -150,8 +223,24 @@ enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const 
         if (c->codes == NULL)
             continue;
         size_t present = ds->n_rows - c->n_missing, distinct = lsc_dict_size(c->dict);
+        size_t *cnt = lsc_calloc(distinct + 1, sizeof *cnt);
+        if (cnt == NULL)
+            return lsc_error_nomem(err);
+        for (size_t i = 0; i < ds->n_rows; i++)
+            cnt[c->codes[i]]++;
+        int dated = 0;
+        if (categorical && !c->keep_feature && c->force != DS_FORCE_CATEGORICAL &&
+            (st = date_like_check(m, ds, c, cnt, log, &dated, err)) != LSC_OK) {
+            lsc_free(cnt);
+            return st;
+        }
+        if (dated) {
+            lsc_free(cnt);
+            continue;
+        }
         if (categorical && !c->keep_feature && present >= DIAG_ID_MIN_ROWS &&
             distinct * 2 > present) {
+            lsc_free(cnt);
             c->role = DS_EXCLUDED;
             st = added(lsc_diag_add(m, log, "id_like",
                                 "column \"%s\" has %zu distinct values in %zu rows: an id or "
@@ -161,11 +250,6 @@ enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const 
                        err);
             continue;
         }
-        size_t *cnt = lsc_calloc(distinct + 1, sizeof *cnt);
-        if (cnt == NULL)
-            return lsc_error_nomem(err);
-        for (size_t i = 0; i < ds->n_rows; i++)
-            cnt[c->codes[i]]++;
         size_t top = 0, nonzero = 0;
         for (size_t k = 0; k <= distinct; k++) {
             nonzero += cnt[k] > 0;

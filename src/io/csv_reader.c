@@ -11,6 +11,7 @@
 #include "gzstream.h"
 #include "sha256.h"
 #include "status_internal.h"
+#include "transcode.h"
 #include "util.h"
 
 /* How the reader drives libcsv.
@@ -96,6 +97,8 @@ struct csv_reader {
 
     struct gzstream *gz; /* gzip input: fp decompresses raw_fp (gzstream.h) */
     FILE *raw_fp;
+    struct transcode *tc; /* --encoding: fp decodes gz_fp (transcode.h) */
+    FILE *gz_fp;          /* what fp decodes: the decompressing stream or raw_fp */
     size_t size;         /* of the input file; 0 when unknown (a pipe) */
 };
 
@@ -299,6 +302,10 @@ static enum lsc_status refill(struct csv_reader *r)
             int e = errno;
             if (r->gz != NULL && lsc_gzstream_failed(r->gz)) {
                 st = lsc_gzstream_error(r->gz, &r->last_err);
+                goto cleanup;
+            }
+            if (r->tc != NULL && lsc_transcode_failed(r->tc)) {
+                st = lsc_transcode_error(r->tc, &r->last_err);
                 goto cleanup;
             }
             st = lsc_error_set(&r->last_err, LSC_ERR_IO, r->name, r->line, 0, "read error: %s",
@@ -612,6 +619,7 @@ enum lsc_status lsc_csv_reader_open_stream(struct csv_reader **out, FILE *fp, co
         r->raw_fp = fp;
         if ((st = lsc_gzstream_wrap(&r->fp, &r->gz, name, err)) != LSC_OK)
             goto cleanup;
+        r->gz_fp = r->fp;
     }
     *out = r;
     r = NULL;
@@ -716,6 +724,20 @@ void lsc_csv_reader_tail_advance(struct csv_reader *r, size_t n) { r->bytes += n
 
 char lsc_csv_reader_delimiter(const struct csv_reader *r) { return r->delim; }
 
+enum lsc_status lsc_csv_reader_set_encoding(struct csv_reader *r, enum lsc_encoding enc,
+                                            struct lsc_error *err)
+{
+    if (r->started || r->fp == NULL || r->tc != NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, r->name, 0, 0,
+                             "internal: the encoding is set once, before reading");
+    return lsc_transcode_wrap(&r->fp, &r->tc, enc, r->name, err);
+}
+
+int lsc_csv_reader_looks_utf8(const struct csv_reader *r)
+{
+    return r->tc != NULL && lsc_transcode_looks_utf8(r->tc);
+}
+
 const char *lsc_csv_reader_name(const struct csv_reader *r) { return r->name; }
 
 void lsc_csv_reader_sha256_hex(const struct csv_reader *r, char out[65])
@@ -730,7 +752,9 @@ size_t lsc_csv_reader_bytes(const struct csv_reader *r) { return r->bytes; }
 
 void lsc_csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *size)
 {
-    *done = r->gz != NULL ? lsc_gzstream_consumed(r->gz) : r->bytes;
+    *done = r->gz != NULL ? lsc_gzstream_consumed(r->gz)
+            : r->tc != NULL ? lsc_transcode_consumed(r->tc)
+                            : r->bytes;
     *size = r->size;
     if (*size > 0 && *done > *size)
         *done = *size;
@@ -741,8 +765,10 @@ void lsc_csv_reader_free(struct csv_reader *r)
     if (r == NULL)
         return;
     csv_free(&r->parser);
-    if (r->gz != NULL) /* closes the decompressing stream, not the input */
+    if (r->tc != NULL) /* closes the decoding stream, not what it decodes */
         fclose(r->fp);
+    if (r->gz != NULL) /* closes the decompressing stream, not the input */
+        fclose(r->gz_fp);
     if (r->owns_fp && r->raw_fp != NULL)
         fclose(r->raw_fp);
     lsc_free(r->name);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "leadscore/parse.h"
 #include "leadscore/status.h"
 #include "sha256.h"
 
@@ -65,6 +66,20 @@ enum lsc_status lsc_csv_reader_open_stream(struct csv_reader **out, FILE *fp, co
  * Completely empty lines are skipped. */
 enum lsc_status lsc_csv_reader_next(struct csv_reader *r, const struct csv_record **rec,
                                 struct lsc_error *err);
+
+/* The input's text encoding, before the first lsc_csv_reader_next():
+ * Latin-1 and Windows-1252 are decoded to UTF-8 while reading
+ * (transcode.h), so records, the SHA-256 and the delimiter detection see
+ * UTF-8. The default, LSC_ENCODING_UTF8, reads the bytes as they are.
+ * Errors: LSC_ERR_USAGE after reading began or on a memory reader,
+ * LSC_ERR_IO when iconv lacks the encoding, LSC_ERR_NOMEM. */
+enum lsc_status lsc_csv_reader_set_encoding(struct csv_reader *r, enum lsc_encoding enc,
+                                            struct lsc_error *err);
+
+/* 1 when the input was decoded with lsc_csv_reader_set_encoding() although it reads as
+ * valid UTF-8 with non-ASCII characters (the option is then probably wrong:
+ * "España" became "EspaÃ±a"); complete at the end of input. */
+int lsc_csv_reader_looks_utf8(const struct csv_reader *r);
 
 /* The delimiter in use (after detection, which happens on the first call to
  * lsc_csv_reader_next). */

@@ -818,7 +818,7 @@ static enum lsc_status read_row(struct pass *p, struct batch *b, const struct cs
         count_both(p, F_NO_TYPE);
     } else if (lsc_is_na_token(f[2], n[2], NULL)) {
         count_both(p, F_NO_TIME);
-    } else if (!lsc_date_parse_format(f[2], n[2], ev->fmt, &day) || day < INT32_MIN ||
+    } else if (!lsc_date_parse_with(f[2], n[2], ev->fmt, &day) || day < INT32_MIN ||
                day > INT32_MAX) {
         char v[64];
         lsc_escape_bytes(f[2], n[2], v, sizeof v);
@@ -857,8 +857,12 @@ enum lsc_status lsc_events_add_file(struct lsc_events *ev, const char *path,
     memset(info, 0, sizeof *info);
     struct csv_reader_opts opts = {0, 0, 0};
     enum lsc_status st = lsc_csv_reader_open(&rd, path, &opts, err);
-    if (st != LSC_OK)
+    if (st == LSC_OK)
+        st = lsc_csv_reader_set_encoding(rd, ev->spec.encoding, err);
+    if (st != LSC_OK) {
+        lsc_csv_reader_free(rd);
         return st;
+    }
     struct pass p = {ev, lsc_csv_reader_name(rd), {0, 0, 0}, &info->stats};
     st = lsc_csv_reader_next(rd, &r, err);
     if (st == LSC_OK && r == NULL)

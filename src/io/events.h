@@ -3,7 +3,8 @@
  *
  * Whole days: an event's day is the day number (date.h) of its timestamp's
  * date, read with the spec's date format ("%Y-%m-%d" by default; a time of
- * day after 'T' or a space is ignored). Every lead has a reference day (the
+ * day after 'T' or a space is ignored), or else as ISO 8601
+ * (lsc_date_parse_with). Every lead has a reference day (the
  * as-of date, or at training the lead's outcome date) given by the caller;
  * an event after its lead's reference day is never counted (stats.after_ref).
  * For each (lead, type) the module keeps
@@ -27,6 +28,7 @@
 
 #include <stddef.h>
 
+#include "leadscore/parse.h"
 #include "leadscore/status.h"
 
 #define LSC_EVENTS_MAX_WINDOWS 8
@@ -53,6 +55,7 @@ struct lsc_events_spec {
     long as_of;               /* day number, used when ref is NULL */
     lsc_progress_fn progress; /* may be NULL; one pass per file */
     void *progress_userdata;
+    enum lsc_encoding encoding; /* of the logs (--encoding; csv_reader.h) */
 };
 
 /* Windows 7, 30, 90; half-life 30 days; the default format; not strict;

@@ -39,3 +39,9 @@ enum lsc_status lsc_model_build_lookups(struct lsc_model *m, struct lsc_error *e
 cleanup:
     return st;
 }
+
+const char *lsc_model_date_format(const struct lsc_model *m)
+{
+    const json_t *v = m->options != NULL ? json_object_get(m->options, "date_format") : NULL;
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}

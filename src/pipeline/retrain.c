@@ -126,8 +126,8 @@ static enum lsc_status read_texts(const struct lsc_model *m, struct lsc_like *l,
             return bad(m, "account_reference", "expected \"ids\", \"counts\" or \"none\"", err);
         l->o.account_reference = mode;
     }
-    static const char *const text_key[] = {"weight", "split_date", "cutoff"};
-    const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff};
+    static const char *const text_key[] = {"weight", "split_date", "cutoff", "date_format"};
+    const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff, &l->o.date_format};
     for (size_t k = 0; k < sizeof text_key / sizeof *text_key; k++) {
         v = json_object_get(m->options, text_key[k]);
         if (v == NULL)
@@ -150,6 +150,12 @@ static enum lsc_status read_penalty(const struct lsc_model *m, struct lsc_like *
         if (!json_is_string(v) || strcmp(json_string_value(v), "balanced") != 0)
             return bad(m, "class_weight", "expected \"balanced\"", err);
         l->o.class_weight_balanced = 1;
+    }
+    v = json_object_get(m->options, "decimal_comma");
+    if (v != NULL) {
+        if (!json_is_boolean(v))
+            return bad(m, "decimal_comma", "expected true or false", err);
+        l->o.decimal_comma = json_is_true(v);
     }
     if (json_object_get(m->options, "population_rate") != NULL &&
         (st = num(m, "population_rate", &l->o.population_rate, err)) != LSC_OK)

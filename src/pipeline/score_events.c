@@ -76,6 +76,7 @@ enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct ls
                              "activity log with --events FILE",
                              first_event_column(m));
     lsc_event_score_spec(m, o->event_id, o->event_type, o->event_time, as_of, &spec);
+    spec.encoding = o->encoding;
     enum lsc_status st = lsc_events_new(out, &spec, err);
     for (size_t k = 0; st == LSC_OK && k < o->events.count; k++)
         st = lsc_events_add_file(*out, o->events.items[k], NULL, err);

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "compare.h"
+#include "date.h"
 #include "drift.h"
 #include "label_map.h"
 #include "leadscore/report.h"
@@ -42,6 +43,8 @@ enum lsc_status lsc_score_options_check(const struct lsc_score_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
     if (o->format != LSC_FORMAT_CSV && o->format != LSC_FORMAT_JSONL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "unknown output format");
+    if (o->date_format != NULL && !lsc_date_check_format(o->date_format))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, LSC_DATE_FORMAT_BAD, o->date_format);
     if (o->rule_score_column != NULL && o->rules != NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--rules and --rule-score-column exclude each other");
@@ -404,6 +407,11 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
     if (sum->rejected > 0)
         lsc_logf(log, LSC_LOG_WARN, "%zu of %zu rows could not be scored (see the error column)",
                  sum->rejected, sum->rows);
+    if (sum->rejected_not_utf8 > 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%zu rows have text that is not UTF-8 (see the error column): the file is not "
+                 "UTF-8; " LSC_ENCODING_HINT,
+                 sum->rejected_not_utf8);
     if (sum->rule_errors > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "%zu %s no rule score: points beyond +-1e9 (see the error column)",
@@ -415,9 +423,9 @@ static void log_rejects(const struct lsc_score_options *o, const struct lsc_scor
                  sum->rule_unevaluable, o->rule_score_column);
     else if (sum->rule_unevaluable > 0)
         lsc_logf(log, LSC_LOG_WARN,
-                 "%zu rule conditions could not be evaluated (e.g. text where a number is "
-                 "compared) and counted as not matched",
-                 sum->rule_unevaluable);
+                 "%zu rule conditions could not be evaluated and counted as not matched; the "
+                 "first: %s",
+                 sum->rule_unevaluable, sum->rule_unevaluable_example);
 }
 
 /* The as-of date of the run, and whether anything measures from it. */
@@ -491,6 +499,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
                  "%zu lead ids of the activity log are not in the scored input: their events "
                  "were not used",
                  s.events_unmatched);
+    if (s.looks_utf8)
+        lsc_logf(log, LSC_LOG_WARN, LSC_LOOKS_UTF8_WARNING, strcmp(o->input, "-") == 0 ? "<stdin>" : o->input,
+                 lsc_encoding_name(o->encoding));
     if (cmp.cmp != NULL && (st = finish_compare(m, &s, cmp.cmp, &outs, log, err)) != LSC_OK)
         goto cleanup;
     if (m != NULL && m->drift != NULL && drift.rows > 0 &&

@@ -93,18 +93,25 @@ static int numeric_value(const struct lsc_scorer *s, struct pass *p,
         *x = (double)(k ? k : 1);
         *missing = 0;
     } else if (c->derived == DERIVE_DAYS_SINCE) {
-        if (!*missing && !lsc_derive_days_since(v, len, s->as_of, x)) {
+        if (!*missing && !lsc_derive_days_since_fmt(v, len, s->date_format, s->as_of, x)) {
             lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
-            snprintf(p->reason, sizeof p->reason, "column \"%s\": not a date (YYYY-MM-DD): \"%s\"",
-                     c->source, p->shown);
+            snprintf(p->reason, sizeof p->reason, "column \"%s\": not a date (%s%s): \"%s\"%s",
+                     c->source, s->date_format ? s->date_format : "YYYY-MM-DD",
+                     s->date_format ? " or YYYY-MM-DD" : "", p->shown,
+                     s->date_format ? "" : " (another format: --date-format, e.g. %d/%m/%Y)");
             return 0;
         }
-    } else if (!*missing && !lsc_parse_number(v, len, x)) {
+    } else if (!*missing && !lsc_parse_number_dc(v, len, s->o->decimal_comma, x)) {
         /* escaped: a NUL byte no longer cuts the message, an ESC reaches no
          * terminal */
         lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
-        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"", c->name,
-                 p->shown);
+        snprintf(p->reason, sizeof p->reason, "column \"%s\": not a number: \"%s\"%s", c->name,
+                 p->shown,
+                 !s->o->decimal_comma && lsc_looks_decimal_comma(v, len)
+                     ? " (a decimal comma: score with --decimal-comma)"
+                 : s->o->decimal_comma && memchr(v, '.', len) != NULL
+                     ? " (with --decimal-comma a number has no '.')"
+                     : "");
         return 0;
     }
     return 1;
@@ -202,6 +209,35 @@ static int row_eta(const struct lsc_scorer *s, struct pass *p, const struct csv_
     return 1;
 }
 
+/* The first rule condition that could not be evaluated, for the warning:
+ * which rule, column and value, and what was expected. */
+static void note_unevaluable(const struct lsc_scorer *s, const struct lsc_rule_result *res,
+                             const struct csv_record *rec, struct lsc_score_summary *sum)
+{
+    size_t f = res->unevaluable_field;
+    const char *v = f < rec->nfields ? rec->fields[f] : "";
+    size_t len = f < rec->nfields ? rec->lens[f] : 0;
+    char shown[176], want[160];
+    lsc_trim_span(&v, &len);
+    lsc_escape_bytes(v, len > 40 ? 40 : len, shown, sizeof shown);
+    if (res->unevaluable_date)
+        snprintf(want, sizeof want, "not a date in the format %s%s",
+                 res->unevaluable_format ? res->unevaluable_format : "YYYY-MM-DD",
+                 res->unevaluable_format
+                     ? " or YYYY-MM-DD"
+                     : "; declare the sheet's (a \"date format\" setting) or give --date-format, "
+                       "e.g. %d/%m/%Y");
+    else
+        snprintf(want, sizeof want, "not a number%s",
+                 !s->o->decimal_comma && lsc_looks_decimal_comma(v, len)
+                     ? " (a decimal comma: score with --decimal-comma)"
+                     : "");
+    snprintf(sum->rule_unevaluable_example, sizeof sum->rule_unevaluable_example,
+             "rule %s, column \"%s\", %s:%zu:%zu: \"%s\" is %s", res->unevaluable_id,
+             f < s->nfields && s->field_names != NULL ? s->field_names[f] : "?", s->file,
+             rec->line, f + 1, shown, want);
+}
+
 /* The rules' stage: the sheet's evaluation, or the rule score column. */
 static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
                                   struct lsc_scored_row *row, struct lsc_score_summary *sum,
@@ -219,6 +255,8 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
             return LSC_OK;
         }
         sum->rule_scored++;
+        if (p->res.n_unevaluable > 0 && sum->rule_unevaluable_example[0] == '\0')
+            note_unevaluable(s, &p->res, rec, sum);
         sum->rule_unevaluable += p->res.n_unevaluable;
         sum->rule_qualified += p->res.qualified == 1;
         *rule_sum += p->res.score;
@@ -232,7 +270,8 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
         lsc_trim_span(&t, &len);
         /* finite by contract; beyond +-1e9 points (the rules engine's own
          * bound) a sum or a mean of such scores could overflow */
-        if (lsc_parse_number(t, len, &v) && fabs(v) <= LSC_RULE_SCORE_MAX) {
+        if (lsc_parse_number_dc(t, len, s->o->decimal_comma, &v) &&
+            fabs(v) <= LSC_RULE_SCORE_MAX) {
             row->has_rule_score = 1;
             row->rule_score = v;
             row->rule_tier = v >= s->o->rule_tier_hot ? "hot"
@@ -246,6 +285,27 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
         }
     }
     return LSC_OK;
+}
+
+/* A value the scorer compares as text must be UTF-8, as training requires
+ * (dataset.c): a Latin-1 "Espa\xF1a" would otherwise silently match no
+ * level and no rule. 0 with p->reason filled for the first that is not. */
+static int check_text(const struct lsc_scorer *s, struct pass *p, const struct csv_record *rec)
+{
+    for (size_t k = 0; k < s->n_text; k++) {
+        const char *v = rec->fields[s->text_of[k]];
+        size_t len = rec->lens[s->text_of[k]], bad = 0;
+        if (lsc_utf8_valid(v, len, &bad))
+            continue;
+        lsc_escape_bytes(v, len > 40 ? 40 : len, p->shown, sizeof p->shown);
+        snprintf(p->reason, sizeof p->reason,
+                 "%s:%zu:%zu: value \"%s\" of column \"%s\" is not valid UTF-8 (byte 0x%02X): "
+                 "the file is not UTF-8 text; " LSC_ENCODING_HINT,
+                 s->file, rec->line, s->text_of[k] + 1, p->shown, s->text_names[k],
+                 (unsigned)(unsigned char)v[bad]);
+        return 0;
+    }
+    return 1;
 }
 
 /* Encode and predict one record into row. */
@@ -262,6 +322,13 @@ static enum lsc_status score_record(const struct lsc_scorer *s, struct pass *p,
     row->reason = p->reason;
     p->reason[0] = '\0';
     double eta = 0.0;
+    if (!row->ragged && !check_text(s, p, rec)) {
+        /* neither the model nor the rules can read the row */
+        row->ok = 0;
+        sum->rejected++;
+        sum->rejected_not_utf8++;
+        return LSC_OK;
+    }
     if (row->ragged) {
         row->ok = 0;
         snprintf(p->reason, sizeof p->reason, "line %zu: expected %zu fields, found %zu",
@@ -397,6 +464,51 @@ static enum lsc_status map_option(struct lsc_scorer *s, const struct csv_record 
     return name != NULL ? find_named(s, h, name, option, out, err) : LSC_OK;
 }
 
+/* The fields to check with check_text(): the model's categorical columns,
+ * the rules' columns, the label; none when the reader decodes the input. */
+static enum lsc_status map_text(struct lsc_scorer *s, const struct csv_record *h,
+                                struct lsc_error *err)
+{
+    const struct lsc_model *m = s->m;
+    if (s->o->encoding != LSC_ENCODING_UTF8)
+        return LSC_OK;
+    s->text_of = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->text_of);
+    s->text_names = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->text_names);
+    if (s->text_of == NULL || s->text_names == NULL)
+        return lsc_error_nomem(err);
+    for (size_t f = 0; f < h->nfields; f++) {
+        int reads = f == s->label_col || (s->rules != NULL && lsc_rules_reads_field(s->rules, f));
+        for (size_t j = 0; m != NULL && !reads && j < m->n_columns; j++)
+            reads = s->col_of[j] == f && m->columns[j].type == LSC_COL_CATEGORICAL;
+        if (!reads)
+            continue;
+        const char *name = h->fields[f];
+        size_t len = h->lens[f];
+        lsc_trim_span(&name, &len);
+        if ((s->text_names[s->n_text] = lsc_strndup(name, len)) == NULL)
+            return lsc_error_nomem(err);
+        s->text_of[s->n_text++] = f;
+    }
+    return LSC_OK;
+}
+
+/* Every header name, trimmed, for messages. */
+static enum lsc_status keep_names(struct lsc_scorer *s, const struct csv_record *h,
+                                  struct lsc_error *err)
+{
+    s->field_names = lsc_calloc(h->nfields ? h->nfields : 1, sizeof *s->field_names);
+    if (s->field_names == NULL)
+        return lsc_error_nomem(err);
+    for (size_t f = 0; f < h->nfields; f++) {
+        const char *name = h->fields[f];
+        size_t len = h->lens[f];
+        lsc_trim_span(&name, &len);
+        if ((s->field_names[f] = lsc_strndup(name, len)) == NULL)
+            return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
 static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
                                   const struct csv_record *h, struct lsc_error *err)
 {
@@ -426,11 +538,13 @@ static enum lsc_status map_header(struct lsc_scorer *s, struct pass *p,
         (st = map_option(s, h, o->label, "--label", &s->label_col, err)) != LSC_OK)
         return st;
     if (s->rules != NULL) {
-        if ((st = lsc_rules_bind(s->rules, h->nfields, h->fields, h->lens, err)) != LSC_OK)
+        if ((st = lsc_rules_bind(s->rules, h->nfields, h->fields, h->lens, err)) != LSC_OK ||
+            (st = lsc_rule_result_init(&p->res, s->rules)) != LSC_OK)
             return st;
-        return lsc_rule_result_init(&p->res, s->rules);
     }
-    return LSC_OK;
+    if ((st = keep_names(s, h, err)) != LSC_OK)
+        return st;
+    return map_text(s, h, err);
 }
 
 /* ---- read ------------------------------------------------------------------- */
@@ -590,11 +704,13 @@ static enum lsc_status open_input(const struct lsc_score_options *o, FILE *spool
                                   struct csv_reader **r, struct lsc_error *err)
 {
     struct csv_reader_opts ropts = {o->delimiter, 1, o->max_field_size};
-    if (spooled != NULL)
-        return lsc_csv_reader_open_stream(r, spooled,
-                                          strcmp(o->input, "-") == 0 ? "<stdin>" : o->input,
-                                          &ropts, err);
-    return lsc_csv_reader_open(r, o->input, &ropts, err);
+    enum lsc_status st =
+        spooled != NULL
+            ? lsc_csv_reader_open_stream(r, spooled,
+                                         strcmp(o->input, "-") == 0 ? "<stdin>" : o->input, &ropts,
+                                         err)
+            : lsc_csv_reader_open(r, o->input, &ropts, err);
+    return st == LSC_OK ? lsc_csv_reader_set_encoding(*r, o->encoding, err) : st;
 }
 
 /* The account pass, when the model or the rules need one. */
@@ -644,6 +760,7 @@ static enum lsc_status rows_loop(struct lsc_scorer *s, struct pass *p, struct cs
     sum->mean_score = sum->scored ? score_sum / (double)sum->scored : NAN;
     sum->mean_rule_score = sum->rule_scored ? rule_sum / (double)sum->rule_scored : NAN;
     lsc_csv_reader_sha256_hex(r, s->input_sha256);
+    s->looks_utf8 = lsc_csv_reader_looks_utf8(r);
     return LSC_OK;
 }
 
@@ -666,6 +783,9 @@ enum lsc_status lsc_scorer_run(struct lsc_scorer *s, const struct lsc_model *m,
     s->rules = o->rules;
     s->hot = o->tiers_set || m == NULL ? o->tier_hot : m->tier_hot;
     s->warm = o->tiers_set || m == NULL ? o->tier_warm : m->tier_warm;
+    s->date_format = o->date_format != NULL ? o->date_format
+                     : m != NULL               ? lsc_model_date_format(m)
+                                               : NULL;
     if (m != NULL) {
         s->na.items = (const char *const *)m->na_values;
         s->na.count = m->n_na_values;
@@ -780,6 +900,13 @@ void lsc_scorer_fini(struct lsc_scorer *s)
     for (size_t k = 0; s->id_owned != NULL && k < s->n_ids; k++)
         lsc_free(s->id_owned[k]);
     lsc_free(s->id_owned);
+    for (size_t k = 0; k < s->n_text; k++)
+        lsc_free(s->text_names[k]);
+    lsc_free(s->text_names);
+    lsc_free(s->text_of);
+    for (size_t k = 0; s->field_names != NULL && k < s->nfields; k++)
+        lsc_free(s->field_names[k]);
+    lsc_free(s->field_names);
     lsc_derive_counts_fini(&s->accounts);
     lsc_free(s->key);
     lsc_free(s->lead);

@@ -46,6 +46,8 @@ struct lsc_scorer {
     size_t n_ids;
     struct lsc_strings na;
     long as_of;                /* day number for "days since" features */
+    const char *date_format;   /* of their dates: o->date_format, else the
+                                  model's, else NULL (ISO) */
     struct derive_counts accounts; /* leads per account key (first pass) */
     char *key;                 /* scratch for an account key */
     size_t key_cap;
@@ -68,6 +70,14 @@ struct lsc_scorer {
     char input_sha256[65];     /* of the input, once the pass has ended */
     char icase_notes[512];     /* columns named on the command line that
                                   matched ignoring case, for a note */
+    size_t *text_of;           /* input fields whose text the model, the rules or
+                                  the label compare: checked to be UTF-8 */
+    char **text_names;         /* their header names */
+    char **field_names;        /* every header name (trimmed), nfields of them */
+    size_t n_text;
+    int looks_utf8;            /* decoded with o->encoding, but reads as UTF-8
+                                  (lsc_csv_reader_looks_utf8), once the pass
+                                  has ended */
 };
 
 /* One row as the consumers get it (lent for the call). */

@@ -9,6 +9,7 @@
 #include "alloc.h"
 #include "baseline.h"
 #include "dataset.h"
+#include "date.h"
 #include "date_split.h"
 #include "derive.h"
 #include "label_map.h"
@@ -67,9 +68,15 @@ static enum lsc_status check_weight_split_options(const struct lsc_train_options
     if ((o->split_date == NULL) != (o->cutoff == NULL))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--split-date COL and --cutoff DATE go together");
-    if (o->cutoff != NULL && !lsc_date_split_parse(o->cutoff, strlen(o->cutoff), &days))
+    if (o->date_format != NULL && !lsc_date_check_format(o->date_format))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, LSC_DATE_FORMAT_BAD, o->date_format);
+    if (o->cutoff != NULL &&
+        !lsc_date_split_parse(o->cutoff, strlen(o->cutoff), o->date_format, &days))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--cutoff: \"%s\" is not an ISO date (YYYY-MM-DD)", o->cutoff);
+                             "--cutoff: \"%s\" is not %s (%s%s)", o->cutoff,
+                             o->date_format ? "a date" : "an ISO date",
+                             o->date_format ? o->date_format : "YYYY-MM-DD",
+                             o->date_format ? " or YYYY-MM-DD" : "");
     if (o->weight != NULL && o->split_date != NULL && strcmp(o->weight, o->split_date) == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--weight and --split-date name the same column \"%s\"", o->weight);
@@ -229,6 +236,10 @@ static json_t *options_json(const struct lsc_train_options *o)
         bad |= json_object_set_new(j, "keep_features", lsc_strings_json(&o->keep_features)) != 0;
     if (!bad && o->class_weight_balanced)
         bad |= json_object_set_new(j, "class_weight", json_string("balanced")) != 0;
+    if (!bad && o->decimal_comma)
+        bad |= json_object_set_new(j, "decimal_comma", json_true()) != 0;
+    if (!bad && o->date_format != NULL)
+        bad |= json_object_set_new(j, "date_format", json_string(o->date_format)) != 0;
     if (!bad && o->population_rate > 0.0)
         bad |= json_object_set_new(j, "population_rate", json_real(o->population_rate)) != 0;
     if (!bad && o->split_date != NULL)
@@ -778,7 +789,8 @@ static enum lsc_status train_split(struct train_run *t, struct lsc_error *err)
     enum lsc_status st;
     if (o->split_date != NULL) {
         long cutoff = 0;
-        lsc_date_split_parse(o->cutoff, strlen(o->cutoff), &cutoff); /* checked above */
+        lsc_date_split_parse(o->cutoff, strlen(o->cutoff), o->date_format,
+                             &cutoff); /* checked above */
         st = lsc_date_split_rows(t->ds, cutoff, &t->train, &t->ntrain, &t->hold, &t->nhold,
                                  &sum->date_missing_rows, &sum->input_rejected, err);
         if (st != LSC_OK)
@@ -919,7 +931,7 @@ static enum lsc_status record_date_split(struct train_run *t, struct lsc_error *
 {
     struct lsc_date_split *sp = &t->m->date_split;
     char day[16];
-    lsc_date_split_normalise(t->o->cutoff, day);
+    lsc_date_split_normalise(t->o->cutoff, t->o->date_format, day);
     sp->present = 1;
     sp->column = lsc_strdup(t->o->split_date);
     sp->cutoff = lsc_strdup(day);

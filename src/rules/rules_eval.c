@@ -196,6 +196,17 @@ cleanup:
     return st;
 }
 
+int lsc_rules_reads_field(const struct lsc_rules *r, size_t field)
+{
+    int reads = r->bound && r->account_col == field;
+    for (size_t k = 0; r->bound && !reads && k < r->n_rules; k++)
+        reads = r->rules[k].col == field ||
+                (r->rules[k].also != NULL && r->rules[k].also->col == field);
+    for (size_t k = 0; r->bound && !reads && k < r->n_dims; k++)
+        reads = r->dims[k].decay.set && r->dims[k].decay.col == field;
+    return reads;
+}
+
 int lsc_rules_needs_accounts(const struct lsc_rules *r)
 {
     return r->n_account_rules > 0;
@@ -604,7 +615,7 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
                 break;
         } else if (missing) {
             break;
-        } else if (!lsc_parse_number(s, len, &x)) {
+        } else if (!lsc_rules_parse_num(r, s, len, &x)) {
             m = UNEVALUABLE;
             break;
         }
@@ -673,6 +684,28 @@ static enum match eval_rule(const struct lsc_rules *r, const struct rule *ru, si
     if (m == NO_MATCH && hit)
         m = MATCH;
     return m;
+}
+
+/* The first unevaluable condition of the row (the rule's own, or its and-
+ * condition's when the rule's held). */
+static void note_unevaluable(const struct lsc_rules *r, struct lsc_rule_result *res,
+                             const struct rule *ru, size_t nfields, const char *const *fields,
+                             const size_t *lens)
+{
+    const struct rule *c = ru;
+    double x;
+    long day;
+    size_t len = ru->col < nfields ? lens[ru->col] : 0;
+    const char *s = ru->col < nfields ? fields[ru->col] : "";
+    lsc_trim_span(&s, &len);
+    if (ru->also != NULL &&
+        (is_date_op(ru->op) ? lsc_rules_parse_cell_date(s, len, ru->fmt, &day)
+                            : lsc_rules_parse_num(r, s, len, &x)))
+        c = ru->also;
+    res->unevaluable_id = ru->id;
+    res->unevaluable_field = c->col;
+    res->unevaluable_date = is_date_op(c->op);
+    res->unevaluable_format = c->fmt;
 }
 
 static void add_hit(struct lsc_rule_result *res, const char *id, long long c)
@@ -756,6 +789,7 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
     memset(res->cents_, 0, 3 * nd * sizeof *res->cents_);
     res->n_hits = 0;
     res->n_unevaluable = 0;
+    res->unevaluable_id = NULL;
     res->error = NULL;
 
     for (size_t k = 0; k < r->n_rules; k++) {
@@ -772,6 +806,8 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
             goto cleanup;
         }
         res->n_unevaluable += m == UNEVALUABLE;
+        if (m == UNEVALUABLE && res->unevaluable_id == NULL)
+            note_unevaluable(r, res, ru, nfields, fields, lens);
         if (m == OUT_OF_RANGE)
             return no_score(r, res, ru, nfields, fields, lens);
         if (m != MATCH || c == 0)
@@ -798,6 +834,12 @@ enum lsc_status lsc_rules_eval(const struct lsc_rules *r, size_t nfields, const 
             const char *s = cell(r, d->decay.col, nfields, fields, lens, &len, &missing);
             if (!missing && !lsc_rules_parse_cell_date(s, len, d->decay.fmt, &day)) {
                 res->n_unevaluable++;
+                if (res->unevaluable_id == NULL) {
+                    res->unevaluable_id = d->decay_id;
+                    res->unevaluable_field = d->decay.col;
+                    res->unevaluable_date = 1;
+                    res->unevaluable_format = d->decay.fmt;
+                }
             } else if (!missing && r->as_of > day) {
                 long periods = (r->as_of - day) / d->decay.period;
                 double keep = pow(d->decay.keep, (double)periods);

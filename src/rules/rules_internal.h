@@ -198,6 +198,8 @@ struct lsc_rules {
     struct rule_log *evlog; /* the activity log and its join (rules_events.c); NULL: none */
     size_t n_event_rules;   /* rules that need the log whatever the input's header */
     size_t n_derived_rules; /* rules with dv */
+    int decimal_comma; /* the sheet's and the input's numbers (load options) */
+    char *default_fmt; /* the load options' date format, or NULL */
 };
 
 /* ---- the loader's state ---------------------------------------------------- */
@@ -220,7 +222,9 @@ void lsc_rules_get_field(const struct loader *L, int c, const char **s, size_t *
 /* The index of dimension name (created when new), or an error. */
 enum lsc_status lsc_rules_find_dim(struct loader *L, const char *s, size_t len, size_t *out);
 /* A number of points (|v| <= MAX_POINTS); 1 or 0. */
-int lsc_rules_parse_amount(const char *s, size_t len, double *out);
+int lsc_rules_parse_amount(const struct lsc_rules *r, const char *s, size_t len, double *out);
+/* A number of the sheet or the input, with the load options' decimal comma. */
+int lsc_rules_parse_num(const struct lsc_rules *r, const char *s, size_t len, double *out);
 /* "90", "90 days", "1 day" -> 90, 1; 1 or 0. */
 int lsc_rules_parse_days(const char *s, size_t len, long *out);
 /* rules_settings.c: a "setting" row, and the whole-sheet checks once every

@@ -197,9 +197,14 @@ cleanup:
     return st;
 }
 
-int lsc_rules_parse_amount(const char *s, size_t len, double *out)
+int lsc_rules_parse_num(const struct lsc_rules *r, const char *s, size_t len, double *out)
 {
-    return lsc_parse_number(s, len, out) && fabs(*out) <= MAX_POINTS;
+    return lsc_parse_number_dc(s, len, r->decimal_comma, out);
+}
+
+int lsc_rules_parse_amount(const struct lsc_rules *r, const char *s, size_t len, double *out)
+{
+    return lsc_rules_parse_num(r, s, len, out) && fabs(*out) <= MAX_POINTS;
 }
 
 /* "90", "90 days", "1 day" -> 90, 1. */
@@ -221,6 +226,14 @@ int lsc_rules_parse_days(const char *s, size_t len, long *out)
     return ok;
 }
 
+/* After "is not a number": the option a "16,2" needs. */
+static const char *comma_hint(const struct lsc_rules *r, const char *s, size_t len)
+{
+    return !r->decimal_comma && lsc_looks_decimal_comma(s, len)
+               ? " (a decimal comma: score with --decimal-comma)"
+               : "";
+}
+
 /* "10 and 20", "10 to 20", "10;20" -> the two spans. */
 static int split_between(const char *s, size_t len, struct span *a, struct span *b)
 {
@@ -240,12 +253,13 @@ static int split_between(const char *s, size_t len, struct span *a, struct span 
     return found;
 }
 
-static int parse_span_number(const char *s, const struct span *sp, double *out)
+static int parse_span_number(const struct lsc_rules *r, const char *s, const struct span *sp,
+                             double *out)
 {
     const char *p = s + sp->off;
     size_t n = sp->len;
     lsc_trim_span(&p, &n);
-    return lsc_parse_number(p, n, out);
+    return lsc_rules_parse_num(r, p, n, out);
 }
 
 /* Splits rule->text at ';' into trimmed, non-empty items. */
@@ -364,14 +378,13 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
     case OP_GE:
     case OP_LT:
     case OP_LE:
-        if (!lsc_parse_number(s, len, &ru->a))
-            st =
-                lsc_rules_sheet_err(L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number",
-                                    ru->id, SHOWN(len), s);
+        if (!lsc_rules_parse_num(L->r, s, len, &ru->a))
+            st = lsc_rules_sheet_err(L, ru->line, C_VALUE, "rule %s: value \"%.*s\" is not a number%s",
+                                     ru->id, SHOWN(len), s, comma_hint(L->r, s, len));
         break;
     case OP_BETWEEN:
-        if (!split_between(s, len, &a, &b) || !parse_span_number(s, &a, &ru->a) ||
-            !parse_span_number(s, &b, &ru->b))
+        if (!split_between(s, len, &a, &b) || !parse_span_number(L->r, s, &a, &ru->a) ||
+            !parse_span_number(L->r, s, &b, &ru->b))
             st =
                 lsc_rules_sheet_err(L, ru->line, C_VALUE,
                                     "rule %s: value \"%.*s\" is not two numbers like \"10 and 20\"",
@@ -385,7 +398,7 @@ static enum lsc_status parse_value(struct loader *L, struct rule *ru)
         break;
     case OP_PER_UNIT:
         ru->a = 1.0;
-        if (len > 0 && (!lsc_parse_number(s, len, &ru->a) || !(ru->a > 0.0)))
+        if (len > 0 && (!lsc_rules_parse_num(L->r, s, len, &ru->a) || !(ru->a > 0.0)))
             st = lsc_rules_sheet_err(L, ru->line, C_VALUE,
                                      "rule %s: the unit \"%.*s\" is not a positive number", ru->id,
                                      SHOWN(len), s);
@@ -602,7 +615,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
         goto cleanup;
 
     lsc_rules_get_field(L, C_POINTS, &s, &len);
-    if (!lsc_rules_parse_amount(s, len, &ru->points)) {
+    if (!lsc_rules_parse_amount(L->r, s, len, &ru->points)) {
         st = lsc_rules_sheet_err(L, ru->line, C_POINTS,
                                  len == 0
                                      ? "rule %s has no points%.*s"
@@ -620,7 +633,7 @@ static enum lsc_status add_rule(struct loader *L, const char *id, size_t id_len)
                                      "rule %s: a cap applies only to per-unit rules", ru->id);
             goto cleanup;
         }
-        if (!lsc_rules_parse_amount(s, len, &cap) || cap < 0.0) {
+        if (!lsc_rules_parse_amount(L->r, s, len, &cap) || cap < 0.0) {
             st = lsc_rules_sheet_err(L, ru->line, C_CAP,
                                      "rule %s: cap \"%.*s\" is not a number >= 0", ru->id,
                                      SHOWN(len), s);
@@ -648,7 +661,34 @@ static void compute_sizes(struct lsc_rules *r)
         r->value_max = lsc_rules_values_max(r);
 }
 
+/* A sheet's text is compared with the input's, which is UTF-8 (decoded with
+ * --encoding when it is not): a Latin-1 "Espa\xF1a" in the sheet would
+ * silently match nothing, so it is refused. */
+static enum lsc_status check_sheet_utf8(const struct lsc_rules *r, const struct csv_record *rec,
+                                        struct lsc_error *err)
+{
+    for (size_t k = 0; k < rec->nfields; k++) {
+        size_t bad = 0;
+        char shown[176];
+        if (lsc_utf8_valid(rec->fields[k], rec->lens[k], &bad))
+            continue;
+        lsc_escape_bytes(rec->fields[k], rec->lens[k] > 40 ? 40 : rec->lens[k], shown,
+                         sizeof shown);
+        return lsc_error_set(err, LSC_ERR_DATA, r->file, rec->line, k + 1,
+                             "\"%s\" is not valid UTF-8 (byte 0x%02X): save the sheet as UTF-8 "
+                             "text (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                             shown, (unsigned)(unsigned char)rec->fields[k][bad]);
+    }
+    return LSC_OK;
+}
+
 enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct lsc_error *err)
+{
+    return lsc_rules_load_ex(path, NULL, out, err);
+}
+
+enum lsc_status lsc_rules_load_ex(const char *path, const struct lsc_rules_load_options *lo,
+                                  struct lsc_rules **out, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     struct lsc_rules *r = NULL;
@@ -666,6 +706,16 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
     }
     r->account_col = NO_COL;
     r->ref_id_col = NO_COL;
+    r->decimal_comma = lo != NULL && lo->decimal_comma;
+    if (lo != NULL && lo->date_format != NULL && !lsc_date_check_format(lo->date_format)) {
+        st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, LSC_DATE_FORMAT_BAD, lo->date_format);
+        goto cleanup;
+    }
+    if (lo != NULL && lo->date_format != NULL &&
+        (r->default_fmt = lsc_strdup(lo->date_format)) == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
     r->file = lsc_strdup(path);
     r->ids = lsc_dict_new();
     if (r->file == NULL || r->ids == NULL) {
@@ -715,6 +765,8 @@ enum lsc_status lsc_rules_load(const char *path, struct lsc_rules **out, struct 
         lsc_rules_get_field(&L, C_ID, &id, &id_len);
         if (blank || (id_len > 0 && id[0] == '#'))
             continue; /* spreadsheet filler and comment rows */
+        if ((st = check_sheet_utf8(r, L.rec, err)) != LSC_OK)
+            goto cleanup;
         if (id_len == 0)
             st = lsc_rules_sheet_err(&L, L.rec->line, C_ID,
                                      "the row has no id (a rule id like R1, or \"setting\")");
@@ -774,6 +826,7 @@ void lsc_rules_free(struct lsc_rules *r)
         lsc_free(r->fmts[k].fmt);
     }
     lsc_free(r->fmts);
+    lsc_free(r->default_fmt);
     lsc_dict_free(r->ids);
     lsc_dict_free(r->accounts);
     lsc_dict_free(r->priority);

@@ -294,7 +294,7 @@ static enum lsc_status setting_cut_value(struct loader *L, enum setting which, c
         n--;
         lsc_trim_span(&p, &n);
     }
-    if (!lsc_rules_parse_amount(p, n, num) || (*pct && !(*num > 0.0 && *num <= 100.0)))
+    if (!lsc_rules_parse_amount(L->r, p, n, num) || (*pct && !(*num > 0.0 && *num <= 100.0)))
         return lsc_rules_sheet_err(L, L->rec->line, C_VALUE,
                                    *pct ? "setting \"%s\": \"%.*s\" is not a percentage in (0, 100]"
                                         : "setting \"%s\": value \"%.*s\" is not a number",
@@ -448,6 +448,8 @@ static const char *format_for(const struct lsc_rules *r, const char *column)
     for (size_t k = 0; k < r->n_fmts; k++)
         if (r->fmts[k].column == NULL && fmt == NULL)
             fmt = r->fmts[k].fmt;
+    if (fmt == NULL) /* the sheet declares none: --date-format */
+        fmt = r->default_fmt;
     for (size_t k = 0; k < r->n_fmts; k++)
         if (r->fmts[k].column != NULL &&
             lsc_rules_text_eq(r->fmts[k].column, strlen(r->fmts[k].column), column, strlen(column),

@@ -24,6 +24,7 @@
 #include "sha256.h"
 #include "status_internal.h"
 #include "tempreg.h"
+#include "date.h"
 #include "util.h"
 
 #ifndef LEADSCORE_VERSION
@@ -416,6 +417,11 @@ static enum lsc_status validate_provenance(const struct lsc_model *m, const char
                            "training.sha256: expected 64 hexadecimal digits");
     else if (m->options != NULL && !json_is_object(m->options))
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "options: expected an object");
+    else if (m->options != NULL && json_object_get(m->options, "date_format") != NULL &&
+             (lsc_model_date_format(m) == NULL || !lsc_date_check_format(lsc_model_date_format(m))))
+        st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0,
+                           "options.date_format: expected a date format with %%Y, %%d and %%m "
+                           "(or %%b) once each");
     else if (m->target == NULL)
         st = lsc_error_set(err, LSC_ERR_MODEL, file, 0, 0, "roles.target: missing");
     if (st == LSC_OK)
@@ -530,7 +536,7 @@ static enum lsc_status check_utf8(const char *s, const char *path, struct lsc_er
         st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
                            "cannot save the model: %s \"%s\" is not valid UTF-8 (byte 0x%02X at "
                            "offset %zu), and a model file is JSON, which must be UTF-8; "
-                           "re-encode the input as UTF-8 (e.g. iconv -f WINDOWS-1252 -t UTF-8)",
+                           LSC_ENCODING_HINT,
                            path, shown, (unsigned)(unsigned char)s[bad], bad);
     }
     return st;

@@ -215,7 +215,7 @@ enum lsc_status lsc_model_weighting_validate(const struct lsc_model *m, const ch
         long days;
         if (s->column == NULL || s->column[0] == '\0')
             return field_error(file, SKEY, "column", "must be a column name", err);
-        if (s->cutoff == NULL || !lsc_date_split_parse(s->cutoff, strlen(s->cutoff), &days))
+        if (s->cutoff == NULL || !lsc_date_split_parse(s->cutoff, strlen(s->cutoff), NULL, &days))
             return field_error(file, SKEY, "cutoff", "expected an ISO date YYYY-MM-DD", err);
         if (s->train_rows == 0 || s->validation_rows == 0)
             return field_error(file, SKEY, "train_rows", "both sides must have rows", err);

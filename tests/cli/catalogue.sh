@@ -320,9 +320,10 @@ case_ T44 1 "more features than rows, --l2 0" "the Hessian is not positive defin
 case_ T45 1 "too few conversions (40 rows, no --force)" "more_features.csv: only 20 conversions in 40 leads" \
     -- "${T[@]}" -o m.json more_features.csv
 awk -F, -v OFS=, 'NR == 1 { print "created", $0; next } { printf "2024-02-%02d,%s\n", NR % 31 + 1, $0 }' leads.csv >dates.csv
-case_ T46 0 "impossible dates (2024-02-30, -31): dates are text to leadscore" \
+case_ T46 0 "impossible dates (2024-02-30, -31) among dates (before issue 14: a categorical column of dates; now date_like, excluded)" \
+    'warning: date_like: column "created" holds dates (' \
     -- "$TRAIN" --target won --id id --verbose -o dates.json dates.csv
-grep -q '"name": "created=2024-02-30"\|"name": "created"' dates.json && ok || fail "T46: created not a categorical column"
+grep -q '"name": "created' dates.json && fail "T46: created still a feature" || ok
 
 # ---- training: input and output paths ------------------------------------------------
 
@@ -457,8 +458,11 @@ printf 'id,source\nN1,web\n' >score_no_visits.csv
 case_ S12 1 "a model column absent" 'score_no_visits.csv:1: the model needs column "visits", which the input lacks' \
     -- "${S[@]}" -m model.json score_no_visits.csv
 printf 'id,visits,source\nN1,5,w\0eb\nN2,5,w\xe9b\n' >score_odd_bytes.csv
-case_ S13 0 "NUL byte and invalid UTF-8 in a categorical value (unseen levels)" \
-    "2 values not seen in training" -- "$SCORE" -m model.json score_odd_bytes.csv
+case_ S13 3 "NUL byte and invalid UTF-8 in a categorical value (before issue 14: both unseen levels; the row with invalid UTF-8 is now rejected, as training refuses it)" \
+    "1 values not seen in training" "1 rows have text that is not UTF-8" \
+    -- "$SCORE" -m model.json score_odd_bytes.csv
+grep -qF 'score_odd_bytes.csv:3:3: value ""w\xE9b"" of column ""source"" is not valid UTF-8 (byte 0xE9)' out &&
+    ok || fail "S13: the reason names file:line:column"
 case_ S14 1 "UTF-16LE input" "utf16le_bom.csv:1: the model needs column" -- "${S[@]}" -m model.json "$BAD/utf16le_bom.csv"
 case_ S15 1 "input is a directory" "adir: cannot read: Is a directory" -- "${S[@]}" -m model.json adir
 case_ S16 1 "input is stdin, and stdin is closed" "<stdin>:1: read error: Bad file descriptor" \
@@ -965,6 +969,242 @@ case_ S66 0 "scoring as of a date: in the summary and the comparison JSON" \
     'as of 2026-06-30 (--as-of): dates and activity are measured from this day' \
     -- "$SCORE" -m t115.json --as-of 2026-06-30 --label won --compare-json s66.json -o s66.csv created.csv
 grep -q '"as_of": "2026-06-30"' s66.json && ok || fail "S66: as-of not in the comparison"
+# ---- quirksin (issue 14) ----
+# Exports as they really are: Latin-1 / Windows-1252 text (--encoding).
+
+# intl.csv (UTF-8): Country predicts won; the same rows as Latin-1 and as
+# Windows-1252 (with the euro sign in Budget) from iconv.
+"$PY" - <<'PYEOF' || fail "generate intl.csv"
+import math, random
+random.seed(14)
+with open("intl.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("id,Country,Budget,visits,won\n")
+    for i in range(800):
+        c = random.choice(["España", "Österreich", "France", "Müller GmbH"])
+        v = random.randint(0, 20)
+        b = random.choice(["< 1000 €", "1000-5000 €", "> 5000 €"])
+        p = 1 / (1 + math.exp(-((v - 10) / 4 + (1.0 if c == "España" else 0))))
+        f.write("Q%d,%s,%s,%d,%d\n" % (i, c, b, v, random.random() < p))
+PYEOF
+cut -d, -f1,2,4,5 intl.csv >intl3.csv
+iconv -f UTF-8 -t LATIN1 intl3.csv >intl_latin1.csv
+iconv -f UTF-8 -t CP1252 intl.csv >intl_cp1252.csv
+cut -d, -f1,2,4 intl.csv | head -21 >intl_new.csv
+iconv -f UTF-8 -t LATIN1 intl_new.csv >intl_new_latin1.csv
+TI=("$TRAIN" -q --target won --id id)
+expect_exit 0 "train on intl.csv (UTF-8)" -- "${TI[@]}" -o intl.json intl.csv
+expect_exit 0 "train on intl3.csv (UTF-8, no Budget)" -- "${TI[@]}" -o intl4.json intl3.csv
+case_ T80 1 "a Latin-1 export without --encoding (the hint names the option)" \
+    'intl_latin1.csv:' 'is not valid UTF-8 (byte 0x' 'give the file'"'"'s encoding with --encoding cp1252 (or latin1)' \
+    -- "${TI[@]}" -o t80.json intl_latin1.csv
+absent t80.json "T80"
+case_ T81 0 "the same with \`--encoding latin1\` (the model equals the UTF-8 file's)" \
+    -- "${TI[@]}" --encoding latin1 -o t81.json intl_latin1.csv
+case_ T82 0 "a Windows-1252 export with the euro sign, \`--encoding cp1252\`" \
+    -- "${TI[@]}" --encoding cp1252 -o t82.json intl_cp1252.csv
+"$PY" -c 'import json, sys
+a, b, c, d = (json.load(open(f)) for f in sys.argv[1:])
+same = lambda x, y: x["features"] == y["features"] and x["training"]["sha256"] == y["training"]["sha256"]
+sys.exit(0 if same(a, b) and same(c, d) and any("€" in f["name"] for f in d["features"]) else 1)' \
+    intl4.json t81.json intl.json t82.json && ok || fail "T81/T82: decoded models differ from the UTF-8 ones"
+case_ T83 0 "\`--encoding latin1\` on a UTF-8 file (warned: accents would double)" \
+    "warning: intl.csv was decoded as latin1 (--encoding), but it is valid UTF-8 text" \
+    -- "${TI[@]}" --encoding latin1 -o t83.json intl.csv
+{ printf '\xef\xbb\xbf'; cat intl.csv; } >intl_bom.csv
+case_ T84 1 "\`--encoding cp1252\` on a file with the UTF-8 byte-order mark" \
+    "intl_bom.csv:1:1: the file starts with the UTF-8 byte-order mark (EF BB BF): it is UTF-8 text, not cp1252" \
+    -- "${TI[@]}" --encoding cp1252 -o t84.json intl_bom.csv
+case_ T85 2 "an unknown encoding" '--encoding: "latin9" is not one of utf-8, latin1' \
+    -- "${TI[@]}" --encoding latin9 -o t85.json intl_latin1.csv
+case_ S40 3 "scoring a Latin-1 file without --encoding (before: \`España\` silently an unseen level)" \
+    -o s40.csv 'rows have text that is not UTF-8 (see the error column)' '--encoding cp1252 (or latin1)' \
+    -- "${S[@]}" -m intl4.json -o s40.csv intl_new_latin1.csv
+grep -qF 'intl_new_latin1.csv:2:2: value ""' s40.csv && grep -qF 'of column ""Country"" is not valid UTF-8 (byte 0x' s40.csv &&
+    ok || fail "S40: no reason naming file:line:column"
+case_ S41 0 "the same with \`--encoding latin1\` (the scores equal the UTF-8 file's)" \
+    -- "${S[@]}" -m intl4.json --encoding latin1 -o s41.csv intl_new_latin1.csv
+expect_exit 0 "score the UTF-8 file" -- "${S[@]}" -m intl4.json -o s41_utf8.csv intl_new.csv
+cmp -s s41.csv s41_utf8.csv && ok || fail "S41: Latin-1 scores differ from UTF-8 scores"
+printf 'id,dimension,column,operator,value,points\nF1,fit,Country,equals,España,10\n' >intl_sheet.csv
+case_ R40 3 "rules on a Latin-1 file without --encoding (before: \`Country equals España\` never matched)" \
+    -o r40.csv 'rows have text that is not UTF-8' \
+    -- "${S[@]}" --rules intl_sheet.csv -o r40.csv intl_new_latin1.csv
+grep -qF 'of column ""Country"" is not valid UTF-8' r40.csv && ok || fail "R40: no reason in the error column"
+case_ R41 0 "the same with \`--encoding latin1\`: the rule matches" \
+    -- "${S[@]}" --rules intl_sheet.csv --encoding latin1 -o r41.csv intl_new_latin1.csv
+want=$(grep -c ',España' intl_new.csv)
+got=$(grep -c ',10,' r41.csv)
+[ "$want" -gt 0 ] && [ "$got" = "$want" ] && ok || fail "R41: $got rows with 10 points, expected $want"
+# an activity log in Windows-1252 (its types become feature names)
+"$PY" - <<'PYEOF' || fail "generate intl_events.csv"
+import random
+random.seed(15)
+with open("intl_events.csv", "w", encoding="utf-8", newline="") as f:
+    f.write("Lead Id,Activity Type,Timestamp\n")
+    for i in range(800):
+        for _ in range(random.randint(0, 6)):
+            f.write("Q%d,%s,2026-06-%02d\n" % (i, random.choice(["Página vista", "Vídeo"]), random.randint(1, 28)))
+PYEOF
+iconv -f UTF-8 -t CP1252 intl_events.csv >intl_events_cp1252.csv
+expect_exit 0 "train with the UTF-8 activity log" \
+    -- "${TI[@]}" --events intl_events.csv --as-of 2026-07-01 -o intl_ev.json intl.csv
+case_ T86 0 "a Windows-1252 activity log and lead file, \`--encoding cp1252\` (both decoded)" \
+    -- "${TI[@]}" --events intl_events_cp1252.csv --encoding cp1252 --as-of 2026-07-01 -o t86.json intl_cp1252.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and any("Vídeo" in f["name"] for f in b["features"]) else 1)' \
+    intl_ev.json t86.json && ok || fail "T86: the decoded log gives other features"
+iconv -f UTF-8 -t LATIN1 intl_sheet.csv >intl_sheet_latin1.csv
+case_ R42 1 "a rules sheet saved as Latin-1" \
+    'intl_sheet_latin1.csv:2:5: "Espa\xF1a" is not valid UTF-8 (byte 0xF1): save the sheet as UTF-8 text' \
+    -- "${S[@]}" --rules intl_sheet_latin1.csv -o r42.csv intl_new.csv
+
+# Decimal commas (--decimal-comma): a semicolon export with "16,2".
+"$PY" - <<'PYEOF' || fail "generate decimal files"
+import math, random
+random.seed(16)
+rows = []
+for i in range(1000):
+    t = round(random.uniform(0, 40), 1)
+    v = random.randint(0, 20)
+    s = random.choice(["web", "email", "phone"])
+    p = 1 / (1 + math.exp(-((t - 20) / 8 + (v - 10) / 5)))
+    rows.append((i, t, v, s, int(random.random() < p)))
+with open("dec_dot.csv", "w") as f:
+    f.write("id;time on site;visits;source;won\n")
+    for r in rows:
+        f.write("D%d;%s;%d;%s;%d\n" % r)
+with open("dec_comma.csv", "w") as f:
+    f.write("id;time on site;visits;source;won\n")
+    for r in rows:
+        f.write(("D%d;%s;%d;%s;%d\n" % r).replace(".", ","))
+PYEOF
+head -11 dec_comma.csv | cut -d';' -f1-4 >dec_comma_new.csv
+head -11 dec_dot.csv | cut -d';' -f1-4 >dec_dot_new.csv
+expect_exit 0 "train on the dot-decimal file" -- "$TRAIN" -q --target won --id id -o dec_dot.json dec_dot.csv
+case_ T87 0 "decimal commas in a semicolon file, no option (before: silently hundreds of levels)" \
+    'dec_comma.csv:2:2: column "time on site" holds numbers, but ' \
+    'distinct values are not (the first is "' '"): numbers with a decimal comma, so it was treated as categorical; if '"','"' is the decimal separator, train and score with --decimal-comma' \
+    -- "$TRAIN" --target won --id id -o t87.json dec_comma.csv
+case_ T88 0 "the same with \`--decimal-comma\` (the model equals the dot-decimal file's)" \
+    -- "$TRAIN" -q --target won --id id --decimal-comma -o t88.json dec_comma.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and a["columns"] == b["columns"] else 1)' \
+    dec_dot.json t88.json && ok || fail "T88: --decimal-comma model differs from the dot-decimal one"
+grep -q '"decimal_comma": true' t88.json && ok || fail "T88: decimal_comma not in the model's options"
+case_ T89 0 "\`--decimal-comma\` on a dot-decimal file" \
+    'column "time on site" holds numbers, but ' '"): numbers with a decimal point, which --decimal-comma reads as text' 'leave out --decimal-comma' \
+    -- "$TRAIN" --target won --id id --decimal-comma -o t89.json dec_dot.csv
+case_ S42 3 "scoring decimal commas without the option: the rejects name the reason" -o s42.csv \
+    -- "${S[@]}" -m dec_dot.json -o s42.csv dec_comma_new.csv
+grep -qF 'column ""time on site"": not a number: ""' s42.csv && grep -qF '(a decimal comma: score with --decimal-comma)' s42.csv &&
+    ok || fail "S42: no decimal-comma reason"
+case_ S43 0 "the same with \`--decimal-comma\` (the scores equal the dot-decimal file's)" \
+    -- "${S[@]}" -m dec_dot.json --decimal-comma -o s43.csv dec_comma_new.csv
+expect_exit 0 "score the dot-decimal file" -- "${S[@]}" -m dec_dot.json -o s43_dot.csv dec_dot_new.csv
+cmp -s s43.csv s43_dot.csv && ok || fail "S43: decimal-comma scores differ"
+printf 'id;dimension;column;operator;value;points;cap\nE1;engagement;time on site;at least;20,5;2,5;\nE2;engagement;time on site;per unit;10;0,5;1,5\nF1;fit;visits;between;3 and 7,5;1;\n' >dec_sheet.csv
+case_ R43 1 "a sheet with decimal commas, no option" \
+    'dec_sheet.csv:2:5: rule E1: value "20,5" is not a number (a decimal comma: score with --decimal-comma)' \
+    -- "${S[@]}" --rules dec_sheet.csv -o r43.csv dec_comma_new.csv
+printf 'id;dimension;column;operator;value;points\nE1;engagement;time on site;at least;20.5;2\n' >dot_sheet.csv
+case_ R48 0 "a dot-decimal sheet on decimal-comma input, no option (the warning names rule, column, value)" \
+    'the first: rule E1, column "time on site", dec_comma_new.csv:2:2: "' '" is not a number (a decimal comma: score with --decimal-comma)' \
+    -- "$SCORE" --rules dot_sheet.csv -o r48.csv dec_comma_new.csv
+case_ R44 0 "the sheet and the input with \`--decimal-comma\` (points computed by hand)" \
+    -- "${S[@]}" --rules dec_sheet.csv --decimal-comma --explain-rules -o r44.csv dec_comma_new.csv
+# by hand: E1 2.5 when time >= 20.5; E2 0.5 per whole 10 units, capped at 1.5; F1 1 when 3 <= visits <= 7.5
+"$PY" - dec_dot_new.csv r44.csv <<'PYEOF' && ok || fail "R44: rule scores differ from the hand computation"
+import csv, math, sys
+src = list(csv.DictReader(open(sys.argv[1]), delimiter=";"))
+got = list(csv.DictReader(open(sys.argv[2])))
+assert len(src) == len(got) == 10
+for a, b in zip(src, got):
+    t, v = float(a["time on site"]), int(a["visits"])
+    want = (2.5 if t >= 20.5 else 0) + min(math.floor(t / 10) * 0.5, 1.5) + (1 if 3 <= v <= 7.5 else 0)
+    assert abs(float(b["rule_score"]) - want) < 1e-9, (a, b, want)
+PYEOF
+
+# Dates (--date-format): the same leads with ISO and with day/month/year dates.
+"$PY" - <<'PYEOF' || fail "generate dated files"
+import datetime, math, random
+random.seed(17)
+base = datetime.date(2026, 7, 1)
+with open("dated_iso.csv", "w") as f, open("dated_eu.csv", "w") as g:
+    for h in (f, g):
+        h.write("id,Last Activity Date,Created,visits,won\n")
+    for i in range(1200):
+        d = base - datetime.timedelta(days=random.randint(0, 300))
+        c = base - datetime.timedelta(days=random.randint(0, 700))
+        v = random.randint(0, 20)
+        p = 1 / (1 + math.exp(-((v - 10) / 4 - ((base - d).days - 150) / 80)))
+        y = int(random.random() < p)
+        f.write("E%d,%s,%s,%d,%d\n" % (i, d.isoformat(), c.isoformat(), v, y))
+        g.write("E%d,%s,%s,%d,%d\n" % (i, d.strftime("%d/%m/%Y"), c.strftime("%d/%m/%Y"), v, y))
+PYEOF
+head -11 dated_eu.csv >dated_eu_new.csv
+head -11 dated_iso.csv >dated_iso_new.csv
+TD=("$TRAIN" -q --target won --id id --as-of 2026-07-01 -x Created)
+expect_exit 0 "train days-since on ISO dates" -- "${TD[@]}" --days-since "Last Activity Date" -o dated_iso.json dated_iso.csv
+case_ T90 1 "\`--days-since\` on day/month/year dates without --date-format" \
+    'dated_eu.csv:2:2: --days-since "Last Activity Date": "' 'is not a date (YYYY-MM-DD); another format: --date-format, e.g. %d/%m/%Y' \
+    -- "${TD[@]}" --days-since "Last Activity Date" -o t90.json dated_eu.csv
+case_ T91 0 "the same with \`--date-format %d/%m/%Y\` (the model equals the ISO file's; the format is stored)" \
+    -- "${TD[@]}" --days-since "Last Activity Date" --date-format %d/%m/%Y -o t91.json dated_eu.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and a["columns"] == b["columns"] and b["options"]["date_format"] == "%d/%m/%Y" else 1)' \
+    dated_iso.json t91.json && ok || fail "T91: the model differs from the ISO one or lacks its format"
+case_ T92 0 "a column of dates, no option (before: one-hot encoded as hundreds of levels)" \
+    'warning: date_like: column "Last Activity Date" holds dates (1200 of 1200 rows, e.g. "' \
+    '" in the format %d/%m/%Y): as categorical levels, ' \
+    '--days-since "Last Activity Date" --date-format %d/%m/%Y for the days since it, or --keep-feature "Last Activity Date" to keep it as categorical' \
+    -- "$TRAIN" --target won --id id -x Created -o t92.json dated_eu.csv
+grep -q '"name": "Last Activity Date' t92.json && fail "T92: the date column is a feature" || ok
+case_ T93 0 "the same kept as categorical (\`--keep-feature\`)" \
+    -- "$TRAIN" -q --target won --id id -x Created --keep-feature "Last Activity Date" -o t93.json dated_eu.csv
+grep -q '"name": "Last Activity Date=' t93.json && ok || fail "T93: the date column is not categorical"
+case_ T94 0 "\`--split-date\` and \`--cutoff\` in the format of \`--date-format\`" \
+    -- "$TRAIN" -q --target won --id id -x "Last Activity Date" --split-date Created --cutoff 01/01/2026 \
+    --date-format %d/%m/%Y -o t94.json dated_eu.csv
+grep -q '"cutoff": "2026-01-01"' t94.json && ok || fail "T94: the cutoff is not stored as ISO"
+case_ T95 2 "a \`--date-format\` without a year" \
+    '--date-format "%d/%m" needs each of %Y, %d and a month (%m, or %b for a month name) once' \
+    -- "${TD[@]}" --days-since "Last Activity Date" --date-format %d/%m -o t95.json dated_eu.csv
+case_ S44 0 "scoring with a model trained with \`--date-format\`: the model's format is used" \
+    -- "${S[@]}" -m t91.json --as-of 2026-07-01 -o s44.csv dated_eu_new.csv
+expect_exit 0 "score the ISO file with the ISO model" \
+    -- "${S[@]}" -m dated_iso.json --as-of 2026-07-01 -o s44_iso.csv dated_iso_new.csv
+cmp -s s44.csv s44_iso.csv && ok || fail "S44: scores differ from the ISO ones"
+case_ S45 3 "an ISO model scoring day/month/year dates: the rejects name the format" -o s45.csv \
+    -- "${S[@]}" -m dated_iso.json --as-of 2026-07-01 -o s45.csv dated_eu_new.csv
+grep -qF 'column ""Last Activity Date"": not a date (YYYY-MM-DD): ""' s45.csv &&
+    grep -qF '(another format: --date-format, e.g. %d/%m/%Y)' s45.csv && ok || fail "S45: no date reason"
+case_ S46 0 "the same with \`--date-format %d/%m/%Y\` at scoring" \
+    -- "${S[@]}" -m dated_iso.json --date-format %d/%m/%Y --as-of 2026-07-01 -o s46.csv dated_eu_new.csv
+cmp -s s46.csv s44_iso.csv && ok || fail "S46: scores differ from the ISO ones"
+printf 'id,dimension,column,operator,value,points\nE1,engagement,Last Activity Date,older than,90 days,-10\nE2,engagement,visits,per unit,1,2\n' >dated_sheet.csv
+case_ R45 0 "a sheet's inactivity rule on day/month/year dates, no format (before: only a count)" \
+    'warning: 10 rule conditions could not be evaluated and counted as not matched; the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' \
+    'is not a date in the format YYYY-MM-DD; declare the sheet'"'"'s (a "date format" setting) or give --date-format, e.g. %d/%m/%Y' \
+    -- "$SCORE" --rules dated_sheet.csv --as-of 2026-07-01 -o r45.csv dated_eu_new.csv
+case_ R46 0 "the same with \`--date-format %d/%m/%Y\` (points computed by hand)" \
+    -- "${S[@]}" --rules dated_sheet.csv --date-format %d/%m/%Y --as-of 2026-07-01 -o r46.csv dated_eu_new.csv
+"$PY" - dated_iso_new.csv r46.csv <<'PYEOF' && ok || fail "R46: rule scores differ from the hand computation"
+import csv, datetime, sys
+src = list(csv.DictReader(open(sys.argv[1])))
+got = list(csv.DictReader(open(sys.argv[2])))
+assert len(src) == len(got) == 10
+for a, b in zip(src, got):
+    days = (datetime.date(2026, 7, 1) - datetime.date.fromisoformat(a["Last Activity Date"])).days
+    want = max(0, 2 * int(a["visits"]) - (10 if days > 90 else 0))
+    assert float(b["rule_score"]) == want, (a, b, want)
+PYEOF
+{ cat dated_sheet.csv; printf 'setting,,Last Activity Date,date format,%%Y-%%m-%%d,\n'; } >dated_sheet_iso.csv
+case_ R47 0 "the sheet's own date format wins over \`--date-format\` (so its rule cannot read these dates)" \
+    'the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' 'is not a date in the format %Y-%m-%d or YYYY-MM-DD' \
+    -- "$SCORE" --rules dated_sheet_iso.csv --date-format %d/%m/%Y --as-of 2026-07-01 -o r47.csv dated_eu_new.csv
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ struct csv_reader {
     struct csv_record rec;
     int lent;          /* rec (queue[0]) is out with the caller */
     size_t expected;   /* field count of the header; 0 before it */
+    int non_ascii;     /* a byte >= 0x80 has been read (into in) */
     size_t nreturned;
 
     enum lsc_status failed; /* sticky: once failed, every call repeats it */
@@ -286,6 +287,20 @@ static char detect_delimiter(const unsigned char *s, size_t n)
     return ',';
 }
 
+/* 1 when [s, s + n) holds a byte >= 0x80; 8 bytes at a time. */
+static int has_non_ascii(const unsigned char *s, size_t n)
+{
+    uint64_t acc = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= s[i];
+    return (acc & UINT64_C(0x8080808080808080)) != 0;
+}
+
 static enum lsc_status refill(struct csv_reader *r)
 {
     enum lsc_status st = LSC_OK;
@@ -315,6 +330,7 @@ static enum lsc_status refill(struct csv_reader *r)
         r->eof = 1;
     }
     lsc_sha256_update(&r->sha, r->in, r->in_len);
+    r->non_ascii = r->non_ascii || has_non_ascii(r->in, r->in_len);
 cleanup:
     return st;
 }
@@ -680,6 +696,7 @@ enum lsc_status lsc_csv_reader_open_mem(struct csv_reader **out, const void *dat
     r->in = (unsigned char *)(uintptr_t)data; /* read only: feed never writes it */
     r->borrowed_in = 1;
     r->in_len = len;
+    r->non_ascii = has_non_ascii(r->in, len);
     r->eof = 1;
     r->started = 1;
     csv_set_delim(&r->parser, (unsigned char)r->delim);
@@ -732,6 +749,8 @@ enum lsc_status lsc_csv_reader_set_encoding(struct csv_reader *r, enum lsc_encod
                              "internal: the encoding is set once, before reading");
     return lsc_transcode_wrap(&r->fp, &r->tc, enc, r->name, err);
 }
+
+int lsc_csv_reader_non_ascii(const struct csv_reader *r) { return r->non_ascii; }
 
 int lsc_csv_reader_looks_utf8(const struct csv_reader *r)
 {

@@ -76,6 +76,11 @@ enum lsc_status lsc_csv_reader_next(struct csv_reader *r, const struct csv_recor
 enum lsc_status lsc_csv_reader_set_encoding(struct csv_reader *r, enum lsc_encoding enc,
                                             struct lsc_error *err);
 
+/* 1 once a byte >= 0x80 has been read (the reader reads ahead of the
+ * records it hands out): while 0, every record so far is ASCII, so valid
+ * UTF-8 without a check. After decoding (set_encoding), of the UTF-8. */
+int lsc_csv_reader_non_ascii(const struct csv_reader *r);
+
 /* 1 when the input was decoded with lsc_csv_reader_set_encoding() although it reads as
  * valid UTF-8 with non-ASCII characters (the option is then probably wrong:
  * "España" became "EspaÃ±a"); complete at the end of input. */

@@ -41,6 +41,7 @@ struct pass {
     struct lsc_event_agg agg;
     long lead_first;
     int has_first;
+    int non_ascii;       /* the reader has read a byte >= 0x80 (check_text) */
     unsigned char *seen; /* per lead of the activity log: an input row had it */
     double *contrib;  /* per model column, when reasons are wanted */
     double *values;   /* per model column: the drift value */
@@ -292,6 +293,8 @@ static enum lsc_status rule_stage(const struct lsc_scorer *s, struct pass *p,
  * level and no rule. 0 with p->reason filled for the first that is not. */
 static int check_text(const struct lsc_scorer *s, struct pass *p, const struct csv_record *rec)
 {
+    if (!p->non_ascii) /* the reader has read ASCII only so far */
+        return 1;
     for (size_t k = 0; k < s->n_text; k++) {
         const char *v = rec->fields[s->text_of[k]];
         size_t len = rec->lens[s->text_of[k]], bad = 0;
@@ -749,6 +752,7 @@ static enum lsc_status rows_loop(struct lsc_scorer *s, struct pass *p, struct cs
         if (rec == NULL)
             break;
         struct lsc_scored_row row;
+        p->non_ascii = lsc_csv_reader_non_ascii(r);
         if ((st = score_record(s, p, rec, &row, sum, &score_sum, &rule_sum, err)) != LSC_OK)
             return st;
         progress_tick(o->progress, o->progress_userdata, r, sum->rows);

@@ -386,6 +386,9 @@ struct lsc_sheet_edit {
 struct lsc_sheet_cutoffs {
     int has_qualified, has_hot, has_warm;
     double qualified, hot, warm;
+    int decimal_comma; /* the sheet's numbers have a decimal comma (it was read
+                          with one): its points are read so, and the copy is
+                          written with ';' between fields and "2,5" points */
 };
 /* Copies the sheet at path to out (out_name names it in errors) with the
  * edits and cut-offs applied; every other row and column as it was, comma

@@ -434,9 +434,14 @@ void lsc_outfile_abort(struct outfile *o)
 
 int lsc_csv_put_field(FILE *fp, const char *s, size_t len)
 {
+    return lsc_csv_put_field_delim(fp, s, len, ',');
+}
+
+int lsc_csv_put_field_delim(FILE *fp, const char *s, size_t len, char delim)
+{
     int quote = 0;
     for (size_t i = 0; i < len; i++)
-        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
+        if (s[i] == delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n') {
             quote = 1;
             break;
         }

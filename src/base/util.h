@@ -87,6 +87,8 @@ void lsc_outfile_abort(struct outfile *o);
 /* Writes s as one CSV field (quoted when it contains a delimiter, quote,
  * CR or LF). Returns 0 or EOF. */
 int lsc_csv_put_field(FILE *fp, const char *s, size_t len);
+/* The same for a file whose fields are separated by delim. */
+int lsc_csv_put_field_delim(FILE *fp, const char *s, size_t len, char delim);
 
 /* x in the fewest significant digits that read back as x ("0.1", not
  * "0.10000000000000001"); returns the length written. */

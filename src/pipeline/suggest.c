@@ -477,7 +477,8 @@ enum lsc_status lsc_suggest_sheet(const struct lsc_scorer *s, struct lsc_compare
         st = revise(s, cmp, &p, &c, &r, err);
     if (st == LSC_OK)
         st = choose_cutoffs(root, o, sheet, c.score, y, n, &r, err);
-    struct lsc_sheet_cutoffs cut = {r.has_q, r.has_tiers, r.has_tiers, r.q_cut, r.hot, r.warm};
+    struct lsc_sheet_cutoffs cut = {r.has_q,  r.has_tiers, r.has_tiers,         r.q_cut,
+                                    r.hot,    r.warm,      s->o->decimal_comma};
     if (st == LSC_OK &&
         (st = lsc_output_set_open(outs, o->suggested_sheet, o->force, &fp, err)) == LSC_OK)
         st = lsc_rules_sheet_rewrite(o->rules_sheet, p.edits, p.k, &cut, fp, o->suggested_sheet,

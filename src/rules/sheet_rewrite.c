@@ -2,7 +2,8 @@
  * dropped rules turned into comment rows, new qualification and tier
  * cut-offs; everything else (order, other columns, comments, settings) as
  * the team wrote it, so the revision reads as an edit of their own sheet.
- * The copy is written comma-separated. */
+ * The copy is written comma-separated (semicolon-separated with decimal
+ * commas). */
 #include "leadscore/rules.h"
 
 #include <math.h>
@@ -28,7 +29,8 @@ struct rewriter {
     size_t n_edits;
     int has_cut[CUT_N], seen_cut[CUT_N];
     double cut[CUT_N];
-    int bad; /* a write failed */
+    int decimal_comma; /* numbers read and written "2,5", fields split by ';' */
+    int bad;           /* a write failed */
 };
 
 static void map_header(struct rewriter *w, const struct csv_record *rec)
@@ -60,8 +62,8 @@ static void map_header(struct rewriter *w, const struct csv_record *rec)
 static void put(struct rewriter *w, size_t k, const char *s, size_t len)
 {
     if (k > 0)
-        w->bad |= fputc(',', w->out) == EOF;
-    w->bad |= lsc_csv_put_field(w->out, s, len) != 0;
+        w->bad |= fputc(w->decimal_comma ? ';' : ',', w->out) == EOF;
+    w->bad |= lsc_csv_put_field_delim(w->out, s, len, w->decimal_comma ? ';' : ',') != 0;
 }
 
 /* Field c of rec, trimmed ("" when absent). */
@@ -103,6 +105,17 @@ static int cut_of(const struct rewriter *w, const struct csv_record *rec)
     return CUT_N;
 }
 
+/* Points or a cut-off as lsc_rules_format_points writes them, with a
+ * decimal comma when the sheet has them. */
+static size_t format_number(const struct rewriter *w, double v, int sign, char *buf, size_t size)
+{
+    size_t n = lsc_rules_format_points(v, sign, buf, size);
+    for (size_t i = 0; w->decimal_comma && i < n && i < size; i++)
+        if (buf[i] == '.')
+            buf[i] = ',';
+    return n;
+}
+
 /* The new cap of a per-unit rule: the same number of units. */
 static size_t scaled_cap(const struct rewriter *w, const struct csv_record *rec,
                          const struct lsc_sheet_edit *e, char *buf, size_t size)
@@ -110,10 +123,13 @@ static size_t scaled_cap(const struct rewriter *w, const struct csv_record *rec,
     size_t plen, clen;
     const char *p = field(w, rec, W_POINTS, &plen);
     const char *c = field(w, rec, W_CAP, &clen);
-    double old = strtod(p, NULL), cap = strtod(c, NULL);
-    if (clen == 0 || old == 0.0 || !isfinite(cap))
+    double old = 0.0, cap = NAN;
+    if (!lsc_parse_number_dc(p, plen, w->decimal_comma, &old))
+        old = 0.0;
+    if (clen == 0 || old == 0.0 || !lsc_parse_number_dc(c, clen, w->decimal_comma, &cap) ||
+        !isfinite(cap))
         return (size_t)snprintf(buf, size, "%.*s", (int)clen, c);
-    return lsc_rules_format_points(fabs(cap * e->points / old), 0, buf, size);
+    return format_number(w, fabs(cap * e->points / old), 0, buf, size);
 }
 
 static void write_record(struct rewriter *w, const struct csv_record *rec)
@@ -125,10 +141,10 @@ static void write_record(struct rewriter *w, const struct csv_record *rec)
     char num[64], cap[64], desc[1024], hid[256];
     size_t nlen = 0, caplen = 0;
     if (e != NULL && !e->drop) {
-        nlen = lsc_rules_format_points(e->points, 1, num, sizeof num);
+        nlen = format_number(w, e->points, 1, num, sizeof num);
         caplen = scaled_cap(w, rec, e, cap, sizeof cap);
     } else if (cut < CUT_N && w->has_cut[cut]) {
-        nlen = lsc_rules_format_points(w->cut[cut], 0, num, sizeof num);
+        nlen = format_number(w, w->cut[cut], 0, num, sizeof num);
         w->seen_cut[cut] = 1;
     }
     const char *d = field(w, rec, W_DESC, &dlen);
@@ -156,7 +172,7 @@ static void write_record(struct rewriter *w, const struct csv_record *rec)
 static void append_cut(struct rewriter *w, int c)
 {
     char num[64];
-    size_t nlen = lsc_rules_format_points(w->cut[c], 0, num, sizeof num);
+    size_t nlen = format_number(w, w->cut[c], 0, num, sizeof num);
     for (size_t k = 0; k < w->ncols; k++) {
         const char *s = "";
         if (k == w->col[W_ID])
@@ -184,6 +200,7 @@ enum lsc_status lsc_rules_sheet_rewrite(const char *path, const struct lsc_sheet
     const struct csv_record *rec = NULL;
     struct rewriter w = {.out = out, .edits = edits, .n_edits = n_edits};
     enum lsc_status st = lsc_csv_reader_open(&cr, path, &opts, err);
+    w.decimal_comma = cut->decimal_comma;
     w.has_cut[CUT_QUALIFIED] = cut->has_qualified;
     w.has_cut[CUT_HOT] = cut->has_hot;
     w.has_cut[CUT_WARM] = cut->has_warm;

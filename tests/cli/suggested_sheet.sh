@@ -39,6 +39,33 @@ print("\n".join(bad), file=sys.stderr)
 sys.exit(1 if bad else 0)
 PYEOF
 
+# a sheet and leads with decimal commas (--decimal-comma, semicolons): the
+# suggested sheet keeps them ("+2,2" per unit, ';' between fields, quoted
+# lists) and, read back with --decimal-comma, scores as the dot sheet's does
+"$PY" - "$S" <<'PYEOF' || fail "decimal-comma copies"
+import csv, re, sys
+num = re.compile(r"^[+-]?[0-9]+\.[0-9]+$")
+for src, dst in (("sample_rules.csv", "rules_dc.csv"), ("sample_leads.csv", "leads_dc.csv")):
+    with open(sys.argv[1] + "/" + src, newline="") as f, open(dst, "w", newline="") as g:
+        w = csv.writer(g, delimiter=";")
+        for row in csv.reader(f):
+            w.writerow([c.replace(".", ",") if num.match(c) else c for c in row])
+PYEOF
+RDC=(--priority-accounts "$S/sample_priority_accounts.txt" --as-of 2026-11-20 --decimal-comma)
+expect_exit 0 "suggested sheet with decimal commas" -- "$SCORE" -q --rules rules_dc.csv "${RDC[@]}" \
+    --label Converted -o sdc.csv --write-suggested-sheet sugdc.csv leads_dc.csv
+grep -q '^E1;engagement;Website Visits;per unit;1;+[0-9]*,[0-9];' sugdc.csv && ok ||
+    fail "per-unit points not written with a decimal comma"
+grep -q '^F1;fit;Seniority;in;"C-Level;VP";' sugdc.csv && ok || fail "a list not quoted for ';'"
+expect_exit 0 "the decimal-comma suggestion read back" -- "$SCORE" -q --rules sugdc.csv "${RDC[@]}" \
+    -o sdc2.csv leads_dc.csv
+"$PY" - <<'PYEOF' && ok || fail "the decimal-comma suggestion scores differently from the dot one"
+import csv
+a = [r["rule_score"] for r in csv.DictReader(open("s2.csv"))]
+b = [r["rule_score"] for r in csv.DictReader(open("sdc2.csv"))]
+assert len(a) == 4000 and a == b, (len(a), len(b), sum(x != y for x, y in zip(a, b)))
+PYEOF
+
 # the same precision instead: at least the sheet's precision, more leads
 expect_exit 0 "suggested sheet, same precision" -- "$SCORE" -q "${R[@]}" --label Converted \
     --compare-json p.json -o s.csv -f --write-suggested-sheet sugp.csv --suggested-match precision "$S/sample_leads.csv"

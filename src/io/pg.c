@@ -194,6 +194,8 @@ static void one_line(const char *msg, char *out, size_t size)
         if (*p == '\n' && p[1] != '\0' && n + 4 < size) {
             out[n++] = ';';
             out[n++] = ' ';
+            while (p[1] == ' ' || p[1] == '\t')
+                p++;
         } else if (*p != '\n' && *p != '\r') {
             out[n++] = *p;
         }

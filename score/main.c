@@ -110,6 +110,7 @@ static const char usage_text2[] =
     "                            features use --as-of (default today) as a constant\n"
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
+    "                            and --postgres\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
     "      --postgres CONNINFO   run the --emit-sql postgres statement in that\n"
     "                            database (libpq: \"host=H dbname=D user=U\" or\n"

@@ -452,6 +452,7 @@ static int read_whole(const char *path, char **out)
 /* --postgres CONNINFO --table NAME --into NAME: the options that fit. */
 static int check_pg_into(const struct score_cli *s, int n_inputs)
 {
+    struct lsc_error err;
     if (s->into != NULL && s->postgres == NULL)
         return cli_usage_error("--into needs --postgres CONNINFO");
     if (s->table == NULL || s->into == NULL)
@@ -465,6 +466,9 @@ static int check_pg_into(const struct score_cli *s, int n_inputs)
                                "--table");
     if (s->o.output != NULL && strcmp(s->o.output, "-") != 0)
         return cli_usage_error("--postgres writes into the database (--into NAME), not -o");
+    lsc_error_clear(&err);
+    if (lsc_pg_check_table_name(s->into, &err) != LSC_OK)
+        return cli_usage_error(err.message);
     return CLI_EXIT_OK;
 }
 

@@ -93,6 +93,21 @@ static void test_connect_malformed(void **state)
     lsc_pg_free(NULL);
 }
 
+static void test_table_names(void **state)
+{
+    (void)state;
+    struct lsc_error err;
+    const char *good[] = {"scores", "crm.scores", "odd \"name\"", "Großes Ergebnis"};
+    const char *bad[] = {"", ".scores", "crm.", "a.b.c", "x\ny", "tab\there"};
+    for (size_t k = 0; k < sizeof good / sizeof good[0]; k++)
+        assert_int_equal(lsc_pg_check_table_name(good[k], &err), LSC_OK);
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        lsc_error_clear(&err);
+        assert_int_equal(lsc_pg_check_table_name(bad[k], &err), LSC_ERR_USAGE);
+        assert_non_null(strstr(err.message, "--into: "));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_redact_cut_and_control),
         cmocka_unit_test(test_connect_fails_without_password),
         cmocka_unit_test(test_connect_malformed),
+        cmocka_unit_test(test_table_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

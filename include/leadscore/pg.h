@@ -50,6 +50,11 @@ void lsc_pg_free(struct lsc_pg *pg);
 enum lsc_status lsc_pg_exec(struct lsc_pg *pg, const char *sql, const char *purpose,
                             unsigned long long *rows, struct lsc_error *err);
 
+/* Checks a table name for lsc_pg_create_table_as() before any work:
+ * LSC_ERR_USAGE "--into: ..." for an empty part, a control character or a
+ * second dot; LSC_OK otherwise. */
+enum lsc_status lsc_pg_check_table_name(const char *into, struct lsc_error *err);
+
 /* In one transaction: CREATE TABLE <into> AS <select_sql> (select_sql one
  * SELECT statement, a final ';' allowed), after DROP TABLE IF EXISTS <into>
  * when force is set; any failure rolls back, so an existing table stays as

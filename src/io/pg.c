@@ -301,20 +301,30 @@ static void put_quoted(struct buf *b, const char *s, size_t len)
     buf_put(b, "\"", 1);
 }
 
-/* NAME or SCHEMA.NAME as quoted identifiers (split at the first dot). */
-static enum lsc_status quote_table(const char *t, struct buf *b, struct lsc_error *err)
+enum lsc_status lsc_pg_check_table_name(const char *t, struct lsc_error *err)
 {
-    const char *dot = strchr(t, '.');
-    size_t len = strlen(t), head = dot != NULL ? (size_t)(dot - t) : len;
-    if (!name_part_ok(t, head) ||
+    const char *dot = t != NULL ? strchr(t, '.') : NULL;
+    size_t len = t != NULL ? strlen(t) : 0, head = dot != NULL ? (size_t)(dot - t) : len;
+    if (t == NULL || !name_part_ok(t, head) ||
         (dot != NULL && (strchr(dot + 1, '.') != NULL || !name_part_ok(dot + 1, len - head - 1)))) {
         char shown[80];
-        lsc_escape_bytes(t, len, shown, sizeof shown);
+        lsc_escape_bytes(t != NULL ? t : "", len, shown, sizeof shown);
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--into: \"%s\" is not a table name: give NAME or SCHEMA.NAME "
                              "(no control characters or further dots)",
                              shown);
     }
+    return LSC_OK;
+}
+
+/* NAME or SCHEMA.NAME as quoted identifiers (split at the first dot). */
+static enum lsc_status quote_table(const char *t, struct buf *b, struct lsc_error *err)
+{
+    const char *dot = strchr(t, '.');
+    size_t len = strlen(t), head = dot != NULL ? (size_t)(dot - t) : len;
+    enum lsc_status st = lsc_pg_check_table_name(t, err);
+    if (st != LSC_OK)
+        return st;
     put_quoted(b, t, head);
     if (dot != NULL) {
         buf_put(b, ".", 1);

@@ -4,7 +4,8 @@
 # statement runs in the database into a new table whose probabilities equal
 # the C scorer's on the same CSV to 1e-12; an existing table needs --force
 # and a failing statement leaves the old table as it was; a password never
-# shows; a rules sheet scores into a table too.
+# shows; a rules sheet and a model with activity-log features (--events-table)
+# score into a table too.
 . "$(dirname "$0")/common.bash"
 skip() {
     if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required when CI is set)" >&2; exit 1; fi
@@ -115,6 +116,31 @@ expect_exit 0 "rules into a table" -- "$SCORE" --rules "$SRC/datasets/sample_rul
 expect_in "$WORK/err" "rows: 4000 written into" "rules summary"
 fetch '"rule ""scores"""' "Lead ID" "$WORK/pgr.csv"
 expect_exit 0 "the table's rule scores equal the C engine's" -- "$PY" "$H" rules "$WORK/cr.csv" "$WORK/pgr.csv"
+cat "$WORK/out"
+
+# a model with activity-log features: the log as a table (--events-table)
+mkdir -p "$WORK/ev"
+"$PY" "$SRC/tests/cli/events_check.py" sqlcase "$WORK/ev" || fail "events test data"
+cp "$WORK/ev/leads.csv" "$PGDIR/ev_leads.csv"
+cp "$WORK/ev/events.csv" "$PGDIR/ev_events.csv"
+chmod 644 "$PGDIR/ev_leads.csv" "$PGDIR/ev_events.csv"
+{
+    printf 'CREATE TABLE "ev leads" ("Lead ID" TEXT, "Source" TEXT, "Converted" TEXT);\n'
+    printf 'CREATE TABLE "event log" ("Lead Id" TEXT, "Activity Type" TEXT, "Timestamp" TEXT);\n'
+    printf '\\copy "ev leads" FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/ev_leads.csv"
+    printf '\\copy "event log" FROM '"'"'%s'"'"' WITH (FORMAT csv, HEADER true)\n' "$PGDIR/ev_events.csv"
+} >"$PGDIR/load_ev.sql"
+chmod 644 "$PGDIR/load_ev.sql"
+expect_exit 0 "psql loads the leads and their events" -- "${PSQL[@]}" -f "$PGDIR/load_ev.sql"
+expect_exit 0 "train with an activity log" -- "$TRAIN" -q --target Converted --id "Lead ID" \
+    --events "$WORK/ev/events_train.csv" --as-of 2026-06-30 --event-min-leads 5 -o "$WORK/el.json" "$WORK/ev/leads.csv"
+expect_exit 0 "C scores with the log" -- "$SCORE" -q -m "$WORK/el.json" --events "$WORK/ev/events.csv" \
+    --as-of 2026-06-30 --precision 17 -o "$WORK/c_el.csv" "$WORK/ev/leads.csv"
+expect_exit 0 "scores with an events table into a table" -- "$SCORE" -q -m "$WORK/el.json" --postgres "$CONN" \
+    --table "ev leads" --events-table "event log" --as-of 2026-06-30 --into ev_scores
+fetch ev_scores "Lead ID" "$WORK/pg_el.csv"
+expect_exit 0 "activity-log scores in the table equal the C scorer's to 1e-12" -- "$PY" "$H" compare \
+    "$WORK/c_el.csv" "$WORK/pg_el.csv" 1e-12
 cat "$WORK/out"
 
 # usage errors

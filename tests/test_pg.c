@@ -76,6 +76,21 @@ static void test_connect_fails_without_password(void **state)
     assert_null(strstr(err.message, "secret"));
 }
 
+/* A password that libpq's own message happens to hold is cut out of it
+ * ("Connection refused"). */
+static void test_connect_message_scrubbed(void **state)
+{
+    (void)state;
+    struct lsc_pg *pg = NULL;
+    struct lsc_error err;
+    lsc_error_clear(&err);
+    assert_int_equal(lsc_pg_connect("host=127.0.0.1 port=1 connect_timeout=5 password=refused", &pg,
+                                    &err),
+                     LSC_ERR_IO);
+    assert_null(strstr(err.message, "refused"));
+    assert_non_null(strstr(err.message, "Connection ***"));
+}
+
 /* libpq quotes the faulty part of a malformed string: not shown. */
 static void test_connect_malformed(void **state)
 {
@@ -114,6 +129,7 @@ int main(void)
         cmocka_unit_test(test_redact_table),
         cmocka_unit_test(test_redact_cut_and_control),
         cmocka_unit_test(test_connect_fails_without_password),
+        cmocka_unit_test(test_connect_message_scrubbed),
         cmocka_unit_test(test_connect_malformed),
         cmocka_unit_test(test_table_names),
     };

@@ -203,6 +203,22 @@ static void one_line(const char *msg, char *out, size_t size)
     out[n] = '\0';
 }
 
+/* Every occurrence in msg of the connection string's password and
+ * sslpassword values replaced by *** (in place; cut to size). */
+static void scrub(char *msg, size_t size, const PQconninfoOption *opts)
+{
+    for (const PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++) {
+        const char *v = o->val;
+        char *hit, tail[LSC_ERROR_MSG_MAX];
+        if (v == NULL || v[0] == '\0' || !is_secret_key(o->keyword, strlen(o->keyword)))
+            continue;
+        while ((hit = strstr(msg, v)) != NULL) {
+            snprintf(tail, sizeof tail, "%s", hit + strlen(v));
+            snprintf(hit, size - (size_t)(hit - msg), "***%s", tail);
+        }
+    }
+}
+
 static void ignore_notice(void *arg, const char *message)
 {
     (void)arg;
@@ -218,7 +234,6 @@ enum lsc_status lsc_pg_connect(const char *conninfo, struct lsc_pg **out, struct
     *out = NULL;
     lsc_pg_redact(conninfo, shown, sizeof shown);
     opts = PQconninfoParse(conninfo, &parse_err);
-    PQconninfoFree(opts);
     if (opts == NULL) {
         /* libpq quotes the faulty part, which may be the password */
         if (may_hold_password(conninfo) || parse_err == NULL)
@@ -231,19 +246,20 @@ enum lsc_status lsc_pg_connect(const char *conninfo, struct lsc_pg **out, struct
                              "PostgreSQL: connecting to \"%s\": %s", shown, msg);
     }
     pg = lsc_malloc(sizeof *pg);
-    if (pg == NULL)
-        return lsc_error_nomem(err);
-    pg->conn = PQconnectdb(conninfo);
-    if (pg->conn == NULL) {
+    if (pg == NULL || (pg->conn = PQconnectdb(conninfo)) == NULL) {
         lsc_free(pg);
+        PQconninfoFree(opts);
         return lsc_error_nomem(err);
     }
     if (PQstatus(pg->conn) != CONNECTION_OK) {
         one_line(PQerrorMessage(pg->conn), msg, sizeof msg);
+        scrub(msg, sizeof msg, opts);
+        PQconninfoFree(opts);
         lsc_pg_free(pg);
         return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "PostgreSQL: connecting to \"%s\": %s",
                              shown, msg);
     }
+    PQconninfoFree(opts);
     PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
     *out = pg;
     return LSC_OK;

@@ -19,6 +19,7 @@
 #include "leadscore/emit.h"
 #include "leadscore/model.h"
 #include "leadscore/parse.h"
+#include "leadscore/pg.h"
 #include "leadscore/rules.h"
 #include "leadscore/retrain.h"
 #include "leadscore/score.h"

@@ -1,9 +1,11 @@
 /* leadscore-score: batch-scores new leads with a saved model. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "leadscore.h"
@@ -108,7 +110,17 @@ static const char usage_text2[] =
     "                            features use --as-of (default today) as a constant\n"
     "                            with --rules SHEET instead of -m: the rule scores\n"
     "      --table NAME          the leads table (or schema.table) for --emit-sql\n"
+    "                            and --postgres\n"
     "      --emit-pmml           write the model as PMML 4.4 (RegressionModel)\n"
+    "      --postgres CONNINFO   run the --emit-sql postgres statement in that\n"
+    "                            database (libpq: \"host=H dbname=D user=U\" or\n"
+    "                            postgresql://U@H/D; passwords from PGPASSWORD or\n"
+    "                            PGPASSFILE, never shown) and write the scores\n"
+    "                            into a new table (docs/warehouse.md)\n"
+    "      --into NAME           that table (or schema.table), created in one\n"
+    "                            transaction; one that exists is an error unless\n"
+    "                            -f/--force (it is then replaced in the same\n"
+    "                            transaction: a failure leaves it as it was)\n"
     "\n";
 static const char usage_text3[] =
     "Activity logs (models trained with --events, docs/events.md; event rules of a\n"
@@ -160,7 +172,8 @@ enum {
     OPT_SUGGEST, OPT_SUGGESTMATCH, OPT_LABELNEG,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENTS_TABLE,
     OPT_ACCOUNTS, OPT_ACC_NAME, OPT_ACC_CONTACTS, OPT_ACC_ENGAGED, OPT_ACC_TIER,
-    OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
+    OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT,
+    OPT_POSTGRES, OPT_INTO
 };
 
 static const struct option long_opts[] = {
@@ -196,6 +209,8 @@ static const struct option long_opts[] = {
     {"emit-sql", required_argument, NULL, OPT_EMITSQL},
     {"table", required_argument, NULL, OPT_TABLE},
     {"emit-pmml", no_argument, NULL, OPT_EMITPMML},
+    {"postgres", required_argument, NULL, OPT_POSTGRES},
+    {"into", required_argument, NULL, OPT_INTO},
     {"max-field-size", required_argument, NULL, OPT_MAXFIELD},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"decimal-comma", no_argument, NULL, OPT_DECIMALCOMMA},
@@ -220,6 +235,7 @@ struct score_cli {
     struct lsc_score_options o;
     const char *model_path, *rules_path, *as_of, *account_column, *priority_path;
     const char *emit_sql, *table, *events_table;
+    const char *postgres, *into; /* --postgres CONNINFO --into NAME */
     int emit_pmml, quiet;
     struct cli_list ids, positives, negatives;
     struct cli_list events;
@@ -401,6 +417,128 @@ cleanup:
     return rc;
 }
 
+/* The whole of a file (the generated statement) into *out (freed by the
+ * caller); 0, or -1 with errno set. */
+static int read_whole(const char *path, char **out)
+{
+    FILE *fp = fopen(path, "rb");
+    char *text = NULL;
+    size_t len = 0, cap = 0, got = 1;
+    *out = NULL;
+    if (fp == NULL)
+        return -1;
+    while (got > 0) {
+        if (len + 4096 + 1 > cap) {
+            char *g = realloc(text, cap = (len + 4096 + 1) * 2);
+            if (g == NULL)
+                break;
+            text = g;
+        }
+        got = fread(text + len, 1, cap - len - 1, fp);
+        len += got;
+    }
+    if (got > 0 || ferror(fp) || text == NULL) {
+        fclose(fp);
+        free(text);
+        errno = ENOMEM;
+        return -1;
+    }
+    fclose(fp);
+    text[len] = '\0';
+    *out = text;
+    return 0;
+}
+
+/* --postgres CONNINFO --table NAME --into NAME: the options that fit. */
+static int check_pg_into(const struct score_cli *s, int n_inputs)
+{
+    struct lsc_error err;
+    if (s->into != NULL && s->postgres == NULL)
+        return cli_usage_error("--into needs --postgres CONNINFO");
+    if (s->table == NULL || s->into == NULL)
+        return cli_usage_error("--postgres needs --table NAME (the leads) and --into NAME (the "
+                               "scores table to create)");
+    if (s->emit_sql != NULL || s->emit_pmml)
+        return cli_usage_error("--postgres runs the statement itself: leave out --emit-sql and "
+                               "--emit-pmml");
+    if (n_inputs > 0)
+        return cli_usage_error("--postgres reads no input file: it scores the table given with "
+                               "--table");
+    if (s->o.output != NULL && strcmp(s->o.output, "-") != 0)
+        return cli_usage_error("--postgres writes into the database (--into NAME), not -o");
+    lsc_error_clear(&err);
+    if (lsc_pg_check_table_name(s->into, &err) != LSC_OK)
+        return cli_usage_error(err.message);
+    return CLI_EXIT_OK;
+}
+
+/* The statement --emit-sql postgres writes, into *sql (via a temporary
+ * file: the emitter writes to a path). */
+static int pg_statement(const struct score_cli *s, int n_inputs, char **sql)
+{
+    struct score_cli e = *s;
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    int fd, rc;
+    *sql = NULL;
+    snprintf(path, sizeof path, "%s/leadscore-pg-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp");
+    if ((fd = mkstemp(path)) < 0)
+        return cli_error("%s: cannot create a temporary file: %s", path, strerror(errno));
+    close(fd);
+    e.emit_sql = "postgres";
+    e.o.output = path;
+    e.o.force = 1;
+    rc = emit_model(&e, n_inputs);
+    if (rc == CLI_EXIT_OK && read_whole(path, sql) != 0)
+        rc = cli_error("%s: cannot read the statement back: %s", path, strerror(errno));
+    unlink(path);
+    return rc;
+}
+
+/* The as-of date of the statement: --as-of or today (UTC). */
+static void as_of_text(const struct score_cli *s, char out[40])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (s->as_of != NULL) {
+        snprintf(out, 40, "%.10s", s->as_of);
+        return;
+    }
+    gmtime_r(&now, &tm);
+    snprintf(out, 40, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* --postgres: the scoring SELECT run as CREATE TABLE <into> AS in the
+ * database, in one transaction (docs/warehouse.md). */
+static int pg_into(const struct score_cli *s, int n_inputs)
+{
+    struct lsc_pg *pg = NULL;
+    struct lsc_error err;
+    char *sql = NULL, day[40], shown[160];
+    unsigned long long rows = 0;
+    int rc;
+    lsc_error_clear(&err);
+    if ((rc = check_pg_into(s, n_inputs)) != CLI_EXIT_OK ||
+        (rc = pg_statement(s, n_inputs, &sql)) != CLI_EXIT_OK)
+        goto cleanup;
+    if (lsc_pg_connect(s->postgres, &pg, &err) != LSC_OK ||
+        lsc_pg_create_table_as(pg, s->into, sql, s->o.force, &rows, &err) != LSC_OK) {
+        rc = cli_fail(&err);
+        goto cleanup;
+    }
+    as_of_text(s, day);
+    if (!s->quiet) {
+        fprintf(stderr, "rows: %llu written into %s (PostgreSQL)\n", rows,
+                cli_shown(s->into, shown, sizeof shown));
+        fprintf(stderr, "as of %s (%s)\n", day,
+                s->as_of != NULL ? "--as-of" : "today, UTC; set another with --as-of");
+    }
+cleanup:
+    lsc_pg_free(pg);
+    free(sql);
+    return rc;
+}
+
 /* One option: CLI_EXIT_OK to go on, CLI_DONE after --help/--version, or an
  * exit code. */
 static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_error *err)
@@ -457,6 +595,8 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
     case OPT_EMITSQL: s->emit_sql = arg; break;
     case OPT_TABLE: s->table = arg; break;
     case OPT_EMITPMML: s->emit_pmml = 1; break;
+    case OPT_POSTGRES: s->postgres = arg; break;
+    case OPT_INTO: s->into = arg; break;
     case OPT_SUGGEST: o->suggested_sheet = arg; break;
     case OPT_SUGGESTMATCH:
         if (strcmp(arg, "volume") != 0 && strcmp(arg, "precision") != 0)
@@ -682,6 +822,8 @@ int main(int argc, char **argv)
             break;
     if (rc == CLI_DONE)
         rc = CLI_EXIT_OK;
+    else if (rc == CLI_EXIT_OK && (s.postgres != NULL || s.into != NULL))
+        rc = pg_into(&s, argc - optind);
     else if (rc == CLI_EXIT_OK &&
              (s.emit_sql != NULL || s.emit_pmml || s.table != NULL || s.events_table != NULL))
         rc = emit_model(&s, argc - optind);

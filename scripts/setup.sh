@@ -30,7 +30,7 @@ for arg in "$@"; do
 done
 
 packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libopenblas-dev
-          liblapacke-dev libjansson-dev libcmocka-dev zlib1g-dev)
+          liblapacke-dev libjansson-dev libcmocka-dev zlib1g-dev libpq-dev)
 if [[ $with_peers -eq 1 ]]; then
   packages+=(python3-sklearn python3-pandas python3-statsmodels liblinear-tools
              chromium postgresql sqlite3 nodejs npm)

@@ -1206,6 +1206,29 @@ case_ R47 0 "the sheet's own date format wins over \`--date-format\` (so its rul
     'the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' 'is not a date in the format %Y-%m-%d or YYYY-MM-DD' \
     -- "$SCORE" --rules dated_sheet_iso.csv --date-format %d/%m/%Y --as-of 2026-07-01 -o r47.csv dated_eu_new.csv
 
+# ---- pgscore (issue 15) ----
+# --postgres CONNINFO --table NAME --into NAME (docs/warehouse.md); the
+# runs that reach a server are in pg_into.sh. Nothing listens on port 1.
+case_ W01 2 "\`--into\` without \`--postgres\`" "--into needs --postgres CONNINFO" \
+    -- "$SCORE" -m model.json --table leads --into scores
+case_ W02 2 "\`--postgres\` without \`--into\`" "--postgres needs --table NAME (the leads) and --into NAME" \
+    -- "$SCORE" -m model.json --postgres "host=127.0.0.1 port=1" --table leads
+case_ W03 2 "\`--postgres\` with an input file" "--postgres reads no input file" \
+    -- "$SCORE" -m model.json --postgres "host=127.0.0.1 port=1" --table leads --into scores leads.csv
+case_ W04 2 "\`--postgres\` with \`--emit-sql\`" "--postgres runs the statement itself" \
+    -- "$SCORE" -m model.json --postgres "host=127.0.0.1 port=1" --table leads --into scores --emit-sql postgres
+case_ W05 1 "no server there; the conninfo holds a password" \
+    'PostgreSQL: connecting to "host=127.0.0.1 port=1 user=crm password=***": connection to server' \
+    -- "$SCORE" -m model.json --postgres "host=127.0.0.1 port=1 user=crm password=secret" --table leads --into scores
+grep -q secret "$WORK/err" && fail "W05 shows the password" || ok
+case_ W06 2 "a malformed conninfo that may hold a password" \
+    "the connection string is malformed (libpq's message is not shown: it could quote the password)" \
+    -- "$SCORE" -m model.json --postgres "host=127.0.0.1 password secret" --table leads --into scores
+grep -q secret "$WORK/err" && fail "W06 shows the password" || ok
+case_ W07 1 "a URI with user:password@, no server there" 'connecting to "postgresql://crm:***@127.0.0.1:1/leads"' \
+    -- "$SCORE" -m model.json --postgres "postgresql://crm:secret@127.0.0.1:1/leads" --table leads --into scores
+grep -q secret "$WORK/err" && fail "W07 shows the password" || ok
+
 # ---- the table -------------------------------------------------------------------------
 
 [ "$ncases" -ge 40 ] && ok || fail "only $ncases cases"

@@ -241,6 +241,7 @@ struct score_cli {
     struct cli_list events;
     const char *accounts_path;           /* --accounts */
     struct lsc_accounts_columns acc_cols; /* --accounts-name ... */
+    FILE *sql_stream;                     /* --postgres: the statement goes here */
 };
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
@@ -378,6 +379,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.tier_hot = s->o.tier_hot;
     o.tier_warm = s->o.tier_warm;
     o.output = s->o.output;
+    o.stream = s->sql_stream;
     o.force = s->o.force;
     o.as_of = s->as_of;
     o.events_table = s->events_table;
@@ -417,38 +419,6 @@ cleanup:
     return rc;
 }
 
-/* The whole of a file (the generated statement) into *out (freed by the
- * caller); 0, or -1 with errno set. */
-static int read_whole(const char *path, char **out)
-{
-    FILE *fp = fopen(path, "rb");
-    char *text = NULL;
-    size_t len = 0, cap = 0, got = 1;
-    *out = NULL;
-    if (fp == NULL)
-        return -1;
-    while (got > 0) {
-        if (len + 4096 + 1 > cap) {
-            char *g = realloc(text, cap = (len + 4096 + 1) * 2);
-            if (g == NULL)
-                break;
-            text = g;
-        }
-        got = fread(text + len, 1, cap - len - 1, fp);
-        len += got;
-    }
-    if (got > 0 || ferror(fp) || text == NULL) {
-        fclose(fp);
-        free(text);
-        errno = ENOMEM;
-        return -1;
-    }
-    fclose(fp);
-    text[len] = '\0';
-    *out = text;
-    return 0;
-}
-
 /* --postgres CONNINFO --table NAME --into NAME: the options that fit. */
 static int check_pg_into(const struct score_cli *s, int n_inputs)
 {
@@ -472,26 +442,25 @@ static int check_pg_into(const struct score_cli *s, int n_inputs)
     return CLI_EXIT_OK;
 }
 
-/* The statement --emit-sql postgres writes, into *sql (via a temporary
- * file: the emitter writes to a path). */
+/* The statement --emit-sql postgres writes, into *sql (freed by the
+ * caller), in memory: no temporary file to leave behind. */
 static int pg_statement(const struct score_cli *s, int n_inputs, char **sql)
 {
     struct score_cli e = *s;
-    const char *dir = getenv("TMPDIR");
-    char path[4096];
-    int fd, rc;
+    size_t len = 0;
+    int rc;
     *sql = NULL;
-    snprintf(path, sizeof path, "%s/leadscore-pg-XXXXXX", dir != NULL && dir[0] ? dir : "/tmp");
-    if ((fd = mkstemp(path)) < 0)
-        return cli_error("%s: cannot create a temporary file: %s", path, strerror(errno));
-    close(fd);
+    if ((e.sql_stream = open_memstream(sql, &len)) == NULL)
+        return cli_error("cannot hold the statement in memory: %s", strerror(errno));
     e.emit_sql = "postgres";
-    e.o.output = path;
-    e.o.force = 1;
+    e.o.output = "-";
     rc = emit_model(&e, n_inputs);
-    if (rc == CLI_EXIT_OK && read_whole(path, sql) != 0)
-        rc = cli_error("%s: cannot read the statement back: %s", path, strerror(errno));
-    unlink(path);
+    if (fclose(e.sql_stream) != 0 && rc == CLI_EXIT_OK)
+        rc = cli_error("cannot hold the statement in memory: %s", strerror(errno));
+    if (rc != CLI_EXIT_OK) {
+        free(*sql);
+        *sql = NULL;
+    }
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #define LEADSCORE_EMIT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "leadscore/model.h"
 #include "leadscore/status.h"
@@ -34,6 +35,8 @@ struct lsc_emit_sql_options {
     int tiers_set;          /* 1: tier_hot/tier_warm instead of the model's */
     double tier_hot, tier_warm;
     const char *output; /* path or "-" (stdout) */
+    FILE *stream;       /* when set, the statement is written to it instead
+                           (output and force unused; not closed) */
     int force;          /* replace an existing output file */
     const char *as_of;  /* "YYYY-MM-DD" for "days since" features (written
                            into the statement as a constant); NULL: today

@@ -1246,6 +1246,10 @@ enum lsc_status lsc_emit_sql(const struct lsc_model *m, const struct lsc_emit_sq
                                  m->columns[j].name, lsc_model_date_format(m));
     const char *const *ids = o->ids.count ? o->ids.items : (const char *const *)m->ids;
     size_t n_ids = o->ids.count ? o->ids.count : m->n_ids;
+    if (o->stream != NULL) {
+        emit(o->stream, m, o, ids, n_ids, as_of, as_of_text);
+        return ferror(o->stream) ? lsc_error_write(err, "the statement") : LSC_OK;
+    }
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;
@@ -2145,6 +2149,10 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
     if ((st = check_options(o, &as_of, as_of_text, err)) != LSC_OK ||
         (st = rules_translatable(r, o, err)) != LSC_OK)
         return st;
+    if (o->stream != NULL) {
+        emit_rules(o->stream, r, o, as_of, as_of_text);
+        return ferror(o->stream) ? lsc_error_write(err, "the statement") : LSC_OK;
+    }
     if ((st = lsc_outfile_check(o->output, o->force, err)) != LSC_OK ||
         (st = lsc_outfile_open(&out, o->output, o->force, err)) != LSC_OK)
         goto cleanup;

@@ -24,6 +24,7 @@
 
 static const char usage_text[] =
     "Usage: leadscore-train --target COLUMN [OPTIONS] INPUT.csv\n"
+    "       leadscore-train --target COLUMN --postgres CONNINFO --table NAME [OPTIONS]\n"
     "\n"
     "Fits a penalised logistic regression (L2 by default; L1 or elastic net with\n"
     "--l1-ratio) of converted vs not converted on a CSV export of historical\n"
@@ -190,6 +191,15 @@ static const char usage_text4[] =
     "                            report both AUCs (paired DeLong test), the score\n"
     "                            shift and tier changes, with a recommendation\n"
     "\n"
+    "Training inside PostgreSQL (docs/warehouse.md; no INPUT file):\n"
+    "      --postgres CONNINFO   fit on a table of that database (libpq: host=H\n"
+    "                            dbname=D user=U, or postgresql://U@H/D; passwords\n"
+    "                            from PGPASSWORD or ~/.pgpass): the encoding pass and\n"
+    "                            each Newton iteration run as aggregate queries,\n"
+    "                            only sums come back; needs --holdout 0 (no bins,\n"
+    "                            events, weights, CV or reports yet)\n"
+    "      --table NAME          the table (or schema.table) of historical leads\n"
+    "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
     "\n"
     "Exit status: 0 success, 1 data or I/O error, 2 usage error, 3 a --weight or\n"
@@ -205,7 +215,8 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT,
+    OPT_POSTGRES, OPT_TABLE
 };
 
 static const struct option long_opts[] = {
@@ -272,6 +283,8 @@ static const struct option long_opts[] = {
     {"event-windows", required_argument, NULL, OPT_EVENT_WINDOWS},
     {"event-half-life", required_argument, NULL, OPT_EVENT_HALFLIFE},
     {"outcome-date", required_argument, NULL, OPT_OUTCOME_DATE},
+    {"postgres", required_argument, NULL, OPT_POSTGRES},
+    {"table", required_argument, NULL, OPT_TABLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -409,6 +422,10 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
         free(r);
     }
     print_penalty(m);
+    if (s->postgres)
+        fprintf(stderr, "PostgreSQL: %zu Newton iterations as aggregate queries; %llu bytes of "
+                        "results came back in all, %llu during the fit (no row data)\n",
+                s->pg_queries, s->pg_bytes, s->pg_bytes_fit);
     fprintf(stderr, "model written to %s\n", output);
 }
 
@@ -704,6 +721,8 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
         break;
     case OPT_MINBINSHARE: st = lsc_parse_double(arg, "--min-bin-share", &o->min_bin_share, err); break;
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
+    case OPT_POSTGRES: o->postgres = arg; break;
+    case OPT_TABLE: o->table = arg; break;
     case OPT_EVENTS: case OPT_EVENT_ID: case OPT_EVENT_TYPE: case OPT_EVENT_TIME:
     case OPT_EVENT_TYPES: case OPT_EVENT_MINLEADS: case OPT_EVENT_WINDOWS:
     case OPT_EVENT_HALFLIFE: case OPT_OUTCOME_DATE:
@@ -804,10 +823,14 @@ static int parse_args(struct train_cli *t, int argc, char **argv, struct lsc_err
     while ((c = getopt_long(argc, argv, SHORT_OPTS, long_opts, NULL)) != -1)
         if ((rc = parse_option(t, c, optarg, err)) != CLI_EXIT_OK)
             return rc;
-    if (optind != argc - 1)
+    if (t->o.postgres != NULL && optind < argc)
+        return cli_usage_error("--postgres trains on the --table: no input file");
+    if (t->o.postgres == NULL && t->o.table != NULL)
+        return cli_usage_error("--table names a table of --postgres CONNINFO");
+    if (t->o.postgres == NULL && optind != argc - 1)
         return cli_usage_error(optind >= argc ? "an input file is required"
                                               : "only one input file");
-    t->o.input = argv[optind];
+    t->o.input = t->o.postgres != NULL ? NULL : argv[optind];
     set_lists(t);
     return check_options(t, err);
 }

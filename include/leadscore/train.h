@@ -147,6 +147,11 @@ struct lsc_train_options {
     const char *outcome_date;       /* --outcome-date COL: each lead's reference
                                        day (events after it are not counted);
                                        missing or without the option: as_of */
+    /* training inside PostgreSQL (docs/warehouse.md): with postgres (a
+     * libpq connection string), the rows are those of the table (NAME or
+     * SCHEMA.NAME) and input is not read */
+    const char *postgres;
+    const char *table;
 };
 
 void lsc_train_options_defaults(struct lsc_train_options *opts);
@@ -193,6 +198,11 @@ struct lsc_train_summary {
     /* set on failure when a --weight or --split-date value was refused
      * (the CLI exits 3) */
     int input_rejected;
+    /* training inside PostgreSQL: the queries run and the bytes of their
+     * results, in all and after the encoding pass (the Newton iterations) */
+    int postgres;
+    size_t pg_queries;
+    unsigned long long pg_bytes, pg_bytes_fit;
 };
 
 /* Trains a model. Convergence: Newton stops when the largest absolute

@@ -315,20 +315,22 @@ static void warn_decimal_comma(const struct dataset *ds, const struct ds_column 
                                  "--decimal-comma");
 }
 
-static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds_column *src,
-                                       const size_t *rows, size_t n, size_t min_count,
-                                       struct lsc_column_enc *c, int *kept,
-                                       const struct lsc_log *log, struct lsc_error *err)
+/* The levels of a column from its counts lv[0..ncodes) (code 0: missing),
+ * named by name(ctx, code) for a code > 0 and checked by check (may be
+ * NULL): the kept levels by count (ties: lower code first), the rare ones
+ * pooled into "(other)", the reference level. */
+struct level_source {
+    const char *(*name)(const void *ctx, size_t code);
+    enum lsc_status (*check)(const void *ctx, size_t code, struct lsc_error *err);
+    const void *ctx;
+};
+
+static enum lsc_status pool_levels(struct level_sort *lv, size_t ncodes, size_t n,
+                                   size_t min_count, const char *colname,
+                                   const struct level_source *ls, struct lsc_column_enc *c,
+                                   int *kept, const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t ncodes = lsc_dict_size(src->dict) + 1;
-    struct level_sort *lv = lsc_calloc(ncodes, sizeof *lv);
-    if (lv == NULL)
-        return lsc_error_nomem(err);
-    for (size_t k = 0; k < ncodes; k++)
-        lv[k].code = k;
-    for (size_t i = 0; i < n; i++)
-        lv[src->codes[row_at(rows, i)]].count++;
     /* missing (code 0) sorts by its count like any level */
     qsort(lv, ncodes, sizeof *lv, by_count_desc);
     size_t nkeep = 0, pooled = 0, npooled = 0;
@@ -345,9 +347,9 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
     size_t total = nkeep + (pooled > 0);
     *kept = total >= 2;
     if (!*kept) {
-        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant%s", src->name,
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant%s", colname,
                  npooled ? " after pooling rare levels" : "");
-        goto cleanup;
+        return LSC_OK;
     }
     c->levels = lsc_calloc(total, sizeof *c->levels);
     c->level_count = lsc_calloc(total, sizeof *c->level_count);
@@ -363,11 +365,10 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
     for (size_t k = 0; k < ncodes; k++) {
         if (lv[k].count < min_count || lv[k].count == 0)
             continue;
-        if (lv[k].code != 0 &&
-            (st = check_level_utf8(ds, src, (uint32_t)lv[k].code, err)) != LSC_OK)
+        if (lv[k].code != 0 && ls->check != NULL &&
+            (st = ls->check(ls->ctx, lv[k].code, err)) != LSC_OK)
             goto cleanup;
-        const char *name = lv[k].code == 0 ? LSC_LEVEL_MISSING
-                                           : lsc_dict_str(src->dict, (uint32_t)(lv[k].code - 1));
+        const char *name = lv[k].code == 0 ? LSC_LEVEL_MISSING : ls->name(ls->ctx, lv[k].code);
         if (lv[k].code == 0)
             c->missing = at;
         c->levels[at] = lsc_strdup(name);
@@ -386,7 +387,7 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
         }
         c->level_count[at++] = pooled;
         lsc_logf(log, LSC_LOG_INFO, "column \"%s\": %zu rare levels (%zu rows) pooled into %s",
-                 src->name, npooled, pooled, LSC_LEVEL_OTHER);
+                 colname, npooled, pooled, LSC_LEVEL_OTHER);
     }
     /* the most frequent level is the reference; "(other)" can be it only
      * when it is strictly the most frequent */
@@ -397,6 +398,42 @@ static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds
 cleanup:
     if (st != LSC_OK)
         drop_levels(c);
+    return st;
+}
+
+struct ds_level_ctx {
+    const struct dataset *ds;
+    const struct ds_column *src;
+};
+
+static const char *ds_level_name(const void *ctx, size_t code)
+{
+    const struct ds_level_ctx *x = ctx;
+    return lsc_dict_str(x->src->dict, (uint32_t)(code - 1));
+}
+
+static enum lsc_status ds_level_check(const void *ctx, size_t code, struct lsc_error *err)
+{
+    const struct ds_level_ctx *x = ctx;
+    return check_level_utf8(x->ds, x->src, (uint32_t)code, err);
+}
+
+static enum lsc_status fit_categorical(const struct dataset *ds, const struct ds_column *src,
+                                       const size_t *rows, size_t n, size_t min_count,
+                                       struct lsc_column_enc *c, int *kept,
+                                       const struct lsc_log *log, struct lsc_error *err)
+{
+    size_t ncodes = lsc_dict_size(src->dict) + 1;
+    struct level_sort *lv = lsc_calloc(ncodes, sizeof *lv);
+    if (lv == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < ncodes; k++)
+        lv[k].code = k;
+    for (size_t i = 0; i < n; i++)
+        lv[src->codes[row_at(rows, i)]].count++;
+    struct ds_level_ctx x = {ds, src};
+    struct level_source ls = {ds_level_name, ds_level_check, &x};
+    enum lsc_status st = pool_levels(lv, ncodes, n, min_count, src->name, &ls, c, kept, log, err);
     lsc_free(lv);
     return st;
 }
@@ -587,6 +624,37 @@ static enum lsc_status add_column_features(struct lsc_model *m, size_t *fcap,
     return st;
 }
 
+/* After the columns: the size check, the coefficients, the lookups. */
+static enum lsc_status encoder_finish(struct lsc_model *m, const char *file,
+                                      const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (m->n_features > MAX_FEATURES) {
+        /* the Newton step works on a dense p x p matrix (several, with
+         * threads): refuse before allocating hundreds of gigabytes */
+        double gb = (double)m->n_features * (double)m->n_features * 8.0 / 1e9;
+        st = lsc_error_set(err, LSC_ERR_DATA, file, 0, 0,
+                           "%zu features from %zu columns is more than leadscore can fit (at "
+                           "most %u: the Newton step needs a %zu x %zu matrix, %.1f GB); "
+                           "leave columns out (--exclude, --include) or pool more levels "
+                           "(--min-level-count)",
+                           m->n_features, m->n_columns, MAX_FEATURES, m->n_features, m->n_features,
+                           gb);
+        return st;
+    }
+    if (m->n_columns == 0)
+        lsc_logf(log, LSC_LOG_WARN,
+                 "%s: no usable feature column (all were excluded or dropped): the model only "
+                 "has an intercept and gives every lead the same score",
+                 file);
+    m->coef = lsc_calloc(m->n_features, sizeof *m->coef);
+    if (m->coef == NULL) {
+        st = lsc_error_nomem(err);
+        return st;
+    }
+    return lsc_model_build_lookups(m, err);
+}
+
 enum lsc_status lsc_encoder_fit(const struct dataset *ds, const size_t *rows, size_t n,
                             size_t min_level_count, const struct lsc_log *log,
                             struct lsc_model *m, size_t **col_src, struct encoder_stats *stats,
@@ -684,30 +752,7 @@ enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *r
         if (st != LSC_OK)
             goto cleanup;
     }
-    if (m->n_features > MAX_FEATURES) {
-        /* the Newton step works on a dense p x p matrix (several, with
-         * threads): refuse before allocating hundreds of gigabytes */
-        double gb = (double)m->n_features * (double)m->n_features * 8.0 / 1e9;
-        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
-                           "%zu features from %zu columns is more than leadscore can fit (at "
-                           "most %u: the Newton step needs a %zu x %zu matrix, %.1f GB); "
-                           "leave columns out (--exclude, --include) or pool more levels "
-                           "(--min-level-count)",
-                           m->n_features, m->n_columns, MAX_FEATURES, m->n_features, m->n_features,
-                           gb);
-        goto cleanup;
-    }
-    if (m->n_columns == 0)
-        lsc_logf(log, LSC_LOG_WARN,
-                 "%s: no usable feature column (all were excluded or dropped): the model only "
-                 "has an intercept and gives every lead the same score",
-                 ds->file);
-    m->coef = lsc_calloc(m->n_features, sizeof *m->coef);
-    if (m->coef == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    st = lsc_model_build_lookups(m, err);
+    st = encoder_finish(m, ds->file, log, err);
 cleanup:
     lsc_free(buf);
     if (st != LSC_OK) {
@@ -716,5 +761,96 @@ cleanup:
     } else {
         *col_src = src_of;
     }
+    return st;
+}
+
+/* ---- from summaries (a warehouse's aggregates) ------------------------ */
+
+static const char *summary_level_name(const void *ctx, size_t code)
+{
+    const struct lsc_col_summary *cs = ctx;
+    return cs->values[code - 1];
+}
+
+/* A numeric column's encoder from its summary; *kept as fit_numeric. */
+static void summary_numeric(const struct lsc_col_summary *cs, struct lsc_column_enc *c, int *kept,
+                            const struct lsc_log *log)
+{
+    *kept = 0;
+    if (cs->rows == cs->missing) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": no values", cs->name);
+        return;
+    }
+    if (cs->lo == cs->hi) {
+        lsc_logf(log, LSC_LOG_NOTE, "dropped column \"%s\": constant (%g)%s", cs->name, cs->lo,
+                 cs->missing ? " apart from missing values" : "");
+        return;
+    }
+    c->median = cs->median;
+    c->mean = cs->mean;
+    c->sd = cs->sd;
+    c->missing_feature = cs->missing > 0 ? 0 : LSC_NO_FEATURE;
+    *kept = c->sd > 0.0;
+}
+
+enum lsc_status lsc_encoder_fit_summaries(const struct lsc_col_summary *cols, size_t n_cols,
+                                          size_t min_level_count, const char *source,
+                                          const struct lsc_log *log, struct lsc_model *m,
+                                          struct encoder_stats *stats, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t fcap = 0;
+    lsc_encoder_clear(m);
+    memset(stats, 0, sizeof *stats);
+    m->columns = lsc_calloc(n_cols ? n_cols : 1, sizeof *m->columns);
+    if (m->columns == NULL || add_feature(m, &fcap, "(intercept)", NULL) == LSC_NO_FEATURE) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < n_cols; j++) {
+        const struct lsc_col_summary *cs = &cols[j];
+        struct lsc_column_enc *c = &m->columns[m->n_columns];
+        memset(c, 0, sizeof *c);
+        int kept = 0;
+        if (cs->numeric) {
+            summary_numeric(cs, c, &kept, log);
+        } else {
+            struct level_sort *lv = lsc_calloc(cs->n_values + 1, sizeof *lv);
+            if (lv == NULL) {
+                st = lsc_error_nomem(err);
+                goto cleanup;
+            }
+            lv[0].count = cs->missing;
+            for (size_t k = 0; k <= cs->n_values; k++) {
+                lv[k].code = k;
+                if (k > 0)
+                    lv[k].count = cs->counts[k - 1];
+            }
+            struct level_source ls = {summary_level_name, NULL, cs};
+            st = pool_levels(lv, cs->n_values + 1, cs->rows, min_level_count, cs->name, &ls, c,
+                             &kept, log, err);
+            lsc_free(lv);
+            if (st != LSC_OK)
+                goto cleanup;
+        }
+        if (!kept) {
+            stats->columns_dropped++;
+            drop_levels(c);
+            continue;
+        }
+        if ((c->name = lsc_strdup(cs->name)) == NULL) {
+            drop_levels(c);
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        m->n_columns++;
+        stats->columns_used++;
+        if ((st = add_column_features(m, &fcap, c, cs->numeric, err)) != LSC_OK)
+            goto cleanup;
+    }
+    st = encoder_finish(m, source, log, err);
+cleanup:
+    if (st != LSC_OK)
+        lsc_encoder_clear(m);
     return st;
 }

@@ -45,4 +45,27 @@ enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *r
 /* Frees the schema part of a model (columns and feature names). */
 void lsc_encoder_clear(struct lsc_model *m);
 
+/* A column as a warehouse summarises it (src/pipeline/train_pg.c): rows
+ * (the fitting rows) and missing values; a numeric column's lo, hi,
+ * median, and mean and population sd of the median-imputed values; a
+ * categorical column's n_values distinct present values and their counts,
+ * in the order that breaks ties between equal counts. */
+struct lsc_col_summary {
+    const char *name;
+    int numeric;
+    size_t rows, missing;
+    double lo, hi, median, mean, sd;
+    size_t n_values;
+    const char *const *values;
+    const size_t *counts;
+};
+
+/* lsc_encoder_fit's encoders from summaries instead of rows: the same
+ * levels, pooling, reference, imputation and standardisation, the same
+ * notes. source names the data in the size check's message. */
+enum lsc_status lsc_encoder_fit_summaries(const struct lsc_col_summary *cols, size_t n_cols,
+                                          size_t min_level_count, const char *source,
+                                          const struct lsc_log *log, struct lsc_model *m,
+                                          struct encoder_stats *stats, struct lsc_error *err);
+
 #endif

@@ -34,6 +34,7 @@
 #include "leadscore/parse.h"
 #include "leadscore/rules.h"
 #include "model_def.h"
+#include "sql_text.h"
 #include "status_internal.h"
 #include "util.h"
 
@@ -2165,4 +2166,23 @@ enum lsc_status lsc_emit_rules_sql(const struct lsc_rules *r, const struct lsc_e
 cleanup:
     lsc_outfile_abort(&out);
     return st;
+}
+
+/* ---- pieces for the training queries (sql_text.h) --------------------- */
+
+void lsc_sql_put_ident(FILE *fp, const char *s) { put_ident(fp, s); }
+
+void lsc_sql_put_string(FILE *fp, enum lsc_sql_dialect d, const char *s) { put_string(fp, d, s); }
+
+void lsc_sql_put_num(FILE *fp, enum lsc_sql_dialect d, double x) { put_num(fp, d, x); }
+
+void lsc_sql_put_na_test(FILE *fp, enum lsc_sql_dialect d, size_t j, const char *const *extra,
+                         size_t n_extra)
+{
+    put_na_test_list(fp, d, j, extra, n_extra);
+}
+
+void lsc_sql_put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    put_number_value(fp, d, j, d == LSC_SQL_SQLITE ? "REAL" : "DOUBLE PRECISION");
 }

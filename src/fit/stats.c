@@ -19,6 +19,50 @@
 #include "logreg.h"
 #include "status_internal.h"
 
+/* From the penalised Hessian H (inverted in place), the log-loss at beta,
+ * the weight total n and positive weight pos of n_rows rows. */
+static enum lsc_status stats_core(size_t p, const double *beta, double l2, double *H, double loss,
+                                  double n, double pos, size_t n_rows, struct coef_stats *coef,
+                                  struct fit_stats *fit, struct lsc_error *err)
+{
+    enum lsc_status st;
+    if ((st = lsc_la_spd_inverse(H, p, err)) != LSC_OK) {
+        st = lsc_error_set(err, LSC_ERR_NUMERIC, NULL, 0, 0,
+                           "standard errors are undefined: the information matrix is singular "
+                           "(collinear features?)");
+        return st;
+    }
+    double zc = gsl_cdf_ugaussian_Pinv(0.975);
+    for (size_t j = 0; j < p; j++) {
+        struct coef_stats *c = &coef[j];
+        c->estimate = beta[j];
+        c->std_error = sqrt(H[j * p + j]);
+        c->z = beta[j] / c->std_error;
+        c->p_value = 2.0 * gsl_cdf_ugaussian_Q(fabs(c->z));
+        c->ci_low = beta[j] - zc * c->std_error;
+        c->ci_high = beta[j] + zc * c->std_error;
+        c->odds_ratio = exp(beta[j]);
+        c->or_ci_low = exp(c->ci_low);
+        c->or_ci_high = exp(c->ci_high);
+    }
+    double ybar = pos / n;
+    fit->n = n_rows;
+    fit->k = p;
+    fit->penalised = l2 > 0.0;
+    fit->log_likelihood = -loss;
+    fit->null_log_likelihood =
+        (pos > 0.0 ? pos * log(ybar) : 0.0) + (n - pos > 0.0 ? (n - pos) * log1p(-ybar) : 0.0);
+    fit->deviance = -2.0 * fit->log_likelihood;
+    fit->null_deviance = -2.0 * fit->null_log_likelihood;
+    fit->mcfadden_r2 = 1.0 - fit->log_likelihood / fit->null_log_likelihood;
+    fit->aic = fit->deviance + 2.0 * (double)p;
+    fit->bic = fit->deviance + (double)p * log(n);
+    fit->lr_statistic = 2.0 * (fit->log_likelihood - fit->null_log_likelihood);
+    fit->lr_df = (double)(p - 1);
+    fit->lr_p_value = p > 1 ? gsl_cdf_chisq_Q(fit->lr_statistic, fit->lr_df) : NAN;
+    return LSC_OK;
+}
+
 enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, double l2,
                               const double *hessian, double objective, struct coef_stats *coef,
                               struct fit_stats *fit, struct lsc_error *err)
@@ -46,25 +90,6 @@ enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, do
         if ((st = lsc_logreg_derivatives(d, beta, eta, l2, NULL, g, H, err)) != LSC_OK)
             goto cleanup;
     }
-    if ((st = lsc_la_spd_inverse(H, p, err)) != LSC_OK) {
-        st = lsc_error_set(err, LSC_ERR_NUMERIC, NULL, 0, 0,
-                           "standard errors are undefined: the information matrix is singular "
-                           "(collinear features?)");
-        goto cleanup;
-    }
-    double zc = gsl_cdf_ugaussian_Pinv(0.975);
-    for (size_t j = 0; j < p; j++) {
-        struct coef_stats *c = &coef[j];
-        c->estimate = beta[j];
-        c->std_error = sqrt(H[j * p + j]);
-        c->z = beta[j] / c->std_error;
-        c->p_value = 2.0 * gsl_cdf_ugaussian_Q(fabs(c->z));
-        c->ci_low = beta[j] - zc * c->std_error;
-        c->ci_high = beta[j] + zc * c->std_error;
-        c->odds_ratio = exp(beta[j]);
-        c->or_ci_low = exp(c->ci_low);
-        c->or_ci_high = exp(c->ci_high);
-    }
     /* with row weights: frequency weights (a row of weight 3 counts as three
      * rows), so n is the weight total, as statsmodels GLM freq_weights */
     double n = 0.0, pos = 0.0;
@@ -72,24 +97,29 @@ enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, do
         n += design_weight(d, i);
         pos += design_weight(d, i) * d->y[design_row(d, i)];
     }
-    double ybar = pos / n;
-    fit->n = d->n;
-    fit->k = p;
-    fit->penalised = l2 > 0.0;
-    fit->log_likelihood = -loss;
-    fit->null_log_likelihood =
-        (pos > 0.0 ? pos * log(ybar) : 0.0) + (n - pos > 0.0 ? (n - pos) * log1p(-ybar) : 0.0);
-    fit->deviance = -2.0 * fit->log_likelihood;
-    fit->null_deviance = -2.0 * fit->null_log_likelihood;
-    fit->mcfadden_r2 = 1.0 - fit->log_likelihood / fit->null_log_likelihood;
-    fit->aic = fit->deviance + 2.0 * (double)p;
-    fit->bic = fit->deviance + (double)p * log(n);
-    fit->lr_statistic = 2.0 * (fit->log_likelihood - fit->null_log_likelihood);
-    fit->lr_df = (double)(p - 1);
-    fit->lr_p_value = p > 1 ? gsl_cdf_chisq_Q(fit->lr_statistic, fit->lr_df) : NAN;
+    st = stats_core(p, beta, l2, H, loss, n, pos, d->n, coef, fit, err);
 cleanup:
     lsc_free(eta);
     lsc_free(g);
+    lsc_free(H);
+    return st;
+}
+
+enum lsc_status lsc_stats_from_hessian(size_t p, const double *beta, double l2,
+                                       const double *hessian, double objective, double n,
+                                       double pos, size_t n_rows, struct coef_stats *coef,
+                                       struct fit_stats *fit, struct lsc_error *err)
+{
+    double *H = lsc_malloc(p * p * sizeof *H);
+    memset(fit, 0, sizeof *fit);
+    if (H == NULL)
+        return lsc_error_nomem(err);
+    double pen = 0.0;
+    for (size_t j = 1; j < p; j++)
+        pen += beta[j] * beta[j];
+    memcpy(H, hessian, p * p * sizeof *H);
+    enum lsc_status st =
+        stats_core(p, beta, l2, H, objective - 0.5 * l2 * pen, n, pos, n_rows, coef, fit, err);
     lsc_free(H);
     return st;
 }

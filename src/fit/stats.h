@@ -38,4 +38,12 @@ enum lsc_status lsc_stats_compute(const struct design *d, const double *beta, do
                               const double *hessian, double objective, struct coef_stats *coef,
                               struct fit_stats *fit, struct lsc_error *err);
 
+/* The same from the Hessian and objective alone (a fit whose rows are
+ * elsewhere, e.g. in a database): n and pos are the weight total and the
+ * positive weight of the n_rows fitting rows. */
+enum lsc_status lsc_stats_from_hessian(size_t p, const double *beta, double l2,
+                                       const double *hessian, double objective, double n,
+                                       double pos, size_t n_rows, struct coef_stats *coef,
+                                       struct fit_stats *fit, struct lsc_error *err);
+
 #endif

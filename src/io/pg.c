@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "pg_query.h"
 #include "status_internal.h"
 #include "util.h"
 
 struct lsc_pg {
     PGconn *conn;
+    unsigned long long bytes, mark; /* values received (lsc_pg_query) */
 };
 
 /* A growing string (the redacted copy, a quoted name). */
@@ -245,7 +247,7 @@ enum lsc_status lsc_pg_connect(const char *conninfo, struct lsc_pg **out, struct
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "PostgreSQL: connecting to \"%s\": %s", shown, msg);
     }
-    pg = lsc_malloc(sizeof *pg);
+    pg = lsc_calloc(1, sizeof *pg);
     if (pg == NULL || (pg->conn = PQconnectdb(conninfo)) == NULL) {
         lsc_free(pg);
         PQconninfoFree(opts);
@@ -386,4 +388,96 @@ cleanup:
     lsc_free(drop.s);
     lsc_free(create.s);
     return st;
+}
+
+/* ---- queries that return rows (pg_query.h) ---------------------------- */
+
+struct lsc_pg_rows {
+    PGresult *res;
+};
+
+/* The error of a failed statement, as lsc_pg_exec words it. */
+static enum lsc_status result_error(struct lsc_pg *pg, PGresult *res, const char *purpose,
+                                    struct lsc_error *err)
+{
+    char msg[LSC_ERROR_MSG_MAX / 2];
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state == NULL) {
+        one_line(PQerrorMessage(pg->conn), msg, sizeof msg);
+        return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "PostgreSQL: %s: %s", purpose,
+                             msg[0] != '\0' ? msg : "the statement failed");
+    }
+    one_line(PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), msg, sizeof msg);
+    return lsc_error_set(err, LSC_ERR_IO, NULL, 0, 0, "PostgreSQL: %s: %s (SQLSTATE %s)", purpose,
+                         msg, state);
+}
+
+enum lsc_status lsc_pg_query(struct lsc_pg *pg, const char *sql, const char *purpose,
+                             struct lsc_pg_rows **out, struct lsc_error *err)
+{
+    *out = NULL;
+    PGresult *res = PQexec(pg->conn, sql);
+    if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        enum lsc_status st = result_error(pg, res, purpose, err);
+        PQclear(res);
+        return st;
+    }
+    struct lsc_pg_rows *r = lsc_malloc(sizeof *r);
+    if (r == NULL) {
+        PQclear(res);
+        return lsc_error_nomem(err);
+    }
+    r->res = res;
+    int n = PQntuples(res), m = PQnfields(res);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < m; j++)
+            pg->bytes += (unsigned long long)PQgetlength(res, i, j);
+    *out = r;
+    return LSC_OK;
+}
+
+size_t lsc_pg_rows_count(const struct lsc_pg_rows *r) { return (size_t)PQntuples(r->res); }
+
+size_t lsc_pg_rows_columns(const struct lsc_pg_rows *r) { return (size_t)PQnfields(r->res); }
+
+const char *lsc_pg_rows_value(const struct lsc_pg_rows *r, size_t i, size_t j)
+{
+    if (PQgetisnull(r->res, (int)i, (int)j))
+        return NULL;
+    return PQgetvalue(r->res, (int)i, (int)j);
+}
+
+const char *lsc_pg_rows_name(const struct lsc_pg_rows *r, size_t j)
+{
+    return PQfname(r->res, (int)j);
+}
+
+void lsc_pg_rows_free(struct lsc_pg_rows *r)
+{
+    if (r == NULL)
+        return;
+    PQclear(r->res);
+    lsc_free(r);
+}
+
+unsigned long long lsc_pg_bytes(const struct lsc_pg *pg) { return pg->bytes; }
+
+unsigned long long lsc_pg_bytes_since_mark(const struct lsc_pg *pg) { return pg->bytes - pg->mark; }
+
+void lsc_pg_mark_bytes(struct lsc_pg *pg) { pg->mark = pg->bytes; }
+
+char *lsc_pg_quote_table(const char *name, const char *option, struct lsc_error *err)
+{
+    struct buf b = {NULL, 0, 0, 0};
+    enum lsc_status st = quote_table(name, &b, err);
+    if (st == LSC_ERR_USAGE && err != NULL && strncmp(err->message, "--into", 6) == 0) {
+        char msg[LSC_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s%s", option, err->message + 6);
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    }
+    if (st != LSC_OK) {
+        lsc_free(b.s);
+        return NULL;
+    }
+    return b.s;
 }

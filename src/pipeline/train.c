@@ -35,6 +35,7 @@
 #include "split.h"
 #include "util.h"
 #include "validation.h"
+#include "train_internal.h"
 #include "weights.h"
 
 #ifndef LEADSCORE_VERSION
@@ -85,8 +86,8 @@ static enum lsc_status check_weight_split_options(const struct lsc_train_options
 
 enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struct lsc_error *err)
 {
-    if (o->input == NULL)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file is required");
+    if (o->input == NULL && o->postgres == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "an input file (or --postgres and --table) is required");
     if (o->target == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--target COLUMN is required");
     if (!(o->l2 >= 0.0) || !isfinite(o->l2))
@@ -224,7 +225,7 @@ static json_t *options_json_base(const struct lsc_train_options *o)
 
 /* The options object; the weight and split options only when given, so
  * models trained without them are unchanged. */
-static json_t *options_json(const struct lsc_train_options *o)
+json_t *lsc_train_options_json(const struct lsc_train_options *o)
 {
     json_t *j = options_json_base(o);
     int bad = j == NULL;
@@ -252,6 +253,8 @@ static json_t *options_json(const struct lsc_train_options *o)
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
                json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
+    if (!bad && o->postgres != NULL)
+        bad |= json_object_set_new(j, "postgres_table", json_string(o->table)) != 0;
     if (!bad && o->cv_folds > 0)
         bad |= json_object_set_new(j, "cv_folds", json_integer((json_int_t)o->cv_folds)) != 0 ||
                json_object_set_new(j, "cv_metric",
@@ -283,8 +286,9 @@ static char **copy_strings(const struct lsc_strings *s, size_t *n)
     return out;
 }
 
-static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *ds,
-                                     const struct lsc_train_options *o, struct lsc_error *err)
+enum lsc_status lsc_train_fill_common(struct lsc_model *m, const struct lsc_train_options *o,
+                                      const char *file, const char *sha256, json_t *options,
+                                      struct lsc_error *err)
 {
     char now[32];
     time_t t = time(NULL);
@@ -293,33 +297,42 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
     m->created = lsc_strdup(now);
     m->tool_version = lsc_strdup(LEADSCORE_VERSION);
-    m->training_file = lsc_strdup(ds->file);
-    m->training_sha256 = lsc_strdup(ds->sha256);
+    m->training_file = lsc_strdup(file);
+    m->training_sha256 = lsc_strdup(sha256);
     m->target = lsc_strdup(o->target);
-    m->options = options_json(o);
-    if (m->options != NULL && !lsc_derive_record_options(m->options, o, ds->derive)) {
-        json_decref(m->options);
-        m->options = NULL;
-    }
-    enum lsc_status est = lsc_derive_attach_events(m, ds->derive, err);
-    if (est != LSC_OK)
-        return est;
+    m->options = options;
     m->positive_values = copy_strings(&o->positive, &m->n_positive_values);
     m->ids = copy_strings(&o->ids, &m->n_ids);
-    if (o->account_reference != LSC_ACCOUNT_REF_NONE)
-        m->accounts = lsc_derive_take_accounts(ds->derive);
     m->na_values = copy_strings(&o->na_values, &m->n_na_values);
     if (m->created == NULL || m->tool_version == NULL || m->training_file == NULL ||
         m->training_sha256 == NULL || m->target == NULL || m->options == NULL ||
         m->positive_values == NULL || m->ids == NULL || m->na_values == NULL)
         return lsc_error_nomem(err);
+    m->l2 = o->l2;
+    m->tier_hot = o->tier_hot;
+    m->tier_warm = o->tier_warm;
+    return LSC_OK;
+}
+
+static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *ds,
+                                     const struct lsc_train_options *o, struct lsc_error *err)
+{
+    json_t *options = lsc_train_options_json(o);
+    if (options != NULL && !lsc_derive_record_options(options, o, ds->derive)) {
+        json_decref(options);
+        options = NULL;
+    }
+    enum lsc_status st = lsc_train_fill_common(m, o, ds->file, ds->sha256, options, err);
+    if (st == LSC_OK)
+        st = lsc_derive_attach_events(m, ds->derive, err);
+    if (st != LSC_OK)
+        return st;
+    if (o->account_reference != LSC_ACCOUNT_REF_NONE)
+        m->accounts = lsc_derive_take_accounts(ds->derive);
     m->rows_read = ds->rows_read;
     m->rows_used = ds->n_rows;
     m->rows_skipped = ds->rows_skipped_target + ds->rows_skipped_value;
     m->positives = ds->positives;
-    m->l2 = o->l2;
-    m->tier_hot = o->tier_hot;
-    m->tier_warm = o->tier_warm;
     return LSC_OK;
 }
 
@@ -546,6 +559,35 @@ static enum lsc_status write_predictions(const struct dataset *ds, const double 
     return lsc_outfile_commit(&o, err);
 }
 
+enum lsc_status lsc_train_store_stats(struct lsc_model *m, const struct coef_stats *cs,
+                                      const struct fit_stats *fs, struct lsc_error *err)
+{
+    m->coef_stats = lsc_calloc(m->n_features, sizeof *m->coef_stats);
+    if (m->coef_stats == NULL)
+        return lsc_error_nomem(err);
+    for (size_t j = 0; j < m->n_features; j++) {
+        m->coef_stats[j].std_error = cs[j].std_error;
+        m->coef_stats[j].z = cs[j].z;
+        m->coef_stats[j].p_value = cs[j].p_value;
+        m->coef_stats[j].ci_low = cs[j].ci_low;
+        m->coef_stats[j].ci_high = cs[j].ci_high;
+    }
+    struct lsc_fit_stat *f = &m->fit_stats;
+    f->present = 1;
+    f->log_likelihood = fs->log_likelihood;
+    f->null_log_likelihood = fs->null_log_likelihood;
+    f->deviance = fs->deviance;
+    f->null_deviance = fs->null_deviance;
+    f->mcfadden_r2 = fs->mcfadden_r2;
+    f->aic = fs->aic;
+    f->bic = fs->bic;
+    f->lr_statistic = fs->lr_statistic;
+    f->lr_df = fs->lr_df;
+    f->lr_p_value = fs->lr_p_value;
+    f->penalised = fs->penalised;
+    return LSC_OK;
+}
+
 /* Wald statistics of the saved fit. A singular information matrix (only
  * possible without a penalty) leaves them out with a warning. */
 static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d, double l2,
@@ -566,31 +608,7 @@ static enum lsc_status attach_stats(struct lsc_model *m, const struct design *d,
     }
     if (st != LSC_OK)
         goto cleanup;
-    m->coef_stats = lsc_calloc(m->n_features, sizeof *m->coef_stats);
-    if (m->coef_stats == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    for (size_t j = 0; j < m->n_features; j++) {
-        m->coef_stats[j].std_error = cs[j].std_error;
-        m->coef_stats[j].z = cs[j].z;
-        m->coef_stats[j].p_value = cs[j].p_value;
-        m->coef_stats[j].ci_low = cs[j].ci_low;
-        m->coef_stats[j].ci_high = cs[j].ci_high;
-    }
-    struct lsc_fit_stat *f = &m->fit_stats;
-    f->present = 1;
-    f->log_likelihood = fs.log_likelihood;
-    f->null_log_likelihood = fs.null_log_likelihood;
-    f->deviance = fs.deviance;
-    f->null_deviance = fs.null_deviance;
-    f->mcfadden_r2 = fs.mcfadden_r2;
-    f->aic = fs.aic;
-    f->bic = fs.bic;
-    f->lr_statistic = fs.lr_statistic;
-    f->lr_df = fs.lr_df;
-    f->lr_p_value = fs.lr_p_value;
-    f->penalised = fs.penalised;
+    st = lsc_train_store_stats(m, cs, &fs, err);
 cleanup:
     lsc_free(cs);
     return st;
@@ -1042,6 +1060,8 @@ enum lsc_status lsc_train(const struct lsc_train_options *o, const struct lsc_lo
     memset(&t, 0, sizeof t);
     memset(sum, 0, sizeof *sum);
     *out = NULL;
+    if (o->postgres != NULL)
+        return lsc_train_pg(o, log, out, sum, err);
     t.o = o;
     t.log = log;
     t.sum = sum;

@@ -1,0 +1,31 @@
+/* train_internal - what the CSV training run (train.c) shares with the one
+ * inside PostgreSQL (train_pg.c). */
+#ifndef LSC_SRC_TRAIN_INTERNAL_H
+#define LSC_SRC_TRAIN_INTERNAL_H
+
+#include <jansson.h>
+
+#include "leadscore/train.h"
+#include "model_def.h"
+#include "stats.h"
+
+/* The model's "options" object for o (NULL when out of memory). */
+json_t *lsc_train_options_json(const struct lsc_train_options *o);
+
+/* The metadata every model records: created, version, training file and
+ * its SHA-256, target, options (taken), positive values, ids, NA values,
+ * penalty and tiers. */
+enum lsc_status lsc_train_fill_common(struct lsc_model *m, const struct lsc_train_options *o,
+                                      const char *file, const char *sha256, json_t *options,
+                                      struct lsc_error *err);
+
+/* Coefficient and fit statistics into the model. */
+enum lsc_status lsc_train_store_stats(struct lsc_model *m, const struct coef_stats *cs,
+                                      const struct fit_stats *fs, struct lsc_error *err);
+
+/* lsc_train() for o->postgres: the fit inside the database. */
+enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
+                             struct lsc_model **out, struct lsc_train_summary *sum,
+                             struct lsc_error *err);
+
+#endif

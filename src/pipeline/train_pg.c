@@ -1,0 +1,1068 @@
+/* leadscore-train --postgres CONNINFO --table NAME: the fit runs inside
+ * PostgreSQL (docs/warehouse.md). The encoding pass and every Newton
+ * iteration are aggregate queries over the table; only per-column
+ * summaries and the p x p matrix come back. The solve, the inference and
+ * the model file are made here, by the same code as the CSV path
+ * (encoder.h's lsc_encoder_fit_summaries, newton.h, stats.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "diagnostics.h"
+#include "encoder.h"
+#include "header_match.h"
+#include "linalg.h"
+#include "label_map.h"
+#include "leadscore/model.h"
+#include "model_def.h"
+#include "newton.h"
+#include "output_set.h"
+#include "pg_query.h"
+#include "sha256.h"
+#include "sql_text.h"
+#include "stats.h"
+#include "status_internal.h"
+#include "train_internal.h"
+
+#define PG LSC_SQL_POSTGRES
+#define MAX_TARGET_VALUES 1000
+#define PROFILE_CHUNK 100 /* columns per profile query (9 values each) */
+
+/* A candidate feature column of the table and what the encoding pass
+ * learned of it. */
+struct pg_col {
+    const char *name;
+    int force; /* 0 infer, 1 --numeric, 2 --categorical */
+    int keep;  /* --keep-feature */
+    int numeric, excluded;
+    size_t missing, text, distinct, distinct_x, dated;
+    int whole;
+    double lo, hi, median, s1, s2;
+    size_t n_values;
+    char **values;
+    size_t *counts;
+};
+
+/* A slot of the sparse design row: the feature it sets (an SQL integer
+ * expression, NULL for none) and its value. */
+struct pg_slot {
+    char *idx, *val;
+};
+
+struct pg_run {
+    const struct lsc_train_options *o;
+    const struct lsc_log *log;
+    struct lsc_train_summary *sum;
+    struct lsc_pg *pg;
+    char *table;   /* quoted */
+    char *display; /* "NAME (PostgreSQL)" */
+    size_t n_names;
+    char **names;  /* the table's columns */
+    size_t *lens;
+    size_t target;
+    char *y_case;  /* over v_T: 1, 0 or NULL (skipped) */
+    struct pg_col *cols;
+    size_t n_cols;
+    size_t rows_total, rows_used, positives, skipped_target, skipped_value;
+    struct lsc_model *m;
+    struct pg_slot *slots;
+    size_t n_slots;
+    size_t *col_of; /* model column -> candidate */
+    char *iter_sql_head, *iter_sql_tail;
+    /* the last query's sums (newton callbacks) */
+    double *g, *H, loss;
+    size_t queries;
+    /* the model's training.sha256: of the encoding pass's results (the
+     * rows never leave the database) */
+    struct sha256_ctx digest;
+};
+
+/* ---- SQL text --------------------------------------------------------- */
+
+struct sql {
+    FILE *fp;
+    char *s;
+    size_t len;
+};
+
+static enum lsc_status sql_open(struct sql *q, struct lsc_error *err)
+{
+    q->s = NULL;
+    q->fp = open_memstream(&q->s, &q->len);
+    return q->fp != NULL ? LSC_OK : lsc_error_nomem(err);
+}
+
+/* Closes the stream; the text is q->s (NULL when out of memory). */
+static enum lsc_status sql_close(struct sql *q, struct lsc_error *err)
+{
+    int bad = ferror(q->fp);
+    fclose(q->fp);
+    if (bad || q->s == NULL) {
+        free(q->s);
+        q->s = NULL;
+        return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
+/* The candidate index the target's value is v_T of. */
+static size_t target_slot(const struct pg_run *r) { return r->n_cols; }
+
+/* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
+ * x_j (with numbers) of the candidates listed in use (NULL: all), and y.
+ * Each step is a LATERAL subquery with OFFSET 0, which the planner keeps
+ * as it is: a value used many times (v_j in a CASE of levels) is computed
+ * once per row, and the scan below stays parallel. */
+static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use, int numbers)
+{
+    size_t T = target_slot(r);
+    const struct lsc_strings *na = &r->o->na_values;
+    fprintf(fp, "WITH t2 AS (\n  SELECT t0.*, t1.*, tx.*\n  FROM %s AS lsc_row\n"
+                "  CROSS JOIN LATERAL (SELECT ", r->table);
+    for (size_t j = 0; j < r->n_cols; j++) {
+        if (use != NULL && !use[j])
+            continue;
+        fputs("btrim(CAST(lsc_row.", fp);
+        lsc_sql_put_ident(fp, r->cols[j].name);
+        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu,\n    ", j);
+    }
+    fputs("btrim(CAST(lsc_row.", fp);
+    lsc_sql_put_ident(fp, r->names[r->target]);
+    fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu OFFSET 0) AS t0\n"
+                "  CROSS JOIN LATERAL (SELECT ", T);
+    for (size_t j = 0; j <= r->n_cols; j++) {
+        if (j < r->n_cols && use != NULL && !use[j])
+            continue;
+        lsc_sql_put_na_test(fp, PG, j, na->items, na->count);
+        fprintf(fp, " AS na_%zu%s", j, j < r->n_cols ? ",\n    " : "");
+    }
+    fprintf(fp, " OFFSET 0) AS t1\n  CROSS JOIN LATERAL (SELECT CASE WHEN na_%zu THEN NULL "
+                "ELSE %s END AS y", T, r->y_case != NULL ? r->y_case : "0");
+    for (size_t j = 0; numbers && j < r->n_cols; j++)
+        if (use == NULL || use[j])
+            lsc_sql_put_number_value(fp, PG, j);
+    fputs(" OFFSET 0) AS tx\n)\n", fp);
+}
+
+/* Feeds an encoding query's results to the digest. */
+static void digest_rows(struct pg_run *r, const struct lsc_pg_rows *rows)
+{
+    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
+        for (size_t j = 0; j < lsc_pg_rows_columns(rows); j++) {
+            const char *v = lsc_pg_rows_value(rows, i, j);
+            lsc_sha256_update(&r->digest, v != NULL ? v : "\\N", strlen(v != NULL ? v : "\\N") + 1);
+        }
+}
+
+/* ---- the table, the roles --------------------------------------------- */
+
+static enum lsc_status read_header(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    fprintf(q.fp, "SELECT * FROM %s LIMIT 0", r->table);
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "reading the table's columns", &rows, err)) != LSC_OK)
+        goto cleanup;
+    r->n_names = lsc_pg_rows_columns(rows);
+    r->names = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *r->names);
+    r->lens = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *r->lens);
+    if (r->names == NULL || r->lens == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    for (size_t j = 0; j < r->n_names; j++) {
+        if ((r->names[j] = lsc_strdup(lsc_pg_rows_name(rows, j))) == NULL) {
+            st = lsc_error_nomem(err);
+            goto cleanup;
+        }
+        r->lens[j] = strlen(r->names[j]);
+    }
+cleanup:
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
+/* The table column an option names (as the CSV header is matched). */
+static enum lsc_status find_column(const struct pg_run *r, const char *name, const char *option,
+                                   size_t *out, struct lsc_error *err)
+{
+    enum header_how how;
+    *out = lsc_header_match(r->n_names, (const char *const *)r->names, r->lens, name, &how);
+    if (*out != SIZE_MAX)
+        return LSC_OK;
+    return lsc_header_unknown(err, LSC_ERR_USAGE, r->display, 0, 0, option, name, how, r->n_names,
+                              (const char *const *)r->names, r->lens);
+}
+
+/* Marks the columns of a list (role[j] = value). */
+static enum lsc_status mark(const struct pg_run *r, const struct lsc_strings *s, const char *option,
+                            int *role, int value, struct lsc_error *err)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        size_t j;
+        enum lsc_status st = find_column(r, s->items[i], option, &j, err);
+        if (st != LSC_OK)
+            return st;
+        role[j] = value;
+    }
+    return LSC_OK;
+}
+
+enum { ROLE_FEATURE = 0, ROLE_OTHER = 1, ROLE_OUT = 2 };
+
+static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
+{
+    const struct lsc_train_options *o = r->o;
+    int *role = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *role);
+    int *force = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *force);
+    int *keep = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *keep);
+    enum lsc_status st = role && force && keep ? LSC_OK : lsc_error_nomem(err);
+    if (st == LSC_OK)
+        st = find_column(r, o->target, "--target", &r->target, err);
+    if (st == LSC_OK && o->include.count > 0) {
+        for (size_t j = 0; j < r->n_names; j++)
+            role[j] = ROLE_OUT;
+        st = mark(r, &o->include, "--include", role, ROLE_FEATURE, err);
+    }
+    if (st == LSC_OK)
+        st = mark(r, &o->exclude, "--exclude", role, ROLE_OUT, err);
+    if (st == LSC_OK)
+        st = mark(r, &o->ids, "--id", role, ROLE_OTHER, err);
+    if (st == LSC_OK)
+        st = mark(r, &o->numeric, "--numeric", force, 1, err);
+    if (st == LSC_OK)
+        st = mark(r, &o->categorical, "--categorical", force, 2, err);
+    if (st == LSC_OK)
+        st = mark(r, &o->keep_features, "--keep-feature", keep, 1, err);
+    if (st == LSC_OK) {
+        role[r->target] = ROLE_OTHER;
+        r->cols = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *r->cols);
+        if (r->cols == NULL)
+            st = lsc_error_nomem(err);
+    }
+    for (size_t j = 0; st == LSC_OK && j < r->n_names; j++) {
+        if (role[j] != ROLE_FEATURE)
+            continue;
+        struct pg_col *c = &r->cols[r->n_cols++];
+        c->name = r->names[j];
+        c->force = force[j];
+        c->keep = keep[j];
+    }
+    lsc_free(role);
+    lsc_free(force);
+    lsc_free(keep);
+    return st;
+}
+
+/* ---- the target ------------------------------------------------------- */
+
+/* Appends "v IN ('a', 'b')" for the values of class cls, or nothing. */
+static void put_in_list(FILE *fp, size_t T, struct lsc_pg_rows *rows, const int *cls, int want)
+{
+    int first = 1;
+    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
+        const char *v = lsc_pg_rows_value(rows, i, 0);
+        if (v == NULL || cls[i] != want)
+            continue;
+        fputs(first ? "" : ", ", fp);
+        if (first)
+            fprintf(fp, "v_%zu IN (", T);
+        lsc_sql_put_string(fp, PG, v);
+        first = 0;
+    }
+    if (!first)
+        fputs(")", fp);
+}
+
+/* Classifies each distinct value as the CSV path does (label_map.h). */
+static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *rows, int *cls,
+                                       size_t *unknown, struct lsc_error *err)
+{
+    struct label_map lm;
+    enum lsc_status st = lsc_label_map_init(&lm, &r->o->positive, &r->o->negative, err);
+    if (st != LSC_OK)
+        return st;
+    *unknown = 0;
+    for (size_t i = 0; i < lsc_pg_rows_count(rows) && st == LSC_OK; i++) {
+        const char *v = lsc_pg_rows_value(rows, i, 0);
+        size_t n = strtoull(lsc_pg_rows_value(rows, i, 1), NULL, 10);
+        r->rows_total += n;
+        if (v == NULL) {
+            cls[i] = LABEL_MISSING;
+            r->skipped_target += n;
+            continue;
+        }
+        cls[i] = lsc_label_map_add(&lm, v, strlen(v), n);
+        if (cls[i] == LABEL_NOMEM)
+            st = lsc_error_nomem(err);
+        *unknown += cls[i] == LABEL_UNKNOWN;
+        if (cls[i] == LABEL_SKIPPED)
+            r->skipped_value += n;
+        else if (cls[i] == LABEL_POSITIVE || cls[i] == LABEL_NEGATIVE)
+            r->rows_used += n;
+        if (cls[i] == LABEL_POSITIVE)
+            r->positives += n;
+    }
+    if (st == LSC_OK && *unknown == 0)
+        lsc_label_map_notes(&lm, "target", r->o->target, r->log);
+    lsc_label_map_fini(&lm);
+    return st;
+}
+
+static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    int *cls = NULL;
+    size_t unknown = 0, T = target_slot(r);
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    put_base(q.fp, r, (const unsigned char *)"", 0); /* no candidate needed */
+    fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*) FROM t2 "
+                  "GROUP BY 1 LIMIT %d", T, T, MAX_TARGET_VALUES + 1);
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "reading the target's values", &rows, err)) != LSC_OK)
+        goto cleanup;
+    if (lsc_pg_rows_count(rows) > MAX_TARGET_VALUES) {
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "target \"%s\" has more than %d distinct values: it is no outcome",
+                           r->o->target, MAX_TARGET_VALUES);
+        goto cleanup;
+    }
+    digest_rows(r, rows);
+    if ((cls = lsc_calloc(lsc_pg_rows_count(rows) + 1, sizeof *cls)) == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if ((st = classify_target(r, rows, cls, &unknown, err)) != LSC_OK)
+        goto cleanup;
+    if (unknown > 0) {
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "target \"%s\" has values other than 1/0, true/false, yes/no, y/n; "
+                           "say which mean converted with --positive VALUE",
+                           r->o->target);
+        goto cleanup;
+    }
+    if (r->positives == 0 || r->positives == r->rows_used) {
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "target \"%s\" has only one class in %zu usable rows (%zu converted); "
+                           "two are needed",
+                           r->o->target, r->rows_used, r->positives);
+        goto cleanup;
+    }
+    struct sql y;
+    if ((st = sql_open(&y, err)) != LSC_OK)
+        goto cleanup;
+    fputs("CASE WHEN ", y.fp);
+    put_in_list(y.fp, T, rows, cls, LABEL_POSITIVE);
+    fputs(" THEN 1 WHEN ", y.fp);
+    put_in_list(y.fp, T, rows, cls, LABEL_NEGATIVE);
+    fputs(" THEN 0 END", y.fp);
+    if ((st = sql_close(&y, err)) == LSC_OK)
+        r->y_case = y.s;
+cleanup:
+    lsc_free(cls);
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
+/* ---- the encoding pass ------------------------------------------------ */
+
+static double num_or(const char *s, double dflt) { return s != NULL ? strtod(s, NULL) : dflt; }
+
+static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, NULL, 10) : 0; }
+
+/* Per candidate column over the usable rows: missing, non-number and
+ * distinct values, ISO dates, whole numbers, the range and the median. */
+static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
+                                     struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    for (size_t j = from; j < to; j++)
+        use[j] = 1;
+    put_base(q.fp, r, use, 1);
+    fputs("SELECT ", q.fp);
+    for (size_t j = from; j < to; j++)
+        fprintf(q.fp,
+                "%scount(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE NOT na_%zu AND x_%zu "
+                "IS NULL),\n  count(DISTINCT CASE WHEN NOT na_%zu THEN v_%zu END), "
+                "count(DISTINCT x_%zu),\n  count(*) FILTER (WHERE NOT na_%zu AND v_%zu ~ "
+                "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?$'),\n  "
+                "bool_and(x_%zu = trunc(x_%zu) AND abs(x_%zu) <= 9007199254740992), "
+                "min(x_%zu), max(x_%zu),\n  percentile_cont(0.5) WITHIN GROUP (ORDER BY x_%zu)\n",
+                j > from ? ", " : "", j, j, j, j, j, j, j, j, j, j, j, j, j, j);
+    fputs("FROM t2 WHERE y IS NOT NULL", q.fp);
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "profiling the columns", &rows, err)) != LSC_OK)
+        goto cleanup;
+    digest_rows(r, rows);
+    for (size_t j = from; j < to; j++) {
+        struct pg_col *c = &r->cols[j];
+        size_t at = 9 * (j - from);
+        const char *whole = lsc_pg_rows_value(rows, 0, at + 5);
+        c->missing = count_of(lsc_pg_rows_value(rows, 0, at));
+        c->text = count_of(lsc_pg_rows_value(rows, 0, at + 1));
+        c->distinct = count_of(lsc_pg_rows_value(rows, 0, at + 2));
+        c->distinct_x = count_of(lsc_pg_rows_value(rows, 0, at + 3));
+        c->dated = count_of(lsc_pg_rows_value(rows, 0, at + 4));
+        c->whole = whole != NULL && whole[0] == 't';
+        c->lo = num_or(lsc_pg_rows_value(rows, 0, at + 6), NAN);
+        c->hi = num_or(lsc_pg_rows_value(rows, 0, at + 7), NAN);
+        c->median = num_or(lsc_pg_rows_value(rows, 0, at + 8), NAN);
+    }
+cleanup:
+    lsc_pg_rows_free(rows);
+    lsc_free(use);
+    free(q.s);
+    return st;
+}
+
+/* The column checks of the CSV path (diagnostics.c) from the profile: a
+ * forced type, record numbers and ids, dates. A table has no row order, so
+ * a numeric id is one of distinct whole numbers. */
+static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct lsc_error *err)
+{
+    size_t present = r->rows_used - c->missing;
+    c->numeric = c->force == 1 || (c->force == 0 && c->text == 0 && present > 0);
+    if (c->force == 1 && c->text > 0)
+        return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                             "column \"%s\" was declared --numeric but has text values", c->name);
+    if (c->keep || present < DIAG_ID_MIN_ROWS)
+        return LSC_OK;
+    if (c->numeric && c->whole && c->distinct_x == present) {
+        c->excluded = 1;
+        return lsc_diag_add(r->m, r->log, "id_like",
+                            "column \"%s\" holds whole numbers, %zu distinct in %zu rows: a "
+                            "record number, not a property of the lead; excluded (name it with "
+                            "--id to keep it in the scores, or --keep-feature \"%s\" to use it "
+                            "as a feature)",
+                            c->name, c->distinct_x, present, c->name) == LSC_OK
+                   ? LSC_OK
+                   : lsc_error_nomem(err);
+    }
+    if (c->numeric || c->force == 2)
+        return LSC_OK;
+    const char *what = NULL;
+    if ((double)c->dated >= 0.8 * (double)present)
+        what = "date_like";
+    else if (c->distinct * 2 > present)
+        what = "id_like";
+    if (what == NULL)
+        return LSC_OK;
+    c->excluded = 1;
+    enum lsc_status st =
+        what[0] == 'd'
+            ? lsc_diag_add(r->m, r->log, what,
+                           "column \"%s\" holds dates (%zu of %zu rows): as categorical levels, "
+                           "%zu of them, they say little and never match a new lead's date; "
+                           "excluded (--keep-feature \"%s\" to keep it as categorical)",
+                           c->name, c->dated, present, c->distinct, c->name)
+            : lsc_diag_add(r->m, r->log, what,
+                           "column \"%s\" has %zu distinct values in %zu rows: an id or free "
+                           "text, excluded (name it with --id to keep it in the scores, or "
+                           "--keep-feature \"%s\" to use it as a feature)",
+                           c->name, c->distinct, present, c->name);
+    return st == LSC_OK ? LSC_OK : lsc_error_nomem(err);
+}
+
+/* Reads moments_and_levels' rows (ordered by column, then value in byte
+ * order, missing last). */
+static enum lsc_status take_levels(struct pg_run *r, struct lsc_pg_rows *rows,
+                                   struct lsc_error *err)
+{
+    size_t n = lsc_pg_rows_count(rows);
+    for (size_t i = 0; i < n;) {
+        size_t j = count_of(lsc_pg_rows_value(rows, i, 0)), e = i;
+        while (e < n && count_of(lsc_pg_rows_value(rows, e, 0)) == j)
+            e++;
+        struct pg_col *c = j < r->n_cols ? &r->cols[j] : NULL;
+        if (c != NULL && c->numeric) {
+            c->s1 = num_or(lsc_pg_rows_value(rows, i, 3), 0.0);
+            c->s2 = num_or(lsc_pg_rows_value(rows, i, 4), 0.0);
+        } else if (c != NULL) {
+            c->values = lsc_calloc(e - i + 1, sizeof *c->values);
+            c->counts = lsc_calloc(e - i + 1, sizeof *c->counts);
+            if (c->values == NULL || c->counts == NULL)
+                return lsc_error_nomem(err);
+            for (size_t k = i; k < e; k++) {
+                const char *v = lsc_pg_rows_value(rows, k, 1);
+                if (v == NULL)
+                    continue;
+                if ((c->values[c->n_values] = lsc_strdup(v)) == NULL)
+                    return lsc_error_nomem(err);
+                c->counts[c->n_values++] = count_of(lsc_pg_rows_value(rows, k, 2));
+            }
+        }
+        i = e;
+    }
+    return LSC_OK;
+}
+
+/* Shifted sums of the numeric columns (for the mean and sd of the
+ * median-imputed values) and the levels of the categorical ones. */
+static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
+    size_t nnum = 0, ncat = 0;
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    for (size_t j = 0; j < r->n_cols; j++) {
+        use[j] = !r->cols[j].excluded;
+        nnum += use[j] && r->cols[j].numeric;
+        ncat += use[j] && !r->cols[j].numeric;
+    }
+    put_base(q.fp, r, use, 1);
+    /* one row per (column, value): numeric columns give their sums under
+     * a NULL value */
+    fputs("SELECT u.j, u.v, count(*), sum(u.d), sum(u.d * u.d)\nFROM t2 CROSS JOIN LATERAL "
+          "(VALUES ",
+          q.fp);
+    int first = 1;
+    for (size_t j = 0; j < r->n_cols; j++) {
+        struct pg_col *c = &r->cols[j];
+        if (!use[j])
+            continue;
+        fprintf(q.fp, "%s\n  (%zu, ", first ? "" : ",", j);
+        if (c->numeric) {
+            fprintf(q.fp, "CAST(NULL AS TEXT), x_%zu - ", j);
+            lsc_sql_put_num(q.fp, PG, c->median);
+            fputs(")", q.fp);
+        } else {
+            fprintf(q.fp, "CASE WHEN na_%zu THEN NULL ELSE v_%zu END, "
+                          "CAST(NULL AS DOUBLE PRECISION))", j, j);
+        }
+        first = 0;
+    }
+    if (first)
+        fputs("(0, CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION))", q.fp);
+    fputs(") AS u(j, v, d)\nWHERE y IS NOT NULL\nGROUP BY u.j, u.v ORDER BY u.j, u.v COLLATE \"C\"",
+          q.fp);
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "summarising the columns", &rows, err)) != LSC_OK)
+        goto cleanup;
+    digest_rows(r, rows);
+    st = take_levels(r, rows, err);
+cleanup:
+    lsc_pg_rows_free(rows);
+    lsc_free(use);
+    free(q.s);
+    return st;
+}
+
+static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct lsc_error *err)
+{
+    struct lsc_col_summary *cs = lsc_calloc(r->n_cols + 1, sizeof *cs);
+    size_t k = 0;
+    double n = (double)r->rows_used;
+    if (cs == NULL || (r->col_of = lsc_calloc(r->n_cols + 1, sizeof *r->col_of)) == NULL) {
+        lsc_free(cs);
+        return lsc_error_nomem(err);
+    }
+    for (size_t j = 0; j < r->n_cols; j++) {
+        struct pg_col *c = &r->cols[j];
+        if (c->excluded)
+            continue;
+        struct lsc_col_summary *s = &cs[k];
+        s->name = c->name;
+        s->numeric = c->numeric;
+        s->rows = r->rows_used;
+        s->missing = c->missing;
+        s->lo = c->lo;
+        s->hi = c->hi;
+        s->median = c->median;
+        s->mean = c->median + c->s1 / n;
+        double ss = c->s2 - c->s1 * c->s1 / n;
+        s->sd = sqrt((ss > 0.0 ? ss : 0.0) / n);
+        s->n_values = c->n_values;
+        s->values = (const char *const *)c->values;
+        s->counts = c->counts;
+        k++;
+    }
+    enum lsc_status st = lsc_encoder_fit_summaries(cs, k, r->o->min_level_count, r->display,
+                                                   r->log, r->m, es, err);
+    /* the model's columns, in order, are the kept candidates */
+    for (size_t a = 0, j = 0; st == LSC_OK && a < r->m->n_columns; a++) {
+        while (strcmp(r->cols[j].name, r->m->columns[a].name) != 0 || r->cols[j].excluded)
+            j++;
+        r->col_of[a] = j++;
+    }
+    lsc_free(cs);
+    return st;
+}
+
+/* ---- the Newton iterations -------------------------------------------- */
+
+static char *sql_text(const char *fmt, ...) LSC_PRINTF(1, 2);
+static char *sql_text(const char *fmt, ...)
+{
+    struct sql q;
+    va_list ap;
+    if (sql_open(&q, NULL) != LSC_OK)
+        return NULL;
+    va_start(ap, fmt);
+    vfprintf(q.fp, fmt, ap);
+    va_end(ap);
+    return sql_close(&q, NULL) == LSC_OK ? q.s : NULL;
+}
+
+/* The feature of a categorical column's level k, as SQL (NULL for the
+ * reference). */
+static void put_level_feature(FILE *fp, const struct lsc_column_enc *c, size_t k)
+{
+    if (k == SIZE_MAX || c->level_feature[k] == LSC_NO_FEATURE)
+        fputs("NULL", fp);
+    else
+        fprintf(fp, "%zu", c->level_feature[k]);
+}
+
+static char *categorical_index(const struct lsc_column_enc *c, size_t j)
+{
+    struct sql q;
+    if (sql_open(&q, NULL) != LSC_OK)
+        return NULL;
+    fprintf(q.fp, "CAST(CASE WHEN na_%zu THEN ", j);
+    put_level_feature(q.fp, c, c->missing != SIZE_MAX ? c->missing : c->other);
+    for (size_t k = 0; k < c->n_levels; k++) {
+        if (k == c->missing || k == c->other)
+            continue;
+        fprintf(q.fp, " WHEN v_%zu = ", j);
+        lsc_sql_put_string(q.fp, PG, c->levels[k]);
+        fputs(" THEN ", q.fp);
+        put_level_feature(q.fp, c, k);
+    }
+    fputs(" ELSE ", q.fp);
+    put_level_feature(q.fp, c, c->other);
+    fputs(" END AS BIGINT)", q.fp);
+    return sql_close(&q, NULL) == LSC_OK ? q.s : NULL;
+}
+
+static char *numeric_value(const struct lsc_column_enc *c, size_t j)
+{
+    struct sql q;
+    if (sql_open(&q, NULL) != LSC_OK)
+        return NULL;
+    fprintf(q.fp, "((COALESCE(x_%zu, ", j);
+    lsc_sql_put_num(q.fp, PG, c->median);
+    fputs(") - ", q.fp);
+    lsc_sql_put_num(q.fp, PG, c->mean);
+    fputs(") / ", q.fp);
+    lsc_sql_put_num(q.fp, PG, c->sd);
+    fputs(")", q.fp);
+    return sql_close(&q, NULL) == LSC_OK ? q.s : NULL;
+}
+
+/* The slots of the design row: the intercept, then per model column its
+ * features in order (so a later slot's features have higher indices). */
+static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
+{
+    const struct lsc_model *m = r->m;
+    r->slots = lsc_calloc(2 * m->n_columns + 1, sizeof *r->slots);
+    if (r->slots == NULL)
+        return lsc_error_nomem(err);
+    struct pg_slot *s = r->slots;
+    s[0].idx = sql_text("CAST(0 AS BIGINT)");
+    s[0].val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+    r->n_slots = 1;
+    int bad = s[0].idx == NULL || s[0].val == NULL;
+    for (size_t a = 0; a < m->n_columns && !bad; a++) {
+        const struct lsc_column_enc *c = &m->columns[a];
+        size_t j = r->col_of[a];
+        struct pg_slot *t = &s[r->n_slots++];
+        if (c->type == LSC_COL_CATEGORICAL) {
+            t->idx = categorical_index(c, j);
+            t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+        } else {
+            t->idx = sql_text("CAST(%zu AS BIGINT)", c->feature);
+            t->val = numeric_value(c, j);
+        }
+        bad |= t->idx == NULL || t->val == NULL;
+        if (!bad && c->type != LSC_COL_CATEGORICAL && c->missing_feature != LSC_NO_FEATURE) {
+            t = &s[r->n_slots++];
+            t->idx = sql_text("CAST(CASE WHEN na_%zu THEN %zu END AS BIGINT)", j,
+                              c->missing_feature);
+            t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+            bad |= t->idx == NULL || t->val == NULL;
+        }
+    }
+    return bad ? lsc_error_nomem(err) : LSC_OK;
+}
+
+/* The iteration query around the coefficients: the head ends where the
+ * coefficient array literal goes, the tail follows it. Per row: eta, mu,
+ * the log-loss; then, unnested, a key and a value for every product of
+ * two slots (X'WX), every slot's residual sum (X'(y - mu)) and the loss:
+ * one SUM per key, parallel-safe. */
+static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *err)
+{
+    size_t P = r->m->n_features, S = r->n_slots;
+    unsigned long long PP = (unsigned long long)P * P;
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    struct sql q;
+    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    for (size_t a = 0; a < r->m->n_columns; a++)
+        use[r->col_of[a]] = 1;
+    put_base(q.fp, r, use, 1);
+    fputs("SELECT u.k, sum(u.v)\nFROM t2\n  CROSS JOIN LATERAL (SELECT ", q.fp);
+    for (size_t k = 0; k < S; k++)
+        fprintf(q.fp, "%s%s AS i_%zu, %s AS z_%zu", k ? ",\n    " : "", r->slots[k].idx, k,
+                r->slots[k].val, k);
+    fputs(" OFFSET 0) AS s\n  CROSS JOIN LATERAL (SELECT b[1]", q.fp);
+    for (size_t k = 1; k < S; k++)
+        fprintf(q.fp, " + COALESCE(b[i_%zu + 1] * z_%zu, 0)", k, k);
+    fputs(" AS eta\n    FROM (SELECT CAST(", q.fp);
+    lsc_free(use);
+    if ((st = sql_close(&q, err)) != LSC_OK)
+        return st;
+    r->iter_sql_head = q.s;
+    if ((st = sql_open(&q, err)) != LSC_OK)
+        return st;
+    fputs(" AS DOUBLE PRECISION[]) AS b) AS bb OFFSET 0) AS f\n"
+          "  CROSS JOIN LATERAL (SELECT\n"
+          "    CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
+          "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END AS mu,\n"
+          "    GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta AS loss "
+          "OFFSET 0) AS g\n"
+          "  CROSS JOIN LATERAL (SELECT mu * (1 - mu) AS w, y - mu AS res OFFSET 0) AS h\n"
+          "  CROSS JOIN LATERAL unnest(\n  ARRAY[",
+          q.fp);
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = a; b < S; b++)
+            fprintf(q.fp, "%si_%zu * %zu + i_%zu", a + b ? ", " : "", a, P, b);
+    for (size_t a = 0; a < S; a++)
+        fprintf(q.fp, ", %llu + i_%zu", PP, a);
+    fprintf(q.fp, ", CAST(%llu AS BIGINT)],\n  ARRAY[", PP + P);
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = a; b < S; b++)
+            fprintf(q.fp, "%sw * z_%zu * z_%zu", a + b ? ", " : "", a, b);
+    for (size_t a = 0; a < S; a++)
+        fprintf(q.fp, ", res * z_%zu", a);
+    fputs(", loss]) AS u(k, v)\nWHERE y IS NOT NULL AND u.k IS NOT NULL\nGROUP BY u.k", q.fp);
+    if ((st = sql_close(&q, err)) != LSC_OK)
+        return st;
+    r->iter_sql_tail = q.s;
+    return LSC_OK;
+}
+
+/* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
+ * and r->H (X'WX, both triangles). */
+static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_error *err)
+{
+    size_t P = r->m->n_features;
+    unsigned long long PP = (unsigned long long)P * P;
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    fputs(r->iter_sql_head, q.fp);
+    fputs("'{", q.fp);
+    for (size_t j = 0; j < P; j++)
+        fprintf(q.fp, "%s%.17g", j ? "," : "", beta[j]);
+    fputs("}'", q.fp);
+    fputs(r->iter_sql_tail, q.fp);
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "a Newton iteration (sums of X'WX and X'(y - p))", &rows,
+                           err)) != LSC_OK)
+        goto cleanup;
+    r->queries++;
+    memset(r->g, 0, P * sizeof *r->g);
+    memset(r->H, 0, P * P * sizeof *r->H);
+    r->loss = 0.0;
+    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
+        unsigned long long k = strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
+        double v = num_or(lsc_pg_rows_value(rows, i, 1), 0.0);
+        if (k < PP) {
+            size_t a = (size_t)(k / P), b = (size_t)(k % P);
+            r->H[a * P + b] = r->H[b * P + a] = v;
+        } else if (k < PP + P) {
+            r->g[k - PP] = v;
+        } else {
+            r->loss = v;
+        }
+    }
+cleanup:
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
+static enum lsc_status pg_fun(void *ctx, const double *beta, double *f, struct lsc_error *err)
+{
+    struct pg_run *r = ctx;
+    enum lsc_status st = iterate(r, beta, err);
+    double pen = 0.0;
+    for (size_t j = 1; j < r->m->n_features; j++)
+        pen += beta[j] * beta[j];
+    *f = r->loss + 0.5 * r->m->l2 * pen;
+    return st;
+}
+
+static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, double *H,
+                                    struct lsc_error *err)
+{
+    (void)err;
+    const struct pg_run *r = ctx;
+    size_t P = r->m->n_features;
+    double l2 = r->m->l2;
+    for (size_t j = 0; j < P; j++)
+        g[j] = -r->g[j] + (j > 0 ? l2 * beta[j] : 0.0);
+    memcpy(H, r->H, P * P * sizeof *H);
+    for (size_t j = 1; j < P; j++)
+        H[j * P + j] += l2;
+    return LSC_OK;
+}
+
+static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_result *nr,
+                           struct lsc_error *err)
+{
+    size_t P = r->m->n_features;
+    double n = (double)r->rows_used, pos = (double)r->positives;
+    r->g = lsc_malloc(P * sizeof *r->g);
+    r->H = lsc_malloc(P * P * sizeof *r->H);
+    if (r->g == NULL || r->H == NULL)
+        return lsc_error_nomem(err);
+    enum lsc_status st = make_slots(r, err);
+    if (st == LSC_OK)
+        st = make_iteration_sql(r, err);
+    if (st != LSC_OK)
+        return st;
+    /* from the log-odds of the base rate, as the CSV path starts */
+    r->m->coef[0] = log(pos / (n - pos));
+    struct newton_objective obj = {P, r, pg_fun, pg_grad_hess};
+    struct newton_opts no = {r->o->max_iter, r->o->tol, n, hessian};
+    return lsc_newton_minimize(&obj, &no, r->m->coef, nr, err);
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+/* What the CSV path does that the database path does not (yet). */
+static enum lsc_status check_supported(const struct lsc_train_options *o, struct lsc_error *err)
+{
+    struct {
+        int set;
+        const char *option;
+    } no[] = {
+        {o->holdout > 0.0, "a holdout (give --holdout 0: the fit uses every row of the table)"},
+        {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
+        {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
+        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->weight != NULL, "--weight"},
+        {o->class_weight_balanced, "--class-weight"}, {o->population_rate > 0.0, "--population-rate"},
+        {o->split_date != NULL, "--split-date"}, {o->days_since.count > 0, "--days-since"},
+        {o->account_column != NULL, "--account-column"}, {o->baseline != NULL, "--baseline"},
+        {o->report != NULL, "--report"}, {o->predictions != NULL, "--predictions"},
+        {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
+        {o->decimal_comma, "--decimal-comma"}, {o->encoding != LSC_ENCODING_UTF8, "--encoding"},
+    };
+    if (o->table == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--postgres needs --table NAME (the table of leads to train on)");
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (no[i].set)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "training inside PostgreSQL (--postgres) does not support %s "
+                                 "yet; export the table to CSV for it (docs/warehouse.md)",
+                                 no[i].option);
+    return LSC_OK;
+}
+
+/* Connection, table, columns, target, encoding pass. */
+static enum lsc_status encoding_pass(struct pg_run *r, struct encoder_stats *es,
+                                     struct lsc_error *err)
+{
+    enum lsc_status st;
+    if ((st = lsc_pg_connect(r->o->postgres, &r->pg, err)) != LSC_OK)
+        return st;
+    /* a lateral step is computed once per row, never cached by its inputs */
+    if ((st = lsc_pg_exec(r->pg, "SET enable_memoize = off", "setting up the session", NULL,
+                          err)) != LSC_OK)
+        return st;
+    if ((r->table = lsc_pg_quote_table(r->o->table, "--table", err)) == NULL)
+        return err != NULL && err->status != LSC_OK ? err->status : LSC_ERR_NOMEM;
+    if ((r->display = sql_text("%s (PostgreSQL)", r->o->table)) == NULL)
+        return lsc_error_nomem(err);
+    if ((st = read_header(r, err)) != LSC_OK || (st = choose_columns(r, err)) != LSC_OK ||
+        (st = read_target(r, err)) != LSC_OK)
+        return st;
+    for (size_t j = 0; j < r->n_cols; j += PROFILE_CHUNK)
+        if ((st = profile_chunk(r, j, j + PROFILE_CHUNK < r->n_cols ? j + PROFILE_CHUNK
+                                                                    : r->n_cols,
+                                err)) != LSC_OK)
+            return st;
+    for (size_t j = 0; j < r->n_cols; j++)
+        if ((st = check_column(r, &r->cols[j], err)) != LSC_OK)
+            return st;
+    if ((st = moments_and_levels(r, err)) != LSC_OK)
+        return st;
+    return encode(r, es, err);
+}
+
+/* Statistics, metadata and the summary of the fitted model. */
+static enum lsc_status describe(struct pg_run *r, const double *hessian,
+                                const struct newton_result *nr, struct lsc_error *err)
+{
+    struct lsc_model *m = r->m;
+    struct lsc_train_summary *sum = r->sum;
+    size_t P = m->n_features;
+    struct coef_stats *cs = lsc_calloc(P, sizeof *cs);
+    struct fit_stats fs;
+    enum lsc_status st = cs != NULL ? LSC_OK : lsc_error_nomem(err);
+    if (st == LSC_OK && nr->hessian_valid) {
+        st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, nr->objective,
+                                    (double)r->rows_used, (double)r->positives, r->rows_used, cs,
+                                    &fs, err);
+        if (st == LSC_ERR_NUMERIC) {
+            lsc_logf(r->log, LSC_LOG_WARN, "%s; coefficient statistics are left out",
+                     err != NULL ? err->message : "singular");
+            lsc_error_clear(err);
+            st = LSC_OK;
+        } else if (st == LSC_OK) {
+            st = lsc_train_store_stats(m, cs, &fs, err);
+        }
+    }
+    lsc_free(cs);
+    struct lsc_train_options oc = *r->o;
+    unsigned char d[32];
+    char hex[65];
+    lsc_sha256_final(&r->digest, d);
+    lsc_sha256_hex(d, hex);
+    oc.input = r->display;
+    if (st == LSC_OK)
+        st = lsc_train_fill_common(m, &oc, r->display, hex, lsc_train_options_json(&oc), err);
+    if (st != LSC_OK)
+        return st;
+    m->rows_read = r->rows_total;
+    m->rows_used = r->rows_used;
+    m->rows_skipped = r->skipped_target + r->skipped_value;
+    m->positives = r->positives;
+    m->iterations = nr->iterations;
+    m->converged = nr->converged;
+    m->objective = nr->objective;
+    sum->iterations = sum->final_iterations = nr->iterations;
+    sum->converged = sum->final_converged = nr->converged;
+    sum->gradient_norm = nr->grad_norm;
+    sum->features = P;
+    return lsc_model_validate(m, NULL, err);
+}
+
+static void run_free(struct pg_run *r)
+{
+    for (size_t j = 0; j < r->n_cols; j++) {
+        for (size_t k = 0; k < r->cols[j].n_values; k++)
+            lsc_free(r->cols[j].values[k]);
+        lsc_free(r->cols[j].values);
+        lsc_free(r->cols[j].counts);
+    }
+    for (size_t k = 0; k < r->n_slots; k++) {
+        free(r->slots[k].idx);
+        free(r->slots[k].val);
+    }
+    for (size_t j = 0; j < r->n_names; j++)
+        lsc_free(r->names[j]);
+    lsc_free(r->names);
+    lsc_free(r->lens);
+    lsc_free(r->cols);
+    lsc_free(r->slots);
+    lsc_free(r->col_of);
+    lsc_free(r->g);
+    lsc_free(r->H);
+    lsc_free(r->table);
+    free(r->display);
+    free(r->y_case);
+    free(r->iter_sql_head);
+    free(r->iter_sql_tail);
+    lsc_model_free(r->m);
+    lsc_pg_free(r->pg);
+}
+
+enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
+                             struct lsc_model **out, struct lsc_train_summary *sum,
+                             struct lsc_error *err)
+{
+    struct pg_run r;
+    struct encoder_stats es;
+    struct newton_result nr;
+    struct lsc_output_set outs;
+    const char *stage = NULL;
+    double *hessian = NULL;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.log = log;
+    r.sum = sum;
+    lsc_sha256_init(&r.digest);
+    sum->postgres = 1;
+    lsc_output_set_init(&outs);
+    enum lsc_status st = lsc_train_options_check(o, err);
+    if (st == LSC_OK)
+        st = check_supported(o, err);
+    if (st == LSC_OK && o->model_output != NULL)
+        st = lsc_output_set_stage(&outs, o->model_output, o->force, &stage, err);
+    if (st == LSC_OK && (st = lsc_la_init(err)) == LSC_OK &&
+        (r.m = lsc_model_new()) == NULL)
+        st = lsc_error_nomem(err);
+    if (st == LSC_OK)
+        r.m->l2 = o->l2;
+    if (st == LSC_OK && (st = encoding_pass(&r, &es, err)) == LSC_OK) {
+        sum->rows_read = r.rows_total;
+        sum->rows_used = sum->train_rows = r.rows_used;
+        sum->rows_skipped_target = r.skipped_target;
+        sum->rows_skipped_value = r.skipped_value;
+        sum->positives = r.positives;
+        sum->columns_used = es.columns_used;
+        sum->columns_dropped = es.columns_dropped;
+        lsc_pg_mark_bytes(r.pg);
+        size_t P = r.m->n_features;
+        if ((hessian = lsc_malloc(P * P * sizeof *hessian)) == NULL)
+            st = lsc_error_nomem(err);
+    }
+    if (st == LSC_OK && (st = fit(&r, hessian, &nr, err)) == LSC_OK) {
+        sum->pg_bytes_fit = lsc_pg_bytes_since_mark(r.pg);
+        if (!nr.converged)
+            lsc_logf(log, LSC_LOG_WARN,
+                     "the fit did not converge in %zu iterations (scaled gradient %.3g > %.3g); "
+                     "raise --max-iter or --l2",
+                     nr.iterations, nr.grad_norm, o->tol);
+        st = describe(&r, hessian, &nr, err);
+    }
+    if (r.pg != NULL) {
+        sum->pg_bytes = lsc_pg_bytes(r.pg);
+        sum->pg_queries = r.queries;
+    }
+    if (st == LSC_OK && stage != NULL && (st = lsc_model_save(r.m, stage, 1, err)) != LSC_OK)
+        lsc_output_set_rename_error(&outs, err);
+    if (st == LSC_OK && stage != NULL)
+        st = lsc_output_set_commit(&outs, err);
+    if (st == LSC_OK) {
+        *out = r.m;
+        r.m = NULL;
+    }
+    lsc_output_set_abort(&outs);
+    lsc_free(hessian);
+    run_free(&r);
+    return st;
+}

@@ -66,12 +66,17 @@ static const char usage_text[] =
     "      --holdout FRACTION    stratified holdout for validation (default 0.2;\n"
     "                            0 disables)\n"
     "      --seed N              random seed of the split (default 42)\n"
+    "      --split-by-id         hold out the rows whose first --id's hash (with the\n"
+    "                            seed) falls in the holdout share, not a stratified\n"
+    "                            draw: reproducible in SQL, and the split of\n"
+    "                            --postgres (docs/warehouse.md)\n"
     "      --no-refit            keep the training-split model instead of refitting\n"
     "                            on all rows\n"
     "      --max-iter N          Newton iterations (default 100)\n"
     "      --tol T               convergence: max |gradient| / rows <= T (default 1e-10)\n"
     "      --tiers hot=N,warm=N  score cut-offs stored in the model (default 70, 40)\n"
-    "\n"
+    "\n";
+static const char usage_text1b[] =
     "Output:\n"
     "  -o, --output FILE         model file (default models/model.json)\n"
     "  -f, --force               replace existing output files\n"
@@ -196,8 +201,9 @@ static const char usage_text4[] =
     "                            dbname=D user=U, or postgresql://U@H/D; passwords\n"
     "                            from PGPASSWORD or ~/.pgpass): the encoding pass and\n"
     "                            each Newton iteration run as aggregate queries,\n"
-    "                            only sums come back; needs --holdout 0 (no bins,\n"
-    "                            events, weights, CV or reports yet)\n"
+    "                            only sums come back; the holdout is chosen by\n"
+    "                            the --id column's hash (--split-by-id); no bins,\n"
+    "                            events, weights, CV or reports yet\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
     "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
@@ -216,7 +222,7 @@ enum {
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
     OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT,
-    OPT_POSTGRES, OPT_TABLE
+    OPT_POSTGRES, OPT_TABLE, OPT_SPLITBYID
 };
 
 static const struct option long_opts[] = {
@@ -285,6 +291,7 @@ static const struct option long_opts[] = {
     {"outcome-date", required_argument, NULL, OPT_OUTCOME_DATE},
     {"postgres", required_argument, NULL, OPT_POSTGRES},
     {"table", required_argument, NULL, OPT_TABLE},
+    {"split-by-id", no_argument, NULL, OPT_SPLITBYID},
     {NULL, 0, NULL, 0},
 };
 
@@ -381,8 +388,9 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
     print_weighting(s, o);
     if (s->holdout_rows > 0) {
         if (!s->split_date)
-            fprintf(stderr, "split: %zu training rows, %zu holdout rows (stratified)\n",
-                    s->train_rows, s->holdout_rows);
+            fprintf(stderr, "split: %zu training rows, %zu holdout rows (%s)\n", s->train_rows,
+                    s->holdout_rows,
+                    o->split_by_id || o->postgres != NULL ? "by a hash of the id" : "stratified");
         fprintf(stderr, "fit on training rows: %zu Newton iterations, %s\n", s->iterations,
                 s->converged ? "converged" : "NOT converged");
         fprintf(stderr, "holdout: AUC %.4f  log-loss %.4f  Brier %.4f  base rate %.3f\n", s->auc,
@@ -682,7 +690,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_SUMMARY: t->want_table = 1; break;
     case 'q': t->quiet = 1; break;
     case 'v': t->verbose = 1; break;
-    case 'h': fputs(usage_text, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); fputs(usage_text4, stdout); return CLI_DONE;
+    case 'h': fputs(usage_text, stdout); fputs(usage_text1b, stdout); fputs(usage_text2, stdout); fputs(usage_text3, stdout); fputs(usage_text4, stdout); return CLI_DONE;
     case OPT_VERSION: printf("leadscore-train %s\n", LEADSCORE_VERSION); return CLI_DONE;
     case OPT_REPORT: o->report = arg; break;
     case OPT_WEIGHT: o->weight = arg; break;
@@ -723,6 +731,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_MAXFIELD: st = lsc_parse_bytes(arg, "--max-field-size", &o->max_field_size, err); break;
     case OPT_POSTGRES: o->postgres = arg; break;
     case OPT_TABLE: o->table = arg; break;
+    case OPT_SPLITBYID: o->split_by_id = 1; break;
     case OPT_EVENTS: case OPT_EVENT_ID: case OPT_EVENT_TYPE: case OPT_EVENT_TIME:
     case OPT_EVENT_TYPES: case OPT_EVENT_MINLEADS: case OPT_EVENT_WINDOWS:
     case OPT_EVENT_HALFLIFE: case OPT_OUTCOME_DATE:

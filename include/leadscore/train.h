@@ -61,6 +61,9 @@ struct lsc_train_options {
     double l2;                    /* lambda, default 1.0 */
     double holdout;               /* fraction in [0, 1), default 0.2 */
     unsigned long seed;           /* default 42 */
+    int split_by_id;              /* --split-by-id: the holdout chosen by a hash
+                                     of the first id column, reproducible in
+                                     SQL (split.h); always so with postgres */
     int refit;                    /* default 1 */
     size_t max_iter;              /* Newton iterations, default 100 */
     double tol;                   /* default 1e-10, see lsc_train() */

@@ -46,7 +46,7 @@ void lsc_dataset_free(struct dataset *ds)
 /* Columns whose values are kept: features, and the weight and date columns. */
 static int stored(enum ds_role role)
 {
-    return role == DS_FEATURE || role == DS_WEIGHT || role == DS_DATE;
+    return role == DS_FEATURE || role == DS_WEIGHT || role == DS_DATE || role == DS_SPLIT_ID;
 }
 
 /* A name no column has (after resolve_options, only a name the header
@@ -329,6 +329,11 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
         (st = apply_names(ds, &opts->categorical, "--categorical", -1, DS_FORCE_CATEGORICAL,
                           err)) != LSC_OK)
         return st;
+    if (opts->split_by_id && opts->ids.count > 0) {
+        size_t j = lsc_ds_find(ds->cols, ds->n_cols, opts->ids.items[0]);
+        if (j != SIZE_MAX && ds->cols[j].role == DS_ID)
+            ds->cols[j].role = DS_SPLIT_ID; /* its values choose the holdout */
+    }
     for (size_t i = 0; i < opts->keep_features.count; i++) {
         size_t j = lsc_ds_find(ds->cols, ds->n_cols, opts->keep_features.items[i]);
         if (j == SIZE_MAX)
@@ -342,7 +347,7 @@ static enum lsc_status setup_header(struct dataset *ds, const struct csv_record 
     for (size_t j = 0; j < ds->n_cols; j++) {
         const struct ds_column *c = &ds->cols[j];
         if (c->role != DS_FEATURE && c->role != DS_TARGET && c->role != DS_ID &&
-            c->role != DS_WEIGHT && c->role != DS_DATE)
+            c->role != DS_WEIGHT && c->role != DS_DATE && c->role != DS_SPLIT_ID)
             continue;
         st = check_text(ds, "column name", rec->fields[j], rec->lens[j], rec->line, j + 1, err);
         if (st != LSC_OK)

@@ -11,9 +11,12 @@
 
 #include "dict.h"
 
-/* DS_WEIGHT and DS_DATE (--weight, --split-date) are stored like features
- * but are never features (see weights.h, date_split.h). */
-enum ds_role { DS_FEATURE = 0, DS_TARGET, DS_ID, DS_EXCLUDED, DS_IGNORED, DS_WEIGHT, DS_DATE };
+/* DS_WEIGHT, DS_DATE and DS_SPLIT_ID (--weight, --split-date, the first
+ * --id under --split-by-id) are stored like features but are never
+ * features (see weights.h, date_split.h, split.h). */
+enum ds_role {
+    DS_FEATURE = 0, DS_TARGET, DS_ID, DS_EXCLUDED, DS_IGNORED, DS_WEIGHT, DS_DATE, DS_SPLIT_ID
+};
 enum ds_force { DS_INFER = 0, DS_FORCE_NUMERIC, DS_FORCE_CATEGORICAL };
 
 struct ds_column {

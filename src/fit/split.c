@@ -4,9 +4,11 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "sha256.h"
 #include "status_internal.h"
 
 enum lsc_status lsc_split_strata_init(struct split_strata *s, const double *y, const size_t *rows,
@@ -86,4 +88,63 @@ cleanup:
         *train = *hold = NULL;
     }
     return st;
+}
+
+uint64_t lsc_split_id_threshold(double fraction)
+{
+    return (uint64_t)llround(fraction * 4294967296.0);
+}
+
+uint32_t lsc_split_id_hash(const char *id, size_t len, unsigned long seed)
+{
+    struct sha256_ctx ctx;
+    unsigned char d[32];
+    char pre[32];
+    int n = snprintf(pre, sizeof pre, "%lu:", seed);
+    lsc_sha256_init(&ctx);
+    lsc_sha256_update(&ctx, pre, (size_t)n);
+    lsc_sha256_update(&ctx, id, len);
+    lsc_sha256_final(&ctx, d);
+    return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+}
+
+/* The id text of row i: the dictionary entry, or a raw number as its
+ * shortest integer or %.17g text; NULL when missing. */
+static const char *id_text(const struct ds_column *c, size_t i, char *buf, size_t size)
+{
+    if (c->raw != NULL) {
+        double x = c->raw[i];
+        if (isnan(x))
+            return NULL;
+        snprintf(buf, size, x == floor(x) && fabs(x) < 1e15 ? "%.0f" : "%.17g", x);
+        return buf;
+    }
+    return c->codes[i] == 0 ? NULL : lsc_dict_str(c->dict, c->codes[i] - 1);
+}
+
+enum lsc_status lsc_split_by_id(const struct dataset *ds, size_t id_col, double fraction,
+                                unsigned long seed, size_t **train, size_t *ntrain, size_t **hold,
+                                size_t *nhold, struct lsc_error *err)
+{
+    size_t n = ds->n_rows;
+    const struct ds_column *c = &ds->cols[id_col];
+    uint64_t limit = lsc_split_id_threshold(fraction);
+    char buf[40];
+    *train = lsc_malloc((n ? n : 1) * sizeof **train);
+    *hold = lsc_malloc((n ? n : 1) * sizeof **hold);
+    if (*train == NULL || *hold == NULL) {
+        lsc_free(*train);
+        lsc_free(*hold);
+        *train = *hold = NULL;
+        return lsc_error_nomem(err);
+    }
+    *ntrain = *nhold = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = id_text(c, i, buf, sizeof buf);
+        if (s != NULL && lsc_split_id_hash(s, strlen(s), seed) < limit)
+            (*hold)[(*nhold)++] = i;
+        else
+            (*train)[(*ntrain)++] = i;
+    }
+    return LSC_OK;
 }

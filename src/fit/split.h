@@ -6,6 +6,7 @@
 #define LSC_SRC_SPLIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dataset.h"
 #include "leadscore/status.h"
@@ -29,5 +30,17 @@ void lsc_split_strata_fini(struct split_strata *s);
 enum lsc_status lsc_split_holdout(const struct dataset *ds, double fraction, unsigned long seed,
                                   size_t **train, size_t *ntrain, size_t **hold, size_t *nhold,
                                   struct lsc_error *err);
+
+/* The holdout split by id (--split-by-id; always inside PostgreSQL), the
+ * same in SQL: a row is held out when the first four bytes of
+ * SHA-256("<seed>:<id>"), the id its trimmed text, read big-endian, are
+ * below lsc_split_id_threshold(fraction) = round(fraction * 2^32); a row
+ * without an id trains. Not stratified: the share held out of each class
+ * is fraction only on average. LSC_ERR_NOMEM; on failure both NULL. */
+uint64_t lsc_split_id_threshold(double fraction);
+uint32_t lsc_split_id_hash(const char *id, size_t len, unsigned long seed);
+enum lsc_status lsc_split_by_id(const struct dataset *ds, size_t id_col, double fraction,
+                                unsigned long seed, size_t **train, size_t *ntrain, size_t **hold,
+                                size_t *nhold, struct lsc_error *err);
 
 #endif

@@ -94,6 +94,12 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--l2 must be a finite number >= 0");
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--holdout must be in [0, 1)");
+    if ((o->split_by_id || o->postgres != NULL) && o->holdout > 0.0 && o->split_date == NULL &&
+        o->ids.count == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "%s chooses the holdout by a hash of the id column: name it with "
+                             "--id COL (or give --holdout 0)",
+                             o->postgres != NULL ? "training inside PostgreSQL" : "--split-by-id");
     if (o->max_iter == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--max-iter must be at least 1");
     if (!(o->tol > 0.0))
@@ -253,6 +259,8 @@ json_t *lsc_train_options_json(const struct lsc_train_options *o)
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
                json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
+    if (!bad && (o->split_by_id || o->postgres != NULL) && o->holdout > 0.0)
+        bad |= json_object_set_new(j, "split_by_id", json_true()) != 0;
     if (!bad && o->postgres != NULL)
         bad |= json_object_set_new(j, "postgres_table", json_string(o->table)) != 0;
     if (!bad && o->cv_folds > 0)
@@ -827,10 +835,16 @@ static enum lsc_status train_split(struct train_run *t, struct lsc_error *err)
     if ((st = lsc_diag_thin_data(t->m, t->ds, o->force, t->log, err)) != LSC_OK ||
         (st = lsc_diag_columns(t->m, t->ds, t->log, err)) != LSC_OK)
         return st;
-    if (o->split_date == NULL &&
-        (st = lsc_split_holdout(t->ds, o->holdout, o->seed, &t->train, &t->ntrain, &t->hold, &t->nhold,
-                         err)) != LSC_OK)
+    if (o->split_date == NULL && o->split_by_id) {
+        size_t id = lsc_ds_find(t->ds->cols, t->ds->n_cols, o->ids.items[0]);
+        if ((st = lsc_split_by_id(t->ds, id, o->holdout, o->seed, &t->train, &t->ntrain,
+                                  &t->hold, &t->nhold, err)) != LSC_OK)
+            return st;
+    } else if (o->split_date == NULL &&
+               (st = lsc_split_holdout(t->ds, o->holdout, o->seed, &t->train, &t->ntrain,
+                                       &t->hold, &t->nhold, err)) != LSC_OK) {
         return st;
+    }
     sum->train_rows = t->ntrain;
     sum->holdout_rows = t->nhold;
     return LSC_OK;

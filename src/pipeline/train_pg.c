@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "diagnostics.h"
+#include "dict.h"
 #include "encoder.h"
 #include "header_match.h"
 #include "linalg.h"
@@ -22,14 +23,18 @@
 #include "output_set.h"
 #include "pg_query.h"
 #include "sha256.h"
+#include "split.h"
+#include "curves.h"
 #include "sql_text.h"
 #include "stats.h"
 #include "status_internal.h"
 #include "train_internal.h"
 
 #define PG LSC_SQL_POSTGRES
+/* closes the lateral step that computes eta from b */
+#define F_CLOSE " AS DOUBLE PRECISION[]) AS b) AS bb OFFSET 0) AS f\n"
 #define MAX_TARGET_VALUES 1000
-#define PROFILE_CHUNK 100 /* columns per profile query (9 values each) */
+#define PROFILE_CHUNK 100 /* columns per profile query (10 values each) */
 
 /* A candidate feature column of the table and what the encoding pass
  * learned of it. */
@@ -38,7 +43,7 @@ struct pg_col {
     int force; /* 0 infer, 1 --numeric, 2 --categorical */
     int keep;  /* --keep-feature */
     int numeric, excluded;
-    size_t missing, text, distinct, distinct_x, dated;
+    size_t missing_all, missing, text, distinct, distinct_x, dated; /* missing: fit rows */
     int whole;
     double lo, hi, median, s1, s2;
     size_t n_values;
@@ -67,11 +72,14 @@ struct pg_run {
     struct pg_col *cols;
     size_t n_cols;
     size_t rows_total, rows_used, positives, skipped_target, skipped_value;
+    int all;                  /* fit on every usable row (else: not the holdout) */
+    size_t id;                /* the --id column (table index), when a holdout */
+    size_t train_rows, train_positives; /* usable rows outside the holdout */
     struct lsc_model *m;
     struct pg_slot *slots;
     size_t n_slots;
     size_t *col_of; /* model column -> candidate */
-    char *iter_sql_head, *iter_sql_tail;
+    char *iter_base, *iter_from, *iter_tail; /* the iteration query around beta */
     /* the last query's sums (newton callbacks) */
     double *g, *H, loss;
     size_t queries;
@@ -108,8 +116,45 @@ static enum lsc_status sql_close(struct sql *q, struct lsc_error *err)
     return LSC_OK;
 }
 
-/* The candidate index the target's value is v_T of. */
+static double num_or(const char *s, double dflt) { return s != NULL ? strtod(s, NULL) : dflt; }
+
+static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, NULL, 10) : 0; }
+
+/* The candidate index the target's value is v_T of, and the id's (for
+ * the holdout's hash). */
 static size_t target_slot(const struct pg_run *r) { return r->n_cols; }
+static size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
+static int has_holdout(const struct pg_run *r) { return r->o->holdout > 0.0; }
+
+/* The rows of the current fit, after WHERE. */
+static const char *fit_filter(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? "y IS NOT NULL" : "y IS NOT NULL AND NOT hold";
+}
+
+static size_t fit_rows(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? r->rows_used : r->train_rows;
+}
+
+static size_t fit_positives(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? r->positives : r->train_positives;
+}
+
+/* hold: the row is in the holdout (split.h, lsc_split_by_id). */
+static void put_hold(FILE *fp, const struct pg_run *r)
+{
+    size_t I = id_slot(r);
+    if (!has_holdout(r)) {
+        fputs(",\n    false AS hold", fp);
+        return;
+    }
+    fprintf(fp, ",\n    CASE WHEN na_%zu THEN false ELSE CAST(CAST('x' || substr(encode(sha256("
+                "convert_to('%lu:' || v_%zu, 'UTF8')), 'hex'), 1, 8) AS BIT(32)) AS BIGINT) < "
+                "%llu END AS hold",
+            I, r->o->seed, I, (unsigned long long)lsc_split_id_threshold(r->o->holdout));
+}
 
 /* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
  * x_j (with numbers) of the candidates listed in use (NULL: all), and y.
@@ -129,18 +174,24 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         lsc_sql_put_ident(fp, r->cols[j].name);
         fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu,\n    ", j);
     }
+    if (has_holdout(r)) {
+        fputs("btrim(CAST(lsc_row.", fp);
+        lsc_sql_put_ident(fp, r->names[r->id]);
+        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu,\n    ", id_slot(r));
+    }
     fputs("btrim(CAST(lsc_row.", fp);
     lsc_sql_put_ident(fp, r->names[r->target]);
     fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu OFFSET 0) AS t0\n"
                 "  CROSS JOIN LATERAL (SELECT ", T);
-    for (size_t j = 0; j <= r->n_cols; j++) {
-        if (j < r->n_cols && use != NULL && !use[j])
+    for (size_t j = 0; j <= id_slot(r); j++) {
+        if ((j < r->n_cols && use != NULL && !use[j]) || (j == id_slot(r) && !has_holdout(r)))
             continue;
         lsc_sql_put_na_test(fp, PG, j, na->items, na->count);
-        fprintf(fp, " AS na_%zu%s", j, j < r->n_cols ? ",\n    " : "");
+        fprintf(fp, " AS na_%zu%s", j, j < (has_holdout(r) ? id_slot(r) : T) ? ",\n    " : "");
     }
     fprintf(fp, " OFFSET 0) AS t1\n  CROSS JOIN LATERAL (SELECT CASE WHEN na_%zu THEN NULL "
                 "ELSE %s END AS y", T, r->y_case != NULL ? r->y_case : "0");
+    put_hold(fp, r);
     for (size_t j = 0; numbers && j < r->n_cols; j++)
         if (use == NULL || use[j])
             lsc_sql_put_number_value(fp, PG, j);
@@ -236,6 +287,8 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         st = mark(r, &o->exclude, "--exclude", role, ROLE_OUT, err);
     if (st == LSC_OK)
         st = mark(r, &o->ids, "--id", role, ROLE_OTHER, err);
+    if (st == LSC_OK && o->holdout > 0.0)
+        st = find_column(r, o->ids.items[0], "--id", &r->id, err);
     if (st == LSC_OK)
         st = mark(r, &o->numeric, "--numeric", force, 1, err);
     if (st == LSC_OK)
@@ -293,7 +346,8 @@ static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *row
     *unknown = 0;
     for (size_t i = 0; i < lsc_pg_rows_count(rows) && st == LSC_OK; i++) {
         const char *v = lsc_pg_rows_value(rows, i, 0);
-        size_t n = strtoull(lsc_pg_rows_value(rows, i, 1), NULL, 10);
+        size_t n = count_of(lsc_pg_rows_value(rows, i, 1));
+        size_t nt = count_of(lsc_pg_rows_value(rows, i, 2));
         r->rows_total += n;
         if (v == NULL) {
             cls[i] = LABEL_MISSING;
@@ -306,10 +360,14 @@ static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *row
         *unknown += cls[i] == LABEL_UNKNOWN;
         if (cls[i] == LABEL_SKIPPED)
             r->skipped_value += n;
-        else if (cls[i] == LABEL_POSITIVE || cls[i] == LABEL_NEGATIVE)
+        else if (cls[i] == LABEL_POSITIVE || cls[i] == LABEL_NEGATIVE) {
             r->rows_used += n;
-        if (cls[i] == LABEL_POSITIVE)
+            r->train_rows += nt;
+        }
+        if (cls[i] == LABEL_POSITIVE) {
             r->positives += n;
+            r->train_positives += nt;
+        }
     }
     if (st == LSC_OK && *unknown == 0)
         lsc_label_map_notes(&lm, "target", r->o->target, r->log);
@@ -327,7 +385,8 @@ static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
     if (st != LSC_OK)
         return st;
     put_base(q.fp, r, (const unsigned char *)"", 0); /* no candidate needed */
-    fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*) FROM t2 "
+    fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*), "
+                  "count(*) FILTER (WHERE NOT hold) FROM t2 "
                   "GROUP BY 1 LIMIT %d", T, T, MAX_TARGET_VALUES + 1);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "reading the target's values", &rows, err)) != LSC_OK)
@@ -378,10 +437,6 @@ cleanup:
 
 /* ---- the encoding pass ------------------------------------------------ */
 
-static double num_or(const char *s, double dflt) { return s != NULL ? strtod(s, NULL) : dflt; }
-
-static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, NULL, 10) : 0; }
-
 /* Per candidate column over the usable rows: missing, non-number and
  * distinct values, ISO dates, whole numbers, the range and the median. */
 static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
@@ -399,15 +454,20 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
         use[j] = 1;
     put_base(q.fp, r, use, 1);
     fputs("SELECT ", q.fp);
+    /* the diagnostics over every usable row, the encoder's numbers over
+     * the fitting rows (f) */
+    const char *f = r->all || !has_holdout(r) ? "true" : "NOT hold";
     for (size_t j = from; j < to; j++)
         fprintf(q.fp,
-                "%scount(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE NOT na_%zu AND x_%zu "
-                "IS NULL),\n  count(DISTINCT CASE WHEN NOT na_%zu THEN v_%zu END), "
-                "count(DISTINCT x_%zu),\n  count(*) FILTER (WHERE NOT na_%zu AND v_%zu ~ "
+                "%scount(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE na_%zu AND %s),\n  "
+                "count(*) FILTER (WHERE NOT na_%zu AND x_%zu IS NULL),\n  "
+                "count(DISTINCT CASE WHEN NOT na_%zu THEN v_%zu END), count(DISTINCT x_%zu),\n  "
+                "count(*) FILTER (WHERE NOT na_%zu AND v_%zu ~ "
                 "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?$'),\n  "
                 "bool_and(x_%zu = trunc(x_%zu) AND abs(x_%zu) <= 9007199254740992), "
-                "min(x_%zu), max(x_%zu),\n  percentile_cont(0.5) WITHIN GROUP (ORDER BY x_%zu)\n",
-                j > from ? ", " : "", j, j, j, j, j, j, j, j, j, j, j, j, j, j);
+                "min(x_%zu) FILTER (WHERE %s), max(x_%zu) FILTER (WHERE %s),\n  "
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY x_%zu) FILTER (WHERE %s)\n",
+                j > from ? ", " : "", j, j, f, j, j, j, j, j, j, j, j, j, j, j, f, j, f, j, f);
     fputs("FROM t2 WHERE y IS NOT NULL", q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "profiling the columns", &rows, err)) != LSC_OK)
@@ -415,17 +475,18 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
     digest_rows(r, rows);
     for (size_t j = from; j < to; j++) {
         struct pg_col *c = &r->cols[j];
-        size_t at = 9 * (j - from);
-        const char *whole = lsc_pg_rows_value(rows, 0, at + 5);
-        c->missing = count_of(lsc_pg_rows_value(rows, 0, at));
-        c->text = count_of(lsc_pg_rows_value(rows, 0, at + 1));
-        c->distinct = count_of(lsc_pg_rows_value(rows, 0, at + 2));
-        c->distinct_x = count_of(lsc_pg_rows_value(rows, 0, at + 3));
-        c->dated = count_of(lsc_pg_rows_value(rows, 0, at + 4));
+        size_t at = 10 * (j - from);
+        const char *whole = lsc_pg_rows_value(rows, 0, at + 6);
+        c->missing_all = count_of(lsc_pg_rows_value(rows, 0, at));
+        c->missing = count_of(lsc_pg_rows_value(rows, 0, at + 1));
+        c->text = count_of(lsc_pg_rows_value(rows, 0, at + 2));
+        c->distinct = count_of(lsc_pg_rows_value(rows, 0, at + 3));
+        c->distinct_x = count_of(lsc_pg_rows_value(rows, 0, at + 4));
+        c->dated = count_of(lsc_pg_rows_value(rows, 0, at + 5));
         c->whole = whole != NULL && whole[0] == 't';
-        c->lo = num_or(lsc_pg_rows_value(rows, 0, at + 6), NAN);
-        c->hi = num_or(lsc_pg_rows_value(rows, 0, at + 7), NAN);
-        c->median = num_or(lsc_pg_rows_value(rows, 0, at + 8), NAN);
+        c->lo = num_or(lsc_pg_rows_value(rows, 0, at + 7), NAN);
+        c->hi = num_or(lsc_pg_rows_value(rows, 0, at + 8), NAN);
+        c->median = num_or(lsc_pg_rows_value(rows, 0, at + 9), NAN);
     }
 cleanup:
     lsc_pg_rows_free(rows);
@@ -439,7 +500,7 @@ cleanup:
  * a numeric id is one of distinct whole numbers. */
 static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct lsc_error *err)
 {
-    size_t present = r->rows_used - c->missing;
+    size_t present = r->rows_used - c->missing_all;
     c->numeric = c->force == 1 || (c->force == 0 && c->text == 0 && present > 0);
     if (c->force == 1 && c->text > 0)
         return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
@@ -497,6 +558,11 @@ static enum lsc_status take_levels(struct pg_run *r, struct lsc_pg_rows *rows,
             c->s1 = num_or(lsc_pg_rows_value(rows, i, 3), 0.0);
             c->s2 = num_or(lsc_pg_rows_value(rows, i, 4), 0.0);
         } else if (c != NULL) {
+            for (size_t k = 0; k < c->n_values; k++)
+                lsc_free(c->values[k]);
+            lsc_free(c->values);
+            lsc_free(c->counts);
+            c->n_values = 0;
             c->values = lsc_calloc(e - i + 1, sizeof *c->values);
             c->counts = lsc_calloc(e - i + 1, sizeof *c->counts);
             if (c->values == NULL || c->counts == NULL)
@@ -557,8 +623,8 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
     }
     if (first)
         fputs("(0, CAST(NULL AS TEXT), CAST(NULL AS DOUBLE PRECISION))", q.fp);
-    fputs(") AS u(j, v, d)\nWHERE y IS NOT NULL\nGROUP BY u.j, u.v ORDER BY u.j, u.v COLLATE \"C\"",
-          q.fp);
+    fprintf(q.fp, ") AS u(j, v, d)\nWHERE %s\nGROUP BY u.j, u.v ORDER BY u.j, u.v COLLATE \"C\"",
+            fit_filter(r));
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "summarising the columns", &rows, err)) != LSC_OK)
         goto cleanup;
@@ -574,8 +640,9 @@ cleanup:
 static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct lsc_error *err)
 {
     struct lsc_col_summary *cs = lsc_calloc(r->n_cols + 1, sizeof *cs);
-    size_t k = 0;
-    double n = (double)r->rows_used;
+    size_t k = 0, rows = fit_rows(r);
+    double n = (double)rows;
+    lsc_free(r->col_of);
     if (cs == NULL || (r->col_of = lsc_calloc(r->n_cols + 1, sizeof *r->col_of)) == NULL) {
         lsc_free(cs);
         return lsc_error_nomem(err);
@@ -587,7 +654,7 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         struct lsc_col_summary *s = &cs[k];
         s->name = c->name;
         s->numeric = c->numeric;
-        s->rows = r->rows_used;
+        s->rows = rows;
         s->missing = c->missing;
         s->lo = c->lo;
         s->hi = c->hi;
@@ -600,8 +667,10 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         s->counts = c->counts;
         k++;
     }
+    /* the refit says nothing the first fit did not (as the CSV path) */
     enum lsc_status st = lsc_encoder_fit_summaries(cs, k, r->o->min_level_count, r->display,
-                                                   r->log, r->m, es, err);
+                                                   r->all && has_holdout(r) ? NULL : r->log,
+                                                   r->m, es, err);
     /* the model's columns, in order, are the kept candidates */
     for (size_t a = 0, j = 0; st == LSC_OK && a < r->m->n_columns; a++) {
         while (strcmp(r->cols[j].name, r->m->columns[a].name) != 0 || r->cols[j].excluded)
@@ -728,7 +797,13 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     for (size_t a = 0; a < r->m->n_columns; a++)
         use[r->col_of[a]] = 1;
     put_base(q.fp, r, use, 1);
-    fputs("SELECT u.k, sum(u.v)\nFROM t2\n  CROSS JOIN LATERAL (SELECT ", q.fp);
+    lsc_free(use);
+    if ((st = sql_close(&q, err)) != LSC_OK)
+        return st;
+    r->iter_base = q.s;
+    if ((st = sql_open(&q, err)) != LSC_OK)
+        return st;
+    fputs("FROM t2\n  CROSS JOIN LATERAL (SELECT ", q.fp);
     for (size_t k = 0; k < S; k++)
         fprintf(q.fp, "%s%s AS i_%zu, %s AS z_%zu", k ? ",\n    " : "", r->slots[k].idx, k,
                 r->slots[k].val, k);
@@ -736,13 +811,12 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     for (size_t k = 1; k < S; k++)
         fprintf(q.fp, " + COALESCE(b[i_%zu + 1] * z_%zu, 0)", k, k);
     fputs(" AS eta\n    FROM (SELECT CAST(", q.fp);
-    lsc_free(use);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
-    r->iter_sql_head = q.s;
+    r->iter_from = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
-    fputs(" AS DOUBLE PRECISION[]) AS b) AS bb OFFSET 0) AS f\n"
+    fputs(F_CLOSE
           "  CROSS JOIN LATERAL (SELECT\n"
           "    CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
           "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END AS mu,\n"
@@ -762,11 +836,22 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
             fprintf(q.fp, "%sw * z_%zu * z_%zu", a + b ? ", " : "", a, b);
     for (size_t a = 0; a < S; a++)
         fprintf(q.fp, ", res * z_%zu", a);
-    fputs(", loss]) AS u(k, v)\nWHERE y IS NOT NULL AND u.k IS NOT NULL\nGROUP BY u.k", q.fp);
+    fprintf(q.fp, ", loss]) AS u(k, v)\nWHERE %s AND u.k IS NOT NULL\nGROUP BY u.k",
+            fit_filter(r));
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
-    r->iter_sql_tail = q.s;
+    r->iter_tail = q.s;
     return LSC_OK;
+}
+
+/* FROM the table through eta, at beta. */
+static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
+{
+    fputs(r->iter_from, fp);
+    fputs("'{", fp);
+    for (size_t j = 0; j < r->m->n_features; j++)
+        fprintf(fp, "%s%.17g", j ? "," : "", beta[j]);
+    fputs("}'", fp);
 }
 
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
@@ -780,12 +865,10 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    fputs(r->iter_sql_head, q.fp);
-    fputs("'{", q.fp);
-    for (size_t j = 0; j < P; j++)
-        fprintf(q.fp, "%s%.17g", j ? "," : "", beta[j]);
-    fputs("}'", q.fp);
-    fputs(r->iter_sql_tail, q.fp);
+    fputs(r->iter_base, q.fp);
+    fputs("SELECT u.k, sum(u.v)\n", q.fp);
+    put_from(q.fp, r, beta);
+    fputs(r->iter_tail, q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "a Newton iteration (sums of X'WX and X'(y - p))", &rows,
                            err)) != LSC_OK)
@@ -838,11 +921,31 @@ static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, do
     return LSC_OK;
 }
 
+/* Frees what a fit builds (slots, query text, sums). */
+static void fit_reset(struct pg_run *r)
+{
+    for (size_t k = 0; k < r->n_slots; k++) {
+        free(r->slots[k].idx);
+        free(r->slots[k].val);
+    }
+    lsc_free(r->slots);
+    free(r->iter_base);
+    free(r->iter_from);
+    free(r->iter_tail);
+    lsc_free(r->g);
+    lsc_free(r->H);
+    r->slots = NULL;
+    r->n_slots = 0;
+    r->iter_base = r->iter_from = r->iter_tail = NULL;
+    r->g = r->H = NULL;
+}
+
 static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_result *nr,
                            struct lsc_error *err)
 {
     size_t P = r->m->n_features;
-    double n = (double)r->rows_used, pos = (double)r->positives;
+    double n = (double)fit_rows(r), pos = (double)fit_positives(r);
+    fit_reset(r);
     r->g = lsc_malloc(P * sizeof *r->g);
     r->H = lsc_malloc(P * P * sizeof *r->H);
     if (r->g == NULL || r->H == NULL)
@@ -852,11 +955,138 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
         st = make_iteration_sql(r, err);
     if (st != LSC_OK)
         return st;
-    /* from the log-odds of the base rate, as the CSV path starts */
-    r->m->coef[0] = log(pos / (n - pos));
+    /* from the log-odds of the base rate, as the CSV path starts (a refit
+     * starts from the first fit's coefficients) */
+    int from_zero = 1;
+    for (size_t j = 0; j < P; j++)
+        from_zero &= r->m->coef[j] == 0.0;
+    if (from_zero)
+        r->m->coef[0] = log(pos / (n - pos));
     struct newton_objective obj = {P, r, pg_fun, pg_grad_hess};
     struct newton_opts no = {r->o->max_iter, r->o->tol, n, hessian};
     return lsc_newton_minimize(&obj, &no, r->m->coef, nr, err);
+}
+
+/* ---- the holdout ------------------------------------------------------ */
+
+/* The ranks that end the deciles of n rows (curves.h). */
+static size_t decile_end(size_t d, size_t n) { return (d * n + CURVES_DECILES / 2) / CURVES_DECILES; }
+
+/* The sum of X over the k highest-ranked rows, a tie group straddling rank
+ * k shared out in proportion (curves.c, top_k). */
+static void put_top(FILE *fp, const char *x, size_t k)
+{
+    fprintf(fp, ",\n  sum(CASE WHEN ra <= %zu THEN %s WHEN rb < %zu THEN %s * (%zu - rb) / n "
+                "ELSE 0 END)", k, x, k, x, k);
+}
+
+/* The holdout's probabilities grouped by value, with the cumulative sums
+ * from the highest (c), and the metrics of the CSV path over them. */
+static enum lsc_status validation_sql(struct pg_run *r, size_t nh, struct sql *q,
+                                      struct lsc_error *err)
+{
+    enum lsc_status st = sql_open(q, err);
+    if (st != LSC_OK)
+        return st;
+    FILE *fp = q->fp;
+    fputs(r->iter_base, fp);
+    fputs(", hp AS (\nSELECT p, y\n", fp);
+    put_from(fp, r, r->m->coef);
+    fputs(F_CLOSE "  CROSS JOIN LATERAL (SELECT CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST("
+          "-eta, -745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END AS p "
+          "OFFSET 0) AS pp\nWHERE y IS NOT NULL AND hold\n),\n"
+          "g AS (SELECT p, CAST(count(*) AS DOUBLE PRECISION) AS n, CAST(sum(y) AS DOUBLE "
+          "PRECISION) AS pos FROM hp GROUP BY p),\n"
+          "c AS (SELECT p, n, pos, n - pos AS neg, sum(n) OVER d - n AS rb, sum(n) OVER d AS ra,\n"
+          "  sum(pos) OVER d AS pa, sum(n) OVER () AS tot, sum(pos) OVER () AS ptot\n"
+          "  FROM g WINDOW d AS (ORDER BY p DESC ROWS UNBOUNDED PRECEDING)),\n"
+          "k AS (SELECT c.*, pa / ptot - (ra - pa) / (tot - ptot) AS gap,\n"
+          "  LEAST(GREATEST(p, 1e-15), 1 - 1e-15) AS q FROM c)\n"
+          "SELECT sum(pos * ((tot - ptot) - (ra - pa)) + 0.5 * pos * neg),\n"
+          "  sum(-pos * ln(q) - neg * ln(1 - q)), sum(pos * (1 - p) * (1 - p) + neg * p * p),\n"
+          "  sum(pos) FILTER (WHERE p >= 0.5), sum(neg) FILTER (WHERE p >= 0.5),\n"
+          "  max(gap), (array_agg(p ORDER BY gap DESC, p DESC))[1], max(p)",
+          fp);
+    for (size_t d = 1, prev = 0; d <= CURVES_DECILES; d++) {
+        size_t b = decile_end(d, nh);
+        put_top(fp, "n", b);
+        put_top(fp, "pos", b);
+        put_top(fp, "n * p", b);
+        fprintf(fp, ",\n  max(p) FILTER (WHERE rb < %zu AND %zu <= ra), max(p) FILTER (WHERE "
+                    "rb < %zu AND %zu <= ra)", prev + 1, prev + 1, b, b);
+        prev = b;
+    }
+    fputs("\nFROM k", fp);
+    return sql_close(q, err);
+}
+
+/* The deciles from the sums over the top ranks (curves.c's formulas). */
+static void fill_deciles(struct lsc_holdout_metrics *h, struct lsc_pg_rows *rows, size_t nh)
+{
+    double W = (double)nh, P = (double)h->positives, rate = W > 0.0 ? P / W : NAN;
+    double bw = 0.0, bp = 0.0, bq = 0.0;
+    for (size_t d = 1, prev = 0; d <= CURVES_DECILES; d++) {
+        struct curves_decile *o = &h->deciles[d - 1];
+        size_t at = 8 + 5 * (d - 1), b = decile_end(d, nh);
+        double w = num_or(lsc_pg_rows_value(rows, 0, at), 0.0);
+        double pos = num_or(lsc_pg_rows_value(rows, 0, at + 1), 0.0);
+        double q = num_or(lsc_pg_rows_value(rows, 0, at + 2), 0.0);
+        o->decile = d;
+        o->rows = b - prev;
+        o->weight = w - bw;
+        o->positives = pos - bp;
+        int has = o->rows > 0 && o->weight > 0.0;
+        o->conversion_rate = has ? o->positives / o->weight : NAN;
+        o->mean_predicted = has ? (q - bq) / o->weight : NAN;
+        o->score_max = o->rows > 0 ? num_or(lsc_pg_rows_value(rows, 0, at + 3), NAN) : NAN;
+        o->score_min = o->rows > 0 ? num_or(lsc_pg_rows_value(rows, 0, at + 4), NAN) : NAN;
+        o->lift = o->conversion_rate / rate;
+        o->cumulative_capture = P > 0.0 ? pos / P : NAN;
+        o->cumulative_lift = w > 0.0 ? (pos / w) / rate : NAN;
+        prev = b;
+        bw = w;
+        bp = pos;
+        bq = q;
+    }
+}
+
+/* The holdout's metrics and validation tables, as the CSV path's, from
+ * aggregates over the holdout's probabilities. */
+static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_holdout_metrics *h = &r->m->holdout;
+    size_t nh = r->rows_used - r->train_rows;
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = validation_sql(r, nh, &q, err);
+    if (st == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "the holdout's metrics", &rows, err);
+    free(q.s);
+    if (st != LSC_OK)
+        return st;
+    double P = (double)(r->positives - r->train_positives), N = (double)nh - P;
+    double tp = num_or(lsc_pg_rows_value(rows, 0, 3), 0.0);
+    double fp = num_or(lsc_pg_rows_value(rows, 0, 4), 0.0);
+    h->present = 1;
+    h->rows = nh;
+    h->positives = r->positives - r->train_positives;
+    h->auc = P > 0.0 && N > 0.0 ? num_or(lsc_pg_rows_value(rows, 0, 0), NAN) / (P * N) : NAN;
+    h->log_loss = nh > 0 ? num_or(lsc_pg_rows_value(rows, 0, 1), NAN) / (double)nh : NAN;
+    h->brier = nh > 0 ? num_or(lsc_pg_rows_value(rows, 0, 2), NAN) / (double)nh : NAN;
+    h->base_rate = nh > 0 ? P / (double)nh : NAN;
+    h->precision_at_50 = tp + fp > 0.0 ? tp / (tp + fp) : NAN;
+    h->recall_at_50 = P > 0.0 ? tp / P : NAN;
+    h->accuracy_at_50 = nh > 0 ? (tp + (N - fp)) / (double)nh : NAN;
+    double gap = num_or(lsc_pg_rows_value(rows, 0, 5), NAN);
+    h->ks = P > 0.0 && N > 0.0 ? (gap > 0.0 ? gap : 0.0) : NAN;
+    h->ks_threshold = P > 0.0 && N > 0.0 ? num_or(lsc_pg_rows_value(rows, 0, gap > 0.0 ? 6 : 7),
+                                                  NAN)
+                                         : NAN;
+    fill_deciles(h, rows, nh);
+    lsc_curves_hosmer_lemeshow(h->deciles, &h->hl);
+    h->tables_present = 1;
+    lsc_pg_rows_free(rows);
+    return LSC_OK;
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -868,7 +1098,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         int set;
         const char *option;
     } no[] = {
-        {o->holdout > 0.0, "a holdout (give --holdout 0: the fit uses every row of the table)"},
         {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
         {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
         {o->l1_ratio > 0.0, "--l1-ratio"}, {o->weight != NULL, "--weight"},
@@ -891,9 +1120,8 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
     return LSC_OK;
 }
 
-/* Connection, table, columns, target, encoding pass. */
-static enum lsc_status encoding_pass(struct pg_run *r, struct encoder_stats *es,
-                                     struct lsc_error *err)
+/* Connection, table, roles, target. */
+static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
 {
     enum lsc_status st;
     if ((st = lsc_pg_connect(r->o->postgres, &r->pg, err)) != LSC_OK)
@@ -906,15 +1134,23 @@ static enum lsc_status encoding_pass(struct pg_run *r, struct encoder_stats *es,
         return err != NULL && err->status != LSC_OK ? err->status : LSC_ERR_NOMEM;
     if ((r->display = sql_text("%s (PostgreSQL)", r->o->table)) == NULL)
         return lsc_error_nomem(err);
-    if ((st = read_header(r, err)) != LSC_OK || (st = choose_columns(r, err)) != LSC_OK ||
-        (st = read_target(r, err)) != LSC_OK)
+    if ((st = read_header(r, err)) != LSC_OK || (st = choose_columns(r, err)) != LSC_OK)
         return st;
+    return read_target(r, err);
+}
+
+/* The encoding pass over the current fit's rows (the first time with the
+ * column checks), then the encoders. */
+static enum lsc_status encoding_pass(struct pg_run *r, int first, struct encoder_stats *es,
+                                     struct lsc_error *err)
+{
+    enum lsc_status st;
     for (size_t j = 0; j < r->n_cols; j += PROFILE_CHUNK)
         if ((st = profile_chunk(r, j, j + PROFILE_CHUNK < r->n_cols ? j + PROFILE_CHUNK
                                                                     : r->n_cols,
                                 err)) != LSC_OK)
             return st;
-    for (size_t j = 0; j < r->n_cols; j++)
+    for (size_t j = 0; first && j < r->n_cols; j++)
         if ((st = check_column(r, &r->cols[j], err)) != LSC_OK)
             return st;
     if ((st = moments_and_levels(r, err)) != LSC_OK)
@@ -934,7 +1170,7 @@ static enum lsc_status describe(struct pg_run *r, const double *hessian,
     enum lsc_status st = cs != NULL ? LSC_OK : lsc_error_nomem(err);
     if (st == LSC_OK && nr->hessian_valid) {
         st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, nr->objective,
-                                    (double)r->rows_used, (double)r->positives, r->rows_used, cs,
+                                    (double)fit_rows(r), (double)fit_positives(r), fit_rows(r), cs,
                                     &fs, err);
         if (st == LSC_ERR_NUMERIC) {
             lsc_logf(r->log, LSC_LOG_WARN, "%s; coefficient statistics are left out",
@@ -963,8 +1199,19 @@ static enum lsc_status describe(struct pg_run *r, const double *hessian,
     m->iterations = nr->iterations;
     m->converged = nr->converged;
     m->objective = nr->objective;
-    sum->iterations = sum->final_iterations = nr->iterations;
-    sum->converged = sum->final_converged = nr->converged;
+    sum->final_iterations = nr->iterations;
+    sum->final_converged = nr->converged;
+    sum->refit = m->refit;
+    if (m->holdout.present) {
+        const struct lsc_holdout_metrics *h = &m->holdout;
+        sum->auc = h->auc;
+        sum->log_loss = h->log_loss;
+        sum->brier = h->brier;
+        sum->base_rate = h->base_rate;
+        sum->precision_at_50 = h->precision_at_50;
+        sum->recall_at_50 = h->recall_at_50;
+        sum->accuracy_at_50 = h->accuracy_at_50;
+    }
     sum->gradient_norm = nr->grad_norm;
     sum->features = P;
     return lsc_model_validate(m, NULL, err);
@@ -978,26 +1225,97 @@ static void run_free(struct pg_run *r)
         lsc_free(r->cols[j].values);
         lsc_free(r->cols[j].counts);
     }
-    for (size_t k = 0; k < r->n_slots; k++) {
-        free(r->slots[k].idx);
-        free(r->slots[k].val);
-    }
+    fit_reset(r);
     for (size_t j = 0; j < r->n_names; j++)
         lsc_free(r->names[j]);
     lsc_free(r->names);
     lsc_free(r->lens);
     lsc_free(r->cols);
-    lsc_free(r->slots);
     lsc_free(r->col_of);
-    lsc_free(r->g);
-    lsc_free(r->H);
     lsc_free(r->table);
     free(r->display);
     free(r->y_case);
-    free(r->iter_sql_head);
-    free(r->iter_sql_tail);
     lsc_model_free(r->m);
     lsc_pg_free(r->pg);
+}
+
+/* The rows in the summary. */
+static void summarise_rows(struct pg_run *r)
+{
+    struct lsc_train_summary *sum = r->sum;
+    sum->rows_read = r->rows_total;
+    sum->rows_used = r->rows_used;
+    sum->rows_skipped_target = r->skipped_target;
+    sum->rows_skipped_value = r->skipped_value;
+    sum->positives = r->positives;
+    sum->train_rows = fit_rows(r);
+    sum->holdout_rows = has_holdout(r) ? r->rows_used - r->train_rows : 0;
+}
+
+/* After the validation: the holdout metrics into the summary, then the
+ * encoders again on every row, the first fit's coefficients (by name) as
+ * the refit's start. */
+static enum lsc_status refit_setup(struct pg_run *r, struct encoder_stats *es,
+                                   struct lsc_error *err)
+{
+    struct lsc_model *m = r->m;
+    struct dict *names = lsc_dict_new();
+    double *coef = lsc_malloc(m->n_features * sizeof *coef);
+    enum lsc_status st = names != NULL && coef != NULL ? LSC_OK : lsc_error_nomem(err);
+    for (size_t j = 0; st == LSC_OK && j < m->n_features; j++) {
+        uint32_t id = lsc_dict_intern(names, m->feature_names[j], strlen(m->feature_names[j]), NULL);
+        if (id == DICT_NONE)
+            st = lsc_error_nomem(err);
+        else
+            coef[id] = m->coef[j];
+    }
+    r->all = 1;
+    if (st == LSC_OK)
+        st = encoding_pass(r, 0, es, err);
+    for (size_t j = 0; st == LSC_OK && j < m->n_features; j++) {
+        uint32_t id = lsc_dict_find(names, m->feature_names[j], strlen(m->feature_names[j]));
+        if (id != DICT_NONE)
+            m->coef[j] = coef[id];
+    }
+    m->refit = 1;
+    lsc_dict_free(names);
+    lsc_free(coef);
+    return st;
+}
+
+/* The first fit (on the training rows when there is a holdout), its
+ * validation, and the refit on every row. */
+static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_result *nr,
+                            struct lsc_error *err)
+{
+    struct lsc_train_summary *sum = r->sum;
+    struct encoder_stats es;
+    enum lsc_status st = encoding_pass(r, 1, &es, err);
+    for (int pass = 0; st == LSC_OK && pass < 2; pass++) {
+        size_t P = r->m->n_features;
+        sum->columns_used = es.columns_used;
+        sum->columns_dropped = es.columns_dropped;
+        lsc_free(*hessian);
+        if ((*hessian = lsc_malloc(P * P * sizeof **hessian)) == NULL)
+            return lsc_error_nomem(err);
+        lsc_pg_mark_bytes(r->pg);
+        if ((st = fit(r, *hessian, nr, err)) != LSC_OK)
+            return st;
+        sum->pg_bytes_fit += lsc_pg_bytes_since_mark(r->pg);
+        if (!nr->converged)
+            lsc_logf(r->log, LSC_LOG_WARN,
+                     "the fit did not converge in %zu iterations (scaled gradient %.3g > %.3g); "
+                     "raise --max-iter or --l2",
+                     nr->iterations, nr->grad_norm, r->o->tol);
+        sum->iterations = pass == 0 ? nr->iterations : sum->iterations;
+        sum->converged = pass == 0 ? nr->converged : sum->converged;
+        if (pass > 0 || !has_holdout(r))
+            break;
+        if ((st = validate(r, err)) != LSC_OK || !r->o->refit)
+            break;
+        st = refit_setup(r, &es, err);
+    }
+    return st;
 }
 
 enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
@@ -1005,7 +1323,6 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
                              struct lsc_error *err)
 {
     struct pg_run r;
-    struct encoder_stats es;
     struct newton_result nr;
     struct lsc_output_set outs;
     const char *stage = NULL;
@@ -1022,33 +1339,18 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
         st = check_supported(o, err);
     if (st == LSC_OK && o->model_output != NULL)
         st = lsc_output_set_stage(&outs, o->model_output, o->force, &stage, err);
-    if (st == LSC_OK && (st = lsc_la_init(err)) == LSC_OK &&
-        (r.m = lsc_model_new()) == NULL)
+    if (st == LSC_OK && (st = lsc_la_init(err)) == LSC_OK && (r.m = lsc_model_new()) == NULL)
         st = lsc_error_nomem(err);
-    if (st == LSC_OK)
+    if (st == LSC_OK) {
         r.m->l2 = o->l2;
-    if (st == LSC_OK && (st = encoding_pass(&r, &es, err)) == LSC_OK) {
-        sum->rows_read = r.rows_total;
-        sum->rows_used = sum->train_rows = r.rows_used;
-        sum->rows_skipped_target = r.skipped_target;
-        sum->rows_skipped_value = r.skipped_value;
-        sum->positives = r.positives;
-        sum->columns_used = es.columns_used;
-        sum->columns_dropped = es.columns_dropped;
-        lsc_pg_mark_bytes(r.pg);
-        size_t P = r.m->n_features;
-        if ((hessian = lsc_malloc(P * P * sizeof *hessian)) == NULL)
-            st = lsc_error_nomem(err);
+        st = open_table(&r, err);
     }
-    if (st == LSC_OK && (st = fit(&r, hessian, &nr, err)) == LSC_OK) {
-        sum->pg_bytes_fit = lsc_pg_bytes_since_mark(r.pg);
-        if (!nr.converged)
-            lsc_logf(log, LSC_LOG_WARN,
-                     "the fit did not converge in %zu iterations (scaled gradient %.3g > %.3g); "
-                     "raise --max-iter or --l2",
-                     nr.iterations, nr.grad_norm, o->tol);
+    if (st == LSC_OK) {
+        summarise_rows(&r);
+        st = fits(&r, &hessian, &nr, err);
+    }
+    if (st == LSC_OK)
         st = describe(&r, hessian, &nr, err);
-    }
     if (r.pg != NULL) {
         sum->pg_bytes = lsc_pg_bytes(r.pg);
         sum->pg_queries = r.queries;

@@ -401,6 +401,51 @@ cleanup:
     return st;
 }
 
+enum lsc_status lsc_diag_separation_report(struct lsc_model *m, const size_t *cnt,
+                                           const size_t *pos, size_t p, const double *lo,
+                                           const size_t *dense, size_t q,
+                                           const struct lsc_log *log, struct lsc_error *err)
+{
+    char names[768];
+    size_t used = 0, found = 0;
+    names[0] = '\0';
+    for (size_t f = 1; f < p; f++) {
+        if (cnt[f] == 0 || (pos[f] != 0 && pos[f] != cnt[f]))
+            continue;
+        if (found++ < 6) {
+            int w = snprintf(names + used, sizeof names - used, "%s%s (%zu leads, %s)",
+                             used ? "; " : "", m->feature_names[f], cnt[f],
+                             pos[f] ? "all converted" : "none converted");
+            if (w > 0 && (size_t)w < sizeof names - used)
+                used += (size_t)w;
+        }
+    }
+    for (size_t j = 0; j < q; j++) {
+        if (dense[j] == SIZE_MAX)
+            continue;
+        const double *b = lo + 4 * j;
+        if (b[1] < b[2] || b[3] < b[0]) {
+            if (found++ < 6) {
+                int w = snprintf(names + used, sizeof names - used,
+                                 "%s%s (a threshold separates the classes)", used ? "; " : "",
+                                 m->feature_names[dense[j]]);
+                if (w > 0 && (size_t)w < sizeof names - used)
+                    used += (size_t)w;
+            }
+        }
+    }
+    if (found > 0)
+        return added(lsc_diag_add(m, log, "separation",
+                            "%zu feature%s separate converted from not converted: %s%s; %s",
+                            found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "",
+                            m->l2 > 0.0 ? "the penalty keeps the fit finite, but these "
+                                          "coefficients mostly reflect the penalty"
+                                        : "without a penalty their coefficients diverge: "
+                                          "use --l2 > 0 or merge the levels"),
+                   err);
+    return LSC_OK;
+}
+
 enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
                                 const struct lsc_log *log, struct lsc_error *err)
 {
@@ -409,9 +454,7 @@ enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
     size_t *cnt = lsc_calloc(p, sizeof *cnt), *pos = lsc_calloc(p, sizeof *pos);
     double *lo = lsc_malloc((q ? q : 1) * 4 * sizeof *lo);
     double *xb = lsc_malloc(DESIGN_BLOCK * (q ? q : 1) * sizeof *xb);
-    char names[768];
-    size_t used = 0, found = 0;
-    names[0] = '\0';
+    size_t *dense = NULL;
     if (cnt == NULL || pos == NULL || lo == NULL || xb == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
@@ -444,88 +487,39 @@ enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
             }
         }
     }
-    for (size_t f = 1; f < p; f++) {
-        if (cnt[f] == 0 || (pos[f] != 0 && pos[f] != cnt[f]))
-            continue;
-        if (found++ < 6) {
-            int w = snprintf(names + used, sizeof names - used, "%s%s (%zu leads, %s)",
-                             used ? "; " : "", m->feature_names[f], cnt[f],
-                             pos[f] ? "all converted" : "none converted");
-            if (w > 0 && (size_t)w < sizeof names - used)
-                used += (size_t)w;
-        }
+    dense = lsc_malloc((q ? q : 1) * sizeof *dense);
+    if (dense == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
     }
-    for (size_t j = 0; j < q; j++) {
-        if (d->dense[j].indicator)
-            continue;
-        const double *b = lo + 4 * j;
-        if (b[1] < b[2] || b[3] < b[0]) {
-            if (found++ < 6) {
-                int w = snprintf(names + used, sizeof names - used,
-                                 "%s%s (a threshold separates the classes)", used ? "; " : "",
-                                 m->feature_names[d->dense[j].feature]);
-                if (w > 0 && (size_t)w < sizeof names - used)
-                    used += (size_t)w;
-            }
-        }
-    }
-    if (found > 0)
-        st = added(lsc_diag_add(m, log, "separation",
-                            "%zu feature%s separate converted from not converted: %s%s; %s",
-                            found, found == 1 ? "" : "s", names, found > 6 ? "; ..." : "",
-                            m->l2 > 0.0 ? "the penalty keeps the fit finite, but these "
-                                          "coefficients mostly reflect the penalty"
-                                        : "without a penalty their coefficients diverge: "
-                                          "use --l2 > 0 or merge the levels"),
-                   err);
+    for (size_t j = 0; j < q; j++)
+        dense[j] = d->dense[j].indicator ? SIZE_MAX : d->dense[j].feature;
+    st = lsc_diag_separation_report(m, cnt, pos, p, lo, dense, q, log, err);
 cleanup:
     lsc_free(cnt);
     lsc_free(pos);
     lsc_free(lo);
     lsc_free(xb);
+    lsc_free(dense);
     return st;
 }
 
-enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *d,
-                                  const struct lsc_log *log, struct lsc_error *err)
+enum lsc_status lsc_diag_collinearity_gram(struct lsc_model *m, const double *G, size_t p,
+                                           const struct lsc_log *log, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t p = d->p, k = p - 1;
-    /* correlations are estimated well from an evenly spaced sample */
-    struct design view = *d;
-    size_t *sample = NULL;
-    if (d->n > DIAG_SAMPLE_ROWS) {
-        size_t stride = (d->n + DIAG_SAMPLE_ROWS - 1) / DIAG_SAMPLE_ROWS;
-        view.n = (d->n + stride - 1) / stride;
-        sample = lsc_malloc(view.n * sizeof *sample);
-        if (sample == NULL)
-            return lsc_error_nomem(err);
-        for (size_t i = 0; i < view.n; i++)
-            sample[i] = design_row(d, i * stride);
-        view.rows = sample;
-    }
-    d = &view;
-    double *eta = lsc_calloc(d->n ? d->n : 1, sizeof *eta);
-    double *beta = lsc_calloc(p, sizeof *beta);
-    double *g = lsc_malloc(p * sizeof *g);
-    double *G = lsc_malloc(p * p * sizeof *G);
+    size_t k = p - 1;
     double *R = lsc_malloc((k ? k * k : 1) * sizeof *R);
     size_t *keep = lsc_malloc((k ? k : 1) * sizeof *keep);
     char names[768];
     size_t used = 0, dependent = 0;
     names[0] = '\0';
-    if (eta == NULL || beta == NULL || g == NULL || G == NULL || R == NULL || keep == NULL) {
+    if (R == NULL || keep == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    if (k < 2 || d->n < 2)
+    if (k < 2)
         goto cleanup;
-    /* at eta = 0 every weight is 1/4, so the Hessian is X'X / 4 */
-    if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
-        goto cleanup;
-    double n = (double)d->n;
-    for (size_t a = 0; a < p * p; a++)
-        G[a] *= 4.0 / n;
     size_t nk = 0;
     for (size_t a = 1; a < p; a++)
         keep[nk++] = a;
@@ -608,12 +602,52 @@ enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *
                             high, high == 1 ? "" : "s", DIAG_VIF, names, high > 6 ? ", ..." : ""),
                    err);
 cleanup:
+    lsc_free(R);
+    lsc_free(keep);
+    return st;
+}
+
+enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *d,
+                                  const struct lsc_log *log, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    size_t p = d->p;
+    /* correlations are estimated well from an evenly spaced sample */
+    struct design view = *d;
+    size_t *sample = NULL;
+    if (d->n > DIAG_SAMPLE_ROWS) {
+        size_t stride = (d->n + DIAG_SAMPLE_ROWS - 1) / DIAG_SAMPLE_ROWS;
+        view.n = (d->n + stride - 1) / stride;
+        sample = lsc_malloc(view.n * sizeof *sample);
+        if (sample == NULL)
+            return lsc_error_nomem(err);
+        for (size_t i = 0; i < view.n; i++)
+            sample[i] = design_row(d, i * stride);
+        view.rows = sample;
+    }
+    d = &view;
+    double *eta = lsc_calloc(d->n ? d->n : 1, sizeof *eta);
+    double *beta = lsc_calloc(p, sizeof *beta);
+    double *g = lsc_malloc(p * sizeof *g);
+    double *G = lsc_malloc(p * p * sizeof *G);
+    if (eta == NULL || beta == NULL || g == NULL || G == NULL) {
+        st = lsc_error_nomem(err);
+        goto cleanup;
+    }
+    if (p < 3 || d->n < 2)
+        goto cleanup;
+    /* at eta = 0 every weight is 1/4, so the Hessian is X'X / 4 */
+    if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
+        goto cleanup;
+    double n = (double)d->n;
+    for (size_t a = 0; a < p * p; a++)
+        G[a] *= 4.0 / n;
+    st = lsc_diag_collinearity_gram(m, G, p, log, err);
+cleanup:
     lsc_free(sample);
     lsc_free(eta);
     lsc_free(beta);
     lsc_free(g);
     lsc_free(G);
-    lsc_free(R);
-    lsc_free(keep);
     return st;
 }

@@ -56,11 +56,26 @@ enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, 
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err);
 
+/* Separation from counts: cnt[f] rows and pos[f] converted ones of each
+ * level feature f < p (0: not a level), and per dense value j < q (the
+ * feature dense[j], SIZE_MAX to skip) lo[4j..4j+3], the min and max among
+ * the not converted, then among the converted. */
+enum lsc_status lsc_diag_separation_report(struct lsc_model *m, const size_t *cnt,
+                                           const size_t *pos, size_t p, const double *lo,
+                                           const size_t *dense, size_t q,
+                                           const struct lsc_log *log, struct lsc_error *err);
+
 /* Separation by single levels or numeric thresholds, on the design's rows. */
 enum lsc_status lsc_diag_separation(struct lsc_model *m, const struct design *d,
                                 const struct lsc_log *log, struct lsc_error *err);
 
-/* Rank deficiency and variance inflation factors on the design. */
+/* Rank deficiency and variance inflation factors from the Gram matrix
+ * G = X'X / n (p x p, the intercept first, so G[j] is feature j's mean). */
+enum lsc_status lsc_diag_collinearity_gram(struct lsc_model *m, const double *G, size_t p,
+                                           const struct lsc_log *log, struct lsc_error *err);
+
+/* Rank deficiency and variance inflation factors on the design (a sample of
+ * at most DIAG_SAMPLE_ROWS evenly spaced rows). */
 enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *d,
                                   const struct lsc_log *log, struct lsc_error *err);
 

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "diagnostics.h"
 #include "dict.h"
+#include "drift.h"
 #include "encoder.h"
 #include "header_match.h"
 #include "linalg.h"
@@ -34,7 +35,7 @@
 /* closes the lateral step that computes eta from b */
 #define F_CLOSE " AS DOUBLE PRECISION[]) AS b) AS bb OFFSET 0) AS f\n"
 #define MAX_TARGET_VALUES 1000
-#define PROFILE_CHUNK 100 /* columns per profile query (10 values each) */
+#define PROFILE_CHUNK 100 /* columns per profile query (11 values each) */
 
 /* A candidate feature column of the table and what the encoding pass
  * learned of it. */
@@ -46,9 +47,13 @@ struct pg_col {
     size_t missing_all, missing, text, distinct, distinct_x, dated; /* missing: fit rows */
     int whole;
     double lo, hi, median, s1, s2;
+    double range[4]; /* numeric: min and max (median-imputed) of the not
+                        converted, then of the converted fit rows */
     size_t n_values;
     char **values;
-    size_t *counts;
+    size_t *counts, *positives; /* per value, on the fit rows */
+    size_t missing_positives;
+    char *date_example; /* the least ISO date, when there is one */
 };
 
 /* A slot of the sparse design row: the feature it sets (an SQL integer
@@ -466,8 +471,11 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
                 "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?$'),\n  "
                 "bool_and(x_%zu = trunc(x_%zu) AND abs(x_%zu) <= 9007199254740992), "
                 "min(x_%zu) FILTER (WHERE %s), max(x_%zu) FILTER (WHERE %s),\n  "
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY x_%zu) FILTER (WHERE %s)\n",
-                j > from ? ", " : "", j, j, f, j, j, j, j, j, j, j, j, j, j, j, f, j, f, j, f);
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY x_%zu) FILTER (WHERE %s),\n  "
+                "min(v_%zu COLLATE \"C\") FILTER (WHERE NOT na_%zu AND v_%zu ~ "
+                "'^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?$')\n",
+                j > from ? ", " : "", j, j, f, j, j, j, j, j, j, j, j, j, j, j, f, j, f, j, f, j,
+                j, j);
     fputs("FROM t2 WHERE y IS NOT NULL", q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "profiling the columns", &rows, err)) != LSC_OK)
@@ -475,7 +483,8 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
     digest_rows(r, rows);
     for (size_t j = from; j < to; j++) {
         struct pg_col *c = &r->cols[j];
-        size_t at = 10 * (j - from);
+        size_t at = 11 * (j - from);
+        const char *example = lsc_pg_rows_value(rows, 0, at + 10);
         const char *whole = lsc_pg_rows_value(rows, 0, at + 6);
         c->missing_all = count_of(lsc_pg_rows_value(rows, 0, at));
         c->missing = count_of(lsc_pg_rows_value(rows, 0, at + 1));
@@ -487,6 +496,8 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
         c->lo = num_or(lsc_pg_rows_value(rows, 0, at + 7), NAN);
         c->hi = num_or(lsc_pg_rows_value(rows, 0, at + 8), NAN);
         c->median = num_or(lsc_pg_rows_value(rows, 0, at + 9), NAN);
+        lsc_free(c->date_example);
+        c->date_example = example != NULL ? lsc_strdup(example) : NULL;
     }
 cleanup:
     lsc_pg_rows_free(rows);
@@ -531,10 +542,12 @@ static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct l
     enum lsc_status st =
         what[0] == 'd'
             ? lsc_diag_add(r->m, r->log, what,
-                           "column \"%s\" holds dates (%zu of %zu rows): as categorical levels, "
-                           "%zu of them, they say little and never match a new lead's date; "
-                           "excluded (--keep-feature \"%s\" to keep it as categorical)",
-                           c->name, c->dated, present, c->distinct, c->name)
+                           "column \"%s\" holds dates (%zu of %zu rows, e.g. \"%s\"): as "
+                           "categorical levels, %zu of them, they say little and never match a "
+                           "new lead's date; excluded (--keep-feature \"%s\" to keep it as "
+                           "categorical)",
+                           c->name, c->dated, present, c->date_example ? c->date_example : "",
+                           c->distinct, c->name)
             : lsc_diag_add(r->m, r->log, what,
                            "column \"%s\" has %zu distinct values in %zu rows: an id or free "
                            "text, excluded (name it with --id to keep it in the scores, or "
@@ -557,22 +570,32 @@ static enum lsc_status take_levels(struct pg_run *r, struct lsc_pg_rows *rows,
         if (c != NULL && c->numeric) {
             c->s1 = num_or(lsc_pg_rows_value(rows, i, 3), 0.0);
             c->s2 = num_or(lsc_pg_rows_value(rows, i, 4), 0.0);
+            c->range[0] = num_or(lsc_pg_rows_value(rows, i, 6), INFINITY);
+            c->range[1] = num_or(lsc_pg_rows_value(rows, i, 7), -INFINITY);
+            c->range[2] = num_or(lsc_pg_rows_value(rows, i, 8), INFINITY);
+            c->range[3] = num_or(lsc_pg_rows_value(rows, i, 9), -INFINITY);
         } else if (c != NULL) {
             for (size_t k = 0; k < c->n_values; k++)
                 lsc_free(c->values[k]);
             lsc_free(c->values);
             lsc_free(c->counts);
+            lsc_free(c->positives);
             c->n_values = 0;
             c->values = lsc_calloc(e - i + 1, sizeof *c->values);
             c->counts = lsc_calloc(e - i + 1, sizeof *c->counts);
-            if (c->values == NULL || c->counts == NULL)
+            c->positives = lsc_calloc(e - i + 1, sizeof *c->positives);
+            if (c->values == NULL || c->counts == NULL || c->positives == NULL)
                 return lsc_error_nomem(err);
             for (size_t k = i; k < e; k++) {
                 const char *v = lsc_pg_rows_value(rows, k, 1);
-                if (v == NULL)
+                size_t pos = count_of(lsc_pg_rows_value(rows, k, 5));
+                if (v == NULL) {
+                    c->missing_positives = pos;
                     continue;
+                }
                 if ((c->values[c->n_values] = lsc_strdup(v)) == NULL)
                     return lsc_error_nomem(err);
+                c->positives[c->n_values] = pos;
                 c->counts[c->n_values++] = count_of(lsc_pg_rows_value(rows, k, 2));
             }
         }
@@ -602,7 +625,10 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
     put_base(q.fp, r, use, 1);
     /* one row per (column, value): numeric columns give their sums under
      * a NULL value */
-    fputs("SELECT u.j, u.v, count(*), sum(u.d), sum(u.d * u.d)\nFROM t2 CROSS JOIN LATERAL "
+    fputs("SELECT u.j, u.v, count(*), sum(u.d), sum(u.d * u.d), sum(y),\n"
+          "  min(COALESCE(u.d, 0)) FILTER (WHERE y = 0), max(COALESCE(u.d, 0)) FILTER (WHERE y = 0),\n"
+          "  min(COALESCE(u.d, 0)) FILTER (WHERE y = 1), max(COALESCE(u.d, 0)) FILTER (WHERE y = 1)\n"
+          "FROM t2 CROSS JOIN LATERAL "
           "(VALUES ",
           q.fp);
     int first = 1;
@@ -1128,6 +1154,8 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
         return st;
     /* a lateral step is computed once per row, never cached by its inputs */
     if ((st = lsc_pg_exec(r->pg, "SET enable_memoize = off", "setting up the session", NULL,
+                          err)) != LSC_OK ||
+        (st = lsc_pg_exec(r->pg, "SET extra_float_digits = 3", "setting up the session", NULL,
                           err)) != LSC_OK)
         return st;
     if ((r->table = lsc_pg_quote_table(r->o->table, "--table", err)) == NULL)
@@ -1156,6 +1184,220 @@ static enum lsc_status encoding_pass(struct pg_run *r, int first, struct encoder
     if ((st = moments_and_levels(r, err)) != LSC_OK)
         return st;
     return encode(r, es, err);
+}
+
+/* ---- diagnostics on the saved fit's rows ------------------------------ */
+
+/* A categorical column's values counted into their level features. */
+static void count_levels(const struct lsc_column_enc *c, const struct pg_col *pc, size_t *cnt,
+                         size_t *pos)
+{
+    for (size_t k = 0; k <= pc->n_values; k++) {
+        size_t level = k < pc->n_values ? lsc_dict_find(c->lookup, pc->values[k],
+                                                        strlen(pc->values[k]))
+                                        : c->missing;
+        if (level == DICT_NONE || level == SIZE_MAX)
+            level = c->other;
+        if (level == SIZE_MAX || c->level_feature[level] == LSC_NO_FEATURE)
+            continue;
+        cnt[c->level_feature[level]] += k < pc->n_values ? pc->counts[k] : pc->missing;
+        pos[c->level_feature[level]] += k < pc->n_values ? pc->positives[k]
+                                                          : pc->missing_positives;
+    }
+}
+
+/* Separation and collinearity, as the CSV path finds them on its design:
+ * from the level counts and per-class ranges of the encoding pass, and the
+ * Gram matrix of one more aggregate query (at beta = 0 every weight is
+ * 1/4, so it returns X'X / 4). */
+static enum lsc_status diagnose(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_model *m = r->m;
+    size_t P = m->n_features, q = 0;
+    size_t *cnt = lsc_calloc(P, sizeof *cnt), *pos = lsc_calloc(P, sizeof *pos);
+    size_t *dense = lsc_calloc(m->n_columns + 1, sizeof *dense);
+    double *lo = lsc_calloc(4 * (m->n_columns + 1), sizeof *lo);
+    double *zero = lsc_calloc(P, sizeof *zero);
+    enum lsc_status st = cnt && pos && dense && lo && zero ? LSC_OK : lsc_error_nomem(err);
+    for (size_t a = 0; st == LSC_OK && a < m->n_columns; a++) {
+        const struct lsc_column_enc *c = &m->columns[a];
+        const struct pg_col *pc = &r->cols[r->col_of[a]];
+        if (c->type == LSC_COL_CATEGORICAL) {
+            count_levels(c, pc, cnt, pos);
+            continue;
+        }
+        dense[q] = c->feature;
+        memcpy(lo + 4 * q++, pc->range, sizeof pc->range);
+    }
+    if (st == LSC_OK)
+        st = lsc_diag_separation_report(m, cnt, pos, P, lo, dense, q, r->log, err);
+    if (st == LSC_OK && P >= 3 && (st = iterate(r, zero, err)) == LSC_OK) {
+        for (size_t k = 0; k < P * P; k++)
+            r->H[k] *= 4.0 / (double)fit_rows(r);
+        st = lsc_diag_collinearity_gram(m, r->H, P, r->log, err);
+    }
+    lsc_free(cnt);
+    lsc_free(pos);
+    lsc_free(dense);
+    lsc_free(lo);
+    lsc_free(zero);
+    return st;
+}
+
+/* ---- the drift reference (drift.h) ----------------------------------- */
+
+/* The saved fit's rows with p and the numeric model columns' x_j. */
+static void put_scored_rows(FILE *fp, const struct pg_run *r)
+{
+    fputs(r->iter_base, fp);
+    fputs(", hp AS (\nSELECT p", fp);
+    for (size_t a = 0; a < r->m->n_columns; a++)
+        if (r->m->columns[a].type != LSC_COL_CATEGORICAL)
+            fprintf(fp, ", x_%zu", r->col_of[a]);
+    fputc('\n', fp);
+    put_from(fp, r, r->m->coef);
+    fprintf(fp, F_CLOSE "  CROSS JOIN LATERAL (SELECT CASE WHEN eta >= 0 THEN 1 / (1 + exp("
+                "GREATEST(-eta, -745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST("
+                "eta, -745))) END AS p OFFSET 0) AS pp\nWHERE %s\n)\n",
+            fit_filter(r));
+}
+
+/* percentile_disc at fractions that pick the sorted values at 0-based
+ * positions floor(k m / 10), k = 1..9, as drift.c's edges_of. */
+static void put_deciles(FILE *fp, const char *x, size_t m)
+{
+    fputs(",\n  percentile_disc(ARRAY[", fp);
+    for (size_t k = 1; k < DRIFT_BINS; k++)
+        fprintf(fp, "%s%.17g", k > 1 ? ", " : "",
+                m > 0 ? ((double)(k * m / DRIFT_BINS) + 0.5) / (double)m : 0.5);
+    fprintf(fp, "]) WITHIN GROUP (ORDER BY %s)", x);
+}
+
+/* Edges from the deciles text "{a,b,...}": ties merged, none at max. */
+static enum lsc_status take_edges(struct drift_dist *d, const char *arr, double max,
+                                  struct lsc_error *err)
+{
+    d->edges = lsc_calloc(DRIFT_BINS, sizeof *d->edges);
+    if (d->edges == NULL)
+        return lsc_error_nomem(err);
+    const char *at = arr != NULL ? arr + 1 : NULL;
+    for (size_t k = 1; at != NULL && *at != '\0' && *at != '}' && k < DRIFT_BINS; k++) {
+        char *end;
+        double e = strtod(at, &end);
+        at = *end == ',' ? end + 1 : end;
+        if (e >= max)
+            break;
+        if (d->n_edges == 0 || e > d->edges[d->n_edges - 1])
+            d->edges[d->n_edges++] = e;
+    }
+    d->n_shares = d->n_edges + 1;
+    d->shares = lsc_calloc(d->n_shares, sizeof *d->shares);
+    return d->shares != NULL ? LSC_OK : lsc_error_nomem(err);
+}
+
+/* count(*) per bin of x (drift.c's lsc_drift_bin: x <= edges[i]). */
+static void put_bin_counts(FILE *fp, const char *x, const struct drift_dist *d)
+{
+    for (size_t b = 0; b <= d->n_edges; b++) {
+        fprintf(fp, ",\n  count(*) FILTER (WHERE %s IS NOT NULL", x);
+        if (b > 0)
+            fprintf(fp, " AND %s > %.17g", x, d->edges[b - 1]);
+        if (b < d->n_edges)
+            fprintf(fp, " AND %s <= %.17g", x, d->edges[b]);
+        fputs(")", fp);
+    }
+}
+
+static enum lsc_status drift_query(struct pg_run *r, struct lsc_drift_ref *ref, int counts,
+                                   struct lsc_pg_rows **rows, struct lsc_error *err)
+{
+    struct sql q;
+    char x[32];
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    put_scored_rows(q.fp, r);
+    fputs("SELECT max(p)", q.fp);
+    if (counts)
+        put_bin_counts(q.fp, "p", &ref->score);
+    else
+        put_deciles(q.fp, "p", fit_rows(r));
+    for (size_t a = 0; a < r->m->n_columns; a++) {
+        if (r->m->columns[a].type == LSC_COL_CATEGORICAL)
+            continue;
+        snprintf(x, sizeof x, "x_%zu", r->col_of[a]);
+        if (counts)
+            put_bin_counts(q.fp, x, &ref->columns[a]);
+        else
+            put_deciles(q.fp, x, fit_rows(r) - r->cols[r->col_of[a]].missing);
+    }
+    fputs("\nFROM hp", q.fp);
+    if ((st = sql_close(&q, err)) == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, counts ? "the drift reference's shares"
+                                              : "the drift reference's deciles",
+                          rows, err);
+    free(q.s);
+    return st;
+}
+
+/* The shares of the bins from the counts query's columns from *at on. */
+static void take_shares(struct drift_dist *d, struct lsc_pg_rows *rows, size_t *at, double n)
+{
+    for (size_t b = 0; b < d->n_shares; b++)
+        d->shares[b] = num_or(lsc_pg_rows_value(rows, 0, (*at)++), 0.0) / n;
+}
+
+/* The drift reference of the saved fit's rows (drift.c's, without its
+ * sample: every row). */
+static enum lsc_status drift_reference(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_model *m = r->m;
+    struct lsc_pg_rows *rows = NULL;
+    struct lsc_drift_ref *ref = lsc_calloc(1, sizeof *ref);
+    double n = (double)fit_rows(r);
+    enum lsc_status st = ref != NULL ? LSC_OK : lsc_error_nomem(err);
+    if (st == LSC_OK && (ref->columns = lsc_calloc(m->n_columns + 1, sizeof *ref->columns)) == NULL)
+        st = lsc_error_nomem(err);
+    if (st == LSC_OK) {
+        ref->n_columns = m->n_columns;
+        st = drift_query(r, ref, 0, &rows, err);
+    }
+    size_t at = 2;
+    if (st == LSC_OK)
+        st = take_edges(&ref->score, lsc_pg_rows_value(rows, 0, 1),
+                        num_or(lsc_pg_rows_value(rows, 0, 0), 0.0), err);
+    for (size_t a = 0; st == LSC_OK && a < m->n_columns; a++) {
+        const struct lsc_column_enc *c = &m->columns[a];
+        struct drift_dist *d = &ref->columns[a];
+        if (c->type != LSC_COL_CATEGORICAL) {
+            st = take_edges(d, lsc_pg_rows_value(rows, 0, at++), r->cols[r->col_of[a]].hi, err);
+            d->missing = (double)r->cols[r->col_of[a]].missing / n;
+            continue;
+        }
+        d->n_shares = c->n_levels;
+        if ((d->shares = lsc_calloc(c->n_levels + 1, sizeof *d->shares)) == NULL)
+            st = lsc_error_nomem(err);
+        for (size_t l = 0; st == LSC_OK && l < c->n_levels; l++)
+            d->shares[l] = (double)c->level_count[l] / (double)c->training_count_total;
+    }
+    lsc_pg_rows_free(rows);
+    rows = NULL;
+    if (st == LSC_OK)
+        st = drift_query(r, ref, 1, &rows, err);
+    at = 1;
+    if (st == LSC_OK)
+        take_shares(&ref->score, rows, &at, n);
+    for (size_t a = 0; st == LSC_OK && a < m->n_columns; a++)
+        if (m->columns[a].type != LSC_COL_CATEGORICAL)
+            take_shares(&ref->columns[a], rows, &at, n);
+    lsc_pg_rows_free(rows);
+    if (st == LSC_OK) {
+        lsc_drift_ref_free(m->drift);
+        m->drift = ref;
+        ref = NULL;
+    }
+    lsc_drift_ref_free(ref);
+    return st;
 }
 
 /* Statistics, metadata and the summary of the fitted model. */
@@ -1224,6 +1466,8 @@ static void run_free(struct pg_run *r)
             lsc_free(r->cols[j].values[k]);
         lsc_free(r->cols[j].values);
         lsc_free(r->cols[j].counts);
+        lsc_free(r->cols[j].positives);
+        lsc_free(r->cols[j].date_example);
     }
     fit_reset(r);
     for (size_t j = 0; j < r->n_names; j++)
@@ -1349,7 +1593,8 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
         summarise_rows(&r);
         st = fits(&r, &hessian, &nr, err);
     }
-    if (st == LSC_OK)
+    if (st == LSC_OK && (st = diagnose(&r, err)) == LSC_OK &&
+        (st = drift_reference(&r, err)) == LSC_OK)
         st = describe(&r, hessian, &nr, err);
     if (r.pg != NULL) {
         sum->pg_bytes = lsc_pg_bytes(r.pg);

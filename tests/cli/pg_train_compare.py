@@ -6,11 +6,11 @@
 The same features (by name) with coefficients and standard errors within
 TOL (default 1e-9, absolute), the same encoders (numeric median, mean and
 sd; categorical levels with their counts and the reference level), the
-same fit statistics and holdout metrics and tables within TOL, the same
-warnings (codes, columns). Prints the largest differences; exit 1 on a
+same fit statistics, holdout metrics and tables, and drift reference
+(numeric edges and shares) within TOL, the same warnings (codes). Prints the largest differences; exit 1 on a
 mismatch. What may differ: created, training (file, sha256), the order of
 levels with equal counts and of features among them, and the drift
-reference (absent from the database path).
+reference's categorical shares (in level order).
 """
 import json
 import math
@@ -79,7 +79,14 @@ def main():
         elif x != y:
             bad.append("%s: %r vs %r" % (p, x, y))
 
-    for key in ("fit", "holdout", "roles", "score"):
+    for key in ("fit", "holdout", "roles", "score", "drift"):
+        if key == "drift":
+            da, db = a.get("drift") or {}, b.get("drift") or {}
+            walk("drift.score", da.get("score"), db.get("score") or {})
+            for x, y in zip(da.get("columns", []), db.get("columns", [])):
+                if "edges" in x:
+                    walk("drift." + x["name"], x, y)
+            continue
         walk(key, a.get(key), b.get(key) or {})
     wa = sorted(w["code"] for w in a.get("warnings", []))
     wb = sorted(w["code"] for w in b.get("warnings", []))

@@ -41,21 +41,28 @@ static enum lsc_status added(enum lsc_status st, struct lsc_error *err)
     return st == LSC_ERR_NOMEM ? lsc_error_nomem(err) : st;
 }
 
-enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
-                               const struct lsc_log *log, struct lsc_error *err)
+enum lsc_status lsc_diag_thin_counts(struct lsc_model *m, const char *file, size_t rows,
+                                     size_t positives, int force, const struct lsc_log *log,
+                                     struct lsc_error *err)
 {
-    if (ds->positives < DIAG_REFUSE_POSITIVES && !force)
-        return lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
+    if (positives < DIAG_REFUSE_POSITIVES && !force)
+        return lsc_error_set(err, LSC_ERR_DATA, file, 0, 0,
                              "only %zu conversions in %zu leads: at least %d are needed for a "
                              "model worth trusting (use --force to train anyway)",
-                             ds->positives, ds->n_rows, DIAG_REFUSE_POSITIVES);
-    if (ds->n_rows < DIAG_MIN_ROWS || ds->positives < DIAG_MIN_POSITIVES)
+                             positives, rows, DIAG_REFUSE_POSITIVES);
+    if (rows < DIAG_MIN_ROWS || positives < DIAG_MIN_POSITIVES)
         return added(lsc_diag_add(m, log, "thin_data",
                               "%zu leads with %zu conversions; at least %d leads and %d "
                               "conversions are recommended, so treat this model with caution",
-                              ds->n_rows, ds->positives, DIAG_MIN_ROWS, DIAG_MIN_POSITIVES),
+                              rows, positives, DIAG_MIN_ROWS, DIAG_MIN_POSITIVES),
                      err);
     return LSC_OK;
+}
+
+enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
+                               const struct lsc_log *log, struct lsc_error *err)
+{
+    return lsc_diag_thin_counts(m, ds->file, ds->n_rows, ds->positives, force, log, err);
 }
 
 static int by_value(const void *a, const void *b)

@@ -39,7 +39,10 @@ enum lsc_status lsc_diag_add(struct lsc_model *m, const struct lsc_log *log, con
                          const char *fmt, ...) LSC_PRINTF(4, 5);
 
 /* Thin data: warns, or refuses (LSC_ERR_DATA) below DIAG_REFUSE_POSITIVES
- * conversions unless force. */
+ * conversions unless force; from the counts, or the dataset's. */
+enum lsc_status lsc_diag_thin_counts(struct lsc_model *m, const char *file, size_t rows,
+                                     size_t positives, int force, const struct lsc_log *log,
+                                     struct lsc_error *err);
 enum lsc_status lsc_diag_thin_data(struct lsc_model *m, const struct dataset *ds, int force,
                                const struct lsc_log *log, struct lsc_error *err);
 

@@ -72,6 +72,9 @@ struct pg_run {
     size_t n_names;
     char **names;  /* the table's columns */
     size_t *lens;
+    struct lsc_train_options opts; /* r->o, every column name as the table
+                                      spells it (resolved[]) */
+    const char **resolved;
     size_t target;
     char *y_case;  /* over v_T: 1, 0 or NULL (skipped) */
     struct pg_col *cols;
@@ -256,6 +259,51 @@ static enum lsc_status find_column(const struct pg_run *r, const char *name, con
         return LSC_OK;
     return lsc_header_unknown(err, LSC_ERR_USAGE, r->display, 0, 0, option, name, how, r->n_names,
                               (const char *const *)r->names, r->lens);
+}
+
+/* A name given on the command line as the table spells it (matched as
+ * the CSV header is, with the same note). */
+static enum lsc_status resolve(const struct pg_run *r, const char *option, const char **name,
+                               struct lsc_error *err)
+{
+    enum header_how how;
+    size_t j = lsc_header_match(r->n_names, (const char *const *)r->names, r->lens, *name, &how);
+    if (j == SIZE_MAX)
+        return lsc_header_unknown(err, LSC_ERR_USAGE, r->display, 0, 0, option, *name, how,
+                                  r->n_names, (const char *const *)r->names, r->lens);
+    if (how == HEADER_ICASE)
+        lsc_logf(r->log, LSC_LOG_NOTE, "%s \"%s\" is column \"%s\" (matched ignoring case)",
+                 option, *name, r->names[j]);
+    *name = r->names[j];
+    return LSC_OK;
+}
+
+/* r->opts: the options with the table's names; r->o from then on. */
+static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_train_options *o = &r->opts;
+    struct lsc_strings *lists[] = {&o->ids, &o->exclude, &o->include, &o->numeric,
+                                   &o->categorical, &o->keep_features};
+    static const char *const names[] = {"--id", "--exclude", "--include", "--numeric",
+                                        "--categorical", "--keep-feature"};
+    size_t total = 0, next = 0;
+    *o = *r->o;
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
+        total += lists[k]->count;
+    if ((r->resolved = lsc_calloc(total + 1, sizeof *r->resolved)) == NULL)
+        return lsc_error_nomem(err);
+    enum lsc_status st = resolve(r, "--target", &o->target, err);
+    for (size_t k = 0; st == LSC_OK && k < sizeof lists / sizeof lists[0]; k++) {
+        const char **out = r->resolved + next;
+        for (size_t i = 0; st == LSC_OK && i < lists[k]->count; i++) {
+            out[i] = lists[k]->items[i];
+            st = resolve(r, names[k], &out[i], err);
+        }
+        lists[k]->items = out;
+        next += lists[k]->count;
+    }
+    r->o = o;
+    return st;
 }
 
 /* Marks the columns of a list (role[j] = value). */
@@ -1162,7 +1210,8 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
         return err != NULL && err->status != LSC_OK ? err->status : LSC_ERR_NOMEM;
     if ((r->display = sql_text("%s (PostgreSQL)", r->o->table)) == NULL)
         return lsc_error_nomem(err);
-    if ((st = read_header(r, err)) != LSC_OK || (st = choose_columns(r, err)) != LSC_OK)
+    if ((st = read_header(r, err)) != LSC_OK || (st = resolve_options(r, err)) != LSC_OK ||
+        (st = choose_columns(r, err)) != LSC_OK)
         return st;
     return read_target(r, err);
 }
@@ -1474,6 +1523,7 @@ static void run_free(struct pg_run *r)
         lsc_free(r->names[j]);
     lsc_free(r->names);
     lsc_free(r->lens);
+    lsc_free(r->resolved);
     lsc_free(r->cols);
     lsc_free(r->col_of);
     lsc_free(r->table);
@@ -1591,8 +1641,10 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
     }
     if (st == LSC_OK) {
         summarise_rows(&r);
-        st = fits(&r, &hessian, &nr, err);
+        st = lsc_diag_thin_counts(r.m, r.display, r.rows_used, r.positives, o->force, log, err);
     }
+    if (st == LSC_OK)
+        st = fits(&r, &hessian, &nr, err);
     if (st == LSC_OK && (st = diagnose(&r, err)) == LSC_OK &&
         (st = drift_reference(&r, err)) == LSC_OK)
         st = describe(&r, hessian, &nr, err);

@@ -87,7 +87,11 @@ def main():
                 if "edges" in x:
                     walk("drift." + x["name"], x, y)
             continue
-        walk(key, a.get(key), b.get(key) or {})
+        if a.get(key) is None or b.get(key) is None:
+            if (a.get(key) is None) != (b.get(key) is None):
+                bad.append("%s: only in one model" % key)
+            continue
+        walk(key, a[key], b[key])
     wa = sorted(w["code"] for w in a.get("warnings", []))
     wb = sorted(w["code"] for w in b.get("warnings", []))
     if wa != wb:

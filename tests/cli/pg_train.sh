@@ -1,0 +1,146 @@
+# leadscore-train --postgres CONNINFO --table NAME (docs/warehouse.md): a
+# throw-away PostgreSQL cluster (set up as in sql_postgres.sh, with two
+# parallel workers per gather) holds the sample leads; the model trained
+# inside the database equals the CSV path's on the same rows
+# (pg_train_compare.py: coefficients, standard errors, encoders, fit
+# statistics, holdout metrics and tables, drift reference to 1e-9; the same
+# warnings), with the holdout chosen by the id's hash on both sides
+# (--split-by-id), without a holdout, on a typed table and on a table whose
+# name needs quoting; rows without a target are skipped and counted as the
+# CSV path counts them; the model scores as the CSV path's does; only sums
+# come back (the summary's byte count stays far below the table's size);
+# unsupported options, a missing --id, an unknown table or column and a bad
+# connection are clear errors, and a password never shows.
+. "$(dirname "$0")/common.bash"
+skip() {
+    if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required when CI is set)" >&2; exit 1; fi
+    echo "skipped: $1"
+    exit 77
+}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] && [ -x "$PGBIN/pg_ctl" ] || skip "PostgreSQL server binaries not installed (apt-get install postgresql)"
+command -v psql >/dev/null 2>&1 || skip "psql not installed"
+id postgres >/dev/null 2>&1 || skip "no postgres user"
+if [ "$(id -u)" -eq 0 ]; then AS_PG=(runuser -u postgres --); else AS_PG=(); fi
+CMP="$SRC/tests/cli/pg_train_compare.py"
+H="$SRC/tests/cli/sql_helpers.py"
+PGDIR=$(mktemp -d /tmp/leadscore-pg.XXXXXX)
+chmod 755 "$PGDIR"
+cleanup() {
+    "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$PGDIR"
+}
+trap cleanup EXIT
+[ "$(id -u)" -ne 0 ] || chown postgres "$PGDIR"
+PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
+    || { fail "initdb"; cat "$WORK/initdb.log" >&2; finish; }
+"${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_parallel_workers_per_gather=2" \
+    start >"$WORK/pg_ctl.log" 2>&1 \
+    || { fail "server start"; cat "$WORK/pg_ctl.log" "$PGDIR/server.log" >&2; finish; }
+PSQL=("${AS_PG[@]}" psql -X -q -h "$PGDIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+CONN="host=$PGDIR port=$PORT user=postgres dbname=postgres"
+
+# the sample as a TEXT table, as a typed one (numbers as integers and
+# doubles), under a name that needs quoting, and with targets missing
+SAMPLE="$SRC/datasets/sample_leads.csv"
+cp "$SAMPLE" "$PGDIR/sample.csv"
+chmod 644 "$PGDIR/sample.csv"
+"$PY" - "$SAMPLE" "$PGDIR/sample.csv" >"$PGDIR/load.sql" <<'PYEOF' || fail "load script"
+import csv, sys
+header = next(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+q = lambda h: '"%s"' % h.replace('"', '""')
+print('CREATE TABLE "sample leads" (%s);' % ", ".join("%s TEXT" % q(h) for h in header))
+print("\\copy \"sample leads\" FROM '%s' WITH (FORMAT csv, HEADER true)" % sys.argv[2])
+ints = {"Website Visits", "Pages Viewed", "Emails Opened", "Emails Clicked", "Content Downloads"}
+cols = []
+for h in header:
+    if h in ints:
+        cols.append("CASE WHEN %s ~ '^ *[0-9]+ *$' THEN CAST(%s AS INTEGER) END AS %s" % (q(h), q(h), q(h)))
+    elif h == "Time on Site (min)":
+        cols.append("CASE WHEN %s ~ '^ *[0-9.]+ *$' THEN CAST(%s AS DOUBLE PRECISION) END AS %s" % (q(h), q(h), q(h)))
+    else:
+        cols.append(q(h))
+print('CREATE TABLE typed AS SELECT %s FROM "sample leads";' % ", ".join(cols))
+print('CREATE TABLE "odd ""name""; --" AS SELECT * FROM "sample leads";')
+print('CREATE TABLE gaps AS SELECT * FROM "sample leads";')
+print('UPDATE gaps SET "Converted" = NULL WHERE "Lead ID" LIKE \'%7\';')
+print('UPDATE gaps SET "Converted" = \'\' WHERE "Lead ID" LIKE \'%3\';')
+PYEOF
+chmod 644 "$PGDIR/load.sql"
+expect_exit 0 "psql loads the sample" -- "${PSQL[@]}" -f "$PGDIR/load.sql"
+COMMON=(--target Converted --id "Lead ID" --na-values Select)
+
+# with a holdout: the id's hash on both sides
+expect_exit 0 "CSV path, --split-by-id" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/c.json" "$SAMPLE"
+cp "$WORK/err" "$WORK/c.err"
+expect_exit 0 "inside PostgreSQL" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table "sample leads" -o "$WORK/p.json"
+cp "$WORK/err" "$WORK/p.err"
+expect_exit 0 "the model equals the CSV path's to 1e-9" -- "$PY" "$CMP" "$WORK/c.json" "$WORK/p.json" 1e-9
+cat "$WORK/out"
+expect_in "$WORK/p.err" "split: 3211 training rows, 789 holdout rows (by a hash of the id)" "the split"
+expect_in "$WORK/c.err" "split: 3211 training rows, 789 holdout rows (by a hash of the id)" "the CSV split"
+grep '^holdout' "$WORK/c.err" >"$WORK/c.hold"
+grep '^holdout' "$WORK/p.err" >"$WORK/p.hold"
+cmp -s "$WORK/c.hold" "$WORK/p.hold" && ok || fail "holdout lines differ: $(cat "$WORK/c.hold" "$WORK/p.hold")"
+expect_in "$WORK/p.err" "refit on all 4000 rows" "the refit"
+# only sums come back: far less than the table's text
+bytes=$(sed -n 's/.*; \([0-9]*\) bytes of results came back in all.*/\1/p' "$WORK/p.err")
+table_bytes=$(wc -c <"$SAMPLE")
+[ -n "$bytes" ] && [ "$bytes" -gt 0 ] && ok || fail "no byte count: $(tail -3 "$WORK/p.err")"
+"$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['options']['postgres_table']=='sample leads'; assert m['training']['file']=='sample leads (PostgreSQL)'; assert len(m['training']['sha256'])==64" "$WORK/p.json" \
+    && ok || fail "the model's record of the table"
+
+# the PostgreSQL model scores the leads as the CSV path's does
+expect_exit 0 "score with the CSV model" -- "$SCORE" -q -m "$WORK/c.json" --precision 17 -o "$WORK/cs.csv" "$SAMPLE"
+expect_exit 0 "score with the PostgreSQL model" -- "$SCORE" -q -m "$WORK/p.json" --precision 17 -o "$WORK/ps.csv" "$SAMPLE"
+expect_exit 0 "the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cs.csv" "$WORK/ps.csv" 1e-9
+
+# without a holdout, on the typed table and under an odd name
+expect_exit 0 "CSV path, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 -o "$WORK/c0.json" "$SAMPLE"
+expect_exit 0 "typed table, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 --postgres "$CONN" --table typed -o "$WORK/p0.json"
+expect_exit 0 "typed table equals the CSV path" -- "$PY" "$CMP" "$WORK/c0.json" "$WORK/p0.json" 1e-9
+cat "$WORK/out"
+expect_exit 0 "a name that needs quoting" -- "$TRAIN" "${COMMON[@]}" --holdout 0 --postgres "$CONN" \
+    --table 'public.odd "name"; --' -o "$WORK/podd.json"
+expect_exit 0 "the odd name equals the CSV path" -- "$PY" "$CMP" "$WORK/c0.json" "$WORK/podd.json" 1e-9
+
+# rows without a target: skipped and counted as the CSV path does
+expect_exit 0 "gaps to CSV" -- "${PSQL[@]}" -c "\\copy gaps TO '$PGDIR/gaps.csv' WITH (FORMAT csv, HEADER true)"
+cp "$PGDIR/gaps.csv" "$WORK/gaps.csv" || fail "no gaps.csv"
+expect_exit 0 "CSV path with gaps" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cg.json" "$WORK/gaps.csv"
+grep '^rows:' "$WORK/err" >"$WORK/cg.rows"
+expect_exit 0 "PostgreSQL with gaps" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table gaps -o "$WORK/pg.json"
+grep '^rows:' "$WORK/err" >"$WORK/pg.rows"
+cmp -s "$WORK/cg.rows" "$WORK/pg.rows" && ok || fail "row counts differ: $(cat "$WORK/cg.rows" "$WORK/pg.rows")"
+expect_in "$WORK/pg.rows" "800 skipped (missing target)" "skipped rows"
+expect_exit 0 "gaps: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cg.json" "$WORK/pg.json" 1e-9
+
+# errors: clear, early, no file written
+expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --bins yet" "unsupported"
+expect_exit 2 "a holdout without --id" -- "$TRAIN" --target Converted --postgres "$CONN" --table typed -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" "no id"
+expect_exit 1 "an unknown table" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table nosuch -o "$WORK/x.json"
+expect_in "$WORK/err" 'PostgreSQL: reading the table'"'"'s columns: relation "nosuch" does not exist (SQLSTATE 42P01)' "unknown table"
+expect_exit 0 "a target named in another case" -- "$TRAIN" -q --target converted --id "Lead ID" --na-values Select \
+    --postgres "$CONN" --table typed --holdout 0 -o "$WORK/case.json"
+expect_exit 0 "... is the same model" -- "$PY" "$CMP" "$WORK/c0.json" "$WORK/case.json" 1e-9
+expect_exit 2 "a misspelt target" -- "$TRAIN" --target Convertd --id "Lead ID" --postgres "$CONN" --table typed -o "$WORK/x.json"
+expect_in "$WORK/err" 'unknown column "Convertd" in --target (did you mean "Converted"?)' "did you mean"
+expect_exit 2 "an input file too" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed "$SAMPLE"
+expect_in "$WORK/err" "--postgres trains on the --table: no input file" "input file"
+expect_exit 2 "--table alone" -- "$TRAIN" "${COMMON[@]}" --table typed "$SAMPLE"
+expect_exit 2 "--postgres without --table" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" -o "$WORK/x.json"
+expect_in "$WORK/err" "--postgres needs --table NAME" "no table"
+expect_exit 1 "an existing model file without --force" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed -o "$WORK/p.json"
+expect_in "$WORK/err" "exists" "exists"
+[ -e "$WORK/x.json" ] && fail "a model file was written after an error" || ok
+BADPORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$TRAIN" "${COMMON[@]}" --postgres "host=127.0.0.1 port=$BADPORT user=postgres password=secret dbname=postgres connect_timeout=5" \
+    --table typed -o "$WORK/x.json" >"$WORK/out" 2>"$WORK/err"
+[ $? -eq 1 ] && ok || fail "a failed connection: exit not 1"
+grep -q secret "$WORK/out" "$WORK/err" && fail "the password was shown: $(cat "$WORK/err")" || ok
+expect_in "$WORK/err" "leadscore-train: PostgreSQL: connecting to " "connection message"
+finish

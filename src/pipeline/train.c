@@ -94,6 +94,9 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--l2 must be a finite number >= 0");
     if (!(o->holdout >= 0.0 && o->holdout < 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--holdout must be in [0, 1)");
+    if (o->postgres != NULL && o->table == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--postgres needs --table NAME (the table of leads to train on)");
     if ((o->split_by_id || o->postgres != NULL) && o->holdout > 0.0 && o->split_date == NULL &&
         o->ids.count == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,

@@ -1182,9 +1182,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
         {o->decimal_comma, "--decimal-comma"}, {o->encoding != LSC_ENCODING_UTF8, "--encoding"},
     };
-    if (o->table == NULL)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--postgres needs --table NAME (the table of leads to train on)");
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         if (no[i].set)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,

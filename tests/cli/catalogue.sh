@@ -1228,6 +1228,27 @@ grep -q secret "$WORK/err" && fail "W06 shows the password" || ok
 case_ W07 1 "a URI with user:password@, no server there" 'connecting to "postgresql://crm:***@127.0.0.1:1/leads"' \
     -- "$SCORE" -m model.json --postgres "postgresql://crm:secret@127.0.0.1:1/leads" --table leads --into scores
 grep -q secret "$WORK/err" && fail "W07 shows the password" || ok
+# training inside PostgreSQL: leadscore-train --postgres CONNINFO --table NAME
+# (the runs that reach a server are in pg_train.sh)
+case_ W10 2 "\`--table\` without \`--postgres\` (training)" "--table names a table of --postgres CONNINFO" \
+    -- "$TRAIN" --target Converted --table leads leads.csv
+case_ W11 2 "\`--postgres\` and an input file (training)" "--postgres trains on the --table: no input file" \
+    -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" --table leads leads.csv
+case_ W12 2 "\`--postgres\` without \`--table\` (training)" "--postgres needs --table NAME (the table of leads to train on)" \
+    -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" -o w12.json
+case_ W13 2 "an option the database path does not support yet" \
+    "training inside PostgreSQL (--postgres) does not support --bins yet; export the table to CSV for it" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --bins 8 -o w13.json
+case_ W14 2 "a holdout inside PostgreSQL without \`--id\`" \
+    "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \
+    -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" --table leads -o w14.json
+case_ W15 1 "training: no server there; the conninfo holds a password" \
+    'PostgreSQL: connecting to "host=127.0.0.1 port=1 user=crm password=***": connection to server' \
+    -- "$TRAIN" --target Converted --holdout 0 --postgres "host=127.0.0.1 port=1 user=crm password=secret" --table leads -o w15.json
+grep -q secret "$WORK/err" && fail "W15 shows the password" || ok
+case_ W16 2 "\`--split-by-id\` without \`--id\`" \
+    "--split-by-id chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \
+    -- "$TRAIN" --target Converted --split-by-id -o w16.json leads.csv
 
 # ---- the table -------------------------------------------------------------------------
 

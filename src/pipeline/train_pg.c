@@ -32,8 +32,6 @@
 #include "train_internal.h"
 
 #define PG LSC_SQL_POSTGRES
-/* closes the lateral step that computes eta from b */
-#define F_CLOSE " AS DOUBLE PRECISION[]) AS b) AS bb OFFSET 0) AS f\n"
 #define MAX_TARGET_VALUES 1000
 #define PROFILE_CHUNK 100 /* columns per profile query (11 values each) */
 
@@ -60,6 +58,8 @@ struct pg_col {
  * expression, NULL for none) and its value. */
 struct pg_slot {
     char *idx, *val;
+    size_t feature; /* a dense slot's fixed feature (the intercept, a
+                       numeric value); SIZE_MAX when idx varies by row */
 };
 
 struct pg_run {
@@ -87,7 +87,9 @@ struct pg_run {
     struct pg_slot *slots;
     size_t n_slots;
     size_t *col_of; /* model column -> candidate */
-    char *iter_base, *iter_from, *iter_tail; /* the iteration query around beta */
+    /* the iteration query around beta: base, FROM up to beta, after it
+     * (through eta), the tail (the sums) */
+    char *iter_base, *iter_from, *iter_after, *iter_tail;
     /* the last query's sums (newton callbacks) */
     double *g, *H, loss;
     size_t queries;
@@ -155,55 +157,144 @@ static void put_hold(FILE *fp, const struct pg_run *r)
 {
     size_t I = id_slot(r);
     if (!has_holdout(r)) {
-        fputs(",\n    false AS hold", fp);
+        fputs("ARRAY[false]", fp);
         return;
     }
-    fprintf(fp, ",\n    CASE WHEN na_%zu THEN false ELSE CAST(CAST('x' || substr(encode(sha256("
+    fprintf(fp, "ARRAY[CASE WHEN na_%zu THEN false ELSE CAST(CAST('x' || substr(encode(sha256("
                 "convert_to('%lu:' || v_%zu, 'UTF8')), 'hex'), 1, 8) AS BIT(32)) AS BIGINT) < "
-                "%llu END AS hold",
+                "%llu END]",
             I, r->o->seed, I, (unsigned long long)lsc_split_id_threshold(r->o->holdout));
 }
 
+/* Per-row values as a LATERAL unnest of one-element arrays, at most
+ * LAT_ARGS to a call (a function takes at most 100 arguments): the planner
+ * neither inlines them (a value used many times, v_j in a CASE of levels,
+ * is computed once per row) nor stops the scan from running in parallel
+ * workers, as a LATERAL (SELECT ... OFFSET 0) would. */
+#define LAT_ARGS 90
+
+struct lateral {
+    FILE *fp;
+    FILE *select; /* gets "alias.*, " per call (may be NULL) */
+    const char *alias;
+    size_t n, chunk;
+    struct sql names; /* the current call's column names */
+};
+
+static void lateral_begin(struct lateral *l, FILE *fp, FILE *select, const char *alias)
+{
+    l->fp = fp;
+    l->select = select;
+    l->alias = alias;
+    l->n = l->chunk = 0;
+    l->names.fp = NULL;
+}
+
+static void lateral_close(struct lateral *l)
+{
+    if (l->names.fp == NULL)
+        return;
+    sql_close(&l->names, NULL);
+    if (l->select != NULL)
+        fprintf(l->select, "%s%s%zu.*", ftell(l->select) > 0 ? ", " : "", l->alias, l->chunk);
+    fprintf(l->fp, ") AS %s%zu(%s)\n", l->alias, l->chunk++, l->names.s ? l->names.s : "");
+    free(l->names.s);
+    l->names.fp = NULL;
+}
+
+/* Starts the next value: the caller writes its expression to l->fp. */
+static void lateral_value(struct lateral *l, const char *name_fmt, size_t k)
+{
+    if (l->n > 0 && l->n % LAT_ARGS == 0)
+        lateral_close(l);
+    if (l->names.fp == NULL) {
+        sql_open(&l->names, NULL);
+        fputs("  CROSS JOIN LATERAL unnest(", l->fp);
+    } else {
+        fputs(", ", l->fp);
+        fputs(", ", l->names.fp);
+    }
+    fprintf(l->names.fp, name_fmt, k);
+    l->n++;
+}
+
+static void lateral_end(struct lateral *l) { lateral_close(l); }
+
+/* v_j: column name's trimmed text. */
+static void put_text(struct lateral *l, const char *name, size_t j)
+{
+    lateral_value(l, "v_%zu", j);
+    fputs("ARRAY[btrim(CAST(lsc_row.", l->fp);
+    lsc_sql_put_ident(l->fp, name);
+    fputs(" AS TEXT), ' ' || chr(9))]", l->fp);
+}
+
+/* x_j without the emitter's leading ",\n    " and trailing " AS x_j". */
+static void put_number(struct lateral *l, size_t j)
+{
+    struct sql q;
+    lateral_value(l, "x_%zu", j);
+    if (sql_open(&q, NULL) != LSC_OK)
+        return;
+    lsc_sql_put_number_value(q.fp, PG, j);
+    if (sql_close(&q, NULL) != LSC_OK)
+        return;
+    char *as = strrchr(q.s, 'A');
+    size_t len = as != NULL && as > q.s + 6 ? (size_t)(as - 1 - (q.s + 6)) : 0;
+    fprintf(l->fp, "ARRAY[%.*s]", (int)len, q.s + 6);
+    free(q.s);
+}
+
 /* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
- * x_j (with numbers) of the candidates listed in use (NULL: all), and y.
- * Each step is a LATERAL subquery with OFFSET 0, which the planner keeps
- * as it is: a value used many times (v_j in a CASE of levels) is computed
- * once per row, and the scan below stays parallel. */
+ * x_j (with numbers) of the candidates listed in use (NULL: all), y and
+ * hold. */
 static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use, int numbers)
 {
-    size_t T = target_slot(r);
+    size_t T = target_slot(r), I = id_slot(r);
     const struct lsc_strings *na = &r->o->na_values;
-    fprintf(fp, "WITH t2 AS (\n  SELECT t0.*, t1.*, tx.*\n  FROM %s AS lsc_row\n"
-                "  CROSS JOIN LATERAL (SELECT ", r->table);
-    for (size_t j = 0; j < r->n_cols; j++) {
-        if (use != NULL && !use[j])
+    struct lateral l;
+    struct sql body, sel;
+    if (sql_open(&body, NULL) != LSC_OK)
+        return;
+    if (sql_open(&sel, NULL) != LSC_OK) {
+        sql_close(&body, NULL);
+        free(body.s);
+        return;
+    }
+    lateral_begin(&l, body.fp, sel.fp, "t0_");
+    for (size_t j = 0; j < r->n_cols; j++)
+        if (use == NULL || use[j])
+            put_text(&l, r->cols[j].name, j);
+    if (has_holdout(r))
+        put_text(&l, r->names[r->id], I);
+    put_text(&l, r->names[r->target], T);
+    lateral_end(&l);
+    lateral_begin(&l, body.fp, sel.fp, "t1_");
+    for (size_t j = 0; j <= I; j++) {
+        if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !has_holdout(r)))
             continue;
-        fputs("btrim(CAST(lsc_row.", fp);
-        lsc_sql_put_ident(fp, r->cols[j].name);
-        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu,\n    ", j);
+        lateral_value(&l, "na_%zu", j);
+        fputs("ARRAY[", body.fp);
+        lsc_sql_put_na_test(body.fp, PG, j, na->items, na->count);
+        fputs("]", body.fp);
     }
-    if (has_holdout(r)) {
-        fputs("btrim(CAST(lsc_row.", fp);
-        lsc_sql_put_ident(fp, r->names[r->id]);
-        fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu,\n    ", id_slot(r));
-    }
-    fputs("btrim(CAST(lsc_row.", fp);
-    lsc_sql_put_ident(fp, r->names[r->target]);
-    fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu OFFSET 0) AS t0\n"
-                "  CROSS JOIN LATERAL (SELECT ", T);
-    for (size_t j = 0; j <= id_slot(r); j++) {
-        if ((j < r->n_cols && use != NULL && !use[j]) || (j == id_slot(r) && !has_holdout(r)))
-            continue;
-        lsc_sql_put_na_test(fp, PG, j, na->items, na->count);
-        fprintf(fp, " AS na_%zu%s", j, j < (has_holdout(r) ? id_slot(r) : T) ? ",\n    " : "");
-    }
-    fprintf(fp, " OFFSET 0) AS t1\n  CROSS JOIN LATERAL (SELECT CASE WHEN na_%zu THEN NULL "
-                "ELSE %s END AS y", T, r->y_case != NULL ? r->y_case : "0");
-    put_hold(fp, r);
+    lateral_end(&l);
+    lateral_begin(&l, body.fp, sel.fp, "t2_");
+    lateral_value(&l, "y", 0);
+    fprintf(body.fp, "ARRAY[CASE WHEN na_%zu THEN NULL ELSE %s END]", T,
+            r->y_case != NULL ? r->y_case : "0");
+    lateral_value(&l, "hold", 0);
+    put_hold(body.fp, r);
     for (size_t j = 0; numbers && j < r->n_cols; j++)
         if (use == NULL || use[j])
-            lsc_sql_put_number_value(fp, PG, j);
-    fputs(" OFFSET 0) AS tx\n)\n", fp);
+            put_number(&l, j);
+    lateral_end(&l);
+    sql_close(&body, NULL);
+    sql_close(&sel, NULL);
+    fprintf(fp, "WITH t2 AS (\n  SELECT %s\n  FROM %s AS lsc_row\n%s)\n", sel.s ? sel.s : "",
+            r->table, body.s != NULL ? body.s : "");
+    free(body.s);
+    free(sel.s);
 }
 
 /* Feeds an encoding query's results to the digest. */
@@ -827,6 +918,7 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
     struct pg_slot *s = r->slots;
     s[0].idx = sql_text("CAST(0 AS BIGINT)");
     s[0].val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+    s[0].feature = 0;
     r->n_slots = 1;
     int bad = s[0].idx == NULL || s[0].val == NULL;
     for (size_t a = 0; a < m->n_columns && !bad; a++) {
@@ -836,9 +928,11 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
         if (c->type == LSC_COL_CATEGORICAL) {
             t->idx = categorical_index(c, j);
             t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+            t->feature = SIZE_MAX;
         } else {
             t->idx = sql_text("CAST(%zu AS BIGINT)", c->feature);
             t->val = numeric_value(c, j);
+            t->feature = c->feature;
         }
         bad |= t->idx == NULL || t->val == NULL;
         if (!bad && c->type != LSC_COL_CATEGORICAL && c->missing_feature != LSC_NO_FEATURE) {
@@ -846,21 +940,117 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
             t->idx = sql_text("CAST(CASE WHEN na_%zu THEN %zu END AS BIGINT)", j,
                               c->missing_feature);
             t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+            t->feature = SIZE_MAX;
             bad |= t->idx == NULL || t->val == NULL;
         }
     }
     return bad ? lsc_error_nomem(err) : LSC_OK;
 }
 
-/* The iteration query around the coefficients: the head ends where the
- * coefficient array literal goes, the tail follows it. Per row: eta, mu,
- * the log-loss; then, unnested, a key and a value for every product of
- * two slots (X'WX), every slot's residual sum (X'(y - mu)) and the loss:
- * one SUM per key, parallel-safe. */
+/* The tuples each row gives the iteration's GROUP BY (k, c0 .. c[W-1]),
+ * D the dense slots (fixed features: the intercept, numeric values), V
+ * the others (a level or missing indicator's feature, or none), W = |D|+1:
+ *   k = -1, -2, ...: the dense values, W to a tuple in this order: the
+ *           products w z_a z_b of D (a <= b), r z_a of D (r = y - mu), the
+ *           loss;
+ *   k = f, the feature of a slot of V: w z_d for each d of D (d = 0, the
+ *           intercept, gives w, which is also X'WX[f][f]), then r;
+ *   k = P + f P + g, two slots of V: w (c0).
+ * Multi-array unnest pads the shorter arrays with NULL, which SUM skips.
+ * A row gives |D|/2 + 1 + |V| + |V|(|V|-1)/2 tuples rather than one per
+ * product (each tuple costs far more in the database than a column). */
+static size_t n_dense(const struct pg_run *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->n_slots; k++)
+        n += r->slots[k].feature != SIZE_MAX;
+    return n;
+}
+
+static size_t iteration_width(const struct pg_run *r) { return n_dense(r) + 1; }
+
+/* The dense values in their order. */
+static size_t n_dense_values(const struct pg_run *r)
+{
+    size_t d = n_dense(r);
+    return d * (d + 1) / 2 + d + 1;
+}
+
+static size_t dense_tuples(const struct pg_run *r)
+{
+    size_t W = iteration_width(r);
+    return (n_dense_values(r) + W - 1) / W;
+}
+
+/* The SQL of dense value v (the order above). */
+static void put_dense_value(FILE *fp, const struct pg_run *r, size_t v)
+{
+    const struct pg_slot *sl = r->slots;
+    size_t S = r->n_slots, at = 0;
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = a; b < S; b++)
+            if (sl[a].feature != SIZE_MAX && sl[b].feature != SIZE_MAX && at++ == v) {
+                fprintf(fp, "w * z_%zu * z_%zu", a, b);
+                return;
+            }
+    for (size_t a = 0; a < S; a++)
+        if (sl[a].feature != SIZE_MAX && at++ == v) {
+            fprintf(fp, "res * z_%zu", a);
+            return;
+        }
+    fputs(at == v ? "loss" : "NULL", fp);
+}
+
+static void put_unnest(FILE *fp, const struct pg_run *r)
+{
+    size_t S = r->n_slots, P = r->m->n_features, W = iteration_width(r);
+    size_t T = dense_tuples(r);
+    const struct pg_slot *sl = r->slots;
+    fputs("\n  ARRAY[CAST(-1 AS BIGINT)", fp);
+    for (size_t t = 1; t < T; t++)
+        fprintf(fp, ", -%zu", t + 1);
+    for (size_t a = 0; a < S; a++)
+        if (sl[a].feature == SIZE_MAX)
+            fprintf(fp, ", i_%zu", a);
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = a + 1; b < S; b++)
+            if (sl[a].feature == SIZE_MAX && sl[b].feature == SIZE_MAX)
+                fprintf(fp, ", %zu + i_%zu * %zu + i_%zu", P, a, P, b);
+    fputs("]", fp);
+    for (size_t c = 0; c < W; c++) {
+        fputs(",\n  ARRAY[", fp);
+        for (size_t t = 0; t < T; t++) {
+            fputs(t ? ", " : "", fp);
+            put_dense_value(fp, r, t * W + c);
+        }
+        /* the singles: w z_d (the c-th dense slot), then r */
+        size_t d = 0, dc = SIZE_MAX;
+        for (size_t a = 0; a < S; a++)
+            if (sl[a].feature != SIZE_MAX && d++ == c)
+                dc = a;
+        for (size_t a = 0; a < S; a++) {
+            if (sl[a].feature != SIZE_MAX)
+                continue;
+            if (dc != SIZE_MAX)
+                fprintf(fp, ", w * z_%zu * z_%zu", a, dc);
+            else
+                fprintf(fp, ", res * z_%zu", a);
+        }
+        /* the pairs: w in c0 */
+        for (size_t a = 0; a < S && c == 0; a++)
+            for (size_t b = a + 1; b < S; b++)
+                if (sl[a].feature == SIZE_MAX && sl[b].feature == SIZE_MAX)
+                    fprintf(fp, ", w * z_%zu * z_%zu", a, b);
+        fputs("]::DOUBLE PRECISION[]", fp);
+    }
+}
+
+/* The iteration query around the coefficients (put_from writes them).
+ * Per row: eta, mu, the log-loss, then the tuples of put_unnest, summed per
+ * key: parallel-safe plain SUMs. */
 static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *err)
 {
-    size_t P = r->m->n_features, S = r->n_slots;
-    unsigned long long PP = (unsigned long long)P * P;
+    size_t S = r->n_slots;
     unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
     struct sql q;
     enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
@@ -877,41 +1067,44 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     r->iter_base = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
-    fputs("FROM t2\n  CROSS JOIN LATERAL (SELECT ", q.fp);
-    for (size_t k = 0; k < S; k++)
-        fprintf(q.fp, "%s%s AS i_%zu, %s AS z_%zu", k ? ",\n    " : "", r->slots[k].idx, k,
-                r->slots[k].val, k);
-    fputs(" OFFSET 0) AS s\n  CROSS JOIN LATERAL (SELECT b[1]", q.fp);
-    for (size_t k = 1; k < S; k++)
-        fprintf(q.fp, " + COALESCE(b[i_%zu + 1] * z_%zu, 0)", k, k);
-    fputs(" AS eta\n    FROM (SELECT CAST(", q.fp);
+    fputs("FROM t2 CROSS JOIN (SELECT CAST(", q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
     r->iter_from = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
-    fputs(F_CLOSE
-          "  CROSS JOIN LATERAL (SELECT\n"
-          "    CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
-          "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END AS mu,\n"
-          "    GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta AS loss "
-          "OFFSET 0) AS g\n"
-          "  CROSS JOIN LATERAL (SELECT mu * (1 - mu) AS w, y - mu AS res OFFSET 0) AS h\n"
-          "  CROSS JOIN LATERAL unnest(\n  ARRAY[",
+    struct lateral l;
+    fputs(" AS DOUBLE PRECISION[]) AS b) AS bb\n", q.fp);
+    lateral_begin(&l, q.fp, NULL, "s");
+    for (size_t k = 0; k < S; k++) {
+        lateral_value(&l, "i_%zu", k);
+        fprintf(q.fp, "ARRAY[%s]", r->slots[k].idx);
+        lateral_value(&l, "z_%zu", k);
+        fprintf(q.fp, "ARRAY[%s]", r->slots[k].val);
+    }
+    lateral_end(&l);
+    fputs("  CROSS JOIN LATERAL unnest(ARRAY[b[1]", q.fp);
+    for (size_t k = 1; k < S; k++)
+        fprintf(q.fp, " + COALESCE(b[i_%zu + 1] * z_%zu, 0)", k, k);
+    fputs("]) AS f(eta)\n", q.fp);
+    if ((st = sql_close(&q, err)) != LSC_OK)
+        return st;
+    r->iter_after = q.s;
+    if ((st = sql_open(&q, err)) != LSC_OK)
+        return st;
+    fputs("  CROSS JOIN LATERAL unnest(\n"
+          "    ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
+          "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END],\n"
+          "    ARRAY[GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta]) "
+          "AS g(mu, loss)\n"
+          "  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n"
+          "  CROSS JOIN LATERAL unnest(",
           q.fp);
-    for (size_t a = 0; a < S; a++)
-        for (size_t b = a; b < S; b++)
-            fprintf(q.fp, "%si_%zu * %zu + i_%zu", a + b ? ", " : "", a, P, b);
-    for (size_t a = 0; a < S; a++)
-        fprintf(q.fp, ", %llu + i_%zu", PP, a);
-    fprintf(q.fp, ", CAST(%llu AS BIGINT)],\n  ARRAY[", PP + P);
-    for (size_t a = 0; a < S; a++)
-        for (size_t b = a; b < S; b++)
-            fprintf(q.fp, "%sw * z_%zu * z_%zu", a + b ? ", " : "", a, b);
-    for (size_t a = 0; a < S; a++)
-        fprintf(q.fp, ", res * z_%zu", a);
-    fprintf(q.fp, ", loss]) AS u(k, v)\nWHERE %s AND u.k IS NOT NULL\nGROUP BY u.k",
-            fit_filter(r));
+    put_unnest(q.fp, r);
+    fprintf(q.fp, ") AS u(k");
+    for (size_t c = 0; c < iteration_width(r); c++)
+        fprintf(q.fp, ", c%zu", c);
+    fprintf(q.fp, ")\nWHERE %s AND u.k IS NOT NULL\nGROUP BY u.k", fit_filter(r));
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
     r->iter_tail = q.s;
@@ -926,6 +1119,60 @@ static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
     for (size_t j = 0; j < r->m->n_features; j++)
         fprintf(fp, "%s%.17g", j ? "," : "", beta[j]);
     fputs("}'", fp);
+    fputs(r->iter_after, fp);
+}
+
+/* p, the probability, from eta (after put_from). */
+#define P_LATERAL                                                                              \
+    "  CROSS JOIN LATERAL unnest(ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, "   \
+    "-745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END]) AS pp(p)\n"
+
+/* Dense value v (put_dense_value's order) into r->H, r->g, r->loss. */
+static void take_dense(struct pg_run *r, size_t v, double x)
+{
+    const struct pg_slot *sl = r->slots;
+    size_t S = r->n_slots, P = r->m->n_features, at = 0;
+    for (size_t a = 0; a < S; a++)
+        for (size_t b = a; b < S; b++)
+            if (sl[a].feature != SIZE_MAX && sl[b].feature != SIZE_MAX && at++ == v) {
+                size_t fa = sl[a].feature, fb = sl[b].feature;
+                r->H[fa * P + fb] = r->H[fb * P + fa] = x;
+                return;
+            }
+    for (size_t a = 0; a < S; a++)
+        if (sl[a].feature != SIZE_MAX && at++ == v) {
+            r->g[sl[a].feature] = x;
+            return;
+        }
+    if (at == v)
+        r->loss = x;
+}
+
+/* One row of the iteration's result (the layout of put_unnest). */
+static void take_sums(struct pg_run *r, const struct lsc_pg_rows *rows, size_t i)
+{
+    size_t P = r->m->n_features, S = r->n_slots, W = iteration_width(r), at = 1;
+    const struct pg_slot *sl = r->slots;
+    long long k = strtoll(lsc_pg_rows_value(rows, i, 0), NULL, 10);
+#define SUM(c) num_or(lsc_pg_rows_value(rows, i, (c)), 0.0)
+    if (k < 0) {
+        size_t t = (size_t)(-k - 1);
+        for (size_t c = 0; c < W && t * W + c < n_dense_values(r); c++)
+            take_dense(r, t * W + c, SUM(1 + c));
+    } else if ((size_t)k < P) {
+        size_t f = (size_t)k;
+        for (size_t a = 0; a < S; a++)
+            if (sl[a].feature != SIZE_MAX) {
+                size_t fd = sl[a].feature;
+                r->H[f * P + fd] = r->H[fd * P + f] = SUM(at++);
+            }
+        r->H[f * P + f] = SUM(1); /* an indicator squared is itself */
+        r->g[f] = SUM(at);
+    } else {
+        size_t a = ((size_t)k - P) / P, b = ((size_t)k - P) % P;
+        r->H[a * P + b] = r->H[b * P + a] = SUM(1);
+    }
+#undef SUM
 }
 
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
@@ -933,14 +1180,16 @@ static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
 static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_error *err)
 {
     size_t P = r->m->n_features;
-    unsigned long long PP = (unsigned long long)P * P;
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
     fputs(r->iter_base, q.fp);
-    fputs("SELECT u.k, sum(u.v)\n", q.fp);
+    fputs("SELECT u.k", q.fp);
+    for (size_t c = 0; c < iteration_width(r); c++)
+        fprintf(q.fp, ", sum(c%zu)", c);
+    fputs("\n", q.fp);
     put_from(q.fp, r, beta);
     fputs(r->iter_tail, q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK ||
@@ -951,18 +1200,8 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     memset(r->g, 0, P * sizeof *r->g);
     memset(r->H, 0, P * P * sizeof *r->H);
     r->loss = 0.0;
-    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
-        unsigned long long k = strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
-        double v = num_or(lsc_pg_rows_value(rows, i, 1), 0.0);
-        if (k < PP) {
-            size_t a = (size_t)(k / P), b = (size_t)(k % P);
-            r->H[a * P + b] = r->H[b * P + a] = v;
-        } else if (k < PP + P) {
-            r->g[k - PP] = v;
-        } else {
-            r->loss = v;
-        }
-    }
+    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
+        take_sums(r, rows, i);
 cleanup:
     lsc_pg_rows_free(rows);
     free(q.s);
@@ -1005,12 +1244,13 @@ static void fit_reset(struct pg_run *r)
     lsc_free(r->slots);
     free(r->iter_base);
     free(r->iter_from);
+    free(r->iter_after);
     free(r->iter_tail);
     lsc_free(r->g);
     lsc_free(r->H);
     r->slots = NULL;
     r->n_slots = 0;
-    r->iter_base = r->iter_from = r->iter_tail = NULL;
+    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
     r->g = r->H = NULL;
 }
 
@@ -1066,9 +1306,7 @@ static enum lsc_status validation_sql(struct pg_run *r, size_t nh, struct sql *q
     fputs(r->iter_base, fp);
     fputs(", hp AS (\nSELECT p, y\n", fp);
     put_from(fp, r, r->m->coef);
-    fputs(F_CLOSE "  CROSS JOIN LATERAL (SELECT CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST("
-          "-eta, -745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END AS p "
-          "OFFSET 0) AS pp\nWHERE y IS NOT NULL AND hold\n),\n"
+    fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n),\n"
           "g AS (SELECT p, CAST(count(*) AS DOUBLE PRECISION) AS n, CAST(sum(y) AS DOUBLE "
           "PRECISION) AS pos FROM hp GROUP BY p),\n"
           "c AS (SELECT p, n, pos, n - pos AS neg, sum(n) OVER d - n AS rb, sum(n) OVER d AS ra,\n"
@@ -1197,9 +1435,14 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st;
     if ((st = lsc_pg_connect(r->o->postgres, &r->pg, err)) != LSC_OK)
         return st;
-    /* a lateral step is computed once per row, never cached by its inputs */
-    if ((st = lsc_pg_exec(r->pg, "SET enable_memoize = off", "setting up the session", NULL,
-                          err)) != LSC_OK ||
+    /* a lateral step is computed once per row, never cached by its inputs;
+     * the planner underrates the work per row (the costs of functions are
+     * nominal), so parallel workers (as many as the server allows per
+     * query) are not held back by their start-up cost */
+    if ((st = lsc_pg_exec(r->pg,
+                          "SET enable_memoize = off; SET parallel_setup_cost = 0; "
+                          "SET parallel_tuple_cost = 0",
+                          "setting up the session", NULL, err)) != LSC_OK ||
         (st = lsc_pg_exec(r->pg, "SET extra_float_digits = 3", "setting up the session", NULL,
                           err)) != LSC_OK)
         return st;
@@ -1302,10 +1545,7 @@ static void put_scored_rows(FILE *fp, const struct pg_run *r)
             fprintf(fp, ", x_%zu", r->col_of[a]);
     fputc('\n', fp);
     put_from(fp, r, r->m->coef);
-    fprintf(fp, F_CLOSE "  CROSS JOIN LATERAL (SELECT CASE WHEN eta >= 0 THEN 1 / (1 + exp("
-                "GREATEST(-eta, -745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST("
-                "eta, -745))) END AS p OFFSET 0) AS pp\nWHERE %s\n)\n",
-            fit_filter(r));
+    fprintf(fp, P_LATERAL "WHERE %s\n)\n", fit_filter(r));
 }
 
 /* percentile_disc at fractions that pick the sorted values at 0-based

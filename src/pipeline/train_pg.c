@@ -528,7 +528,14 @@ static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    put_base(q.fp, r, (const unsigned char *)"", 0); /* no candidate needed */
+    unsigned char *none = lsc_calloc(r->n_cols + 1, 1); /* no candidate is needed */
+    if (none == NULL) {
+        sql_close(&q, NULL);
+        free(q.s);
+        return lsc_error_nomem(err);
+    }
+    put_base(q.fp, r, none, 0);
+    lsc_free(none);
     fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*), "
                   "count(*) FILTER (WHERE NOT hold) FROM t2 "
                   "GROUP BY 1 LIMIT %d", T, T, MAX_TARGET_VALUES + 1);

@@ -81,14 +81,23 @@ static int cmp_double(const void *a, const void *b)
  * maximum (its bin would be empty by construction). */
 static enum lsc_status edges_of(double *v, size_t n, struct drift_dist *d, struct lsc_error *err)
 {
+    double dec[DRIFT_BINS - 1];
     qsort(v, n, sizeof *v, cmp_double);
+    for (size_t k = 1; k < DRIFT_BINS && n > 0; k++)
+        dec[k - 1] = v[(k * n) / DRIFT_BINS];
+    return lsc_drift_dist_edges(d, dec, n > 0 ? DRIFT_BINS - 1 : 0, n > 0 ? v[n - 1] : 0.0, err);
+}
+
+enum lsc_status lsc_drift_dist_edges(struct drift_dist *d, const double *deciles, size_t n,
+                                     double max, struct lsc_error *err)
+{
     d->edges = lsc_calloc(DRIFT_BINS, sizeof *d->edges);
     if (d->edges == NULL)
         return lsc_error_nomem(err);
     d->n_edges = 0;
-    for (size_t k = 1; k < DRIFT_BINS && n > 0; k++) {
-        double e = v[(k * n) / DRIFT_BINS];
-        if (e >= v[n - 1])
+    for (size_t k = 0; k < n && k < DRIFT_BINS - 1; k++) {
+        double e = deciles[k];
+        if (e >= max)
             break;
         if (d->n_edges == 0 || e > d->edges[d->n_edges - 1])
             d->edges[d->n_edges++] = e;

@@ -63,6 +63,12 @@ double lsc_drift_psi(const double *expected, const double *actual, size_t n);
 /* Bin of x among edges (x <= edges[i] for the first such i, else n). */
 size_t lsc_drift_bin(const double *edges, size_t n, double x);
 
+/* A distribution's edges from its n (at most DRIFT_BINS - 1) deciles in
+ * ascending order, ties merged and none at max or above (its bin would be
+ * empty), and zeroed shares for them. LSC_ERR_NOMEM. */
+enum lsc_status lsc_drift_dist_edges(struct drift_dist *d, const double *deciles, size_t n,
+                                     double max, struct lsc_error *err);
+
 /* Builds m->drift from the training rows (rows NULL: all n rows of ds):
  * prob[i] the model's probability of the i-th listed row, col_src the
  * dataset column of each model column. LSC_ERR_NOMEM. */

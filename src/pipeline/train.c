@@ -880,6 +880,18 @@ static enum lsc_status train_fit(struct train_run *t, struct lsc_error *err)
     return LSC_OK;
 }
 
+void lsc_train_summary_holdout(struct lsc_train_summary *sum,
+                               const struct lsc_holdout_metrics *h)
+{
+    sum->auc = h->auc;
+    sum->log_loss = h->log_loss;
+    sum->brier = h->brier;
+    sum->base_rate = h->base_rate;
+    sum->precision_at_50 = h->precision_at_50;
+    sum->recall_at_50 = h->recall_at_50;
+    sum->accuracy_at_50 = h->accuracy_at_50;
+}
+
 /* The holdout metrics (and the baseline's on the same rows). */
 static enum lsc_status train_validate(struct train_run *t, struct lsc_error *err)
 {
@@ -914,13 +926,7 @@ static enum lsc_status train_validate(struct train_run *t, struct lsc_error *err
             return lsc_error_nomem(err);
         memcpy(t->hold_p, prob, nhold * sizeof *t->hold_p);
     }
-    sum->auc = h->auc;
-    sum->log_loss = h->log_loss;
-    sum->brier = h->brier;
-    sum->base_rate = h->base_rate;
-    sum->precision_at_50 = h->precision_at_50;
-    sum->recall_at_50 = h->recall_at_50;
-    sum->accuracy_at_50 = h->accuracy_at_50;
+    lsc_train_summary_holdout(sum, h);
     if (o->baseline == NULL)
         return LSC_OK;
     t->m->tier_hot = o->tier_hot;

@@ -23,6 +23,10 @@ enum lsc_status lsc_train_fill_common(struct lsc_model *m, const struct lsc_trai
 enum lsc_status lsc_train_store_stats(struct lsc_model *m, const struct coef_stats *cs,
                                       const struct fit_stats *fs, struct lsc_error *err);
 
+/* The holdout's metrics into the summary. */
+void lsc_train_summary_holdout(struct lsc_train_summary *sum,
+                               const struct lsc_holdout_metrics *h);
+
 /* lsc_train() for o->postgres: the fit inside the database. */
 enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
                              struct lsc_model **out, struct lsc_train_summary *sum,

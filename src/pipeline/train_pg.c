@@ -1566,26 +1566,19 @@ static void put_deciles(FILE *fp, const char *x, size_t m)
     fprintf(fp, "]) WITHIN GROUP (ORDER BY %s)", x);
 }
 
-/* Edges from the deciles text "{a,b,...}": ties merged, none at max. */
+/* Edges from the deciles text "{a,b,...}" (drift.h). */
 static enum lsc_status take_edges(struct drift_dist *d, const char *arr, double max,
                                   struct lsc_error *err)
 {
-    d->edges = lsc_calloc(DRIFT_BINS, sizeof *d->edges);
-    if (d->edges == NULL)
-        return lsc_error_nomem(err);
-    const char *at = arr != NULL ? arr + 1 : NULL;
-    for (size_t k = 1; at != NULL && *at != '\0' && *at != '}' && k < DRIFT_BINS; k++) {
+    double dec[DRIFT_BINS - 1];
+    size_t n = 0;
+    for (const char *at = arr != NULL ? arr + 1 : NULL;
+         at != NULL && *at != '\0' && *at != '}' && n < DRIFT_BINS - 1;) {
         char *end;
-        double e = strtod(at, &end);
+        dec[n++] = strtod(at, &end);
         at = *end == ',' ? end + 1 : end;
-        if (e >= max)
-            break;
-        if (d->n_edges == 0 || e > d->edges[d->n_edges - 1])
-            d->edges[d->n_edges++] = e;
     }
-    d->n_shares = d->n_edges + 1;
-    d->shares = lsc_calloc(d->n_shares, sizeof *d->shares);
-    return d->shares != NULL ? LSC_OK : lsc_error_nomem(err);
+    return lsc_drift_dist_edges(d, dec, n, max, err);
 }
 
 /* count(*) per bin of x (drift.c's lsc_drift_bin: x <= edges[i]). */
@@ -1737,16 +1730,8 @@ static enum lsc_status describe(struct pg_run *r, const double *hessian,
     sum->final_iterations = nr->iterations;
     sum->final_converged = nr->converged;
     sum->refit = m->refit;
-    if (m->holdout.present) {
-        const struct lsc_holdout_metrics *h = &m->holdout;
-        sum->auc = h->auc;
-        sum->log_loss = h->log_loss;
-        sum->brier = h->brier;
-        sum->base_rate = h->base_rate;
-        sum->precision_at_50 = h->precision_at_50;
-        sum->recall_at_50 = h->recall_at_50;
-        sum->accuracy_at_50 = h->accuracy_at_50;
-    }
+    if (m->holdout.present)
+        lsc_train_summary_holdout(sum, &m->holdout);
     sum->gradient_norm = nr->grad_norm;
     sum->features = P;
     return lsc_model_validate(m, NULL, err);

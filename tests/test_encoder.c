@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <string.h>
 
 #include "dataset.h"
 #include "design.h"
@@ -149,12 +150,49 @@ static void test_missing_level_kept_when_frequent(void **state)
     assert_int_equal(c->other, SIZE_MAX);
 }
 
+static const struct lsc_column_enc *column_named(const struct lsc_model *m, const char *name)
+{
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (strcmp(m->columns[j].name, name) == 0)
+            return &m->columns[j];
+    return NULL;
+}
+
+/* Equal counts: (missing) first, then the names' bytes, whatever the order
+ * of the rows (red is seen first in both row sets) */
+static void test_tied_levels_by_name(void **state)
+{
+    struct fx *f = *state;
+    struct encoder_stats es;
+    size_t rows[4] = {0, 1, 2, 4}; /* red, red, blue, blue */
+    assert_int_equal(lsc_encoder_fit(f->ds, rows, 4, 1, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
+    const struct lsc_column_enc *c = column_named(f->m, "color");
+    assert_non_null(c);
+    assert_int_equal(c->n_levels, 2);
+    assert_string_equal(c->levels[c->reference], "blue");
+    assert_string_equal(c->levels[1], "red");
+
+    lsc_model_free(f->m);
+    free(f->col_src);
+    f->col_src = NULL;
+    f->m = lsc_model_new();
+    size_t three[3] = {0, 7, 2}; /* red, missing, blue */
+    assert_int_equal(lsc_encoder_fit(f->ds, three, 3, 1, NULL, f->m, &f->col_src, &es, NULL), LSC_OK);
+    c = column_named(f->m, "color");
+    assert_non_null(c);
+    assert_int_equal(c->n_levels, 3);
+    assert_string_equal(c->levels[0], "(missing)");
+    assert_string_equal(c->levels[1], "blue");
+    assert_string_equal(c->levels[2], "red");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_type_inference, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fit_first_twelve_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_level_kept_when_frequent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tied_levels_by_name, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

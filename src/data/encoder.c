@@ -230,13 +230,22 @@ cleanup:
 
 struct level_sort {
     size_t code, count;
+    const char *name; /* NULL for missing (code 0) */
 };
 
+/* By count, most frequent first; ties: missing first, then the names in
+ * byte order (so the reference level does not depend on the order of the
+ * rows, and the database path, which reads the levels sorted, agrees). */
 static int by_count_desc(const void *a, const void *b)
 {
     const struct level_sort *x = a, *y = b;
     if (x->count != y->count)
         return x->count < y->count ? 1 : -1;
+    if ((x->name == NULL) != (y->name == NULL))
+        return x->name == NULL ? -1 : 1;
+    int c = x->name != NULL ? strcmp(x->name, y->name) : 0;
+    if (c != 0)
+        return c;
     return x->code < y->code ? -1 : (x->code > y->code);
 }
 
@@ -317,7 +326,7 @@ static void warn_decimal_comma(const struct dataset *ds, const struct ds_column 
 
 /* The levels of a column from its counts lv[0..ncodes) (code 0: missing),
  * named by name(ctx, code) for a code > 0 and checked by check (may be
- * NULL): the kept levels by count (ties: lower code first), the rare ones
+ * NULL): the kept levels by count (ties: missing, then by name), the rare ones
  * pooled into "(other)", the reference level. */
 struct level_source {
     const char *(*name)(const void *ctx, size_t code);
@@ -332,6 +341,8 @@ static enum lsc_status pool_levels(struct level_sort *lv, size_t ncodes, size_t 
 {
     enum lsc_status st = LSC_OK;
     /* missing (code 0) sorts by its count like any level */
+    for (size_t k = 0; k < ncodes; k++)
+        lv[k].name = lv[k].code != 0 && lv[k].count > 0 ? ls->name(ls->ctx, lv[k].code) : NULL;
     qsort(lv, ncodes, sizeof *lv, by_count_desc);
     size_t nkeep = 0, pooled = 0, npooled = 0;
     for (size_t k = 0; k < ncodes; k++) {

@@ -962,10 +962,11 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
  *           loss;
  *   k = f, the feature of a slot of V: w z_d for each d of D (d = 0, the
  *           intercept, gives w, which is also X'WX[f][f]), then r;
- *   k = P + f P + g, two slots of V: w (c0).
+ *   k = P + f P + g, two slots of V both set in the row: w (c0).
  * Multi-array unnest pads the shorter arrays with NULL, which SUM skips.
- * A row gives |D|/2 + 1 + |V| + |V|(|V|-1)/2 tuples rather than one per
- * product (each tuple costs far more in the database than a column). */
+ * A row gives |D|/2 + 1 + |V| + m(m-1)/2 tuples (m of V set in the row)
+ * rather than one per product (each tuple costs far more in the database
+ * than a column). */
 static size_t n_dense(const struct pg_run *r)
 {
     size_t n = 0;
@@ -1008,6 +1009,32 @@ static void put_dense_value(FILE *fp, const struct pg_run *r, size_t v)
     fputs(at == v ? "loss" : "NULL", fp);
 }
 
+/* The pairs of varying slots (a level or missing indicator each). */
+static size_t n_pairs(const struct pg_run *r)
+{
+    size_t v = r->n_slots - n_dense(r);
+    return v * (v - 1) / 2;
+}
+
+/* c0 of the pairs: w (z = 1 in a varying slot), once for each pair of the
+ * m slots that are set in the row: m (m - 1) / 2 of them, in any order. */
+static void put_pair_weights(FILE *fp, const struct pg_run *r)
+{
+    fputs(" || array_fill(w, ARRAY[CAST(CAST(cardinality(array_remove(ARRAY[CAST(NULL AS BIGINT)",
+          fp);
+    for (size_t a = 0; a < r->n_slots; a++)
+        if (r->slots[a].feature == SIZE_MAX)
+            fprintf(fp, ", i_%zu", a);
+    fputs("], NULL)) AS BIGINT) * (cardinality(array_remove(ARRAY[CAST(NULL AS BIGINT)", fp);
+    for (size_t a = 0; a < r->n_slots; a++)
+        if (r->slots[a].feature == SIZE_MAX)
+            fprintf(fp, ", i_%zu", a);
+    fputs("], NULL)) - 1) / 2 AS INTEGER)])", fp);
+}
+
+/* The tuples' keys, then their c0, c1, ... (the order above); a pair's
+ * tuple only when both its slots are set (array_remove of the others), so
+ * the sparse missing indicators and reference levels cost no tuples. */
 static void put_unnest(FILE *fp, const struct pg_run *r)
 {
     size_t S = r->n_slots, P = r->m->n_features, W = iteration_width(r);
@@ -1019,11 +1046,15 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
     for (size_t a = 0; a < S; a++)
         if (sl[a].feature == SIZE_MAX)
             fprintf(fp, ", i_%zu", a);
-    for (size_t a = 0; a < S; a++)
-        for (size_t b = a + 1; b < S; b++)
-            if (sl[a].feature == SIZE_MAX && sl[b].feature == SIZE_MAX)
-                fprintf(fp, ", %zu + i_%zu * %zu + i_%zu", P, a, P, b);
     fputs("]", fp);
+    if (n_pairs(r) > 0) {
+        fputs(" || array_remove(ARRAY[CAST(NULL AS BIGINT)", fp);
+        for (size_t a = 0; a < S; a++)
+            for (size_t b = a + 1; b < S; b++)
+                if (sl[a].feature == SIZE_MAX && sl[b].feature == SIZE_MAX)
+                    fprintf(fp, ", %zu + i_%zu * %zu + i_%zu", P, a, P, b);
+        fputs("], NULL)", fp);
+    }
     for (size_t c = 0; c < W; c++) {
         fputs(",\n  ARRAY[", fp);
         for (size_t t = 0; t < T; t++) {
@@ -1043,12 +1074,9 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
             else
                 fprintf(fp, ", res * z_%zu", a);
         }
-        /* the pairs: w in c0 */
-        for (size_t a = 0; a < S && c == 0; a++)
-            for (size_t b = a + 1; b < S; b++)
-                if (sl[a].feature == SIZE_MAX && sl[b].feature == SIZE_MAX)
-                    fprintf(fp, ", w * z_%zu * z_%zu", a, b);
         fputs("]::DOUBLE PRECISION[]", fp);
+        if (c == 0 && n_pairs(r) > 0)
+            put_pair_weights(fp, r);
     }
 }
 
@@ -1445,10 +1473,12 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
     /* a lateral step is computed once per row, never cached by its inputs;
      * the planner underrates the work per row (the costs of functions are
      * nominal), so parallel workers (as many as the server allows per
-     * query) are not held back by their start-up cost */
+     * query) are not held back by their start-up cost; no JIT: LLVM took
+     * over ten minutes (uninterruptibly) over a wide table's thousands of
+     * products in one expression, which plain evaluation sums in seconds */
     if ((st = lsc_pg_exec(r->pg,
                           "SET enable_memoize = off; SET parallel_setup_cost = 0; "
-                          "SET parallel_tuple_cost = 0",
+                          "SET parallel_tuple_cost = 0; SET jit = off",
                           "setting up the session", NULL, err)) != LSC_OK ||
         (st = lsc_pg_exec(r->pg, "SET extra_float_digits = 3", "setting up the session", NULL,
                           err)) != LSC_OK)

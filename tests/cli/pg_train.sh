@@ -6,8 +6,8 @@
 # statistics, holdout metrics and tables, drift reference to 1e-9; the same
 # warnings), with the holdout chosen by the id's hash on both sides
 # (--split-by-id), without a holdout, on a typed table and on a table whose
-# name needs quoting; rows without a target are skipped and counted as the
-# CSV path counts them; the model scores as the CSV path's does; only sums
+# name needs quoting, on a wide table (with JIT forced on the server); rows
+# without a target are skipped and counted as the CSV path counts them; the model scores as the CSV path's does; only sums
 # come back (the summary's byte count stays far below the table's size);
 # unsupported options, a missing --id, an unknown table or column and a bad
 # connection are clear errors, and a password never shows.
@@ -36,7 +36,8 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
     || { fail "initdb"; cat "$WORK/initdb.log" >&2; finish; }
 "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_parallel_workers_per_gather=2" \
+    -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_parallel_workers_per_gather=2 \
+-c jit_above_cost=0 -c jit_inline_above_cost=0 -c jit_optimize_above_cost=0" \
     start >"$WORK/pg_ctl.log" 2>&1 \
     || { fail "server start"; cat "$WORK/pg_ctl.log" "$PGDIR/server.log" >&2; finish; }
 PSQL=("${AS_PG[@]}" psql -X -q -h "$PGDIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
@@ -116,6 +117,43 @@ grep '^rows:' "$WORK/err" >"$WORK/pg.rows"
 cmp -s "$WORK/cg.rows" "$WORK/pg.rows" && ok || fail "row counts differ: $(cat "$WORK/cg.rows" "$WORK/pg.rows")"
 expect_in "$WORK/pg.rows" "800 skipped (missing target)" "skipped rows"
 expect_exit 0 "gaps: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cg.json" "$WORK/pg.json" 1e-9
+
+# a wide table: 110 numeric columns (5 with missing values), one iteration
+# query holds thousands of products. This cluster JIT-compiles every query
+# (jit_above_cost 0, where LLVM takes many minutes over such a query); the
+# session turns JIT off. Its segments tie (150 rows each, "d" first in the
+# file): both paths choose "a", by name, as the reference level.
+"$PY" - "$PGDIR/wide.csv" <<'PYEOF' || fail "wide table"
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as f:
+    f.write(",".join(["id"] + ["x%d" % i for i in range(110)] + ["segment", "won"]) + "\n")
+    for r in range(600):
+        xs = ["%.4f" % random.gauss(0, 1) for _ in range(110)]
+        for i in range(5):
+            if random.random() < 0.1:
+                xs[i] = ""
+        seg = "dcba"[r % 4]
+        eta = sum(float(x or 0) for x in xs[:10]) * 0.3 + (0.7 if seg == "b" else 0.0)
+        won = 1 if random.random() < 1 / (1 + 2.718281828 ** -eta) else 0
+        f.write(",".join(["L%d" % r] + xs + [seg, str(won)]) + "\n")
+PYEOF
+chmod 644 "$PGDIR/wide.csv"
+cp "$PGDIR/wide.csv" "$WORK/wide.csv"
+wide_cols=$(head -1 "$WORK/wide.csv" | tr ',' '\n' | sed 's/.*/"&" TEXT/' | paste -sd, -)
+expect_exit 0 "psql loads the wide table" -- "${PSQL[@]}" -c "CREATE TABLE wide ($wide_cols)" \
+    -c "\\copy wide FROM '$PGDIR/wide.csv' WITH (FORMAT csv, HEADER true)"
+expect_exit 0 "CSV path, wide" -- "$TRAIN" -q --target won --id id --holdout 0 -o "$WORK/cw.json" "$WORK/wide.csv"
+expect_exit 0 "wide table inside PostgreSQL, JIT forced on the server" -- timeout 600 "$TRAIN" -q --target won \
+    --id id --holdout 0 --postgres "$CONN" --table wide -o "$WORK/pw.json"
+expect_exit 0 "the wide model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cw.json" "$WORK/pw.json" 1e-9
+cat "$WORK/out"
+"$PY" -c "
+import json, sys
+for p in sys.argv[1:]:
+    seg = [c for c in json.load(open(p))['columns'] if c['name'] == 'segment'][0]
+    assert [l['name'] for l in seg['levels']] == ['a', 'b', 'c', 'd'] and seg['reference'] == 0, (p, seg)
+" "$WORK/cw.json" "$WORK/pw.json" && ok || fail "tied levels not by name"
 
 # errors: clear, early, no file written
 expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 -o "$WORK/x.json"

@@ -1,4 +1,5 @@
-# Train on the bundled sample, score it back, compare with the trainer.
+# Train on the bundled sample, score it back, compare with the trainer; the
+# order of the rows does not change the model (tied levels by name).
 . "$(dirname "$0")/common.bash"
 DATA="$SRC/datasets/sample_leads.csv"
 
@@ -38,6 +39,33 @@ awk -F, 'NR > 1 && ($3 < 1 || $3 > 100 || ($4 != "hot" && $4 != "warm" && $4 != 
 # the same result from stdin to stdout
 expect_exit 0 "score stdin" -- sh -c "cat '$SRC/datasets/sample_new_leads.csv' | '$SCORE' -q -m '$WORK/m.json' -"
 cmp -s "$WORK/out" "$WORK/new.csv" && ok || fail "stdin scoring differs from file scoring"
+
+# the order of the rows does not change the model: levels with equal counts
+# (a column whose four levels tie, "d" first in the file) are ordered by
+# name, so the reference level and every coefficient are the same on the
+# file and on its rows shuffled
+"$PY" - "$WORK/tie.csv" "$WORK/tie_shuffled.csv" <<'PYEOF' || fail "tie files"
+import random, sys
+random.seed(3)
+rows = []
+for r in range(400):
+    seg, x = "dcba"[r % 4], random.gauss(0, 1)
+    rows.append("L%d,%.3f,%s,%d" % (r, x, seg, random.random() < 0.3 + 0.15 * (seg == "b") + 0.1 * x))
+for path in sys.argv[1:]:
+    open(path, "w").write("id,x,segment,won\n" + "\n".join(rows) + "\n")
+    random.shuffle(rows)
+PYEOF
+expect_exit 0 "train on the tied file" -- "$TRAIN" -q --target won --id id --holdout 0 -o "$WORK/tie.json" "$WORK/tie.csv"
+expect_exit 0 "train on its rows shuffled" -- "$TRAIN" -q --target won --id id --holdout 0 -o "$WORK/tie_s.json" "$WORK/tie_shuffled.csv"
+"$PY" -c "
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+seg = lambda m: [c for c in m['columns'] if c['name'] == 'segment'][0]
+assert [l['name'] for l in seg(a)['levels']] == ['a', 'b', 'c', 'd'] == [l['name'] for l in seg(b)['levels']], (seg(a), seg(b))
+assert seg(a)['reference'] == seg(b)['reference'] == 0
+ea, eb = ({f['name']: f['estimate'] for f in m['features']} for m in (a, b))
+assert set(ea) == set(eb) and max(abs(ea[k] - eb[k]) for k in ea) < 1e-9, (ea, eb)
+" "$WORK/tie.json" "$WORK/tie_s.json" && ok || fail "the model depends on the order of the rows"
 
 # scikit-learn reaches the same optimum on the exported design
 if has_sklearn; then

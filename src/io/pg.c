@@ -370,9 +370,14 @@ enum lsc_status lsc_pg_create_table_as(struct lsc_pg *pg, const char *into, cons
         st = lsc_error_nomem(err);
         goto cleanup;
     }
+    /* no JIT: LLVM took 35 s to compile a 268-feature model's scoring of
+     * 3,000 rows that runs in under 2 s without it (and saved nothing on a
+     * 90-feature model at 100,000 rows) */
     if ((st = lsc_pg_exec(pg, "BEGIN", "starting the transaction", NULL, err)) != LSC_OK)
         goto cleanup;
-    if ((!force || (st = lsc_pg_exec(pg, drop.s, "dropping the old table (--force)", NULL,
+    if ((st = lsc_pg_exec(pg, "SET LOCAL jit = off", "setting up the transaction", NULL, err)) ==
+            LSC_OK &&
+        (!force || (st = lsc_pg_exec(pg, drop.s, "dropping the old table (--force)", NULL,
                                      err)) == LSC_OK) &&
         (st = lsc_pg_exec(pg, create.s, "creating the scores table", rows, err)) == LSC_OK)
         st = lsc_pg_exec(pg, "COMMIT", "committing the scores table", NULL, err);

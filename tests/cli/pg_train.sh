@@ -37,11 +37,13 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
     || { fail "initdb"; cat "$WORK/initdb.log" >&2; finish; }
 "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
     -o "-p $PORT -k $PGDIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_parallel_workers_per_gather=2 \
--c jit_above_cost=0 -c jit_inline_above_cost=0 -c jit_optimize_above_cost=0" \
+-c shared_preload_libraries=pg_stat_statements -c jit_above_cost=0 -c jit_inline_above_cost=0 \
+-c jit_optimize_above_cost=0" \
     start >"$WORK/pg_ctl.log" 2>&1 \
     || { fail "server start"; cat "$WORK/pg_ctl.log" "$PGDIR/server.log" >&2; finish; }
 PSQL=("${AS_PG[@]}" psql -X -q -h "$PGDIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 CONN="host=$PGDIR port=$PORT user=postgres dbname=postgres"
+expect_exit 0 "pg_stat_statements (which queries were JIT-compiled)" -- "${PSQL[@]}" -c "CREATE EXTENSION pg_stat_statements"
 
 # the sample as a TEXT table, as a typed one (numbers as integers and
 # doubles), under a name that needs quoting, and with targets missing
@@ -154,6 +156,15 @@ for p in sys.argv[1:]:
     seg = [c for c in json.load(open(p))['columns'] if c['name'] == 'segment'][0]
     assert [l['name'] for l in seg['levels']] == ['a', 'b', 'c', 'd'] and seg['reference'] == 0, (p, seg)
 " "$WORK/cw.json" "$WORK/pw.json" && ok || fail "tied levels not by name"
+n=$("${PSQL[@]}" -t -A -c "SELECT coalesce(sum(jit_functions), 0) FROM pg_stat_statements WHERE query LIKE 'WITH t2 AS%'")
+[ "$n" = 0 ] && ok || fail "training queries were JIT-compiled ($n functions)"
+if [ "$("${PSQL[@]}" -t -A -c "SELECT pg_jit_available()")" = t ]; then
+    "${PSQL[@]}" -c "SELECT sum(x) AS jit_probe FROM generate_series(1, 10) AS x" >/dev/null
+    n=$("${PSQL[@]}" -t -A -c "SELECT coalesce(sum(jit_functions), 0) FROM pg_stat_statements WHERE query LIKE 'SELECT sum(x) AS jit_probe%'")
+    [ "$n" -gt 0 ] && ok || fail "this server does not JIT-compile, so the check above proves nothing ($n)"
+else
+    echo "note: the server has no JIT (llvmjit not installed); nothing to turn off"
+fi
 
 # errors: clear, early, no file written
 expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 -o "$WORK/x.json"

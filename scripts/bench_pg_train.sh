@@ -11,7 +11,8 @@
 # --rows N      synthetic rows (scripts/gen_synthetic.py; default 10000000,
 #               the target; on this 2-core machine the database fit
 #               takes about 55 s per million rows per iteration query, so
-#               the default runs for over an hour)
+#               the default runs for about an hour and a half: 104 minutes
+#               measured, contended, see BENCHMARKS.md)
 # --build DIR   the build whose bin/ is timed (default build)
 # --workers K   max_parallel_workers_per_gather of the server (default 2)
 # --keep        keep the cluster's folder (printed) instead of removing it

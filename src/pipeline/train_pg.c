@@ -1016,20 +1016,24 @@ static size_t n_pairs(const struct pg_run *r)
     return v * (v - 1) / 2;
 }
 
-/* c0 of the pairs: w (z = 1 in a varying slot), once for each pair of the
- * m slots that are set in the row: m (m - 1) / 2 of them, in any order. */
-static void put_pair_weights(FILE *fp, const struct pg_run *r)
+/* ", i_a" for each varying slot a. */
+static void put_varying_ids(FILE *fp, const struct pg_run *r)
 {
-    fputs(" || array_fill(w, ARRAY[CAST(CAST(cardinality(array_remove(ARRAY[CAST(NULL AS BIGINT)",
+    for (size_t a = 0; a < r->n_slots; a++)
+        if (r->slots[a].feature == SIZE_MAX)
+            fprintf(fp, ", i_%zu", a);
+}
+
+/* m: the varying slots set in the row (a lateral of the iteration query,
+ * when there are pairs). */
+static void put_set_count(FILE *fp, const struct pg_run *r)
+{
+    if (n_pairs(r) == 0)
+        return;
+    fputs("  CROSS JOIN LATERAL unnest(ARRAY[cardinality(array_remove(ARRAY[CAST(NULL AS BIGINT)",
           fp);
-    for (size_t a = 0; a < r->n_slots; a++)
-        if (r->slots[a].feature == SIZE_MAX)
-            fprintf(fp, ", i_%zu", a);
-    fputs("], NULL)) AS BIGINT) * (cardinality(array_remove(ARRAY[CAST(NULL AS BIGINT)", fp);
-    for (size_t a = 0; a < r->n_slots; a++)
-        if (r->slots[a].feature == SIZE_MAX)
-            fprintf(fp, ", i_%zu", a);
-    fputs("], NULL)) - 1) / 2 AS INTEGER)])", fp);
+    put_varying_ids(fp, r);
+    fputs("], NULL))]) AS v(m)\n", fp);
 }
 
 /* The tuples' keys, then their c0, c1, ... (the order above); a pair's
@@ -1043,9 +1047,7 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
     fputs("\n  ARRAY[CAST(-1 AS BIGINT)", fp);
     for (size_t t = 1; t < T; t++)
         fprintf(fp, ", -%zu", t + 1);
-    for (size_t a = 0; a < S; a++)
-        if (sl[a].feature == SIZE_MAX)
-            fprintf(fp, ", i_%zu", a);
+    put_varying_ids(fp, r);
     fputs("]", fp);
     if (n_pairs(r) > 0) {
         fputs(" || array_remove(ARRAY[CAST(NULL AS BIGINT)", fp);
@@ -1075,8 +1077,9 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
                 fprintf(fp, ", res * z_%zu", a);
         }
         fputs("]::DOUBLE PRECISION[]", fp);
+        /* the pairs: w (z = 1 in a varying slot), m (m - 1) / 2 times */
         if (c == 0 && n_pairs(r) > 0)
-            put_pair_weights(fp, r);
+            fputs(" || array_fill(w, ARRAY[CAST(m * (m - 1) / 2 AS INTEGER)])", fp);
     }
 }
 
@@ -1132,9 +1135,10 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
           "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END],\n"
           "    ARRAY[GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta]) "
           "AS g(mu, loss)\n"
-          "  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n"
-          "  CROSS JOIN LATERAL unnest(",
+          "  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n",
           q.fp);
+    put_set_count(q.fp, r);
+    fputs("  CROSS JOIN LATERAL unnest(", q.fp);
     put_unnest(q.fp, r);
     fprintf(q.fp, ") AS u(k");
     for (size_t c = 0; c < iteration_width(r); c++)

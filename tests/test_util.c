@@ -1,12 +1,20 @@
-/* util: UTF-8 validation and the escaping of bytes in messages. */
+/* util: UTF-8 validation, the escaping of bytes in messages, and the
+ * temporary files a signal removes (tempreg). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "leadscore/status.h"
+#include "tempreg.h"
 #include "util.h"
 
 struct utf8_case {
@@ -98,12 +106,51 @@ static void test_escape_bytes(void **state)
     assert_true(strlen(out) < 2);
 }
 
+/* A temporary file is tracked from before it exists: the signal-time
+ * cleanup removes it, and a dropped slot is left alone. */
+static void test_tempreg_create(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lsc_tempregXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a[64], b[64];
+    snprintf(a, sizeof a, "%s/out.csv.tmpXXXXXX", dir);
+    snprintf(b, sizeof b, "%s/kept.tmpXXXXXX", dir);
+    int sa, sb;
+    int fa = lsc_tempreg_create(a, &sa), fb = lsc_tempreg_create(b, &sb);
+    assert_true(fa >= 0 && fb >= 0 && sa >= 0 && sb >= 0 && sa != sb);
+    assert_null(strstr(a, "XXXXXX"));
+    assert_int_equal(strncmp(a + strlen(dir), "/out.csv.tmp", 12), 0);
+    struct stat st;
+    assert_int_equal(fstat(fa, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    close(fa);
+    close(fb);
+    lsc_tempreg_drop(sb);
+    lsc_remove_temporary_files();
+    assert_int_not_equal(access(a, F_OK), 0);
+    assert_int_equal(access(b, F_OK), 0);
+    lsc_tempreg_drop(sa);
+    int s0 = 7;
+    char bad[] = "/tmp/no-template";
+    assert_int_equal(lsc_tempreg_create(bad, &s0), -1);
+    assert_int_equal(errno, EINVAL);
+    assert_int_equal(s0, -1);
+    char none[] = "/nonexistent-dir-lsc/x.tmpXXXXXX";
+    assert_int_equal(lsc_tempreg_create(none, &s0), -1);
+    assert_int_equal(errno, ENOENT);
+    assert_int_equal(s0, -1);
+    assert_int_equal(unlink(b), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_escape_bytes),
         cmocka_unit_test(test_decimal_comma),
+        cmocka_unit_test(test_tempreg_create),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -298,12 +298,14 @@ enum lsc_status lsc_outfile_probe(const char *path, int force, struct lsc_error 
         return lsc_error_nomem(err);
     memcpy(tmp, path, n);
     memcpy(tmp + n, ".tmpXXXXXX", 11);
-    int fd = mkstemp(tmp);
+    int slot;
+    int fd = lsc_tempreg_create(tmp, &slot);
     if (fd < 0) {
         st = lsc_outfile_temp_error(path, errno, err);
     } else {
         close(fd);
         (void)unlink(tmp);
+        lsc_tempreg_drop(slot);
     }
     lsc_free(tmp);
     return st;
@@ -345,8 +347,7 @@ enum lsc_status lsc_outfile_open(struct outfile *o, const char *path, int force,
     }
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, ".tmpXXXXXX", 11);
-    fd = mkstemp(o->tmp);
-    o->slot = fd >= 0 ? lsc_tempreg_add(o->tmp) : -1;
+    fd = lsc_tempreg_create(o->tmp, &o->slot);
     if (fd < 0) {
         st = lsc_outfile_temp_error(path, errno, err);
         lsc_free(o->tmp);

@@ -1059,7 +1059,7 @@ static enum lsc_status check_target(const char *path, int force, enum save_kind 
     if (strcmp(path, "-") == 0)
         *kind = SAVE_STDOUT;
     else if (stat(path, &sb) != 0)
-        *kind = SAVE_ATOMIC; /* absent (or unreachable: mkstemp will say) */
+        *kind = SAVE_ATOMIC; /* absent (or unreachable: creating the temporary file will say) */
     else if (S_ISDIR(sb.st_mode))
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "is a directory");
     else if (!S_ISREG(sb.st_mode))
@@ -1117,15 +1117,14 @@ static enum lsc_status save_atomic(const char *path, int force, const char *text
     }
     memcpy(tmp, path, n);
     memcpy(tmp + n, suffix, sizeof suffix);
-    fd = mkstemp(tmp);
-    slot = fd >= 0 ? lsc_tempreg_add(tmp) : -1;
+    fd = lsc_tempreg_create(tmp, &slot);
     if (fd < 0) {
         st = lsc_outfile_temp_error(path, errno, err);
         lsc_free(tmp);
         tmp = NULL;
         goto cleanup;
     }
-    /* mkstemp creates 0600; a model is an ordinary readable file */
+    /* the temporary file is created 0600; a model is an ordinary readable file */
     if (fchmod(fd, 0644) != 0 || (fp = fdopen(fd, "w")) == NULL) {
         st = lsc_error_set(err, LSC_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
         close(fd);

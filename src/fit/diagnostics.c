@@ -643,10 +643,17 @@ enum lsc_status lsc_diag_collinearity(struct lsc_model *m, const struct design *
     }
     if (p < 3 || d->n < 2)
         goto cleanup;
-    /* at eta = 0 every weight is 1/4, so the Hessian is X'X / 4 */
+    /* at eta = 0 every IRLS weight is 1/4, so the Hessian is X'WX / 4 with
+     * W the row weights: divided by their total, the Gram matrix of the
+     * rows as the fit reads them (frequency weights; a row of weight 0 is
+     * not there) */
     if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, G, err)) != LSC_OK)
         goto cleanup;
-    double n = (double)d->n;
+    double n = 0.0;
+    for (size_t i = 0; i < d->n; i++)
+        n += design_weight(d, i);
+    if (!(n > 0.0))
+        goto cleanup;
     for (size_t a = 0; a < p * p; a++)
         G[a] *= 4.0 / n;
     st = lsc_diag_collinearity_gram(m, G, p, log, err);

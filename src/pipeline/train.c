@@ -625,13 +625,10 @@ cleanup:
     return st;
 }
 
-/* The model's weighting record, and the prior correction of the intercept
- * (after the statistics, which describe the fit as made). info is NULL for
- * an unweighted fit. */
-static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_train_options *o,
-                                        const struct dataset *ds, const struct design *d,
-                                        const struct weights_info *info, const struct lsc_log *log,
-                                        struct lsc_train_summary *sum, struct lsc_error *err)
+enum lsc_status lsc_train_record_weighting(struct lsc_model *m, const struct lsc_train_options *o,
+                                          const struct weights_info *info, double rows,
+                                          double positives, const struct lsc_log *log,
+                                          struct lsc_train_summary *sum, struct lsc_error *err)
 {
     struct lsc_weighting *w = &m->weighting;
     sum->population_rate = NAN;
@@ -648,12 +645,9 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
         w->sample_rate = info->sample_rate;
         w->fitted_rate = info->fitted_rate;
     } else {
-        double pos = 0.0;
-        for (size_t i = 0; i < d->n; i++)
-            pos += ds->y[design_row(d, i)];
         w->class_weight[0] = w->class_weight[1] = 1.0;
-        w->weight_total = (double)d->n;
-        w->sample_rate = w->fitted_rate = pos / (double)d->n;
+        w->weight_total = rows;
+        w->sample_rate = w->fitted_rate = positives / rows;
     }
     w->population_rate = NAN;
     if (o->population_rate > 0.0) {
@@ -677,6 +671,18 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
     sum->population_rate = w->population_rate;
     sum->intercept_correction = w->intercept_correction;
     return LSC_OK;
+}
+
+/* The weighting record of a fit on d (info NULL: unweighted). */
+static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_train_options *o,
+                                        const struct dataset *ds, const struct design *d,
+                                        const struct weights_info *info, const struct lsc_log *log,
+                                        struct lsc_train_summary *sum, struct lsc_error *err)
+{
+    double pos = 0.0;
+    for (size_t i = 0; info == NULL && i < d->n; i++)
+        pos += ds->y[design_row(d, i)];
+    return lsc_train_record_weighting(m, o, info, (double)d->n, pos, log, sum, err);
 }
 
 /* The penalty in the model: lambda (fit.l2), l1_ratio and the

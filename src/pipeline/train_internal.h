@@ -8,6 +8,7 @@
 #include "leadscore/train.h"
 #include "model_def.h"
 #include "stats.h"
+#include "weights.h"
 
 /* The model's "options" object for o (NULL when out of memory). */
 json_t *lsc_train_options_json(const struct lsc_train_options *o);
@@ -22,6 +23,15 @@ enum lsc_status lsc_train_fill_common(struct lsc_model *m, const struct lsc_trai
 /* Coefficient and fit statistics into the model. */
 enum lsc_status lsc_train_store_stats(struct lsc_model *m, const struct coef_stats *cs,
                                       const struct fit_stats *fs, struct lsc_error *err);
+
+/* The model's weighting record and the prior correction of the intercept
+ * (--population-rate; after the statistics, which describe the fit as
+ * made), with the summary's copy. info is NULL for an unweighted fit, whose
+ * rows and positives (counts) are then used. */
+enum lsc_status lsc_train_record_weighting(struct lsc_model *m, const struct lsc_train_options *o,
+                                          const struct weights_info *info, double rows,
+                                          double positives, const struct lsc_log *log,
+                                          struct lsc_train_summary *sum, struct lsc_error *err);
 
 /* The holdout's metrics into the summary. */
 void lsc_train_summary_holdout(struct lsc_train_summary *sum,

@@ -30,6 +30,7 @@
 #include "stats.h"
 #include "status_internal.h"
 #include "train_internal.h"
+#include "weights.h"
 
 #define PG LSC_SQL_POSTGRES
 #define MAX_TARGET_VALUES 1000
@@ -83,6 +84,9 @@ struct pg_run {
     int all;                  /* fit on every usable row (else: not the holdout) */
     size_t id;                /* the --id column (table index), when a holdout */
     size_t train_rows, train_positives; /* usable rows outside the holdout */
+    size_t weight;            /* the --weight column (table index) */
+    struct weights_info winfo; /* the current fit's weights (weighted runs) */
+    int whole;                /* the current fit's weights are whole numbers */
     struct lsc_model *m;
     struct pg_slot *slots;
     size_t n_slots;
@@ -134,7 +138,13 @@ static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, N
  * the holdout's hash). */
 static size_t target_slot(const struct pg_run *r) { return r->n_cols; }
 static size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
+static size_t weight_slot(const struct pg_run *r) { return r->n_cols + 2; }
 static int has_holdout(const struct pg_run *r) { return r->o->holdout > 0.0; }
+static int has_weight(const struct pg_run *r) { return r->o->weight != NULL; }
+static int weighted(const struct pg_run *r)
+{
+    return has_weight(r) || r->o->class_weight_balanced;
+}
 
 /* The rows of the current fit, after WHERE. */
 static const char *fit_filter(const struct pg_run *r)
@@ -245,12 +255,17 @@ static void put_number(struct lateral *l, size_t j)
     free(q.s);
 }
 
+/* put_base's flags: the candidates' numbers x_j; the --weight column's
+ * v, na and x (weight_slot). */
+enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
+
 /* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
- * x_j (with numbers) of the candidates listed in use (NULL: all), y and
- * hold. */
-static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use, int numbers)
+ * x_j (BASE_NUMBERS) of the candidates listed in use (NULL: all), y and
+ * hold, and with BASE_WEIGHT (when there is a --weight column) its x. */
+static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use, int flags)
 {
-    size_t T = target_slot(r), I = id_slot(r);
+    size_t T = target_slot(r), I = id_slot(r), W = weight_slot(r);
+    int numbers = flags & BASE_NUMBERS, wcol = (flags & BASE_WEIGHT) && has_weight(r);
     const struct lsc_strings *na = &r->o->na_values;
     struct lateral l;
     struct sql body, sel;
@@ -268,6 +283,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     if (has_holdout(r))
         put_text(&l, r->names[r->id], I);
     put_text(&l, r->names[r->target], T);
+    if (wcol)
+        put_text(&l, r->names[r->weight], W);
     lateral_end(&l);
     lateral_begin(&l, body.fp, sel.fp, "t1_");
     for (size_t j = 0; j <= I; j++) {
@@ -276,6 +293,12 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         lateral_value(&l, "na_%zu", j);
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, j, na->items, na->count);
+        fputs("]", body.fp);
+    }
+    if (wcol) {
+        lateral_value(&l, "na_%zu", W);
+        fputs("ARRAY[", body.fp);
+        lsc_sql_put_na_test(body.fp, PG, W, na->items, na->count);
         fputs("]", body.fp);
     }
     lateral_end(&l);
@@ -288,6 +311,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     for (size_t j = 0; numbers && j < r->n_cols; j++)
         if (use == NULL || use[j])
             put_number(&l, j);
+    if (wcol)
+        put_number(&l, W);
     lateral_end(&l);
     sql_close(&body, NULL);
     sql_close(&sel, NULL);
@@ -384,6 +409,8 @@ static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
     if ((r->resolved = lsc_calloc(total + 1, sizeof *r->resolved)) == NULL)
         return lsc_error_nomem(err);
     enum lsc_status st = resolve(r, "--target", &o->target, err);
+    if (st == LSC_OK && o->weight != NULL)
+        st = resolve(r, "--weight", &o->weight, err);
     for (size_t k = 0; st == LSC_OK && k < sizeof lists / sizeof lists[0]; k++) {
         const char **out = r->resolved + next;
         for (size_t i = 0; st == LSC_OK && i < lists[k]->count; i++) {
@@ -439,6 +466,15 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         st = mark(r, &o->categorical, "--categorical", force, 2, err);
     if (st == LSC_OK)
         st = mark(r, &o->keep_features, "--keep-feature", keep, 1, err);
+    if (st == LSC_OK && has_weight(r)) {
+        st = find_column(r, o->weight, "--weight", &r->weight, err);
+        if (st == LSC_OK && r->weight == r->target)
+            st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                               "column \"%s\" is the target; it cannot be given to --weight",
+                               o->weight);
+        if (st == LSC_OK) /* whatever other option named it: never a feature */
+            role[r->weight] = ROLE_OTHER;
+    }
     if (st == LSC_OK) {
         role[r->target] = ROLE_OTHER;
         r->cols = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *r->cols);
@@ -603,7 +639,7 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
     }
     for (size_t j = from; j < to; j++)
         use[j] = 1;
-    put_base(q.fp, r, use, 1);
+    put_base(q.fp, r, use, BASE_NUMBERS);
     fputs("SELECT ", q.fp);
     /* the diagnostics over every usable row, the encoder's numbers over
      * the fitting rows (f) */
@@ -768,7 +804,7 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
         nnum += use[j] && r->cols[j].numeric;
         ncat += use[j] && !r->cols[j].numeric;
     }
-    put_base(q.fp, r, use, 1);
+    put_base(q.fp, r, use, BASE_NUMBERS);
     /* one row per (column, value): numeric columns give their sums under
      * a NULL value */
     fputs("SELECT u.j, u.v, count(*), sum(u.d), sum(u.d * u.d), sum(y),\n"
@@ -1083,6 +1119,102 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
     }
 }
 
+/* s, a fitting row's weight (weights.h, lsc_weights_for_fit): the --weight
+ * value times, when balanced, its class's factor. */
+static void put_weight(FILE *fp, const struct pg_run *r)
+{
+    const double *f = r->winfo.class_factor;
+    fputs("(", fp);
+    if (has_weight(r))
+        fprintf(fp, "x_%zu%s", weight_slot(r), r->o->class_weight_balanced ? " * " : "");
+    if (r->o->class_weight_balanced) {
+        fputs("CASE WHEN y = 1 THEN ", fp);
+        lsc_sql_put_num(fp, PG, f[1]);
+        fputs(" ELSE ", fp);
+        lsc_sql_put_num(fp, PG, f[0]);
+        fputs(" END", fp);
+    }
+    fputs(")", fp);
+}
+
+/* The weights of the fit's rows (weighted runs): the class factors, then
+ * one query for the --weight values the CSV path refuses (over every usable
+ * row, as it reads them) and the weight of each class on the fit's rows. */
+static enum lsc_status weigh(struct pg_run *r, struct lsc_error *err)
+{
+    struct weights_info *wi = &r->winfo;
+    size_t n = fit_rows(r), pos = fit_positives(r), W = weight_slot(r);
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    memset(wi, 0, sizeof *wi);
+    wi->class_factor[0] = r->o->class_weight_balanced ? (double)n / (2.0 * (double)(n - pos)) : 1.0;
+    wi->class_factor[1] = r->o->class_weight_balanced ? (double)n / (2.0 * (double)pos) : 1.0;
+    wi->sample_rate = (double)pos / (double)n;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    put_base(q.fp, r, NULL, BASE_WEIGHT);
+    fputs("SELECT ", q.fp);
+    if (has_weight(r))
+        fprintf(q.fp, "count(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE NOT na_%zu AND "
+                      "x_%zu IS NULL), count(*) FILTER (WHERE x_%zu < 0),\n  min(v_%zu COLLATE "
+                      "\"C\") FILTER (WHERE NOT na_%zu AND x_%zu IS NULL), min(v_%zu COLLATE "
+                      "\"C\") FILTER (WHERE x_%zu < 0),\n  ",
+                W, W, W, W, W, W, W, W, W);
+    else
+        fputs("0, 0, 0, NULL, NULL, ", q.fp);
+    for (int k = 0; k < 2; k++) {
+        fputs("sum(", q.fp);
+        put_weight(q.fp, r);
+        fprintf(q.fp, ") FILTER (WHERE %s AND y = %d), ", fit_filter(r), k);
+    }
+    fputs("bool_and(", q.fp);
+    put_weight(q.fp, r);
+    fputs(" = floor(", q.fp);
+    put_weight(q.fp, r);
+    fprintf(q.fp, ")) FILTER (WHERE %s)\nFROM t2 WHERE y IS NOT NULL", fit_filter(r));
+    if ((st = sql_close(&q, err)) != LSC_OK ||
+        (st = lsc_pg_query(r->pg, q.s, "checking and summing the weights", &rows, err)) != LSC_OK)
+        goto cleanup;
+    digest_rows(r, rows);
+    size_t bad[3];
+    for (size_t k = 0; k < 3; k++)
+        bad[k] = count_of(lsc_pg_rows_value(rows, 0, k));
+    if (bad[0] + bad[1] + bad[2] > 0) {
+        size_t k = bad[0] ? 0 : bad[1] ? 1 : 2;
+        static const char *const what[] = {"is missing", "is not a number", "is negative"};
+        const char *v = k ? lsc_pg_rows_value(rows, 0, 2 + k) : NULL;
+        char shown[160] = "";
+        if (v != NULL)
+            lsc_escape_bytes(v, strlen(v), shown, sizeof shown);
+        r->sum->input_rejected = 1; /* the CLI exits 3, as for the CSV path */
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "weight%s%s%s in column \"%s\" %s (%zu rows: %zu missing, %zu not a "
+                           "number, %zu negative); --weight needs a finite number >= 0 in every "
+                           "row",
+                           shown[0] ? " \"" : "", shown, shown[0] ? "\"" : "", r->o->weight,
+                           what[k], bad[0] + bad[1] + bad[2], bad[0], bad[1], bad[2]);
+        goto cleanup;
+    }
+    double tot[2] = {num_or(lsc_pg_rows_value(rows, 0, 5), 0.0),
+                     num_or(lsc_pg_rows_value(rows, 0, 6), 0.0)};
+    const char *whole = lsc_pg_rows_value(rows, 0, 7);
+    r->whole = whole != NULL && whole[0] == 't';
+    wi->total = tot[0] + tot[1];
+    if (!(tot[0] > 0.0) || !(tot[1] > 0.0)) {
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "the weights of the %s rows sum to zero (%zu converted, %zu not "
+                           "converted rows): a fit needs weight on both classes",
+                           tot[1] > 0.0 ? "not converted" : "converted", pos, n - pos);
+        goto cleanup;
+    }
+    wi->fitted_rate = tot[1] / wi->total;
+cleanup:
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
 /* The iteration query around the coefficients (put_from writes them).
  * Per row: eta, mu, the log-loss, then the tuples of put_unnest, summed per
  * key: parallel-safe plain SUMs. */
@@ -1098,7 +1230,7 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     }
     for (size_t a = 0; a < r->m->n_columns; a++)
         use[r->col_of[a]] = 1;
-    put_base(q.fp, r, use, 1);
+    put_base(q.fp, r, use, BASE_NUMBERS | BASE_WEIGHT);
     lsc_free(use);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
@@ -1130,13 +1262,23 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     r->iter_after = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
-    fputs("  CROSS JOIN LATERAL unnest(\n"
-          "    ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
-          "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END],\n"
-          "    ARRAY[GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta]) "
-          "AS g(mu, loss)\n"
-          "  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n",
-          q.fp);
+    fprintf(q.fp,
+            "  CROSS JOIN LATERAL unnest(\n"
+            "    ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, -745)))\n"
+            "      ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END],\n"
+            "    ARRAY[GREATEST(eta, 0) + ln(1 + exp(GREATEST(-abs(eta), -745))) - y * eta]) "
+            "AS g(mu, %s)\n",
+            weighted(r) ? "l0" : "loss");
+    if (weighted(r)) { /* each row's terms times its weight s */
+        fputs("  CROSS JOIN LATERAL unnest(ARRAY[", q.fp);
+        put_weight(q.fp, r);
+        fputs("]) AS sw(s)\n  CROSS JOIN LATERAL unnest(ARRAY[s * mu * (1 - mu)], ARRAY[s * (y "
+              "- mu)], ARRAY[s * l0]) AS h(w, res, loss)\n",
+              q.fp);
+    } else {
+        fputs("  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n",
+              q.fp);
+    }
     put_set_count(q.fp, r);
     fputs("  CROSS JOIN LATERAL unnest(", q.fp);
     put_unnest(q.fp, r);
@@ -1297,13 +1439,17 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
                            struct lsc_error *err)
 {
     size_t P = r->m->n_features;
-    double n = (double)fit_rows(r), pos = (double)fit_positives(r);
     fit_reset(r);
     r->g = lsc_malloc(P * sizeof *r->g);
     r->H = lsc_malloc(P * P * sizeof *r->H);
     if (r->g == NULL || r->H == NULL)
         return lsc_error_nomem(err);
-    enum lsc_status st = make_slots(r, err);
+    enum lsc_status st = weighted(r) ? weigh(r, err) : LSC_OK;
+    /* the weight total and the positive weight (counts when unweighted) */
+    double n = weighted(r) ? r->winfo.total : (double)fit_rows(r);
+    double pos = weighted(r) ? r->winfo.fitted_rate * n : (double)fit_positives(r);
+    if (st == LSC_OK)
+        st = make_slots(r, err);
     if (st == LSC_OK)
         st = make_iteration_sql(r, err);
     if (st != LSC_OK)
@@ -1451,9 +1597,7 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
     } no[] = {
         {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
         {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
-        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->weight != NULL, "--weight"},
-        {o->class_weight_balanced, "--class-weight"}, {o->population_rate > 0.0, "--population-rate"},
-        {o->split_date != NULL, "--split-date"}, {o->days_since.count > 0, "--days-since"},
+        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->split_date != NULL, "--split-date"}, {o->days_since.count > 0, "--days-since"},
         {o->account_column != NULL, "--account-column"}, {o->baseline != NULL, "--baseline"},
         {o->report != NULL, "--report"}, {o->predictions != NULL, "--predictions"},
         {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
@@ -1563,7 +1707,7 @@ static enum lsc_status diagnose(struct pg_run *r, struct lsc_error *err)
         st = lsc_diag_separation_report(m, cnt, pos, P, lo, dense, q, r->log, err);
     if (st == LSC_OK && P >= 3 && (st = iterate(r, zero, err)) == LSC_OK) {
         for (size_t k = 0; k < P * P; k++)
-            r->H[k] *= 4.0 / (double)fit_rows(r);
+            r->H[k] *= 4.0 / (weighted(r) ? r->winfo.total : (double)fit_rows(r));
         st = lsc_diag_collinearity_gram(m, r->H, P, r->log, err);
     }
     lsc_free(cnt);
@@ -1720,20 +1864,28 @@ static enum lsc_status drift_reference(struct pg_run *r, struct lsc_error *err)
     return st;
 }
 
-/* Statistics, metadata and the summary of the fitted model. */
-static enum lsc_status describe(struct pg_run *r, const double *hessian,
-                                const struct newton_result *nr, struct lsc_error *err)
+/* The coefficient statistics of the saved fit (as frequency weights: left
+ * out when a weight is not a whole number), then the weighting record and
+ * the --population-rate correction of the intercept, as the CSV path
+ * (train.c, train_describe). */
+static enum lsc_status statistics(struct pg_run *r, const double *hessian,
+                                  const struct newton_result *nr, struct lsc_error *err)
 {
     struct lsc_model *m = r->m;
-    struct lsc_train_summary *sum = r->sum;
     size_t P = m->n_features;
+    int w = weighted(r);
+    double n = w ? r->winfo.total : (double)fit_rows(r);
+    double pos = w ? r->winfo.fitted_rate * n : (double)fit_positives(r);
     struct coef_stats *cs = lsc_calloc(P, sizeof *cs);
     struct fit_stats fs;
     enum lsc_status st = cs != NULL ? LSC_OK : lsc_error_nomem(err);
-    if (st == LSC_OK && nr->hessian_valid) {
-        st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, nr->objective,
-                                    (double)fit_rows(r), (double)fit_positives(r), fit_rows(r), cs,
-                                    &fs, err);
+    if (st == LSC_OK && w && !r->whole)
+        lsc_logf(r->log, LSC_LOG_NOTE,
+                 "the weights are not all whole numbers, so they cannot be read as frequency "
+                 "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
+    else if (st == LSC_OK && nr->hessian_valid) {
+        st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, nr->objective, n, pos,
+                                    fit_rows(r), cs, &fs, err);
         if (st == LSC_ERR_NUMERIC) {
             lsc_logf(r->log, LSC_LOG_WARN, "%s; coefficient statistics are left out",
                      err != NULL ? err->message : "singular");
@@ -1744,14 +1896,26 @@ static enum lsc_status describe(struct pg_run *r, const double *hessian,
         }
     }
     lsc_free(cs);
+    if (st == LSC_OK)
+        st = lsc_train_record_weighting(m, r->o, w ? &r->winfo : NULL, (double)fit_rows(r),
+                                        (double)fit_positives(r), r->log, r->sum, err);
+    return st;
+}
+
+/* Metadata and the summary of the fitted model. */
+static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr,
+                                struct lsc_error *err)
+{
+    struct lsc_model *m = r->m;
+    struct lsc_train_summary *sum = r->sum;
     struct lsc_train_options oc = *r->o;
     unsigned char d[32];
     char hex[65];
     lsc_sha256_final(&r->digest, d);
     lsc_sha256_hex(d, hex);
     oc.input = r->display;
-    if (st == LSC_OK)
-        st = lsc_train_fill_common(m, &oc, r->display, hex, lsc_train_options_json(&oc), err);
+    enum lsc_status st =
+        lsc_train_fill_common(m, &oc, r->display, hex, lsc_train_options_json(&oc), err);
     if (st != LSC_OK)
         return st;
     m->rows_read = r->rows_total;
@@ -1767,7 +1931,7 @@ static enum lsc_status describe(struct pg_run *r, const double *hessian,
     if (m->holdout.present)
         lsc_train_summary_holdout(sum, &m->holdout);
     sum->gradient_norm = nr->grad_norm;
-    sum->features = P;
+    sum->features = m->n_features;
     return lsc_model_validate(m, NULL, err);
 }
 
@@ -1909,8 +2073,9 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
     if (st == LSC_OK)
         st = fits(&r, &hessian, &nr, err);
     if (st == LSC_OK && (st = diagnose(&r, err)) == LSC_OK &&
+        (st = statistics(&r, hessian, &nr, err)) == LSC_OK &&
         (st = drift_reference(&r, err)) == LSC_OK)
-        st = describe(&r, hessian, &nr, err);
+        st = describe(&r, &nr, err);
     if (r.pg != NULL) {
         sum->pg_bytes = lsc_pg_bytes(r.pg);
         sum->pg_queries = r.queries;

@@ -120,6 +120,74 @@ cmp -s "$WORK/cg.rows" "$WORK/pg.rows" && ok || fail "row counts differ: $(cat "
 expect_in "$WORK/pg.rows" "800 skipped (missing target)" "skipped rows"
 expect_exit 0 "gaps: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cg.json" "$WORK/pg.json" 1e-9
 
+# row weights and class weights: whole weights (frequency weights, with
+# statistics), then fractional ones with balanced classes and the prior
+# correction (statistics left out, the same note); the summary's weighting
+# lines are the CSV path's
+"$PY" - "$SAMPLE" "$WORK/weighted.csv" <<'PYEOF' || fail "weighted.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(rows[0] + ["w", "wf"])
+    for i, r in enumerate(rows[1:]):
+        w.writerow(r + [str(1 + i % 3), "%.3f" % (0.25 + (i * 7919 % 1000) / 400.0)])
+PYEOF
+cp "$WORK/weighted.csv" "$PGDIR/weighted.csv" && chmod 644 "$PGDIR/weighted.csv"
+expect_exit 0 "psql loads the weighted table" -- "${PSQL[@]}" -c "CREATE TABLE weighted AS SELECT *, '' AS w, '' AS wf FROM \"sample leads\" LIMIT 0" \
+    -c "\\copy weighted FROM '$PGDIR/weighted.csv' WITH (FORMAT csv, HEADER true)"
+for run in "whole:--weight w" "fractional:--weight wf --class-weight balanced --population-rate 0.3" \
+           "balanced:--class-weight balanced --holdout 0"; do
+    name=${run%%:*}
+    read -r -a opts <<<"${run#*:}"
+    expect_exit 0 "CSV path, $name weights" -- "$TRAIN" "${COMMON[@]}" --split-by-id "${opts[@]}" -o "$WORK/cw_$name.json" "$WORK/weighted.csv"
+    grep -iE 'weight|population' "$WORK/err" >"$WORK/cw_$name.lines"
+    expect_exit 0 "inside PostgreSQL, $name weights" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" --postgres "$CONN" --table weighted -o "$WORK/pw_$name.json"
+    grep -iE 'weight|population' "$WORK/err" >"$WORK/pw_$name.lines"
+    expect_exit 0 "$name weights: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cw_$name.json" "$WORK/pw_$name.json" 1e-9
+    cmp -s "$WORK/cw_$name.lines" "$WORK/pw_$name.lines" && ok || fail "$name weights: the summaries differ: $(diff "$WORK/cw_$name.lines" "$WORK/pw_$name.lines")"
+done
+"$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['weighting']['column']=='w' and 'std_error' in m['features'][1]" "$WORK/pw_whole.json" \
+    && ok || fail "whole weights: the weighting record or the statistics"
+"$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); w=m['weighting']; assert w['class_weight']=='balanced' and w['population_rate']==0.3 and 'std_error' not in m['features'][1]" "$WORK/pw_fractional.json" \
+    && ok || fail "fractional weights: the weighting record, or statistics present"
+expect_in "$WORK/pw_fractional.lines" "not all whole numbers" "fractional weights: the note"
+# the collinearity check reads the rows as the fit does, with their
+# weights (frequency weights): x2 is x1 plus a little noise on the rows of
+# weight 1 and unrelated on the others, so both paths report the weighted
+# rows' VIF, 492.4 (unweighted, no VIF is above 10; before 2026-12-05 the
+# CSV path divided the weighted Gram matrix by the row count: 481.7)
+"$PY" - "$WORK/wcol.csv" <<'PYEOF' || fail "wcol.csv"
+import random, sys
+random.seed(5)
+with open(sys.argv[1], "w") as f:
+    f.write("id,x1,x2,w,won\n")
+    for i in range(400):
+        x1 = round(random.gauss(0, 1), 6)
+        w = 1 if i % 2 else 0
+        x2 = round(x1 + random.gauss(0, 0.05), 6) if w else round(random.gauss(0, 1), 6)
+        f.write("L%d,%s,%s,%d,%d\n" % (i, x1, x2, w, random.random() < 0.3 + 0.2 * (x1 > 0)))
+PYEOF
+cp "$WORK/wcol.csv" "$PGDIR/wcol.csv" && chmod 644 "$PGDIR/wcol.csv"
+expect_exit 0 "psql loads wcol" -- "${PSQL[@]}" -c "CREATE TABLE wcol (id TEXT, x1 TEXT, x2 TEXT, w TEXT, won TEXT)" \
+    -c "\\copy wcol FROM '$PGDIR/wcol.csv' WITH (FORMAT csv, HEADER true)"
+expect_exit 0 "CSV path, zero weights" -- "$TRAIN" --target won --id id --weight w --holdout 0 -o "$WORK/cwc.json" "$WORK/wcol.csv"
+grep collinearity "$WORK/err" >"$WORK/cwc.n"
+expect_exit 0 "inside PostgreSQL, zero weights" -- "$TRAIN" --target won --id id --weight w --holdout 0 --postgres "$CONN" --table wcol -o "$WORK/pwc.json"
+grep collinearity "$WORK/err" >"$WORK/pwc.n"
+grep -q "x1 (VIF [1-9][0-9][0-9]\.[0-9])" "$WORK/cwc.n" && cmp -s "$WORK/cwc.n" "$WORK/pwc.n" && ok || fail "collinearity warnings: CSV $(cat "$WORK/cwc.n"), PostgreSQL $(cat "$WORK/pwc.n")"
+expect_exit 0 "zero weights: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cwc.json" "$WORK/pwc.json" 1e-9
+# bad weights: refused with counts (exit 3), as the CSV path refuses them
+expect_exit 0 "bad weights" -- "${PSQL[@]}" -c "CREATE TABLE badw AS SELECT * FROM weighted" \
+    -c "UPDATE badw SET w = 'abc' WHERE \"Lead ID\" LIKE '%11'" -c "UPDATE badw SET w = '-2' WHERE \"Lead ID\" LIKE '%22'" \
+    -c "CREATE TABLE zerow AS SELECT * FROM weighted" -c "UPDATE zerow SET w = '0' WHERE \"Converted\" = '1'"
+expect_exit 3 "a weight that is not a number" -- "$TRAIN" "${COMMON[@]}" --weight w --postgres "$CONN" --table badw -o "$WORK/x.json"
+expect_in "$WORK/err" 'weight "abc" in column "w" is not a number (80 rows: 0 missing, 40 not a number, 40 negative); --weight needs a finite number >= 0 in every row' "bad weights"
+expect_exit 1 "a class without weight" -- "$TRAIN" "${COMMON[@]}" --weight w --postgres "$CONN" --table zerow -o "$WORK/x.json"
+expect_in "$WORK/err" "the weights of the converted rows sum to zero" "zero weights"
+expect_exit 2 "the target as the weight" -- "$TRAIN" "${COMMON[@]}" --weight Converted --postgres "$CONN" --table weighted -o "$WORK/x.json"
+expect_in "$WORK/err" 'column "Converted" is the target; it cannot be given to --weight' "weight = target"
+
 # a wide table: 110 numeric columns (5 with missing values), one iteration
 # query holds thousands of products. This cluster JIT-compiles every query
 # (jit_above_cost 0, where LLVM takes many minutes over such a query); the

@@ -974,19 +974,21 @@ static enum lsc_status train_refit(struct train_run *t, struct lsc_error *err)
     return attach_penalty(m, t->o, t->lambda, &t->cv, err);
 }
 
-static enum lsc_status record_date_split(struct train_run *t, struct lsc_error *err)
+enum lsc_status lsc_train_record_date_split(struct lsc_model *m, const struct lsc_train_options *o,
+                                           size_t train_rows, size_t validation_rows,
+                                           size_t missing_rows, struct lsc_error *err)
 {
-    struct lsc_date_split *sp = &t->m->date_split;
+    struct lsc_date_split *sp = &m->date_split;
     char day[16];
-    lsc_date_split_normalise(t->o->cutoff, t->o->date_format, day);
+    lsc_date_split_normalise(o->cutoff, o->date_format, day);
     sp->present = 1;
-    sp->column = lsc_strdup(t->o->split_date);
+    sp->column = lsc_strdup(o->split_date);
     sp->cutoff = lsc_strdup(day);
     if (sp->column == NULL || sp->cutoff == NULL)
         return lsc_error_nomem(err);
-    sp->train_rows = t->ntrain;
-    sp->validation_rows = t->nhold;
-    sp->missing_rows = t->sum->date_missing_rows;
+    sp->train_rows = train_rows;
+    sp->validation_rows = validation_rows;
+    sp->missing_rows = missing_rows;
     return LSC_OK;
 }
 
@@ -1017,7 +1019,9 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
     if ((st = record_weighting(m, t->o, ds, &t->d, t->wfit ? &t->winfo : NULL, t->log, t->sum,
                                err)) != LSC_OK)
         return st;
-    if (t->o->split_date != NULL && (st = record_date_split(t, err)) != LSC_OK)
+    if (t->o->split_date != NULL &&
+        (st = lsc_train_record_date_split(m, t->o, t->ntrain, t->nhold, t->sum->date_missing_rows,
+                                          err)) != LSC_OK)
         return st;
     if ((st = lsc_design_linear(&t->d, m->coef, t->prob, err)) != LSC_OK)
         return st;

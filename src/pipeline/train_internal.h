@@ -33,6 +33,11 @@ enum lsc_status lsc_train_record_weighting(struct lsc_model *m, const struct lsc
                                           double positives, const struct lsc_log *log,
                                           struct lsc_train_summary *sum, struct lsc_error *err);
 
+/* The model's record of a --split-date split (the cutoff as YYYY-MM-DD). */
+enum lsc_status lsc_train_record_date_split(struct lsc_model *m, const struct lsc_train_options *o,
+                                           size_t train_rows, size_t validation_rows,
+                                           size_t missing_rows, struct lsc_error *err);
+
 /* The holdout's metrics into the summary. */
 void lsc_train_summary_holdout(struct lsc_train_summary *sum,
                                const struct lsc_holdout_metrics *h);

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "diagnostics.h"
+#include "date_split.h"
 #include "dict.h"
 #include "drift.h"
 #include "encoder.h"
@@ -85,6 +86,10 @@ struct pg_run {
     size_t id;                /* the --id column (table index), when a holdout */
     size_t train_rows, train_positives; /* usable rows outside the holdout */
     size_t weight;            /* the --weight column (table index) */
+    size_t date;              /* the --split-date column (table index) */
+    size_t hold_rows, hold_positives; /* usable rows in the holdout */
+    size_t bad_dates;         /* --split-date values that are no ISO date */
+    char *bad_date;           /* the least of them */
     struct weights_info winfo; /* the current fit's weights (weighted runs) */
     int whole;                /* the current fit's weights are whole numbers */
     struct lsc_model *m;
@@ -139,7 +144,12 @@ static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, N
 static size_t target_slot(const struct pg_run *r) { return r->n_cols; }
 static size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
 static size_t weight_slot(const struct pg_run *r) { return r->n_cols + 2; }
-static int has_holdout(const struct pg_run *r) { return r->o->holdout > 0.0; }
+static size_t date_slot(const struct pg_run *r) { return r->n_cols + 3; }
+/* The holdout: the rows dated on or after --cutoff (--split-date), else
+ * those whose id hashes into the --holdout share. */
+static int by_date(const struct pg_run *r) { return r->o->split_date != NULL; }
+static int by_id(const struct pg_run *r) { return !by_date(r) && r->o->holdout > 0.0; }
+static int has_holdout(const struct pg_run *r) { return by_date(r) || by_id(r); }
 static int has_weight(const struct pg_run *r) { return r->o->weight != NULL; }
 static int weighted(const struct pg_run *r)
 {
@@ -162,11 +172,37 @@ static size_t fit_positives(const struct pg_run *r)
     return r->all || !has_holdout(r) ? r->positives : r->train_positives;
 }
 
-/* hold: the row is in the holdout (split.h, lsc_split_by_id). */
+/* 1 when v (a trimmed text) is a date lsc_parse_iso_date() reads: four,
+ * two and two digits with dashes, then the end, T or a space; a year from
+ * 1, a month from 1 to 12, a day within the month. */
+static void put_iso_valid(FILE *fp, const char *v)
+{
+    fprintf(fp, "CASE WHEN %s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)' THEN substr(%s, 1, 4) <> "
+                "'0000' AND substr(%s, 6, 2) BETWEEN '01' AND '12' AND substr(%s, 9, 2) BETWEEN "
+                "'01' AND CASE WHEN substr(%s, 6, 2) IN ('04', '06', '09', '11') THEN '30' WHEN "
+                "substr(%s, 6, 2) <> '02' THEN '31' WHEN CAST(substr(%s, 1, 4) AS INTEGER) %% 4 "
+                "= 0 AND (CAST(substr(%s, 1, 4) AS INTEGER) %% 100 <> 0 OR CAST(substr(%s, 1, 4) "
+                "AS INTEGER) %% 400 = 0) THEN '29' ELSE '28' END ELSE false END",
+            v, v, v, v, v, v, v, v, v);
+}
+
+/* hold: the row is in the holdout. By date (date_split.h): the date on or
+ * after the cutoff (ISO dates compare as text), NULL for a missing or bad
+ * date (in neither the first fit nor the validation); by id (split.h,
+ * lsc_split_by_id): the id's hash. */
 static void put_hold(FILE *fp, const struct pg_run *r)
 {
-    size_t I = id_slot(r);
-    if (!has_holdout(r)) {
+    size_t I = id_slot(r), D = date_slot(r);
+    if (by_date(r)) {
+        char day[16], v[32];
+        lsc_date_split_normalise(r->o->cutoff, NULL, day);
+        snprintf(v, sizeof v, "v_%zu", D);
+        fprintf(fp, "ARRAY[CASE WHEN na_%zu THEN NULL WHEN ", D);
+        put_iso_valid(fp, v);
+        fprintf(fp, " THEN left(v_%zu, 10) COLLATE \"C\" >= '%s' END]", D, day);
+        return;
+    }
+    if (!by_id(r)) {
         fputs("ARRAY[false]", fp);
         return;
     }
@@ -280,19 +316,27 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     for (size_t j = 0; j < r->n_cols; j++)
         if (use == NULL || use[j])
             put_text(&l, r->cols[j].name, j);
-    if (has_holdout(r))
+    if (by_id(r))
         put_text(&l, r->names[r->id], I);
+    if (by_date(r))
+        put_text(&l, r->names[r->date], date_slot(r));
     put_text(&l, r->names[r->target], T);
     if (wcol)
         put_text(&l, r->names[r->weight], W);
     lateral_end(&l);
     lateral_begin(&l, body.fp, sel.fp, "t1_");
     for (size_t j = 0; j <= I; j++) {
-        if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !has_holdout(r)))
+        if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !by_id(r)))
             continue;
         lateral_value(&l, "na_%zu", j);
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, j, na->items, na->count);
+        fputs("]", body.fp);
+    }
+    if (by_date(r)) {
+        lateral_value(&l, "na_%zu", date_slot(r));
+        fputs("ARRAY[", body.fp);
+        lsc_sql_put_na_test(body.fp, PG, date_slot(r), na->items, na->count);
         fputs("]", body.fp);
     }
     if (wcol) {
@@ -411,6 +455,8 @@ static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st = resolve(r, "--target", &o->target, err);
     if (st == LSC_OK && o->weight != NULL)
         st = resolve(r, "--weight", &o->weight, err);
+    if (st == LSC_OK && o->split_date != NULL)
+        st = resolve(r, "--split-date", &o->split_date, err);
     for (size_t k = 0; st == LSC_OK && k < sizeof lists / sizeof lists[0]; k++) {
         const char **out = r->resolved + next;
         for (size_t i = 0; st == LSC_OK && i < lists[k]->count; i++) {
@@ -458,7 +504,7 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         st = mark(r, &o->exclude, "--exclude", role, ROLE_OUT, err);
     if (st == LSC_OK)
         st = mark(r, &o->ids, "--id", role, ROLE_OTHER, err);
-    if (st == LSC_OK && o->holdout > 0.0)
+    if (st == LSC_OK && by_id(r))
         st = find_column(r, o->ids.items[0], "--id", &r->id, err);
     if (st == LSC_OK)
         st = mark(r, &o->numeric, "--numeric", force, 1, err);
@@ -474,6 +520,15 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
                                o->weight);
         if (st == LSC_OK) /* whatever other option named it: never a feature */
             role[r->weight] = ROLE_OTHER;
+    }
+    if (st == LSC_OK && by_date(r)) {
+        st = find_column(r, o->split_date, "--split-date", &r->date, err);
+        if (st == LSC_OK && r->date == r->target)
+            st = lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                               "column \"%s\" is the target; it cannot be given to --split-date",
+                               o->split_date);
+        if (st == LSC_OK)
+            role[r->date] = ROLE_OTHER;
     }
     if (st == LSC_OK) {
         role[r->target] = ROLE_OTHER;
@@ -515,6 +570,19 @@ static void put_in_list(FILE *fp, size_t T, struct lsc_pg_rows *rows, const int 
         fputs(")", fp);
 }
 
+/* The bad --split-date values of a target value's rows (read_target's
+ * columns 4 and 5): counted, the least kept. */
+static enum lsc_status take_bad_dates(struct pg_run *r, struct lsc_pg_rows *rows, size_t i,
+                                      struct lsc_error *err)
+{
+    const char *v = lsc_pg_rows_value(rows, i, 5);
+    r->bad_dates += count_of(lsc_pg_rows_value(rows, i, 4));
+    if (v == NULL || (r->bad_date != NULL && strcmp(v, r->bad_date) >= 0))
+        return LSC_OK;
+    lsc_free(r->bad_date);
+    return (r->bad_date = lsc_strdup(v)) != NULL ? LSC_OK : lsc_error_nomem(err);
+}
+
 /* Classifies each distinct value as the CSV path does (label_map.h). */
 static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *rows, int *cls,
                                        size_t *unknown, struct lsc_error *err)
@@ -528,6 +596,7 @@ static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *row
         const char *v = lsc_pg_rows_value(rows, i, 0);
         size_t n = count_of(lsc_pg_rows_value(rows, i, 1));
         size_t nt = count_of(lsc_pg_rows_value(rows, i, 2));
+        size_t nh = count_of(lsc_pg_rows_value(rows, i, 3));
         r->rows_total += n;
         if (v == NULL) {
             cls[i] = LABEL_MISSING;
@@ -543,10 +612,14 @@ static enum lsc_status classify_target(struct pg_run *r, struct lsc_pg_rows *row
         else if (cls[i] == LABEL_POSITIVE || cls[i] == LABEL_NEGATIVE) {
             r->rows_used += n;
             r->train_rows += nt;
+            r->hold_rows += nh;
+            if (by_date(r) && (st = take_bad_dates(r, rows, i, err)) != LSC_OK)
+                break;
         }
         if (cls[i] == LABEL_POSITIVE) {
             r->positives += n;
             r->train_positives += nt;
+            r->hold_positives += nh;
         }
     }
     if (st == LSC_OK && *unknown == 0)
@@ -573,8 +646,12 @@ static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
     put_base(q.fp, r, none, 0);
     lsc_free(none);
     fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*), "
-                  "count(*) FILTER (WHERE NOT hold) FROM t2 "
-                  "GROUP BY 1 LIMIT %d", T, T, MAX_TARGET_VALUES + 1);
+                  "count(*) FILTER (WHERE NOT hold), count(*) FILTER (WHERE hold)", T, T);
+    if (by_date(r)) /* hold is NULL for a missing date, and for a bad one */
+        fprintf(q.fp, ", count(*) FILTER (WHERE hold IS NULL AND NOT na_%zu), min(v_%zu COLLATE "
+                      "\"C\") FILTER (WHERE hold IS NULL AND NOT na_%zu)",
+                date_slot(r), date_slot(r), date_slot(r));
+    fprintf(q.fp, " FROM t2 GROUP BY 1 LIMIT %d", MAX_TARGET_VALUES + 1);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "reading the target's values", &rows, err)) != LSC_OK)
         goto cleanup;
@@ -1552,7 +1629,7 @@ static void fill_deciles(struct lsc_holdout_metrics *h, struct lsc_pg_rows *rows
 static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
 {
     struct lsc_holdout_metrics *h = &r->m->holdout;
-    size_t nh = r->rows_used - r->train_rows;
+    size_t nh = r->hold_rows;
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
     enum lsc_status st = validation_sql(r, nh, &q, err);
@@ -1561,12 +1638,12 @@ static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
     free(q.s);
     if (st != LSC_OK)
         return st;
-    double P = (double)(r->positives - r->train_positives), N = (double)nh - P;
+    double P = (double)r->hold_positives, N = (double)nh - P;
     double tp = num_or(lsc_pg_rows_value(rows, 0, 3), 0.0);
     double fp = num_or(lsc_pg_rows_value(rows, 0, 4), 0.0);
     h->present = 1;
     h->rows = nh;
-    h->positives = r->positives - r->train_positives;
+    h->positives = r->hold_positives;
     h->auc = P > 0.0 && N > 0.0 ? num_or(lsc_pg_rows_value(rows, 0, 0), NAN) / (P * N) : NAN;
     h->log_loss = nh > 0 ? num_or(lsc_pg_rows_value(rows, 0, 1), NAN) / (double)nh : NAN;
     h->brier = nh > 0 ? num_or(lsc_pg_rows_value(rows, 0, 2), NAN) / (double)nh : NAN;
@@ -1597,7 +1674,7 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
     } no[] = {
         {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
         {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
-        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->split_date != NULL, "--split-date"}, {o->days_since.count > 0, "--days-since"},
+        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->date_format != NULL, "--date-format"}, {o->days_since.count > 0, "--days-since"},
         {o->account_column != NULL, "--account-column"}, {o->baseline != NULL, "--baseline"},
         {o->report != NULL, "--report"}, {o->predictions != NULL, "--predictions"},
         {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
@@ -1609,6 +1686,47 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
                                  "training inside PostgreSQL (--postgres) does not support %s "
                                  "yet; export the table to CSV for it (docs/warehouse.md)",
                                  no[i].option);
+    return LSC_OK;
+}
+
+/* The date split as date_split.c checks it: every date ISO (a bad one is
+ * refused, exit 3), both sides with both classes; the rows without a date
+ * are in neither (a note). */
+static enum lsc_status check_date_split(struct pg_run *r, struct lsc_error *err)
+{
+    const char *col = r->o->split_date, *empty = NULL;
+    size_t nt = r->train_rows, nh = r->hold_rows, missing = r->rows_used - nt - nh - r->bad_dates;
+    size_t pt = r->train_positives, ph = r->hold_positives;
+    if (r->bad_dates > 0) {
+        char shown[160] = "";
+        lsc_escape_bytes(r->bad_date, strlen(r->bad_date), shown, sizeof shown);
+        r->sum->input_rejected = 1;
+        return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                             "date \"%s\" in column \"%s\" is not an ISO date (YYYY-MM-DD) "
+                             "(optionally followed by a time) (%zu rows); inside PostgreSQL, "
+                             "--split-date reads ISO dates (or DATE and TIMESTAMP columns)",
+                             shown, col, r->bad_dates);
+    }
+    if (nt == 0)
+        empty = "no rows are dated before the cutoff";
+    else if (nh == 0)
+        empty = "no rows are dated on or after the cutoff";
+    else if (pt == 0 || pt == nt)
+        empty = "the rows before the cutoff have only one class";
+    else if (ph == 0 || ph == nh)
+        empty = "the rows on or after the cutoff have only one class";
+    if (empty != NULL)
+        return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                             "--split-date \"%s\" --cutoff: %s (%zu before: %zu converted; %zu "
+                             "on or after: %zu converted; %zu without a date); move the cutoff",
+                             col, empty, nt, pt, nh, ph, missing);
+    r->sum->split_date = 1;
+    r->sum->date_missing_rows = missing;
+    if (missing > 0)
+        lsc_logf(r->log, LSC_LOG_NOTE,
+                 "%zu rows have no \"%s\" date: they are in neither the pre-cutoff fit nor the "
+                 "validation%s",
+                 missing, col, r->o->refit ? " (the refit on all rows includes them)" : "");
     return LSC_OK;
 }
 
@@ -1626,7 +1744,7 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
      * products in one expression, which plain evaluation sums in seconds */
     if ((st = lsc_pg_exec(r->pg,
                           "SET enable_memoize = off; SET parallel_setup_cost = 0; "
-                          "SET parallel_tuple_cost = 0; SET jit = off",
+                          "SET parallel_tuple_cost = 0; SET jit = off; SET DateStyle = ISO",
                           "setting up the session", NULL, err)) != LSC_OK ||
         (st = lsc_pg_exec(r->pg, "SET extra_float_digits = 3", "setting up the session", NULL,
                           err)) != LSC_OK)
@@ -1638,7 +1756,9 @@ static enum lsc_status open_table(struct pg_run *r, struct lsc_error *err)
     if ((st = read_header(r, err)) != LSC_OK || (st = resolve_options(r, err)) != LSC_OK ||
         (st = choose_columns(r, err)) != LSC_OK)
         return st;
-    return read_target(r, err);
+    if ((st = read_target(r, err)) != LSC_OK)
+        return st;
+    return by_date(r) ? check_date_split(r, err) : LSC_OK;
 }
 
 /* The encoding pass over the current fit's rows (the first time with the
@@ -1918,6 +2038,9 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
         lsc_train_fill_common(m, &oc, r->display, hex, lsc_train_options_json(&oc), err);
     if (st != LSC_OK)
         return st;
+    if (by_date(r) && (st = lsc_train_record_date_split(m, r->o, r->train_rows, r->hold_rows,
+                                                        r->sum->date_missing_rows, err)) != LSC_OK)
+        return st;
     m->rows_read = r->rows_total;
     m->rows_used = r->rows_used;
     m->rows_skipped = r->skipped_target + r->skipped_value;
@@ -1956,6 +2079,7 @@ static void run_free(struct pg_run *r)
     lsc_free(r->table);
     free(r->display);
     free(r->y_case);
+    lsc_free(r->bad_date);
     lsc_model_free(r->m);
     lsc_pg_free(r->pg);
 }
@@ -1970,7 +2094,7 @@ static void summarise_rows(struct pg_run *r)
     sum->rows_skipped_value = r->skipped_value;
     sum->positives = r->positives;
     sum->train_rows = fit_rows(r);
-    sum->holdout_rows = has_holdout(r) ? r->rows_used - r->train_rows : 0;
+    sum->holdout_rows = has_holdout(r) ? r->hold_rows : 0;
 }
 
 /* After the validation: the holdout metrics into the summary, then the

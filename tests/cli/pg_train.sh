@@ -120,6 +120,42 @@ cmp -s "$WORK/cg.rows" "$WORK/pg.rows" && ok || fail "row counts differ: $(cat "
 expect_in "$WORK/pg.rows" "800 skipped (missing target)" "skipped rows"
 expect_exit 0 "gaps: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cg.json" "$WORK/pg.json" 1e-9
 
+# validation by date (--split-date, --cutoff): the rows before the cutoff
+# fit, the others validate; rows without a date are in neither (then in the
+# refit); a DATE column reads as its ISO text; bad dates and an empty side
+# are refused as the CSV path refuses them
+expect_exit 0 "dated tables" -- "${PSQL[@]}" -c "CREATE TABLE undated AS SELECT * FROM \"sample leads\"" \
+    -c "UPDATE undated SET \"Created Date\" = '' WHERE \"Lead ID\" LIKE '%5'" \
+    -c "CREATE TABLE dated AS SELECT \"Lead ID\", \"Job Title\", \"Website Visits\", CAST(\"Created Date\" AS DATE) AS \"Created Date\", \"Converted\" FROM \"sample leads\"" \
+    -c "\\copy undated TO '$PGDIR/undated.csv' WITH (FORMAT csv, HEADER true)" \
+    -c "\\copy dated TO '$PGDIR/dated.csv' WITH (FORMAT csv, HEADER true)"
+cp "$PGDIR/undated.csv" "$PGDIR/dated.csv" "$WORK/" || fail "dated CSVs"
+DSPLIT=(--split-date "Created Date" --cutoff 2026-09-01)
+for t in "sample leads:$SAMPLE" "undated:$WORK/undated.csv" "dated:$WORK/dated.csv"; do
+    tab=${t%%:*}
+    name=${tab// /_}
+    expect_exit 0 "CSV path, split by date ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" -o "$WORK/cd_$name.json" "${t#*:}"
+    grep -E '^(split|note: [0-9]+ rows have no|holdout)' "$WORK/err" >"$WORK/cd_$name.lines"
+    expect_exit 0 "inside PostgreSQL, split by date ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" --postgres "$CONN" --table "$tab" -o "$WORK/pd_$name.json"
+    grep -E '^(split|note: [0-9]+ rows have no|holdout)' "$WORK/err" >"$WORK/pd_$name.lines"
+    expect_exit 0 "split by date ($tab): the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cd_$name.json" "$WORK/pd_$name.json" 1e-9
+    cmp -s "$WORK/cd_$name.lines" "$WORK/pd_$name.lines" && ok || fail "split by date ($tab): the summaries differ: $(diff "$WORK/cd_$name.lines" "$WORK/pd_$name.lines")"
+done
+expect_in "$WORK/pd_undated.lines" "rows have no \"Created Date\" date: they are in neither the pre-cutoff fit nor the validation (the refit on all rows includes them)" "missing dates: the note"
+grep -q "^split by date" "$WORK/pd_sample_leads.lines" && ok || fail "split by date: no split line: $(cat "$WORK/pd_sample_leads.lines")"
+"$PY" -c "import json,sys; d=json.load(open(sys.argv[1]))['validation_split']; assert d['column']=='Created Date' and d['cutoff']=='2026-09-01' and d['missing_date_rows']==400 and d['method']=='date', d" "$WORK/pd_undated.json" \
+    && ok || fail "the model's date_split record"
+expect_exit 0 "a bad date" -- "${PSQL[@]}" -c "CREATE TABLE baddate AS SELECT * FROM \"sample leads\"" \
+    -c "UPDATE baddate SET \"Created Date\" = '2026-02-30' WHERE \"Lead ID\" LIKE '%12'"
+expect_exit 3 "a bad date is refused" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" --postgres "$CONN" --table baddate -o "$WORK/x.json"
+expect_in "$WORK/err" 'date "2026-02-30" in column "Created Date" is not an ISO date (YYYY-MM-DD) (optionally followed by a time) (40 rows)' "bad date"
+expect_exit 1 "CSV path, a cutoff before every date" -- "$TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 -o "$WORK/x.json" "$SAMPLE"
+sed 's/^[^:]*: [^:]*: //' "$WORK/err" >"$WORK/cd_early.err"
+expect_exit 1 "PostgreSQL, a cutoff before every date" -- "$TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 --postgres "$CONN" --table "sample leads" -o "$WORK/x.json"
+sed 's/^[^:]*: [^:]*: //' "$WORK/err" >"$WORK/pd_early.err"
+grep -q "no rows are dated before the cutoff" "$WORK/pd_early.err" && cmp -s "$WORK/cd_early.err" "$WORK/pd_early.err" && ok \
+    || fail "an early cutoff: $(cat "$WORK/cd_early.err" "$WORK/pd_early.err")"
+
 # row weights and class weights: whole weights (frequency weights, with
 # statistics), then fractional ones with balanced classes and the prior
 # correction (statistics left out, the same note); the summary's weighting

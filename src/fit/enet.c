@@ -176,48 +176,43 @@ cleanup:
     return st;
 }
 
-enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, double *beta,
-                         struct enet_result *res, struct lsc_error *err)
+enum lsc_status lsc_enet_minimize(const struct enet_objective *obj, size_t rows,
+                                  double positives, const struct enet_opts *o, double *beta,
+                                  struct enet_result *res, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t p = d->p;
-    double nn = d->n > 0 ? (double)d->n : 1.0;
+    size_t p = obj->p;
+    double nn = rows > 0 ? (double)rows : 1.0;
     double lam = o->lambda, alpha = o->l1_ratio;
-    double *eta = NULL, *g = NULL, *H = NULL, *c = NULL, *r = NULL, *trial = NULL;
+    double *g = NULL, *H = NULL, *c = NULL, *r = NULL, *trial = NULL;
     memset(res, 0, sizeof *res);
     if (!(lam >= 0.0) || !isfinite(lam) || !(alpha >= 0.0 && alpha <= 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "elastic net: lambda must be >= 0 and l1_ratio in [0, 1]");
-    eta = lsc_malloc((d->n ? d->n : 1) * sizeof *eta);
     g = lsc_malloc(p * sizeof *g);
     H = lsc_malloc(p * p * sizeof *H);
     c = lsc_malloc(p * sizeof *c);
     r = lsc_malloc(p * sizeof *r);
     trial = lsc_malloc(p * sizeof *trial);
-    if (eta == NULL || g == NULL || H == NULL || c == NULL || r == NULL || trial == NULL) {
+    if (g == NULL || H == NULL || c == NULL || r == NULL || trial == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     int from_zero = 1;
     for (size_t j = 0; j < p; j++)
         from_zero &= beta[j] == 0.0;
-    if (from_zero && d->n > 0) {
-        double pos = 0.0;
-        for (size_t i = 0; i < d->n; i++)
-            pos += d->y[design_row(d, i)];
-        if (pos > 0.0 && pos < nn)
-            beta[0] = log(pos / (nn - pos));
-    }
+    if (from_zero && rows > 0 && positives > 0.0 && positives < nn)
+        beta[0] = log(positives / (nn - positives));
     double f = 0.0;
-    if ((st = lsc_design_linear_loss(d, beta, eta, &f, err)) != LSC_OK)
+    if ((st = obj->loss(obj->ctx, beta, &f, err)) != LSC_OK)
         goto cleanup;
     double pen = lsc_enet_penalty(beta, p, lam, alpha);
     f += pen;
     for (size_t it = 0;; it++) {
-        if ((st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, H, err)) != LSC_OK)
+        if ((st = obj->derivatives(obj->ctx, beta, g, H, err)) != LSC_OK)
             goto cleanup;
         res->objective = f;
-        res->kkt = lsc_enet_kkt(g, beta, p, d->n, lam, alpha);
+        res->kkt = lsc_enet_kkt(g, beta, p, rows, lam, alpha);
         if (res->kkt <= o->tol) {
             res->converged = 1;
             break;
@@ -235,7 +230,7 @@ enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, 
         for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
             for (size_t j = 0; j < p; j++)
                 trial[j] = t == 1.0 ? c[j] : beta[j] + t * (c[j] - beta[j]);
-            if ((st = lsc_design_linear_loss(d, trial, eta, &fnew, err)) != LSC_OK)
+            if ((st = obj->loss(obj->ctx, trial, &fnew, err)) != LSC_OK)
                 goto cleanup;
             pnew = lsc_enet_penalty(trial, p, lam, alpha);
             fnew += pnew;
@@ -246,10 +241,7 @@ enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, 
                 break;
             }
         }
-        if (!accepted) {
-            /* no decrease at working precision: keep beta */
-            if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK)
-                goto cleanup;
+        if (!accepted) { /* no decrease at working precision: keep beta */
             res->converged = res->kkt <= 1e3 * o->tol;
             break;
         }
@@ -261,11 +253,48 @@ enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, 
     for (size_t j = 1; j < p; j++)
         res->nonzero += beta[j] != 0.0;
 cleanup:
-    lsc_free(eta);
     lsc_free(g);
     lsc_free(H);
     lsc_free(c);
     lsc_free(r);
     lsc_free(trial);
+    return st;
+}
+
+/* A design as an enet_objective: eta of the last loss call, which the
+ * derivatives (always at that beta) reuse. */
+struct design_objective {
+    const struct design *d;
+    double *eta;
+};
+
+static enum lsc_status design_loss(void *ctx, const double *beta, double *f,
+                                   struct lsc_error *err)
+{
+    struct design_objective *o = ctx;
+    return lsc_design_linear_loss(o->d, beta, o->eta, f, err);
+}
+
+static enum lsc_status design_derivatives(void *ctx, const double *beta, double *g, double *H,
+                                          struct lsc_error *err)
+{
+    struct design_objective *o = ctx;
+    return lsc_logreg_derivatives(o->d, beta, o->eta, 0.0, NULL, g, H, err);
+}
+
+enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *o, double *beta,
+                             struct enet_result *res, struct lsc_error *err)
+{
+    struct design_objective dob = {d, lsc_malloc((d->n ? d->n : 1) * sizeof *dob.eta)};
+    struct enet_objective obj = {d->p, &dob, design_loss, design_derivatives};
+    double pos = 0.0;
+    if (dob.eta == NULL) {
+        memset(res, 0, sizeof *res);
+        return lsc_error_nomem(err);
+    }
+    for (size_t i = 0; i < d->n; i++)
+        pos += d->y[design_row(d, i)];
+    enum lsc_status st = lsc_enet_minimize(&obj, d->n, pos, o, beta, res, err);
+    lsc_free(dob.eta);
     return st;
 }

@@ -43,6 +43,25 @@ double lsc_enet_kkt(const double *g, const double *beta, size_t p, size_t n, dou
 enum lsc_status lsc_enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
                                 struct lsc_error *err);
 
+/* The rows of a fit as the proximal Newton iteration sees them (they stay
+ * with the caller: a design, or a database's sums). */
+struct enet_objective {
+    size_t p;
+    void *ctx;
+    /* the loss (unpenalised, summed over the rows) at beta */
+    enum lsc_status (*loss)(void *ctx, const double *beta, double *f, struct lsc_error *err);
+    /* its gradient and Hessian (p x p, row-major) at beta, which is always
+     * the beta of the last loss call */
+    enum lsc_status (*derivatives)(void *ctx, const double *beta, double *g, double *H,
+                                   struct lsc_error *err);
+};
+
+/* lsc_enet_fit on any rows: rows is their number (the KKT scale), positives
+ * theirs (the intercept's start from zero, as the log-odds). */
+enum lsc_status lsc_enet_minimize(const struct enet_objective *obj, size_t rows,
+                                  double positives, const struct enet_opts *opts, double *beta,
+                                  struct enet_result *res, struct lsc_error *err);
+
 /* Fits beta (p entries: in, the starting point, so a path can warm-start;
  * out, the estimate). LSC_ERR_USAGE for bad options. */
 enum lsc_status lsc_enet_fit(const struct design *d, const struct enet_opts *opts, double *beta,

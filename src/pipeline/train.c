@@ -717,7 +717,7 @@ static enum lsc_status attach_penalty(struct lsc_model *m, const struct lsc_trai
  * at the estimate; under an L1 penalty they are not meaningful (zeroed
  * coefficients have no sampling distribution of that form), so an elastic-
  * net model stores null for them (see docs/statistics.md). */
-static void forget_wald(struct lsc_model *m)
+void lsc_train_forget_wald(struct lsc_model *m)
 {
     for (size_t j = 0; m->coef_stats != NULL && j < m->n_features; j++) {
         struct lsc_coef_stat *c = &m->coef_stats[j];
@@ -1031,7 +1031,7 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
         LSC_OK)
         return st;
     if (t->o->l1_ratio > 0.0)
-        forget_wald(m);
+        lsc_train_forget_wald(m);
     return lsc_model_validate(m, NULL, err);
 }
 

@@ -38,6 +38,10 @@ enum lsc_status lsc_train_record_date_split(struct lsc_model *m, const struct ls
                                            size_t train_rows, size_t validation_rows,
                                            size_t missing_rows, struct lsc_error *err);
 
+/* Drops the Wald statistics (standard errors, z, p, intervals) of a fit
+ * with an L1 penalty, where they do not hold; the fit statistics stay. */
+void lsc_train_forget_wald(struct lsc_model *m);
+
 /* The holdout's metrics into the summary. */
 void lsc_train_summary_holdout(struct lsc_train_summary *sum,
                                const struct lsc_holdout_metrics *h);

@@ -16,6 +16,7 @@
 #include "dict.h"
 #include "drift.h"
 #include "encoder.h"
+#include "enet.h"
 #include "header_match.h"
 #include "linalg.h"
 #include "label_map.h"
@@ -1492,6 +1493,47 @@ static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, do
     return LSC_OK;
 }
 
+/* The elastic net's view of the sums (enet.h): the loss, and the gradient
+ * and Hessian of the same query. */
+static enum lsc_status pg_loss(void *ctx, const double *beta, double *f, struct lsc_error *err)
+{
+    struct pg_run *r = ctx;
+    enum lsc_status st = iterate(r, beta, err);
+    *f = r->loss;
+    return st;
+}
+
+static enum lsc_status pg_derivatives(void *ctx, const double *beta, double *g, double *H,
+                                      struct lsc_error *err)
+{
+    (void)beta;
+    (void)err;
+    const struct pg_run *r = ctx;
+    size_t P = r->m->n_features;
+    for (size_t j = 0; j < P; j++)
+        g[j] = -r->g[j];
+    memcpy(H, r->H, P * P * sizeof *H);
+    return LSC_OK;
+}
+
+/* --l1-ratio: the CSV path's proximal Newton (lsc_enet_minimize), each
+ * loss and its derivatives one iteration query; started, as it is, from
+ * the unweighted log-odds. */
+static enum lsc_status fit_enet(struct pg_run *r, struct newton_result *nr, struct lsc_error *err)
+{
+    struct enet_objective obj = {r->m->n_features, r, pg_loss, pg_derivatives};
+    struct enet_opts eo = {r->m->l2, r->o->l1_ratio, r->o->max_iter, r->o->tol};
+    struct enet_result er;
+    enum lsc_status st = lsc_enet_minimize(&obj, fit_rows(r), (double)fit_positives(r), &eo,
+                                           r->m->coef, &er, err);
+    memset(nr, 0, sizeof *nr);
+    nr->iterations = er.iterations;
+    nr->converged = er.converged;
+    nr->objective = er.objective;
+    nr->grad_norm = er.kkt;
+    return st;
+}
+
 /* Frees what a fit builds (slots, query text, sums). */
 static void fit_reset(struct pg_run *r)
 {
@@ -1531,6 +1573,8 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
         st = make_iteration_sql(r, err);
     if (st != LSC_OK)
         return st;
+    if (r->o->l1_ratio > 0.0)
+        return fit_enet(r, nr, err);
     /* from the log-odds of the base rate, as the CSV path starts (a refit
      * starts from the first fit's coefficients) */
     int from_zero = 1;
@@ -1674,7 +1718,7 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
     } no[] = {
         {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
         {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
-        {o->l1_ratio > 0.0, "--l1-ratio"}, {o->date_format != NULL, "--date-format"}, {o->days_since.count > 0, "--days-since"},
+        {o->date_format != NULL, "--date-format"}, {o->days_since.count > 0, "--days-since"},
         {o->account_column != NULL, "--account-column"}, {o->baseline != NULL, "--baseline"},
         {o->report != NULL, "--report"}, {o->predictions != NULL, "--predictions"},
         {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
@@ -1984,11 +2028,32 @@ static enum lsc_status drift_reference(struct pg_run *r, struct lsc_error *err)
     return st;
 }
 
+/* With an L1 penalty the fit leaves no Hessian: the statistics read the
+ * sums at the estimate with lambda as an L2 penalty (the CSV path's
+ * lsc_stats_compute on the design), one more query. */
+static enum lsc_status l1_hessian(struct pg_run *r, double *hessian, double *objective,
+                                  struct lsc_error *err)
+{
+    size_t P = r->m->n_features;
+    const double *b = r->m->coef;
+    double l2 = r->m->l2, pen = 0.0;
+    enum lsc_status st = iterate(r, b, err);
+    if (st != LSC_OK)
+        return st;
+    memcpy(hessian, r->H, P * P * sizeof *hessian);
+    for (size_t j = 1; j < P; j++) {
+        hessian[j * P + j] += l2;
+        pen += b[j] * b[j];
+    }
+    *objective = r->loss + 0.5 * l2 * pen;
+    return LSC_OK;
+}
+
 /* The coefficient statistics of the saved fit (as frequency weights: left
  * out when a weight is not a whole number), then the weighting record and
  * the --population-rate correction of the intercept, as the CSV path
  * (train.c, train_describe). */
-static enum lsc_status statistics(struct pg_run *r, const double *hessian,
+static enum lsc_status statistics(struct pg_run *r, double *hessian,
                                   const struct newton_result *nr, struct lsc_error *err)
 {
     struct lsc_model *m = r->m;
@@ -1998,14 +2063,19 @@ static enum lsc_status statistics(struct pg_run *r, const double *hessian,
     double pos = w ? r->winfo.fitted_rate * n : (double)fit_positives(r);
     struct coef_stats *cs = lsc_calloc(P, sizeof *cs);
     struct fit_stats fs;
+    double objective = nr->objective;
+    int have = nr->hessian_valid;
     enum lsc_status st = cs != NULL ? LSC_OK : lsc_error_nomem(err);
+    if (st == LSC_OK && r->o->l1_ratio > 0.0 &&
+        (st = l1_hessian(r, hessian, &objective, err)) == LSC_OK)
+        have = 1;
     if (st == LSC_OK && w && !r->whole)
         lsc_logf(r->log, LSC_LOG_NOTE,
                  "the weights are not all whole numbers, so they cannot be read as frequency "
                  "weights: coefficient statistics (standard errors, p-values, AIC) are left out");
-    else if (st == LSC_OK && nr->hessian_valid) {
-        st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, nr->objective, n, pos,
-                                    fit_rows(r), cs, &fs, err);
+    else if (st == LSC_OK && have) {
+        st = lsc_stats_from_hessian(P, m->coef, m->l2, hessian, objective, n, pos, fit_rows(r),
+                                    cs, &fs, err);
         if (st == LSC_ERR_NUMERIC) {
             lsc_logf(r->log, LSC_LOG_WARN, "%s; coefficient statistics are left out",
                      err != NULL ? err->message : "singular");
@@ -2019,6 +2089,8 @@ static enum lsc_status statistics(struct pg_run *r, const double *hessian,
     if (st == LSC_OK)
         st = lsc_train_record_weighting(m, r->o, w ? &r->winfo : NULL, (double)fit_rows(r),
                                         (double)fit_positives(r), r->log, r->sum, err);
+    if (r->o->l1_ratio > 0.0)
+        lsc_train_forget_wald(m);
     return st;
 }
 
@@ -2188,6 +2260,7 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
         st = lsc_error_nomem(err);
     if (st == LSC_OK) {
         r.m->l2 = o->l2;
+        r.m->l1_ratio = o->l1_ratio;
         st = open_table(&r, err);
     }
     if (st == LSC_OK) {

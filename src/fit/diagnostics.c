@@ -274,15 +274,47 @@ enum lsc_status lsc_diag_columns(struct lsc_model *m, struct dataset *ds, const 
     return st;
 }
 
-struct level_rate {
-    double rate;
-    double pos, neg;
-};
-
 static int by_rate(const void *a, const void *b)
 {
-    const struct level_rate *x = a, *y = b;
+    const struct lsc_level_rate *x = a, *y = b;
     return (x->rate > y->rate) - (x->rate < y->rate);
+}
+
+double lsc_diag_levels_auc(struct lsc_level_rate *lv, size_t n)
+{
+    qsort(lv, n, sizeof *lv, by_rate);
+    double P = 0.0, N = 0.0, u = 0.0, neg_below = 0.0;
+    for (size_t k = 0; k < n;) {
+        size_t e = k;
+        double gp = 0.0, gn = 0.0;
+        while (e < n && lv[e].rate == lv[k].rate) {
+            gp += lv[e].pos;
+            gn += lv[e].neg;
+            e++;
+        }
+        u += gp * neg_below + 0.5 * gp * gn;
+        neg_below += gn;
+        P += gp;
+        N += gn;
+        k = e;
+    }
+    return P > 0.0 && N > 0.0 ? u / (P * N) : NAN;
+}
+
+enum lsc_status lsc_diag_leakage_report(struct lsc_model *m, const char *column, double auc,
+                                        int holdout, const struct lsc_log *log,
+                                        struct lsc_error *err)
+{
+    if (auc < 0.5)
+        auc = 1.0 - auc;
+    if (!(auc >= DIAG_LEAKAGE_AUC))
+        return LSC_OK;
+    return added(lsc_diag_add(m, log, "leakage",
+                              "column \"%s\" alone reaches a %s AUC of %.3f: probably filled in "
+                              "after the outcome (e.g. by sales); check it and consider "
+                              "--exclude \"%s\"",
+                              column, holdout ? "holdout" : "training", auc, column),
+                 err);
 }
 
 /* Exact AUC of a categorical column scored by its levels' rates, from
@@ -293,7 +325,7 @@ static enum lsc_status level_auc(const struct ds_column *src, const double *rate
                                  struct lsc_error *err)
 {
     size_t ncodes = lsc_dict_size(src->dict) + 1;
-    struct level_rate *lv = lsc_calloc(ncodes, sizeof *lv);
+    struct lsc_level_rate *lv = lsc_calloc(ncodes, sizeof *lv);
     if (lv == NULL)
         return lsc_error_nomem(err);
     for (size_t k = 0; k < ncodes; k++)
@@ -305,23 +337,7 @@ static enum lsc_status level_auc(const struct ds_column *src, const double *rate
         else
             lv[src->codes[r]].neg += 1.0;
     }
-    qsort(lv, ncodes, sizeof *lv, by_rate);
-    double P = 0.0, N = 0.0, u = 0.0, neg_below = 0.0;
-    for (size_t k = 0; k < ncodes;) {
-        size_t e = k;
-        double gp = 0.0, gn = 0.0;
-        while (e < ncodes && lv[e].rate == lv[k].rate) {
-            gp += lv[e].pos;
-            gn += lv[e].neg;
-            e++;
-        }
-        u += gp * neg_below + 0.5 * gp * gn;
-        neg_below += gn;
-        P += gp;
-        N += gn;
-        k = e;
-    }
-    *auc = P > 0.0 && N > 0.0 ? u / (P * N) : NAN;
+    *auc = lsc_diag_levels_auc(lv, ncodes);
     lsc_free(lv);
     return LSC_OK;
 }
@@ -386,18 +402,9 @@ enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, 
         } else if ((st = level_auc(src, rate, eval_rows, n_all, ds->y, &auc, err)) != LSC_OK) {
             goto cleanup;
         }
-        if (auc < 0.5)
-            auc = 1.0 - auc;
-        if (auc >= DIAG_LEAKAGE_AUC) {
-            st = added(lsc_diag_add(m, log, "leakage",
-                                "column \"%s\" alone reaches a %s AUC of %.3f: probably filled "
-                                "in after the outcome (e.g. by sales); check it and consider "
-                                "--exclude \"%s\"",
-                                c->name, eval_rows ? "holdout" : "training", auc, c->name),
-                       err);
-            if (st != LSC_OK)
-                goto cleanup;
-        }
+        if ((st = lsc_diag_leakage_report(m, c->name, auc, eval_rows != NULL, log, err)) !=
+            LSC_OK)
+            goto cleanup;
     }
 #undef EVAL_ROW
 cleanup:

@@ -59,6 +59,24 @@ enum lsc_status lsc_diag_leakage(struct lsc_model *m, const struct dataset *ds, 
                              const size_t *fit_rows, size_t n_fit, const size_t *eval_rows,
                              size_t n_eval, const struct lsc_log *log, struct lsc_error *err);
 
+/* A level of a categorical column for the leakage check: its conversion
+ * rate on the fit rows (the score), and its converted and not converted
+ * evaluation rows. */
+struct lsc_level_rate {
+    double rate;
+    double pos, neg;
+};
+
+/* The Mann-Whitney AUC of levels scored by their rates (equal rates tie,
+ * one half); sorts lv. NaN without both classes. */
+double lsc_diag_levels_auc(struct lsc_level_rate *lv, size_t n);
+
+/* The leakage warning for a column whose univariate AUC (either way) is at
+ * least DIAG_LEAKAGE_AUC on the holdout (holdout 1) or the training rows. */
+enum lsc_status lsc_diag_leakage_report(struct lsc_model *m, const char *column, double auc,
+                                        int holdout, const struct lsc_log *log,
+                                        struct lsc_error *err);
+
 /* Separation from counts: cnt[f] rows and pos[f] converted ones of each
  * level feature f < p (0: not a level), and per dense value j < q (the
  * feature dense[j], SIZE_MAX to skip) lo[4j..4j+3], the min and max among

@@ -1587,6 +1587,98 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
     return lsc_newton_minimize(&obj, &no, r->m->coef, nr, err);
 }
 
+/* ---- the leakage check ------------------------------------------------ */
+
+/* One query: per categorical column and value, its fitting rows and their
+ * conversions, and its converted and not converted evaluation rows; per
+ * numeric column (median-imputed), the Mann-Whitney count of its
+ * evaluation rows (window sums), ordered by column. */
+static enum lsc_status leakage_sql(struct pg_run *r, struct sql *q, struct lsc_error *err)
+{
+    const struct lsc_model *m = r->m;
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    enum lsc_status st = use != NULL ? sql_open(q, err) : lsc_error_nomem(err);
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    for (size_t a = 0; a < m->n_columns; a++)
+        use[r->col_of[a]] = 1;
+    put_base(q->fp, r, use, BASE_NUMBERS);
+    lsc_free(use);
+    fprintf(q->fp, ", u AS (\n  SELECT u.a, u.v, u.x, y, %s AS f, %s AS e FROM t2 CROSS JOIN "
+                   "LATERAL (VALUES",
+            has_holdout(r) ? "NOT hold" : "true", has_holdout(r) ? "hold" : "true");
+    for (size_t a = 0; a < m->n_columns; a++) {
+        size_t j = r->col_of[a];
+        fprintf(q->fp, "%s\n    (%zu, ", a ? "," : "", a);
+        if (lsc_col_is_numeric(&m->columns[a])) {
+            fprintf(q->fp, "CAST(NULL AS TEXT), COALESCE(x_%zu, ", j);
+            lsc_sql_put_num(q->fp, PG, m->columns[a].median);
+            fputs("))", q->fp);
+        } else {
+            fprintf(q->fp, "CASE WHEN na_%zu THEN NULL ELSE v_%zu END, "
+                           "CAST(NULL AS DOUBLE PRECISION))", j, j);
+        }
+    }
+    fputs(") AS u(a, v, x) WHERE y IS NOT NULL),\n"
+          "g AS (SELECT a, v, x, count(*) FILTER (WHERE f) AS fn, sum(y) FILTER (WHERE f) AS fp,\n"
+          "  count(*) FILTER (WHERE e AND y = 1) AS ep, count(*) FILTER (WHERE e AND y = 0) AS en\n"
+          "  FROM u GROUP BY a, v, x)\n"
+          "SELECT a, v, fn, fp, ep, en, NULL FROM g WHERE x IS NULL\n"
+          "UNION ALL\n"
+          "SELECT a, NULL, NULL, NULL, sum(ep), sum(en), sum(ep * below + 0.5 * ep * en) FROM (\n"
+          "  SELECT g.*, COALESCE(sum(en) OVER (PARTITION BY a ORDER BY x ROWS BETWEEN UNBOUNDED "
+          "PRECEDING AND 1 PRECEDING), 0) AS below\n"
+          "  FROM g WHERE x IS NOT NULL) AS w GROUP BY a\n"
+          "ORDER BY 1",
+          q->fp);
+    return sql_close(q, err);
+}
+
+/* The leakage check of the CSV path (diagnostics.h, lsc_diag_leakage)
+ * after the first fit: each model column's univariate AUC on the holdout
+ * (without one, on the fitting rows), a categorical scored by its values'
+ * conversion rates on the fitting rows, a numeric by its value. */
+static enum lsc_status leakage(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = leakage_sql(r, &q, err);
+    if (st == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "the leakage check", &rows, err);
+    free(q.s);
+    size_t n = st == LSC_OK ? lsc_pg_rows_count(rows) : 0;
+    struct lsc_level_rate *lv = lsc_calloc(n + 1, sizeof *lv);
+    double overall = (double)fit_positives(r) / (double)fit_rows(r);
+    if (st == LSC_OK && lv == NULL)
+        st = lsc_error_nomem(err);
+    for (size_t i = 0; st == LSC_OK && i < n;) {
+        size_t a = count_of(lsc_pg_rows_value(rows, i, 0)), k = 0;
+        double auc;
+        if (lsc_pg_rows_value(rows, i, 6) != NULL) { /* a numeric column */
+            double P = num_or(lsc_pg_rows_value(rows, i, 4), 0.0);
+            double N = num_or(lsc_pg_rows_value(rows, i, 5), 0.0);
+            auc = P > 0.0 && N > 0.0 ? num_or(lsc_pg_rows_value(rows, i, 6), NAN) / (P * N) : NAN;
+            i++;
+        } else {
+            for (; i < n && count_of(lsc_pg_rows_value(rows, i, 0)) == a; i++, k++) {
+                double fn = num_or(lsc_pg_rows_value(rows, i, 2), 0.0);
+                lv[k].rate = fn > 0.0 ? num_or(lsc_pg_rows_value(rows, i, 3), 0.0) / fn : overall;
+                lv[k].pos = num_or(lsc_pg_rows_value(rows, i, 4), 0.0);
+                lv[k].neg = num_or(lsc_pg_rows_value(rows, i, 5), 0.0);
+            }
+            auc = lsc_diag_levels_auc(lv, k);
+        }
+        if (a < r->m->n_columns)
+            st = lsc_diag_leakage_report(r->m, r->m->columns[a].name, auc, has_holdout(r), r->log,
+                                         err);
+    }
+    lsc_free(lv);
+    lsc_pg_rows_free(rows);
+    return st;
+}
+
 /* ---- the holdout ------------------------------------------------------ */
 
 /* The ranks that end the deciles of n rows (curves.h). */
@@ -2226,6 +2318,8 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
                      nr->iterations, nr->grad_norm, r->o->tol);
         sum->iterations = pass == 0 ? nr->iterations : sum->iterations;
         sum->converged = pass == 0 ? nr->converged : sum->converged;
+        if (pass == 0 && (st = leakage(r, err)) != LSC_OK)
+            return st;
         if (pass > 0 || !has_holdout(r))
             break;
         if ((st = validate(r, err)) != LSC_OK || !r->o->refit)

@@ -156,6 +156,38 @@ sed 's/^[^:]*: [^:]*: //' "$WORK/err" >"$WORK/pd_early.err"
 grep -q "no rows are dated before the cutoff" "$WORK/pd_early.err" && cmp -s "$WORK/cd_early.err" "$WORK/pd_early.err" && ok \
     || fail "an early cutoff: $(cat "$WORK/cd_early.err" "$WORK/pd_early.err")"
 
+# the leakage check: a categorical and a numeric column filled in after
+# the outcome are reported with the same AUC as by the CSV path (on the
+# holdout; without one, on the training rows)
+"$PY" - "$SAMPLE" "$WORK/leaky.csv" <<'PYEOF' || fail "leaky.csv"
+import csv, random, sys
+random.seed(9)
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+y = rows[0].index("Converted")
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(rows[0] + ["Sales Stage", "Deal Size"])
+    for r in rows[1:]:
+        won = r[y] == "1"
+        stage = "Closed Won" if won and random.random() < 0.95 else random.choice(["Open", "Negotiation", "Lost", ""])
+        size = "%.2f" % ((5000 if won else 0) + random.gauss(1000, 800)) if random.random() < 0.95 else ""
+        w.writerow(r + [stage, size])
+PYEOF
+cp "$WORK/leaky.csv" "$PGDIR/leaky.csv" && chmod 644 "$PGDIR/leaky.csv"
+expect_exit 0 "psql loads the leaky table" -- "${PSQL[@]}" -c "CREATE TABLE leaky AS SELECT *, '' AS \"Sales Stage\", '' AS \"Deal Size\" FROM \"sample leads\" LIMIT 0" \
+    -c "\\copy leaky FROM '$PGDIR/leaky.csv' WITH (FORMAT csv, HEADER true)"
+for run in "holdout:--split-by-id" "training:--holdout 0"; do
+    name=${run%%:*}
+    read -r -a opts <<<"${run#*:}"
+    expect_exit 0 "CSV path, leakage ($name)" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" -o "$WORK/ck_$name.json" "$WORK/leaky.csv"
+    grep '^warning: leakage' "$WORK/err" >"$WORK/ck_$name.lines"
+    expect_exit 0 "inside PostgreSQL, leakage ($name)" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" --postgres "$CONN" --table leaky -o "$WORK/pk_$name.json"
+    grep '^warning: leakage' "$WORK/err" >"$WORK/pk_$name.lines"
+    [ "$(grep -c "alone reaches a $name AUC" "$WORK/ck_$name.lines")" = 2 ] && cmp -s "$WORK/ck_$name.lines" "$WORK/pk_$name.lines" && ok \
+        || fail "leakage ($name): $(cat "$WORK/ck_$name.lines" "$WORK/pk_$name.lines")"
+    expect_exit 0 "leakage ($name): the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/ck_$name.json" "$WORK/pk_$name.json" 1e-9
+done
+
 # row weights and class weights: whole weights (frequency weights, with
 # statistics), then fractional ones with balanced classes and the prior
 # correction (statistics left out, the same note); the summary's weighting

@@ -1801,27 +1801,42 @@ static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
 
 /* ---- the run ---------------------------------------------------------- */
 
-/* What the CSV path does that the database path does not (yet). */
+/* What the CSV path does that the database path does not: not yet, or
+ * (why) not at all. */
 static enum lsc_status check_supported(const struct lsc_train_options *o, struct lsc_error *err)
 {
+    static const char later[] = "yet; export the table to CSV for it (docs/warehouse.md)";
     struct {
         int set;
-        const char *option;
+        const char *option, *why;
     } no[] = {
-        {o->bins > 0, "--bins"}, {o->interactions > 0, "--interactions"},
-        {o->events.count > 0, "--events"}, {o->cv_folds > 0, "--cv"},
-        {o->date_format != NULL, "--date-format"}, {o->days_since.count > 0, "--days-since"},
-        {o->account_column != NULL, "--account-column"}, {o->baseline != NULL, "--baseline"},
-        {o->report != NULL, "--report"}, {o->predictions != NULL, "--predictions"},
-        {o->export_design != NULL, "--export-design"}, {o->points_output != NULL, "--emit-rules"},
-        {o->decimal_comma, "--decimal-comma"}, {o->encoding != LSC_ENCODING_UTF8, "--encoding"},
+        {o->bins > 0, "--bins", later},
+        {o->interactions > 0, "--interactions", later},
+        {o->events.count > 0, "--events", later},
+        {o->cv_folds > 0, "--cv", later},
+        {o->days_since.count > 0, "--days-since", later},
+        {o->account_column != NULL, "--account-column", later},
+        {o->baseline != NULL, "--baseline", later},
+        {o->report != NULL, "--report", later},
+        {o->points_output != NULL, "--emit-rules", later},
+        {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
+                                                  "TIMESTAMP columns as theirs)"},
+        {o->predictions != NULL, "--predictions", "(a row per lead would leave the database: "
+                                                  "score the table there with leadscore-score "
+                                                  "--postgres ... --into NAME)"},
+        {o->export_design != NULL, "--export-design", "(the design matrix, a row per lead, "
+                                                      "stays in the database)"},
+        {o->decimal_comma, "--decimal-comma", "(numbers are read with a decimal point: store "
+                                              "them as NUMERIC or convert the text first)"},
+        {o->encoding != LSC_ENCODING_UTF8, "--encoding", "(the server hands over its text as "
+                                                         "UTF-8 whatever its encoding: leave "
+                                                         "it out)"},
     };
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         if (no[i].set)
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                 "training inside PostgreSQL (--postgres) does not support %s "
-                                 "yet; export the table to CSV for it (docs/warehouse.md)",
-                                 no[i].option);
+                                 "training inside PostgreSQL (--postgres) does not support %s %s",
+                                 no[i].option, no[i].why);
     return LSC_OK;
 }
 

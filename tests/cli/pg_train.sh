@@ -325,6 +325,8 @@ fi
 # errors: clear, early, no file written
 expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 -o "$WORK/x.json"
 expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --bins yet" "unsupported"
+expect_exit 2 "--predictions, by design" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --predictions "$WORK/x.csv" -o "$WORK/x.json"
+expect_in "$WORK/err" "does not support --predictions (a row per lead would leave the database: score the table there with leadscore-score --postgres ... --into NAME)" "predictions: why"
 expect_exit 2 "a holdout without --id" -- "$TRAIN" --target Converted --postgres "$CONN" --table typed -o "$WORK/x.json"
 expect_in "$WORK/err" "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" "no id"
 expect_exit 1 "an unknown table" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table nosuch -o "$WORK/x.json"

@@ -203,7 +203,7 @@ static const char usage_text4[] =
     "                            each Newton iteration run as aggregate queries,\n"
     "                            only sums come back; the holdout is chosen by\n"
     "                            the --id column's hash (--split-by-id) or by\n"
-    "                            --split-date; no bins, events, CV or reports yet\n"
+    "                            --split-date; no bins, events or CV yet\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
     "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"

@@ -1070,7 +1070,7 @@ static enum lsc_status train_write(struct train_run *t, struct lsc_error *err)
         (st = predict_rows(t->ds, t->m, t->col_src, NULL, t->ds->n_rows, t->prob, err)) == LSC_OK)
         st = write_predictions(t->ds, t->prob, t->stage_predictions, 1, err);
     if (st == LSC_OK && o->report != NULL)
-        st = lsc_report_train_html(t->m, t->sum, t->ybuf, t->hold_p,
+        st = lsc_report_train_html(t->m, t->sum, t->ybuf, t->hold_p, NULL,
                                    t->hold_p != NULL ? t->nhold : 0, &t->warns, t->stage_report,
                                    1, err);
     if (st == LSC_OK && o->points_output != NULL)

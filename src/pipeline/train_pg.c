@@ -25,6 +25,7 @@
 #include "newton.h"
 #include "output_set.h"
 #include "pg_query.h"
+#include "report_html.h"
 #include "sha256.h"
 #include "split.h"
 #include "curves.h"
@@ -91,6 +92,10 @@ struct pg_run {
     size_t hold_rows, hold_positives; /* usable rows in the holdout */
     size_t bad_dates;         /* --split-date values that are no ISO date */
     char *bad_date;           /* the least of them */
+    /* --report: the holdout's (outcome, probability to 4 decimals) groups
+     * and their rows */
+    double *rep_y, *rep_p, *rep_w;
+    size_t rep_n;
     struct weights_info winfo; /* the current fit's weights (weighted runs) */
     int whole;                /* the current fit's weights are whole numbers */
     struct lsc_model *m;
@@ -1760,6 +1765,41 @@ static void fill_deciles(struct lsc_holdout_metrics *h, struct lsc_pg_rows *rows
     }
 }
 
+/* --report: the holdout's probabilities rounded to 4 decimals, with the
+ * converted and not converted rows of each (at most 2 x 10,001 groups
+ * come back, whatever the table's size): the report's curves are drawn
+ * from them, its numbers are the exact metrics. */
+static enum lsc_status report_groups(struct pg_run *r, struct lsc_error *err)
+{
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    fputs(r->iter_base, q.fp);
+    fputs(", hp AS (\nSELECT p, y\n", q.fp);
+    put_from(q.fp, r, r->m->coef);
+    fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n)\n"
+          "SELECT round(CAST(p AS NUMERIC), 4), y, count(*) FROM hp GROUP BY 1, 2",
+          q.fp);
+    if ((st = sql_close(&q, err)) == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "the holdout's probabilities for --report", &rows, err);
+    free(q.s);
+    size_t n = st == LSC_OK ? lsc_pg_rows_count(rows) : 0;
+    if (st == LSC_OK && ((r->rep_y = lsc_malloc((n + 1) * sizeof *r->rep_y)) == NULL ||
+                         (r->rep_p = lsc_malloc((n + 1) * sizeof *r->rep_p)) == NULL ||
+                         (r->rep_w = lsc_malloc((n + 1) * sizeof *r->rep_w)) == NULL))
+        st = lsc_error_nomem(err);
+    for (size_t i = 0; st == LSC_OK && i < n; i++) {
+        r->rep_p[i] = num_or(lsc_pg_rows_value(rows, i, 0), NAN);
+        r->rep_y[i] = num_or(lsc_pg_rows_value(rows, i, 1), 0.0);
+        r->rep_w[i] = num_or(lsc_pg_rows_value(rows, i, 2), 0.0);
+    }
+    r->rep_n = st == LSC_OK ? n : 0;
+    lsc_pg_rows_free(rows);
+    return st;
+}
+
 /* The holdout's metrics and validation tables, as the CSV path's, from
  * aggregates over the holdout's probabilities. */
 static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
@@ -1796,7 +1836,7 @@ static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
     lsc_curves_hosmer_lemeshow(h->deciles, &h->hl);
     h->tables_present = 1;
     lsc_pg_rows_free(rows);
-    return LSC_OK;
+    return r->o->report != NULL ? report_groups(r, err) : LSC_OK;
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -1817,7 +1857,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->days_since.count > 0, "--days-since", later},
         {o->account_column != NULL, "--account-column", later},
         {o->baseline != NULL, "--baseline", later},
-        {o->report != NULL, "--report", later},
         {o->points_output != NULL, "--emit-rules", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
@@ -2259,6 +2298,9 @@ static void run_free(struct pg_run *r)
     free(r->display);
     free(r->y_case);
     lsc_free(r->bad_date);
+    lsc_free(r->rep_y);
+    lsc_free(r->rep_p);
+    lsc_free(r->rep_w);
     lsc_model_free(r->m);
     lsc_pg_free(r->pg);
 }
@@ -2344,14 +2386,73 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
     return st;
 }
 
+/* The run's output files (-o, --report), staged: written beside their
+ * destinations, renamed into place together at the end, or none. */
+struct pg_outputs {
+    struct lsc_output_set set;
+    const char *model, *report;
+};
+
+static enum lsc_status outputs_stage(const struct lsc_train_options *o, struct pg_outputs *w,
+                                     struct lsc_error *err)
+{
+    const char *const paths[] = {o->model_output, o->report};
+    static const char *const options[] = {"-o", "--report"};
+    enum lsc_status st = lsc_output_paths_distinct(paths, options, 2, err);
+    if (st == LSC_OK && o->report != NULL)
+        st = lsc_output_set_stage(&w->set, o->report, o->force, &w->report, err);
+    if (st == LSC_OK && o->model_output != NULL)
+        st = lsc_output_set_stage(&w->set, o->model_output, o->force, &w->model, err);
+    return st;
+}
+
+static enum lsc_status outputs_write(struct pg_run *r, struct pg_outputs *w,
+                                     const struct report_warnings *warns, struct lsc_error *err)
+{
+    enum lsc_status st = LSC_OK;
+    if (w->report != NULL)
+        st = lsc_report_train_html(r->m, r->sum, r->rep_y, r->rep_p, r->rep_w, r->rep_n, warns,
+                                   w->report, 1, err);
+    if (st == LSC_OK && w->model != NULL)
+        st = lsc_model_save(r->m, w->model, 1, err);
+    if (st != LSC_OK)
+        lsc_output_set_rename_error(&w->set, err);
+    else if (w->model != NULL || w->report != NULL)
+        st = lsc_output_set_commit(&w->set, err);
+    return st;
+}
+
+/* The steps of a run after the outputs are staged. */
+static enum lsc_status run(struct pg_run *r, double **hessian, struct newton_result *nr,
+                           struct lsc_error *err)
+{
+    enum lsc_status st = lsc_la_init(err);
+    if (st == LSC_OK && (r->m = lsc_model_new()) == NULL)
+        st = lsc_error_nomem(err);
+    if (st != LSC_OK)
+        return st;
+    r->m->l2 = r->o->l2;
+    r->m->l1_ratio = r->o->l1_ratio;
+    if ((st = open_table(r, err)) != LSC_OK)
+        return st;
+    summarise_rows(r);
+    if ((st = lsc_diag_thin_counts(r->m, r->display, r->rows_used, r->positives, r->o->force,
+                                   r->log, err)) != LSC_OK ||
+        (st = fits(r, hessian, nr, err)) != LSC_OK || (st = diagnose(r, err)) != LSC_OK ||
+        (st = statistics(r, *hessian, nr, err)) != LSC_OK ||
+        (st = drift_reference(r, err)) != LSC_OK)
+        return st;
+    return describe(r, nr, err);
+}
+
 enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
                              struct lsc_model **out, struct lsc_train_summary *sum,
                              struct lsc_error *err)
 {
     struct pg_run r;
     struct newton_result nr;
-    struct lsc_output_set outs;
-    const char *stage = NULL;
+    struct pg_outputs w;
+    struct report_warnings warns;
     double *hessian = NULL;
     memset(&r, 0, sizeof r);
     r.o = o;
@@ -2359,42 +2460,30 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
     r.sum = sum;
     lsc_sha256_init(&r.digest);
     sum->postgres = 1;
-    lsc_output_set_init(&outs);
+    memset(&w, 0, sizeof w);
+    lsc_output_set_init(&w.set);
+    lsc_report_warnings_init(&warns, log);
+    if (o->report != NULL)
+        r.log = &warns.log; /* every warning goes into the report too */
     enum lsc_status st = lsc_train_options_check(o, err);
     if (st == LSC_OK)
         st = check_supported(o, err);
-    if (st == LSC_OK && o->model_output != NULL)
-        st = lsc_output_set_stage(&outs, o->model_output, o->force, &stage, err);
-    if (st == LSC_OK && (st = lsc_la_init(err)) == LSC_OK && (r.m = lsc_model_new()) == NULL)
-        st = lsc_error_nomem(err);
-    if (st == LSC_OK) {
-        r.m->l2 = o->l2;
-        r.m->l1_ratio = o->l1_ratio;
-        st = open_table(&r, err);
-    }
-    if (st == LSC_OK) {
-        summarise_rows(&r);
-        st = lsc_diag_thin_counts(r.m, r.display, r.rows_used, r.positives, o->force, log, err);
-    }
     if (st == LSC_OK)
-        st = fits(&r, &hessian, &nr, err);
-    if (st == LSC_OK && (st = diagnose(&r, err)) == LSC_OK &&
-        (st = statistics(&r, hessian, &nr, err)) == LSC_OK &&
-        (st = drift_reference(&r, err)) == LSC_OK)
-        st = describe(&r, &nr, err);
+        st = outputs_stage(o, &w, err);
+    if (st == LSC_OK)
+        st = run(&r, &hessian, &nr, err);
     if (r.pg != NULL) {
         sum->pg_bytes = lsc_pg_bytes(r.pg);
         sum->pg_queries = r.queries;
     }
-    if (st == LSC_OK && stage != NULL && (st = lsc_model_save(r.m, stage, 1, err)) != LSC_OK)
-        lsc_output_set_rename_error(&outs, err);
-    if (st == LSC_OK && stage != NULL)
-        st = lsc_output_set_commit(&outs, err);
+    if (st == LSC_OK)
+        st = outputs_write(&r, &w, &warns, err);
     if (st == LSC_OK) {
         *out = r.m;
         r.m = NULL;
     }
-    lsc_output_set_abort(&outs);
+    lsc_output_set_abort(&w.set);
+    lsc_report_warnings_fini(&warns);
     lsc_free(hessian);
     run_free(&r);
     return st;

@@ -509,11 +509,16 @@ static void data_summary(FILE *fp, const struct lsc_model *m, const struct lsc_t
     fprintf(fp, "<tr><th class=\"l\">Columns</th><td class=\"l\">%zu used, %zu dropped; %zu "
                 "model features (with the intercept)</td></tr>\n",
             s->columns_used, s->columns_dropped, s->features);
+    /* the split as the model's options record it (train.c) */
+    const char *how = s->split_date ? "dated on or after the cutoff"
+                      : json_is_true(json_object_get(m->options, "split_by_id"))
+                          ? "chosen by a hash of the id"
+                          : "stratified";
     if (s->holdout_rows > 0)
         fprintf(fp, "<tr><th class=\"l\">Validation</th><td class=\"l\">%zu training rows, %zu "
-                    "held-out rows (stratified); every number on this page about ranking and "
+                    "held-out rows (%s); every number on this page about ranking and "
                     "calibration is measured on the held-out rows</td></tr>\n",
-                s->train_rows, s->holdout_rows);
+                s->train_rows, s->holdout_rows, how);
     else
         fputs("<tr><th class=\"l\">Validation</th><td class=\"l\">none (--holdout 0): no "
               "out-of-sample measures</td></tr>\n",
@@ -703,8 +708,9 @@ static void gains_charts(FILE *fp, const struct lsc_holdout_metrics *h)
 }
 
 /* Histograms of the predicted probability for converted and other leads,
- * each as shares of its own class. */
-static void distribution_chart(FILE *fp, const double *yv, const double *p, size_t n)
+ * each as shares of its own class (w: row weights, NULL for 1). */
+static void distribution_chart(FILE *fp, const double *yv, const double *p, const double *w,
+                               size_t n)
 {
     struct chart c;
     double cnt[2][HIST_BINS] = {{0}}, tot[2] = {0, 0}, hi = 0.0;
@@ -714,8 +720,8 @@ static void distribution_chart(FILE *fp, const double *yv, const double *p, size
         size_t b = (size_t)(p[i] * HIST_BINS);
         if (b >= HIST_BINS)
             b = HIST_BINS - 1;
-        cnt[k][b] += 1.0;
-        tot[k] += 1.0;
+        cnt[k][b] += w != NULL ? w[i] : 1.0;
+        tot[k] += w != NULL ? w[i] : 1.0;
     }
     /* steps: each bin's share drawn flat across the bin */
     for (int k = 0; k < 2; k++) {
@@ -931,8 +937,8 @@ static void validation_tables_html(FILE *fp, const struct lsc_holdout_metrics *h
 
 static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
                                    const struct lsc_train_summary *s, const double *y,
-                                   const double *p, size_t n, const struct report_warnings *w,
-                                   const json_t *fit)
+                                   const double *p, const double *wt, size_t n,
+                                   const struct report_warnings *w, const json_t *fit)
 {
     enum lsc_status st = LSC_OK;
     const struct lsc_holdout_metrics *h = &m->holdout;
@@ -971,7 +977,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
     data_summary(fp, m, s);
     warnings_section(fp, m, w);
     if (h->present && n > 0) {
-        if (lsc_curves_ops_init(&ops, y, p, NULL, n) != LSC_OK) {
+        if (lsc_curves_ops_init(&ops, y, p, wt, n) != LSC_OK) {
             st = LSC_ERR_NOMEM;
             goto cleanup;
         }
@@ -985,7 +991,7 @@ static enum lsc_status write_train(FILE *fp, const struct lsc_model *m,
         fputs("</div>\n<h2>Can the probabilities be trusted?</h2>\n<div class=\"grid\">\n", fp);
         if (h->tables_present)
             calibration_chart(fp, h);
-        distribution_chart(fp, y, p, n);
+        distribution_chart(fp, y, p, wt, n);
         fputs("</div>\n", fp);
     } else {
         fputs("<p class=\"muted\">No held-out rows: the ranking, calibration and gains charts "
@@ -1006,7 +1012,7 @@ cleanup:
 }
 
 enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
-                                  const double *y, const double *p, size_t n,
+                                  const double *y, const double *p, const double *w, size_t n,
                                   const struct report_warnings *warns, const char *path,
                                   int force, struct lsc_error *err)
 {
@@ -1023,7 +1029,7 @@ enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct ls
     }
     if ((st = lsc_outfile_open(&out, path, force, err)) != LSC_OK)
         goto cleanup;
-    st = write_train(out.fp, m, sum, y, p, n, warns, fit);
+    st = write_train(out.fp, m, sum, y, p, w, n, warns, fit);
     if (st == LSC_ERR_NOMEM) {
         st = lsc_error_nomem(err);
         goto cleanup;

@@ -33,10 +33,12 @@ void lsc_report_warnings_fini(struct report_warnings *w);
 /* Writes the training report to path (atomically; LSC_ERR_EXISTS when it
  * exists and force is 0): m is the finished model, sum the training
  * summary, y and p the n validation rows (outcome 1/0 and predicted
- * probability; n = 0 without a holdout), warns the warnings collected
- * while training (may be NULL). LSC_ERR_IO, LSC_ERR_NOMEM. */
+ * probability; n = 0 without a holdout) with their weights w (NULL: one
+ * each; a weight is how many rows share that outcome and probability),
+ * warns the warnings collected while training (may be NULL). LSC_ERR_IO,
+ * LSC_ERR_NOMEM. */
 enum lsc_status lsc_report_train_html(const struct lsc_model *m, const struct lsc_train_summary *sum,
-                                  const double *y, const double *p, size_t n,
+                                  const double *y, const double *p, const double *w, size_t n,
                                   const struct report_warnings *warns, const char *path,
                                   int force, struct lsc_error *err);
 

@@ -100,6 +100,21 @@ expect_exit 0 "score with the CSV model" -- "$SCORE" -q -m "$WORK/c.json" --prec
 expect_exit 0 "score with the PostgreSQL model" -- "$SCORE" -q -m "$WORK/p.json" --precision 17 -o "$WORK/ps.csv" "$SAMPLE"
 expect_exit 0 "the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cs.csv" "$WORK/ps.csv" 1e-9
 
+# --report: the training report from the database's sums (its curves from
+# the holdout's probabilities to 4 decimals, counted per outcome)
+expect_exit 0 "CSV path, --report" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cr.json" --report "$WORK/cr.html" "$SAMPLE"
+expect_exit 0 "inside PostgreSQL, --report" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table "sample leads" -o "$WORK/pr.json" --report "$WORK/pr.html"
+expect_in "$WORK/err" "report written to $WORK/pr.html" "report note"
+for sec in "held-out rows (chosen by a hash of the id)" "How well does the model rank leads?" "Who to call first" "Can the probabilities be trusted?" "What drives conversion" "collinearity" 'data-chart="roc"' 'data-chart="distribution"'; do
+    grep -q -- "$sec" "$WORK/pr.html" && ok || fail "the PostgreSQL report lacks: $sec"
+done
+"$PY" - "$WORK/cr.html" "$WORK/pr.html" <<'PYEOF' && ok || fail "the reports' cards differ"
+import re, sys
+cards = [re.findall(r'data-metric="([a-z_0-9]+)"[^>]*>([^<]*)<', open(f).read()) for f in sys.argv[1:]]
+assert cards[0] == cards[1] and len(cards[0]) >= 4, cards
+PYEOF
+ls "$WORK" | grep -q '\.tmp' && fail "temporary file left behind" || ok
+
 # without a holdout, on the typed table and under an odd name
 expect_exit 0 "CSV path, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 -o "$WORK/c0.json" "$SAMPLE"
 expect_exit 0 "typed table, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 --postgres "$CONN" --table typed -o "$WORK/p0.json"

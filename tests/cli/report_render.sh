@@ -30,6 +30,15 @@ expect_in "$WORK/err" "report written to $WORK/train.html" "report note"
 [ -s "$WORK/train.html" ] && ok || fail "train.html not written"
 ls "$WORK" | grep -q '\.tmp' && fail "temporary file left behind" || ok
 
+expect_in "$WORK/train.html" "held-out rows (stratified)" "report: the stratified split"
+# the split a report names is the one made (it said "stratified" for all)
+expect_exit 0 "report of a date split" -- "$TRAIN" -q -t Converted --id "Lead ID" --na-values Select \
+    --split-date "Created Date" --cutoff 2026-09-01 -o "$WORK/md.json" --report "$WORK/date.html" "$S/sample_leads.csv"
+expect_in "$WORK/date.html" "held-out rows (dated on or after the cutoff)" "report: the date split"
+expect_exit 0 "report of a split by id" -- "$TRAIN" -q -t Converted --id "Lead ID" --na-values Select \
+    --split-by-id -o "$WORK/mi.json" --report "$WORK/id.html" "$S/sample_leads.csv"
+expect_in "$WORK/id.html" "held-out rows (chosen by a hash of the id)" "report: the split by id"
+
 # refuses to overwrite without --force, before the work
 expect_exit 1 "report exists" -- "$TRAIN" -q -t Converted --na-values Select -o "$WORK/m2.json" \
     --report "$WORK/train.html" "$S/sample_leads.csv"

@@ -176,6 +176,40 @@ cleanup:
     return st;
 }
 
+/* Armijo backtracking on F = loss + penalty from beta (objective *f,
+ * penalty *pen) along c - beta; on success (*accepted) trial is the step
+ * taken and *f, *pen its values. */
+static enum lsc_status line_search(const struct enet_objective *obj, const struct enet_opts *o,
+                                   const double *g, const double *beta, const double *c,
+                                   double *trial, double *f, double *pen, int *accepted,
+                                   struct lsc_error *err)
+{
+    size_t p = obj->p;
+    double dec = lsc_enet_penalty(c, p, o->lambda, o->l1_ratio) - *pen, t = 1.0;
+    for (size_t j = 0; j < p; j++)
+        dec += g[j] * (c[j] - beta[j]);
+    *accepted = 0;
+    for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
+        double fnew, pnew;
+        for (size_t j = 0; j < p; j++)
+            trial[j] = t == 1.0 ? c[j] : beta[j] + t * (c[j] - beta[j]);
+        enum lsc_status st = obj->loss(obj->ctx, trial, &fnew, err);
+        if (st != LSC_OK)
+            return st;
+        pnew = lsc_enet_penalty(trial, p, o->lambda, o->l1_ratio);
+        fnew += pnew;
+        if (isfinite(fnew) &&
+            (fnew <= *f + 1e-4 * t * (dec < 0.0 ? dec : 0.0) || fnew <= *f - 1e-12 * fabs(*f) ||
+             (dec > -1e-12 * fabs(*f) && fnew <= *f + 1e-12 * fabs(*f)))) {
+            *accepted = 1;
+            *f = fnew;
+            *pen = pnew;
+            return LSC_OK;
+        }
+    }
+    return LSC_OK;
+}
+
 enum lsc_status lsc_enet_minimize(const struct enet_objective *obj, size_t rows,
                                   double positives, const struct enet_opts *o, double *beta,
                                   struct enet_result *res, struct lsc_error *err)
@@ -221,33 +255,14 @@ enum lsc_status lsc_enet_minimize(const struct enet_objective *obj, size_t rows,
             break;
         res->iterations = it + 1;
         lsc_enet_cd_solve(H, g, beta, p, lam, alpha, c, r);
-        /* Armijo backtracking on F along d = c - beta */
-        double dec = lsc_enet_penalty(c, p, lam, alpha) - pen;
-        for (size_t j = 0; j < p; j++)
-            dec += g[j] * (c[j] - beta[j]);
-        double t = 1.0, fnew = f, pnew = pen;
         int accepted = 0;
-        for (int halvings = 0; halvings < 60; halvings++, t *= 0.5) {
-            for (size_t j = 0; j < p; j++)
-                trial[j] = t == 1.0 ? c[j] : beta[j] + t * (c[j] - beta[j]);
-            if ((st = obj->loss(obj->ctx, trial, &fnew, err)) != LSC_OK)
-                goto cleanup;
-            pnew = lsc_enet_penalty(trial, p, lam, alpha);
-            fnew += pnew;
-            if (isfinite(fnew) &&
-                (fnew <= f + 1e-4 * t * (dec < 0.0 ? dec : 0.0) || fnew <= f - 1e-12 * fabs(f) ||
-                 (dec > -1e-12 * fabs(f) && fnew <= f + 1e-12 * fabs(f)))) {
-                accepted = 1;
-                break;
-            }
-        }
+        if ((st = line_search(obj, o, g, beta, c, trial, &f, &pen, &accepted, err)) != LSC_OK)
+            goto cleanup;
         if (!accepted) { /* no decrease at working precision: keep beta */
             res->converged = res->kkt <= 1e3 * o->tol;
             break;
         }
         memcpy(beta, trial, p * sizeof *beta);
-        f = fnew;
-        pen = pnew;
     }
     res->objective = f;
     for (size_t j = 1; j < p; j++)

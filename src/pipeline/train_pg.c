@@ -1220,81 +1220,92 @@ static void put_weight(FILE *fp, const struct pg_run *r)
     fputs(")", fp);
 }
 
+/* The weights query: per kind of bad --weight value (over every usable
+ * row, as the CSV path reads them) its count and the least example, then
+ * the weight of each class on the fit's rows and whether every weight
+ * there is whole. */
+static enum lsc_status weights_sql(const struct pg_run *r, struct sql *q, struct lsc_error *err)
+{
+    size_t W = weight_slot(r);
+    enum lsc_status st = sql_open(q, err);
+    if (st != LSC_OK)
+        return st;
+    put_base(q->fp, r, NULL, BASE_WEIGHT);
+    fputs("SELECT ", q->fp);
+    if (has_weight(r))
+        fprintf(q->fp, "count(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE NOT na_%zu AND "
+                       "x_%zu IS NULL), count(*) FILTER (WHERE x_%zu < 0),\n  min(v_%zu COLLATE "
+                       "\"C\") FILTER (WHERE NOT na_%zu AND x_%zu IS NULL), min(v_%zu COLLATE "
+                       "\"C\") FILTER (WHERE x_%zu < 0),\n  ",
+                W, W, W, W, W, W, W, W, W);
+    else
+        fputs("0, 0, 0, NULL, NULL, ", q->fp);
+    for (int k = 0; k < 2; k++) {
+        fputs("sum(", q->fp);
+        put_weight(q->fp, r);
+        fprintf(q->fp, ") FILTER (WHERE %s AND y = %d), ", fit_filter(r), k);
+    }
+    fputs("bool_and(", q->fp);
+    put_weight(q->fp, r);
+    fputs(" = floor(", q->fp);
+    put_weight(q->fp, r);
+    fprintf(q->fp, ")) FILTER (WHERE %s)\nFROM t2 WHERE y IS NOT NULL", fit_filter(r));
+    return sql_close(q, err);
+}
+
+/* A bad --weight value stops the run (exit 3), as on the CSV path. */
+static enum lsc_status bad_weights(struct pg_run *r, const struct lsc_pg_rows *rows,
+                                   const size_t *bad, struct lsc_error *err)
+{
+    static const char *const what[] = {"is missing", "is not a number", "is negative"};
+    size_t k = bad[0] ? 0 : bad[1] ? 1 : 2;
+    const char *v = k ? lsc_pg_rows_value(rows, 0, 2 + k) : NULL;
+    char shown[160] = "";
+    if (v != NULL)
+        lsc_escape_bytes(v, strlen(v), shown, sizeof shown);
+    r->sum->input_rejected = 1; /* the CLI exits 3, as for the CSV path */
+    return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                         "weight%s%s%s in column \"%s\" %s (%zu rows: %zu missing, %zu not a "
+                         "number, %zu negative); --weight needs a finite number >= 0 in every row",
+                         shown[0] ? " \"" : "", shown, shown[0] ? "\"" : "", r->o->weight, what[k],
+                         bad[0] + bad[1] + bad[2], bad[0], bad[1], bad[2]);
+}
+
 /* The weights of the fit's rows (weighted runs): the class factors, then
- * one query for the --weight values the CSV path refuses (over every usable
- * row, as it reads them) and the weight of each class on the fit's rows. */
+ * weights_sql's checks and sums into r->winfo and r->whole. */
 static enum lsc_status weigh(struct pg_run *r, struct lsc_error *err)
 {
     struct weights_info *wi = &r->winfo;
-    size_t n = fit_rows(r), pos = fit_positives(r), W = weight_slot(r);
+    size_t n = fit_rows(r), pos = fit_positives(r), bad[3];
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
     memset(wi, 0, sizeof *wi);
     wi->class_factor[0] = r->o->class_weight_balanced ? (double)n / (2.0 * (double)(n - pos)) : 1.0;
     wi->class_factor[1] = r->o->class_weight_balanced ? (double)n / (2.0 * (double)pos) : 1.0;
     wi->sample_rate = (double)pos / (double)n;
-    enum lsc_status st = sql_open(&q, err);
+    enum lsc_status st = weights_sql(r, &q, err);
+    if (st == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "checking and summing the weights", &rows, err);
+    free(q.s);
     if (st != LSC_OK)
         return st;
-    put_base(q.fp, r, NULL, BASE_WEIGHT);
-    fputs("SELECT ", q.fp);
-    if (has_weight(r))
-        fprintf(q.fp, "count(*) FILTER (WHERE na_%zu), count(*) FILTER (WHERE NOT na_%zu AND "
-                      "x_%zu IS NULL), count(*) FILTER (WHERE x_%zu < 0),\n  min(v_%zu COLLATE "
-                      "\"C\") FILTER (WHERE NOT na_%zu AND x_%zu IS NULL), min(v_%zu COLLATE "
-                      "\"C\") FILTER (WHERE x_%zu < 0),\n  ",
-                W, W, W, W, W, W, W, W, W);
-    else
-        fputs("0, 0, 0, NULL, NULL, ", q.fp);
-    for (int k = 0; k < 2; k++) {
-        fputs("sum(", q.fp);
-        put_weight(q.fp, r);
-        fprintf(q.fp, ") FILTER (WHERE %s AND y = %d), ", fit_filter(r), k);
-    }
-    fputs("bool_and(", q.fp);
-    put_weight(q.fp, r);
-    fputs(" = floor(", q.fp);
-    put_weight(q.fp, r);
-    fprintf(q.fp, ")) FILTER (WHERE %s)\nFROM t2 WHERE y IS NOT NULL", fit_filter(r));
-    if ((st = sql_close(&q, err)) != LSC_OK ||
-        (st = lsc_pg_query(r->pg, q.s, "checking and summing the weights", &rows, err)) != LSC_OK)
-        goto cleanup;
     digest_rows(r, rows);
-    size_t bad[3];
     for (size_t k = 0; k < 3; k++)
         bad[k] = count_of(lsc_pg_rows_value(rows, 0, k));
-    if (bad[0] + bad[1] + bad[2] > 0) {
-        size_t k = bad[0] ? 0 : bad[1] ? 1 : 2;
-        static const char *const what[] = {"is missing", "is not a number", "is negative"};
-        const char *v = k ? lsc_pg_rows_value(rows, 0, 2 + k) : NULL;
-        char shown[160] = "";
-        if (v != NULL)
-            lsc_escape_bytes(v, strlen(v), shown, sizeof shown);
-        r->sum->input_rejected = 1; /* the CLI exits 3, as for the CSV path */
-        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
-                           "weight%s%s%s in column \"%s\" %s (%zu rows: %zu missing, %zu not a "
-                           "number, %zu negative); --weight needs a finite number >= 0 in every "
-                           "row",
-                           shown[0] ? " \"" : "", shown, shown[0] ? "\"" : "", r->o->weight,
-                           what[k], bad[0] + bad[1] + bad[2], bad[0], bad[1], bad[2]);
-        goto cleanup;
-    }
     double tot[2] = {num_or(lsc_pg_rows_value(rows, 0, 5), 0.0),
                      num_or(lsc_pg_rows_value(rows, 0, 6), 0.0)};
     const char *whole = lsc_pg_rows_value(rows, 0, 7);
     r->whole = whole != NULL && whole[0] == 't';
     wi->total = tot[0] + tot[1];
-    if (!(tot[0] > 0.0) || !(tot[1] > 0.0)) {
+    wi->fitted_rate = tot[1] / wi->total;
+    if (bad[0] + bad[1] + bad[2] > 0)
+        st = bad_weights(r, rows, bad, err);
+    else if (!(tot[0] > 0.0) || !(tot[1] > 0.0))
         st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
                            "the weights of the %s rows sum to zero (%zu converted, %zu not "
                            "converted rows): a fit needs weight on both classes",
                            tot[1] > 0.0 ? "not converted" : "converted", pos, n - pos);
-        goto cleanup;
-    }
-    wi->fitted_rate = tot[1] / wi->total;
-cleanup:
     lsc_pg_rows_free(rows);
-    free(q.s);
     return st;
 }
 

@@ -1249,6 +1249,13 @@ grep -q secret "$WORK/err" && fail "W15 shows the password" || ok
 case_ W16 2 "\`--split-by-id\` without \`--id\`" \
     "--split-by-id chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \
     -- "$TRAIN" --target Converted --split-by-id -o w16.json leads.csv
+case_ W17 2 "a per-lead output inside PostgreSQL (\`--predictions\`): by design" \
+    "does not support --predictions (a row per lead would leave the database: score the table there with leadscore-score --postgres ... --into NAME)" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --predictions w17.csv -o w17.json
+case_ W18 2 "\`--date-format\` inside PostgreSQL" \
+    "does not support --date-format (dates are read as ISO text, and DATE or TIMESTAMP columns as theirs)" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads \
+    --split-date "Created Date" --cutoff 01/09/2026 --date-format %d/%m/%Y -o w18.json
 
 # ---- the table -------------------------------------------------------------------------
 

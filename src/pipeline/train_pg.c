@@ -1708,6 +1708,16 @@ static void put_top(FILE *fp, const char *x, size_t k)
                 "ELSE 0 END)", k, x, k, x, k);
 }
 
+/* WITH t2 ..., hp: the holdout rows' probability p and outcome y under the
+ * current coefficients (the validation and the report's groups). */
+static void put_holdout_p(FILE *fp, const struct pg_run *r)
+{
+    fputs(r->iter_base, fp);
+    fputs(", hp AS (\nSELECT p, y\n", fp);
+    put_from(fp, r, r->m->coef);
+    fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n)", fp);
+}
+
 /* The holdout's probabilities grouped by value, with the cumulative sums
  * from the highest (c), and the metrics of the CSV path over them. */
 static enum lsc_status validation_sql(struct pg_run *r, size_t nh, struct sql *q,
@@ -1717,10 +1727,8 @@ static enum lsc_status validation_sql(struct pg_run *r, size_t nh, struct sql *q
     if (st != LSC_OK)
         return st;
     FILE *fp = q->fp;
-    fputs(r->iter_base, fp);
-    fputs(", hp AS (\nSELECT p, y\n", fp);
-    put_from(fp, r, r->m->coef);
-    fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n),\n"
+    put_holdout_p(fp, r);
+    fputs(",\n"
           "g AS (SELECT p, CAST(count(*) AS DOUBLE PRECISION) AS n, CAST(sum(y) AS DOUBLE "
           "PRECISION) AS pos FROM hp GROUP BY p),\n"
           "c AS (SELECT p, n, pos, n - pos AS neg, sum(n) OVER d - n AS rb, sum(n) OVER d AS ra,\n"
@@ -1787,11 +1795,8 @@ static enum lsc_status report_groups(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    fputs(r->iter_base, q.fp);
-    fputs(", hp AS (\nSELECT p, y\n", q.fp);
-    put_from(q.fp, r, r->m->coef);
-    fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n)\n"
-          "SELECT round(CAST(p AS NUMERIC), 4), y, count(*) FROM hp GROUP BY 1, 2",
+    put_holdout_p(q.fp, r);
+    fputs("\nSELECT round(CAST(p AS NUMERIC), 4), y, count(*) FROM hp GROUP BY 1, 2",
           q.fp);
     if ((st = sql_close(&q, err)) == LSC_OK)
         st = lsc_pg_query(r->pg, q.s, "the holdout's probabilities for --report", &rows, err);

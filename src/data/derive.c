@@ -1,6 +1,7 @@
 /* derive - derived features; see derive.h. */
 #include "derive.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -259,16 +260,9 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
     s->cols = lsc_calloc(n ? n : 1, sizeof *s->cols);
     if (s->cols == NULL)
         return lsc_error_nomem(err);
-    if (o->as_of != NULL) {
-        int y = 0, m = 0, d = 0;
-        if (strlen(o->as_of) != 10 || !lsc_parse_iso_date(o->as_of, 10, &y, &m, &d))
-            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                 "--as-of: expected a date YYYY-MM-DD");
-        s->as_of = lsc_derive_day_number(y, m, d);
-        snprintf(s->as_of_text, sizeof s->as_of_text, "%s", o->as_of);
-    } else {
-        s->as_of = lsc_derive_today(s->as_of_text, sizeof s->as_of_text);
-    }
+    s->as_of = lsc_derive_resolve_as_of(o->as_of, s->as_of_text, sizeof s->as_of_text);
+    if (s->as_of == LONG_MIN)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
     for (size_t i = 0; i < o->days_since.count && st == LSC_OK; i++)
         st = add_spec(cols, n_cols, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since",
                       log, err);
@@ -396,8 +390,25 @@ const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_trai
     return s != NULL && (o->days_since.count > 0 || o->events.count > 0) ? s->as_of_text : NULL;
 }
 
+long lsc_derive_resolve_as_of(const char *as_of, char *buf, size_t size)
+{
+    int y = 0, m = 0, d = 0;
+    if (as_of == NULL)
+        return lsc_derive_today(buf, size);
+    if (strlen(as_of) != 10 || !lsc_parse_iso_date(as_of, 10, &y, &m, &d))
+        return LONG_MIN;
+    snprintf(buf, size, "%s", as_of);
+    return lsc_derive_day_number(y, m, d);
+}
+
 int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
                               const struct derive_state *s)
+{
+    return lsc_derive_record_options_at(options, o, lsc_derive_as_of(s, o));
+}
+
+int lsc_derive_record_options_at(json_t *options, const struct lsc_train_options *o,
+                                 const char *as_of)
 {
     json_t *a = json_array();
     int bad = a == NULL;
@@ -411,7 +422,6 @@ int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o
     if (o->account_column != NULL && o->account_reference >= 0 && o->account_reference <= 2)
         bad |= json_object_set_new(options, "account_reference",
                                    json_string(ref_mode[o->account_reference])) != 0;
-    const char *as_of = lsc_derive_as_of(s, o);
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad && lsc_event_record_options(options, o);
 }

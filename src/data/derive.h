@@ -89,11 +89,18 @@ struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s);
  * NULL. */
 const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_train_options *o);
 
+/* The day of --as-of (YYYY-MM-DD; NULL: today, UTC) as a day number, its
+ * text into buf (11+ bytes); LONG_MIN when as_of is no such date. */
+long lsc_derive_resolve_as_of(const char *as_of, char *buf, size_t size);
+
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record; s is the loader's state (NULL
  * when nothing was derived). 0 on allocation failure. */
 int lsc_derive_record_options(json_t *options, const struct lsc_train_options *o,
                               const struct derive_state *s);
+/* The same with the resolved date as_of (NULL without one). */
+int lsc_derive_record_options_at(json_t *options, const struct lsc_train_options *o,
+                                 const char *as_of);
 
 /* The "derived" member of a numeric column of the model file, and its
  * reader (checks kind, source and that the column's name is the derived

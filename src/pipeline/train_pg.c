@@ -4,6 +4,7 @@
  * summaries and the p x p matrix come back. The solve, the inference and
  * the model file are made here, by the same code as the CSV path
  * (encoder.h's lsc_encoder_fit_summaries, newton.h, stats.h). */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "derive.h"
 #include "diagnostics.h"
 #include "date_split.h"
 #include "dict.h"
@@ -56,6 +58,10 @@ struct pg_col {
     size_t *counts, *positives; /* per value, on the fit rows */
     size_t missing_positives;
     char *date_example; /* the least ISO date, when there is one */
+    /* --days-since: "days since SOURCE", from the table's column src */
+    int derived;
+    size_t src;
+    char *own_name;
 };
 
 /* A slot of the sparse design row: the feature it sets (an SQL integer
@@ -91,6 +97,8 @@ struct pg_run {
     size_t date;              /* the --split-date column (table index) */
     size_t hold_rows, hold_positives; /* usable rows in the holdout */
     size_t bad_dates;         /* --split-date values that are no ISO date */
+    long as_of;               /* --days-since: the day measured from */
+    char as_of_text[16];
     char *bad_date;           /* the least of them */
     /* --report: the holdout's (outcome, probability to 4 decimals) groups
      * and their rows */
@@ -297,6 +305,20 @@ static void put_number(struct lateral *l, size_t j)
     free(q.s);
 }
 
+/* x_j of a --days-since candidate: as_of minus the ISO date in v_j (the
+ * source's text; derive.h), NULL when missing or not a date (counted as
+ * text by the profile, and refused). */
+static void put_days_since(struct lateral *l, const struct pg_run *r, size_t j)
+{
+    char v[32];
+    snprintf(v, sizeof v, "v_%zu", j);
+    lateral_value(l, "x_%zu", j);
+    fprintf(l->fp, "ARRAY[CASE WHEN na_%zu THEN NULL WHEN ", j);
+    put_iso_valid(l->fp, v);
+    fprintf(l->fp, " THEN CAST(DATE '%s' - CAST(left(v_%zu, 10) AS DATE) AS DOUBLE PRECISION) END]",
+            r->as_of_text, j);
+}
+
 /* put_base's flags: the candidates' numbers x_j; the --weight column's
  * v, na and x (weight_slot). */
 enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
@@ -321,7 +343,7 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     lateral_begin(&l, body.fp, sel.fp, "t0_");
     for (size_t j = 0; j < r->n_cols; j++)
         if (use == NULL || use[j])
-            put_text(&l, r->cols[j].name, j);
+            put_text(&l, r->cols[j].derived ? r->names[r->cols[j].src] : r->cols[j].name, j);
     if (by_id(r))
         put_text(&l, r->names[r->id], I);
     if (by_date(r))
@@ -359,7 +381,11 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     lateral_value(&l, "hold", 0);
     put_hold(body.fp, r);
     for (size_t j = 0; numbers && j < r->n_cols; j++)
-        if (use == NULL || use[j])
+        if (use != NULL && !use[j])
+            continue;
+        else if (r->cols[j].derived)
+            put_days_since(&l, r, j);
+        else
             put_number(&l, j);
     if (wcol)
         put_number(&l, W);
@@ -448,10 +474,12 @@ static enum lsc_status resolve(const struct pg_run *r, const char *option, const
 static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
 {
     struct lsc_train_options *o = &r->opts;
-    struct lsc_strings *lists[] = {&o->ids, &o->exclude, &o->include, &o->numeric,
-                                   &o->categorical, &o->keep_features};
-    static const char *const names[] = {"--id", "--exclude", "--include", "--numeric",
-                                        "--categorical", "--keep-feature"};
+    struct lsc_strings *lists[] = {&o->ids,         &o->exclude,       &o->include,
+                                   &o->numeric,     &o->categorical,   &o->keep_features,
+                                   &o->days_since};
+    static const char *const names[] = {"--id",          "--exclude",      "--include",
+                                        "--numeric",     "--categorical",  "--keep-feature",
+                                        "--days-since"};
     size_t total = 0, next = 0;
     *o = *r->o;
     for (size_t k = 0; k < sizeof lists / sizeof lists[0]; k++)
@@ -491,6 +519,68 @@ static enum lsc_status mark(const struct pg_run *r, const struct lsc_strings *s,
 }
 
 enum { ROLE_FEATURE = 0, ROLE_OTHER = 1, ROLE_OUT = 2 };
+
+/* --days-since (derive.h): as_of, and each source column, which is no
+ * feature itself (the CSV path's checks and note). */
+static enum lsc_status derived_sources(struct pg_run *r, int *role, struct lsc_error *err)
+{
+    const struct lsc_strings *ds = &r->o->days_since;
+    if (ds->count == 0)
+        return LSC_OK;
+    r->as_of = lsc_derive_resolve_as_of(r->o->as_of, r->as_of_text, sizeof r->as_of_text);
+    if (r->as_of == LONG_MIN)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
+    for (size_t i = 0; i < ds->count; i++) {
+        size_t j;
+        enum lsc_status st = find_column(r, ds->items[i], "--days-since", &j, err);
+        if (st != LSC_OK)
+            return st;
+        if (j == r->target)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--days-since: \"%s\" is the target",
+                                 ds->items[i]);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(ds->items[k], ds->items[i]) == 0)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "--days-since: \"%s\" given twice", ds->items[i]);
+        if (role[j] == ROLE_FEATURE)
+            lsc_logf(r->log, LSC_LOG_INFO,
+                     "column \"%s\" is used through \"" DERIVE_DAYS_PREFIX "%s\", not as a "
+                     "feature itself",
+                     r->names[j], r->names[j]);
+        role[j] = role[j] == ROLE_FEATURE ? ROLE_OUT : role[j];
+    }
+    return LSC_OK;
+}
+
+/* The --days-since candidates, after the table's (as the CSV path appends
+ * them after the file's columns). */
+static enum lsc_status derived_columns(struct pg_run *r, struct lsc_error *err)
+{
+    const struct lsc_strings *ds = &r->o->days_since;
+    for (size_t i = 0; i < ds->count; i++) {
+        size_t j;
+        enum lsc_status st = find_column(r, ds->items[i], "--days-since", &j, err);
+        if (st != LSC_OK)
+            return st;
+        size_t len = strlen(DERIVE_DAYS_PREFIX) + strlen(r->names[j]) + 1;
+        struct pg_col *c = &r->cols[r->n_cols];
+        if ((c->own_name = lsc_malloc(len)) == NULL)
+            return lsc_error_nomem(err);
+        r->n_cols++; /* run_free frees its name */
+        snprintf(c->own_name, len, DERIVE_DAYS_PREFIX "%s", r->names[j]);
+        for (size_t k = 0; k < r->n_names; k++)
+            if (strcmp(r->names[k], c->own_name) == 0)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "--days-since: the derived feature \"%s\" has the name of a "
+                                     "column of the table; rename that column",
+                                     c->own_name);
+        c->name = c->own_name;
+        c->force = 1;
+        c->derived = 1;
+        c->src = j;
+    }
+    return LSC_OK;
+}
 
 static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
 {
@@ -538,10 +628,12 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
     }
     if (st == LSC_OK) {
         role[r->target] = ROLE_OTHER;
-        r->cols = lsc_calloc(r->n_names ? r->n_names : 1, sizeof *r->cols);
+        r->cols = lsc_calloc(r->n_names + o->days_since.count + 1, sizeof *r->cols);
         if (r->cols == NULL)
             st = lsc_error_nomem(err);
     }
+    if (st == LSC_OK)
+        st = derived_sources(r, role, err);
     for (size_t j = 0; st == LSC_OK && j < r->n_names; j++) {
         if (role[j] != ROLE_FEATURE)
             continue;
@@ -550,6 +642,8 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         c->force = force[j];
         c->keep = keep[j];
     }
+    if (st == LSC_OK)
+        st = derived_columns(r, err);
     lsc_free(role);
     lsc_free(force);
     lsc_free(keep);
@@ -771,6 +865,39 @@ cleanup:
     return st;
 }
 
+/* A --days-since source with values that are no ISO date: refused (exit
+ * 1, as the CSV path) with their count and the least of them. */
+static enum lsc_status bad_days_since(struct pg_run *r, const struct pg_col *c,
+                                      struct lsc_error *err)
+{
+    size_t j = (size_t)(c - r->cols);
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    use[j] = 1;
+    put_base(q.fp, r, use, BASE_NUMBERS);
+    fprintf(q.fp, "SELECT min(left(v_%zu, 40) COLLATE \"C\") FROM t2 WHERE y IS NOT NULL AND NOT "
+                  "na_%zu AND x_%zu IS NULL", j, j, j);
+    if ((st = sql_close(&q, err)) == LSC_OK &&
+        (st = lsc_pg_query(r->pg, q.s, "finding a value that is no date", &rows, err)) == LSC_OK) {
+        const char *v = lsc_pg_rows_value(rows, 0, 0);
+        st = lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                           "--days-since \"%s\": \"%s\" is not a date (YYYY-MM-DD; %zu values "
+                           "are not); inside PostgreSQL dates are ISO text or DATE or TIMESTAMP "
+                           "columns",
+                           r->names[c->src], v != NULL ? v : "", c->text);
+    }
+    lsc_pg_rows_free(rows);
+    lsc_free(use);
+    free(q.s);
+    return st;
+}
+
 /* The column checks of the CSV path (diagnostics.c) from the profile: a
  * forced type, record numbers and ids, dates. A table has no row order, so
  * a numeric id is one of distinct whole numbers. */
@@ -778,6 +905,8 @@ static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct l
 {
     size_t present = r->rows_used - c->missing_all;
     c->numeric = c->force == 1 || (c->force == 0 && c->text == 0 && present > 0);
+    if (c->derived) /* a number of days, never an id (as the CSV path) */
+        return c->text > 0 ? bad_days_since(r, c, err) : LSC_OK;
     if (c->force == 1 && c->text > 0)
         return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
                              "column \"%s\" was declared --numeric but has text values", c->name);
@@ -809,10 +938,10 @@ static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct l
             ? lsc_diag_add(r->m, r->log, what,
                            "column \"%s\" holds dates (%zu of %zu rows, e.g. \"%s\"): as "
                            "categorical levels, %zu of them, they say little and never match a "
-                           "new lead's date; excluded (--keep-feature \"%s\" to keep it as "
-                           "categorical)",
+                           "new lead's date; excluded (--days-since \"%s\" for the days since "
+                           "it, or --keep-feature \"%s\" to keep it as categorical)",
                            c->name, c->dated, present, c->date_example ? c->date_example : "",
-                           c->distinct, c->name)
+                           c->distinct, c->name, c->name)
             : lsc_diag_add(r->m, r->log, what,
                            "column \"%s\" has %zu distinct values in %zu rows: an id or free "
                            "text, excluded (name it with --id to keep it in the scores, or "
@@ -967,6 +1096,14 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         while (strcmp(r->cols[j].name, r->m->columns[a].name) != 0 || r->cols[j].excluded)
             j++;
         r->col_of[a] = j++;
+        const struct pg_col *c = &r->cols[r->col_of[a]];
+        struct lsc_column_enc *mc = &r->m->columns[a];
+        if (c->derived) { /* as lsc_derive_attach */
+            mc->derived = DERIVE_DAYS_SINCE;
+            lsc_free(mc->source);
+            if ((mc->source = lsc_strdup(r->names[c->src])) == NULL)
+                st = lsc_error_nomem(err);
+        }
     }
     lsc_free(cs);
     return st;
@@ -1870,7 +2007,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->interactions > 0, "--interactions", later},
         {o->events.count > 0, "--events", later},
         {o->cv_folds > 0, "--cv", later},
-        {o->days_since.count > 0, "--days-since", later},
         {o->account_column != NULL, "--account-column", later},
         {o->baseline != NULL, "--baseline", later},
         {o->points_output != NULL, "--emit-rules", later},
@@ -2268,10 +2404,17 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
     lsc_sha256_final(&r->digest, d);
     lsc_sha256_hex(d, hex);
     oc.input = r->display;
-    enum lsc_status st =
-        lsc_train_fill_common(m, &oc, r->display, hex, lsc_train_options_json(&oc), err);
+    const char *as_of = r->o->days_since.count > 0 ? r->as_of_text : NULL;
+    json_t *options = lsc_train_options_json(&oc);
+    if (options != NULL && !lsc_derive_record_options_at(options, r->o, as_of)) {
+        json_decref(options);
+        options = NULL;
+    }
+    enum lsc_status st = lsc_train_fill_common(m, &oc, r->display, hex, options, err);
     if (st != LSC_OK)
         return st;
+    if (as_of != NULL)
+        snprintf(sum->as_of, sizeof sum->as_of, "%s", as_of);
     if (by_date(r) && (st = lsc_train_record_date_split(m, r->o, r->train_rows, r->hold_rows,
                                                         r->sum->date_missing_rows, err)) != LSC_OK)
         return st;
@@ -2301,6 +2444,7 @@ static void run_free(struct pg_run *r)
         lsc_free(r->cols[j].counts);
         lsc_free(r->cols[j].positives);
         lsc_free(r->cols[j].date_example);
+        lsc_free(r->cols[j].own_name);
     }
     fit_reset(r);
     for (size_t j = 0; j < r->n_names; j++)

@@ -169,7 +169,8 @@ grep -q "^split by date" "$WORK/pd_undated.lines" && ok || fail "split by date: 
 "$PY" -c "import json,sys; d=json.load(open(sys.argv[1]))['validation_split']; assert d['column']=='Created Date' and d['cutoff']=='2026-09-01' and d['missing_date_rows']==400 and d['method']=='date', d" "$WORK/pd_undated.json" \
     && ok || fail "the model's date_split record"
 expect_exit 0 "a bad date" -- "${PSQL[@]}" -c "CREATE TABLE baddate AS SELECT * FROM \"sample leads\"" \
-    -c "UPDATE baddate SET \"Created Date\" = '2026-02-30' WHERE \"Lead ID\" LIKE '%12'"
+    -c "UPDATE baddate SET \"Created Date\" = '2026-02-30' WHERE \"Lead ID\" LIKE '%12'" \
+    -c "\\copy baddate TO '$PGDIR/baddate.csv' WITH (FORMAT csv, HEADER true)"
 expect_exit 3 "a bad date is refused" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" --postgres "$CONN" --table baddate -o "$WORK/x.json"
 expect_in "$WORK/err" 'date "2026-02-30" in column "Created Date" is not an ISO date (YYYY-MM-DD) (optionally followed by a time) (40 rows)' "bad date"
 expect_exit 1 "CSV path, a cutoff before every date" -- "$TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 -o "$WORK/x.json" "$SAMPLE"
@@ -347,6 +348,34 @@ if [ "$("${PSQL[@]}" -t -A -c "SELECT pg_jit_available()")" = t ]; then
 else
     echo "note: the server has no JIT (llvmjit not installed); nothing to turn off"
 fi
+
+# --days-since: "days since COL" from a TEXT date column (with missing
+# values) and from a DATE one, measured from --as-of in the database; the
+# source columns are no features; a bad date is refused (exit 1) as the
+# CSV path refuses it
+DAYS=(--days-since "Created Date" --as-of 2026-10-01)
+mapfile -t variants < <(some "undated:$WORK/undated.csv:--days-since Last_Activity_Date" "dated:$WORK/dated.csv:")
+for t in "${variants[@]}"; do
+    IFS=: read -r tab file more <<<"$t"
+    extra=()
+    [ -n "$more" ] && extra=(--days-since "Last Activity Date")
+    expect_exit 0 "CSV path, --days-since ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" "${extra[@]}" --split-by-id -o "$WORK/cy_$tab.json" "$file"
+    expect_exit 0 "inside PostgreSQL, --days-since ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" "${extra[@]}" --split-by-id --postgres "$CONN" --table "$tab" -o "$WORK/py_$tab.json"
+    expect_exit 0 "--days-since ($tab): the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cy_$tab.json" "$WORK/py_$tab.json" 1e-9
+    "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); c=[c for c in m['columns'] if c['name']=='days since Created Date'][0]; assert c['derived']=={'kind':'days_since','source':'Created Date'}, c; assert m['options']['as_of']=='2026-10-01'; assert 'Created Date' not in [c['name'] for c in m['columns']]" "$WORK/py_$tab.json" \
+        && ok || fail "--days-since ($tab): the model's derived column"
+done
+expect_exit 0 "score with the CSV --days-since model" -- "$SCORE" -q -m "$WORK/cy_dated.json" --as-of 2026-10-01 --precision 17 -o "$WORK/cys.csv" "$WORK/dated.csv"
+expect_exit 0 "score with the PostgreSQL --days-since model" -- "$SCORE" -q -m "$WORK/py_dated.json" --as-of 2026-10-01 --precision 17 -o "$WORK/pys.csv" "$WORK/dated.csv"
+expect_exit 0 "--days-since: the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cys.csv" "$WORK/pys.csv" 1e-9
+expect_exit 1 "CSV path, --days-since with a bad date" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" --holdout 0 -o "$WORK/x.json" "$PGDIR/baddate.csv"
+expect_in "$WORK/err" '"2026-02-30" is not a date' "CSV path, --days-since: bad date"
+expect_exit 1 "inside PostgreSQL, --days-since with a bad date" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" --holdout 0 --postgres "$CONN" --table baddate -o "$WORK/x.json"
+expect_in "$WORK/err" '--days-since "Created Date": "2026-02-30" is not a date (YYYY-MM-DD; 40 values are not)' "--days-since: bad date"
+expect_exit 2 "--days-since of the target" -- "$TRAIN" "${COMMON[@]}" --days-since Converted --postgres "$CONN" --table typed -o "$WORK/x.json"
+expect_in "$WORK/err" '--days-since: "Converted" is the target' "--days-since: the target"
+expect_exit 2 "--days-since of no column" -- "$TRAIN" "${COMMON[@]}" --days-since Nosuch --postgres "$CONN" --table typed -o "$WORK/x.json"
+expect_in "$WORK/err" 'unknown column "Nosuch" in --days-since' "--days-since: unknown column"
 
 # errors: clear, early, no file written
 expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 -o "$WORK/x.json"

@@ -6,7 +6,8 @@
 The same features (by name) with coefficients and standard errors within
 TOL (default 1e-9, absolute), the same encoders (numeric median, mean and
 sd; categorical levels with their counts and the reference level), the
-same fit statistics, holdout metrics and tables, and drift reference
+same fit statistics, holdout metrics and tables, derived columns and the
+options that make them (days_since, account_column, as_of), and drift reference
 (numeric edges and shares) within TOL, the same warnings (codes). Prints the largest differences; exit 1 on a
 mismatch. What may differ: created, training (file, sha256), the order of
 levels with equal counts and of features among them, and the drift
@@ -51,6 +52,8 @@ def main():
         for key in ("median", "mean", "sd"):
             if key in x and not close(x[key], y.get(key), tol):
                 bad.append("column %s %s: %r vs %r" % (name, key, x[key], y.get(key)))
+        if x.get("derived") != y.get("derived"):
+            bad.append("column %s derived: %r vs %r" % (name, x.get("derived"), y.get("derived")))
         if "levels" in x:
             lx = {lv["name"]: lv["count"] for lv in x["levels"]}
             ly = {lv["name"]: lv["count"] for lv in y.get("levels", [])}
@@ -92,6 +95,9 @@ def main():
                 bad.append("%s: only in one model" % key)
             continue
         walk(key, a[key], b[key])
+    for key in ("days_since", "account_column", "as_of"):
+        if a["options"].get(key) != b["options"].get(key):
+            bad.append("options.%s: %r vs %r" % (key, a["options"].get(key), b["options"].get(key)))
     wa = sorted(w["code"] for w in a.get("warnings", []))
     wb = sorted(w["code"] for w in b.get("warnings", []))
     if wa != wb:

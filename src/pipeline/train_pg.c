@@ -398,6 +398,31 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     free(sel.s);
 }
 
+/* The candidates a query reads: those in [from, to), the kept ones (not
+ * excluded), the model's columns, or none. */
+enum base_cols { COLS_RANGE, COLS_KEPT, COLS_MODEL, COLS_NONE };
+
+/* Opens q and writes put_base's WITH t2 over the candidates cols names. */
+static enum lsc_status open_query(const struct pg_run *r, struct sql *q, enum base_cols cols,
+                                  size_t from, size_t to, int flags, struct lsc_error *err)
+{
+    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
+    enum lsc_status st = use != NULL ? sql_open(q, err) : lsc_error_nomem(err);
+    if (st != LSC_OK) {
+        lsc_free(use);
+        return st;
+    }
+    for (size_t j = from; cols == COLS_RANGE && j < to; j++)
+        use[j] = 1;
+    for (size_t j = 0; cols == COLS_KEPT && j < r->n_cols; j++)
+        use[j] = !r->cols[j].excluded;
+    for (size_t a = 0; cols == COLS_MODEL && a < r->m->n_columns; a++)
+        use[r->col_of[a]] = 1;
+    put_base(q->fp, r, use, flags);
+    lsc_free(use);
+    return LSC_OK;
+}
+
 /* Feeds an encoding query's results to the digest. */
 static void digest_rows(struct pg_run *r, const struct lsc_pg_rows *rows)
 {
@@ -734,17 +759,9 @@ static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
     struct sql q;
     int *cls = NULL;
     size_t unknown = 0, T = target_slot(r);
-    enum lsc_status st = sql_open(&q, err);
+    enum lsc_status st = open_query(r, &q, COLS_NONE, 0, 0, 0, err);
     if (st != LSC_OK)
         return st;
-    unsigned char *none = lsc_calloc(r->n_cols + 1, 1); /* no candidate is needed */
-    if (none == NULL) {
-        sql_close(&q, NULL);
-        free(q.s);
-        return lsc_error_nomem(err);
-    }
-    put_base(q.fp, r, none, 0);
-    lsc_free(none);
     fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*), "
                   "count(*) FILTER (WHERE NOT hold), count(*) FILTER (WHERE hold)", T, T);
     if (by_date(r)) /* hold is NULL for a missing date, and for a bad one */
@@ -808,15 +825,9 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
 {
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
-    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
-    if (st != LSC_OK) {
-        lsc_free(use);
+    enum lsc_status st = open_query(r, &q, COLS_RANGE, from, to, BASE_NUMBERS, err);
+    if (st != LSC_OK)
         return st;
-    }
-    for (size_t j = from; j < to; j++)
-        use[j] = 1;
-    put_base(q.fp, r, use, BASE_NUMBERS);
     fputs("SELECT ", q.fp);
     /* the diagnostics over every usable row, the encoder's numbers over
      * the fitting rows (f) */
@@ -860,7 +871,6 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
     }
 cleanup:
     lsc_pg_rows_free(rows);
-    lsc_free(use);
     free(q.s);
     return st;
 }
@@ -873,14 +883,9 @@ static enum lsc_status bad_days_since(struct pg_run *r, const struct pg_col *c,
     size_t j = (size_t)(c - r->cols);
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
-    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
-    if (st != LSC_OK) {
-        lsc_free(use);
+    enum lsc_status st = open_query(r, &q, COLS_RANGE, j, j + 1, BASE_NUMBERS, err);
+    if (st != LSC_OK)
         return st;
-    }
-    use[j] = 1;
-    put_base(q.fp, r, use, BASE_NUMBERS);
     fprintf(q.fp, "SELECT min(left(v_%zu, 40) COLLATE \"C\") FROM t2 WHERE y IS NOT NULL AND NOT "
                   "na_%zu AND x_%zu IS NULL", j, j, j);
     if ((st = sql_close(&q, err)) == LSC_OK &&
@@ -893,7 +898,6 @@ static enum lsc_status bad_days_since(struct pg_run *r, const struct pg_col *c,
                            r->names[c->src], v != NULL ? v : "", c->text);
     }
     lsc_pg_rows_free(rows);
-    lsc_free(use);
     free(q.s);
     return st;
 }
@@ -1004,19 +1008,9 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
 {
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
-    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
-    size_t nnum = 0, ncat = 0;
-    if (st != LSC_OK) {
-        lsc_free(use);
+    enum lsc_status st = open_query(r, &q, COLS_KEPT, 0, 0, BASE_NUMBERS, err);
+    if (st != LSC_OK)
         return st;
-    }
-    for (size_t j = 0; j < r->n_cols; j++) {
-        use[j] = !r->cols[j].excluded;
-        nnum += use[j] && r->cols[j].numeric;
-        ncat += use[j] && !r->cols[j].numeric;
-    }
-    put_base(q.fp, r, use, BASE_NUMBERS);
     /* one row per (column, value): numeric columns give their sums under
      * a NULL value */
     fputs("SELECT u.j, u.v, count(*), sum(u.d), sum(u.d * u.d), sum(y),\n"
@@ -1028,7 +1022,7 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
     int first = 1;
     for (size_t j = 0; j < r->n_cols; j++) {
         struct pg_col *c = &r->cols[j];
-        if (!use[j])
+        if (c->excluded)
             continue;
         fprintf(q.fp, "%s\n  (%zu, ", first ? "" : ",", j);
         if (c->numeric) {
@@ -1052,7 +1046,6 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
     st = take_levels(r, rows, err);
 cleanup:
     lsc_pg_rows_free(rows);
-    lsc_free(use);
     free(q.s);
     return st;
 }
@@ -1452,17 +1445,10 @@ static enum lsc_status weigh(struct pg_run *r, struct lsc_error *err)
 static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *err)
 {
     size_t S = r->n_slots;
-    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
     struct sql q;
-    enum lsc_status st = use != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
-    if (st != LSC_OK) {
-        lsc_free(use);
+    enum lsc_status st = open_query(r, &q, COLS_MODEL, 0, 0, BASE_NUMBERS | BASE_WEIGHT, err);
+    if (st != LSC_OK)
         return st;
-    }
-    for (size_t a = 0; a < r->m->n_columns; a++)
-        use[r->col_of[a]] = 1;
-    put_base(q.fp, r, use, BASE_NUMBERS | BASE_WEIGHT);
-    lsc_free(use);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
     r->iter_base = q.s;
@@ -1749,16 +1735,9 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
 static enum lsc_status leakage_sql(struct pg_run *r, struct sql *q, struct lsc_error *err)
 {
     const struct lsc_model *m = r->m;
-    unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
-    enum lsc_status st = use != NULL ? sql_open(q, err) : lsc_error_nomem(err);
-    if (st != LSC_OK) {
-        lsc_free(use);
+    enum lsc_status st = open_query(r, q, COLS_MODEL, 0, 0, BASE_NUMBERS, err);
+    if (st != LSC_OK)
         return st;
-    }
-    for (size_t a = 0; a < m->n_columns; a++)
-        use[r->col_of[a]] = 1;
-    put_base(q->fp, r, use, BASE_NUMBERS);
-    lsc_free(use);
     fprintf(q->fp, ", u AS (\n  SELECT u.a, u.v, u.x, y, %s AS f, %s AS e FROM t2 CROSS JOIN "
                    "LATERAL (VALUES",
             has_holdout(r) ? "NOT hold" : "true", has_holdout(r) ? "hold" : "true");

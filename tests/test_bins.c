@@ -71,12 +71,21 @@ static int setup_pairs(void **state)
 {
     assert_int_equal(setup_binned(state), 0);
     struct fixture *f = *state;
-    char a[] = "visits", b[] = "minutes", c[] = "source";
-    struct lsc_pair_pick picks[2] = {{{a, b}, 1.0}, {{a, c}, 1.0}};
+    char a[] = "visits", b[] = "minutes", c[] = "source", web[] = "Web", ads[] = "Ads";
+    char *lv[] = {web, ads, NULL};
+    struct lsc_pair_pick picks[2] = {{{a, b}, {NULL, NULL}, {0, 0}, 1.0, 0},
+                                     {{a, c}, {NULL, lv}, {0, 2}, 1.0, 1}};
     lsc_design_free(&f->d);
     assert_int_equal(lsc_pairs_add(f->m, picks, 2, NULL), LSC_OK);
     assert_int_equal(f->m->n_pairs, 2);
     assert_true(f->m->pairs[0].n_ordered[0] >= 3 && f->m->pairs[0].n_ordered[1] >= 3);
+    /* the categorical side: the named levels, in order, groups 1 and 2 */
+    const struct lsc_column_enc *src = &f->m->columns[f->m->pairs[1].col[1]];
+    assert_int_equal(f->m->pairs[1].n_groups[1], 3);
+    for (size_t v = 0; v < src->n_levels; v++)
+        assert_int_equal(f->m->pairs[1].group[1][v], strcmp(src->levels[v], "Web") == 0   ? 1
+                                                     : strcmp(src->levels[v], "Ads") == 0 ? 2
+                                                                                          : 0);
     assert_int_equal(lsc_design_build(&f->d, f->ds, f->m, f->col_src, NULL, f->ds->n_rows, NULL),
                      LSC_OK);
     return 0;

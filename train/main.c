@@ -139,9 +139,10 @@ static const char usage_text3[] =
     "                            leadscore-score --rules FILE (needs --bins)\n"
     "      --points-pdo N        points that double the odds (default 20)\n"
     "      --interactions K      with --bins: add up to K pairs of columns (default\n"
-    "                            10; 0: none) whose 2-D table of points (up to 4 x 4\n"
+    "                            10; 0: none) whose 2-D table of points (up to 8 x 8\n"
     "                            groups) best fits what the additive model misses\n"
-    "                            (EBM's FAST ranking), if significant (score test)\n"
+    "                            (EBM's FAST ranking), if significant on held-out\n"
+    "                            halves or by a score test (docs/points.md)\n"
     "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
@@ -780,8 +781,8 @@ static void set_lists(struct train_cli *t)
 static int check_options(struct train_cli *t, struct lsc_error *err)
 {
     struct stat sb;
-    /* a binned model looks for pairs unless told otherwise (the score test
-     * keeps only significant ones); --like keeps the old model's choice */
+    /* a binned model looks for pairs unless told otherwise (the tests keep
+     * only significant ones); --like keeps the old model's choice */
     if (t->o.bins > 0 && !t->interactions_given && t->like == NULL)
         t->o.interactions = LSC_DEFAULT_INTERACTIONS;
     if (t->o.split_date != NULL && t->holdout_given)

@@ -15,19 +15,24 @@
 /* A column's coarse groups as one side of a pair. */
 struct side {
     size_t n_levels, n_groups, n_ordered;
-    size_t *group; /* level -> group */
+    size_t *group;    /* level -> group (categorical: code) */
+    size_t reference; /* categorical: the reference level's code */
 };
 
 void lsc_pair_picks_free(struct lsc_pair_pick *picks, size_t n)
 {
     for (size_t i = 0; picks != NULL && i < n; i++) {
-        lsc_free(picks[i].name[0]);
-        lsc_free(picks[i].name[1]);
+        for (int s = 0; s < 2; s++) {
+            lsc_free(picks[i].name[s]);
+            for (size_t k = 0; picks[i].levels[s] != NULL && k < LSC_PAIR_GROUPS; k++)
+                lsc_free(picks[i].levels[s][k]);
+            lsc_free(picks[i].levels[s]);
+        }
     }
     lsc_free(picks);
 }
 
-/* Binned: the non-missing bins in up to LSC_PAIR_GROUPS ranges of about
+/* Binned: the non-missing bins in up to LSC_PAIR_RANGES ranges of about
  * equal training counts, then the missing bin (when the column has one). */
 static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
 {
@@ -36,9 +41,9 @@ static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
         total += c->bin_count[b];
     for (size_t b = 0; b <= c->n_cuts; b++) {
         double mid = ((double)cum + 0.5 * (double)c->bin_count[b]) / (double)(total ? total : 1);
-        size_t want = (size_t)(mid * LSC_PAIR_GROUPS);
-        if (want >= LSC_PAIR_GROUPS)
-            want = LSC_PAIR_GROUPS - 1;
+        size_t want = (size_t)(mid * LSC_PAIR_RANGES);
+        if (want >= LSC_PAIR_RANGES)
+            want = LSC_PAIR_RANGES - 1;
         if (g_prev != SIZE_MAX && want != g_prev)
             g++; /* consecutive labels, whatever the gaps */
         g_prev = want;
@@ -53,23 +58,24 @@ static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
         sd->group[c->n_cuts + 1] = sd->group[lsc_bin_of(c->cuts, c->n_cuts, c->median)];
 }
 
-/* Categorical: the most frequent non-reference levels their own groups,
- * the rest (the reference and "(other)" among them) group 0, so that each
- * group is one level a rules sheet can name. */
-static void categorical_groups(const struct lsc_column_enc *c, struct side *sd)
+/* Categorical: its LSC_PAIR_FINE - 1 most frequent levels (the reference
+ * among them, "(other)" not) are codes 1.., all other levels code 0. A
+ * pair picks its groups among these codes (choose_levels). */
+static void categorical_codes(const struct lsc_column_enc *c, struct side *sd)
 {
     sd->n_ordered = 0;
     sd->n_groups = 1;
-    while (sd->n_groups < LSC_PAIR_GROUPS) {
+    while (sd->n_groups < LSC_PAIR_FINE) {
         size_t best = SIZE_MAX;
         for (size_t k = 0; k < c->n_levels; k++)
-            if (k != c->reference && k != c->other && sd->group[k] == 0 &&
+            if (k != c->other && sd->group[k] == 0 &&
                 (best == SIZE_MAX || c->level_count[k] > c->level_count[best]))
                 best = k;
         if (best == SIZE_MAX)
             break;
         sd->group[best] = sd->n_groups++;
     }
+    sd->reference = sd->group[c->reference];
 }
 
 /* Fills sd for column c; 0 when c cannot take part in a pair. */
@@ -89,7 +95,7 @@ static int side_of(const struct lsc_column_enc *c, struct side *sd, enum lsc_sta
     if (c->type == LSC_COL_BINNED)
         binned_groups(c, sd);
     else
-        categorical_groups(c, sd);
+        categorical_codes(c, sd);
     if (sd->n_groups >= 2)
         return 1;
     lsc_free(sd->group);
@@ -97,18 +103,198 @@ static int side_of(const struct lsc_column_enc *c, struct side *sd, enum lsc_sta
     return 0;
 }
 
+/* A pair's table over its sides' codes, per half of the rows. */
+#define LSC_PAIR_CELLS (LSC_PAIR_FINE * LSC_PAIR_FINE)
+struct table {
+    size_t na, nb;
+    double G[2][LSC_PAIR_CELLS], H[2][LSC_PAIR_CELLS];
+};
+
+/* A pair's groups: code -> group on each side (group 0 the rest). */
+struct groups {
+    size_t map[2][LSC_PAIR_FINE];
+    size_t n[2];
+};
+
+/* A candidate pair, tested two ways (its p the smaller p-value):
+ * coarse: fixed groups (a binned side's ranges, a categorical side's
+ *   LSC_PAIR_COARSE - 1 most frequent non-reference levels), its
+ *   in-sample gain a score statistic, chi-squared with (groups - 1)^2 df;
+ * fine: groups chosen by the data (choose_groups) on one half of the rows,
+ *   their gain measured on the other (heldout_gain), both ways. */
 struct cand {
-    size_t a, b; /* indices into the eligible columns */
-    double gain;
-    double df;   /* cells beyond the margins: (groups a - 1)(groups b - 1) */
+    size_t a, b;   /* indices into the eligible columns */
+    double gain;   /* fine: held out; coarse: in sample */
+    double p, p_c; /* the fine and the coarse test's p-values */
+    double gain_c;
+    int coarse;    /* picked by the coarse test alone */
 };
 
 static int by_gain(const void *x, const void *y)
 {
     const struct cand *p = x, *q = y;
+    if (p->p != q->p)
+        return p->p > q->p ? 1 : -1;
     if (p->gain != q->gain)
         return p->gain < q->gain ? 1 : -1;
     return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b > q->b) - (p->b < q->b);
+}
+
+/* The half of the view's row i (a fixed hash: the same rows every run). */
+static size_t half_of(size_t i)
+{
+    uint64_t x = (uint64_t)i * UINT64_C(0x9E3779B97F4A7C15);
+    x ^= x >> 29;
+    return (size_t)((x * UINT64_C(0xBF58476D1CE4E5B9)) >> 63);
+}
+
+static void fill_table(const struct design *d, const uint8_t *grp, size_t ne, size_t a, size_t b,
+                       const double *r, const double *h, struct table *t)
+{
+    memset(t->G, 0, sizeof t->G);
+    memset(t->H, 0, sizeof t->H);
+    for (size_t i = 0; i < d->n; i++) {
+        size_t c = grp[i * ne + a] * t->nb + grp[i * ne + b], s = half_of(i);
+        t->G[s][c] += r[i];
+        t->H[s][c] += h[i];
+    }
+}
+
+/* The cell (x, y) of t summed over the halves in mask (1, 2 or 3). */
+static void cell(const struct table *t, unsigned mask, size_t x, size_t y, double *g, double *h)
+{
+    *g = *h = 0.0;
+    for (unsigned s = 0; s < 2; s++)
+        if (mask & (1u << s)) {
+            *g += t->G[s][x * t->nb + y];
+            *h += t->H[s][x * t->nb + y];
+        }
+}
+
+/* t collapsed to gr's groups (G, H: n[0] x n[1]) over the halves in mask. */
+static void collapse(const struct table *t, const struct groups *gr, unsigned mask, double *G,
+                     double *H)
+{
+    memset(G, 0, gr->n[0] * gr->n[1] * sizeof *G);
+    memset(H, 0, gr->n[0] * gr->n[1] * sizeof *H);
+    for (size_t x = 0; x < t->na; x++)
+        for (size_t y = 0; y < t->nb; y++) {
+            double g, h;
+            cell(t, mask, x, y, &g, &h);
+            size_t k = gr->map[0][x] * gr->n[1] + gr->map[1][y];
+            G[k] += g;
+            H[k] += h;
+        }
+}
+
+/* Side s's groups when it is categorical: of its codes 1.., the up to
+ * LSC_PAIR_GROUPS - 1 whose rows the other side's groups split most
+ * (sum over the other side of g^2/(h+lambda) less the code's own). */
+static void choose_levels(const struct table *t, int s, unsigned mask, double lambda,
+                          struct groups *gr)
+{
+    size_t nc = s ? t->nb : t->na, no = s ? t->na : t->nb;
+    double score[LSC_PAIR_FINE];
+    for (size_t k = 0; k < nc; k++) {
+        double gs = 0.0, hs = 0.0, part[LSC_PAIR_FINE * 2] = {0};
+        for (size_t o = 0; o < no; o++) {
+            double g, h;
+            cell(t, mask, s ? o : k, s ? k : o, &g, &h);
+            part[2 * gr->map[!s][o]] += g;
+            part[2 * gr->map[!s][o] + 1] += h;
+            gs += g;
+            hs += h;
+        }
+        score[k] = -gs * gs / (hs + lambda);
+        for (size_t o = 0; o < gr->n[!s]; o++)
+            score[k] += part[2 * o] * part[2 * o] / (part[2 * o + 1] + lambda);
+    }
+    for (size_t k = 0; k < nc; k++)
+        gr->map[s][k] = 0;
+    gr->n[s] = 1;
+    while (gr->n[s] < LSC_PAIR_GROUPS) {
+        size_t best = 0;
+        for (size_t k = 1; k < nc; k++)
+            if (gr->map[s][k] == 0 && score[k] > 0.0 && (best == 0 || score[k] > score[best]))
+                best = k;
+        if (best == 0)
+            break;
+        gr->map[s][best] = gr->n[s]++;
+    }
+}
+
+/* The pair's groups, chosen on the halves in mask. */
+static void choose_groups(const struct table *t, const struct side *sa, const struct side *sb,
+                          unsigned mask, double lambda, struct groups *gr)
+{
+    const struct side *sd[2] = {sa, sb};
+    for (int s = 0; s < 2; s++) {
+        gr->n[s] = s ? t->nb : t->na;
+        for (size_t k = 0; k < gr->n[s]; k++)
+            gr->map[s][k] = k;
+    }
+    for (int s = 0; s < 2; s++)
+        if (sd[s]->n_ordered == 0)
+            choose_levels(t, s, mask, lambda, gr);
+}
+
+/* sum over k of dk (ge_k - he_k dk / 2), dk = gf_k / (hf_k + lambda): the
+ * second-order gain on (ge, he) of the Newton step fitted on (gf, hf). */
+static double step_gain(const double *gf, const double *hf, const double *ge, const double *he,
+                        size_t n, double lambda)
+{
+    double s = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        double dk = gf[k] / (hf[k] + lambda);
+        s += dk * (ge[k] - 0.5 * he[k] * dk);
+    }
+    return s;
+}
+
+/* The gain of the table over its margins, fitted on (Gf, Hf), on (Ge, He);
+ * *var: its variance were the pair no interaction (the sum over the cells
+ * of the step beyond the margins' squared times he). */
+static double table_gain(const struct groups *gr, const double *Gf, const double *Hf,
+                         const double *Ge, const double *He, double lambda, double *var)
+{
+    double m[4][LSC_PAIR_FINE] = {{0}};
+    double mb[4][LSC_PAIR_FINE] = {{0}};
+    size_t na = gr->n[0], nb = gr->n[1];
+    for (size_t x = 0; x < na; x++)
+        for (size_t y = 0; y < nb; y++) {
+            const double *src[4] = {Gf, Hf, Ge, He};
+            for (int q = 0; q < 4; q++) {
+                m[q][x] += src[q][x * nb + y];
+                mb[q][y] += src[q][x * nb + y];
+            }
+        }
+    *var = 0.0;
+    for (size_t x = 0; x < na; x++)
+        for (size_t y = 0; y < nb; y++) {
+            size_t k = x * nb + y;
+            double e = Gf[k] / (Hf[k] + lambda) - m[0][x] / (m[1][x] + lambda) -
+                       mb[0][y] / (mb[1][y] + lambda);
+            *var += e * e * He[k];
+        }
+    return step_gain(Gf, Hf, Ge, He, na * nb, lambda) -
+           step_gain(m[0], m[1], m[2], m[3], na, lambda) -
+           step_gain(mb[0], mb[1], mb[2], mb[3], nb, lambda);
+}
+
+/* The fixed coarse groups of the pair's sides (see struct cand). */
+static void coarse_groups(const struct table *t, const struct side *sa, const struct side *sb,
+                          struct groups *gr)
+{
+    const struct side *sd[2] = {sa, sb};
+    for (int s = 0; s < 2; s++) {
+        size_t n = s ? t->nb : t->na;
+        gr->n[s] = sd[s]->n_ordered ? n : 1;
+        for (size_t k = 0; k < n; k++)
+            gr->map[s][k] = sd[s]->n_ordered ? k : 0;
+        for (size_t k = 1; k < n && !sd[s]->n_ordered && gr->n[s] < LSC_PAIR_COARSE; k++)
+            if (k != sd[s]->reference)
+                gr->map[s][k] = gr->n[s]++;
+    }
 }
 
 /* sum over k of g_k^2 / (h_k + lambda) */
@@ -120,27 +306,51 @@ static double newton_gain(const double *g, const double *h, size_t n, double lam
     return s;
 }
 
-/* The gain of the 2-D table of eligible columns a and b over the margins. */
-static double pair_gain(const struct design *d, const uint8_t *grp, size_t ne, size_t a, size_t b,
-                        const struct side *sa, const struct side *sb, const double *r,
-                        const double *h, double lambda)
+/* The p-value of the coarse table's in-sample gain over its margins. */
+static double coarse_p(const struct table *t, const struct side *sa, const struct side *sb,
+                       double lambda, double *gain)
 {
-    double G[LSC_PAIR_GROUPS * LSC_PAIR_GROUPS * 4] = {0};
-    double H[LSC_PAIR_GROUPS * LSC_PAIR_GROUPS * 4] = {0};
-    double ga[2 * LSC_PAIR_GROUPS] = {0}, ha[2 * LSC_PAIR_GROUPS] = {0};
-    double gb[2 * LSC_PAIR_GROUPS] = {0}, hb[2 * LSC_PAIR_GROUPS] = {0};
-    size_t nb = sb->n_groups;
-    for (size_t i = 0; i < d->n; i++) {
-        size_t x = grp[i * ne + a], y = grp[i * ne + b];
-        G[x * nb + y] += r[i];
-        H[x * nb + y] += h[i];
-        ga[x] += r[i];
-        ha[x] += h[i];
-        gb[y] += r[i];
-        hb[y] += h[i];
+    double G[LSC_PAIR_CELLS], H[LSC_PAIR_CELLS], ga[LSC_PAIR_FINE] = {0}, ha[LSC_PAIR_FINE] = {0};
+    double gb[LSC_PAIR_FINE] = {0}, hb[LSC_PAIR_FINE] = {0};
+    struct groups gr;
+    coarse_groups(t, sa, sb, &gr);
+    *gain = 0.0;
+    if (gr.n[0] < 2 || gr.n[1] < 2)
+        return 1.0;
+    collapse(t, &gr, 3u, G, H);
+    for (size_t x = 0; x < gr.n[0]; x++)
+        for (size_t y = 0; y < gr.n[1]; y++) {
+            ga[x] += G[x * gr.n[1] + y];
+            ha[x] += H[x * gr.n[1] + y];
+            gb[y] += G[x * gr.n[1] + y];
+            hb[y] += H[x * gr.n[1] + y];
+        }
+    *gain = newton_gain(G, H, gr.n[0] * gr.n[1], lambda) - newton_gain(ga, ha, gr.n[0], lambda) -
+            newton_gain(gb, hb, gr.n[1], lambda);
+    return *gain > 0.0 ? gsl_cdf_chisq_Q(*gain, (double)((gr.n[0] - 1) * (gr.n[1] - 1))) : 1.0;
+}
+
+/* The pair's held-out gain: groups and steps fitted on one half, their
+ * gain measured on the other, both ways; *z: the gain over its standard
+ * deviation were the pair no interaction (about normal, mean below 0). */
+static double heldout_gain(const struct table *t, const struct side *sa, const struct side *sb,
+                           double lambda, double *z)
+{
+    double Gf[LSC_PAIR_CELLS], Hf[LSC_PAIR_CELLS], Ge[LSC_PAIR_CELLS], He[LSC_PAIR_CELLS];
+    double total = 0.0, var = 0.0;
+    for (unsigned s = 0; s < 2; s++) {
+        struct groups gr;
+        double v;
+        choose_groups(t, sa, sb, 1u << s, lambda, &gr);
+        if (gr.n[0] < 2 || gr.n[1] < 2)
+            continue;
+        collapse(t, &gr, 1u << s, Gf, Hf);
+        collapse(t, &gr, 2u >> s, Ge, He);
+        total += table_gain(&gr, Gf, Hf, Ge, He, lambda, &v);
+        var += v;
     }
-    return newton_gain(G, H, sa->n_groups * nb, lambda) -
-           newton_gain(ga, ha, sa->n_groups, lambda) - newton_gain(gb, hb, nb, lambda);
+    *z = var > 0.0 ? total / sqrt(var) : 0.0;
+    return total;
 }
 
 /* The group of every view row for each eligible column (n x ne bytes). */
@@ -177,84 +387,148 @@ struct gain_task {
 static void gain_task(void *ctx, size_t k)
 {
     const struct gain_task *t = ctx;
+    struct table *tab = lsc_malloc(sizeof *tab);
     for (size_t i = k; i < t->nc; i += t->ntasks) {
         struct cand *c = &t->cands[i];
-        c->gain = pair_gain(t->d, t->grp, t->ne, c->a, c->b, &t->sides[c->a], &t->sides[c->b],
-                            t->r, t->h, t->lambda);
+        const struct side *sa = &t->sides[c->a], *sb = &t->sides[c->b];
+        double z, gain_c;
+        c->gain = -HUGE_VAL;
+        if (tab == NULL)
+            continue;
+        tab->na = sa->n_groups;
+        tab->nb = sb->n_groups;
+        fill_table(t->d, t->grp, t->ne, c->a, c->b, t->r, t->h, tab);
+        c->gain = heldout_gain(tab, sa, sb, t->lambda, &z);
+        c->p = c->gain > 0.0 ? gsl_cdf_ugaussian_Q(z) : 1.0;
+        c->p_c = coarse_p(tab, sa, sb, t->lambda, &gain_c);
+        c->gain_c = gain_c;
     }
+    lsc_free(tab);
 }
 
-static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, size_t ne,
-                                  const struct side *sides, const double *eta, double lambda,
-                                  struct cand **out, size_t *n_out, struct lsc_error *err)
+/* The residuals (r) and weights (h) of the additive fit's eta. */
+static void residuals(const struct design *d, const double *eta, double *r, double *h)
 {
-    double *r = lsc_malloc((d->n ? d->n : 1) * sizeof *r);
-    double *h = lsc_malloc((d->n ? d->n : 1) * sizeof *h);
-    struct cand *cands = lsc_calloc(ne * ne / 2 + 1, sizeof *cands);
-    size_t nc = 0;
-    if (r == NULL || h == NULL || cands == NULL) {
-        lsc_free(r);
-        lsc_free(h);
-        lsc_free(cands);
-        return lsc_error_nomem(err);
-    }
     for (size_t i = 0; i < d->n; i++) {
         double p = lsc_mathfn_sigmoid(eta[i]), w = design_weight(d, i);
         r[i] = w * (d->y[design_row(d, i)] - p);
         h[i] = w * p * (1.0 - p);
     }
+}
+
+/* Each test's level: 5 % after a Bonferroni correction for the nc pairs. */
+static double crit(size_t nc)
+{
+    return 0.05 / (double)(nc ? nc : 1);
+}
+
+/* c's test: the fine one when it passes, else the coarse one when it does;
+ * c->p the p-value to rank by (the smaller when neither passes). */
+static void settle(struct cand *c, size_t nc)
+{
+    c->coarse = !(c->p < crit(nc)) && (c->p_c < crit(nc) || c->p_c < c->p);
+    if (c->coarse) {
+        c->p = c->p_c;
+        c->gain = c->gain_c;
+    }
+}
+
+static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, size_t ne,
+                                  const struct side *sides, const double *r, const double *h,
+                                  double lambda, struct cand **out, size_t *n_out,
+                                  struct lsc_error *err)
+{
+    struct cand *cands = lsc_calloc(ne * ne / 2 + 1, sizeof *cands);
+    size_t nc = 0;
+    if (cands == NULL)
+        return lsc_error_nomem(err);
     for (size_t a = 0; a < ne; a++)
         for (size_t b = a + 1; b < ne; b++) {
             cands[nc].a = a;
-            cands[nc].b = b;
-            cands[nc++].df = (double)((sides[a].n_groups - 1) * (sides[b].n_groups - 1));
+            cands[nc++].b = b;
         }
     /* the pairs' passes over the rows, spread over the threads (each task
      * writes its own candidates' gains: the result does not depend on them) */
     struct gain_task t = {d, grp, ne, sides, r, h, lambda, cands, nc,
                           nc > 1 ? lsc_parallel_threads(d->n) : 1};
     lsc_parallel_run(t.ntasks, gain_task, &t);
+    for (size_t i = 0; i < nc; i++)
+        if (cands[i].gain == -HUGE_VAL) {
+            lsc_free(cands);
+            return lsc_error_nomem(err);
+        }
+    for (size_t i = 0; i < nc; i++)
+        settle(&cands[i], nc);
     qsort(cands, nc, sizeof *cands, by_gain);
-    lsc_free(r);
-    lsc_free(h);
     *out = cands;
     *n_out = nc;
     return LSC_OK;
 }
 
-static enum lsc_status picks_from(const struct lsc_model *m, const size_t *elig,
-                                  const struct cand *cands, size_t nc, size_t k,
+/* Pick p's names: the columns, and on a categorical side the levels of
+ * its groups 1.. (chosen on all rows), so a refit finds them by name. */
+static enum lsc_status pick_of(const struct lsc_model *m, const size_t *elig,
+                               const struct side *sides, const struct cand *c,
+                               const struct table *t, double lambda, struct lsc_pair_pick *p,
+                               struct lsc_error *err)
+{
+    struct groups gr;
+    const struct side *sd[2] = {&sides[c->a], &sides[c->b]};
+    if (c->coarse)
+        coarse_groups(t, sd[0], sd[1], &gr);
+    else
+        choose_groups(t, sd[0], sd[1], 3u, lambda, &gr);
+    p->gain = c->gain;
+    p->fine = !c->coarse;
+    for (int s = 0; s < 2; s++) {
+        const struct lsc_column_enc *col = &m->columns[elig[s ? c->b : c->a]];
+        p->name[s] = lsc_strdup(col->name);
+        if (p->name[s] == NULL)
+            return lsc_error_nomem(err);
+        if (sd[s]->n_ordered > 0 || col->type == LSC_COL_BINNED)
+            continue;
+        p->levels[s] = lsc_calloc(LSC_PAIR_GROUPS, sizeof *p->levels[s]);
+        if (p->levels[s] == NULL)
+            return lsc_error_nomem(err);
+        for (size_t v = 0; v < sd[s]->n_levels; v++) {
+            size_t code = sd[s]->group[v], g = gr.map[s][code];
+            if (code == 0 || g == 0)
+                continue;
+            if ((p->levels[s][g - 1] = lsc_strdup(col->levels[v])) == NULL)
+                return lsc_error_nomem(err);
+            p->n_named[s]++;
+        }
+    }
+    return LSC_OK;
+}
+
+/* The best k candidates with a positive held-out gain, as picks. */
+static enum lsc_status picks_from(const struct design *d, const struct lsc_model *m,
+                                  const uint8_t *grp, size_t ne, const size_t *elig,
+                                  const struct side *sides, const double *r, const double *h,
+                                  double lambda, const struct cand *cands, size_t nc, size_t k,
                                   struct lsc_pair_pick **out, size_t *n_out,
                                   struct lsc_error *err)
 {
-    /* the gain is a score statistic, about chi-squared with df degrees of
-     * freedom when the pair adds nothing: keep pairs significant at 5 %
-     * after a Bonferroni correction for the nc pairs tried, so small files
-     * get fewer pairs instead of noise */
-    struct cand *kept = lsc_calloc(nc ? nc : 1, sizeof *kept);
     size_t n = 0;
-    if (kept == NULL)
-        return lsc_error_nomem(err);
-    for (size_t i = 0; i < nc && n < k; i++)
-        if (cands[i].gain > 0.0 && gsl_cdf_chisq_Q(cands[i].gain, cands[i].df) * (double)nc < 0.05)
-            kept[n++] = cands[i];
-    cands = kept;
-    struct lsc_pair_pick *p = lsc_calloc(n ? n : 1, sizeof *p);
-    if (p == NULL) {
-        lsc_free(kept);
-        return lsc_error_nomem(err);
+    struct lsc_pair_pick *p = lsc_calloc(k < nc ? k + 1 : nc + 1, sizeof *p);
+    struct table *t = lsc_malloc(sizeof *t);
+    enum lsc_status st = LSC_OK;
+    if (p == NULL || t == NULL)
+        st = lsc_error_nomem(err);
+    for (size_t i = 0; i < nc && n < k && st == LSC_OK; i++) {
+        if (!(cands[i].p < crit(nc)))
+            continue;
+        t->na = sides[cands[i].a].n_groups;
+        t->nb = sides[cands[i].b].n_groups;
+        fill_table(d, grp, ne, cands[i].a, cands[i].b, r, h, t);
+        st = pick_of(m, elig, sides, &cands[i], t, lambda, &p[n++], err);
     }
-    for (size_t i = 0; i < n; i++) {
-        p[i].name[0] = lsc_strdup(m->columns[elig[cands[i].a]].name);
-        p[i].name[1] = lsc_strdup(m->columns[elig[cands[i].b]].name);
-        p[i].gain = cands[i].gain;
-        if (p[i].name[0] == NULL || p[i].name[1] == NULL) {
-            lsc_pair_picks_free(p, n);
-            lsc_free(kept);
-            return lsc_error_nomem(err);
-        }
+    lsc_free(t);
+    if (st != LSC_OK) {
+        lsc_pair_picks_free(p, n);
+        return st;
     }
-    lsc_free(kept);
     *out = p;
     *n_out = n;
     return LSC_OK;
@@ -270,11 +544,13 @@ enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *d
     size_t ne = 0, nc = 0;
     size_t *elig = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *elig);
     struct side *sides = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *sides);
+    double *r = lsc_malloc((d->n ? d->n : 1) * sizeof *r);
+    double *h = lsc_malloc((d->n ? d->n : 1) * sizeof *h);
     uint8_t *grp = NULL;
     struct cand *cands = NULL;
     *out = NULL;
     *n_out = 0;
-    if (elig == NULL || sides == NULL) {
+    if (elig == NULL || sides == NULL || r == NULL || h == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
@@ -288,10 +564,11 @@ enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *d
         st = lsc_error_nomem(err);
         goto cleanup;
     }
+    residuals(d, eta, r, h);
     if ((st = row_groups(d, ds, m, col_src, elig, sides, ne, grp, err)) != LSC_OK ||
-        (st = rank_pairs(d, grp, ne, sides, eta, lambda, &cands, &nc, err)) != LSC_OK)
+        (st = rank_pairs(d, grp, ne, sides, r, h, lambda, &cands, &nc, err)) != LSC_OK)
         goto cleanup;
-    st = picks_from(m, elig, cands, nc, k, out, n_out, err);
+    st = picks_from(d, m, grp, ne, elig, sides, r, h, lambda, cands, nc, k, out, n_out, err);
 cleanup:
     for (size_t e = 0; sides != NULL && e < ne; e++)
         lsc_free(sides[e].group);
@@ -299,6 +576,8 @@ cleanup:
     lsc_free(elig);
     lsc_free(grp);
     lsc_free(cands);
+    lsc_free(r);
+    lsc_free(h);
     return st;
 }
 
@@ -358,6 +637,29 @@ static enum lsc_status add_cells(struct lsc_model *m, struct lsc_pair *pr, struc
     return LSC_OK;
 }
 
+/* Side s of pick p on m's column j: a binned column's ranges, or the
+ * pick's levels (those m's column still has), each its own group. */
+static int side_for(const struct lsc_model *m, size_t j, const struct lsc_pair_pick *p, int s,
+                    struct side *sd, enum lsc_status *st, struct lsc_error *err)
+{
+    const struct lsc_column_enc *c = &m->columns[j];
+    if (!side_of(c, sd, st, err))
+        return 0;
+    if (c->type != LSC_COL_CATEGORICAL)
+        return 1;
+    memset(sd->group, 0, sd->n_levels * sizeof *sd->group);
+    sd->n_groups = 1;
+    for (size_t k = 0; k < p->n_named[s]; k++)
+        for (size_t v = 0; v < c->n_levels; v++)
+            if (v != c->other && sd->group[v] == 0 && strcmp(c->levels[v], p->levels[s][k]) == 0)
+                sd->group[v] = sd->n_groups++;
+    if (sd->n_groups >= 2)
+        return 1;
+    lsc_free(sd->group);
+    sd->group = NULL;
+    return 0;
+}
+
 enum lsc_status lsc_pairs_add(struct lsc_model *m, const struct lsc_pair_pick *picks, size_t n,
                               struct lsc_error *err)
 {
@@ -371,8 +673,8 @@ enum lsc_status lsc_pairs_add(struct lsc_model *m, const struct lsc_pair_pick *p
         enum lsc_status st = LSC_OK;
         if (ja == SIZE_MAX || jb == SIZE_MAX)
             continue;
-        int ok = side_of(&m->columns[ja], &sa, &st, err);
-        if (st == LSC_OK && ok && !side_of(&m->columns[jb], &sb, &st, err)) {
+        int ok = side_for(m, ja, &picks[i], 0, &sa, &st, err);
+        if (st == LSC_OK && ok && !side_for(m, jb, &picks[i], 1, &sb, &st, err)) {
             lsc_free(sa.group);
             ok = 0;
         }

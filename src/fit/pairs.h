@@ -2,9 +2,11 @@
  *
  * As EBM's FAST does: after the additive (main effects) fit, each pair of
  * binned or categorical columns is scored by the gain of a small 2-D table
- * of coarse groups fitted to the residuals (one Newton step per cell,
- * ridge lambda, less the gain of its two margins); the best K with a
- * positive gain are added to the model as lsc_pair tables.
+ * fitted to the residuals (one Newton step per cell, ridge lambda, less
+ * the gain of its two margins), two ways: fixed coarse groups with a score
+ * test, and groups chosen on one half of the rows with their gain measured
+ * on the other (docs/points.md); the K most significant are added to the
+ * model as lsc_pair tables.
  */
 #ifndef LSC_SRC_PAIRS_H
 #define LSC_SRC_PAIRS_H
@@ -15,22 +17,34 @@
 #include "design.h"
 #include "model_def.h"
 
-/* At most this many groups per side (a binned side: up to this many
- * ordered ranges, plus missing; a categorical side: the most frequent
- * non-reference levels, the rest pooled with the reference). */
-#define LSC_PAIR_GROUPS 4
+/* A binned side: its bins in up to this many ordered ranges of about
+ * equal counts, plus missing. */
+#define LSC_PAIR_RANGES 4
+/* A categorical side: the pair's groups are chosen among the column's
+ * LSC_PAIR_FINE - 1 most frequent levels (the reference among them); at
+ * most LSC_PAIR_GROUPS - 1 of them, each its own group, the rest group 0. */
+#ifndef LSC_PAIR_GROUPS
+#define LSC_PAIR_GROUPS 8
+#endif
+#define LSC_PAIR_FINE 16
+#define LSC_PAIR_COARSE 4
 
-/* A chosen pair by column names (so a refit on other rows finds it). */
+/* A chosen pair by names (so a refit on other rows finds it): its columns
+ * and, on a categorical side, the levels of its groups 1.. in order. */
 struct lsc_pair_pick {
     char *name[2];
-    double gain;
+    char **levels[2]; /* NULL on a binned side; else LSC_PAIR_GROUPS - 1 slots */
+    size_t n_named[2];
+    double gain;      /* fine: held out; coarse: in sample (docs/points.md) */
+    int fine;         /* groups chosen by the data (else the fixed coarse ones) */
 };
 
 void lsc_pair_picks_free(struct lsc_pair_pick *picks, size_t n);
 
-/* Ranks the pairs of m's binned and categorical columns on the view d
- * (eta: its linear predictor under m) and returns the best k with a
- * positive gain, best first (*out allocated, *n_out of them). */
+/* Tests the pairs of m's binned and categorical columns on the view d
+ * (eta: its linear predictor under m) and returns the k most significant
+ * of those that pass (5 % after a Bonferroni correction), most significant
+ * first (*out allocated, *n_out of them). */
 enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *ds,
                                  const struct lsc_model *m, const size_t *col_src,
                                  const double *eta, double lambda, size_t k,

@@ -447,13 +447,15 @@ static enum lsc_status add_interactions(const struct dataset *ds, const size_t *
         ps->chosen = 1;
         if (ps->n < o->interactions)
             lsc_logf(log, LSC_LOG_NOTE,
-                     "interactions: %zu of the %zu asked for are significant (score test, 5 %% "
-                     "after a Bonferroni correction for the pairs tried); the others would fit "
-                     "noise",
+                     "interactions: %zu of the %zu asked for are significant (5 %% after a "
+                     "Bonferroni correction for the pairs tried, docs/points.md); the others "
+                     "would fit noise",
                      ps->n, o->interactions);
         for (size_t i = 0; i < ps->n; i++)
-            lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (gain %.4g)", i + 1,
-                     ps->picks[i].name[0], ps->picks[i].name[1], ps->picks[i].gain);
+            lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (%s, gain %.4g)", i + 1,
+                     ps->picks[i].name[0], ps->picks[i].name[1],
+                     ps->picks[i].fine ? "groups chosen, held out" : "fixed groups",
+                     ps->picks[i].gain);
     }
     if ((st = lsc_pairs_add(m, ps->picks, ps->n, err)) != LSC_OK)
         return st;

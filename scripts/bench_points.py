@@ -10,7 +10,7 @@ train_test_split, --seed) is written as two CSV files; every model is
 trained on the 70 % and scored on the same 30 %:
 
   leadscore linear     leadscore-train (one linear term per numeric column)
-  leadscore bins       leadscore-train --bins 10
+  leadscore bins       leadscore-train --bins 10 --interactions 0
   leadscore bins+int   leadscore-train --bins 10 --interactions 10
   leadscore points     the --emit-rules sheet of bins+int, scored by
                        leadscore-score --rules (the rule score ranks leads)
@@ -112,7 +112,7 @@ def leadscore(args, work, tag, train, test, target, idc, extra, opts):
     cmd = [os.path.join(args.build, "bin", "leadscore-train"), "-t", target, "--id", idc,
            "--holdout", "0", "-f", "-q", "-o", model] + extra + opts
     sheet = None
-    if "--interactions" in opts and args.points:
+    if "--interactions" in opts and opts[opts.index("--interactions") + 1] != "0" and args.points:
         sheet = os.path.join(work, f"{tag}.rules.csv")
         cmd += ["--emit-rules", sheet]
     run(cmd + [train])
@@ -162,7 +162,7 @@ def bench(name, args, work):
     te.to_csv(test, index=False)
     y = te[target].to_numpy()
     rows = []
-    variants = [("leadscore linear", []), ("leadscore bins", ["--bins", "10"])]
+    variants = [("leadscore linear", []), ("leadscore bins", ["--bins", "10", "--interactions", "0"])]
     if args.interactions:
         variants.append(("leadscore bins+int", ["--bins", "10", "--interactions", "10"]))
     for label, opts in variants:

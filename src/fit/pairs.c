@@ -116,7 +116,7 @@ struct groups {
     size_t n[2];
 };
 
-/* A candidate pair, tested two ways (its p the smaller p-value):
+/* A candidate pair, tested two ways (settle picks the test it goes by):
  * coarse: fixed groups (a binned side's ranges, a categorical side's
  *   LSC_PAIR_COARSE - 1 most frequent non-reference levels), its
  *   in-sample gain a score statistic, chi-squared with (groups - 1)^2 df;
@@ -130,7 +130,8 @@ struct cand {
     int coarse;    /* picked by the coarse test alone */
 };
 
-static int by_gain(const void *x, const void *y)
+/* Most significant first; then the larger gain; then column order. */
+static int by_p(const void *x, const void *y)
 {
     const struct cand *p = x, *q = y;
     if (p->p != q->p)
@@ -459,7 +460,7 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
         }
     for (size_t i = 0; i < nc; i++)
         settle(&cands[i], nc);
-    qsort(cands, nc, sizeof *cands, by_gain);
+    qsort(cands, nc, sizeof *cands, by_p);
     *out = cands;
     *n_out = nc;
     return LSC_OK;

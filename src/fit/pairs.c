@@ -239,6 +239,18 @@ static void choose_groups(const struct table *t, const struct side *sa, const st
             choose_levels(t, s, mask, lambda, gr);
 }
 
+/* The row sums (row[na]) and column sums (col[nb]) of the na x nb table T. */
+static void margins(const double *T, size_t na, size_t nb, double *row, double *col)
+{
+    memset(row, 0, na * sizeof *row);
+    memset(col, 0, nb * sizeof *col);
+    for (size_t x = 0; x < na; x++)
+        for (size_t y = 0; y < nb; y++) {
+            row[x] += T[x * nb + y];
+            col[y] += T[x * nb + y];
+        }
+}
+
 /* sum over k of dk (ge_k - he_k dk / 2), dk = gf_k / (hf_k + lambda): the
  * second-order gain on (ge, he) of the Newton step fitted on (gf, hf). */
 static double step_gain(const double *gf, const double *hf, const double *ge, const double *he,
@@ -258,17 +270,11 @@ static double step_gain(const double *gf, const double *hf, const double *ge, co
 static double table_gain(const struct groups *gr, const double *Gf, const double *Hf,
                          const double *Ge, const double *He, double lambda, double *var)
 {
-    double m[4][LSC_PAIR_FINE] = {{0}};
-    double mb[4][LSC_PAIR_FINE] = {{0}};
+    double m[4][LSC_PAIR_FINE], mb[4][LSC_PAIR_FINE];
     size_t na = gr->n[0], nb = gr->n[1];
-    for (size_t x = 0; x < na; x++)
-        for (size_t y = 0; y < nb; y++) {
-            const double *src[4] = {Gf, Hf, Ge, He};
-            for (int q = 0; q < 4; q++) {
-                m[q][x] += src[q][x * nb + y];
-                mb[q][y] += src[q][x * nb + y];
-            }
-        }
+    const double *src[4] = {Gf, Hf, Ge, He};
+    for (int q = 0; q < 4; q++)
+        margins(src[q], na, nb, m[q], mb[q]);
     *var = 0.0;
     for (size_t x = 0; x < na; x++)
         for (size_t y = 0; y < nb; y++) {
@@ -311,21 +317,16 @@ static double newton_gain(const double *g, const double *h, size_t n, double lam
 static double coarse_p(const struct table *t, const struct side *sa, const struct side *sb,
                        double lambda, double *gain)
 {
-    double G[LSC_PAIR_CELLS], H[LSC_PAIR_CELLS], ga[LSC_PAIR_FINE] = {0}, ha[LSC_PAIR_FINE] = {0};
-    double gb[LSC_PAIR_FINE] = {0}, hb[LSC_PAIR_FINE] = {0};
+    double G[LSC_PAIR_CELLS], H[LSC_PAIR_CELLS], ga[LSC_PAIR_FINE], ha[LSC_PAIR_FINE];
+    double gb[LSC_PAIR_FINE], hb[LSC_PAIR_FINE];
     struct groups gr;
     coarse_groups(t, sa, sb, &gr);
     *gain = 0.0;
     if (gr.n[0] < 2 || gr.n[1] < 2)
         return 1.0;
     collapse(t, &gr, 3u, G, H);
-    for (size_t x = 0; x < gr.n[0]; x++)
-        for (size_t y = 0; y < gr.n[1]; y++) {
-            ga[x] += G[x * gr.n[1] + y];
-            ha[x] += H[x * gr.n[1] + y];
-            gb[y] += G[x * gr.n[1] + y];
-            hb[y] += H[x * gr.n[1] + y];
-        }
+    margins(G, gr.n[0], gr.n[1], ga, gb);
+    margins(H, gr.n[0], gr.n[1], ha, hb);
     *gain = newton_gain(G, H, gr.n[0] * gr.n[1], lambda) - newton_gain(ga, ha, gr.n[0], lambda) -
             newton_gain(gb, hb, gr.n[1], lambda);
     return *gain > 0.0 ? gsl_cdf_chisq_Q(*gain, (double)((gr.n[0] - 1) * (gr.n[1] - 1))) : 1.0;

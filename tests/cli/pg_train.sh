@@ -74,9 +74,13 @@ PYEOF
 chmod 644 "$PGDIR/load.sql"
 expect_exit 0 "psql loads the sample" -- "${PSQL[@]}" -f "$PGDIR/load.sql"
 COMMON=(--target Converted --id "Lead ID" --na-values Select)
+# The CSV path's runs, the reference each model is compared with, are not
+# wrapped: under valgrind (scripts/valgrind.sh) they would take half a minute
+# each, and the other CLI tests run the CSV path under valgrind already.
+CSV_TRAIN="$BIN/leadscore-train"
 
 # with a holdout: the id's hash on both sides
-expect_exit 0 "CSV path, --split-by-id" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/c.json" "$SAMPLE"
+expect_exit 0 "CSV path, --split-by-id" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/c.json" "$SAMPLE"
 cp "$WORK/err" "$WORK/c.err"
 expect_exit 0 "inside PostgreSQL" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table "sample leads" -o "$WORK/p.json"
 cp "$WORK/err" "$WORK/p.err"
@@ -109,7 +113,7 @@ some() { if full; then printf '%s\n' "$@"; else printf '%s\n' "${@: -1}"; fi; }
 
 # --report: the training report from the database's sums (its curves from
 # the holdout's probabilities to 4 decimals, counted per outcome)
-expect_exit 0 "CSV path, --report" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cr.json" --report "$WORK/cr.html" "$SAMPLE"
+expect_exit 0 "CSV path, --report" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cr.json" --report "$WORK/cr.html" "$SAMPLE"
 expect_exit 0 "inside PostgreSQL, --report" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table "sample leads" -o "$WORK/pr.json" --report "$WORK/pr.html"
 expect_in "$WORK/err" "report written to $WORK/pr.html" "report note"
 for sec in "held-out rows (chosen by a hash of the id)" "How well does the model rank leads?" "Who to call first" "Can the probabilities be trusted?" "What drives conversion" "collinearity" 'data-chart="roc"' 'data-chart="distribution"'; do
@@ -123,7 +127,7 @@ PYEOF
 ls "$WORK" | grep -q '\.tmp' && fail "temporary file left behind" || ok
 
 # without a holdout, on the typed table and under an odd name
-expect_exit 0 "CSV path, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 -o "$WORK/c0.json" "$SAMPLE"
+expect_exit 0 "CSV path, no holdout" -- "$CSV_TRAIN" "${COMMON[@]}" --holdout 0 -o "$WORK/c0.json" "$SAMPLE"
 expect_exit 0 "typed table, no holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 --postgres "$CONN" --table typed -o "$WORK/p0.json"
 expect_exit 0 "typed table equals the CSV path" -- "$PY" "$CMP" "$WORK/c0.json" "$WORK/p0.json" 1e-9
 cat "$WORK/out"
@@ -134,7 +138,7 @@ expect_exit 0 "the odd name equals the CSV path" -- "$PY" "$CMP" "$WORK/c0.json"
 # rows without a target: skipped and counted as the CSV path does
 expect_exit 0 "gaps to CSV" -- "${PSQL[@]}" -c "\\copy gaps TO '$PGDIR/gaps.csv' WITH (FORMAT csv, HEADER true)"
 cp "$PGDIR/gaps.csv" "$WORK/gaps.csv" || fail "no gaps.csv"
-expect_exit 0 "CSV path with gaps" -- "$TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cg.json" "$WORK/gaps.csv"
+expect_exit 0 "CSV path with gaps" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id -o "$WORK/cg.json" "$WORK/gaps.csv"
 grep '^rows:' "$WORK/err" >"$WORK/cg.rows"
 expect_exit 0 "PostgreSQL with gaps" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table gaps -o "$WORK/pg.json"
 grep '^rows:' "$WORK/err" >"$WORK/pg.rows"
@@ -157,7 +161,7 @@ mapfile -t variants < <(some "sample leads:$SAMPLE" "dated:$WORK/dated.csv" "und
 for t in "${variants[@]}"; do
     tab=${t%%:*}
     name=${tab// /_}
-    expect_exit 0 "CSV path, split by date ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" -o "$WORK/cd_$name.json" "${t#*:}"
+    expect_exit 0 "CSV path, split by date ($tab)" -- "$CSV_TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" -o "$WORK/cd_$name.json" "${t#*:}"
     grep -E '^(split|note: [0-9]+ rows have no|holdout)' "$WORK/err" >"$WORK/cd_$name.lines"
     expect_exit 0 "inside PostgreSQL, split by date ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" --postgres "$CONN" --table "$tab" -o "$WORK/pd_$name.json"
     grep -E '^(split|note: [0-9]+ rows have no|holdout)' "$WORK/err" >"$WORK/pd_$name.lines"
@@ -173,7 +177,7 @@ expect_exit 0 "a bad date" -- "${PSQL[@]}" -c "CREATE TABLE baddate AS SELECT * 
     -c "\\copy baddate TO '$PGDIR/baddate.csv' WITH (FORMAT csv, HEADER true)"
 expect_exit 3 "a bad date is refused" -- "$TRAIN" "${COMMON[@]}" "${DSPLIT[@]}" --postgres "$CONN" --table baddate -o "$WORK/x.json"
 expect_in "$WORK/err" 'date "2026-02-30" in column "Created Date" is not an ISO date (YYYY-MM-DD) (optionally followed by a time) (40 rows)' "bad date"
-expect_exit 1 "CSV path, a cutoff before every date" -- "$TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 -o "$WORK/x.json" "$SAMPLE"
+expect_exit 1 "CSV path, a cutoff before every date" -- "$CSV_TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 -o "$WORK/x.json" "$SAMPLE"
 sed 's/^[^:]*: [^:]*: //' "$WORK/err" >"$WORK/cd_early.err"
 expect_exit 1 "PostgreSQL, a cutoff before every date" -- "$TRAIN" "${COMMON[@]}" --split-date "Created Date" --cutoff 2000-01-01 --postgres "$CONN" --table "sample leads" -o "$WORK/x.json"
 sed 's/^[^:]*: [^:]*: //' "$WORK/err" >"$WORK/pd_early.err"
@@ -204,7 +208,7 @@ mapfile -t variants < <(some "training:--holdout 0" "holdout:--split-by-id")
 for run in "${variants[@]}"; do
     name=${run%%:*}
     read -r -a opts <<<"${run#*:}"
-    expect_exit 0 "CSV path, leakage ($name)" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" -o "$WORK/ck_$name.json" "$WORK/leaky.csv"
+    expect_exit 0 "CSV path, leakage ($name)" -- "$CSV_TRAIN" "${COMMON[@]}" "${opts[@]}" -o "$WORK/ck_$name.json" "$WORK/leaky.csv"
     grep '^warning: leakage' "$WORK/err" >"$WORK/ck_$name.lines"
     expect_exit 0 "inside PostgreSQL, leakage ($name)" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" --postgres "$CONN" --table leaky -o "$WORK/pk_$name.json"
     grep '^warning: leakage' "$WORK/err" >"$WORK/pk_$name.lines"
@@ -234,7 +238,7 @@ mapfile -t variants < <(some "whole:--weight w" "balanced:--class-weight balance
 for run in "${variants[@]}"; do
     name=${run%%:*}
     read -r -a opts <<<"${run#*:}"
-    expect_exit 0 "CSV path, $name weights" -- "$TRAIN" "${COMMON[@]}" --split-by-id "${opts[@]}" -o "$WORK/cw_$name.json" "$WORK/weighted.csv"
+    expect_exit 0 "CSV path, $name weights" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id "${opts[@]}" -o "$WORK/cw_$name.json" "$WORK/weighted.csv"
     grep -iE 'weight|population' "$WORK/err" >"$WORK/cw_$name.lines"
     expect_exit 0 "inside PostgreSQL, $name weights" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" --postgres "$CONN" --table weighted -o "$WORK/pw_$name.json"
     grep -iE 'weight|population' "$WORK/err" >"$WORK/pw_$name.lines"
@@ -252,7 +256,7 @@ mapfile -t variants < <(some "enet:--l1-ratio 0.5 --l2 4 --split-by-id" "lasso:-
 for run in "${variants[@]}"; do
     name=${run%%:*}
     read -r -a opts <<<"${run#*:}"
-    expect_exit 0 "CSV path, $name" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" -o "$WORK/cl_$name.json" "$WORK/weighted.csv"
+    expect_exit 0 "CSV path, $name" -- "$CSV_TRAIN" "${COMMON[@]}" "${opts[@]}" -o "$WORK/cl_$name.json" "$WORK/weighted.csv"
     expect_exit 0 "inside PostgreSQL, $name" -- "$TRAIN" "${COMMON[@]}" "${opts[@]}" --postgres "$CONN" --table weighted -o "$WORK/pl_$name.json"
     expect_exit 0 "$name: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cl_$name.json" "$WORK/pl_$name.json" 1e-9
     cat "$WORK/out"
@@ -286,7 +290,7 @@ PYEOF
 cp "$WORK/wcol.csv" "$PGDIR/wcol.csv" && chmod 644 "$PGDIR/wcol.csv"
 expect_exit 0 "psql loads wcol" -- "${PSQL[@]}" -c "CREATE TABLE wcol (id TEXT, x1 TEXT, x2 TEXT, w TEXT, won TEXT)" \
     -c "\\copy wcol FROM '$PGDIR/wcol.csv' WITH (FORMAT csv, HEADER true)"
-expect_exit 0 "CSV path, zero weights" -- "$TRAIN" --target won --id id --weight w --holdout 0 -o "$WORK/cwc.json" "$WORK/wcol.csv"
+expect_exit 0 "CSV path, zero weights" -- "$CSV_TRAIN" --target won --id id --weight w --holdout 0 -o "$WORK/cwc.json" "$WORK/wcol.csv"
 grep collinearity "$WORK/err" >"$WORK/cwc.n"
 expect_exit 0 "inside PostgreSQL, zero weights" -- "$TRAIN" --target won --id id --weight w --holdout 0 --postgres "$CONN" --table wcol -o "$WORK/pwc.json"
 grep collinearity "$WORK/err" >"$WORK/pwc.n"
@@ -328,7 +332,7 @@ cp "$PGDIR/wide.csv" "$WORK/wide.csv"
 wide_cols=$(head -1 "$WORK/wide.csv" | tr ',' '\n' | sed 's/.*/"&" TEXT/' | paste -sd, -)
 expect_exit 0 "psql loads the wide table" -- "${PSQL[@]}" -c "CREATE TABLE wide ($wide_cols)" \
     -c "\\copy wide FROM '$PGDIR/wide.csv' WITH (FORMAT csv, HEADER true)"
-expect_exit 0 "CSV path, wide" -- "$TRAIN" -q --target won --id id --holdout 0 -o "$WORK/cw.json" "$WORK/wide.csv"
+expect_exit 0 "CSV path, wide" -- "$CSV_TRAIN" -q --target won --id id --holdout 0 -o "$WORK/cw.json" "$WORK/wide.csv"
 expect_exit 0 "wide table inside PostgreSQL, JIT forced on the server" -- timeout 600 "$TRAIN" -q --target won \
     --id id --holdout 0 --postgres "$CONN" --table wide -o "$WORK/pw.json"
 expect_exit 0 "the wide model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cw.json" "$WORK/pw.json" 1e-9
@@ -359,7 +363,7 @@ for t in "${variants[@]}"; do
     IFS=: read -r tab file more <<<"$t"
     extra=()
     [ -n "$more" ] && extra=(--days-since "Last Activity Date")
-    expect_exit 0 "CSV path, --days-since ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" "${extra[@]}" --split-by-id -o "$WORK/cy_$tab.json" "$file"
+    expect_exit 0 "CSV path, --days-since ($tab)" -- "$CSV_TRAIN" "${COMMON[@]}" "${DAYS[@]}" "${extra[@]}" --split-by-id -o "$WORK/cy_$tab.json" "$file"
     expect_exit 0 "inside PostgreSQL, --days-since ($tab)" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" "${extra[@]}" --split-by-id --postgres "$CONN" --table "$tab" -o "$WORK/py_$tab.json"
     expect_exit 0 "--days-since ($tab): the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cy_$tab.json" "$WORK/py_$tab.json" 1e-9
     "$PY" -c "import json,sys; m=json.load(open(sys.argv[1])); c=[c for c in m['columns'] if c['name']=='days since Created Date'][0]; assert c['derived']=={'kind':'days_since','source':'Created Date'}, c; assert m['options']['as_of']=='2026-10-01'; assert 'Created Date' not in [c['name'] for c in m['columns']]" "$WORK/py_$tab.json" \
@@ -369,7 +373,7 @@ if full; then # under valgrind: the model's comparison above is enough
     expect_exit 0 "score with the CSV --days-since model" -- "$SCORE" -q -m "$WORK/cy_dated.json" --as-of 2026-10-01 --precision 17 -o "$WORK/cys.csv" "$WORK/dated.csv"
     expect_exit 0 "score with the PostgreSQL --days-since model" -- "$SCORE" -q -m "$WORK/py_dated.json" --as-of 2026-10-01 --precision 17 -o "$WORK/pys.csv" "$WORK/dated.csv"
     expect_exit 0 "--days-since: the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cys.csv" "$WORK/pys.csv" 1e-9
-    expect_exit 1 "CSV path, --days-since with a bad date" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" --holdout 0 -o "$WORK/x.json" "$PGDIR/baddate.csv"
+    expect_exit 1 "CSV path, --days-since with a bad date" -- "$CSV_TRAIN" "${COMMON[@]}" "${DAYS[@]}" --holdout 0 -o "$WORK/x.json" "$PGDIR/baddate.csv"
     expect_in "$WORK/err" '"2026-02-30" is not a date' "CSV path, --days-since: bad date"
     expect_exit 1 "inside PostgreSQL, --days-since with a bad date" -- "$TRAIN" "${COMMON[@]}" "${DAYS[@]}" --holdout 0 --postgres "$CONN" --table baddate -o "$WORK/x.json"
     expect_in "$WORK/err" '--days-since "Created Date": "2026-02-30" is not a date (YYYY-MM-DD; 40 values are not)' "--days-since: bad date"

@@ -473,8 +473,8 @@ static void print_baseline(const struct lsc_model *m)
                     "change tier\n",
             b.mean_abs_shift, b.median_abs_shift, 100.0 * b.tier_change_share);
     if (b.old_in_sample)
-        fprintf(stderr, "  warning: the old model was trained on this same file and refit on all "
-                        "rows: these holdout rows are in its training data, so its AUC is "
+        fprintf(stderr, "  warning: the old model was trained on this same file (or table) and refit "
+                        "on all rows: these holdout rows are in its training data, so its AUC is "
                         "optimistic\n");
     fprintf(stderr, "  recommendation: %s\n", b.recommendation);
 }

@@ -170,6 +170,39 @@ static char *recommend(const struct lsc_baseline_stat *b)
     return lsc_strdup(buf);
 }
 
+enum lsc_status lsc_baseline_check_classes(const struct lsc_baseline_stat *b, const char *file,
+                                           struct lsc_error *err)
+{
+    if (b->positives > 0 && b->positives < b->rows)
+        return LSC_OK;
+    return lsc_error_set(err, LSC_ERR_DATA, file, 0, 0,
+                         "--baseline: the %zu validation rows the old model can score hold a "
+                         "single class; no comparison is possible",
+                         b->rows);
+}
+
+enum lsc_status lsc_baseline_attach(struct lsc_model *m, const struct lsc_model *old,
+                                    const char *old_file, int same_data,
+                                    struct lsc_baseline_stat *b, const double var[3],
+                                    struct lsc_error *err)
+{
+    b->auc_difference = b->auc_new - b->auc_old;
+    b->p_value = lsc_rank_paired_p(b->auc_new, b->auc_old, var[0], var[1], var[2], &b->z, &b->se);
+    b->old_in_sample = same_data && (old->refit || !old->holdout.present);
+    b->file = lsc_strdup(old_file);
+    b->created = lsc_strdup(old->created != NULL ? old->created : "");
+    b->training_sha256 = lsc_strdup(old->training_sha256 != NULL ? old->training_sha256 : "");
+    b->recommendation = recommend(b);
+    if (b->file == NULL || b->created == NULL || b->training_sha256 == NULL ||
+        b->recommendation == NULL) {
+        lsc_baseline_stat_free(b);
+        return lsc_error_nomem(err);
+    }
+    lsc_baseline_stat_free(m->baseline);
+    m->baseline = b;
+    return LSC_OK;
+}
+
 enum lsc_status lsc_baseline_compare(struct lsc_model *m, const struct lsc_model *old,
                                  const char *old_file, const struct dataset *ds, const size_t *hold,
                                  size_t n, const double *prob_new, struct lsc_error *err)
@@ -211,39 +244,21 @@ enum lsc_status lsc_baseline_compare(struct lsc_model *m, const struct lsc_model
         k++;
     }
     b->rows = k;
-    if (b->positives == 0 || b->positives == k) {
-        st = lsc_error_set(err, LSC_ERR_DATA, ds->file, 0, 0,
-                           "--baseline: the %zu validation rows the old model can score hold a "
-                           "single class; no comparison is possible",
-                           k);
+    if ((st = lsc_baseline_check_classes(b, ds->file, err)) != LSC_OK)
         goto cleanup;
-    }
     const double *scores[2] = {pn, po};
     double auc[2], cov[4];
     if ((st = lsc_rank_delong(scores, 2, y, k, auc, cov, err)) != LSC_OK)
         goto cleanup;
     b->auc_new = auc[0];
     b->auc_old = auc[1];
-    b->auc_difference = auc[0] - auc[1];
-    b->p_value = lsc_rank_paired_p(auc[0], auc[1], cov[0], cov[3], cov[1], &b->z, &b->se);
     b->mean_abs_shift = shift_sum / (double)k;
     qsort(shift, k, sizeof *shift, cmp_double);
     b->median_abs_shift = k % 2 ? shift[k / 2] : 0.5 * (shift[k / 2 - 1] + shift[k / 2]);
     b->tier_change_share = (double)changed / (double)k;
-    b->old_in_sample = old->training_sha256 != NULL &&
-                       strcmp(old->training_sha256, ds->sha256) == 0 &&
-                       (old->refit || !old->holdout.present);
-    b->file = lsc_strdup(old_file);
-    b->created = lsc_strdup(old->created != NULL ? old->created : "");
-    b->training_sha256 = lsc_strdup(old->training_sha256 != NULL ? old->training_sha256 : "");
-    b->recommendation = recommend(b);
-    if (b->file == NULL || b->created == NULL || b->training_sha256 == NULL ||
-        b->recommendation == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    lsc_baseline_stat_free(m->baseline);
-    m->baseline = b;
+    const double var[3] = {cov[0], cov[3], cov[1]};
+    int same = old->training_sha256 != NULL && strcmp(old->training_sha256, ds->sha256) == 0;
+    st = lsc_baseline_attach(m, old, old_file, same, b, var, err);
     b = NULL;
 cleanup:
     lsc_baseline_stat_free(b);

@@ -53,6 +53,22 @@ enum lsc_status lsc_baseline_compare(struct lsc_model *m, const struct lsc_model
                                  const char *old_file, const struct dataset *ds, const size_t *hold,
                                  size_t n, const double *prob_new, struct lsc_error *err);
 
+/* LSC_OK when b's rows hold both classes, else LSC_ERR_DATA naming file. */
+enum lsc_status lsc_baseline_check_classes(const struct lsc_baseline_stat *b, const char *file,
+                                           struct lsc_error *err);
+
+/* Completes b, whose rows, positives, rows_unscorable, AUCs, shifts and tier
+ * change share are set (by lsc_baseline_compare, or by SQL inside
+ * PostgreSQL): the paired test from the DeLong (co)variances var = {new,
+ * old, between}, the record of the old model and the recommendation (the
+ * old model counts as fitted on these rows when same_data, it was trained
+ * on the same file or table, and it was refit or had no holdout). Sets
+ * m->baseline, taking b (freed on failure: LSC_ERR_NOMEM). */
+enum lsc_status lsc_baseline_attach(struct lsc_model *m, const struct lsc_model *old,
+                                    const char *old_file, int same_data,
+                                    struct lsc_baseline_stat *b, const double var[3],
+                                    struct lsc_error *err);
+
 json_t *lsc_baseline_to_json(const struct lsc_baseline_stat *b);
 enum lsc_status lsc_baseline_from_json(struct lsc_model *m, const json_t *obj, const char *file,
                                    struct lsc_error *err);

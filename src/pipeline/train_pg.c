@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "baseline.h"
 #include "derive.h"
 #include "diagnostics.h"
 #include "date_split.h"
@@ -22,6 +23,7 @@
 #include "header_match.h"
 #include "linalg.h"
 #include "label_map.h"
+#include "leadscore/emit.h"
 #include "leadscore/model.h"
 #include "model_def.h"
 #include "newton.h"
@@ -119,6 +121,11 @@ struct pg_run {
     /* the model's training.sha256: of the encoding pass's results (the
      * rows never leave the database) */
     struct sha256_ctx digest;
+    /* --baseline: the comparison on the holdout rows, completed (and
+     * moved into the model) once the digest is known; its DeLong
+     * (co)variances {new, old, between} */
+    struct lsc_baseline_stat *base;
+    double base_var[3];
 };
 
 /* ---- SQL text --------------------------------------------------------- */
@@ -1825,11 +1832,15 @@ static void put_top(FILE *fp, const char *x, size_t k)
 }
 
 /* WITH t2 ..., hp: the holdout rows' probability p and outcome y under the
- * current coefficients (the validation and the report's groups). */
-static void put_holdout_p(FILE *fp, const struct pg_run *r)
+ * current coefficients (the validation and the report's groups), and with
+ * with_id their id's trimmed text as lsc_id (--baseline). */
+static void put_holdout_p(FILE *fp, const struct pg_run *r, int with_id)
 {
     fputs(r->iter_base, fp);
-    fputs(", hp AS (\nSELECT p, y\n", fp);
+    fputs(", hp AS (\nSELECT p, y", fp);
+    if (with_id)
+        fprintf(fp, ", v_%zu AS lsc_id", id_slot(r));
+    fputs("\n", fp);
     put_from(fp, r, r->m->coef);
     fputs(P_LATERAL "WHERE y IS NOT NULL AND hold\n)", fp);
 }
@@ -1843,7 +1854,7 @@ static enum lsc_status validation_sql(struct pg_run *r, size_t nh, struct sql *q
     if (st != LSC_OK)
         return st;
     FILE *fp = q->fp;
-    put_holdout_p(fp, r);
+    put_holdout_p(fp, r, 0);
     fputs(",\n"
           "g AS (SELECT p, CAST(count(*) AS DOUBLE PRECISION) AS n, CAST(sum(y) AS DOUBLE "
           "PRECISION) AS pos FROM hp GROUP BY p),\n"
@@ -1911,7 +1922,7 @@ static enum lsc_status report_groups(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    put_holdout_p(q.fp, r);
+    put_holdout_p(q.fp, r, 0);
     fputs("\nSELECT round(CAST(p AS NUMERIC), 4), y, count(*) FROM hp GROUP BY 1, 2",
           q.fp);
     if ((st = sql_close(&q, err)) == LSC_OK)
@@ -1971,6 +1982,194 @@ static enum lsc_status validate(struct pg_run *r, struct lsc_error *err)
     return r->o->report != NULL ? report_groups(r, err) : LSC_OK;
 }
 
+/* ---- --baseline -------------------------------------------------------- */
+
+/* The old model's scoring statement over the table (emit_sql, as
+ * leadscore-score --emit-sql writes it), its id column passed through,
+ * without the closing semicolon: the body of a CTE. */
+static enum lsc_status old_statement(const struct pg_run *r, char **out, struct lsc_error *err)
+{
+    const char *ids[1] = {r->names[r->id]};
+    struct lsc_emit_sql_options eo;
+    struct sql q;
+    lsc_emit_sql_options_defaults(&eo);
+    eo.table = r->o->table;
+    eo.ids.items = ids;
+    eo.ids.count = 1;
+    eo.as_of = r->o->days_since.count > 0 ? r->as_of_text : r->o->as_of;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    eo.stream = q.fp;
+    st = lsc_emit_sql(r->o->baseline, &eo, err);
+    enum lsc_status cst = sql_close(&q, st == LSC_OK ? err : NULL);
+    if (st == LSC_OK && cst != LSC_OK)
+        st = cst;
+    if (st != LSC_OK) {
+        free(q.s);
+        if (err != NULL && strncmp(err->message, "--baseline", 10) != 0) {
+            static const char pre[] = "--baseline: the old model inside PostgreSQL: ";
+            size_t room = sizeof err->message - sizeof pre;
+            char msg[LSC_ERROR_MSG_MAX];
+            memcpy(msg, err->message, room);
+            msg[room] = '\0';
+            memcpy(err->message, pre, sizeof pre - 1);
+            memcpy(err->message + sizeof pre - 1, msg, strlen(msg) + 1);
+        }
+        return st;
+    }
+    size_t n = strlen(q.s);
+    while (n > 0 && (q.s[n - 1] == ';' || q.s[n - 1] == '\n' || q.s[n - 1] == ' '))
+        q.s[--n] = '\0';
+    *out = q.s;
+    return LSC_OK;
+}
+
+/* CASE giving a score's tier code (2 hot, 1 warm, 0 cold) at these cut-offs. */
+static void put_tier(FILE *fp, const char *score, double hot, double warm)
+{
+    fprintf(fp, "CASE WHEN %s >= %.17g THEN 2 WHEN %s >= %.17g THEN 1 ELSE 0 END", score, hot,
+            score, warm);
+}
+
+/* The comparison's sums: the holdout rows' new and old probabilities
+ * (joined by the id), their 1..100 scores and tiers, and per row its DeLong
+ * component under each model (rankstats.c: for a converted lead the share
+ * of not converted ones ranked below it, ties counting half; for the
+ * others one minus the share of converted ones below), so that only the
+ * averages, (co)variances, shifts and counts come back. */
+static enum lsc_status baseline_sql(const struct pg_run *r, const char *old, struct sql *q,
+                                    struct lsc_error *err)
+{
+    enum lsc_status st = sql_open(q, err);
+    if (st != LSC_OK)
+        return st;
+    const struct lsc_model *om = r->o->baseline;
+    FILE *fp = q->fp;
+    put_holdout_p(fp, r, 1);
+    fprintf(fp, ",\nlsc_old AS (\n%s\n),\n", old);
+    fputs("rep AS (SELECT count(*) - count(DISTINCT lsc_id) AS n FROM hp),\n"
+          "j AS (SELECT hp.p AS pn, o.probability AS po, CAST(hp.y AS DOUBLE PRECISION) AS y,\n"
+          "  o.error IS NOT NULL AS bad FROM hp JOIN lsc_old AS o ON btrim(CAST(o.",
+          fp);
+    lsc_sql_put_ident(fp, r->names[r->id]);
+    fputs(" AS TEXT), ' ' || chr(9)) = hp.lsc_id),\n"
+          "s AS (SELECT pn, po, y, LEAST(GREATEST(floor(100 * pn + 0.5), 1), 100) AS sn,\n"
+          "  LEAST(GREATEST(floor(100 * po + 0.5), 1), 100) AS so FROM j WHERE NOT bad),\n"
+          "v AS (SELECT y, abs(sn - so) AS shift, ",
+          fp);
+    put_tier(fp, "sn", r->o->tier_hot, r->o->tier_warm);
+    fputs(" <> ", fp);
+    put_tier(fp, "so", om->tier_hot, om->tier_warm);
+    fputs(" AS moved", fp);
+    static const char *const side[2] = {"n", "o"};
+    for (int k = 0; k < 2; k++)
+        fprintf(fp, ",\n  CASE WHEN y = 1 THEN (sum(1 - y) OVER a%s - 0.5 * sum(1 - y) OVER b%s)"
+                    " / NULLIF(sum(1 - y) OVER (), 0)\n"
+                    "    ELSE 1 - (sum(y) OVER a%s - 0.5 * sum(y) OVER b%s) / NULLIF(sum(y) "
+                    "OVER (), 0) END AS v%s",
+                side[k], side[k], side[k], side[k], side[k]);
+    fputs("\n  FROM s WINDOW an AS (ORDER BY pn), bn AS (PARTITION BY pn), ao AS (ORDER BY po),"
+          " bo AS (PARTITION BY po))\n"
+          "SELECT count(*), sum(y), (SELECT count(*) FROM j WHERE bad),\n"
+          "  avg(vn) FILTER (WHERE y = 1), avg(vo) FILTER (WHERE y = 1)",
+          fp);
+    for (int cls = 1; cls >= 0; cls--)
+        fprintf(fp, ",\n  covar_samp(vn, vn) FILTER (WHERE y = %d), covar_samp(vo, vo) FILTER "
+                    "(WHERE y = %d), covar_samp(vn, vo) FILTER (WHERE y = %d)",
+                cls, cls, cls);
+    fputs(",\n  avg(shift), percentile_cont(0.5) WITHIN GROUP (ORDER BY shift),\n"
+          "  sum(CASE WHEN moved THEN 1 ELSE 0 END), (SELECT n FROM rep)\nFROM v",
+          fp);
+    return sql_close(q, err);
+}
+
+/* Reads baseline_sql's one row into a new r->base and r->base_var. */
+static enum lsc_status take_baseline(struct pg_run *r, const struct lsc_pg_rows *rows,
+                                     struct lsc_error *err)
+{
+    size_t repeats = count_of(lsc_pg_rows_value(rows, 0, 14));
+    if (repeats > 0)
+        return lsc_error_set(err, LSC_ERR_DATA, r->display, 0, 0,
+                             "--baseline inside PostgreSQL matches the old model's scores to "
+                             "the holdout rows by the id column \"%s\": %zu of its values are "
+                             "repeated there; make the ids unique or export the table to CSV",
+                             r->names[r->id], repeats);
+    struct lsc_baseline_stat *b = lsc_calloc(1, sizeof *b);
+    if (b == NULL)
+        return lsc_error_nomem(err);
+    b->rows = count_of(lsc_pg_rows_value(rows, 0, 0));
+    b->positives = count_of(lsc_pg_rows_value(rows, 0, 1));
+    b->rows_unscorable = count_of(lsc_pg_rows_value(rows, 0, 2));
+    enum lsc_status st = lsc_baseline_check_classes(b, r->display, err);
+    if (st != LSC_OK) {
+        lsc_baseline_stat_free(b);
+        return st;
+    }
+    double m1 = (double)b->positives, m0 = (double)(b->rows - b->positives);
+    b->auc_new = num_or(lsc_pg_rows_value(rows, 0, 3), NAN);
+    b->auc_old = num_or(lsc_pg_rows_value(rows, 0, 4), NAN);
+    for (size_t k = 0; k < 3; k++)
+        r->base_var[k] = num_or(lsc_pg_rows_value(rows, 0, 5 + k), NAN) / m1 +
+                         num_or(lsc_pg_rows_value(rows, 0, 8 + k), NAN) / m0;
+    b->mean_abs_shift = num_or(lsc_pg_rows_value(rows, 0, 11), NAN);
+    b->median_abs_shift = num_or(lsc_pg_rows_value(rows, 0, 12), NAN);
+    b->tier_change_share = num_or(lsc_pg_rows_value(rows, 0, 13), 0.0) / (double)b->rows;
+    lsc_baseline_stat_free(r->base);
+    r->base = b;
+    return LSC_OK;
+}
+
+/* Each of the old model's columns is a feature of this run (as
+ * lsc_baseline_map asks of the CSV path's). */
+static enum lsc_status baseline_columns(const struct pg_run *r, struct lsc_error *err)
+{
+    const struct lsc_model *old = r->o->baseline;
+    for (size_t a = 0; a < old->n_columns; a++) {
+        const char *name = old->columns[a].name;
+        int in_table = 0, used = 0;
+        for (size_t j = 0; j < r->n_cols && !used; j++)
+            if (strcmp(r->cols[j].name, name) == 0) {
+                in_table = 1;
+                used = !r->cols[j].excluded;
+            }
+        for (size_t j = 0; j < r->n_names && !in_table; j++)
+            in_table = strcmp(r->names[j], name) == 0;
+        if (!used)
+            return lsc_error_set(err, LSC_ERR_DATA, r->o->baseline_file, 0, 0,
+                                 in_table ? "--baseline: the old model needs column \"%s\", which "
+                                            "this run does not use as a feature (excluded, an id "
+                                            "or left out by --include); the comparison needs it"
+                                          : "--baseline: the old model needs column \"%s\", "
+                                            "which %s lacks",
+                                 name, r->display);
+    }
+    return LSC_OK;
+}
+
+/* --baseline: the old model scored inside the database on the holdout rows
+ * of the fit just validated, compared as the CSV path compares. */
+static enum lsc_status compare_baseline(struct pg_run *r, struct lsc_error *err)
+{
+    char *old = NULL;
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q = {NULL, NULL, 0};
+    enum lsc_status st = baseline_columns(r, err);
+    if (st == LSC_OK)
+        st = old_statement(r, &old, err);
+    if (st == LSC_OK)
+        st = baseline_sql(r, old, &q, err);
+    if (st == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "the old model's scores on the holdout rows (--baseline)",
+                          &rows, err);
+    if (st == LSC_OK)
+        st = take_baseline(r, rows, err);
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    free(old);
+    return st;
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* What the CSV path does that the database path does not: not yet, or
@@ -1987,7 +2186,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->events.count > 0, "--events", later},
         {o->cv_folds > 0, "--cv", later},
         {o->account_column != NULL, "--account-column", later},
-        {o->baseline != NULL, "--baseline", later},
         {o->points_output != NULL, "--emit-rules", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
@@ -2007,6 +2205,11 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "training inside PostgreSQL (--postgres) does not support %s %s",
                                  no[i].option, no[i].why);
+    if (o->baseline != NULL && (o->split_date != NULL || !(o->holdout > 0.0)))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--baseline compares on the holdout rows: inside PostgreSQL they "
+                             "are chosen by a hash of the id (--id COL, --holdout > 0; not "
+                             "--split-date)");
     return LSC_OK;
 }
 
@@ -2394,6 +2597,17 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
         return st;
     if (as_of != NULL)
         snprintf(sum->as_of, sizeof sum->as_of, "%s", as_of);
+    if (r->base != NULL) {
+        /* the same table (it may have grown since), or the same rows */
+        const struct lsc_model *old = r->o->baseline;
+        int same = (old->training_file != NULL && strcmp(old->training_file, r->display) == 0) ||
+                   (old->training_sha256 != NULL && strcmp(old->training_sha256, hex) == 0);
+        st = lsc_baseline_attach(m, old, r->o->baseline_file ? r->o->baseline_file : "", same,
+                                 r->base, r->base_var, err);
+        r->base = NULL;
+        if (st != LSC_OK)
+            return st;
+    }
     if (by_date(r) && (st = lsc_train_record_date_split(m, r->o, r->train_rows, r->hold_rows,
                                                         r->sum->date_missing_rows, err)) != LSC_OK)
         return st;
@@ -2416,6 +2630,7 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
 
 static void run_free(struct pg_run *r)
 {
+    lsc_baseline_stat_free(r->base);
     for (size_t j = 0; j < r->n_cols; j++) {
         for (size_t k = 0; k < r->cols[j].n_values; k++)
             lsc_free(r->cols[j].values[k]);
@@ -2518,7 +2733,9 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
             return st;
         if (pass > 0 || !has_holdout(r))
             break;
-        if ((st = validate(r, err)) != LSC_OK || !r->o->refit)
+        if ((st = validate(r, err)) != LSC_OK ||
+            (r->o->baseline != NULL && (st = compare_baseline(r, err)) != LSC_OK) ||
+            !r->o->refit)
             break;
         st = refit_setup(r, &es, err);
     }

@@ -10,7 +10,8 @@
 # without a target are skipped and counted as the CSV path counts them; the model scores as the CSV path's does; only sums
 # come back (the summary's byte count stays far below the table's size);
 # unsupported options, a missing --id, an unknown table or column and a bad
-# connection are clear errors, and a password never shows.
+# connection are clear errors, and a password never shows; --baseline
+# compares with an old model (linear or binned) as the CSV path does.
 . "$(dirname "$0")/common.bash"
 skip() {
     if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required when CI is set)" >&2; exit 1; fi
@@ -381,6 +382,53 @@ if full; then # under valgrind: the model's comparison above is enough
     expect_in "$WORK/err" '--days-since: "Converted" is the target' "--days-since: the target"
     expect_exit 2 "--days-since of no column" -- "$TRAIN" "${COMMON[@]}" --days-since Nosuch --postgres "$CONN" --table typed -o "$WORK/x.json"
     expect_in "$WORK/err" 'unknown column "Nosuch" in --days-since' "--days-since: unknown column"
+fi
+
+# --baseline: the old model scored inside the database (its --emit-sql
+# statement) on the holdout rows, joined by the id; the comparison (AUCs,
+# DeLong test, score shifts, tier changes) equals the CSV path's
+expect_exit 0 "an old model" -- "$CSV_TRAIN" -q "${COMMON[@]}" --l2 30 --exclude "Emails Clicked" \
+    --no-refit -o "$WORK/old.json" "$SAMPLE"
+expect_exit 0 "CSV path, --baseline" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id --baseline "$WORK/old.json" -o "$WORK/cb.json" "$SAMPLE"
+expect_exit 0 "inside PostgreSQL, --baseline" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed \
+    --baseline "$WORK/old.json" -o "$WORK/pb.json"
+expect_in "$WORK/err" "baseline $WORK/old.json (trained " "--baseline: the summary"
+expect_in "$WORK/err" "on the 789 holdout rows:" "--baseline: the holdout rows"
+expect_exit 0 "--baseline: the comparison equals the CSV path's to 1e-9" -- "$PY" "$CMP" "$WORK/cb.json" "$WORK/pb.json" 1e-9
+"$PY" -c "import json,sys; b=json.load(open(sys.argv[1]))['baseline']; assert b['rows']==789 and b['positives']>0 and b['auc_old']>0.5 and not b['old_model_in_sample'] and b['recommendation'], b" "$WORK/pb.json" \
+    && ok || fail "--baseline: the model's record"
+if full; then
+    # a binned old model with a pair: its SQL has bins and cells
+    expect_exit 0 "a binned old model" -- "$CSV_TRAIN" -q "${COMMON[@]}" --bins 5 --interactions 2 \
+        -o "$WORK/oldb.json" "$SAMPLE"
+    expect_exit 0 "CSV path, a binned --baseline" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id \
+        --baseline "$WORK/oldb.json" -o "$WORK/cbb.json" "$SAMPLE"
+    expect_exit 0 "inside PostgreSQL, a binned --baseline" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" \
+        --table "sample leads" --baseline "$WORK/oldb.json" -o "$WORK/pbb.json"
+    "$PY" - "$WORK/cbb.json" "$WORK/pbb.json" <<'PYEOF' && ok || fail "a binned --baseline: the comparisons differ"
+import json, sys
+a, b = (json.load(open(f))["baseline"] for f in sys.argv[1:])
+for k in ("rows", "positives", "rows_unscorable", "auc_new", "auc_old", "se", "p_value",
+          "mean_abs_score_shift", "median_abs_score_shift", "tier_change_share"):
+    assert abs(a[k] - b[k]) <= 1e-9 * max(1.0, abs(a[k])), (k, a[k], b[k])
+PYEOF
+    # an old model trained on this very table without a holdout: in-sample
+    expect_exit 0 "an old model inside PostgreSQL" -- "$TRAIN" -q "${COMMON[@]}" --l2 30 --holdout 0 \
+        --postgres "$CONN" --table typed -o "$WORK/oldp.json"
+    expect_exit 0 "--baseline with it" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed \
+        --baseline "$WORK/oldp.json" -o "$WORK/pb2.json"
+    expect_in "$WORK/err" "warning: the old model was trained on this same file (or table) and refit on all rows" "--baseline: in-sample"
+    expect_exit 1 "--baseline: a column this run leaves out" -- "$TRAIN" "${COMMON[@]}" --exclude "Emails Opened" \
+        --postgres "$CONN" --table typed --baseline "$WORK/old.json" -o "$WORK/x.json"
+    expect_in "$WORK/err" 'the old model needs column "Emails Opened", which this run does not use as a feature' "--baseline: a column left out"
+    expect_exit 2 "--baseline without a holdout" -- "$TRAIN" "${COMMON[@]}" --holdout 0 --postgres "$CONN" --table typed \
+        --baseline "$WORK/old.json" -o "$WORK/x.json"
+    expect_in "$WORK/err" "--baseline compares on the holdout rows: inside PostgreSQL they are chosen by a hash of the id" "--baseline: no holdout"
+    expect_exit 0 "a table with repeated ids" -- "${PSQL[@]}" -c 'CREATE TABLE dup AS SELECT * FROM typed UNION ALL SELECT * FROM typed'
+    expect_exit 1 "--baseline: repeated ids" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table dup \
+        --baseline "$WORK/old.json" -o "$WORK/x.json"
+    expect_in "$WORK/err" 'matches the old model'"'"'s scores to the holdout rows by the id column "Lead ID": 789 of its values are repeated there' "--baseline: repeated ids"
+    [ ! -e "$WORK/x.json" ] && ok || fail "--baseline: a failed run wrote its model"
 fi
 
 # errors: clear, early, no file written

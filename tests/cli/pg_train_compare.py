@@ -6,7 +6,8 @@
 The same features (by name) with coefficients and standard errors within
 TOL (default 1e-9, absolute), the same encoders (numeric median, mean and
 sd; categorical levels with their counts and the reference level), the
-same fit statistics, holdout metrics and tables, derived columns and the
+same fit statistics, holdout metrics and tables, the --baseline comparison,
+derived columns and the
 options that make them (days_since, account_column, as_of), and drift reference
 (numeric edges and shares) within TOL, the same warnings (codes). Prints the largest differences; exit 1 on a
 mismatch. What may differ: created, training (file, sha256), the order of
@@ -82,7 +83,7 @@ def main():
         elif x != y:
             bad.append("%s: %r vs %r" % (p, x, y))
 
-    for key in ("fit", "holdout", "roles", "score", "drift"):
+    for key in ("fit", "holdout", "roles", "score", "drift", "baseline"):
         if key == "drift":
             da, db = a.get("drift") or {}, b.get("drift") or {}
             walk("drift.score", da.get("score"), db.get("score") or {})

@@ -412,6 +412,26 @@ for k in ("rows", "positives", "rows_unscorable", "auc_new", "auc_old", "se", "p
           "mean_abs_score_shift", "median_abs_score_shift", "tier_change_share"):
     assert abs(a[k] - b[k]) <= 1e-9 * max(1.0, abs(a[k])), (k, a[k], b[k])
 PYEOF
+    # text in one of the old model's numeric columns: those rows are left
+    # out of the comparison and counted, as on a CSV file
+    "$PY" - "$SAMPLE" "$WORK/texty.csv" <<'PYEOF' || fail "texty.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+v, k = rows[0].index("Website Visits"), rows[0].index("Lead ID")
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f)
+    for r in rows:
+        if r[k].endswith("5"):
+            r[v] = "many"
+        w.writerow(r)
+PYEOF
+    expect_exit 0 "a table with text in a numeric column" -- "${PSQL[@]}" -c "CREATE TABLE texty AS SELECT * FROM \"sample leads\"; UPDATE texty SET \"Website Visits\" = 'many' WHERE \"Lead ID\" LIKE '%5'"
+    expect_exit 0 "CSV path, --baseline with unscorable rows" -- "$CSV_TRAIN" "${COMMON[@]}" --split-by-id \
+        --baseline "$WORK/old.json" -o "$WORK/cbt.json" "$WORK/texty.csv"
+    expect_exit 0 "inside PostgreSQL, --baseline with unscorable rows" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" \
+        --table texty --baseline "$WORK/old.json" -o "$WORK/pbt.json"
+    expect_in "$WORK/err" "86 holdout rows left out: the old model cannot score them" "--baseline: unscorable rows"
+    expect_exit 0 "--baseline with unscorable rows: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cbt.json" "$WORK/pbt.json" 1e-9
     # an old model trained on this very table without a holdout: in-sample
     expect_exit 0 "an old model inside PostgreSQL" -- "$TRAIN" -q "${COMMON[@]}" --l2 30 --holdout 0 \
         --postgres "$CONN" --table typed -o "$WORK/oldp.json"

@@ -19,6 +19,7 @@
 #include "enet.h"
 #include "logreg.h"
 #include "model_def.h"
+#include "split.h"
 #include "test_helpers.h"
 
 #include "design_fixture.h"
@@ -163,7 +164,7 @@ static void test_lambda_max_zeroes_all(void **state)
 static void test_cv_path(void **state)
 {
     struct fixture *f = *state;
-    struct cv_opts o = {4, CV_LOGLOSS, 0, 7, 0.5, 12, 1e-3, 100, 1e-10};
+    struct cv_opts o = {4, CV_LOGLOSS, 0, 7, 0.5, 12, 1e-3, 100, 1e-10, NULL};
     struct cv_path a, b;
     assert_int_equal(lsc_cv_run(&f->d, &o, &a, NULL), LSC_OK);
     assert_int_equal(a.n, 12);
@@ -190,6 +191,34 @@ static void test_cv_path(void **state)
     assert_null(a.lambda);
 }
 
+/* Given folds (by id hash): a row in no fold is always fitted, never
+ * validated; a fold without one of the classes is refused. */
+static void test_cv_given_folds(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = f->d.n, *fold = malloc(n * sizeof *fold);
+    struct cv_opts o = {3, CV_AUC, 0, 7, 0.0, 6, 1e-3, 100, 1e-10, fold};
+    struct cv_path a, b;
+    for (size_t i = 0; i < n; i++)
+        fold[i] = i % 3;
+    assert_int_equal(lsc_cv_run(&f->d, &o, &a, NULL), LSC_OK);
+    assert_int_equal(a.n >= 6, 1);
+    fold[0] = CV_NO_FOLD; /* one row out of the validation changes fold 0's AUC */
+    assert_int_equal(lsc_cv_run(&f->d, &o, &b, NULL), LSC_OK);
+    assert_true(a.lambda[0] == b.lambda[0]);
+    assert_true(a.mean[1] != b.mean[1]);
+    lsc_cv_path_free(&a);
+    lsc_cv_path_free(&b);
+    for (size_t i = 0; i < n; i++) /* fold 2: only non-conversions */
+        fold[i] = f->d.y[design_row(&f->d, i)] > 0.5 ? i % 2 : i % 3;
+    assert_int_equal(lsc_cv_run(&f->d, &o, &a, NULL), LSC_ERR_DATA);
+    assert_null(a.lambda);
+    /* the fold of an id: the hash's top bits, within 0..K-1 */
+    assert_true(lsc_split_id_fold("lead-1", 6, 42, 5) < 5);
+    assert_int_equal(lsc_split_id_fold("lead-1", 6, 42, 5), lsc_split_id_fold("lead-1", 6, 42, 5));
+    free(fold);
+}
+
 /* Every allocation of the elastic-net fit and the CV run can fail, cleanly
  * (cmocka's allocator reports leaks). */
 static void test_allocation_failures(void **state)
@@ -201,7 +230,7 @@ static void test_allocation_failures(void **state)
     double *b = calloc(p, sizeof *b);
     struct enet_result er;
     struct enet_opts eo = {5.0, 0.5, 100, 1e-10};
-    struct cv_opts co = {2, CV_AUC, 1, 3, 1.0, 3, 1e-2, 20, 1e-8};
+    struct cv_opts co = {2, CV_AUC, 1, 3, 1.0, 3, 1e-2, 20, 1e-8, NULL};
     struct cv_path cp;
     enum lsc_status st = LSC_ERR_NOMEM;
     lsc_set_allocator(&al);
@@ -232,6 +261,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_alpha_zero_equals_newton, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kkt_lasso_and_enet, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lambda_max_zeroes_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cv_given_folds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cv_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
     };

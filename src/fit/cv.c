@@ -36,25 +36,6 @@ void lsc_cv_path_free(struct cv_path *path)
     memset(path, 0, sizeof *path);
 }
 
-/* One fit at lambda from beta (warm start); *converged set. */
-static enum lsc_status fit_at(const struct design *d, const struct cv_opts *o, double lambda,
-                              double *beta, int *converged, struct lsc_error *err)
-{
-    enum lsc_status st;
-    if (o->l1_ratio == 0.0) {
-        struct logreg_opts lo = {lambda, o->max_iter, o->tol, NULL};
-        struct logreg_result r;
-        st = lsc_logreg_fit(d, &lo, beta, &r, err);
-        *converged = r.converged;
-    } else {
-        struct enet_opts eo = {lambda, o->l1_ratio, o->max_iter, o->tol};
-        struct enet_result r;
-        st = lsc_enet_fit(d, &eo, beta, &r, err);
-        *converged = r.converged;
-    }
-    return st;
-}
-
 /* 1 when a is better than b by more than rounding. */
 static int better(double a, double b, enum cv_metric m)
 {
@@ -84,71 +65,40 @@ static enum lsc_status assign_folds(const struct design *d, size_t K, unsigned l
     return st;
 }
 
-/* Scratch of the fold fits: row lists, the validation linear predictor and
- * labels, the coefficients. */
-struct cv_work {
-    size_t *trows, *vrows;
-    double *eta, *yv, *beta;
-};
-
 /* Fold k: fits the whole path on the other folds (warm-started from the
  * largest lambda) and puts the held-out metric of each fit in vals[l]. */
-static enum lsc_status run_fold(const struct design *d, const struct cv_opts *o, const size_t *fold,
-                                size_t k, struct cv_path *path, struct cv_work *w, double *vals,
+static enum lsc_status run_fold(const struct cv_problem *pb, const struct cv_opts *o, size_t k,
+                                struct cv_path *path, double *beta, double *vals,
                                 struct lsc_error *err)
 {
-    enum lsc_status st = LSC_OK;
-    size_t n = d->n, L = path->n;
-    struct design tr = *d, va = *d;
-    size_t nt = 0, nv = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (fold[i] == k)
-            w->vrows[nv++] = design_row(d, i);
-        else
-            w->trows[nt++] = design_row(d, i);
-    }
-    tr.rows = w->trows;
-    tr.n = nt;
-    va.rows = w->vrows;
-    va.n = nv;
-    for (size_t i = 0; i < nv; i++)
-        w->yv[i] = d->y[w->vrows[i]];
-    memset(w->beta, 0, d->p * sizeof *w->beta);
-    for (size_t l = 0; l < L; l++) {
+    size_t nt = 0;
+    enum lsc_status st = pb->select(pb->ctx, k, &nt, err);
+    memset(beta, 0, pb->p * sizeof *beta);
+    for (size_t l = 0; st == LSC_OK && l < path->n; l++) {
         int conv = 0;
         /* the same penalty per row as lambda on all n rows */
-        double lam = path->lambda[l] * (double)nt / (double)n;
-        if ((st = fit_at(&tr, o, lam, w->beta, &conv, err)) != LSC_OK)
+        double lam = path->lambda[l] * (double)nt / (double)pb->n;
+        if ((st = pb->fit(pb->ctx, o, lam, beta, &conv, err)) != LSC_OK)
             return st;
         path->not_converged += !conv;
-        if ((st = lsc_design_linear(&va, w->beta, w->eta, err)) != LSC_OK)
-            return st;
-        for (size_t i = 0; i < nv; i++)
-            w->eta[i] = lsc_mathfn_sigmoid(w->eta[i]);
-        double v = 0.0;
-        if (o->metric == CV_AUC) {
-            if (lsc_metrics_auc(w->eta, w->yv, nv, &v) != LSC_OK)
-                return lsc_error_nomem(err);
-        } else {
-            v = lsc_metrics_log_loss(w->eta, w->yv, nv);
-        }
-        vals[l] = v;
+        st = pb->metric(pb->ctx, beta, o->metric, &vals[l], err);
     }
     return st;
 }
 
 /* The path on all rows, for the non-zero counts. */
-static enum lsc_status count_nonzero(const struct design *d, const struct cv_opts *o,
+static enum lsc_status count_nonzero(const struct cv_problem *pb, const struct cv_opts *o,
                                      struct cv_path *path, double *beta, struct lsc_error *err)
 {
-    enum lsc_status st = LSC_OK;
-    memset(beta, 0, d->p * sizeof *beta);
-    for (size_t l = 0; l < path->n; l++) {
+    size_t nt = 0;
+    enum lsc_status st = pb->select(pb->ctx, CV_NO_FOLD, &nt, err);
+    memset(beta, 0, pb->p * sizeof *beta);
+    for (size_t l = 0; st == LSC_OK && l < path->n; l++) {
         int conv = 0;
-        if ((st = fit_at(d, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
+        if ((st = pb->fit(pb->ctx, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
             return st;
         path->not_converged += !conv;
-        for (size_t j = 1; j < d->p; j++)
+        for (size_t j = 1; j < pb->p; j++)
             path->nonzero[l] += beta[j] != 0.0;
     }
     return st;
@@ -186,14 +136,11 @@ static void choose(const struct cv_opts *o, const double *vals, struct cv_path *
     }
 }
 
-static enum lsc_status cv_run_once(const struct design *d, const struct cv_opts *o,
+static enum lsc_status cv_run_once(const struct cv_problem *pb, const struct cv_opts *o,
                                    struct cv_path *path, struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t n = d->n, K = o->folds, L = o->n_lambda;
-    size_t *fold = NULL;
-    double *vals = NULL;
-    struct cv_work w = {NULL, NULL, NULL, NULL, NULL};
+    size_t K = o->folds, L = o->n_lambda;
     memset(path, 0, sizeof *path);
     if (K < 2 || L < 2 || !(o->min_ratio > 0.0 && o->min_ratio < 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
@@ -202,51 +149,38 @@ static enum lsc_status cv_run_once(const struct design *d, const struct cv_opts 
     path->mean = lsc_malloc(L * sizeof *path->mean);
     path->se = lsc_malloc(L * sizeof *path->se);
     path->nonzero = lsc_calloc(L, sizeof *path->nonzero);
-    fold = lsc_malloc((n ? n : 1) * sizeof *fold);
-    w.trows = lsc_malloc((n ? n : 1) * sizeof *w.trows);
-    w.vrows = lsc_malloc((n ? n : 1) * sizeof *w.vrows);
-    w.eta = lsc_malloc((n ? n : 1) * sizeof *w.eta);
-    w.yv = lsc_malloc((n ? n : 1) * sizeof *w.yv);
-    vals = lsc_malloc(K * L * sizeof *vals);
-    w.beta = lsc_malloc(d->p * sizeof *w.beta);
+    double *vals = lsc_malloc(K * L * sizeof *vals);
+    double *beta = lsc_malloc((pb->p ? pb->p : 1) * sizeof *beta);
     if (path->lambda == NULL || path->mean == NULL || path->se == NULL || path->nonzero == NULL ||
-        fold == NULL || w.trows == NULL || w.vrows == NULL || w.eta == NULL || w.yv == NULL ||
-        vals == NULL || w.beta == NULL) {
+        vals == NULL || beta == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     path->n = L;
-    if ((st = assign_folds(d, K, o->seed, fold, err)) != LSC_OK)
-        goto cleanup;
     double lmax = 1.0;
-    if ((st = lsc_enet_lambda_max(d, o->l1_ratio, &lmax, err)) != LSC_OK)
+    if ((st = pb->lambda_max(pb->ctx, o->l1_ratio, &lmax, err)) != LSC_OK)
         goto cleanup;
     for (size_t l = 0; l < L; l++)
         path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
     for (size_t k = 0; k < K && st == LSC_OK; k++)
-        st = run_fold(d, o, fold, k, path, &w, vals + k * L, err);
+        st = run_fold(pb, o, k, path, beta, vals + k * L, err);
     if (st == LSC_OK)
-        st = count_nonzero(d, o, path, w.beta, err);
+        st = count_nonzero(pb, o, path, beta, err);
     if (st == LSC_OK)
         choose(o, vals, path);
 cleanup:
     if (st != LSC_OK)
         lsc_cv_path_free(path);
-    lsc_free(fold);
-    lsc_free(w.trows);
-    lsc_free(w.vrows);
-    lsc_free(w.eta);
-    lsc_free(w.yv);
     lsc_free(vals);
-    lsc_free(w.beta);
+    lsc_free(beta);
     return st;
 }
 
-enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
-                           struct lsc_error *err)
+enum lsc_status lsc_cv_run_problem(const struct cv_problem *pb, const struct cv_opts *o,
+                                   struct cv_path *path, struct lsc_error *err)
 {
     struct cv_opts co = *o;
-    enum lsc_status st = cv_run_once(d, &co, path, err);
+    enum lsc_status st = cv_run_once(pb, &co, path, err);
     /* the best penalty at the path's small end: the best may lie below it,
      * so the path goes on at the same log step, up to CV_MAX_EXTEND times */
     for (size_t e = 0; st == LSC_OK && e < CV_MAX_EXTEND && path->best + 1 == path->n; e++) {
@@ -257,8 +191,132 @@ enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, stru
         if (!(co.min_ratio > 1e-12))
             break;
         lsc_cv_path_free(path);
-        st = cv_run_once(d, &co, path, err);
+        st = cv_run_once(pb, &co, path, err);
         path->extended = e + 1;
     }
+    return st;
+}
+
+/* ---- the design's problem (lsc_cv_run) --------------------------------- */
+
+/* The rows of d, their folds, and the current fold's fitting and
+ * validation rows. */
+struct cv_design {
+    const struct design *d;
+    size_t *fold, *trows, *vrows;
+    struct design tr, va;
+    double *eta, *yv;
+};
+
+static enum lsc_status design_lambda_max(void *ctx, double l1_ratio, double *lmax,
+                                         struct lsc_error *err)
+{
+    const struct cv_design *c = ctx;
+    return lsc_enet_lambda_max(c->d, l1_ratio, lmax, err);
+}
+
+static enum lsc_status design_select(void *ctx, size_t k, size_t *nt, struct lsc_error *err)
+{
+    (void)err;
+    struct cv_design *c = ctx;
+    size_t *trows = c->trows, *vrows = c->vrows;
+    c->tr.n = c->va.n = 0;
+    for (size_t i = 0; i < c->d->n; i++) {
+        if (k != CV_NO_FOLD && c->fold[i] == k)
+            vrows[c->va.n++] = design_row(c->d, i);
+        else
+            trows[c->tr.n++] = design_row(c->d, i);
+    }
+    for (size_t i = 0; i < c->va.n; i++)
+        c->yv[i] = c->d->y[vrows[i]];
+    *nt = c->tr.n;
+    return LSC_OK;
+}
+
+static enum lsc_status design_fit(void *ctx, const struct cv_opts *o, double lambda, double *beta,
+                                  int *converged, struct lsc_error *err)
+{
+    const struct cv_design *c = ctx;
+    enum lsc_status st;
+    if (o->l1_ratio == 0.0) {
+        struct logreg_opts lo = {lambda, o->max_iter, o->tol, NULL};
+        struct logreg_result r;
+        st = lsc_logreg_fit(&c->tr, &lo, beta, &r, err);
+        *converged = r.converged;
+    } else {
+        struct enet_opts eo = {lambda, o->l1_ratio, o->max_iter, o->tol};
+        struct enet_result r;
+        st = lsc_enet_fit(&c->tr, &eo, beta, &r, err);
+        *converged = r.converged;
+    }
+    return st;
+}
+
+static enum lsc_status design_metric(void *ctx, const double *beta, enum cv_metric m, double *v,
+                                     struct lsc_error *err)
+{
+    const struct cv_design *c = ctx;
+    size_t nv = c->va.n;
+    enum lsc_status st = lsc_design_linear(&c->va, beta, c->eta, err);
+    if (st != LSC_OK)
+        return st;
+    for (size_t i = 0; i < nv; i++)
+        c->eta[i] = lsc_mathfn_sigmoid(c->eta[i]);
+    if (m == CV_LOGLOSS) {
+        *v = lsc_metrics_log_loss(c->eta, c->yv, nv);
+        return LSC_OK;
+    }
+    return lsc_metrics_auc(c->eta, c->yv, nv, v) == LSC_OK ? LSC_OK : lsc_error_nomem(err);
+}
+
+/* Given folds: every fold has rows of both classes. */
+static enum lsc_status check_folds(const struct design *d, size_t K, const size_t *fold,
+                                   struct lsc_error *err)
+{
+    size_t *cnt = lsc_calloc(2 * K, sizeof *cnt);
+    if (cnt == NULL)
+        return lsc_error_nomem(err);
+    for (size_t i = 0; i < d->n; i++)
+        if (fold[i] < K)
+            cnt[2 * fold[i] + (d->y[design_row(d, i)] > 0.5)]++;
+    enum lsc_status st = LSC_OK;
+    for (size_t k = 0; k < K && st == LSC_OK; k++)
+        if (cnt[2 * k] == 0 || cnt[2 * k + 1] == 0)
+            st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
+                               "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use "
+                               "fewer folds",
+                               K, k + 1, cnt[2 * k] ? "conversions" : "non-conversions");
+    lsc_free(cnt);
+    return st;
+}
+
+enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, struct cv_path *path,
+                           struct lsc_error *err)
+{
+    size_t n = d->n ? d->n : 1;
+    struct cv_design c = {d, lsc_malloc(n * sizeof(size_t)), lsc_malloc(n * sizeof(size_t)),
+                          lsc_malloc(n * sizeof(size_t)), *d, *d, NULL, NULL};
+    c.tr.rows = c.trows;
+    c.va.rows = c.vrows;
+    c.eta = lsc_malloc(n * sizeof *c.eta);
+    c.yv = lsc_malloc(n * sizeof *c.yv);
+    struct cv_problem pb = {d->p,           d->n,       &c,           design_lambda_max,
+                            design_select, design_fit, design_metric};
+    enum lsc_status st = LSC_OK;
+    memset(path, 0, sizeof *path);
+    if (c.fold == NULL || c.trows == NULL || c.vrows == NULL || c.eta == NULL || c.yv == NULL)
+        st = lsc_error_nomem(err);
+    else if (o->fold != NULL) {
+        memcpy(c.fold, o->fold, d->n * sizeof *c.fold);
+        st = o->folds >= 2 ? check_folds(d, o->folds, c.fold, err) : LSC_OK;
+    } else if (o->folds >= 2)
+        st = assign_folds(d, o->folds, o->seed, c.fold, err);
+    if (st == LSC_OK)
+        st = lsc_cv_run_problem(&pb, o, path, err);
+    lsc_free(c.fold);
+    lsc_free(c.trows);
+    lsc_free(c.vrows);
+    lsc_free(c.eta);
+    lsc_free(c.yv);
     return st;
 }

@@ -20,7 +20,13 @@ struct cv_opts {
     double min_ratio;      /* last lambda / lambda_max, in (0, 1) */
     size_t max_iter;       /* per fit */
     double tol;            /* per fit, as logreg/enet */
+    const size_t *fold;    /* NULL: stratified folds (below); else the fold
+                              of each design position, CV_NO_FOLD for a row
+                              that is always fitted, never validated */
 };
+
+/* A row in no fold (fold ids by hash: a row without an id). */
+#define CV_NO_FOLD ((size_t)-1)
 
 /* The path, largest lambda first. Arrays of n entries, owned. */
 struct cv_path {
@@ -41,9 +47,34 @@ struct cv_path {
 
 void lsc_cv_path_free(struct cv_path *path);
 
+/* The cross-validation's view of its rows, behind callbacks: the design
+ * below (lsc_cv_run), or the database (train_pg.c), so both run the same
+ * path, warm starts and choice. n is the number of rows (a fold's penalty
+ * is lambda * nt / n). */
+struct cv_problem {
+    size_t p, n;
+    void *ctx;
+    /* lsc_enet_lambda_max's value on all n rows */
+    enum lsc_status (*lambda_max)(void *ctx, double l1_ratio, double *lmax,
+                                  struct lsc_error *err);
+    /* the fits that follow are on the rows outside fold k (every row when
+     * k is CV_NO_FOLD); *nt their count */
+    enum lsc_status (*select)(void *ctx, size_t k, size_t *nt, struct lsc_error *err);
+    /* one fit at lambda from beta (warm start), as cv_opts says */
+    enum lsc_status (*fit)(void *ctx, const struct cv_opts *o, double lambda, double *beta,
+                           int *converged, struct lsc_error *err);
+    /* the metric of beta on fold k's rows (after select(k)) */
+    enum lsc_status (*metric)(void *ctx, const double *beta, enum cv_metric m, double *v,
+                              struct lsc_error *err);
+};
+
+/* The path, folds, warm starts and choice of lsc_cv_run on any problem. */
+enum lsc_status lsc_cv_run_problem(const struct cv_problem *pb, const struct cv_opts *opts,
+                                   struct cv_path *path, struct lsc_error *err);
+
 /* Runs the cross-validation on the rows of d (folds stratified by class,
  * each class shuffled by the seeded generator and dealt round-robin, so the
- * assignment depends on the seed only). Each fold fits the whole path from
+ * assignment depends on the seed only; or opts->fold). Each fold fits the whole path from
  * the largest lambda down, each fit starting from the previous one; alpha = 0
  * uses the Newton L2 fit (logreg), otherwise the elastic net (enet). Metrics
  * are compared with a relative tolerance of 1e-10, so rounding differences
@@ -52,7 +83,7 @@ void lsc_cv_path_free(struct cv_path *path);
  * at the same log step and the whole run repeated (at most CV_MAX_EXTEND
  * times, never below 1e-12 lambda_max); path->n and path->extended say so.
  * LSC_ERR_DATA when a
- * class has fewer rows than folds. On failure *path is empty. */
+ * class has fewer rows than folds (given folds: when a fold lacks a class). On failure *path is empty. */
 enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *opts, struct cv_path *path,
                        struct lsc_error *err);
 

@@ -137,6 +137,22 @@ size_t lsc_enet_cd_solve(const double *H, const double *g, const double *b0, siz
     return sweeps;
 }
 
+double lsc_enet_lambda_max_of(const double *g, size_t p, double l1_ratio)
+{
+    double m = 0.0;
+    for (size_t j = 1; j < p; j++)
+        if (fabs(g[j]) > m)
+            m = fabs(g[j]);
+    m /= l1_ratio > 1e-3 ? l1_ratio : 1e-3;
+    if (!(m > 0.0 && isfinite(m)))
+        return 1.0;
+    /* to 10 significant digits: the sum's last bits depend on how the rows
+     * were split over threads (or the database's workers), and the path
+     * must not */
+    double scale = pow(10.0, floor(log10(m)) - 9.0);
+    return round(m / scale) * scale;
+}
+
 enum lsc_status lsc_enet_lambda_max(const struct design *d, double l1_ratio, double *lambda_max,
                                 struct lsc_error *err)
 {
@@ -158,17 +174,7 @@ enum lsc_status lsc_enet_lambda_max(const struct design *d, double l1_ratio, dou
     if ((st = lsc_design_linear(d, beta, eta, err)) != LSC_OK ||
         (st = lsc_logreg_derivatives(d, beta, eta, 0.0, NULL, g, NULL, err)) != LSC_OK)
         goto cleanup;
-    double m = 0.0;
-    for (size_t j = 1; j < p; j++)
-        if (fabs(g[j]) > m)
-            m = fabs(g[j]);
-    m /= l1_ratio > 1e-3 ? l1_ratio : 1e-3;
-    if (m > 0.0 && isfinite(m)) {
-        /* to 10 significant digits: the sum's last bits depend on how the
-         * rows were split over threads, and the path must not */
-        double scale = pow(10.0, floor(log10(m)) - 9.0);
-        *lambda_max = round(m / scale) * scale;
-    }
+    *lambda_max = lsc_enet_lambda_max_of(g, p, l1_ratio);
 cleanup:
     lsc_free(beta);
     lsc_free(g);

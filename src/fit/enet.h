@@ -35,6 +35,11 @@ double lsc_enet_penalty(const double *beta, size_t p, double lambda, double l1_r
 double lsc_enet_kkt(const double *g, const double *beta, size_t p, size_t n, double lambda,
                 double l1_ratio);
 
+/* lsc_enet_lambda_max's value from g, the gradient of the loss at the
+ * intercept-only fit (only |g_j| counts), for a caller that sums it
+ * elsewhere (the database). */
+double lsc_enet_lambda_max_of(const double *g, size_t p, double l1_ratio);
+
 /* The smallest lambda at which every coefficient but the intercept is zero:
  * max_j |x_j'(y - ybar)| / max(alpha, 0.001) (glmnet's convention for
  * alpha = 0, where no finite lambda zeroes them). 1 when the data carry no

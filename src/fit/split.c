@@ -95,17 +95,28 @@ uint64_t lsc_split_id_threshold(double fraction)
     return (uint64_t)llround(fraction * 4294967296.0);
 }
 
-uint32_t lsc_split_id_hash(const char *id, size_t len, unsigned long seed)
+/* The first four bytes of SHA-256("<seed>:<tag><id>"), big-endian. */
+static uint32_t id_hash(const char *tag, const char *id, size_t len, unsigned long seed)
 {
     struct sha256_ctx ctx;
     unsigned char d[32];
-    char pre[32];
-    int n = snprintf(pre, sizeof pre, "%lu:", seed);
+    char pre[48];
+    int n = snprintf(pre, sizeof pre, "%lu:%s", seed, tag);
     lsc_sha256_init(&ctx);
     lsc_sha256_update(&ctx, pre, (size_t)n);
     lsc_sha256_update(&ctx, id, len);
     lsc_sha256_final(&ctx, d);
     return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
+}
+
+uint32_t lsc_split_id_hash(const char *id, size_t len, unsigned long seed)
+{
+    return id_hash("", id, len, seed);
+}
+
+size_t lsc_split_id_fold(const char *id, size_t len, unsigned long seed, size_t K)
+{
+    return (size_t)(((uint64_t)id_hash("fold:", id, len, seed) * (uint64_t)K) >> 32);
 }
 
 /* The id text of row i: the dictionary entry, or a raw number as its
@@ -147,4 +158,15 @@ enum lsc_status lsc_split_by_id(const struct dataset *ds, size_t id_col, double 
             (*train)[(*ntrain)++] = i;
     }
     return LSC_OK;
+}
+
+void lsc_split_folds_by_id(const struct dataset *ds, size_t id_col, const size_t *rows, size_t n,
+                           size_t K, unsigned long seed, size_t *fold)
+{
+    const struct ds_column *c = &ds->cols[id_col];
+    char buf[40];
+    for (size_t i = 0; i < n; i++) {
+        const char *s = id_text(c, rows != NULL ? rows[i] : i, buf, sizeof buf);
+        fold[i] = s != NULL ? lsc_split_id_fold(s, strlen(s), seed, K) : SIZE_MAX;
+    }
 }

@@ -43,4 +43,13 @@ enum lsc_status lsc_split_by_id(const struct dataset *ds, size_t id_col, double 
                                 unsigned long seed, size_t **train, size_t *ntrain, size_t **hold,
                                 size_t *nhold, struct lsc_error *err);
 
+/* The --cv folds by id (--split-by-id; always inside PostgreSQL), the
+ * same in SQL: the first four bytes of SHA-256("<seed>:fold:<id>") read
+ * big-endian, times K, shifted right by 32. fold[i] is the fold of row
+ * rows[i] (all rows when rows is NULL), CV_NO_FOLD (SIZE_MAX: always
+ * fitted, never validated) for a row without an id. */
+size_t lsc_split_id_fold(const char *id, size_t len, unsigned long seed, size_t K);
+void lsc_split_folds_by_id(const struct dataset *ds, size_t id_col, const size_t *rows, size_t n,
+                           size_t K, unsigned long seed, size_t *fold);
+
 #endif

@@ -140,6 +140,10 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
                              "--interactions needs --bins N (pairs are tables of bins and levels)");
     if (o->min_bin_share > 0.0 && o->bins == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--min-bin-share needs --bins N");
+    if (o->split_by_id && o->postgres == NULL && o->cv_folds > 0 && o->ids.count == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--split-by-id deals the --cv folds by a hash of the id column: "
+                             "name it with --id COL");
     if (o->cv_one_se && o->cv_folds == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)
@@ -262,7 +266,7 @@ json_t *lsc_train_options_json(const struct lsc_train_options *o)
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
                json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
-    if (!bad && (o->split_by_id || o->postgres != NULL) && o->holdout > 0.0)
+    if (!bad && (o->split_by_id || o->postgres != NULL) && (o->holdout > 0.0 || o->cv_folds > 0))
         bad |= json_object_set_new(j, "split_by_id", json_true()) != 0;
     if (!bad && o->postgres != NULL)
         bad |= json_object_set_new(j, "postgres_table", json_string(o->table)) != 0;
@@ -386,31 +390,48 @@ struct fit_weights {
     double *w;
     struct weights_info *info;
 };
-/* Cross-validates the penalty on d's rows (see cv.h). */
-static enum lsc_status choose_lambda(const struct design *d, const struct lsc_train_options *o,
-                                     const struct lsc_log *log, struct cv_path *cv,
-                                     struct lsc_error *err)
+/* Cross-validates the penalty on d's rows (see cv.h): folds stratified,
+ * or by a hash of the first --id (--split-by-id, as inside PostgreSQL). */
+static enum lsc_status choose_lambda(const struct dataset *ds, const struct design *d,
+                                     const struct lsc_train_options *o, const struct lsc_log *log,
+                                     struct cv_path *cv, struct lsc_error *err)
 {
     struct cv_opts co = {o->cv_folds, o->cv_metric ? CV_AUC : CV_LOGLOSS, o->cv_one_se, o->seed,
-                         o->l1_ratio, 40, 1e-4, o->max_iter, o->tol};
+                         o->l1_ratio, 40, 1e-4, o->max_iter, o->tol, NULL};
+    size_t *fold = NULL;
+    if (o->split_by_id) {
+        size_t id = lsc_ds_find(ds->cols, ds->n_cols, o->ids.items[0]);
+        if ((fold = lsc_malloc((d->n ? d->n : 1) * sizeof *fold)) == NULL)
+            return lsc_error_nomem(err);
+        lsc_split_folds_by_id(ds, id, d->rows, d->n, o->cv_folds, o->seed, fold);
+        co.fold = fold;
+    }
     lsc_logf(log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
              co.folds, co.n_lambda);
     enum lsc_status st = lsc_cv_run(d, &co, cv, err);
-    if (st == LSC_OK && cv->extended > 0)
+    lsc_free(fold);
+    if (st == LSC_OK)
+        lsc_train_cv_notes(o, cv, log);
+    return st;
+}
+
+void lsc_train_cv_notes(const struct lsc_train_options *o, const struct cv_path *cv,
+                        const struct lsc_log *log)
+{
+    if (cv->extended > 0)
         lsc_logf(log, LSC_LOG_NOTE,
                  "cross-validation: the best penalty was the smallest tried, so the path was "
                  "lengthened to %zu values (down to lambda %.4g)",
                  cv->n, cv->lambda[cv->n - 1]);
-    if (st == LSC_OK && cv->best + 1 == cv->n)
+    if (cv->best + 1 == cv->n)
         lsc_logf(log, LSC_LOG_WARN,
                  "cross-validation: the best penalty is still the smallest tried (lambda %.4g): "
                  "the data may want no penalty; compare with a fixed small --l2",
                  cv->lambda[cv->n - 1]);
-    if (st == LSC_OK && cv->not_converged > 0)
+    if (cv->not_converged > 0)
         lsc_logf(log, LSC_LOG_WARN,
                  "cross-validation: %zu fits did not converge in %zu iterations; raise --max-iter",
                  cv->not_converged, o->max_iter);
-    return st;
 }
 
 /* The interactions of a run (--interactions): chosen once, on the first
@@ -510,7 +531,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
     *hessian = h;
     if (o->cv_folds > 0 && cv->n == 0) {
         /* once, on the first fit's rows (the training split) */
-        if ((st = choose_lambda(&d, o, log, cv, err)) != LSC_OK)
+        if ((st = choose_lambda(ds, &d, o, log, cv, err)) != LSC_OK)
             goto cleanup;
         *lambda = cv->lambda[cv->chosen];
     }
@@ -689,8 +710,8 @@ static enum lsc_status record_weighting(struct lsc_model *m, const struct lsc_tr
 
 /* The penalty in the model: lambda (fit.l2), l1_ratio and the
  * cross-validation path (moved from cv). */
-static enum lsc_status attach_penalty(struct lsc_model *m, const struct lsc_train_options *o,
-                                      double lambda, struct cv_path *cv, struct lsc_error *err)
+enum lsc_status lsc_train_attach_penalty(struct lsc_model *m, const struct lsc_train_options *o,
+                                         double lambda, struct cv_path *cv, struct lsc_error *err)
 {
     m->l2 = lambda;
     m->l1_ratio = o->l1_ratio;
@@ -973,7 +994,7 @@ static enum lsc_status train_refit(struct train_run *t, struct lsc_error *err)
     m->objective = t->res.objective;
     if ((st = fill_metadata(m, t->ds, t->o, err)) != LSC_OK)
         return st;
-    return attach_penalty(m, t->o, t->lambda, &t->cv, err);
+    return lsc_train_attach_penalty(m, t->o, t->lambda, &t->cv, err);
 }
 
 enum lsc_status lsc_train_record_date_split(struct lsc_model *m, const struct lsc_train_options *o,

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "leadscore/train.h"
+#include "cv.h"
 #include "model_def.h"
 #include "stats.h"
 #include "weights.h"
@@ -41,6 +42,16 @@ enum lsc_status lsc_train_record_date_split(struct lsc_model *m, const struct ls
 /* Drops the Wald statistics (standard errors, z, p, intervals) of a fit
  * with an L1 penalty, where they do not hold; the fit statistics stay. */
 void lsc_train_forget_wald(struct lsc_model *m);
+
+/* The penalty into the model: lambda, l1_ratio, and the cross-validation
+ * path (moved out of cv, which is left empty). */
+enum lsc_status lsc_train_attach_penalty(struct lsc_model *m, const struct lsc_train_options *o,
+                                         double lambda, struct cv_path *cv, struct lsc_error *err);
+
+/* The notes and warnings of a cross-validation run: a lengthened path, a
+ * best penalty at its end, fits that did not converge. */
+void lsc_train_cv_notes(const struct lsc_train_options *o, const struct cv_path *cv,
+                        const struct lsc_log *log);
 
 /* The holdout's metrics into the summary. */
 void lsc_train_summary_holdout(struct lsc_train_summary *sum,

@@ -1,6 +1,7 @@
 # L1 / elastic net (--l1-ratio) and the cross-validated penalty (--cv):
 # scikit-learn saga parity on the exported design, zeroed features reported
-# as dropped, and a reproducible CV choice that lies on the stored path.
+# as dropped, and a reproducible CV choice that lies on the stored path;
+# with --split-by-id the folds by the id's hash.
 . "$(dirname "$0")/common.bash"
 DATA="$SRC/datasets/sample_leads.csv"
 COMMON=(--target Converted --id "Lead ID" --exclude Email --exclude Company
@@ -126,4 +127,24 @@ elif [ -n "${CI:-}" ]; then
 else
     echo "note: X Education data or python3-sklearn absent; that parity check skipped"
 fi
+# --split-by-id deals the folds by a hash of the id (as SQL can): other
+# folds than the stratified ones, the same on every run, recorded in the
+# model; without --id it is a usage error
+for run in a b; do
+    expect_exit 0 "cv by id, run $run" -- "$TRAIN" "${COMMON[@]}" -q --split-by-id --cv 3 \
+        -o "$WORK/cvid$run.json" "$DATA"
+done
+[ "$(json "$WORK/cvida.json" 'm["fit"]["cv"]')" = "$(json "$WORK/cvidb.json" 'm["fit"]["cv"]')" ] \
+    && ok || fail "folds by id: not reproducible"
+expect_exit 0 "cv stratified, same split" -- "$TRAIN" "${COMMON[@]}" -q --split-by-id --holdout 0 --cv 3 \
+    -o "$WORK/cvid0.json" "$DATA"
+expect_exit 0 "cv stratified, no holdout" -- "$TRAIN" "${COMMON[@]}" -q --holdout 0 --cv 3 \
+    -o "$WORK/cvst0.json" "$DATA"
+[ "$(json "$WORK/cvid0.json" 'm["fit"]["cv"]["path"][5]')" != "$(json "$WORK/cvst0.json" 'm["fit"]["cv"]["path"][5]')" ] \
+    && ok || fail "folds by id equal the stratified folds"
+[ "$(json "$WORK/cvid0.json" 'm["options"].get("split_by_id")')" = "True" ] && ok || fail "split_by_id not recorded with --cv"
+expect_exit 2 "cv by id without --id" -- "$TRAIN" --target Converted --na-values Select --split-by-id --holdout 0 \
+    --cv 3 -o "$WORK/x.json" "$DATA"
+expect_in "$WORK/err" "--split-by-id deals the --cv folds by a hash of the id column" "cv by id message"
+
 finish

@@ -104,6 +104,42 @@ static enum lsc_status count_nonzero(const struct cv_problem *pb, const struct c
     return st;
 }
 
+/* The K fold fits and the all-rows fit side by side (pb->fit_all), one
+ * penalty at a time: the same fits, warm starts and metrics as run_fold and
+ * count_nonzero, in another order. */
+static enum lsc_status run_side_by_side(const struct cv_problem *pb, const struct cv_opts *o,
+                                        struct cv_path *path, double *vals,
+                                        struct lsc_error *err)
+{
+    size_t K = o->folds, L = path->n, P = pb->p;
+    double *beta = lsc_calloc((K + 1) * P + 1, sizeof *beta);
+    double *lam = lsc_malloc((K + 1) * sizeof *lam), *v = lsc_malloc(K * sizeof *v);
+    int *conv = lsc_malloc((K + 1) * sizeof *conv);
+    enum lsc_status st = LSC_OK;
+    if (beta == NULL || lam == NULL || v == NULL || conv == NULL)
+        st = lsc_error_nomem(err);
+    for (size_t l = 0; st == LSC_OK && l < L; l++) {
+        for (size_t k = 0; k < K; k++)
+            lam[k] = path->lambda[l] * (double)pb->fold_rows[k] / (double)pb->n;
+        lam[K] = path->lambda[l];
+        if ((st = pb->fit_all(pb->ctx, o, lam, beta, conv, err)) != LSC_OK)
+            break;
+        for (size_t k = 0; k <= K; k++)
+            path->not_converged += !conv[k];
+        for (size_t j = 1; j < P; j++)
+            path->nonzero[l] += beta[K * P + j] != 0.0;
+        if ((st = pb->metric_all(pb->ctx, beta, o->metric, v, err)) != LSC_OK)
+            break;
+        for (size_t k = 0; k < K; k++)
+            vals[k * L + l] = v[k];
+    }
+    lsc_free(beta);
+    lsc_free(lam);
+    lsc_free(v);
+    lsc_free(conv);
+    return st;
+}
+
 /* Mean and standard error over the K folds (vals: K x L), the best lambda
  * and the chosen one. */
 static void choose(const struct cv_opts *o, const double *vals, struct cv_path *path)
@@ -162,9 +198,11 @@ static enum lsc_status cv_run_once(const struct cv_problem *pb, const struct cv_
         goto cleanup;
     for (size_t l = 0; l < L; l++)
         path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
-    for (size_t k = 0; k < K && st == LSC_OK; k++)
+    if (pb->fit_all != NULL)
+        st = run_side_by_side(pb, o, path, vals, err);
+    for (size_t k = 0; pb->fit_all == NULL && k < K && st == LSC_OK; k++)
         st = run_fold(pb, o, k, path, beta, vals + k * L, err);
-    if (st == LSC_OK)
+    if (pb->fit_all == NULL && st == LSC_OK)
         st = count_nonzero(pb, o, path, beta, err);
     if (st == LSC_OK)
         choose(o, vals, path);
@@ -300,8 +338,9 @@ enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *o, stru
     c.va.rows = c.vrows;
     c.eta = lsc_malloc(n * sizeof *c.eta);
     c.yv = lsc_malloc(n * sizeof *c.yv);
-    struct cv_problem pb = {d->p,           d->n,       &c,           design_lambda_max,
-                            design_select, design_fit, design_metric};
+    struct cv_problem pb = {d->p,          d->n,       &c,            design_lambda_max,
+                            design_select, design_fit, design_metric, NULL,
+                            NULL,          NULL};
     enum lsc_status st = LSC_OK;
     memset(path, 0, sizeof *path);
     if (c.fold == NULL || c.trows == NULL || c.vrows == NULL || c.eta == NULL || c.yv == NULL)

@@ -66,6 +66,18 @@ struct cv_problem {
     /* the metric of beta on fold k's rows (after select(k)) */
     enum lsc_status (*metric)(void *ctx, const double *beta, enum cv_metric m, double *v,
                               struct lsc_error *err);
+    /* Or, when fit_all is set (select, fit and metric unused), the K + 1
+     * fits side by side, one penalty at a time (a database answers the K
+     * fits' sums in one query): fold_rows[k] is the count of the rows outside
+     * fold k; fit_all fits beta + k p (p each; k < K: fold k left out,
+     * k = K: every row) at lambda[k], each from where it is (warm starts),
+     * converged[k] saying how it ended; metric_all puts the metric of
+     * beta + k p on fold k's rows in v[k] (k < K). */
+    const size_t *fold_rows;
+    enum lsc_status (*fit_all)(void *ctx, const struct cv_opts *o, const double *lambda,
+                               double *beta, int *converged, struct lsc_error *err);
+    enum lsc_status (*metric_all)(void *ctx, const double *beta, enum cv_metric m, double *v,
+                                  struct lsc_error *err);
 };
 
 /* The path, folds, warm starts and choice of lsc_cv_run on any problem. */

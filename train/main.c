@@ -206,7 +206,8 @@ static const char usage_text4[] =
     "                            each Newton iteration run as aggregate queries,\n"
     "                            only sums come back; the holdout is chosen by\n"
     "                            the --id column's hash (--split-by-id) or by\n"
-    "                            --split-date; no bins, events or CV yet\n"
+    "                            --split-date; --cv folds by the id's hash too;\n"
+    "                            no bins, events or account counts yet\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
     "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
@@ -433,10 +434,13 @@ static void print_summary(const struct lsc_model *m, const struct lsc_train_summ
         free(r);
     }
     print_penalty(m);
+    char cv[64] = "";
+    if (s->pg_cv_queries > 0)
+        snprintf(cv, sizeof cv, ", %zu more for the cross-validation", s->pg_cv_queries);
     if (s->postgres)
-        fprintf(stderr, "PostgreSQL: %zu Newton iterations as aggregate queries; %llu bytes of "
+        fprintf(stderr, "PostgreSQL: %zu Newton iterations as aggregate queries%s; %llu bytes of "
                         "results came back in all, %llu during the fit (no row data)\n",
-                s->pg_queries, s->pg_bytes, s->pg_bytes_fit);
+                s->pg_queries, cv, s->pg_bytes, s->pg_bytes_fit);
     fprintf(stderr, "model written to %s\n", output);
 }
 

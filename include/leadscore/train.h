@@ -201,10 +201,11 @@ struct lsc_train_summary {
     /* set on failure when a --weight or --split-date value was refused
      * (the CLI exits 3) */
     int input_rejected;
-    /* training inside PostgreSQL: the queries run and the bytes of their
-     * results, in all and after the encoding pass (the Newton iterations) */
+    /* training inside PostgreSQL: the Newton iterations' queries, those
+     * of --cv (its fits side by side and its metrics), and the bytes of
+     * all results, in all and after the encoding pass */
     int postgres;
-    size_t pg_queries;
+    size_t pg_queries, pg_cv_queries;
     unsigned long long pg_bytes, pg_bytes_fit;
 };
 

@@ -140,10 +140,11 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
                              "--interactions needs --bins N (pairs are tables of bins and levels)");
     if (o->min_bin_share > 0.0 && o->bins == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--min-bin-share needs --bins N");
-    if (o->split_by_id && o->postgres == NULL && o->cv_folds > 0 && o->ids.count == 0)
+    if ((o->split_by_id || o->postgres != NULL) && o->cv_folds > 0 && o->ids.count == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--split-by-id deals the --cv folds by a hash of the id column: "
-                             "name it with --id COL");
+                             "%s deals the --cv folds by a hash of the id column: name it with "
+                             "--id COL",
+                             o->postgres != NULL ? "training inside PostgreSQL" : "--split-by-id");
     if (o->cv_one_se && o->cv_folds == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)

@@ -13,6 +13,7 @@
 
 #include "alloc.h"
 #include "baseline.h"
+#include "cv.h"
 #include "derive.h"
 #include "diagnostics.h"
 #include "date_split.h"
@@ -22,6 +23,7 @@
 #include "enet.h"
 #include "header_match.h"
 #include "linalg.h"
+#include "lockstep.h"
 #include "label_map.h"
 #include "leadscore/emit.h"
 #include "leadscore/model.h"
@@ -117,7 +119,11 @@ struct pg_run {
     char *iter_base, *iter_from, *iter_after, *iter_tail;
     /* the last query's sums (newton callbacks) */
     double *g, *H, loss;
-    size_t queries;
+    /* --cv: the path, and each fold's (and the rows without an id's) rows,
+     * positives, weight and weighted positives (fold_counts) */
+    struct cv_path cv;
+    double *cv_stat;
+    size_t queries, cv_queries; /* iterations; --cv's fits and metrics */
     /* the model's training.sha256: of the encoding pass's results (the
      * rows never leave the database) */
     struct sha256_ctx digest;
@@ -171,6 +177,9 @@ static size_t date_slot(const struct pg_run *r) { return r->n_cols + 3; }
 static int by_date(const struct pg_run *r) { return r->o->split_date != NULL; }
 static int by_id(const struct pg_run *r) { return !by_date(r) && r->o->holdout > 0.0; }
 static int has_holdout(const struct pg_run *r) { return by_date(r) || by_id(r); }
+/* --cv: folds by a hash of the id too */
+static int cv_on(const struct pg_run *r) { return r->o->cv_folds > 0; }
+static int reads_id(const struct pg_run *r) { return by_id(r) || cv_on(r); }
 static int has_weight(const struct pg_run *r) { return r->o->weight != NULL; }
 static int weighted(const struct pg_run *r)
 {
@@ -231,6 +240,17 @@ static void put_hold(FILE *fp, const struct pg_run *r)
                 "convert_to('%lu:' || v_%zu, 'UTF8')), 'hex'), 1, 8) AS BIT(32)) AS BIGINT) < "
                 "%llu END]",
             I, r->o->seed, I, (unsigned long long)lsc_split_id_threshold(r->o->holdout));
+}
+
+/* fold: the row's --cv fold by its id (split.h, lsc_split_id_fold), -1
+ * (always fitted, never validated) without an id. */
+static void put_fold(FILE *fp, const struct pg_run *r)
+{
+    size_t I = id_slot(r);
+    fprintf(fp, "ARRAY[CASE WHEN na_%zu THEN -1 ELSE (CAST(CAST('x' || substr(encode(sha256("
+                "convert_to('%lu:fold:' || v_%zu, 'UTF8')), 'hex'), 1, 8) AS BIT(32)) AS BIGINT) "
+                "* %zu) >> 32 END]",
+            I, r->o->seed, I, r->o->cv_folds);
 }
 
 /* Per-row values as a LATERAL unnest of one-element arrays, at most
@@ -351,7 +371,7 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     for (size_t j = 0; j < r->n_cols; j++)
         if (use == NULL || use[j])
             put_text(&l, r->cols[j].derived ? r->names[r->cols[j].src] : r->cols[j].name, j);
-    if (by_id(r))
+    if (reads_id(r))
         put_text(&l, r->names[r->id], I);
     if (by_date(r))
         put_text(&l, r->names[r->date], date_slot(r));
@@ -361,7 +381,7 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     lateral_end(&l);
     lateral_begin(&l, body.fp, sel.fp, "t1_");
     for (size_t j = 0; j <= I; j++) {
-        if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !by_id(r)))
+        if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !reads_id(r)))
             continue;
         lateral_value(&l, "na_%zu", j);
         fputs("ARRAY[", body.fp);
@@ -387,6 +407,10 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
             r->y_case != NULL ? r->y_case : "0");
     lateral_value(&l, "hold", 0);
     put_hold(body.fp, r);
+    if (cv_on(r)) {
+        lateral_value(&l, "fold", 0);
+        put_fold(body.fp, r);
+    }
     for (size_t j = 0; numbers && j < r->n_cols; j++)
         if (use != NULL && !use[j])
             continue;
@@ -632,7 +656,7 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         st = mark(r, &o->exclude, "--exclude", role, ROLE_OUT, err);
     if (st == LSC_OK)
         st = mark(r, &o->ids, "--id", role, ROLE_OTHER, err);
-    if (st == LSC_OK && by_id(r))
+    if (st == LSC_OK && reads_id(r))
         st = find_column(r, o->ids.items[0], "--id", &r->id, err);
     if (st == LSC_OK)
         st = mark(r, &o->numeric, "--numeric", force, 1, err);
@@ -1461,14 +1485,13 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     r->iter_base = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
-    fputs("FROM t2 CROSS JOIN (SELECT CAST(", q.fp);
+    fputs("FROM t2 CROSS JOIN ", q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
     r->iter_from = q.s;
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
     struct lateral l;
-    fputs(" AS DOUBLE PRECISION[]) AS b) AS bb\n", q.fp);
     lateral_begin(&l, q.fp, NULL, "s");
     for (size_t k = 0; k < S; k++) {
         lateral_value(&l, "i_%zu", k);
@@ -1509,21 +1532,44 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     fprintf(q.fp, ") AS u(k");
     for (size_t c = 0; c < iteration_width(r); c++)
         fprintf(q.fp, ", c%zu", c);
-    fprintf(q.fp, ")\nWHERE %s AND u.k IS NOT NULL\nGROUP BY u.k", fit_filter(r));
+    fputs(")\n", q.fp);
     if ((st = sql_close(&q, err)) != LSC_OK)
         return st;
     r->iter_tail = q.s;
     return LSC_OK;
 }
 
+static void put_coefficients(FILE *fp, const struct pg_run *r, const double *beta)
+{
+    fputs("CAST('{", fp);
+    for (size_t j = 0; j < r->m->n_features; j++)
+        fprintf(fp, "%s%.17g", j ? "," : "", beta[j]);
+    fputs("}' AS DOUBLE PRECISION[])", fp);
+}
+
 /* FROM the table through eta, at beta. */
 static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
 {
     fputs(r->iter_from, fp);
-    fputs("'{", fp);
-    for (size_t j = 0; j < r->m->n_features; j++)
-        fprintf(fp, "%s%.17g", j ? "," : "", beta[j]);
-    fputs("}'", fp);
+    fputs("(SELECT ", fp);
+    put_coefficients(fp, r, beta);
+    fputs(" AS b) AS bb\n", fp);
+    fputs(r->iter_after, fp);
+}
+
+/* FROM the table through eta, for each of n coefficient vectors x[i]
+ * beside its key which[i] (bb.cvk): each row once per vector. */
+static void put_from_each(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
+                          const double *const *x)
+{
+    fputs(r->iter_from, fp);
+    fputs("(VALUES ", fp);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(fp, "%s(%zu, ", i ? ", " : "", which[i]);
+        put_coefficients(fp, r, x[i]);
+        fputs(")", fp);
+    }
+    fputs(") AS bb(cvk, b)\n", fp);
     fputs(r->iter_after, fp);
 }
 
@@ -1532,8 +1578,14 @@ static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
     "  CROSS JOIN LATERAL unnest(ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, "   \
     "-745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END]) AS pp(p)\n"
 
-/* Dense value v (put_dense_value's order) into r->H, r->g, r->loss. */
-static void take_dense(struct pg_run *r, size_t v, double x)
+/* Where an iteration query's sums go: the gradient's (p), X'WX (p x p)
+ * and the loss. */
+struct pg_sums {
+    double *g, *H, *loss;
+};
+
+/* Dense value v (put_dense_value's order) into s. */
+static void take_dense(const struct pg_run *r, const struct pg_sums *s, size_t v, double x)
 {
     const struct pg_slot *sl = r->slots;
     size_t S = r->n_slots, P = r->m->n_features, at = 0;
@@ -1541,41 +1593,43 @@ static void take_dense(struct pg_run *r, size_t v, double x)
         for (size_t b = a; b < S; b++)
             if (sl[a].feature != SIZE_MAX && sl[b].feature != SIZE_MAX && at++ == v) {
                 size_t fa = sl[a].feature, fb = sl[b].feature;
-                r->H[fa * P + fb] = r->H[fb * P + fa] = x;
+                s->H[fa * P + fb] = s->H[fb * P + fa] = x;
                 return;
             }
     for (size_t a = 0; a < S; a++)
         if (sl[a].feature != SIZE_MAX && at++ == v) {
-            r->g[sl[a].feature] = x;
+            s->g[sl[a].feature] = x;
             return;
         }
     if (at == v)
-        r->loss = x;
+        *s->loss = x;
 }
 
-/* One row of the iteration's result (the layout of put_unnest). */
-static void take_sums(struct pg_run *r, const struct lsc_pg_rows *rows, size_t i)
+/* One row of the iteration's result (the layout of put_unnest), its key
+ * in column off, into s. */
+static void take_sums(const struct pg_run *r, const struct pg_sums *s,
+                      const struct lsc_pg_rows *rows, size_t i, size_t off)
 {
     size_t P = r->m->n_features, S = r->n_slots, W = iteration_width(r), at = 1;
     const struct pg_slot *sl = r->slots;
-    long long k = strtoll(lsc_pg_rows_value(rows, i, 0), NULL, 10);
-#define SUM(c) num_or(lsc_pg_rows_value(rows, i, (c)), 0.0)
+    long long k = strtoll(lsc_pg_rows_value(rows, i, off), NULL, 10);
+#define SUM(c) num_or(lsc_pg_rows_value(rows, i, off + (c)), 0.0)
     if (k < 0) {
         size_t t = (size_t)(-k - 1);
         for (size_t c = 0; c < W && t * W + c < n_dense_values(r); c++)
-            take_dense(r, t * W + c, SUM(1 + c));
+            take_dense(r, s, t * W + c, SUM(1 + c));
     } else if ((size_t)k < P) {
         size_t f = (size_t)k;
         for (size_t a = 0; a < S; a++)
             if (sl[a].feature != SIZE_MAX) {
                 size_t fd = sl[a].feature;
-                r->H[f * P + fd] = r->H[fd * P + f] = SUM(at++);
+                s->H[f * P + fd] = s->H[fd * P + f] = SUM(at++);
             }
-        r->H[f * P + f] = SUM(1); /* an indicator squared is itself */
-        r->g[f] = SUM(at);
+        s->H[f * P + f] = SUM(1); /* an indicator squared is itself */
+        s->g[f] = SUM(at);
     } else {
         size_t a = ((size_t)k - P) / P, b = ((size_t)k - P) % P;
-        r->H[a * P + b] = r->H[b * P + a] = SUM(1);
+        s->H[a * P + b] = s->H[b * P + a] = SUM(1);
     }
 #undef SUM
 }
@@ -1597,6 +1651,7 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     fputs("\n", q.fp);
     put_from(q.fp, r, beta);
     fputs(r->iter_tail, q.fp);
+    fprintf(q.fp, "WHERE %s AND u.k IS NOT NULL\nGROUP BY u.k", fit_filter(r));
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "a Newton iteration (sums of X'WX and X'(y - p))", &rows,
                            err)) != LSC_OK)
@@ -1605,8 +1660,9 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     memset(r->g, 0, P * sizeof *r->g);
     memset(r->H, 0, P * P * sizeof *r->H);
     r->loss = 0.0;
+    struct pg_sums sums = {r->g, r->H, &r->loss};
     for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
-        take_sums(r, rows, i);
+        take_sums(r, &sums, rows, i, 0);
 cleanup:
     lsc_pg_rows_free(rows);
     free(q.s);
@@ -1633,6 +1689,8 @@ static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, do
     double l2 = r->m->l2;
     for (size_t j = 0; j < P; j++)
         g[j] = -r->g[j] + (j > 0 ? l2 * beta[j] : 0.0);
+    if (H == NULL) /* the gradient alone (no Hessian asked for at the end) */
+        return LSC_OK;
     memcpy(H, r->H, P * P * sizeof *H);
     for (size_t j = 1; j < P; j++)
         H[j * P + j] += l2;
@@ -1680,6 +1738,15 @@ static enum lsc_status fit_enet(struct pg_run *r, struct newton_result *nr, stru
     return st;
 }
 
+static void free_iteration_sql(struct pg_run *r)
+{
+    free(r->iter_base);
+    free(r->iter_from);
+    free(r->iter_after);
+    free(r->iter_tail);
+    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
+}
+
 /* Frees what a fit builds (slots, query text, sums). */
 static void fit_reset(struct pg_run *r)
 {
@@ -1688,16 +1755,368 @@ static void fit_reset(struct pg_run *r)
         free(r->slots[k].val);
     }
     lsc_free(r->slots);
-    free(r->iter_base);
-    free(r->iter_from);
-    free(r->iter_after);
-    free(r->iter_tail);
+    free_iteration_sql(r);
     lsc_free(r->g);
     lsc_free(r->H);
     r->slots = NULL;
     r->n_slots = 0;
-    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
     r->g = r->H = NULL;
+}
+
+/* ---- --cv: the penalty by cross-validation (cv.h) ---------------------- */
+
+/* Per fold (and for the rows without an id, fold -1): rows, positives,
+ * weight and weighted positives of the fit's rows, into r->cv_stat
+ * ((K + 1) x 4, the rows without an id first). */
+static enum lsc_status fold_counts(struct pg_run *r, struct lsc_error *err)
+{
+    size_t K = r->o->cv_folds;
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    if ((r->cv_stat = lsc_calloc(4 * (K + 1), sizeof *r->cv_stat)) == NULL)
+        return lsc_error_nomem(err);
+    enum lsc_status st = open_query(r, &q, COLS_NONE, 0, 0, BASE_NUMBERS | BASE_WEIGHT, err);
+    if (st != LSC_OK)
+        return st;
+    fputs("SELECT fold, count(*), sum(y), ", q.fp);
+    if (weighted(r)) {
+        fputs("sum(", q.fp);
+        put_weight(q.fp, r);
+        fputs("), sum(y * ", q.fp);
+        put_weight(q.fp, r);
+        fputs(")", q.fp);
+    } else {
+        fputs("count(*), sum(y)", q.fp);
+    }
+    fprintf(q.fp, "\nFROM t2 WHERE %s GROUP BY fold", fit_filter(r));
+    if ((st = sql_close(&q, err)) == LSC_OK &&
+        (st = lsc_pg_query(r->pg, q.s, "the --cv folds' counts", &rows, err)) == LSC_OK) {
+        r->cv_queries++;
+        for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
+            long long f = strtoll(lsc_pg_rows_value(rows, i, 0), NULL, 10);
+            for (size_t c = 0; f >= -1 && f < (long long)K && c < 4; c++)
+                r->cv_stat[4 * (size_t)(f + 1) + c] = num_or(lsc_pg_rows_value(rows, i, 1 + c), 0);
+        }
+    }
+    for (size_t k = 0; st == LSC_OK && k < K; k++) {
+        const double *c = r->cv_stat + 4 * (k + 1);
+        if (!(c[1] > 0.0 && c[1] < c[0]))
+            st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
+                               "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use "
+                               "fewer folds",
+                               K, k + 1, c[1] > 0.0 ? "non-conversions" : "conversions");
+    }
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
+/* The sums c (0: rows, 1: positives, 2: weight, 3: weighted positives)
+ * over the rows outside fold k (all rows for CV_NO_FOLD). */
+static double fold_sum(const struct pg_run *r, size_t k, size_t c)
+{
+    double s = 0.0;
+    for (size_t f = 0; f <= r->o->cv_folds; f++)
+        if (k == CV_NO_FOLD || f != k + 1)
+            s += r->cv_stat[4 * f + c];
+    return s;
+}
+
+/* --cv's K + 1 fits side by side (lockstep.h): fit k < K leaves fold k
+ * out, fit K has every row; each Newton or elastic-net evaluation of every
+ * fit is one query (the rows joined to the K + 1 coefficient vectors,
+ * summed per fit), so a penalty costs as many queries as one fit. */
+struct pg_cv;
+
+struct pg_cv_fit {
+    struct pg_cv *cv;
+    size_t k;
+    struct lockstep *ls;
+};
+
+struct pg_cv {
+    struct pg_run *r;
+    const struct cv_opts *o;
+    const double *lambda; /* fit k's penalty */
+    double *beta;         /* fit k's coefficients at beta + k P */
+    int *converged;
+    double *g, *H, *loss; /* fit k's sums at its last point: P, P x P, 1 */
+    size_t *fold_rows;    /* the rows outside fold k */
+    struct pg_cv_fit *fit;
+};
+
+/* The objective of fit k (newton.h, enet.h): its sums from the batch. */
+static enum lsc_status cvt_loss(void *ctx, const double *beta, double *f, struct lsc_error *err)
+{
+    const struct pg_cv_fit *t = ctx;
+    enum lsc_status st = lsc_lockstep_eval(t->ls, t->k, beta, err);
+    *f = t->cv->loss[t->k];
+    return st;
+}
+
+static enum lsc_status cvt_derivatives(void *ctx, const double *beta, double *g, double *H,
+                                       struct lsc_error *err)
+{
+    (void)beta;
+    (void)err;
+    const struct pg_cv_fit *t = ctx;
+    size_t P = t->cv->r->m->n_features;
+    for (size_t j = 0; j < P; j++)
+        g[j] = -t->cv->g[t->k * P + j];
+    if (H != NULL) /* none asked for at a stalled end (newton.c) */
+        memcpy(H, t->cv->H + t->k * P * P, P * P * sizeof *H);
+    return LSC_OK;
+}
+
+/* With the L2 penalty, as pg_fun and pg_grad_hess. */
+static enum lsc_status cvt_fun(void *ctx, const double *beta, double *f, struct lsc_error *err)
+{
+    const struct pg_cv_fit *t = ctx;
+    enum lsc_status st = cvt_loss(ctx, beta, f, err);
+    double pen = 0.0;
+    for (size_t j = 1; j < t->cv->r->m->n_features; j++)
+        pen += beta[j] * beta[j];
+    *f += 0.5 * t->cv->lambda[t->k] * pen;
+    return st;
+}
+
+static enum lsc_status cvt_grad_hess(void *ctx, const double *beta, double *g, double *H,
+                                     struct lsc_error *err)
+{
+    const struct pg_cv_fit *t = ctx;
+    size_t P = t->cv->r->m->n_features;
+    double l2 = t->cv->lambda[t->k];
+    enum lsc_status st = cvt_derivatives(ctx, beta, g, H, err);
+    for (size_t j = 1; j < P; j++) {
+        g[j] += l2 * beta[j];
+        if (H != NULL)
+            H[j * P + j] += l2;
+    }
+    return st;
+}
+
+/* Fit k, as cv.c's design_fit on the CSV path: the Newton L2 fit (from
+ * the weighted log-odds when at zero), or the elastic net. */
+static enum lsc_status cv_task(void *ctx, size_t k, struct lockstep *ls, struct lsc_error *err)
+{
+    struct pg_cv *cv = ctx;
+    const struct cv_opts *o = cv->o;
+    size_t P = cv->r->m->n_features, f = k < o->folds ? k : CV_NO_FOLD;
+    double *beta = cv->beta + k * P;
+    struct pg_cv_fit *t = &cv->fit[k];
+    enum lsc_status st;
+    *t = (struct pg_cv_fit){cv, k, ls};
+    if (o->l1_ratio == 0.0) {
+        double n = fold_sum(cv->r, f, 2), pos = fold_sum(cv->r, f, 3);
+        int from_zero = 1;
+        for (size_t j = 0; j < P; j++)
+            from_zero &= beta[j] == 0.0;
+        if (from_zero && pos > 0.0 && pos < n)
+            beta[0] = log(pos / (n - pos));
+        struct newton_objective obj = {P, t, cvt_fun, cvt_grad_hess};
+        struct newton_opts no = {o->max_iter, o->tol, n > 0.0 ? n : 1.0, NULL};
+        struct newton_result nr;
+        st = lsc_newton_minimize(&obj, &no, beta, &nr, err);
+        cv->converged[k] = nr.converged;
+    } else {
+        struct enet_objective obj = {P, t, cvt_loss, cvt_derivatives};
+        struct enet_opts eo = {cv->lambda[k], o->l1_ratio, o->max_iter, o->tol};
+        struct enet_result er;
+        st = lsc_enet_minimize(&obj, (size_t)fold_sum(cv->r, f, 0), fold_sum(cv->r, f, 1), &eo,
+                               beta, &er, err);
+        cv->converged[k] = er.converged;
+    }
+    return st;
+}
+
+/* One query: the iteration sums of each waiting fit at its point. */
+static enum lsc_status cv_batch(void *ctx, size_t n, const size_t *which, const double *const *x,
+                                struct lsc_error *err)
+{
+    struct pg_cv *cv = ctx;
+    struct pg_run *r = cv->r;
+    size_t P = r->m->n_features;
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q;
+    enum lsc_status st = sql_open(&q, err);
+    if (st != LSC_OK)
+        return st;
+    fputs(r->iter_base, q.fp);
+    fputs("SELECT bb.cvk, u.k", q.fp);
+    for (size_t c = 0; c < iteration_width(r); c++)
+        fprintf(q.fp, ", sum(c%zu)", c);
+    fputs("\n", q.fp);
+    put_from_each(q.fp, r, n, which, x);
+    fputs(r->iter_tail, q.fp);
+    fprintf(q.fp, "WHERE %s AND fold <> bb.cvk AND u.k IS NOT NULL\nGROUP BY bb.cvk, u.k",
+            fit_filter(r));
+    if ((st = sql_close(&q, err)) == LSC_OK &&
+        (st = lsc_pg_query(r->pg, q.s, "the --cv fits' Newton iterations (sums of X'WX and "
+                           "X'(y - p) per fit)", &rows, err)) == LSC_OK) {
+        r->cv_queries++;
+        for (size_t i = 0; i < n; i++) {
+            memset(cv->g + which[i] * P, 0, P * sizeof *cv->g);
+            memset(cv->H + which[i] * P * P, 0, P * P * sizeof *cv->H);
+            cv->loss[which[i]] = 0.0;
+        }
+        for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
+            size_t k = (size_t)strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
+            if (k > cv->o->folds)
+                continue;
+            struct pg_sums sums = {cv->g + k * P, cv->H + k * P * P, &cv->loss[k]};
+            take_sums(r, &sums, rows, i, 1);
+        }
+    }
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    return st;
+}
+
+/* lsc_enet_lambda_max's value on every fitting row. */
+static enum lsc_status cv_lambda_max(void *ctx, double l1_ratio, double *lmax,
+                                     struct lsc_error *err)
+{
+    struct pg_cv *cv = ctx;
+    struct pg_run *r = cv->r;
+    size_t P = r->m->n_features;
+    double *b = lsc_calloc(P, sizeof *b), n = fold_sum(r, CV_NO_FOLD, 0);
+    double pos = fold_sum(r, CV_NO_FOLD, 1);
+    if (b == NULL)
+        return lsc_error_nomem(err);
+    if (pos > 0.0 && pos < n)
+        b[0] = log(pos / (n - pos));
+    enum lsc_status st = iterate(r, b, err);
+    r->queries--; /* the cross-validation's */
+    r->cv_queries++;
+    if (st == LSC_OK)
+        *lmax = lsc_enet_lambda_max_of(r->g, P, l1_ratio);
+    lsc_free(b);
+    return st;
+}
+
+static enum lsc_status cv_fit_all(void *ctx, const struct cv_opts *o, const double *lambda,
+                                  double *beta, int *converged, struct lsc_error *err)
+{
+    struct pg_cv *cv = ctx;
+    cv->o = o;
+    cv->lambda = lambda;
+    cv->beta = beta;
+    cv->converged = converged;
+    return lsc_lockstep_run(o->folds + 1, cv_task, cv_batch, cv, err);
+}
+
+/* The metric query: per fold k, its rows scored by beta + k P. */
+static void put_metric_sql(FILE *fp, const struct pg_run *r, enum cv_metric m, size_t K,
+                           const size_t *which, const double *const *x)
+{
+    fputs(r->iter_base, fp);
+    if (m == CV_LOGLOSS)
+        fputs("SELECT cvk, sum(-(y * ln(q) + (1 - y) * ln(1 - q))), count(*), 0 FROM (\n"
+              "  SELECT bb.cvk, y, LEAST(GREATEST(p, 1e-15), 1 - 1e-15) AS q\n",
+              fp);
+    else
+        fputs("SELECT cvk, sum(CASE WHEN y = 1 THEN rk END), count(*), sum(y) FROM (\n"
+              "  SELECT bb.cvk, y, rank() OVER (PARTITION BY bb.cvk ORDER BY p) + (count(*) "
+              "OVER (PARTITION BY bb.cvk, p) - 1) / 2.0 AS rk\n",
+              fp);
+    put_from_each(fp, r, K, which, x);
+    fprintf(fp, P_LATERAL "  WHERE %s AND fold = bb.cvk\n) AS v\nGROUP BY cvk", fit_filter(r));
+}
+
+/* Fold k's metric of beta + k P: the mean log-loss (metrics.h,
+ * probabilities clipped to [1e-15, 1 - 1e-15]) or the AUC from the
+ * positives' mid-ranks (the Mann-Whitney count, exact in NUMERIC). */
+static enum lsc_status cv_metric_all(void *ctx, const double *beta, enum cv_metric m, double *v,
+                                     struct lsc_error *err)
+{
+    struct pg_cv *cv = ctx;
+    struct pg_run *r = cv->r;
+    size_t K = r->o->cv_folds, P = r->m->n_features;
+    size_t *which = lsc_malloc(K * sizeof *which);
+    const double **x = lsc_malloc(K * sizeof *x);
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q = {0};
+    enum lsc_status st = which != NULL && x != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
+    for (size_t k = 0; st == LSC_OK && k < K; k++) {
+        which[k] = k;
+        x[k] = beta + k * P;
+        v[k] = NAN;
+    }
+    if (st == LSC_OK) {
+        put_metric_sql(q.fp, r, m, K, which, x);
+        st = sql_close(&q, err);
+    }
+    if (st == LSC_OK && (st = lsc_pg_query(r->pg, q.s, "the --cv folds' metrics", &rows, err)) ==
+                            LSC_OK)
+        r->cv_queries++;
+    for (size_t i = 0; st == LSC_OK && i < lsc_pg_rows_count(rows); i++) {
+        size_t k = (size_t)strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
+        double s = num_or(lsc_pg_rows_value(rows, i, 1), NAN);
+        double n = num_or(lsc_pg_rows_value(rows, i, 2), 0), np = num_or(lsc_pg_rows_value(rows, i, 3), 0);
+        if (k >= K)
+            continue;
+        if (m == CV_LOGLOSS)
+            v[k] = n > 0.0 ? s / n : NAN;
+        else
+            v[k] = np > 0.0 && np < n ? (s - np * (np + 1.0) / 2.0) / (np * (n - np)) : NAN;
+    }
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    lsc_free(which);
+    lsc_free(x);
+    return st;
+}
+
+static void cv_free(struct pg_cv *cv)
+{
+    lsc_free(cv->g);
+    lsc_free(cv->H);
+    lsc_free(cv->loss);
+    lsc_free(cv->fold_rows);
+    lsc_free(cv->fit);
+}
+
+static enum lsc_status cv_init(struct pg_cv *cv, struct pg_run *r, struct lsc_error *err)
+{
+    size_t K = r->o->cv_folds, P = r->m->n_features;
+    memset(cv, 0, sizeof *cv);
+    cv->r = r;
+    cv->g = lsc_malloc((K + 1) * P * sizeof *cv->g);
+    cv->H = lsc_malloc((K + 1) * P * P * sizeof *cv->H);
+    cv->loss = lsc_calloc(K + 1, sizeof *cv->loss);
+    cv->fold_rows = lsc_malloc(K * sizeof *cv->fold_rows);
+    cv->fit = lsc_calloc(K + 1, sizeof *cv->fit);
+    if (cv->g == NULL || cv->H == NULL || cv->loss == NULL || cv->fold_rows == NULL ||
+        cv->fit == NULL)
+        return lsc_error_nomem(err);
+    for (size_t k = 0; k < K; k++)
+        cv->fold_rows[k] = (size_t)fold_sum(r, k, 0);
+    return LSC_OK;
+}
+
+/* --cv on the fit's rows, once: the chosen lambda into the model, the path
+ * kept for it. */
+static enum lsc_status cross_validate(struct pg_run *r, struct lsc_error *err)
+{
+    const struct lsc_train_options *o = r->o;
+    struct cv_opts co = {o->cv_folds, o->cv_metric ? CV_AUC : CV_LOGLOSS, o->cv_one_se, o->seed,
+                         o->l1_ratio, 40, 1e-4, o->max_iter, o->tol, NULL};
+    struct pg_cv cv = {0};
+    lsc_logf(r->log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
+             co.folds, co.n_lambda);
+    enum lsc_status st = fold_counts(r, err);
+    if (st == LSC_OK)
+        st = cv_init(&cv, r, err);
+    struct cv_problem pb = {r->m->n_features, fit_rows(r), &cv, cv_lambda_max, NULL, NULL, NULL,
+                            cv.fold_rows, cv_fit_all, cv_metric_all};
+    if (st == LSC_OK)
+        st = lsc_cv_run_problem(&pb, &co, &r->cv, err);
+    cv_free(&cv);
+    if (st != LSC_OK)
+        return st;
+    lsc_train_cv_notes(o, &r->cv, r->log);
+    r->m->l2 = r->cv.lambda[r->cv.chosen];
+    return LSC_OK;
 }
 
 static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_result *nr,
@@ -1717,6 +2136,8 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
         st = make_slots(r, err);
     if (st == LSC_OK)
         st = make_iteration_sql(r, err);
+    if (st == LSC_OK && cv_on(r) && !r->all)
+        st = cross_validate(r, err);
     if (st != LSC_OK)
         return st;
     if (r->o->l1_ratio > 0.0)
@@ -2184,7 +2605,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->bins > 0, "--bins", later},
         {o->interactions > 0, "--interactions", later},
         {o->events.count > 0, "--events", later},
-        {o->cv_folds > 0, "--cv", later},
         {o->account_column != NULL, "--account-column", later},
         {o->points_output != NULL, "--emit-rules", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
@@ -2592,9 +3012,11 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
         json_decref(options);
         options = NULL;
     }
+    double lambda = m->l2; /* --l2, or the one --cv chose */
     enum lsc_status st = lsc_train_fill_common(m, &oc, r->display, hex, options, err);
     if (st != LSC_OK)
         return st;
+    m->l2 = lambda;
     if (as_of != NULL)
         snprintf(sum->as_of, sizeof sum->as_of, "%s", as_of);
     if (r->base != NULL) {
@@ -2641,6 +3063,8 @@ static void run_free(struct pg_run *r)
         lsc_free(r->cols[j].own_name);
     }
     fit_reset(r);
+    lsc_cv_path_free(&r->cv);
+    lsc_free(r->cv_stat);
     for (size_t j = 0; j < r->n_names; j++)
         lsc_free(r->names[j]);
     lsc_free(r->names);
@@ -2739,6 +3163,8 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
             break;
         st = refit_setup(r, &es, err);
     }
+    if (st == LSC_OK && r->cv.n > 0) /* the path into the model */
+        st = lsc_train_attach_penalty(r->m, r->o, r->m->l2, &r->cv, err);
     return st;
 }
 
@@ -2831,6 +3257,7 @@ enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc
     if (r.pg != NULL) {
         sum->pg_bytes = lsc_pg_bytes(r.pg);
         sum->pg_queries = r.queries;
+        sum->pg_cv_queries = r.cv_queries;
     }
     if (st == LSC_OK)
         st = outputs_write(&r, &w, &warns, err);

@@ -65,93 +65,97 @@ static enum lsc_status assign_folds(const struct design *d, size_t K, unsigned l
     return st;
 }
 
-/* Fold k: fits the whole path on the other folds (warm-started from the
- * largest lambda) and puts the held-out metric of each fit in vals[l]. */
-static enum lsc_status run_fold(const struct cv_problem *pb, const struct cv_opts *o, size_t k,
-                                struct cv_path *path, double *beta, double *vals,
-                                struct lsc_error *err)
+/* The fits' state along the path: each fit's coefficients at the last
+ * penalty done (fit k < K leaves fold k out, fit K has every row) and the
+ * folds' metrics (vals[k * cap + l]), so a lengthened path goes on from
+ * where it stopped. */
+struct cv_run {
+    const struct cv_problem *pb;
+    const struct cv_opts *o;
+    struct cv_path *path;
+    double *beta, *vals;
+    size_t cap;
+};
+
+/* Fit k (k = K: every row) along penalties [l0, l1), warm-started from
+ * where it stopped; the folds' held-out metrics, the all-rows fit's
+ * non-zero counts. */
+static enum lsc_status run_fit(struct cv_run *c, size_t k, size_t l0, size_t l1,
+                               struct lsc_error *err)
 {
-    size_t nt = 0;
-    enum lsc_status st = pb->select(pb->ctx, k, &nt, err);
-    memset(beta, 0, pb->p * sizeof *beta);
-    for (size_t l = 0; st == LSC_OK && l < path->n; l++) {
+    const struct cv_problem *pb = c->pb;
+    size_t K = c->o->folds, nt = 0;
+    double *beta = c->beta + k * pb->p;
+    enum lsc_status st = pb->select(pb->ctx, k < K ? k : CV_NO_FOLD, &nt, err);
+    for (size_t l = l0; st == LSC_OK && l < l1; l++) {
         int conv = 0;
         /* the same penalty per row as lambda on all n rows */
-        double lam = path->lambda[l] * (double)nt / (double)pb->n;
-        if ((st = pb->fit(pb->ctx, o, lam, beta, &conv, err)) != LSC_OK)
+        double lam = c->path->lambda[l] * (k < K ? (double)nt / (double)pb->n : 1.0);
+        if ((st = pb->fit(pb->ctx, c->o, lam, beta, &conv, err)) != LSC_OK)
             return st;
-        path->not_converged += !conv;
-        st = pb->metric(pb->ctx, beta, o->metric, &vals[l], err);
-    }
-    return st;
-}
-
-/* The path on all rows, for the non-zero counts. */
-static enum lsc_status count_nonzero(const struct cv_problem *pb, const struct cv_opts *o,
-                                     struct cv_path *path, double *beta, struct lsc_error *err)
-{
-    size_t nt = 0;
-    enum lsc_status st = pb->select(pb->ctx, CV_NO_FOLD, &nt, err);
-    memset(beta, 0, pb->p * sizeof *beta);
-    for (size_t l = 0; st == LSC_OK && l < path->n; l++) {
-        int conv = 0;
-        if ((st = pb->fit(pb->ctx, o, path->lambda[l], beta, &conv, err)) != LSC_OK)
-            return st;
-        path->not_converged += !conv;
-        for (size_t j = 1; j < pb->p; j++)
-            path->nonzero[l] += beta[j] != 0.0;
+        c->path->not_converged += !conv;
+        if (k < K)
+            st = pb->metric(pb->ctx, beta, c->o->metric, &c->vals[k * c->cap + l], err);
+        for (size_t j = 1; k == K && j < pb->p; j++)
+            c->path->nonzero[l] += beta[j] != 0.0;
     }
     return st;
 }
 
 /* The K fold fits and the all-rows fit side by side (pb->fit_all), one
- * penalty at a time: the same fits, warm starts and metrics as run_fold and
- * count_nonzero, in another order. */
-static enum lsc_status run_side_by_side(const struct cv_problem *pb, const struct cv_opts *o,
-                                        struct cv_path *path, double *vals,
+ * penalty at a time: the same fits, warm starts and metrics as run_fit, in
+ * another order. */
+static enum lsc_status run_side_by_side(struct cv_run *c, size_t l0, size_t l1,
                                         struct lsc_error *err)
 {
-    size_t K = o->folds, L = path->n, P = pb->p;
-    double *beta = lsc_calloc((K + 1) * P + 1, sizeof *beta);
+    const struct cv_problem *pb = c->pb;
+    size_t K = c->o->folds, P = pb->p;
     double *lam = lsc_malloc((K + 1) * sizeof *lam), *v = lsc_malloc(K * sizeof *v);
     int *conv = lsc_malloc((K + 1) * sizeof *conv);
-    enum lsc_status st = LSC_OK;
-    if (beta == NULL || lam == NULL || v == NULL || conv == NULL)
-        st = lsc_error_nomem(err);
-    for (size_t l = 0; st == LSC_OK && l < L; l++) {
+    enum lsc_status st = lam != NULL && v != NULL && conv != NULL ? LSC_OK : lsc_error_nomem(err);
+    for (size_t l = l0; st == LSC_OK && l < l1; l++) {
         for (size_t k = 0; k < K; k++)
-            lam[k] = path->lambda[l] * (double)pb->fold_rows[k] / (double)pb->n;
-        lam[K] = path->lambda[l];
-        if ((st = pb->fit_all(pb->ctx, o, lam, beta, conv, err)) != LSC_OK)
+            lam[k] = c->path->lambda[l] * (double)pb->fold_rows[k] / (double)pb->n;
+        lam[K] = c->path->lambda[l];
+        if ((st = pb->fit_all(pb->ctx, c->o, lam, c->beta, conv, err)) != LSC_OK)
             break;
         for (size_t k = 0; k <= K; k++)
-            path->not_converged += !conv[k];
+            c->path->not_converged += !conv[k];
         for (size_t j = 1; j < P; j++)
-            path->nonzero[l] += beta[K * P + j] != 0.0;
-        if ((st = pb->metric_all(pb->ctx, beta, o->metric, v, err)) != LSC_OK)
+            c->path->nonzero[l] += c->beta[K * P + j] != 0.0;
+        if ((st = pb->metric_all(pb->ctx, c->beta, c->o->metric, v, err)) != LSC_OK)
             break;
         for (size_t k = 0; k < K; k++)
-            vals[k * L + l] = v[k];
+            c->vals[k * c->cap + l] = v[k];
     }
-    lsc_free(beta);
     lsc_free(lam);
     lsc_free(v);
     lsc_free(conv);
     return st;
 }
 
-/* Mean and standard error over the K folds (vals: K x L), the best lambda
- * and the chosen one. */
-static void choose(const struct cv_opts *o, const double *vals, struct cv_path *path)
+static enum lsc_status run_range(struct cv_run *c, size_t l0, size_t l1, struct lsc_error *err)
+{
+    if (c->pb->fit_all != NULL)
+        return run_side_by_side(c, l0, l1, err);
+    enum lsc_status st = LSC_OK;
+    for (size_t k = 0; k <= c->o->folds && st == LSC_OK; k++)
+        st = run_fit(c, k, l0, l1, err);
+    return st;
+}
+
+/* Mean and standard error over the K folds (vals: K rows of stride cap),
+ * the best lambda and the chosen one. */
+static void choose(const struct cv_opts *o, const double *vals, size_t cap, struct cv_path *path)
 {
     size_t K = o->folds, L = path->n;
     for (size_t l = 0; l < L; l++) {
         double s = 0.0, ss = 0.0;
         for (size_t k = 0; k < K; k++)
-            s += vals[k * L + l];
+            s += vals[k * cap + l];
         double mean = s / (double)K;
         for (size_t k = 0; k < K; k++)
-            ss += (vals[k * L + l] - mean) * (vals[k * L + l] - mean);
+            ss += (vals[k * cap + l] - mean) * (vals[k * cap + l] - mean);
         path->mean[l] = mean;
         path->se[l] = sqrt(ss / (double)(K - 1)) / sqrt((double)K);
     }
@@ -172,66 +176,82 @@ static void choose(const struct cv_opts *o, const double *vals, struct cv_path *
     }
 }
 
-static enum lsc_status cv_run_once(const struct cv_problem *pb, const struct cv_opts *o,
-                                   struct cv_path *path, struct lsc_error *err)
+/* The path's length after every lengthening (the arrays' capacity). */
+static size_t max_length(size_t L)
 {
-    enum lsc_status st = LSC_OK;
-    size_t K = o->folds, L = o->n_lambda;
-    memset(path, 0, sizeof *path);
-    if (K < 2 || L < 2 || !(o->min_ratio > 0.0 && o->min_ratio < 1.0))
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "cross-validation needs at least 2 folds and 2 penalties");
-    path->lambda = lsc_malloc(L * sizeof *path->lambda);
-    path->mean = lsc_malloc(L * sizeof *path->mean);
-    path->se = lsc_malloc(L * sizeof *path->se);
-    path->nonzero = lsc_calloc(L, sizeof *path->nonzero);
-    double *vals = lsc_malloc(K * L * sizeof *vals);
-    double *beta = lsc_malloc((pb->p ? pb->p : 1) * sizeof *beta);
-    if (path->lambda == NULL || path->mean == NULL || path->se == NULL || path->nonzero == NULL ||
-        vals == NULL || beta == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    path->n = L;
-    double lmax = 1.0;
-    if ((st = pb->lambda_max(pb->ctx, o->l1_ratio, &lmax, err)) != LSC_OK)
-        goto cleanup;
-    for (size_t l = 0; l < L; l++)
-        path->lambda[l] = lmax * pow(o->min_ratio, (double)l / (double)(L - 1));
-    if (pb->fit_all != NULL)
-        st = run_side_by_side(pb, o, path, vals, err);
-    for (size_t k = 0; pb->fit_all == NULL && k < K && st == LSC_OK; k++)
-        st = run_fold(pb, o, k, path, beta, vals + k * L, err);
-    if (pb->fit_all == NULL && st == LSC_OK)
-        st = count_nonzero(pb, o, path, beta, err);
+    for (size_t e = 0; e < CV_MAX_EXTEND; e++)
+        L += (L + 1) / 2;
+    return L;
+}
+
+static enum lsc_status cv_alloc(struct cv_run *c, size_t L, struct lsc_error *err)
+{
+    struct cv_path *path = c->path;
+    size_t K = c->o->folds, P = c->pb->p ? c->pb->p : 1;
+    c->cap = max_length(L);
+    path->lambda = lsc_malloc(c->cap * sizeof *path->lambda);
+    path->mean = lsc_malloc(c->cap * sizeof *path->mean);
+    path->se = lsc_malloc(c->cap * sizeof *path->se);
+    path->nonzero = lsc_calloc(c->cap, sizeof *path->nonzero);
+    c->vals = lsc_malloc(K * c->cap * sizeof *c->vals);
+    c->beta = lsc_calloc((K + 1) * P, sizeof *c->beta);
+    if (path->lambda == NULL || path->mean == NULL || path->se == NULL ||
+        path->nonzero == NULL || c->vals == NULL || c->beta == NULL)
+        return lsc_error_nomem(err);
+    return LSC_OK;
+}
+
+/* The best penalty at the path's small end: the best may lie below it, so
+ * the path goes on at the same log step, up to CV_MAX_EXTEND times, each
+ * fit from where it stopped. */
+static enum lsc_status lengthen(struct cv_run *c, double lmax, double *ratio,
+                                struct lsc_error *err)
+{
+    struct cv_path *path = c->path;
+    size_t n = path->n, more = (n + 1) / 2;
+    double step = pow(*ratio, 1.0 / (double)(n - 1)), next = *ratio * pow(step, (double)more);
+    if (!(next > 1e-12))
+        return LSC_OK;
+    for (size_t l = n; l < n + more; l++)
+        path->lambda[l] = lmax * pow(next, (double)l / (double)(n + more - 1));
+    enum lsc_status st = run_range(c, n, n + more, err);
+    *ratio = next;
+    path->n = n + more;
+    path->extended++;
     if (st == LSC_OK)
-        choose(o, vals, path);
-cleanup:
-    if (st != LSC_OK)
-        lsc_cv_path_free(path);
-    lsc_free(vals);
-    lsc_free(beta);
+        choose(c->o, c->vals, c->cap, path);
     return st;
 }
 
 enum lsc_status lsc_cv_run_problem(const struct cv_problem *pb, const struct cv_opts *o,
                                    struct cv_path *path, struct lsc_error *err)
 {
-    struct cv_opts co = *o;
-    enum lsc_status st = cv_run_once(pb, &co, path, err);
-    /* the best penalty at the path's small end: the best may lie below it,
-     * so the path goes on at the same log step, up to CV_MAX_EXTEND times */
-    for (size_t e = 0; st == LSC_OK && e < CV_MAX_EXTEND && path->best + 1 == path->n; e++) {
-        size_t more = (co.n_lambda + 1) / 2;
-        double step = pow(co.min_ratio, 1.0 / (double)(co.n_lambda - 1));
-        co.min_ratio *= pow(step, (double)more);
-        co.n_lambda += more;
-        if (!(co.min_ratio > 1e-12))
-            break;
-        lsc_cv_path_free(path);
-        st = cv_run_once(pb, &co, path, err);
-        path->extended = e + 1;
+    size_t K = o->folds, L = o->n_lambda;
+    memset(path, 0, sizeof *path);
+    if (K < 2 || L < 2 || !(o->min_ratio > 0.0 && o->min_ratio < 1.0))
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "cross-validation needs at least 2 folds and 2 penalties");
+    struct cv_run c = {pb, o, path, NULL, NULL, 0};
+    double lmax = 1.0, ratio = o->min_ratio;
+    enum lsc_status st = cv_alloc(&c, L, err);
+    if (st == LSC_OK)
+        st = pb->lambda_max(pb->ctx, o->l1_ratio, &lmax, err);
+    for (size_t l = 0; st == LSC_OK && l < L; l++)
+        path->lambda[l] = lmax * pow(ratio, (double)l / (double)(L - 1));
+    if (st == LSC_OK && (st = run_range(&c, 0, L, err)) == LSC_OK) {
+        path->n = L;
+        choose(o, c.vals, c.cap, path);
     }
+    for (size_t e = 0; st == LSC_OK && e < CV_MAX_EXTEND && path->best + 1 == path->n; e++) {
+        size_t before = path->n;
+        st = lengthen(&c, lmax, &ratio, err);
+        if (path->n == before)
+            break;
+    }
+    if (st != LSC_OK)
+        lsc_cv_path_free(path);
+    lsc_free(c.vals);
+    lsc_free(c.beta);
     return st;
 }
 

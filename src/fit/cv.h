@@ -92,10 +92,11 @@ enum lsc_status lsc_cv_run_problem(const struct cv_problem *pb, const struct cv_
  * are compared with a relative tolerance of 1e-10, so rounding differences
  * (e.g. from the thread count) cannot change the choice. When the best
  * penalty is the path's smallest, the path is lengthened by half its points
- * at the same log step and the whole run repeated (at most CV_MAX_EXTEND
- * times, never below 1e-12 lambda_max); path->n and path->extended say so.
- * LSC_ERR_DATA when a
- * class has fewer rows than folds (given folds: when a fold lacks a class). On failure *path is empty. */
+ * at the same log step, each fit going on from where it stopped (at most
+ * CV_MAX_EXTEND times, never below 1e-12 lambda_max); path->n and
+ * path->extended say so. LSC_ERR_DATA when a class has fewer rows than
+ * folds (given folds: when a fold lacks a class). On failure *path is
+ * empty. */
 enum lsc_status lsc_cv_run(const struct design *d, const struct cv_opts *opts, struct cv_path *path,
                        struct lsc_error *err);
 

@@ -1634,6 +1634,25 @@ static void take_sums(const struct pg_run *r, const struct pg_sums *s,
 #undef SUM
 }
 
+/* The iteration query: its sums at beta (which == NULL), or, per key
+ * which[i] (bb.cvk, the fold left out), at x[i] for each of n points. */
+static void put_iteration_query(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
+                                const double *const *x)
+{
+    fputs(r->iter_base, fp);
+    fputs(which != NULL ? "SELECT bb.cvk, u.k" : "SELECT u.k", fp);
+    for (size_t c = 0; c < iteration_width(r); c++)
+        fprintf(fp, ", sum(c%zu)", c);
+    fputs("\n", fp);
+    if (which != NULL)
+        put_from_each(fp, r, n, which, x);
+    else
+        put_from(fp, r, x[0]);
+    fputs(r->iter_tail, fp);
+    fprintf(fp, "WHERE %s%s AND u.k IS NOT NULL\nGROUP BY %su.k", fit_filter(r),
+            which != NULL ? " AND fold <> bb.cvk" : "", which != NULL ? "bb.cvk, " : "");
+}
+
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
  * and r->H (X'WX, both triangles). */
 static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_error *err)
@@ -1644,14 +1663,7 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    fputs(r->iter_base, q.fp);
-    fputs("SELECT u.k", q.fp);
-    for (size_t c = 0; c < iteration_width(r); c++)
-        fprintf(q.fp, ", sum(c%zu)", c);
-    fputs("\n", q.fp);
-    put_from(q.fp, r, beta);
-    fputs(r->iter_tail, q.fp);
-    fprintf(q.fp, "WHERE %s AND u.k IS NOT NULL\nGROUP BY u.k", fit_filter(r));
+    put_iteration_query(q.fp, r, 1, NULL, &beta);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "a Newton iteration (sums of X'WX and X'(y - p))", &rows,
                            err)) != LSC_OK)
@@ -1738,15 +1750,6 @@ static enum lsc_status fit_enet(struct pg_run *r, struct newton_result *nr, stru
     return st;
 }
 
-static void free_iteration_sql(struct pg_run *r)
-{
-    free(r->iter_base);
-    free(r->iter_from);
-    free(r->iter_after);
-    free(r->iter_tail);
-    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
-}
-
 /* Frees what a fit builds (slots, query text, sums). */
 static void fit_reset(struct pg_run *r)
 {
@@ -1755,7 +1758,11 @@ static void fit_reset(struct pg_run *r)
         free(r->slots[k].val);
     }
     lsc_free(r->slots);
-    free_iteration_sql(r);
+    free(r->iter_base);
+    free(r->iter_from);
+    free(r->iter_after);
+    free(r->iter_tail);
+    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
     lsc_free(r->g);
     lsc_free(r->H);
     r->slots = NULL;
@@ -1941,15 +1948,7 @@ static enum lsc_status cv_batch(void *ctx, size_t n, const size_t *which, const 
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    fputs(r->iter_base, q.fp);
-    fputs("SELECT bb.cvk, u.k", q.fp);
-    for (size_t c = 0; c < iteration_width(r); c++)
-        fprintf(q.fp, ", sum(c%zu)", c);
-    fputs("\n", q.fp);
-    put_from_each(q.fp, r, n, which, x);
-    fputs(r->iter_tail, q.fp);
-    fprintf(q.fp, "WHERE %s AND fold <> bb.cvk AND u.k IS NOT NULL\nGROUP BY bb.cvk, u.k",
-            fit_filter(r));
+    put_iteration_query(q.fp, r, n, which, x);
     if ((st = sql_close(&q, err)) == LSC_OK &&
         (st = lsc_pg_query(r->pg, q.s, "the --cv fits' Newton iterations (sums of X'WX and "
                            "X'(y - p) per fit)", &rows, err)) == LSC_OK) {

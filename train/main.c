@@ -155,8 +155,9 @@ static const char usage_text3[] =
     "      --account-reference ids|counts|none  what the model keeps of the file's\n"
     "                            accounts, for the scorer to count a batch against:\n"
     "                            the leads per account and the leads' ids (first\n"
-    "                            --id; default), the counts only, or nothing (each\n"
-    "                            batch counted on its own; models/README.md)\n"
+    "                            --id; default), the counts only (the default with\n"
+    "                            --postgres), or nothing (each batch counted on its\n"
+    "                            own; models/README.md)\n"
     "      --date-format FMT     dates of --days-since, --split-date, --cutoff and\n"
     "                            --events as FMT, e.g. %d/%m/%Y, %m/%d/%Y, %d.%m.%Y,\n"
     "                            %d-%b-%Y (%b: Jun, June); ISO YYYY-MM-DD is read too;\n"
@@ -543,7 +544,7 @@ struct train_cli {
     long event_windows[8];
     const char *output;
     int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
-    int output_given;
+    int output_given, account_reference_given;
     struct lsc_model *like_model, *baseline;
     struct lsc_like *like;
     const char *like_path, *baseline_path;
@@ -715,6 +716,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_ACCOUNTREF:
         if (strcmp(arg, "ids") != 0 && strcmp(arg, "counts") != 0 && strcmp(arg, "none") != 0)
             return cli_usage_error("--account-reference: expected ids, counts or none");
+        t->account_reference_given = 1;
         o->account_reference = strcmp(arg, "ids") == 0      ? LSC_ACCOUNT_REF_IDS
                                : strcmp(arg, "counts") == 0 ? LSC_ACCOUNT_REF_COUNTS
                                                             : LSC_ACCOUNT_REF_NONE;
@@ -847,6 +849,9 @@ static int parse_args(struct train_cli *t, int argc, char **argv, struct lsc_err
         return cli_usage_error(optind >= argc ? "an input file is required"
                                               : "only one input file");
     t->o.input = t->o.postgres != NULL ? NULL : argv[optind];
+    /* inside PostgreSQL the ids are row data: the counts only, unless asked */
+    if (t->o.postgres != NULL && t->o.account_column != NULL && !t->account_reference_given)
+        t->o.account_reference = LSC_ACCOUNT_REF_COUNTS;
     set_lists(t);
     return check_options(t, err);
 }

@@ -23,5 +23,8 @@ void lsc_sql_put_na_test(FILE *fp, enum lsc_sql_dialect d, size_t j, const char 
 /* ",\n    CASE ... END AS x_j": the number in v_j, NULL when missing or not a
  * number (needs na_j). */
 void lsc_sql_put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j);
+/* The account key (account.h) of v_j: trimmed, inner whitespace runs one
+ * space, ASCII letters lowercased. */
+void lsc_sql_put_account_key(FILE *fp, enum lsc_sql_dialect d, size_t j);
 
 #endif

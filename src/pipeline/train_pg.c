@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "account.h"
 #include "alloc.h"
 #include "baseline.h"
 #include "cv.h"
@@ -62,8 +63,9 @@ struct pg_col {
     size_t *counts, *positives; /* per value, on the fit rows */
     size_t missing_positives;
     char *date_example; /* the least ISO date, when there is one */
-    /* --days-since: "days since SOURCE", from the table's column src */
-    int derived;
+    /* --days-since, --account-column: "days since SOURCE", "leads per
+     * account (SOURCE)", from the table's column src */
+    int derived; /* derive.h's kind: DERIVE_DAYS_SINCE or DERIVE_ACCOUNT */
     size_t src;
     char *own_name;
 };
@@ -346,6 +348,48 @@ static void put_days_since(struct lateral *l, const struct pg_run *r, size_t j)
             r->as_of_text, j);
 }
 
+/* SELECT key, count(*): per account key of column j's source (the
+ * --account-column), its rows in the table, every row counted whatever
+ * its target (derive.h), a missing account in none. */
+static void put_account_counts(FILE *fp, const struct pg_run *r, size_t j)
+{
+    const struct lsc_strings *na = &r->o->na_values;
+    fputs("SELECT ", fp);
+    lsc_sql_put_account_key(fp, PG, j);
+    fputs(", count(*) FROM (SELECT btrim(CAST(lsc_row.", fp);
+    lsc_sql_put_ident(fp, r->names[r->cols[j].src]);
+    fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu FROM %s AS lsc_row) AS a WHERE NOT ", j,
+            r->table);
+    lsc_sql_put_na_test(fp, PG, j, na->items, na->count);
+    fputs(" GROUP BY 1", fp);
+}
+
+/* acc_j.n: the rows of the row's account (by the key of v_j), for each
+ * --account-column candidate read. */
+static void put_account_joins(FILE *fp, const struct pg_run *r, const unsigned char *use)
+{
+    for (size_t j = 0; j < r->n_cols; j++) {
+        if ((use != NULL && !use[j]) || r->cols[j].derived != DERIVE_ACCOUNT)
+            continue;
+        fputs("  LEFT JOIN (", fp);
+        put_account_counts(fp, r, j);
+        fprintf(fp, ") AS acc_%zu(k, n) ON acc_%zu.k = ", j, j);
+        lsc_sql_put_account_key(fp, PG, j);
+        fputs("\n", fp);
+    }
+}
+
+/* x_j of an --account-column candidate: its account's rows, 1 when the
+ * account is missing (sna_j); never missing itself (na_j false). */
+static void put_account_count(struct lateral *l, size_t j)
+{
+    lateral_value(l, "x_%zu", j);
+    fprintf(l->fp,
+            "ARRAY[CAST(CASE WHEN sna_%zu THEN 1 ELSE COALESCE(acc_%zu.n, 1) END AS DOUBLE "
+            "PRECISION)]",
+            j, j);
+}
+
 /* put_base's flags: the candidates' numbers x_j; the --weight column's
  * v, na and x (weight_slot). */
 enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
@@ -384,6 +428,10 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !reads_id(r)))
             continue;
         lateral_value(&l, "na_%zu", j);
+        if (j < r->n_cols && r->cols[j].derived == DERIVE_ACCOUNT) {
+            fputs("ARRAY[false]", body.fp);
+            lateral_value(&l, "sna_%zu", j);
+        }
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, j, na->items, na->count);
         fputs("]", body.fp);
@@ -401,6 +449,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         fputs("]", body.fp);
     }
     lateral_end(&l);
+    if (numbers)
+        put_account_joins(body.fp, r, use);
     lateral_begin(&l, body.fp, sel.fp, "t2_");
     lateral_value(&l, "y", 0);
     fprintf(body.fp, "ARRAY[CASE WHEN na_%zu THEN NULL ELSE %s END]", T,
@@ -414,6 +464,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     for (size_t j = 0; numbers && j < r->n_cols; j++)
         if (use != NULL && !use[j])
             continue;
+        else if (r->cols[j].derived == DERIVE_ACCOUNT)
+            put_account_count(&l, j);
         else if (r->cols[j].derived)
             put_days_since(&l, r, j);
         else
@@ -547,6 +599,8 @@ static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
         st = resolve(r, "--weight", &o->weight, err);
     if (st == LSC_OK && o->split_date != NULL)
         st = resolve(r, "--split-date", &o->split_date, err);
+    if (st == LSC_OK && o->account_column != NULL)
+        st = resolve(r, "--account-column", &o->account_column, err);
     for (size_t k = 0; st == LSC_OK && k < sizeof lists / sizeof lists[0]; k++) {
         const char **out = r->resolved + next;
         for (size_t i = 0; st == LSC_OK && i < lists[k]->count; i++) {
@@ -576,13 +630,35 @@ static enum lsc_status mark(const struct pg_run *r, const struct lsc_strings *s,
 
 enum { ROLE_FEATURE = 0, ROLE_OTHER = 1, ROLE_OUT = 2 };
 
+/* --account-column (derive.h): its source column, which is no feature
+ * itself. */
+static enum lsc_status account_source(struct pg_run *r, int *role, struct lsc_error *err)
+{
+    const char *a = r->o->account_column;
+    size_t j;
+    enum lsc_status st = a != NULL ? find_column(r, a, "--account-column", &j, err) : LSC_OK;
+    if (a == NULL || st != LSC_OK)
+        return st;
+    if (j == r->target)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--account-column: \"%s\" is the target",
+                             a);
+    if (role[j] == ROLE_FEATURE) {
+        lsc_logf(r->log, LSC_LOG_INFO,
+                 "column \"%s\" is used through \"" DERIVE_ACCOUNT_FORMAT "\", not as a feature "
+                 "itself",
+                 r->names[j], r->names[j]);
+        role[j] = ROLE_OUT;
+    }
+    return LSC_OK;
+}
+
 /* --days-since (derive.h): as_of, and each source column, which is no
- * feature itself (the CSV path's checks and note). */
+ * feature itself (the CSV path's checks and note); then --account-column. */
 static enum lsc_status derived_sources(struct pg_run *r, int *role, struct lsc_error *err)
 {
     const struct lsc_strings *ds = &r->o->days_since;
     if (ds->count == 0)
-        return LSC_OK;
+        return account_source(r, role, err);
     r->as_of = lsc_derive_resolve_as_of(r->o->as_of, r->as_of_text, sizeof r->as_of_text);
     if (r->as_of == LONG_MIN)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
@@ -605,37 +681,49 @@ static enum lsc_status derived_sources(struct pg_run *r, int *role, struct lsc_e
                      r->names[j], r->names[j]);
         role[j] = role[j] == ROLE_FEATURE ? ROLE_OUT : role[j];
     }
+    return account_source(r, role, err);
+}
+
+/* A derived candidate of kind (derive.h) from table column j. */
+static enum lsc_status add_derived(struct pg_run *r, size_t j, int kind, const char *option,
+                                   struct lsc_error *err)
+{
+    size_t len = strlen(DERIVE_ACCOUNT_FORMAT) + strlen(DERIVE_DAYS_PREFIX) + strlen(r->names[j]);
+    struct pg_col *c = &r->cols[r->n_cols];
+    if ((c->own_name = lsc_malloc(len)) == NULL)
+        return lsc_error_nomem(err);
+    r->n_cols++; /* run_free frees its name */
+    if (kind == DERIVE_ACCOUNT)
+        snprintf(c->own_name, len, DERIVE_ACCOUNT_FORMAT, r->names[j]);
+    else
+        snprintf(c->own_name, len, DERIVE_DAYS_PREFIX "%s", r->names[j]);
+    for (size_t k = 0; k < r->n_names; k++)
+        if (strcmp(r->names[k], c->own_name) == 0)
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "%s: the derived feature \"%s\" has the name of a column of the "
+                                 "table; rename that column",
+                                 option, c->own_name);
+    c->name = c->own_name;
+    c->force = 1;
+    c->derived = kind;
+    c->src = j;
     return LSC_OK;
 }
 
-/* The --days-since candidates, after the table's (as the CSV path appends
- * them after the file's columns). */
+/* The --days-since candidates, then the --account-column one, after the
+ * table's (as the CSV path appends them after the file's columns). */
 static enum lsc_status derived_columns(struct pg_run *r, struct lsc_error *err)
 {
     const struct lsc_strings *ds = &r->o->days_since;
-    for (size_t i = 0; i < ds->count; i++) {
-        size_t j;
-        enum lsc_status st = find_column(r, ds->items[i], "--days-since", &j, err);
-        if (st != LSC_OK)
-            return st;
-        size_t len = strlen(DERIVE_DAYS_PREFIX) + strlen(r->names[j]) + 1;
-        struct pg_col *c = &r->cols[r->n_cols];
-        if ((c->own_name = lsc_malloc(len)) == NULL)
-            return lsc_error_nomem(err);
-        r->n_cols++; /* run_free frees its name */
-        snprintf(c->own_name, len, DERIVE_DAYS_PREFIX "%s", r->names[j]);
-        for (size_t k = 0; k < r->n_names; k++)
-            if (strcmp(r->names[k], c->own_name) == 0)
-                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                     "--days-since: the derived feature \"%s\" has the name of a "
-                                     "column of the table; rename that column",
-                                     c->own_name);
-        c->name = c->own_name;
-        c->force = 1;
-        c->derived = 1;
-        c->src = j;
-    }
-    return LSC_OK;
+    size_t j;
+    enum lsc_status st = LSC_OK;
+    for (size_t i = 0; st == LSC_OK && i < ds->count; i++)
+        if ((st = find_column(r, ds->items[i], "--days-since", &j, err)) == LSC_OK)
+            st = add_derived(r, j, DERIVE_DAYS_SINCE, "--days-since", err);
+    if (st == LSC_OK && r->o->account_column != NULL &&
+        (st = find_column(r, r->o->account_column, "--account-column", &j, err)) == LSC_OK)
+        st = add_derived(r, j, DERIVE_ACCOUNT, "--account-column", err);
+    return st;
 }
 
 static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
@@ -684,7 +772,7 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
     }
     if (st == LSC_OK) {
         role[r->target] = ROLE_OTHER;
-        r->cols = lsc_calloc(r->n_names + o->days_since.count + 1, sizeof *r->cols);
+        r->cols = lsc_calloc(r->n_names + o->days_since.count + 2, sizeof *r->cols);
         if (r->cols == NULL)
             st = lsc_error_nomem(err);
     }
@@ -940,6 +1028,8 @@ static enum lsc_status check_column(struct pg_run *r, struct pg_col *c, struct l
 {
     size_t present = r->rows_used - c->missing_all;
     c->numeric = c->force == 1 || (c->force == 0 && c->text == 0 && present > 0);
+    if (c->derived == DERIVE_ACCOUNT) /* a count, never missing nor text */
+        return LSC_OK;
     if (c->derived) /* a number of days, never an id (as the CSV path) */
         return c->text > 0 ? bad_days_since(r, c, err) : LSC_OK;
     if (c->force == 1 && c->text > 0)
@@ -1123,7 +1213,7 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         const struct pg_col *c = &r->cols[r->col_of[a]];
         struct lsc_column_enc *mc = &r->m->columns[a];
         if (c->derived) { /* as lsc_derive_attach */
-            mc->derived = DERIVE_DAYS_SINCE;
+            mc->derived = c->derived;
             lsc_free(mc->source);
             if ((mc->source = lsc_strdup(r->names[c->src])) == NULL)
                 st = lsc_error_nomem(err);
@@ -2604,7 +2694,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         {o->bins > 0, "--bins", later},
         {o->interactions > 0, "--interactions", later},
         {o->events.count > 0, "--events", later},
-        {o->account_column != NULL, "--account-column", later},
         {o->points_output != NULL, "--emit-rules", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
@@ -2624,6 +2713,11 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "training inside PostgreSQL (--postgres) does not support %s %s",
                                  no[i].option, no[i].why);
+    if (o->account_column != NULL && o->account_reference == LSC_ACCOUNT_REF_IDS)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "training inside PostgreSQL keeps the leads per account without "
+                             "their ids (the ids are row data, which stays in the database): "
+                             "--account-reference counts (the default there) or none");
     if (o->baseline != NULL && (o->split_date != NULL || !(o->holdout > 0.0)))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--baseline compares on the holdout rows: inside PostgreSQL they "
@@ -2778,6 +2872,52 @@ static enum lsc_status diagnose(struct pg_run *r, struct lsc_error *err)
     lsc_free(dense);
     lsc_free(lo);
     lsc_free(zero);
+    return st;
+}
+
+/* ---- the accounts (--account-column) ---------------------------------- */
+
+/* --account-reference counts: the model's "accounts", the leads per
+ * account key of the whole table (as the CSV path's of the whole file),
+ * for the scorer to count a batch against. One row per account crosses
+ * the connection. */
+static enum lsc_status account_reference(struct pg_run *r, struct lsc_error *err)
+{
+    size_t j = 0;
+    while (j < r->n_cols && r->cols[j].derived != DERIVE_ACCOUNT)
+        j++;
+    if (j == r->n_cols || r->o->account_reference != LSC_ACCOUNT_REF_COUNTS)
+        return LSC_OK;
+    struct lsc_accounts *a = lsc_accounts_new();
+    struct lsc_pg_rows *rows = NULL;
+    struct sql q = {0};
+    enum lsc_status st = a != NULL && (a->column = lsc_strdup(r->o->account_column)) != NULL
+                             ? sql_open(&q, err)
+                             : lsc_error_nomem(err);
+    if (st == LSC_OK) {
+        put_account_counts(q.fp, r, j);
+        st = sql_close(&q, err);
+    }
+    if (st == LSC_OK)
+        st = lsc_pg_query(r->pg, q.s, "the leads per account (--account-column)", &rows, err);
+    if (st == LSC_OK)
+        digest_rows(r, rows);
+    for (size_t i = 0; st == LSC_OK && i < lsc_pg_rows_count(rows); i++) {
+        const char *key = lsc_pg_rows_value(rows, i, 0);
+        uint32_t k = key != NULL ? lsc_accounts_add(a, key, strlen(key)) : DICT_NONE;
+        if (key != NULL && k == DICT_NONE)
+            st = lsc_error_nomem(err);
+        else if (key != NULL) {
+            a->count[k] += count_of(lsc_pg_rows_value(rows, i, 1));
+            a->total += count_of(lsc_pg_rows_value(rows, i, 1));
+        }
+    }
+    lsc_pg_rows_free(rows);
+    free(q.s);
+    if (st == LSC_OK)
+        r->m->accounts = a;
+    else
+        lsc_accounts_free(a);
     return st;
 }
 
@@ -3221,7 +3361,7 @@ static enum lsc_status run(struct pg_run *r, double **hessian, struct newton_res
                                    r->log, err)) != LSC_OK ||
         (st = fits(r, hessian, nr, err)) != LSC_OK || (st = diagnose(r, err)) != LSC_OK ||
         (st = statistics(r, *hessian, nr, err)) != LSC_OK ||
-        (st = drift_reference(r, err)) != LSC_OK)
+        (st = drift_reference(r, err)) != LSC_OK || (st = account_reference(r, err)) != LSC_OK)
         return st;
     return describe(r, nr, err);
 }

@@ -1256,6 +1256,10 @@ case_ W18 2 "\`--date-format\` inside PostgreSQL" \
     "does not support --date-format (dates are read as ISO text, and DATE or TIMESTAMP columns as theirs)" \
     -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads \
     --split-date "Created Date" --cutoff 01/09/2026 --date-format %d/%m/%Y -o w18.json
+case_ W19 2 "the leads' ids as the account reference inside PostgreSQL" \
+    "training inside PostgreSQL keeps the leads per account without their ids (the ids are row data, which stays in the database): --account-reference counts (the default there) or none" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads \
+    --account-column Company --account-reference ids -o w19.json
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@
 # come back (the summary's byte count stays far below the table's size);
 # unsupported options, a missing --id, an unknown table or column and a bad
 # connection are clear errors, and a password never shows; --baseline
-# compares with an old model (linear or binned) as the CSV path does.
+# compares with an old model (linear or binned) as the CSV path does;
+# --account-column counts accounts in the database as the CSV path does.
 . "$(dirname "$0")/common.bash"
 skip() {
     if [ -n "${CI:-}" ]; then echo "FAIL: $1 (required when CI is set)" >&2; exit 1; fi
@@ -383,6 +384,64 @@ if full; then # under valgrind: the model's comparison above is enough
     expect_exit 2 "--days-since of no column" -- "$TRAIN" "${COMMON[@]}" --days-since Nosuch --postgres "$CONN" --table typed -o "$WORK/x.json"
     expect_in "$WORK/err" 'unknown column "Nosuch" in --days-since' "--days-since: unknown column"
 fi
+
+# --account-column: "leads per account (COL)" counted by the account key
+# in the database (every row, whatever its target; case, inner and outer
+# whitespace folded; a missing account counts 1); the model keeps the
+# counts (the default inside PostgreSQL: the ids are row data) and scores
+# as the CSV path's; --account-reference ids is refused
+"$PY" - "$SAMPLE" "$PGDIR/acct.csv" <<'PYEOF' || fail "acct.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))
+c, k, y = rows[0].index("Company"), rows[0].index("Lead ID"), rows[0].index("Converted")
+for i, r in enumerate(rows[1:]):
+    v = r[c]
+    r[c] = [v, v.upper(), "  " + v.replace(" ", " \t ") + " ", "", "Select", v.lower()][i % 6] if i % 5 else v
+    if i % 37 == 0:
+        r[y] = ""  # no target: skipped, yet a lead of its account
+csv.writer(open(sys.argv[2], "w", newline="", encoding="utf-8")).writerows(rows)
+PYEOF
+chmod 644 "$PGDIR/acct.csv"
+cp "$PGDIR/acct.csv" "$WORK/acct.csv"
+expect_exit 0 "an accounts table" -- "${PSQL[@]}" -c "CREATE TABLE acct AS SELECT * FROM \"sample leads\" WHERE false" \
+    -c "\\copy acct FROM '$PGDIR/acct.csv' WITH (FORMAT csv, HEADER true)"
+ACC=(--account-column Company)
+mapfile -t variants < <(some "sample leads:$SAMPLE:counts" "acct:$WORK/acct.csv:none" "acct:$WORK/acct.csv:counts")
+for t in "${variants[@]}"; do
+    IFS=: read -r tab file ref <<<"$t"
+    given=()
+    [ "$ref" = none ] && given=(--account-reference none)
+    expect_exit 0 "CSV path, --account-column ($tab, $ref)" -- "$CSV_TRAIN" "${COMMON[@]}" "${ACC[@]}" --account-reference "$ref" --split-by-id --force -o "$WORK/ca_$ref.json" "$file"
+    expect_exit 0 "inside PostgreSQL, --account-column ($tab, $ref)" -- "$TRAIN" "${COMMON[@]}" "${ACC[@]}" "${given[@]}" --postgres "$CONN" --table "$tab" --force -o "$WORK/pa_$ref.json"
+    expect_exit 0 "--account-column ($tab, $ref): the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/ca_$ref.json" "$WORK/pa_$ref.json" 1e-9
+    "$PY" - "$WORK/pa_$ref.json" "$ref" <<'PYEOF' && ok || fail "--account-column ($tab, $ref): the model's record"
+import json, sys
+m, ref = json.load(open(sys.argv[1])), sys.argv[2]
+c = [c for c in m["columns"] if c["name"] == "leads per account (Company)"][0]
+assert c["derived"] == {"kind": "account_leads", "source": "Company"}, c
+assert "Company" not in [c["name"] for c in m["columns"]]
+assert m["options"]["account_reference"] == ref, m["options"]
+if ref == "none":
+    assert "accounts" not in m
+else:
+    a = m["accounts"]
+    assert a["column"] == "Company" and a["id_column"] is None and "ids" not in a, a
+    assert a["leads"] == sum(a["counts"].values()) and a["accounts"] == len(a["counts"]), a
+PYEOF
+    expect_exit 0 "score with the CSV --account-column model ($ref)" -- "$SCORE" -q -m "$WORK/ca_$ref.json" --precision 17 --force -o "$WORK/cas.csv" "$SAMPLE"
+    expect_exit 0 "score with the PostgreSQL --account-column model ($ref)" -- "$SCORE" -q -m "$WORK/pa_$ref.json" --precision 17 --force -o "$WORK/pas.csv" "$SAMPLE"
+    expect_exit 0 "--account-column ($ref): the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cas.csv" "$WORK/pas.csv" 1e-9
+done
+# the account key folded case and whitespace: as many accounts as the sample
+"$PY" -c "import json,sys; a=json.load(open(sys.argv[1]))['accounts']; assert a['accounts']<=901 and a['leads']<4000, a" "$WORK/pa_counts.json" \
+    && ok || fail "--account-column: the accounts of the messy table"
+expect_exit 2 "--account-reference ids inside PostgreSQL" -- "$TRAIN" "${COMMON[@]}" "${ACC[@]}" --account-reference ids --postgres "$CONN" --table acct -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL keeps the leads per account without their ids (the ids are row data, which stays in the database): --account-reference counts (the default there) or none" "--account-reference ids: why"
+expect_exit 2 "--account-column of the target" -- "$TRAIN" "${COMMON[@]}" --account-column Converted --postgres "$CONN" --table acct -o "$WORK/x.json"
+expect_in "$WORK/err" '--account-column: "Converted" is the target' "--account-column: the target"
+expect_exit 2 "--account-column of no column" -- "$TRAIN" "${COMMON[@]}" --account-column Nosuch --postgres "$CONN" --table acct -o "$WORK/x.json"
+expect_in "$WORK/err" 'unknown column "Nosuch" in --account-column' "--account-column: unknown column"
+[ ! -e "$WORK/x.json" ] && ok || fail "--account-column: a failed run left a file"
 
 # --baseline: the old model scored inside the database (its --emit-sql
 # statement) on the holdout rows, joined by the id; the comparison (AUCs,

@@ -83,7 +83,7 @@ def main():
         elif x != y:
             bad.append("%s: %r vs %r" % (p, x, y))
 
-    for key in ("fit", "holdout", "roles", "score", "drift", "baseline"):
+    for key in ("fit", "holdout", "roles", "score", "drift", "baseline", "accounts"):
         if key == "drift":
             da, db = a.get("drift") or {}, b.get("drift") or {}
             walk("drift.score", da.get("score"), db.get("score") or {})
@@ -96,7 +96,7 @@ def main():
                 bad.append("%s: only in one model" % key)
             continue
         walk(key, a[key], b[key])
-    for key in ("days_since", "account_column", "as_of"):
+    for key in ("days_since", "account_column", "account_reference", "as_of"):
         if a["options"].get(key) != b["options"].get(key):
             bad.append("options.%s: %r vs %r" % (key, a["options"].get(key), b["options"].get(key)))
     wa = sorted(w["code"] for w in a.get("warnings", []))

@@ -491,6 +491,16 @@ PYEOF
         --table texty --baseline "$WORK/old.json" -o "$WORK/pbt.json"
     expect_in "$WORK/err" "86 holdout rows left out: the old model cannot score them" "--baseline: unscorable rows"
     expect_exit 0 "--baseline with unscorable rows: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cbt.json" "$WORK/pbt.json" 1e-9
+    # an old model that read "Select" as a level: this run's --na-values say
+    # what is missing for both models, on both paths
+    expect_exit 0 "an old model without --na-values" -- "$CSV_TRAIN" -q --target Converted --id "Lead ID" \
+        --l2 30 --no-refit -o "$WORK/oldna.json" "$SAMPLE"
+    expect_exit 0 "CSV path, --baseline read with other missing-value tokens" -- "$CSV_TRAIN" "${COMMON[@]}" \
+        --split-by-id --baseline "$WORK/oldna.json" -o "$WORK/cbn.json" "$SAMPLE"
+    expect_exit 0 "inside PostgreSQL, --baseline read with other missing-value tokens" -- "$TRAIN" "${COMMON[@]}" \
+        --postgres "$CONN" --table "sample leads" --baseline "$WORK/oldna.json" -o "$WORK/pbn.json"
+    expect_exit 0 "--baseline read with other missing-value tokens: equal to the CSV path's" -- "$PY" "$CMP" \
+        "$WORK/cbn.json" "$WORK/pbn.json" 1e-9
     # an old model trained on this very table without a holdout: in-sample
     expect_exit 0 "an old model inside PostgreSQL" -- "$TRAIN" -q "${COMMON[@]}" --l2 30 --holdout 0 \
         --postgres "$CONN" --table typed -o "$WORK/oldp.json"

@@ -85,6 +85,19 @@ static void binned_label(const struct lsc_column_enc *c, const char *v, size_t l
     snprintf(buf, size, " (%s)", label);
 }
 
+/* "Column=value", with its bin for a binned column. */
+static void put_term(char *out, size_t size, const struct lsc_scorer *s,
+                     const struct lsc_scored_row *row, size_t j)
+{
+    const char *v;
+    size_t len;
+    char bin[80] = "", num[40];
+    shown_value(s, row, j, &v, &len, num, sizeof num);
+    if (s->m->columns[j].type == LSC_COL_BINNED)
+        binned_label(&s->m->columns[j], v, len, bin, sizeof bin);
+    snprintf(out, size, "%s=%.*s%s", s->m->columns[j].name, (int)len, v, bin);
+}
+
 /* The n strongest contributions of one sign as "Column=value:+1.23;..."
  * Contributions are beta . (x - x0) per column, x0 being the training mean
  * for numerics (0 after standardisation) and the reference level for
@@ -111,30 +124,18 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
         sw->order[r] = sw->order[best];
         sw->order[best] = t;
         size_t j = sw->order[r];
-        int w;
+        char label[1100];
         if (j < m->n_columns) {
-            const char *v;
-            size_t len;
-            char bin[80] = "", num[40];
-            shown_value(s, row, j, &v, &len, num, sizeof num);
-            if (m->columns[j].type == LSC_COL_BINNED)
-                binned_label(&m->columns[j], v, len, bin, sizeof bin);
-            w = snprintf(buf + used, sizeof buf - used,
-                         exact ? "%s%s=%.*s%s:%+.17g" : "%s%s=%.*s%s:%+.2f", r ? ";" : "",
-                         m->columns[j].name, (int)len, v, bin, contrib[j]);
-        } else {
-            /* an interaction: "A & B=a & b" */
+            put_term(label, sizeof label, s, row, j);
+        } else { /* an interaction: "A=a & B=b" */
             const struct lsc_pair *pr = &m->pairs[j - m->n_columns];
-            const char *va, *vb;
-            size_t la, lb;
-            char na[40], nb[40];
-            shown_value(s, row, pr->col[0], &va, &la, na, sizeof na);
-            shown_value(s, row, pr->col[1], &vb, &lb, nb, sizeof nb);
-            w = snprintf(buf + used, sizeof buf - used,
-                         exact ? "%s%s & %s=%.*s & %.*s:%+.17g" : "%s%s & %s=%.*s & %.*s:%+.2f",
-                         r ? ";" : "", m->columns[pr->col[0]].name, m->columns[pr->col[1]].name,
-                         (int)la, va, (int)lb, vb, contrib[j]);
+            char a[540], b[540];
+            put_term(a, sizeof a, s, row, pr->col[0]);
+            put_term(b, sizeof b, s, row, pr->col[1]);
+            snprintf(label, sizeof label, "%s & %s", a, b);
         }
+        int w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s:%+.17g" : "%s%s:%+.2f",
+                         r ? ";" : "", label, contrib[j]);
         if (w < 0 || (size_t)w >= sizeof buf - used)
             break;
         used += (size_t)w;

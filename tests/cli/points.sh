@@ -89,6 +89,11 @@ if abs(a1 - a2) > 0.001: bad.append("AUC %.4f vs %.4f" % (a1, a2))
 if same < 0.99: bad.append("qualified %.4f" % same)
 if not any(" & " in r["reasons_positive"] + r["reasons_negative"] for r in s):
     bad.append("no interaction among the reasons")
+import re
+for r in s:  # an interaction's reason names both sides: "A=a & B=b:+0.30"
+    for term in (r["reasons_positive"] + ";" + r["reasons_negative"]).split(";"):
+        if " & " in term and not re.match(r"^[^=&]+=[^&]+ & [^=&]+=[^&]+:[+-][0-9.e+-]+$", term):
+            bad.append("interaction reason %r" % term)
 for b in bad: print(b, file=sys.stderr)
 sys.exit(1 if bad else 0)
 PYEOF

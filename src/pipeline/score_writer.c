@@ -85,9 +85,10 @@ static void binned_label(const struct lsc_column_enc *c, const char *v, size_t l
     snprintf(buf, size, " (%s)", label);
 }
 
-/* "Column=value", with its bin for a binned column. */
-static void put_term(char *out, size_t size, const struct lsc_scorer *s,
-                     const struct lsc_scored_row *row, size_t j)
+/* "Column=value", with its bin for a binned column, at out (size bytes
+ * of room); snprintf's count. */
+static int put_term(char *out, size_t size, const struct lsc_scorer *s,
+                    const struct lsc_scored_row *row, size_t j)
 {
     const char *v;
     size_t len;
@@ -95,7 +96,32 @@ static void put_term(char *out, size_t size, const struct lsc_scorer *s,
     shown_value(s, row, j, &v, &len, num, sizeof num);
     if (s->m->columns[j].type == LSC_COL_BINNED)
         binned_label(&s->m->columns[j], v, len, bin, sizeof bin);
-    snprintf(out, size, "%s=%.*s%s", s->m->columns[j].name, (int)len, v, bin);
+    return snprintf(out, size, "%s=%.*s%s", s->m->columns[j].name, (int)len, v, bin);
+}
+
+/* A reason, "Column=value:+1.23" or "A=a & B=b:+0.30" for pair j - n_columns,
+ * at out; 0 when it does not fit in size bytes. */
+static size_t put_reason(char *out, size_t size, const struct lsc_scorer *s,
+                         const struct lsc_scored_row *row, size_t j, double contrib)
+{
+    const struct lsc_model *m = s->m;
+    size_t at = 0;
+    int w;
+#define ADD(expr)                                                                              \
+    if ((w = (expr)) < 0 || (size_t)w >= size - at)                                            \
+        return 0;                                                                              \
+    at += (size_t)w;
+    if (j < m->n_columns) {
+        ADD(put_term(out, size, s, row, j));
+    } else {
+        const struct lsc_pair *pr = &m->pairs[j - m->n_columns];
+        ADD(put_term(out, size, s, row, pr->col[0]));
+        ADD(snprintf(out + at, size - at, " & "));
+        ADD(put_term(out + at, size - at, s, row, pr->col[1]));
+    }
+    ADD(snprintf(out + at, size - at, s->o->precision > 6 ? ":%+.17g" : ":%+.2f", contrib));
+#undef ADD
+    return at;
 }
 
 /* The n strongest contributions of one sign as "Column=value:+1.23;..."
@@ -108,7 +134,6 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
     const struct lsc_model *m = s->m;
     const double *contrib = row->contrib;
     size_t n = s->o->reasons, k = 0;
-    int exact = s->o->precision > 6;
     for (size_t j = 0; j < m->n_columns + m->n_pairs; j++)
         if (positive ? contrib[j] > 0.0 : contrib[j] < 0.0)
             sw->order[k++] = j;
@@ -124,21 +149,15 @@ static void put_reasons(struct lsc_score_writer *sw, const struct lsc_scorer *s,
         sw->order[r] = sw->order[best];
         sw->order[best] = t;
         size_t j = sw->order[r];
-        char label[1100];
-        if (j < m->n_columns) {
-            put_term(label, sizeof label, s, row, j);
-        } else { /* an interaction: "A=a & B=b" */
-            const struct lsc_pair *pr = &m->pairs[j - m->n_columns];
-            char a[540], b[540];
-            put_term(a, sizeof a, s, row, pr->col[0]);
-            put_term(b, sizeof b, s, row, pr->col[1]);
-            snprintf(label, sizeof label, "%s & %s", a, b);
-        }
-        int w = snprintf(buf + used, sizeof buf - used, exact ? "%s%s:%+.17g" : "%s%s:%+.2f",
-                         r ? ";" : "", label, contrib[j]);
-        if (w < 0 || (size_t)w >= sizeof buf - used)
+        size_t sep = r > 0 && used + 1 < sizeof buf;
+        if (sep)
+            buf[used++] = ';';
+        size_t w = put_reason(buf + used, sizeof buf - used, s, row, j, contrib[j]);
+        if (w == 0) {
+            used -= sep;
             break;
-        used += (size_t)w;
+        }
+        used += w;
     }
     lsc_row_writer_text(sw->w, buf, used);
 }

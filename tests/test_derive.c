@@ -177,6 +177,25 @@ static void test_loader_errors(void **state)
 
 /* A trained model with derived columns: the columns say so, and the file
  * round-trips byte for byte. */
+/* --account-reference left at its default: the leads' ids on a file, the
+ * counts only inside PostgreSQL (the ids are row data there); an explicit
+ * choice stands on both paths. */
+static void test_account_mode(void **state)
+{
+    (void)state;
+    struct lsc_train_options o;
+    lsc_train_options_defaults(&o);
+    assert_int_equal(o.account_reference, LSC_ACCOUNT_REF_DEFAULT);
+    assert_int_equal(lsc_derive_account_mode(&o), LSC_ACCOUNT_REF_IDS);
+    o.postgres = "host=/nonexistent";
+    assert_int_equal(lsc_derive_account_mode(&o), LSC_ACCOUNT_REF_COUNTS);
+    o.account_reference = LSC_ACCOUNT_REF_NONE;
+    assert_int_equal(lsc_derive_account_mode(&o), LSC_ACCOUNT_REF_NONE);
+    o.postgres = NULL;
+    o.account_reference = LSC_ACCOUNT_REF_COUNTS;
+    assert_int_equal(lsc_derive_account_mode(&o), LSC_ACCOUNT_REF_COUNTS);
+}
+
 static void test_model_round_trip(void **state)
 {
     (void)state;
@@ -381,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_loader_account_key),
         cmocka_unit_test(test_reference),
         cmocka_unit_test(test_loader_errors),
+        cmocka_unit_test(test_account_mode),
         cmocka_unit_test(test_model_round_trip),
         cmocka_unit_test(test_allocation_failures),
     };

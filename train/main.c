@@ -544,7 +544,7 @@ struct train_cli {
     long event_windows[8];
     const char *output;
     int quiet, verbose, want_table, holdout_given, lambda_given, interactions_given;
-    int output_given, account_reference_given;
+    int output_given;
     struct lsc_model *like_model, *baseline;
     struct lsc_like *like;
     const char *like_path, *baseline_path;
@@ -716,7 +716,6 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_ACCOUNTREF:
         if (strcmp(arg, "ids") != 0 && strcmp(arg, "counts") != 0 && strcmp(arg, "none") != 0)
             return cli_usage_error("--account-reference: expected ids, counts or none");
-        t->account_reference_given = 1;
         o->account_reference = strcmp(arg, "ids") == 0      ? LSC_ACCOUNT_REF_IDS
                                : strcmp(arg, "counts") == 0 ? LSC_ACCOUNT_REF_COUNTS
                                                             : LSC_ACCOUNT_REF_NONE;
@@ -849,9 +848,6 @@ static int parse_args(struct train_cli *t, int argc, char **argv, struct lsc_err
         return cli_usage_error(optind >= argc ? "an input file is required"
                                               : "only one input file");
     t->o.input = t->o.postgres != NULL ? NULL : argv[optind];
-    /* inside PostgreSQL the ids are row data: the counts only, unless asked */
-    if (t->o.postgres != NULL && t->o.account_column != NULL && !t->account_reference_given)
-        t->o.account_reference = LSC_ACCOUNT_REF_COUNTS;
     set_lists(t);
     return check_options(t, err);
 }

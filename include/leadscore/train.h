@@ -19,9 +19,10 @@ extern "C" {
 
 /* lsc_train_options.account_reference */
 enum lsc_account_reference {
-    LSC_ACCOUNT_REF_IDS = 0,
-    LSC_ACCOUNT_REF_COUNTS = 1,
-    LSC_ACCOUNT_REF_NONE = 2
+    LSC_ACCOUNT_REF_DEFAULT = 0, /* the path's own: IDS on a file, COUNTS inside PostgreSQL */
+    LSC_ACCOUNT_REF_IDS = 1,
+    LSC_ACCOUNT_REF_COUNTS = 2,
+    LSC_ACCOUNT_REF_NONE = 3
 };
 
 /* A list of strings lent by the caller for the duration of the call. */
@@ -103,10 +104,12 @@ struct lsc_train_options {
     /* What the model keeps of the training file's accounts, for the scorer
      * to count a batch's leads against (--account-reference;
      * models/README.md, "accounts"): the leads per account and the ids
-     * (the first id column) of those leads (LSC_ACCOUNT_REF_IDS, the
-     * default; without an id column the counts only), the counts only
+     * (the first id column) of those leads (LSC_ACCOUNT_REF_IDS; without
+     * an id column the counts only), the counts only
      * (LSC_ACCOUNT_REF_COUNTS), or nothing (LSC_ACCOUNT_REF_NONE: the
-     * scorer counts each batch on its own). */
+     * scorer counts each batch on its own). LSC_ACCOUNT_REF_DEFAULT (0)
+     * is IDS on a file and COUNTS inside PostgreSQL, where the ids are
+     * row data that stays in the database. */
     int account_reference;
     /* penalty type and tuning: l2 above is lambda, the penalty strength, of
      * lambda * (l1_ratio |b|_1 + (1 - l1_ratio)/2 |b|^2) */

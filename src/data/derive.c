@@ -167,6 +167,13 @@ static enum lsc_status add_spec(struct ds_column *cols, size_t n_cols, struct de
     return LSC_OK;
 }
 
+int lsc_derive_account_mode(const struct lsc_train_options *o)
+{
+    if (o->account_reference != LSC_ACCOUNT_REF_DEFAULT)
+        return o->account_reference;
+    return o->postgres != NULL ? LSC_ACCOUNT_REF_COUNTS : LSC_ACCOUNT_REF_IDS;
+}
+
 /* The table of the training file's accounts (and, to keep ids, the first
  * id column's field). */
 static enum lsc_status setup_reference(struct derive_state *s, const struct ds_column *cols,
@@ -174,11 +181,12 @@ static enum lsc_status setup_reference(struct derive_state *s, const struct ds_c
                                        struct lsc_error *err)
 {
     s->id_col = SIZE_MAX;
-    s->kept = o->account_reference != LSC_ACCOUNT_REF_NONE;
+    int mode = lsc_derive_account_mode(o);
+    s->kept = mode != LSC_ACCOUNT_REF_NONE;
     if ((s->ref = lsc_accounts_new()) == NULL ||
         (s->ref->column = lsc_strdup(o->account_column)) == NULL)
         return lsc_error_nomem(err);
-    if (o->account_reference != LSC_ACCOUNT_REF_IDS || o->ids.count == 0)
+    if (mode != LSC_ACCOUNT_REF_IDS || o->ids.count == 0)
         return LSC_OK;
     s->id_col = lsc_ds_find(cols, n_cols, o->ids.items[0]);
     if (s->id_col != SIZE_MAX && (s->ref->id_column = lsc_strdup(cols[s->id_col].name)) == NULL)
@@ -419,9 +427,10 @@ int lsc_derive_record_options_at(json_t *options, const struct lsc_train_options
         json_object_set_new(options, "account_column",
                             o->account_column ? json_string(o->account_column) : json_null()) != 0;
     static const char *const ref_mode[] = {"ids", "counts", "none"};
-    if (o->account_column != NULL && o->account_reference >= 0 && o->account_reference <= 2)
+    int mode = lsc_derive_account_mode(o);
+    if (o->account_column != NULL && mode >= LSC_ACCOUNT_REF_IDS && mode <= LSC_ACCOUNT_REF_NONE)
         bad |= json_object_set_new(options, "account_reference",
-                                   json_string(ref_mode[o->account_reference])) != 0;
+                                   json_string(ref_mode[mode - LSC_ACCOUNT_REF_IDS])) != 0;
     bad |= json_object_set_new(options, "as_of", as_of ? json_string(as_of) : json_null()) != 0;
     return !bad && lsc_event_record_options(options, o);
 }

@@ -78,6 +78,11 @@ enum lsc_status lsc_derive_finish(struct derive_state *s, struct ds_column **col
                                   size_t n_rows, const struct lsc_log *log, struct lsc_error *err);
 void lsc_derive_state_free(struct derive_state *s);
 
+/* What the model keeps of the accounts (o->account_reference, with
+ * LSC_ACCOUNT_REF_DEFAULT resolved: IDS on a file, COUNTS inside
+ * PostgreSQL). */
+int lsc_derive_account_mode(const struct lsc_train_options *o);
+
 /* The training file's accounts (account.h: the leads per account key of
  * the account column, with the ids of the first id column when
  * o->account_reference is LSC_ACCOUNT_REF_IDS), handed to the caller (who

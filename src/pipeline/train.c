@@ -149,10 +149,11 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)
         return LSC_ERR_USAGE;
-    if (o->account_reference < LSC_ACCOUNT_REF_IDS || o->account_reference > LSC_ACCOUNT_REF_NONE)
+    if (o->account_reference < LSC_ACCOUNT_REF_DEFAULT ||
+        o->account_reference > LSC_ACCOUNT_REF_NONE)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--account-reference: expected ids, counts or none");
-    if (o->account_reference != LSC_ACCOUNT_REF_IDS && o->account_column == NULL)
+    if (o->account_reference != LSC_ACCOUNT_REF_DEFAULT && o->account_column == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--account-reference needs --account-column COL");
     if (o->delimiter != 0 && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
@@ -343,7 +344,7 @@ static enum lsc_status fill_metadata(struct lsc_model *m, const struct dataset *
         st = lsc_derive_attach_events(m, ds->derive, err);
     if (st != LSC_OK)
         return st;
-    if (o->account_reference != LSC_ACCOUNT_REF_NONE)
+    if (lsc_derive_account_mode(o) != LSC_ACCOUNT_REF_NONE)
         m->accounts = lsc_derive_take_accounts(ds->derive);
     m->rows_read = ds->rows_read;
     m->rows_used = ds->n_rows;

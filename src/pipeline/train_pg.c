@@ -2892,7 +2892,7 @@ static enum lsc_status account_reference(struct pg_run *r, struct lsc_error *err
     size_t j = 0;
     while (j < r->n_cols && r->cols[j].derived != DERIVE_ACCOUNT)
         j++;
-    if (j == r->n_cols || r->o->account_reference != LSC_ACCOUNT_REF_COUNTS)
+    if (j == r->n_cols || lsc_derive_account_mode(r->o) != LSC_ACCOUNT_REF_COUNTS)
         return LSC_OK;
     struct lsc_accounts *a = lsc_accounts_new();
     struct lsc_pg_rows *rows = NULL;

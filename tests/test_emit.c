@@ -155,6 +155,26 @@ static void test_sql_quoting(void **state)
     assert_non_null(strstr(xml, "<Value value=\"NA\" property=\"missing\"/>"));
 }
 
+/* The missing-value tokens: the model's unless the caller gives others
+ * (as --baseline inside PostgreSQL reads the old model with this run's). */
+static void test_na_values_override(void **state)
+{
+    struct fixture *f = *state;
+    struct lsc_emit_sql_options o;
+    struct lsc_error err;
+    static const char *const select[] = {"Select"};
+    const struct lsc_strings mine = {select, 1};
+    lsc_emit_sql_options_defaults(&o);
+    o.table = "leads";
+    o.output = f->out;
+    o.force = 1;
+    assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_OK);
+    assert_null(strstr(slurp(f->out), "'Select'"));
+    o.na_values = &mine;
+    assert_int_equal(lsc_emit_sql(f->model, &o, &err), LSC_OK);
+    assert_non_null(strstr(slurp(f->out), "'NULL', 'null', 'Select'))"));
+}
+
 /* Fails the first, second, ... allocation until a run succeeds: each failed
  * run returns LSC_ERR_NOMEM, leaks nothing (cmocka's allocator checks) and
  * leaves no file. */
@@ -193,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dialects),
         cmocka_unit_test_setup_teardown(test_sql_quoting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_na_values_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_allocation_failures, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

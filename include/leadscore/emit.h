@@ -52,6 +52,10 @@ struct lsc_emit_sql_options {
      * statement: the reference of the account counts instead of the
      * model's own, and the rules' tiers and engaged contacts. NULL: none. */
     const struct lsc_accounts *accounts;
+    /* The missing-value tokens besides the built-in ones (lent): NULL, the
+     * model's own; set, these instead (as another run would read the
+     * table). */
+    const struct lsc_strings *na_values;
 };
 
 void lsc_emit_sql_options_defaults(struct lsc_emit_sql_options *o);

@@ -227,11 +227,6 @@ static void put_na_test_list(FILE *fp, enum lsc_sql_dialect d, size_t j,
     fputs("))", fp);
 }
 
-static void put_na_test(FILE *fp, enum lsc_sql_dialect d, size_t j, const struct lsc_model *m)
-{
-    put_na_test_list(fp, d, j, (const char *const *)m->na_values, m->n_na_values);
-}
-
 /* The number syntax lsc_parse_number() accepts: [+-] digits [. digits] or
  * [+-] . digits, then an optional exponent, fewer than 64 characters.
  * PostgreSQL and DuckDB: a regular expression. SQLite (no REGEXP by
@@ -478,6 +473,17 @@ struct ctx {
      * model's; NULL: none (the table alone) */
     const struct lsc_accounts *ref;
 };
+
+/* Whether v_j is missing: one of the model's tokens, or the caller's
+ * (lsc_emit_sql_options.na_values). */
+static void put_na_test(FILE *fp, const struct ctx *c, size_t j, const struct lsc_model *m)
+{
+    const struct lsc_strings *na = c->o != NULL ? c->o->na_values : NULL;
+    if (na != NULL)
+        put_na_test_list(fp, c->d, j, na->items, na->count);
+    else
+        put_na_test_list(fp, c->d, j, (const char *const *)m->na_values, m->n_na_values);
+}
 
 static void ctx_init(struct ctx *c, FILE *fp, enum lsc_sql_dialect d, long as_of)
 {
@@ -791,7 +797,7 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
     fputs("\n),\nt1 AS MATERIALIZED (\n  SELECT t0.*", fp);
     for (size_t j = 0; j < m->n_columns; j++) {
         fputs(",\n    ", fp);
-        put_na_test(fp, c->d, j, m);
+        put_na_test(fp, c, j, m);
         fprintf(fp, " AS na_%zu", j);
         if (m->columns[j].derived == DERIVE_DAYS_SINCE)
             put_date_parts(fp, c->d, j);
@@ -803,7 +809,7 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
                     j, j, j, j);
         if (m->columns[j].derived == DERIVE_ACCOUNT && c->ref != NULL) {
             fputs(",\n    CASE WHEN ", fp);
-            put_na_test(fp, c->d, j, m);
+            put_na_test(fp, c, j, m);
             fputs(" THEN NULL ELSE ", fp);
             put_account_key(fp, c->d, j);
             fprintf(fp, " END AS ak_%zu", j);
@@ -811,7 +817,7 @@ static void model_t1(const struct ctx *c, const struct lsc_model *m)
     }
     if (has_lead_ids(c->ref)) {
         fputs(",\n    CASE WHEN ", fp);
-        put_na_test(fp, c->d, m->n_columns, m);
+        put_na_test(fp, c, m->n_columns, m);
         fprintf(fp, " THEN NULL ELSE v_%zu END AS lead_id", m->n_columns);
     }
     fputs("\n  FROM t0\n),\n", fp);

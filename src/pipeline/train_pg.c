@@ -2512,12 +2512,9 @@ static enum lsc_status old_statement(const struct pg_run *r, char **out, struct 
         return st;
     eo.stream = q.fp;
     /* missing values as this run reads them, as the CSV path's old model
-     * sees the file parsed with this run's --na-values (a shallow copy:
-     * the emitter only reads it) */
-    struct lsc_model old = *r->o->baseline;
-    old.na_values = (char **)r->o->na_values.items;
-    old.n_na_values = r->o->na_values.count;
-    st = lsc_emit_sql(&old, &eo, err);
+     * sees the file parsed with this run's --na-values */
+    eo.na_values = &r->o->na_values;
+    st = lsc_emit_sql(r->o->baseline, &eo, err);
     enum lsc_status cst = sql_close(&q, st == LSC_OK ? err : NULL);
     if (st == LSC_OK && cst != LSC_OK)
         st = cst;

@@ -309,13 +309,22 @@ static void lateral_value(struct lateral *l, const char *name_fmt, size_t k)
 
 static void lateral_end(struct lateral *l) { lateral_close(l); }
 
+/* The text of column name of the row alias, without the spaces and tabs
+ * around it (as the CSV reader trims a field). */
+static void put_trimmed(FILE *fp, const char *alias, const char *name)
+{
+    fprintf(fp, "btrim(CAST(%s.", alias);
+    lsc_sql_put_ident(fp, name);
+    fputs(" AS TEXT), ' ' || chr(9))", fp);
+}
+
 /* v_j: column name's trimmed text. */
 static void put_text(struct lateral *l, const char *name, size_t j)
 {
     lateral_value(l, "v_%zu", j);
-    fputs("ARRAY[btrim(CAST(lsc_row.", l->fp);
-    lsc_sql_put_ident(l->fp, name);
-    fputs(" AS TEXT), ' ' || chr(9))]", l->fp);
+    fputs("ARRAY[", l->fp);
+    put_trimmed(l->fp, "lsc_row", name);
+    fputc(']', l->fp);
 }
 
 /* x_j without the emitter's leading ",\n    " and trailing " AS x_j". */
@@ -356,10 +365,9 @@ static void put_account_counts(FILE *fp, const struct pg_run *r, size_t j)
     const struct lsc_strings *na = &r->o->na_values;
     fputs("SELECT ", fp);
     lsc_sql_put_account_key(fp, PG, j);
-    fputs(", count(*) FROM (SELECT btrim(CAST(lsc_row.", fp);
-    lsc_sql_put_ident(fp, r->names[r->cols[j].src]);
-    fprintf(fp, " AS TEXT), ' ' || chr(9)) AS v_%zu FROM %s AS lsc_row) AS a WHERE NOT ", j,
-            r->table);
+    fputs(", count(*) FROM (SELECT ", fp);
+    put_trimmed(fp, "lsc_row", r->names[r->cols[j].src]);
+    fprintf(fp, " AS v_%zu FROM %s AS lsc_row) AS a WHERE NOT ", j, r->table);
     lsc_sql_put_na_test(fp, PG, j, na->items, na->count);
     fputs(" GROUP BY 1", fp);
 }
@@ -2563,10 +2571,10 @@ static enum lsc_status baseline_sql(const struct pg_run *r, const char *old, str
     fprintf(fp, ",\nlsc_old AS (\n%s\n),\n", old);
     fputs("rep AS (SELECT count(*) - count(DISTINCT lsc_id) AS n FROM hp),\n"
           "j AS (SELECT hp.p AS pn, o.probability AS po, CAST(hp.y AS DOUBLE PRECISION) AS y,\n"
-          "  o.error IS NOT NULL AS bad FROM hp JOIN lsc_old AS o ON btrim(CAST(o.",
+          "  o.error IS NOT NULL AS bad FROM hp JOIN lsc_old AS o ON ",
           fp);
-    lsc_sql_put_ident(fp, r->names[r->id]);
-    fputs(" AS TEXT), ' ' || chr(9)) = hp.lsc_id),\n"
+    put_trimmed(fp, "o", r->names[r->id]);
+    fputs(" = hp.lsc_id),\n"
           "s AS (SELECT pn, po, y, LEAST(GREATEST(floor(100 * pn + 0.5), 1), 100) AS sn,\n"
           "  LEAST(GREATEST(floor(100 * po + 0.5), 1), 100) AS so FROM j WHERE NOT bad),\n"
           "v AS (SELECT y, abs(sn - so) AS shift, ",

@@ -24,7 +24,6 @@
 #include "enet.h"
 #include "header_match.h"
 #include "linalg.h"
-#include "lockstep.h"
 #include "label_map.h"
 #include "leadscore/emit.h"
 #include "leadscore/model.h"
@@ -40,131 +39,14 @@
 #include "stats.h"
 #include "status_internal.h"
 #include "train_internal.h"
+#include "train_pg_internal.h"
 #include "weights.h"
 
 #define PG LSC_SQL_POSTGRES
 #define MAX_TARGET_VALUES 1000
 #define PROFILE_CHUNK 100 /* columns per profile query (11 values each) */
 
-/* A candidate feature column of the table and what the encoding pass
- * learned of it. */
-struct pg_col {
-    const char *name;
-    int force; /* 0 infer, 1 --numeric, 2 --categorical */
-    int keep;  /* --keep-feature */
-    int numeric, excluded;
-    size_t missing_all, missing, text, distinct, distinct_x, dated; /* missing: fit rows */
-    int whole;
-    double lo, hi, median, s1, s2;
-    double range[4]; /* numeric: min and max (median-imputed) of the not
-                        converted, then of the converted fit rows */
-    size_t n_values;
-    char **values;
-    size_t *counts, *positives; /* per value, on the fit rows */
-    size_t missing_positives;
-    char *date_example; /* the least ISO date, when there is one */
-    /* --days-since, --account-column: "days since SOURCE", "leads per
-     * account (SOURCE)", from the table's column src */
-    int derived; /* derive.h's kind: DERIVE_DAYS_SINCE or DERIVE_ACCOUNT */
-    size_t src;
-    char *own_name;
-};
-
-/* A slot of the sparse design row: the feature it sets (an SQL integer
- * expression, NULL for none) and its value. */
-struct pg_slot {
-    char *idx, *val;
-    size_t feature; /* a dense slot's fixed feature (the intercept, a
-                       numeric value); SIZE_MAX when idx varies by row */
-};
-
-struct pg_run {
-    const struct lsc_train_options *o;
-    const struct lsc_log *log;
-    struct lsc_train_summary *sum;
-    struct lsc_pg *pg;
-    char *table;   /* quoted */
-    char *display; /* "NAME (PostgreSQL)" */
-    size_t n_names;
-    char **names;  /* the table's columns */
-    size_t *lens;
-    struct lsc_train_options opts; /* r->o, every column name as the table
-                                      spells it (resolved[]) */
-    const char **resolved;
-    size_t target;
-    char *y_case;  /* over v_T: 1, 0 or NULL (skipped) */
-    struct pg_col *cols;
-    size_t n_cols;
-    size_t rows_total, rows_used, positives, skipped_target, skipped_value;
-    int all;                  /* fit on every usable row (else: not the holdout) */
-    size_t id;                /* the --id column (table index), when a holdout */
-    size_t train_rows, train_positives; /* usable rows outside the holdout */
-    size_t weight;            /* the --weight column (table index) */
-    size_t date;              /* the --split-date column (table index) */
-    size_t hold_rows, hold_positives; /* usable rows in the holdout */
-    size_t bad_dates;         /* --split-date values that are no ISO date */
-    long as_of;               /* --days-since: the day measured from */
-    char as_of_text[16];
-    char *bad_date;           /* the least of them */
-    /* --report: the holdout's (outcome, probability to 4 decimals) groups
-     * and their rows */
-    double *rep_y, *rep_p, *rep_w;
-    size_t rep_n;
-    struct weights_info winfo; /* the current fit's weights (weighted runs) */
-    int whole;                /* the current fit's weights are whole numbers */
-    struct lsc_model *m;
-    struct pg_slot *slots;
-    size_t n_slots;
-    size_t *col_of; /* model column -> candidate */
-    /* the iteration query around beta: base, FROM up to beta, after it
-     * (through eta), the tail (the sums) */
-    char *iter_base, *iter_from, *iter_after, *iter_tail;
-    /* the last query's sums (newton callbacks) */
-    double *g, *H, loss;
-    /* --cv: the path, and each fold's (and the rows without an id's) rows,
-     * positives, weight and weighted positives (fold_counts) */
-    struct cv_path cv;
-    double *cv_stat;
-    size_t queries, cv_queries; /* iterations; --cv's fits and metrics */
-    /* the model's training.sha256: of the encoding pass's results (the
-     * rows never leave the database) */
-    struct sha256_ctx digest;
-    /* --baseline: the comparison on the holdout rows, completed (and
-     * moved into the model) once the digest is known; its DeLong
-     * (co)variances {new, old, between} */
-    struct lsc_baseline_stat *base;
-    double base_var[3];
-};
-
 /* ---- SQL text --------------------------------------------------------- */
-
-struct sql {
-    FILE *fp;
-    char *s;
-    size_t len;
-};
-
-static enum lsc_status sql_open(struct sql *q, struct lsc_error *err)
-{
-    q->s = NULL;
-    q->fp = open_memstream(&q->s, &q->len);
-    return q->fp != NULL ? LSC_OK : lsc_error_nomem(err);
-}
-
-/* Closes the stream; the text is q->s (NULL when out of memory). */
-static enum lsc_status sql_close(struct sql *q, struct lsc_error *err)
-{
-    int bad = ferror(q->fp);
-    fclose(q->fp);
-    if (bad || q->s == NULL) {
-        free(q->s);
-        q->s = NULL;
-        return lsc_error_nomem(err);
-    }
-    return LSC_OK;
-}
-
-static double num_or(const char *s, double dflt) { return s != NULL ? strtod(s, NULL) : dflt; }
 
 static size_t count_of(const char *s) { return s != NULL ? (size_t)strtoull(s, NULL, 10) : 0; }
 
@@ -174,30 +56,6 @@ static size_t target_slot(const struct pg_run *r) { return r->n_cols; }
 static size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
 static size_t weight_slot(const struct pg_run *r) { return r->n_cols + 2; }
 static size_t date_slot(const struct pg_run *r) { return r->n_cols + 3; }
-/* The holdout: the rows dated on or after --cutoff (--split-date), else
- * those whose id hashes into the --holdout share. */
-static int by_date(const struct pg_run *r) { return r->o->split_date != NULL; }
-static int by_id(const struct pg_run *r) { return !by_date(r) && r->o->holdout > 0.0; }
-static int has_holdout(const struct pg_run *r) { return by_date(r) || by_id(r); }
-/* --cv: folds by a hash of the id too */
-static int cv_on(const struct pg_run *r) { return r->o->cv_folds > 0; }
-static int reads_id(const struct pg_run *r) { return by_id(r) || cv_on(r); }
-static int has_weight(const struct pg_run *r) { return r->o->weight != NULL; }
-static int weighted(const struct pg_run *r)
-{
-    return has_weight(r) || r->o->class_weight_balanced;
-}
-
-/* The rows of the current fit, after WHERE. */
-static const char *fit_filter(const struct pg_run *r)
-{
-    return r->all || !has_holdout(r) ? "y IS NOT NULL" : "y IS NOT NULL AND NOT hold";
-}
-
-static size_t fit_rows(const struct pg_run *r)
-{
-    return r->all || !has_holdout(r) ? r->rows_used : r->train_rows;
-}
 
 static size_t fit_positives(const struct pg_run *r)
 {
@@ -398,10 +256,6 @@ static void put_account_count(struct lateral *l, size_t j)
             j, j);
 }
 
-/* put_base's flags: the candidates' numbers x_j; the --weight column's
- * v, na and x (weight_slot). */
-enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
-
 /* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
  * x_j (BASE_NUMBERS) of the candidates listed in use (NULL: all), y and
  * hold, and with BASE_WEIGHT (when there is a --weight column) its x. */
@@ -489,13 +343,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     free(sel.s);
 }
 
-/* The candidates a query reads: those in [from, to), the kept ones (not
- * excluded), the model's columns, or none. */
-enum base_cols { COLS_RANGE, COLS_KEPT, COLS_MODEL, COLS_NONE };
-
-/* Opens q and writes put_base's WITH t2 over the candidates cols names. */
-static enum lsc_status open_query(const struct pg_run *r, struct sql *q, enum base_cols cols,
-                                  size_t from, size_t to, int flags, struct lsc_error *err)
+enum lsc_status lsc_pgtrain_open_query(const struct pg_run *r, struct sql *q, enum base_cols cols,
+                                       size_t from, size_t to, int flags, struct lsc_error *err)
 {
     unsigned char *use = lsc_calloc(r->n_cols + 1, 1);
     enum lsc_status st = use != NULL ? sql_open(q, err) : lsc_error_nomem(err);
@@ -886,7 +735,7 @@ static enum lsc_status read_target(struct pg_run *r, struct lsc_error *err)
     struct sql q;
     int *cls = NULL;
     size_t unknown = 0, T = target_slot(r);
-    enum lsc_status st = open_query(r, &q, COLS_NONE, 0, 0, 0, err);
+    enum lsc_status st = lsc_pgtrain_open_query(r, &q, COLS_NONE, 0, 0, 0, err);
     if (st != LSC_OK)
         return st;
     fprintf(q.fp, "SELECT CASE WHEN na_%zu THEN NULL ELSE v_%zu END AS v, count(*), "
@@ -952,7 +801,7 @@ static enum lsc_status profile_chunk(struct pg_run *r, size_t from, size_t to,
 {
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    enum lsc_status st = open_query(r, &q, COLS_RANGE, from, to, BASE_NUMBERS, err);
+    enum lsc_status st = lsc_pgtrain_open_query(r, &q, COLS_RANGE, from, to, BASE_NUMBERS, err);
     if (st != LSC_OK)
         return st;
     fputs("SELECT ", q.fp);
@@ -1010,7 +859,7 @@ static enum lsc_status bad_days_since(struct pg_run *r, const struct pg_col *c,
     size_t j = (size_t)(c - r->cols);
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    enum lsc_status st = open_query(r, &q, COLS_RANGE, j, j + 1, BASE_NUMBERS, err);
+    enum lsc_status st = lsc_pgtrain_open_query(r, &q, COLS_RANGE, j, j + 1, BASE_NUMBERS, err);
     if (st != LSC_OK)
         return st;
     fprintf(q.fp, "SELECT min(left(v_%zu, 40) COLLATE \"C\") FROM t2 WHERE y IS NOT NULL AND NOT "
@@ -1137,7 +986,7 @@ static enum lsc_status moments_and_levels(struct pg_run *r, struct lsc_error *er
 {
     struct lsc_pg_rows *rows = NULL;
     struct sql q;
-    enum lsc_status st = open_query(r, &q, COLS_KEPT, 0, 0, BASE_NUMBERS, err);
+    enum lsc_status st = lsc_pgtrain_open_query(r, &q, COLS_KEPT, 0, 0, BASE_NUMBERS, err);
     if (st != LSC_OK)
         return st;
     /* one row per (column, value): numeric columns give their sums under
@@ -1461,9 +1310,7 @@ static void put_unnest(FILE *fp, const struct pg_run *r)
     }
 }
 
-/* s, a fitting row's weight (weights.h, lsc_weights_for_fit): the --weight
- * value times, when balanced, its class's factor. */
-static void put_weight(FILE *fp, const struct pg_run *r)
+void lsc_pgtrain_put_weight(FILE *fp, const struct pg_run *r)
 {
     const double *f = r->winfo.class_factor;
     fputs("(", fp);
@@ -1501,13 +1348,13 @@ static enum lsc_status weights_sql(const struct pg_run *r, struct sql *q, struct
         fputs("0, 0, 0, NULL, NULL, ", q->fp);
     for (int k = 0; k < 2; k++) {
         fputs("sum(", q->fp);
-        put_weight(q->fp, r);
+        lsc_pgtrain_put_weight(q->fp, r);
         fprintf(q->fp, ") FILTER (WHERE %s AND y = %d), ", fit_filter(r), k);
     }
     fputs("bool_and(", q->fp);
-    put_weight(q->fp, r);
+    lsc_pgtrain_put_weight(q->fp, r);
     fputs(" = floor(", q->fp);
-    put_weight(q->fp, r);
+    lsc_pgtrain_put_weight(q->fp, r);
     fprintf(q->fp, ")) FILTER (WHERE %s)\nFROM t2 WHERE y IS NOT NULL", fit_filter(r));
     return sql_close(q, err);
 }
@@ -1575,7 +1422,8 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
 {
     size_t S = r->n_slots;
     struct sql q;
-    enum lsc_status st = open_query(r, &q, COLS_MODEL, 0, 0, BASE_NUMBERS | BASE_WEIGHT, err);
+    enum lsc_status st =
+        lsc_pgtrain_open_query(r, &q, COLS_MODEL, 0, 0, BASE_NUMBERS | BASE_WEIGHT, err);
     if (st != LSC_OK)
         return st;
     if ((st = sql_close(&q, err)) != LSC_OK)
@@ -1616,7 +1464,7 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
             weighted(r) ? "l0" : "loss");
     if (weighted(r)) { /* each row's terms times its weight s */
         fputs("  CROSS JOIN LATERAL unnest(ARRAY[", q.fp);
-        put_weight(q.fp, r);
+        lsc_pgtrain_put_weight(q.fp, r);
         fputs("]) AS sw(s)\n  CROSS JOIN LATERAL unnest(ARRAY[s * mu * (1 - mu)], ARRAY[s * (y "
               "- mu)], ARRAY[s * l0]) AS h(w, res, loss)\n",
               q.fp);
@@ -1655,10 +1503,8 @@ static void put_from(FILE *fp, const struct pg_run *r, const double *beta)
     fputs(r->iter_after, fp);
 }
 
-/* FROM the table through eta, for each of n coefficient vectors x[i]
- * beside its key which[i] (bb.cvk): each row once per vector. */
-static void put_from_each(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
-                          const double *const *x)
+void lsc_pgtrain_put_from_each(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
+                               const double *const *x)
 {
     fputs(r->iter_from, fp);
     fputs("(VALUES ", fp);
@@ -1670,17 +1516,6 @@ static void put_from_each(FILE *fp, const struct pg_run *r, size_t n, const size
     fputs(") AS bb(cvk, b)\n", fp);
     fputs(r->iter_after, fp);
 }
-
-/* p, the probability, from eta (after put_from). */
-#define P_LATERAL                                                                              \
-    "  CROSS JOIN LATERAL unnest(ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, "   \
-    "-745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END]) AS pp(p)\n"
-
-/* Where an iteration query's sums go: the gradient's (p), X'WX (p x p)
- * and the loss. */
-struct pg_sums {
-    double *g, *H, *loss;
-};
 
 /* Dense value v (put_dense_value's order) into s. */
 static void take_dense(const struct pg_run *r, const struct pg_sums *s, size_t v, double x)
@@ -1703,10 +1538,8 @@ static void take_dense(const struct pg_run *r, const struct pg_sums *s, size_t v
         *s->loss = x;
 }
 
-/* One row of the iteration's result (the layout of put_unnest), its key
- * in column off, into s. */
-static void take_sums(const struct pg_run *r, const struct pg_sums *s,
-                      const struct lsc_pg_rows *rows, size_t i, size_t off)
+void lsc_pgtrain_take_sums(const struct pg_run *r, const struct pg_sums *s,
+                           const struct lsc_pg_rows *rows, size_t i, size_t off)
 {
     size_t P = r->m->n_features, S = r->n_slots, W = iteration_width(r), at = 1;
     const struct pg_slot *sl = r->slots;
@@ -1732,10 +1565,8 @@ static void take_sums(const struct pg_run *r, const struct pg_sums *s,
 #undef SUM
 }
 
-/* The iteration query: its sums at beta (which == NULL), or, per key
- * which[i] (bb.cvk, the fold left out), at x[i] for each of n points. */
-static void put_iteration_query(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
-                                const double *const *x)
+void lsc_pgtrain_put_iteration_query(FILE *fp, const struct pg_run *r, size_t n,
+                                     const size_t *which, const double *const *x)
 {
     fputs(r->iter_base, fp);
     fputs(which != NULL ? "SELECT bb.cvk, u.k" : "SELECT u.k", fp);
@@ -1743,7 +1574,7 @@ static void put_iteration_query(FILE *fp, const struct pg_run *r, size_t n, cons
         fprintf(fp, ", sum(c%zu)", c);
     fputs("\n", fp);
     if (which != NULL)
-        put_from_each(fp, r, n, which, x);
+        lsc_pgtrain_put_from_each(fp, r, n, which, x);
     else
         put_from(fp, r, x[0]);
     fputs(r->iter_tail, fp);
@@ -1751,9 +1582,7 @@ static void put_iteration_query(FILE *fp, const struct pg_run *r, size_t n, cons
             which != NULL ? " AND fold <> bb.cvk" : "", which != NULL ? "bb.cvk, " : "");
 }
 
-/* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
- * and r->H (X'WX, both triangles). */
-static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_error *err)
+enum lsc_status lsc_pgtrain_iterate(struct pg_run *r, const double *beta, struct lsc_error *err)
 {
     size_t P = r->m->n_features;
     struct lsc_pg_rows *rows = NULL;
@@ -1761,7 +1590,7 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;
-    put_iteration_query(q.fp, r, 1, NULL, &beta);
+    lsc_pgtrain_put_iteration_query(q.fp, r, 1, NULL, &beta);
     if ((st = sql_close(&q, err)) != LSC_OK ||
         (st = lsc_pg_query(r->pg, q.s, "a Newton iteration (sums of X'WX and X'(y - p))", &rows,
                            err)) != LSC_OK)
@@ -1772,7 +1601,7 @@ static enum lsc_status iterate(struct pg_run *r, const double *beta, struct lsc_
     r->loss = 0.0;
     struct pg_sums sums = {r->g, r->H, &r->loss};
     for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
-        take_sums(r, &sums, rows, i, 0);
+        lsc_pgtrain_take_sums(r, &sums, rows, i, 0);
 cleanup:
     lsc_pg_rows_free(rows);
     free(q.s);
@@ -1782,7 +1611,7 @@ cleanup:
 static enum lsc_status pg_fun(void *ctx, const double *beta, double *f, struct lsc_error *err)
 {
     struct pg_run *r = ctx;
-    enum lsc_status st = iterate(r, beta, err);
+    enum lsc_status st = lsc_pgtrain_iterate(r, beta, err);
     double pen = 0.0;
     for (size_t j = 1; j < r->m->n_features; j++)
         pen += beta[j] * beta[j];
@@ -1812,7 +1641,7 @@ static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, do
 static enum lsc_status pg_loss(void *ctx, const double *beta, double *f, struct lsc_error *err)
 {
     struct pg_run *r = ctx;
-    enum lsc_status st = iterate(r, beta, err);
+    enum lsc_status st = lsc_pgtrain_iterate(r, beta, err);
     *f = r->loss;
     return st;
 }
@@ -1868,354 +1697,6 @@ static void fit_reset(struct pg_run *r)
     r->g = r->H = NULL;
 }
 
-/* ---- --cv: the penalty by cross-validation (cv.h) ---------------------- */
-
-/* Per fold (and for the rows without an id, fold -1): rows, positives,
- * weight and weighted positives of the fit's rows, into r->cv_stat
- * ((K + 1) x 4, the rows without an id first). */
-static enum lsc_status fold_counts(struct pg_run *r, struct lsc_error *err)
-{
-    size_t K = r->o->cv_folds;
-    struct lsc_pg_rows *rows = NULL;
-    struct sql q;
-    if ((r->cv_stat = lsc_calloc(4 * (K + 1), sizeof *r->cv_stat)) == NULL)
-        return lsc_error_nomem(err);
-    enum lsc_status st = open_query(r, &q, COLS_NONE, 0, 0, BASE_NUMBERS | BASE_WEIGHT, err);
-    if (st != LSC_OK)
-        return st;
-    fputs("SELECT fold, count(*), sum(y), ", q.fp);
-    if (weighted(r)) {
-        fputs("sum(", q.fp);
-        put_weight(q.fp, r);
-        fputs("), sum(y * ", q.fp);
-        put_weight(q.fp, r);
-        fputs(")", q.fp);
-    } else {
-        fputs("count(*), sum(y)", q.fp);
-    }
-    fprintf(q.fp, "\nFROM t2 WHERE %s GROUP BY fold", fit_filter(r));
-    if ((st = sql_close(&q, err)) == LSC_OK &&
-        (st = lsc_pg_query(r->pg, q.s, "the --cv folds' counts", &rows, err)) == LSC_OK) {
-        r->cv_queries++;
-        for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
-            long long f = strtoll(lsc_pg_rows_value(rows, i, 0), NULL, 10);
-            for (size_t c = 0; f >= -1 && f < (long long)K && c < 4; c++)
-                r->cv_stat[4 * (size_t)(f + 1) + c] = num_or(lsc_pg_rows_value(rows, i, 1 + c), 0);
-        }
-    }
-    for (size_t k = 0; st == LSC_OK && k < K; k++) {
-        const double *c = r->cv_stat + 4 * (k + 1);
-        if (!(c[1] > 0.0 && c[1] < c[0]))
-            st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
-                               "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use "
-                               "fewer folds",
-                               K, k + 1, c[1] > 0.0 ? "non-conversions" : "conversions");
-    }
-    lsc_pg_rows_free(rows);
-    free(q.s);
-    return st;
-}
-
-/* The sums c (0: rows, 1: positives, 2: weight, 3: weighted positives)
- * over the rows outside fold k (all rows for CV_NO_FOLD). */
-static double fold_sum(const struct pg_run *r, size_t k, size_t c)
-{
-    double s = 0.0;
-    for (size_t f = 0; f <= r->o->cv_folds; f++)
-        if (k == CV_NO_FOLD || f != k + 1)
-            s += r->cv_stat[4 * f + c];
-    return s;
-}
-
-/* --cv's K + 1 fits side by side (lockstep.h): fit k < K leaves fold k
- * out, fit K has every row; each Newton or elastic-net evaluation of every
- * fit is one query (the rows joined to the K + 1 coefficient vectors,
- * summed per fit), so a penalty costs as many queries as one fit. */
-struct pg_cv;
-
-struct pg_cv_fit {
-    struct pg_cv *cv;
-    size_t k;
-    struct lockstep *ls;
-};
-
-struct pg_cv {
-    struct pg_run *r;
-    const struct cv_opts *o;
-    const double *lambda; /* fit k's penalty */
-    double *beta;         /* fit k's coefficients at beta + k P */
-    int *converged;
-    double *g, *H, *loss; /* fit k's sums at its last point: P, P x P, 1 */
-    size_t *fold_rows;    /* the rows outside fold k */
-    struct pg_cv_fit *fit;
-};
-
-/* The objective of fit k (newton.h, enet.h): its sums from the batch. */
-static enum lsc_status cvt_loss(void *ctx, const double *beta, double *f, struct lsc_error *err)
-{
-    const struct pg_cv_fit *t = ctx;
-    enum lsc_status st = lsc_lockstep_eval(t->ls, t->k, beta, err);
-    *f = t->cv->loss[t->k];
-    return st;
-}
-
-static enum lsc_status cvt_derivatives(void *ctx, const double *beta, double *g, double *H,
-                                       struct lsc_error *err)
-{
-    (void)beta;
-    (void)err;
-    const struct pg_cv_fit *t = ctx;
-    size_t P = t->cv->r->m->n_features;
-    for (size_t j = 0; j < P; j++)
-        g[j] = -t->cv->g[t->k * P + j];
-    if (H != NULL) /* none asked for at a stalled end (newton.c) */
-        memcpy(H, t->cv->H + t->k * P * P, P * P * sizeof *H);
-    return LSC_OK;
-}
-
-/* With the L2 penalty, as pg_fun and pg_grad_hess. */
-static enum lsc_status cvt_fun(void *ctx, const double *beta, double *f, struct lsc_error *err)
-{
-    const struct pg_cv_fit *t = ctx;
-    enum lsc_status st = cvt_loss(ctx, beta, f, err);
-    double pen = 0.0;
-    for (size_t j = 1; j < t->cv->r->m->n_features; j++)
-        pen += beta[j] * beta[j];
-    *f += 0.5 * t->cv->lambda[t->k] * pen;
-    return st;
-}
-
-static enum lsc_status cvt_grad_hess(void *ctx, const double *beta, double *g, double *H,
-                                     struct lsc_error *err)
-{
-    const struct pg_cv_fit *t = ctx;
-    size_t P = t->cv->r->m->n_features;
-    double l2 = t->cv->lambda[t->k];
-    enum lsc_status st = cvt_derivatives(ctx, beta, g, H, err);
-    for (size_t j = 1; j < P; j++) {
-        g[j] += l2 * beta[j];
-        if (H != NULL)
-            H[j * P + j] += l2;
-    }
-    return st;
-}
-
-/* Fit k, as cv.c's design_fit on the CSV path: the Newton L2 fit (from
- * the weighted log-odds when at zero), or the elastic net. */
-static enum lsc_status cv_task(void *ctx, size_t k, struct lockstep *ls, struct lsc_error *err)
-{
-    struct pg_cv *cv = ctx;
-    const struct cv_opts *o = cv->o;
-    size_t P = cv->r->m->n_features, f = k < o->folds ? k : CV_NO_FOLD;
-    double *beta = cv->beta + k * P;
-    struct pg_cv_fit *t = &cv->fit[k];
-    enum lsc_status st;
-    *t = (struct pg_cv_fit){cv, k, ls};
-    if (o->l1_ratio == 0.0) {
-        double n = fold_sum(cv->r, f, 2), pos = fold_sum(cv->r, f, 3);
-        int from_zero = 1;
-        for (size_t j = 0; j < P; j++)
-            from_zero &= beta[j] == 0.0;
-        if (from_zero && pos > 0.0 && pos < n)
-            beta[0] = log(pos / (n - pos));
-        struct newton_objective obj = {P, t, cvt_fun, cvt_grad_hess};
-        struct newton_opts no = {o->max_iter, o->tol, n > 0.0 ? n : 1.0, NULL};
-        struct newton_result nr;
-        st = lsc_newton_minimize(&obj, &no, beta, &nr, err);
-        cv->converged[k] = nr.converged;
-    } else {
-        struct enet_objective obj = {P, t, cvt_loss, cvt_derivatives};
-        struct enet_opts eo = {cv->lambda[k], o->l1_ratio, o->max_iter, o->tol};
-        struct enet_result er;
-        st = lsc_enet_minimize(&obj, (size_t)fold_sum(cv->r, f, 0), fold_sum(cv->r, f, 1), &eo,
-                               beta, &er, err);
-        cv->converged[k] = er.converged;
-    }
-    return st;
-}
-
-/* One query: the iteration sums of each waiting fit at its point. */
-static enum lsc_status cv_batch(void *ctx, size_t n, const size_t *which, const double *const *x,
-                                struct lsc_error *err)
-{
-    struct pg_cv *cv = ctx;
-    struct pg_run *r = cv->r;
-    size_t P = r->m->n_features;
-    struct lsc_pg_rows *rows = NULL;
-    struct sql q;
-    enum lsc_status st = sql_open(&q, err);
-    if (st != LSC_OK)
-        return st;
-    put_iteration_query(q.fp, r, n, which, x);
-    if ((st = sql_close(&q, err)) == LSC_OK &&
-        (st = lsc_pg_query(r->pg, q.s, "the --cv fits' Newton iterations (sums of X'WX and "
-                           "X'(y - p) per fit)", &rows, err)) == LSC_OK) {
-        r->cv_queries++;
-        for (size_t i = 0; i < n; i++) {
-            memset(cv->g + which[i] * P, 0, P * sizeof *cv->g);
-            memset(cv->H + which[i] * P * P, 0, P * P * sizeof *cv->H);
-            cv->loss[which[i]] = 0.0;
-        }
-        for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
-            size_t k = (size_t)strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
-            if (k > cv->o->folds)
-                continue;
-            struct pg_sums sums = {cv->g + k * P, cv->H + k * P * P, &cv->loss[k]};
-            take_sums(r, &sums, rows, i, 1);
-        }
-    }
-    lsc_pg_rows_free(rows);
-    free(q.s);
-    return st;
-}
-
-/* lsc_enet_lambda_max's value on every fitting row. */
-static enum lsc_status cv_lambda_max(void *ctx, double l1_ratio, double *lmax,
-                                     struct lsc_error *err)
-{
-    struct pg_cv *cv = ctx;
-    struct pg_run *r = cv->r;
-    size_t P = r->m->n_features;
-    double *b = lsc_calloc(P, sizeof *b), n = fold_sum(r, CV_NO_FOLD, 0);
-    double pos = fold_sum(r, CV_NO_FOLD, 1);
-    if (b == NULL)
-        return lsc_error_nomem(err);
-    if (pos > 0.0 && pos < n)
-        b[0] = log(pos / (n - pos));
-    enum lsc_status st = iterate(r, b, err);
-    r->queries--; /* the cross-validation's */
-    r->cv_queries++;
-    if (st == LSC_OK)
-        *lmax = lsc_enet_lambda_max_of(r->g, P, l1_ratio);
-    lsc_free(b);
-    return st;
-}
-
-static enum lsc_status cv_fit_all(void *ctx, const struct cv_opts *o, const double *lambda,
-                                  double *beta, int *converged, struct lsc_error *err)
-{
-    struct pg_cv *cv = ctx;
-    cv->o = o;
-    cv->lambda = lambda;
-    cv->beta = beta;
-    cv->converged = converged;
-    return lsc_lockstep_run(o->folds + 1, cv_task, cv_batch, cv, err);
-}
-
-/* The metric query: per fold k, its rows scored by beta + k P. */
-static void put_metric_sql(FILE *fp, const struct pg_run *r, enum cv_metric m, size_t K,
-                           const size_t *which, const double *const *x)
-{
-    fputs(r->iter_base, fp);
-    if (m == CV_LOGLOSS)
-        fputs("SELECT cvk, sum(-(y * ln(q) + (1 - y) * ln(1 - q))), count(*), 0 FROM (\n"
-              "  SELECT bb.cvk, y, LEAST(GREATEST(p, 1e-15), 1 - 1e-15) AS q\n",
-              fp);
-    else
-        fputs("SELECT cvk, sum(CASE WHEN y = 1 THEN rk END), count(*), sum(y) FROM (\n"
-              "  SELECT bb.cvk, y, rank() OVER (PARTITION BY bb.cvk ORDER BY p) + (count(*) "
-              "OVER (PARTITION BY bb.cvk, p) - 1) / 2.0 AS rk\n",
-              fp);
-    put_from_each(fp, r, K, which, x);
-    fprintf(fp, P_LATERAL "  WHERE %s AND fold = bb.cvk\n) AS v\nGROUP BY cvk", fit_filter(r));
-}
-
-/* Fold k's metric of beta + k P: the mean log-loss (metrics.h,
- * probabilities clipped to [1e-15, 1 - 1e-15]) or the AUC from the
- * positives' mid-ranks (the Mann-Whitney count, exact in NUMERIC). */
-static enum lsc_status cv_metric_all(void *ctx, const double *beta, enum cv_metric m, double *v,
-                                     struct lsc_error *err)
-{
-    struct pg_cv *cv = ctx;
-    struct pg_run *r = cv->r;
-    size_t K = r->o->cv_folds, P = r->m->n_features;
-    size_t *which = lsc_malloc(K * sizeof *which);
-    const double **x = lsc_malloc(K * sizeof *x);
-    struct lsc_pg_rows *rows = NULL;
-    struct sql q = {0};
-    enum lsc_status st = which != NULL && x != NULL ? sql_open(&q, err) : lsc_error_nomem(err);
-    for (size_t k = 0; st == LSC_OK && k < K; k++) {
-        which[k] = k;
-        x[k] = beta + k * P;
-        v[k] = NAN;
-    }
-    if (st == LSC_OK) {
-        put_metric_sql(q.fp, r, m, K, which, x);
-        st = sql_close(&q, err);
-    }
-    if (st == LSC_OK && (st = lsc_pg_query(r->pg, q.s, "the --cv folds' metrics", &rows, err)) ==
-                            LSC_OK)
-        r->cv_queries++;
-    for (size_t i = 0; st == LSC_OK && i < lsc_pg_rows_count(rows); i++) {
-        size_t k = (size_t)strtoull(lsc_pg_rows_value(rows, i, 0), NULL, 10);
-        double s = num_or(lsc_pg_rows_value(rows, i, 1), NAN);
-        double n = num_or(lsc_pg_rows_value(rows, i, 2), 0), np = num_or(lsc_pg_rows_value(rows, i, 3), 0);
-        if (k >= K)
-            continue;
-        if (m == CV_LOGLOSS)
-            v[k] = n > 0.0 ? s / n : NAN;
-        else
-            v[k] = np > 0.0 && np < n ? (s - np * (np + 1.0) / 2.0) / (np * (n - np)) : NAN;
-    }
-    lsc_pg_rows_free(rows);
-    free(q.s);
-    lsc_free(which);
-    lsc_free(x);
-    return st;
-}
-
-static void cv_free(struct pg_cv *cv)
-{
-    lsc_free(cv->g);
-    lsc_free(cv->H);
-    lsc_free(cv->loss);
-    lsc_free(cv->fold_rows);
-    lsc_free(cv->fit);
-}
-
-static enum lsc_status cv_init(struct pg_cv *cv, struct pg_run *r, struct lsc_error *err)
-{
-    size_t K = r->o->cv_folds, P = r->m->n_features;
-    memset(cv, 0, sizeof *cv);
-    cv->r = r;
-    cv->g = lsc_malloc((K + 1) * P * sizeof *cv->g);
-    cv->H = lsc_malloc((K + 1) * P * P * sizeof *cv->H);
-    cv->loss = lsc_calloc(K + 1, sizeof *cv->loss);
-    cv->fold_rows = lsc_malloc(K * sizeof *cv->fold_rows);
-    cv->fit = lsc_calloc(K + 1, sizeof *cv->fit);
-    if (cv->g == NULL || cv->H == NULL || cv->loss == NULL || cv->fold_rows == NULL ||
-        cv->fit == NULL)
-        return lsc_error_nomem(err);
-    for (size_t k = 0; k < K; k++)
-        cv->fold_rows[k] = (size_t)fold_sum(r, k, 0);
-    return LSC_OK;
-}
-
-/* --cv on the fit's rows, once: the chosen lambda into the model, the path
- * kept for it. */
-static enum lsc_status cross_validate(struct pg_run *r, struct lsc_error *err)
-{
-    const struct lsc_train_options *o = r->o;
-    struct cv_opts co = {o->cv_folds, o->cv_metric ? CV_AUC : CV_LOGLOSS, o->cv_one_se, o->seed,
-                         o->l1_ratio, 40, 1e-4, o->max_iter, o->tol, NULL};
-    struct pg_cv cv = {0};
-    lsc_logf(r->log, LSC_LOG_NOTE, "choosing lambda by %zu-fold cross-validation over %zu values",
-             co.folds, co.n_lambda);
-    enum lsc_status st = fold_counts(r, err);
-    if (st == LSC_OK)
-        st = cv_init(&cv, r, err);
-    struct cv_problem pb = {r->m->n_features, fit_rows(r), &cv, cv_lambda_max, NULL, NULL, NULL,
-                            cv.fold_rows, cv_fit_all, cv_metric_all};
-    if (st == LSC_OK)
-        st = lsc_cv_run_problem(&pb, &co, &r->cv, err);
-    cv_free(&cv);
-    if (st != LSC_OK)
-        return st;
-    lsc_train_cv_notes(o, &r->cv, r->log);
-    r->m->l2 = r->cv.lambda[r->cv.chosen];
-    return LSC_OK;
-}
-
 static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_result *nr,
                            struct lsc_error *err)
 {
@@ -2234,7 +1715,7 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
     if (st == LSC_OK)
         st = make_iteration_sql(r, err);
     if (st == LSC_OK && cv_on(r) && !r->all)
-        st = cross_validate(r, err);
+        st = lsc_pgtrain_cross_validate(r, err);
     if (st != LSC_OK)
         return st;
     if (r->o->l1_ratio > 0.0)
@@ -2260,7 +1741,7 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
 static enum lsc_status leakage_sql(struct pg_run *r, struct sql *q, struct lsc_error *err)
 {
     const struct lsc_model *m = r->m;
-    enum lsc_status st = open_query(r, q, COLS_MODEL, 0, 0, BASE_NUMBERS, err);
+    enum lsc_status st = lsc_pgtrain_open_query(r, q, COLS_MODEL, 0, 0, BASE_NUMBERS, err);
     if (st != LSC_OK)
         return st;
     fprintf(q->fp, ", u AS (\n  SELECT u.a, u.v, u.x, y, %s AS f, %s AS e FROM t2 CROSS JOIN "
@@ -2873,7 +2354,7 @@ static enum lsc_status diagnose(struct pg_run *r, struct lsc_error *err)
     }
     if (st == LSC_OK)
         st = lsc_diag_separation_report(m, cnt, pos, P, lo, dense, q, r->log, err);
-    if (st == LSC_OK && P >= 3 && (st = iterate(r, zero, err)) == LSC_OK) {
+    if (st == LSC_OK && P >= 3 && (st = lsc_pgtrain_iterate(r, zero, err)) == LSC_OK) {
         for (size_t k = 0; k < P * P; k++)
             r->H[k] *= 4.0 / (weighted(r) ? r->winfo.total : (double)fit_rows(r));
         st = lsc_diag_collinearity_gram(m, r->H, P, r->log, err);
@@ -3087,7 +2568,7 @@ static enum lsc_status l1_hessian(struct pg_run *r, double *hessian, double *obj
     size_t P = r->m->n_features;
     const double *b = r->m->coef;
     double l2 = r->m->l2, pen = 0.0;
-    enum lsc_status st = iterate(r, b, err);
+    enum lsc_status st = lsc_pgtrain_iterate(r, b, err);
     if (st != LSC_OK)
         return st;
     memcpy(hessian, r->H, P * P * sizeof *hessian);

@@ -1,0 +1,235 @@
+/* train_pg_internal - what the fit inside PostgreSQL (train_pg.c) shares
+ * with its cross-validation (train_pg_cv.c): the run's state, the SQL
+ * text buffers, and the iteration query. */
+#ifndef LSC_SRC_TRAIN_PG_INTERNAL_H
+#define LSC_SRC_TRAIN_PG_INTERNAL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "leadscore/train.h"
+#include "alloc.h"
+#include "baseline.h"
+#include "cv.h"
+#include "pg_query.h"
+#include "sha256.h"
+#include "status_internal.h"
+#include "weights.h"
+
+/* A candidate feature column of the table and what the encoding pass
+ * learned of it. */
+struct pg_col {
+    const char *name;
+    int force; /* 0 infer, 1 --numeric, 2 --categorical */
+    int keep;  /* --keep-feature */
+    int numeric, excluded;
+    size_t missing_all, missing, text, distinct, distinct_x, dated; /* missing: fit rows */
+    int whole;
+    double lo, hi, median, s1, s2;
+    double range[4]; /* numeric: min and max (median-imputed) of the not
+                        converted, then of the converted fit rows */
+    size_t n_values;
+    char **values;
+    size_t *counts, *positives; /* per value, on the fit rows */
+    size_t missing_positives;
+    char *date_example; /* the least ISO date, when there is one */
+    /* --days-since, --account-column: "days since SOURCE", "leads per
+     * account (SOURCE)", from the table's column src */
+    int derived; /* derive.h's kind: DERIVE_DAYS_SINCE or DERIVE_ACCOUNT */
+    size_t src;
+    char *own_name;
+};
+
+/* A slot of the sparse design row: the feature it sets (an SQL integer
+ * expression, NULL for none) and its value. */
+struct pg_slot {
+    char *idx, *val;
+    size_t feature; /* a dense slot's fixed feature (the intercept, a
+                       numeric value); SIZE_MAX when idx varies by row */
+};
+
+struct pg_run {
+    const struct lsc_train_options *o;
+    const struct lsc_log *log;
+    struct lsc_train_summary *sum;
+    struct lsc_pg *pg;
+    char *table;   /* quoted */
+    char *display; /* "NAME (PostgreSQL)" */
+    size_t n_names;
+    char **names; /* the table's columns */
+    size_t *lens;
+    struct lsc_train_options opts; /* r->o, every column name as the table
+                                      spells it (resolved[]) */
+    const char **resolved;
+    size_t target;
+    char *y_case; /* over v_T: 1, 0 or NULL (skipped) */
+    struct pg_col *cols;
+    size_t n_cols;
+    size_t rows_total, rows_used, positives, skipped_target, skipped_value;
+    int all;                            /* fit on every usable row (else: not the holdout) */
+    size_t id;                          /* the --id column (table index), when a holdout */
+    size_t train_rows, train_positives; /* usable rows outside the holdout */
+    size_t weight;                      /* the --weight column (table index) */
+    size_t date;                        /* the --split-date column (table index) */
+    size_t hold_rows, hold_positives;   /* usable rows in the holdout */
+    size_t bad_dates;                   /* --split-date values that are no ISO date */
+    long as_of;                         /* --days-since: the day measured from */
+    char as_of_text[16];
+    char *bad_date; /* the least of them */
+    /* --report: the holdout's (outcome, probability to 4 decimals) groups
+     * and their rows */
+    double *rep_y, *rep_p, *rep_w;
+    size_t rep_n;
+    struct weights_info winfo; /* the current fit's weights (weighted runs) */
+    int whole;                 /* the current fit's weights are whole numbers */
+    struct lsc_model *m;
+    struct pg_slot *slots;
+    size_t n_slots;
+    size_t *col_of; /* model column -> candidate */
+    /* the iteration query around beta: base, FROM up to beta, after it
+     * (through eta), the tail (the sums) */
+    char *iter_base, *iter_from, *iter_after, *iter_tail;
+    /* the last query's sums (newton callbacks) */
+    double *g, *H, loss;
+    /* --cv: the path, and each fold's (and the rows without an id's) rows,
+     * positives, weight and weighted positives (fold_counts) */
+    struct cv_path cv;
+    double *cv_stat;
+    size_t queries, cv_queries; /* iterations; --cv's fits and metrics */
+    /* the model's training.sha256: of the encoding pass's results (the
+     * rows never leave the database) */
+    struct sha256_ctx digest;
+    /* --baseline: the comparison on the holdout rows, completed (and
+     * moved into the model) once the digest is known; its DeLong
+     * (co)variances {new, old, between} */
+    struct lsc_baseline_stat *base;
+    double base_var[3];
+};
+
+/* ---- SQL text --------------------------------------------------------- */
+
+struct sql {
+    FILE *fp;
+    char *s;
+    size_t len;
+};
+
+static inline enum lsc_status sql_open(struct sql *q, struct lsc_error *err)
+{
+    q->s = NULL;
+    q->fp = open_memstream(&q->s, &q->len);
+    return q->fp != NULL ? LSC_OK : lsc_error_nomem(err);
+}
+
+/* Closes the stream; the text is q->s (NULL when out of memory). */
+static inline enum lsc_status sql_close(struct sql *q, struct lsc_error *err)
+{
+    int bad = ferror(q->fp);
+    fclose(q->fp);
+    if (bad || q->s == NULL) {
+        free(q->s);
+        q->s = NULL;
+        return lsc_error_nomem(err);
+    }
+    return LSC_OK;
+}
+
+static inline double num_or(const char *s, double dflt)
+{
+    return s != NULL ? strtod(s, NULL) : dflt;
+}
+
+/* The holdout: the rows dated on or after --cutoff (--split-date), else
+ * those whose id hashes into the --holdout share. */
+static inline int by_date(const struct pg_run *r)
+{
+    return r->o->split_date != NULL;
+}
+static inline int by_id(const struct pg_run *r)
+{
+    return !by_date(r) && r->o->holdout > 0.0;
+}
+static inline int has_holdout(const struct pg_run *r)
+{
+    return by_date(r) || by_id(r);
+}
+/* --cv: folds by a hash of the id too */
+static inline int cv_on(const struct pg_run *r)
+{
+    return r->o->cv_folds > 0;
+}
+static inline int reads_id(const struct pg_run *r)
+{
+    return by_id(r) || cv_on(r);
+}
+static inline int has_weight(const struct pg_run *r)
+{
+    return r->o->weight != NULL;
+}
+static inline int weighted(const struct pg_run *r)
+{
+    return has_weight(r) || r->o->class_weight_balanced;
+}
+
+/* The rows of the current fit, after WHERE. */
+static inline const char *fit_filter(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? "y IS NOT NULL" : "y IS NOT NULL AND NOT hold";
+}
+
+static inline size_t fit_rows(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? r->rows_used : r->train_rows;
+}
+
+/* put_base's flags: the candidates' numbers x_j; the --weight column's
+ * v, na and x (weight_slot). */
+enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
+
+/* The candidates a query reads: those in [from, to), the kept ones (not
+ * excluded), the model's columns, or none. */
+enum base_cols { COLS_RANGE, COLS_KEPT, COLS_MODEL, COLS_NONE };
+
+/* Opens q and writes put_base's WITH t2 over the candidates cols names. */
+enum lsc_status lsc_pgtrain_open_query(const struct pg_run *r, struct sql *q, enum base_cols cols,
+                                       size_t from, size_t to, int flags, struct lsc_error *err);
+
+/* s, a fitting row's weight (weights.h, lsc_weights_for_fit): the --weight
+ * value times, when balanced, its class's factor. */
+void lsc_pgtrain_put_weight(FILE *fp, const struct pg_run *r);
+
+/* FROM the table through eta, for each of n coefficient vectors x[i]
+ * beside its key which[i] (bb.cvk): each row once per vector. */
+void lsc_pgtrain_put_from_each(FILE *fp, const struct pg_run *r, size_t n, const size_t *which,
+                               const double *const *x);
+
+/* p, the probability, from eta (after put_from). */
+#define P_LATERAL                                                                                  \
+    "  CROSS JOIN LATERAL unnest(ARRAY[CASE WHEN eta >= 0 THEN 1 / (1 + exp(GREATEST(-eta, "       \
+    "-745))) ELSE exp(GREATEST(eta, -745)) / (1 + exp(GREATEST(eta, -745))) END]) AS pp(p)\n"
+
+/* Where an iteration query's sums go: the gradient's (p), X'WX (p x p)
+ * and the loss. */
+struct pg_sums {
+    double *g, *H, *loss;
+};
+
+/* One row of the iteration's result (the layout of put_unnest), its key
+ * in column off, into s. */
+void lsc_pgtrain_take_sums(const struct pg_run *r, const struct pg_sums *s,
+                           const struct lsc_pg_rows *rows, size_t i, size_t off);
+
+/* The iteration query: its sums at beta (which == NULL), or, per key
+ * which[i] (bb.cvk, the fold left out), at x[i] for each of n points. */
+void lsc_pgtrain_put_iteration_query(FILE *fp, const struct pg_run *r, size_t n,
+                                     const size_t *which, const double *const *x);
+
+/* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
+ * and r->H (X'WX, both triangles). */
+enum lsc_status lsc_pgtrain_iterate(struct pg_run *r, const double *beta, struct lsc_error *err);
+
+/* --cv on the fit's rows, once (train_pg_cv.c): the chosen lambda into the
+ * model, the path kept for it. */
+enum lsc_status lsc_pgtrain_cross_validate(struct pg_run *r, struct lsc_error *err);
+
+#endif

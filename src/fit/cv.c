@@ -328,6 +328,17 @@ static enum lsc_status design_metric(void *ctx, const double *beta, enum cv_metr
 }
 
 /* Given folds: every fold has rows of both classes. */
+enum lsc_status lsc_cv_check_fold(size_t K, size_t k, double rows, double positives,
+                                  struct lsc_error *err)
+{
+    if (positives > 0.0 && positives < rows)
+        return LSC_OK;
+    return lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
+                         "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use fewer "
+                         "folds",
+                         K, k + 1, positives > 0.0 ? "non-conversions" : "conversions");
+}
+
 static enum lsc_status check_folds(const struct design *d, size_t K, const size_t *fold,
                                    struct lsc_error *err)
 {
@@ -339,11 +350,8 @@ static enum lsc_status check_folds(const struct design *d, size_t K, const size_
             cnt[2 * fold[i] + (d->y[design_row(d, i)] > 0.5)]++;
     enum lsc_status st = LSC_OK;
     for (size_t k = 0; k < K && st == LSC_OK; k++)
-        if (cnt[2 * k] == 0 || cnt[2 * k + 1] == 0)
-            st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
-                               "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use "
-                               "fewer folds",
-                               K, k + 1, cnt[2 * k] ? "conversions" : "non-conversions");
+        st = lsc_cv_check_fold(K, k, (double)(cnt[2 * k] + cnt[2 * k + 1]), (double)cnt[2 * k + 1],
+                               err);
     lsc_free(cnt);
     return st;
 }

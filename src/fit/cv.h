@@ -80,6 +80,12 @@ struct cv_problem {
                                   struct lsc_error *err);
 };
 
+/* Folds dealt by a hash of the id (--split-by-id, inside PostgreSQL):
+ * LSC_OK when fold k of K has both classes (rows, positives), else the
+ * data error naming the class it lacks. */
+enum lsc_status lsc_cv_check_fold(size_t K, size_t k, double rows, double positives,
+                                  struct lsc_error *err);
+
 /* The path, folds, warm starts and choice of lsc_cv_run on any problem. */
 enum lsc_status lsc_cv_run_problem(const struct cv_problem *pb, const struct cv_opts *opts,
                                    struct cv_path *path, struct lsc_error *err);

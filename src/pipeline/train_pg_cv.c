@@ -45,14 +45,8 @@ static enum lsc_status fold_counts(struct pg_run *r, struct lsc_error *err)
                 r->cv_stat[4 * (size_t)(f + 1) + c] = num_or(lsc_pg_rows_value(rows, i, 1 + c), 0);
         }
     }
-    for (size_t k = 0; st == LSC_OK && k < K; k++) {
-        const double *c = r->cv_stat + 4 * (k + 1);
-        if (!(c[1] > 0.0 && c[1] < c[0]))
-            st = lsc_error_set(err, LSC_ERR_DATA, NULL, 0, 0,
-                               "--cv %zu: fold %zu (folds by a hash of the id) has no %s; use "
-                               "fewer folds",
-                               K, k + 1, c[1] > 0.0 ? "non-conversions" : "conversions");
-    }
+    for (size_t k = 0; st == LSC_OK && k < K; k++)
+        st = lsc_cv_check_fold(K, k, r->cv_stat[4 * (k + 1)], r->cv_stat[4 * (k + 1) + 1], err);
     lsc_pg_rows_free(rows);
     free(q.s);
     return st;

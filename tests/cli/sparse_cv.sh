@@ -146,5 +146,14 @@ expect_exit 0 "cv stratified, no holdout" -- "$TRAIN" "${COMMON[@]}" -q --holdou
 expect_exit 2 "cv by id without --id" -- "$TRAIN" --target Converted --na-values Select --split-by-id --holdout 0 \
     --cv 3 -o "$WORK/x.json" "$DATA"
 expect_in "$WORK/err" "--split-by-id deals the --cv folds by a hash of the id column" "cv by id message"
+# a fold the id's hash leaves without a class (30 leads, 6 conversions, 10
+# folds; --force past the thin-data refusal): the error the fit inside
+# PostgreSQL gives too (lsc_cv_check_fold)
+{ echo "id,x,won"; for i in $(seq 1 30); do echo "L$i,$((i % 7)),$((i % 5 == 0))"; done; } >"$WORK/thin.csv"
+expect_exit 1 "cv by id: a fold without conversions" -- "$TRAIN" -q --force --target won --id id --split-by-id \
+    --holdout 0 --cv 10 -o "$WORK/thin.json" "$WORK/thin.csv"
+expect_in "$WORK/err" "--cv 10: fold 1 (folds by a hash of the id) has no conversions; use fewer folds" \
+    "cv by id: the fold's message"
+[ ! -e "$WORK/thin.json" ] && ok || fail "cv by id: a model written after the fold error"
 
 finish

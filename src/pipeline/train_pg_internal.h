@@ -1,6 +1,7 @@
-/* train_pg_internal - what the fit inside PostgreSQL (train_pg.c) shares
- * with its cross-validation (train_pg_cv.c): the run's state, the SQL
- * text buffers, and the iteration query. */
+/* train_pg_internal - what the run inside PostgreSQL (train_pg.c: the
+ * table, the encoding pass, the fits) shares with its cross-validation
+ * (train_pg_cv.c) and the queries after a fit (train_pg_checks.c): the
+ * run's state, the SQL text buffers, the iteration query. */
 #ifndef LSC_SRC_TRAIN_PG_INTERNAL_H
 #define LSC_SRC_TRAIN_PG_INTERNAL_H
 
@@ -12,9 +13,12 @@
 #include "baseline.h"
 #include "cv.h"
 #include "pg_query.h"
+#include "sql_text.h"
 #include "sha256.h"
 #include "status_internal.h"
 #include "weights.h"
+
+#define PG LSC_SQL_POSTGRES
 
 /* A candidate feature column of the table and what the encoding pass
  * learned of it. */
@@ -182,6 +186,23 @@ static inline size_t fit_rows(const struct pg_run *r)
     return r->all || !has_holdout(r) ? r->rows_used : r->train_rows;
 }
 
+static inline size_t count_of(const char *s)
+{
+    return s != NULL ? (size_t)strtoull(s, NULL, 10) : 0;
+}
+
+/* The candidate index the target's value is v_T of, and the id's (for
+ * the holdout's hash). */
+static inline size_t target_slot(const struct pg_run *r) { return r->n_cols; }
+static inline size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
+static inline size_t weight_slot(const struct pg_run *r) { return r->n_cols + 2; }
+static inline size_t date_slot(const struct pg_run *r) { return r->n_cols + 3; }
+
+static inline size_t fit_positives(const struct pg_run *r)
+{
+    return r->all || !has_holdout(r) ? r->positives : r->train_positives;
+}
+
 /* put_base's flags: the candidates' numbers x_j; the --weight column's
  * v, na and x (weight_slot). */
 enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
@@ -227,6 +248,53 @@ void lsc_pgtrain_put_iteration_query(FILE *fp, const struct pg_run *r, size_t n,
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
  * and r->H (X'WX, both triangles). */
 enum lsc_status lsc_pgtrain_iterate(struct pg_run *r, const double *beta, struct lsc_error *err);
+
+/* FROM the table through eta, at beta. */
+void lsc_pgtrain_put_from(FILE *fp, const struct pg_run *r, const double *beta);
+
+/* The text of column name of the row alias, without the spaces and tabs
+ * around it (as the CSV reader trims a field). */
+void lsc_pgtrain_put_trimmed(FILE *fp, const char *alias, const char *name);
+
+/* Feeds an encoding query's results to the digest. */
+void lsc_pgtrain_digest_rows(struct pg_run *r, const struct lsc_pg_rows *rows);
+
+/* SELECT key, count(*): per account key of column j's source (the
+ * --account-column), its rows in the table, every row counted whatever
+ * its target (derive.h), a missing account in none. */
+void lsc_pgtrain_put_account_counts(FILE *fp, const struct pg_run *r, size_t j);
+
+/* ---- after the fit (train_pg_checks.c) ---------------------------------- */
+
+/* The leakage check of the CSV path (diagnostics.h, lsc_diag_leakage)
+ * after the first fit: each model column's univariate AUC on the holdout
+ * (without one, on the fitting rows), a categorical scored by its values'
+ * conversion rates on the fitting rows, a numeric by its value. */
+enum lsc_status lsc_pgtrain_leakage(struct pg_run *r, struct lsc_error *err);
+
+/* The holdout's metrics and validation tables, as the CSV path's, from
+ * aggregates over the holdout's probabilities. */
+enum lsc_status lsc_pgtrain_validate(struct pg_run *r, struct lsc_error *err);
+
+/* --baseline: the old model scored inside the database on the holdout rows
+ * of the fit just validated, compared as the CSV path compares. */
+enum lsc_status lsc_pgtrain_compare_baseline(struct pg_run *r, struct lsc_error *err);
+
+/* Separation and collinearity, as the CSV path finds them on its design:
+ * from the level counts and per-class ranges of the encoding pass, and the
+ * Gram matrix of one more aggregate query (at beta = 0 every weight is
+ * 1/4, so it returns X'X / 4). */
+enum lsc_status lsc_pgtrain_diagnose(struct pg_run *r, struct lsc_error *err);
+
+/* --account-reference counts: the model's "accounts", the leads per
+ * account key of the whole table (as the CSV path's of the whole file),
+ * for the scorer to count a batch against. One row per account crosses
+ * the connection. */
+enum lsc_status lsc_pgtrain_account_reference(struct pg_run *r, struct lsc_error *err);
+
+/* The drift reference of the saved fit's rows (drift.c's, without its
+ * sample: every row). */
+enum lsc_status lsc_pgtrain_drift_reference(struct pg_run *r, struct lsc_error *err);
 
 /* --cv on the fit's rows, once (train_pg_cv.c): the chosen lambda into the
  * model, the path kept for it. */

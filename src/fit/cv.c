@@ -327,7 +327,6 @@ static enum lsc_status design_metric(void *ctx, const double *beta, enum cv_metr
     return lsc_metrics_auc(c->eta, c->yv, nv, v) == LSC_OK ? LSC_OK : lsc_error_nomem(err);
 }
 
-/* Given folds: every fold has rows of both classes. */
 enum lsc_status lsc_cv_check_fold(size_t K, size_t k, double rows, double positives,
                                   struct lsc_error *err)
 {
@@ -339,6 +338,7 @@ enum lsc_status lsc_cv_check_fold(size_t K, size_t k, double rows, double positi
                          K, k + 1, positives > 0.0 ? "non-conversions" : "conversions");
 }
 
+/* Given folds: every fold has rows of both classes. */
 static enum lsc_status check_folds(const struct design *d, size_t K, const size_t *fold,
                                    struct lsc_error *err)
 {

@@ -124,7 +124,9 @@ static enum lsc_status read_texts(const struct lsc_model *m, struct lsc_like *l,
                 mode = k;
         if (mode < 0)
             return bad(m, "account_reference", "expected \"ids\", \"counts\" or \"none\"", err);
-        l->o.account_reference = LSC_ACCOUNT_REF_IDS + mode;
+        /* "ids" is what a run on a file keeps by default: the default
+         * again, so --like inside PostgreSQL keeps the counts there */
+        l->o.account_reference = mode == 0 ? LSC_ACCOUNT_REF_DEFAULT : LSC_ACCOUNT_REF_IDS + mode;
     }
     static const char *const text_key[] = {"weight", "split_date", "cutoff", "date_format"};
     const char **text_dst[] = {&l->o.weight, &l->o.split_date, &l->o.cutoff, &l->o.date_format};

@@ -432,6 +432,13 @@ PYEOF
     expect_exit 0 "score with the PostgreSQL --account-column model ($ref)" -- "$SCORE" -q -m "$WORK/pa_$ref.json" --precision 17 --force -o "$WORK/pas.csv" "$SAMPLE"
     expect_exit 0 "--account-column ($ref): the scores agree to 1e-9" -- "$PY" "$H" compare "$WORK/cas.csv" "$WORK/pas.csv" 1e-9
 done
+# --like of a model trained on a file with the default (ids): the default
+# again inside PostgreSQL, the counts (the model equals the counts one)
+expect_exit 0 "CSV path, --account-column, the default" -- "$CSV_TRAIN" -q "${COMMON[@]}" "${ACC[@]}" --split-by-id --force -o "$WORK/ca_default.json" "$WORK/acct.csv"
+"$PY" -c "import json,sys; assert json.load(open(sys.argv[1]))['options']['account_reference'] == 'ids'" "$WORK/ca_default.json" \
+    && ok || fail "--account-column on a file: ids by default"
+expect_exit 0 "--like that model inside PostgreSQL" -- "$TRAIN" -q --like "$WORK/ca_default.json" --postgres "$CONN" --table acct --force -o "$WORK/pa_like.json"
+expect_exit 0 "--like: the model equals the counts one" -- "$PY" "$CMP" "$WORK/pa_counts.json" "$WORK/pa_like.json" 1e-9
 # the account key folded case and whitespace: as many accounts as the sample
 "$PY" -c "import json,sys; a=json.load(open(sys.argv[1]))['accounts']; assert a['accounts']<=901 and a['leads']<4000, a" "$WORK/pa_counts.json" \
     && ok || fail "--account-column: the accounts of the messy table"

@@ -48,7 +48,7 @@ struct cv_path {
 void lsc_cv_path_free(struct cv_path *path);
 
 /* The cross-validation's view of its rows, behind callbacks: the design
- * below (lsc_cv_run), or the database (train_pg.c), so both run the same
+ * below (lsc_cv_run), or the database (train_pg_cv.c), so both run the same
  * path, warm starts and choice. n is the number of rows (a fold's penalty
  * is lambda * nt / n). */
 struct cv_problem {

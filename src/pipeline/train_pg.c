@@ -1586,10 +1586,7 @@ static enum lsc_status pg_fun(void *ctx, const double *beta, double *f, struct l
 {
     struct pg_run *r = ctx;
     enum lsc_status st = lsc_pgtrain_iterate(r, beta, err);
-    double pen = 0.0;
-    for (size_t j = 1; j < r->m->n_features; j++)
-        pen += beta[j] * beta[j];
-    *f = r->loss + 0.5 * r->m->l2 * pen;
+    *f = r->loss + lsc_pgtrain_ridge(beta, r->m->n_features, r->m->l2);
     return st;
 }
 
@@ -1598,15 +1595,7 @@ static enum lsc_status pg_grad_hess(void *ctx, const double *beta, double *g, do
 {
     (void)err;
     const struct pg_run *r = ctx;
-    size_t P = r->m->n_features;
-    double l2 = r->m->l2;
-    for (size_t j = 0; j < P; j++)
-        g[j] = -r->g[j] + (j > 0 ? l2 * beta[j] : 0.0);
-    if (H == NULL) /* the gradient alone (no Hessian asked for at the end) */
-        return LSC_OK;
-    memcpy(H, r->H, P * P * sizeof *H);
-    for (size_t j = 1; j < P; j++)
-        H[j * P + j] += l2;
+    lsc_pgtrain_derivatives(r->g, r->H, r->m->n_features, r->m->l2, beta, g, H);
     return LSC_OK;
 }
 
@@ -1623,13 +1612,9 @@ static enum lsc_status pg_loss(void *ctx, const double *beta, double *f, struct 
 static enum lsc_status pg_derivatives(void *ctx, const double *beta, double *g, double *H,
                                       struct lsc_error *err)
 {
-    (void)beta;
     (void)err;
     const struct pg_run *r = ctx;
-    size_t P = r->m->n_features;
-    for (size_t j = 0; j < P; j++)
-        g[j] = -r->g[j];
-    memcpy(H, r->H, P * P * sizeof *H);
+    lsc_pgtrain_derivatives(r->g, r->H, r->m->n_features, 0.0, beta, g, H);
     return LSC_OK;
 }
 

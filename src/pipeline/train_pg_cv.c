@@ -95,17 +95,20 @@ static enum lsc_status cvt_loss(void *ctx, const double *beta, double *f, struct
     return st;
 }
 
+/* Fit k's gradient and Hessian at its last point, with the ridge of
+ * lambda k (l2 0: the elastic net's, which takes its penalty itself). */
+static void cvt_slice(const struct pg_cv_fit *t, double l2, const double *beta, double *g,
+                      double *H)
+{
+    size_t P = t->cv->r->m->n_features;
+    lsc_pgtrain_derivatives(t->cv->g + t->k * P, t->cv->H + t->k * P * P, P, l2, beta, g, H);
+}
+
 static enum lsc_status cvt_derivatives(void *ctx, const double *beta, double *g, double *H,
                                        struct lsc_error *err)
 {
-    (void)beta;
     (void)err;
-    const struct pg_cv_fit *t = ctx;
-    size_t P = t->cv->r->m->n_features;
-    for (size_t j = 0; j < P; j++)
-        g[j] = -t->cv->g[t->k * P + j];
-    if (H != NULL) /* none asked for at a stalled end (newton.c) */
-        memcpy(H, t->cv->H + t->k * P * P, P * P * sizeof *H);
+    cvt_slice(ctx, 0.0, beta, g, H);
     return LSC_OK;
 }
 
@@ -114,26 +117,17 @@ static enum lsc_status cvt_fun(void *ctx, const double *beta, double *f, struct 
 {
     const struct pg_cv_fit *t = ctx;
     enum lsc_status st = cvt_loss(ctx, beta, f, err);
-    double pen = 0.0;
-    for (size_t j = 1; j < t->cv->r->m->n_features; j++)
-        pen += beta[j] * beta[j];
-    *f += 0.5 * t->cv->lambda[t->k] * pen;
+    *f += lsc_pgtrain_ridge(beta, t->cv->r->m->n_features, t->cv->lambda[t->k]);
     return st;
 }
 
 static enum lsc_status cvt_grad_hess(void *ctx, const double *beta, double *g, double *H,
                                      struct lsc_error *err)
 {
+    (void)err;
     const struct pg_cv_fit *t = ctx;
-    size_t P = t->cv->r->m->n_features;
-    double l2 = t->cv->lambda[t->k];
-    enum lsc_status st = cvt_derivatives(ctx, beta, g, H, err);
-    for (size_t j = 1; j < P; j++) {
-        g[j] += l2 * beta[j];
-        if (H != NULL)
-            H[j * P + j] += l2;
-    }
-    return st;
+    cvt_slice(t, t->cv->lambda[t->k], beta, g, H);
+    return LSC_OK;
 }
 
 /* Fit k, as cv.c's design_fit on the CSV path: the Newton L2 fit (from

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "leadscore/train.h"
 #include "alloc.h"
@@ -244,6 +245,34 @@ void lsc_pgtrain_take_sums(const struct pg_run *r, const struct pg_sums *s,
  * which[i] (bb.cvk, the fold left out), at x[i] for each of n points. */
 void lsc_pgtrain_put_iteration_query(FILE *fp, const struct pg_run *r, size_t n,
                                      const size_t *which, const double *const *x);
+
+/* The ridge of an L2 fit at beta: 0.5 l2 times the sum of squares of
+ * every coefficient but the intercept (the CSV path's, newton.h). */
+static inline double lsc_pgtrain_ridge(const double *beta, size_t P, double l2)
+{
+    double pen = 0.0;
+    for (size_t j = 1; j < P; j++)
+        pen += beta[j] * beta[j];
+    return 0.5 * l2 * pen;
+}
+
+/* A fit's gradient and Hessian from an iteration query's sums sg (of
+ * (y - mu) x, P) and sH (X'WX, P x P): g = -sg and H = sH, with the
+ * ridge's l2 beta and l2 added off the intercept when l2 > 0 (0 for the
+ * elastic net, which takes its penalty itself). H may be NULL: the
+ * gradient alone (newton.c, at a stalled end). */
+static inline void lsc_pgtrain_derivatives(const double *sg, const double *sH, size_t P, double l2,
+                                           const double *beta, double *g, double *H)
+{
+    for (size_t j = 0; j < P; j++)
+        g[j] = l2 > 0.0 && j > 0 ? -sg[j] + l2 * beta[j] : -sg[j];
+    if (H == NULL)
+        return;
+    memcpy(H, sH, P * P * sizeof *H);
+    if (l2 > 0.0)
+        for (size_t j = 1; j < P; j++)
+            H[j * P + j] += l2;
+}
 
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
  * and r->H (X'WX, both triangles). */

@@ -167,6 +167,69 @@ static double objective(const struct fixture *f, const double *beta, double l2)
     return loss + 0.5 * l2 * pen;
 }
 
+/* The sweep the encoder made before the cuts came in rounds (2026-12-06):
+ * the values below each cut, in order. */
+static size_t sweep_cuts(const size_t *count, size_t nv, size_t k, size_t nbins, size_t min_count,
+                         size_t *below_at)
+{
+    size_t ncut = 0, cum = 0, last = 0, next = 1;
+    for (size_t i = 0; i < nv; i++) {
+        double target = (double)k * (double)next / (double)nbins;
+        if (i > 0 && next < nbins && (double)cum >= target && cum - last >= min_count &&
+            k - cum >= min_count) {
+            below_at[ncut++] = cum;
+            last = cum;
+            while (next < nbins && (double)cum >= (double)k * (double)next / (double)nbins)
+                next++;
+        }
+        cum += count[i];
+    }
+    return ncut;
+}
+
+/* The rounds (lsc_cut_rounds, as a warehouse answers them: each round
+ * from the first value again) cut where the sweep cut, between the same
+ * two values, on skewed counts with many ties. */
+static void cut_rounds_match_sweep(void **state)
+{
+    (void)state;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 7);
+    size_t count[60], want[20];
+    double value[60], cuts[20];
+    for (int trial = 0; trial < 2000; trial++) {
+        size_t nv = 1 + gsl_rng_uniform_int(rng, 60), k = 0;
+        for (size_t i = 0; i < nv; i++) {
+            int heavy = gsl_rng_uniform(rng) < 0.1;
+            count[i] = 1 + gsl_rng_uniform_int(rng, heavy ? 400 : 5);
+            value[i] = (double)i * 1.5 - 10.0;
+            k += count[i];
+        }
+        struct lsc_bin_opts bo = {2 + gsl_rng_uniform_int(rng, 11),
+                                  gsl_rng_uniform(rng) < 0.3 ? 0.0 : gsl_rng_uniform(rng) * 0.2};
+        size_t min_count = (size_t)ceil(bo.min_share * (double)k);
+        size_t nwant = sweep_cuts(count, nv, k, bo.bins, min_count ? min_count : 1, want);
+        struct lsc_cut_rounds cr;
+        size_t ncut = 0, t;
+        lsc_cut_rounds_begin(&cr, k, &bo);
+        while ((t = lsc_cut_rounds_threshold(&cr)) != SIZE_MAX) {
+            size_t i = 0, below = 0;
+            while (i < nv && below < t)
+                below += count[i++];
+            int found = i < nv;
+            size_t before = ncut;
+            if (!lsc_cut_rounds_take(&cr, found, below, found ? value[i - 1] : 0.0,
+                                     found ? value[i] : 0.0, cuts, &ncut))
+                break;
+            assert_true(ncut == before + 1 && ncut <= nwant);
+            assert_int_equal(below, want[ncut - 1]);
+            assert_true(cuts[ncut - 1] > value[i - 1] && cuts[ncut - 1] <= value[i]);
+        }
+        assert_int_equal(ncut, nwant);
+    }
+    gsl_rng_free(rng);
+}
+
 static void derivatives_match_differences(void **state)
 {
     struct fixture *f = *state;
@@ -206,6 +269,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bin_of),
         cmocka_unit_test(shortest),
+        cmocka_unit_test(cut_rounds_match_sweep),
         cmocka_unit_test_setup_teardown(cuts_are_quantiles, setup_binned, teardown),
         cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_binned, teardown),
         cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_pairs, teardown),

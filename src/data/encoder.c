@@ -524,22 +524,61 @@ static double round_cut(double lo, double hi)
     return hi;
 }
 
-/* Quantile cuts: about nbins bins of equal counts, none below min_count
- * rows (ties keep a value in one bin). Returns the number of cuts. */
-static size_t choose_cuts(const struct value_count *vc, size_t nv, size_t k, size_t nbins,
-                          size_t min_count, double *cuts)
+void lsc_cut_rounds_begin(struct lsc_cut_rounds *cr, size_t k, const struct lsc_bin_opts *bo)
 {
-    size_t ncut = 0, cum = 0, last = 0, next = 1;
-    for (size_t i = 0; i < nv; i++) {
-        double target = (double)k * (double)next / (double)nbins;
-        if (i > 0 && next < nbins && (double)cum >= target && cum - last >= min_count &&
-            k - cum >= min_count) {
-            cuts[ncut++] = round_cut(vc[i - 1].value, vc[i].value);
-            last = cum;
-            while (next < nbins && (double)cum >= (double)k * (double)next / (double)nbins)
-                next++;
-        }
-        cum += vc[i].count;
+    size_t min_count = (size_t)ceil(bo->min_share * (double)k);
+    cr->k = k;
+    cr->nbins = bo->bins;
+    cr->min_count = min_count ? min_count : 1;
+    cr->last = 0;
+    cr->next = 1;
+}
+
+/* A cut needs, of the values below it: the next quantile's share k next /
+ * nbins, min_count more than below the last cut, and at least one (it is
+ * above the first value); of those above it, min_count. */
+size_t lsc_cut_rounds_threshold(const struct lsc_cut_rounds *cr)
+{
+    if (cr->next >= cr->nbins || cr->k < cr->min_count)
+        return SIZE_MAX;
+    double target = (double)cr->k * (double)cr->next / (double)cr->nbins;
+    size_t t = (size_t)ceil(target), least = cr->last + cr->min_count;
+    if (t < least)
+        t = least;
+    return t <= cr->k - cr->min_count ? t : SIZE_MAX;
+}
+
+int lsc_cut_rounds_take(struct lsc_cut_rounds *cr, int found, size_t below, double prev, double v,
+                        double *cuts, size_t *n_cuts)
+{
+    if (!found || below > cr->k - cr->min_count) {
+        cr->next = cr->nbins;
+        return 0;
+    }
+    cuts[(*n_cuts)++] = round_cut(prev, v);
+    cr->last = below;
+    while (cr->next < cr->nbins &&
+           (double)below >= (double)cr->k * (double)cr->next / (double)cr->nbins)
+        cr->next++;
+    return 1;
+}
+
+/* Quantile cuts: about nbins bins of equal counts, none below min_count
+ * rows (ties keep a value in one bin), the rounds over the sorted values.
+ * Returns the number of cuts. */
+static size_t choose_cuts(const struct value_count *vc, size_t nv, size_t k,
+                          const struct lsc_bin_opts *bo, double *cuts)
+{
+    struct lsc_cut_rounds cr;
+    size_t ncut = 0, i = 0, below = 0, t;
+    lsc_cut_rounds_begin(&cr, k, bo);
+    while ((t = lsc_cut_rounds_threshold(&cr)) != SIZE_MAX) {
+        while (i < nv && below < t)
+            below += vc[i++].count;
+        int found = i < nv && below >= t;
+        if (!lsc_cut_rounds_take(&cr, found, below, found ? vc[i - 1].value : 0.0,
+                                 found ? vc[i].value : 0.0, cuts, &ncut))
+            break;
     }
     return ncut;
 }
@@ -554,14 +593,13 @@ static enum lsc_status fit_bins(const struct ds_column *src, const size_t *rows,
     enum lsc_status st = value_counts(src, rows, n, &vc, &nv, &k, err);
     if (st != LSC_OK)
         return st;
-    size_t min_count = (size_t)ceil(bo->min_share * (double)k);
     c->cuts = lsc_calloc(bo->bins, sizeof *c->cuts);
     c->bin_count = lsc_calloc(bo->bins + 1, sizeof *c->bin_count);
     if (c->cuts == NULL || c->bin_count == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
-    c->n_cuts = choose_cuts(vc, nv, k, bo->bins, min_count ? min_count : 1, c->cuts);
+    c->n_cuts = choose_cuts(vc, nv, k, bo, c->cuts);
     for (size_t i = 0; i < nv; i++)
         c->bin_count[lsc_bin_of(c->cuts, c->n_cuts, vc[i].value)] += vc[i].count;
     c->missing_count = n - k;

@@ -34,6 +34,31 @@ struct lsc_bin_opts {
     double min_share;
 };
 
+/* The quantile cuts of --bins, one cut per round, for a caller that cannot
+ * hold a column's sorted values (a warehouse, train_pg.c): each round asks
+ * for the first distinct value whose count of values below it is at least
+ * lsc_cut_rounds_threshold, and the distinct value before it. k non-missing
+ * values; at most bins - 1 cuts, each bin at least ceil(min_share k)
+ * values (at least 1). */
+struct lsc_cut_rounds {
+    size_t k, nbins, min_count;
+    size_t last, next; /* values below the last cut; the next quantile */
+};
+
+void lsc_cut_rounds_begin(struct lsc_cut_rounds *cr, size_t k, const struct lsc_bin_opts *bo);
+
+/* The least count of values below the next cut; SIZE_MAX when no cut is
+ * left to find. */
+size_t lsc_cut_rounds_threshold(const struct lsc_cut_rounds *cr);
+
+/* The round's answer: found, the first distinct value v with below values
+ * below it (below >= the threshold) and prev, the distinct value before v.
+ * Adds a cut between prev and v (the roundest number in (prev, v]) at
+ * cuts[*n_cuts] and returns 1; returns 0, and ends the rounds, when none
+ * was found or too few values are above v. */
+int lsc_cut_rounds_take(struct lsc_cut_rounds *cr, int found, size_t below, double prev, double v,
+                        double *cuts, size_t *n_cuts);
+
 /* The same, numeric columns cut into bins (model_def.h LSC_COL_BINNED)
  * when bins is non-NULL with bins->bins >= 2. */
 enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *rows, size_t n,

@@ -157,6 +157,81 @@ static void cuts_are_quantiles(void **state)
     assert_int_equal(binned, 2);
 }
 
+/* A warehouse's summaries with the cuts and counts (train_pg.c) give the
+ * binned columns lsc_encoder_fit_binned gave on the rows: the same cuts,
+ * counts, missing bin and step features; a column without cuts stays
+ * linear. And a rows-less view of the steps (lsc_design_steps_only)
+ * converts as the design does. */
+static void summaries_bin_as_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct lsc_col_summary cs[3];
+    size_t n = 0;
+    memset(cs, 0, sizeof cs);
+    for (size_t j = 0; j < f->m->n_columns; j++) {
+        const struct lsc_column_enc *c = &f->m->columns[j];
+        if (c->type != LSC_COL_BINNED)
+            continue;
+        cs[n] = (struct lsc_col_summary){.name = c->name,
+                                         .numeric = 1,
+                                         .rows = 400,
+                                         .missing = c->missing_count,
+                                         .lo = c->cuts[0] - 1.0,
+                                         .hi = c->cuts[c->n_cuts - 1] + 1.0,
+                                         .median = c->median,
+                                         .mean = c->mean,
+                                         .sd = c->sd,
+                                         .n_cuts = c->n_cuts,
+                                         .cuts = c->cuts,
+                                         .bin_count = c->bin_count};
+        n++;
+    }
+    assert_int_equal(n, 2);
+    cs[2] = cs[0];
+    cs[2].name = "flat";
+    cs[2].n_cuts = 0;
+    struct lsc_bin_opts bo = {5, 0.05};
+    struct encoder_stats es;
+    struct lsc_model *m = lsc_model_new();
+    assert_int_equal(lsc_encoder_fit_summaries(cs, 3, 1, &bo, "summaries", NULL, m, &es, NULL),
+                     LSC_OK);
+    assert_int_equal(m->n_columns, 3);
+    for (size_t k = 0; k < 2; k++) {
+        const struct lsc_column_enc *b = &m->columns[k], *a = NULL;
+        for (size_t j = 0; j < f->m->n_columns; j++)
+            if (strcmp(f->m->columns[j].name, b->name) == 0)
+                a = &f->m->columns[j];
+        assert_non_null(a);
+        assert_int_equal(b->type, LSC_COL_BINNED);
+        assert_int_equal(b->n_cuts, a->n_cuts);
+        assert_memory_equal(b->cuts, a->cuts, a->n_cuts * sizeof *a->cuts);
+        assert_memory_equal(b->bin_count, a->bin_count, (a->n_cuts + 1) * sizeof *a->bin_count);
+        assert_int_equal(b->missing_count, a->missing_count);
+        assert_int_equal(b->missing_feature == LSC_NO_FEATURE,
+                         a->missing_feature == LSC_NO_FEATURE);
+        for (size_t s = 0; s < a->n_cuts; s++)
+            assert_string_equal(m->feature_names[b->bin_feature[s]],
+                                f->m->feature_names[a->bin_feature[s]]);
+    }
+    assert_int_equal(m->columns[2].type, LSC_COL_NUMERIC);
+    lsc_model_free(m);
+
+    struct design st;
+    double beta[64], want[64], got[64];
+    assert_true(f->d.p <= 64);
+    assert_int_equal(lsc_design_steps_only(&st, f->m, NULL), LSC_OK);
+    assert_int_equal(st.ns, f->d.ns);
+    for (size_t j = 0; j < f->d.p; j++)
+        beta[j] = 0.25 * (double)j - 1.0;
+    lsc_design_steps_to_bins(&f->d, beta, want);
+    lsc_design_steps_to_bins(&st, beta, got);
+    assert_memory_equal(got, want, f->d.p * sizeof *got);
+    lsc_design_to_steps(&f->d, want, NULL);
+    lsc_design_to_steps(&st, got, NULL);
+    assert_memory_equal(got, want, f->d.p * sizeof *got);
+    lsc_design_free(&st);
+}
+
 static double objective(const struct fixture *f, const double *beta, double l2)
 {
     double *eta = calloc(f->d.n, sizeof *eta), loss = 0.0, pen = 0.0;
@@ -271,6 +346,7 @@ int main(void)
         cmocka_unit_test(shortest),
         cmocka_unit_test(cut_rounds_match_sweep),
         cmocka_unit_test_setup_teardown(cuts_are_quantiles, setup_binned, teardown),
+        cmocka_unit_test_setup_teardown(summaries_bin_as_rows, setup_binned, teardown),
         cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_binned, teardown),
         cmocka_unit_test_setup_teardown(derivatives_match_differences, setup_pairs, teardown),
         cmocka_unit_test_setup_teardown(pairs_linear_matches_effects, setup_pairs, teardown),

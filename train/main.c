@@ -141,10 +141,11 @@ static const char usage_text3[] =
     "                            leadscore-score --rules FILE (needs --bins)\n"
     "      --points-pdo N        points that double the odds (default 20)\n"
     "      --interactions K      with --bins: add up to K pairs of columns (default\n"
-    "                            10; 0: none) whose 2-D table of points (up to 8 x 8\n"
-    "                            groups) best fits what the additive model misses\n"
-    "                            (EBM's FAST ranking), if significant on held-out\n"
-    "                            halves or by a score test (docs/points.md)\n"
+    "                            10, 0 with --postgres; 0: none) whose 2-D table of\n"
+    "                            points (up to 8 x 8 groups) best fits what the\n"
+    "                            additive model misses (EBM's FAST ranking), if\n"
+    "                            significant on held-out halves or by a score test\n"
+    "                            (docs/points.md)\n"
     "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
@@ -208,7 +209,8 @@ static const char usage_text4[] =
     "                            only sums come back; the holdout is chosen by\n"
     "                            the --id column's hash (--split-by-id) or by\n"
     "                            --split-date; --cv folds by the id's hash too;\n"
-    "                            no bins, events or account counts yet\n"
+    "                            --bins without pairs; no --interactions or\n"
+    "                            --events yet\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
     "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
@@ -789,9 +791,10 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
 {
     struct stat sb;
     /* a binned model looks for pairs unless told otherwise (the tests keep
-     * only significant ones); --like keeps the old model's choice */
+     * only significant ones), except inside PostgreSQL, which has no pairs
+     * yet; --like keeps the old model's choice */
     if (t->o.bins > 0 && !t->interactions_given && t->like == NULL)
-        t->o.interactions = LSC_DEFAULT_INTERACTIONS;
+        t->o.interactions = t->o.postgres != NULL ? 0 : LSC_DEFAULT_INTERACTIONS;
     if (t->o.split_date != NULL && t->holdout_given)
         return cli_usage_error("--holdout and --split-date are alternatives: the date split "
                                "decides the validation rows");

@@ -583,6 +583,13 @@ static size_t choose_cuts(const struct value_count *vc, size_t nv, size_t k,
     return ncut;
 }
 
+/* A numeric column --bins could not cut. */
+static void note_linear(const struct lsc_log *log, const char *name, const struct lsc_bin_opts *bo)
+{
+    lsc_logf(log, LSC_LOG_NOTE, "column \"%s\": no bin of at least %g%% of the rows, kept linear",
+             name, 100.0 * bo->min_share);
+}
+
 /* Cuts the numeric column c (already fitted by fit_numeric) into bins. */
 static enum lsc_status fit_bins(const struct ds_column *src, const size_t *rows, size_t n,
                                 const struct lsc_bin_opts *bo, struct lsc_column_enc *c,
@@ -761,9 +768,7 @@ enum lsc_status lsc_encoder_fit_binned(const struct dataset *ds, const size_t *r
             if (st != LSC_OK)
                 goto cleanup;
             if (kept && bins != NULL && bins->bins >= 2 && c->n_cuts == 0)
-                lsc_logf(log, LSC_LOG_NOTE,
-                         "column \"%s\": no bin of at least %g%% of the rows, kept linear",
-                         src->name, 100.0 * bins->min_share);
+                note_linear(log, src->name, bins);
         } else if (!categorical_ok || src->overflow) {
             lsc_logf(log, LSC_LOG_NOTE,
                      "dropped column \"%s\": more than %u distinct values, not all numbers "
@@ -842,10 +847,32 @@ static void summary_numeric(const struct lsc_col_summary *cs, struct lsc_column_
     *kept = c->sd > 0.0;
 }
 
+/* A binned column's cuts and counts from its summary (fit_bins's). */
+static enum lsc_status summary_bins(const struct lsc_col_summary *cs, const struct lsc_bin_opts *bo,
+                                    struct lsc_column_enc *c, const struct lsc_log *log,
+                                    struct lsc_error *err)
+{
+    if (cs->n_cuts == 0) {
+        note_linear(log, cs->name, bo);
+        return LSC_OK;
+    }
+    c->cuts = lsc_calloc(bo->bins, sizeof *c->cuts);
+    c->bin_count = lsc_calloc(bo->bins + 1, sizeof *c->bin_count);
+    if (c->cuts == NULL || c->bin_count == NULL)
+        return lsc_error_nomem(err);
+    memcpy(c->cuts, cs->cuts, cs->n_cuts * sizeof *c->cuts);
+    memcpy(c->bin_count, cs->bin_count, (cs->n_cuts + 1) * sizeof *c->bin_count);
+    c->n_cuts = cs->n_cuts;
+    c->missing_count = cs->missing;
+    c->type = LSC_COL_BINNED;
+    return LSC_OK;
+}
+
 enum lsc_status lsc_encoder_fit_summaries(const struct lsc_col_summary *cols, size_t n_cols,
-                                          size_t min_level_count, const char *source,
-                                          const struct lsc_log *log, struct lsc_model *m,
-                                          struct encoder_stats *stats, struct lsc_error *err)
+                                          size_t min_level_count, const struct lsc_bin_opts *bins,
+                                          const char *source, const struct lsc_log *log,
+                                          struct lsc_model *m, struct encoder_stats *stats,
+                                          struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
     size_t fcap = 0;
@@ -863,6 +890,11 @@ enum lsc_status lsc_encoder_fit_summaries(const struct lsc_col_summary *cols, si
         int kept = 0;
         if (cs->numeric) {
             summary_numeric(cs, c, &kept, log);
+            if (kept && bins != NULL && bins->bins >= 2 &&
+                (st = summary_bins(cs, bins, c, log, err)) != LSC_OK) {
+                drop_levels(c);
+                goto cleanup;
+            }
         } else {
             struct level_sort *lv = lsc_calloc(cs->n_values + 1, sizeof *lv);
             if (lv == NULL) {

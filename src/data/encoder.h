@@ -83,14 +83,20 @@ struct lsc_col_summary {
     size_t n_values;
     const char *const *values;
     const size_t *counts;
+    /* with --bins (numeric): the cuts the rounds chose (lsc_cut_rounds) on
+     * the non-missing values, and the values per bin (n_cuts + 1) */
+    size_t n_cuts;
+    const double *cuts;
+    const size_t *bin_count;
 };
 
-/* lsc_encoder_fit's encoders from summaries instead of rows: the same
- * levels, pooling, reference, imputation and standardisation, the same
- * notes. source names the data in the size check's message. */
+/* lsc_encoder_fit_binned's encoders from summaries instead of rows: the
+ * same levels, pooling, reference, imputation, standardisation and bins,
+ * the same notes. source names the data in the size check's message. */
 enum lsc_status lsc_encoder_fit_summaries(const struct lsc_col_summary *cols, size_t n_cols,
-                                          size_t min_level_count, const char *source,
-                                          const struct lsc_log *log, struct lsc_model *m,
-                                          struct encoder_stats *stats, struct lsc_error *err);
+                                          size_t min_level_count, const struct lsc_bin_opts *bins,
+                                          const char *source, const struct lsc_log *log,
+                                          struct lsc_model *m, struct encoder_stats *stats,
+                                          struct lsc_error *err);
 
 #endif

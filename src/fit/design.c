@@ -187,6 +187,22 @@ static enum lsc_status build_pair(struct design *d, const struct dataset *ds,
     return st == LSC_OK ? pair_chains(d, pr, err) : st;
 }
 
+enum lsc_status lsc_design_steps_only(struct design *d, const struct lsc_model *m,
+                                      struct lsc_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->p = m->n_features;
+    d->steps = lsc_calloc(m->n_columns + 1, sizeof *d->steps);
+    if (d->steps == NULL)
+        return lsc_error_nomem(err);
+    for (size_t j = 0; j < m->n_columns; j++)
+        if (m->columns[j].type == LSC_COL_BINNED) {
+            d->steps[d->ns].feature = m->columns[j].bin_feature;
+            d->steps[d->ns++].n = m->columns[j].n_cuts;
+        }
+    return LSC_OK;
+}
+
 void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out)
 {
     memcpy(out, beta, d->p * sizeof *out);

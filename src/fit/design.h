@@ -88,6 +88,12 @@ enum lsc_status lsc_design_levels(const struct dataset *ds, const struct lsc_col
                                   const struct ds_column *src, const size_t *rows, size_t n,
                                   uint32_t *out, struct lsc_error *err);
 
+/* A view without rows, only p and the steps of the model's binned columns
+ * (no interactions), for sums made in bin space elsewhere (inside a
+ * database, train_pg.c) to convert with the two functions below. */
+enum lsc_status lsc_design_steps_only(struct design *d, const struct lsc_model *m,
+                                      struct lsc_error *err);
+
 /* Bin-space coefficients from step coefficients (out may not alias beta). */
 void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out);
 

@@ -207,8 +207,7 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
     return LSC_OK;
 }
 
-/* --min-bin-share, defaulting to half a quantile bin. */
-static double bin_share(const struct lsc_train_options *o)
+double lsc_train_bin_share(const struct lsc_train_options *o)
 {
     return o->min_bin_share > 0.0 ? o->min_bin_share : 0.5 / (double)(o->bins ? o->bins : 1);
 }
@@ -267,7 +266,7 @@ json_t *lsc_train_options_json(const struct lsc_train_options *o)
         bad |= json_object_set_new(j, "interactions", json_integer((json_int_t)o->interactions)) != 0;
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
-               json_object_set_new(j, "min_bin_share", json_real(bin_share(o))) != 0;
+               json_object_set_new(j, "min_bin_share", json_real(lsc_train_bin_share(o))) != 0;
     if (!bad && (o->split_by_id || o->postgres != NULL) && (o->holdout > 0.0 || o->cv_folds > 0))
         bad |= json_object_set_new(j, "split_by_id", json_true()) != 0;
     if (!bad && o->postgres != NULL)
@@ -506,7 +505,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         (st = lsc_weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
             LSC_OK)
         goto cleanup;
-    struct lsc_bin_opts bo = {o->bins, bin_share(o)};
+    struct lsc_bin_opts bo = {o->bins, lsc_train_bin_share(o)};
     st = lsc_encoder_fit_binned(ds, rows, n, o->min_level_count, o->bins > 0 ? &bo : NULL, log, m,
                                 col_src, es, err);
     if (st == LSC_OK)
@@ -1062,22 +1061,24 @@ static enum lsc_status train_describe(struct train_run *t, struct lsc_error *err
 
 /* Writes every staged file, then commits them all (or none). */
 /* The points sheet (--emit-rules), staged with the other outputs. */
-static enum lsc_status write_points(struct train_run *t, struct lsc_error *err)
+enum lsc_status lsc_train_write_points(const struct lsc_model *m, const struct lsc_train_options *o,
+                                       const char *stage, struct lsc_train_summary *sum,
+                                       struct lsc_error *err)
 {
     struct lsc_points_options po;
     struct lsc_points_summary ps;
     lsc_points_options_defaults(&po);
-    po.output = t->stage_points;
+    po.output = stage;
     po.force = 1;
-    if (t->o->points_pdo > 0.0)
-        po.pdo = t->o->points_pdo;
-    enum lsc_status st = lsc_emit_points(t->m, &po, &ps, err);
-    t->sum->points_rules = ps.rules;
-    t->sum->points_factor = ps.factor;
-    t->sum->points_intercept = ps.intercept;
-    t->sum->points_qualified = ps.qualified;
-    t->sum->points_hot = ps.hot;
-    t->sum->points_warm = ps.warm;
+    if (o->points_pdo > 0.0)
+        po.pdo = o->points_pdo;
+    enum lsc_status st = lsc_emit_points(m, &po, &ps, err);
+    sum->points_rules = ps.rules;
+    sum->points_factor = ps.factor;
+    sum->points_intercept = ps.intercept;
+    sum->points_qualified = ps.qualified;
+    sum->points_hot = ps.hot;
+    sum->points_warm = ps.warm;
     return st;
 }
 
@@ -1099,7 +1100,7 @@ static enum lsc_status train_write(struct train_run *t, struct lsc_error *err)
                                    t->hold_p != NULL ? t->nhold : 0, &t->warns, t->stage_report,
                                    1, err);
     if (st == LSC_OK && o->points_output != NULL)
-        st = write_points(t, err);
+        st = lsc_train_write_points(t->m, o, t->stage_points, t->sum, err);
     if (st == LSC_OK && o->model_output != NULL)
         st = lsc_model_save(t->m, t->stage_model, 1, err);
     if (st != LSC_OK) {

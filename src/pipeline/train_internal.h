@@ -11,6 +11,15 @@
 #include "stats.h"
 #include "weights.h"
 
+/* --min-bin-share, defaulting to half a quantile bin. */
+double lsc_train_bin_share(const struct lsc_train_options *o);
+
+/* --emit-rules: the model's points sheet into stage (emit_points.c), its
+ * figures into sum. */
+enum lsc_status lsc_train_write_points(const struct lsc_model *m, const struct lsc_train_options *o,
+                                       const char *stage, struct lsc_train_summary *sum,
+                                       struct lsc_error *err);
+
 /* The model's "options" object for o (NULL when out of memory). */
 json_t *lsc_train_options_json(const struct lsc_train_options *o);
 

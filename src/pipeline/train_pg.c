@@ -334,6 +334,8 @@ enum lsc_status lsc_pgtrain_open_query(const struct pg_run *r, struct sql *q, en
         use[j] = !r->cols[j].excluded;
     for (size_t a = 0; cols == COLS_MODEL && a < r->m->n_columns; a++)
         use[r->col_of[a]] = 1;
+    for (size_t j = 0; cols == COLS_CUTTING && j < r->n_cols; j++)
+        use[j] = (unsigned char)r->cols[j].cutting;
     put_base(q->fp, r, use, flags);
     lsc_free(use);
     return LSC_OK;
@@ -1031,10 +1033,15 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         s->n_values = c->n_values;
         s->values = (const char *const *)c->values;
         s->counts = c->counts;
+        s->n_cuts = c->n_cuts;
+        s->cuts = c->cuts;
+        s->bin_count = c->bin_count;
         k++;
     }
     /* the refit says nothing the first fit did not (as the CSV path) */
-    enum lsc_status st = lsc_encoder_fit_summaries(cs, k, r->o->min_level_count, r->display,
+    struct lsc_bin_opts bo = {r->o->bins, lsc_train_bin_share(r->o)};
+    enum lsc_status st = lsc_encoder_fit_summaries(cs, k, r->o->min_level_count,
+                                                   r->o->bins > 0 ? &bo : NULL, r->display,
                                                    r->all && has_holdout(r) ? NULL : r->log,
                                                    r->m, es, err);
     /* the model's columns, in order, are the kept candidates */
@@ -1134,8 +1141,9 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
         const struct lsc_column_enc *c = &m->columns[a];
         size_t j = r->col_of[a];
         struct pg_slot *t = &s[r->n_slots++];
-        if (c->type == LSC_COL_CATEGORICAL) {
-            t->idx = categorical_index(c, j);
+        if (c->type != LSC_COL_NUMERIC) { /* a level, or a bin (its missing too) */
+            t->idx = c->type == LSC_COL_BINNED ? lsc_pgtrain_bin_index(c, j)
+                                               : categorical_index(c, j);
             t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
             t->feature = SIZE_MAX;
         } else {
@@ -1144,7 +1152,7 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
             t->feature = c->feature;
         }
         bad |= t->idx == NULL || t->val == NULL;
-        if (!bad && c->type != LSC_COL_CATEGORICAL && c->missing_feature != LSC_NO_FEATURE) {
+        if (!bad && c->type == LSC_COL_NUMERIC && c->missing_feature != LSC_NO_FEATURE) {
             t = &s[r->n_slots++];
             t->idx = sql_text("CAST(CASE WHEN na_%zu THEN %zu END AS BIGINT)", j,
                               c->missing_feature);
@@ -1460,8 +1468,14 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     return LSC_OK;
 }
 
+/* beta as an array, in bin space (the binned columns' steps summed up in
+ * r->bin_beta, as the CSV path's design computes). */
 static void put_coefficients(FILE *fp, const struct pg_run *r, const double *beta)
 {
+    if (r->steps.ns > 0) {
+        lsc_design_steps_to_bins(&r->steps, beta, r->bin_beta);
+        beta = r->bin_beta;
+    }
     fputs("CAST('{", fp);
     for (size_t j = 0; j < r->m->n_features; j++)
         fprintf(fp, "%s%.17g", j ? "," : "", beta[j]);
@@ -1576,6 +1590,7 @@ enum lsc_status lsc_pgtrain_iterate(struct pg_run *r, const double *beta, struct
     struct pg_sums sums = {r->g, r->H, &r->loss};
     for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
         lsc_pgtrain_take_sums(r, &sums, rows, i, 0);
+    lsc_design_to_steps(&r->steps, r->g, r->H);
 cleanup:
     lsc_pg_rows_free(rows);
     free(q.s);
@@ -1651,6 +1666,9 @@ static void fit_reset(struct pg_run *r)
     r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
     lsc_free(r->g);
     lsc_free(r->H);
+    lsc_design_free(&r->steps);
+    lsc_free(r->bin_beta);
+    r->bin_beta = NULL;
     r->slots = NULL;
     r->n_slots = 0;
     r->g = r->H = NULL;
@@ -1663,12 +1681,15 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
     fit_reset(r);
     r->g = lsc_malloc(P * sizeof *r->g);
     r->H = lsc_malloc(P * P * sizeof *r->H);
-    if (r->g == NULL || r->H == NULL)
+    r->bin_beta = lsc_malloc(P * sizeof *r->bin_beta);
+    if (r->g == NULL || r->H == NULL || r->bin_beta == NULL)
         return lsc_error_nomem(err);
     enum lsc_status st = weighted(r) ? weigh(r, err) : LSC_OK;
     /* the weight total and the positive weight (counts when unweighted) */
     double n = weighted(r) ? r->winfo.total : (double)fit_rows(r);
     double pos = weighted(r) ? r->winfo.fitted_rate * n : (double)fit_positives(r);
+    if (st == LSC_OK)
+        st = lsc_design_steps_only(&r->steps, r->m, err);
     if (st == LSC_OK)
         st = make_slots(r, err);
     if (st == LSC_OK)
@@ -1702,10 +1723,8 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         int set;
         const char *option, *why;
     } no[] = {
-        {o->bins > 0, "--bins", later},
         {o->interactions > 0, "--interactions", later},
         {o->events.count > 0, "--events", later},
-        {o->points_output != NULL, "--emit-rules", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
         {o->predictions != NULL, "--predictions", "(a row per lead would leave the database: "
@@ -1824,6 +1843,8 @@ static enum lsc_status encoding_pass(struct pg_run *r, int first, struct encoder
         if ((st = check_column(r, &r->cols[j], err)) != LSC_OK)
             return st;
     if ((st = moments_and_levels(r, err)) != LSC_OK)
+        return st;
+    if (r->o->bins > 0 && (st = lsc_pgtrain_choose_cuts(r, err)) != LSC_OK)
         return st;
     return encode(r, es, err);
 }
@@ -1961,6 +1982,7 @@ static void run_free(struct pg_run *r)
         lsc_free(r->cols[j].positives);
         lsc_free(r->cols[j].date_example);
         lsc_free(r->cols[j].own_name);
+        lsc_pgtrain_cuts_free(&r->cols[j]);
     }
     fit_reset(r);
     lsc_cv_path_free(&r->cv);
@@ -2072,15 +2094,17 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
  * destinations, renamed into place together at the end, or none. */
 struct pg_outputs {
     struct lsc_output_set set;
-    const char *model, *report;
+    const char *model, *report, *points;
 };
 
 static enum lsc_status outputs_stage(const struct lsc_train_options *o, struct pg_outputs *w,
                                      struct lsc_error *err)
 {
-    const char *const paths[] = {o->model_output, o->report};
-    static const char *const options[] = {"-o", "--report"};
-    enum lsc_status st = lsc_output_paths_distinct(paths, options, 2, err);
+    const char *const paths[] = {o->model_output, o->report, o->points_output};
+    static const char *const options[] = {"-o", "--report", "--emit-rules"};
+    enum lsc_status st = lsc_output_paths_distinct(paths, options, 3, err);
+    if (st == LSC_OK && o->points_output != NULL)
+        st = lsc_output_set_stage(&w->set, o->points_output, o->force, &w->points, err);
     if (st == LSC_OK && o->report != NULL)
         st = lsc_output_set_stage(&w->set, o->report, o->force, &w->report, err);
     if (st == LSC_OK && o->model_output != NULL)
@@ -2095,11 +2119,13 @@ static enum lsc_status outputs_write(struct pg_run *r, struct pg_outputs *w,
     if (w->report != NULL)
         st = lsc_report_train_html(r->m, r->sum, r->rep_y, r->rep_p, r->rep_w, r->rep_n, warns,
                                    w->report, 1, err);
+    if (st == LSC_OK && w->points != NULL)
+        st = lsc_train_write_points(r->m, r->o, w->points, r->sum, err);
     if (st == LSC_OK && w->model != NULL)
         st = lsc_model_save(r->m, w->model, 1, err);
     if (st != LSC_OK)
         lsc_output_set_rename_error(&w->set, err);
-    else if (w->model != NULL || w->report != NULL)
+    else if (w->model != NULL || w->report != NULL || w->points != NULL)
         st = lsc_output_set_commit(&w->set, err);
     return st;
 }

@@ -474,6 +474,7 @@ enum lsc_status lsc_pgtrain_diagnose(struct pg_run *r, struct lsc_error *err)
 {
     struct lsc_model *m = r->m;
     size_t P = m->n_features, q = 0;
+    int binned = 0;
     size_t *cnt = lsc_calloc(P, sizeof *cnt), *pos = lsc_calloc(P, sizeof *pos);
     size_t *dense = lsc_calloc(m->n_columns + 1, sizeof *dense);
     double *lo = lsc_calloc(4 * (m->n_columns + 1), sizeof *lo);
@@ -486,9 +487,14 @@ enum lsc_status lsc_pgtrain_diagnose(struct pg_run *r, struct lsc_error *err)
             count_levels(c, pc, cnt, pos);
             continue;
         }
+        binned |= c->type == LSC_COL_BINNED;
+        if (c->type == LSC_COL_BINNED) /* its bins below, as levels */
+            continue;
         dense[q] = c->feature;
         memcpy(lo + 4 * q++, pc->range, sizeof pc->range);
     }
+    if (st == LSC_OK && binned)
+        st = lsc_pgtrain_bin_counts(r, cnt, pos, err);
     if (st == LSC_OK)
         st = lsc_diag_separation_report(m, cnt, pos, P, lo, dense, q, r->log, err);
     if (st == LSC_OK && P >= 3 && (st = lsc_pgtrain_iterate(r, zero, err)) == LSC_OK) {

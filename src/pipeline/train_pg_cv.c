@@ -195,6 +195,8 @@ static enum lsc_status cv_batch(void *ctx, size_t n, const size_t *which, const 
             struct pg_sums sums = {cv->g + k * P, cv->H + k * P * P, &cv->loss[k]};
             lsc_pgtrain_take_sums(r, &sums, rows, i, 1);
         }
+        for (size_t i = 0; i < n; i++) /* --bins: from bin space */
+            lsc_design_to_steps(&r->steps, cv->g + which[i] * P, cv->H + which[i] * P * P);
     }
     lsc_pg_rows_free(rows);
     free(q.s);

@@ -13,6 +13,8 @@
 #include "alloc.h"
 #include "baseline.h"
 #include "cv.h"
+#include "design.h"
+#include "encoder.h"
 #include "pg_query.h"
 #include "sql_text.h"
 #include "sha256.h"
@@ -43,6 +45,13 @@ struct pg_col {
     int derived; /* derive.h's kind: DERIVE_DAYS_SINCE or DERIVE_ACCOUNT */
     size_t src;
     char *own_name;
+    /* --bins (train_pg_bins.c): the rounds of a numeric column's cuts on
+     * the fitting rows, the cuts, and the values below each cut */
+    struct lsc_cut_rounds rounds;
+    int cutting;
+    size_t n_cuts;
+    double *cuts;
+    size_t *below, *bin_count;
 };
 
 /* A slot of the sparse design row: the feature it sets (an SQL integer
@@ -96,6 +105,10 @@ struct pg_run {
     char *iter_base, *iter_from, *iter_after, *iter_tail;
     /* the last query's sums (newton callbacks) */
     double *g, *H, loss;
+    /* --bins: the steps of the binned columns; the queries compute in bin
+     * space (lsc_design_steps_to_bins, lsc_design_to_steps) */
+    struct design steps;
+    double *bin_beta; /* P: put_coefficients' bin-space beta */
     /* --cv: the path, and each fold's (and the rows without an id's) rows,
      * positives, weight and weighted positives (fold_counts) */
     struct cv_path cv;
@@ -209,8 +222,9 @@ static inline size_t fit_positives(const struct pg_run *r)
 enum { BASE_NUMBERS = 1, BASE_WEIGHT = 2 };
 
 /* The candidates a query reads: those in [from, to), the kept ones (not
- * excluded), the model's columns, or none. */
-enum base_cols { COLS_RANGE, COLS_KEPT, COLS_MODEL, COLS_NONE };
+ * excluded), the model's columns, none, or those whose cuts are being
+ * chosen (train_pg_bins.c). */
+enum base_cols { COLS_RANGE, COLS_KEPT, COLS_MODEL, COLS_NONE, COLS_CUTTING };
 
 /* Opens q and writes put_base's WITH t2 over the candidates cols names. */
 enum lsc_status lsc_pgtrain_open_query(const struct pg_run *r, struct sql *q, enum base_cols cols,
@@ -292,6 +306,25 @@ void lsc_pgtrain_digest_rows(struct pg_run *r, const struct lsc_pg_rows *rows);
  * --account-column), its rows in the table, every row counted whatever
  * its target (derive.h), a missing account in none. */
 void lsc_pgtrain_put_account_counts(FILE *fp, const struct pg_run *r, size_t j);
+
+/* ---- --bins (train_pg_bins.c) ----------------------------------------- */
+
+/* --bins: the cuts of each numeric candidate on the current fit's rows
+ * (encoder.h's lsc_cut_rounds), one query per round for all columns. */
+enum lsc_status lsc_pgtrain_choose_cuts(struct pg_run *r, struct lsc_error *err);
+
+/* Frees a candidate's cuts. */
+void lsc_pgtrain_cuts_free(struct pg_col *c);
+
+/* The SQL of binned column c's bin-space feature (NULL in the lowest
+ * bin), from x_j; malloc'd, NULL when out of memory. */
+char *lsc_pgtrain_bin_index(const struct lsc_column_enc *c, size_t j);
+
+/* Rows and converted rows per bin-space feature of the binned columns
+ * (separation, as the CSV path counts its bins) over the fit's rows, into
+ * cnt and pos (P each). */
+enum lsc_status lsc_pgtrain_bin_counts(struct pg_run *r, size_t *cnt, size_t *pos,
+                                       struct lsc_error *err);
 
 /* ---- after the fit (train_pg_checks.c) ---------------------------------- */
 

@@ -1237,8 +1237,8 @@ case_ W11 2 "\`--postgres\` and an input file (training)" "--postgres trains on 
 case_ W12 2 "\`--postgres\` without \`--table\` (training)" "--postgres needs --table NAME (the table of leads to train on)" \
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" -o w12.json
 case_ W13 2 "an option the database path does not support yet" \
-    "training inside PostgreSQL (--postgres) does not support --bins yet; export the table to CSV for it" \
-    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --bins 8 -o w13.json
+    "training inside PostgreSQL (--postgres) does not support --interactions yet; export the table to CSV for it" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --bins 8 --interactions 4 -o w13.json
 case_ W14 2 "a holdout inside PostgreSQL without \`--id\`" \
     "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" --table leads -o w14.json

@@ -5,7 +5,8 @@
 
 The same features (by name) with coefficients and standard errors within
 TOL (default 1e-9, absolute), the same encoders (numeric median, mean and
-sd; categorical levels with their counts and the reference level), the
+sd; categorical levels with their counts and the reference level; a
+binned column's cuts, bin counts and missing count, exactly), the
 same fit statistics, holdout metrics and tables, the --baseline comparison,
 derived columns and the
 options that make them (days_since, account_column, as_of), and drift reference
@@ -53,6 +54,9 @@ def main():
         for key in ("median", "mean", "sd"):
             if key in x and not close(x[key], y.get(key), tol):
                 bad.append("column %s %s: %r vs %r" % (name, key, x[key], y.get(key)))
+        for key in ("type", "cuts", "bin_counts", "missing_count"):
+            if x.get(key) != y.get(key):
+                bad.append("column %s %s: %r vs %r" % (name, key, x.get(key), y.get(key)))
         if x.get("derived") != y.get("derived"):
             bad.append("column %s derived: %r vs %r" % (name, x.get("derived"), y.get("derived")))
         if "levels" in x:

@@ -6,7 +6,7 @@
 # the time to generate and to load the rows, and the largest coefficient
 # difference between the two models (matched by feature name).
 #
-#   scripts/bench_pg_train.sh [--rows N] [--build DIR] [--workers K] [--keep]
+#   scripts/bench_pg_train.sh [--rows N] [--build DIR] [--workers K] [--bins B] [--keep]
 #
 # --rows N      synthetic rows (scripts/gen_synthetic.py; default 10000000,
 #               the issue's target; on this 2-core machine the database fit
@@ -15,6 +15,9 @@
 #               measured, contended, see BENCHMARKS.md)
 # --build DIR   the build whose bin/ is timed (default build)
 # --workers K   max_parallel_workers_per_gather of the server (default 2)
+# --bins B      both runs fit the binned model (--bins B --interactions 0,
+#               the pairs being the CSV path's alone): inside the database
+#               the cuts take up to B - 1 more queries
 # --keep        keep the cluster's folder (printed) instead of removing it
 #
 # A throw-away cluster is started as the tests start theirs (initdb in a
@@ -29,18 +32,22 @@ set -euo pipefail
 ROWS=10000000
 BUILD=build
 WORKERS=2
+BINS=0
 KEEP=
-usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--keep]" >&2; exit 2; }
+usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--bins B] [--keep]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --rows) [ $# -ge 2 ] || usage; ROWS=$2; shift 2 ;;
     --build) [ $# -ge 2 ] || usage; BUILD=$2; shift 2 ;;
     --workers) [ $# -ge 2 ] || usage; WORKERS=$2; shift 2 ;;
+    --bins) [ $# -ge 2 ] || usage; BINS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     *) usage ;;
     esac
 done
-case "$ROWS$WORKERS" in *[!0-9]*) usage ;; esac
+case "$ROWS$WORKERS$BINS" in *[!0-9]*) usage ;; esac
+BINNED=()
+[ "$BINS" -eq 0 ] || BINNED=(--bins "$BINS" --interactions 0)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
 TRAIN="$BUILD/bin/leadscore-train"
@@ -107,7 +114,8 @@ table_mb=$("${PSQL[@]}" -t -A -c "SELECT pg_total_relation_size('syn') / 1048576
 run() { # NAME ARGS...: wall seconds and peak RSS (MB) of one run
     local name=$1
     shift
-    /usr/bin/time -v "$TRAIN" --target converted --id id --holdout 0 --force "$@" >"$DIR/$name.out" 2>"$DIR/$name.err" \
+    /usr/bin/time -v "$TRAIN" --target converted --id id --holdout 0 --force ${BINNED[@]+"${BINNED[@]}"} "$@" \
+        >"$DIR/$name.out" 2>"$DIR/$name.err" \
         || { cat "$DIR/$name.err" >&2; return 1; }
     local wall rss
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/$name.err" \
@@ -121,7 +129,7 @@ read -r csv_s csv_mb <<<"$res"
 
 header() {
     echo
-    echo "$(cat "$DIR/version.txt" | cut -d' ' -f1,2); $ROWS rows, $((csv_bytes / 1048576)) MB of CSV, a table of $table_mb MB"
+    echo "$(cat "$DIR/version.txt" | cut -d' ' -f1,2); $ROWS rows, $((csv_bytes / 1048576)) MB of CSV, a table of $table_mb MB${BINNED[@]+; ${BINNED[*]}}"
     echo "generate: $gen s; load (CREATE TABLE + COPY, one transaction): $load s; ANALYZE: $analyze s"
     echo
     echo "| rows | path | wall s | client peak RSS MB | ratio to CSV |"

@@ -76,28 +76,37 @@ static void put_round(FILE *fp, const struct pg_run *r)
     fputs(") AS t(j, t) ON c.j = t.j\nGROUP BY c.j ORDER BY c.j", fp);
 }
 
-/* The round's answers into the columns' rounds; *active: those going on. */
+/* The row of the round's answers for column j (SIZE_MAX: none, when the
+ * fitting rows hold none of its values). */
+static size_t answer_of(const struct lsc_pg_rows *rows, size_t j)
+{
+    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++)
+        if (count_of(lsc_pg_rows_value(rows, i, 0)) == j)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The round's answers into the columns' rounds (a column without one ends
+ * its rounds); *active: those going on. */
 static void take_round(struct pg_run *r, const struct lsc_pg_rows *rows, size_t *active)
 {
-    for (size_t i = 0; i < lsc_pg_rows_count(rows); i++) {
-        size_t j = count_of(lsc_pg_rows_value(rows, i, 0));
-        if (j >= r->n_cols || !r->cols[j].cutting)
-            continue;
+    *active = 0;
+    for (size_t j = 0; j < r->n_cols; j++) {
         struct pg_col *c = &r->cols[j];
-        const char *below = lsc_pg_rows_value(rows, i, 1);
-        size_t at = c->n_cuts;
-        int found = below != NULL;
-        c->cutting = lsc_cut_rounds_take(
-            &c->rounds, found, count_of(below), num_or(lsc_pg_rows_value(rows, i, 3), 0.0),
-            num_or(lsc_pg_rows_value(rows, i, 2), 0.0), c->cuts, &c->n_cuts);
+        if (!c->cutting)
+            continue;
+        size_t i = answer_of(rows, j), at = c->n_cuts;
+        const char *below = i != SIZE_MAX ? lsc_pg_rows_value(rows, i, 1) : NULL;
+        c->cutting = lsc_cut_rounds_take(&c->rounds, below != NULL, count_of(below),
+                                         below ? num_or(lsc_pg_rows_value(rows, i, 3), 0.0) : 0.0,
+                                         below ? num_or(lsc_pg_rows_value(rows, i, 2), 0.0) : 0.0,
+                                         c->cuts, &c->n_cuts);
         if (c->cutting) {
             c->below[at] = count_of(below);
             c->cutting = lsc_cut_rounds_threshold(&c->rounds) != SIZE_MAX;
         }
+        *active += (size_t)c->cutting;
     }
-    *active = 0;
-    for (size_t j = 0; j < r->n_cols; j++)
-        *active += (size_t)r->cols[j].cutting;
 }
 
 /* The values per bin, from those below each cut. */

@@ -9,8 +9,9 @@
 #   scripts/fuzz.sh [SECONDS]
 #
 # Installs clang with apt-get when it is missing (sudo when not root). One
-# fuzzer at a time, one process each. A crash becomes a regression test: the
-# input goes to tests/data/bad/ with a line in tests/cli/catalogue.sh.
+# process per fuzzer, as many fuzzers at once as there are cores. A crash
+# becomes a regression test: the input goes to tests/data/bad/ with a line
+# in tests/cli/catalogue.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,29 +32,46 @@ fuzzers=(fuzz_csv_reader fuzz_model_load fuzz_rules fuzz_score)
 cmake --build "$build" -j "$(nproc)" --target "${fuzzers[@]}"
 
 mkdir -p "$build/artifacts"
-failed=()
-for f in "${fuzzers[@]}"; do
-    name=${f#fuzz_}
+# run_one FUZZER: SECS of it on its seed corpus; its output to $build/FUZZER.log
+run_one() {
+    local f=$1 name=${1#fuzz_} dict
     case "$name" in
-    csv_reader) dict=tests/fuzz/csv.dict ;;
+    csv_reader | score) dict=tests/fuzz/csv.dict ;;
     model_load) dict=tests/fuzz/json.dict ;;
     rules) dict=tests/fuzz/rules.dict ;;
-    score) dict=tests/fuzz/csv.dict ;;
     esac
     mkdir -p "$build/corpus/$f"
-    echo "== $f: ${secs}s"
     # the first folder receives new inputs; the seeds are only read
-    if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 OPENBLAS_NUM_THREADS=1 \
         "$build/bin/$f" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -dict="$dict" -artifact_prefix="$build/artifacts/$f-" \
-        "$build/corpus/$f" "tests/fuzz/corpus/$name" 2>"$build/$f.log"; then
-        grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done)' "$build/$f.log" || true
-    else
-        failed+=("$f")
-        grep -E -A30 '^==[0-9]+==ERROR|^SUMMARY|runtime error|Test unit written|fuzz_[a-z_]*: ' \
-            "$build/$f.log" | head -60 >&2 || tail -40 "$build/$f.log" >&2
-    fi
+        "$build/corpus/$f" "tests/fuzz/corpus/$name" 2>"$build/$f.log"
+}
+
+# as many at once as there are cores (each fuzzer is one process)
+jobs=$(nproc)
+failed=()
+for ((first = 0; first < ${#fuzzers[@]}; first += jobs)); do
+    batch=("${fuzzers[@]:first:jobs}")
+    pids=()
+    for f in "${batch[@]}"; do
+        echo "== $f: ${secs}s"
+        run_one "$f" &
+        pids+=($!)
+    done
+    for k in "${!batch[@]}"; do
+        f=${batch[$k]}
+        if wait "${pids[$k]}"; then
+            echo "-- $f"
+            grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done)' "$build/$f.log" || true
+        else
+            failed+=("$f")
+            echo "-- $f: FAILED" >&2
+            grep -E -A30 '^==[0-9]+==ERROR|^SUMMARY|runtime error|Test unit written|fuzz_[a-z_]*: ' \
+                "$build/$f.log" | head -60 >&2 || tail -40 "$build/$f.log" >&2
+        fi
+    done
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then

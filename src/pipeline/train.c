@@ -207,9 +207,12 @@ static enum lsc_status check_options_utf8(const struct lsc_train_options *o,
     return LSC_OK;
 }
 
-double lsc_train_bin_share(const struct lsc_train_options *o)
+struct lsc_bin_opts lsc_train_bin_opts(const struct lsc_train_options *o)
 {
-    return o->min_bin_share > 0.0 ? o->min_bin_share : 0.5 / (double)(o->bins ? o->bins : 1);
+    struct lsc_bin_opts bo = {o->bins, o->min_bin_share};
+    if (bo.min_share <= 0.0)
+        bo.min_share = 0.5 / (double)(o->bins ? o->bins : 1);
+    return bo;
 }
 
 static json_t *options_json_base(const struct lsc_train_options *o)
@@ -266,7 +269,8 @@ json_t *lsc_train_options_json(const struct lsc_train_options *o)
         bad |= json_object_set_new(j, "interactions", json_integer((json_int_t)o->interactions)) != 0;
     if (!bad && o->bins > 0)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
-               json_object_set_new(j, "min_bin_share", json_real(lsc_train_bin_share(o))) != 0;
+               json_object_set_new(j, "min_bin_share",
+                                   json_real(lsc_train_bin_opts(o).min_share)) != 0;
     if (!bad && (o->split_by_id || o->postgres != NULL) && (o->holdout > 0.0 || o->cv_folds > 0))
         bad |= json_object_set_new(j, "split_by_id", json_true()) != 0;
     if (!bad && o->postgres != NULL)
@@ -505,7 +509,7 @@ static enum lsc_status fit_on(const struct dataset *ds, const size_t *rows, size
         (st = lsc_weights_for_fit(ds, fw->base, fw->balanced, rows, n, fw->w, fw->info, err)) !=
             LSC_OK)
         goto cleanup;
-    struct lsc_bin_opts bo = {o->bins, lsc_train_bin_share(o)};
+    struct lsc_bin_opts bo = lsc_train_bin_opts(o);
     st = lsc_encoder_fit_binned(ds, rows, n, o->min_level_count, o->bins > 0 ? &bo : NULL, log, m,
                                 col_src, es, err);
     if (st == LSC_OK)

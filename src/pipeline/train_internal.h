@@ -7,12 +7,13 @@
 
 #include "leadscore/train.h"
 #include "cv.h"
+#include "encoder.h"
 #include "model_def.h"
 #include "stats.h"
 #include "weights.h"
 
-/* --min-bin-share, defaulting to half a quantile bin. */
-double lsc_train_bin_share(const struct lsc_train_options *o);
+/* --bins and --min-bin-share (defaulting to half a quantile bin). */
+struct lsc_bin_opts lsc_train_bin_opts(const struct lsc_train_options *o);
 
 /* --emit-rules: the model's points sheet into stage (emit_points.c), its
  * figures into sum. */

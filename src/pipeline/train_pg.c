@@ -335,7 +335,7 @@ enum lsc_status lsc_pgtrain_open_query(const struct pg_run *r, struct sql *q, en
     for (size_t a = 0; cols == COLS_MODEL && a < r->m->n_columns; a++)
         use[r->col_of[a]] = 1;
     for (size_t j = 0; cols == COLS_CUTTING && j < r->n_cols; j++)
-        use[j] = (unsigned char)r->cols[j].cutting;
+        use[j] = (unsigned char)cutting(&r->cols[j]);
     put_base(q->fp, r, use, flags);
     lsc_free(use);
     return LSC_OK;
@@ -1039,7 +1039,7 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         k++;
     }
     /* the refit says nothing the first fit did not (as the CSV path) */
-    struct lsc_bin_opts bo = {r->o->bins, lsc_train_bin_share(r->o)};
+    struct lsc_bin_opts bo = lsc_train_bin_opts(r->o);
     enum lsc_status st = lsc_encoder_fit_summaries(cs, k, r->o->min_level_count,
                                                    r->o->bins > 0 ? &bo : NULL, r->display,
                                                    r->all && has_holdout(r) ? NULL : r->log,

@@ -19,7 +19,6 @@ void lsc_pgtrain_cuts_free(struct pg_col *c)
     c->cuts = NULL;
     c->below = c->bin_count = NULL;
     c->n_cuts = 0;
-    c->cutting = 0;
 }
 
 /* A candidate the encoder may bin: numeric, kept, not constant. */
@@ -43,8 +42,7 @@ static enum lsc_status start_rounds(struct pg_run *r, const struct lsc_bin_opts 
         if (c->cuts == NULL || c->below == NULL || c->bin_count == NULL)
             return lsc_error_nomem(err);
         lsc_cut_rounds_begin(&c->rounds, fit_rows(r) - c->missing, bo);
-        c->cutting = lsc_cut_rounds_threshold(&c->rounds) != SIZE_MAX;
-        *active += (size_t)c->cutting;
+        *active += (size_t)cutting(c);
     }
     return LSC_OK;
 }
@@ -57,7 +55,7 @@ static void put_round(FILE *fp, const struct pg_run *r)
     const char *sep = "";
     fputs(",\nd AS (\n  SELECT u.j, u.x, count(*) AS n FROM t2 CROSS JOIN LATERAL (VALUES ", fp);
     for (size_t j = 0; j < r->n_cols; j++)
-        if (r->cols[j].cutting) {
+        if (cutting(&r->cols[j])) {
             fprintf(fp, "%s(%zu, x_%zu)", sep, j, j);
             sep = ", ";
         }
@@ -69,7 +67,7 @@ static void put_round(FILE *fp, const struct pg_run *r)
           fp);
     sep = "";
     for (size_t j = 0; j < r->n_cols; j++)
-        if (r->cols[j].cutting) {
+        if (cutting(&r->cols[j])) {
             fprintf(fp, "%s(%zu, %zu)", sep, j, lsc_cut_rounds_threshold(&r->cols[j].rounds));
             sep = ", ";
         }
@@ -93,19 +91,19 @@ static void take_round(struct pg_run *r, const struct lsc_pg_rows *rows, size_t 
     *active = 0;
     for (size_t j = 0; j < r->n_cols; j++) {
         struct pg_col *c = &r->cols[j];
-        if (!c->cutting)
+        if (!cutting(c))
             continue;
         size_t i = answer_of(rows, j), at = c->n_cuts;
         const char *below = i != SIZE_MAX ? lsc_pg_rows_value(rows, i, 1) : NULL;
-        c->cutting = lsc_cut_rounds_take(&c->rounds, below != NULL, count_of(below),
-                                         below ? num_or(lsc_pg_rows_value(rows, i, 3), 0.0) : 0.0,
-                                         below ? num_or(lsc_pg_rows_value(rows, i, 2), 0.0) : 0.0,
-                                         c->cuts, &c->n_cuts);
-        if (c->cutting) {
-            c->below[at] = count_of(below);
-            c->cutting = lsc_cut_rounds_threshold(&c->rounds) != SIZE_MAX;
+        if (below == NULL) { /* no value reaches the threshold: ends its rounds */
+            lsc_cut_rounds_take(&c->rounds, 0, 0, 0.0, 0.0, c->cuts, &c->n_cuts);
+        } else {
+            double prev = num_or(lsc_pg_rows_value(rows, i, 3), 0.0);
+            double v = num_or(lsc_pg_rows_value(rows, i, 2), 0.0);
+            if (lsc_cut_rounds_take(&c->rounds, 1, count_of(below), prev, v, c->cuts, &c->n_cuts))
+                c->below[at] = count_of(below);
         }
-        *active += (size_t)c->cutting;
+        *active += (size_t)cutting(c);
     }
 }
 
@@ -127,7 +125,7 @@ static void count_bins(struct pg_run *r)
 
 enum lsc_status lsc_pgtrain_choose_cuts(struct pg_run *r, struct lsc_error *err)
 {
-    struct lsc_bin_opts bo = {r->o->bins, lsc_train_bin_share(r->o)};
+    struct lsc_bin_opts bo = lsc_train_bin_opts(r->o);
     size_t active = 0;
     enum lsc_status st = start_rounds(r, &bo, &active, err);
     while (st == LSC_OK && active > 0) {

@@ -48,7 +48,6 @@ struct pg_col {
     /* --bins (train_pg_bins.c): the rounds of a numeric column's cuts on
      * the fitting rows, the cuts, and the values below each cut */
     struct lsc_cut_rounds rounds;
-    int cutting;
     size_t n_cuts;
     double *cuts;
     size_t *below, *bin_count;
@@ -211,6 +210,12 @@ static inline size_t target_slot(const struct pg_run *r) { return r->n_cols; }
 static inline size_t id_slot(const struct pg_run *r) { return r->n_cols + 1; }
 static inline size_t weight_slot(const struct pg_run *r) { return r->n_cols + 2; }
 static inline size_t date_slot(const struct pg_run *r) { return r->n_cols + 3; }
+
+/* --bins: c's cuts are still being chosen. */
+static inline int cutting(const struct pg_col *c)
+{
+    return c->cuts != NULL && lsc_cut_rounds_threshold(&c->rounds) != SIZE_MAX;
+}
 
 static inline size_t fit_positives(const struct pg_run *r)
 {

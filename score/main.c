@@ -648,6 +648,8 @@ static int load_events(const struct score_cli *s, const struct lsc_model *model,
                  "rule %s of the sheet reads an activity log: give it with --events FILE", ru.id);
         return cli_usage_error(msg);
     }
+    if (lsc_score_events_check(model, rules, &s->o, err) != LSC_OK)
+        return cli_fail(err);
     memset(&eo, 0, sizeof eo);
     eo.id_column = s->o.event_id;
     eo.type_column = s->o.event_type;

@@ -127,6 +127,13 @@ void lsc_score_options_defaults(struct lsc_score_options *opts);
 enum lsc_status lsc_score_options_check(const struct lsc_score_options *opts,
                                         struct lsc_error *err);
 
+/* A model with activity-log features and a sheet with event rules (rules,
+ * may be NULL) each read every log of opts->events: LSC_ERR_USAGE when one
+ * cannot be read twice (stdin, a pipe). Call before reading the logs
+ * (lsc_rules_add_events); lsc_score checks it too. */
+enum lsc_status lsc_score_events_check(const struct lsc_model *model, const struct lsc_rules *rules,
+                                       const struct lsc_score_options *opts, struct lsc_error *err);
+
 struct lsc_score_summary {
     size_t rows;            /* data rows read */
     size_t scored;

@@ -2,6 +2,7 @@
  * with (docs/events.md); see scorer.h. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "event_features.h"
 #include "events.h"
@@ -48,6 +49,30 @@ static void note_log(const struct lsc_model *m, const struct lsc_events *ev,
                      "lead counts 0 of them",
                      t);
     }
+}
+
+/* A log that can be read twice: a regular file (a missing one is left to
+ * the reader's error). */
+static int rereadable(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && (stat(path, &sb) != 0 || S_ISREG(sb.st_mode));
+}
+
+enum lsc_status lsc_score_events_check(const struct lsc_model *m, const struct lsc_rules *rules,
+                                       const struct lsc_score_options *o, struct lsc_error *err)
+{
+    if (m == NULL || !lsc_event_model_needs_log(m) || rules == NULL ||
+        !lsc_rules_needs_events(rules))
+        return LSC_OK;
+    for (size_t k = 0; k < o->events.count; k++)
+        if (!rereadable(o->events.items[k]))
+            return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                 "--events %s: the model's activity-log features and the sheet's "
+                                 "event rules each read the log, so it must be a file that can be "
+                                 "read twice (not stdin or a pipe)",
+                                 o->events.items[k]);
+    return LSC_OK;
 }
 
 enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct lsc_score_options *o,

@@ -328,7 +328,8 @@ static enum lsc_status check_run(const struct lsc_model *m, const struct lsc_sco
                                  struct lsc_error *err)
 {
     enum lsc_status st;
-    if ((st = lsc_score_options_check(o, err)) != LSC_OK)
+    if ((st = lsc_score_options_check(o, err)) != LSC_OK ||
+        (st = lsc_score_events_check(m, o->rules, o, err)) != LSC_OK)
         return st;
     if (m == NULL && o->rules == NULL && o->rule_score_column == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,

@@ -826,6 +826,12 @@ case_ S123 2 "event rules for --emit-sql without the events table" \
 case_ S124 2 "an events table for --emit-sql without its columns" \
     "rule S1 reads the activity log: give its table and columns with --events-table NAME --event-id COL --event-type COL --event-time COL" \
     -- "${S[@]}" --rules ev_count.csv --emit-sql sqlite --table t --id "Lead ID" --events-table events
+case_ S125 2 "a model with activity-log features and event rules, the log on stdin (before: \"<stdin>: the activity log is empty\" after the rules had read it)" \
+    "--events -: the model's activity-log features and the sheet's event rules each read the log, so it must be a file that can be read twice (not stdin or a pipe)" \
+    -- sh -c "'$SCORE' -q -m evmodel.json --rules ev_count.csv --events - --as-of 2026-06-30 -o s125.csv new.csv <log.csv"
+absent s125.csv "S125"
+case_ S126 0 "the same with the log as a file" \
+    -- "${S[@]}" -m evmodel.json --rules ev_count.csv --events log.csv --as-of 2026-06-30 -o s126.csv new.csv
 # ---- accounts (issue 14) ----
 # account names and lead ids the model keeps, --account-reference, --accounts FILE,
 # the account rules on a file's tier and engaged contacts (docs/rules.md "Accounts")

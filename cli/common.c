@@ -130,6 +130,29 @@ struct lsc_strings cli_list_strings(const struct cli_list *l)
     return s;
 }
 
+int cli_check_inputs(const char *const *ins, const char *const *opts, size_t n,
+                     const struct cli_list *events)
+{
+    size_t all = n + events->count;
+    const char **paths = malloc(all * sizeof *paths), **names = malloc(all * sizeof *names);
+    struct lsc_error err;
+    int rc = CLI_EXIT_OK;
+    if (paths == NULL || names == NULL) {
+        rc = cli_error("out of memory");
+    } else {
+        for (size_t k = 0; k < all; k++) {
+            paths[k] = k < n ? ins[k] : events->items[k - n];
+            names[k] = k < n ? opts[k] : "--events";
+        }
+        lsc_error_clear(&err);
+        if (lsc_check_inputs_readable(paths, names, all, &err) != LSC_OK)
+            rc = cli_usage_error(err.message);
+    }
+    free((void *)paths);
+    free((void *)names);
+    return rc;
+}
+
 void cli_list_free(struct cli_list *l)
 {
     free((void *)l->items);

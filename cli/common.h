@@ -72,4 +72,11 @@ struct lsc_strings cli_list_strings(const struct cli_list *l);
 /* Frees the array (not the strings); the list becomes empty. */
 void cli_list_free(struct cli_list *l);
 
+/* Before any work: the inputs ins (options opts; NULL entries skipped) and
+ * every log of events, at most one of them on stdin and no log given twice
+ * (lsc_check_inputs_readable). CLI_EXIT_OK, else the usage error printed
+ * (CLI_EXIT_USAGE) or "out of memory" (CLI_EXIT_ERROR). */
+int cli_check_inputs(const char *const *ins, const char *const *opts, size_t n,
+                     const struct cli_list *events);
+
 #endif

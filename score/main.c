@@ -246,7 +246,8 @@ struct score_cli {
 
 #define CLI_DONE (-1) /* --help, --version: exit 0 without work */
 
-/* No output may be one of the inputs (checked before any work). */
+/* No output may be one of the inputs, and the inputs can all be read
+ * (checked before any work). */
 static int check_files(const struct score_cli *s, int emitting)
 {
     const struct lsc_score_options *o = &s->o;
@@ -268,10 +269,8 @@ static int check_files(const struct score_cli *s, int emitting)
         if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ev, ev_opt, 1, &err) !=
             LSC_OK)
             return cli_usage_error(err.message);
-        if (!emitting && strcmp(s->events.items[k], "-") == 0 && strcmp(o->input, "-") == 0)
-            return cli_usage_error("--events - and the input - cannot both be stdin");
     }
-    return CLI_EXIT_OK;
+    return cli_check_inputs(ins, in_opts, 5, &s->events);
 }
 
 /* --accounts-name ... need --accounts FILE. */

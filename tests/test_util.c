@@ -1,5 +1,6 @@
-/* util: UTF-8 validation, the escaping of bytes in messages, and the
- * temporary files a signal removes (tempreg). */
+/* util: UTF-8 validation, the escaping of bytes in messages, the
+ * temporary files a signal removes (tempreg), and the inputs that cannot
+ * all be read (parse.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leadscore/parse.h"
 #include "leadscore/status.h"
 #include "tempreg.h"
 #include "util.h"
@@ -144,6 +146,42 @@ static void test_tempreg_create(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* Two inputs on stdin, and one file twice to the same option (through a
+ * link too), are refused; the same file to two options, or two files to
+ * one, are not. */
+static void test_inputs_readable(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lsc_inputsXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a[64], b[64], link_a[64];
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv", dir);
+    snprintf(link_a, sizeof link_a, "%s/link.csv", dir);
+    FILE *fa = fopen(a, "w"), *fb = fopen(b, "w");
+    assert_true(fa != NULL && fb != NULL);
+    fclose(fa);
+    fclose(fb);
+    assert_int_equal(symlink(a, link_a), 0);
+    struct lsc_error err;
+    const char *ok_in[] = {a, NULL, "-", a, b};
+    const char *ok_opt[] = {"the input", "-m", "--rules", "--events", "--events"};
+    assert_int_equal(lsc_check_inputs_readable(ok_in, ok_opt, 5, &err), LSC_OK);
+    const char *stdin2[] = {"-", a, "-"};
+    const char *stdin2_opt[] = {"the input", "--events", "--events"};
+    assert_int_equal(lsc_check_inputs_readable(stdin2, stdin2_opt, 3, &err), LSC_ERR_USAGE);
+    assert_string_equal(err.message, "--events - and the input - cannot both be stdin");
+    const char *twice[] = {b, a, link_a};
+    const char *twice_opt[] = {"--events", "--events", "--events"};
+    assert_int_equal(lsc_check_inputs_readable(twice, twice_opt, 3, &err), LSC_ERR_USAGE);
+    assert_non_null(strstr(err.message, "are the same file: its rows would count twice"));
+    assert_non_null(strstr(err.message, link_a));
+    assert_int_equal(unlink(link_a), 0);
+    assert_int_equal(unlink(a), 0);
+    assert_int_equal(unlink(b), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -151,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_escape_bytes),
         cmocka_unit_test(test_decimal_comma),
         cmocka_unit_test(test_tempreg_create),
+        cmocka_unit_test(test_inputs_readable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -817,6 +817,9 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
             if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ev, ev_opt, 1, err) != LSC_OK)
                 return cli_usage_error(err->message);
         }
+        int rc = cli_check_inputs(ins, in_opts, 3, &t->events);
+        if (rc != CLI_EXIT_OK)
+            return rc;
     }
     /* the default model file's folder: said before the work, with the way
      * out (the library refuses any output it cannot create, before reading) */

@@ -71,6 +71,15 @@ enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,
                                              const char *const *input_options, size_t n_inputs,
                                              struct lsc_error *err);
 
+/* Refuses (LSC_ERR_USAGE, naming the options) inputs that cannot all be
+ * read: two of them on stdin ("-"), and one file given twice to the same
+ * option (a repeatable one, such as --events, whose files add up: the same
+ * device and inode, so its rows would count twice). NULL entries are
+ * skipped. For the checks before any work. */
+enum lsc_status lsc_check_inputs_readable(const char *const *inputs,
+                                          const char *const *input_options, size_t n_inputs,
+                                          struct lsc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -206,6 +206,35 @@ enum lsc_status lsc_check_outputs_not_inputs(const char *const *outputs,
     return LSC_OK;
 }
 
+/* inputs a and b are the same file: the same device and inode. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp(a, "-") != 0 && strcmp(b, "-") != 0 && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+enum lsc_status lsc_check_inputs_readable(const char *const *inputs,
+                                          const char *const *input_options, size_t n_inputs,
+                                          struct lsc_error *err)
+{
+    for (size_t j = 0; j < n_inputs; j++)
+        for (size_t i = 0; inputs[j] != NULL && i < j; i++) {
+            if (inputs[i] == NULL)
+                continue;
+            if (strcmp(inputs[i], "-") == 0 && strcmp(inputs[j], "-") == 0)
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "%s - and %s - cannot both be stdin", input_options[j],
+                                     input_options[i]);
+            if (strcmp(input_options[i], input_options[j]) == 0 && same_file(inputs[i], inputs[j]))
+                return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                                     "%s %s and %s %s are the same file: its rows would count "
+                                     "twice",
+                                     input_options[i], inputs[i], input_options[j], inputs[j]);
+        }
+    return LSC_OK;
+}
+
 enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *out,
                                 struct lsc_error *err)
 {

@@ -724,6 +724,12 @@ head -n 6 log.csv >few_log.csv
 case_ T151 1 "no type with events of enough leads" \
     "few_log.csv: no activity type has events of at least 10 leads (--event-min-leads)" \
     -- "${T[@]}" --events few_log.csv --as-of 2026-06-30 -o m.json leads.csv
+ln -sf log.csv log_link.csv
+case_ T153 2 "the same log twice (once through a link; before: its events counted twice)" \
+    "--events log.csv and --events log_link.csv are the same file: its rows would count twice" \
+    -- "${T[@]}" --events log.csv --events log_link.csv --as-of 2026-06-30 -o m.json leads.csv
+case_ T154 2 "the log and the lead file both on stdin" "--events - and the training data - cannot both be stdin" \
+    -- "${T[@]}" --events - --as-of 2026-06-30 -o m.json -
 sed '1s/^id,/key,/' leads.csv >no_id.csv
 case_ T152 2 "a lead file without a lead id column" \
     "no_id.csv: --events: no column of the input has a usual name for the lead id" \
@@ -832,6 +838,14 @@ case_ S125 2 "a model with activity-log features and event rules, the log on std
 absent s125.csv "S125"
 case_ S126 0 "the same with the log as a file" \
     -- "${S[@]}" -m evmodel.json --rules ev_count.csv --events log.csv --as-of 2026-06-30 -o s126.csv new.csv
+case_ S127 2 "the sheet and the log both on stdin (before: \"<stdin>: the activity log is empty\")" \
+    "--events - and --rules - cannot both be stdin" \
+    -- "${S[@]}" --rules - --events - --as-of 2026-11-20 ev_leads.csv
+case_ S128 2 "the model and the sheet both on stdin" "--rules - and -m - cannot both be stdin" \
+    -- "${S[@]}" -m - --rules - new.csv
+case_ S129 2 "the same log twice (before: its events counted twice)" \
+    "--events ev_log.csv and --events ./ev_log.csv are the same file: its rows would count twice" \
+    -- "${S[@]}" --rules ev_count.csv --events ev_log.csv --events ./ev_log.csv --as-of 2026-11-20 ev_leads.csv
 # ---- accounts (issue 14) ----
 # account names and lead ids the model keeps, --account-reference, --accounts FILE,
 # the account rules on a file's tier and engaged contacts (docs/rules.md "Accounts")

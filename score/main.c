@@ -660,7 +660,7 @@ static int load_events(const struct score_cli *s, const struct lsc_model *model,
                                       : NULL;
     eo.log = log;
     for (size_t k = 0; k < s->events.count; k++)
-        if (lsc_rules_add_events(rules, s->events.items[k], &eo, err) != LSC_OK)
+        if (lsc_score_add_rule_events(model, rules, &s->o, s->events.items[k], &eo, err) != LSC_OK)
             return cli_fail(err);
     return CLI_EXIT_OK;
 }

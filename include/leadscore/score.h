@@ -127,10 +127,21 @@ void lsc_score_options_defaults(struct lsc_score_options *opts);
 enum lsc_status lsc_score_options_check(const struct lsc_score_options *opts,
                                         struct lsc_error *err);
 
+/* Reads the activity log at path for the sheet's event rules
+ * (lsc_rules_add_events with the options eo). With a model that has
+ * activity-log features too, the sheet's collection also counts what the
+ * model's features read, so that lsc_score (with opts->rules = rules) uses
+ * it and reads no log again: each log is read once. */
+enum lsc_status lsc_score_add_rule_events(const struct lsc_model *model, struct lsc_rules *rules,
+                                          const struct lsc_score_options *opts, const char *path,
+                                          const struct lsc_rules_events_options *eo,
+                                          struct lsc_error *err);
+
 /* A model with activity-log features and a sheet with event rules (rules,
- * may be NULL) each read every log of opts->events: LSC_ERR_USAGE when one
- * cannot be read twice (stdin, a pipe). Call before reading the logs
- * (lsc_rules_add_events); lsc_score checks it too. */
+ * may be NULL) whose windows do not fit one reading (more than 8 "last N
+ * days" windows together) each read every log of opts->events:
+ * LSC_ERR_USAGE when one cannot be read twice (stdin, a pipe). Call before
+ * reading the logs; lsc_score checks it too. */
 enum lsc_status lsc_score_events_check(const struct lsc_model *model, const struct lsc_rules *rules,
                                        const struct lsc_score_options *opts, struct lsc_error *err);
 

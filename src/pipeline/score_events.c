@@ -6,6 +6,7 @@
 
 #include "event_features.h"
 #include "events.h"
+#include "rules_log.h"
 #include "scorer.h"
 #include "status_internal.h"
 
@@ -51,6 +52,63 @@ static void note_log(const struct lsc_model *m, const struct lsc_events *ev,
     }
 }
 
+/* The spec m's features are scored with. */
+static void model_spec(const struct lsc_model *m, const struct lsc_score_options *o, long as_of,
+                       struct lsc_events_spec *spec)
+{
+    lsc_event_score_spec(m, o->event_id, o->event_type, o->event_time, as_of, spec);
+    spec->encoding = o->encoding;
+}
+
+/* 1 when m's features and the sheet's event rules both read the log and
+ * their windows fit one collection: one read serves both. */
+static int shared(const struct lsc_model *m, const struct lsc_rules *rules)
+{
+    long w[LSC_EVENTS_MAX_WINDOWS];
+    if (m == NULL || m->events == NULL || !lsc_event_model_needs_log(m) || rules == NULL ||
+        !lsc_rules_needs_events(rules))
+        return 0;
+    const struct lsc_model_events *e = m->events;
+    size_t n = lsc_rules_event_windows(rules, w), all = e->n_windows;
+    for (size_t k = 0; k < n && n <= LSC_EVENTS_MAX_WINDOWS; k++) {
+        size_t j = 0;
+        while (j < e->n_windows && e->windows[j] != w[k])
+            j++;
+        all += j == e->n_windows;
+    }
+    return n <= LSC_EVENTS_MAX_WINDOWS && all <= LSC_EVENTS_MAX_WINDOWS;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* 1 when the collection ev counts what the spec ms asks for: the same
+ * day, columns, format, half-life and ms's windows first. */
+static int serves(const struct lsc_events *ev, const struct lsc_events_spec *ms)
+{
+    const struct lsc_events_spec *sp = lsc_events_spec(ev);
+    return sp->as_of == ms->as_of && sp->half_life == ms->half_life &&
+           sp->encoding == ms->encoding && sp->n_windows >= ms->n_windows &&
+           memcmp(sp->windows, ms->windows, ms->n_windows * sizeof *ms->windows) == 0 &&
+           same_text(sp->date_format, ms->date_format) && same_text(sp->id_column, ms->id_column) &&
+           same_text(sp->type_column, ms->type_column) &&
+           same_text(sp->time_column, ms->time_column);
+}
+
+enum lsc_status lsc_score_add_rule_events(const struct lsc_model *m, struct lsc_rules *rules,
+                                          const struct lsc_score_options *o, const char *path,
+                                          const struct lsc_rules_events_options *eo,
+                                          struct lsc_error *err)
+{
+    struct lsc_events_spec base;
+    if (!shared(m, rules))
+        return lsc_rules_add_events(rules, path, eo, err);
+    model_spec(m, o, lsc_scorer_as_of(o), &base);
+    return lsc_rules_add_events_from(rules, path, eo, &base, err);
+}
+
 /* A log that can be read twice: a regular file (a missing one is left to
  * the reader's error). */
 static int rereadable(const char *path)
@@ -63,24 +121,27 @@ enum lsc_status lsc_score_events_check(const struct lsc_model *m, const struct l
                                        const struct lsc_score_options *o, struct lsc_error *err)
 {
     if (m == NULL || !lsc_event_model_needs_log(m) || rules == NULL ||
-        !lsc_rules_needs_events(rules))
+        !lsc_rules_needs_events(rules) || shared(m, rules))
         return LSC_OK;
     for (size_t k = 0; k < o->events.count; k++)
         if (!rereadable(o->events.items[k]))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--events %s: the model's activity-log features and the sheet's "
-                                 "event rules each read the log, so it must be a file that can be "
-                                 "read twice (not stdin or a pipe)",
-                                 o->events.items[k]);
+                                 "event rules count more than %d windows together, so each reads "
+                                 "the log: it must be a file that can be read twice (not stdin or "
+                                 "a pipe)",
+                                 o->events.items[k], LSC_EVENTS_MAX_WINDOWS);
     return LSC_OK;
 }
 
 enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct lsc_score_options *o,
                                       long as_of, const struct lsc_log *log,
-                                      struct lsc_events **out, struct lsc_error *err)
+                                      const struct lsc_events **use, struct lsc_events **owned,
+                                      struct lsc_error *err)
 {
     struct lsc_events_spec spec;
-    *out = NULL;
+    *use = NULL;
+    *owned = NULL;
     int needs = m != NULL && lsc_event_model_needs_log(m);
     if (!needs && o->events.count == 0)
         return LSC_OK;
@@ -100,12 +161,19 @@ enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct ls
                              "the model has activity-log features (such as \"%s\"): give the "
                              "activity log with --events FILE",
                              first_event_column(m));
-    lsc_event_score_spec(m, o->event_id, o->event_type, o->event_time, as_of, &spec);
-    spec.encoding = o->encoding;
-    enum lsc_status st = lsc_events_new(out, &spec, err);
+    model_spec(m, o, as_of, &spec);
+    const struct lsc_events *sheet = o->rules != NULL ? lsc_rules_events(o->rules) : NULL;
+    if (sheet != NULL && serves(sheet, &spec)) {
+        *use = sheet; /* read once, for both */
+        note_log(m, sheet, log);
+        return LSC_OK;
+    }
+    enum lsc_status st = lsc_events_new(owned, &spec, err);
     for (size_t k = 0; st == LSC_OK && k < o->events.count; k++)
-        st = lsc_events_add_file(*out, o->events.items[k], NULL, err);
-    if (st == LSC_OK)
-        note_log(m, *out, log);
+        st = lsc_events_add_file(*owned, o->events.items[k], NULL, err);
+    if (st == LSC_OK) {
+        *use = *owned;
+        note_log(m, *owned, log);
+    }
     return st;
 }

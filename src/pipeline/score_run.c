@@ -452,6 +452,7 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     struct drift_batch drift;
     struct lsc_row_consumer consumers[3];
     struct lsc_events *events = NULL;
+    const struct lsc_events *use = NULL;
     size_t n = 0;
     FILE *scores = NULL, *rejects = NULL;
     lsc_output_set_init(&outs);
@@ -477,9 +478,9 @@ enum lsc_status lsc_score(const struct lsc_model *m, const struct lsc_score_opti
     consumers[n++] = lsc_score_writer_consumer(writer);
     if (o->label != NULL)
         consumers[n++] = (struct lsc_row_consumer){&cmp, compare_begin, compare_row};
-    if ((st = lsc_score_events_load(m, o, lsc_scorer_as_of(o), log, &events, err)) != LSC_OK)
+    if ((st = lsc_score_events_load(m, o, lsc_scorer_as_of(o), log, &use, &events, err)) != LSC_OK)
         goto cleanup;
-    s.events = events;
+    s.events = use;
     if ((st = lsc_scorer_run(&s, m, o, consumers, n, sum, err)) != LSC_OK ||
         (st = lsc_score_writer_finish(writer, err)) != LSC_OK)
         goto cleanup;

@@ -127,13 +127,16 @@ long lsc_scorer_as_of(const struct lsc_score_options *o);
 void lsc_scorer_as_of_text(const struct lsc_score_options *o, char *buf, size_t size);
 
 /* The activity log a model with activity-log features is scored with
- * (score_events.c): *out is NULL when m has none. Notes what was read and
- * warns about bad times and types the log lacks through log. Errors:
- * LSC_ERR_USAGE without o->events (or with it, for a model without such
- * features), those of events.h. */
+ * (score_events.c) into *use: NULL when m has none; the sheet's (o->rules,
+ * read once for both by lsc_score_add_rule_events) when it serves the
+ * model, else read here into *owned (the caller frees it). Notes what was
+ * read and warns about bad times and types the log lacks through log.
+ * Errors: LSC_ERR_USAGE without o->events (or with it, for a model without
+ * such features), those of events.h. */
 enum lsc_status lsc_score_events_load(const struct lsc_model *m, const struct lsc_score_options *o,
                                       long as_of, const struct lsc_log *log,
-                                      struct lsc_events **out, struct lsc_error *err);
+                                      const struct lsc_events **use, struct lsc_events **owned,
+                                      struct lsc_error *err);
 /* Where the run's account counts came from, into buf (the text of
  * lsc_score_summary.account_counts; "" when nothing counted accounts). */
 void lsc_scorer_account_note(const struct lsc_scorer *s, char *buf, size_t size);

@@ -30,6 +30,7 @@
 #include "date.h"
 #include "events.h"
 #include "rules_internal.h"
+#include "rules_log.h"
 #include "util.h"
 
 #define MAX_WORDS 12
@@ -620,12 +621,11 @@ int lsc_rules_needs_events(const struct lsc_rules *r)
 
 /* ---- reading the log ---------------------------------------------------------- */
 
-/* The sheet's windows ("in last N days"), in order of first use: at most
- * LSC_EVENTS_MAX_WINDOWS. */
+/* The sheet's windows ("in last N days") it lacks, added to sp's in order of
+ * first use: at most LSC_EVENTS_MAX_WINDOWS in all. */
 static enum lsc_status sheet_windows(const struct lsc_rules *r, struct lsc_events_spec *sp,
                                      struct lsc_error *err)
 {
-    sp->n_windows = 0;
     for (size_t k = 0; k < r->n_rules; k++) {
         const struct rule *ru = &r->rules[k];
         size_t w = 0;
@@ -645,20 +645,43 @@ static enum lsc_status sheet_windows(const struct lsc_rules *r, struct lsc_event
     return LSC_OK;
 }
 
-/* The log's collection, made at the first file. */
+size_t lsc_rules_event_windows(const struct lsc_rules *r, long *windows)
+{
+    struct lsc_events_spec sp;
+    struct lsc_error err;
+    sp.n_windows = 0;
+    if (sheet_windows(r, &sp, &err) != LSC_OK)
+        return LSC_EVENTS_MAX_WINDOWS + 1;
+    memcpy(windows, sp.windows, sp.n_windows * sizeof *windows);
+    return sp.n_windows;
+}
+
+const struct lsc_events *lsc_rules_events(const struct lsc_rules *r)
+{
+    return r->evlog != NULL ? r->evlog->ev : NULL;
+}
+
+/* The log's collection, made at the first file: from base (NULL: the
+ * options' columns and date format, no other windows). */
 static enum lsc_status new_log(struct lsc_rules *r, const struct lsc_rules_events_options *o,
-                               struct lsc_error *err)
+                               const struct lsc_events_spec *base, struct lsc_error *err)
 {
     struct lsc_events_spec sp;
     enum lsc_status st = LSC_OK;
     struct rule_log *lg = lsc_calloc(1, sizeof *lg);
     if (lg == NULL)
         return lsc_error_nomem(err);
-    lsc_events_spec_defaults(&sp);
-    sp.id_column = o->id_column;
-    sp.type_column = o->type_column;
-    sp.time_column = o->time_column;
-    sp.date_format = o->date_format;
+    if (base != NULL) {
+        sp = *base;
+    } else {
+        lsc_events_spec_defaults(&sp);
+        sp.n_windows = 0;
+        sp.id_column = o->id_column;
+        sp.type_column = o->type_column;
+        sp.time_column = o->time_column;
+        sp.date_format = o->date_format;
+    }
+    sp.ref = NULL;
     sp.as_of = r->as_of;
     lg->lead_col = NO_COL;
     if (o->log != NULL)
@@ -718,12 +741,19 @@ enum lsc_status lsc_rules_add_events(struct lsc_rules *r, const char *path,
                                      const struct lsc_rules_events_options *o,
                                      struct lsc_error *err)
 {
+    return lsc_rules_add_events_from(r, path, o, NULL, err);
+}
+
+enum lsc_status lsc_rules_add_events_from(struct lsc_rules *r, const char *path,
+                                          const struct lsc_rules_events_options *o,
+                                          const struct lsc_events_spec *base, struct lsc_error *err)
+{
     enum lsc_status st = LSC_OK;
     struct lsc_events_file fi;
     if (!r->has_as_of)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "the activity log is read relative to the as-of date: set it first");
-    if (r->evlog == NULL && (st = new_log(r, o, err)) != LSC_OK)
+    if (r->evlog == NULL && (st = new_log(r, o, base, err)) != LSC_OK)
         return st;
     memset(&fi, 0, sizeof fi);
     if ((st = lsc_events_add_file(r->evlog->ev, path, &fi, err)) != LSC_OK)

@@ -82,6 +82,37 @@ expect_exit 0 "score five leads" -- "$SCORE" -m "$WORK/log.json" --events "$D/ev
     --as-of 2026-06-30 --precision 17 --reasons 100 -o "$WORK/s5.csv" "$WORK/five.csv"
 head -n 6 "$WORK/s.csv" | cmp -s - "$WORK/s5.csv" && ok || fail "a batch scores differently"
 expect_in "$WORK/err" "lead ids of the activity log are not in the scored input" "unused log ids said"
+# the model and a sheet of event rules read the log once, together: from stdin
+# too, and each scores as it does alone (the sheet's windows beside the
+# model's; a sheet with more windows than fit beside them reads it again)
+printf 'id,dimension,column,operator,value,points,cap\nR1,engagement,Demo Request,events,,5,\nR2,engagement,Page Visit,events,at least 3 in last 14 days,10,\nR3,engagement,Page Visit,events,in last 30 days,1,\n' \
+    >"$WORK/ev_rules.csv"
+RS=(--rules "$WORK/ev_rules.csv" --id "Prospect ID" --as-of 2026-06-30 --precision 17)
+expect_exit 0 "model and event rules, the log on stdin" -- sh -c \
+    "'$SCORE' -m '$WORK/log.json' ${RS[*]@Q} --events - --reasons 100 -o '$WORK/both.csv' '$D/leads.csv' <'$D/events.csv'"
+expect_exit 0 "event rules alone" -- "$SCORE" "${RS[@]}" --events "$D/events.csv" -o "$WORK/rules_only.csv" \
+    "$D/leads.csv"
+"$PY" - "$WORK/both.csv" "$WORK/s.csv" "$WORK/rules_only.csv" <<'PYEOF' && ok || fail "one read for both scores differently from each alone"
+import csv, sys
+both, model, rules = (list(csv.DictReader(open(p))) for p in sys.argv[1:])
+assert len(both) == len(model) == len(rules) > 0
+for b, m, r in zip(both, model, rules):
+    for k in m:
+        assert b[k] == m[k], (k, b[k], m[k])
+    for k in ("rule_score", "engagement_points"):
+        assert b[k] == r[k], (k, b[k], r[k])
+assert any(float(r["rule_score"]) > 0 for r in rules)
+PYEOF
+{ echo 'id,dimension,column,operator,value,points,cap'
+  for w in 1 2 3 4 5 6; do echo "W$w,engagement,Page Visit,events,in last $w days,1,"; done; } >"$WORK/ev_rules9.csv"
+expect_exit 2 "nine windows together, the log on stdin" -- sh -c \
+    "'$SCORE' -m '$WORK/log.json' --rules '$WORK/ev_rules9.csv' --id 'Prospect ID' --as-of 2026-06-30 --events - -o '$WORK/w9.csv' '$D/leads.csv' <'$D/events.csv'"
+expect_in "$WORK/err" "count more than 8 windows together, so each reads the log" "nine windows: why"
+expect_exit 0 "nine windows together, the log a file" -- "$SCORE" -m "$WORK/log.json" \
+    --rules "$WORK/ev_rules9.csv" --id "Prospect ID" --as-of 2026-06-30 --events "$D/events.csv" \
+    --precision 17 --reasons 100 -o "$WORK/w9.csv" "$D/leads.csv"
+"$PY" -c 'import csv,sys; a=list(csv.DictReader(open(sys.argv[1]))); b=list(csv.DictReader(open(sys.argv[2]))); sys.exit(not all(x["probability"]==y["probability"] for x,y in zip(a,b)) or len(a)!=len(b))' \
+    "$WORK/w9.csv" "$WORK/s.csv" && ok || fail "nine windows: the model's scores differ"
 # the model needs the log
 expect_exit 2 "scoring without --events" -- "$SCORE" -m "$WORK/log.json" "$D/leads.csv"
 expect_in "$WORK/err" 'the model has activity-log features (such as "events: ' "refusal says why"

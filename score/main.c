@@ -49,7 +49,8 @@ static const char usage_text[] =
     "                            and for event rules rule_values (S1=3 Page Visit)\n"
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
-    "                            (YYYY-MM-DD; default today, UTC)\n"
+    "                            (YYYY-MM-DD, or as --date-format; default today,\n"
+    "                            UTC)\n"
     "      --date-format FMT     dates as FMT (e.g. %d/%m/%Y; ISO is read too): the\n"
     "                            model's \"days since\" features (default: the\n"
     "                            model's format) and the sheet's date rules (unless\n"
@@ -605,8 +606,10 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->events_table != NULL)
         return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
                                "--events FILE)");
-    if (s->as_of != NULL && !lsc_parse_iso_date(s->as_of, strlen(s->as_of), &y, &mo, &d))
-        return cli_usage_error("--as-of: expected a date YYYY-MM-DD");
+    if (s->as_of != NULL && !lsc_parse_date(s->as_of, o->date_format, &y, &mo, &d))
+        return cli_usage_error(o->date_format != NULL
+                                   ? "--as-of: expected a date as --date-format or YYYY-MM-DD"
+                                   : "--as-of: expected a date YYYY-MM-DD");
     if (s->as_of != NULL) {
         o->as_of_year = y;
         o->as_of_month = mo;

@@ -90,6 +90,30 @@ static void test_month_names_and_fallback(void **state)
         assert_true(lsc_date_check_format(lsc_date_common_formats[k]));
 }
 
+/* lsc_date_civil inverts lsc_date_day_number on every day of 1600..2400;
+ * lsc_parse_date reads a format or ISO, trimmed, and refuses impossible
+ * days. */
+static void test_civil_and_parse_date(void **state)
+{
+    (void)state;
+    long first = lsc_date_day_number(1600, 1, 1), last = lsc_date_day_number(2400, 12, 31);
+    int y, m, d;
+    for (long n = first; n <= last; n++) {
+        lsc_date_civil(n, &y, &m, &d);
+        assert_true(lsc_date_valid(y, m, d));
+        assert_int_equal(lsc_date_day_number(y, m, d), n);
+    }
+    lsc_date_civil(0, &y, &m, &d);
+    assert_true(y == 1970 && m == 1 && d == 1);
+    assert_true(lsc_parse_date(" 01/07/2026 ", "%d/%m/%Y", &y, &m, &d));
+    assert_true(y == 2026 && m == 7 && d == 1);
+    assert_true(lsc_parse_date("2026-07-01", "%d/%m/%Y", &y, &m, &d));
+    assert_true(y == 2026 && m == 7 && d == 1);
+    assert_false(lsc_parse_date("01/07/2026", NULL, &y, &m, &d));
+    assert_false(lsc_parse_date("31/02/2026", "%d/%m/%Y", &y, &m, &d));
+    assert_false(lsc_parse_date("", NULL, &y, &m, &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -98,6 +122,7 @@ int main(void)
         cmocka_unit_test(test_iso),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_month_names_and_fallback),
+        cmocka_unit_test(test_civil_and_parse_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

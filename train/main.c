@@ -163,9 +163,10 @@ static const char usage_text3[] =
     "                            --events as FMT, e.g. %d/%m/%Y, %m/%d/%Y, %d.%m.%Y,\n"
     "                            %d-%b-%Y (%b: Jun, June); ISO YYYY-MM-DD is read too;\n"
     "                            stored in the model for scoring\n"
-    "      --as-of DATE          reference date of --days-since (default today, UTC);\n"
-    "                            stored in the model, but scoring measures from the\n"
-    "                            scoring day (leadscore-score --as-of)\n"
+    "      --as-of DATE          reference date of --days-since and --events\n"
+    "                            (YYYY-MM-DD, or as --date-format; default today,\n"
+    "                            UTC); stored in the model, but scoring measures\n"
+    "                            from the scoring day (leadscore-score --as-of)\n"
     "\n";
 static const char usage_text4[] =
     "Activity logs (docs/events.md):\n"

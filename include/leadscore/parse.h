@@ -46,6 +46,11 @@ enum lsc_status lsc_parse_bytes(const char *text, const char *option, size_t *ou
  * parts, or 0. (Before issue 17: lsc_rules_parse_iso_date in rules.h.) */
 int lsc_parse_iso_date(const char *s, size_t len, int *year, int *month, int *day);
 
+/* A date given as fmt (NULL: none; a --date-format, e.g. "%d/%m/%Y") or
+ * as ISO YYYY-MM-DD, as --cutoff and --as-of take it: 1 and the parts, or
+ * 0. */
+int lsc_parse_date(const char *s, const char *fmt, int *year, int *month, int *day);
+
 /* Splits text in place at any byte of separators (e.g. ",;": the
  * separators of --na-values), each piece trimmed of spaces and tabs, empty
  * pieces left out; appended to *items as with lsc_split_list. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "leadscore/parse.h"
+#include "util.h"
 
 static int is_digit(char c)
 {
@@ -19,6 +20,28 @@ long lsc_date_day_number(int year, int month, int day)
     long doy = (153 * mp + 2) / 5 + (long)day - 1;
     long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+void lsc_date_civil(long day, int *year, int *month, int *mday)
+{
+    long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    *mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (int)m;
+    *year = (int)(yoe + era * 400 + (m <= 2));
+}
+
+int lsc_parse_date(const char *s, const char *fmt, int *year, int *month, int *day)
+{
+    long n;
+    size_t len = strlen(s);
+    lsc_trim_span(&s, &len);
+    if (!lsc_date_parse_with(s, len, fmt, &n))
+        return 0;
+    lsc_date_civil(n, year, month, day);
+    return 1;
 }
 
 static int days_in_month(int y, int m)

@@ -15,6 +15,10 @@ int lsc_date_valid(int year, int month, int day);
  * days_from_civil; exact for every year). */
 long lsc_date_day_number(int year, int month, int day);
 
+/* The date of a day number (the inverse of lsc_date_day_number; H. Hinnant's
+ * civil_from_days). */
+void lsc_date_civil(long day, int *year, int *month, int *mday);
+
 /* 1 when fmt has each of %Y, %d and a month (%m, or %b) once and otherwise
  * only literal characters and %%. */
 int lsc_date_check_format(const char *fmt);

@@ -21,16 +21,13 @@ int lsc_date_split_parse(const char *s, size_t len, const char *fmt, long *days)
 void lsc_date_split_normalise(const char *s, const char *fmt, char out[16])
 {
     long day = 0;
+    int y, m, d;
     out[0] = '\0';
     if (!lsc_date_split_parse(s, strlen(s), fmt, &day))
         return;
-    /* back from the day number (Hinnant's civil_from_days) */
-    long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    lsc_date_civil(day, &y, &m, &d);
     char tmp[80];
-    int n = snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", yoe + era * 400 + (m <= 2), m, d);
+    int n = snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
     if (n > 0 && n < 16)
         memcpy(out, tmp, (size_t)n + 1);
 }

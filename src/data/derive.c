@@ -268,9 +268,11 @@ enum lsc_status lsc_derive_setup(struct derive_state **out, struct ds_column *co
     s->cols = lsc_calloc(n ? n : 1, sizeof *s->cols);
     if (s->cols == NULL)
         return lsc_error_nomem(err);
-    s->as_of = lsc_derive_resolve_as_of(o->as_of, s->as_of_text, sizeof s->as_of_text);
-    if (s->as_of == LONG_MIN)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
+    s->as_of =
+        lsc_derive_resolve_as_of(o->as_of, o->date_format, s->as_of_text, sizeof s->as_of_text);
+    if (s->as_of == LONG_MIN) /* lsc_train_options_check said so before */
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: \"%s\" is not a date",
+                             o->as_of);
     for (size_t i = 0; i < o->days_since.count && st == LSC_OK; i++)
         st = add_spec(cols, n_cols, s, DERIVE_DAYS_SINCE, o->days_since.items[i], "--days-since",
                       log, err);
@@ -398,14 +400,14 @@ const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_trai
     return s != NULL && (o->days_since.count > 0 || o->events.count > 0) ? s->as_of_text : NULL;
 }
 
-long lsc_derive_resolve_as_of(const char *as_of, char *buf, size_t size)
+long lsc_derive_resolve_as_of(const char *as_of, const char *fmt, char *buf, size_t size)
 {
     int y = 0, m = 0, d = 0;
     if (as_of == NULL)
         return lsc_derive_today(buf, size);
-    if (strlen(as_of) != 10 || !lsc_parse_iso_date(as_of, 10, &y, &m, &d))
+    if (!lsc_parse_date(as_of, fmt, &y, &m, &d))
         return LONG_MIN;
-    snprintf(buf, size, "%s", as_of);
+    snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
     return lsc_derive_day_number(y, m, d);
 }
 

@@ -94,9 +94,10 @@ struct lsc_accounts *lsc_derive_take_accounts(struct derive_state *s);
  * NULL. */
 const char *lsc_derive_as_of(const struct derive_state *s, const struct lsc_train_options *o);
 
-/* The day of --as-of (YYYY-MM-DD; NULL: today, UTC) as a day number, its
- * text into buf (11+ bytes); LONG_MIN when as_of is no such date. */
-long lsc_derive_resolve_as_of(const char *as_of, char *buf, size_t size);
+/* The day of --as-of (as fmt, NULL: none, or YYYY-MM-DD; NULL: today, UTC)
+ * as a day number, its ISO text into buf (11+ bytes); LONG_MIN when as_of
+ * is no such date. */
+long lsc_derive_resolve_as_of(const char *as_of, const char *fmt, char *buf, size_t size);
 
 /* Adds "days_since", "account_column" and "as_of" (the resolved date, null
  * without --days-since) to the options record; s is the loader's state (NULL

@@ -58,11 +58,20 @@ void lsc_train_options_defaults(struct lsc_train_options *o)
     o->event_half_life = 30.0;
 }
 
-/* --population-rate, --split-date and --cutoff. */
+/* A --cutoff or --as-of that is no date (as --date-format, or ISO). */
+static enum lsc_status not_a_date(const char *option, const char *value, const char *fmt,
+                                  struct lsc_error *err)
+{
+    return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "%s: \"%s\" is not %s (%s%s)", option,
+                         value, fmt ? "a date" : "an ISO date", fmt ? fmt : "YYYY-MM-DD",
+                         fmt ? " or YYYY-MM-DD" : "");
+}
+
+/* --population-rate, --split-date, --cutoff and --as-of. */
 static enum lsc_status check_weight_split_options(const struct lsc_train_options *o,
                                                   struct lsc_error *err)
 {
-    long days;
+    int y, m, d;
     if (o->population_rate != 0.0 && !(o->population_rate > 0.0 && o->population_rate < 1.0))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--population-rate must be a rate strictly between 0 and 1");
@@ -71,13 +80,10 @@ static enum lsc_status check_weight_split_options(const struct lsc_train_options
                              "--split-date COL and --cutoff DATE go together");
     if (o->date_format != NULL && !lsc_date_check_format(o->date_format))
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, LSC_DATE_FORMAT_BAD, o->date_format);
-    if (o->cutoff != NULL &&
-        !lsc_date_split_parse(o->cutoff, strlen(o->cutoff), o->date_format, &days))
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                             "--cutoff: \"%s\" is not %s (%s%s)", o->cutoff,
-                             o->date_format ? "a date" : "an ISO date",
-                             o->date_format ? o->date_format : "YYYY-MM-DD",
-                             o->date_format ? " or YYYY-MM-DD" : "");
+    if (o->cutoff != NULL && !lsc_parse_date(o->cutoff, o->date_format, &y, &m, &d))
+        return not_a_date("--cutoff", o->cutoff, o->date_format, err);
+    if (o->as_of != NULL && !lsc_parse_date(o->as_of, o->date_format, &y, &m, &d))
+        return not_a_date("--as-of", o->as_of, o->date_format, err);
     if (o->weight != NULL && o->split_date != NULL && strcmp(o->weight, o->split_date) == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--weight and --split-date name the same column \"%s\"", o->weight);

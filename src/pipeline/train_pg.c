@@ -493,9 +493,11 @@ static enum lsc_status derived_sources(struct pg_run *r, int *role, struct lsc_e
     const struct lsc_strings *ds = &r->o->days_since;
     if (ds->count == 0)
         return account_source(r, role, err);
-    r->as_of = lsc_derive_resolve_as_of(r->o->as_of, r->as_of_text, sizeof r->as_of_text);
-    if (r->as_of == LONG_MIN)
-        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: expected a date YYYY-MM-DD");
+    r->as_of = lsc_derive_resolve_as_of(r->o->as_of, r->o->date_format, r->as_of_text,
+                                        sizeof r->as_of_text);
+    if (r->as_of == LONG_MIN) /* lsc_train_options_check said so before */
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--as-of: \"%s\" is not a date",
+                             r->o->as_of);
     for (size_t i = 0; i < ds->count; i++) {
         size_t j;
         enum lsc_status st = find_column(r, ds->items[i], "--days-since", &j, err);

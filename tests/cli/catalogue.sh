@@ -1194,6 +1194,17 @@ case_ T94 0 "\`--split-date\` and \`--cutoff\` in the format of \`--date-format\
     -- "$TRAIN" -q --target won --id id -x "Last Activity Date" --split-date Created --cutoff 01/01/2026 \
     --date-format %d/%m/%Y -o t94.json dated_eu.csv
 grep -q '"cutoff": "2026-01-01"' t94.json && ok || fail "T94: the cutoff is not stored as ISO"
+case_ T96 0 "\`--as-of\` in the format of \`--date-format\` (before: \"expected a date YYYY-MM-DD\")" \
+    -- "$TRAIN" -q --target won --id id --as-of 01/07/2026 -x Created --days-since "Last Activity Date" \
+    --date-format %d/%m/%Y -o t96.json dated_eu.csv
+"$PY" -c 'import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+sys.exit(0 if a["features"] == b["features"] and a["options"]["as_of"] == "2026-07-01" else 1)' \
+    t91.json t96.json && ok || fail "T96: the model differs from T91's or its as-of is not stored as ISO"
+case_ T97 2 "\`--as-of\` not ISO, no \`--date-format\`" \
+    '--as-of: "01/07/2026" is not an ISO date (YYYY-MM-DD)' \
+    -- "$TRAIN" -q --target won --id id --as-of 01/07/2026 -x Created --days-since "Last Activity Date" \
+    -o t97.json dated_iso.csv
 case_ T95 2 "a \`--date-format\` without a year" \
     '--date-format "%d/%m" needs each of %Y, %d and a month (%m, or %b for a month name) once' \
     -- "${TD[@]}" --days-since "Last Activity Date" --date-format %d/%m -o t95.json dated_eu.csv
@@ -1209,6 +1220,9 @@ grep -qF 'column ""Last Activity Date"": not a date (YYYY-MM-DD): ""' s45.csv &&
 case_ S46 0 "the same with \`--date-format %d/%m/%Y\` at scoring" \
     -- "${S[@]}" -m dated_iso.json --date-format %d/%m/%Y --as-of 2026-07-01 -o s46.csv dated_eu_new.csv
 cmp -s s46.csv s44_iso.csv && ok || fail "S46: scores differ from the ISO ones"
+case_ S47 0 "the same, \`--as-of\` in the format of \`--date-format\` too" \
+    -- "${S[@]}" -m dated_iso.json --date-format %d/%m/%Y --as-of 01/07/2026 -o s47.csv dated_eu_new.csv
+cmp -s s47.csv s44_iso.csv && ok || fail "S47: scores differ from the ISO ones"
 printf 'id,dimension,column,operator,value,points\nE1,engagement,Last Activity Date,older than,90 days,-10\nE2,engagement,visits,per unit,1,2\n' >dated_sheet.csv
 case_ R45 0 "a sheet's inactivity rule on day/month/year dates, no format (before: only a count)" \
     'warning: 10 rule conditions could not be evaluated and counted as not matched; the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' \

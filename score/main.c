@@ -360,6 +360,16 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     return check_files(s, 1);
 }
 
+/* --as-of (YYYY-MM-DD, or as --date-format) into its parts, when given. */
+static int parse_as_of(const struct score_cli *s, int *y, int *mo, int *d)
+{
+    if (s->as_of == NULL || lsc_parse_date(s->as_of, s->o.date_format, y, mo, d))
+        return CLI_EXIT_OK;
+    return cli_usage_error(s->o.date_format != NULL
+                               ? "--as-of: expected a date as --date-format or YYYY-MM-DD"
+                               : "--as-of: expected a date YYYY-MM-DD");
+}
+
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
 static int emit_model(const struct score_cli *s, int n_inputs)
 {
@@ -368,8 +378,12 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     struct lsc_rules *rules = NULL;
     struct lsc_accounts *accounts = NULL;
     struct lsc_error err;
-    int rc;
+    char as_of[16]; /* --as-of as ISO (it may be given as --date-format) */
+    int rc, y = 0, mo = 0, d = 0;
     lsc_error_clear(&err);
+    if ((rc = parse_as_of(s, &y, &mo, &d)) != CLI_EXIT_OK)
+        return rc;
+    snprintf(as_of, sizeof as_of, "%04d-%02d-%02d", y, mo, d);
     lsc_emit_sql_options_defaults(&o);
     if ((rc = check_emit(s, n_inputs, &o)) != CLI_EXIT_OK)
         return rc;
@@ -381,7 +395,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     o.output = s->o.output;
     o.stream = s->sql_stream;
     o.force = s->o.force;
-    o.as_of = s->as_of;
+    o.as_of = s->as_of != NULL ? as_of : NULL;
     o.events_table = s->events_table;
     o.event_id = s->o.event_id;
     o.event_type = s->o.event_type;
@@ -606,10 +620,8 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->events_table != NULL)
         return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
                                "--events FILE)");
-    if (s->as_of != NULL && !lsc_parse_date(s->as_of, o->date_format, &y, &mo, &d))
-        return cli_usage_error(o->date_format != NULL
-                                   ? "--as-of: expected a date as --date-format or YYYY-MM-DD"
-                                   : "--as-of: expected a date YYYY-MM-DD");
+    if (parse_as_of(s, &y, &mo, &d) != CLI_EXIT_OK)
+        return CLI_EXIT_USAGE;
     if (s->as_of != NULL) {
         o->as_of_year = y;
         o->as_of_month = mo;

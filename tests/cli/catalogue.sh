@@ -1223,6 +1223,12 @@ cmp -s s46.csv s44_iso.csv && ok || fail "S46: scores differ from the ISO ones"
 case_ S47 0 "the same, \`--as-of\` in the format of \`--date-format\` too" \
     -- "${S[@]}" -m dated_iso.json --date-format %d/%m/%Y --as-of 01/07/2026 -o s47.csv dated_eu_new.csv
 cmp -s s47.csv s44_iso.csv && ok || fail "S47: scores differ from the ISO ones"
+printf 'id,dimension,column,operator,value,points\nV1,engagement,visits,per unit,1,2\n' >s48_sheet.csv
+case_ S48 0 "the same for \`--emit-sql\` (before: \"--as-of: expected a date YYYY-MM-DD\")" \
+    -- "${S[@]}" --rules s48_sheet.csv --emit-sql sqlite --table t --date-format %d/%m/%Y --as-of 01/07/2026 -o s48.sql
+expect_exit 0 "S48 with an ISO --as-of" -- "${S[@]}" --rules s48_sheet.csv --emit-sql sqlite --table t \
+    --as-of 2026-07-01 -o s48_iso.sql
+cmp -s s48.sql s48_iso.sql && grep -q 2026-07-01 s48.sql && ok || fail "S48: the statement differs from the ISO one"
 printf 'id,dimension,column,operator,value,points\nE1,engagement,Last Activity Date,older than,90 days,-10\nE2,engagement,visits,per unit,1,2\n' >dated_sheet.csv
 case_ R45 0 "a sheet's inactivity rule on day/month/year dates, no format (before: only a count)" \
     'warning: 10 rule conditions could not be evaluated and counted as not matched; the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' \

@@ -286,6 +286,12 @@ enum lsc_status lsc_outfile_temp_error(const char *path, int e, struct lsc_error
                          "cannot create a temporary file beside it: %s", strerror(e));
 }
 
+int lsc_input_rereadable(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") != 0 && (stat(path, &sb) != 0 || S_ISREG(sb.st_mode));
+}
+
 enum lsc_status lsc_outfile_probe(const char *path, int force, struct lsc_error *err)
 {
     enum lsc_status st = lsc_outfile_check(path, force, err);

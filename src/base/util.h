@@ -55,6 +55,11 @@ void lsc_escape_bytes(const char *s, size_t len, char *out, size_t size);
 /* Case-insensitive ASCII equality of a span and a C string. */
 int lsc_span_ieq(const char *s, size_t len, const char *lit);
 
+/* 1 when the input at path can be read twice: a regular file, or none at
+ * all (the reader reports a missing file); 0 for "-" (stdin), a FIFO,
+ * /dev/stdin, <(...). */
+int lsc_input_rereadable(const char *path);
+
 /* An output written to a temporary file beside its destination and renamed
  * into place by lsc_outfile_commit(); "-" writes to stdout directly. */
 struct outfile {

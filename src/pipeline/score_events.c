@@ -2,13 +2,13 @@
  * with (docs/events.md); see scorer.h. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "event_features.h"
 #include "events.h"
 #include "rules_log.h"
 #include "scorer.h"
 #include "status_internal.h"
+#include "util.h"
 
 /* The first activity-log feature's name, for messages. */
 static const char *first_event_column(const struct lsc_model *m)
@@ -109,14 +109,6 @@ enum lsc_status lsc_score_add_rule_events(const struct lsc_model *m, struct lsc_
     return lsc_rules_add_events_from(rules, path, eo, &base, err);
 }
 
-/* A log that can be read twice: a regular file (a missing one is left to
- * the reader's error). */
-static int rereadable(const char *path)
-{
-    struct stat sb;
-    return strcmp(path, "-") != 0 && (stat(path, &sb) != 0 || S_ISREG(sb.st_mode));
-}
-
 enum lsc_status lsc_score_events_check(const struct lsc_model *m, const struct lsc_rules *rules,
                                        const struct lsc_score_options *o, struct lsc_error *err)
 {
@@ -124,7 +116,7 @@ enum lsc_status lsc_score_events_check(const struct lsc_model *m, const struct l
         !lsc_rules_needs_events(rules) || shared(m, rules))
         return LSC_OK;
     for (size_t k = 0; k < o->events.count; k++)
-        if (!rereadable(o->events.items[k]))
+        if (!lsc_input_rereadable(o->events.items[k]))
             return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                                  "--events %s: the model's activity-log features and the sheet's "
                                  "event rules count more than %d windows together, so each reads "

@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
 #include "compare.h"
@@ -307,7 +306,6 @@ static void report_drift(const struct lsc_model *m, const struct drift_result *r
 /* --write-suggested-sheet reads the input twice and needs the sheet's rules. */
 static enum lsc_status check_suggested(const struct lsc_score_options *o, struct lsc_error *err)
 {
-    struct stat sb;
     const char *why = NULL;
     if (o->suggested_sheet == NULL)
         return LSC_OK;
@@ -315,7 +313,7 @@ static enum lsc_status check_suggested(const struct lsc_score_options *o, struct
         why = "it needs --label and --rules";
     else if (o->rules_sheet == NULL || strcmp(o->rules_sheet, "-") == 0)
         why = "the rules sheet must be a file (not stdin)";
-    else if (strcmp(o->input, "-") == 0 || stat(o->input, &sb) != 0 || !S_ISREG(sb.st_mode))
+    else if (!lsc_input_rereadable(o->input))
         why = "the compared leads are scored again with the suggested points, so the input must "
               "be a file that can be read twice (not stdin or a pipe)";
     if (why == NULL)

@@ -11,7 +11,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "account.h"
 #include "alloc.h"
@@ -689,12 +688,11 @@ static enum lsc_status spool(FILE *src, const char *name, FILE **out, struct lsc
  * regular file. */
 static enum lsc_status spool_if_needed(const char *input, FILE **out, struct lsc_error *err)
 {
-    struct stat sb;
     *out = NULL;
     if (strcmp(input, "-") == 0)
         return spool(stdin, "<stdin>", out, err);
-    if (stat(input, &sb) != 0 || S_ISREG(sb.st_mode))
-        return LSC_OK; /* the reader reports a missing file */
+    if (lsc_input_rereadable(input))
+        return LSC_OK; /* a regular file, or a missing one the reader reports */
     FILE *src = fopen(input, "rb");
     if (src == NULL)
         return lsc_error_set(err, LSC_ERR_IO, input, 0, 0, "%s", strerror(errno));

@@ -141,11 +141,12 @@ static const char usage_text3[] =
     "                            leadscore-score --rules FILE (needs --bins)\n"
     "      --points-pdo N        points that double the odds (default 20)\n"
     "      --interactions K      with --bins: add up to K pairs of columns (default\n"
-    "                            10, 0 with --postgres; 0: none) whose 2-D table of\n"
-    "                            points (up to 8 x 8 groups) best fits what the\n"
-    "                            additive model misses (EBM's FAST ranking), if\n"
-    "                            significant on held-out halves or by a score test\n"
-    "                            (docs/points.md)\n"
+    "                            10; 0 with --postgres and no --id; 0: none) whose\n"
+    "                            2-D table of points (up to 8 x 8 groups) best fits\n"
+    "                            what the additive model misses (EBM's FAST\n"
+    "                            ranking), if significant on held-out halves (by\n"
+    "                            the id's hash under --split-by-id) or by a score\n"
+    "                            test (docs/points.md)\n"
     "\n"
     "Derived features (docs/retraining.md):\n"
     "      --days-since COL      a feature \"days since COL\": --as-of minus the date\n"
@@ -209,8 +210,9 @@ static const char usage_text4[] =
     "                            each Newton iteration run as aggregate queries,\n"
     "                            only sums come back; the holdout is chosen by\n"
     "                            the --id column's hash (--split-by-id) or by\n"
-    "                            --split-date; --cv folds by the id's hash too;\n"
-    "                            --bins without pairs; no --interactions or\n"
+    "                            --split-date; --cv folds and the halves\n"
+    "                            --interactions tests its pairs on by the id's\n"
+    "                            hash too (--bins without --id: no pairs); no\n"
     "                            --events yet\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
     "\n"
@@ -792,10 +794,12 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
 {
     struct stat sb;
     /* a binned model looks for pairs unless told otherwise (the tests keep
-     * only significant ones), except inside PostgreSQL, which has no pairs
-     * yet; --like keeps the old model's choice */
+     * only significant ones), except inside PostgreSQL without an --id,
+     * whose hash deals the rows the pairs are tested on; --like keeps the
+     * old model's choice */
     if (t->o.bins > 0 && !t->interactions_given && t->like == NULL)
-        t->o.interactions = t->o.postgres != NULL ? 0 : LSC_DEFAULT_INTERACTIONS;
+        t->o.interactions =
+            t->o.postgres != NULL && t->o.ids.count == 0 ? 0 : LSC_DEFAULT_INTERACTIONS;
     if (t->o.split_date != NULL && t->holdout_given)
         return cli_usage_error("--holdout and --split-date are alternatives: the date split "
                                "decides the validation rows");

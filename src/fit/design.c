@@ -192,7 +192,10 @@ enum lsc_status lsc_design_steps_only(struct design *d, const struct lsc_model *
 {
     memset(d, 0, sizeof *d);
     d->p = m->n_features;
-    d->steps = lsc_calloc(m->n_columns + 1, sizeof *d->steps);
+    size_t ns = m->n_columns + 1;
+    for (size_t k = 0; k < m->n_pairs; k++)
+        ns += m->pairs[k].n_groups[0] + m->pairs[k].n_groups[1];
+    d->steps = lsc_calloc(ns, sizeof *d->steps);
     if (d->steps == NULL)
         return lsc_error_nomem(err);
     for (size_t j = 0; j < m->n_columns; j++)
@@ -200,7 +203,10 @@ enum lsc_status lsc_design_steps_only(struct design *d, const struct lsc_model *
             d->steps[d->ns].feature = m->columns[j].bin_feature;
             d->steps[d->ns++].n = m->columns[j].n_cuts;
         }
-    return LSC_OK;
+    enum lsc_status st = LSC_OK;
+    for (size_t k = 0; k < m->n_pairs && st == LSC_OK; k++)
+        st = pair_chains(d, &m->pairs[k], err);
+    return st;
 }
 
 void lsc_design_steps_to_bins(const struct design *d, const double *beta, double *out)

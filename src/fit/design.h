@@ -89,8 +89,8 @@ enum lsc_status lsc_design_levels(const struct dataset *ds, const struct lsc_col
                                   uint32_t *out, struct lsc_error *err);
 
 /* A view without rows, only p and the steps of the model's binned columns
- * (no interactions), for sums made in bin space elsewhere (inside a
- * database, train_pg.c) to convert with the two functions below. */
+ * and of its interactions' chains, for sums made in bin space elsewhere
+ * (inside a database, train_pg.c) to convert with the two functions below. */
 enum lsc_status lsc_design_steps_only(struct design *d, const struct lsc_model *m,
                                       struct lsc_error *err);
 

@@ -12,13 +12,6 @@
 #include "status_internal.h"
 #include "util.h"
 
-/* A column's coarse groups as one side of a pair. */
-struct side {
-    size_t n_levels, n_groups, n_ordered;
-    size_t *group;    /* level -> group (categorical: code) */
-    size_t reference; /* categorical: the reference level's code */
-};
-
 void lsc_pair_picks_free(struct lsc_pair_pick *picks, size_t n)
 {
     for (size_t i = 0; picks != NULL && i < n; i++) {
@@ -34,7 +27,7 @@ void lsc_pair_picks_free(struct lsc_pair_pick *picks, size_t n)
 
 /* Binned: the non-missing bins in up to LSC_PAIR_RANGES ranges of about
  * equal training counts, then the missing bin (when the column has one). */
-static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
+static void binned_groups(const struct lsc_column_enc *c, struct lsc_pair_side *sd)
 {
     size_t total = 0, cum = 0, g_prev = SIZE_MAX, g = 0;
     for (size_t b = 0; b <= c->n_cuts; b++)
@@ -61,7 +54,7 @@ static void binned_groups(const struct lsc_column_enc *c, struct side *sd)
 /* Categorical: its LSC_PAIR_FINE - 1 most frequent levels (the reference
  * among them, "(other)" not) are codes 1.., all other levels code 0. A
  * pair picks its groups among these codes (choose_levels). */
-static void categorical_codes(const struct lsc_column_enc *c, struct side *sd)
+static void categorical_codes(const struct lsc_column_enc *c, struct lsc_pair_side *sd)
 {
     sd->n_ordered = 0;
     sd->n_groups = 1;
@@ -79,7 +72,7 @@ static void categorical_codes(const struct lsc_column_enc *c, struct side *sd)
 }
 
 /* Fills sd for column c; 0 when c cannot take part in a pair. */
-static int side_of(const struct lsc_column_enc *c, struct side *sd, enum lsc_status *st,
+static int side_of(const struct lsc_column_enc *c, struct lsc_pair_side *sd, enum lsc_status *st,
                    struct lsc_error *err)
 {
     memset(sd, 0, sizeof *sd);
@@ -102,13 +95,6 @@ static int side_of(const struct lsc_column_enc *c, struct side *sd, enum lsc_sta
     sd->group = NULL;
     return 0;
 }
-
-/* A pair's table over its sides' codes, per half of the rows. */
-#define LSC_PAIR_CELLS (LSC_PAIR_FINE * LSC_PAIR_FINE)
-struct table {
-    size_t na, nb;
-    double G[2][LSC_PAIR_CELLS], H[2][LSC_PAIR_CELLS];
-};
 
 /* A pair's groups: code -> group on each side (group 0 the rest). */
 struct groups {
@@ -141,28 +127,9 @@ static int by_p(const void *x, const void *y)
     return p->a != q->a ? (p->a < q->a ? -1 : 1) : (p->b > q->b) - (p->b < q->b);
 }
 
-/* The half of the view's row i (a fixed hash: the same rows every run). */
-static size_t half_of(size_t i)
-{
-    uint64_t x = (uint64_t)i * UINT64_C(0x9E3779B97F4A7C15);
-    x ^= x >> 29;
-    return (size_t)((x * UINT64_C(0xBF58476D1CE4E5B9)) >> 63);
-}
-
-static void fill_table(const struct design *d, const uint8_t *grp, size_t ne, size_t a, size_t b,
-                       const double *r, const double *h, struct table *t)
-{
-    memset(t->G, 0, sizeof t->G);
-    memset(t->H, 0, sizeof t->H);
-    for (size_t i = 0; i < d->n; i++) {
-        size_t c = grp[i * ne + a] * t->nb + grp[i * ne + b], s = half_of(i);
-        t->G[s][c] += r[i];
-        t->H[s][c] += h[i];
-    }
-}
-
 /* The cell (x, y) of t summed over the halves in mask (1, 2 or 3). */
-static void cell(const struct table *t, unsigned mask, size_t x, size_t y, double *g, double *h)
+static void cell(const struct lsc_pair_table *t, unsigned mask, size_t x, size_t y, double *g,
+                 double *h)
 {
     *g = *h = 0.0;
     for (unsigned s = 0; s < 2; s++)
@@ -173,8 +140,8 @@ static void cell(const struct table *t, unsigned mask, size_t x, size_t y, doubl
 }
 
 /* t collapsed to gr's groups (G, H: n[0] x n[1]) over the halves in mask. */
-static void collapse(const struct table *t, const struct groups *gr, unsigned mask, double *G,
-                     double *H)
+static void collapse(const struct lsc_pair_table *t, const struct groups *gr, unsigned mask,
+                     double *G, double *H)
 {
     memset(G, 0, gr->n[0] * gr->n[1] * sizeof *G);
     memset(H, 0, gr->n[0] * gr->n[1] * sizeof *H);
@@ -191,7 +158,7 @@ static void collapse(const struct table *t, const struct groups *gr, unsigned ma
 /* Side s's groups when it is categorical: of its codes 1.., the up to
  * LSC_PAIR_GROUPS - 1 whose rows the other side's groups split most
  * (sum over the other side of g^2/(h+lambda) less the code's own). */
-static void choose_levels(const struct table *t, int s, unsigned mask, double lambda,
+static void choose_levels(const struct lsc_pair_table *t, int s, unsigned mask, double lambda,
                           struct groups *gr)
 {
     size_t nc = s ? t->nb : t->na, no = s ? t->na : t->nb;
@@ -225,10 +192,11 @@ static void choose_levels(const struct table *t, int s, unsigned mask, double la
 }
 
 /* The pair's groups, chosen on the halves in mask. */
-static void choose_groups(const struct table *t, const struct side *sa, const struct side *sb,
-                          unsigned mask, double lambda, struct groups *gr)
+static void choose_groups(const struct lsc_pair_table *t, const struct lsc_pair_side *sa,
+                          const struct lsc_pair_side *sb, unsigned mask, double lambda,
+                          struct groups *gr)
 {
-    const struct side *sd[2] = {sa, sb};
+    const struct lsc_pair_side *sd[2] = {sa, sb};
     for (int s = 0; s < 2; s++) {
         gr->n[s] = s ? t->nb : t->na;
         for (size_t k = 0; k < gr->n[s]; k++)
@@ -289,10 +257,10 @@ static double table_gain(const struct groups *gr, const double *Gf, const double
 }
 
 /* The fixed coarse groups of the pair's sides (see struct cand). */
-static void coarse_groups(const struct table *t, const struct side *sa, const struct side *sb,
-                          struct groups *gr)
+static void coarse_groups(const struct lsc_pair_table *t, const struct lsc_pair_side *sa,
+                          const struct lsc_pair_side *sb, struct groups *gr)
 {
-    const struct side *sd[2] = {sa, sb};
+    const struct lsc_pair_side *sd[2] = {sa, sb};
     for (int s = 0; s < 2; s++) {
         size_t n = s ? t->nb : t->na;
         gr->n[s] = sd[s]->n_ordered ? n : 1;
@@ -314,8 +282,8 @@ static double newton_gain(const double *g, const double *h, size_t n, double lam
 }
 
 /* The p-value of the coarse table's in-sample gain over its margins. */
-static double coarse_p(const struct table *t, const struct side *sa, const struct side *sb,
-                       double lambda, double *gain)
+static double coarse_p(const struct lsc_pair_table *t, const struct lsc_pair_side *sa,
+                       const struct lsc_pair_side *sb, double lambda, double *gain)
 {
     double G[LSC_PAIR_CELLS], H[LSC_PAIR_CELLS], ga[LSC_PAIR_FINE], ha[LSC_PAIR_FINE];
     double gb[LSC_PAIR_FINE], hb[LSC_PAIR_FINE];
@@ -335,8 +303,8 @@ static double coarse_p(const struct table *t, const struct side *sa, const struc
 /* The pair's held-out gain: groups and steps fitted on one half, their
  * gain measured on the other, both ways; *z: the gain over its standard
  * deviation were the pair no interaction (about normal, mean below 0). */
-static double heldout_gain(const struct table *t, const struct side *sa, const struct side *sb,
-                           double lambda, double *z)
+static double heldout_gain(const struct lsc_pair_table *t, const struct lsc_pair_side *sa,
+                           const struct lsc_pair_side *sb, double lambda, double *z)
 {
     double Gf[LSC_PAIR_CELLS], Hf[LSC_PAIR_CELLS], Ge[LSC_PAIR_CELLS], He[LSC_PAIR_CELLS];
     double total = 0.0, var = 0.0;
@@ -355,32 +323,10 @@ static double heldout_gain(const struct table *t, const struct side *sa, const s
     return total;
 }
 
-/* The group of every view row for each eligible column (n x ne bytes). */
-static enum lsc_status row_groups(const struct design *d, const struct dataset *ds,
-                                  const struct lsc_model *m, const size_t *col_src,
-                                  const size_t *elig, const struct side *sides, size_t ne,
-                                  uint8_t *grp, struct lsc_error *err)
-{
-    uint32_t *lev = lsc_malloc((d->n ? d->n : 1) * sizeof *lev);
-    enum lsc_status st = LSC_OK;
-    if (lev == NULL)
-        return lsc_error_nomem(err);
-    for (size_t e = 0; e < ne && st == LSC_OK; e++) {
-        size_t j = elig[e];
-        st = lsc_design_levels(ds, &m->columns[j], &ds->cols[col_src[j]], d->rows, d->n, lev, err);
-        for (size_t i = 0; i < d->n && st == LSC_OK; i++)
-            grp[i * ne + e] = (uint8_t)sides[e].group[lev[i]];
-    }
-    lsc_free(lev);
-    return st;
-}
-
 struct gain_task {
-    const struct design *d;
-    const uint8_t *grp;
-    size_t ne;
-    const struct side *sides;
-    const double *r, *h;
+    const struct lsc_pair_side *sides;
+    lsc_pair_fill_fn *fill;
+    const void *ctx;
     double lambda;
     struct cand *cands;
     size_t nc, ntasks;
@@ -389,33 +335,23 @@ struct gain_task {
 static void gain_task(void *ctx, size_t k)
 {
     const struct gain_task *t = ctx;
-    struct table *tab = lsc_malloc(sizeof *tab);
+    struct lsc_pair_table *tab = lsc_malloc(sizeof *tab);
     for (size_t i = k; i < t->nc; i += t->ntasks) {
         struct cand *c = &t->cands[i];
-        const struct side *sa = &t->sides[c->a], *sb = &t->sides[c->b];
+        const struct lsc_pair_side *sa = &t->sides[c->a], *sb = &t->sides[c->b];
         double z, gain_c;
         c->gain = -HUGE_VAL;
         if (tab == NULL)
             continue;
         tab->na = sa->n_groups;
         tab->nb = sb->n_groups;
-        fill_table(t->d, t->grp, t->ne, c->a, c->b, t->r, t->h, tab);
+        t->fill(t->ctx, c->a, c->b, tab);
         c->gain = heldout_gain(tab, sa, sb, t->lambda, &z);
         c->p = c->gain > 0.0 ? gsl_cdf_ugaussian_Q(z) : 1.0;
         c->p_c = coarse_p(tab, sa, sb, t->lambda, &gain_c);
         c->gain_c = gain_c;
     }
     lsc_free(tab);
-}
-
-/* The residuals (r) and weights (h) of the additive fit's eta. */
-static void residuals(const struct design *d, const double *eta, double *r, double *h)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        double p = lsc_mathfn_sigmoid(eta[i]), w = design_weight(d, i);
-        r[i] = w * (d->y[design_row(d, i)] - p);
-        h[i] = w * p * (1.0 - p);
-    }
 }
 
 /* Each test's level: 5 % after a Bonferroni correction for the nc pairs. */
@@ -435,10 +371,8 @@ static void settle(struct cand *c, size_t nc)
     }
 }
 
-static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, size_t ne,
-                                  const struct side *sides, const double *r, const double *h,
-                                  double lambda, struct cand **out, size_t *n_out,
-                                  struct lsc_error *err)
+static enum lsc_status rank_pairs(const struct gain_task *proto, size_t ne, struct cand **out,
+                                  size_t *n_out, struct lsc_error *err)
 {
     struct cand *cands = lsc_calloc(ne * ne / 2 + 1, sizeof *cands);
     size_t nc = 0;
@@ -449,10 +383,12 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
             cands[nc].a = a;
             cands[nc++].b = b;
         }
-    /* the pairs' passes over the rows, spread over the threads (each task
-     * writes its own candidates' gains: the result does not depend on them) */
-    struct gain_task t = {d, grp, ne, sides, r, h, lambda, cands, nc,
-                          nc > 1 ? lsc_parallel_threads(d->n) : 1};
+    /* the pairs' tables, spread over the threads (each task writes its own
+     * candidates' gains: the result does not depend on them) */
+    struct gain_task t = *proto;
+    t.cands = cands;
+    t.nc = nc;
+    t.ntasks = nc > 1 ? proto->ntasks : 1;
     lsc_parallel_run(t.ntasks, gain_task, &t);
     for (size_t i = 0; i < nc; i++)
         if (cands[i].gain == -HUGE_VAL) {
@@ -469,13 +405,12 @@ static enum lsc_status rank_pairs(const struct design *d, const uint8_t *grp, si
 
 /* Pick p's names: the columns, and on a categorical side the levels of
  * its groups 1.. (chosen on all rows), so a refit finds them by name. */
-static enum lsc_status pick_of(const struct lsc_model *m, const size_t *elig,
-                               const struct side *sides, const struct cand *c,
-                               const struct table *t, double lambda, struct lsc_pair_pick *p,
-                               struct lsc_error *err)
+static enum lsc_status pick_of(const struct lsc_model *m, const struct lsc_pair_side *sides,
+                               const struct cand *c, const struct lsc_pair_table *t, double lambda,
+                               struct lsc_pair_pick *p, struct lsc_error *err)
 {
     struct groups gr;
-    const struct side *sd[2] = {&sides[c->a], &sides[c->b]};
+    const struct lsc_pair_side *sd[2] = {&sides[c->a], &sides[c->b]};
     if (c->coarse)
         coarse_groups(t, sd[0], sd[1], &gr);
     else
@@ -483,7 +418,7 @@ static enum lsc_status pick_of(const struct lsc_model *m, const size_t *elig,
     p->gain = c->gain;
     p->fine = !c->coarse;
     for (int s = 0; s < 2; s++) {
-        const struct lsc_column_enc *col = &m->columns[elig[s ? c->b : c->a]];
+        const struct lsc_column_enc *col = &m->columns[sd[s]->column];
         p->name[s] = lsc_strdup(col->name);
         if (p->name[s] == NULL)
             return lsc_error_nomem(err);
@@ -505,28 +440,25 @@ static enum lsc_status pick_of(const struct lsc_model *m, const size_t *elig,
 }
 
 /* The best k candidates with a positive held-out gain, as picks. */
-static enum lsc_status picks_from(const struct design *d, const struct lsc_model *m,
-                                  const uint8_t *grp, size_t ne, const size_t *elig,
-                                  const struct side *sides, const double *r, const double *h,
-                                  double lambda, const struct cand *cands, size_t nc, size_t k,
-                                  struct lsc_pair_pick **out, size_t *n_out,
-                                  struct lsc_error *err)
+static enum lsc_status picks_from(const struct lsc_model *m, const struct gain_task *t,
+                                  const struct cand *cands, size_t nc, size_t k,
+                                  struct lsc_pair_pick **out, size_t *n_out, struct lsc_error *err)
 {
     size_t n = 0;
     struct lsc_pair_pick *p = lsc_calloc(k < nc ? k + 1 : nc + 1, sizeof *p);
-    struct table *t = lsc_malloc(sizeof *t);
+    struct lsc_pair_table *tab = lsc_malloc(sizeof *tab);
     enum lsc_status st = LSC_OK;
-    if (p == NULL || t == NULL)
+    if (p == NULL || tab == NULL)
         st = lsc_error_nomem(err);
     for (size_t i = 0; i < nc && n < k && st == LSC_OK; i++) {
         if (!(cands[i].p < crit(nc)))
             continue;
-        t->na = sides[cands[i].a].n_groups;
-        t->nb = sides[cands[i].b].n_groups;
-        fill_table(d, grp, ne, cands[i].a, cands[i].b, r, h, t);
-        st = pick_of(m, elig, sides, &cands[i], t, lambda, &p[n++], err);
+        tab->na = t->sides[cands[i].a].n_groups;
+        tab->nb = t->sides[cands[i].b].n_groups;
+        t->fill(t->ctx, cands[i].a, cands[i].b, tab);
+        st = pick_of(m, t->sides, &cands[i], tab, t->lambda, &p[n++], err);
     }
-    lsc_free(t);
+    lsc_free(tab);
     if (st != LSC_OK) {
         lsc_pair_picks_free(p, n);
         return st;
@@ -536,48 +468,144 @@ static enum lsc_status picks_from(const struct design *d, const struct lsc_model
     return LSC_OK;
 }
 
-enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *ds,
-                                 const struct lsc_model *m, const size_t *col_src,
-                                 const double *eta, double lambda, size_t k,
-                                 struct lsc_pair_pick **out, size_t *n_out,
-                                 struct lsc_error *err)
+void lsc_pair_sides_free(struct lsc_pair_side *sides, size_t n)
+{
+    for (size_t e = 0; sides != NULL && e < n; e++)
+        lsc_free(sides[e].group);
+    lsc_free(sides);
+}
+
+enum lsc_status lsc_pair_sides(const struct lsc_model *m, struct lsc_pair_side **out, size_t *n,
+                               struct lsc_error *err)
 {
     enum lsc_status st = LSC_OK;
-    size_t ne = 0, nc = 0;
-    size_t *elig = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *elig);
-    struct side *sides = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *sides);
+    struct lsc_pair_side *sides = lsc_calloc(m->n_columns ? m->n_columns : 1, sizeof *sides);
+    *out = NULL;
+    *n = 0;
+    if (sides == NULL)
+        return lsc_error_nomem(err);
+    for (size_t j = 0; j < m->n_columns && st == LSC_OK; j++)
+        if (side_of(&m->columns[j], &sides[*n], &st, err))
+            sides[(*n)++].column = j;
+    if (st != LSC_OK) {
+        lsc_pair_sides_free(sides, *n);
+        *n = 0;
+        return st;
+    }
+    *out = sides;
+    return LSC_OK;
+}
+
+enum lsc_status lsc_pairs_choose_tables(const struct lsc_model *m,
+                                        const struct lsc_pair_side *sides, size_t ne,
+                                        lsc_pair_fill_fn *fill, const void *ctx, size_t threads,
+                                        double lambda, size_t k, struct lsc_pair_pick **out,
+                                        size_t *n_out, struct lsc_error *err)
+{
+    struct gain_task t = {sides, fill, ctx, lambda, NULL, 0, threads ? threads : 1};
+    struct cand *cands = NULL;
+    size_t nc = 0;
+    *out = NULL;
+    *n_out = 0;
+    if (ne < 2)
+        return LSC_OK;
+    enum lsc_status st = rank_pairs(&t, ne, &cands, &nc, err);
+    if (st == LSC_OK)
+        st = picks_from(m, &t, cands, nc, k, out, n_out, err);
+    lsc_free(cands);
+    return st;
+}
+
+/* ---- the tables from the rows of a view (the CSV path) ---------------- */
+
+/* The half of the view's row i (a fixed hash: the same rows every run). */
+static size_t half_of(size_t i)
+{
+    uint64_t x = (uint64_t)i * UINT64_C(0x9E3779B97F4A7C15);
+    x ^= x >> 29;
+    return (size_t)((x * UINT64_C(0xBF58476D1CE4E5B9)) >> 63);
+}
+
+/* The view's rows: each eligible column's group (n x ne bytes), the
+ * residual r and weight h of the additive fit, the half (NULL: half_of). */
+struct view_rows {
+    size_t n, ne;
+    const uint8_t *grp, *half;
+    const double *r, *h;
+};
+
+static void fill_table(const void *ctx, size_t a, size_t b, struct lsc_pair_table *t)
+{
+    const struct view_rows *v = ctx;
+    size_t ne = v->ne;
+    memset(t->G, 0, sizeof t->G);
+    memset(t->H, 0, sizeof t->H);
+    for (size_t i = 0; i < v->n; i++) {
+        size_t c = v->grp[i * ne + a] * t->nb + v->grp[i * ne + b];
+        size_t s = v->half != NULL ? v->half[i] : half_of(i);
+        t->G[s][c] += v->r[i];
+        t->H[s][c] += v->h[i];
+    }
+}
+
+/* The group of every view row for each eligible column (n x ne bytes). */
+static enum lsc_status row_groups(const struct design *d, const struct dataset *ds,
+                                  const struct lsc_model *m, const size_t *col_src,
+                                  const struct lsc_pair_side *sides, size_t ne, uint8_t *grp,
+                                  struct lsc_error *err)
+{
+    uint32_t *lev = lsc_malloc((d->n ? d->n : 1) * sizeof *lev);
+    enum lsc_status st = LSC_OK;
+    if (lev == NULL)
+        return lsc_error_nomem(err);
+    for (size_t e = 0; e < ne && st == LSC_OK; e++) {
+        size_t j = sides[e].column;
+        st = lsc_design_levels(ds, &m->columns[j], &ds->cols[col_src[j]], d->rows, d->n, lev, err);
+        for (size_t i = 0; i < d->n && st == LSC_OK; i++)
+            grp[i * ne + e] = (uint8_t)sides[e].group[lev[i]];
+    }
+    lsc_free(lev);
+    return st;
+}
+
+/* The residuals (r) and weights (h) of the additive fit's eta. */
+static void residuals(const struct design *d, const double *eta, double *r, double *h)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        double p = lsc_mathfn_sigmoid(eta[i]), w = design_weight(d, i);
+        r[i] = w * (d->y[design_row(d, i)] - p);
+        h[i] = w * p * (1.0 - p);
+    }
+}
+
+enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *ds,
+                                 const struct lsc_model *m, const size_t *col_src,
+                                 const double *eta, const uint8_t *half, double lambda, size_t k,
+                                 struct lsc_pair_pick **out, size_t *n_out, struct lsc_error *err)
+{
+    size_t ne = 0;
+    struct lsc_pair_side *sides = NULL;
     double *r = lsc_malloc((d->n ? d->n : 1) * sizeof *r);
     double *h = lsc_malloc((d->n ? d->n : 1) * sizeof *h);
     uint8_t *grp = NULL;
-    struct cand *cands = NULL;
     *out = NULL;
     *n_out = 0;
-    if (elig == NULL || sides == NULL || r == NULL || h == NULL) {
-        st = lsc_error_nomem(err);
-        goto cleanup;
-    }
-    for (size_t j = 0; j < m->n_columns && st == LSC_OK; j++)
-        if (side_of(&m->columns[j], &sides[ne], &st, err))
-            elig[ne++] = j;
+    enum lsc_status st =
+        r != NULL && h != NULL ? lsc_pair_sides(m, &sides, &ne, err) : lsc_error_nomem(err);
     if (st != LSC_OK || ne < 2)
         goto cleanup;
-    grp = lsc_malloc((d->n ? d->n : 1) * ne);
-    if (grp == NULL) {
+    if ((grp = lsc_malloc((d->n ? d->n : 1) * ne)) == NULL) {
         st = lsc_error_nomem(err);
         goto cleanup;
     }
     residuals(d, eta, r, h);
-    if ((st = row_groups(d, ds, m, col_src, elig, sides, ne, grp, err)) != LSC_OK ||
-        (st = rank_pairs(d, grp, ne, sides, r, h, lambda, &cands, &nc, err)) != LSC_OK)
-        goto cleanup;
-    st = picks_from(d, m, grp, ne, elig, sides, r, h, lambda, cands, nc, k, out, n_out, err);
+    struct view_rows v = {d->n, ne, grp, half, r, h};
+    if ((st = row_groups(d, ds, m, col_src, sides, ne, grp, err)) == LSC_OK)
+        st = lsc_pairs_choose_tables(m, sides, ne, fill_table, &v, lsc_parallel_threads(d->n),
+                                     lambda, k, out, n_out, err);
 cleanup:
-    for (size_t e = 0; sides != NULL && e < ne; e++)
-        lsc_free(sides[e].group);
-    lsc_free(sides);
-    lsc_free(elig);
+    lsc_pair_sides_free(sides, ne);
     lsc_free(grp);
-    lsc_free(cands);
     lsc_free(r);
     lsc_free(h);
     return st;
@@ -642,7 +670,7 @@ static enum lsc_status add_cells(struct lsc_model *m, struct lsc_pair *pr, struc
 /* Side s of pick p on m's column j: a binned column's ranges, or the
  * pick's levels (those m's column still has), each its own group. */
 static int side_for(const struct lsc_model *m, size_t j, const struct lsc_pair_pick *p, int s,
-                    struct side *sd, enum lsc_status *st, struct lsc_error *err)
+                    struct lsc_pair_side *sd, enum lsc_status *st, struct lsc_error *err)
 {
     const struct lsc_column_enc *c = &m->columns[j];
     if (!side_of(c, sd, st, err))
@@ -671,7 +699,7 @@ enum lsc_status lsc_pairs_add(struct lsc_model *m, const struct lsc_pair_pick *p
     m->pairs = pairs;
     for (size_t i = 0; i < n; i++) {
         size_t ja = find_column(m, picks[i].name[0]), jb = find_column(m, picks[i].name[1]);
-        struct side sa, sb;
+        struct lsc_pair_side sa, sb;
         enum lsc_status st = LSC_OK;
         if (ja == SIZE_MAX || jb == SIZE_MAX)
             continue;
@@ -687,7 +715,7 @@ enum lsc_status lsc_pairs_add(struct lsc_model *m, const struct lsc_pair_pick *p
         }
         struct lsc_pair *pr = &m->pairs[m->n_pairs++];
         memset(pr, 0, sizeof *pr);
-        const struct side *sd[2] = {&sa, &sb};
+        const struct lsc_pair_side *sd[2] = {&sa, &sb};
         for (int s = 0; s < 2; s++) {
             pr->col[s] = s ? jb : ja;
             pr->n_levels[s] = sd[s]->n_levels;

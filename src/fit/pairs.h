@@ -12,6 +12,7 @@
 #define LSC_SRC_PAIRS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dataset.h"
 #include "design.h"
@@ -42,14 +43,51 @@ struct lsc_pair_pick {
 void lsc_pair_picks_free(struct lsc_pair_pick *picks, size_t n);
 
 /* Tests the pairs of m's binned and categorical columns on the view d
- * (eta: its linear predictor under m) and returns the k most significant
- * of those that pass (5 % after a Bonferroni correction), most significant
- * first (*out allocated, *n_out of them). */
+ * (eta: its linear predictor under m; half: each view row's half, 0 or 1,
+ * or NULL for a fixed hash of its position) and returns the k most
+ * significant of those that pass (5 % after a Bonferroni correction), most
+ * significant first (*out allocated, *n_out of them). */
 enum lsc_status lsc_pairs_choose(const struct design *d, const struct dataset *ds,
                                  const struct lsc_model *m, const size_t *col_src,
-                                 const double *eta, double lambda, size_t k,
-                                 struct lsc_pair_pick **out, size_t *n_out,
-                                 struct lsc_error *err);
+                                 const double *eta, const uint8_t *half, double lambda, size_t k,
+                                 struct lsc_pair_pick **out, size_t *n_out, struct lsc_error *err);
+
+/* The same from tables a caller sums itself (inside PostgreSQL, one query
+ * over the table). A column as one side of a pair: m's column, and the
+ * code (0 .. n_groups - 1) of each of its levels (lsc_column_n_levels:
+ * binned, bins 0..n_cuts then missing, in ranges of bins; categorical, its
+ * most frequent levels 1.., the rest 0). */
+struct lsc_pair_side {
+    size_t column;
+    size_t n_levels, n_groups, n_ordered;
+    size_t *group;    /* level -> code */
+    size_t reference; /* categorical: the reference level's code */
+};
+
+/* The sides of m's columns that can take part in a pair, in column order
+ * (*out allocated, *n of them; a candidate pair is two of them, a < b). */
+enum lsc_status lsc_pair_sides(const struct lsc_model *m, struct lsc_pair_side **out, size_t *n,
+                               struct lsc_error *err);
+void lsc_pair_sides_free(struct lsc_pair_side *sides, size_t n);
+
+/* A candidate's table: per half of the rows and per cell (code of side a
+ * times nb plus code of side b), the sums of the additive fit's weighted
+ * residual s (y - p) (G) and IRLS weight s p (1 - p) (H). */
+#define LSC_PAIR_CELLS (LSC_PAIR_FINE * LSC_PAIR_FINE)
+struct lsc_pair_table {
+    size_t na, nb;
+    double G[2][LSC_PAIR_CELLS], H[2][LSC_PAIR_CELLS];
+};
+
+/* Fills t's G and H (na, nb set) for the candidate of sides a < b; called
+ * from `threads` threads at once. */
+typedef void lsc_pair_fill_fn(const void *ctx, size_t a, size_t b, struct lsc_pair_table *t);
+
+enum lsc_status lsc_pairs_choose_tables(const struct lsc_model *m,
+                                        const struct lsc_pair_side *sides, size_t ne,
+                                        lsc_pair_fill_fn *fill, const void *ctx, size_t threads,
+                                        double lambda, size_t k, struct lsc_pair_pick **out,
+                                        size_t *n_out, struct lsc_error *err);
 
 /* Adds the picked pairs whose columns m has to m (groups from m's training
  * counts; features appended with coefficient 0). */

@@ -170,3 +170,14 @@ void lsc_split_folds_by_id(const struct dataset *ds, size_t id_col, const size_t
         fold[i] = s != NULL ? lsc_split_id_fold(s, strlen(s), seed, K) : SIZE_MAX;
     }
 }
+
+void lsc_split_halves_by_id(const struct dataset *ds, size_t id_col, const size_t *rows, size_t n,
+                            unsigned long seed, uint8_t *half)
+{
+    const struct ds_column *c = &ds->cols[id_col];
+    char buf[40];
+    for (size_t i = 0; i < n; i++) {
+        const char *s = id_text(c, rows != NULL ? rows[i] : i, buf, sizeof buf);
+        half[i] = s != NULL ? (uint8_t)(id_hash("half:", s, strlen(s), seed) >> 31) : 0;
+    }
+}

@@ -52,4 +52,12 @@ size_t lsc_split_id_fold(const char *id, size_t len, unsigned long seed, size_t 
 void lsc_split_folds_by_id(const struct dataset *ds, size_t id_col, const size_t *rows, size_t n,
                            size_t K, unsigned long seed, size_t *fold);
 
+/* The halves --interactions tests its pairs on (pairs.h), by id (under
+ * --split-by-id; always inside PostgreSQL), the same in SQL: the top bit
+ * of the first four bytes of SHA-256("<seed>:half:<id>") read big-endian.
+ * half[i] is the half of row rows[i] (all rows when rows is NULL), 0 for
+ * a row without an id. */
+void lsc_split_halves_by_id(const struct dataset *ds, size_t id_col, const size_t *rows, size_t n,
+                            unsigned long seed, uint8_t *half);
+
 #endif

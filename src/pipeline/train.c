@@ -151,6 +151,11 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
                              "%s deals the --cv folds by a hash of the id column: name it with "
                              "--id COL",
                              o->postgres != NULL ? "training inside PostgreSQL" : "--split-by-id");
+    if (o->postgres != NULL && o->interactions > 0 && o->ids.count == 0)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "training inside PostgreSQL tests the --interactions pairs on "
+                             "halves of the rows dealt by a hash of the id column: name it with "
+                             "--id COL (or give --interactions 0)");
     if (o->cv_one_se && o->cv_folds == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--cv-1se needs --cv K");
     if (lsc_label_options_check(&o->positive, &o->negative, err) != LSC_OK)
@@ -277,7 +282,9 @@ json_t *lsc_train_options_json(const struct lsc_train_options *o)
         bad |= json_object_set_new(j, "bins", json_integer((json_int_t)o->bins)) != 0 ||
                json_object_set_new(j, "min_bin_share",
                                    json_real(lsc_train_bin_opts(o).min_share)) != 0;
-    if (!bad && (o->split_by_id || o->postgres != NULL) && (o->holdout > 0.0 || o->cv_folds > 0))
+    /* the holdout, the folds or the pairs' halves dealt by the id's hash */
+    if (!bad && (o->split_by_id || o->postgres != NULL) &&
+        (o->holdout > 0.0 || o->cv_folds > 0 || (o->interactions > 0 && o->ids.count > 0)))
         bad |= json_object_set_new(j, "split_by_id", json_true()) != 0;
     if (!bad && o->postgres != NULL)
         bad |= json_object_set_new(j, "postgres_table", json_string(o->table)) != 0;
@@ -453,6 +460,54 @@ struct pair_state {
     int chosen;
 };
 
+/* Under --split-by-id with an --id: the halves the pairs are tested on,
+ * by a hash of the id as inside PostgreSQL (NULL when out of memory). */
+static uint8_t *halves_by_id(const struct dataset *ds, const struct lsc_train_options *o,
+                             const struct design *d)
+{
+    uint8_t *half = lsc_malloc(d->n ? d->n : 1);
+    if (half != NULL)
+        lsc_split_halves_by_id(ds, lsc_ds_find(ds->cols, ds->n_cols, o->ids.items[0]), d->rows,
+                               d->n, o->seed, half);
+    return half;
+}
+
+/* The additive fit on d, and the pairs ranked on its residuals. */
+static enum lsc_status choose_pairs(const struct dataset *ds, const struct lsc_train_options *o,
+                                    struct lsc_model *m, const size_t *col_src,
+                                    const struct design *d, double lambda, struct pair_state *ps,
+                                    struct lsc_error *err)
+{
+    struct logreg_opts lo = {lambda, o->max_iter, 1e-6, NULL};
+    struct logreg_result r;
+    int by_id = o->split_by_id && o->ids.count > 0;
+    double *eta = lsc_malloc((d->n ? d->n : 1) * sizeof *eta);
+    uint8_t *half = by_id ? halves_by_id(ds, o, d) : NULL;
+    enum lsc_status st = eta != NULL && (half != NULL || !by_id) ? LSC_OK : lsc_error_nomem(err);
+    if (st == LSC_OK && (st = lsc_logreg_fit(d, &lo, m->coef, &r, err)) == LSC_OK &&
+        (st = lsc_design_linear(d, m->coef, eta, err)) == LSC_OK)
+        st = lsc_pairs_choose(d, ds, m, col_src, eta, half, lambda, o->interactions, &ps->picks,
+                              &ps->n, err);
+    lsc_free(eta);
+    lsc_free(half);
+    return st;
+}
+
+void lsc_train_log_pairs(const struct lsc_log *log, const struct lsc_train_options *o,
+                         const struct lsc_pair_pick *picks, size_t n)
+{
+    if (n < o->interactions)
+        lsc_logf(log, LSC_LOG_NOTE,
+                 "interactions: %zu of the %zu asked for are significant (5 %% after a "
+                 "Bonferroni correction for the pairs tried, docs/points.md); the others "
+                 "would fit noise",
+                 n, o->interactions);
+    for (size_t i = 0; i < n; i++)
+        lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (%s, gain %.4g)", i + 1,
+                 picks[i].name[0], picks[i].name[1],
+                 picks[i].fine ? "groups chosen, held out" : "fixed groups", picks[i].gain);
+}
+
 /* With --interactions: the additive fit on d, the pairs ranked on its
  * residuals (the first time), added to m, and d rebuilt with them. */
 static enum lsc_status add_interactions(const struct dataset *ds, const size_t *rows, size_t n,
@@ -464,30 +519,10 @@ static enum lsc_status add_interactions(const struct dataset *ds, const size_t *
 {
     enum lsc_status st = LSC_OK;
     if (!ps->chosen) {
-        struct logreg_opts lo = {lambda, o->max_iter, 1e-6, NULL};
-        struct logreg_result r;
-        double *eta = lsc_malloc((n ? n : 1) * sizeof *eta);
-        if (eta == NULL)
-            return lsc_error_nomem(err);
-        if ((st = lsc_logreg_fit(d, &lo, m->coef, &r, err)) == LSC_OK &&
-            (st = lsc_design_linear(d, m->coef, eta, err)) == LSC_OK)
-            st = lsc_pairs_choose(d, ds, m, col_src, eta, lambda, o->interactions, &ps->picks,
-                                  &ps->n, err);
-        lsc_free(eta);
-        if (st != LSC_OK)
+        if ((st = choose_pairs(ds, o, m, col_src, d, lambda, ps, err)) != LSC_OK)
             return st;
         ps->chosen = 1;
-        if (ps->n < o->interactions)
-            lsc_logf(log, LSC_LOG_NOTE,
-                     "interactions: %zu of the %zu asked for are significant (5 %% after a "
-                     "Bonferroni correction for the pairs tried, docs/points.md); the others "
-                     "would fit noise",
-                     ps->n, o->interactions);
-        for (size_t i = 0; i < ps->n; i++)
-            lsc_logf(log, LSC_LOG_INFO, "interaction %zu: %s x %s (%s, gain %.4g)", i + 1,
-                     ps->picks[i].name[0], ps->picks[i].name[1],
-                     ps->picks[i].fine ? "groups chosen, held out" : "fixed groups",
-                     ps->picks[i].gain);
+        lsc_train_log_pairs(log, o, ps->picks, ps->n);
     }
     if ((st = lsc_pairs_add(m, ps->picks, ps->n, err)) != LSC_OK)
         return st;

@@ -68,6 +68,12 @@ void lsc_train_summary_holdout(struct lsc_train_summary *sum,
                                const struct lsc_holdout_metrics *h);
 
 /* lsc_train() for o->postgres: the fit inside the database. */
+/* --interactions' note (fewer significant than asked) and one line per
+ * pick, the same from both paths. */
+struct lsc_pair_pick;
+void lsc_train_log_pairs(const struct lsc_log *log, const struct lsc_train_options *o,
+                         const struct lsc_pair_pick *picks, size_t n);
+
 enum lsc_status lsc_train_pg(const struct lsc_train_options *o, const struct lsc_log *log,
                              struct lsc_model **out, struct lsc_train_summary *sum,
                              struct lsc_error *err);

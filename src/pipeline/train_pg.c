@@ -94,22 +94,7 @@ static void put_fold(FILE *fp, const struct pg_run *r)
             I, r->o->seed, I, r->o->cv_folds);
 }
 
-/* Per-row values as a LATERAL unnest of one-element arrays, at most
- * LAT_ARGS to a call (a function takes at most 100 arguments): the planner
- * neither inlines them (a value used many times, v_j in a CASE of levels,
- * is computed once per row) nor stops the scan from running in parallel
- * workers, as a LATERAL (SELECT ... OFFSET 0) would. */
-#define LAT_ARGS 90
-
-struct lateral {
-    FILE *fp;
-    FILE *select; /* gets "alias.*, " per call (may be NULL) */
-    const char *alias;
-    size_t n, chunk;
-    struct sql names; /* the current call's column names */
-};
-
-static void lateral_begin(struct lateral *l, FILE *fp, FILE *select, const char *alias)
+void lsc_pgtrain_lateral_begin(struct lateral *l, FILE *fp, FILE *select, const char *alias)
 {
     l->fp = fp;
     l->select = select;
@@ -131,7 +116,7 @@ static void lateral_close(struct lateral *l)
 }
 
 /* Starts the next value: the caller writes its expression to l->fp. */
-static void lateral_value(struct lateral *l, const char *name_fmt, size_t k)
+void lsc_pgtrain_lateral_value(struct lateral *l, const char *name_fmt, size_t k)
 {
     if (l->n > 0 && l->n % LAT_ARGS == 0)
         lateral_close(l);
@@ -146,7 +131,7 @@ static void lateral_value(struct lateral *l, const char *name_fmt, size_t k)
     l->n++;
 }
 
-static void lateral_end(struct lateral *l) { lateral_close(l); }
+void lsc_pgtrain_lateral_end(struct lateral *l) { lateral_close(l); }
 
 void lsc_pgtrain_put_trimmed(FILE *fp, const char *alias, const char *name)
 {
@@ -158,7 +143,7 @@ void lsc_pgtrain_put_trimmed(FILE *fp, const char *alias, const char *name)
 /* v_j: column name's trimmed text. */
 static void put_text(struct lateral *l, const char *name, size_t j)
 {
-    lateral_value(l, "v_%zu", j);
+    lsc_pgtrain_lateral_value(l, "v_%zu", j);
     fputs("ARRAY[", l->fp);
     lsc_pgtrain_put_trimmed(l->fp, "lsc_row", name);
     fputc(']', l->fp);
@@ -168,7 +153,7 @@ static void put_text(struct lateral *l, const char *name, size_t j)
 static void put_number(struct lateral *l, size_t j)
 {
     struct sql q;
-    lateral_value(l, "x_%zu", j);
+    lsc_pgtrain_lateral_value(l, "x_%zu", j);
     if (sql_open(&q, NULL) != LSC_OK)
         return;
     lsc_sql_put_number_value(q.fp, PG, j);
@@ -187,7 +172,7 @@ static void put_days_since(struct lateral *l, const struct pg_run *r, size_t j)
 {
     char v[32];
     snprintf(v, sizeof v, "v_%zu", j);
-    lateral_value(l, "x_%zu", j);
+    lsc_pgtrain_lateral_value(l, "x_%zu", j);
     fprintf(l->fp, "ARRAY[CASE WHEN na_%zu THEN NULL WHEN ", j);
     put_iso_valid(l->fp, v);
     fprintf(l->fp, " THEN CAST(DATE '%s' - CAST(left(v_%zu, 10) AS DATE) AS DOUBLE PRECISION) END]",
@@ -225,7 +210,7 @@ static void put_account_joins(FILE *fp, const struct pg_run *r, const unsigned c
  * account is missing (sna_j); never missing itself (na_j false). */
 static void put_account_count(struct lateral *l, size_t j)
 {
-    lateral_value(l, "x_%zu", j);
+    lsc_pgtrain_lateral_value(l, "x_%zu", j);
     fprintf(l->fp,
             "ARRAY[CAST(CASE WHEN sna_%zu THEN 1 ELSE COALESCE(acc_%zu.n, 1) END AS DOUBLE "
             "PRECISION)]",
@@ -249,7 +234,7 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         free(body.s);
         return;
     }
-    lateral_begin(&l, body.fp, sel.fp, "t0_");
+    lsc_pgtrain_lateral_begin(&l, body.fp, sel.fp, "t0_");
     for (size_t j = 0; j < r->n_cols; j++)
         if (use == NULL || use[j])
             put_text(&l, r->cols[j].derived ? r->names[r->cols[j].src] : r->cols[j].name, j);
@@ -260,43 +245,43 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
     put_text(&l, r->names[r->target], T);
     if (wcol)
         put_text(&l, r->names[r->weight], W);
-    lateral_end(&l);
-    lateral_begin(&l, body.fp, sel.fp, "t1_");
+    lsc_pgtrain_lateral_end(&l);
+    lsc_pgtrain_lateral_begin(&l, body.fp, sel.fp, "t1_");
     for (size_t j = 0; j <= I; j++) {
         if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !reads_id(r)))
             continue;
-        lateral_value(&l, "na_%zu", j);
+        lsc_pgtrain_lateral_value(&l, "na_%zu", j);
         if (j < r->n_cols && r->cols[j].derived == DERIVE_ACCOUNT) {
             fputs("ARRAY[false]", body.fp);
-            lateral_value(&l, "sna_%zu", j);
+            lsc_pgtrain_lateral_value(&l, "sna_%zu", j);
         }
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, j, na->items, na->count);
         fputs("]", body.fp);
     }
     if (by_date(r)) {
-        lateral_value(&l, "na_%zu", date_slot(r));
+        lsc_pgtrain_lateral_value(&l, "na_%zu", date_slot(r));
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, date_slot(r), na->items, na->count);
         fputs("]", body.fp);
     }
     if (wcol) {
-        lateral_value(&l, "na_%zu", W);
+        lsc_pgtrain_lateral_value(&l, "na_%zu", W);
         fputs("ARRAY[", body.fp);
         lsc_sql_put_na_test(body.fp, PG, W, na->items, na->count);
         fputs("]", body.fp);
     }
-    lateral_end(&l);
+    lsc_pgtrain_lateral_end(&l);
     if (numbers)
         put_account_joins(body.fp, r, use);
-    lateral_begin(&l, body.fp, sel.fp, "t2_");
-    lateral_value(&l, "y", 0);
+    lsc_pgtrain_lateral_begin(&l, body.fp, sel.fp, "t2_");
+    lsc_pgtrain_lateral_value(&l, "y", 0);
     fprintf(body.fp, "ARRAY[CASE WHEN na_%zu THEN NULL ELSE %s END]", T,
             r->y_case != NULL ? r->y_case : "0");
-    lateral_value(&l, "hold", 0);
+    lsc_pgtrain_lateral_value(&l, "hold", 0);
     put_hold(body.fp, r);
     if (cv_on(r)) {
-        lateral_value(&l, "fold", 0);
+        lsc_pgtrain_lateral_value(&l, "fold", 0);
         put_fold(body.fp, r);
     }
     for (size_t j = 0; numbers && j < r->n_cols; j++)
@@ -310,7 +295,7 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
             put_number(&l, j);
     if (wcol)
         put_number(&l, W);
-    lateral_end(&l);
+    lsc_pgtrain_lateral_end(&l);
     sql_close(&body, NULL);
     sql_close(&sel, NULL);
     fprintf(fp, "WITH t2 AS (\n  SELECT %s\n  FROM %s AS lsc_row\n%s)\n", sel.s ? sel.s : "",
@@ -1130,7 +1115,7 @@ static char *numeric_value(const struct lsc_column_enc *c, size_t j)
 static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
 {
     const struct lsc_model *m = r->m;
-    r->slots = lsc_calloc(2 * m->n_columns + 1, sizeof *r->slots);
+    r->slots = lsc_calloc(2 * m->n_columns + m->n_pairs + 1, sizeof *r->slots);
     if (r->slots == NULL)
         return lsc_error_nomem(err);
     struct pg_slot *s = r->slots;
@@ -1162,6 +1147,13 @@ static enum lsc_status make_slots(struct pg_run *r, struct lsc_error *err)
             t->feature = SIZE_MAX;
             bad |= t->idx == NULL || t->val == NULL;
         }
+    }
+    for (size_t k = 0; k < m->n_pairs && !bad; k++) { /* a cell, or none */
+        struct pg_slot *t = &s[r->n_slots++];
+        t->idx = lsc_pgtrain_pair_index(r, &m->pairs[k]);
+        t->val = sql_text("CAST(1 AS DOUBLE PRECISION)");
+        t->feature = SIZE_MAX;
+        bad |= t->idx == NULL || t->val == NULL;
     }
     return bad ? lsc_error_nomem(err) : LSC_OK;
 }
@@ -1423,14 +1415,14 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
     if ((st = sql_open(&q, err)) != LSC_OK)
         return st;
     struct lateral l;
-    lateral_begin(&l, q.fp, NULL, "s");
+    lsc_pgtrain_lateral_begin(&l, q.fp, NULL, "s");
     for (size_t k = 0; k < S; k++) {
-        lateral_value(&l, "i_%zu", k);
+        lsc_pgtrain_lateral_value(&l, "i_%zu", k);
         fprintf(q.fp, "ARRAY[%s]", r->slots[k].idx);
-        lateral_value(&l, "z_%zu", k);
+        lsc_pgtrain_lateral_value(&l, "z_%zu", k);
         fprintf(q.fp, "ARRAY[%s]", r->slots[k].val);
     }
-    lateral_end(&l);
+    lsc_pgtrain_lateral_end(&l);
     fputs("  CROSS JOIN LATERAL unnest(ARRAY[b[1]", q.fp);
     for (size_t k = 1; k < S; k++)
         fprintf(q.fp, " + COALESCE(b[i_%zu + 1] * z_%zu, 0)", k, k);
@@ -1457,6 +1449,11 @@ static enum lsc_status make_iteration_sql(struct pg_run *r, struct lsc_error *er
         fputs("  CROSS JOIN LATERAL unnest(ARRAY[mu * (1 - mu)], ARRAY[y - mu]) AS h(w, res)\n",
               q.fp);
     }
+    if ((st = sql_close(&q, err)) != LSC_OK)
+        return st;
+    r->iter_mu = q.s;
+    if ((st = sql_open(&q, err)) != LSC_OK)
+        return st;
     put_set_count(q.fp, r);
     fputs("  CROSS JOIN LATERAL unnest(", q.fp);
     put_unnest(q.fp, r);
@@ -1567,6 +1564,7 @@ void lsc_pgtrain_put_iteration_query(FILE *fp, const struct pg_run *r, size_t n,
         lsc_pgtrain_put_from_each(fp, r, n, which, x);
     else
         lsc_pgtrain_put_from(fp, r, x[0]);
+    fputs(r->iter_mu, fp);
     fputs(r->iter_tail, fp);
     fprintf(fp, "WHERE %s%s AND u.k IS NOT NULL\nGROUP BY %su.k", fit_filter(r),
             which != NULL ? " AND fold <> bb.cvk" : "", which != NULL ? "bb.cvk, " : "");
@@ -1664,8 +1662,9 @@ static void fit_reset(struct pg_run *r)
     free(r->iter_base);
     free(r->iter_from);
     free(r->iter_after);
+    free(r->iter_mu);
     free(r->iter_tail);
-    r->iter_base = r->iter_from = r->iter_after = r->iter_tail = NULL;
+    r->iter_base = r->iter_from = r->iter_after = r->iter_mu = r->iter_tail = NULL;
     lsc_free(r->g);
     lsc_free(r->H);
     lsc_design_free(&r->steps);
@@ -1676,8 +1675,7 @@ static void fit_reset(struct pg_run *r)
     r->g = r->H = NULL;
 }
 
-static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_result *nr,
-                           struct lsc_error *err)
+enum lsc_status lsc_pgtrain_prepare(struct pg_run *r, struct lsc_error *err)
 {
     size_t P = r->m->n_features;
     fit_reset(r);
@@ -1686,22 +1684,21 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
     r->bin_beta = lsc_malloc(P * sizeof *r->bin_beta);
     if (r->g == NULL || r->H == NULL || r->bin_beta == NULL)
         return lsc_error_nomem(err);
-    enum lsc_status st = weighted(r) ? weigh(r, err) : LSC_OK;
-    /* the weight total and the positive weight (counts when unweighted) */
-    double n = weighted(r) ? r->winfo.total : (double)fit_rows(r);
-    double pos = weighted(r) ? r->winfo.fitted_rate * n : (double)fit_positives(r);
-    if (st == LSC_OK)
-        st = lsc_design_steps_only(&r->steps, r->m, err);
+    enum lsc_status st = lsc_design_steps_only(&r->steps, r->m, err);
     if (st == LSC_OK)
         st = make_slots(r, err);
     if (st == LSC_OK)
         st = make_iteration_sql(r, err);
-    if (st == LSC_OK && cv_on(r) && !r->all)
-        st = lsc_pgtrain_cross_validate(r, err);
-    if (st != LSC_OK)
-        return st;
-    if (r->o->l1_ratio > 0.0)
-        return fit_enet(r, nr, err);
+    return st;
+}
+
+enum lsc_status lsc_pgtrain_newton(struct pg_run *r, double tol, double *hessian,
+                                   struct newton_result *nr, struct lsc_error *err)
+{
+    size_t P = r->m->n_features;
+    /* the weight total and the positive weight (counts when unweighted) */
+    double n = weighted(r) ? r->winfo.total : (double)fit_rows(r);
+    double pos = weighted(r) ? r->winfo.fitted_rate * n : (double)fit_positives(r);
     /* from the log-odds of the base rate, as the CSV path starts (a refit
      * starts from the first fit's coefficients) */
     int from_zero = 1;
@@ -1710,8 +1707,31 @@ static enum lsc_status fit(struct pg_run *r, double *hessian, struct newton_resu
     if (from_zero)
         r->m->coef[0] = log(pos / (n - pos));
     struct newton_objective obj = {P, r, pg_fun, pg_grad_hess};
-    struct newton_opts no = {r->o->max_iter, r->o->tol, n, hessian};
+    struct newton_opts no = {r->o->max_iter, tol, n, hessian};
     return lsc_newton_minimize(&obj, &no, r->m->coef, nr, err);
+}
+
+/* A fit: the weights, the pairs (--interactions), the queries, the
+ * penalty (--cv) and the coefficients; *hessian sized for them. */
+static enum lsc_status fit(struct pg_run *r, double **hessian, struct newton_result *nr,
+                           struct lsc_error *err)
+{
+    enum lsc_status st = weighted(r) ? weigh(r, err) : LSC_OK;
+    if (st == LSC_OK && r->o->interactions > 0)
+        st = lsc_pgtrain_pairs(r, err);
+    if (st == LSC_OK)
+        st = lsc_pgtrain_prepare(r, err);
+    if (st != LSC_OK)
+        return st;
+    size_t P = r->m->n_features;
+    lsc_free(*hessian);
+    if ((*hessian = lsc_malloc(P * P * sizeof **hessian)) == NULL)
+        return lsc_error_nomem(err);
+    if (cv_on(r) && !r->all && (st = lsc_pgtrain_cross_validate(r, err)) != LSC_OK)
+        return st;
+    if (r->o->l1_ratio > 0.0)
+        return fit_enet(r, nr, err);
+    return lsc_pgtrain_newton(r, r->o->tol, *hessian, nr, err);
 }
 
 /* ---- the run ---------------------------------------------------------- */
@@ -1725,7 +1745,6 @@ static enum lsc_status check_supported(const struct lsc_train_options *o, struct
         int set;
         const char *option, *why;
     } no[] = {
-        {o->interactions > 0, "--interactions", later},
         {o->events.count > 0, "--events", later},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
@@ -1989,6 +2008,7 @@ static void run_free(struct pg_run *r)
     fit_reset(r);
     lsc_cv_path_free(&r->cv);
     lsc_free(r->cv_stat);
+    lsc_pair_picks_free(r->picks, r->n_picks);
     for (size_t j = 0; j < r->n_names; j++)
         lsc_free(r->names[j]);
     lsc_free(r->names);
@@ -2060,14 +2080,10 @@ static enum lsc_status fits(struct pg_run *r, double **hessian, struct newton_re
     struct encoder_stats es;
     enum lsc_status st = encoding_pass(r, 1, &es, err);
     for (int pass = 0; st == LSC_OK && pass < 2; pass++) {
-        size_t P = r->m->n_features;
         sum->columns_used = es.columns_used;
         sum->columns_dropped = es.columns_dropped;
-        lsc_free(*hessian);
-        if ((*hessian = lsc_malloc(P * P * sizeof **hessian)) == NULL)
-            return lsc_error_nomem(err);
         lsc_pg_mark_bytes(r->pg);
-        if ((st = fit(r, *hessian, nr, err)) != LSC_OK)
+        if ((st = fit(r, hessian, nr, err)) != LSC_OK)
             return st;
         sum->pg_bytes_fit += lsc_pg_bytes_since_mark(r->pg);
         if (!nr->converged)

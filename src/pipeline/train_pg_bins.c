@@ -3,7 +3,8 @@
  * each round one query over the table that returns, per column, the first
  * distinct value with enough values below it and the value before it, so
  * no value list crosses the connection; a binned column's bin in the
- * iteration query; its bins' counts for the separation check. */
+ * iteration query; its bins' (and the pairs' cells') counts for the
+ * separation check. */
 #include <stdint.h>
 #include <string.h>
 
@@ -197,6 +198,16 @@ enum lsc_status lsc_pgtrain_bin_counts(struct pg_run *r, size_t *cnt, size_t *po
         if (m->columns[a].type != LSC_COL_BINNED)
             continue;
         char *idx = lsc_pgtrain_bin_index(&m->columns[a], r->col_of[a]);
+        if (idx == NULL) {
+            st = lsc_error_nomem(err);
+            break;
+        }
+        fprintf(q.fp, "%s(%s)", any ? ", " : "", idx);
+        free(idx);
+        any = 1;
+    }
+    for (size_t k = 0; k < m->n_pairs && st == LSC_OK; k++) { /* the pairs' cells */
+        char *idx = lsc_pgtrain_pair_index(r, &m->pairs[k]);
         if (idx == NULL) {
             st = lsc_error_nomem(err);
             break;

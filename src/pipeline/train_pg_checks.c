@@ -493,7 +493,7 @@ enum lsc_status lsc_pgtrain_diagnose(struct pg_run *r, struct lsc_error *err)
         dense[q] = c->feature;
         memcpy(lo + 4 * q++, pc->range, sizeof pc->range);
     }
-    if (st == LSC_OK && binned)
+    if (st == LSC_OK && (binned || m->n_pairs > 0))
         st = lsc_pgtrain_bin_counts(r, cnt, pos, err);
     if (st == LSC_OK)
         st = lsc_diag_separation_report(m, cnt, pos, P, lo, dense, q, r->log, err);

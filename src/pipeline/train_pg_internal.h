@@ -15,6 +15,8 @@
 #include "cv.h"
 #include "design.h"
 #include "encoder.h"
+#include "newton.h"
+#include "pairs.h"
 #include "pg_query.h"
 #include "sql_text.h"
 #include "sha256.h"
@@ -100,8 +102,8 @@ struct pg_run {
     size_t n_slots;
     size_t *col_of; /* model column -> candidate */
     /* the iteration query around beta: base, FROM up to beta, after it
-     * (through eta), the tail (the sums) */
-    char *iter_base, *iter_from, *iter_after, *iter_tail;
+     * (through eta), mu and the weights, the tail (the sums) */
+    char *iter_base, *iter_from, *iter_after, *iter_mu, *iter_tail;
     /* the last query's sums (newton callbacks) */
     double *g, *H, loss;
     /* --bins: the steps of the binned columns; the queries compute in bin
@@ -113,6 +115,11 @@ struct pg_run {
     struct cv_path cv;
     double *cv_stat;
     size_t queries, cv_queries; /* iterations; --cv's fits and metrics */
+    /* --interactions: the pairs, chosen once (on the first fit's rows) and
+     * kept by name for the refit (train_pg_pairs.c) */
+    struct lsc_pair_pick *picks;
+    size_t n_picks;
+    int pairs_chosen;
     /* the model's training.sha256: of the encoding pass's results (the
      * rows never leave the database) */
     struct sha256_ctx digest;
@@ -175,9 +182,10 @@ static inline int cv_on(const struct pg_run *r)
 {
     return r->o->cv_folds > 0;
 }
+/* --interactions: the pairs' halves by a hash of the id too */
 static inline int reads_id(const struct pg_run *r)
 {
-    return by_id(r) || cv_on(r);
+    return by_id(r) || cv_on(r) || r->o->interactions > 0;
 }
 static inline int has_weight(const struct pg_run *r)
 {
@@ -221,6 +229,26 @@ static inline size_t fit_positives(const struct pg_run *r)
 {
     return r->all || !has_holdout(r) ? r->positives : r->train_positives;
 }
+
+/* Per-row values as a LATERAL unnest of one-element arrays, at most
+ * LAT_ARGS to a call (a function takes at most 100 arguments): the planner
+ * neither inlines them (a value used many times, v_j in a CASE of levels,
+ * is computed once per row) nor stops the scan from running in parallel
+ * workers, as a LATERAL (SELECT ... OFFSET 0) would. */
+#define LAT_ARGS 90
+
+struct lateral {
+    FILE *fp;
+    FILE *select; /* gets "alias.*, " per call (may be NULL) */
+    const char *alias;
+    size_t n, chunk;
+    struct sql names; /* the current call's column names */
+};
+
+void lsc_pgtrain_lateral_begin(struct lateral *l, FILE *fp, FILE *select, const char *alias);
+/* Starts the next value: the caller writes its expression to l->fp. */
+void lsc_pgtrain_lateral_value(struct lateral *l, const char *name_fmt, size_t k);
+void lsc_pgtrain_lateral_end(struct lateral *l);
 
 /* put_base's flags: the candidates' numbers x_j; the --weight column's
  * v, na and x (weight_slot). */
@@ -295,6 +323,23 @@ static inline void lsc_pgtrain_derivatives(const double *sg, const double *sH, s
 
 /* Runs the iteration query at beta: r->loss, r->g (sums of (y - mu) x)
  * and r->H (X'WX, both triangles). */
+/* The slots, the iteration query and the room for its sums, for m's
+ * features as they are now. */
+enum lsc_status lsc_pgtrain_prepare(struct pg_run *r, struct lsc_error *err);
+
+/* Newton's method on the prepared queries to tol, from the base rate's
+ * log-odds when m's coefficients are all 0 (hessian: NULL or P x P). */
+enum lsc_status lsc_pgtrain_newton(struct pg_run *r, double tol, double *hessian,
+                                   struct newton_result *nr, struct lsc_error *err);
+
+/* train_pg_pairs.c: --interactions. The first time, the additive fit and
+ * one query of the pairs' tables on its residuals (pairs.h); then the
+ * picks added to m (lsc_pairs_add). */
+enum lsc_status lsc_pgtrain_pairs(struct pg_run *r, struct lsc_error *err);
+
+/* A pair's cell feature for the row (NULL for a reference cell). */
+char *lsc_pgtrain_pair_index(const struct pg_run *r, const struct lsc_pair *pr);
+
 enum lsc_status lsc_pgtrain_iterate(struct pg_run *r, const double *beta, struct lsc_error *err);
 
 /* FROM the table through eta, at beta. */
@@ -325,9 +370,9 @@ void lsc_pgtrain_cuts_free(struct pg_col *c);
  * bin), from x_j; malloc'd, NULL when out of memory. */
 char *lsc_pgtrain_bin_index(const struct lsc_column_enc *c, size_t j);
 
-/* Rows and converted rows per bin-space feature of the binned columns
- * (separation, as the CSV path counts its bins) over the fit's rows, into
- * cnt and pos (P each). */
+/* Rows and converted rows per bin-space feature of the binned columns and
+ * per cell of the pairs (separation, as the CSV path counts its bins and
+ * cells) over the fit's rows, into cnt and pos (P each). */
 enum lsc_status lsc_pgtrain_bin_counts(struct pg_run *r, size_t *cnt, size_t *pos,
                                        struct lsc_error *err);
 

@@ -1282,8 +1282,8 @@ case_ W11 2 "\`--postgres\` and an input file (training)" "--postgres trains on 
 case_ W12 2 "\`--postgres\` without \`--table\` (training)" "--postgres needs --table NAME (the table of leads to train on)" \
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" -o w12.json
 case_ W13 2 "an option the database path does not support yet" \
-    "training inside PostgreSQL (--postgres) does not support --interactions yet; export the table to CSV for it" \
-    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --bins 8 --interactions 4 -o w13.json
+    "training inside PostgreSQL (--postgres) does not support --events yet; export the table to CSV for it" \
+    -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --events leads.csv -o w13.json
 case_ W14 2 "a holdout inside PostgreSQL without \`--id\`" \
     "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" --table leads -o w14.json
@@ -1305,6 +1305,9 @@ case_ W19 2 "the leads' ids as the account reference inside PostgreSQL" \
     "training inside PostgreSQL keeps the leads per account without their ids (the ids are row data, which stays in the database): --account-reference counts (the default there) or none" \
     -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads \
     --account-column Company --account-reference ids -o w19.json
+case_ W20 2 "pairs inside PostgreSQL without \`--id\`" \
+    "training inside PostgreSQL tests the --interactions pairs on halves of the rows dealt by a hash of the id column: name it with --id COL (or give --interactions 0)" \
+    -- "$TRAIN" --target Converted --holdout 0 --postgres "host=127.0.0.1 port=1" --table leads --bins 4 --interactions 2 -o w20.json
 
 # ---- the table -------------------------------------------------------------------------
 

@@ -567,11 +567,12 @@ expect_in "$WORK/err" "--cv 10: fold 2 (folds by a hash of the id) has no conver
 
 # --bins (docs/warehouse.md): the cuts chosen in rounds inside the database
 # (the values never leave it) equal the CSV path's, with the bins' counts,
-# the fit and the points sheet (byte for byte); --bins alone looks for no
-# pairs inside PostgreSQL. Under valgrind the first case only (the rounds,
-# the bins in the iteration query and the conversion to steps).
+# the fit and the points sheet (byte for byte); --bins alone looks for
+# pairs on both paths (the sample has none significant). Under valgrind the
+# first case only (the rounds, the bins in the iteration query and the
+# conversion to steps).
 BINS=(--bins 6 --split-by-id --emit-rules)
-expect_exit 0 "CSV path, --bins --emit-rules" -- "$CSV_TRAIN" "${COMMON[@]}" --interactions 0 "${BINS[@]}" "$WORK/cbin.csv" \
+expect_exit 0 "CSV path, --bins --emit-rules" -- "$CSV_TRAIN" "${COMMON[@]}" "${BINS[@]}" "$WORK/cbin.csv" \
     -o "$WORK/cbin.json" "$SAMPLE"
 expect_exit 0 "inside PostgreSQL, --bins --emit-rules" -- "$TRAIN" "${COMMON[@]}" "${BINS[@]}" "$WORK/pbin.csv" \
     --postgres "$CONN" --table "sample leads" -o "$WORK/pbin.json"
@@ -584,12 +585,12 @@ if full; then
     # a holdout, balanced and with a wider least bin
     expect_exit 0 "CSV path, --bins --cv" -- "$CSV_TRAIN" "${COMMON[@]}" "${CVOPTS[@]}" --bins 4 --interactions 0 \
         --split-by-id -o "$WORK/cbcv.json" "$PGDIR/cvrows.csv"
-    expect_exit 0 "inside PostgreSQL, --bins --cv" -- "$TRAIN" "${COMMON[@]}" "${CVOPTS[@]}" --bins 4 \
+    expect_exit 0 "inside PostgreSQL, --bins --cv" -- "$TRAIN" "${COMMON[@]}" "${CVOPTS[@]}" --bins 4 --interactions 0 \
         --postgres "$CONN" --table cvrows -o "$WORK/pbcv.json"
     expect_exit 0 "--bins --cv: the model and its path equal the CSV path's" -- "$PY" "$CMP" "$WORK/cbcv.json" "$WORK/pbcv.json" 1e-9
     BT=(--bins 8 --min-bin-share 0.1 --holdout 0 --class-weight balanced)
     expect_exit 0 "CSV path, --bins, no holdout" -- "$CSV_TRAIN" "${COMMON[@]}" "${BT[@]}" --interactions 0 -o "$WORK/cbh.json" "$SAMPLE"
-    expect_exit 0 "typed table, --bins" -- "$TRAIN" "${COMMON[@]}" "${BT[@]}" --postgres "$CONN" --table typed -o "$WORK/pbh.json"
+    expect_exit 0 "typed table, --bins" -- "$TRAIN" "${COMMON[@]}" "${BT[@]}" --interactions 0 --postgres "$CONN" --table typed -o "$WORK/pbh.json"
     expect_exit 0 "typed table, --bins: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cbh.json" "$WORK/pbh.json" 1e-9
     # a column whose top bin only non-converted leads fall in: the same
     # separation warning, from the bins' counts in the database
@@ -597,16 +598,77 @@ if full; then
         -c "\\copy sepbin TO '$PGDIR/sepbin.csv' WITH (FORMAT csv, HEADER true)"
     expect_exit 0 "CSV path, a separating bin" -- "$CSV_TRAIN" "${COMMON[@]}" --bins 10 --interactions 0 --split-by-id -o "$WORK/cbs.json" "$PGDIR/sepbin.csv"
     grep '^warning: separation' "$WORK/err" >"$WORK/sep_csv"
-    expect_exit 0 "inside PostgreSQL, a separating bin" -- "$TRAIN" "${COMMON[@]}" --bins 10 --split-by-id --postgres "$CONN" --table sepbin -o "$WORK/pbs.json"
+    expect_exit 0 "inside PostgreSQL, a separating bin" -- "$TRAIN" "${COMMON[@]}" --bins 10 --interactions 0 --split-by-id --postgres "$CONN" --table sepbin -o "$WORK/pbs.json"
     grep '^warning: separation' "$WORK/err" >"$WORK/sep_pg"
     expect_in "$WORK/sep_pg" "Score>=100 (" "a separating bin: named"
     expect_exit 0 "a separating bin: the same warning" -- cmp "$WORK/sep_csv" "$WORK/sep_pg"
     expect_exit 0 "a separating bin: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cbs.json" "$WORK/pbs.json" 1e-9
 fi
 
+# --interactions (docs/warehouse.md): the additive fit, then one query of
+# the pairs' tables (residuals per cell, per half of the rows by the id's
+# hash) over the table; the pairs found, the model and the points sheet
+# equal the CSV path's under --split-by-id. Leads with two planted pairs
+# (a demo request from a senior title; many visits from some regions),
+# missing and pooled levels.
+"$PY" - "$PGDIR/pairs.csv" <<'PYEOF' || fail "pairs table"
+import csv, math, random, sys
+random.seed(11)
+w = csv.writer(open(sys.argv[1], "w", newline=""))
+w.writerow(["Lead ID", "Visits", "Minutes", "Seniority", "Demo", "Region", "w", "Converted"])
+for i in range(5000):
+    v = random.randint(0, 14); mins = round(random.gammavariate(2.0, 6.0), 1)
+    t = random.choice(["Manager", "Director", "VP", "Analyst", "", "Select"])
+    d = random.choice(["Yes", "No"]); reg = "R%d" % min(int(random.expovariate(0.25)), 40)
+    eta = (-1.6 + 1.4 * (1 - math.exp(-v / 3.0)) + 0.8 * math.exp(-((mins - 12) / 6) ** 2)
+           + 0.3 * (d == "Yes") + 1.6 * (d == "Yes" and t in ("Director", "VP"))
+           - 1.5 * (v >= 9 and reg in ("R0", "R1")))
+    y = int(random.random() < 1 / (1 + math.exp(-eta)))
+    w.writerow(["L%d" % i, "" if random.random() < 0.03 else v, mins, t, d, reg,
+                "%.2f" % random.uniform(0.5, 3), y])
+PYEOF
+chmod 644 "$PGDIR/pairs.csv"
+expect_exit 0 "the pairs table" -- "${PSQL[@]}" -c 'CREATE TABLE pairs ("Lead ID" TEXT, "Visits" TEXT, "Minutes" TEXT, "Seniority" TEXT, "Demo" TEXT, "Region" TEXT, w TEXT, "Converted" TEXT)' \
+    -c "\\copy pairs FROM '$PGDIR/pairs.csv' WITH (FORMAT csv, HEADER true)"
+PAIRS=(-v --bins 8 --interactions 4 --exclude w --emit-rules)
+expect_exit 0 "CSV path, --interactions" -- "$CSV_TRAIN" "${COMMON[@]}" "${PAIRS[@]}" "$WORK/cpair.csv" \
+    --split-by-id -o "$WORK/cpair.json" "$PGDIR/pairs.csv"
+grep '^note: interaction' "$WORK/err" >"$WORK/pairs_csv"
+expect_exit 0 "inside PostgreSQL, --interactions" -- "$TRAIN" "${COMMON[@]}" "${PAIRS[@]}" "$WORK/ppair.csv" \
+    --postgres "$CONN" --table pairs -o "$WORK/ppair.json"
+grep '^note: interaction' "$WORK/err" >"$WORK/pairs_pg"
+expect_in "$WORK/pairs_pg" "Seniority x Demo (groups chosen, held out" "the planted pair of levels"
+expect_in "$WORK/pairs_pg" "Visits x Region" "the planted pair with a pooled column"
+expect_exit 0 "--interactions: the same pairs" -- cmp "$WORK/pairs_csv" "$WORK/pairs_pg"
+expect_exit 0 "--interactions: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cpair.json" "$WORK/ppair.json" 1e-9
+expect_exit 0 "--interactions: the same points sheet" -- cmp "$WORK/cpair.csv" "$WORK/ppair.csv"
+"$PY" -c "import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a['interactions'] and a['interactions']==b['interactions'] and b['options']['split_by_id']" \
+    "$WORK/cpair.json" "$WORK/ppair.json" && ok || fail "--interactions: the pairs' tables differ"
+if full; then
+    # weighted, with --cv and the elastic net; a pair's cell that only
+    # non-converted leads fall in gets the same separation warning
+    PW=(--bins 6 --interactions 3 --weight w --cv 3 --l1-ratio 0.5)
+    expect_exit 0 "CSV path, --interactions --weight --cv" -- "$CSV_TRAIN" "${COMMON[@]}" "${PW[@]}" --split-by-id \
+        -o "$WORK/cpw.json" "$PGDIR/pairs.csv"
+    expect_exit 0 "inside PostgreSQL, --interactions --weight --cv" -- "$TRAIN" "${COMMON[@]}" "${PW[@]}" \
+        --postgres "$CONN" --table pairs -o "$WORK/ppw.json"
+    expect_exit 0 "--interactions --weight --cv: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cpw.json" "$WORK/ppw.json" 1e-9
+    expect_exit 0 "a table with a separating cell" -- "${PSQL[@]}" -c "CREATE TABLE sepcell AS SELECT \"Lead ID\", \"Visits\", \"Seniority\", \"Demo\", CASE WHEN \"Seniority\" = 'VP' AND \"Demo\" = 'Yes' THEN '1' ELSE \"Converted\" END AS \"Converted\" FROM pairs" \
+        -c "\\copy sepcell TO '$PGDIR/sepcell.csv' WITH (FORMAT csv, HEADER true)"
+    expect_exit 0 "CSV path, a separating cell" -- "$CSV_TRAIN" "${COMMON[@]}" --bins 6 --interactions 2 --split-by-id -o "$WORK/cps.json" "$PGDIR/sepcell.csv"
+    grep '^warning: separation' "$WORK/err" >"$WORK/sepc_csv"
+    expect_exit 0 "inside PostgreSQL, a separating cell" -- "$TRAIN" "${COMMON[@]}" --bins 6 --interactions 2 --postgres "$CONN" --table sepcell -o "$WORK/pps.json"
+    grep '^warning: separation' "$WORK/err" >"$WORK/sepc_pg"
+    expect_in "$WORK/sepc_pg" "Seniority=VP & Demo=Yes (" "a separating cell: named"
+    expect_exit 0 "a separating cell: the same warning" -- cmp "$WORK/sepc_csv" "$WORK/sepc_pg"
+    expect_exit 0 "a separating cell: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cps.json" "$WORK/pps.json" 1e-9
+fi
+expect_exit 2 "--interactions without --id" -- "$TRAIN" --target Converted --holdout 0 --bins 4 --interactions 2 --postgres "$CONN" --table pairs -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL tests the --interactions pairs on halves of the rows dealt by a hash of the id column: name it with --id COL (or give --interactions 0)" "pairs without an id"
+
 # errors: clear, early, no file written
-expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --bins 8 --interactions 2 -o "$WORK/x.json"
-expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --interactions yet" "unsupported"
+expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --events "$WORK/x.csv" -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --events yet" "unsupported"
 expect_exit 2 "--predictions, by design" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --predictions "$WORK/x.csv" -o "$WORK/x.json"
 expect_in "$WORK/err" "does not support --predictions (a row per lead would leave the database: score the table there with leadscore-score --postgres ... --into NAME)" "predictions: why"
 expect_exit 2 "a holdout without --id" -- "$TRAIN" --target Converted --postgres "$CONN" --table typed -o "$WORK/x.json"

@@ -130,8 +130,9 @@ struct lsc_strings cli_list_strings(const struct cli_list *l)
     return s;
 }
 
-int cli_check_inputs(const char *const *ins, const char *const *opts, size_t n,
-                     const struct cli_list *events)
+int cli_check_files(const char *const *outs, const char *const *out_opts, size_t n_out,
+                    const char *const *ins, const char *const *opts, size_t n,
+                    const struct cli_list *events)
 {
     size_t all = n + events->count;
     const char **paths = malloc(all * sizeof *paths), **names = malloc(all * sizeof *names);
@@ -145,7 +146,9 @@ int cli_check_inputs(const char *const *ins, const char *const *opts, size_t n,
             names[k] = k < n ? opts[k] : "--events";
         }
         lsc_error_clear(&err);
-        if (lsc_check_inputs_readable(paths, names, all, &err) != LSC_OK)
+        if (lsc_check_outputs_not_inputs(outs, out_opts, n_out, paths, names, all, &err) !=
+                LSC_OK ||
+            lsc_check_inputs_readable(paths, names, all, &err) != LSC_OK)
             rc = cli_usage_error(err.message);
     }
     free((void *)paths);

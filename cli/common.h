@@ -72,11 +72,14 @@ struct lsc_strings cli_list_strings(const struct cli_list *l);
 /* Frees the array (not the strings); the list becomes empty. */
 void cli_list_free(struct cli_list *l);
 
-/* Before any work: the inputs ins (options opts; NULL entries skipped) and
- * every log of events, at most one of them on stdin and no log given twice
- * (lsc_check_inputs_readable). CLI_EXIT_OK, else the usage error printed
- * (CLI_EXIT_USAGE) or "out of memory" (CLI_EXIT_ERROR). */
-int cli_check_inputs(const char *const *ins, const char *const *opts, size_t n,
-                     const struct cli_list *events);
+/* Before any work: no output (outs, options out_opts; NULL entries
+ * skipped) is one of the inputs ins (options opts) or the logs of events
+ * (lsc_check_outputs_not_inputs), and the inputs can all be read: at most
+ * one of them on stdin and no log given twice (lsc_check_inputs_readable).
+ * CLI_EXIT_OK, else the usage error printed (CLI_EXIT_USAGE) or "out of
+ * memory" (CLI_EXIT_ERROR). */
+int cli_check_files(const char *const *outs, const char *const *out_opts, size_t n_out,
+                    const char *const *ins, const char *const *opts, size_t n,
+                    const struct cli_list *events);
 
 #endif

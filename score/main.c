@@ -252,7 +252,6 @@ struct score_cli {
 static int check_files(const struct score_cli *s, int emitting)
 {
     const struct lsc_score_options *o = &s->o;
-    struct lsc_error err;
     const char *outs[] = {o->output,         o->rejects,    o->compare_json,
                           o->compare_report, o->drift_json, o->suggested_sheet};
     const char *out_opts[] = {"-o", "--rejects", "--compare-json", "--compare-report",
@@ -260,18 +259,7 @@ static int check_files(const struct score_cli *s, int emitting)
     const char *ins[] = {emitting ? NULL : o->input, s->model_path, s->rules_path,
                          s->priority_path, s->accounts_path};
     const char *in_opts[] = {"the input", "-m", "--rules", "--priority-accounts", "--accounts"};
-    lsc_error_clear(&err);
-    if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 5, &err) !=
-        LSC_OK)
-        return cli_usage_error(err.message);
-    for (size_t k = 0; k < s->events.count; k++) {
-        const char *ev[] = {s->events.items[k]};
-        const char *ev_opt[] = {"--events"};
-        if (lsc_check_outputs_not_inputs(outs, out_opts, emitting ? 1 : 6, ev, ev_opt, 1, &err) !=
-            LSC_OK)
-            return cli_usage_error(err.message);
-    }
-    return cli_check_inputs(ins, in_opts, 5, &s->events);
+    return cli_check_files(outs, out_opts, emitting ? 1 : 6, ins, in_opts, 5, &s->events);
 }
 
 /* --accounts-name ... need --accounts FILE. */

@@ -814,15 +814,7 @@ static int check_options(struct train_cli *t, struct lsc_error *err)
                                   "--emit-rules"};
         const char *ins[] = {t->o.input, t->like_path, t->baseline_path};
         const char *in_opts[] = {"the training data", "--like", "--baseline"};
-        if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ins, in_opts, 3, err) != LSC_OK)
-            return cli_usage_error(err->message);
-        for (size_t k = 0; k < t->o.events.count; k++) {
-            const char *ev[] = {t->o.events.items[k]};
-            const char *ev_opt[] = {"--events"};
-            if (lsc_check_outputs_not_inputs(outs, out_opts, 5, ev, ev_opt, 1, err) != LSC_OK)
-                return cli_usage_error(err->message);
-        }
-        int rc = cli_check_inputs(ins, in_opts, 3, &t->events);
+        int rc = cli_check_files(outs, out_opts, 5, ins, in_opts, 3, &t->events);
         if (rc != CLI_EXIT_OK)
             return rc;
     }

@@ -6,7 +6,8 @@
 # the time to generate and to load the rows, and the largest coefficient
 # difference between the two models (matched by feature name).
 #
-#   scripts/bench_pg_train.sh [--rows N] [--build DIR] [--workers K] [--bins B] [--keep]
+#   scripts/bench_pg_train.sh [--rows N] [--build DIR] [--workers K] [--bins B]
+#                             [--interactions P] [--keep]
 #
 # --rows N      synthetic rows (scripts/gen_synthetic.py; default 10000000,
 #               the issue's target; on this 2-core machine the database fit
@@ -15,9 +16,11 @@
 #               measured, contended, see BENCHMARKS.md)
 # --build DIR   the build whose bin/ is timed (default build)
 # --workers K   max_parallel_workers_per_gather of the server (default 2)
-# --bins B      both runs fit the binned model (--bins B --interactions 0,
-#               the pairs being the CSV path's alone): inside the database
-#               the cuts take up to B - 1 more queries
+# --bins B      both runs fit the binned model (--bins B --interactions P):
+#               inside the database the cuts take up to B - 1 more queries
+# --interactions P  with --bins, up to P pairs (default 0), their halves by
+#               the id's hash on both runs (--split-by-id): inside the
+#               database the additive fit's queries and one of the tables
 # --keep        keep the cluster's folder (printed) instead of removing it
 #
 # A throw-away cluster is started as the tests start theirs (initdb in a
@@ -33,21 +36,23 @@ ROWS=10000000
 BUILD=build
 WORKERS=2
 BINS=0
+PAIRS=0
 KEEP=
-usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--bins B] [--keep]" >&2; exit 2; }
+usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--bins B] [--interactions P] [--keep]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --rows) [ $# -ge 2 ] || usage; ROWS=$2; shift 2 ;;
     --build) [ $# -ge 2 ] || usage; BUILD=$2; shift 2 ;;
     --workers) [ $# -ge 2 ] || usage; WORKERS=$2; shift 2 ;;
     --bins) [ $# -ge 2 ] || usage; BINS=$2; shift 2 ;;
+    --interactions) [ $# -ge 2 ] || usage; PAIRS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     *) usage ;;
     esac
 done
-case "$ROWS$WORKERS$BINS" in *[!0-9]*) usage ;; esac
+case "$ROWS$WORKERS$BINS$PAIRS" in *[!0-9]*) usage ;; esac
 BINNED=()
-[ "$BINS" -eq 0 ] || BINNED=(--bins "$BINS" --interactions 0)
+[ "$BINS" -eq 0 ] || BINNED=(--bins "$BINS" --interactions "$PAIRS" --split-by-id)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 case "$BUILD" in /*) ;; *) BUILD="$SRC/$BUILD" ;; esac
 TRAIN="$BUILD/bin/leadscore-train"

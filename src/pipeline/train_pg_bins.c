@@ -180,6 +180,18 @@ char *lsc_pgtrain_bin_index(const struct lsc_column_enc *c, size_t j)
     return sql_close(&q, NULL) == LSC_OK ? q.s : NULL;
 }
 
+/* "(idx)", after ", " but the first, idx freed; 0 when idx is NULL (out
+ * of memory). */
+static int put_index(FILE *fp, char *idx, int *any)
+{
+    if (idx == NULL)
+        return 0;
+    fprintf(fp, "%s(%s)", *any ? ", " : "", idx);
+    free(idx);
+    *any = 1;
+    return 1;
+}
+
 enum lsc_status lsc_pgtrain_bin_counts(struct pg_run *r, size_t *cnt, size_t *pos,
                                        struct lsc_error *err)
 {
@@ -194,28 +206,14 @@ enum lsc_status lsc_pgtrain_bin_counts(struct pg_run *r, size_t *cnt, size_t *po
     fputs("SELECT u.f, count(*), count(*) FILTER (WHERE y = 1)\nFROM t2 CROSS JOIN LATERAL "
           "(VALUES ",
           q.fp);
-    for (size_t a = 0; a < m->n_columns; a++) {
-        if (m->columns[a].type != LSC_COL_BINNED)
-            continue;
-        char *idx = lsc_pgtrain_bin_index(&m->columns[a], r->col_of[a]);
-        if (idx == NULL) {
-            st = lsc_error_nomem(err);
-            break;
-        }
-        fprintf(q.fp, "%s(%s)", any ? ", " : "", idx);
-        free(idx);
-        any = 1;
-    }
-    for (size_t k = 0; k < m->n_pairs && st == LSC_OK; k++) { /* the pairs' cells */
-        char *idx = lsc_pgtrain_pair_index(r, &m->pairs[k]);
-        if (idx == NULL) {
-            st = lsc_error_nomem(err);
-            break;
-        }
-        fprintf(q.fp, "%s(%s)", any ? ", " : "", idx);
-        free(idx);
-        any = 1;
-    }
+    int ok = 1;
+    for (size_t a = 0; a < m->n_columns && ok; a++)
+        if (m->columns[a].type == LSC_COL_BINNED)
+            ok = put_index(q.fp, lsc_pgtrain_bin_index(&m->columns[a], r->col_of[a]), &any);
+    for (size_t k = 0; k < m->n_pairs && ok; k++) /* the pairs' cells */
+        ok = put_index(q.fp, lsc_pgtrain_pair_index(r, &m->pairs[k]), &any);
+    if (!ok)
+        st = lsc_error_nomem(err);
     fprintf(q.fp, ") AS u(f)\nWHERE %s AND u.f IS NOT NULL GROUP BY u.f", fit_filter(r));
     enum lsc_status closed = sql_close(&q, st == LSC_OK ? err : NULL);
     if (st == LSC_OK)

@@ -155,6 +155,27 @@ static void collapse(const struct lsc_pair_table *t, const struct groups *gr, un
         }
 }
 
+/* When every code with rows has a group of its own, group 0 (the rest) is
+ * empty and the cells would complete the table: their sums would be the
+ * other side's groups, a design only the penalty identifies. The code
+ * chosen last (the weakest) goes back to group 0; the rows are split as
+ * before. */
+static void keep_rest(struct groups *gr, int s, size_t nc, const double *weight)
+{
+    double rest = 0.0;
+    size_t last = 0;
+    for (size_t k = 0; k < nc; k++) {
+        if (gr->map[s][k] == 0)
+            rest += weight[k];
+        else if (gr->map[s][k] == gr->n[s] - 1)
+            last = k;
+    }
+    if (rest == 0.0 && gr->n[s] > 1) {
+        gr->map[s][last] = 0;
+        gr->n[s]--;
+    }
+}
+
 /* Side s's groups when it is categorical: of its codes 1.., the up to
  * LSC_PAIR_GROUPS - 1 whose rows the other side's groups split most
  * (sum over the other side of g^2/(h+lambda) less the code's own). */
@@ -162,7 +183,7 @@ static void choose_levels(const struct lsc_pair_table *t, int s, unsigned mask, 
                           struct groups *gr)
 {
     size_t nc = s ? t->nb : t->na, no = s ? t->na : t->nb;
-    double score[LSC_PAIR_FINE];
+    double score[LSC_PAIR_FINE], weight[LSC_PAIR_FINE];
     for (size_t k = 0; k < nc; k++) {
         double gs = 0.0, hs = 0.0, part[LSC_PAIR_FINE * 2] = {0};
         for (size_t o = 0; o < no; o++) {
@@ -174,6 +195,7 @@ static void choose_levels(const struct lsc_pair_table *t, int s, unsigned mask, 
             hs += h;
         }
         score[k] = -gs * gs / (hs + lambda);
+        weight[k] = hs;
         for (size_t o = 0; o < gr->n[!s]; o++)
             score[k] += part[2 * o] * part[2 * o] / (part[2 * o + 1] + lambda);
     }
@@ -189,6 +211,7 @@ static void choose_levels(const struct lsc_pair_table *t, int s, unsigned mask, 
             break;
         gr->map[s][best] = gr->n[s]++;
     }
+    keep_rest(gr, s, nc, weight);
 }
 
 /* The pair's groups, chosen on the halves in mask. */

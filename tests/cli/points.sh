@@ -137,6 +137,14 @@ PYEOF
 expect_exit 0 "planted interaction" -- "$TRAIN" -v --target Converted --id id --bins 8 \
     --interactions 2 -o planted.json planted.csv
 grep -Eq 'interaction 1: (Title x Demo|Demo x Title)' err && ok || fail "planted Title x Demo not found first"
+# a pair's categorical side keeps a group 0 with leads (Demo's two levels:
+# one group and the rest), so its cells do not repeat the columns' own
+# points (docs/points.md) and the design is not rank deficient
+"$PY" -c 'import json, sys
+m = json.load(open("planted.json"))
+bad = [p["columns"] for p in m["interactions"] for s in (0, 1) if not p["ordered"][s] and 0 not in p["groups"][s]]
+sys.exit(1 if bad or not m["interactions"] else 0)' && ok || fail "a pair's categorical side without a group 0"
+grep -q "rank deficient" err && fail "the planted pair's cells are rank deficient: $(grep 'rank deficient' err)" || ok
 
 # an and-condition, by hand: 10 + 5 for a VP who requested a demo
 printf 'id,dimension,column,operator,value,points,and column,and operator,and value\n' >and.csv

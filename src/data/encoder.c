@@ -843,7 +843,7 @@ static void summary_numeric(const struct lsc_col_summary *cs, struct lsc_column_
     c->median = cs->median;
     c->mean = cs->mean;
     c->sd = cs->sd;
-    c->missing_feature = cs->missing > 0 ? 0 : LSC_NO_FEATURE;
+    c->missing_feature = cs->missing > 0 && !cs->no_missing_indicator ? 0 : LSC_NO_FEATURE;
     *kept = c->sd > 0.0;
 }
 

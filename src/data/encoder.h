@@ -88,6 +88,7 @@ struct lsc_col_summary {
     size_t n_cuts;
     const double *cuts;
     const size_t *bin_count;
+    int no_missing_indicator; /* as ds_column's */
 };
 
 /* lsc_encoder_fit_binned's encoders from summaries instead of rows: the

@@ -53,6 +53,9 @@ double lsc_event_stat_value(const struct lsc_event_agg *g, int stat, size_t wind
 double lsc_event_value(const struct lsc_events *ev, size_t lead, size_t type, int stat,
                        size_t window_ix, long ref);
 
+/* The options' lsc_events spec (windows, half-life, format, columns). */
+void lsc_event_spec_from_options(const struct lsc_train_options *o, struct lsc_events_spec *sp);
+
 /* The options' consistency without data (LSC_ERR_USAGE): event options
  * need --events, windows and half-life in range. */
 enum lsc_status lsc_event_train_check(const struct lsc_train_options *o, struct lsc_error *err);

@@ -2193,6 +2193,16 @@ void lsc_sql_put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j)
     put_number_value(fp, d, j, d == LSC_SQL_SQLITE ? "REAL" : "DOUBLE PRECISION");
 }
 
+void lsc_sql_put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    put_rules_date_parts(fp, d, j);
+}
+
+void lsc_sql_put_day_number(FILE *fp, enum lsc_sql_dialect d, size_t j)
+{
+    put_day_number(fp, d, j);
+}
+
 void lsc_sql_put_account_key(FILE *fp, enum lsc_sql_dialect d, size_t j)
 {
     put_account_key(fp, d, j);

@@ -27,4 +27,13 @@ void lsc_sql_put_number_value(FILE *fp, enum lsc_sql_dialect d, size_t j);
  * space, ASCII letters lowercased. */
 void lsc_sql_put_account_key(FILE *fp, enum lsc_sql_dialect d, size_t j);
 
+/* ",\n    CASE ... END AS dy_j" and dm_j, dd_j: the year, month and day of the
+ * date in v_j as the rules engine and the activity logs read one
+ * (YYYY-MM-DD, month and day of one or two digits, then the end, T or a
+ * space), NULL otherwise. */
+void lsc_sql_put_date_parts(FILE *fp, enum lsc_sql_dialect d, size_t j);
+/* The day number (date.h) of dy_j, dm_j, dd_j, NULL when they are no
+ * valid date. */
+void lsc_sql_put_day_number(FILE *fp, enum lsc_sql_dialect d, size_t j);
+
 #endif

@@ -212,9 +212,12 @@ static const char usage_text4[] =
     "                            the --id column's hash (--split-by-id) or by\n"
     "                            --split-date; --cv folds and the halves\n"
     "                            --interactions tests its pairs on by the id's\n"
-    "                            hash too (--bins without --id: no pairs); no\n"
-    "                            --events yet\n"
+    "                            hash too (--bins without --id: no pairs)\n"
     "      --table NAME          the table (or schema.table) of historical leads\n"
+    "      --events-table NAME   the activity log as a table of the same database\n"
+    "                            (one row per event; --event-id, --event-type and\n"
+    "                            --event-time name its columns): the --events\n"
+    "                            features, computed there\n"
     "\n"
     "Gzip-compressed input (e.g. leads.csv.gz, or gzip on stdin) is read directly.\n"
     "\n"
@@ -231,7 +234,7 @@ enum {
     OPT_MINBINSHARE, OPT_INTERACTIONS, OPT_EMITRULES, OPT_PDO,
     OPT_KEEPFEATURE, OPT_NEGATIVE,
     OPT_EVENTS, OPT_EVENT_ID, OPT_EVENT_TYPE, OPT_EVENT_TIME, OPT_EVENT_TYPES,
-    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT,
+    OPT_EVENT_MINLEADS, OPT_EVENT_WINDOWS, OPT_EVENT_HALFLIFE, OPT_OUTCOME_DATE, OPT_EVENTS_TABLE, OPT_ENCODING, OPT_DECIMALCOMMA, OPT_DATEFORMAT,
     OPT_POSTGRES, OPT_TABLE, OPT_SPLITBYID
 };
 
@@ -299,6 +302,7 @@ static const struct option long_opts[] = {
     {"event-windows", required_argument, NULL, OPT_EVENT_WINDOWS},
     {"event-half-life", required_argument, NULL, OPT_EVENT_HALFLIFE},
     {"outcome-date", required_argument, NULL, OPT_OUTCOME_DATE},
+    {"events-table", required_argument, NULL, OPT_EVENTS_TABLE},
     {"postgres", required_argument, NULL, OPT_POSTGRES},
     {"table", required_argument, NULL, OPT_TABLE},
     {"split-by-id", no_argument, NULL, OPT_SPLITBYID},
@@ -544,6 +548,7 @@ struct train_cli {
     const char **na;
     size_t nna;
     struct cli_list events;
+    int events_given_table; /* --events-table on this command line */
     const char **event_types;
     size_t n_event_types;
     long event_windows[8];
@@ -637,6 +642,10 @@ static int parse_event_option(struct train_cli *t, int c, char *arg, struct lsc_
     int bad_alloc = 0;
     switch (c) {
     case OPT_EVENTS: bad_alloc = cli_list_push(&t->events, arg); break;
+    case OPT_EVENTS_TABLE:
+        o->events_table = arg;
+        t->events_given_table = 1;
+        break;
     case OPT_EVENT_ID: o->event_id = arg; break;
     case OPT_EVENT_TYPE: o->event_type = arg; break;
     case OPT_EVENT_TIME: o->event_time = arg; break;
@@ -747,7 +756,7 @@ static int parse_option(struct train_cli *t, int c, char *arg, struct lsc_error 
     case OPT_SPLITBYID: o->split_by_id = 1; break;
     case OPT_EVENTS: case OPT_EVENT_ID: case OPT_EVENT_TYPE: case OPT_EVENT_TIME:
     case OPT_EVENT_TYPES: case OPT_EVENT_MINLEADS: case OPT_EVENT_WINDOWS:
-    case OPT_EVENT_HALFLIFE: case OPT_OUTCOME_DATE:
+    case OPT_EVENT_HALFLIFE: case OPT_OUTCOME_DATE: case OPT_EVENTS_TABLE:
         return parse_event_option(t, c, arg, err);
     default: return cli_usage_error("invalid option");
     }
@@ -779,6 +788,8 @@ static void set_lists(struct train_cli *t)
         o->negative = cli_list_strings(&t->neg);
     if (fresh || t->events.count)
         o->events = cli_list_strings(&t->events);
+    if (t->events.count) /* a file given here replaces an old model's table */
+        o->events_table = t->events_given_table ? o->events_table : NULL;
     if (fresh || t->n_event_types) {
         o->event_types.items = t->event_types;
         o->event_types.count = t->n_event_types;

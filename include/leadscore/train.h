@@ -153,6 +153,9 @@ struct lsc_train_options {
     const char *outcome_date;       /* --outcome-date COL: each lead's reference
                                        day (events after it are not counted);
                                        missing or without the option: as_of */
+    const char *events_table;       /* --events-table NAME: with postgres, the
+                                       activity log as a table of the same
+                                       database (instead of events) */
     /* training inside PostgreSQL (docs/warehouse.md): with postgres (a
      * libpq connection string), the rows are those of the table (NAME or
      * SCHEMA.NAME) and input is not read */

@@ -77,8 +77,7 @@ double lsc_event_value(const struct lsc_events *ev, size_t lead, size_t type, in
     return lsc_event_stat_value(&g, stat, window_ix, ref, has_first ? &first : NULL);
 }
 
-/* The options' lsc_events spec (windows, half-life, format, columns). */
-static void spec_from_options(const struct lsc_train_options *o, struct lsc_events_spec *sp)
+void lsc_event_spec_from_options(const struct lsc_train_options *o, struct lsc_events_spec *sp)
 {
     lsc_events_spec_defaults(sp);
     if (o->event_windows != NULL) {
@@ -106,14 +105,16 @@ enum lsc_status lsc_event_train_check(const struct lsc_train_options *o, struct 
                         : o->outcome_date      ? "--outcome-date"
                         : o->event_date_format ? "--event-date-format"
                                                : NULL;
-    if (o->events.count == 0)
+    if (o->events.count == 0 && o->events_table == NULL)
         return needs == NULL ? LSC_OK
                              : lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
-                                             "%s needs an activity log: --events FILE", needs);
+                                             "%s needs an activity log: --events FILE (or "
+                                             "--events-table NAME with --postgres)",
+                                             needs);
     if (o->event_windows != NULL && o->n_event_windows > LSC_EVENTS_MAX_WINDOWS)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0, "--event-windows: at most %d windows",
                              LSC_EVENTS_MAX_WINDOWS);
-    spec_from_options(o, &sp);
+    lsc_event_spec_from_options(o, &sp);
     for (size_t a = 0; a < sp.n_windows; a++)
         for (size_t b = a + 1; b < sp.n_windows; b++)
             if (sp.windows[a] == sp.windows[b])
@@ -246,7 +247,7 @@ enum lsc_status lsc_event_train_setup(struct event_train **out, struct ds_column
     et->as_of = as_of;
     et->outcome_field = SIZE_MAX;
     snprintf(et->as_of_text, sizeof et->as_of_text, "%s", as_of_text);
-    spec_from_options(o, &et->spec);
+    lsc_event_spec_from_options(o, &et->spec);
     et->spec.strict_time = 1;
     et->spec.ref = only_registered;
     et->spec.as_of = as_of;
@@ -651,8 +652,11 @@ json_t *lsc_strings_json(const struct lsc_strings *s)
 
 int lsc_event_record_options(json_t *options, const struct lsc_train_options *o)
 {
-    if (o->events.count == 0)
+    if (o->events.count == 0 && o->events_table == NULL)
         return 1;
+    if (o->events_table != NULL &&
+        json_object_set_new(options, "events_table", json_string(o->events_table)) != 0)
+        return 0;
     json_t *w = json_array();
     int bad = w == NULL;
     for (size_t k = 0; !bad && o->event_windows != NULL && k < o->n_event_windows; k++)

@@ -103,6 +103,10 @@ enum lsc_status lsc_train_options_check(const struct lsc_train_options *o, struc
     if (o->postgres != NULL && o->table == NULL)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
                              "--postgres needs --table NAME (the table of leads to train on)");
+    if (o->events_table != NULL && o->postgres == NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--events-table is the activity log inside PostgreSQL (with "
+                             "--postgres); a file is given with --events FILE");
     if ((o->split_by_id || o->postgres != NULL) && o->holdout > 0.0 && o->split_date == NULL &&
         o->ids.count == 0)
         return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,

@@ -46,7 +46,7 @@
 /* 1 when v (a trimmed text) is a date lsc_parse_iso_date() reads: four,
  * two and two digits with dashes, then the end, T or a space; a year from
  * 1, a month from 1 to 12, a day within the month. */
-static void put_iso_valid(FILE *fp, const char *v)
+void lsc_pgtrain_put_iso_valid(FILE *fp, const char *v)
 {
     fprintf(fp, "CASE WHEN %s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ]|$)' THEN substr(%s, 1, 4) <> "
                 "'0000' AND substr(%s, 6, 2) BETWEEN '01' AND '12' AND substr(%s, 9, 2) BETWEEN "
@@ -69,7 +69,7 @@ static void put_hold(FILE *fp, const struct pg_run *r)
         lsc_date_split_normalise(r->o->cutoff, NULL, day);
         snprintf(v, sizeof v, "v_%zu", D);
         fprintf(fp, "ARRAY[CASE WHEN na_%zu THEN NULL WHEN ", D);
-        put_iso_valid(fp, v);
+        lsc_pgtrain_put_iso_valid(fp, v);
         fprintf(fp, " THEN left(v_%zu, 10) COLLATE \"C\" >= '%s' END]", D, day);
         return;
     }
@@ -174,7 +174,7 @@ static void put_days_since(struct lateral *l, const struct pg_run *r, size_t j)
     snprintf(v, sizeof v, "v_%zu", j);
     lsc_pgtrain_lateral_value(l, "x_%zu", j);
     fprintf(l->fp, "ARRAY[CASE WHEN na_%zu THEN NULL WHEN ", j);
-    put_iso_valid(l->fp, v);
+    lsc_pgtrain_put_iso_valid(l->fp, v);
     fprintf(l->fp, " THEN CAST(DATE '%s' - CAST(left(v_%zu, 10) AS DATE) AS DOUBLE PRECISION) END]",
             r->as_of_text, j);
 }
@@ -217,6 +217,23 @@ static void put_account_count(struct lateral *l, size_t j)
             j, j);
 }
 
+/* x_j of an activity-log candidate (train_pg_events.c). */
+static void put_event_value(struct lateral *l, const struct pg_run *r, size_t j)
+{
+    lsc_pgtrain_lateral_value(l, "x_%zu", j);
+    lsc_pgtrain_event_value(l->fp, r, j);
+}
+
+/* 1 when a candidate listed in use (NULL: all) is an activity-log
+ * feature: the query joins the leads' aggregates. */
+static int reads_events(const struct pg_run *r, const unsigned char *use)
+{
+    for (size_t j = 0; r->events != NULL && j < r->n_cols; j++)
+        if ((use == NULL || use[j]) && r->cols[j].derived == DERIVE_EVENT)
+            return 1;
+    return 0;
+}
+
 /* WITH t2: per row of the table the trimmed text v_j, na_j, the numbers
  * x_j (BASE_NUMBERS) of the candidates listed in use (NULL: all), y and
  * hold, and with BASE_WEIGHT (when there is a --weight column) its x. */
@@ -234,6 +251,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         free(body.s);
         return;
     }
+    if (reads_events(r, use))
+        lsc_pgtrain_events_join(body.fp, r);
     lsc_pgtrain_lateral_begin(&l, body.fp, sel.fp, "t0_");
     for (size_t j = 0; j < r->n_cols; j++)
         if (use == NULL || use[j])
@@ -251,6 +270,10 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
         if ((j < r->n_cols && use != NULL && !use[j]) || (j == I && !reads_id(r)))
             continue;
         lsc_pgtrain_lateral_value(&l, "na_%zu", j);
+        if (j < r->n_cols && r->cols[j].derived == DERIVE_EVENT) {
+            lsc_pgtrain_event_missing(body.fp, r, j);
+            continue;
+        }
         if (j < r->n_cols && r->cols[j].derived == DERIVE_ACCOUNT) {
             fputs("ARRAY[false]", body.fp);
             lsc_pgtrain_lateral_value(&l, "sna_%zu", j);
@@ -289,6 +312,8 @@ static void put_base(FILE *fp, const struct pg_run *r, const unsigned char *use,
             continue;
         else if (r->cols[j].derived == DERIVE_ACCOUNT)
             put_account_count(&l, j);
+        else if (r->cols[j].derived == DERIVE_EVENT)
+            put_event_value(&l, r, j);
         else if (r->cols[j].derived)
             put_days_since(&l, r, j);
         else
@@ -420,6 +445,8 @@ static enum lsc_status resolve_options(struct pg_run *r, struct lsc_error *err)
         st = resolve(r, "--split-date", &o->split_date, err);
     if (st == LSC_OK && o->account_column != NULL)
         st = resolve(r, "--account-column", &o->account_column, err);
+    if (st == LSC_OK && o->outcome_date != NULL && o->events_table != NULL)
+        st = resolve(r, "--outcome-date", &o->outcome_date, err);
     for (size_t k = 0; st == LSC_OK && k < sizeof lists / sizeof lists[0]; k++) {
         const char **out = r->resolved + next;
         for (size_t i = 0; st == LSC_OK && i < lists[k]->count; i++) {
@@ -476,7 +503,7 @@ static enum lsc_status account_source(struct pg_run *r, int *role, struct lsc_er
 static enum lsc_status derived_sources(struct pg_run *r, int *role, struct lsc_error *err)
 {
     const struct lsc_strings *ds = &r->o->days_since;
-    if (ds->count == 0)
+    if (ds->count == 0 && r->o->events_table == NULL)
         return account_source(r, role, err);
     r->as_of = lsc_derive_resolve_as_of(r->o->as_of, r->o->date_format, r->as_of_text,
                                         sizeof r->as_of_text);
@@ -599,6 +626,8 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
     }
     if (st == LSC_OK)
         st = derived_sources(r, role, err);
+    if (st == LSC_OK)
+        st = lsc_pgtrain_events_roles(r, role, err);
     for (size_t j = 0; st == LSC_OK && j < r->n_names; j++) {
         if (role[j] != ROLE_FEATURE)
             continue;
@@ -607,6 +636,8 @@ static enum lsc_status choose_columns(struct pg_run *r, struct lsc_error *err)
         c->force = force[j];
         c->keep = keep[j];
     }
+    if (st == LSC_OK) /* the file's path appends them before the derived */
+        st = lsc_pgtrain_event_columns(r, o->days_since.count + 2, err);
     if (st == LSC_OK)
         st = derived_columns(r, err);
     lsc_free(role);
@@ -1023,6 +1054,7 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
         s->n_cuts = c->n_cuts;
         s->cuts = c->cuts;
         s->bin_count = c->bin_count;
+        s->no_missing_indicator = c->no_indicator;
         k++;
     }
     /* the refit says nothing the first fit did not (as the CSV path) */
@@ -1043,6 +1075,13 @@ static enum lsc_status encode(struct pg_run *r, struct encoder_stats *es, struct
             lsc_free(mc->source);
             if ((mc->source = lsc_strdup(r->names[c->src])) == NULL)
                 st = lsc_error_nomem(err);
+        }
+        if (st == LSC_OK && c->derived == DERIVE_EVENT) {
+            lsc_free(mc->event_type);
+            if ((mc->event_type = lsc_strdup(c->event_type)) == NULL)
+                st = lsc_error_nomem(err);
+            mc->event_stat = c->event_stat;
+            mc->event_window = c->event_window;
         }
     }
     lsc_free(cs);
@@ -1740,12 +1779,16 @@ static enum lsc_status fit(struct pg_run *r, double **hessian, struct newton_res
  * (why) not at all. */
 static enum lsc_status check_supported(const struct lsc_train_options *o, struct lsc_error *err)
 {
-    static const char later[] = "yet; export the table to CSV for it (docs/warehouse.md)";
     struct {
         int set;
         const char *option, *why;
     } no[] = {
-        {o->events.count > 0, "--events", later},
+        {o->events.count > 0, "--events", "(a file: give the log as a table of the same "
+                                          "database, --events-table NAME)"},
+        {o->events_table != NULL && o->event_date_format != NULL &&
+             strcmp(o->event_date_format, "%Y-%m-%d") != 0,
+         "--event-date-format", "(times are read as ISO text, and DATE or TIMESTAMP columns "
+                                "as theirs)"},
         {o->date_format != NULL, "--date-format", "(dates are read as ISO text, and DATE or "
                                                   "TIMESTAMP columns as theirs)"},
         {o->predictions != NULL, "--predictions", "(a row per lead would leave the database: "
@@ -1948,7 +1991,8 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
     lsc_sha256_final(&r->digest, d);
     lsc_sha256_hex(d, hex);
     oc.input = r->display;
-    const char *as_of = r->o->days_since.count > 0 ? r->as_of_text : NULL;
+    int dated = r->o->days_since.count > 0 || r->events != NULL;
+    const char *as_of = dated ? r->as_of_text : NULL;
     json_t *options = lsc_train_options_json(&oc);
     if (options != NULL && !lsc_derive_record_options_at(options, r->o, as_of)) {
         json_decref(options);
@@ -1959,6 +2003,8 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
     if (st != LSC_OK)
         return st;
     m->l2 = lambda;
+    if ((st = lsc_pgtrain_events_model(r, err)) != LSC_OK)
+        return st;
     if (as_of != NULL)
         snprintf(sum->as_of, sizeof sum->as_of, "%s", as_of);
     if (r->base != NULL) {
@@ -1994,6 +2040,7 @@ static enum lsc_status describe(struct pg_run *r, const struct newton_result *nr
 
 static void run_free(struct pg_run *r)
 {
+    lsc_pgtrain_events_free(r->events);
     lsc_baseline_stat_free(r->base);
     for (size_t j = 0; j < r->n_cols; j++) {
         for (size_t k = 0; k < r->cols[j].n_values; k++)

@@ -12,6 +12,7 @@
 #include "derive.h"
 #include "diagnostics.h"
 #include "drift.h"
+#include "event_features.h"
 #include "leadscore/emit.h"
 #include "model_def.h"
 #include "sql_text.h"
@@ -275,7 +276,15 @@ static enum lsc_status old_statement(const struct pg_run *r, char **out, struct 
     eo.table = r->o->table;
     eo.ids.items = ids;
     eo.ids.count = 1;
-    eo.as_of = r->o->days_since.count > 0 ? r->as_of_text : r->o->as_of;
+    eo.as_of = r->o->days_since.count > 0 || r->events != NULL ? r->as_of_text : r->o->as_of;
+    /* the old model's event features from this run's log, as of the as-of
+     * date: the CSV path measures each lead's up to its outcome date */
+    eo.events_table = r->o->events_table;
+    if (lsc_event_model_needs_log(r->o->baseline) && r->o->outcome_date != NULL)
+        return lsc_error_set(err, LSC_ERR_USAGE, NULL, 0, 0,
+                             "--baseline: the old model has activity-log features, which its "
+                             "statement inside PostgreSQL measures as of one date, not up to "
+                             "each lead's --outcome-date: compare on a CSV export");
     enum lsc_status st = sql_open(&q, err);
     if (st != LSC_OK)
         return st;

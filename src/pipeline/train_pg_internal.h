@@ -47,6 +47,14 @@ struct pg_col {
     int derived; /* derive.h's kind: DERIVE_DAYS_SINCE or DERIVE_ACCOUNT */
     size_t src;
     char *own_name;
+    /* --events-table (train_pg_events.c): an activity-log feature
+     * (derived DERIVE_EVENT, src the lead id): its type (lent by the
+     * run's events), statistic and window; no_indicator: its missing
+     * values take the median only (as event_features.c) */
+    const char *event_type;
+    int event_stat;
+    long event_window;
+    int no_indicator;
     /* --bins (train_pg_bins.c): the rounds of a numeric column's cuts on
      * the fitting rows, the cuts, and the values below each cut */
     struct lsc_cut_rounds rounds;
@@ -128,6 +136,8 @@ struct pg_run {
      * (co)variances {new, old, between} */
     struct lsc_baseline_stat *base;
     double base_var[3];
+    /* --events-table: the log, its columns and the chosen types */
+    struct pg_events *events;
 };
 
 /* ---- SQL text --------------------------------------------------------- */
@@ -356,6 +366,31 @@ void lsc_pgtrain_digest_rows(struct pg_run *r, const struct lsc_pg_rows *rows);
  * --account-column), its rows in the table, every row counted whatever
  * its target (derive.h), a missing account in none. */
 void lsc_pgtrain_put_account_counts(FILE *fp, const struct pg_run *r, size_t j);
+
+/* 1 when v (a trimmed text, an SQL expression) is a date
+ * lsc_parse_iso_date() reads, as an SQL boolean. */
+void lsc_pgtrain_put_iso_valid(FILE *fp, const char *v);
+
+/* ---- --events-table (train_pg_events.c) ------------------------------- */
+
+struct pg_events;
+void lsc_pgtrain_events_free(struct pg_events *e);
+/* Before the candidates: the leads' id column (the first --id, else a
+ * usual name) and --outcome-date's, which are no features then (role[j]
+ * 2, with choose_columns' notes); r->events. */
+enum lsc_status lsc_pgtrain_events_roles(struct pg_run *r, int *role, struct lsc_error *err);
+/* After the table's candidates: the log's columns, the checks of the
+ * leads' ids and outcome dates and of the log's times (exit 3), the
+ * notes, the types; their features appended to r->cols, which gets room
+ * for room more. */
+enum lsc_status lsc_pgtrain_event_columns(struct pg_run *r, size_t room, struct lsc_error *err);
+/* "  LEFT JOIN (...) AS ea ON ...\n": each row's lead's aggregates. */
+void lsc_pgtrain_events_join(FILE *fp, const struct pg_run *r);
+/* The one-element arrays of event candidate j's na_j and x_j (over ea). */
+void lsc_pgtrain_event_missing(FILE *fp, const struct pg_run *r, size_t j);
+void lsc_pgtrain_event_value(FILE *fp, const struct pg_run *r, size_t j);
+/* The model's "events" section (none without --events-table). */
+enum lsc_status lsc_pgtrain_events_model(struct pg_run *r, struct lsc_error *err);
 
 /* ---- --bins (train_pg_bins.c) ----------------------------------------- */
 

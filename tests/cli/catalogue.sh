@@ -1281,8 +1281,8 @@ case_ W11 2 "\`--postgres\` and an input file (training)" "--postgres trains on 
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" --table leads leads.csv
 case_ W12 2 "\`--postgres\` without \`--table\` (training)" "--postgres needs --table NAME (the table of leads to train on)" \
     -- "$TRAIN" --target Converted --postgres "host=127.0.0.1 port=1" -o w12.json
-case_ W13 2 "an option the database path does not support yet" \
-    "training inside PostgreSQL (--postgres) does not support --events yet; export the table to CSV for it" \
+case_ W13 2 "an activity log file inside PostgreSQL" \
+    "training inside PostgreSQL (--postgres) does not support --events (a file: give the log as a table of the same database, --events-table NAME)" \
     -- "$TRAIN" --target Converted --id "Lead ID" --postgres "host=127.0.0.1 port=1" --table leads --events leads.csv -o w13.json
 case_ W14 2 "a holdout inside PostgreSQL without \`--id\`" \
     "training inside PostgreSQL chooses the holdout by a hash of the id column: name it with --id COL (or give --holdout 0)" \

@@ -669,9 +669,80 @@ fi
 expect_exit 2 "--interactions without --id" -- "$TRAIN" --target Converted --holdout 0 --bins 4 --interactions 2 --postgres "$CONN" --table pairs -o "$WORK/x.json"
 expect_in "$WORK/err" "training inside PostgreSQL tests the --interactions pairs on halves of the rows dealt by a hash of the id column: name it with --id COL (or give --interactions 0)" "pairs without an id"
 
+# --events-table: the activity-log features computed inside the database
+# (events_check.py's edge cases: padded ids, types and times, one-digit
+# months, missing ids, types and times, events after the reference day, a
+# rare type), with an outcome date for most leads. A table has no row
+# order, so inside the database the types are in name order; the file's
+# path takes them in the order they first appear: its log is sorted by type.
+mkdir -p "$WORK/ev"
+"$PY" "$SRC/tests/cli/events_check.py" sqlcase "$WORK/ev" || fail "events test data"
+"$PY" - "$WORK/ev" "$PGDIR" <<'PYEOF' || fail "events test files"
+import csv, datetime, random, sys
+src, dst = sys.argv[1:]
+rng = random.Random(3)
+leads = list(csv.reader(open(src + "/leads.csv", newline="")))
+leads[0].append("Outcome Date")
+for r in leads[1:]:
+    u = rng.random()
+    d = datetime.date(2026, 6, 30) - datetime.timedelta(days=rng.randint(0, 120))
+    r.append("" if u < 0.2 else "NA" if u < 0.25 else d.isoformat())
+log = list(csv.reader(open(src + "/events_train.csv", newline="")))
+bad = list(csv.reader(open(src + "/events.csv", newline="")))
+for name, rows in (("ev_leads.csv", leads), ("ev_log.csv", log[:1] + sorted(log[1:], key=lambda e: e[1].strip())),
+                   ("ev_bad.csv", bad)):
+    with open(dst + "/" + name, "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+q = lambda h: '"%s"' % h.replace('"', '""')
+with open(dst + "/load_ev.sql", "w") as f:
+    for table, name, header in (("ev leads", "ev_leads.csv", leads[0]), ("event log", "ev_log.csv", log[0]),
+                                ("bad log", "ev_bad.csv", bad[0])):
+        f.write('CREATE TABLE %s (%s);\n' % (q(table), ", ".join("%s TEXT" % q(h) for h in header)))
+        f.write("\\copy %s FROM '%s/%s' WITH (FORMAT csv, HEADER true)\n" % (q(table), dst, name))
+PYEOF
+chmod 644 "$PGDIR"/ev_*.csv "$PGDIR/load_ev.sql"
+expect_exit 0 "psql loads the leads and their events" -- "${PSQL[@]}" -f "$PGDIR/load_ev.sql"
+EV=(--target Converted --id "Lead ID" --outcome-date "Outcome Date" --as-of 2026-06-30 --event-min-leads 5)
+expect_exit 0 "CSV path, --events" -- "$CSV_TRAIN" "${EV[@]}" --split-by-id --events "$PGDIR/ev_log.csv" \
+    -o "$WORK/cev.json" "$PGDIR/ev_leads.csv"
+sed -e "s|$PGDIR/ev_log.csv|LOG|; s|$PGDIR/ev_leads.csv|LEADS|" "$WORK/err" | grep -v '^model written' >"$WORK/cev.err"
+expect_exit 0 "inside PostgreSQL, --events-table" -- "$TRAIN" "${EV[@]}" --postgres "$CONN" --table "ev leads" \
+    --events-table "event log" -o "$WORK/pev.json"
+sed -e "s|event log (PostgreSQL)|LOG|; s|ev leads (PostgreSQL)|LEADS|" "$WORK/err" | grep -v '^model written\|^PostgreSQL:' >"$WORK/pev.err"
+expect_exit 0 "--events-table: the model equals the CSV path's" -- "$PY" "$CMP" "$WORK/cev.json" "$WORK/pev.json" 1e-9
+expect_exit 0 "--events-table: the same notes and summary" -- diff "$WORK/cev.err" "$WORK/pev.err"
+expect_in "$WORK/pev.err" "activity log rows skipped: 2 without a lead id, 1 without a type, 1 without a time" "rows skipped, counted"
+expect_in "$WORK/pev.err" "events after their lead's outcome date (\"Outcome Date\"; the as-of date 2026-06-30 without one) were not counted" "events after the outcome date"
+expect_in "$WORK/pev.err" '"Webinar" (1)' "a rare type: not a feature"
+"$PY" -c "import json,sys; a,b=(json.load(open(f))['events'] for f in sys.argv[1:]); assert a==b and b['outcome_date']=='Outcome Date' and b['types'], (a, b)" \
+    "$WORK/cev.json" "$WORK/pev.json" && ok || fail "--events-table: the model's events section differs"
+if full; then
+    # the scorer reads the database's model as the file's
+    for m in cev pev; do
+        expect_exit 0 "scores with the $m model" -- "$SCORE" -q -m "$WORK/$m.json" --events "$PGDIR/ev_log.csv" \
+            --as-of 2026-06-30 -o "$WORK/$m.scores.csv" "$PGDIR/ev_leads.csv"
+    done
+    expect_exit 0 "--events-table: the same scores" -- cmp "$WORK/cev.scores.csv" "$WORK/pev.scores.csv"
+    # --bins, --cv and explicit types over the same features
+    EB=(--bins 5 --interactions 2 --cv 3 --event-types "Page Visit,Demo Request" --event-windows 30)
+    expect_exit 0 "CSV path, --events --bins --cv" -- "$CSV_TRAIN" "${EV[@]}" "${EB[@]}" --split-by-id \
+        --events "$PGDIR/ev_log.csv" -o "$WORK/cevb.json" "$PGDIR/ev_leads.csv"
+    expect_exit 0 "inside PostgreSQL, --events-table --bins --cv" -- "$TRAIN" "${EV[@]}" "${EB[@]}" \
+        --postgres "$CONN" --table "ev leads" --events-table "event log" -o "$WORK/pevb.json"
+    expect_exit 0 "--events-table --bins --cv: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cevb.json" "$WORK/pevb.json" 1e-9
+fi
+expect_exit 1 "an event time that is no date" -- "$TRAIN" "${EV[@]}" --postgres "$CONN" --table "ev leads" \
+    --events-table "bad log" -o "$WORK/x.json"
+expect_in "$WORK/err" 'bad log (PostgreSQL): event time "2026-02-30" (column "Timestamp") is not a date in the format "%Y-%m-%d" (3 times are not)' "bad times: the least and the count"
+expect_exit 2 "--events-table: a log column that is not there" -- "$TRAIN" "${EV[@]}" --postgres "$CONN" --table "ev leads" \
+    --events-table "event log" --event-time "Time" -o "$WORK/x.json"
+expect_in "$WORK/err" 'unknown column "Time" in --event-time' "an unknown log column"
+
 # errors: clear, early, no file written
-expect_exit 2 "an unsupported option" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --events "$WORK/x.csv" -o "$WORK/x.json"
-expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --events yet" "unsupported"
+expect_exit 2 "an activity log file" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --events "$WORK/x.csv" -o "$WORK/x.json"
+expect_in "$WORK/err" "training inside PostgreSQL (--postgres) does not support --events (a file: give the log as a table of the same database, --events-table NAME)" "a log file"
+expect_exit 2 "--events-table without --postgres" -- "$TRAIN" "${COMMON[@]}" --events-table "event log" -o "$WORK/x.json" "$SAMPLE"
+expect_in "$WORK/err" "--events-table is the activity log inside PostgreSQL (with --postgres)" "a log table without the database"
 expect_exit 2 "--predictions, by design" -- "$TRAIN" "${COMMON[@]}" --postgres "$CONN" --table typed --predictions "$WORK/x.csv" -o "$WORK/x.json"
 expect_in "$WORK/err" "does not support --predictions (a row per lead would leave the database: score the table there with leadscore-score --postgres ... --into NAME)" "predictions: why"
 expect_exit 2 "a holdout without --id" -- "$TRAIN" --target Converted --postgres "$CONN" --table typed -o "$WORK/x.json"

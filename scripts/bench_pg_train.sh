@@ -7,7 +7,7 @@
 # difference between the two models (matched by feature name).
 #
 #   scripts/bench_pg_train.sh [--rows N] [--build DIR] [--workers K] [--bins B]
-#                             [--interactions P] [--keep]
+#                             [--interactions P] [--events] [--keep]
 #
 # --rows N      synthetic rows (scripts/gen_synthetic.py; default 10000000,
 #               the issue's target; on this 2-core machine the database fit
@@ -21,6 +21,11 @@
 # --interactions P  with --bins, up to P pairs (default 0), their halves by
 #               the id's hash on both runs (--split-by-id): inside the
 #               database the additive fit's queries and one of the tables
+# --events      N leads and their activity log from scripts/gen_events.py
+#               (about 13 events per lead) instead of the synthetic rows:
+#               the CSV path reads the log as a file (--events), the
+#               database as a table (--events-table), both with each lead's
+#               --outcome-date (needs numpy)
 # --keep        keep the cluster's folder (printed) instead of removing it
 #
 # A throw-away cluster is started as the tests start theirs (initdb in a
@@ -38,7 +43,8 @@ WORKERS=2
 BINS=0
 PAIRS=0
 KEEP=
-usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--bins B] [--interactions P] [--keep]" >&2; exit 2; }
+EVENTS=
+usage() { echo "usage: $0 [--rows N] [--build DIR] [--workers K] [--bins B] [--interactions P] [--events] [--keep]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
     --rows) [ $# -ge 2 ] || usage; ROWS=$2; shift 2 ;;
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
     --workers) [ $# -ge 2 ] || usage; WORKERS=$2; shift 2 ;;
     --bins) [ $# -ge 2 ] || usage; BINS=$2; shift 2 ;;
     --interactions) [ $# -ge 2 ] || usage; PAIRS=$2; shift 2 ;;
+    --events) EVENTS=1; shift ;;
     --keep) KEEP=1; shift ;;
     *) usage ;;
     esac
@@ -98,17 +105,32 @@ CONN="host=$DIR port=$PORT user=postgres dbname=postgres"
 
 echo "generating $ROWS rows ..." >&2
 t0=$(now)
-"$PY" "$SRC/scripts/gen_synthetic.py" --rows "$ROWS" --out "$DIR/syn.csv"
+ROLES=(--target converted --id id)
+CSV_LOG=()
+PG_LOG=()
+if [ -n "$EVENTS" ]; then
+    "$PY" "$SRC/scripts/gen_events.py" --leads "$ROWS" --seed 1 --out "$DIR/ev" >/dev/null
+    mv "$DIR/ev/leads.csv" "$DIR/syn.csv"
+    chmod 644 "$DIR/ev/events.csv"
+    ROLES=(--target Converted --id "Prospect ID" --outcome-date "Outcome Date" --as-of 2026-06-30)
+    CSV_LOG=(--events "$DIR/ev/events.csv")
+    PG_LOG=(--events-table synlog)
+else
+    "$PY" "$SRC/scripts/gen_synthetic.py" --rows "$ROWS" --out "$DIR/syn.csv"
+fi
 t1=$(now)
 gen=$(secs "$t0" "$t1")
 chmod 644 "$DIR/syn.csv"
 csv_bytes=$(stat -c %s "$DIR/syn.csv")
-cols=$(head -1 "$DIR/syn.csv" | tr ',' '\n' | sed 's/.*/"&" TEXT/' | paste -sd, -)
+cols() { head -1 "$1" | tr ',' '\n' | sed 's/.*/"&" TEXT/' | paste -sd, -; }
 echo "loading them (COPY) ..." >&2
 t0=$(now)
-"${PSQL[@]}" -1 -c "CREATE TABLE syn ($cols)" -c "\\copy syn FROM '$DIR/syn.csv' WITH (FORMAT csv, HEADER true)"
+"${PSQL[@]}" -1 -c "CREATE TABLE syn ($(cols "$DIR/syn.csv"))" -c "\\copy syn FROM '$DIR/syn.csv' WITH (FORMAT csv, HEADER true)"
+[ -z "$EVENTS" ] || "${PSQL[@]}" -1 -c "CREATE TABLE synlog ($(cols "$DIR/ev/events.csv"))" \
+    -c "\\copy synlog FROM '$DIR/ev/events.csv' WITH (FORMAT csv, HEADER true)"
 t1=$(now)
 "${PSQL[@]}" -c "ANALYZE syn"
+[ -z "$EVENTS" ] || "${PSQL[@]}" -c "ANALYZE synlog"
 t2=$(now)
 load=$(secs "$t0" "$t1")
 analyze=$(secs "$t1" "$t2")
@@ -119,7 +141,7 @@ table_mb=$("${PSQL[@]}" -t -A -c "SELECT pg_total_relation_size('syn') / 1048576
 run() { # NAME ARGS...: wall seconds and peak RSS (MB) of one run
     local name=$1
     shift
-    /usr/bin/time -v "$TRAIN" --target converted --id id --holdout 0 --force ${BINNED[@]+"${BINNED[@]}"} "$@" \
+    /usr/bin/time -v "$TRAIN" "${ROLES[@]}" --holdout 0 --force ${BINNED[@]+"${BINNED[@]}"} "$@" \
         >"$DIR/$name.out" 2>"$DIR/$name.err" \
         || { cat "$DIR/$name.err" >&2; return 1; }
     local wall rss
@@ -129,12 +151,12 @@ run() { # NAME ARGS...: wall seconds and peak RSS (MB) of one run
     echo "$wall $((rss / 1024))"
 }
 echo "training on the CSV file ..." >&2
-res=$(run csv -o "$DIR/a.json" "$DIR/syn.csv")
+res=$(run csv ${CSV_LOG[@]+"${CSV_LOG[@]}"} -o "$DIR/a.json" "$DIR/syn.csv")
 read -r csv_s csv_mb <<<"$res"
 
 header() {
     echo
-    echo "$(cat "$DIR/version.txt" | cut -d' ' -f1,2); $ROWS rows, $((csv_bytes / 1048576)) MB of CSV, a table of $table_mb MB${BINNED[@]+; ${BINNED[*]}}"
+    echo "$(cat "$DIR/version.txt" | cut -d' ' -f1,2); $ROWS rows, $((csv_bytes / 1048576)) MB of CSV, a table of $table_mb MB${BINNED[@]+; ${BINNED[*]}}${EVENTS:+; an activity log of $(($(wc -l <"$DIR/ev/events.csv") - 1)) events}"
     echo "generate: $gen s; load (CREATE TABLE + COPY, one transaction): $load s; ANALYZE: $analyze s"
     echo
     echo "| rows | path | wall s | client peak RSS MB | ratio to CSV |"
@@ -148,7 +170,7 @@ if ! "$TRAIN" --help 2>&1 | grep -q -- '--postgres'; then
     exit 77
 fi
 echo "training inside PostgreSQL ..." >&2
-res=$(run pg -o "$DIR/b.json" --postgres "$CONN" --table syn)
+res=$(run pg ${PG_LOG[@]+"${PG_LOG[@]}"} -o "$DIR/b.json" --postgres "$CONN" --table syn)
 read -r pg_s pg_mb <<<"$res"
 diff=$("$PY" - "$DIR/a.json" "$DIR/b.json" <<'PYEOF'
 import json, sys

@@ -395,52 +395,62 @@ static enum lsc_status read_logs(struct event_train *et, const struct lsc_log *l
     return LSC_OK;
 }
 
-/* The types as listed (--event-types), each one the logs have. */
-static enum lsc_status listed_types(struct event_train *et, const struct lsc_events *ev,
-                                    size_t *chosen, struct lsc_error *err)
+/* The index of the type named name (exactly), SIZE_MAX if none. */
+static size_t type_named(const struct lsc_event_type_count *t, size_t n, const char *name,
+                         size_t len)
 {
-    const struct lsc_strings *l = &et->o->event_types;
+    for (size_t k = 0; k < n; k++)
+        if (strlen(t[k].name) == len && memcmp(t[k].name, name, len) == 0)
+            return k;
+    return SIZE_MAX;
+}
+
+/* The types as listed (--event-types), each one with counted events. */
+static enum lsc_status listed_types(const struct lsc_event_type_count *t, size_t n,
+                                    const struct lsc_train_options *o, const char *source,
+                                    size_t *chosen, size_t *n_chosen, struct lsc_error *err)
+{
+    const struct lsc_strings *l = &o->event_types;
     for (size_t i = 0; i < l->count; i++) {
         const char *name = l->items[i];
         size_t len = strlen(name);
         lsc_trim_span(&name, &len);
-        size_t t = lsc_events_type_find(ev, name, len);
-        if (t == SIZE_MAX || lsc_events_type_count(ev, t) == 0) {
+        size_t k = type_named(t, n, name, len);
+        if (k == SIZE_MAX || t[k].events == 0) {
             char have[600] = "";
             size_t at = 0;
-            for (size_t k = 0; k < lsc_events_n_types(ev) && at + 1 < sizeof have; k++) {
-                int n = snprintf(have + at, sizeof have - at, "%s\"%s\"", k ? ", " : "",
-                                 lsc_events_type_name(ev, k));
-                at += n > 0 ? (size_t)n : 0;
+            for (size_t h = 0; h < n && at + 1 < sizeof have; h++) {
+                int w = snprintf(have + at, sizeof have - at, "%s\"%s\"", h ? ", " : "", t[h].name);
+                at += w > 0 ? (size_t)w : 0;
             }
-            return lsc_error_set(err, LSC_ERR_USAGE, et->o->events.items[0], 0, 0,
+            return lsc_error_set(err, LSC_ERR_USAGE, source, 0, 0,
                                  "--event-types: no counted events of type \"%.*s\"; the log's "
                                  "types: %s",
                                  (int)len, name, have);
         }
-        chosen[et->n_types++] = t;
+        chosen[(*n_chosen)++] = k;
     }
     return LSC_OK;
 }
 
 /* Every type with events of at least min_leads leads; the others said. */
-static enum lsc_status frequent_types(struct event_train *et, const struct lsc_events *ev,
-                                      size_t *chosen, const struct lsc_log *log,
+static enum lsc_status frequent_types(const struct lsc_event_type_count *t, size_t n,
+                                      const struct lsc_train_options *o, const char *source,
+                                      size_t *chosen, size_t *n_chosen, const struct lsc_log *log,
                                       struct lsc_error *err)
 {
     char dropped[800] = "";
-    size_t at = 0, n_dropped = 0, min = et->o->event_min_leads;
-    for (size_t t = 0; t < lsc_events_n_types(ev); t++) {
-        size_t leads = lsc_events_type_leads(ev, t);
-        if (leads >= min) {
-            chosen[et->n_types++] = t;
+    size_t at = 0, n_dropped = 0, min = o->event_min_leads;
+    for (size_t k = 0; k < n; k++) {
+        if (t[k].leads >= min) {
+            chosen[(*n_chosen)++] = k;
             continue;
         }
         n_dropped++;
         if (at + 1 < sizeof dropped) {
-            int n = snprintf(dropped + at, sizeof dropped - at, "%s\"%s\" (%zu)",
-                             n_dropped > 1 ? ", " : "", lsc_events_type_name(ev, t), leads);
-            at += n > 0 ? (size_t)n : 0;
+            int w = snprintf(dropped + at, sizeof dropped - at, "%s\"%s\" (%zu)",
+                             n_dropped > 1 ? ", " : "", t[k].name, t[k].leads);
+            at += w > 0 ? (size_t)w : 0;
         }
     }
     if (n_dropped > 0)
@@ -448,35 +458,52 @@ static enum lsc_status frequent_types(struct event_train *et, const struct lsc_e
                  "%zu activity types have events of fewer than %zu leads and are not features "
                  "(--event-min-leads, --event-types): %s",
                  n_dropped, min, dropped);
-    if (et->n_types == 0)
-        return lsc_error_set(err, LSC_ERR_DATA, et->o->events.items[0], 0, 0,
+    if (*n_chosen == 0)
+        return lsc_error_set(err, LSC_ERR_DATA, source, 0, 0,
                              "no activity type has events of at least %zu leads "
                              "(--event-min-leads): %s",
                              min, dropped);
     return LSC_OK;
 }
 
+enum lsc_status lsc_event_choose_types(const struct lsc_event_type_count *types, size_t n,
+                                       const struct lsc_train_options *o, const char *source,
+                                       size_t *chosen, size_t *n_chosen, const struct lsc_log *log,
+                                       struct lsc_error *err)
+{
+    *n_chosen = 0;
+    enum lsc_status st = o->event_types.count > 0
+                             ? listed_types(types, n, o, source, chosen, n_chosen, err)
+                             : frequent_types(types, n, o, source, chosen, n_chosen, log, err);
+    for (size_t k = 0; st == LSC_OK && k < *n_chosen; k++)
+        lsc_logf(log, LSC_LOG_INFO, "activity type \"%s\": %zu events of %zu leads",
+                 types[chosen[k]].name, types[chosen[k]].events, types[chosen[k]].leads);
+    return st;
+}
+
 static enum lsc_status choose_types(struct event_train *et, const struct lsc_events *ev,
                                     size_t **out, const struct lsc_log *log, struct lsc_error *err)
 {
-    size_t n = lsc_events_n_types(ev) + et->o->event_types.count;
-    size_t *chosen = lsc_calloc(n ? n : 1, sizeof *chosen);
-    if ((*out = chosen) == NULL)
-        return lsc_error_nomem(err);
-    enum lsc_status st = et->o->event_types.count > 0 ? listed_types(et, ev, chosen, err)
-                                                      : frequent_types(et, ev, chosen, log, err);
-    if (st != LSC_OK)
-        return st;
-    if ((et->types = lsc_calloc(et->n_types, sizeof *et->types)) == NULL)
-        return lsc_error_nomem(err);
-    for (size_t k = 0; k < et->n_types; k++) {
-        size_t t = chosen[k];
-        if ((et->types[k] = lsc_strdup(lsc_events_type_name(ev, t))) == NULL)
-            return lsc_error_nomem(err);
-        lsc_logf(log, LSC_LOG_INFO, "activity type \"%s\": %zu events of %zu leads", et->types[k],
-                 lsc_events_type_count(ev, t), lsc_events_type_leads(ev, t));
+    size_t n = lsc_events_n_types(ev);
+    size_t *chosen = lsc_calloc(n + et->o->event_types.count + 1, sizeof *chosen);
+    struct lsc_event_type_count *t = lsc_calloc(n + 1, sizeof *t);
+    enum lsc_status st = chosen != NULL && t != NULL ? LSC_OK : lsc_error_nomem(err);
+    *out = chosen;
+    for (size_t k = 0; st == LSC_OK && k < n; k++) {
+        t[k].name = lsc_events_type_name(ev, k);
+        t[k].events = lsc_events_type_count(ev, k);
+        t[k].leads = lsc_events_type_leads(ev, k);
     }
-    return LSC_OK;
+    if (st == LSC_OK)
+        st = lsc_event_choose_types(t, n, et->o, et->o->events.items[0], chosen, &et->n_types, log,
+                                    err);
+    lsc_free(t);
+    if (st == LSC_OK && (et->types = lsc_calloc(et->n_types, sizeof *et->types)) == NULL)
+        st = lsc_error_nomem(err);
+    for (size_t k = 0; st == LSC_OK && k < et->n_types; k++)
+        if ((et->types[k] = lsc_strdup(lsc_events_type_name(ev, chosen[k]))) == NULL)
+            st = lsc_error_nomem(err);
+    return st;
 }
 
 /* One feature column, its values still to fill. */

@@ -56,6 +56,24 @@ double lsc_event_value(const struct lsc_events *ev, size_t lead, size_t type, in
 /* The options' lsc_events spec (windows, half-life, format, columns). */
 void lsc_event_spec_from_options(const struct lsc_train_options *o, struct lsc_events_spec *sp);
 
+/* An activity type with its counted events and the leads they are of. */
+struct lsc_event_type_count {
+    const char *name;
+    size_t events, leads;
+};
+
+/* The types made features, for the file's path and the database's: those
+ * of --event-types in their order (each with counted events, else
+ * LSC_ERR_USAGE listing the types), else every type with events of at
+ * least --event-min-leads leads in the given order (the others named in a
+ * note; none left: LSC_ERR_DATA). chosen (room for n + the listed) gets
+ * their indexes into types, *n_chosen their count; an info line per type.
+ * source names the log in the messages. */
+enum lsc_status lsc_event_choose_types(const struct lsc_event_type_count *types, size_t n,
+                                       const struct lsc_train_options *o, const char *source,
+                                       size_t *chosen, size_t *n_chosen, const struct lsc_log *log,
+                                       struct lsc_error *err);
+
 /* The options' consistency without data (LSC_ERR_USAGE): event options
  * need --events, windows and half-life in range. */
 enum lsc_status lsc_event_train_check(const struct lsc_train_options *o, struct lsc_error *err);

@@ -580,91 +580,6 @@ static enum lsc_status type_counts(struct pg_run *r, struct lsc_pg_rows **rows,
     return run_query(r, &q, "counting the activity types", rows, err);
 }
 
-static size_t find_type(const struct lsc_pg_rows *rows, const char *name, size_t len)
-{
-    for (size_t t = 0; t < lsc_pg_rows_count(rows); t++) {
-        const char *v = lsc_pg_rows_value(rows, t, 0);
-        if (v != NULL && strlen(v) == len && memcmp(v, name, len) == 0)
-            return t;
-    }
-    return SIZE_MAX;
-}
-
-static enum lsc_status add_type(struct pg_events *e, const char *name, struct lsc_error *err)
-{
-    if ((e->types[e->n_types] = lsc_strdup(name)) == NULL)
-        return lsc_error_nomem(err);
-    e->n_types++;
-    return LSC_OK;
-}
-
-/* The types as listed (--event-types), each one with counted events. */
-static enum lsc_status listed_types(struct pg_run *r, const struct lsc_pg_rows *rows,
-                                    size_t *chosen, struct lsc_error *err)
-{
-    const struct lsc_strings *l = &r->o->event_types;
-    for (size_t i = 0; i < l->count; i++) {
-        const char *name = l->items[i];
-        size_t len = strlen(name);
-        lsc_trim_span(&name, &len);
-        size_t t = find_type(rows, name, len);
-        if (t == SIZE_MAX || count_of(lsc_pg_rows_value(rows, t, 1)) == 0) {
-            char have[600] = "";
-            size_t at = 0;
-            for (size_t k = 0; k < lsc_pg_rows_count(rows) && at + 1 < sizeof have; k++) {
-                int n = snprintf(have + at, sizeof have - at, "%s\"%s\"", k ? ", " : "",
-                                 lsc_pg_rows_value(rows, k, 0));
-                at += n > 0 ? (size_t)n : 0;
-            }
-            return lsc_error_set(err, LSC_ERR_USAGE, r->events->display, 0, 0,
-                                 "--event-types: no counted events of type \"%.*s\"; the log's "
-                                 "types: %s",
-                                 (int)len, name, have);
-        }
-        chosen[r->events->n_types] = t;
-        enum lsc_status st = add_type(r->events, lsc_pg_rows_value(rows, t, 0), err);
-        if (st != LSC_OK)
-            return st;
-    }
-    return LSC_OK;
-}
-
-/* Every type with events of at least --event-min-leads leads; the others
- * said. */
-static enum lsc_status frequent_types(struct pg_run *r, const struct lsc_pg_rows *rows,
-                                      size_t *chosen, struct lsc_error *err)
-{
-    char dropped[800] = "";
-    size_t at = 0, n_dropped = 0, min = r->o->event_min_leads;
-    for (size_t t = 0; t < lsc_pg_rows_count(rows); t++) {
-        size_t leads = count_of(lsc_pg_rows_value(rows, t, 2));
-        if (leads >= min) {
-            chosen[r->events->n_types] = t;
-            enum lsc_status st = add_type(r->events, lsc_pg_rows_value(rows, t, 0), err);
-            if (st != LSC_OK)
-                return st;
-            continue;
-        }
-        n_dropped++;
-        if (at + 1 < sizeof dropped) {
-            int n = snprintf(dropped + at, sizeof dropped - at, "%s\"%s\" (%zu)",
-                             n_dropped > 1 ? ", " : "", lsc_pg_rows_value(rows, t, 0), leads);
-            at += n > 0 ? (size_t)n : 0;
-        }
-    }
-    if (n_dropped > 0)
-        lsc_logf(r->log, LSC_LOG_NOTE,
-                 "%zu activity types have events of fewer than %zu leads and are not features "
-                 "(--event-min-leads, --event-types): %s",
-                 n_dropped, min, dropped);
-    if (r->events->n_types == 0)
-        return lsc_error_set(err, LSC_ERR_DATA, r->events->display, 0, 0,
-                             "no activity type has events of at least %zu leads "
-                             "(--event-min-leads): %s",
-                             min, dropped);
-    return LSC_OK;
-}
-
 static enum lsc_status choose_types(struct pg_run *r, struct lsc_error *err)
 {
     struct pg_events *e = r->events;
@@ -672,18 +587,26 @@ static enum lsc_status choose_types(struct pg_run *r, struct lsc_error *err)
     enum lsc_status st = type_counts(r, &rows, err);
     if (st != LSC_OK)
         return st;
-    size_t n = lsc_pg_rows_count(rows) + r->o->event_types.count;
-    size_t *chosen = lsc_calloc(n ? n : 1, sizeof *chosen);
-    if (chosen == NULL || (e->types = lsc_calloc(n ? n : 1, sizeof *e->types)) == NULL)
+    size_t n = lsc_pg_rows_count(rows);
+    size_t *chosen = lsc_calloc(n + r->o->event_types.count + 1, sizeof *chosen);
+    struct lsc_event_type_count *t = lsc_calloc(n + 1, sizeof *t);
+    if (chosen == NULL || t == NULL)
         st = lsc_error_nomem(err);
-    else if (r->o->event_types.count > 0)
-        st = listed_types(r, rows, chosen, err);
-    else
-        st = frequent_types(r, rows, chosen, err);
-    for (size_t k = 0; st == LSC_OK && k < e->n_types; k++)
-        lsc_logf(r->log, LSC_LOG_INFO, "activity type \"%s\": %zu events of %zu leads", e->types[k],
-                 count_of(lsc_pg_rows_value(rows, chosen[k], 1)),
-                 count_of(lsc_pg_rows_value(rows, chosen[k], 2)));
+    for (size_t k = 0; st == LSC_OK && k < n; k++) {
+        const char *name = lsc_pg_rows_value(rows, k, 0);
+        t[k].name = name != NULL ? name : "";
+        t[k].events = count_of(lsc_pg_rows_value(rows, k, 1));
+        t[k].leads = count_of(lsc_pg_rows_value(rows, k, 2));
+    }
+    size_t n_chosen = 0;
+    if (st == LSC_OK)
+        st = lsc_event_choose_types(t, n, r->o, e->display, chosen, &n_chosen, r->log, err);
+    if (st == LSC_OK && (e->types = lsc_calloc(n_chosen + 1, sizeof *e->types)) == NULL)
+        st = lsc_error_nomem(err);
+    for (size_t k = 0; st == LSC_OK && k < n_chosen; k++, e->n_types++)
+        if ((e->types[k] = lsc_strdup(t[chosen[k]].name)) == NULL)
+            st = lsc_error_nomem(err);
+    lsc_free(t);
     lsc_free(chosen);
     lsc_pg_rows_free(rows);
     return st;

@@ -29,6 +29,13 @@ void lsc_event_feature_name(const char *type, int stat, long window, char *buf, 
         snprintf(buf, size, EVENT_FEATURE_PREFIX "%s (?)", type);
 }
 
+int lsc_event_no_missing_indicator(int stat)
+{
+    /* the days are missing exactly when there is no event of the type: one
+     * indicator (on "days since first") says so */
+    return stat == LSC_EV_SINCE_LAST || stat == LSC_EV_FROM_FIRST;
+}
+
 const char *lsc_event_stat_key(int stat)
 {
     return stat >= 0 && stat < LSC_EV_N_STATS ? STAT_KEY[stat] : "";
@@ -530,9 +537,7 @@ static enum lsc_status new_column(struct event_train *et, size_t n_rows, size_t 
     d->event_type = et->types[k];
     d->event_stat = stat;
     d->event_window = window;
-    /* the days are missing exactly when there is no event of the type: one
-     * indicator (on "days since first") says so */
-    d->no_missing_indicator = stat == LSC_EV_SINCE_LAST || stat == LSC_EV_FROM_FIRST;
+    d->no_missing_indicator = lsc_event_no_missing_indicator(stat);
     return LSC_OK;
 }
 

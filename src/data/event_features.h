@@ -34,6 +34,11 @@
 /* "events: T (last 30 days)" into buf (cut to size). */
 void lsc_event_feature_name(const char *type, int stat, long window, char *buf, size_t size);
 
+/* 1 for a statistic whose missing values take the median without an
+ * indicator of their own (the days since the last event, from the first:
+ * missing exactly when "days since first" is, which has one). */
+int lsc_event_no_missing_indicator(int stat);
+
 /* The statistic's key in the model file ("count", "window",
  * "days_since_first", "days_since_last", "weighted", "days_from_first_event")
  * and back (-1: none). */

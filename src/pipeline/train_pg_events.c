@@ -633,9 +633,7 @@ static enum lsc_status add_column(struct pg_run *r, size_t k, int stat, size_t w
     c->event_type = e->types[k];
     c->event_stat = stat;
     c->event_window = window;
-    /* the days are missing exactly when there is no event of the type: one
-     * indicator (on "days since first") says so */
-    c->no_indicator = stat == LSC_EV_SINCE_LAST || stat == LSC_EV_FROM_FIRST;
+    c->no_indicator = lsc_event_no_missing_indicator(stat);
     for (size_t j = 0; j < r->n_names; j++)
         if (strcmp(r->names[j], name) == 0)
             return lsc_error_set(err, LSC_ERR_USAGE, r->display, 0, 0,

@@ -730,6 +730,11 @@ if full; then
     expect_exit 0 "inside PostgreSQL, --events-table --bins --cv" -- "$TRAIN" "${EV[@]}" "${EB[@]}" \
         --postgres "$CONN" --table "ev leads" --events-table "event log" -o "$WORK/pevb.json"
     expect_exit 0 "--events-table --bins --cv: equal to the CSV path's" -- "$PY" "$CMP" "$WORK/cevb.json" "$WORK/pevb.json" 1e-9
+    # an old model with event features: its statement measures them as of
+    # one date, so it is refused beside --outcome-date
+    expect_exit 2 "--baseline: an event model with --outcome-date" -- "$TRAIN" "${EV[@]}" --postgres "$CONN" \
+        --table "ev leads" --events-table "event log" --baseline "$WORK/cev.json" -o "$WORK/x.json"
+    expect_in "$WORK/err" "--baseline: the old model has activity-log features, which its statement inside PostgreSQL measures as of one date" "baseline with events: why"
 fi
 expect_exit 1 "an event time that is no date" -- "$TRAIN" "${EV[@]}" --postgres "$CONN" --table "ev leads" \
     --events-table "bad log" -o "$WORK/x.json"

@@ -642,6 +642,31 @@ static char *dup_opt(const char *s, int *bad)
     return d;
 }
 
+enum lsc_status lsc_event_model_section(struct lsc_model *m, const struct lsc_event_section *s,
+                                        const struct lsc_train_options *o, struct lsc_error *err)
+{
+    const struct lsc_events_spec *sp = s->spec;
+    lsc_model_events_free(m->events);
+    struct lsc_model_events *e = m->events = lsc_calloc(1, sizeof *e);
+    if (e == NULL)
+        return lsc_error_nomem(err);
+    int bad = (e->types = lsc_calloc(s->n_types + 1, sizeof *e->types)) == NULL;
+    for (size_t k = 0; !bad && k < s->n_types; k++, e->n_types++)
+        e->types[k] = dup_opt(s->types[k], &bad);
+    e->n_windows = sp->n_windows;
+    memcpy(e->windows, sp->windows, sizeof e->windows);
+    e->half_life = sp->half_life;
+    e->lead_id = dup_opt(s->lead_id, &bad);
+    e->id_column = dup_opt(s->log_columns[0], &bad);
+    e->type_column = dup_opt(s->log_columns[1], &bad);
+    e->time_column = dup_opt(s->log_columns[2], &bad);
+    e->date_format = dup_opt(sp->date_format ? sp->date_format : LSC_EVENTS_DEFAULT_FORMAT, &bad);
+    e->outcome_date = dup_opt(s->outcome_date, &bad);
+    e->as_of = dup_opt(s->as_of, &bad);
+    e->min_leads = o->event_types.count > 0 ? 0 : o->event_min_leads;
+    return bad ? lsc_error_nomem(err) : LSC_OK;
+}
+
 enum lsc_status lsc_event_train_model(struct lsc_model *m, const struct event_train *et,
                                       struct lsc_error *err)
 {
@@ -649,26 +674,16 @@ enum lsc_status lsc_event_train_model(struct lsc_model *m, const struct event_tr
     m->events = NULL;
     if (et == NULL || et->types == NULL)
         return LSC_OK;
-    struct lsc_model_events *e = lsc_calloc(1, sizeof *e);
-    if (e == NULL)
-        return lsc_error_nomem(err);
-    m->events = e;
-    int bad = (e->types = lsc_calloc(et->n_types, sizeof *e->types)) == NULL;
-    for (size_t k = 0; !bad && k < et->n_types; k++, e->n_types++)
-        e->types[k] = dup_opt(et->types[k], &bad);
-    e->n_windows = et->spec.n_windows;
-    memcpy(e->windows, et->spec.windows, sizeof e->windows);
-    e->half_life = et->spec.half_life;
-    e->lead_id = dup_opt(et->id_name, &bad);
-    e->id_column = dup_opt(et->found.id_column, &bad);
-    e->type_column = dup_opt(et->found.type_column, &bad);
-    e->time_column = dup_opt(et->found.time_column, &bad);
-    e->date_format =
-        dup_opt(et->spec.date_format ? et->spec.date_format : LSC_EVENTS_DEFAULT_FORMAT, &bad);
-    e->outcome_date = dup_opt(et->outcome_name, &bad);
-    e->as_of = dup_opt(et->as_of_text, &bad);
-    e->min_leads = et->o->event_types.count > 0 ? 0 : et->o->event_min_leads;
-    return bad ? lsc_error_nomem(err) : LSC_OK;
+    struct lsc_event_section s = {
+        et->types,
+        et->n_types,
+        &et->spec,
+        et->id_name,
+        {et->found.id_column, et->found.type_column, et->found.time_column},
+        et->outcome_name,
+        et->as_of_text,
+    };
+    return lsc_event_model_section(m, &s, et->o, err);
 }
 
 json_t *lsc_strings_json(const struct lsc_strings *s)

@@ -115,6 +115,20 @@ void lsc_event_train_free(struct event_train *et);
  * NULL when et is NULL). LSC_ERR_NOMEM. */
 enum lsc_status lsc_event_train_model(struct lsc_model *m, const struct event_train *et,
                                       struct lsc_error *err);
+/* What a model's "events" section records (the strings lent). */
+struct lsc_event_section {
+    char *const *types;
+    size_t n_types;
+    const struct lsc_events_spec *spec; /* windows, half-life, date format */
+    const char *lead_id;                /* the leads' id column */
+    const char *log_columns[3];         /* the log's id, type and time */
+    const char *outcome_date;           /* NULL: none */
+    const char *as_of;
+};
+/* m->events from s and the options (the file's path and the database's).
+ * LSC_ERR_NOMEM. */
+enum lsc_status lsc_event_model_section(struct lsc_model *m, const struct lsc_event_section *s,
+                                        const struct lsc_train_options *o, struct lsc_error *err);
 /* Adds the event options to the options record; 0 when out of memory. */
 int lsc_event_record_options(json_t *options, const struct lsc_train_options *o);
 

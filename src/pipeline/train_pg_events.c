@@ -674,38 +674,21 @@ enum lsc_status lsc_pgtrain_event_columns(struct pg_run *r, size_t room, struct 
 
 /* ---- the model's section ------------------------------------------------------ */
 
-static char *dup_or(const char *s, int *bad)
-{
-    char *d = s != NULL ? lsc_strdup(s) : NULL;
-    *bad |= s != NULL && d == NULL;
-    return d;
-}
-
 enum lsc_status lsc_pgtrain_events_model(struct pg_run *r, struct lsc_error *err)
 {
     const struct pg_events *pe = r->events;
-    struct lsc_model *m = r->m;
-    lsc_model_events_free(m->events);
-    m->events = NULL;
+    lsc_model_events_free(r->m->events);
+    r->m->events = NULL;
     if (pe == NULL)
         return LSC_OK;
-    struct lsc_model_events *e = lsc_calloc(1, sizeof *e);
-    if (e == NULL)
-        return lsc_error_nomem(err);
-    m->events = e;
-    int bad = (e->types = lsc_calloc(pe->n_types ? pe->n_types : 1, sizeof *e->types)) == NULL;
-    for (size_t k = 0; !bad && k < pe->n_types; k++, e->n_types++)
-        e->types[k] = dup_or(pe->types[k], &bad);
-    e->n_windows = pe->spec.n_windows;
-    memcpy(e->windows, pe->spec.windows, sizeof e->windows);
-    e->half_life = pe->spec.half_life;
-    e->lead_id = dup_or(r->names[pe->lead], &bad);
-    e->id_column = dup_or(pe->names[pe->col[0]], &bad);
-    e->type_column = dup_or(pe->names[pe->col[1]], &bad);
-    e->time_column = dup_or(pe->names[pe->col[2]], &bad);
-    e->date_format = dup_or(LSC_EVENTS_DEFAULT_FORMAT, &bad);
-    e->outcome_date = pe->outcome != SIZE_MAX ? dup_or(r->names[pe->outcome], &bad) : NULL;
-    e->as_of = dup_or(r->as_of_text, &bad);
-    e->min_leads = r->o->event_types.count > 0 ? 0 : r->o->event_min_leads;
-    return bad ? lsc_error_nomem(err) : LSC_OK;
+    struct lsc_event_section s = {
+        pe->types,
+        pe->n_types,
+        &pe->spec,
+        r->names[pe->lead],
+        {pe->names[pe->col[0]], pe->names[pe->col[1]], pe->names[pe->col[2]]},
+        pe->outcome != SIZE_MAX ? r->names[pe->outcome] : NULL,
+        r->as_of_text,
+    };
+    return lsc_event_model_section(r->m, &s, r->o, err);
 }

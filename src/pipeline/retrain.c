@@ -238,6 +238,8 @@ static enum lsc_status read_events(const struct lsc_model *m, struct lsc_like *l
     enum lsc_status st;
     if (json_object_get(m->options, "events") == NULL)
         return LSC_OK;
+    const json_t *table = json_object_get(m->options, "events_table");
+    l->o.events_table = json_is_string(table) ? json_string_value(table) : NULL;
     if ((st = string_list(m, "events", &l->ev_lists[0], &l->o.events, err)) != LSC_OK ||
         (st = string_list(m, "event_types", &l->ev_lists[1], &l->o.event_types, err)) != LSC_OK ||
         (st = num(m, "event_half_life", &l->o.event_half_life, err)) != LSC_OK ||

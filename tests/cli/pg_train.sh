@@ -723,6 +723,10 @@ if full; then
             --as-of 2026-06-30 -o "$WORK/$m.scores.csv" "$PGDIR/ev_leads.csv"
     done
     expect_exit 0 "--events-table: the same scores" -- cmp "$WORK/cev.scores.csv" "$WORK/pev.scores.csv"
+    # --like carries the table of the log (the model's options record it)
+    expect_exit 0 "--like a model trained with --events-table" -- "$TRAIN" -q --like "$WORK/pev.json" \
+        --as-of 2026-06-30 --postgres "$CONN" --table "ev leads" -o "$WORK/plike.json"
+    expect_exit 0 "--like: the same model" -- "$PY" "$CMP" "$WORK/pev.json" "$WORK/plike.json" 1e-12
     # --bins, --cv and explicit types over the same features
     EB=(--bins 5 --interactions 2 --cv 3 --event-types "Page Visit,Demo Request" --event-windows 30)
     expect_exit 0 "CSV path, --events --bins --cv" -- "$CSV_TRAIN" "${EV[@]}" "${EB[@]}" --split-by-id \

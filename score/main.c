@@ -49,12 +49,12 @@ static const char usage_text[] =
     "                            and for event rules rule_values (S1=3 Page Visit)\n"
     "      --as-of DATE          reference date for decay and inactivity rules and\n"
     "                            for the model's \"days since\" features\n"
-    "                            (YYYY-MM-DD, or as --date-format; default today,\n"
-    "                            UTC)\n"
+    "                            (YYYY-MM-DD, or as --date-format, else as the\n"
+    "                            model's date format; default today, UTC)\n"
     "      --date-format FMT     dates as FMT (e.g. %d/%m/%Y; ISO is read too): the\n"
-    "                            model's \"days since\" features (default: the\n"
-    "                            model's format) and the sheet's date rules (unless\n"
-    "                            it declares a \"date format\" setting)\n"
+    "                            model's \"days since\" features and the sheet's\n"
+    "                            date rules (unless it declares a \"date format\"\n"
+    "                            setting); default: the model's format\n"
     "      --account-column COL  the account (company) column for account rules\n"
     "      --priority-accounts FILE  priority accounts, one per line\n"
     "      --accounts FILE       a CRM account export (name, contacts; engaged\n"
@@ -358,6 +358,30 @@ static int parse_as_of(const struct score_cli *s, int *y, int *mo, int *d)
                                : "--as-of: expected a date YYYY-MM-DD");
 }
 
+/* 1 when --as-of waits for the model: not ISO, no --date-format, and the
+ * model's stored date format may read it (as it reads the model's dates). */
+static int as_of_waits_for_model(const struct score_cli *s)
+{
+    int y, mo, d;
+    return s->as_of != NULL && s->o.date_format == NULL && s->model_path != NULL &&
+           !lsc_parse_date(s->as_of, NULL, &y, &mo, &d);
+}
+
+/* --as-of in the model's date format (trained with --date-format), after
+ * the model is loaded: the format its dates are read in at scoring. */
+static int as_of_in_model_format(struct score_cli *s, const struct lsc_model *model)
+{
+    const char *fmt = lsc_model_date_format(model);
+    struct lsc_score_options *o = &s->o;
+    if (fmt != NULL &&
+        lsc_parse_date(s->as_of, fmt, &o->as_of_year, &o->as_of_month, &o->as_of_day))
+        return CLI_EXIT_OK;
+    char msg[160];
+    snprintf(msg, sizeof msg, "--as-of: expected a date YYYY-MM-DD%s%s",
+             fmt != NULL ? " or as the model's date format, " : "", fmt != NULL ? fmt : "");
+    return cli_usage_error(msg);
+}
+
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
 static int emit_model(const struct score_cli *s, int n_inputs)
 {
@@ -608,9 +632,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->events_table != NULL)
         return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
                                "--events FILE)");
-    if (parse_as_of(s, &y, &mo, &d) != CLI_EXIT_OK)
+    if (!as_of_waits_for_model(s) && parse_as_of(s, &y, &mo, &d) != CLI_EXIT_OK)
         return CLI_EXIT_USAGE;
-    if (s->as_of != NULL) {
+    if (s->as_of != NULL && y != 0) {
         o->as_of_year = y;
         o->as_of_month = mo;
         o->as_of_day = d;
@@ -687,7 +711,11 @@ static int load_rules(const struct score_cli *s, const struct lsc_model *model,
         mo = s->o.as_of_month;
         d = s->o.as_of_day;
     }
+    /* the sheet reads dates as the model does: --date-format, else the
+     * model's stored format (a sheet's own "date format" setting wins) */
     struct lsc_rules_load_options lo = {s->o.decimal_comma, s->o.date_format};
+    if (lo.date_format == NULL && model != NULL)
+        lo.date_format = lsc_model_date_format(model);
     if (lsc_rules_load_ex(s->rules_path, &lo, rules, err) != LSC_OK ||
         (s->account_column != NULL &&
          lsc_rules_set_account_column(*rules, s->account_column, err) != LSC_OK) ||
@@ -746,6 +774,8 @@ static int run(struct score_cli *s, struct lsc_error *err)
         rc = cli_fail(err);
         goto cleanup;
     }
+    if (as_of_waits_for_model(s) && (rc = as_of_in_model_format(s, model)) != CLI_EXIT_OK)
+        goto cleanup;
     if (s->rules_path != NULL && (rc = load_rules(s, model, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
     if (rules != NULL)

@@ -1246,6 +1246,18 @@ for a, b in zip(src, got):
     want = max(0, 2 * int(a["visits"]) - (10 if days > 90 else 0))
     assert float(b["rule_score"]) == want, (a, b, want)
 PYEOF
+case_ S131 0 "\`--as-of\` in the format of a model trained with \`--date-format\` (before: \"expected a date YYYY-MM-DD\")" \
+    -- "${S[@]}" -m t91.json --as-of 01/07/2026 -o s131.csv dated_eu_new.csv
+cmp -s s131.csv s44_iso.csv && ok || fail "S131: scores differ from the ISO ones"
+case_ S132 2 "\`--as-of\` in neither ISO nor the model's format" \
+    "--as-of: expected a date YYYY-MM-DD or as the model's date format, %d/%m/%Y" \
+    -- "${S[@]}" -m t91.json --as-of 07/31/2026 -o s132.csv dated_eu_new.csv
+case_ R73 0 "a sheet beside a model trained with \`--date-format\`: the sheet reads the model's format (before: R45's warning)" \
+    -- "${S[@]}" -m t91.json --rules dated_sheet.csv --as-of 01/07/2026 -o r73.csv dated_eu_new.csv
+"$PY" -c 'import csv, sys
+a, b = (list(csv.DictReader(open(f))) for f in sys.argv[1:])
+sys.exit(0 if [r["rule_score"] for r in a] == [r["rule_score"] for r in b] else 1)' \
+    r46.csv r73.csv && ok || fail "R73: rule scores differ from R46's"
 { cat dated_sheet.csv; printf 'setting,,Last Activity Date,date format,%%Y-%%m-%%d,\n'; } >dated_sheet_iso.csv
 case_ R47 0 "the sheet's own date format wins over \`--date-format\` (so its rule cannot read these dates)" \
     'the first: rule E1, column "Last Activity Date", dated_eu_new.csv:2:2: "' 'is not a date in the format %Y-%m-%d or YYYY-MM-DD' \

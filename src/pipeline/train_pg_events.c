@@ -246,7 +246,8 @@ static void put_ed(FILE *fp, const struct pg_run *r)
     fprintf(fp, " FROM %s AS lsc_ev) AS e0 OFFSET 0) AS e1 OFFSET 0)", e->table);
 }
 
-/* ref of one row of the leads (v_1: its outcome date's text). */
+/* ref of one row of the leads (v_1: its outcome date's text, od: its day,
+ * NULL when it is no date). */
 static void put_row_ref(FILE *fp, const struct pg_run *r)
 {
     if (r->events->outcome == SIZE_MAX) {
@@ -255,23 +256,30 @@ static void put_row_ref(FILE *fp, const struct pg_run *r)
     }
     fputs("CASE WHEN ", fp);
     lsc_sql_put_na_test(fp, PG, 1, r->o->na_values.items, r->o->na_values.count);
-    fprintf(fp, " THEN %ld WHEN ", r->as_of);
-    lsc_pgtrain_put_iso_valid(fp, "v_1");
-    fputs(" THEN CAST(left(v_1, 10) AS DATE) - DATE '1970-01-01' END", fp);
+    fprintf(fp, " THEN %ld ELSE od END", r->as_of);
 }
 
-/* The leads' rows: v_0 the trimmed id, v_1 the outcome date's text. */
+/* The leads' rows: v_0 the trimmed id, v_1 the outcome date's text and od
+ * its day, read as the log's times are (event_features.c reads both with
+ * "%Y-%m-%d": a one-digit month or day, a time after it). */
 static void put_lead_rows(FILE *fp, const struct pg_run *r)
 {
     const struct pg_events *e = r->events;
-    fputs("(SELECT ", fp);
+    if (e->outcome == SIZE_MAX) {
+        fputs("(SELECT ", fp);
+        lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->lead]);
+        fprintf(fp, " AS v_0, CAST(NULL AS TEXT) AS v_1 FROM %s AS lsc_l OFFSET 0) AS l", r->table);
+        return;
+    }
+    fputs("(SELECT v_0, v_1, ", fp);
+    lsc_sql_put_day_number(fp, PG, 1);
+    fputs(" AS od FROM (SELECT v_0, v_1", fp);
+    lsc_sql_put_date_parts(fp, PG, 1);
+    fputs(" FROM (SELECT ", fp);
     lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->lead]);
     fputs(" AS v_0, ", fp);
-    if (e->outcome != SIZE_MAX)
-        lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->outcome]);
-    else
-        fputs("CAST(NULL AS TEXT)", fp);
-    fprintf(fp, " AS v_1 FROM %s AS lsc_l OFFSET 0) AS l", r->table);
+    lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->outcome]);
+    fprintf(fp, " AS v_1 FROM %s AS lsc_l OFFSET 0) AS l0 OFFSET 0) AS l1 OFFSET 0) AS l", r->table);
 }
 
 /* lr: per lead id (not missing) the least reference day of its rows. */

@@ -673,7 +673,8 @@ expect_in "$WORK/err" "training inside PostgreSQL tests the --interactions pairs
 # --events-table: the activity-log features computed inside the database
 # (events_check.py's edge cases: padded ids, types and times, one-digit
 # months, missing ids, types and times, events after the reference day, a
-# rare type), with an outcome date for most leads. A table has no row
+# rare type), with an outcome date for most leads (some with a one-digit
+# month or day, a time or padding, as the file's path reads them). A table has no row
 # order, so inside the database the types are in name order; the file's
 # path takes them in the order they first appear: its log is sorted by type.
 mkdir -p "$WORK/ev"
@@ -684,10 +685,14 @@ src, dst = sys.argv[1:]
 rng = random.Random(3)
 leads = list(csv.reader(open(src + "/leads.csv", newline="")))
 leads[0].append("Outcome Date")
-for r in leads[1:]:
+for i, r in enumerate(leads[1:]):
     u = rng.random()
     d = datetime.date(2026, 6, 30) - datetime.timedelta(days=rng.randint(0, 120))
-    r.append("" if u < 0.2 else "NA" if u < 0.25 else d.isoformat())
+    # as an export writes them: some with a one-digit month or day, a time, padding
+    iso = ("%d-%d-%d" % (d.year, d.month, d.day) if i % 5 == 0 else
+           d.isoformat() + " 09:30" if i % 7 == 0 else " %s " % d.isoformat() if i % 11 == 0 else
+           d.isoformat())
+    r.append("" if u < 0.2 else "NA" if u < 0.25 else iso)
 log = list(csv.reader(open(src + "/events_train.csv", newline="")))
 bad = list(csv.reader(open(src + "/events.csv", newline="")))
 for name, rows in (("ev_leads.csv", leads), ("ev_log.csv", log[:1] + sorted(log[1:], key=lambda e: e[1].strip())),

@@ -279,7 +279,8 @@ static void put_lead_rows(FILE *fp, const struct pg_run *r)
     lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->lead]);
     fputs(" AS v_0, ", fp);
     lsc_pgtrain_put_trimmed(fp, "lsc_l", r->names[e->outcome]);
-    fprintf(fp, " AS v_1 FROM %s AS lsc_l OFFSET 0) AS l0 OFFSET 0) AS l1 OFFSET 0) AS l", r->table);
+    fprintf(fp, " AS v_1 FROM %s AS lsc_l OFFSET 0) AS l0 OFFSET 0) AS l1 OFFSET 0) AS l",
+            r->table);
 }
 
 /* lr: per lead id (not missing) the least reference day of its rows. */

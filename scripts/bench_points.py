@@ -3,7 +3,7 @@
 
   bench_points.py [--build build] [--shared ../shared] [--seed 42]
                   [--only NAME] [--rows N] [--workdir DIR]
-                  [--seeds 42,1,2,3,4,5]
+                  [--seeds 42,1,2,3,4,5] [--depths]
 
 For each dataset, one stratified 70/30 split (scikit-learn's
 train_test_split, --seed) is written as two CSV files; every model is
@@ -19,6 +19,13 @@ trained on the 70 % and scored on the same 30 %:
   XGBoost              Debian's python3-xgboost: 400 trees, depth 5,
                        learning rate 0.05 (one-hot categorical columns)
 
+With --depths, XGBoost also runs restricted to trees of depth 1, 2 and 3
+(3000, 1600 and 1200 trees: the best of 800 to 6000 on X Education's
+splits). A sum of depth-1 trees is an additive model, of depth-2 trees
+one with pairs: the ceilings of `--bins --interactions 0` and of
+`--bins --interactions K` as boosting finds them. They are not peers (the
+gap is to the two above).
+
 Datasets:
   xeducation           ../shared/datasets/xeducation_leads.csv, all columns
   xeducation-nosales   the same without the columns the sales team fills in
@@ -33,7 +40,7 @@ Datasets:
 With --seeds, every dataset is split once per seed (the split is the
 noise: one split of X Education moves the AUC by +-0.002) and the last
 lines give each dataset's gap to the better gradient-boosting peer per
-seed, its mean and its standard error.
+seed, its mean and its standard error, then each model's mean AUC.
 
 leadscore runs with its defaults otherwise (--l2 1, --min-level-count 10,
 --holdout 0: the split is the script's). Prints one table per dataset and,
@@ -123,7 +130,7 @@ def leadscore(args, work, tag, train, test, target, idc, extra, opts):
     return s["probability"].to_numpy(), (None if sheet is None else s["rule_score"].to_numpy())
 
 
-def gbm(train_df, test_df, target, idc):
+def gbm(train_df, test_df, target, idc, depths=False):
     X = train_df.drop(columns=[target, idc])
     Xt = test_df.drop(columns=[target, idc])
     cats = [c for c in X.columns if X[c].dtype == object]
@@ -150,6 +157,11 @@ def gbm(train_df, test_df, target, idc):
                               tree_method="hist", random_state=0, n_jobs=2)
     x.fit(Xx.to_numpy(), train_df[target])
     res["XGBoost"] = x.predict_proba(Xtx.to_numpy())[:, 1]
+    for depth, trees in (((1, 3000), (2, 1600), (3, 1200)) if depths else ()):
+        x = xgboost.XGBClassifier(n_estimators=trees, max_depth=depth, learning_rate=0.05,
+                                  tree_method="hist", random_state=0, n_jobs=2)
+        x.fit(Xx.to_numpy(), train_df[target])
+        res[f"XGBoost depth {depth}"] = x.predict_proba(Xtx.to_numpy())[:, 1]
     return res
 
 
@@ -171,7 +183,7 @@ def bench(name, args, work):
         rows.append((label, roc_auc_score(y, p)))
         if rule is not None:
             rows.append(("leadscore points sheet", roc_auc_score(y, rule)))
-    for label, p in gbm(tr, te, target, idc).items():
+    for label, p in gbm(tr, te, target, idc, args.depths).items():
         rows.append((label, roc_auc_score(y, p)))
     print(f"\n{name}: {len(tr)} training rows, {len(te)} held out "
           f"(positive rate {y.mean():.3f})")
@@ -180,7 +192,7 @@ def bench(name, args, work):
     d = dict(rows)
     best = max(d.get("HistGradientBoosting", 0), d.get("XGBoost", 0))
     ours = d.get("leadscore bins+int", d["leadscore bins"])
-    return f"{name}: best_gbm={best:.4f} bins_int={ours:.4f} gap={ours - best:+.4f}", ours - best
+    return f"{name}: best_gbm={best:.4f} bins_int={ours:.4f} gap={ours - best:+.4f}", ours - best, d
 
 
 def main():
@@ -196,6 +208,8 @@ def main():
     ap.add_argument("--workdir", default=None)
     ap.add_argument("--no-interactions", dest="interactions", action="store_false")
     ap.add_argument("--no-points", dest="points", action="store_false")
+    ap.add_argument("--depths", action="store_true",
+                    help="also XGBoost restricted to depth 1, 2, 3 (additive, pairs, triples)")
     args = ap.parse_args()
     args.build = args.build or os.path.join(args.repo, "build")
     args.shared = args.shared or os.path.join(os.path.dirname(args.repo), "shared")
@@ -205,13 +219,15 @@ def main():
     work = args.workdir or tempfile.mkdtemp(prefix="bench_points.")
     os.makedirs(work, exist_ok=True)
     seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
-    summary, gaps = [], {n: [] for n in names}
+    summary, gaps, aucs = [], {n: [] for n in names}, {n: {} for n in names}
     for seed in seeds:
         args.seed = seed
         for n in names:
-            line, gap = bench(n, args, work)
+            line, gap, d = bench(n, args, work)
             summary.append(line if len(seeds) == 1 else f"seed {seed} {line}")
             gaps[n].append(gap)
+            for label, auc in d.items():
+                aucs[n].setdefault(label, []).append(auc)
     print()
     for line in summary:
         print(line)
@@ -221,6 +237,9 @@ def main():
             print(f"{n}: gap over {len(g)} seeds mean={g.mean():+.4f} "
                   f"se={g.std(ddof=1) / np.sqrt(len(g)):.4f} "
                   f"min={g.min():+.4f} max={g.max():+.4f}")
+        for n in names:
+            for label, a in aucs[n].items():
+                print(f"{n}: {label} mean AUC over {len(a)} seeds {np.mean(a):.4f}")
 
 
 if __name__ == "__main__":

@@ -348,14 +348,23 @@ static int check_emit(const struct score_cli *s, int n_inputs, struct lsc_emit_s
     return check_files(s, 1);
 }
 
-/* --as-of (YYYY-MM-DD, or as --date-format) into its parts, when given. */
-static int parse_as_of(const struct score_cli *s, int *y, int *mo, int *d)
+/* --as-of (YYYY-MM-DD, or as --date-format, else as the date format of
+ * model when one is given) into its parts, when given. */
+static int parse_as_of(const struct score_cli *s, const struct lsc_model *model, int *y, int *mo,
+                       int *d)
 {
-    if (s->as_of == NULL || lsc_parse_date(s->as_of, s->o.date_format, y, mo, d))
+    const char *model_fmt =
+        s->o.date_format == NULL && model != NULL ? lsc_model_date_format(model) : NULL;
+    char msg[160];
+    if (s->as_of == NULL ||
+        lsc_parse_date(s->as_of, s->o.date_format ? s->o.date_format : model_fmt, y, mo, d))
         return CLI_EXIT_OK;
-    return cli_usage_error(s->o.date_format != NULL
-                               ? "--as-of: expected a date as --date-format or YYYY-MM-DD"
-                               : "--as-of: expected a date YYYY-MM-DD");
+    if (s->o.date_format != NULL)
+        return cli_usage_error("--as-of: expected a date as --date-format or YYYY-MM-DD");
+    snprintf(msg, sizeof msg, "--as-of: expected a date YYYY-MM-DD%s%s",
+             model_fmt != NULL ? " or as the model's date format, " : "",
+             model_fmt != NULL ? model_fmt : "");
+    return cli_usage_error(msg);
 }
 
 /* 1 when --as-of waits for the model: not ISO, no --date-format, and the
@@ -365,21 +374,6 @@ static int as_of_waits_for_model(const struct score_cli *s)
     int y, mo, d;
     return s->as_of != NULL && s->o.date_format == NULL && s->model_path != NULL &&
            !lsc_parse_date(s->as_of, NULL, &y, &mo, &d);
-}
-
-/* --as-of in the model's date format (trained with --date-format), after
- * the model is loaded: the format its dates are read in at scoring. */
-static int as_of_in_model_format(struct score_cli *s, const struct lsc_model *model)
-{
-    const char *fmt = lsc_model_date_format(model);
-    struct lsc_score_options *o = &s->o;
-    if (fmt != NULL &&
-        lsc_parse_date(s->as_of, fmt, &o->as_of_year, &o->as_of_month, &o->as_of_day))
-        return CLI_EXIT_OK;
-    char msg[160];
-    snprintf(msg, sizeof msg, "--as-of: expected a date YYYY-MM-DD%s%s",
-             fmt != NULL ? " or as the model's date format, " : "", fmt != NULL ? fmt : "");
-    return cli_usage_error(msg);
 }
 
 /* --emit-sql / --emit-pmml: the model as SQL or PMML instead of scores. */
@@ -393,7 +387,7 @@ static int emit_model(const struct score_cli *s, int n_inputs)
     char as_of[16]; /* --as-of as ISO (it may be given as --date-format) */
     int rc, y = 0, mo = 0, d = 0;
     lsc_error_clear(&err);
-    if ((rc = parse_as_of(s, &y, &mo, &d)) != CLI_EXIT_OK)
+    if ((rc = parse_as_of(s, NULL, &y, &mo, &d)) != CLI_EXIT_OK)
         return rc;
     snprintf(as_of, sizeof as_of, "%04d-%02d-%02d", y, mo, d);
     lsc_emit_sql_options_defaults(&o);
@@ -618,7 +612,6 @@ static int parse_option(struct score_cli *s, int c, const char *arg, struct lsc_
 static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_error *err)
 {
     struct lsc_score_options *o = &s->o;
-    int y = 0, mo = 0, d = 0;
     if (s->model_path == NULL && s->rules_path == NULL && o->rule_score_column == NULL)
         return cli_usage_error("-m/--model FILE is required (or --rules SHEET)");
     if (s->rules_path == NULL && (o->explain_rules || s->account_column || s->priority_path))
@@ -632,13 +625,9 @@ static int check_options(struct score_cli *s, int argc, char **argv, struct lsc_
     if (s->events_table != NULL)
         return cli_usage_error("--events-table is for --emit-sql (to score, give the log with "
                                "--events FILE)");
-    if (!as_of_waits_for_model(s) && parse_as_of(s, &y, &mo, &d) != CLI_EXIT_OK)
+    if (!as_of_waits_for_model(s) &&
+        parse_as_of(s, NULL, &o->as_of_year, &o->as_of_month, &o->as_of_day) != CLI_EXIT_OK)
         return CLI_EXIT_USAGE;
-    if (s->as_of != NULL && y != 0) {
-        o->as_of_year = y;
-        o->as_of_month = mo;
-        o->as_of_day = d;
-    }
     if (optind != argc - 1)
         return cli_usage_error(optind >= argc ? "an input file is required"
                                               : "only one input file");
@@ -774,7 +763,8 @@ static int run(struct score_cli *s, struct lsc_error *err)
         rc = cli_fail(err);
         goto cleanup;
     }
-    if (as_of_waits_for_model(s) && (rc = as_of_in_model_format(s, model)) != CLI_EXIT_OK)
+    if (as_of_waits_for_model(s) && (rc = parse_as_of(s, model, &s->o.as_of_year, &s->o.as_of_month,
+                                                      &s->o.as_of_day)) != CLI_EXIT_OK)
         goto cleanup;
     if (s->rules_path != NULL && (rc = load_rules(s, model, &rules, &log, err)) != CLI_EXIT_OK)
         goto cleanup;
